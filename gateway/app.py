@@ -1,0 +1,92 @@
+"""create_app(settings): the Starlette application, its routes, middleware and lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from schema.graphql import build_schema
+
+from gateway.body_limit import BodyLimitMiddleware
+from gateway.extensions import schema_extensions
+from gateway.graphiql import static_route
+from gateway.graphql_app import GatewayGraphQL
+from gateway.health import healthz, readyz
+from gateway.request_id import RequestIdMiddleware, current_request_id
+from gateway.settings import GatewaySettings, redacted
+from gateway.store.database import close_store, migrate_database, open_store, pending_migrations
+
+log = logging.getLogger(__name__)
+
+
+class SchemaBehind(RuntimeError):
+    """The database lacks migrations this version needs."""
+
+
+def create_app(settings: GatewaySettings, *, manage_store: bool = True) -> Starlette:
+    """Build the gateway application.
+
+    Args:
+        settings: what to run with.
+        manage_store: open and close the database in the app's lifespan; tests that share
+            one connection across many apps pass False.
+    """
+    schema = build_schema(
+        extensions=schema_extensions(
+            settings.limits, demo=settings.demo, request_id=current_request_id
+        )
+    )
+    graphql = GatewayGraphQL(
+        schema,
+        demo=settings.demo,
+        max_page_size=settings.limits.max_page_size,
+        timeout=settings.limits.operation_timeout,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_store:
+            yield
+            return
+        if settings.migrate_on_start:
+            await migrate_database(settings.database_url)
+        elif pending := await pending_migrations(settings.database_url):
+            raise SchemaBehind(
+                f"database {redacted(settings.database_url)} lacks migrations "
+                f"{', '.join(pending)}; run `penghubung migrate` first"
+            )
+        await open_store(settings.database_url)
+        log.info("store open: %s", redacted(settings.database_url))
+        try:
+            yield
+        finally:
+            await close_store()
+
+    async def index(request: Request) -> Response:
+        if settings.demo:
+            return RedirectResponse("/graphql")
+        return JSONResponse({"service": "penghubung", "graphql": "/graphql"})
+
+    routes: list[BaseRoute] = [
+        Route("/", index),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    if settings.demo:
+        routes.append(static_route())
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,160 @@
+"""The `penghubung` command: serve, demo, migrate.
+
+Every subcommand reads its settings through `gateway.settings.from_env`; flags override.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+import uvicorn
+
+from gateway.app import create_app
+from gateway.log_privacy import RedactPersonalData
+from gateway.request_id import RequestIdLogFilter
+from gateway.settings import GatewaySettings, SettingsError, from_env, redacted
+
+log = logging.getLogger("penghubung")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEMO_COMPLAINTS = 3000
+
+
+def _configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdLogFilter())
+    handler.addFilter(RedactPersonalData())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+
+
+def _add_server_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default=DEFAULT_HOST, help=f"bind address (default {DEFAULT_HOST})")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"bind port (default {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="log level (default info)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(
+        prog="penghubung",
+        description="Penghubung: the GraphQL gateway between SP4N-LAPOR! and the complaint "
+        "systems of Indonesian regencies and cities.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the gateway (settings from the environment: DATABASE_URL, PENGHUBUNG_MODE)",
+    )
+    _add_server_args(serve)
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="apply pending migrations at start-up (one instance only; with several, run "
+        "`penghubung migrate` once instead)",
+    )
+
+    demo = sub.add_parser(
+        "demo",
+        help="run the gateway with a seeded Sumatera Selatan dataset, files in the current "
+        "directory",
+    )
+    _add_server_args(demo)
+    demo.add_argument(
+        "--complaints",
+        type=int,
+        default=DEMO_COMPLAINTS,
+        help=f"how many complaints to seed into a new demo database (default {DEMO_COMPLAINTS})",
+    )
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema in place")
+    migrate.add_argument(
+        "--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial"
+    )
+    migrate.add_argument(
+        "--list", action="store_true", help="list shipped migrations and whether each is applied"
+    )
+    return parser
+
+
+async def _migrate(settings: GatewaySettings, target: str | None) -> int:
+    from gateway.reference import load_regions
+    from gateway.store.database import migrate_database, store
+
+    steps = await migrate_database(settings.database_url, target=target)
+    for step in steps:
+        print(f"applied {step}")
+    if target is None:
+        async with store(settings.database_url):
+            added = await load_regions()
+        if added:
+            print(f"loaded {added} regions (38 provinces, 514 kabupaten/kota)")
+    print(f"database {redacted(settings.database_url)} is up to date" if not target else "done")
+    return 0
+
+
+async def _list_migrations(settings: GatewaySettings) -> int:
+    from gateway.store.database import known_migrations, pending_migrations
+
+    pending = set(await pending_migrations(settings.database_url))
+    for name in known_migrations():
+        print(f"{'pending' if name in pending else 'applied'}  {name}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `penghubung` command."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(getattr(args, "log_level", "info"))
+    try:
+        settings = from_env(demo=True if args.command == "demo" else None)
+    except SettingsError as exc:
+        print(f"penghubung: {exc}", file=sys.stderr)
+        return 2
+
+    if args.command == "migrate":
+        if args.list:
+            return asyncio.run(_list_migrations(settings))
+        return asyncio.run(_migrate(settings, args.to))
+
+    if args.command == "demo":
+        from gateway.demo.run import prepare_demo
+
+        if args.complaints < 0:
+            print("penghubung: --complaints must be 0 or more", file=sys.stderr)
+            return 2
+        asyncio.run(prepare_demo(settings, complaints=args.complaints))
+        from gateway.demo.run import print_welcome
+
+        print_welcome(args.host, args.port)
+    else:
+        settings = replace(settings, migrate_on_start=args.migrate)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        # The gateway logs with request ids itself; uvicorn's access log stays on.
+        log_config=None,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""The demo dataset for Sumatera Selatan: agencies, categories and generated complaints."""
+
+from __future__ import annotations
+
+from gateway.demo.agencies import demo_agencies
+from gateway.demo.categories import demo_categories
+from gateway.demo.complaints import demo_complaints
+
+__all__ = ["demo_agencies", "demo_categories", "demo_complaints"]

@@ -1,0 +1,176 @@
+"""GraphQL schema extensions: request limits, caches, and one stable code on every error.
+
+`ErrorCodes` is shaped like Strawberry's MaskErrors: after the operation it rewrites the
+result's errors. Errors we raise on purpose (bad input, limits, validation) stay readable
+and get their code; anything else is an internal error: its text (which may hold SQL,
+hostnames or data) is logged with the request id and replaced for the client.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from schema.queries import InvalidCursor
+from schema.validation import ValidationFailed
+
+from gateway.settings import GraphQLLimits
+
+log = logging.getLogger(__name__)
+
+# Exceptions whose text is written for clients, with their codes. Everything else is masked.
+PUBLIC_ERRORS: dict[type[BaseException], str] = {
+    ValidationFailed: "BAD_USER_INPUT",
+    InvalidCursor: "BAD_CURSOR",
+}
+
+INTERNAL_MESSAGE = "Internal error; the gateway's log has the details under this request id."
+
+# Limit and validation messages from graphql-core and Strawberry, mapped to stable codes.
+_MESSAGE_CODES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
+    (re.compile(r"aliases found\. Allowed"), "TOO_MANY_ALIASES"),
+    (re.compile(r"more than \d+ tokens"), "TOO_MANY_TOKENS"),
+    (re.compile(r"^Syntax Error"), "GRAPHQL_PARSE_FAILED"),
+    (re.compile(r"introspection", re.IGNORECASE), "INTROSPECTION_DISABLED"),
+)
+_ENUM_VALUE = re.compile(r"Value '([^']*)' does not exist in '(\w+)' enum\.")
+_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
+_FOUND = re.compile(r"(?:[,;] found| Found): .*$", re.DOTALL)
+_ENCOUNTERED = re.compile(r", but encountered error '.*?'(?=; found)", re.DOTALL)
+
+
+def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    return GraphQLError(
+        message=message if message is not None else error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code},
+    )
+
+
+def without_values(message: str) -> str:
+    """Drop the echoed input from graphql-core's coercion messages.
+
+    They end with "found: <the whole variable value>", which can hold a reporter's NIK,
+    phone or name; the field path and the expectation before it are enough.
+    """
+    message = _ENCOUNTERED.sub(", but encountered an error", message)
+    return _FOUND.sub(".", message)
+
+
+class ErrorCoder:
+    """Gives every error a stable `extensions.code` and masks what is not for clients.
+
+    Idempotent: an error that already has a code and no original exception passes through,
+    so the extension and the HTTP view can both apply it.
+    """
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        *,
+        suggestions: bool,
+        request_id: Callable[[], str] | None = None,
+    ) -> None:
+        self.schema = schema
+        self.suggestions = suggestions
+        self.request_id = request_id or (lambda: "-")
+
+    def _enum_expected(self, message: str) -> str:
+        match = _ENUM_VALUE.search(message)
+        if not match:
+            return message
+        found = self.schema.get_type(match.group(2))
+        if isinstance(found, GraphQLEnumType):
+            return f"{message} Expected one of: {', '.join(found.values)}."
+        return message
+
+    def _client_error(self, error: GraphQLError) -> GraphQLError:
+        message = without_values(error.message)
+        if not self.suggestions:
+            message = _SUGGESTION.sub("", message)
+        message = self._enum_expected(message)
+        for pattern, code in _MESSAGE_CODES:
+            if pattern.search(message):
+                return _with_code(error, code, message)
+        return _with_code(error, "GRAPHQL_VALIDATION_FAILED", message)
+
+    def process(self, error: GraphQLError) -> GraphQLError:
+        """The error as the client may see it."""
+        original = error.original_error
+        if original is None:
+            if "code" in (error.extensions or {}):
+                return error
+            return self._client_error(error)
+        if isinstance(original, GraphQLError):
+            if "code" in (original.extensions or {}):
+                return _with_code(error, str(original.extensions["code"]))  # type: ignore[index]
+            # graphql-core's own errors (variable coercion) wrap another GraphQLError.
+            return self._client_error(error)
+        code = PUBLIC_ERRORS.get(type(original))
+        if code is not None:
+            return _with_code(error, code, str(original))
+        rid = self.request_id()
+        log.error(
+            "internal error in %s (request %s): %s",
+            ".".join(str(p) for p in error.path or ()) or "operation",
+            rid,
+            type(original).__name__,
+            exc_info=original,
+        )
+        return _with_code(error, "INTERNAL_ERROR", f"{INTERNAL_MESSAGE} ({rid})")
+
+
+class ErrorCodes(SchemaExtension):
+    """Applies the ErrorCoder to every result that passes through the operation hook."""
+
+    def __init__(
+        self, *, suggestions: bool, request_id: Callable[[], str] | None = None
+    ) -> None:
+        self.suggestions = suggestions
+        self.request_id = request_id
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result: Any = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            coder = ErrorCoder(
+                self.execution_context.schema._schema,
+                suggestions=self.suggestions,
+                request_id=self.request_id,
+            )
+            result.errors = [coder.process(e) for e in result.errors]
+
+
+def schema_extensions(
+    limits: GraphQLLimits, *, demo: bool, request_id: Callable[[], str] | None = None
+) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
+    """The extension factories for the gateway's schema, in order."""
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: ErrorCodes(suggestions=demo, request_id=request_id),
+    ]
+    if not demo:
+        extensions.insert(0, DisableIntrospection)
+    return extensions

@@ -1,0 +1,120 @@
+"""The GraphQL HTTP endpoint: Strawberry's ASGI view with the gateway's context and rules.
+
+- The context carries the caller's RowScope (public until tokens arrive), the scoped store
+  and per-request DataLoaders.
+- Malformed transport (invalid UTF-8, deeply nested or broken JSON) is a 400, never a 500.
+- A whole operation has a deadline.
+- GraphiQL, when on, is served from local assets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from cross_web import HTTPException
+from strawberry.types import ExecutionResult
+
+from auth.scope import PUBLIC
+from schema.graphql import GraphQLContext
+
+from gateway.extensions import ErrorCoder
+from gateway.graphiql import graphiql_html
+from gateway.request_id import current_request_id
+from gateway.store.repository import ComplaintRepository, ReferenceRepository
+from gateway.submission import Submission
+
+EXAMPLE_QUERY = """# Complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
+query MusiRawas {
+  complaints(first: 5, filter: {kodeWilayah: "16.05"}) {
+    totalCount
+    edges {
+      node {
+        trackingId
+        title
+        status
+        publicBucket
+        createdAt
+        location { kodeWilayah region { name } }
+        routedAgency { name }
+        statusHistory { status at }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+class GatewayGraphQL(GraphQL[GraphQLContext, None]):
+    """Strawberry's ASGI GraphQL view, wired to the store."""
+
+    def __init__(self, schema: Any, *, demo: bool, max_page_size: int, timeout: float) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if demo else None,
+            allow_queries_via_get=demo,
+            multipart_uploads_enabled=False,
+        )
+        self.demo = demo
+        self.max_page_size = max_page_size
+        self.timeout = timeout
+        self.complaints = ComplaintRepository()
+        self.references = ReferenceRepository()
+        self.submission = Submission(references=self.references)
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None
+    ) -> GraphQLContext:
+        return GraphQLContext(
+            scope=PUBLIC,
+            complaints=self.complaints,
+            references=self.references,
+            submission=self.submission,
+            max_page_size=self.max_page_size,
+            request=request,
+            response=response,
+        )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        # A safety net for errors that never passed the ErrorCodes extension's hook (a
+        # parse error raised by ParserCache skips it); coding is idempotent.
+        if result.errors:
+            coder = ErrorCoder(
+                self.schema._schema,  # type: ignore[attr-defined]
+                suggestions=self.demo,
+                request_id=current_request_id,
+            )
+            result.errors = [coder.process(e) for e in result.errors]
+        return await super().process_result(request, result)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(graphiql_html(endpoint="/graphql", default_query=EXAMPLE_QUERY))
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            # ValueError covers JSONDecodeError and invalid UTF-8 in a bytes body.
+            raise HTTPException(400, "request body is not valid UTF-8 JSON") from exc
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await super().execute_operation(*args, **kwargs)
+        except TimeoutError:
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"the operation did not finish within its deadline of {self.timeout:g} s",
+                        extensions={"code": "TIMEOUT"},
+                    )
+                ],
+            )

@@ -1,0 +1,132 @@
+"""Gateway settings: the one place that reads the environment.
+
+Everything else receives a `GatewaySettings` value; tests build one directly and derive
+variants with `dataclasses.replace`.
+
+Environment variables:
+    DATABASE_URL          sqlite:///path/file.sqlite3 or postgres://user@host:port/db
+                          (default: penghubung.sqlite3 in the current directory)
+    PENGHUBUNG_MODE       "production" (default) or "demo": demo turns on GraphiQL,
+                          introspection and field suggestions
+    PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
+    PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
+                          GraphQL request limits (see `GraphQLLimits`)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from starlette.config import Config
+
+DEFAULT_SQLITE_FILE = "penghubung.sqlite3"
+DEMO_SQLITE_FILE = "penghubung-demo.sqlite3"
+MODES = ("production", "demo")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the gateway cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLLimits:
+    """Bounds every GraphQL request must stay within; checked before execution."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3000
+    max_page_size: int = 100
+    max_body_bytes: int = 64 * 1024
+    operation_timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        for name in ("max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
+        if self.operation_timeout <= 0:
+            raise SettingsError(
+                f"operation_timeout is {self.operation_timeout}, expected a positive number"
+            )
+
+
+def sqlite_url(path: str | Path) -> str:
+    """The database URL of an SQLite file, made absolute so a chdir cannot move it."""
+    return f"sqlite://{Path(path).resolve()}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the spellings people use and check the scheme.
+
+    `postgresql://` is the libpq spelling; Tortoise wants `postgres://`.
+    """
+    scheme = urlsplit(url).scheme
+    if scheme == "postgresql":
+        return "postgres" + url[len("postgresql") :]
+    if scheme not in ("sqlite", "postgres"):
+        raise SettingsError(
+            f"DATABASE_URL has scheme '{scheme}', expected sqlite:///path or postgres://..."
+        )
+    return url
+
+
+def redacted(url: str) -> str:
+    """A database URL safe to print: the password is replaced."""
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+@dataclass(frozen=True, slots=True)
+class GatewaySettings:
+    """Everything the gateway needs to run."""
+
+    database_url: str
+    demo: bool = False
+    limits: GraphQLLimits = field(default_factory=GraphQLLimits)
+    # Apply pending migrations at start-up (the demo does; production runs `penghubung migrate`).
+    migrate_on_start: bool = False
+
+    @property
+    def database_kind(self) -> str:
+        """'sqlite' or 'postgres'."""
+        return urlsplit(self.database_url).scheme
+
+
+def from_env(
+    environ: Mapping[str, str] | None = None, *, demo: bool | None = None
+) -> GatewaySettings:
+    """Build settings from environment variables (see the module docstring).
+
+    Args:
+        environ: the variables to read; the process environment by default.
+        demo: force demo mode on or off, whatever PENGHUBUNG_MODE says.
+    """
+    config = Config(environ=dict(os.environ if environ is None else environ))
+    mode = config("PENGHUBUNG_MODE", default="production")
+    if mode not in MODES:
+        raise SettingsError(f"PENGHUBUNG_MODE is '{mode}', expected one of {', '.join(MODES)}")
+    is_demo = (mode == "demo") if demo is None else demo
+    default_db = sqlite_url(DEMO_SQLITE_FILE if is_demo else DEFAULT_SQLITE_FILE)
+    url = normalise_database_url(config("DATABASE_URL", default=default_db))
+    defaults = GraphQLLimits()
+    limits = GraphQLLimits(
+        max_depth=config("PENGHUBUNG_MAX_DEPTH", cast=int, default=defaults.max_depth),
+        max_aliases=config("PENGHUBUNG_MAX_ALIASES", cast=int, default=defaults.max_aliases),
+        max_tokens=config("PENGHUBUNG_MAX_TOKENS", cast=int, default=defaults.max_tokens),
+        max_page_size=config(
+            "PENGHUBUNG_MAX_PAGE_SIZE", cast=int, default=defaults.max_page_size
+        ),
+        max_body_bytes=config(
+            "PENGHUBUNG_MAX_BODY_BYTES", cast=int, default=defaults.max_body_bytes
+        ),
+        operation_timeout=config(
+            "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
+        ),
+    )
+    return GatewaySettings(database_url=url, demo=is_demo, limits=limits)

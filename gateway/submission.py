@@ -1,0 +1,86 @@
+"""Submitting a new complaint: validate, assign ids, store it with its first history.
+
+Who submits comes from the caller's token once permissions exist; nothing in the input
+decides it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from schema.canonical import Complaint, SourceRef, Status, StatusEvent
+from schema.regions import zone_for
+from schema.validation import ComplaintDraft, validate_draft
+from tortoise.exceptions import IntegrityError
+
+from gateway.store.models import ComplaintRow
+from gateway.store.repository import ReferenceRepository
+from gateway.store.writer import insert_complaints
+from gateway.tracking import new_tracking_id
+
+# Our own system name in source references and link tables.
+LOCAL_SYSTEM = "penghubung"
+_TRACKING_ATTEMPTS = 5
+
+
+class TrackingIdExhausted(RuntimeError):
+    """No free tracking ID was found after several random draws."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """Submits validated drafts into the local store."""
+
+    references: ReferenceRepository
+
+    async def submit(self, draft: ComplaintDraft, *, now: datetime) -> Complaint:
+        """Validate and store a draft; returns the stored complaint.
+
+        Raises:
+            ValidationFailed: the draft is invalid; nothing was stored.
+        """
+        today = now.astimezone(zone_for(draft.location.kode_wilayah.strip())).date()
+        clean = validate_draft(
+            draft,
+            today=today,
+            categories=await self.references.category_ids() if draft.category_id else (),
+            agencies=await self.references.agency_ids() if draft.suggested_agency_id else (),
+        )
+        for _ in range(_TRACKING_ATTEMPTS):
+            tracking_id = new_tracking_id()
+            complaint = Complaint(
+                id=str(uuid.uuid4()),
+                tracking_id=tracking_id,
+                classification=clean.classification,
+                original_title=clean.title,
+                content=clean.content,
+                location=clean.location,
+                status=Status.BELUM_TERVERIFIKASI,
+                channel=clean.channel,
+                incident_date=clean.incident_date,
+                category_id=clean.category_id,
+                suggested_agency_id=clean.suggested_agency_id,
+                tags=clean.tags,
+                attachments=clean.attachments,
+                is_anonymous=clean.is_anonymous,
+                is_secret=clean.is_secret,
+                reporter=clean.reporter,
+                sources=(SourceRef(LOCAL_SYSTEM, tracking_id),),
+                status_history=(
+                    StatusEvent(Status.SUBMITTED, now),
+                    StatusEvent(Status.BELUM_TERVERIFIKASI, now),
+                ),
+                created_at=now,
+                updated_at=now,
+            )
+            try:
+                await insert_complaints([complaint])
+            except IntegrityError:
+                # The transaction rolled back whole; only a tracking-ID clash is retried.
+                if await ComplaintRow.filter(tracking_id=tracking_id).exists():
+                    continue
+                raise
+            return complaint
+        raise TrackingIdExhausted(f"no free tracking ID after {_TRACKING_ATTEMPTS} draws")

@@ -1,0 +1,43 @@
+"""Assemble the Strawberry schema from the roots, with the extensions the gateway chooses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+
+from schema.graphql.mutation import Mutation
+from schema.graphql.query import Query
+
+
+class GatewaySchema(strawberry.Schema):
+    """Strawberry's schema without its default error logging.
+
+    Strawberry logs every error with the operation's variables, which can hold a
+    reporter's personal data; the gateway's error extension logs internal errors itself
+    (redacted) and client errors need no log line.
+    """
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(
+    *, extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = ()
+) -> GatewaySchema:
+    """The gateway's schema.
+
+    Args:
+        extensions: classes or factories (not instances: Strawberry deprecates those).
+    """
+    ext: list[Any] = list(extensions)
+    return GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=ext,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

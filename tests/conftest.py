@@ -1,0 +1,154 @@
+"""Test fixtures: one real database per test session (SQLite file or PostgreSQL), the app.
+
+Choose the database with PENGHUBUNG_TEST_DATABASE=sqlite (default) or =postgres; a
+PostgreSQL run creates a fresh database for the session on the server named by
+PENGHUBUNG_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432/test) and drops it
+afterwards. The two runs are separate processes: Tortoise caches SQL per table, not per
+dialect, so one process cannot switch.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx2 as httpx
+import pytest
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from gateway.demo import demo_agencies, demo_categories
+from gateway.reference import load_regions, load_registry
+from gateway.settings import GatewaySettings, sqlite_url
+from gateway.store.database import close_store, migrate_database, open_store
+from gateway.store.models import ComplaintRow, ReporterRow
+
+TEST_DATABASE = os.environ.get("PENGHUBUNG_TEST_DATABASE", "sqlite")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PENGHUBUNG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test"
+)
+if TEST_DATABASE not in ("sqlite", "postgres"):
+    raise pytest.UsageError(
+        f"PENGHUBUNG_TEST_DATABASE is '{TEST_DATABASE}', expected sqlite or postgres"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TEST_DATABASE == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PENGHUBUNG_TEST_DATABASE=postgres")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{name}").geturl()
+
+
+class ScratchDatabases:
+    """Creates empty databases on demand (for migration tests) and drops them at the end."""
+
+    def __init__(self, tmp_dir: str) -> None:
+        self.tmp_dir = tmp_dir
+        self.created: list[str] = []
+
+    async def new(self) -> str:
+        name = f"penghubung_test_{uuid.uuid4().hex[:12]}"
+        if TEST_DATABASE == "sqlite":
+            return sqlite_url(os.path.join(self.tmp_dir, f"{name}.sqlite3"))
+        conn = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://", 1))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        self.created.append(name)
+        return _with_database(POSTGRES_ADMIN_URL, name)
+
+    async def drop_all(self) -> None:
+        if not self.created:
+            return
+        conn = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://", 1))
+        try:
+            for name in self.created:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def scratch_databases(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ScratchDatabases]:
+    dbs = ScratchDatabases(str(tmp_path_factory.mktemp("db")))
+    yield dbs
+    await dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+async def database_url(scratch_databases: ScratchDatabases) -> AsyncIterator[str]:
+    """A migrated database with regions and the Sumatera Selatan registry, open for the session."""
+    url = await scratch_databases.new()
+    await migrate_database(url)
+    await open_store(url)
+    try:
+        await load_regions()
+        await load_registry(demo_agencies(), demo_categories())
+        yield url
+    finally:
+        await close_store()
+
+
+@pytest.fixture(autouse=True)
+async def _clean_complaints(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Each test starts without complaints (reference data stays)."""
+    yield
+    if "database_url" in request.fixturenames:
+        await ComplaintRow.all().delete()  # children go by ON DELETE CASCADE
+        await ReporterRow.all().delete()
+
+
+@pytest.fixture
+def settings(database_url: str) -> GatewaySettings:
+    return GatewaySettings(database_url=database_url, demo=False)
+
+
+@pytest.fixture
+def make_app(settings: GatewaySettings) -> Callable[..., Starlette]:
+    def build(**changes: object) -> Starlette:
+        return create_app(replace(settings, **changes), manage_store=False)  # type: ignore[arg-type]
+
+    return build
+
+
+@pytest.fixture
+async def client(make_app: Callable[..., Starlette]) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client for the production-mode app, on the test's own event loop."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=make_app()), base_url="http://gateway.test"
+    ) as c:
+        yield c
+
+
+GraphQL = Callable[..., Awaitable[dict[str, object]]]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQL:
+    """POST a GraphQL operation and return the decoded JSON body."""
+
+    async def run(query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    return run
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,60 @@
+"""The `penghubung` command, run as a user would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gateway.store.database import known_migrations
+
+
+# The commands must not inherit a database or mode from the developer's shell.
+BASE_ENV = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PENGHUBUNG_MODE")}
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", *args],
+        cwd=cwd,
+        env={**BASE_ENV, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands(tmp_path: Path) -> None:
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("serve", "demo", "migrate"):
+        assert command in result.stdout
+    serve = run("serve", "--help", cwd=tmp_path)
+    assert "--host" in serve.stdout and "--port" in serve.stdout
+
+
+def test_migrate_creates_the_default_sqlite_file_in_the_current_directory(tmp_path: Path) -> None:
+    result = run("migrate", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "penghubung.sqlite3").exists()
+    assert "loaded 552 regions" in result.stdout
+    listing = run("migrate", "--list", cwd=tmp_path)
+    assert listing.stdout.split() == [w for m in known_migrations() for w in ("applied", m)]
+
+
+def test_bad_settings_are_explained(tmp_path: Path) -> None:
+    result = run("migrate", cwd=tmp_path, env={"DATABASE_URL": "mysql://x@y/z"})
+    assert result.returncode == 2
+    assert "DATABASE_URL has scheme 'mysql', expected sqlite:///path or postgres://" in result.stderr
+    result = run("serve", cwd=tmp_path, env={"PENGHUBUNG_MODE": "staging"})
+    assert result.returncode == 2
+    assert "PENGHUBUNG_MODE is 'staging', expected one of production, demo" in result.stderr
+
+
+@pytest.mark.parametrize("args", [("serve", "--port", "x"), ("demo", "--complaints", "-1")])
+def test_bad_flags_fail_with_usage(tmp_path: Path, args: tuple[str, ...]) -> None:
+    assert run(*args, cwd=tmp_path).returncode == 2

@@ -1,0 +1,109 @@
+"""submitComplaint: stored with a tracking ID, or refused whole with named errors."""
+
+from __future__ import annotations
+
+import re
+
+from gateway.store.models import ComplaintRow, ReporterRow, StatusEventRow
+from gateway.tracking import PATTERN
+from tests.conftest import GraphQL
+
+SUBMIT = """
+mutation Submit($input: SubmitComplaintInput!) {
+  submitComplaint(input: $input) {
+    trackingId
+    complaint {
+      id trackingId title status publicBucket classification channel timeZone createdAt
+      isAnonymous isSecret tags
+      location { kodeWilayah address region { name } }
+      category { id name }
+      suggestedAgency { id name }
+      attachments { name mediaType size sha256 }
+    }
+  }
+}
+"""
+
+GOOD = {
+    "classification": "PENGADUAN",
+    "title": "Lampu jalan padam di Jl. Yos Sudarso",
+    "content": "Sudah dua minggu lampu jalan padam sehingga rawan kecelakaan pada malam hari.",
+    "incidentDate": "2026-03-10",
+    "location": {"kodeWilayah": "16.73.01", "address": "Jl. Yos Sudarso", "latitude": -3.29, "longitude": 102.86},
+    "categoryId": "infrastruktur",
+    "suggestedAgencyId": "pemkot-16.73",
+    "tags": ["Lampu", "jalan"],
+    "attachments": [{"name": "lampu.jpg", "mediaType": "image/jpeg", "size": 2048, "sha256": "a" * 64}],
+    "isAnonymous": True,
+    "channel": "MOBILE_APP",
+    "reporter": {"name": "Rina Kartika", "nik": "1673014101900001", "phone": "081234567890"},
+}
+
+
+async def test_submit_stores_and_assigns_a_tracking_id(database_url: str, gql: GraphQL) -> None:
+    body = await gql(SUBMIT, {"input": GOOD})
+    assert "errors" not in body, body
+    payload = body["data"]["submitComplaint"]  # type: ignore[index]
+    complaint = payload["complaint"]
+    assert PATTERN.match(payload["trackingId"])
+    assert complaint["trackingId"] == payload["trackingId"]
+    assert complaint["status"] == "BELUM_TERVERIFIKASI"
+    assert complaint["publicBucket"] == "WAITING"
+    assert complaint["timeZone"] == "WIB"
+    assert re.search(r"\+07:00$", complaint["createdAt"])
+    assert complaint["tags"] == ["lampu", "jalan"]
+    assert complaint["location"]["region"]["name"] == "Lubuk Linggau Timur I"
+    assert complaint["category"] == {"id": "infrastruktur", "name": "Infrastruktur"}
+    assert complaint["suggestedAgency"]["id"] == "pemkot-16.73"
+    assert complaint["attachments"][0]["sha256"] == "a" * 64
+
+    row = await ComplaintRow.get(tracking_id=payload["trackingId"])
+    assert row.regency_code == "16.73" and row.province_code == "16"
+    reporter = await ReporterRow.get(id=row.reporter_id)  # type: ignore[attr-defined]
+    assert reporter.phone == "+6281234567890"
+    assert [e.status.value for e in await StatusEventRow.filter(complaint_id=row.id).order_by("id")] == [
+        "SUBMITTED",
+        "BELUM_TERVERIFIKASI",
+    ]
+
+    again = await gql(
+        "query($t: String!) { complaint(trackingId: $t) { id isAnonymous } }",
+        {"t": payload["trackingId"]},
+    )
+    assert again["data"]["complaint"] == {"id": complaint["id"], "isAnonymous": True}  # type: ignore[index]
+
+
+async def test_invalid_input_is_refused_whole(database_url: str, gql: GraphQL) -> None:
+    bad = {
+        **GOOD,
+        "title": "x" * 151,
+        "location": {"kodeWilayah": "1673"},
+        "reporter": {"nik": "167301410190000"},
+        "categoryId": "nope",
+    }
+    body = await gql(SUBMIT, {"input": bad})
+    (error,) = body["errors"]  # type: ignore[misc]
+    assert body["data"] is None
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    fields = {e["field"]: e for e in error["extensions"]["fieldErrors"]}
+    assert set(fields) == {"input.title", "input.location.kodeWilayah", "input.reporter.nik", "input.categoryId"}
+    assert fields["input.title"]["expected"] == "at most 150 characters"
+    assert "167301410190000" not in str(body)
+    assert await ComplaintRow.all().count() == 0
+    assert await ReporterRow.all().count() == 0
+
+
+async def test_unknown_enum_value_in_input(database_url: str, gql: GraphQL) -> None:
+    body = await gql(SUBMIT, {"input": {**GOOD, "classification": "KELUHAN"}})
+    (error,) = body["errors"]  # type: ignore[misc]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "classification" in error["message"]
+    assert "Expected one of: PENGADUAN, PERMINTAAN_INFORMASI, ASPIRASI" in error["message"]
+    assert await ComplaintRow.all().count() == 0
+
+
+async def test_missing_required_field_is_named(database_url: str, gql: GraphQL) -> None:
+    body = await gql(SUBMIT, {"input": {k: v for k, v in GOOD.items() if k != "content"}})
+    (error,) = body["errors"]  # type: ignore[misc]
+    assert "content" in error["message"]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

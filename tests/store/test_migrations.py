@@ -1,0 +1,92 @@
+"""Migrations: from an empty database, and from the previous schema with data in it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise import Tortoise
+from tortoise.context import TortoiseContext
+
+from gateway.store.config import tortoise_config
+from gateway.store.database import (
+    applied_migrations,
+    known_migrations,
+    migrate_database,
+    pending_migrations,
+)
+from tests.conftest import ScratchDatabases
+
+LATEST = known_migrations()
+CREATED = datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
+
+
+async def _sql(url: str, query: str, params: list[object] | None = None) -> list[dict[str, object]]:
+    async with TortoiseContext():
+        await Tortoise.init(config=tortoise_config(url))
+        try:
+            conn = Tortoise.get_connection("default")
+            return await conn.execute_query_dict(query, params)
+        finally:
+            await Tortoise.close_connections()
+
+
+async def test_migrate_from_empty_applies_everything_once(
+    scratch_databases: ScratchDatabases,
+) -> None:
+    url = await scratch_databases.new()
+    assert await pending_migrations(url) == LATEST
+    assert await migrate_database(url) == LATEST
+    assert await applied_migrations(url) == LATEST
+    assert await migrate_database(url) == []  # idempotent
+    assert await pending_migrations(url) == []
+
+
+async def test_upgrade_from_previous_schema_keeps_and_backfills_rows(
+    scratch_databases: ScratchDatabases,
+) -> None:
+    url = await scratch_databases.new()
+    assert await migrate_database(url, target="models.0001_initial") == ["models.0001_initial"]
+    postgres = url.startswith("postgres")
+    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 16))
+    await _sql(
+        url,
+        "INSERT INTO complaint (id, tracking_id, classification, original_title, content,"
+        " kode_wilayah, province_code, regency_code, tags, is_anonymous, is_secret, channel,"
+        f" status, created_at, updated_at) VALUES ({marks})",
+        [
+            "7b0c8f5e-1f7e-4c35-9a39-4b1d9f0f3a11",
+            "OLD-00000001",
+            "PENGADUAN",
+            "Lampu JALAN padam",
+            "Sudah dua minggu lampu di simpang Kécamatan padam.",
+            "16.05",
+            "16",
+            "16.05",
+            "[]",
+            False,
+            False,
+            "WEB",
+            "BELUM_TERVERIFIKASI",
+            CREATED if postgres else CREATED.isoformat(),
+            CREATED if postgres else CREATED.isoformat(),
+        ],
+    )
+    assert await pending_migrations(url) == LATEST[1:]
+    assert await migrate_database(url) == LATEST[1:]
+    rows = await _sql(url, "SELECT tracking_id, search_text FROM complaint")
+    assert rows == [
+        {
+            "tracking_id": "OLD-00000001",
+            "search_text": "lampu jalan padam sudah dua minggu lampu di simpang kecamatan padam.",
+        }
+    ]
+
+
+async def test_downgrade_to_previous_schema_and_back(scratch_databases: ScratchDatabases) -> None:
+    url = await scratch_databases.new()
+    await migrate_database(url)
+    assert await migrate_database(url, target="models.0001_initial") == [
+        "models.0002_complaint_search_text"
+    ]
+    assert await applied_migrations(url) == LATEST[:1]
+    assert await migrate_database(url) == LATEST[1:]

@@ -1,0 +1,49 @@
+"""Dependencies point inward: connectors/, auth/ and the canonical model stay framework-free."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {"strawberry", "starlette", "tortoise", "uvicorn", "gateway", "graphql"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _modules(*parts: str) -> list[Path]:
+    return sorted(p for part in parts for p in (ROOT / part).rglob("*.py"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    _modules("connectors", "auth") + [ROOT / "schema" / f for f in ("canonical.py", "regions.py", "validation.py", "queries.py")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_framework_free(path: Path) -> None:
+    assert not (_imports(path) & FORBIDDEN), f"{path.name} imports {_imports(path) & FORBIDDEN}"
+
+
+@pytest.mark.parametrize("path", _modules("schema"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_schema_never_imports_the_orm_or_the_gateway(path: Path) -> None:
+    assert not (_imports(path) & {"tortoise", "gateway"})
+
+
+@pytest.mark.parametrize(
+    "path",
+    _modules("gateway", "schema", "auth", "connectors"),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_every_module_has_a_docstring(path: Path) -> None:
+    assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path

@@ -21,7 +21,8 @@ from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, redacted
-from gateway.store.database import close_store, migrate_database, open_store, pending_migrations
+from gateway.reference import upgrade_database
+from gateway.store.database import close_store, open_store, pending_migrations
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def create_app(settings: GatewaySettings, *, manage_store: bool = True) -> Starl
             yield
             return
         if settings.migrate_on_start:
-            await migrate_database(settings.database_url)
+            await upgrade_database(settings.database_url)
         elif pending := await pending_migrations(settings.database_url):
             raise SchemaBehind(
                 f"database {redacted(settings.database_url)} lacks migrations "

@@ -94,18 +94,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: GatewaySettings, target: str | None) -> int:
-    from gateway.reference import load_regions
-    from gateway.store.database import migrate_database, store
+    from gateway.reference import upgrade_database
+    from gateway.store.database import migrate_database
 
-    steps = await migrate_database(settings.database_url, target=target)
+    if target is not None:
+        for step in await migrate_database(settings.database_url, target=target):
+            print(f"migrated {step}")
+        print(f"database {redacted(settings.database_url)} is at {target}")
+        return 0
+    steps, added = await upgrade_database(settings.database_url)
     for step in steps:
         print(f"applied {step}")
-    if target is None:
-        async with store(settings.database_url):
-            added = await load_regions()
-        if added:
-            print(f"loaded {added} regions (38 provinces, 514 kabupaten/kota)")
-    print(f"database {redacted(settings.database_url)} is up to date" if not target else "done")
+    if added:
+        print(f"loaded {added} regions (38 provinces, 514 kabupaten/kota)")
+    print(f"database {redacted(settings.database_url)} is up to date")
     return 0
 
 

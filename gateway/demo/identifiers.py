@@ -1,4 +1,4 @@
-"""Deterministic identifiers for demo complaints: UUIDs, PGH- tracking ids, LAPOR! numbers."""
+"""Deterministic demo identifiers: UUIDs, PGH- tracking ids, LAPOR! numbers."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def complaint_uuid(rng: DemoRandom) -> str:
 
 
 def tracking_id(rng: DemoRandom, seen: set[str]) -> str:
-    """A "PGH-XXXXXXXX" id (40 bits in Crockford base32) not in `seen`; adds it there."""
+    """A "PGH-XXXXXXXX" id (40 bits, Crockford base32) not in `seen`; adds it there."""
     pairs = _PAIRS
     while True:
         bits = rng.getrandbits(40)

@@ -7,11 +7,11 @@ the reserved example.* domains (RFC 2606) so a demo can never mail a real person
 
 from __future__ import annotations
 
-
 from schema.canonical import Reporter
 
 from gateway.demo.rng import DemoRandom
 
+# fmt: off
 _MALE = (
     "Muhammad", "Ahmad", "M. Rizki", "Andi", "Budi", "Dedi", "Hendra", "Irwan", "Joko",
     "Rudi", "Syahrial", "Zulkifli", "Fauzan", "Rahmat", "Agus", "Eko", "Heri", "Iwan",
@@ -23,17 +23,17 @@ _MALE = (
 _FEMALE = (
     "Siti", "Nurhayati", "Sri Wahyuni", "Yulianti", "Rahmawati", "Dewi", "Fitri",
     "Indah", "Lestari", "Maya", "Nina", "Putri", "Rina", "Sari", "Wulan", "Yuni",
-    "Aisyah", "Dian", "Evi", "Fatimah", "Hartini", "Ika", "Juwita", "Kartika",
-    "Linda", "Mega", "Novi", "Ratna", "Susanti", "Tuti", "Umi", "Vera", "Winda",
-    "Yanti", "Zahra", "Anisa", "Desi", "Eka", "Herlina", "Mardiana", "Nurul",
-    "Rosmala", "Suryani", "Elvira", "Meliana",
+    "Aisyah", "Dian", "Evi", "Fatimah", "Hartini", "Ika", "Juwita", "Kartika", "Linda",
+    "Mega", "Novi", "Ratna", "Susanti", "Tuti", "Umi", "Vera", "Winda", "Yanti",
+    "Zahra", "Anisa", "Desi", "Eka", "Herlina", "Mardiana", "Nurul", "Rosmala",
+    "Suryani", "Elvira", "Meliana",
 )
 _FAMILY = (
     "Saputra", "Pratama", "Wijaya", "Kurniawan", "Hidayat", "Lestari", "Syahputra",
     "Setiawan", "Nugroho", "Santoso", "Effendi", "Hasanuddin", "Zulkarnain", "Rusdi",
     "Harahap", "Siregar", "Gunadi", "Purnama", "Ramadhan", "Firmansyah", "Anwar",
-    "Yahya", "Sembiring", "Tanjung", "Hakim", "Maulana", "Susanto", "Halim",
-    "Wibowo", "Saleh", "Husin", "Mahmud", "Asnawi", "Darmadi", "Sofyan", "Ismail",
+    "Yahya", "Sembiring", "Tanjung", "Hakim", "Maulana", "Susanto", "Halim", "Wibowo",
+    "Saleh", "Husin", "Mahmud", "Asnawi", "Darmadi", "Sofyan", "Ismail",
 )
 # Mobile prefixes with rough market weights (Telkomsel dominates Sumatra).
 _PREFIXES = (
@@ -42,35 +42,45 @@ _PREFIXES = (
     ("0896", 2), ("0817", 2), ("0819", 2), ("0877", 3), ("0878", 2), ("0831", 2),
     ("0838", 2), ("0881", 1), ("0882", 1),
 )
+# fmt: on
 _PREFIX_POOL = tuple(p for p, w in _PREFIXES for _ in range(w))
 _MAIL_DOMAINS = ("example.com", "example.com", "example.net", "example.org")
+_PHONE_LENGTHS = (7, 8, 8, 8, 9)  # digits after the 4-digit prefix: 11-13 in all
+_BIRTH_DAYS = 28 * 12 * 52
 
 
-def _name(rng: DemoRandom, female: bool) -> str:
-    first = rng.choice(_FEMALE if female else _MALE)
-    roll = rng.random()
+def draw_reporter(rng: DemoRandom, kecamatan_code: str) -> Reporter:
+    """A fictitious pelapor registered in a kecamatan (the NIK's first 6 digits).
+
+    NIK: PPKKCC (the kecamatan), DDMMYY (birth date, day + 40 for women; days up to
+    28 so every month is valid; born 1955-2006), and a serial that is not 0000.
+    """
+    rand = rng.random
+    female = rand() < 0.42
+    firsts = _FEMALE if female else _MALE
+    first = firsts[int(rand() * len(firsts))]
+    roll = rand()
     if roll < 0.15:
-        return first
-    if roll < 0.35:
-        other = rng.choice(_FEMALE if female else _MALE)
-        return first if other == first else f"{first} {other}"
-    return f"{first} {rng.choice(_FAMILY)}"
+        name = first
+    elif roll < 0.35:
+        other = firsts[int(rand() * len(firsts))]
+        name = first if other == first else f"{first} {other}"
+    else:
+        name = f"{first} {_FAMILY[int(rand() * len(_FAMILY))]}"
 
+    born = int(rand() * _BIRTH_DAYS)  # 28-day months, 12 months, 52 years
+    day = born % 28 + 1 + (40 if female else 0)
+    month = born // 28 % 12 + 1
+    year = (1955 + born // 336) % 100
+    serial = 1 + int(rand() * 2999)
+    nik = f"{kecamatan_code.replace('.', '')}{day:02d}{month:02d}{year:02d}{serial:04d}"
 
-def _nik(rng: DemoRandom, kecamatan_code: str, female: bool) -> str:
-    """PPKKCC (kecamatan) + DDMMYY (day + 40 for women) + a serial that is not 0000."""
-    region = kecamatan_code.replace(".", "")
-    day = rng.randint(1, 28) + (40 if female else 0)  # day <= 28: valid in every month
-    month = rng.randint(1, 12)
-    year = rng.randint(1955, 2006) % 100
-    serial = rng.randint(1, 2999)
-    return f"{region}{day:02d}{month:02d}{year:02d}{serial:04d}"
-
-
-def _phone(rng: DemoRandom) -> str:
-    prefix = rng.choice(_PREFIX_POOL)
-    digits = rng.choice((7, 8, 8, 8, 9))  # 11-13 digits in all
-    return prefix + f"{rng.below(10**digits):0{digits}d}"
+    digits = _PHONE_LENGTHS[int(rand() * len(_PHONE_LENGTHS))]
+    phone = _PREFIX_POOL[int(rand() * len(_PREFIX_POOL))] + (
+        f"{int(rand() * 10**digits):0{digits}d}"
+    )
+    email = _email(rng, name) if rand() < 0.6 else None
+    return Reporter(name, nik, phone, email)
 
 
 def _email(rng: DemoRandom, name: str) -> str:
@@ -85,13 +95,3 @@ def _email(rng: DemoRandom, name: str) -> str:
     else:
         local = f"{words[0][0]}{words[-1]}"
     return f"{local}@{rng.choice(_MAIL_DOMAINS)}"
-
-
-def draw_reporter(rng: DemoRandom, kecamatan_code: str) -> Reporter:
-    """A fictitious pelapor registered in a kecamatan (the first 6 digits of the NIK)."""
-    female = rng.random() < 0.42
-    name = _name(rng, female)
-    nik = _nik(rng, kecamatan_code, female)
-    phone = _phone(rng)
-    email = _email(rng, name) if rng.random() < 0.6 else None
-    return Reporter(name=name, nik=nik, phone=phone, email=email)

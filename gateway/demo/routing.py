@@ -1,4 +1,4 @@
-"""Who handles which category: the OPD a complaint goes to, and where it goes if not theirs."""
+"""Who handles which category: the OPD a complaint goes to, or where else it goes."""
 
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("16-disdik", "pengelolaan SMA/SMK merupakan kewenangan Pemerintah Provinsi"),
     ),
     "kesehatan.jkn": (
-        ("bpjs-kesehatan-palembang", "kepesertaan dan penjaminan JKN dikelola BPJS Kesehatan"),
+        (
+            "bpjs-kesehatan-palembang",
+            "kepesertaan dan penjaminan JKN dikelola BPJS Kesehatan",
+        ),
     ),
     "kesehatan.rumah-sakit": (
         ("bpjs-kesehatan-palembang", "penjaminan pasien JKN ditangani BPJS Kesehatan"),
@@ -85,7 +88,10 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("kemen-pu-bbws-s8", "daerah irigasi tersebut merupakan kewenangan pusat"),
     ),
     "sosial.bansos": (
-        ("kemensos-linjamsos", "penetapan penerima bantuan dilakukan Kementerian Sosial"),
+        (
+            "kemensos-linjamsos",
+            "penetapan penerima bantuan dilakukan Kementerian Sosial",
+        ),
     ),
     "sosial.pkh": (
         ("kemensos-linjamsos", "penyaluran PKH dikelola Kementerian Sosial"),
@@ -100,10 +106,16 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("16-dishub", "angkutan batubara lintas kabupaten diatur Pemerintah Provinsi"),
     ),
     "ketenagakerjaan.upah": (
-        ("16-disnakertrans", "pengawasan ketenagakerjaan merupakan kewenangan provinsi"),
+        (
+            "16-disnakertrans",
+            "pengawasan ketenagakerjaan merupakan kewenangan provinsi",
+        ),
     ),
     "ketenagakerjaan.phk": (
-        ("16-disnakertrans", "pengawasan ketenagakerjaan merupakan kewenangan provinsi"),
+        (
+            "16-disnakertrans",
+            "pengawasan ketenagakerjaan merupakan kewenangan provinsi",
+        ),
     ),
     "energi.pju": (
         ("pln-uid-s2jb", "lampu yang dilaporkan merupakan jaringan milik PLN"),
@@ -118,7 +130,10 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("16-bpbd", "kebakaran lahan lintas kabupaten ditangani BPBD Provinsi"),
     ),
     "pelayanan-publik": (
-        ("ombudsman-16", "dugaan maladministrasi ditangani Ombudsman RI Perwakilan Sumsel"),
+        (
+            "ombudsman-16",
+            "dugaan maladministrasi ditangani Ombudsman RI Perwakilan Sumsel",
+        ),
     ),
 }
 
@@ -138,7 +153,7 @@ _NATIONAL_BY_TOPIC: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """Who acts on a case: the admin instansi that verifies, the unit that follows up."""
+    """Who acts on a case: the admin instansi that verifies, the unit that answers."""
 
     verifier_id: str
     handler_id: str
@@ -153,7 +168,7 @@ def route_for(leaf_id: str, regency_code: str) -> Route:
 
 
 def route_to(unit: str) -> Route:
-    """The route of a case that was sent to a given unit: its parent instansi verifies."""
+    """The route of a case sent to a given unit: the unit's parent instansi verifies."""
     parent = agency_index()[unit].parent_id
     return Route(parent or unit, unit)
 
@@ -164,7 +179,7 @@ def handler_kind(leaf_id: str) -> str:
 
 
 def receivers_for(leaf_id: str) -> tuple[tuple[str, str], ...]:
-    """Where a "bukan wewenang" case of this leaf goes: (unit id or OTHER_REGENCY, reason)."""
+    """Where a "bukan wewenang" case goes: (unit id or OTHER_REGENCY, reason) pairs."""
     top = leaf_id.partition(".")[0]
     found = _RECEIVERS.get(leaf_id) or _RECEIVERS.get(top)
     if found:
@@ -175,8 +190,3 @@ def receivers_for(leaf_id: str) -> tuple[tuple[str, str], ...]:
 def national_for(leaf_id: str) -> str | None:
     """The national body reporters associate with a leaf's topic, if any."""
     return _NATIONAL_BY_TOPIC.get(leaf_id.partition(".")[0])
-
-
-def handled_leaves() -> tuple[str, ...]:
-    """Every leaf category with a handler (all of them)."""
-    return tuple(_HANDLERS)

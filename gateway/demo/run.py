@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from gateway.reference import load_regions, load_registry
+from gateway.reference import load_registry, upgrade_database
 from gateway.settings import GatewaySettings, redacted
-from gateway.store.database import migrate_database, store
+from gateway.store.database import store
 from gateway.store.models import ComplaintRow
 from gateway.store.writer import insert_complaints
 
@@ -16,9 +16,8 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
     """Migrate the demo database and, if it holds no complaints yet, seed it."""
     from gateway.demo import demo_agencies, demo_categories, demo_complaints
 
-    await migrate_database(settings.database_url)
+    await upgrade_database(settings.database_url)
     async with store(settings.database_url):
-        await load_regions()
         await load_registry(demo_agencies(), demo_categories())
         existing = await ComplaintRow.all().count()
         if existing:

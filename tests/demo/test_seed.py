@@ -1,0 +1,54 @@
+"""`penghubung demo` prepares a database holding the whole Sumatera Selatan dataset."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from schema.canonical import Status
+from tests.conftest import ScratchDatabases
+from tests.store.test_migrations import _sql
+
+PREPARE = """
+import asyncio, sys
+from gateway.demo.run import prepare_demo
+from gateway.settings import GatewaySettings
+asyncio.run(prepare_demo(GatewaySettings(database_url=sys.argv[1], demo=True), complaints=1500))
+"""
+
+
+async def test_demo_database_is_seeded_once(scratch_databases: ScratchDatabases) -> None:
+    url = await scratch_databases.new()
+    first = subprocess.run(
+        [sys.executable, "-c", PREPARE, url], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert first.returncode == 0, first.stderr
+    assert "seeded 1500 complaints" in first.stdout
+
+    counts = (
+        await _sql(
+            url,
+            "SELECT (SELECT COUNT(*) FROM complaint) AS complaints,"
+            " (SELECT COUNT(*) FROM region) AS regions,"
+            " (SELECT COUNT(*) FROM agency) AS agencies,"
+            " (SELECT COUNT(*) FROM category) AS categories,"
+            " (SELECT COUNT(*) FROM status_event) AS events,"
+            " (SELECT COUNT(DISTINCT regency_code) FROM complaint WHERE province_code = '16') AS regencies,"
+            " (SELECT COUNT(*) FROM complaint WHERE is_anonymous) AS anonymous,"
+            " (SELECT COUNT(*) FROM complaint WHERE is_secret) AS secret",
+        )
+    )[0]
+    assert counts["complaints"] == 1500
+    assert counts["regions"] == 38 + 514
+    assert counts["agencies"] >= 17 * 8 and counts["categories"] >= 40
+    assert counts["events"] > 1500 * 3
+    assert counts["regencies"] == 17
+    assert 0 < counts["secret"] < counts["anonymous"] < 1500
+    statuses = {r["status"] for r in await _sql(url, "SELECT DISTINCT status FROM complaint")}
+    assert statuses == {s.value for s in Status}
+
+    again = subprocess.run(
+        [sys.executable, "-c", PREPARE, url], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert again.returncode == 0, again.stderr
+    assert "1500 complaints" in again.stdout and "seeded" not in again.stdout

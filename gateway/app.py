@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
+
+import aiohttp
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -12,8 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from auth.tokens import TokenVerifier
 from schema.graphql import build_schema
 
+from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.extensions import schema_extensions
 from gateway.graphiql import static_route
@@ -31,13 +36,37 @@ class SchemaBehind(RuntimeError):
     """The database lacks migrations this version needs."""
 
 
-def create_app(settings: GatewaySettings, *, manage_store: bool = True) -> Starlette:
+@asynccontextmanager
+async def _store(settings: GatewaySettings) -> AsyncIterator[None]:
+    if settings.migrate_on_start:
+        await upgrade_database(settings.database_url)
+    elif pending := await pending_migrations(settings.database_url):
+        raise SchemaBehind(
+            f"database {redacted(settings.database_url)} lacks migrations "
+            f"{', '.join(pending)}; run `penghubung migrate` first"
+        )
+    await open_store(settings.database_url)
+    log.info("store open: %s", redacted(settings.database_url))
+    try:
+        yield
+    finally:
+        await close_store()
+
+
+def create_app(
+    settings: GatewaySettings,
+    *,
+    manage_store: bool = True,
+    verifier: TokenVerifier | None = None,
+) -> Starlette:
     """Build the gateway application.
 
     Args:
         settings: what to run with.
         manage_store: open and close the database in the app's lifespan; tests that share
             one connection across many apps pass False.
+        verifier: the token verifier to use; by default one is built in the lifespan from
+            the settings' issuers (JWKS key sets need the lifespan's HTTP session).
     """
     schema = build_schema(
         extensions=schema_extensions(
@@ -52,23 +81,14 @@ def create_app(settings: GatewaySettings, *, manage_store: bool = True) -> Starl
     )
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if not manage_store:
-            yield
-            return
-        if settings.migrate_on_start:
-            await upgrade_database(settings.database_url)
-        elif pending := await pending_migrations(settings.database_url):
-            raise SchemaBehind(
-                f"database {redacted(settings.database_url)} lacks migrations "
-                f"{', '.join(pending)}; run `penghubung migrate` first"
-            )
-        await open_store(settings.database_url)
-        log.info("store open: %s", redacted(settings.database_url))
-        try:
-            yield
-        finally:
-            await close_store()
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        async with aiohttp.ClientSession() as http:
+            state = {"verifier": verifier or build_verifier(issuers_for(settings), http)}
+            if not manage_store:
+                yield state
+                return
+            async with _store(settings):
+                yield state
 
     async def index(request: Request) -> Response:
         if settings.demo:
@@ -88,6 +108,7 @@ def create_app(settings: GatewaySettings, *, manage_store: bool = True) -> Starl
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
+            Middleware(BearerAuthMiddleware, verifier=verifier),
         ],
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from typing import Any
 
 from graphql import GraphQLError
@@ -21,14 +22,17 @@ from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
-from auth.scope import PUBLIC
 from schema.graphql import GraphQLContext
 
+from gateway.audit import AuditTrail, read_audit
+from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
 from gateway.graphiql import graphiql_html
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.submission import Submission
+
+log = logging.getLogger(__name__)
 
 EXAMPLE_QUERY = """# Complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
 query MusiRawas {
@@ -72,17 +76,44 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> GraphQLContext:
+        principal = principal_of(request.scope)
+        trail = AuditTrail(principal, current_request_id())
+        request.state.audit_trail = trail
         return GraphQLContext(
-            scope=PUBLIC,
+            principal=principal,
             complaints=self.complaints,
             references=self.references,
             submission=self.submission,
+            audit=trail,
+            audit_reader=read_audit,
             max_page_size=self.max_page_size,
             request=request,
             response=response,
         )
 
+    async def _flush_audit(self, request: Request, result: ExecutionResult) -> ExecutionResult:
+        trail: AuditTrail | None = getattr(request.state, "audit_trail", None)
+        if trail is None:
+            return result
+        try:
+            await trail.flush()
+        except Exception:
+            # A confidential read that cannot be recorded is not served.
+            log.exception("audit log write failed; withholding the response data")
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "the audit log could not be written, so the answer is withheld; "
+                        f"request id {current_request_id()}",
+                        extensions={"code": "AUDIT_UNAVAILABLE"},
+                    )
+                ],
+            )
+        return result
+
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        result = await self._flush_audit(request, result)
         # A safety net for errors that never passed the ErrorCodes extension's hook (a
         # parse error raised by ParserCache skips it); coding is idempotent.
         if result.errors:

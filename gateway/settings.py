@@ -8,6 +8,11 @@ Environment variables:
                           (default: penghubung.sqlite3 in the current directory)
     PENGHUBUNG_MODE       "production" (default) or "demo": demo turns on GraphiQL,
                           introspection and field suggestions
+    PENGHUBUNG_AUTH_CONFIG
+                          a TOML file of trusted token issuers (see auth.issuers)
+    PENGHUBUNG_DEV_KEYS   directory of the development signing key pair
+                          (default ./penghubung-dev-keys); trusted in demo mode, or
+                          anywhere when PENGHUBUNG_TRUST_DEV_TOKENS=1
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -24,6 +29,7 @@ from urllib.parse import urlsplit
 from starlette.config import Config
 
 DEFAULT_SQLITE_FILE = "penghubung.sqlite3"
+DEFAULT_DEV_KEYS_DIR = "penghubung-dev-keys"
 DEMO_SQLITE_FILE = "penghubung-demo.sqlite3"
 MODES = ("production", "demo")
 
@@ -91,6 +97,9 @@ class GatewaySettings:
     limits: GraphQLLimits = field(default_factory=GraphQLLimits)
     # Apply pending migrations at start-up (the demo does; production runs `penghubung migrate`).
     migrate_on_start: bool = False
+    auth_config: Path | None = None
+    dev_keys_dir: Path = Path(DEFAULT_DEV_KEYS_DIR)
+    trust_dev_tokens: bool = False
 
     @property
     def database_kind(self) -> str:
@@ -129,4 +138,12 @@ def from_env(
             "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
         ),
     )
-    return GatewaySettings(database_url=url, demo=is_demo, limits=limits)
+    auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)
+    return GatewaySettings(
+        database_url=url,
+        demo=is_demo,
+        limits=limits,
+        auth_config=Path(auth_config).resolve() if auth_config else None,
+        dev_keys_dir=Path(config("PENGHUBUNG_DEV_KEYS", default=DEFAULT_DEV_KEYS_DIR)).resolve(),
+        trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),
+    )

@@ -1,7 +1,6 @@
 """Submitting a new complaint: validate, assign ids, store it with its first history.
 
-Who submits comes from the caller's token once permissions exist; nothing in the input
-decides it.
+Who submits comes from the caller's token; nothing in the input decides it.
 """
 
 from __future__ import annotations
@@ -10,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from auth.principal import Principal
+from auth.roles import Role
 from schema.canonical import Complaint, SourceRef, Status, StatusEvent
 from schema.regions import zone_for
 from schema.validation import ComplaintDraft, validate_draft
@@ -17,12 +18,21 @@ from tortoise.exceptions import IntegrityError
 
 from gateway.store.models import ComplaintRow
 from gateway.store.repository import ReferenceRepository
-from gateway.store.writer import insert_complaints
+from gateway.store.writer import SubmittedBy, insert_complaints
 from gateway.tracking import new_tracking_id
 
 # Our own system name in source references and link tables.
 LOCAL_SYSTEM = "penghubung"
 _TRACKING_ATTEMPTS = 5
+
+
+def submitted_by(principal: Principal) -> SubmittedBy:
+    """Who the store records as the submitter, from the principal alone."""
+    return SubmittedBy(
+        owner_subject=principal.subject if principal.has(Role.CITIZEN) else None,
+        subject=principal.subject,
+        agency_id=principal.agency_id,
+    )
 
 
 class TrackingIdExhausted(RuntimeError):
@@ -35,8 +45,13 @@ class Submission:
 
     references: ReferenceRepository
 
-    async def submit(self, draft: ComplaintDraft, *, now: datetime) -> Complaint:
+    async def submit(
+        self, draft: ComplaintDraft, *, now: datetime, principal: Principal
+    ) -> Complaint:
         """Validate and store a draft; returns the stored complaint.
+
+        The submitter is the token's principal: a citizen owns what they submit; an agency
+        or a connector is recorded as having entered it.
 
         Raises:
             ValidationFailed: the draft is invalid; nothing was stored.
@@ -76,7 +91,7 @@ class Submission:
                 updated_at=now,
             )
             try:
-                await insert_complaints([complaint])
+                await insert_complaints([complaint], submitted_by=submitted_by(principal))
             except IntegrityError:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
                 if await ComplaintRow.filter(tracking_id=tracking_id).exists():

@@ -21,7 +21,11 @@ import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 
+from auth.dev import DevKeys, issue_token, load_or_create
+from auth.roles import Role
+from auth.tokens import TokenVerifier
 from gateway.app import create_app
+from gateway.authentication import build_verifier
 from gateway.demo import demo_agencies, demo_categories
 from gateway.reference import load_regions, load_registry
 from gateway.settings import GatewaySettings, sqlite_url
@@ -117,10 +121,62 @@ def settings(database_url: str) -> GatewaySettings:
     return GatewaySettings(database_url=database_url, demo=False)
 
 
+@pytest.fixture(scope="session")
+def dev_keys(tmp_path_factory: pytest.TempPathFactory) -> DevKeys:
+    """A real signing key pair, made for this test session."""
+    return load_or_create(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="session")
+def verifier(dev_keys: DevKeys) -> TokenVerifier:
+    return build_verifier([dev_keys.issuer()], None)
+
+
+class Tokens:
+    """Real signed tokens for each role of the demo registry."""
+
+    def __init__(self, keys: DevKeys) -> None:
+        self.keys = keys
+
+    def make(
+        self,
+        *roles: Role,
+        subject: str = "tester",
+        agency: str | None = None,
+        region: str | None = None,
+        scopes: tuple[str, ...] = (),
+    ) -> str:
+        return issue_token(
+            self.keys,
+            subject=subject,
+            roles=roles,
+            agency_id=agency,
+            kode_wilayah=region,
+            scopes=scopes,
+        )
+
+    @property
+    def national_admin(self) -> str:
+        return self.make(Role.NATIONAL_ADMIN, subject="admin-lapor", agency="kemenpanrb")
+
+    @property
+    def citizen(self) -> str:
+        return self.make(Role.CITIZEN, subject="warga-1")
+
+
+@pytest.fixture(scope="session")
+def tokens(dev_keys: DevKeys) -> Tokens:
+    return Tokens(dev_keys)
+
+
 @pytest.fixture
-def make_app(settings: GatewaySettings) -> Callable[..., Starlette]:
+def make_app(settings: GatewaySettings, verifier: TokenVerifier) -> Callable[..., Starlette]:
     def build(**changes: object) -> Starlette:
-        return create_app(replace(settings, **changes), manage_store=False)  # type: ignore[arg-type]
+        return create_app(
+            replace(settings, **changes),  # type: ignore[arg-type]
+            manage_store=False,
+            verifier=verifier,
+        )
 
     return build
 
@@ -139,12 +195,27 @@ GraphQL = Callable[..., Awaitable[dict[str, object]]]
 
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQL:
-    """POST a GraphQL operation and return the decoded JSON body."""
+    """POST a GraphQL operation (with a bearer token if given) and return the JSON body."""
 
-    async def run(query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
-        response = await client.post("/graphql", json={"query": query, "variables": variables})
+    async def run(
+        query: str, variables: dict[str, object] | None = None, *, token: str | None = None
+    ) -> dict[str, object]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
+
+    return run
+
+
+@pytest.fixture
+def admin_gql(gql: GraphQL, tokens: Tokens) -> GraphQL:
+    """`gql` as the national admin, who may read every complaint in full."""
+
+    async def run(query: str, variables: dict[str, object] | None = None) -> dict[str, object]:
+        return await gql(query, variables, token=tokens.national_admin)
 
     return run
 

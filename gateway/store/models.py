@@ -113,6 +113,11 @@ class ComplaintRow(Model):
     reporter = fields.ForeignKeyField(
         "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    # Who submitted it, from their token: the citizen account that owns it, or the agency
+    # that entered it (a walk-in) or the connector that brought it in.
+    owner_subject = fields.CharField(max_length=120, null=True, db_index=True)
+    submitted_by_subject = fields.CharField(max_length=120, null=True)
+    submitted_by_agency_id = fields.CharField(max_length=80, null=True)
     # Folded title and content for text search (see gateway.store.search_text).
     search_text = fields.TextField(default="")
     rating_score = fields.SmallIntField(null=True)
@@ -234,3 +239,25 @@ class ReporterReplyRow(Model):
     class Meta:
         table = "reporter_reply"
         indexes = (("complaint_id",),)
+
+
+class AuditEventRow(Model):
+    """One entry of the append-only audit log: who did what to which complaint.
+
+    It records ids and outcomes only, never complaint content or reporter identity.
+    Database triggers refuse UPDATE and DELETE (migration 0003).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    action = fields.CharField(max_length=40, db_index=True)
+    outcome = fields.CharField(max_length=12)
+    actor_subject = fields.CharField(max_length=120, null=True, db_index=True)
+    actor_roles = fields.CharField(max_length=200)
+    actor_agency_id = fields.CharField(max_length=80, null=True)
+    complaint_id = fields.UUIDField(null=True, db_index=True)
+    reason = fields.CharField(max_length=80, null=True)
+    request_id = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "audit_event"

@@ -24,6 +24,7 @@ from schema.canonical import (
     Complaint,
     Disposition,
     FollowUp,
+    Reporter,
     ReporterReply,
     SourceRef,
     Status,
@@ -31,12 +32,12 @@ from schema.canonical import (
     statuses_in,
 )
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
-from schema.regions import level_of
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from gateway.store import rows
+from gateway.store.agency_tree import AGENCY_TREE
 from gateway.store.models import (
     AgencyRow,
     AttachmentRow,
@@ -46,8 +47,10 @@ from gateway.store.models import (
     DispositionRow,
     FollowUpRow,
     ReporterReplyRow,
+    ReporterRow,
     StatusEventRow,
 )
+from gateway.store.scoping import region_q, scope_q
 from gateway.store.search_text import fold
 
 R = TypeVar("R")
@@ -82,28 +85,7 @@ _LIST_FIELDS = (
 )
 
 
-def scope_q(scope: RowScope, *, via: str = "") -> Q:
-    """The WHERE clause of a scope; `via` prefixes the path from a child table."""
-    if scope.everything:
-        return Q()
-    q = Q()
-    if not scope.include_secret:
-        q &= Q(**{f"{via}is_secret": False})
-    return q
-
-
-def _region_q(code: str) -> Q:
-    level = level_of(code).value
-    if level == 1:
-        return Q(province_code=code)
-    if level == 2:
-        return Q(regency_code=code)
-    # Deeper codes: the region itself or anything below it; the dot stops "16.05.01"
-    # from matching "16.05.010".
-    return Q(kode_wilayah=code) | Q(kode_wilayah__startswith=code + ".")
-
-
-async def _descendants(model: type[AgencyRow] | type[CategoryRow], root: str) -> list[str]:
+async def _descendants(model: type[CategoryRow], root: str) -> list[str]:
     """The id and every id below it in a parent/child tree (breadth first)."""
     found = [root]
     frontier = [root]
@@ -123,9 +105,9 @@ async def _filter_q(f: ComplaintFilter) -> Q:
     if allowed is not None:
         q &= Q(status__in=sorted(s.value for s in allowed))
     if f.kode_wilayah:
-        q &= _region_q(f.kode_wilayah)
+        q &= region_q(f.kode_wilayah)
     if f.agency_id:
-        q &= Q(routed_agency_id__in=await _descendants(AgencyRow, f.agency_id))
+        q &= Q(routed_agency_id__in=await AGENCY_TREE.subtree(f.agency_id))
     if f.category_id:
         q &= Q(category_id__in=await _descendants(CategoryRow, f.category_id))
     if f.classifications:
@@ -159,14 +141,14 @@ def _as_uuid(value: str) -> UUID | None:
 class ComplaintRepository:
     """Scoped reads of complaints and their reference data."""
 
-    def _scoped(self, scope: RowScope) -> QuerySet[ComplaintRow]:
-        return ComplaintRow.filter(scope_q(scope))
+    async def _scoped(self, scope: RowScope) -> QuerySet[ComplaintRow]:
+        return ComplaintRow.filter(await scope_q(scope))
 
     async def get(
         self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
     ) -> Complaint | None:
         """One complaint by gateway id or tracking ID, or None if absent or out of scope."""
-        qs = self._scoped(scope)
+        qs = await self._scoped(scope)
         if id is not None:
             uuid = _as_uuid(id)
             if uuid is None:
@@ -182,7 +164,7 @@ class ComplaintRepository:
     async def get_many(self, scope: RowScope, ids: Sequence[str]) -> list[Complaint | None]:
         """Complaints by id in the order asked, None where absent or out of scope."""
         uuids = [u for u in (_as_uuid(i) for i in ids) if u is not None]
-        found = await self._scoped(scope).filter(id__in=uuids).only(*_LIST_FIELDS)
+        found = await (await self._scoped(scope)).filter(id__in=uuids).only(*_LIST_FIELDS)
         by_id = {str(r.id): rows.complaint_from_row(r) for r in found}
         return [by_id.get(i) for i in ids]
 
@@ -196,7 +178,7 @@ class ComplaintRepository:
         order: SortOrder = SortOrder.NEWEST_FIRST,
     ) -> Page[Complaint]:
         """One page in a stable (created_at, id) order, cut after scope and filter."""
-        qs = self._scoped(scope).filter(await _filter_q(filter))
+        qs = (await self._scoped(scope)).filter(await _filter_q(filter))
         if after is not None:
             qs = qs.filter(_after_q(after, order))
         direction = "-" if order is SortOrder.NEWEST_FIRST else ""
@@ -212,9 +194,42 @@ class ComplaintRepository:
             has_next_page=len(found) > first,
         )
 
+    async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool:
+        """Whether a complaint exists at all, whoever may see it (for auditing denials)."""
+        if id is not None:
+            uuid = _as_uuid(id)
+            return uuid is not None and await ComplaintRow.filter(id=uuid).exists()
+        return await ComplaintRow.filter(tracking_id=tracking_id).exists()
+
+    async def reporters_for(
+        self,
+        identities: RowScope,
+        anonymous_identities: RowScope,
+        complaint_ids: Sequence[str],
+    ) -> list[Reporter | None]:
+        """Reporter identities, None where absent or not to be revealed to this caller.
+
+        Both scopes are pushed into the query: `identities` for complaints that are not
+        anonymous, `anonymous_identities` for those that are.
+        """
+        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        allowed = (Q(is_anonymous=False) & await scope_q(identities)) | (
+            Q(is_anonymous=True) & await scope_q(anonymous_identities)
+        )
+        pairs = await ComplaintRow.filter(allowed, id__in=uuids, reporter_id__isnull=False).values_list(
+            "id", "reporter_id"
+        )
+        people = {
+            r.id: r for r in await ReporterRow.filter(id__in=[p for _, p in pairs])
+        }
+        by_complaint = {
+            str(c): rows.reporter_from_row(people[p]) for c, p in pairs if p in people
+        }
+        return [by_complaint.get(i) for i in complaint_ids]
+
     async def count(self, scope: RowScope, filter: ComplaintFilter) -> int:
         """How many complaints match, within the scope."""
-        return await self._scoped(scope).filter(await _filter_q(filter)).count()
+        return await (await self._scoped(scope)).filter(await _filter_q(filter)).count()
 
     async def _children(
         self,
@@ -226,8 +241,9 @@ class ComplaintRepository:
     ) -> list[list[R]]:
         uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
         grouped: dict[str, list[R]] = defaultdict(list)
+        visible = (await self._scoped(scope)).filter(id__in=uuids).values("id")
         found: Iterable[Any] = await model.filter(
-            scope_q(scope, via="complaint__"), complaint_id__in=uuids
+            complaint_id__in=Subquery(visible)
         ).order_by(*order)
         for row in found:
             grouped[str(row.complaint_id)].append(convert(row))

@@ -13,6 +13,7 @@ from schema.canonical import (
     Rating,
     Region,
     RegionLevel,
+    Reporter,
     ReporterReply,
     SourceRef,
     StatusEvent,
@@ -28,6 +29,7 @@ from gateway.store.models import (
     FollowUpRow,
     RegionRow,
     ReporterReplyRow,
+    ReporterRow,
     StatusEventRow,
 )
 
@@ -151,3 +153,8 @@ def reply_from_row(row: ReporterReplyRow) -> ReporterReply:
 def source_from_row(row: ComplaintSourceRow) -> SourceRef:
     """Canonical source reference."""
     return SourceRef(system=row.system, id=row.source_id)
+
+
+def reporter_from_row(row: ReporterRow) -> Reporter:
+    """Canonical reporter (personal data: handle with care)."""
+    return Reporter(name=row.name, nik=row.nik, phone=row.phone, email=row.email)

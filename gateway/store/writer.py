@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from schema.canonical import Agency, Category, Complaint, Region
 from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.transactions import in_transaction
 
+from gateway.store.agency_tree import AGENCY_TREE
 from gateway.store.models import (
     AgencyRow,
     AttachmentRow,
@@ -93,6 +94,7 @@ async def upsert_agencies(agencies: Sequence[Agency]) -> int:
                 parent_id=a.parent_id,
             )
             added += 1
+    AGENCY_TREE.invalidate()
     return added
 
 
@@ -109,10 +111,20 @@ async def upsert_categories(categories: Sequence[Category]) -> int:
     return added
 
 
+@dataclass(frozen=True, slots=True)
+class SubmittedBy:
+    """Who brought complaints in, as the server established it (never from input)."""
+
+    owner_subject: str | None = None  # the citizen account that owns them
+    subject: str | None = None  # whoever submitted (citizen, officer, connector)
+    agency_id: str | None = None  # the submitter's agency, if any
+
+
 class _Rows:
     """Rows for one batch of complaints, table by table."""
 
-    def __init__(self) -> None:
+    def __init__(self, submitted_by: SubmittedBy) -> None:
+        self.submitted_by = submitted_by
         self.reporters: list[ReporterRow] = []
         self.complaints: list[ComplaintRow] = []
         self.sources: list[ComplaintSourceRow] = []
@@ -162,6 +174,9 @@ class _Rows:
                 channel=c.channel,
                 status=c.status,
                 reporter_id=reporter_id,
+                owner_subject=self.submitted_by.owner_subject,
+                submitted_by_subject=self.submitted_by.subject,
+                submitted_by_agency_id=self.submitted_by.agency_id,
                 search_text=search_document(c.title, c.original_title, c.content),
                 rating_score=c.rating.score if c.rating else None,
                 rating_comment=c.rating.comment if c.rating else None,
@@ -235,27 +250,27 @@ class _Rows:
                 await type(batch[0]).bulk_create(batch, batch_size=BULK_BATCH)
 
 
-async def insert_complaints(complaints: Iterable[Complaint], *, batch: int = 2000) -> int:
+async def insert_complaints(
+    complaints: Iterable[Complaint],
+    *,
+    batch: int = 2000,
+    submitted_by: SubmittedBy = SubmittedBy(),
+) -> int:
     """Insert complaints with all their children, `batch` complaints per transaction.
 
     Each batch commits whole or not at all. Returns how many complaints were inserted.
     """
     total = 0
-    pending = _Rows()
+    pending = _Rows(submitted_by)
     for complaint in complaints:
         pending.add(complaint)
         if len(pending.complaints) >= batch:
             async with in_transaction():
                 await pending.write()
             total += len(pending.complaints)
-            pending = _Rows()
+            pending = _Rows(submitted_by)
     if pending.complaints:
         async with in_transaction():
             await pending.write()
         total += len(pending.complaints)
     return total
-
-
-def now_utc() -> datetime:
-    """The current time, aware, in UTC."""
-    return datetime.now(UTC)

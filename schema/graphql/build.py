@@ -10,8 +10,14 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
+from strawberry.tools import merge_types
+
+from schema.graphql.access_query import AccessQuery
+from schema.graphql.complaint_query import ComplaintQuery
 from schema.graphql.mutation import Mutation
-from schema.graphql.query import Query
+from schema.graphql.reference_query import ReferenceQuery
+
+Query = merge_types("Query", (ComplaintQuery, ReferenceQuery, AccessQuery))
 
 
 class GatewaySchema(strawberry.Schema):

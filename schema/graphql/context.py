@@ -1,7 +1,9 @@
-"""The per-request GraphQL context: who is asking (as a RowScope), the ports, the loaders.
+"""The per-request GraphQL context: who is asking, what they may see, the ports, the loaders.
 
 The ports are Protocols so that this package never imports the ORM; the gateway passes
-its store implementations in.
+its store implementations in. There are two sets of DataLoaders, one per view: the public
+view (non-secret complaints, public fields) and the case view (the caller's case scope),
+so a nested field can never be loaded under a wider scope than its parent was.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from auth.audit import AuditAction
+from auth.policy import Access, access_for
+from auth.principal import Principal
 from auth.scope import RowScope
 from schema.canonical import (
     Agency,
@@ -19,6 +24,7 @@ from schema.canonical import (
     Complaint,
     Disposition,
     FollowUp,
+    Reporter,
     ReporterReply,
     SourceRef,
     StatusEvent,
@@ -34,6 +40,7 @@ class ComplaintReader(Protocol):
     async def get(
         self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
     ) -> Complaint | None: ...
+    async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool: ...
     async def list(
         self,
         scope: RowScope,
@@ -62,6 +69,12 @@ class ComplaintReader(Protocol):
     async def sources_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> list[list[SourceRef]]: ...
+    async def reporters_for(
+        self,
+        identities: RowScope,
+        anonymous_identities: RowScope,
+        complaint_ids: Sequence[str],
+    ) -> list[Reporter | None]: ...
 
 
 class ReferenceReader(Protocol):
@@ -80,7 +93,17 @@ class ReferenceReader(Protocol):
 class Submitter(Protocol):
     """Stores new complaints (implemented by gateway.submission)."""
 
-    async def submit(self, draft: ComplaintDraft, *, now: datetime) -> Complaint: ...
+    async def submit(
+        self, draft: ComplaintDraft, *, now: datetime, principal: Principal
+    ) -> Complaint: ...
+
+
+class Auditor(Protocol):
+    """Notes acts for the audit log (implemented by gateway.audit.AuditTrail)."""
+
+    def record(
+        self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
+    ) -> None: ...
 
 
 def _batched(
@@ -94,7 +117,7 @@ def _batched(
 
 @dataclass
 class Loaders:
-    """One DataLoader per nested collection: one store query per batch, per request."""
+    """One DataLoader per nested collection of one view: one store query per batch."""
 
     status_history: DataLoader[str, list[StatusEvent]]
     dispositions: DataLoader[str, list[Disposition]]
@@ -102,14 +125,50 @@ class Loaders:
     replies: DataLoader[str, list[ReporterReply]]
     attachments: DataLoader[str, list[Attachment]]
     sources: DataLoader[str, list[SourceRef]]
-    agencies: DataLoader[str, Agency | None]
-    categories: DataLoader[str, Category | None]
 
     @classmethod
-    def create(
-        cls, complaints: ComplaintReader, references: ReferenceReader, scope: RowScope
-    ) -> Loaders:
-        """Fresh loaders for one request (their caches must not outlive it)."""
+    def create(cls, complaints: ComplaintReader, scope: RowScope) -> Loaders:
+        """Fresh loaders for one request and one scope."""
+        return cls(
+            status_history=_batched(complaints, scope, "status_history_for"),
+            dispositions=_batched(complaints, scope, "dispositions_for"),
+            follow_ups=_batched(complaints, scope, "follow_ups_for"),
+            replies=_batched(complaints, scope, "replies_for"),
+            attachments=_batched(complaints, scope, "attachments_for"),
+            sources=_batched(complaints, scope, "sources_for"),
+        )
+
+
+@dataclass
+class GraphQLContext:
+    """What every resolver can reach through `info.context`."""
+
+    principal: Principal
+    complaints: ComplaintReader
+    references: ReferenceReader
+    submission: Submitter
+    audit: Auditor
+    max_page_size: int
+    audit_reader: Any = None  # gateway.audit.read_audit, for auditors
+    request: Any = None
+    response: Any = None
+    access: Access = field(init=False)
+    public_loaders: Loaders = field(init=False)
+    case_loaders: Loaders = field(init=False)
+    reporters: DataLoader[str, Reporter | None] = field(init=False)
+    agencies: DataLoader[str, Agency | None] = field(init=False)
+    categories: DataLoader[str, Category | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.access = access_for(self.principal)
+        self.public_loaders = Loaders.create(self.complaints, self.access.public)
+        self.case_loaders = Loaders.create(self.complaints, self.access.cases)
+        access, complaints, references = self.access, self.complaints, self.references
+
+        async def load_reporters(keys: list[str]) -> list[Reporter | None]:
+            return await complaints.reporters_for(
+                access.identities, access.anonymous_identities, keys
+            )
 
         async def load_agencies(keys: list[str]) -> list[Agency | None]:
             found = {a.id: a for a in await references.agencies(ids=keys)}
@@ -120,30 +179,6 @@ class Loaders:
             found = {c.id: c for c in await references.categories()}
             return [found.get(k) for k in keys]
 
-        return cls(
-            status_history=_batched(complaints, scope, "status_history_for"),
-            dispositions=_batched(complaints, scope, "dispositions_for"),
-            follow_ups=_batched(complaints, scope, "follow_ups_for"),
-            replies=_batched(complaints, scope, "replies_for"),
-            attachments=_batched(complaints, scope, "attachments_for"),
-            sources=_batched(complaints, scope, "sources_for"),
-            agencies=DataLoader(load_fn=load_agencies),
-            categories=DataLoader(load_fn=load_categories),
-        )
-
-
-@dataclass
-class GraphQLContext:
-    """What every resolver can reach through `info.context`."""
-
-    scope: RowScope
-    complaints: ComplaintReader
-    references: ReferenceReader
-    submission: Submitter
-    max_page_size: int
-    loaders: Loaders = field(init=False)
-    request: Any = None
-    response: Any = None
-
-    def __post_init__(self) -> None:
-        self.loaders = Loaders.create(self.complaints, self.references, self.scope)
+        self.reporters = DataLoader(load_fn=load_reporters)
+        self.agencies = DataLoader(load_fn=load_agencies)
+        self.categories = DataLoader(load_fn=load_categories)

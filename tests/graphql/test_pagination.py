@@ -41,7 +41,7 @@ async def _walk(gql: GraphQL, *, first: int, order: str, during=None) -> list[st
 
 @pytest.mark.parametrize("order", ["NEWEST_FIRST", "OLDEST_FIRST"])
 async def test_pages_cover_everything_once_while_new_complaints_arrive(
-    database_url: str, gql: GraphQL, order: str
+    database_url: str, admin_gql: GraphQL, order: str
 ) -> None:
     # Several complaints share a created_at: the id breaks the tie.
     originals = [
@@ -55,7 +55,7 @@ async def test_pages_cover_everything_once_while_new_complaints_arrive(
         await insert_complaints([fresh])
         arrived.append(fresh.tracking_id)
 
-    seen = await _walk(gql, first=5, order=order, during=arrive)
+    seen = await _walk(admin_gql, first=5, order=order, during=arrive)
     assert len(seen) == len(set(seen)), "a complaint was served twice"
     by_key = sorted(originals, key=lambda c: (c.created_at, c.id))
     if order == "NEWEST_FIRST":
@@ -67,20 +67,20 @@ async def test_pages_cover_everything_once_while_new_complaints_arrive(
         assert seen[len(by_key) :] == arrived[: len(seen) - len(by_key)]
 
 
-async def test_first_is_bounded_and_a_foreign_cursor_is_refused(database_url: str, gql: GraphQL) -> None:
-    body = await gql(PAGE, {"first": 101, "after": None, "order": "NEWEST_FIRST"})
+async def test_first_is_bounded_and_a_foreign_cursor_is_refused(database_url: str, admin_gql: GraphQL) -> None:
+    body = await admin_gql(PAGE, {"first": 101, "after": None, "order": "NEWEST_FIRST"})
     (error,) = body["errors"]  # type: ignore[misc]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"] == "first: is 101 (expected an integer from 1 to 100)"
-    body = await gql(PAGE, {"first": 0, "after": None, "order": "NEWEST_FIRST"})
+    body = await admin_gql(PAGE, {"first": 0, "after": None, "order": "NEWEST_FIRST"})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # type: ignore[index]
-    body = await gql(PAGE, {"first": 5, "after": "YXJyYXljb25uZWN0aW9uOjU", "order": "NEWEST_FIRST"})
+    body = await admin_gql(PAGE, {"first": 5, "after": "YXJyYXljb25uZWN0aW9uOjU", "order": "NEWEST_FIRST"})
     (error,) = body["errors"]  # type: ignore[misc]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["message"].startswith("after: is not a cursor from this API")
 
 
-async def test_total_count_counts_across_pages(database_url: str, gql: GraphQL) -> None:
+async def test_total_count_counts_across_pages(database_url: str, admin_gql: GraphQL) -> None:
     await insert_complaints([make_complaint() for _ in range(7)])
-    body = await gql(PAGE, {"first": 2, "after": None, "order": "NEWEST_FIRST"})
+    body = await admin_gql(PAGE, {"first": 2, "after": None, "order": "NEWEST_FIRST"})
     assert body["data"]["complaints"]["totalCount"] == 7  # type: ignore[index]

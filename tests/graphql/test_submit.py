@@ -6,7 +6,7 @@ import re
 
 from gateway.store.models import ComplaintRow, ReporterRow, StatusEventRow
 from gateway.tracking import PATTERN
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, Tokens
 
 SUBMIT = """
 mutation Submit($input: SubmitComplaintInput!) {
@@ -40,8 +40,10 @@ GOOD = {
 }
 
 
-async def test_submit_stores_and_assigns_a_tracking_id(database_url: str, gql: GraphQL) -> None:
-    body = await gql(SUBMIT, {"input": GOOD})
+async def test_submit_stores_and_assigns_a_tracking_id(
+    database_url: str, gql: GraphQL, tokens: Tokens
+) -> None:
+    body = await gql(SUBMIT, {"input": GOOD}, token=tokens.citizen)
     assert "errors" not in body, body
     payload = body["data"]["submitComplaint"]  # type: ignore[index]
     complaint = payload["complaint"]
@@ -66,14 +68,16 @@ async def test_submit_stores_and_assigns_a_tracking_id(database_url: str, gql: G
         "BELUM_TERVERIFIKASI",
     ]
 
+    assert row.owner_subject == "warga-1"  # from the token, not from the input
     again = await gql(
         "query($t: String!) { complaint(trackingId: $t) { id isAnonymous } }",
         {"t": payload["trackingId"]},
+        token=tokens.citizen,
     )
     assert again["data"]["complaint"] == {"id": complaint["id"], "isAnonymous": True}  # type: ignore[index]
 
 
-async def test_invalid_input_is_refused_whole(database_url: str, gql: GraphQL) -> None:
+async def test_invalid_input_is_refused_whole(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     bad = {
         **GOOD,
         "title": "x" * 151,
@@ -81,7 +85,7 @@ async def test_invalid_input_is_refused_whole(database_url: str, gql: GraphQL) -
         "reporter": {"nik": "167301410190000"},
         "categoryId": "nope",
     }
-    body = await gql(SUBMIT, {"input": bad})
+    body = await gql(SUBMIT, {"input": bad}, token=tokens.citizen)
     (error,) = body["errors"]  # type: ignore[misc]
     assert body["data"] is None
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
@@ -93,8 +97,8 @@ async def test_invalid_input_is_refused_whole(database_url: str, gql: GraphQL) -
     assert await ReporterRow.all().count() == 0
 
 
-async def test_unknown_enum_value_in_input(database_url: str, gql: GraphQL) -> None:
-    body = await gql(SUBMIT, {"input": {**GOOD, "classification": "KELUHAN"}})
+async def test_unknown_enum_value_in_input(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+    body = await gql(SUBMIT, {"input": {**GOOD, "classification": "KELUHAN"}}, token=tokens.citizen)
     (error,) = body["errors"]  # type: ignore[misc]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert "classification" in error["message"]
@@ -102,8 +106,8 @@ async def test_unknown_enum_value_in_input(database_url: str, gql: GraphQL) -> N
     assert await ComplaintRow.all().count() == 0
 
 
-async def test_missing_required_field_is_named(database_url: str, gql: GraphQL) -> None:
-    body = await gql(SUBMIT, {"input": {k: v for k, v in GOOD.items() if k != "content"}})
+async def test_missing_required_field_is_named(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+    body = await gql(SUBMIT, {"input": {k: v for k, v in GOOD.items() if k != "content"}}, token=tokens.citizen)
     (error,) = body["errors"]  # type: ignore[misc]
     assert "content" in error["message"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"

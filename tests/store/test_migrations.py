@@ -85,8 +85,27 @@ async def test_upgrade_from_previous_schema_keeps_and_backfills_rows(
 async def test_downgrade_to_previous_schema_and_back(scratch_databases: ScratchDatabases) -> None:
     url = await scratch_databases.new()
     await migrate_database(url)
-    assert await migrate_database(url, target="models.0001_initial") == [
-        "models.0002_complaint_search_text"
-    ]
+    assert await migrate_database(url, target="models.0001_initial") == LATEST[:0:-1]
     assert await applied_migrations(url) == LATEST[:1]
     assert await migrate_database(url) == LATEST[1:]
+
+
+async def test_audit_log_is_append_only_in_the_database(scratch_databases: ScratchDatabases) -> None:
+    url = await scratch_databases.new()
+    await migrate_database(url)
+    postgres = url.startswith("postgres")
+    mark = "$1" if postgres else "?"
+    await _sql(
+        url,
+        "INSERT INTO audit_event (at, action, outcome, actor_roles) VALUES "
+        f"({mark}, 'SECRET_COMPLAINT_READ', 'ALLOWED', 'national_admin')",
+        [CREATED if postgres else CREATED.isoformat()],
+    )
+    for statement in ("UPDATE audit_event SET outcome = 'DENIED'", "DELETE FROM audit_event"):
+        try:
+            await _sql(url, statement)
+        except Exception as exc:  # the driver's own error type differs per database
+            assert "append-only" in str(exc)
+        else:
+            raise AssertionError(f"{statement} was allowed")
+    assert len(await _sql(url, "SELECT id FROM audit_event")) == 1

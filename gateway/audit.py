@@ -1,0 +1,109 @@
+"""Writing and reading the append-only audit log.
+
+Each request collects its events in an `AuditTrail` and writes them in one insert before
+the response leaves; if that write fails the response fails too (a confidential read
+that cannot be recorded is not served).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from auth.audit import AuditAction, AuditEvent, AuditFilter, AuditRecord
+from auth.principal import Principal
+from schema.queries import Cursor, InvalidCursor, Page
+from tortoise.expressions import Q
+
+from gateway.store.models import AuditEventRow
+
+
+def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime) -> AuditEventRow:
+    return AuditEventRow(
+        at=at,
+        action=event.action.value,
+        outcome=event.outcome.value,
+        actor_subject=principal.subject,
+        actor_roles=",".join(sorted(r.value for r in principal.roles)),
+        actor_agency_id=principal.agency_id,
+        complaint_id=uuid.UUID(event.complaint_id) if event.complaint_id else None,
+        reason=event.reason,
+        request_id=request_id,
+    )
+
+
+class AuditTrail:
+    """The audit events of one request (duplicates collapse)."""
+
+    def __init__(self, principal: Principal, request_id: str) -> None:
+        self.principal = principal
+        self.request_id = request_id
+        self._events: dict[AuditEvent, None] = {}
+
+    def record(
+        self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
+    ) -> None:
+        """Note an act; it is written by `flush`."""
+        self._events[AuditEvent(action, complaint_id, reason)] = None
+
+    @property
+    def pending(self) -> tuple[AuditEvent, ...]:
+        """Events not yet written."""
+        return tuple(self._events)
+
+    async def flush(self) -> None:
+        """Write the pending events in one insert."""
+        if not self._events:
+            return
+        at = datetime.now(UTC)
+        rows = [_row(self.principal, e, self.request_id, at) for e in self._events]
+        await AuditEventRow.bulk_create(rows)
+        self._events.clear()
+
+
+async def record_now(principal: Principal, event: AuditEvent, request_id: str) -> None:
+    """Write one event at once (for acts outside a GraphQL request, e.g. a rejected token)."""
+    await _row(principal, event, request_id, datetime.now(UTC)).save()
+
+
+async def read_audit(f: AuditFilter, *, first: int, after: Cursor | None) -> Page[AuditRecord]:
+    """Newest first, keyset-paginated on (at, id)."""
+    qs = AuditEventRow.all()
+    if f.actions:
+        qs = qs.filter(action__in=list(f.actions))
+    if f.actor_subject:
+        qs = qs.filter(actor_subject=f.actor_subject)
+    if f.complaint_id:
+        try:
+            qs = qs.filter(complaint_id=uuid.UUID(f.complaint_id))
+        except ValueError:
+            return Page(items=[], cursors=[], has_next_page=False)
+    if f.after:
+        qs = qs.filter(at__gte=f.after)
+    if f.before:
+        qs = qs.filter(at__lt=f.before)
+    if after is not None:
+        if not after.id.isdigit():
+            raise InvalidCursor
+        qs = qs.filter(Q(at__lt=after.created_at) | Q(at=after.created_at, id__lt=int(after.id)))
+    found = await qs.order_by("-at", "-id").limit(first + 1)
+    records = [
+        AuditRecord(
+            id=r.id,
+            at=r.at,
+            action=r.action,
+            outcome=r.outcome,
+            actor_subject=r.actor_subject,
+            actor_roles=r.actor_roles,
+            actor_agency_id=r.actor_agency_id,
+            complaint_id=str(r.complaint_id) if r.complaint_id else None,
+            reason=r.reason,
+            request_id=r.request_id,
+        )
+        for r in found[:first]
+    ]
+    return Page(
+        items=records,
+        cursors=[Cursor(created_at=r.at, id=str(r.id)) for r in records],
+        has_next_page=len(found) > first,
+    )

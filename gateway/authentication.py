@@ -1,0 +1,128 @@
+"""Bearer-token authentication for HTTP requests: the principal, or a 401 with a code.
+
+A pure ASGI middleware (no GraphQL inside): it reads the Authorization header, asks the
+TokenVerifier, and puts the Principal in the ASGI scope for the GraphQL view. A request
+without a header is the public principal; a bad token is refused before any GraphQL work,
+recorded in the audit log by its code, never by its text.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+
+import aiohttp
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from auth.audit import AuditAction, AuditEvent
+from auth.dev import load_or_create
+from auth.errors import AuthError, InvalidToken
+from auth.issuers import IssuerConfig, load_issuers
+from auth.keys import JwksKeys, KeySet, StaticKeys
+from auth.principal import Principal
+from auth.tokens import TokenVerifier
+
+from gateway.audit import record_now
+from gateway.request_id import current_request_id
+from gateway.settings import GatewaySettings
+
+log = logging.getLogger(__name__)
+PRINCIPAL_KEY = "penghubung.principal"
+
+
+def principal_of(scope: Scope) -> Principal:
+    """The principal the middleware established (public if none)."""
+    found = scope.get(PRINCIPAL_KEY)
+    return found if isinstance(found, Principal) else Principal.public()
+
+
+def issuers_for(settings: GatewaySettings) -> list[IssuerConfig]:
+    """The trusted issuers: from the config file, plus the dev keys where trusted."""
+    issuers = load_issuers(settings.auth_config) if settings.auth_config else []
+    if settings.trust_dev_tokens:
+        issuers.append(load_or_create(settings.dev_keys_dir).issuer())
+    return issuers
+
+
+def build_verifier(
+    issuers: Sequence[IssuerConfig], session: aiohttp.ClientSession | None
+) -> TokenVerifier:
+    """A verifier with a key set per issuer (JWKS ones fetch through `session`)."""
+    keysets: dict[str, KeySet] = {}
+    for issuer in issuers:
+        if issuer.jwks_url:
+            if session is None:
+                raise ValueError(f"issuer {issuer.issuer} uses a JWKS URL but no HTTP session was given")
+            keysets[issuer.issuer] = JwksKeys(issuer.jwks_url, session, algorithms=issuer.algorithms)
+        else:
+            keysets[issuer.issuer] = StaticKeys(issuer.keys)
+    return TokenVerifier(issuers, keysets)
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            text = value.decode("latin-1").strip()
+            scheme, _, token = text.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise InvalidToken(
+                    "Authorization header is not 'Bearer <token>'", code="MALFORMED_AUTHORIZATION"
+                )
+            return token.strip()
+    return None
+
+
+class BearerAuthMiddleware:
+    """Sets the principal on every HTTP and WebSocket request; refuses bad tokens."""
+
+    def __init__(self, app: ASGIApp, *, verifier: TokenVerifier | None = None) -> None:
+        self.app = app
+        self.verifier = verifier
+
+    async def _refuse(self, error: AuthError, scope: Scope, send: Send) -> None:
+        try:
+            await record_now(
+                Principal.public(),
+                AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code),
+                current_request_id(),
+            )
+        except Exception:  # the refusal stands even if the log cannot be written
+            log.exception("could not record a rejected token")
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 4401, "reason": error.code})
+            return
+        body = json.dumps(
+            {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": error.http_status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"www-authenticate", f'Bearer error="invalid_token", error_description="{error.code}"'.encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        verifier = self.verifier or scope.get("state", {}).get("verifier")
+        try:
+            token = _bearer(scope)
+            if token is None:
+                principal = Principal.public()
+            elif verifier is None:
+                raise InvalidToken("this gateway trusts no token issuer", code="UNKNOWN_ISSUER")
+            else:
+                principal = await verifier.verify(token)
+        except AuthError as error:
+            await self._refuse(error, scope, send)
+            return
+        scope[PRINCIPAL_KEY] = principal
+        await self.app(scope, receive, send)

@@ -1,0 +1,193 @@
+"""Complaint reads: the case view (`complaint`, `complaints`) and the public view.
+
+Every read goes through the caller's scope for that view, pushed into the store query.
+A complaint outside the scope is simply absent; for an authenticated caller the miss is
+also recorded as a denied read when the complaint exists (the answer stays the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+
+from auth.audit import AuditAction
+from auth.scope import RowScope
+from schema.canonical import Complaint as CanonicalComplaint
+from schema.graphql.complaint_types import (
+    Complaint,
+    ComplaintEdge,
+    PublicComplaint,
+    PublicComplaintEdge,
+    case_file,
+)
+from schema.graphql.context import GraphQLContext
+from schema.graphql.inputs import ComplaintFilterInput, SortOrder, UserInputError
+from schema.graphql.types import Ctx, PageInfo
+from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
+from schema.queries import SortOrder as _SortOrder
+from schema.validation import FieldError
+
+DEFAULT_PAGE_SIZE = 20
+E = TypeVar("E")
+
+
+def page_size(first: int, maximum: int) -> int:
+    """`first` if within 1..maximum, else a readable error."""
+    if not 1 <= first <= maximum:
+        raise UserInputError([FieldError("first", f"is {first}", f"an integer from 1 to {maximum}")])
+    return first
+
+
+def decode_after(after: str | None) -> Cursor | None:
+    """The cursor a client sent back, or a readable error."""
+    try:
+        return Cursor.decode(after) if after else None
+    except InvalidCursor as exc:
+        raise UserInputError(
+            [
+                FieldError(
+                    "after",
+                    "is not a cursor from this API",
+                    "an endCursor or edge cursor returned by an earlier page",
+                )
+            ]
+        ) from exc
+
+
+def _one_key(id: strawberry.ID | None, tracking_id: str | None) -> tuple[str | None, str | None]:
+    if (id is None) == (tracking_id is None):
+        raise UserInputError(
+            [FieldError("id", "and trackingId were both given or both missing", "exactly one of id or trackingId")]
+        )
+    return (str(id) if id is not None else None, tracking_id.strip() if tracking_id else None)
+
+
+@strawberry.type(description="A page of complaints (case view) in a stable order.")
+class ComplaintConnection:
+    edges: list[ComplaintEdge]
+    page_info: PageInfo
+    _scope: strawberry.Private[RowScope]
+    _filter: strawberry.Private[ComplaintFilter]
+
+    @strawberry.field(description="Complaints matching the filter in your scope, across pages.")
+    async def total_count(self, info: Ctx) -> int:
+        return await info.context.complaints.count(self._scope, self._filter)
+
+    @strawberry.field(description="The complaints of this page (edges without cursors).")
+    def nodes(self) -> list[Complaint]:
+        return [e.node for e in self.edges]
+
+
+@strawberry.type(description="A page of public complaints in a stable order.")
+class PublicComplaintConnection:
+    edges: list[PublicComplaintEdge]
+    page_info: PageInfo
+    _scope: strawberry.Private[RowScope]
+    _filter: strawberry.Private[ComplaintFilter]
+
+    @strawberry.field(description="Public complaints matching the filter, across pages.")
+    async def total_count(self, info: Ctx) -> int:
+        return await info.context.complaints.count(self._scope, self._filter)
+
+    @strawberry.field(description="The complaints of this page (edges without cursors).")
+    def nodes(self) -> list[PublicComplaint]:
+        return [e.node for e in self.edges]
+
+
+async def _page(
+    ctx: GraphQLContext,
+    scope: RowScope,
+    filter: ComplaintFilterInput | None,
+    first: int,
+    after: str | None,
+    order: _SortOrder,
+    make_edge: Callable[[str, CanonicalComplaint], E],
+) -> tuple[list[E], PageInfo, ComplaintFilter]:
+    size = page_size(first, ctx.max_page_size)
+    canonical_filter = filter.to_canonical() if filter else ComplaintFilter()
+    page: Page[CanonicalComplaint] = await ctx.complaints.list(
+        scope, canonical_filter, first=size, after=decode_after(after), order=order
+    )
+    edges = [make_edge(cur.encode(), item) for item, cur in zip(page.items, page.cursors, strict=True)]
+    end = page.end_cursor
+    info = PageInfo(has_next_page=page.has_next_page, end_cursor=end.encode() if end else None)
+    return edges, info, canonical_filter
+
+
+@strawberry.type
+class ComplaintQuery:
+    @strawberry.field(
+        description="One complaint in full, by id or tracking ID, if it is in your case scope."
+    )
+    async def complaint(
+        self, info: Ctx, id: strawberry.ID | None = None, tracking_id: str | None = None
+    ) -> Complaint | None:
+        ctx = info.context
+        key_id, key_tracking = _one_key(id, tracking_id)
+        found = await ctx.complaints.get(ctx.access.cases, id=key_id, tracking_id=key_tracking)
+        if found is not None:
+            return case_file(ctx, found)
+        if not ctx.principal.is_public and await ctx.complaints.exists(
+            id=key_id, tracking_id=key_tracking
+        ):
+            ctx.audit.record(AuditAction.READ_DENIED, reason="OUT_OF_SCOPE")
+        return None
+
+    @strawberry.field(description="Complaints in full within your case scope, newest first.")
+    async def complaints(
+        self,
+        info: Ctx,
+        filter: ComplaintFilterInput | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]
+    ) -> ComplaintConnection:
+        ctx = info.context
+        edges, page_info, used = await _page(
+            ctx,
+            ctx.access.cases,
+            filter,
+            first,
+            after,
+            order,
+            lambda cur, item: ComplaintEdge(cursor=cur, node=case_file(ctx, item)),
+        )
+        return ComplaintConnection(
+            edges=edges, page_info=page_info, _scope=ctx.access.cases, _filter=used
+        )
+
+    @strawberry.field(description="One public (non-secret) complaint by id or tracking ID.")
+    async def public_complaint(
+        self, info: Ctx, id: strawberry.ID | None = None, tracking_id: str | None = None
+    ) -> PublicComplaint | None:
+        ctx = info.context
+        key_id, key_tracking = _one_key(id, tracking_id)
+        found = await ctx.complaints.get(ctx.access.public, id=key_id, tracking_id=key_tracking)
+        return PublicComplaint.from_canonical(found) if found else None
+
+    @strawberry.field(description="Public (non-secret) complaints, newest first.")
+    async def public_complaints(
+        self,
+        info: Ctx,
+        filter: ComplaintFilterInput | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]
+    ) -> PublicComplaintConnection:
+        ctx = info.context
+        edges, page_info, used = await _page(
+            ctx,
+            ctx.access.public,
+            filter,
+            first,
+            after,
+            order,
+            lambda cur, item: PublicComplaintEdge(
+                cursor=cur, node=PublicComplaint.from_canonical(item)
+            ),
+        )
+        return PublicComplaintConnection(
+            edges=edges, page_info=page_info, _scope=ctx.access.public, _filter=used
+        )

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from auth.issuers import IssuerConfig
-from auth.roles import ROLES_BY_KIND, Role, TokenKind
+from auth.roles import NEEDS_AGENCY, NEEDS_REGION, ROLES_BY_KIND, Role, TokenKind
 
 DEV_ISSUER = "penghubung-dev"
 DEV_AUDIENCE = "penghubung"
@@ -104,7 +104,12 @@ def issue_token(
     now: float | None = None,
 ) -> str:
     """A signed development token for the given claims."""
-    role_list = sorted(r.value for r in roles)
+    role_set = frozenset(roles)
+    if role_set & NEEDS_AGENCY and not agency_id:
+        raise ValueError("roles agency_officer and agency_admin need an agency")
+    if role_set & NEEDS_REGION and not kode_wilayah:
+        raise ValueError("role regional_coordinator needs a region (kode wilayah)")
+    role_list = sorted(r.value for r in role_set)
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {
         "iss": DEV_ISSUER,

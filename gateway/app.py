@@ -24,6 +24,7 @@ from gateway.extensions import schema_extensions
 from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
+from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, redacted
 from gateway.reference import upgrade_database
@@ -68,6 +69,7 @@ def create_app(
         verifier: the token verifier to use; by default one is built in the lifespan from
             the settings' issuers (JWKS key sets need the lifespan's HTTP session).
     """
+    silence_sql_parameter_logs()
     schema = build_schema(
         extensions=schema_extensions(
             settings.limits, demo=settings.demo, request_id=current_request_id

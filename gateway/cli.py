@@ -14,6 +14,7 @@ from dataclasses import replace
 
 import uvicorn
 
+from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
 from gateway.log_privacy import RedactPersonalData
 from gateway.request_id import RequestIdLogFilter
@@ -83,6 +84,30 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"how many complaints to seed into a new demo database (default {DEMO_COMPLAINTS})",
     )
 
+    token = sub.add_parser("token", help="development tokens signed with the local dev key")
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    issue = token_sub.add_parser(
+        "issue",
+        help="print a signed development token (the key pair is made on first use in "
+        "PENGHUBUNG_DEV_KEYS, default ./penghubung-dev-keys)",
+    )
+    issue.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        choices=[r.value for r in Role if r is not Role.PUBLIC],
+        help="a role to grant (repeatable, all of one token kind)",
+    )
+    issue.add_argument("--agency", help="agency (instansi) id, e.g. pemkab-16.05 or 16.05-pupr")
+    issue.add_argument("--region", help="kode wilayah, e.g. 16 or 16.05")
+    issue.add_argument("--subject", default="dev-user", help="the token subject (default dev-user)")
+    issue.add_argument(
+        "--scope", action="append", default=[], choices=sorted(KNOWN_SCOPES), help="extra scope"
+    )
+    issue.add_argument(
+        "--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 hours)"
+    )
+
     migrate = sub.add_parser("migrate", help="upgrade the database schema in place")
     migrate.add_argument(
         "--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial"
@@ -120,6 +145,26 @@ async def _list_migrations(settings: GatewaySettings) -> int:
     return 0
 
 
+def _issue_token(settings: GatewaySettings, args: argparse.Namespace) -> int:
+    from auth.dev import issue_token, load_or_create
+
+    try:
+        token = issue_token(
+            load_or_create(settings.dev_keys_dir),
+            subject=args.subject,
+            roles=[Role(r) for r in args.role],
+            agency_id=args.agency,
+            kode_wilayah=args.region,
+            scopes=args.scope,
+            ttl=args.ttl,
+        )
+    except ValueError as exc:
+        print(f"penghubung: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `penghubung` command."""
     args = build_parser().parse_args(argv)
@@ -129,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"penghubung: {exc}", file=sys.stderr)
         return 2
+
+    if args.command == "token":
+        return _issue_token(settings, args)
 
     if args.command == "migrate":
         if args.list:
@@ -144,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(prepare_demo(settings, complaints=args.complaints))
         from gateway.demo.run import print_welcome
 
-        print_welcome(args.host, args.port)
+        print_welcome(args.host, args.port, settings)
     else:
         settings = replace(settings, migrate_on_start=args.migrate)
     uvicorn.run(

@@ -36,3 +36,16 @@ class RedactPersonalData(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+# Database drivers log every statement with its parameters at DEBUG, and parameters hold
+# reporters' personal data; these loggers never go below INFO, whatever the log level.
+SQL_LOGGERS = ("tortoise.db_client", "aiosqlite", "asyncpg", "db_client")
+
+
+def silence_sql_parameter_logs() -> None:
+    """Keep the database drivers' statement logs (with parameters) switched off."""
+    for name in SQL_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)

@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from itertools import islice
+
+from auth.dev import issue_token, load_or_create
+from auth.roles import Role
 
 from gateway.reference import load_registry, upgrade_database
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow
-from gateway.store.writer import insert_complaints
+from gateway.store.writer import SubmittedBy, insert_complaints
+
+DEMO_CITIZEN = "warga-demo"
+CITIZEN_COMPLAINTS = 25
+
+# (label, roles, agency, region, scopes): the tokens the demo prints.
+DEMO_TOKENS: tuple[tuple[str, tuple[Role, ...], str | None, str | None, tuple[str, ...]], ...] = (
+    ("national admin (LAPOR!)", (Role.NATIONAL_ADMIN,), "kemenpanrb", None, ()),
+    ("agency admin, Pemkab Musi Rawas", (Role.AGENCY_ADMIN,), "pemkab-16.05", None, ()),
+    ("agency officer, Dinas PUPR Musi Rawas", (Role.AGENCY_OFFICER,), "16.05-pupr", None, ()),
+    ("regional coordinator, Sumatera Selatan", (Role.REGIONAL_COORDINATOR,), "pemprov-16", "16", ()),
+    ("auditor", (Role.AUDITOR,), None, None, ()),
+    ("connector service, Musi Rawas", (Role.CONNECTOR_SERVICE,), "pemkab-16.05", "16.05", ()),
+)
 
 
 async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
@@ -25,20 +42,39 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
             return
         started = time.perf_counter()
         print(f"seeding {complaints} Sumatera Selatan complaints ...", flush=True)
+        generated = demo_complaints(complaints, now=datetime.now(UTC))
+        # The demo citizen owns the first few, so a citizen token has something to see.
         inserted = await insert_complaints(
-            demo_complaints(complaints, now=datetime.now(UTC))
+            islice(generated, CITIZEN_COMPLAINTS),
+            submitted_by=SubmittedBy(owner_subject=DEMO_CITIZEN, subject=DEMO_CITIZEN),
         )
+        inserted += await insert_complaints(generated)
         print(
             f"seeded {inserted} complaints into {redacted(settings.database_url)} "
             f"in {time.perf_counter() - started:.1f} s"
         )
 
 
-def print_welcome(host: str, port: int) -> None:
-    """Tell the user where the gateway is and how to ask it something."""
+def demo_tokens(settings: GatewaySettings) -> list[tuple[str, str]]:
+    """(label, token) for each demo role, signed with the local development key."""
+    keys = load_or_create(settings.dev_keys_dir)
+    tokens = [
+        (label, issue_token(keys, subject=label.split(",")[0].replace(" ", "-"), roles=roles,
+                            agency_id=agency, kode_wilayah=region, scopes=scopes))
+        for label, roles, agency, region, scopes in DEMO_TOKENS
+    ]
+    tokens.append(
+        (f"citizen '{DEMO_CITIZEN}' (owns {CITIZEN_COMPLAINTS} complaints)",
+         issue_token(keys, subject=DEMO_CITIZEN, roles=[Role.CITIZEN]))
+    )
+    return tokens
+
+
+def print_welcome(host: str, port: int, settings: GatewaySettings) -> None:
+    """Tell the user where the gateway is, how to ask it something, and with which tokens."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
-    query = '{ complaints(first: 3, filter: {kodeWilayah: \\"16.05\\"}) { totalCount edges { node { trackingId title status createdAt } } } }'
+    query = '{ publicComplaints(first: 3, filter: {kodeWilayah: \\"16.05\\"}) { totalCount edges { node { trackingId title status createdAt } } } }'
     print(
         f"""
 Penghubung demo gateway
@@ -49,7 +85,16 @@ Example query, from a terminal:
   curl -s {base}/graphql -H 'content-type: application/json' \\
     -d '{{"query": "{query}"}}'
 
-Press Ctrl+C to stop. The demo database stays in the current directory.
+Without a token you are the public: publicComplaints shows non-secret complaints.
+With a token (GraphiQL: Headers tab, {{"Authorization": "Bearer <token>"}}) the
+complaints query shows the case files your role may see. Tokens, valid 8 hours:
 """,
+        flush=True,
+    )
+    for label, token in demo_tokens(settings):
+        print(f"  {label}:\n    {token}\n")
+    print(
+        "More: penghubung token issue --role ROLE [--agency ID] [--region KODE]\n"
+        "Press Ctrl+C to stop. The demo database and dev keys stay in the current directory.",
         flush=True,
     )

@@ -34,6 +34,7 @@ ASYMMETRIC_ALGORITHMS = frozenset(
 )
 DEFAULT_LEEWAY = 30.0
 DEFAULT_MAX_LIFETIME = 24 * 3600
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _KEYS = {
     "issuer",
     "audience",
@@ -106,14 +107,26 @@ def _parse_issuer(entry: Mapping[str, Any], path: str, base_dir: Path) -> Issuer
     if not isinstance(raw_keys, dict):
         raise _fail(f"{path}.keys", "a table of kid = PEM file path", raw_keys)
     for kid, file in raw_keys.items():
-        pem = (base_dir / str(file)).read_bytes()
         try:
-            keys[kid] = load_pem_public_key(pem)
-        except ValueError as exc:
-            raise _fail(f"{path}.keys.{kid}", "a PEM public key file", str(file)) from exc
+            keys[kid] = load_pem_public_key((base_dir / str(file)).read_bytes())
+        except (OSError, ValueError) as exc:
+            raise _fail(f"{path}.keys.{kid}", "a readable PEM public key file", str(file)) from exc
     jwks_url = entry.get("jwks_url")
-    if jwks_url is not None and urlsplit(str(jwks_url)).scheme not in ("https", "http"):
-        raise _fail(f"{path}.jwks_url", "an https:// URL", jwks_url)
+    if jwks_url is not None:
+        parts = urlsplit(str(jwks_url))
+        # Plain HTTP would let anyone on the path publish keys; only loopback is exempt
+        # (a local identity provider, and tests).
+        if not (
+            parts.scheme == "https"
+            or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
+        ):
+            raise _fail(f"{path}.jwks_url", "an https:// URL (http:// only on loopback)", jwks_url)
+    numbers: dict[str, float] = {}
+    for key, default in (("leeway_seconds", DEFAULT_LEEWAY), ("max_lifetime_seconds", DEFAULT_MAX_LIFETIME)):
+        value = entry.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise _fail(f"{path}.{key}", "a number of seconds, 0 or more", value)
+        numbers[key] = value
     try:
         return IssuerConfig(
             issuer=_str(entry, "issuer", path),
@@ -122,8 +135,8 @@ def _parse_issuer(entry: Mapping[str, Any], path: str, base_dir: Path) -> Issuer
             kinds=frozenset(valid_kinds[k] for k in kinds_raw),
             keys=keys,
             jwks_url=jwks_url,
-            leeway=float(entry.get("leeway_seconds", DEFAULT_LEEWAY)),
-            max_lifetime=int(entry.get("max_lifetime_seconds", DEFAULT_MAX_LIFETIME)),
+            leeway=float(numbers["leeway_seconds"]),
+            max_lifetime=int(numbers["max_lifetime_seconds"]),
         )
     except IssuerConfigError as exc:
         raise IssuerConfigError(f"{path}: {exc}") from None

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import aiohttp
 from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt.exceptions import InvalidKeyError, PyJWKError
 
 from auth.errors import UnknownKey
 
@@ -95,11 +95,14 @@ class JwksKeys:
             ) as response:
                 if response.status != 200:
                     raise JwksFetchError(f"JWKS answered HTTP {response.status}, expected 200")
-                body = await response.content.read(JWKS_MAX_BYTES + 1)
+                body = b""
+                # Read to the end (a body may arrive in pieces), stopping past the cap.
+                async for chunk in response.content.iter_chunked(16 * 1024):
+                    body += chunk
+                    if len(body) > JWKS_MAX_BYTES:
+                        raise JwksFetchError(f"JWKS is larger than {JWKS_MAX_BYTES} bytes")
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise JwksFetchError(f"JWKS unreachable ({type(exc).__name__})") from exc
-        if len(body) > JWKS_MAX_BYTES:
-            raise JwksFetchError(f"JWKS is larger than {JWKS_MAX_BYTES} bytes")
         try:
             entries = json.loads(body)["keys"]
         except (ValueError, KeyError, TypeError) as exc:
@@ -113,13 +116,26 @@ class JwksKeys:
             if not isinstance(entry, dict) or entry.get("use", "sig") != "sig":
                 continue
             kid = entry.get("kid")
-            try:
-                jwk = PyJWK(entry)
-            except PyJWKError:
-                continue
-            if isinstance(kid, str) and jwk.algorithm_name in self._algorithms:
-                keys[kid] = jwk.key
+            key = self._key_of(entry)
+            if isinstance(kid, str) and key is not None:
+                keys[kid] = key
         return keys
+
+    def _key_of(self, entry: dict[str, Any]) -> Any:
+        """The entry's key for one of the pinned algorithms, or None.
+
+        `alg` is optional in a JWK; without it, PyJWT guesses one algorithm per key type
+        (RS256 for RSA), so each pinned algorithm is tried instead.
+        """
+        candidates = [entry.get("alg")] if "alg" in entry else sorted(self._algorithms)
+        for algorithm in candidates:
+            if algorithm not in self._algorithms:
+                continue
+            try:
+                return PyJWK(entry, algorithm=algorithm).key
+            except (PyJWKError, InvalidKeyError, ValueError, TypeError):
+                continue
+        return None
 
     async def _refresh(self) -> None:
         now = self._clock()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -35,6 +36,8 @@ def _configure_logging(level: str) -> None:
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
     )
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    # Tortoise announces every connection close at INFO; that is noise for operators.
+    logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def _add_server_args(p: argparse.ArgumentParser) -> None:
@@ -165,6 +168,23 @@ def _issue_token(settings: GatewaySettings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _port_in_use(host: str, port: int) -> str | None:
+    """Why (host, port) cannot be bound, or None if it can; checked before any setup."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+async def _pending(settings: GatewaySettings) -> list[str]:
+    from gateway.store.database import pending_migrations
+
+    return await pending_migrations(settings.database_url)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `penghubung` command."""
     args = build_parser().parse_args(argv)
@@ -183,6 +203,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_list_migrations(settings))
         return asyncio.run(_migrate(settings, args.to))
 
+    if (busy := _port_in_use(args.host, args.port)) is not None:
+        print(
+            f"penghubung: cannot listen on {args.host}:{args.port} ({busy}); "
+            "choose another port with --port",
+            file=sys.stderr,
+        )
+        return 2
+
     if args.command == "demo":
         from gateway.demo.run import prepare_demo
 
@@ -195,6 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_welcome(args.host, args.port, settings)
     else:
         settings = replace(settings, migrate_on_start=args.migrate)
+        if not args.migrate and (pending := asyncio.run(_pending(settings))):
+            print(
+                f"penghubung: database {redacted(settings.database_url)} lacks migrations "
+                f"{', '.join(pending)}; run `penghubung migrate` first (or serve --migrate)",
+                file=sys.stderr,
+            )
+            return 2
     uvicorn.run(
         create_app(settings),
         host=args.host,

@@ -16,7 +16,8 @@ from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
@@ -34,18 +35,19 @@ from gateway.submission import Submission
 
 log = logging.getLogger(__name__)
 
-EXAMPLE_QUERY = """# Complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
+TRANSPORT_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+EXAMPLE_QUERY = """# Public complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
+# With a token (Headers tab below), the complaints query shows your role's case files.
 query MusiRawas {
-  complaints(first: 5, filter: {kodeWilayah: "16.05"}) {
+  publicComplaints(first: 5, filter: {kodeWilayah: "16.05", publicBucket: [PROCESS]}) {
     totalCount
     edges {
       node {
         trackingId
         title
         status
-        publicBucket
         createdAt
-        location { kodeWilayah region { name } }
         routedAgency { name }
         statusHistory { status at }
       }
@@ -72,6 +74,27 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.complaints = ComplaintRepository()
         self.references = ReferenceRepository()
         self.submission = Submission(references=self.references)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as e:
+            # Strawberry answers these in plain text; every error here carries a code.
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": e.reason,
+                            "extensions": {"code": TRANSPORT_CODES.get(e.status_code, "BAD_REQUEST")},
+                        }
+                    ]
+                },
+                status_code=e.status_code,
+            )
+        await response(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None

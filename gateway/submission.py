@@ -56,6 +56,8 @@ class Submission:
         Raises:
             ValidationFailed: the draft is invalid; nothing was stored.
         """
+        # Whole seconds: times read the same whichever way a complaint came in.
+        now = now.replace(microsecond=0)
         today = now.astimezone(zone_for(draft.location.kode_wilayah.strip())).date()
         clean = validate_draft(
             draft,

@@ -19,3 +19,13 @@ PATTERN = re.compile(rf"^{PREFIX}[{ALPHABET}]{{{LENGTH}}}$")
 def new_tracking_id() -> str:
     """A fresh random tracking ID."""
     return PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def canonical_tracking_id(value: str) -> str:
+    """The stored form of a tracking ID as typed: our own IDs are case-insensitive.
+
+    Other systems' IDs (LAPOR!'s numbers, regency ids) are kept exactly as given.
+    """
+    value = value.strip()
+    upper = value.upper()
+    return upper if PATTERN.match(upper) else value

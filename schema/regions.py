@@ -220,9 +220,12 @@ def search(
     raw = query.strip()
     if is_valid_code_format(raw):
         add(get_region(raw))
-    for kemendagri, bps in BPS_CODES.items():
-        if raw == bps:
-            add(get_region(kemendagri))
+    if re.fullmatch(r"\d{4}", raw):
+        # A BPS kab/kota code: the Kemendagri code with a dot, except where they differ.
+        by_bps = {bps: kemendagri for kemendagri, bps in BPS_CODES.items()}
+        differs = set(BPS_CODES) | set(BPS_CODES.values())
+        dotted = f"{raw[:2]}.{raw[2:]}"
+        add(get_region(by_bps.get(raw) or (None if raw in differs else dotted) or ""))
     if (alias := ALIASES.get(q)) is not None:
         add(get_region(alias))
     words = _strip_prefix(q).split()

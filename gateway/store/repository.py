@@ -19,6 +19,7 @@ from uuid import UUID
 from auth.scope import RowScope
 from schema.canonical import (
     Agency,
+    AgencyLevel,
     Attachment,
     Category,
     Complaint,
@@ -52,8 +53,10 @@ from gateway.store.models import (
 )
 from gateway.store.scoping import region_q, scope_q
 from gateway.store.search_text import fold
+from gateway.tracking import canonical_tracking_id
 
 R = TypeVar("R")
+_LEVEL_ORDER = {level: n for n, level in enumerate(AgencyLevel)}
 M = TypeVar("M", bound=Model)
 
 # Columns a list needs; the reporter and the folded search text stay behind.
@@ -155,7 +158,7 @@ class ComplaintRepository:
                 return None
             qs = qs.filter(id=uuid)
         if tracking_id is not None:
-            qs = qs.filter(tracking_id=tracking_id)
+            qs = qs.filter(tracking_id=canonical_tracking_id(tracking_id))
         if id is None and tracking_id is None:
             return None
         row = await qs.only(*_LIST_FIELDS).first()
@@ -199,7 +202,7 @@ class ComplaintRepository:
         if id is not None:
             uuid = _as_uuid(id)
             return uuid is not None and await ComplaintRow.filter(id=uuid).exists()
-        return await ComplaintRow.filter(tracking_id=tracking_id).exists()
+        return await ComplaintRow.filter(tracking_id=canonical_tracking_id(tracking_id or "")).exists()
 
     async def reporters_for(
         self,
@@ -318,7 +321,9 @@ class ReferenceRepository:
             qs = qs.filter(parent_id=parent_id)
         if ids is not None:
             qs = qs.filter(id__in=list(ids))
-        return [rows.agency_from_row(r) for r in await qs.order_by("id")]
+        found = [rows.agency_from_row(r) for r in await qs.order_by("id")]
+        # Parents before their units, then by id: a listing reads top-down.
+        return sorted(found, key=lambda a: (_LEVEL_ORDER[a.level], a.id))
 
     async def categories(self) -> list[Category]:
         """The whole category tree, parents before children."""

@@ -17,7 +17,14 @@ from schema import regions as r
 from schema.graphql.context import GraphQLContext
 
 Classification = strawberry.enum(c.Classification, description="Klasifikasi: kind of submission.")
-Status = strawberry.enum(c.Status, description="Canonical lifecycle status (domain.md §1.3).")
+Status = strawberry.enum(
+    c.Status,
+    description="Lifecycle status, in LAPOR!'s Indonesian terms: SUBMITTED (written), "
+    "BELUM_TERVERIFIKASI (awaiting verification), TUNDA (on hold), TERVERIFIKASI (verified), "
+    "DIDISPOSISIKAN (disposed to a unit), DILIMPAHKAN (handed to the competent agency), "
+    "DITINDAKLANJUTI (answered), MENUNGGU_TANGGAPAN (awaiting the reporter's reply), "
+    "SELESAI (closed), ARSIP (archived).",
+)
 PublicBucket = strawberry.enum(
     c.PublicBucket, description="The tab citizens see: Belum (waiting), Proses, Selesai."
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,40 @@ def test_migrate_creates_the_default_sqlite_file_in_the_current_directory(tmp_pa
     assert "loaded 552 regions" in result.stdout
     listing = run("migrate", "--list", cwd=tmp_path)
     assert listing.stdout.split() == [w for m in known_migrations() for w in ("applied", m)]
+
+
+def test_listing_migrations_creates_nothing(tmp_path: Path) -> None:
+    listing = run("migrate", "--list", cwd=tmp_path)
+    assert listing.returncode == 0
+    assert listing.stdout.split() == [w for m in known_migrations() for w in ("pending", m)]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_serve_refuses_an_unmigrated_database_in_one_line(tmp_path: Path) -> None:
+    result = run("serve", "--port", "0", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "lacks migrations" in result.stderr and "penghubung migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_busy_port_is_reported_before_anything_else(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("demo", "--port", str(port), cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing seeded, no banner
+
+
+def test_token_issue_prints_a_token_the_dev_issuer_accepts(tmp_path: Path) -> None:
+    result = run("token", "issue", "--role", "agency_officer", "--agency", "16.05-pupr", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(".") == 2
+    assert (tmp_path / "penghubung-dev-keys" / "dev-signing-key.pem").stat().st_mode & 0o077 == 0
+    refused = run("token", "issue", "--role", "agency_officer", cwd=tmp_path)
+    assert refused.returncode == 2 and "need an agency" in refused.stderr
 
 
 def test_bad_settings_are_explained(tmp_path: Path) -> None:

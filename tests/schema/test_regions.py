@@ -43,6 +43,9 @@ def test_sumatera_selatan_has_its_17_kabupaten_kota_with_string_codes() -> None:
         ("Lubuklinggau", "16.73"),
         ("16.74", "16.74"),
         ("1609", "16.08"),  # the BPS code of OKU Timur
+        ("1605", "16.05"),  # BPS and Kemendagri agree here
+        ("1671", "16.71"),
+        ("1672", "16.74"),  # Prabumulih: the codes differ
     ],
 )
 def test_search_by_name_alias_and_code(query: str, code: str) -> None:

@@ -63,7 +63,7 @@ def test_bad_kode_wilayah(code: str, message: str) -> None:
         pytest.param("160501010190000", "does not have 16 digits", id="15-digits"),
         pytest.param("16050101019000AB", "does not have 16 digits", id="letters"),
         pytest.param("1605010101900000", "has serial number 0000", id="serial-zero"),
-        pytest.param("1605019901900001", "fails the", id="impossible-birth-date"),
+        pytest.param("1605019901900001", "impossible birth date", id="impossible-birth-date"),
         pytest.param("1699010101900001", "kecamatan code that does not exist", id="unknown-kecamatan"),
     ],
 )
@@ -131,3 +131,25 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_control_characters_are_refused() -> None:
     errors = errors_of(replace(GOOD, content="Jalan rusak\x00 sekali di desa kami"))
     assert errors["content"] == ("contains control characters", "printable text")
+
+
+def test_invisible_only_text_is_empty() -> None:
+    errors = errors_of(replace(GOOD, title="\u200b" * 6, content="\u200b\u200d " * 11))
+    assert errors["title"][0] == "is empty"
+    assert errors["content"][0] == "is empty"
+
+
+def test_compatibility_forms_are_folded() -> None:
+    clean = validate_draft(replace(GOOD, title="Jalan ｒｕｓａｋ di desa"), today=TODAY)
+    assert clean.title == "Jalan rusak di desa"
+
+
+def test_attachment_names_are_plain_file_names() -> None:
+    bad = Attachment(name="../../etc/passwd", media_type="image/jpeg", size=10, sha256="a" * 64)
+    errors = errors_of(replace(GOOD, attachments=(bad,)))
+    assert errors["attachments[0].name"] == ("looks like a path", "a plain file name such as foto-jalan.jpg")
+
+
+def test_nik_problems_are_in_words() -> None:
+    errors = errors_of(replace(GOOD, reporter=Reporter(nik="1605019901900001")))
+    assert errors["reporter.nik"][0] == "has an impossible birth date"

@@ -99,7 +99,7 @@ def _parse_issuer(entry: Mapping[str, Any], path: str, base_dir: Path) -> Issuer
     kinds_raw = entry.get("kinds")
     valid_kinds = {k.name.lower(): k for k in TokenKind}
     if not isinstance(kinds_raw, list) or not kinds_raw or not all(
-        k in valid_kinds for k in kinds_raw
+        isinstance(k, str) and k in valid_kinds for k in kinds_raw
     ):
         raise _fail(f"{path}.kinds", f"a list from {sorted(valid_kinds)}", kinds_raw)
     keys: dict[str, Any] = {}
@@ -157,7 +157,9 @@ def load_issuers(path: Path) -> list[IssuerConfig]:
     issuers = [
         _parse_issuer(e, f"issuer[{i}]", path.parent) for i, e in enumerate(entries)
     ]
-    names = [i.issuer for i in issuers]
-    if len(names) != len(set(names)):
-        raise IssuerConfigError(f"{path}: an issuer is listed twice")
+    seen: set[str] = set()
+    for i, issuer in enumerate(issuers):
+        if issuer.issuer in seen:
+            raise _fail(f"{path}: issuer[{i}].issuer", "each issuer listed once", issuer.issuer)
+        seen.add(issuer.issuer)
     return issuers

@@ -88,10 +88,12 @@ async def closed_loop(
     concurrency: int,
     duration: float,
     max_requests: int,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """POST to `url` from `concurrency` workers until `duration` seconds have passed or
     `max_requests` were sent, whichever comes first."""
     result = LoadResult()
+    request_headers = {**JSON_HEADERS, **(headers or {})}
     sent = 0
     deadline = time.perf_counter() + duration
 
@@ -102,7 +104,7 @@ async def closed_loop(
             body = make_body()
             started = time.perf_counter()
             try:
-                async with session.post(url, data=body, headers=JSON_HEADERS) as response:
+                async with session.post(url, data=body, headers=request_headers) as response:
                     payload = await response.read()
                     status = response.status
             except (aiohttp.ClientError, TimeoutError) as exc:

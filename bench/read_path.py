@@ -18,6 +18,8 @@ from typing import Any
 
 import aiohttp
 
+from auth.dev import issue_token, load_or_create
+from auth.roles import Role
 from bench.databases import (
     DEFAULT_POSTGRES_ADMIN_URL,
     KINDS,
@@ -42,6 +44,12 @@ BY_TRACKING_ID_QUERY = (
     "query($t: String!) { publicComplaint(trackingId: $t) "
     "{ id trackingId title status createdAt location { kodeWilayah } } }"
 )
+# The case view as the national admin: the same lookup plus token verification (ES256)
+# and the audit trail of the request.
+CASE_BY_TRACKING_ID_QUERY = (
+    "query($t: String!) { complaint(trackingId: $t) "
+    "{ id trackingId title status createdAt location { kodeWilayah } } }"
+)
 LIST_16_05_QUERY = (
     '{ publicComplaints(first: 50, filter: {kodeWilayah: "16.05"}) '
     "{ edges { node { id trackingId title status createdAt } } "
@@ -52,6 +60,11 @@ LIST_16_05_QUERY = (
 def found_complaint(data: dict[str, Any]) -> str | None:
     """The by-key answer must hold the complaint: every sampled ID is public."""
     return None if data.get("publicComplaint") else "publicComplaint is null"
+
+
+def found_case(data: dict[str, Any]) -> str | None:
+    """The case-view answer must hold the complaint: the national admin sees all."""
+    return None if data.get("complaint") else "complaint is null"
 
 
 def non_empty_page(data: dict[str, Any]) -> str | None:
@@ -67,6 +80,7 @@ class Scenario:
     name: str
     make_body: Callable[[], bytes]
     check: Checker
+    headers: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,19 +121,35 @@ def note(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def scenarios(tracking_ids: Sequence[str]) -> list[Scenario]:
-    """The two read scenarios, the by-key one drawing from `tracking_ids`."""
+def scenarios(tracking_ids: Sequence[str], dev_keys_dir: Path) -> list[Scenario]:
+    """The read scenarios, the by-key ones drawing from `tracking_ids`."""
     rng = random.Random(BODY_SEED)
 
-    def by_tracking_id() -> bytes:
-        variables = {"t": rng.choice(tracking_ids)}
-        return json.dumps({"query": BY_TRACKING_ID_QUERY, "variables": variables}).encode()
+    def by_key(query: str) -> Callable[[], bytes]:
+        def body() -> bytes:
+            variables = {"t": rng.choice(tracking_ids)}
+            return json.dumps({"query": query, "variables": variables}).encode()
+
+        return body
+
+    token = issue_token(
+        load_or_create(dev_keys_dir),
+        subject="bench-admin",
+        roles=[Role.NATIONAL_ADMIN],
+        ttl=3600,
+    )
 
     # The list body never changes: encode it once, keep the client's share of the CPU small.
     list_body = json.dumps({"query": LIST_16_05_QUERY}).encode()
     return [
-        Scenario("by_tracking_id", by_tracking_id, graphql_check(found_complaint)),
+        Scenario("by_tracking_id", by_key(BY_TRACKING_ID_QUERY), graphql_check(found_complaint)),
         Scenario("list_16_05", lambda: list_body, graphql_check(non_empty_page)),
+        Scenario(
+            "case_by_tracking_id_token",
+            by_key(CASE_BY_TRACKING_ID_QUERY),
+            graphql_check(found_case),
+            headers={"authorization": f"Bearer {token}"},
+        ),
     ]
 
 
@@ -137,6 +167,7 @@ async def run_scenario(
             concurrency=args.concurrency,
             duration=duration,
             max_requests=args.max_requests,
+            headers=scenario.headers,
         )
 
     warmup = await run(WARMUP_S)
@@ -157,7 +188,7 @@ async def bench_database(kind: str, args: argparse.Namespace, tmp_dir: Path) -> 
         async with running_gateway(url, tmp_dir / f"gateway-{kind}.log") as gateway:
             runs = []
             async with client_session(args.concurrency) as session:
-                for scenario in scenarios(load.tracking_ids):
+                for scenario in scenarios(load.tracking_ids, tmp_dir / "dev-keys"):
                     note(f"{kind}: {scenario.name} for {args.duration:g} s ...")
                     runs.append(
                         await run_scenario(session, f"{gateway.base_url}/graphql", scenario, args)
@@ -204,6 +235,11 @@ def ratios(runs: Sequence[DatabaseRun]) -> list[Measurement]:
             value = rps["list_16_05"] / rps["by_tracking_id"]
             found.append(
                 Measurement(f"{db}.list_16_05_over_by_tracking_id.rps", value, "ratio")
+            )
+            # What a token (verification, case scope, audit trail) costs per lookup.
+            value = rps["case_by_tracking_id_token"] / rps["by_tracking_id"]
+            found.append(
+                Measurement(f"{db}.case_token_over_public_by_tracking_id.rps", value, "ratio")
             )
     return found
 

@@ -113,7 +113,14 @@ async def running_gateway(
     """Start the gateway on a free port against `database_url`, wait until it is ready,
     yield it, and always stop it."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PENGHUBUNG_MODE": mode}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PENGHUBUNG_MODE": mode,
+        # Trust the benchmark's own development key, kept beside the gateway's log.
+        "PENGHUBUNG_TRUST_DEV_TOKENS": "1",
+        "PENGHUBUNG_DEV_KEYS": str(log_path.parent / "dev-keys"),
+    }
     command = [
         sys.executable, "-m", "gateway.cli", "serve",
         "--host", HOST, "--port", str(port), "--log-level", "warning",

@@ -1,4 +1,4 @@
-"""JWKS key sets against a real HTTP server: rotation, cooldown, outages, removal, hostile answers."""
+"""JWKS key sets over real HTTP: rotation, cooldown, outages, removal, bad answers."""
 
 from __future__ import annotations
 
@@ -41,10 +41,12 @@ class SigningKey:
     """An issuer's signing key, as the IdP holds it."""
 
     kid: str
-    private: Any = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    private: Any = field(
+        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
+    )
 
     def jwk(self, **changes: Any) -> dict[str, Any]:
-        """The public JWK as the IdP would publish it (members set to None are dropped)."""
+        """The public JWK as the IdP publishes it (members set to None dropped)."""
         public = self.private.public_key()
         if isinstance(public, rsa.RSAPublicKey):
             entry = json.loads(RSAAlgorithm.to_jwk(public)) | {"alg": "RS256"}
@@ -63,7 +65,12 @@ class SigningKey:
             "exp": now + 600,
             "roles": ["national_admin"],
         }
-        return jwt.encode(claims, self.private, algorithm=alg, headers={"kid": self.kid, "typ": "agency+jwt"})
+        return jwt.encode(
+            claims,
+            self.private,
+            algorithm=alg,
+            headers={"kid": self.kid, "typ": "agency+jwt"},
+        )
 
 
 def fresh_key(prefix: str = "k") -> SigningKey:
@@ -137,16 +144,25 @@ class JwksServer:
                 bomb = gzip.compress(body[:-1] + b" " * (16 * 1024 * 1024) + b"}")
                 return web.Response(
                     body=bomb,
-                    headers={"content-type": "application/json", "content-encoding": "gzip"},
+                    headers={
+                        "content-type": "application/json",
+                        "content-encoding": "gzip",
+                    },
                 )
             case "not-json":
-                return web.Response(text="<html>Service Unavailable</html>", content_type="text/html")
+                return web.Response(
+                    text="<html>Service Unavailable</html>", content_type="text/html"
+                )
             case "no-keys-member":
                 return web.json_response({"jwks": self.document["keys"]})
             case "keys-not-array":
-                return web.json_response({"keys": {k["kid"]: k for k in self.document["keys"]}})
+                return web.json_response(
+                    {"keys": {k["kid"]: k for k in self.document["keys"]}}
+                )
             case "chunked":
-                response = web.StreamResponse(headers={"content-type": "application/json"})
+                response = web.StreamResponse(
+                    headers={"content-type": "application/json"}
+                )
                 await response.prepare(request)
                 half = len(body) // 2
                 await response.write(body[:half])
@@ -192,7 +208,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_keyset(server: JwksServer, http: aiohttp.ClientSession, clock: Clock) -> Callable[..., JwksKeys]:
+def make_keyset(
+    server: JwksServer, http: aiohttp.ClientSession, clock: Clock
+) -> Callable[..., JwksKeys]:
     def build(algorithms: tuple[str, ...] = ("ES256",)) -> JwksKeys:
         return JwksKeys(
             server.url,
@@ -212,7 +230,9 @@ def keyset(make_keyset: Callable[..., JwksKeys]) -> JwksKeys:
     return make_keyset()
 
 
-def verifier_for(keyset: JwksKeys, algorithms: tuple[str, ...] = ("ES256",)) -> TokenVerifier:
+def verifier_for(
+    keyset: JwksKeys, algorithms: tuple[str, ...] = ("ES256",)
+) -> TokenVerifier:
     issuer = IssuerConfig(
         issuer=ISSUER,
         audience=AUDIENCE,
@@ -224,12 +244,14 @@ def verifier_for(keyset: JwksKeys, algorithms: tuple[str, ...] = ("ES256",)) -> 
 
 
 @pytest.fixture
-def verifier(keyset: JwksKeys) -> TokenVerifier:  # shadows the dev-key verifier of tests/conftest.py
+def verifier(
+    keyset: JwksKeys,
+) -> TokenVerifier:  # shadows the dev-key verifier of tests/conftest.py
     return verifier_for(keyset)
 
 
 async def outcome(verifier: TokenVerifier, token: str) -> str:
-    """"ok" if the token verifies, else the refusal code."""
+    """ "ok" if the token verifies, else the refusal code."""
     try:
         principal = await verifier.verify(token)
     except InvalidToken as error:
@@ -247,7 +269,11 @@ async def test_token_signed_by_a_published_key_verifies(
     key = fresh_key()
     server.publish(key.jwk())
     principal = await verifier.verify(key.token())
-    assert (principal.issuer, principal.subject, principal.kind) == (ISSUER, "officer-1", TokenKind.AGENCY)
+    assert (principal.issuer, principal.subject, principal.kind) == (
+        ISSUER,
+        "officer-1",
+        TokenKind.AGENCY,
+    )
     assert await outcome(verifier, key.token()) == "ok"
     assert server.requests == 1  # cached
 
@@ -272,7 +298,7 @@ async def test_rotation_new_kid_works_after_one_refresh(
     server.publish(old.jwk())
     assert await outcome(verifier, old.token()) == "ok"
     server.publish(old.jwk(), new.jwk())
-    # Within the cooldown of the last fetch, an unknown kid is not worth another request.
+    # Within the cooldown of the last fetch, an unknown kid is not worth a request.
     clock.set(COOLDOWN - 1)
     assert await outcome(verifier, new.token()) == "UNKNOWN_KEY"
     assert server.requests == 1
@@ -328,7 +354,11 @@ async def fail(server: JwksServer, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["http-500", "connection-refused"])
 async def test_outage_keeps_cached_keys_until_max_stale(
-    server: JwksServer, clock: Clock, keyset: JwksKeys, verifier: TokenVerifier, how: str
+    server: JwksServer,
+    clock: Clock,
+    keyset: JwksKeys,
+    verifier: TokenVerifier,
+    how: str,
 ) -> None:
     key = fresh_key()
     server.publish(key.jwk())
@@ -388,7 +418,9 @@ async def test_timeout_keeps_cached_keys(
     clock.set(MAX_AGE + 1)
     started = time.monotonic()
     assert await outcome(verifier, key.token()) == "ok"
-    assert time.monotonic() - started < 10  # the fetch timeout, not the server, ended it
+    assert (
+        time.monotonic() - started < 10
+    )  # the fetch timeout, not the server, ended it
     assert keyset.fetches == 2
     # Within the cooldown, requests do not wait for the IdP again.
     clock.set(MAX_AGE + 2)
@@ -432,7 +464,11 @@ BAD_ANSWERS = [
 
 @pytest.mark.parametrize("mode", BAD_ANSWERS)
 async def test_bad_answer_is_a_failed_fetch_and_keeps_cached_keys(
-    server: JwksServer, clock: Clock, keyset: JwksKeys, verifier: TokenVerifier, mode: str
+    server: JwksServer,
+    clock: Clock,
+    keyset: JwksKeys,
+    verifier: TokenVerifier,
+    mode: str,
 ) -> None:
     key, attacker = fresh_key("good"), fresh_key("evil")
     server.publish(key.jwk())
@@ -462,20 +498,26 @@ async def test_bad_first_answer_refuses_without_crashing(
     assert server.elsewhere_requests == 0
 
 
-async def test_jwks_arriving_in_pieces_is_read_whole(server: JwksServer, verifier: TokenVerifier) -> None:
+async def test_jwks_arriving_in_pieces_is_read_whole(
+    server: JwksServer, verifier: TokenVerifier
+) -> None:
     key = fresh_key()
     server.publish(key.jwk())
     server.mode = "chunked"
     assert await outcome(verifier, key.token()) == "ok"
 
 
-async def test_malformed_entry_is_skipped(server: JwksServer, verifier: TokenVerifier) -> None:
+async def test_malformed_entry_is_skipped(
+    server: JwksServer, verifier: TokenVerifier
+) -> None:
     key = fresh_key()
-    server.publish({"kty": "EC", "crv": "P-256", "kid": "broken", "x": "AA", "y": "AA"}, key.jwk())
+    server.publish(
+        {"kty": "EC", "crv": "P-256", "kid": "broken", "x": "AA", "y": "AA"}, key.jwk()
+    )
     assert await outcome(verifier, key.token()) == "ok"
 
 
-# --- (g) keys we must not use ----------------------------------------------------------
+# --- (g) keys we must not use -----------------------------------------------------
 
 
 async def test_keys_for_encryption_or_other_algorithms_are_ignored(
@@ -484,7 +526,9 @@ async def test_keys_for_encryption_or_other_algorithms_are_ignored(
     good = fresh_key("good")
     encryption = fresh_key("enc")
     labelled_es384 = fresh_key("es384")
-    rsa_key = SigningKey("rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    rsa_key = SigningKey(
+        "rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     rsa_no_alg = SigningKey("rsa-no-alg", rsa_key.private)
     server.publish(
         good.jwk(),
@@ -492,7 +536,12 @@ async def test_keys_for_encryption_or_other_algorithms_are_ignored(
         labelled_es384.jwk(alg="ES384"),
         rsa_key.jwk(),
         rsa_no_alg.jwk(alg=None),
-        {"kty": "oct", "kid": "hmac", "alg": "HS256", "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"},
+        {
+            "kty": "oct",
+            "kid": "hmac",
+            "alg": "HS256",
+            "k": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0",
+        },
     )
     assert await outcome(verifier, good.token()) == "ok"
     # EC P-256 keys that would verify an ES256 signature, were they not ignored:
@@ -508,18 +557,24 @@ async def test_keys_for_encryption_or_other_algorithms_are_ignored(
 async def test_rsa_keys_serve_an_rs256_issuer(
     server: JwksServer, make_keyset: Callable[..., JwksKeys]
 ) -> None:
-    key = SigningKey("rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    key = SigningKey(
+        "rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     server.publish(key.jwk(), fresh_key("ec").jwk())
     keyset = make_keyset(("RS256",))
     verifier = verifier_for(keyset, ("RS256",))
     assert await outcome(verifier, key.token("RS256")) == "ok"
-    assert await outcome(verifier, fresh_key().token()) == "BAD_ALGORITHM"  # ES256 not pinned
+    assert (
+        await outcome(verifier, fresh_key().token()) == "BAD_ALGORITHM"
+    )  # ES256 not pinned
 
 
 async def test_rsa_key_without_alg_serves_a_ps256_issuer(
     server: JwksServer, make_keyset: Callable[..., JwksKeys]
 ) -> None:
-    key = SigningKey("rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    key = SigningKey(
+        "rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     server.publish(key.jwk(alg=None))
     verifier = verifier_for(make_keyset(("PS256",)), ("PS256",))
     assert await outcome(verifier, key.token("PS256")) == "ok"

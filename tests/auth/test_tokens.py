@@ -1,4 +1,4 @@
-"""Hostile and malformed bearer tokens: refused with the right code, directly and over HTTP."""
+"""Hostile and malformed bearer tokens: refused with a code, directly and over HTTP."""
 
 from __future__ import annotations
 
@@ -46,7 +46,11 @@ def b64url(data: bytes) -> str:
 
 def segment(value: Mapping[str, Any] | bytes) -> str:
     """A JSON object, or raw bytes, as one base64url token segment."""
-    raw = value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
+    raw = (
+        value
+        if isinstance(value, bytes)
+        else json.dumps(value, separators=(",", ":")).encode()
+    )
     return b64url(raw)
 
 
@@ -85,7 +89,9 @@ class Forger:
     now: int
 
     def header(self, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return _changed({"alg": "ES256", "typ": "agency+jwt", "kid": self.keys.kid}, changes)
+        return _changed(
+            {"alg": "ES256", "typ": "agency+jwt", "kid": self.keys.kid}, changes
+        )
 
     def claims(self, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
         base = {
@@ -159,23 +165,33 @@ def echoes(text: str, token: str) -> bool:
 Build = Callable[[Forger], str]
 
 
-def case(build: Build, code: str, id: str) -> Any:
-    return pytest.param(build, code, id=id)
+def case(build: Build, code: str, name: str) -> Any:
+    return pytest.param(build, code, id=name)
 
 
 REFUSED = [
     # shape and size, before any parsing
     case(lambda f: "garbage", "MALFORMED_TOKEN", "garbage"),
-    case(lambda f: ".".join(f.valid().split(".")[:2]), "MALFORMED_TOKEN", "two-segments"),
+    case(
+        lambda f: ".".join(f.valid().split(".")[:2]), "MALFORMED_TOKEN", "two-segments"
+    ),
     case(lambda f: f.valid() + ".AAAA", "MALFORMED_TOKEN", "four-segments"),
     case(lambda f: f.valid() + ".", "MALFORMED_TOKEN", "trailing-dot"),
     case(
-        lambda f: "{0}.{1}+/{1}.{2}".format(*f.valid().split(".")),
+        lambda f: "{}.{}+/.{}".format(*f.valid().split(".")),
         "MALFORMED_TOKEN",
         "non-base64url-chars",
     ),
-    case(lambda f: "{}=.{}.{}".format(*f.valid().split(".")), "MALFORMED_TOKEN", "base64-padding"),
-    case(lambda f: "{}.{} .{}".format(*f.valid().split(".")), "MALFORMED_TOKEN", "inner-space"),
+    case(
+        lambda f: "{}=.{}.{}".format(*f.valid().split(".")),
+        "MALFORMED_TOKEN",
+        "base64-padding",
+    ),
+    case(
+        lambda f: "{}.{} .{}".format(*f.valid().split(".")),
+        "MALFORMED_TOKEN",
+        "inner-space",
+    ),
     case(
         lambda f: f.token(claims={"padding": "x" * MAX_TOKEN_BYTES}),
         "TOKEN_TOO_LARGE",
@@ -183,30 +199,74 @@ REFUSED = [
     ),
     case(lambda f: "A" * (MAX_TOKEN_BYTES + 1), "TOKEN_TOO_LARGE", "oversized-garbage"),
     # header and payload encoding
-    case(lambda f: forge(b"{not json", f.claims(), ATTACKER_EC), "MALFORMED_TOKEN", "header-not-json"),
-    case(lambda f: forge(b"[]", f.claims(), ATTACKER_EC), "MALFORMED_TOKEN", "header-json-array"),
-    case(lambda f: f"{segment(f.header())}.{segment(b'not json')}.AAAA", "MALFORMED_TOKEN", "payload-not-json"),
-    case(lambda f: f"{segment(f.header())}.{segment(b'[1,2]')}.AAAA", "MALFORMED_TOKEN", "payload-json-array"),
-    case(lambda f: f.token(header={"alg": DROP}, key=None) + "AAAA", "MALFORMED_TOKEN", "alg-missing"),
+    case(
+        lambda f: forge(b"{not json", f.claims(), ATTACKER_EC),
+        "MALFORMED_TOKEN",
+        "header-not-json",
+    ),
+    case(
+        lambda f: forge(b"[]", f.claims(), ATTACKER_EC),
+        "MALFORMED_TOKEN",
+        "header-json-array",
+    ),
+    case(
+        lambda f: f"{segment(f.header())}.{segment(b'not json')}.AAAA",
+        "MALFORMED_TOKEN",
+        "payload-not-json",
+    ),
+    case(
+        lambda f: f"{segment(f.header())}.{segment(b'[1,2]')}.AAAA",
+        "MALFORMED_TOKEN",
+        "payload-json-array",
+    ),
+    case(
+        lambda f: f.token(header={"alg": DROP}, key=None) + "AAAA",
+        "MALFORMED_TOKEN",
+        "alg-missing",
+    ),
     # algorithms: pinned by the issuer, never chosen by the token
-    case(lambda f: f.token(header={"alg": "none"}, key=None), "MALFORMED_TOKEN", "alg-none-unsigned"),
-    case(lambda f: f.token(header={"alg": "none"}, key=None) + "AAAA", "BAD_ALGORITHM", "alg-none-junk-signature"),
-    case(lambda f: f.token(header={"alg": "NONE"}, key=None) + "AAAA", "BAD_ALGORITHM", "alg-NONE-uppercase"),
+    case(
+        lambda f: f.token(header={"alg": "none"}, key=None),
+        "MALFORMED_TOKEN",
+        "alg-none-unsigned",
+    ),
+    case(
+        lambda f: f.token(header={"alg": "none"}, key=None) + "AAAA",
+        "BAD_ALGORITHM",
+        "alg-none-junk-signature",
+    ),
+    case(
+        lambda f: f.token(header={"alg": "NONE"}, key=None) + "AAAA",
+        "BAD_ALGORITHM",
+        "alg-NONE-uppercase",
+    ),
     case(
         lambda f: f.token(header={"alg": "HS256"}, key=public_pem(f)),
         "BAD_ALGORITHM",
         "alg-hs256-public-key-as-hmac-secret",
     ),
-    case(lambda f: f.token(header={"alg": "RS256"}, key=ATTACKER_RSA), "BAD_ALGORITHM", "alg-rs256-not-pinned"),
-    # keys are never taken from the token
-    case(lambda f: f.token(header={"jwk": attacker_jwk()}, key=ATTACKER_EC), "FORBIDDEN_HEADER", "embedded-jwk"),
     case(
-        lambda f: f.token(header={"jku": "https://evil.example/jwks.json"}, key=ATTACKER_EC),
+        lambda f: f.token(header={"alg": "RS256"}, key=ATTACKER_RSA),
+        "BAD_ALGORITHM",
+        "alg-rs256-not-pinned",
+    ),
+    # keys are never taken from the token
+    case(
+        lambda f: f.token(header={"jwk": attacker_jwk()}, key=ATTACKER_EC),
+        "FORBIDDEN_HEADER",
+        "embedded-jwk",
+    ),
+    case(
+        lambda f: f.token(
+            header={"jku": "https://evil.example/jwks.json"}, key=ATTACKER_EC
+        ),
         "FORBIDDEN_HEADER",
         "jku",
     ),
     case(
-        lambda f: f.token(header={"x5u": "https://evil.example/cert.pem"}, key=ATTACKER_EC),
+        lambda f: f.token(
+            header={"x5u": "https://evil.example/cert.pem"}, key=ATTACKER_EC
+        ),
         "FORBIDDEN_HEADER",
         "x5u",
     ),
@@ -215,7 +275,11 @@ REFUSED = [
         "FORBIDDEN_HEADER",
         "x5c",
     ),
-    case(lambda f: f.token(header={"x5t": b64url(b"\0" * 20)}, key=ATTACKER_EC), "FORBIDDEN_HEADER", "x5t"),
+    case(
+        lambda f: f.token(header={"x5t": b64url(b"\0" * 20)}, key=ATTACKER_EC),
+        "FORBIDDEN_HEADER",
+        "x5t",
+    ),
     # critical and unknown header parameters
     case(
         lambda f: f.token(header={"crit": ["b64"], "b64": True}),
@@ -223,19 +287,29 @@ REFUSED = [
         "crit-b64",
     ),
     case(
-        lambda f: f.token(header={"crit": ["urn:example:policy"], "urn:example:policy": "x"}),
+        lambda f: f.token(
+            header={"crit": ["urn:example:policy"], "urn:example:policy": "x"}
+        ),
         "UNSUPPORTED_CRITICAL_HEADER",
         "crit-unknown-extension",
     ),
-    case(lambda f: f.token(header={"zip": "DEF"}), "UNKNOWN_HEADER", "unknown-header-zip"),
-    case(lambda f: f.token(header={"foo": "bar"}), "UNKNOWN_HEADER", "unknown-header-foo"),
+    case(
+        lambda f: f.token(header={"zip": "DEF"}), "UNKNOWN_HEADER", "unknown-header-zip"
+    ),
+    case(
+        lambda f: f.token(header={"foo": "bar"}), "UNKNOWN_HEADER", "unknown-header-foo"
+    ),
     # typ: explicit, and it decides which roles the token may carry
     case(lambda f: f.token(header={"typ": DROP}), "BAD_TOKEN_TYPE", "typ-missing"),
     case(lambda f: f.token(header={"typ": "JWT"}), "BAD_TOKEN_TYPE", "typ-jwt"),
     case(lambda f: f.token(header={"typ": "at+jwt"}), "BAD_TOKEN_TYPE", "typ-at+jwt"),
-    case(lambda f: f.token(header={"typ": ["agency+jwt"]}), "BAD_TOKEN_TYPE", "typ-list"),
     case(
-        lambda f: f.token(header={"typ": "citizen+jwt"}, claims={"roles": ["national_admin"]}),
+        lambda f: f.token(header={"typ": ["agency+jwt"]}), "BAD_TOKEN_TYPE", "typ-list"
+    ),
+    case(
+        lambda f: f.token(
+            header={"typ": "citizen+jwt"}, claims={"roles": ["national_admin"]}
+        ),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "citizen-typ-national-admin",
     ),
@@ -245,12 +319,16 @@ REFUSED = [
         "service-typ-citizen-role",
     ),
     case(
-        lambda f: f.token(claims={"roles": ["connector_service"], "scope": "complaints:all"}),
+        lambda f: f.token(
+            claims={"roles": ["connector_service"], "scope": "complaints:all"}
+        ),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "agency-typ-connector-service",
     ),
     case(
-        lambda f: f.token(header={"typ": "citizen+jwt"}, claims={"roles": ["citizen", "auditor"]}),
+        lambda f: f.token(
+            header={"typ": "citizen+jwt"}, claims={"roles": ["citizen", "auditor"]}
+        ),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "citizen-typ-plus-auditor",
     ),
@@ -260,7 +338,11 @@ REFUSED = [
         "EXPIRED_TOKEN",
         "expired-beyond-leeway",
     ),
-    case(lambda f: f.token(claims={"nbf": f.now + 3600}), "TOKEN_NOT_YET_VALID", "nbf-future"),
+    case(
+        lambda f: f.token(claims={"nbf": f.now + 3600}),
+        "TOKEN_NOT_YET_VALID",
+        "nbf-future",
+    ),
     case(
         lambda f: f.token(claims={"iat": f.now + 3600, "exp": f.now + 3700}),
         "TOKEN_NOT_YET_VALID",
@@ -281,9 +363,19 @@ REFUSED = [
         "BAD_CLAIM",
         "iat-numeric-string",
     ),
-    case(lambda f: f.token(claims={"exp": "tomorrow"}), "INVALID_TOKEN", "exp-not-a-number"),
-    case(lambda f: f.token(claims={"iat": "yesterday"}), "INVALID_TOKEN", "iat-not-a-number"),
-    case(lambda f: f.token(claims={"exp": [f.now + 600]}), "INVALID_TOKEN", "exp-a-list"),
+    case(
+        lambda f: f.token(claims={"exp": "tomorrow"}),
+        "INVALID_TOKEN",
+        "exp-not-a-number",
+    ),
+    case(
+        lambda f: f.token(claims={"iat": "yesterday"}),
+        "INVALID_TOKEN",
+        "iat-not-a-number",
+    ),
+    case(
+        lambda f: f.token(claims={"exp": [f.now + 600]}), "INVALID_TOKEN", "exp-a-list"
+    ),
     # required claims
     case(lambda f: f.token(claims={"exp": DROP}), "MISSING_CLAIM", "missing-exp"),
     case(lambda f: f.token(claims={"iat": DROP}), "MISSING_CLAIM", "missing-iat"),
@@ -291,45 +383,108 @@ REFUSED = [
     case(lambda f: f.token(claims={"aud": DROP}), "MISSING_CLAIM", "missing-aud"),
     case(lambda f: f.token(claims={"iss": DROP}), "UNKNOWN_ISSUER", "missing-iss"),
     # audience: exactly ours
-    case(lambda f: f.token(claims={"aud": "another-service"}), "BAD_AUDIENCE", "wrong-audience"),
+    case(
+        lambda f: f.token(claims={"aud": "another-service"}),
+        "BAD_AUDIENCE",
+        "wrong-audience",
+    ),
     case(
         lambda f: f.token(claims={"aud": [DEV_AUDIENCE, "another-service"]}),
         "BAD_AUDIENCE",
         "audience-list-ours-and-another",
     ),
-    case(lambda f: f.token(claims={"aud": [DEV_AUDIENCE]}), "BAD_AUDIENCE", "audience-list-only-ours"),
-    case(lambda f: f.token(claims={"aud": DEV_AUDIENCE.upper()}), "BAD_AUDIENCE", "audience-other-case"),
+    case(
+        lambda f: f.token(claims={"aud": [DEV_AUDIENCE]}),
+        "BAD_AUDIENCE",
+        "audience-list-only-ours",
+    ),
+    case(
+        lambda f: f.token(claims={"aud": DEV_AUDIENCE.upper()}),
+        "BAD_AUDIENCE",
+        "audience-other-case",
+    ),
     # issuer: exactly one we trust
-    case(lambda f: f.token(claims={"iss": DEV_ISSUER + "-evil"}), "UNKNOWN_ISSUER", "issuer-suffix"),
-    case(lambda f: f.token(claims={"iss": DEV_ISSUER[:-1]}), "UNKNOWN_ISSUER", "issuer-prefix"),
-    case(lambda f: f.token(claims={"iss": DEV_ISSUER + "/"}), "UNKNOWN_ISSUER", "issuer-trailing-slash"),
-    case(lambda f: f.token(claims={"iss": DEV_ISSUER.upper()}), "UNKNOWN_ISSUER", "issuer-other-case"),
-    case(lambda f: f.token(claims={"iss": "https://evil.example"}), "UNKNOWN_ISSUER", "issuer-unknown"),
+    case(
+        lambda f: f.token(claims={"iss": DEV_ISSUER + "-evil"}),
+        "UNKNOWN_ISSUER",
+        "issuer-suffix",
+    ),
+    case(
+        lambda f: f.token(claims={"iss": DEV_ISSUER[:-1]}),
+        "UNKNOWN_ISSUER",
+        "issuer-prefix",
+    ),
+    case(
+        lambda f: f.token(claims={"iss": DEV_ISSUER + "/"}),
+        "UNKNOWN_ISSUER",
+        "issuer-trailing-slash",
+    ),
+    case(
+        lambda f: f.token(claims={"iss": DEV_ISSUER.upper()}),
+        "UNKNOWN_ISSUER",
+        "issuer-other-case",
+    ),
+    case(
+        lambda f: f.token(claims={"iss": "https://evil.example"}),
+        "UNKNOWN_ISSUER",
+        "issuer-unknown",
+    ),
     case(lambda f: f.token(claims={"iss": 5}), "UNKNOWN_ISSUER", "issuer-not-a-string"),
     # keys and signatures
     case(lambda f: f.token(key=ATTACKER_EC), "BAD_SIGNATURE", "other-key-same-kid"),
-    case(lambda f: f.token(header={"kid": "ghost-kid-1"}, key=ATTACKER_EC), "UNKNOWN_KEY", "unknown-kid"),
-    case(lambda f: f.token(header={"kid": ".."}, key=ATTACKER_EC), "UNKNOWN_KEY", "kid-dotdot"),
+    case(
+        lambda f: f.token(header={"kid": "ghost-kid-1"}, key=ATTACKER_EC),
+        "UNKNOWN_KEY",
+        "unknown-kid",
+    ),
+    case(
+        lambda f: f.token(header={"kid": ".."}, key=ATTACKER_EC),
+        "UNKNOWN_KEY",
+        "kid-dotdot",
+    ),
     case(
         lambda f: f.token(header={"kid": "../../../etc/passwd"}, key=ATTACKER_EC),
         "MALFORMED_TOKEN",
         "kid-path-traversal",
     ),
-    case(lambda f: f.token(header={"kid": "' OR '1'='1"}, key=ATTACKER_EC), "MALFORMED_TOKEN", "kid-sql"),
-    case(lambda f: f.token(header={"kid": "k" * 121}, key=ATTACKER_EC), "MALFORMED_TOKEN", "kid-too-long"),
-    case(lambda f: f.token(header={"kid": 7}, key=ATTACKER_EC), "MALFORMED_TOKEN", "kid-not-a-string"),
+    case(
+        lambda f: f.token(header={"kid": "' OR '1'='1"}, key=ATTACKER_EC),
+        "MALFORMED_TOKEN",
+        "kid-sql",
+    ),
+    case(
+        lambda f: f.token(header={"kid": "k" * 121}, key=ATTACKER_EC),
+        "MALFORMED_TOKEN",
+        "kid-too-long",
+    ),
+    case(
+        lambda f: f.token(header={"kid": 7}, key=ATTACKER_EC),
+        "MALFORMED_TOKEN",
+        "kid-not-a-string",
+    ),
     case(
         lambda f: with_payload(
-            f.token(claims={"roles": ["agency_officer"], "agency": "dinkes-palembang"}), f.claims()
+            f.token(claims={"roles": ["agency_officer"], "agency": "dinkes-palembang"}),
+            f.claims(),
         ),
         "BAD_SIGNATURE",
         "tampered-payload",
     ),
     case(lambda f: f.valid()[:-2], "BAD_SIGNATURE", "truncated-signature"),
-    case(lambda f: f.valid().rsplit(".", 1)[0] + ".AB", "MALFORMED_TOKEN", "signature-non-canonical-base64"),
+    case(
+        lambda f: f.valid().rsplit(".", 1)[0] + ".AB",
+        "MALFORMED_TOKEN",
+        "signature-non-canonical-base64",
+    ),
     # roles
-    case(lambda f: f.token(claims={"roles": "national_admin"}), "BAD_CLAIM", "roles-not-a-list"),
-    case(lambda f: f.token(claims={"roles": ["superuser"]}), "BAD_CLAIM", "roles-unknown"),
+    case(
+        lambda f: f.token(claims={"roles": "national_admin"}),
+        "BAD_CLAIM",
+        "roles-not-a-list",
+    ),
+    case(
+        lambda f: f.token(claims={"roles": ["superuser"]}), "BAD_CLAIM", "roles-unknown"
+    ),
     case(lambda f: f.token(claims={"roles": []}), "BAD_CLAIM", "roles-empty"),
     case(lambda f: f.token(claims={"roles": DROP}), "BAD_CLAIM", "roles-missing"),
     case(lambda f: f.token(claims={"roles": ["public"]}), "BAD_CLAIM", "roles-public"),
@@ -339,24 +494,40 @@ REFUSED = [
         "roles-object",
     ),
     # claims the roles need, and their formats
-    case(lambda f: f.token(claims={"roles": ["agency_officer"]}), "MISSING_CLAIM", "officer-without-agency"),
+    case(
+        lambda f: f.token(claims={"roles": ["agency_officer"]}),
+        "MISSING_CLAIM",
+        "officer-without-agency",
+    ),
     case(
         lambda f: f.token(claims={"roles": ["regional_coordinator"]}),
         "MISSING_CLAIM",
         "coordinator-without-kode-wilayah",
     ),
     case(
-        lambda f: f.token(claims={"roles": ["regional_coordinator"], "kode_wilayah": "16-05"}),
+        lambda f: f.token(
+            claims={"roles": ["regional_coordinator"], "kode_wilayah": "16-05"}
+        ),
         "BAD_CLAIM",
         "bad-kode-wilayah",
     ),
     case(
-        lambda f: f.token(claims={"roles": ["agency_officer"], "agency": "dinkes palembang"}),
+        lambda f: f.token(
+            claims={"roles": ["agency_officer"], "agency": "dinkes palembang"}
+        ),
         "BAD_CLAIM",
         "bad-agency-id",
     ),
-    case(lambda f: f.token(claims={"scope": "complaints:all admin:all"}), "BAD_CLAIM", "unknown-scope"),
-    case(lambda f: f.token(claims={"scope": ["complaints:all"]}), "BAD_CLAIM", "scope-not-a-string"),
+    case(
+        lambda f: f.token(claims={"scope": "complaints:all admin:all"}),
+        "BAD_CLAIM",
+        "unknown-scope",
+    ),
+    case(
+        lambda f: f.token(claims={"scope": ["complaints:all"]}),
+        "BAD_CLAIM",
+        "scope-not-a-string",
+    ),
     case(lambda f: f.token(claims={"sub": 12345}), "BAD_CLAIM", "sub-integer"),
     case(lambda f: f.token(claims={"sub": ""}), "BAD_CLAIM", "sub-empty"),
     case(lambda f: f.token(claims={"sub": "a\nb"}), "BAD_CLAIM", "sub-control-char"),
@@ -369,7 +540,9 @@ def forger(dev_keys: DevKeys) -> Forger:
 
 
 @pytest.mark.parametrize(("build", "code"), REFUSED)
-async def test_verifier_refuses(verifier: TokenVerifier, forger: Forger, build: Build, code: str) -> None:
+async def test_verifier_refuses(
+    verifier: TokenVerifier, forger: Forger, build: Build, code: str
+) -> None:
     token = build(forger)
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(token)
@@ -380,11 +553,15 @@ async def test_verifier_refuses(verifier: TokenVerifier, forger: Forger, build: 
     assert error.http_status == 401
 
 
-async def refused_over_http(client: httpx.AsyncClient, authorization: str, token: str, code: str) -> None:
-    """POST with this Authorization header; expect a 401 with `code`, audited, no token text."""
+async def refused_over_http(
+    client: httpx.AsyncClient, authorization: str, token: str, code: str
+) -> None:
+    """POST with this Authorization; expect a 401 with `code`, audited, no token."""
     request_id = uuid.uuid4().hex
     response = await client.post(
-        "/graphql", json=VIEWER, headers={"authorization": authorization, "x-request-id": request_id}
+        "/graphql",
+        json=VIEWER,
+        headers={"authorization": authorization, "x-request-id": request_id},
     )
     challenge = response.headers.get("www-authenticate", "")
     leaked = echoes(response.text, token) or echoes(challenge, token)
@@ -392,8 +569,14 @@ async def refused_over_http(client: httpx.AsyncClient, authorization: str, token
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert body == {"errors": [{"message": body["errors"][0]["message"], "extensions": {"code": code}}]}
-    assert isinstance(body["errors"][0]["message"], str) and body["errors"][0]["message"]
+    assert body == {
+        "errors": [
+            {"message": body["errors"][0]["message"], "extensions": {"code": code}}
+        ]
+    }
+    assert (
+        isinstance(body["errors"][0]["message"], str) and body["errors"][0]["message"]
+    )
     assert challenge == f'Bearer error="invalid_token", error_description="{code}"'
     audited = await AuditEventRow.filter(request_id=request_id).values_list(
         "action", "outcome", "reason", "actor_subject"
@@ -402,7 +585,9 @@ async def refused_over_http(client: httpx.AsyncClient, authorization: str, token
 
 
 @pytest.mark.parametrize(("build", "code"), REFUSED)
-async def test_http_refuses(client: httpx.AsyncClient, forger: Forger, build: Build, code: str) -> None:
+async def test_http_refuses(
+    client: httpx.AsyncClient, forger: Forger, build: Build, code: str
+) -> None:
     token = build(forger)
     await refused_over_http(client, f"Bearer {token}", token, code)
 
@@ -411,17 +596,38 @@ async def test_http_refuses(client: httpx.AsyncClient, forger: Forger, build: Bu
     ("authorization", "code"),
     [
         pytest.param(lambda t: "Bearer ", "MALFORMED_AUTHORIZATION", id="empty-bearer"),
-        pytest.param(lambda t: "Bearer", "MALFORMED_AUTHORIZATION", id="bearer-without-token"),
+        pytest.param(
+            lambda t: "Bearer", "MALFORMED_AUTHORIZATION", id="bearer-without-token"
+        ),
         pytest.param(lambda t: "", "MALFORMED_AUTHORIZATION", id="empty-header"),
-        pytest.param(lambda t: "Basic dXNlcjpwYXNzd29yZA==", "MALFORMED_AUTHORIZATION", id="basic"),
-        pytest.param(lambda t: f"Basic {t}", "MALFORMED_AUTHORIZATION", id="valid-token-basic-scheme"),
-        pytest.param(lambda t: f"Token {t}", "MALFORMED_AUTHORIZATION", id="valid-token-other-scheme"),
-        pytest.param(lambda t: f"Bearer{t}", "MALFORMED_AUTHORIZATION", id="no-space-after-bearer"),
+        pytest.param(
+            lambda t: "Basic dXNlcjpwYXNzd29yZA==",
+            "MALFORMED_AUTHORIZATION",
+            id="basic",
+        ),
+        pytest.param(
+            lambda t: f"Basic {t}",
+            "MALFORMED_AUTHORIZATION",
+            id="valid-token-basic-scheme",
+        ),
+        pytest.param(
+            lambda t: f"Token {t}",
+            "MALFORMED_AUTHORIZATION",
+            id="valid-token-other-scheme",
+        ),
+        pytest.param(
+            lambda t: f"Bearer{t}",
+            "MALFORMED_AUTHORIZATION",
+            id="no-space-after-bearer",
+        ),
         pytest.param(lambda t: f"Bearer {t} {t}", "MALFORMED_TOKEN", id="two-tokens"),
     ],
 )
 async def test_http_refuses_malformed_authorization(
-    client: httpx.AsyncClient, forger: Forger, authorization: Callable[[str], str], code: str
+    client: httpx.AsyncClient,
+    forger: Forger,
+    authorization: Callable[[str], str],
+    code: str,
 ) -> None:
     token = forger.valid()  # a valid token, sent the wrong way
     await refused_over_http(client, authorization(token), token, code)
@@ -433,7 +639,9 @@ async def test_empty_token_is_malformed(verifier: TokenVerifier) -> None:
     assert caught.value.code == "MALFORMED_TOKEN"
 
 
-async def test_messages_do_not_reflect_header_values(verifier: TokenVerifier, forger: Forger) -> None:
+async def test_messages_do_not_reflect_header_values(
+    verifier: TokenVerifier, forger: Forger
+) -> None:
     marker = "<img src=x onerror=alert(1)>"
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(forger.token(header={"typ": marker}))
@@ -515,7 +723,11 @@ ACCEPTED = [
     ),
     pytest.param(
         "service+jwt",
-        {"roles": ["connector_service"], "sub": "lapor-sync", "scope": "complaints:all reporter:anonymous"},
+        {
+            "roles": ["connector_service"],
+            "sub": "lapor-sync",
+            "scope": "complaints:all reporter:anonymous",
+        },
         Principal(
             subject="lapor-sync",
             roles=frozenset({Role.CONNECTOR_SERVICE}),
@@ -550,15 +762,21 @@ async def test_valid_tokens_give_their_principal(
 ) -> None:
     token = forger.token(header={"typ": typ}, claims=claims)
     assert await verifier.verify(token) == expected
-    response = await client.post("/graphql", json=VIEWER, headers={"authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql", json=VIEWER, headers={"authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"roles": sorted(r.value for r in expected.roles)}}}
+    assert response.json() == {
+        "data": {"viewer": {"roles": sorted(r.value for r in expected.roles)}}
+    }
 
 
 @pytest.mark.parametrize(
     "claims",
     [
-        pytest.param({"iat": 0, "exp": -10}, id="exp-within-leeway"),  # relative to now, below
+        pytest.param(
+            {"iat": 0, "exp": -10}, id="exp-within-leeway"
+        ),  # relative to now, below
         pytest.param({"iat": 0, "exp": 24 * 3600}, id="lifetime-exactly-max"),
         pytest.param({"nbf": 10}, id="nbf-within-leeway"),
         pytest.param({"iat": 10, "exp": 600}, id="iat-within-leeway"),
@@ -572,12 +790,16 @@ async def test_clock_skew_within_leeway_is_accepted(
     assert principal.roles == {Role.NATIONAL_ADMIN}
 
 
-async def test_token_without_kid_uses_the_issuers_only_key(verifier: TokenVerifier, forger: Forger) -> None:
+async def test_token_without_kid_uses_the_issuers_only_key(
+    verifier: TokenVerifier, forger: Forger
+) -> None:
     principal = await verifier.verify(forger.token(header={"kid": DROP}))
     assert principal.subject == "officer-1"
 
 
-async def test_token_without_kid_is_refused_when_the_issuer_has_two_keys(dev_keys: DevKeys) -> None:
+async def test_token_without_kid_is_refused_when_the_issuer_has_two_keys(
+    dev_keys: DevKeys,
+) -> None:
     issuer = dev_keys.issuer()
     keys = {dev_keys.kid: dev_keys.public_key, "other": ATTACKER_EC.public_key()}
     verifier = TokenVerifier([issuer], {issuer.issuer: StaticKeys(keys)})
@@ -587,7 +809,9 @@ async def test_token_without_kid_is_refused_when_the_issuer_has_two_keys(dev_key
     assert caught.value.code == "UNKNOWN_KEY"
 
 
-async def test_dev_tokens_from_the_fixture_verify(verifier: TokenVerifier, tokens: Any) -> None:
+async def test_dev_tokens_from_the_fixture_verify(
+    verifier: TokenVerifier, tokens: Any
+) -> None:
     admin = await verifier.verify(tokens.national_admin)
     assert (admin.roles, admin.agency_id, admin.kind) == (
         {Role.NATIONAL_ADMIN},
@@ -598,7 +822,7 @@ async def test_dev_tokens_from_the_fixture_verify(verifier: TokenVerifier, token
     assert (citizen.roles, citizen.kind) == ({Role.CITIZEN}, TokenKind.CITIZEN)
 
 
-# --- issuers: keys bound to their issuer, kinds per issuer -----------------------------
+# --- issuers: keys bound to their issuer, kinds per issuer ------------------------
 
 OTHER_ISSUER = "https://sso.example.go.id/realms/lapor"
 OTHER_KID = "lapor-1"
@@ -617,11 +841,16 @@ def two_issuers(dev_keys: DevKeys) -> TokenVerifier:
     )
     return TokenVerifier(
         [dev_keys.issuer(), other],
-        {DEV_ISSUER: StaticKeys(dev_keys.issuer().keys), OTHER_ISSUER: StaticKeys(other.keys)},
+        {
+            DEV_ISSUER: StaticKeys(dev_keys.issuer().keys),
+            OTHER_ISSUER: StaticKeys(other.keys),
+        },
     )
 
 
-async def test_each_issuer_verifies_its_own_tokens(two_issuers: TokenVerifier, forger: Forger) -> None:
+async def test_each_issuer_verifies_its_own_tokens(
+    two_issuers: TokenVerifier, forger: Forger
+) -> None:
     citizen = forger.token(
         header={"typ": "citizen+jwt", "kid": OTHER_KID},
         claims={"iss": OTHER_ISSUER, "roles": ["citizen"]},
@@ -668,3 +897,22 @@ async def test_keys_and_kinds_are_bound_to_their_issuer(
     with pytest.raises(InvalidToken) as caught:
         await two_issuers.verify(forger.token(header=header, claims=claims, key=key))
     assert caught.value.code == code
+
+
+async def test_key_of_another_family_than_the_tokens_alg_is_refused(
+    dev_keys: DevKeys, forger: Forger
+) -> None:
+    """An issuer pinning both ES256 and RS256 holds an EC key; an RS256 token naming it
+    cannot make the verifier use that key as an RSA key."""
+    issuer = IssuerConfig(
+        issuer=DEV_ISSUER,
+        audience=DEV_AUDIENCE,
+        algorithms=("ES256", "RS256"),
+        kinds=frozenset(TokenKind),
+        keys={dev_keys.kid: dev_keys.public_key},
+    )
+    verifier = TokenVerifier([issuer], {DEV_ISSUER: StaticKeys(issuer.keys)})
+    with pytest.raises(InvalidToken) as caught:
+        await verifier.verify(forger.token(header={"alg": "RS256"}, key=ATTACKER_RSA))
+    assert caught.value.code == "INVALID_TOKEN"
+    assert (await verifier.verify(forger.valid())).issuer == DEV_ISSUER

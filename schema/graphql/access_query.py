@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from graphql import GraphQLError
 
 from auth.audit import AuditAction, AuditFilter
 from schema import canonical as c
 from schema.graphql.complaint_query import DEFAULT_PAGE_SIZE, decode_after, page_size
 from schema.graphql.inputs import UserInputError
+from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx, PageInfo
 from schema.validation import FieldError
 
@@ -61,16 +61,6 @@ class AuditFilterInput:
     before: datetime | None = None
 
 
-def forbidden(message: str) -> GraphQLError:
-    """The error for an act the caller's roles do not allow."""
-    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
-
-
-def unauthenticated(message: str) -> GraphQLError:
-    """The error for an act that needs a token when none was sent."""
-    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
-
-
 @strawberry.type
 class AccessQuery:
     @strawberry.field(description="Who you are to the gateway, and what you may do.")
@@ -95,10 +85,13 @@ class AccessQuery:
     ) -> AuditEventConnection:
         ctx = info.context
         if not ctx.access.may_read_audit:
-            if ctx.principal.is_public:
-                raise unauthenticated("reading the audit log needs an auditor's token")
-            ctx.audit.record(AuditAction.READ_DENIED, reason="AUDIT_LOG")
-            raise forbidden("reading the audit log needs the auditor role")
+            raise refuse(
+                ctx,
+                action=AuditAction.READ_DENIED,
+                reason="AUDIT_LOG",
+                without_token="reading the audit log needs an auditor's token",
+                with_token="reading the audit log needs the auditor role",
+            )
         f = filter or AuditFilterInput()
         for name in ("after", "before"):
             value = getattr(f, name)

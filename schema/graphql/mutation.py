@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import strawberry
 
 from auth.audit import AuditAction
-from schema.graphql.access_query import forbidden, unauthenticated
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.inputs import SubmitComplaintInput, from_validation
+from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
 from schema.validation import ValidationFailed
 
@@ -36,10 +36,13 @@ class Mutation:
     ) -> SubmitComplaintPayload:
         ctx = info.context
         if not ctx.access.may_submit:
-            if ctx.principal.is_public:
-                raise unauthenticated("submitting a complaint needs a token (a citizen's or an agency's)")
-            ctx.audit.record(AuditAction.MUTATION_DENIED, reason="SUBMIT_COMPLAINT")
-            raise forbidden("your roles may not submit complaints")
+            raise refuse(
+                ctx,
+                action=AuditAction.MUTATION_DENIED,
+                reason="SUBMIT_COMPLAINT",
+                without_token="submitting a complaint needs a token (a citizen's or an agency's)",
+                with_token="your roles may not submit complaints",
+            )
         try:
             stored = await ctx.submission.submit(
                 input.to_draft(), now=datetime.now(UTC), principal=ctx.principal

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from auth.issuers import IssuerConfig
+from auth.tokens import SUBJECT_PATTERN
 from auth.roles import NEEDS_AGENCY, NEEDS_REGION, ROLES_BY_KIND, Role, TokenKind
 
 DEV_ISSUER = "penghubung-dev"
@@ -104,6 +105,10 @@ def issue_token(
     now: float | None = None,
 ) -> str:
     """A signed development token for the given claims."""
+    if not SUBJECT_PATTERN.match(subject):
+        raise ValueError(f"subject {subject!r} is not a short identifier (letters, digits, ._:@-)")
+    if ttl <= 0:
+        raise ValueError(f"ttl is {ttl} s, expected a positive lifetime")
     role_set = frozenset(roles)
     if role_set & NEEDS_AGENCY and not agency_id:
         raise ValueError("roles agency_officer and agency_admin need an agency")

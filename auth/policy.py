@@ -116,3 +116,26 @@ def access_for(principal: Principal) -> Access:
     return reduce(
         lambda acc, role: acc | _role_access(principal, role), principal.roles, NO_ACCESS
     )
+
+
+# Who may take each lifecycle action (schema.lifecycle.Action values), on a complaint that
+# is already in their case scope. LAPOR! never resolves complaints itself, so the national
+# admin verifies, disposes and closes but does not answer; connectors act for the system
+# they sync, whose own rules already ran.
+_ADMINS = frozenset({Role.NATIONAL_ADMIN, Role.AGENCY_ADMIN, Role.CONNECTOR_SERVICE})
+ACTION_ROLES: dict[str, frozenset[Role]] = {
+    "VERIFY": _ADMINS,
+    "HOLD": _ADMINS,
+    "NOT_OUR_AUTHORITY": _ADMINS,
+    "ARCHIVE": _ADMINS,
+    "DISPOSE": _ADMINS,
+    "POST_FOLLOW_UP": frozenset({Role.AGENCY_OFFICER, Role.AGENCY_ADMIN, Role.CONNECTOR_SERVICE}),
+    "REPLY": frozenset({Role.CITIZEN, Role.CONNECTOR_SERVICE}),
+    "CLOSE": _ADMINS | {Role.CITIZEN},
+    "RATE": frozenset({Role.CITIZEN, Role.CONNECTOR_SERVICE}),
+}
+
+
+def may_perform(principal: Principal, action: str) -> bool:
+    """Whether the principal's roles allow a lifecycle action (scope is checked apart)."""
+    return principal.has(*ACTION_ROLES.get(action, frozenset()))

@@ -40,6 +40,7 @@ _FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256"})
 _KNOWN_HEADERS = frozenset({"alg", "typ", "kid", "cty"})
 _KODE_WILAYAH = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 _ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
+SUBJECT_PATTERN = _ID
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
 
 

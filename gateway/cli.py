@@ -151,6 +151,13 @@ async def _list_migrations(settings: GatewaySettings) -> int:
 def _issue_token(settings: GatewaySettings, args: argparse.Namespace) -> int:
     from auth.dev import issue_token, load_or_create
 
+    if not (settings.dev_keys_dir / "dev-signing-key.pem").exists():
+        print(
+            f"penghubung: made a new development key pair in {settings.dev_keys_dir}; "
+            "a gateway trusts it only if started from this directory (or with the same "
+            "PENGHUBUNG_DEV_KEYS)",
+            file=sys.stderr,
+        )
     try:
         token = issue_token(
             load_or_create(settings.dev_keys_dir),

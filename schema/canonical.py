@@ -103,6 +103,22 @@ class RegionLevel(enum.Enum):
     VILLAGE = 4  # NN.NN.NN.NNNN (desa/kelurahan)
 
 
+class Kadar(enum.Enum):
+    """Kadar pengawasan: how much handling a complaint needs, which sets its resolution time."""
+
+    DARURAT = "DARURAT"  # an emergency: 1 working day
+    PERMINTAAN_INFORMASI = "PERMINTAAN_INFORMASI"  # an information request: 5 working days
+    TIDAK_BERPENGAWASAN = "TIDAK_BERPENGAWASAN"  # no field check needed: 14 working days
+    BERPENGAWASAN = "BERPENGAWASAN"  # needs a field check: 60 working days
+
+
+def default_kadar(classification: Classification) -> Kadar:
+    """The kadar a complaint has until an admin sets one at verification."""
+    if classification is Classification.PERMINTAAN_INFORMASI:
+        return Kadar.PERMINTAAN_INFORMASI
+    return Kadar.TIDAK_BERPENGAWASAN
+
+
 class DispositionKind(enum.Enum):
     """How a complaint moved between agencies."""
 
@@ -241,12 +257,18 @@ class Complaint:
     follow_ups: tuple[FollowUp, ...] = ()
     replies: tuple[ReporterReply, ...] = ()
     rating: Rating | None = None
+    kadar: Kadar | None = None
     reporter: Reporter | None = field(default=None, repr=False)
 
     @property
     def public_bucket(self) -> PublicBucket:
         """The tab a citizen finds this complaint under."""
         return bucket_of(self.status)
+
+    @property
+    def effective_kadar(self) -> Kadar:
+        """The kadar set at verification, else the default for the classification."""
+        return self.kadar or default_kadar(self.classification)
 
     @property
     def display_title(self) -> str:

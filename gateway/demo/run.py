@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 
 from auth.dev import issue_token, load_or_create
 from auth.roles import Role
+from schema.canonical import Reporter
 
 from gateway.reference import load_registry, upgrade_database
 from gateway.settings import GatewaySettings, redacted
@@ -16,6 +18,10 @@ from gateway.store.models import ComplaintRow
 from gateway.store.writer import SubmittedBy, insert_complaints
 
 DEMO_CITIZEN = "warga-demo"
+# One person behind the demo citizen's account (made-up values).
+DEMO_CITIZEN_IDENTITY = Reporter(
+    name="Warga Demo", nik="1671014107900001", phone="+6281200000001", email="warga.demo@example.id"
+)
 CITIZEN_COMPLAINTS = 25
 
 # (label, roles, agency, region, scopes): the tokens the demo prints.
@@ -45,7 +51,7 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
         generated = demo_complaints(complaints, now=datetime.now(UTC))
         # The demo citizen owns the first few, so a citizen token has something to see.
         inserted = await insert_complaints(
-            islice(generated, CITIZEN_COMPLAINTS),
+            (replace(c, reporter=DEMO_CITIZEN_IDENTITY) for c in islice(generated, CITIZEN_COMPLAINTS)),
             submitted_by=SubmittedBy(owner_subject=DEMO_CITIZEN, subject=DEMO_CITIZEN),
         )
         inserted += await insert_complaints(generated)
@@ -59,8 +65,17 @@ def demo_tokens(settings: GatewaySettings) -> list[tuple[str, str]]:
     """(label, token) for each demo role, signed with the local development key."""
     keys = load_or_create(settings.dev_keys_dir)
     tokens = [
-        (label, issue_token(keys, subject=label.split(",")[0].replace(" ", "-"), roles=roles,
-                            agency_id=agency, kode_wilayah=region, scopes=scopes))
+        (
+            label,
+            issue_token(
+                keys,
+                subject="demo-" + "-".join(r.value for r in roles),
+                roles=roles,
+                agency_id=agency,
+                kode_wilayah=region,
+                scopes=scopes,
+            ),
+        )
         for label, roles, agency, region, scopes in DEMO_TOKENS
     ]
     tokens.append(

@@ -16,6 +16,7 @@ from schema.canonical import (
     Channel,
     Classification,
     DispositionKind,
+    Kadar,
     Status,
 )
 
@@ -120,6 +121,17 @@ class ComplaintRow(Model):
     submitted_by_agency_id = fields.CharField(max_length=80, null=True)
     # Folded title and content for text search (see gateway.store.search_text).
     search_text = fields.TextField(default="")
+    kadar = fields.CharEnumField(Kadar, max_length=24, null=True)
+    # Deadlines (schema.deadlines), recomputed whenever the history changes, so that
+    # overdue and on-time questions are plain indexed SQL.
+    verification_due = fields.DatetimeField(null=True, db_index=True)
+    verified_at = fields.DatetimeField(null=True)
+    follow_up_due = fields.DatetimeField(null=True, db_index=True)
+    first_follow_up_at = fields.DatetimeField(null=True)
+    reply_due = fields.DatetimeField(null=True, db_index=True)
+    resolution_due = fields.DatetimeField(null=True, db_index=True)
+    resolved_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
     rating_score = fields.SmallIntField(null=True)
     rating_comment = fields.TextField(null=True)
     rated_at = fields.DatetimeField(null=True)

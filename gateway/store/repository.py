@@ -32,6 +32,7 @@ from schema.canonical import (
     StatusEvent,
     statuses_in,
 )
+from schema.deadlines import Deadlines
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
 from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
@@ -55,6 +56,16 @@ from gateway.store.scoping import region_q, scope_q
 from gateway.store.search_text import fold
 from gateway.tracking import canonical_tracking_id
 
+DEADLINE_FIELDS = (
+    "verification_due",
+    "verified_at",
+    "follow_up_due",
+    "first_follow_up_at",
+    "reply_due",
+    "resolution_due",
+    "resolved_at",
+    "closed_at",
+)
 R = TypeVar("R")
 _LEVEL_ORDER = {level: n for n, level in enumerate(AgencyLevel)}
 M = TypeVar("M", bound=Model)
@@ -80,6 +91,7 @@ _LIST_FIELDS = (
     "is_secret",
     "channel",
     "status",
+    "kadar",
     "rating_score",
     "rating_comment",
     "rated_at",
@@ -196,6 +208,17 @@ class ComplaintRepository:
             cursors=[Cursor(created_at=c.created_at, id=c.id) for c in page],
             has_next_page=len(found) > first,
         )
+
+    async def deadlines_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[Deadlines | None]:
+        """Stored deadlines per complaint, None where absent or out of scope."""
+        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        found = await (await self._scoped(scope)).filter(id__in=uuids).only(
+            "id", "created_at", *DEADLINE_FIELDS
+        )
+        by_id = {str(r.id): rows.deadlines_from_row(r) for r in found}
+        return [by_id.get(i) for i in complaint_ids]
 
     async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool:
         """Whether a complaint exists at all, whoever may see it (for auditing denials)."""

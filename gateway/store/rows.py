@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from schema.deadlines import Deadlines
 from schema.canonical import (
     Agency,
     Attachment,
@@ -64,6 +65,7 @@ def complaint_from_row(row: ComplaintRow) -> Complaint:
         is_anonymous=row.is_anonymous,
         is_secret=row.is_secret,
         rating=rating,
+        kadar=row.kadar,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -158,3 +160,17 @@ def source_from_row(row: ComplaintSourceRow) -> SourceRef:
 def reporter_from_row(row: ReporterRow) -> Reporter:
     """Canonical reporter (personal data: handle with care)."""
     return Reporter(name=row.name, nik=row.nik, phone=row.phone, email=row.email)
+
+
+def deadlines_from_row(row: ComplaintRow) -> Deadlines:
+    """The stored deadlines of a complaint."""
+    return Deadlines(
+        verification_due=row.verification_due or row.created_at,
+        verified_at=row.verified_at,
+        follow_up_due=row.follow_up_due,
+        first_follow_up_at=row.first_follow_up_at,
+        reply_due=row.reply_due,
+        resolution_due=row.resolution_due,
+        resolved_at=row.resolved_at,
+        closed_at=row.closed_at,
+    )

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from schema import deadlines
 from schema.canonical import Agency, Category, Complaint, Region
 from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.transactions import in_transaction
@@ -123,8 +124,9 @@ class SubmittedBy:
 class _Rows:
     """Rows for one batch of complaints, table by table."""
 
-    def __init__(self, submitted_by: SubmittedBy) -> None:
+    def __init__(self, submitted_by: SubmittedBy, policy: deadlines.DeadlinePolicy) -> None:
         self.submitted_by = submitted_by
+        self.policy = policy
         self.reporters: list[ReporterRow] = []
         self.complaints: list[ComplaintRow] = []
         self.sources: list[ComplaintSourceRow] = []
@@ -150,6 +152,7 @@ class _Rows:
                 )
             )
         code = c.location.kode_wilayah
+        due = deadlines.for_complaint(c, c.status_history, self.policy)
         self.complaints.append(
             ComplaintRow(
                 id=cid,
@@ -178,6 +181,8 @@ class _Rows:
                 submitted_by_subject=self.submitted_by.subject,
                 submitted_by_agency_id=self.submitted_by.agency_id,
                 search_text=search_document(c.title, c.original_title, c.content),
+                kadar=c.kadar,
+                **deadline_columns(due),
                 rating_score=c.rating.score if c.rating else None,
                 rating_comment=c.rating.comment if c.rating else None,
                 rated_at=c.rating.at if c.rating else None,
@@ -250,25 +255,40 @@ class _Rows:
                 await type(batch[0]).bulk_create(batch, batch_size=BULK_BATCH)
 
 
+def deadline_columns(due: deadlines.Deadlines) -> dict[str, object]:
+    """The stored deadline columns of a complaint."""
+    return {
+        "verification_due": due.verification_due,
+        "verified_at": due.verified_at,
+        "follow_up_due": due.follow_up_due,
+        "first_follow_up_at": due.first_follow_up_at,
+        "reply_due": due.reply_due,
+        "resolution_due": due.resolution_due,
+        "resolved_at": due.resolved_at,
+        "closed_at": due.closed_at,
+    }
+
+
 async def insert_complaints(
     complaints: Iterable[Complaint],
     *,
     batch: int = 2000,
     submitted_by: SubmittedBy = SubmittedBy(),
+    policy: deadlines.DeadlinePolicy = deadlines.DeadlinePolicy(),
 ) -> int:
     """Insert complaints with all their children, `batch` complaints per transaction.
 
     Each batch commits whole or not at all. Returns how many complaints were inserted.
     """
     total = 0
-    pending = _Rows(submitted_by)
+    pending = _Rows(submitted_by, policy)
     for complaint in complaints:
         pending.add(complaint)
         if len(pending.complaints) >= batch:
             async with in_transaction():
                 await pending.write()
             total += len(pending.complaints)
-            pending = _Rows(submitted_by)
+            pending = _Rows(submitted_by, policy)
     if pending.complaints:
         async with in_transaction():
             await pending.write()

@@ -1,0 +1,266 @@
+"""Applying lifecycle actions to stored complaints: the state machine, roles, and records.
+
+One path for every change, whoever asks (a GraphQL mutation, the worker's auto-close, and
+later the sync engine): the complaint is read within the caller's case scope and locked,
+the role and the transition are checked, the change and its status event, disposition,
+follow-up, reply or rating are written, the deadlines are recomputed, and an audit entry
+is written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from auth.audit import AuditAction, AuditEvent
+from auth.policy import Access, may_perform
+from auth.principal import Principal
+from schema.canonical import (
+    Attachment,
+    Complaint,
+    DispositionKind,
+    Kadar,
+    Status,
+    StatusEvent,
+)
+from schema.deadlines import DeadlinePolicy, compute
+from schema.lifecycle import Action, transition
+from schema.validation import CONTENT_MAX, FieldError, ValidationFailed, normalise_text, visible_length
+from tortoise.transactions import in_transaction
+
+from gateway.audit import record_now
+from gateway.store import rows
+from gateway.store.models import (
+    AgencyRow,
+    CategoryRow,
+    ComplaintRow,
+    DispositionRow,
+    FollowUpRow,
+    ReporterReplyRow,
+    StatusEventRow,
+)
+from gateway.store.rows import attachment_to_dict
+from gateway.store.scoping import scope_q
+from gateway.store.search_text import search_document
+from gateway.store.writer import deadline_columns
+
+NOTE_MAX = 2000
+FOLLOW_UP_MIN = 10
+
+
+class ComplaintNotFound(LookupError):
+    """No complaint with that id in the caller's case scope (or at all)."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("no complaint with that id in your case scope")
+
+
+class ActionForbidden(PermissionError):
+    """The caller's roles do not allow this action."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+        super().__init__(f"your roles may not {action.value} complaints")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """An action with what it needs; which fields matter depends on the action."""
+
+    action: Action
+    note: str | None = None  # why (required to ARCHIVE or HOLD)
+    kadar: Kadar | None = None  # VERIFY: the handling tier, sets the resolution deadline
+    title: str | None = None  # VERIFY: the admin's intisari of the title
+    category_id: str | None = None  # VERIFY
+    to_agency_id: str | None = None  # NOT_OUR_AUTHORITY: the competent agency
+    unit_ids: tuple[str, ...] = ()  # DISPOSE: the units that must act
+    content: str | None = None  # POST_FOLLOW_UP, REPLY
+    final: bool = False  # POST_FOLLOW_UP: the answer (opens the reply window)
+    attachments: tuple[Attachment, ...] = ()  # POST_FOLLOW_UP
+    score: int | None = None  # RATE: 1 to 5
+
+
+def _text(errors: list[FieldError], field: str, value: str | None, *, required: bool, min_len: int = 1, max_len: int = NOTE_MAX) -> str | None:
+    if value is None or not visible_length(normalise_text(value)):
+        if required:
+            errors.append(FieldError(field, "is missing", f"text of {min_len}-{max_len} characters"))
+        return None
+    text = normalise_text(value)
+    if not min_len <= visible_length(text) <= max_len:
+        errors.append(FieldError(field, f"is {len(text)} characters long", f"{min_len}-{max_len} characters"))
+    return text
+
+
+async def _check(request: ActionRequest, row: ComplaintRow) -> dict[str, object]:
+    """Validate what the action needs; returns the cleaned values."""
+    errors: list[FieldError] = []
+    a = request.action
+    clean: dict[str, object] = {
+        "note": _text(errors, "note", request.note, required=a in (Action.ARCHIVE, Action.HOLD))
+    }
+    if a is Action.VERIFY:
+        clean["title"] = _text(errors, "title", request.title, required=False, min_len=5, max_len=150)
+        if request.category_id and not await CategoryRow.filter(id=request.category_id).exists():
+            errors.append(FieldError("categoryId", "is not a category", "an id from the categories query"))
+    if a is Action.NOT_OUR_AUTHORITY:
+        target = request.to_agency_id
+        if not target or not await AgencyRow.filter(id=target).exists():
+            errors.append(FieldError("toAgencyId", "is not an agency", "an id from the agencies query"))
+        elif target == row.routed_agency_id:  # type: ignore[attr-defined]
+            errors.append(FieldError("toAgencyId", "is the agency it is routed to already", "another agency"))
+    if a is Action.DISPOSE:
+        units = list(dict.fromkeys(request.unit_ids))
+        known = set(await AgencyRow.filter(id__in=units).values_list("id", flat=True))
+        if not units or len(known) != len(units):
+            errors.append(FieldError("unitIds", "names no unit or an unknown one", "ids from the agencies query"))
+        clean["units"] = units
+    if a in (Action.POST_FOLLOW_UP, Action.REPLY):
+        clean["content"] = _text(errors, "content", request.content, required=True, min_len=FOLLOW_UP_MIN, max_len=CONTENT_MAX)
+    if a is Action.RATE:
+        if request.score is None or not 1 <= request.score <= 5:
+            errors.append(FieldError("score", f"is {request.score}", "an integer from 1 to 5"))
+        if row.rating_score is not None:
+            errors.append(FieldError("score", "was given already", "one rating per complaint"))
+    if errors:
+        raise ValidationFailed(errors)
+    return clean
+
+
+class Lifecycle:
+    """Applies actions to stored complaints."""
+
+    def __init__(self, policy: DeadlinePolicy) -> None:
+        self.policy = policy
+
+    async def apply(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        *,
+        principal: Principal,
+        access: Access,
+        now: datetime,
+        request_id: str,
+    ) -> Complaint:
+        """Apply one action; returns the complaint as it is afterwards.
+
+        Raises:
+            ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed.
+        """
+        try:
+            cid = uuid.UUID(complaint_id)
+        except ValueError:
+            raise ComplaintNotFound from None
+        now = now.replace(microsecond=0)
+        async with in_transaction() as conn:
+            query = ComplaintRow.filter(await scope_q(access.cases), id=cid)
+            if conn.capabilities.dialect == "postgres":
+                query = query.select_for_update()
+            row = await query.first()
+            if row is None:
+                raise ComplaintNotFound
+            if not may_perform(principal, request.action.value):
+                raise ActionForbidden(request.action)
+            new_status = transition(row.status, request.action, final=request.final)
+            clean = await _check(request, row)
+            await self._effects(row, request, clean, principal, now)
+            if request.action is not Action.RATE:
+                await StatusEventRow.create(
+                    complaint_id=cid,
+                    status=new_status,
+                    at=now,
+                    actor_agency_id=principal.agency_id,
+                    note=clean["note"] or request.action.value,
+                )
+            row.status = new_status
+            row.updated_at = now
+            history = [
+                rows.status_event_from_row(e)
+                for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")
+            ]
+            due = compute(
+                created_at=row.created_at,
+                kode_wilayah=row.kode_wilayah,
+                kadar=row.kadar or rows.complaint_from_row(row).effective_kadar,
+                status=new_status,
+                history=history,
+                policy=self.policy,
+            )
+            for column, value in deadline_columns(due).items():
+                setattr(row, column, value)
+            row.search_text = search_document(row.title, row.original_title, row.content)
+            await row.save()
+            await record_now(
+                principal,
+                AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
+                request_id,
+            )
+        return rows.complaint_from_row(row)
+
+    async def _effects(
+        self,
+        row: ComplaintRow,
+        request: ActionRequest,
+        clean: dict[str, object],
+        principal: Principal,
+        now: datetime,
+    ) -> None:
+        a, cid = request.action, row.id
+        if a is Action.VERIFY:
+            if request.kadar is not None:
+                row.kadar = request.kadar
+            if clean.get("title"):
+                row.title = str(clean["title"])
+            if request.category_id:
+                row.category_id = request.category_id  # type: ignore[attr-defined]
+            if row.routed_agency_id is None and principal.agency_id:  # type: ignore[attr-defined]
+                row.routed_agency_id = principal.agency_id  # type: ignore[attr-defined]
+        elif a is Action.NOT_OUR_AUTHORITY:
+            await DispositionRow.create(
+                complaint_id=cid,
+                kind=DispositionKind.PELIMPAHAN,
+                from_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+                to_agency_id=request.to_agency_id,
+                at=now,
+                note=clean["note"],
+            )
+            row.routed_agency_id = request.to_agency_id  # type: ignore[attr-defined]
+        elif a is Action.DISPOSE:
+            for unit in clean["units"]:  # type: ignore[attr-defined]
+                await DispositionRow.create(
+                    complaint_id=cid,
+                    kind=DispositionKind.DISPOSISI,
+                    from_agency_id=principal.agency_id or row.routed_agency_id,  # type: ignore[attr-defined]
+                    to_agency_id=unit,
+                    at=now,
+                    note=clean["note"],
+                )
+        elif a is Action.POST_FOLLOW_UP:
+            await FollowUpRow.create(
+                complaint_id=cid,
+                agency_id=principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
+                content=clean["content"],
+                at=now,
+                attachments=[attachment_to_dict(x) for x in request.attachments],
+            )
+        elif a is Action.REPLY:
+            await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
+        elif a is Action.RATE:
+            row.rating_score = request.score
+            row.rating_comment = clean["note"]  # type: ignore[assignment]
+            row.rated_at = now
+
+
+__all__ = [
+    "ActionForbidden",
+    "ActionRequest",
+    "ComplaintNotFound",
+    "Lifecycle",
+    "Status",
+    "StatusEvent",
+]

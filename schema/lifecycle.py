@@ -1,0 +1,112 @@
+"""The complaint lifecycle: one state machine for every mutation and every synced change.
+
+    BELUM_TERVERIFIKASI ─VERIFY─► TERVERIFIKASI ─DISPOSE─► DIDISPOSISIKAN
+      │  ▲     │HOLD                   │                    │ POST_FOLLOW_UP (interim)
+      │  └REPLY┘ TUNDA                 │                    ▼
+      │ NOT_OUR_AUTHORITY ─► DILIMPAHKAN (the receiver       DITINDAKLANJUTI
+      │                       verifies it as new)            │ POST_FOLLOW_UP (final)
+      └─ARCHIVE─► ARSIP                                      ▼
+                        SELESAI ◄─CLOSE── MENUNGGU_TANGGAPAN ─REPLY─► DIDISPOSISIKAN (re-open)
+                        (RATE)
+
+Every action is a pure function of the current status: `transition(status, action)` gives
+the next status or raises `IllegalTransition`, naming the current status and what is
+allowed from it (domain.md §1.3).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+
+from schema.canonical import Status
+
+
+class Action(enum.Enum):
+    """What someone can do to a complaint."""
+
+    VERIFY = "VERIFY"  # A1 verifikasi
+    HOLD = "HOLD"  # A2 tunda: wait for the reporter's clarification
+    NOT_OUR_AUTHORITY = "NOT_OUR_AUTHORITY"  # A3 bukan wewenang: hand to the competent agency
+    ARCHIVE = "ARCHIVE"  # A4 arsipkan, with a reason
+    DISPOSE = "DISPOSE"  # disposisi to one or more units
+    POST_FOLLOW_UP = "POST_FOLLOW_UP"  # tindak lanjut (interim, or final: opens the reply window)
+    REPLY = "REPLY"  # the reporter's tanggapan (clarification, or re-opening)
+    CLOSE = "CLOSE"  # selesai
+    RATE = "RATE"  # the reporter's rating of a closed complaint
+
+
+class IllegalTransition(ValueError):
+    """An action that the complaint's current status does not allow."""
+
+    code = "ILLEGAL_TRANSITION"
+
+    def __init__(self, status: Status, action: Action, allowed: tuple[Action, ...]) -> None:
+        self.status, self.action, self.allowed = status, action, allowed
+        names = ", ".join(a.value for a in allowed) or "none (the complaint is final)"
+        super().__init__(
+            f"cannot {action.value} a complaint in status {status.value}; allowed: {names}"
+        )
+
+
+_WAITING = {
+    Action.VERIFY: Status.TERVERIFIKASI,
+    Action.HOLD: Status.TUNDA,
+    Action.NOT_OUR_AUTHORITY: Status.DILIMPAHKAN,
+    Action.ARCHIVE: Status.ARSIP,
+}
+
+# status -> action -> next status. POST_FOLLOW_UP's target depends on `final` (see below).
+TRANSITIONS: Mapping[Status, Mapping[Action, Status]] = {
+    Status.SUBMITTED: _WAITING,
+    Status.BELUM_TERVERIFIKASI: _WAITING,
+    # A delegated complaint is new to its receiver, who handles it like an unverified one.
+    Status.DILIMPAHKAN: _WAITING,
+    Status.TUNDA: {
+        Action.VERIFY: Status.TERVERIFIKASI,
+        Action.REPLY: Status.BELUM_TERVERIFIKASI,
+        Action.NOT_OUR_AUTHORITY: Status.DILIMPAHKAN,
+        Action.ARCHIVE: Status.ARSIP,
+    },
+    Status.TERVERIFIKASI: {
+        Action.DISPOSE: Status.DIDISPOSISIKAN,
+        Action.NOT_OUR_AUTHORITY: Status.DILIMPAHKAN,
+        Action.ARCHIVE: Status.ARSIP,
+    },
+    Status.DIDISPOSISIKAN: {
+        Action.DISPOSE: Status.DIDISPOSISIKAN,
+        Action.POST_FOLLOW_UP: Status.DITINDAKLANJUTI,
+        Action.NOT_OUR_AUTHORITY: Status.DILIMPAHKAN,
+    },
+    Status.DITINDAKLANJUTI: {
+        Action.DISPOSE: Status.DIDISPOSISIKAN,
+        Action.POST_FOLLOW_UP: Status.DITINDAKLANJUTI,
+        Action.CLOSE: Status.SELESAI,
+    },
+    Status.MENUNGGU_TANGGAPAN: {
+        Action.REPLY: Status.DIDISPOSISIKAN,
+        Action.CLOSE: Status.SELESAI,
+    },
+    Status.SELESAI: {Action.RATE: Status.SELESAI},
+    Status.ARSIP: {},
+}
+
+
+def allowed_actions(status: Status) -> tuple[Action, ...]:
+    """The actions the status allows, in a stable order."""
+    return tuple(a for a in Action if a in TRANSITIONS[status])
+
+
+def transition(status: Status, action: Action, *, final: bool = False) -> Status:
+    """The status after `action`; raises IllegalTransition if the status does not allow it.
+
+    Args:
+        final: for POST_FOLLOW_UP, whether this answer is final (it opens the reporter's
+            reply window: MENUNGGU_TANGGAPAN) or interim (DITINDAKLANJUTI).
+    """
+    target = TRANSITIONS[status].get(action)
+    if target is None:
+        raise IllegalTransition(status, action, allowed_actions(status))
+    if action is Action.POST_FOLLOW_UP and final:
+        return Status.MENUNGGU_TANGGAPAN
+    return target

@@ -80,6 +80,7 @@ def create_app(
         demo=settings.demo,
         max_page_size=settings.limits.max_page_size,
         timeout=settings.limits.operation_timeout,
+        deadlines=settings.deadlines,
     )
 
     @asynccontextmanager

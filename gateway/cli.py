@@ -111,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 hours)"
     )
 
+    worker = sub.add_parser(
+        "worker", help="run background jobs (auto-close after the reply window)"
+    )
+    worker.add_argument("--once", action="store_true", help="run each job once and exit")
+    worker.add_argument(
+        "--interval", type=float, default=60.0, help="seconds between runs (default 60)"
+    )
+    worker.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="log level (default info)",
+    )
+
     migrate = sub.add_parser("migrate", help="upgrade the database schema in place")
     migrate.add_argument(
         "--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial"
@@ -204,6 +218,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "token":
         return _issue_token(settings, args)
+
+    if args.command == "worker":
+        from gateway.worker import run_worker
+
+        if (pending := asyncio.run(_pending(settings))):
+            print(f"penghubung: database lacks migrations {', '.join(pending)}; run `penghubung migrate` first", file=sys.stderr)
+            return 2
+        asyncio.run(run_worker(settings, once=args.once, interval=args.interval))
+        return 0
 
     if args.command == "migrate":
         if args.list:

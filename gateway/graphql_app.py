@@ -23,11 +23,13 @@ from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
+from schema.deadlines import DeadlinePolicy
 from schema.graphql import GraphQLContext
 
 from gateway.audit import AuditTrail, read_audit
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
+from gateway.lifecycle import Lifecycle
 from gateway.graphiql import graphiql_html
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
@@ -61,7 +63,15 @@ query MusiRawas {
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     """Strawberry's ASGI GraphQL view, wired to the store."""
 
-    def __init__(self, schema: Any, *, demo: bool, max_page_size: int, timeout: float) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        demo: bool,
+        max_page_size: int,
+        timeout: float,
+        deadlines: DeadlinePolicy,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if demo else None,
@@ -73,7 +83,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.timeout = timeout
         self.complaints = ComplaintRepository()
         self.references = ReferenceRepository()
-        self.submission = Submission(references=self.references)
+        self.submission = Submission(references=self.references, policy=deadlines)
+        self.deadlines = deadlines
+        self.lifecycle = Lifecycle(deadlines)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,6 +121,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             submission=self.submission,
             audit=trail,
             audit_reader=read_audit,
+            lifecycle=self.lifecycle,
+            deadline_policy=self.deadlines,
+            request_id=current_request_id(),
             max_page_size=self.max_page_size,
             request=request,
             response=response,

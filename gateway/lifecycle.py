@@ -16,16 +16,9 @@ from datetime import datetime
 from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
 from auth.principal import Principal
-from schema.canonical import (
-    Attachment,
-    Complaint,
-    DispositionKind,
-    Kadar,
-    Status,
-    StatusEvent,
-)
+from schema.canonical import Complaint, DispositionKind
 from schema.deadlines import DeadlinePolicy, compute
-from schema.lifecycle import Action, transition
+from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
 from schema.validation import CONTENT_MAX, FieldError, ValidationFailed, normalise_text, visible_length
 from tortoise.transactions import in_transaction
 
@@ -47,42 +40,6 @@ from gateway.store.writer import deadline_columns
 
 NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
-
-
-class ComplaintNotFound(LookupError):
-    """No complaint with that id in the caller's case scope (or at all)."""
-
-    code = "NOT_FOUND"
-
-    def __init__(self) -> None:
-        super().__init__("no complaint with that id in your case scope")
-
-
-class ActionForbidden(PermissionError):
-    """The caller's roles do not allow this action."""
-
-    code = "FORBIDDEN"
-
-    def __init__(self, action: Action) -> None:
-        self.action = action
-        super().__init__(f"your roles may not {action.value} complaints")
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRequest:
-    """An action with what it needs; which fields matter depends on the action."""
-
-    action: Action
-    note: str | None = None  # why (required to ARCHIVE or HOLD)
-    kadar: Kadar | None = None  # VERIFY: the handling tier, sets the resolution deadline
-    title: str | None = None  # VERIFY: the admin's intisari of the title
-    category_id: str | None = None  # VERIFY
-    to_agency_id: str | None = None  # NOT_OUR_AUTHORITY: the competent agency
-    unit_ids: tuple[str, ...] = ()  # DISPOSE: the units that must act
-    content: str | None = None  # POST_FOLLOW_UP, REPLY
-    final: bool = False  # POST_FOLLOW_UP: the answer (opens the reply window)
-    attachments: tuple[Attachment, ...] = ()  # POST_FOLLOW_UP
-    score: int | None = None  # RATE: 1 to 5
 
 
 def _text(errors: list[FieldError], field: str, value: str | None, *, required: bool, min_len: int = 1, max_len: int = NOTE_MAX) -> str | None:
@@ -256,11 +213,4 @@ class Lifecycle:
             row.rated_at = now
 
 
-__all__ = [
-    "ActionForbidden",
-    "ActionRequest",
-    "ComplaintNotFound",
-    "Lifecycle",
-    "Status",
-    "StatusEvent",
-]
+__all__ = ["Lifecycle"]

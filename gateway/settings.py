@@ -13,6 +13,11 @@ Environment variables:
     PENGHUBUNG_DEV_KEYS   directory of the development signing key pair
                           (default ./penghubung-dev-keys); trusted in demo mode, or
                           anywhere when PENGHUBUNG_TRUST_DEV_TOKENS=1
+    PENGHUBUNG_CUTI_BERSAMA_OFF
+                          1 (default): cuti bersama are days off for deadlines; 0: working days
+    PENGHUBUNG_REPLY_WINDOW_DAYS, PENGHUBUNG_REPLY_WINDOW_WORKING_DAYS
+                          the reporter's reply window (default 10 calendar days)
+    PENGHUBUNG_AUTO_CLOSE 1 (default): the worker closes complaints whose reply window passed
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -27,6 +32,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.config import Config
+
+from schema.deadlines import DeadlinePolicy
+from schema.working_days import WorkingCalendar
 
 DEFAULT_SQLITE_FILE = "penghubung.sqlite3"
 DEFAULT_DEV_KEYS_DIR = "penghubung-dev-keys"
@@ -97,6 +105,8 @@ class GatewaySettings:
     limits: GraphQLLimits = field(default_factory=GraphQLLimits)
     # Apply pending migrations at start-up (the demo does; production runs `penghubung migrate`).
     migrate_on_start: bool = False
+    deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    auto_close: bool = True
     auth_config: Path | None = None
     dev_keys_dir: Path = Path(DEFAULT_DEV_KEYS_DIR)
     trust_dev_tokens: bool = False
@@ -139,7 +149,21 @@ def from_env(
         ),
     )
     auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)
+    reply_days = config("PENGHUBUNG_REPLY_WINDOW_DAYS", cast=int, default=10)
+    if reply_days < 1:
+        raise SettingsError(f"PENGHUBUNG_REPLY_WINDOW_DAYS is {reply_days}, expected at least 1")
+    policy = DeadlinePolicy(
+        calendar=WorkingCalendar(
+            cuti_bersama_off=config("PENGHUBUNG_CUTI_BERSAMA_OFF", cast=bool, default=True)
+        ),
+        reply_window_days=reply_days,
+        reply_window_working_days=config(
+            "PENGHUBUNG_REPLY_WINDOW_WORKING_DAYS", cast=bool, default=False
+        ),
+    )
     return GatewaySettings(
+        deadlines=policy,
+        auto_close=config("PENGHUBUNG_AUTO_CLOSE", cast=bool, default=True),
         database_url=url,
         demo=is_demo,
         limits=limits,

@@ -11,12 +11,13 @@ from datetime import datetime
 
 from auth.principal import Principal
 from auth.roles import Role
-from schema.canonical import Complaint, SourceRef, Status, StatusEvent
-from schema.regions import zone_for
+from schema.canonical import AgencyLevel, Complaint, SourceRef, Status, StatusEvent
+from schema.deadlines import DeadlinePolicy
+from schema.regions import regency_of, zone_for
 from schema.validation import ComplaintDraft, validate_draft
 from tortoise.exceptions import IntegrityError
 
-from gateway.store.models import ComplaintRow
+from gateway.store.models import AgencyRow, ComplaintRow
 from gateway.store.repository import ReferenceRepository
 from gateway.store.writer import SubmittedBy, insert_complaints
 from gateway.tracking import new_tracking_id
@@ -24,6 +25,17 @@ from gateway.tracking import new_tracking_id
 # Our own system name in source references and link tables.
 LOCAL_SYSTEM = "penghubung"
 _TRACKING_ATTEMPTS = 5
+
+
+async def _government_of(kode_wilayah: str) -> str | None:
+    """The regency or city government of a region, if it is in the registry."""
+    regency = regency_of(kode_wilayah)
+    if regency is None:
+        return None
+    found = await AgencyRow.filter(
+        kode_wilayah=regency, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]
+    ).first()
+    return found.id if found else None
 
 
 def submitted_by(principal: Principal) -> SubmittedBy:
@@ -44,6 +56,12 @@ class Submission:
     """Submits validated drafts into the local store."""
 
     references: ReferenceRepository
+    policy: DeadlinePolicy = DeadlinePolicy()
+
+    async def _first_handler(self, draft: ComplaintDraft) -> str | None:
+        """Who verifies first: the suggested agency, else the region's own government
+        ("no wrong door": an agency that is not competent hands it on)."""
+        return draft.suggested_agency_id or await _government_of(draft.location.kode_wilayah)
 
     async def submit(
         self, draft: ComplaintDraft, *, now: datetime, principal: Principal
@@ -79,6 +97,7 @@ class Submission:
                 incident_date=clean.incident_date,
                 category_id=clean.category_id,
                 suggested_agency_id=clean.suggested_agency_id,
+                routed_agency_id=await self._first_handler(clean),
                 tags=clean.tags,
                 attachments=clean.attachments,
                 is_anonymous=clean.is_anonymous,
@@ -93,7 +112,9 @@ class Submission:
                 updated_at=now,
             )
             try:
-                await insert_complaints([complaint], submitted_by=submitted_by(principal))
+                await insert_complaints(
+                    [complaint], submitted_by=submitted_by(principal), policy=self.policy
+                )
             except IntegrityError:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
                 if await ComplaintRow.filter(tracking_id=tracking_id).exists():

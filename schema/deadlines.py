@@ -188,3 +188,17 @@ def escalation(
     if days_late >= ESCALATE_TO_PROVINCE_AFTER:
         return EscalationLevel.PROVINCE
     return EscalationLevel.REGENCY
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyPerformance:
+    """How one agency kept its deadlines over a period (complaints created in it)."""
+
+    agency_id: str | None
+    complaints: int
+    verification_on_time: int
+    verification_late: int
+    follow_up_on_time: int
+    follow_up_late: int
+    resolution_on_time: int
+    resolution_late: int

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from schema.canonical import Status
+from schema.canonical import Attachment, Kadar, Status
 
 
 class Action(enum.Enum):
@@ -110,3 +111,39 @@ def transition(status: Status, action: Action, *, final: bool = False) -> Status
     if action is Action.POST_FOLLOW_UP and final:
         return Status.MENUNGGU_TANGGAPAN
     return target
+
+
+class ComplaintNotFound(LookupError):
+    """No complaint with that id in the caller's case scope (or at all)."""
+
+    code = "NOT_FOUND"
+
+    def __init__(self) -> None:
+        super().__init__("no complaint with that id in your case scope")
+
+
+class ActionForbidden(PermissionError):
+    """The caller's roles do not allow this action."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+        super().__init__(f"your roles may not {action.value} complaints")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    """An action with what it needs; which fields matter depends on the action."""
+
+    action: Action
+    note: str | None = None  # why (required to ARCHIVE or HOLD)
+    kadar: Kadar | None = None  # VERIFY: the handling tier, sets the resolution deadline
+    title: str | None = None  # VERIFY: the admin's intisari of the title
+    category_id: str | None = None  # VERIFY
+    to_agency_id: str | None = None  # NOT_OUR_AUTHORITY: the competent agency
+    unit_ids: tuple[str, ...] = ()  # DISPOSE: the units that must act
+    content: str | None = None  # POST_FOLLOW_UP, REPLY
+    final: bool = False  # POST_FOLLOW_UP: the answer (opens the reply window)
+    attachments: tuple[Attachment, ...] = ()  # POST_FOLLOW_UP
+    score: int | None = None  # RATE: 1 to 5

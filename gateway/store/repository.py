@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -32,9 +33,10 @@ from schema.canonical import (
     StatusEvent,
     statuses_in,
 )
-from schema.deadlines import Deadlines
+from schema.deadlines import FINAL, AgencyPerformance, Clock, Deadlines
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -66,6 +68,13 @@ DEADLINE_FIELDS = (
     "resolved_at",
     "closed_at",
 )
+# clock -> (due column, met column)
+_CLOCK_COLUMNS = {
+    Clock.VERIFICATION: ("verification_due", "verified_at"),
+    Clock.FOLLOW_UP: ("follow_up_due", "first_follow_up_at"),
+    Clock.REPLY_WINDOW: ("reply_due", "closed_at"),
+    Clock.RESOLUTION: ("resolution_due", "resolved_at"),
+}
 R = TypeVar("R")
 _LEVEL_ORDER = {level: n for n, level in enumerate(AgencyLevel)}
 M = TypeVar("M", bound=Model)
@@ -219,6 +228,67 @@ class ComplaintRepository:
         )
         by_id = {str(r.id): rows.deadlines_from_row(r) for r in found}
         return [by_id.get(i) for i in complaint_ids]
+
+    async def list_due(
+        self,
+        scope: RowScope,
+        clock: Clock,
+        *,
+        before: datetime,
+        after: datetime | None,
+        filter: ComplaintFilter,
+        first: int,
+    ) -> list[Complaint]:
+        """Open complaints whose `clock` is not met and falls due in [after, before),
+        soonest (or most overdue) first."""
+        due, met = _CLOCK_COLUMNS[clock]
+        qs = (await self._scoped(scope)).filter(await _filter_q(filter)).filter(
+            **{f"{due}__lt": before, f"{due}__isnull": False, f"{met}__isnull": True},
+            status__not_in=[s.value for s in FINAL],
+        )
+        if after is not None:
+            qs = qs.filter(**{f"{due}__gte": after})
+        found = await qs.order_by(due, "id").limit(first).only(*_LIST_FIELDS)
+        return [rows.complaint_from_row(r) for r in found]
+
+    async def performance(
+        self, scope: RowScope, *, since: datetime, until: datetime, filter: ComplaintFilter
+    ) -> list[AgencyPerformance]:
+        """Per routed agency: deadlines met on time or late (or missed, still unmet), for
+        complaints created in [since, until). Counted in SQL, within the scope."""
+        counts: dict[str, Count] = {"complaints": Count("id")}
+        for clock, (due, met) in _CLOCK_COLUMNS.items():
+            if clock is Clock.REPLY_WINDOW:
+                continue
+            name = clock.value.lower()
+            counts[f"{name}_on_time"] = Count("id", _filter=Q(**{f"{met}__lte": F(due)}))
+            counts[f"{name}_late"] = Count(
+                "id",
+                _filter=Q(**{f"{met}__gt": F(due)})
+                | Q(**{f"{met}__isnull": True, f"{due}__lt": datetime.now(UTC)}),
+            )
+        qs = (await self._scoped(scope)).filter(
+            await _filter_q(filter), created_at__gte=since, created_at__lt=until
+        )
+        found = await qs.annotate(**counts).group_by("routed_agency_id").values(
+            "routed_agency_id", *counts
+        )
+        return sorted(
+            (
+                AgencyPerformance(
+                    agency_id=r["routed_agency_id"],
+                    complaints=r["complaints"],
+                    verification_on_time=r["verification_on_time"],
+                    verification_late=r["verification_late"],
+                    follow_up_on_time=r["follow_up_on_time"],
+                    follow_up_late=r["follow_up_late"],
+                    resolution_on_time=r["resolution_on_time"],
+                    resolution_late=r["resolution_late"],
+                )
+                for r in found
+            ),
+            key=lambda p: (p.agency_id or "",),
+        )
 
     async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool:
         """Whether a complaint exists at all, whoever may see it (for auditing denials)."""

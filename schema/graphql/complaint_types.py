@@ -11,13 +11,15 @@ nested field is never loaded under a wider scope than its parent.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, timezone
 
 import strawberry
 
 from auth.audit import AuditAction
 from schema import canonical as c
+from schema import deadlines as d
 from schema import regions as r
+from schema.graphql.deadline_types import ComplaintDeadlines
 from schema.graphql.context import GraphQLContext, Loaders
 from schema.graphql.types import (
     Agency,
@@ -27,6 +29,7 @@ from schema.graphql.types import (
     Classification,
     Ctx,
     Disposition,
+    Kadar,
     FollowUp,
     Location,
     PageInfo,
@@ -112,6 +115,23 @@ class PublicComplaint:
             for e in await self._loaders(info).status_history.load(str(self.id))
         ]
 
+    @strawberry.field(description="Each promised deadline, time left, and any escalation.")
+    async def deadlines(self, info: Ctx) -> ComplaintDeadlines | None:
+        found = await self._loaders(info).deadlines.load(str(self.id))
+        if found is None:
+            return None
+        now = datetime.now(UTC)
+        policy = info.context.deadline_policy
+        return ComplaintDeadlines.build(
+            found,
+            status=self.status,
+            now=now,
+            zone=self._zone(),
+            escalation=d.escalation(
+                found, self.status, now, self.location.kode_wilayah, policy.calendar
+            ),
+        )
+
     @classmethod
     def _fields(cls, x: c.Complaint) -> dict[str, object]:
         zone = r.zone_for(x.location.kode_wilayah)
@@ -156,6 +176,9 @@ class Complaint(PublicComplaint):
     tags: list[str]
     is_secret: bool
     channel: Channel  # type: ignore[valid-type]
+    kadar: Kadar = strawberry.field(  # type: ignore[valid-type]
+        description="Kadar pengawasan: the handling tier that sets the resolution deadline."
+    )
 
     def _loaders(self, info: Ctx) -> Loaders:
         return info.context.case_loaders
@@ -233,6 +256,7 @@ class Complaint(PublicComplaint):
             tags=list(x.tags),
             is_secret=x.is_secret,
             channel=x.channel,
+            kadar=x.effective_kadar,
         )
 
 

@@ -29,6 +29,8 @@ from schema.canonical import (
     SourceRef,
     StatusEvent,
 )
+from schema.deadlines import AgencyPerformance, Clock, DeadlinePolicy, Deadlines
+from schema.lifecycle import ActionRequest
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
 from schema.validation import ComplaintDraft
 from strawberry.dataloader import DataLoader
@@ -75,6 +77,22 @@ class ComplaintReader(Protocol):
         anonymous_identities: RowScope,
         complaint_ids: Sequence[str],
     ) -> list[Reporter | None]: ...
+    async def deadlines_for(
+        self, scope: RowScope, complaint_ids: Sequence[str]
+    ) -> list[Deadlines | None]: ...
+    async def list_due(
+        self,
+        scope: RowScope,
+        clock: Clock,
+        *,
+        before: datetime,
+        after: datetime | None,
+        filter: ComplaintFilter,
+        first: int,
+    ) -> list[Complaint]: ...
+    async def performance(
+        self, scope: RowScope, *, since: datetime, until: datetime, filter: ComplaintFilter
+    ) -> list[AgencyPerformance]: ...
 
 
 class ReferenceReader(Protocol):
@@ -95,6 +113,21 @@ class Submitter(Protocol):
 
     async def submit(
         self, draft: ComplaintDraft, *, now: datetime, principal: Principal
+    ) -> Complaint: ...
+
+
+class LifecyclePort(Protocol):
+    """Applies lifecycle actions (implemented by gateway.lifecycle.Lifecycle)."""
+
+    async def apply(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        *,
+        principal: Principal,
+        access: Access,
+        now: datetime,
+        request_id: str,
     ) -> Complaint: ...
 
 
@@ -125,6 +158,7 @@ class Loaders:
     replies: DataLoader[str, list[ReporterReply]]
     attachments: DataLoader[str, list[Attachment]]
     sources: DataLoader[str, list[SourceRef]]
+    deadlines: DataLoader[str, Deadlines | None]
 
     @classmethod
     def create(cls, complaints: ComplaintReader, scope: RowScope) -> Loaders:
@@ -136,6 +170,7 @@ class Loaders:
             replies=_batched(complaints, scope, "replies_for"),
             attachments=_batched(complaints, scope, "attachments_for"),
             sources=_batched(complaints, scope, "sources_for"),
+            deadlines=_batched(complaints, scope, "deadlines_for"),
         )
 
 
@@ -150,6 +185,9 @@ class GraphQLContext:
     audit: Auditor
     max_page_size: int
     audit_reader: Any = None  # gateway.audit.read_audit, for auditors
+    lifecycle: LifecyclePort | None = None
+    deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    request_id: str = "-"
     request: Any = None
     response: Any = None
     access: Access = field(init=False)

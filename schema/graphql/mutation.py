@@ -27,7 +27,7 @@ class SubmitComplaintPayload:
 
 
 @strawberry.type
-class Mutation:
+class SubmitMutation:
     @strawberry.mutation(
         description="Submit a new complaint into the local store; assigns a tracking ID."
     )

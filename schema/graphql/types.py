@@ -31,6 +31,7 @@ PublicBucket = strawberry.enum(
 Channel = strawberry.enum(c.Channel, description="Where the complaint was written.")
 AgencyLevel = strawberry.enum(c.AgencyLevel, description="Level of an agency (instansi).")
 RegionLevel = strawberry.enum(c.RegionLevel, description="Level of a kode wilayah.")
+Kadar = strawberry.enum(c.Kadar, description="Kadar pengawasan: the handling tier.")
 DispositionKind = strawberry.enum(
     c.DispositionKind, description="Disposisi (down to a unit) or pelimpahan (sideways)."
 )

@@ -73,13 +73,15 @@ async def test_upgrade_from_previous_schema_keeps_and_backfills_rows(
     )
     assert await pending_migrations(url) == LATEST[1:]
     assert await migrate_database(url) == LATEST[1:]
-    rows = await _sql(url, "SELECT tracking_id, search_text FROM complaint")
-    assert rows == [
-        {
-            "tracking_id": "OLD-00000001",
-            "search_text": "lampu jalan padam sudah dua minggu lampu di simpang kecamatan padam.",
-        }
+    rows = await _sql(url, "SELECT tracking_id, search_text, verification_due FROM complaint")
+    assert [(r["tracking_id"], r["search_text"]) for r in rows] == [
+        ("OLD-00000001", "lampu jalan padam sudah dua minggu lampu di simpang kecamatan padam.")
     ]
+    # The deadlines migration computed the verification clock of the old row: created on
+    # Friday 13 March 2026 (WIB), due at the end of Wednesday the 25th (Idul Fitri between).
+    due = rows[0]["verification_due"]
+    due = datetime.fromisoformat(due) if isinstance(due, str) else due
+    assert due == datetime(2026, 3, 25, 16, 59, 59, tzinfo=UTC)
 
 
 async def test_downgrade_to_previous_schema_and_back(scratch_databases: ScratchDatabases) -> None:

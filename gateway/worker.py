@@ -1,0 +1,71 @@
+"""`penghubung worker`: the gateway's background jobs.
+
+Now one job: closing complaints whose reporter's reply window has passed (LAPOR! says the
+reporter "may respond within 10 days"; whether it then closes by itself is not confirmed,
+so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through the same
+lifecycle path as a person's, audited as the worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from auth.policy import access_for
+from auth.principal import Principal
+from auth.roles import Role
+from schema.lifecycle import Action, ActionRequest, IllegalTransition
+from schema.canonical import Status
+
+from gateway.lifecycle import Lifecycle
+from gateway.settings import GatewaySettings
+from gateway.store.database import store
+from gateway.store.models import ComplaintRow
+
+log = logging.getLogger(__name__)
+
+# The worker acts as the national system would: on every complaint, and audited by name.
+WORKER = Principal(subject="penghubung-worker", roles=frozenset({Role.NATIONAL_ADMIN}))
+AUTO_CLOSE_NOTE = "closed automatically: the reporter's reply window has passed"
+BATCH = 200
+
+
+async def auto_close(lifecycle: Lifecycle, *, now: datetime) -> int:
+    """Close every complaint waiting for a reply whose window ended before `now`."""
+    access = access_for(WORKER)
+    closed = 0
+    while True:
+        due = await ComplaintRow.filter(
+            status=Status.MENUNGGU_TANGGAPAN, reply_due__lt=now
+        ).order_by("reply_due").limit(BATCH).values_list("id", flat=True)
+        if not due:
+            return closed
+        for complaint_id in due:
+            try:
+                await lifecycle.apply(
+                    str(complaint_id),
+                    ActionRequest(Action.CLOSE, note=AUTO_CLOSE_NOTE),
+                    principal=WORKER,
+                    access=access,
+                    now=now,
+                    request_id="worker",
+                )
+                closed += 1
+            except IllegalTransition:
+                # Someone replied or closed it meanwhile: nothing to do.
+                continue
+
+
+async def run_worker(settings: GatewaySettings, *, once: bool, interval: float) -> None:
+    """Run the jobs every `interval` seconds (or once)."""
+    lifecycle = Lifecycle(settings.deadlines)
+    async with store(settings.database_url):
+        while True:
+            if settings.auto_close:
+                count = await auto_close(lifecycle, now=datetime.now(UTC))
+                if count:
+                    log.info("auto-closed %d complaints after their reply window", count)
+            if once:
+                return
+            await asyncio.sleep(interval)

@@ -1,0 +1,171 @@
+"""Lifecycle mutations: verify, hold, not our authority, archive, dispose, follow up, reply,
+close, rate. Each goes through the one state machine; who acts comes from the token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+from graphql import GraphQLError
+
+from auth.audit import AuditAction
+from auth.policy import may_perform
+from schema import canonical as c
+from schema.graphql.complaint_types import Complaint, case_file
+from schema.graphql.inputs import AttachmentInput, from_validation
+from schema.graphql.types import Ctx, Kadar, Status
+from schema.lifecycle import (
+    Action,
+    ActionForbidden,
+    ActionRequest,
+    ComplaintNotFound,
+    IllegalTransition,
+    allowed_actions,
+)
+from schema.validation import ValidationFailed
+
+ComplaintAction = strawberry.enum(Action, name="ComplaintAction", description="A lifecycle action.")
+
+
+@strawberry.type(description="The result of a lifecycle action.")
+class ComplaintActionPayload:
+    status: Status  # type: ignore[valid-type]
+    allowed_actions: list[ComplaintAction] = strawberry.field(  # type: ignore[valid-type]
+        description="What your roles may do next."
+    )
+    complaint: Complaint | None = strawberry.field(
+        description="The complaint afterwards, if it is still in your case scope (handing it "
+        "to another agency moves it out of yours)."
+    )
+
+
+def your_actions(ctx_principal: object, status: c.Status) -> list[Action]:
+    """The actions the status allows and the principal's roles permit."""
+    return [a for a in allowed_actions(status) if may_perform(ctx_principal, a.value)]  # type: ignore[arg-type]
+
+
+async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest) -> ComplaintActionPayload:
+    ctx = info.context
+    if ctx.lifecycle is None:  # pragma: no cover - wiring error
+        raise RuntimeError("no lifecycle service in the context")
+    if ctx.principal.is_public:
+        raise GraphQLError(
+            f"{request.action.value} needs a token", extensions={"code": "UNAUTHENTICATED"}
+        )
+    try:
+        changed = await ctx.lifecycle.apply(
+            str(complaint_id),
+            request,
+            principal=ctx.principal,
+            access=ctx.access,
+            now=datetime.now(UTC),
+            request_id=ctx.request_id,
+        )
+    except ComplaintNotFound as exc:
+        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+    except ActionForbidden as exc:
+        ctx.audit.record(AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=request.action.value)
+        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+    except IllegalTransition as exc:
+        raise GraphQLError(
+            str(exc),
+            extensions={
+                "code": exc.code,
+                "status": exc.status.value,
+                "allowedActions": [a.value for a in exc.allowed],
+            },
+        ) from None
+    except ValidationFailed as exc:
+        raise from_validation(exc, prefix="input") from None
+    visible = await ctx.complaints.get(ctx.access.cases, id=changed.id)
+    return ComplaintActionPayload(
+        status=changed.status,
+        allowed_actions=your_actions(ctx.principal, changed.status),
+        complaint=case_file(ctx, visible) if visible else None,
+    )
+
+
+@strawberry.type
+class LifecycleMutation:
+    @strawberry.mutation(description="A1 verifikasi: the complaint is valid; optionally set kadar, title, category.")
+    async def verify_complaint(
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        kadar: Kadar | None = None,  # type: ignore[valid-type]
+        title: str | None = None,
+        category_id: strawberry.ID | None = None,
+        note: str | None = None,
+    ) -> ComplaintActionPayload:
+        return await _apply(
+            info,
+            id,
+            ActionRequest(
+                Action.VERIFY,
+                note=note,
+                kadar=kadar,
+                title=title,
+                category_id=str(category_id) if category_id else None,
+            ),
+        )
+
+    @strawberry.mutation(description="A2 tunda: hold, waiting for the reporter's clarification.")
+    async def hold_complaint(self, info: Ctx, id: strawberry.ID, note: str) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.HOLD, note=note))
+
+    @strawberry.mutation(
+        description="A3 bukan wewenang: hand it to the competent agency; the tracking ID stays."
+    )
+    async def mark_not_our_authority(
+        self, info: Ctx, id: strawberry.ID, to_agency_id: strawberry.ID, note: str | None = None
+    ) -> ComplaintActionPayload:
+        return await _apply(
+            info, id, ActionRequest(Action.NOT_OUR_AUTHORITY, note=note, to_agency_id=str(to_agency_id))
+        )
+
+    @strawberry.mutation(description="A4 arsipkan: archive, with a reason.")
+    async def archive_complaint(self, info: Ctx, id: strawberry.ID, reason: str) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.ARCHIVE, note=reason))
+
+    @strawberry.mutation(description="Disposisi: send it to one or more units that must act.")
+    async def dispose_complaint(
+        self, info: Ctx, id: strawberry.ID, unit_ids: list[strawberry.ID], note: str | None = None
+    ) -> ComplaintActionPayload:
+        return await _apply(
+            info, id, ActionRequest(Action.DISPOSE, note=note, unit_ids=tuple(str(u) for u in unit_ids))
+        )
+
+    @strawberry.mutation(
+        description="Tindak lanjut: an answer. `final: true` opens the reporter's reply window."
+    )
+    async def post_follow_up(
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        content: str,
+        final: bool = False,
+        attachments: list[AttachmentInput] | None = None,
+    ) -> ComplaintActionPayload:
+        files = tuple(
+            c.Attachment(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256)
+            for a in attachments or ()
+        )
+        return await _apply(
+            info,
+            id,
+            ActionRequest(Action.POST_FOLLOW_UP, content=content, final=final, attachments=files),
+        )
+
+    @strawberry.mutation(description="The reporter's tanggapan: a clarification, or re-opening.")
+    async def reply_to_complaint(self, info: Ctx, id: strawberry.ID, content: str) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.REPLY, content=content))
+
+    @strawberry.mutation(description="Selesai: close the complaint.")
+    async def close_complaint(self, info: Ctx, id: strawberry.ID, note: str | None = None) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.CLOSE, note=note))
+
+    @strawberry.mutation(description="The reporter rates a closed complaint, 1 to 5, once.")
+    async def rate_complaint(
+        self, info: Ctx, id: strawberry.ID, score: int, comment: str | None = None
+    ) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.RATE, score=score, note=comment))

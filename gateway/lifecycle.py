@@ -19,7 +19,7 @@ from auth.principal import Principal
 from schema.canonical import Complaint, DispositionKind
 from schema.deadlines import DeadlinePolicy, compute
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
-from schema.validation import CONTENT_MAX, FieldError, ValidationFailed, normalise_text, visible_length
+from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 from tortoise.transactions import in_transaction
 
 from gateway.audit import record_now
@@ -42,49 +42,42 @@ NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
 
 
-def _text(errors: list[FieldError], field: str, value: str | None, *, required: bool, min_len: int = 1, max_len: int = NOTE_MAX) -> str | None:
-    if value is None or not visible_length(normalise_text(value)):
-        if required:
-            errors.append(FieldError(field, "is missing", f"text of {min_len}-{max_len} characters"))
-        return None
-    text = normalise_text(value)
-    if not min_len <= visible_length(text) <= max_len:
-        errors.append(FieldError(field, f"is {len(text)} characters long", f"{min_len}-{max_len} characters"))
-    return text
-
-
 async def _check(request: ActionRequest, row: ComplaintRow) -> dict[str, object]:
     """Validate what the action needs; returns the cleaned values."""
-    errors: list[FieldError] = []
+    check = FieldChecker()
     a = request.action
     clean: dict[str, object] = {
-        "note": _text(errors, "note", request.note, required=a in (Action.ARCHIVE, Action.HOLD))
+        "note": check.text(
+            "note", request.note, max_len=NOTE_MAX, required=a in (Action.ARCHIVE, Action.HOLD)
+        )
+        or None
     }
     if a is Action.VERIFY:
-        clean["title"] = _text(errors, "title", request.title, required=False, min_len=5, max_len=150)
+        clean["title"] = check.text("title", request.title, max_len=TITLE_MAX, min_len=5) or None
         if request.category_id and not await CategoryRow.filter(id=request.category_id).exists():
-            errors.append(FieldError("categoryId", "is not a category", "an id from the categories query"))
+            check.add("categoryId", "is not a category", "an id from the categories query")
     if a is Action.NOT_OUR_AUTHORITY:
         target = request.to_agency_id
         if not target or not await AgencyRow.filter(id=target).exists():
-            errors.append(FieldError("toAgencyId", "is not an agency", "an id from the agencies query"))
+            check.add("toAgencyId", "is not an agency", "an id from the agencies query")
         elif target == row.routed_agency_id:  # type: ignore[attr-defined]
-            errors.append(FieldError("toAgencyId", "is the agency it is routed to already", "another agency"))
+            check.add("toAgencyId", "is the agency it is routed to already", "another agency")
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
         known = set(await AgencyRow.filter(id__in=units).values_list("id", flat=True))
         if not units or len(known) != len(units):
-            errors.append(FieldError("unitIds", "names no unit or an unknown one", "ids from the agencies query"))
+            check.add("unitIds", "names no unit or an unknown one", "ids from the agencies query")
         clean["units"] = units
     if a in (Action.POST_FOLLOW_UP, Action.REPLY):
-        clean["content"] = _text(errors, "content", request.content, required=True, min_len=FOLLOW_UP_MIN, max_len=CONTENT_MAX)
+        clean["content"] = check.text(
+            "content", request.content, max_len=CONTENT_MAX, min_len=FOLLOW_UP_MIN, required=True
+        )
     if a is Action.RATE:
         if request.score is None or not 1 <= request.score <= 5:
-            errors.append(FieldError("score", f"is {request.score}", "an integer from 1 to 5"))
+            check.add("score", f"is {request.score}", "an integer from 1 to 5")
         if row.rating_score is not None:
-            errors.append(FieldError("score", "was given already", "one rating per complaint"))
-    if errors:
-        raise ValidationFailed(errors)
+            check.add("score", "was given already", "one rating per complaint")
+    check.raise_if_any()
     return clean
 
 

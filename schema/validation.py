@@ -128,12 +128,20 @@ def _characters(n: int) -> str:
     return f"{n} character{'s' if n != 1 else ''}"
 
 
-class _Collector:
+class FieldChecker:
+    """Collects FieldErrors; `text` normalises and checks one text field."""
+
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
     def add(self, path: str, message: str, expected: str) -> None:
+        """Note one problem."""
         self.errors.append(FieldError(path, message, expected))
+
+    def raise_if_any(self) -> None:
+        """Raise ValidationFailed with everything noted, if anything was."""
+        if self.errors:
+            raise ValidationFailed(self.errors)
 
     def text(
         self,
@@ -144,6 +152,7 @@ class _Collector:
         min_len: int = 0,
         required: bool = False,
     ) -> str | None:
+        """The normalised text, after noting what is wrong with it (if anything)."""
         if value is None:
             if required:
                 self.add(path, "is required", f"text of {min_len or 1}-{max_len} characters")
@@ -161,7 +170,7 @@ class _Collector:
         return text
 
 
-def _check_location(c: _Collector, loc: Location) -> Location:
+def _check_location(c: FieldChecker, loc: Location) -> Location:
     code = loc.kode_wilayah.strip()
     if not is_valid_code_format(code):
         c.add(
@@ -194,7 +203,7 @@ def _check_location(c: _Collector, loc: Location) -> Location:
     return replace(loc, kode_wilayah=code, address=address or None)
 
 
-def _check_reporter(c: _Collector, reporter: Reporter) -> Reporter:
+def _check_reporter(c: FieldChecker, reporter: Reporter) -> Reporter:
     name = c.text("reporter.name", reporter.name, max_len=NAME_MAX)
     nik = reporter.nik.strip() if reporter.nik else None
     if nik:
@@ -229,7 +238,7 @@ def _check_reporter(c: _Collector, reporter: Reporter) -> Reporter:
     return Reporter(name=name or None, nik=nik or None, phone=phone or None, email=email or None)
 
 
-def _check_attachments(c: _Collector, attachments: tuple[Attachment, ...]) -> None:
+def _check_attachments(c: FieldChecker, attachments: tuple[Attachment, ...]) -> None:
     if len(attachments) > ATTACHMENTS_MAX:
         c.add(
             "attachments",
@@ -275,7 +284,7 @@ def validate_draft(
     Raises:
         ValidationFailed: with every problem found; nothing should be stored.
     """
-    c = _Collector()
+    c = FieldChecker()
     title = c.text("title", draft.title, max_len=TITLE_MAX, min_len=5, required=True)
     content = c.text(
         "content", draft.content, max_len=CONTENT_MAX, min_len=CONTENT_MIN, required=True

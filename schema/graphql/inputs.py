@@ -36,10 +36,13 @@ class UserInputError(GraphQLError):
         )
 
 
-def from_validation(exc: ValidationFailed, *, prefix: str = "input") -> UserInputError:
-    """Re-address validation errors to the argument they came in."""
+def from_validation(exc: ValidationFailed, *, prefix: str | None = "input") -> UserInputError:
+    """Re-address validation errors to the argument they came in (None: top-level arguments)."""
     return UserInputError(
-        [FieldError(f"{prefix}.{e.field}", e.message, e.expected) for e in exc.errors]
+        [
+            FieldError(f"{prefix}.{e.field}" if prefix else e.field, e.message, e.expected)
+            for e in exc.errors
+        ]
     )
 
 

@@ -76,7 +76,7 @@ async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest)
             },
         ) from None
     except ValidationFailed as exc:
-        raise from_validation(exc, prefix="input") from None
+        raise from_validation(exc, prefix=None) from None
     visible = await ctx.complaints.get(ctx.access.cases, id=changed.id)
     return ComplaintActionPayload(
         status=changed.status,

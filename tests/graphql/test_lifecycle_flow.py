@@ -140,7 +140,7 @@ async def test_refusals_name_what_went_wrong(flow: Flow) -> None:
     elsewhere = await flow.act(flow.officer, "verifyComplaint(id: $id)", c.id)  # not disposed to them
     assert elsewhere["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
     no_reason = await flow.gql('mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": c.id}, token=flow.admin)
-    assert no_reason["errors"][0]["extensions"]["fieldErrors"][0]["field"] == "input.note"  # type: ignore[index]
+    assert no_reason["errors"][0]["extensions"]["fieldErrors"][0]["field"] == "note"  # type: ignore[index]
     public = await flow.act(None, "verifyComplaint(id: $id)", c.id)  # type: ignore[arg-type]
     assert public["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
     # Nothing changed.

@@ -12,6 +12,7 @@ methods load those for many complaints in one query each (DataLoader batches).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import fields
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -58,16 +59,8 @@ from gateway.store.scoping import region_q, scope_q
 from gateway.store.search_text import fold
 from gateway.tracking import canonical_tracking_id
 
-DEADLINE_FIELDS = (
-    "verification_due",
-    "verified_at",
-    "follow_up_due",
-    "first_follow_up_at",
-    "reply_due",
-    "resolution_due",
-    "resolved_at",
-    "closed_at",
-)
+# The stored deadline columns are named as the Deadlines fields.
+DEADLINE_FIELDS = tuple(f.name for f in fields(Deadlines))
 # clock -> (due column, met column)
 _CLOCK_COLUMNS = {
     Clock.VERIFICATION: ("verification_due", "verified_at"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from schema.deadlines import Deadlines
 from schema.canonical import (
     Agency,
@@ -164,13 +166,8 @@ def reporter_from_row(row: ReporterRow) -> Reporter:
 
 def deadlines_from_row(row: ComplaintRow) -> Deadlines:
     """The stored deadlines of a complaint."""
-    return Deadlines(
-        verification_due=row.verification_due or row.created_at,
-        verified_at=row.verified_at,
-        follow_up_due=row.follow_up_due,
-        first_follow_up_at=row.first_follow_up_at,
-        reply_due=row.reply_due,
-        resolution_due=row.resolution_due,
-        resolved_at=row.resolved_at,
-        closed_at=row.closed_at,
-    )
+    values = {f.name: getattr(row, f.name) for f in fields(Deadlines)}
+    # Every complaint has a verification clock; a row written before it existed falls
+    # back to its creation time (the migration fills it in).
+    values["verification_due"] = values["verification_due"] or row.created_at
+    return Deadlines(**values)

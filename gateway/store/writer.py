@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from schema import deadlines
 from schema.canonical import Agency, Category, Complaint, Region
@@ -256,17 +256,8 @@ class _Rows:
 
 
 def deadline_columns(due: deadlines.Deadlines) -> dict[str, object]:
-    """The stored deadline columns of a complaint."""
-    return {
-        "verification_due": due.verification_due,
-        "verified_at": due.verified_at,
-        "follow_up_due": due.follow_up_due,
-        "first_follow_up_at": due.first_follow_up_at,
-        "reply_due": due.reply_due,
-        "resolution_due": due.resolution_due,
-        "resolved_at": due.resolved_at,
-        "closed_at": due.closed_at,
-    }
+    """The stored deadline columns of a complaint (named as the Deadlines fields)."""
+    return {f.name: getattr(due, f.name) for f in fields(deadlines.Deadlines)}
 
 
 async def insert_complaints(

@@ -222,8 +222,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "worker":
         from gateway.worker import run_worker
 
-        if (pending := asyncio.run(_pending(settings))):
-            print(f"penghubung: database lacks migrations {', '.join(pending)}; run `penghubung migrate` first", file=sys.stderr)
+        if pending := asyncio.run(_pending(settings)):
+            print(
+                f"penghubung: database {redacted(settings.database_url)} lacks migrations "
+                f"{', '.join(pending)}. Is it the right one? The worker uses DATABASE_URL "
+                "(default ./penghubung.sqlite3; the demo's is ./penghubung-demo.sqlite3, "
+                "used with PENGHUBUNG_MODE=demo); a new database needs `penghubung migrate`.",
+                file=sys.stderr,
+            )
             return 2
         asyncio.run(run_worker(settings, once=args.once, interval=args.interval))
         return 0

@@ -16,6 +16,7 @@ from datetime import datetime
 from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
 from auth.principal import Principal
+from auth.roles import Role
 from schema.canonical import Complaint, DispositionKind
 from schema.deadlines import DeadlinePolicy, compute
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
@@ -24,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from gateway.audit import record_now
 from gateway.store import rows
+from gateway.store.agency_tree import AGENCY_TREE
 from gateway.store.models import (
     AgencyRow,
     CategoryRow,
@@ -42,7 +44,9 @@ NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
 
 
-async def _check(request: ActionRequest, row: ComplaintRow) -> dict[str, object]:
+async def _check(
+    request: ActionRequest, row: ComplaintRow, principal: Principal
+) -> dict[str, object]:
     """Validate what the action needs; returns the cleaned values."""
     check = FieldChecker()
     a = request.action
@@ -64,9 +68,20 @@ async def _check(request: ActionRequest, row: ComplaintRow) -> dict[str, object]
             check.add("toAgencyId", "is the agency it is routed to already", "another agency")
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
-        known = set(await AgencyRow.filter(id__in=units).values_list("id", flat=True))
-        if not units or len(known) != len(units):
-            check.add("unitIds", "names no unit or an unknown one", "ids from the agencies query")
+        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        if principal.has(Role.NATIONAL_ADMIN):
+            # LAPOR!'s admin disposes to any competent agency.
+            allowed = set(await AgencyRow.filter(id__in=units).values_list("id", flat=True))
+            expected = "ids from the agencies query"
+        else:
+            # An agency disposes only down to its own units.
+            allowed = set(await AGENCY_TREE.subtree(routed)) - {routed} if routed else set()
+            expected = f"units under {routed} (from the agencies query, parentId: {routed})"
+        if not units:
+            check.add("unitIds", "is empty", expected)
+        for unit in units:
+            if unit not in allowed:
+                check.add("unitIds", f"'{unit[:60]}' is not one of them", expected)
         clean["units"] = units
     if a in (Action.POST_FOLLOW_UP, Action.REPLY):
         clean["content"] = check.text(
@@ -117,7 +132,7 @@ class Lifecycle:
             if not may_perform(principal, request.action.value):
                 raise ActionForbidden(request.action)
             new_status = transition(row.status, request.action, final=request.final)
-            clean = await _check(request, row)
+            clean = await _check(request, row, principal)
             await self._effects(row, request, clean, principal, now)
             if request.action is not Action.RATE:
                 await StatusEventRow.create(

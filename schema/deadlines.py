@@ -161,12 +161,16 @@ def for_complaint(complaint: Complaint, history: Sequence[StatusEvent], policy: 
     )
 
 
+# The reporter's reply window is theirs to use, not a promise an agency can break.
+AGENCY_CLOCKS = (Clock.VERIFICATION, Clock.FOLLOW_UP, Clock.RESOLUTION)
+
+
 def missed(deadlines: Deadlines, status: Status, now: datetime) -> list[tuple[Clock, datetime]]:
-    """Clocks due before `now` and not met, for a complaint still open."""
+    """Agency deadlines due before `now` and not met, for a complaint still open."""
     if status in FINAL:
         return []
     out = []
-    for clock in Clock:
+    for clock in AGENCY_CLOCKS:
         due = deadlines.due(clock)
         if due is not None and deadlines.met_at(clock) is None and due < now:
             out.append((clock, due))

@@ -3,6 +3,7 @@ close, rate. Each goes through the one state machine; who acts comes from the to
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import strawberry
@@ -10,6 +11,7 @@ from graphql import GraphQLError
 
 from auth.audit import AuditAction
 from auth.policy import may_perform
+from auth.principal import Principal
 from schema import canonical as c
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.inputs import AttachmentInput, from_validation
@@ -39,9 +41,20 @@ class ComplaintActionPayload:
     )
 
 
-def your_actions(ctx_principal: object, status: c.Status) -> list[Action]:
-    """The actions the status allows and the principal's roles permit."""
-    return [a for a in allowed_actions(status) if may_perform(ctx_principal, a.value)]  # type: ignore[arg-type]
+def your_actions(principal: Principal, complaint: c.Complaint) -> list[Action]:
+    """The actions the status allows and the principal's roles permit (a rating once)."""
+    return [
+        a
+        for a in allowed_actions(complaint.status)
+        if may_perform(principal, a.value) and not (a is Action.RATE and complaint.rating)
+    ]
+
+
+# The mutation argument behind each ActionRequest field, for error messages.
+_ARGUMENTS = {
+    Action.ARCHIVE: {"note": "reason"},
+    Action.RATE: {"note": "comment"},
+}
 
 
 async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest) -> ComplaintActionPayload:
@@ -62,6 +75,10 @@ async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest)
             request_id=ctx.request_id,
         )
     except ComplaintNotFound as exc:
+        if await ctx.complaints.exists(id=str(complaint_id)):
+            ctx.audit.record(
+                AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}"
+            )
         raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
     except ActionForbidden as exc:
         ctx.audit.record(AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=request.action.value)
@@ -73,14 +90,23 @@ async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest)
                 "code": exc.code,
                 "status": exc.status.value,
                 "allowedActions": [a.value for a in exc.allowed],
+                "yourAllowedActions": [
+                    a.value for a in exc.allowed if may_perform(ctx.principal, a.value)
+                ],
             },
         ) from None
     except ValidationFailed as exc:
-        raise from_validation(exc, prefix=None) from None
+        rename = _ARGUMENTS.get(request.action, {})
+        raise from_validation(
+            ValidationFailed(
+                [replace(e, field=rename.get(e.field, e.field)) for e in exc.errors]
+            ),
+            prefix=None,
+        ) from None
     visible = await ctx.complaints.get(ctx.access.cases, id=changed.id)
     return ComplaintActionPayload(
         status=changed.status,
-        allowed_actions=your_actions(ctx.principal, changed.status),
+        allowed_actions=your_actions(ctx.principal, changed),
         complaint=case_file(ctx, visible) if visible else None,
     )
 

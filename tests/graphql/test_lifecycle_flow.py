@@ -133,6 +133,7 @@ async def test_refusals_name_what_went_wrong(flow: Flow) -> None:
         "code": "ILLEGAL_TRANSITION",
         "status": "BELUM_TERVERIFIKASI",
         "allowedActions": ["VERIFY", "HOLD", "NOT_OUR_AUTHORITY", "ARCHIVE"],
+        "yourAllowedActions": ["VERIFY", "HOLD", "NOT_OUR_AUTHORITY", "ARCHIVE"],
     }
     assert error["message"].startswith("cannot CLOSE a complaint in status BELUM_TERVERIFIKASI")
     forbidden = await flow.act(flow.coordinator, "verifyComplaint(id: $id)", c.id)
@@ -140,7 +141,7 @@ async def test_refusals_name_what_went_wrong(flow: Flow) -> None:
     elsewhere = await flow.act(flow.officer, "verifyComplaint(id: $id)", c.id)  # not disposed to them
     assert elsewhere["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
     no_reason = await flow.gql('mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": c.id}, token=flow.admin)
-    assert no_reason["errors"][0]["extensions"]["fieldErrors"][0]["field"] == "note"  # type: ignore[index]
+    assert no_reason["errors"][0]["extensions"]["fieldErrors"][0]["field"] == "reason"  # type: ignore[index]
     public = await flow.act(None, "verifyComplaint(id: $id)", c.id)  # type: ignore[arg-type]
     assert public["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
     # Nothing changed.
@@ -215,3 +216,38 @@ async def test_the_worker_closes_after_the_reply_window(flow: Flow) -> None:
     assert row.status is Status.SELESAI and row.closed_at is not None
     (event,) = await AuditEventRow.filter(complaint_id=cid, reason="CLOSE")
     assert event.actor_subject == "penghubung-worker"
+
+
+async def test_an_agency_disposes_only_to_its_own_units(flow: Flow) -> None:
+    c = make_complaint(status=Status.TERVERIFIKASI, routed_agency_id="pemkab-16.05", dispositions=())
+    await insert_complaints([c])
+    for units in ('["16.04-pupr"]', '["pemkab-16.05"]', '["16.05-pupr", "nope"]', "[]"):
+        body = await flow.act(flow.admin, f"disposeComplaint(id: $id, unitIds: {units})", c.id)
+        (error,) = body["errors"]  # type: ignore[misc]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", units
+        assert "units under pemkab-16.05" in error["extensions"]["fieldErrors"][0]["expected"]
+    assert (await ComplaintRow.get(id=c.id)).status is Status.TERVERIFIKASI
+
+
+async def test_out_of_scope_mutations_are_recorded_and_rating_is_offered_once(flow: Flow) -> None:
+    other = make_complaint(status=Status.TERVERIFIKASI, routed_agency_id="pemkab-16.08", dispositions=())
+    await insert_complaints([other])
+    body = await flow.act(flow.admin, "archiveComplaint(id: $id, reason: \"x\")", other.id)
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
+    (denied,) = await AuditEventRow.filter(actor_subject="admin-mura", action="MUTATION_DENIED")
+    assert denied.reason == "OUT_OF_SCOPE:ARCHIVE"
+    blank = await flow.gql('mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": other.id}, token=flow.admin)
+    assert blank["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
+
+    mine = await flow.gql(SUBMIT, {"input": {**GOOD, "suggestedAgencyId": None, "location": {"kodeWilayah": "16.05.01"}}}, token=flow.citizen)
+    cid = mine["data"]["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
+    await flow.act(flow.admin, "verifyComplaint(id: $id)", cid)
+    await flow.act(flow.admin, 'disposeComplaint(id: $id, unitIds: ["16.05-pupr"])', cid)
+    await flow.act(flow.officer, 'postFollowUp(id: $id, content: "Sudah selesai diperbaiki.", final: true)', cid)
+    closed = await flow.act(flow.citizen, "closeComplaint(id: $id)", cid)
+    assert closed["data"]["closeComplaint"]["allowedActions"] == ["RATE"]  # type: ignore[index]
+    rated = await flow.act(flow.citizen, "rateComplaint(id: $id, score: 4)", cid)
+    assert rated["data"]["rateComplaint"]["allowedActions"] == []  # type: ignore[index]
+    again = await flow.gql('mutation($id: ID!) { rateComplaint(id: $id, score: 9, comment: " ") { status } }', {"id": cid}, token=flow.citizen)
+    fields = {e["field"] for e in again["errors"][0]["extensions"]["fieldErrors"]}  # type: ignore[index]
+    assert fields == {"score"}

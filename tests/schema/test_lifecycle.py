@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from schema.canonical import Status
-from schema.deadlines import FINAL
+from schema.deadlines import FINAL, Deadlines, EscalationLevel, escalation
 from schema.lifecycle import TRANSITIONS, Action, IllegalTransition, allowed_actions, transition
+from schema.working_days import WorkingCalendar
 
 
 @pytest.mark.parametrize(
@@ -92,3 +96,17 @@ class Lifecycle(RuleBasedStateMachine):
 
 
 TestLifecycleMachine = Lifecycle.TestCase
+
+
+def test_only_agency_clocks_escalate() -> None:
+    long_ago = datetime(2026, 1, 5, tzinfo=UTC)
+    met = Deadlines(
+        verification_due=long_ago, verified_at=long_ago, follow_up_due=long_ago,
+        first_follow_up_at=long_ago, reply_due=long_ago, resolution_due=long_ago,
+        resolved_at=long_ago, closed_at=None,
+    )
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    # Only the reporter's reply window has passed: nobody escalates.
+    assert escalation(met, Status.MENUNGGU_TANGGAPAN, now, "16.05", WorkingCalendar()) is None
+    late = replace(met, verified_at=None)
+    assert escalation(late, Status.BELUM_TERVERIFIKASI, now, "16.05", WorkingCalendar()) is EscalationLevel.NATIONAL

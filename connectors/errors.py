@@ -1,0 +1,59 @@
+"""Connector errors, classified by what the caller should do, each with a stable code.
+
+    ConnectorError(source, message)
+    ├── UpstreamUnavailable   retry later: timeouts, refused connections, 5xx, 429
+    │   └── CircuitOpen       the source failed too often; not even tried
+    ├── UpstreamRejected      fatal until fixed: 4xx (credentials, configuration), redirects
+    └── DecodeError           fatal for the batch: malformed, oversized or hostile bodies
+
+A record that cannot be mapped is a `connectors.mapping.MappingError` (skippable).
+Messages name the source and what happened; they never contain credentials or bodies.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ConnectorError(Exception):
+    """Base of the tree."""
+
+    code: ClassVar[str] = "CONNECTOR_ERROR"
+    retriable: ClassVar[bool] = False
+
+    def __init__(self, source: str, message: str) -> None:
+        self.source = source
+        self.message = message
+        super().__init__(f"{source}: {message}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(source={self.source!r}, message={self.message!r})"
+
+
+class UpstreamUnavailable(ConnectorError):
+    """The source did not answer usefully now; trying again later may work."""
+
+    code = "UPSTREAM_UNAVAILABLE"
+    retriable = True
+
+    def __init__(self, source: str, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(source, message)
+        self.retry_after = retry_after
+
+
+class CircuitOpen(UpstreamUnavailable):
+    """The source failed repeatedly; calls are refused until the cool-off ends."""
+
+    code = "CIRCUIT_OPEN"
+
+
+class UpstreamRejected(ConnectorError):
+    """The source refused the request (4xx) or answered with a redirect."""
+
+    code = "UPSTREAM_REJECTED"
+
+
+class DecodeError(ConnectorError):
+    """The body could not be read: malformed, too large, or hostile."""
+
+    code = "UPSTREAM_BAD_BODY"

@@ -1,0 +1,211 @@
+"""Calling one upstream source safely: deadlines, a connection cap, retries only where safe,
+a circuit breaker, and bodies capped after decompression.
+
+One `UpstreamClient` per source, all sharing the gateway's aiohttp session:
+- a connect deadline and a total deadline per attempt (`ClientTimeout`);
+- a per-source semaphore (bulkhead): one slow regency cannot take every connection;
+- retries only for idempotent requests (or those carrying an idempotency key), at most
+  `attempts` times, with exponential backoff and full jitter, honouring Retry-After;
+- a circuit breaker: after `failure_threshold` consecutive failures, calls fail at once
+  with CircuitOpen for `open_seconds`, then one trial call decides;
+- redirects are never followed (a 3xx is refused: URLs come from configuration only);
+- the body is read in chunks and refused past `max_body_bytes` *after* decompression, so
+  a gzip bomb costs at most that much memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from connectors.errors import CircuitOpen, DecodeError, UpstreamRejected, UpstreamUnavailable
+
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How one source is called."""
+
+    connect_timeout: float = 2.0
+    total_timeout: float = 10.0
+    max_connections: int = 4
+    attempts: int = 3
+    backoff_base: float = 0.2
+    backoff_max: float = 5.0
+    max_retry_after: float = 30.0
+    failure_threshold: int = 5
+    open_seconds: float = 30.0
+    max_body_bytes: int = 5 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1 or self.max_connections < 1 or self.max_body_bytes < 1:
+            raise ValueError("attempts, max_connections and max_body_bytes must be at least 1")
+        if self.connect_timeout <= 0 or self.total_timeout <= 0:
+            raise ValueError("timeouts must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A read response: status, headers and the whole (capped) body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass
+class CircuitBreaker:
+    """Counts consecutive failures; opens, then lets one trial through after a while."""
+
+    threshold: int
+    open_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    opened_at: float | None = None
+    _trial: bool = field(default=False, repr=False)
+
+    @property
+    def state(self) -> str:
+        """closed, open or half_open."""
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if self.clock() - self.opened_at >= self.open_seconds else "open"
+
+    def allow(self) -> bool:
+        """Whether a call may go out now."""
+        state = self.state
+        if state == "closed":
+            return True
+        if state == "half_open" and not self._trial:
+            self._trial = True
+            return True
+        return False
+
+    def success(self) -> None:
+        """A call worked: close."""
+        self.failures, self.opened_at, self._trial = 0, None, False
+
+    def failure(self) -> None:
+        """A call failed: count, and open at the threshold (or after a failed trial)."""
+        self.failures += 1
+        if self._trial or self.failures >= self.threshold:
+            self.opened_at = self.clock()
+        self._trial = False
+
+
+def _retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP date: fall back to our own backoff
+
+
+class UpstreamClient:
+    """Requests to one source, under its Policy."""
+
+    def __init__(
+        self,
+        source: str,
+        session: aiohttp.ClientSession,
+        policy: Policy = Policy(),
+        *,
+        sleep: Callable[[float], object] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.source = source
+        self.session = session
+        self.policy = policy
+        self.breaker = CircuitBreaker(policy.failure_threshold, policy.open_seconds)
+        self._slots = asyncio.Semaphore(policy.max_connections)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._timeout = aiohttp.ClientTimeout(
+            total=policy.total_timeout, connect=policy.connect_timeout
+        )
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(64 * 1024):
+            body += chunk
+            if len(body) > self.policy.max_body_bytes:
+                raise DecodeError(
+                    self.source,
+                    f"body larger than {self.policy.max_body_bytes} bytes (after decompression)",
+                )
+        return bytes(body)
+
+    async def _once(self, method: str, url: str, **kwargs: object) -> Response:
+        async with self._slots:
+            try:
+                async with self.session.request(
+                    method, url, timeout=self._timeout, allow_redirects=False, **kwargs  # type: ignore[arg-type]
+                ) as response:
+                    body = await self._read(response)
+                    status, headers = response.status, dict(response.headers)
+            except DecodeError:
+                raise
+            except (TimeoutError, asyncio.TimeoutError) as exc:
+                raise UpstreamUnavailable(self.source, f"{method} timed out") from exc
+            except aiohttp.ClientPayloadError as exc:
+                raise DecodeError(self.source, f"{method} body was cut off or badly encoded") from exc
+            except aiohttp.ClientError as exc:
+                raise UpstreamUnavailable(self.source, f"{method} failed ({type(exc).__name__})") from exc
+        if status == 429 or status >= 500:
+            raise UpstreamUnavailable(
+                self.source,
+                f"{method} answered {status}",
+                retry_after=_retry_after(headers.get("Retry-After")),
+            )
+        if 300 <= status < 400:
+            raise UpstreamRejected(self.source, f"{method} answered a redirect ({status}); not followed")
+        if status >= 400:
+            raise UpstreamRejected(self.source, f"{method} answered {status}")
+        return Response(status, headers, body)
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.policy.max_retry_after)
+        ceiling = min(self.policy.backoff_max, self.policy.backoff_base * 2**attempt)
+        return self._rng.uniform(0, ceiling)  # full jitter
+
+    async def request(
+        self, method: str, url: str, *, idempotency_key: str | None = None, **kwargs: object
+    ) -> Response:
+        """Send a request under the policy; raises a ConnectorError subclass.
+
+        Non-idempotent requests are retried only when they carry an idempotency key (sent
+        as the Idempotency-Key header), since the source may have applied the first try.
+        """
+        if not self.breaker.allow():
+            raise CircuitOpen(self.source, "too many recent failures; not calling it for now")
+        method = method.upper()
+        if idempotency_key is not None:
+            headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
+            headers["Idempotency-Key"] = idempotency_key
+            kwargs["headers"] = headers
+        retriable = method in IDEMPOTENT or idempotency_key is not None
+        attempts = self.policy.attempts if retriable else 1
+        for attempt in range(attempts):
+            try:
+                response = await self._once(method, url, **kwargs)
+            except UpstreamUnavailable as exc:
+                self.breaker.failure()
+                if attempt + 1 >= attempts or self.breaker.state == "open":
+                    raise
+                await self._sleep(self._delay(attempt, exc.retry_after))  # type: ignore[misc]
+                continue
+            except (UpstreamRejected, DecodeError):
+                # The source answered: it is up, the request or its body is the problem.
+                self.breaker.success()
+                raise
+            self.breaker.success()
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,204 @@
+"""The mapper: a SourceSpec applied to raw records, giving SourceComplaints or reasons.
+
+A record that cannot be mapped becomes a `MappingError` naming the record, the field and
+the reason; it is reported and skipped, never fatal for the rest of a batch. Values that
+are personal data (reporter fields) are never quoted in a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timezone
+from typing import Any
+
+from schema.canonical import Channel, Classification, Reporter, Status
+from schema.regions import WIB, WIT, WITA, is_valid_code_format
+
+from connectors.records import RawRecord, SourceComplaint
+from connectors.spec import FieldSpec, SourceSpec
+
+TITLE_MAX = 150
+_ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
+_TRUE = frozenset({"1", "true", "yes", "ya", "y"})
+_FALSE = frozenset({"0", "false", "no", "tidak", "n", ""})
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+
+
+class MappingError(ValueError):
+    """One record could not be mapped (skippable: the batch goes on)."""
+
+    code = "MAPPING_ERROR"
+
+    def __init__(self, record_ref: str, field: str, reason: str) -> None:
+        self.record_ref, self.field, self.reason = record_ref, field, reason
+        super().__init__(f"record {record_ref}: {field}: {reason}")
+
+
+class _Missing:
+    """A path that leads nowhere (distinct from an explicit null)."""
+
+
+MISSING = _Missing()
+
+
+def get_path(record: object, path: str) -> object:
+    """The value at a dotted path ("a.b[0].c", "@attr" keys as written), or MISSING."""
+    current = record
+    for key, index in _STEP.findall(path):
+        if index:
+            if not isinstance(current, list | tuple) or int(index) >= len(current):
+                return MISSING
+            current = current[int(index)]
+        elif isinstance(current, Mapping) and key in current:
+            current = current[key]
+        else:
+            return MISSING
+    return current
+
+
+def _text(value: object) -> str:
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _cast(value: object, cast: str, zone: timezone) -> object:
+    if cast == "str":
+        return _text(value)
+    if cast == "int":
+        if isinstance(value, bool):
+            raise ValueError("a boolean is not an integer")
+        return int(str(value).strip())
+    if cast == "float":
+        return float(str(value).strip().replace(",", "."))
+    if cast == "bool":
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValueError("not a yes/no value")
+    if cast in ("epoch_ms", "epoch_s"):
+        seconds = float(value) / (1000 if cast == "epoch_ms" else 1)  # type: ignore[arg-type]
+        return datetime.fromtimestamp(seconds, UTC)
+    if cast == "date":
+        day = date.fromisoformat(str(value).strip()[:10])
+        # A date-only timestamp is the start of that day in the source's zone.
+        return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
+    if cast == "datetime":
+        text = str(value).strip().replace("Z", "+00:00")
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(UTC)
+    raise ValueError(f"unknown cast {cast}")  # the spec parser refuses these first
+
+
+@dataclass(frozen=True, slots=True)
+class Mapper:
+    """Applies one SourceSpec."""
+
+    spec: SourceSpec
+
+    def _value(self, f: FieldSpec, raw: RawRecord, ref: str) -> object:
+        if f.path is None:
+            value: object = f.const
+        else:
+            value = get_path(raw, f.path)
+        if value is MISSING or value is None or value == "":
+            if f.default is not None:
+                value = f.default
+            elif f.optional:
+                return None
+            else:
+                raise MappingError(ref, f.name, f"nothing at '{f.path}'")
+        if f.map is not None:
+            table = self.spec.maps[f.map]
+            word = _text(value)
+            if word not in table:
+                shown = "" if f.name in _PERSONAL else f" '{word[:40]}'"
+                raise MappingError(
+                    ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})"
+                )
+            return table[word]
+        try:
+            return _cast(value, f.cast, _ZONES[self.spec.time_zone])
+        except (ValueError, TypeError, OverflowError):
+            shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
+            raise MappingError(ref, f.name, f"the value{shown} is not a {f.cast}") from None
+
+    def map(self, raw: RawRecord) -> SourceComplaint:
+        """One record; raises MappingError."""
+        id_spec = self.spec.fields["source_id"]
+        ref = _text(get_path(raw, id_spec.path or "")) if id_spec.path else "?"
+        values: dict[str, Any] = {
+            name: self._value(f, raw, ref or "?") for name, f in self.spec.fields.items()
+        }
+        source_id = str(values["source_id"])
+        title, content = str(values["title"]), str(values["content"])
+        if not content:
+            raise MappingError(source_id, "content", "is empty")
+        if len(title) > TITLE_MAX:
+            # Nothing is lost: the whole text stays in the content.
+            title = title[: TITLE_MAX - 1] + "…"
+        code = values.get("kode_wilayah") or self.spec.kode_wilayah
+        if not is_valid_code_format(str(code)):
+            raise MappingError(source_id, "kode_wilayah", f"'{str(code)[:20]}' is not a Kemendagri code")
+        created = values["created_at"]
+        updated = values.get("updated_at") or created
+        if not isinstance(created, datetime) or not isinstance(updated, datetime):
+            raise MappingError(source_id, "created_at", "needs a date or datetime cast")
+        reporter_values = {k: values.get(f"reporter_{k}") for k in ("name", "nik", "phone", "email")}
+        reporter = (
+            Reporter(**{k: str(v) for k, v in reporter_values.items() if v is not None})
+            if any(v is not None for v in reporter_values.values())
+            else None
+        )
+        try:
+            status = Status(values["status"])
+            classification = Classification(
+                values.get("classification") or Classification.PENGADUAN.value
+            )
+            channel = Channel(values.get("channel") or Channel.REGENCY_SYSTEM.value)
+        except ValueError as exc:
+            raise MappingError(
+                source_id, "status", f"{exc}; map the source's words with a [maps] table"
+            ) from None
+        return SourceComplaint(
+            source=self.spec.name,
+            source_id=source_id,
+            version=updated.isoformat(),
+            title=title or content[:TITLE_MAX],
+            content=content,
+            status=status,
+            kode_wilayah=str(code),
+            created_at=created,
+            updated_at=updated,
+            classification=classification,
+            channel=channel,
+            address=values.get("address"),
+            latitude=values.get("latitude"),
+            longitude=values.get("longitude"),
+            category_code=values.get("category_code"),
+            lapor_tracking_id=(
+                str(values["lapor_tracking_id"]) if values.get("lapor_tracking_id") is not None else None
+            ),
+            is_anonymous=bool(values.get("is_anonymous") or False),
+            is_secret=bool(values.get("is_secret") or False),
+            reporter=reporter,
+        )
+
+    def map_all(self, records: Iterable[RawRecord]) -> tuple[list[SourceComplaint], list[MappingError]]:
+        """Every record mapped, or its reason; one bad record never stops the rest."""
+        mapped: list[SourceComplaint] = []
+        rejected: list[MappingError] = []
+        for raw in records:
+            try:
+                mapped.append(self.map(raw))
+            except MappingError as exc:
+                rejected.append(exc)
+        return mapped, rejected

@@ -1,0 +1,42 @@
+"""What a connector hands the gateway: one complaint as a source system knows it.
+
+A `SourceComplaint` is canonical in its values (statuses, codes, UTC times) but keeps the
+source's own identity (`source`, `source_id`) and a `version` for idempotent upserts; the
+gateway assigns its own id and tracking ID when it first stores it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from schema.canonical import Channel, Classification, Reporter, Status
+
+# An upstream record before mapping: whatever JSON, XML or CSV gave us.
+RawRecord = Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceComplaint:
+    """One complaint, mapped from a source record."""
+
+    source: str
+    source_id: str
+    version: str  # changes whenever the source record changes (e.g. its updated time)
+    title: str
+    content: str
+    status: Status
+    kode_wilayah: str
+    created_at: datetime
+    updated_at: datetime
+    classification: Classification = Classification.PENGADUAN
+    channel: Channel = Channel.REGENCY_SYSTEM
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    category_code: str | None = None  # the source's own category code, if mapped
+    lapor_tracking_id: str | None = None
+    is_anonymous: bool = False
+    is_secret: bool = False
+    reporter: Reporter | None = field(default=None, repr=False)

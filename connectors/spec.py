@@ -1,0 +1,209 @@
+"""The declarative mapping file (TOML): strict parsing into frozen specs.
+
+A regency IT team describes its system in one short file, no Python:
+
+    [source]
+    name = "16.05-musi-rawas"
+    kode_wilayah = "16.05"
+    time_zone = "WIB"              # for timestamps without an offset, and date-only ones
+
+    [records]
+    path = "data"                  # where the list of records is in a response
+
+    [fields]
+    source_id = "id"
+    title = "title"
+    content = "description"
+    created_at = { path = "createdAt", cast = "datetime" }
+    updated_at = { path = "updatedAt", cast = "datetime" }
+    status = { path = "bupatiStatus", map = "status" }
+    kode_wilayah = { const = "16.05" }
+    latitude = { path = "location.lat", cast = "float", optional = true }
+
+    [maps.status]
+    PENDING = "BELUM_TERVERIFIKASI"
+    SELESAI = "SELESAI"
+
+Every unknown key and bad value is refused with its path, the expected and the actual
+value: `fields.created_at.cast: expected one of date, datetime, ...; found 'datetme'`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schema.canonical import Channel, Classification, Status
+from schema.regions import KODE_WILAYAH_PATTERN
+
+CASTS = ("bool", "date", "datetime", "epoch_ms", "epoch_s", "float", "int", "str")
+TIME_ZONES = ("WIB", "WITA", "WIT")
+ENCODINGS = ("utf-8", "latin-1", "cp1252")
+
+# Canonical fields a mapping may fill, and whether a record must have them.
+REQUIRED_FIELDS = ("source_id", "title", "content", "status", "created_at")
+OPTIONAL_FIELDS = (
+    "updated_at",
+    "kode_wilayah",
+    "classification",
+    "channel",
+    "address",
+    "latitude",
+    "longitude",
+    "category_code",
+    "lapor_tracking_id",
+    "is_anonymous",
+    "is_secret",
+    "reporter_name",
+    "reporter_nik",
+    "reporter_phone",
+    "reporter_email",
+)
+ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+# Fields whose value maps must land on canonical names.
+ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {
+    "status": tuple(s.value for s in Status),
+    "classification": tuple(c.value for c in Classification),
+    "channel": tuple(c.value for c in Channel),
+}
+
+
+class SpecError(ValueError):
+    """A mapping file is wrong; the message names the path, expected and found values."""
+
+    code = "BAD_MAPPING"
+
+
+def _fail(path: str, expected: str, found: object) -> SpecError:
+    return SpecError(f"{path}: expected {expected}; found {found!r}")
+
+
+def _only(table: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        raise _fail(path, f"only the keys {', '.join(allowed)}", unknown[0])
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """Where one canonical field comes from, and how it is converted."""
+
+    name: str
+    path: str | None = None  # dotted path, [n] for list items, @attr for XML attributes
+    const: object = None
+    cast: str = "str"
+    map: str | None = None  # name of a [maps.*] table
+    default: object = None
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One source system, as its mapping file describes it."""
+
+    name: str
+    kode_wilayah: str
+    time_zone: str = "WIB"
+    encoding: str = "utf-8"
+    records_path: str = ""
+    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
+    maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+
+def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, str]]) -> FieldSpec:
+    if isinstance(raw, str):
+        raw = {"path": raw}
+    if not isinstance(raw, dict):
+        raise _fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
+    _only(raw, path, ("path", "const", "cast", "map", "default", "optional"))
+    if ("path" in raw) == ("const" in raw):
+        raise _fail(path, "exactly one of path or const", sorted(raw))
+    if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
+        raise _fail(f"{path}.path", "a non-empty string", raw["path"])
+    cast = raw.get("cast", "str")
+    if cast not in CASTS:
+        raise _fail(f"{path}.cast", f"one of {', '.join(CASTS)}", cast)
+    table = raw.get("map")
+    if table is not None:
+        if table not in maps:
+            raise _fail(f"{path}.map", f"a table defined under [maps] ({', '.join(sorted(maps)) or 'none'})", table)
+        targets = ENUM_TARGETS.get(name)
+        if targets:
+            for word, target in maps[table].items():
+                if target not in targets:
+                    raise _fail(f"maps.{table}.{word}", f"one of {', '.join(targets)}", target)
+    optional = raw.get("optional", False)
+    if not isinstance(optional, bool):
+        raise _fail(f"{path}.optional", "true or false", optional)
+    if name in REQUIRED_FIELDS and optional:
+        raise _fail(f"{path}.optional", f"false: {name} is required", optional)
+    return FieldSpec(
+        name=name,
+        path=raw.get("path"),
+        const=raw.get("const"),
+        cast=cast,
+        map=table,
+        default=raw.get("default"),
+        optional=optional,
+    )
+
+
+def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
+    """Build a SourceSpec from a parsed TOML document; raises SpecError."""
+    _only(data, "(top level)", ("source", "records", "fields", "maps"))
+    source = data.get("source")
+    if not isinstance(source, dict):
+        raise _fail("source", "a [source] table", source)
+    _only(source, "source", ("name", "kode_wilayah", "time_zone", "encoding"))
+    name = source.get("name")
+    if not isinstance(name, str) or not name:
+        raise _fail("source.name", "a non-empty string", name)
+    code = source.get("kode_wilayah")
+    if not isinstance(code, str) or not KODE_WILAYAH_PATTERN.match(code):
+        raise _fail("source.kode_wilayah", "a Kemendagri code as a string, like \"16.05\"", code)
+    zone = source.get("time_zone", "WIB")
+    if zone not in TIME_ZONES:
+        raise _fail("source.time_zone", f"one of {', '.join(TIME_ZONES)}", zone)
+    encoding = source.get("encoding", "utf-8")
+    if encoding not in ENCODINGS:
+        raise _fail("source.encoding", f"one of {', '.join(ENCODINGS)}", encoding)
+    records = data.get("records", {})
+    if not isinstance(records, dict):
+        raise _fail("records", "a [records] table", records)
+    _only(records, "records", ("path",))
+    maps_raw = data.get("maps", {})
+    if not isinstance(maps_raw, dict):
+        raise _fail("maps", "tables of source word = canonical value", maps_raw)
+    maps: dict[str, dict[str, str]] = {}
+    for table, words in maps_raw.items():
+        if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
+            raise _fail(f"maps.{table}", "a table of word = \"VALUE\" strings", words)
+        maps[table] = dict(words)
+    fields_raw = data.get("fields")
+    if not isinstance(fields_raw, dict):
+        raise _fail("fields", "a [fields] table", fields_raw)
+    _only(fields_raw, "fields", ALL_FIELDS)
+    missing = [f for f in REQUIRED_FIELDS if f not in fields_raw]
+    if missing:
+        raise _fail("fields", f"the required fields {', '.join(REQUIRED_FIELDS)}", f"no {missing[0]}")
+    specs = {n: _field(n, raw, f"fields.{n}", maps) for n, raw in fields_raw.items()}
+    return SourceSpec(
+        name=name,
+        kode_wilayah=code,
+        time_zone=zone,
+        encoding=encoding,
+        records_path=str(records.get("path", "")),
+        fields=specs,
+        maps=maps,
+    )
+
+
+def load_spec(text: str) -> SourceSpec:
+    """Parse a mapping file's text; raises SpecError (also for TOML syntax errors)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"(file): expected valid TOML; found an error: {exc}") from None
+    return parse_spec(data)

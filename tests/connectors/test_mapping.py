@@ -1,0 +1,121 @@
+"""The declarative mapping: strict spec errors that name the key, and the mapper's casts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors.mapping import Mapper, MappingError, get_path
+from connectors.spec import SpecError, load_spec
+from schema.canonical import Status
+
+SPEC = """
+[source]
+name = "16.05-musi-rawas"
+kode_wilayah = "16.05"
+time_zone = "WIB"
+
+[records]
+path = "data"
+
+[fields]
+source_id = "id"
+title = "title"
+content = "description"
+created_at = { path = "createdAt", cast = "datetime" }
+updated_at = { path = "updatedAt", cast = "datetime", optional = true }
+status = { path = "bupatiStatus", map = "status" }
+latitude = { path = "location.lat", cast = "float", optional = true }
+is_anonymous = { path = "@anonim", cast = "bool", default = "0" }
+reporter_nik = { path = "user.nik", optional = true }
+
+[maps.status]
+PENDING = "BELUM_TERVERIFIKASI"
+PROSES = "DIDISPOSISIKAN"
+SELESAI = "SELESAI"
+DITOLAK = "ARSIP"
+"""
+
+RECORD = {
+    "id": "rep_1",
+    "title": "  Jalan rusak  ",
+    "description": "Jalan desa rusak parah sejak bulan lalu.",
+    "createdAt": "2026-03-13T09:00:00",
+    "bupatiStatus": "PROSES",
+    "location": {"lat": "-3,21"},
+    "@anonim": "1",
+    "user": {"nik": "1605014101900001"},
+}
+
+
+def test_a_good_record_maps_to_canonical_values() -> None:
+    c = Mapper(load_spec(SPEC)).map(RECORD)
+    assert (c.source, c.source_id, c.title, c.status) == ("16.05-musi-rawas", "rep_1", "Jalan rusak", Status.DIDISPOSISIKAN)
+    # No offset in the source: read as WIB (UTC+7), stored in UTC.
+    assert c.created_at == datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
+    assert c.updated_at == c.created_at and c.version == c.created_at.isoformat()
+    assert c.latitude == -3.21 and c.is_anonymous is True and c.kode_wilayah == "16.05"
+    assert c.reporter is not None and c.reporter.nik == "1605014101900001"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [
+        ({"bupatiStatus": "BARU"}, "status", "the value 'BARU' is not in [maps.status]"),
+        ({"createdAt": "kemarin"}, "created_at", "the value 'kemarin' is not a datetime"),
+        ({"description": None}, "content", "nothing at 'description'"),
+        ({"location": {"lat": "utara"}}, "latitude", "the value 'utara' is not a float"),
+    ],
+)
+def test_a_bad_record_names_its_field(change: dict[str, object], field: str, reason: str) -> None:
+    with pytest.raises(MappingError) as info:
+        Mapper(load_spec(SPEC)).map({**RECORD, **change})
+    assert (info.value.record_ref, info.value.field) == ("rep_1", field)
+    assert reason in info.value.reason
+
+
+def test_personal_values_are_never_quoted() -> None:
+    spec = load_spec(SPEC.replace('reporter_nik = { path = "user.nik", optional = true }', 'reporter_nik = { path = "user.nik", cast = "int" }'))
+    with pytest.raises(MappingError) as info:
+        Mapper(spec).map({**RECORD, "user": {"nik": "16050141019O0001"}})
+    assert "16050141019O0001" not in str(info.value)
+
+
+def test_one_bad_record_does_not_stop_the_batch() -> None:
+    mapped, rejected = Mapper(load_spec(SPEC)).map_all([RECORD, {**RECORD, "id": "rep_2", "bupatiStatus": "?"}, {**RECORD, "id": "rep_3"}])
+    assert [c.source_id for c in mapped] == ["rep_1", "rep_3"]
+    assert [e.record_ref for e in rejected] == ["rep_2"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('cast = "datetime" }', 'cast = "datetme" }', "fields.created_at.cast: expected one of bool, date, datetime, epoch_ms, epoch_s, float, int, str; found 'datetme'"),
+        ('DITOLAK = "ARSIP"', 'DITOLAK = "REJECTED"', "maps.status.DITOLAK: expected one of SUBMITTED"),
+        ('map = "status"', 'map = "statuses"', "fields.status.map: expected a table defined under [maps] (status); found 'statuses'"),
+        ('title = "title"', 'titel = "title"', "fields: expected only the keys"),
+        ('kode_wilayah = "16.05"', "kode_wilayah = 16.05", 'source.kode_wilayah: expected a Kemendagri code as a string, like "16.05"; found 16.05'),
+        ('time_zone = "WIB"', 'time_zone = "Asia/Jakarta"', "source.time_zone: expected one of WIB, WITA, WIT; found 'Asia/Jakarta'"),
+        ('source_id = "id"', 'source_id = { path = "id", const = "x" }', "fields.source_id: expected exactly one of path or const"),
+        ('content = "description"', "", "fields: expected the required fields source_id, title, content, status, created_at; found 'no content'"),
+        ('[records]', '[record]', "(top level): expected only the keys source, records, fields, maps; found 'record'"),
+        ('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status", optional = true }', "fields.status.optional: expected false: status is required"),
+    ],
+)
+def test_a_broken_mapping_points_at_the_key(old: str, new: str, message: str) -> None:
+    with pytest.raises(SpecError) as info:
+        load_spec(SPEC.replace(old, new))
+    assert message in str(info.value)
+
+
+def test_toml_syntax_errors_are_spec_errors() -> None:
+    with pytest.raises(SpecError, match="expected valid TOML"):
+        load_spec("[source\nname = 1")
+
+
+def test_paths() -> None:
+    doc = {"a": {"b": [{"c": 1}, {"c": 2}]}, "@x": "y"}
+    assert get_path(doc, "a.b[1].c") == 2
+    assert get_path(doc, "@x") == "y"
+    assert get_path(doc, "a.b[5].c") is get_path(doc, "nope")

@@ -10,7 +10,6 @@ is written in the same transaction.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from auth.audit import AuditAction, AuditEvent

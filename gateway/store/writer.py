@@ -255,6 +255,11 @@ class _Rows:
                 await type(batch[0]).bulk_create(batch, batch_size=BULK_BATCH)
 
 
+# Defaults for bulk loads: no submitter recorded, the standard calendar.
+NOBODY = SubmittedBy()
+DEFAULT_DEADLINES = deadlines.DeadlinePolicy()
+
+
 def deadline_columns(due: deadlines.Deadlines) -> dict[str, object]:
     """The stored deadline columns of a complaint (named as the Deadlines fields)."""
     return {f.name: getattr(due, f.name) for f in fields(deadlines.Deadlines)}
@@ -264,8 +269,8 @@ async def insert_complaints(
     complaints: Iterable[Complaint],
     *,
     batch: int = 2000,
-    submitted_by: SubmittedBy = SubmittedBy(),
-    policy: deadlines.DeadlinePolicy = deadlines.DeadlinePolicy(),
+    submitted_by: SubmittedBy = NOBODY,
+    policy: deadlines.DeadlinePolicy = DEFAULT_DEADLINES,
 ) -> int:
     """Insert complaints with all their children, `batch` complaints per transaction.
 

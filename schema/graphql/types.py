@@ -7,7 +7,7 @@ collections resolve through the request's DataLoaders: one store query per batch
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import strawberry
 from strawberry.types import Info

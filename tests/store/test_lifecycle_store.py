@@ -38,7 +38,7 @@ def _request(action: Action, final: bool, routed: str) -> ActionRequest:
         note="alasan yang jelas",
         # Handing it on names an agency other than the current one (the same is refused).
         to_agency_id="pemkab-16.08" if routed != "pemkab-16.08" else "pemkab-16.05",
-        unit_ids=("16.05-pupr",),
+        unit_ids=(f"{routed.removeprefix('pemkab-')}-pupr",),  # a unit of the current agency
         content="Isi tanggapan yang cukup panjang.",
         final=final,
         score=4,

@@ -111,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 hours)"
     )
 
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="run the simulators of the national system and four regency dialects on loopback",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    sandbox.add_argument(
+        "--base-port", type=int, default=8701, help="first port; the rest follow (default 8701)"
+    )
+
     worker = sub.add_parser(
         "worker", help="run background jobs (auto-close after the reply window)"
     )
@@ -218,6 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "token":
         return _issue_token(settings, args)
+
+    if args.command == "sandbox":
+        from connectors.sandbox.__main__ import main as sandbox_main
+
+        sandbox_main(["--host", args.host, "--base-port", str(args.base_port)])
+        return 0
 
     if args.command == "worker":
         from gateway.worker import run_worker

@@ -1,0 +1,135 @@
+"""A tiny deterministic generator of seed complaints for pre-populating simulators."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from schema.regions import children, get_region
+
+# (title, content) templates; {place} is a kecamatan name. Some carry Latin-1 characters
+# (±, °, é) and separators on purpose: the legacy CSV export has to survive them.
+_TEMPLATES: tuple[tuple[str, str], ...] = (
+    (
+        "Jalan rusak",
+        "Jalan di Kecamatan {place} berlubang sepanjang ± 200 m; sudah 3 bulan tidak diperbaiki.",
+    ),
+    (
+        "Lampu jalan padam",
+        "Lampu penerangan jalan umum di {place} padam sejak minggu lalu, rawan kejahatan.",
+    ),
+    (
+        "Sampah menumpuk",
+        "Sampah di pasar {place} tidak diangkut selama seminggu, bau menyengat.",
+    ),
+    (
+        "Air PDAM tidak mengalir",
+        "Air PDAM di {place} mati tiga hari; warga membeli air galon.",
+    ),
+    (
+        "Pelayanan KTP-el lambat",
+        "Pembuatan KTP-el di kantor camat {place} sudah 2 bulan belum selesai.",
+    ),
+    (
+        "Puskesmas kekurangan obat",
+        "Puskesmas {place} kehabisan obat; pasien diminta membeli sendiri.",
+    ),
+    (
+        "Banjir",
+        "Banjir setinggi 50 cm di {place} setelah hujan; suhu air ± 30°C, drainase tersumbat.",
+    ),
+    (
+        "Pungutan liar",
+        'Ada pungutan "uang administrasi" di kantor desa {place}; kafé di depan jadi saksi.',
+    ),
+)
+_GIVEN = (
+    "Budi",
+    "Siti",
+    "Ahmad",
+    "Dewi",
+    "Rudi",
+    "Nur",
+    "Agus",
+    "Rina",
+    "Hendra",
+    "Yanti",
+)
+_FAMILY = (
+    "Santoso",
+    "Aminah",
+    "Saputra",
+    "Lestari",
+    "Hidayat",
+    "Wahyuni",
+    "Pratama",
+    "Sari",
+)
+
+STAGES = ("new", "verifying", "disposed", "answered", "done", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRecord:
+    """A neutral complaint that each simulator renders in its own dialect."""
+
+    index: int
+    title: str
+    content: str
+    kode_wilayah: str  # the kecamatan (or the regency when it has no children)
+    district_name: str
+    regency_name: str
+    reporter_name: str
+    nik: str
+    phone: str
+    email: str
+    latitude: float
+    longitude: float
+    created_at: datetime
+    updated_at: datetime
+    stage: str  # one of STAGES
+
+
+def seed_records(
+    count: int,
+    *,
+    kode_wilayah: str = "16.05",
+    seed: int = 0,
+    now: datetime | None = None,
+) -> list[SeedRecord]:
+    """`count` records in a real regency, oldest first, the same for the same arguments."""
+    rng = random.Random(f"{seed}:{kode_wilayah}")
+    now = now or datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+    region = get_region(kode_wilayah)
+    regency_name = region.name if region else kode_wilayah
+    districts = [(d.code, d.name) for d in children(kode_wilayah)] or [
+        (kode_wilayah, regency_name)
+    ]
+    out: list[SeedRecord] = []
+    for i in range(count):
+        code, place = rng.choice(districts)
+        title, content = rng.choice(_TEMPLATES)
+        given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
+        created = now - timedelta(days=count - i, minutes=rng.randrange(600))
+        updated = created + timedelta(hours=rng.randrange(0, 48))
+        out.append(
+            SeedRecord(
+                index=i,
+                title=f"{title} di {place}",
+                content=content.format(place=place),
+                kode_wilayah=code,
+                district_name=place,
+                regency_name=regency_name,
+                reporter_name=f"{given} {family}",
+                nik=f"{code.replace('.', '')[:6]:0<6}{rng.randrange(10**10):010d}",
+                phone=f"62812{rng.randrange(10**8):08d}",
+                email=f"{given.lower()}.{family.lower()}{i}@example.id",
+                latitude=round(-3.0 - rng.random(), 6),
+                longitude=round(103.0 + rng.random(), 6),
+                created_at=created,
+                updated_at=min(updated, now),
+                stage=STAGES[i % len(STAGES)],
+            )
+        )
+    return out

@@ -139,9 +139,11 @@ class Mapper:
             name: self._value(f, raw, ref or "?") for name, f in self.spec.fields.items()
         }
         source_id = str(values["source_id"])
-        title, content = str(values["title"]), str(values["content"])
+        content = str(values["content"])
         if not content:
             raise MappingError(source_id, "content", "is empty")
+        # Without a title of its own, a complaint is titled by the start of its content.
+        title = str(values.get("title") or "") or " ".join(content.split())
         if len(title) > TITLE_MAX:
             # Nothing is lost: the whole text stays in the content.
             title = title[: TITLE_MAX - 1] + "…"
@@ -172,7 +174,7 @@ class Mapper:
             source=self.spec.name,
             source_id=source_id,
             version=updated.isoformat(),
-            title=title or content[:TITLE_MAX],
+            title=title,
             content=content,
             status=status,
             kode_wilayah=str(code),

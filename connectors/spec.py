@@ -43,8 +43,9 @@ TIME_ZONES = ("WIB", "WITA", "WIT")
 ENCODINGS = ("utf-8", "latin-1", "cp1252")
 
 # Canonical fields a mapping may fill, and whether a record must have them.
-REQUIRED_FIELDS = ("source_id", "title", "content", "status", "created_at")
+REQUIRED_FIELDS = ("source_id", "content", "status", "created_at")
 OPTIONAL_FIELDS = (
+    "title",  # without one, the start of the content is the title
     "updated_at",
     "kode_wilayah",
     "classification",
@@ -99,6 +100,79 @@ class FieldSpec:
     optional: bool = False
 
 
+PAGINATION_STYLES = ("none", "page", "cursor")
+FORMATS = ("json", "xml", "csv")
+AUTH_KINDS = ("none", "bearer", "header", "query")
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """How records are listed: endpoint, format, pagination and where the secret goes."""
+
+    path: str = "/"
+    format: str = "json"
+    delimiter: str = ","
+    since_param: str | None = None
+    pagination: str = "none"
+    page_param: str = "page"
+    size_param: str | None = None
+    size: int = 100
+    cursor_param: str = "cursor"
+    next_cursor: str = "nextCursor"
+    auth: str = "none"
+    auth_name: str | None = None  # header or query parameter name
+
+
+def _request(raw: object) -> RequestSpec:
+    if raw is None:
+        return RequestSpec()
+    if not isinstance(raw, dict):
+        raise _fail("request", "a [request] table", raw)
+    _only(raw, "request", ("path", "format", "delimiter", "since_param", "pagination", "auth"))
+    path = raw.get("path", "/")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise _fail("request.path", "a path starting with /", path)
+    fmt = raw.get("format", "json")
+    if fmt not in FORMATS:
+        raise _fail("request.format", f"one of {', '.join(FORMATS)}", fmt)
+    delimiter = raw.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise _fail("request.delimiter", "one character", delimiter)
+    pages = raw.get("pagination", {"style": "none"})
+    if not isinstance(pages, dict):
+        raise _fail("request.pagination", "a table like { style = \"page\" }", pages)
+    _only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next"))
+    style = pages.get("style", "none")
+    if style not in PAGINATION_STYLES:
+        raise _fail("request.pagination.style", f"one of {', '.join(PAGINATION_STYLES)}", style)
+    size = pages.get("size", 100)
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
+        raise _fail("request.pagination.size", "an integer from 1 to 1000", size)
+    auth = raw.get("auth", {"kind": "none"})
+    if not isinstance(auth, dict):
+        raise _fail("request.auth", "a table like { kind = \"bearer\" }", auth)
+    _only(auth, "request.auth", ("kind", "name"))
+    kind = auth.get("kind", "none")
+    if kind not in AUTH_KINDS:
+        raise _fail("request.auth.kind", f"one of {', '.join(AUTH_KINDS)}", kind)
+    if kind in ("header", "query") and not isinstance(auth.get("name"), str):
+        raise _fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
+    return RequestSpec(
+        path=path,
+        format=fmt,
+        delimiter=delimiter,
+        since_param=raw.get("since_param"),
+        pagination=style,
+        page_param=str(pages.get("page_param", "page")),
+        size_param=pages.get("size_param"),
+        size=size,
+        cursor_param=str(pages.get("cursor_param", "cursor")),
+        next_cursor=str(pages.get("next", "nextCursor")),
+        auth=kind,
+        auth_name=auth.get("name"),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSpec:
     """One source system, as its mapping file describes it."""
@@ -108,6 +182,7 @@ class SourceSpec:
     time_zone: str = "WIB"
     encoding: str = "utf-8"
     records_path: str = ""
+    request: RequestSpec = field(default_factory=RequestSpec)
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
@@ -152,7 +227,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
 
 def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     """Build a SourceSpec from a parsed TOML document; raises SpecError."""
-    _only(data, "(top level)", ("source", "records", "fields", "maps"))
+    _only(data, "(top level)", ("source", "records", "request", "fields", "maps"))
     source = data.get("source")
     if not isinstance(source, dict):
         raise _fail("source", "a [source] table", source)
@@ -195,6 +270,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         time_zone=zone,
         encoding=encoding,
         records_path=str(records.get("path", "")),
+        request=_request(data.get("request")),
         fields=specs,
         maps=maps,
     )

@@ -12,6 +12,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import uvicorn
 
@@ -118,6 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sandbox.add_argument(
         "--base-port", type=int, default=8701, help="first port; the rest follow (default 8701)"
+    )
+
+    connector = sub.add_parser("connector", help="connector tools")
+    connector_sub = connector.add_subparsers(dest="connector_command", required=True, metavar="ACTION")
+    check = connector_sub.add_parser(
+        "check",
+        help="conformance check: read a live source with a mapping file and map every record",
+    )
+    check.add_argument("mapping", nargs="?", type=Path, help="the source's mapping file (TOML)")
+    check.add_argument("--base-url", help="the source's base URL, e.g. https://pengaduan.example.go.id")
+    check.add_argument("--secret-env", help="environment variable holding the source's token or key")
+    check.add_argument(
+        "--all", action="store_true", help="check every bundled mapping (with --sandbox)"
+    )
+    check.add_argument(
+        "--sandbox", action="store_true", help="start the sandbox simulators and check against them"
     )
 
     worker = sub.add_parser(
@@ -227,6 +244,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "token":
         return _issue_token(settings, args)
+
+    if args.command == "connector":
+        from gateway.connector_check import check_one, check_sandbox
+
+        if args.all or args.sandbox:
+            if not (args.all and args.sandbox):
+                print("penghubung: --all and --sandbox go together", file=sys.stderr)
+                return 2
+            return asyncio.run(check_sandbox())
+        if args.mapping is None or args.base_url is None:
+            print("penghubung: give a mapping file and --base-url (or --all --sandbox)", file=sys.stderr)
+            return 2
+        return asyncio.run(check_one(args.mapping, args.base_url, args.secret_env))
 
     if args.command == "sandbox":
         from connectors.sandbox.__main__ import main as sandbox_main

@@ -98,8 +98,8 @@ def test_one_bad_record_does_not_stop_the_batch() -> None:
         ('kode_wilayah = "16.05"', "kode_wilayah = 16.05", 'source.kode_wilayah: expected a Kemendagri code as a string, like "16.05"; found 16.05'),
         ('time_zone = "WIB"', 'time_zone = "Asia/Jakarta"', "source.time_zone: expected one of WIB, WITA, WIT; found 'Asia/Jakarta'"),
         ('source_id = "id"', 'source_id = { path = "id", const = "x" }', "fields.source_id: expected exactly one of path or const"),
-        ('content = "description"', "", "fields: expected the required fields source_id, title, content, status, created_at; found 'no content'"),
-        ('[records]', '[record]', "(top level): expected only the keys source, records, fields, maps; found 'record'"),
+        ('content = "description"', "", "fields: expected the required fields source_id, content, status, created_at; found 'no content'"),
+        ('[records]', '[record]', "(top level): expected only the keys source, records, request, fields, maps; found 'record'"),
         ('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status", optional = true }', "fields.status.optional: expected false: status is required"),
     ],
 )

@@ -36,10 +36,15 @@ class CheckReport:
         lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.source}: {self.read} records read, {self.mapped} mapped, {len(self.rejected)} not mapped"]
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
-        for error in self.rejected[:20]:
-            lines.append(f"      not mapped: {error}")
-        if len(self.rejected) > 20:
-            lines.append(f"      ... and {len(self.rejected) - 20} more")
+        # The same problem on many records is one line, with a count and an example.
+        groups: dict[tuple[str, str], list[str]] = {}
+        for error in self.rejected:
+            groups.setdefault((error.field, error.reason), []).append(error.record_ref)
+        for (field_name, reason), refs in list(groups.items())[:20]:
+            more = f" (and {len(refs) - 1} more records)" if len(refs) > 1 else ""
+            lines.append(f"      not mapped: record {refs[0]}{more}: fields.{field_name}: {reason}")
+        if len(groups) > 20:
+            lines.append(f"      ... and {len(groups) - 20} more kinds of problem")
         if self.failure:
             lines.append(f"      source failed: {self.failure}")
         if self.read == 0 and self.failure is None:

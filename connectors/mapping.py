@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timezone
 from typing import Any
 
 from schema.canonical import Channel, Classification, Reporter, Status
-from schema.regions import WIB, WIT, WITA, is_valid_code_format
+from schema.regions import WIB, WIT, WITA, is_valid_code_format, region_exists
+from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.records import RawRecord, SourceComplaint
 from connectors.spec import FieldSpec, SourceSpec
@@ -98,6 +99,16 @@ def _cast(value: object, cast: str, zone: timezone) -> object:
     raise ValueError(f"unknown cast {cast}")  # the spec parser refuses these first
 
 
+def _enum(kind: type[Any], value: object, ref: str, field: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise MappingError(
+            ref, field, f"'{str(value)[:40]}' is not one of {allowed}; map the source's words with a [maps] table"
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Mapper:
     """Applies one SourceSpec."""
@@ -160,16 +171,19 @@ class Mapper:
             if any(v is not None for v in reporter_values.values())
             else None
         )
-        try:
-            status = Status(values["status"])
-            classification = Classification(
-                values.get("classification") or Classification.PENGADUAN.value
-            )
-            channel = Channel(values.get("channel") or Channel.REGENCY_SYSTEM.value)
-        except ValueError as exc:
-            raise MappingError(
-                source_id, "status", f"{exc}; map the source's words with a [maps] table"
-            ) from None
+        status = _enum(Status, values["status"], source_id, "status")
+        classification = _enum(
+            Classification, values.get("classification") or "PENGADUAN", source_id, "classification"
+        )
+        channel = _enum(Channel, values.get("channel") or "REGENCY_SYSTEM", source_id, "channel")
+        if not region_exists(str(code)):
+            raise MappingError(source_id, "kode_wilayah", f"'{str(code)[:20]}' names no region")
+        for name, value, low, high in (
+            ("latitude", values.get("latitude"), LATITUDE_RANGE[0], LATITUDE_RANGE[1]),
+            ("longitude", values.get("longitude"), LONGITUDE_RANGE[0], LONGITUDE_RANGE[1]),
+        ):
+            if value is not None and not low <= value <= high:
+                raise MappingError(source_id, name, f"{value} is outside Indonesia ({low} to {high})")
         return SourceComplaint(
             source=self.spec.name,
             source_id=source_id,

@@ -13,12 +13,12 @@ DEFAULT_BASE_PORT = 8701
 
 # How each simulator wants its secret: sandbox values, printed so a newcomer can use them.
 CREDENTIALS = {
-    "lapor_national": f"XML token {lapor_national.DEFAULT_XML_TOKEN}, KEYTOKEN {lapor_national.DEFAULT_KEYTOKEN}, "
+    "lapor_national": f"POST /api/stream/addstream, /api/services/f01/gettopics, /api/v3/laporan; XML token {lapor_national.DEFAULT_XML_TOKEN}, KEYTOKEN {lapor_national.DEFAULT_KEYTOKEN}, "
     f"v3 X-Api-Key {lapor_national.DEFAULT_API_KEY}",
-    "rest_json_v1": f"Authorization: Bearer {rest_json_v1.DEFAULT_TOKEN}",
-    "wa_bot_mongo": f"x-api-key: {wa_bot_mongo.DEFAULT_API_KEY}",
-    "legacy_sql": f"?key={legacy_sql.DEFAULT_KEY}",
-    "xml_stream": f"token attribute {xml_stream.DEFAULT_TOKEN}",
+    "rest_json_v1": f"GET /api/reports?page=&limit=, Authorization: Bearer {rest_json_v1.DEFAULT_TOKEN}",
+    "wa_bot_mongo": f"GET /reports?cursor=&limit=, x-api-key: {wa_bot_mongo.DEFAULT_API_KEY}",
+    "legacy_sql": f"GET /export/pengaduan.csv?key={legacy_sql.DEFAULT_KEY} (and /export/tanggapan.csv)",
+    "xml_stream": f"POST /api/stream/addstream, token attribute {xml_stream.DEFAULT_TOKEN}",
 }
 
 
@@ -26,7 +26,7 @@ async def _run(host: str, base_port: int) -> None:
     sims = default_simulators()
     async with serve_all(sims, host=host, base_port=base_port) as urls:
         for name, url in urls.items():
-            print(f"{name:16} {url}  credentials: {CREDENTIALS.get(name, '-')}")
+            print(f"{name:16} {url}  {CREDENTIALS.get(name, '-')}")
         print("Admin, on every simulator: /_sandbox/faults, /_sandbox/received, /_sandbox/reset")
         print("Ctrl+C stops.", flush=True)
         await asyncio.Event().wait()

@@ -66,6 +66,7 @@ def test_a_good_record_maps_to_canonical_values() -> None:
         ({"createdAt": "kemarin"}, "created_at", "the value 'kemarin' is not a datetime"),
         ({"description": None}, "content", "nothing at 'description'"),
         ({"location": {"lat": "utara"}}, "latitude", "the value 'utara' is not a float"),
+        ({"location": {"lat": "40.5"}}, "latitude", "40.5 is outside Indonesia"),
     ],
 )
 def test_a_bad_record_names_its_field(change: dict[str, object], field: str, reason: str) -> None:
@@ -119,3 +120,14 @@ def test_paths() -> None:
     assert get_path(doc, "a.b[1].c") == 2
     assert get_path(doc, "@x") == "y"
     assert get_path(doc, "a.b[5].c") is get_path(doc, "nope")
+
+
+def test_enum_and_region_problems_name_their_own_field() -> None:
+    spec = load_spec(SPEC.replace('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status" }\nchannel = { const = "FAX" }'))
+    with pytest.raises(MappingError) as info:
+        Mapper(spec).map(RECORD)
+    assert info.value.field == "channel" and "not one of WEB" in info.value.reason
+    nowhere = load_spec(SPEC.replace('kode_wilayah = "16.05"', 'kode_wilayah = "16.99"'))
+    with pytest.raises(MappingError) as info:
+        Mapper(nowhere).map(RECORD)
+    assert (info.value.field, info.value.reason) == ("kode_wilayah", "'16.99' names no region")

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 
 from gateway.audit import record_now
 from gateway.store import rows
-from gateway.store.agency_tree import AGENCY_TREE
+from gateway.store.trees import AGENCY_TREE
 from gateway.store.models import (
     AgencyRow,
     CategoryRow,

@@ -12,6 +12,7 @@ from aiohttp import web
 from connectors.sandbox.bomb import gzip_bomb
 from connectors.sandbox.faults import Faults
 from connectors.sandbox.received import ReceivedLog
+from connectors.sandbox.clock import Clock
 
 ADMIN_PREFIX = "/_sandbox/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -173,3 +174,12 @@ class Simulator:
     async def _post_reset(self, _request: web.Request) -> web.Response:
         self.reset()
         return web.json_response({"reset": True})
+
+
+class SeededSimulator(Simulator):
+    """A regency or national simulator whose records are generated for one region."""
+
+    def __init__(self, *, kode_wilayah: str, seed_count: int, seed: int) -> None:
+        super().__init__()
+        self.kode_wilayah, self.seed_count, self.seed = kode_wilayah, seed_count, seed
+        self.clock = Clock()

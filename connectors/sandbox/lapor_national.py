@@ -18,8 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from connectors.sandbox.addstream import Submission
-from connectors.sandbox.base import Simulator
-from connectors.sandbox.clock import Clock
+from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
 from connectors.sandbox.seed import seed_records
 from connectors.sandbox.topics import TOPICS
@@ -65,7 +64,7 @@ def iso(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-class LaporNational(Simulator):
+class LaporNational(SeededSimulator):
     """The national system. One laporan store behind both the addstream and v3."""
 
     name = "lapor_national"
@@ -81,10 +80,8 @@ class LaporNational(Simulator):
         seed: int = 0,
         first_tracking_id: int = 1000001,
     ) -> None:
-        super().__init__()
+        super().__init__(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=seed)
         self.keytoken, self.api_key = keytoken, api_key
-        self.kode_wilayah, self.seed_count, self.seed = kode_wilayah, seed_count, seed
-        self.clock = Clock()
         self.sink = AddstreamSink(xml_token, first_tracking_id, f"lapor:{seed}")
         self.laporan: dict[str, dict[str, Any]] = {}
         self.reporters: dict[

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from aiohttp import web
 
-from connectors.sandbox.base import Simulator
+from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.seed import seed_records
 
 DEFAULT_KEY = "sandbox-legacy-sql-key"
@@ -91,7 +91,7 @@ def to_csv(
     return out.getvalue().encode("latin-1", errors="replace")
 
 
-class LegacySql(Simulator):
+class LegacySql(SeededSimulator):
     """`legacy_sql`: CSV export of a pengaduan_db, API key as `?key=`."""
 
     name = "legacy_sql"
@@ -104,13 +104,8 @@ class LegacySql(Simulator):
         seed_count: int = 12,
         seed: int = 0,
     ) -> None:
-        super().__init__()
-        self.key, self.kode_wilayah, self.seed_count, self.seed = (
-            key,
-            kode_wilayah,
-            seed_count,
-            seed,
-        )
+        super().__init__(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=seed)
+        self.key = key
         self.pengaduan: dict[int, Pengaduan] = {}
         self.tanggapan: dict[int, Tanggapan] = {}
         self.clear_records()

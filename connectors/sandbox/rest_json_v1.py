@@ -18,8 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from connectors.sandbox.base import Simulator
-from connectors.sandbox.clock import Clock
+from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
 from connectors.sandbox.seed import SeedRecord, seed_records
 
@@ -42,7 +41,7 @@ def iso(value: datetime) -> str:
     return value.astimezone(WIB).isoformat(timespec="milliseconds")
 
 
-class RestJsonV1(Simulator):
+class RestJsonV1(SeededSimulator):
     """`rest_json_v1`: REST JSON with `Authorization: Bearer <token>`."""
 
     name = "rest_json_v1"
@@ -55,14 +54,8 @@ class RestJsonV1(Simulator):
         seed_count: int = 12,
         seed: int = 0,
     ) -> None:
-        super().__init__()
-        self.token, self.kode_wilayah, self.seed_count, self.seed = (
-            token,
-            kode_wilayah,
-            seed_count,
-            seed,
-        )
-        self.clock = Clock()
+        super().__init__(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=seed)
+        self.token = token
         self.reports: dict[str, dict[str, Any]] = {}
         self.idempotency: dict[tuple[str, str], str] = {}
         self.clear_records()

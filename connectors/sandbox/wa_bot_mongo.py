@@ -18,8 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from connectors.sandbox.base import Simulator
-from connectors.sandbox.clock import Clock
+from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
 from connectors.sandbox.seed import SeedRecord, seed_records
 
@@ -50,7 +49,7 @@ def epoch_ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
-class WaBotMongo(Simulator):
+class WaBotMongo(SeededSimulator):
     """`wa_bot_mongo`: REST JSON with `x-api-key`, cursor pagination."""
 
     name = "wa_bot_mongo"
@@ -63,14 +62,8 @@ class WaBotMongo(Simulator):
         seed_count: int = 12,
         seed: int = 0,
     ) -> None:
-        super().__init__()
-        self.api_key, self.kode_wilayah, self.seed_count, self.seed = (
-            api_key,
-            kode_wilayah,
-            seed_count,
-            seed,
-        )
-        self.clock = Clock()
+        super().__init__(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=seed)
+        self.api_key = api_key
         self.reports: dict[str, dict[str, Any]] = {}
         self.clear_records()
 

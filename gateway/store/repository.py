@@ -42,7 +42,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from gateway.store import rows
-from gateway.store.agency_tree import AGENCY_TREE
+from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
 from gateway.store.models import (
     AgencyRow,
     AttachmentRow,
@@ -102,17 +102,6 @@ _LIST_FIELDS = (
 )
 
 
-async def _descendants(model: type[CategoryRow], root: str) -> list[str]:
-    """The id and every id below it in a parent/child tree (breadth first)."""
-    found = [root]
-    frontier = [root]
-    while frontier:
-        children = await model.filter(parent_id__in=frontier).values_list("id", flat=True)
-        frontier = [c for c in children if c not in found]
-        found.extend(frontier)
-    return found
-
-
 async def _filter_q(f: ComplaintFilter) -> Q:
     q = Q()
     allowed: set[Status] | None = set(f.statuses) if f.statuses else None
@@ -126,7 +115,7 @@ async def _filter_q(f: ComplaintFilter) -> Q:
     if f.agency_id:
         q &= Q(routed_agency_id__in=await AGENCY_TREE.subtree(f.agency_id))
     if f.category_id:
-        q &= Q(category_id__in=await _descendants(CategoryRow, f.category_id))
+        q &= Q(category_id__in=await CATEGORY_TREE.subtree(f.category_id))
     if f.classifications:
         q &= Q(classification__in=[c.value for c in f.classifications])
     if f.channels:

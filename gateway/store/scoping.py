@@ -6,7 +6,7 @@ from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy,
 from schema.regions import level_of
 from tortoise.expressions import Q, Subquery
 
-from gateway.store.agency_tree import AGENCY_TREE
+from gateway.store.trees import AGENCY_TREE
 from gateway.store.models import DispositionRow
 
 # Matches no row: the primary key is never null.

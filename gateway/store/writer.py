@@ -18,7 +18,7 @@ from schema.canonical import Agency, Category, Complaint, Region
 from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.transactions import in_transaction
 
-from gateway.store.agency_tree import AGENCY_TREE
+from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
 from gateway.store.models import (
     AgencyRow,
     AttachmentRow,
@@ -109,6 +109,7 @@ async def upsert_categories(categories: Sequence[Category]) -> int:
                 continue
             await CategoryRow.create(id=c.id, name=c.name, parent_id=c.parent_id)
             added += 1
+    CATEGORY_TREE.invalidate()
     return added
 
 

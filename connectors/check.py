@@ -1,18 +1,42 @@
-"""The conformance check: read a live source with its mapping and say whether it works.
+"""The conformance check: run a live source through its connector and say whether it works.
 
-It lists every record, maps each one, and reports what could not be mapped and why, and
-any fault of the source itself (unreachable, refused, garbage). It passes when the source
-answered, gave at least one record, and every record mapped.
+Reading: it lists every record, maps each one, and reports what could not be mapped and
+why. Writing (unless read-only): for each write capability the source declares, a round
+trip with one clearly labelled test record: create it (and, where the source recognises
+repeats, create it again and expect the same record), read it back, change its status and
+read that back, add a follow-up. Any fault of the source itself (unreachable, refused,
+garbage) is reported with its code. It passes when everything declared works.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from schema.canonical import Status
 
 from connectors.errors import ConnectorError
 from connectors.mapping import MappingError
-from connectors.source import HttpSource
+from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange
+from connectors.records import SourceComplaint
+
+TEST_TITLE = "[TEST] Penghubung conformance check"
+TEST_CONTENT = (
+    "Uji koneksi Penghubung (connection test): this record was created by "
+    "`penghubung connector check` and may be archived."
+)
+_WRITES = (Capability.CREATE, Capability.CHANGE_STATUS, Capability.ADD_FOLLOW_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """The outcome of one write round trip."""
+
+    capability: Capability
+    ok: bool
+    detail: str
 
 
 @dataclass
@@ -20,20 +44,36 @@ class CheckReport:
     """What one check found."""
 
     source: str
+    capabilities: frozenset[Capability] = frozenset()
     read: int = 0
     mapped: int = 0
     rejected: list[MappingError] = field(default_factory=list)
     failure: str | None = None
     statuses: Counter[str] = field(default_factory=Counter)
+    round_trips: list[RoundTrip] = field(default_factory=list)
+    writes_skipped: bool = False
 
     @property
     def passed(self) -> bool:
-        """The source answered, had records, and every record mapped."""
-        return self.failure is None and self.read > 0 and not self.rejected
+        """Everything the source declares worked, and every record it listed mapped."""
+        lists = Capability.LIST_CHANGES in self.capabilities
+        return (
+            self.failure is None
+            and (self.read > 0 or not lists)
+            and not self.rejected
+            and all(r.ok for r in self.round_trips)
+        )
 
-    def render(self) -> str:
-        """A short readable report."""
-        lines = [f"{'PASS' if self.passed else 'FAIL'}  {self.source}: {self.read} records read, {self.mapped} mapped, {len(self.rejected)} not mapped"]
+    def render(self, label: str | None = None) -> str:
+        """A short readable report; `label` says what the source is, for people."""
+        verdict = "PASS" if self.passed else "FAIL"
+        if Capability.LIST_CHANGES in self.capabilities:
+            head = f"{self.read} records read, {self.mapped} mapped, {len(self.rejected)} not mapped"
+        else:
+            head = "push only (no read API)"
+        named = f"{self.source} ({label})" if label else self.source
+        lines = [f"{verdict}  {named}: {head}"]
+        lines.append("      declares: " + ", ".join(sorted(c.value for c in self.capabilities)))
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
         # The same problem on many records is one line, with a count and an example.
@@ -45,22 +85,108 @@ class CheckReport:
             lines.append(f"      not mapped: record {refs[0]}{more}: fields.{field_name}: {reason}")
         if len(groups) > 20:
             lines.append(f"      ... and {len(groups) - 20} more kinds of problem")
+        for trip in self.round_trips:
+            lines.append(f"      {'ok  ' if trip.ok else 'FAIL'} {trip.capability.value}: {trip.detail}")
+        if self.writes_skipped and any(c in self.capabilities for c in _WRITES):
+            lines.append("      writes not tried (read-only check)")
         if self.failure:
             lines.append(f"      source failed: {self.failure}")
-        if self.read == 0 and self.failure is None:
+        if self.read == 0 and self.failure is None and Capability.LIST_CHANGES in self.capabilities:
             lines.append("      the source answered with no records; expected at least one")
         return "\n".join(lines)
 
 
-async def check_source(source: HttpSource) -> CheckReport:
-    """Read everything the source lists and map it."""
-    report = CheckReport(source.spec.name)
+async def _read_everything(connector: Connector, report: CheckReport) -> None:
+    async for batch in connector.changes():
+        report.read += batch.raw_count
+        report.mapped += len(batch.records)
+        report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
+        report.statuses.update(r.status.value for r in batch.records)
+
+
+async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+    """The record as the source now has it; False when the source cannot be read at all."""
+    if Capability.READ_ONE in connector.capabilities:
+        return await connector.read_one(source_id)
+    if Capability.LIST_CHANGES in connector.capabilities:
+        async for batch in connector.changes():
+            for record in batch.records:
+                if record.source_id == source_id:
+                    return record
+        return None
+    return False
+
+
+async def _round_trips(connector: Connector, report: CheckReport, kode_wilayah: str) -> None:
+    caps = connector.capabilities
+    if Capability.CREATE not in caps:
+        return
+    ref = f"penghubung-check-{uuid.uuid4().hex[:12]}"
+    complaint = NewComplaint(
+        external_ref=ref,
+        title=TEST_TITLE,
+        content=TEST_CONTENT,
+        kode_wilayah=kode_wilayah,
+        created_at=datetime.now(UTC),
+    )
+    created = await connector.create(complaint)
+    detail = f"created {created.source_id}"
+    ok = bool(created.source_id)
+    if Capability.CREATE in connector.repeat_safe:
+        again = await connector.create(complaint)
+        ok = ok and again.source_id == created.source_id
+        detail += (
+            ", a repeat was recognised"
+            if again.source_id == created.source_id
+            else f", but a repeat created another record ({again.source_id})"
+        )
+    else:
+        detail += "; the source cannot recognise a repeated create (retries need a lookup first)"
+    found = await _find(connector, created.source_id)
+    if found is False:
+        detail += "; not read back (push only)"
+    elif found is None:
+        ok, detail = False, detail + "; reading it back found nothing"
+    elif TEST_CONTENT not in found.content:
+        ok, detail = False, detail + "; read back with different content"
+    else:
+        detail += f"; read back as {found.status.value}"
+    report.round_trips.append(RoundTrip(Capability.CREATE, ok, detail))
+    if not ok:
+        return
+    if Capability.CHANGE_STATUS in caps:
+        target = Status.DIDISPOSISIKAN
+        await connector.change_status(
+            created.source_id, StatusChange(external_ref=f"{ref}-status", status=target, unit="opd-check")
+        )
+        found = await _find(connector, created.source_id)
+        if found is False:
+            report.round_trips.append(RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable"))
+        else:
+            now = found.status.value if found else "nothing"
+            good = found is not None and found.status is target
+            report.round_trips.append(
+                RoundTrip(Capability.CHANGE_STATUS, good, f"set {target.value}, read back {now}")
+            )
+    if Capability.ADD_FOLLOW_UP in caps:
+        follow_up = FollowUp(
+            external_ref=f"{ref}-tl", text="Tindak lanjut uji koneksi (test follow-up).", at=datetime.now(UTC)
+        )
+        await connector.add_follow_up(created.source_id, follow_up)
+        found = await _find(connector, created.source_id)
+        after = "" if found in (None, False) else f", record now {found.status.value}"  # type: ignore[union-attr]
+        good = found is not None
+        report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, good, f"added{after}"))
+
+
+async def check_source(connector: Connector, *, kode_wilayah: str, writes: bool = True) -> CheckReport:
+    """Read everything the source lists and map it; then the write round trips it declares."""
+    report = CheckReport(connector.name, capabilities=connector.capabilities, writes_skipped=not writes)
     try:
-        async for batch in source.pages():
-            report.read += batch.raw_count
-            report.mapped += len(batch.records)
-            report.rejected.extend(batch.rejected)
-            report.statuses.update(r.status.value for r in batch.records)
+        if Capability.LIST_CHANGES in connector.capabilities:
+            await _read_everything(connector, report)
+        if writes:
+            await _round_trips(connector, report, kode_wilayah)
     except ConnectorError as exc:
         report.failure = f"{exc.code}: {exc.message}"
     return report

@@ -52,6 +52,13 @@ class UpstreamRejected(ConnectorError):
 
     code = "UPSTREAM_REJECTED"
 
+    def __init__(self, source: str, message: str, *, status: int | None = None, body: bytes = b"") -> None:
+        super().__init__(source, message)
+        # Kept for the caller to inspect (a 404, a 409 naming the existing record), never
+        # put in the message: a body may hold personal data.
+        self.status = status
+        self.body = body
+
 
 class DecodeError(ConnectorError):
     """The body could not be read: malformed, too large, or hostile."""

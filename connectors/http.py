@@ -167,7 +167,7 @@ class UpstreamClient:
         if 300 <= status < 400:
             raise UpstreamRejected(self.source, f"{method} answered a redirect ({status}); not followed")
         if status >= 400:
-            raise UpstreamRejected(self.source, f"{method} answered {status}")
+            raise UpstreamRejected(self.source, f"{method} answered {status}", status=status, body=body)
         return Response(status, headers, body)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
@@ -177,21 +177,30 @@ class UpstreamClient:
         return self._rng.uniform(0, ceiling)  # full jitter
 
     async def request(
-        self, method: str, url: str, *, idempotency_key: str | None = None, **kwargs: object
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotency_key: str | None = None,
+        idempotency_header: str = "Idempotency-Key",
+        safe_to_retry: bool = False,
+        **kwargs: object,
     ) -> Response:
         """Send a request under the policy; raises a ConnectorError subclass.
 
         Non-idempotent requests are retried only when they carry an idempotency key (sent
-        as the Idempotency-Key header), since the source may have applied the first try.
+        in `idempotency_header`) or the caller knows the source recognises a repeat
+        (`safe_to_retry`, e.g. a unique field answered with 409), since the source may
+        have applied the first try.
         """
         if not self.breaker.allow():
             raise CircuitOpen(self.source, "too many recent failures; not calling it for now")
         method = method.upper()
         if idempotency_key is not None:
             headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
-            headers["Idempotency-Key"] = idempotency_key
+            headers[idempotency_header] = idempotency_key
             kwargs["headers"] = headers
-        retriable = method in IDEMPOTENT or idempotency_key is not None
+        retriable = method in IDEMPOTENT or idempotency_key is not None or safe_to_retry
         attempts = self.policy.attempts if retriable else 1
         for attempt in range(attempts):
             try:

@@ -115,6 +115,11 @@ class Mapper:
 
     spec: SourceSpec
 
+    @property
+    def zone(self) -> timezone:
+        """The source's time zone (WIB, WITA or WIT) as a fixed offset."""
+        return _ZONES[self.spec.time_zone]
+
     def _value(self, f: FieldSpec, raw: RawRecord, ref: str) -> object:
         if f.path is None:
             value: object = f.const
@@ -127,6 +132,9 @@ class Mapper:
                 return None
             else:
                 raise MappingError(ref, f.name, f"nothing at '{f.path}'")
+        if f.pattern is not None and not f.pattern.search(_text(value)):
+            shown = "" if f.name in _PERSONAL else f" '{_text(value)[:40]}'"
+            raise MappingError(ref, f.name, f"the value{shown} does not match the id format {f.pattern.pattern}")
         if f.map is not None:
             table = self.spec.maps[f.map]
             word = _text(value)

@@ -1,34 +1,56 @@
-"""HttpSource: a mapping file made live. Lists a source's records page by page over HTTP,
-decodes them in the declared format and maps them; bad records are reported, not fatal."""
+"""HttpSource: a mapping file made live, the one declarative implementation of the Connector protocol.
+
+It lists a source's records page by page (over HTTP, or from a `file://` export), decodes
+them in the declared format and maps them; bad records are reported, not fatal. Writes
+(create, status change, follow-up) follow the mapping's write sections. Its capabilities are
+exactly the sections the mapping declares.
+
+Escape hatch: a quirky source names a subclass in `[source] python = "module:Class"` and
+overrides `refine` (fix a mapped record using the raw one) or `prepare` (adjust a write body).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from urllib.parse import urlencode
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
-from connectors.errors import DecodeError
-from connectors.formats import decode_csv, decode_json, decode_xml
-from connectors.http import UpstreamClient
+from connectors.errors import DecodeError, UpstreamRejected
+from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
+from connectors.http import Response, UpstreamClient
 from connectors.mapping import MISSING, Mapper, MappingError, get_path
+from connectors.protocol import (
+    Batch,
+    Capability,
+    Created,
+    FollowUp,
+    NewComplaint,
+    StatusChange,
+    Unsupported,
+)
 from connectors.records import RawRecord, SourceComplaint
 from connectors.spec import SourceSpec
+from connectors.write_body import build_body
+from connectors.write_spec import WriteSpec
 
 MAX_PAGES = 10_000  # a source that never stops paging is a bug on one side or the other
 
+__all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """One page: what mapped, what did not, and where the next page starts."""
 
-    records: tuple[SourceComplaint, ...]
-    rejected: tuple[MappingError, ...]
-    raw_count: int
+def _cursor_text(value: datetime, cast: str, zone: Any) -> str:
+    if cast == "epoch_ms":
+        return str(int(value.timestamp() * 1000))
+    if cast == "date":
+        return value.astimezone(zone).date().isoformat()
+    return value.astimezone(UTC).isoformat()
 
 
 class HttpSource:
-    """Reads one source described by a SourceSpec."""
+    """One source described by a SourceSpec."""
 
     def __init__(self, spec: SourceSpec, client: UpstreamClient, base_url: str, *, secret: str | None = None) -> None:
         self.spec = spec
@@ -37,17 +59,225 @@ class HttpSource:
         self.secret = secret
         self.mapper = Mapper(spec)
 
-    def _request(self, params: dict[str, str]) -> tuple[str, dict[str, str]]:
+    # -- the protocol ----------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The source's name."""
+        return self.spec.name
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """The sections the mapping declares."""
+        w = self.spec.writes
+        declared = {
+            Capability.LIST_CHANGES: True,
+            Capability.READ_ONE: w.read_one is not None,
+            Capability.CREATE: w.create is not None,
+            Capability.CHANGE_STATUS: w.change_status is not None,
+            Capability.ADD_FOLLOW_UP: w.follow_up is not None,
+        }
+        return frozenset(c for c, on in declared.items() if on)
+
+    @property
+    def repeat_safe(self) -> frozenset[Capability]:
+        """Writes with an idempotency style, and status changes (setting a status twice is once)."""
+        w = self.spec.writes
+        safe = {Capability.CHANGE_STATUS} if w.change_status is not None else set()
+        if w.create is not None and w.create.idempotency != "none":
+            safe.add(Capability.CREATE)
+        if w.follow_up is not None and w.follow_up.idempotency != "none":
+            safe.add(Capability.ADD_FOLLOW_UP)
+        return frozenset(safe)
+
+    async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
+        """Every page of the source's list (changed since `since`, where the source filters)."""
+        r = self.spec.request
+        page, cursor, newest = 1, None, None
+        for _ in range(MAX_PAGES):
+            params: dict[str, str] = {}
+            if since and r.since_param:
+                params[r.since_param] = since
+            if r.size_param:
+                params[r.size_param] = str(r.size)
+            if r.pagination == "page":
+                params[r.page_param] = str(page)
+            elif r.pagination == "cursor" and cursor:
+                params[r.cursor_param] = cursor
+            response = await self._list(params)
+            raw = self._decode(response.body)
+            mapped, rejected = self._map_all(raw)
+            for record in mapped:
+                newest = record.updated_at if newest is None else max(newest, record.updated_at)
+            resume = _cursor_text(newest, r.since_cast, self.mapper.zone) if newest else since
+            yield Batch(tuple(mapped), tuple(rejected), len(raw), resume)
+            if r.pagination == "none" or not raw:
+                return
+            if r.pagination == "cursor":
+                cursor = self._next_cursor(response.body)
+                if cursor is None:
+                    return
+            page += 1
+        raise DecodeError(self.spec.name, f"still paging after {MAX_PAGES} pages")
+
+    async def read_one(self, source_id: str) -> SourceComplaint | None:
+        """One record by id; None when the source answers 404."""
+        spec = self._section(Capability.READ_ONE, self.spec.writes.read_one)
+        url, headers, _ = self._authorised(self._url(spec.path, source_id), {})
+        try:
+            response = await self.client.request("GET", url, headers=headers)
+        except UpstreamRejected as exc:
+            if exc.status == 404:
+                return None
+            raise
+        document = self._json(response.body)
+        raw = get_path(document, spec.record) if spec.record else document
+        if not isinstance(raw, dict):
+            raise DecodeError(self.name, f"expected a record object at '{spec.record or '(root)'}'")
+        return self._map(raw)
+
+    async def create(self, complaint: NewComplaint) -> Created:
+        """Create a record, so that a retry with the same external_ref creates nothing new."""
+        spec = self._section(Capability.CREATE, self.spec.writes.create)
+        reporter = complaint.reporter
+        values: dict[str, object] = {
+            "external_ref": complaint.external_ref,
+            "title": complaint.title,
+            "content": complaint.content,
+            "kode_wilayah": complaint.kode_wilayah,
+            "created_at": complaint.created_at,
+            "classification": complaint.classification,
+            "incident_date": complaint.incident_date,
+            "category_code": complaint.category_code,
+            "address": complaint.address,
+            "latitude": complaint.latitude,
+            "longitude": complaint.longitude,
+            "lapor_tracking_id": complaint.lapor_tracking_id,
+            "is_anonymous": complaint.is_anonymous,
+            "is_secret": complaint.is_secret,
+            "reporter_name": reporter.name if reporter else None,
+            "reporter_nik": reporter.nik if reporter else None,
+            "reporter_phone": reporter.phone if reporter else None,
+            "reporter_email": reporter.email if reporter else None,
+        }
+        try:
+            response = await self._write(spec, None, values, complaint.external_ref)
+        except UpstreamRejected as exc:
+            if spec.idempotency == "conflict" and exc.status == spec.conflict_status:
+                # The source already holds this record (its unique field): take its id.
+                return self._created(spec, exc.body, replayed=True)
+            raise
+        replayed = response.headers.get("Idempotent-Replayed", "").lower() == "true"
+        return self._created(spec, response.body, replayed=replayed)
+
+    async def change_status(self, source_id: str, change: StatusChange) -> None:
+        """Set a record's status, in the source's word for it."""
+        spec = self._section(Capability.CHANGE_STATUS, self.spec.writes.change_status)
+        values = {
+            "source_id": source_id,
+            "external_ref": change.external_ref,
+            "status": change.status,
+            "reason": change.reason,
+            "unit": change.unit,
+        }
+        await self._write(spec, source_id, values, change.external_ref)
+
+    async def add_follow_up(self, source_id: str, follow_up: FollowUp) -> None:
+        """Add a tindak lanjut or a reporter's reply."""
+        spec = self._section(Capability.ADD_FOLLOW_UP, self.spec.writes.follow_up)
+        values = {
+            "source_id": source_id,
+            "external_ref": follow_up.external_ref,
+            "text": follow_up.text,
+            "at": follow_up.at,
+            "author_agency": follow_up.author_agency,
+            "from_reporter": follow_up.from_reporter,
+        }
+        await self._write(spec, source_id, values, follow_up.external_ref)
+
+    # -- hooks for a Python subclass -------------------------------------------------
+
+    def refine(self, raw: RawRecord, record: SourceComplaint) -> SourceComplaint:
+        """Adjust a mapped record using its raw form; may raise MappingError. Default: as is."""
+        return record
+
+    def prepare(self, action: str, body: dict[str, Any], values: Mapping[str, object]) -> dict[str, Any]:
+        """Adjust a write body before it is sent. Default: as is."""
+        return body
+
+    # -- internals -------------------------------------------------------------------
+
+    def _section(self, capability: Capability, section: Any) -> Any:
+        if section is None:
+            raise Unsupported(self.name, f"the mapping declares no {capability.value} (capabilities: "
+                              f"{', '.join(sorted(c.value for c in self.capabilities))})")
+        return section
+
+    def _map(self, raw: RawRecord) -> SourceComplaint:
+        return self.refine(raw, self.mapper.map(raw))
+
+    def _map_all(self, records: list[RawRecord]) -> tuple[list[SourceComplaint], list[MappingError]]:
+        mapped: list[SourceComplaint] = []
+        rejected: list[MappingError] = []
+        for raw in records:
+            try:
+                mapped.append(self._map(raw))
+            except MappingError as exc:
+                rejected.append(exc)
+        return mapped, rejected
+
+    def _url(self, path: str, source_id: str | None) -> str:
+        if source_id is not None:
+            path = path.replace("{id}", quote(source_id, safe=""))
+        return f"{self.base_url}{path}"
+
+    def _authorised(
+        self, url: str, params: dict[str, str]
+    ) -> tuple[str, dict[str, str], dict[str, str]]:
+        """(url with query, headers, body fields) carrying the secret where the mapping says."""
         r = self.spec.request
         headers: dict[str, str] = {}
-        if r.auth == "bearer" and self.secret:
-            headers["Authorization"] = f"Bearer {self.secret}"
-        elif r.auth == "header" and self.secret and r.auth_name:
-            headers[r.auth_name] = self.secret
-        elif r.auth == "query" and self.secret and r.auth_name:
-            params = {**params, r.auth_name: self.secret}
+        body: dict[str, str] = {}
+        if self.secret:
+            if r.auth == "bearer":
+                headers["Authorization"] = f"Bearer {self.secret}"
+            elif r.auth == "header" and r.auth_name:
+                headers[r.auth_name] = self.secret
+            elif r.auth == "query" and r.auth_name:
+                params = {**params, r.auth_name: self.secret}
+            elif r.auth == "body" and r.auth_name:
+                body[r.auth_name] = self.secret
         query = f"?{urlencode(params)}" if params else ""
-        return f"{self.base_url}{r.path}{query}", headers
+        return f"{url}{query}", headers, body
+
+    async def _list(self, params: dict[str, str]) -> Response:
+        r = self.spec.request
+        if self.base_url.startswith("file://"):
+            return self._read_file(r.path)
+        if r.format == "graphql":
+            url, headers, secret_fields = self._authorised(self._url(r.path, None), {})
+            variables: dict[str, object] = {k: int(v) if v.isdigit() else v for k, v in params.items()}
+            payload = {"query": r.query, "variables": variables, **secret_fields}
+            # A GraphQL read is a POST but changes nothing: safe to retry.
+            return await self.client.request("POST", url, headers=headers, json=payload, safe_to_retry=True)
+        if r.method == "POST":
+            url, headers, secret_fields = self._authorised(self._url(r.path, None), {})
+            return await self.client.request(
+                "POST", url, headers=headers, data={**params, **secret_fields}, safe_to_retry=True
+            )
+        url, headers, _ = self._authorised(self._url(r.path, None), params)
+        return await self.client.request("GET", url, headers=headers)
+
+    def _read_file(self, path: str) -> Response:
+        """An export dropped as a file (e.g. fetched over SFTP by a cron job)."""
+        location = Path(urlsplit(self.base_url).path + path)
+        try:
+            size = location.stat().st_size
+            if size > self.client.policy.max_body_bytes:
+                raise DecodeError(self.name, f"file larger than {self.client.policy.max_body_bytes} bytes")
+            return Response(200, {}, location.read_bytes())
+        except OSError as exc:
+            raise UpstreamRejected(self.name, f"cannot read the export file ({exc.strerror})") from None
 
     def _decode(self, body: bytes) -> list[RawRecord]:
         r, name = self.spec.request, self.spec.name
@@ -60,39 +290,50 @@ class HttpSource:
             )
         if r.format == "xml":
             return decode_xml(name, body, self.spec.records_path)
+        if r.format == "graphql":
+            return decode_graphql(name, body, self.spec.records_path)
         return decode_json(name, body, self.spec.records_path)
 
-    def _next_cursor(self, body: bytes) -> str | None:
+    def _json(self, body: bytes) -> object:
         try:
-            found = get_path(json.loads(body), self.spec.request.next_cursor)
+            return json.loads(body)
         except (ValueError, RecursionError):
-            raise DecodeError(self.spec.name, "body is not valid JSON") from None
+            raise DecodeError(self.name, "body is not valid JSON") from None
+
+    def _next_cursor(self, body: bytes) -> str | None:
+        found = get_path(self._json(body), self.spec.request.next_cursor)
         return None if found is MISSING or found in (None, "") else str(found)
 
-    async def pages(self, *, since: str | None = None) -> AsyncIterator[Batch]:
-        """Every page of the source's list, in order, each mapped."""
-        r = self.spec.request
-        page, cursor = 1, None
-        for _ in range(MAX_PAGES):
-            params: dict[str, str] = {}
-            if since and r.since_param:
-                params[r.since_param] = since
-            if r.size_param:
-                params[r.size_param] = str(r.size)
-            if r.pagination == "page":
-                params[r.page_param] = str(page)
-            elif r.pagination == "cursor" and cursor:
-                params[r.cursor_param] = cursor
-            url, headers = self._request(params)
-            response = await self.client.request("GET", url, headers=headers)
-            raw = self._decode(response.body)
-            mapped, rejected = self.mapper.map_all(raw)
-            yield Batch(tuple(mapped), tuple(rejected), len(raw))
-            if r.pagination == "none" or not raw:
-                return
-            if r.pagination == "cursor":
-                cursor = self._next_cursor(response.body)
-                if cursor is None:
-                    return
-            page += 1
-        raise DecodeError(self.spec.name, f"still paging after {MAX_PAGES} pages")
+    async def _write(
+        self, spec: WriteSpec, source_id: str | None, values: Mapping[str, object], external_ref: str
+    ) -> Response:
+        body = self.prepare(
+            spec.action, build_body(self.name, spec, values, self.spec.maps, self.mapper.zone), values
+        )
+        url, headers, secret_fields = self._authorised(self._url(spec.path, source_id), {})
+        body = {**body, **secret_fields}
+        payload: dict[str, object] = (
+            {"json": body} if spec.encoding == "json" else {"data": {k: str(v) for k, v in body.items()}}
+        )
+        key = f"{spec.action}:{external_ref}" if spec.idempotency == "header" else None
+        return await self.client.request(
+            spec.method,
+            url,
+            headers=headers,
+            idempotency_key=key,
+            idempotency_header=spec.idempotency_header,
+            safe_to_retry=spec.idempotency == "conflict",
+            **payload,
+        )
+
+    def _created(self, spec: WriteSpec, body: bytes, *, replayed: bool) -> Created:
+        document = self._json(body)
+        found = get_path(document, spec.id_path or "")
+        if found is MISSING or found in (None, ""):
+            raise DecodeError(self.name, f"the create answer has no id at '{spec.id_path}'")
+        tracking = get_path(document, spec.tracking_id_path) if spec.tracking_id_path else None
+        return Created(
+            source_id=str(found),
+            tracking_id=None if tracking in (None, MISSING) else str(tracking),
+            replayed=replayed,
+        )

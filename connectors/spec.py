@@ -30,6 +30,7 @@ value: `fields.created_at.cast: expected one of date, datetime, ...; found 'date
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ from typing import Any
 
 from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
+
+from connectors.spec_errors import SpecError, fail, only
+from connectors.write_spec import WriteSpecs, parse_writes
 
 CASTS = ("bool", "date", "datetime", "epoch_ms", "epoch_s", "float", "int", "str")
 TIME_ZONES = ("WIB", "WITA", "WIT")
@@ -71,22 +75,6 @@ ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-class SpecError(ValueError):
-    """A mapping file is wrong; the message names the path, expected and found values."""
-
-    code = "BAD_MAPPING"
-
-
-def _fail(path: str, expected: str, found: object) -> SpecError:
-    return SpecError(f"{path}: expected {expected}; found {found!r}")
-
-
-def _only(table: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise _fail(path, f"only the keys {', '.join(allowed)}", unknown[0])
-
-
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """Where one canonical field comes from, and how it is converted."""
@@ -98,11 +86,14 @@ class FieldSpec:
     map: str | None = None  # name of a [maps.*] table
     default: object = None
     optional: bool = False
+    pattern: re.Pattern[str] | None = None  # an id format the value must match
 
 
 PAGINATION_STYLES = ("none", "page", "cursor")
-FORMATS = ("json", "xml", "csv")
-AUTH_KINDS = ("none", "bearer", "header", "query")
+FORMATS = ("json", "xml", "csv", "graphql")
+AUTH_KINDS = ("none", "bearer", "header", "query", "body")
+METHODS = ("GET", "POST")
+SINCE_CASTS = ("datetime", "date", "epoch_ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +101,12 @@ class RequestSpec:
     """How records are listed: endpoint, format, pagination and where the secret goes."""
 
     path: str = "/"
+    method: str = "GET"  # POST sends the parameters as a form (or GraphQL variables)
     format: str = "json"
+    query: str | None = None  # the GraphQL document, for format = "graphql"
     delimiter: str = ","
     since_param: str | None = None
+    since_cast: str = "datetime"  # how the cursor is written: datetime, date or epoch_ms
     pagination: str = "none"
     page_param: str = "page"
     size_param: str | None = None
@@ -120,48 +114,67 @@ class RequestSpec:
     cursor_param: str = "cursor"
     next_cursor: str = "nextCursor"
     auth: str = "none"
-    auth_name: str | None = None  # header or query parameter name
+    auth_name: str | None = None  # header, query parameter or body field name
 
 
 def _request(raw: object) -> RequestSpec:
     if raw is None:
         return RequestSpec()
     if not isinstance(raw, dict):
-        raise _fail("request", "a [request] table", raw)
-    _only(raw, "request", ("path", "format", "delimiter", "since_param", "pagination", "auth"))
+        raise fail("request", "a [request] table", raw)
+    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "pagination", "auth"))
     path = raw.get("path", "/")
     if not isinstance(path, str) or not path.startswith("/"):
-        raise _fail("request.path", "a path starting with /", path)
+        raise fail("request.path", "a path starting with /", path)
     fmt = raw.get("format", "json")
     if fmt not in FORMATS:
-        raise _fail("request.format", f"one of {', '.join(FORMATS)}", fmt)
+        raise fail("request.format", f"one of {', '.join(FORMATS)}", fmt)
+    method = raw.get("method", "POST" if fmt == "graphql" else "GET")
+    if method not in METHODS:
+        raise fail("request.method", f"one of {', '.join(METHODS)}", method)
+    query = raw.get("query")
+    if fmt == "graphql":
+        if not isinstance(query, str) or not query.strip():
+            raise fail("request.query", "the GraphQL query document (format = \"graphql\")", query)
+        if method != "POST":
+            raise fail("request.method", "POST (GraphQL requests are POSTed)", method)
+    elif query is not None:
+        raise fail("request.query", "no query (only format = \"graphql\" takes one)", query)
+    since_cast = raw.get("since_cast", "datetime")
+    if since_cast not in SINCE_CASTS:
+        raise fail("request.since_cast", f"one of {', '.join(SINCE_CASTS)}", since_cast)
     delimiter = raw.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
-        raise _fail("request.delimiter", "one character", delimiter)
+        raise fail("request.delimiter", "one character", delimiter)
     pages = raw.get("pagination", {"style": "none"})
     if not isinstance(pages, dict):
-        raise _fail("request.pagination", "a table like { style = \"page\" }", pages)
-    _only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next"))
+        raise fail("request.pagination", "a table like { style = \"page\" }", pages)
+    only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next"))
     style = pages.get("style", "none")
     if style not in PAGINATION_STYLES:
-        raise _fail("request.pagination.style", f"one of {', '.join(PAGINATION_STYLES)}", style)
+        raise fail("request.pagination.style", f"one of {', '.join(PAGINATION_STYLES)}", style)
     size = pages.get("size", 100)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
-        raise _fail("request.pagination.size", "an integer from 1 to 1000", size)
+        raise fail("request.pagination.size", "an integer from 1 to 1000", size)
     auth = raw.get("auth", {"kind": "none"})
     if not isinstance(auth, dict):
-        raise _fail("request.auth", "a table like { kind = \"bearer\" }", auth)
-    _only(auth, "request.auth", ("kind", "name"))
+        raise fail("request.auth", "a table like { kind = \"bearer\" }", auth)
+    only(auth, "request.auth", ("kind", "name"))
     kind = auth.get("kind", "none")
     if kind not in AUTH_KINDS:
-        raise _fail("request.auth.kind", f"one of {', '.join(AUTH_KINDS)}", kind)
-    if kind in ("header", "query") and not isinstance(auth.get("name"), str):
-        raise _fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
+        raise fail("request.auth.kind", f"one of {', '.join(AUTH_KINDS)}", kind)
+    if kind == "body" and method != "POST":
+        raise fail("request.auth.kind", "header, query or bearer (a token in the body needs method = \"POST\")", kind)
+    if kind in ("header", "query", "body") and not isinstance(auth.get("name"), str):
+        raise fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
     return RequestSpec(
         path=path,
+        method=method,
         format=fmt,
+        query=query,
         delimiter=delimiter,
         since_param=raw.get("since_param"),
+        since_cast=since_cast,
         pagination=style,
         page_param=str(pages.get("page_param", "page")),
         size_param=pages.get("size_param"),
@@ -185,35 +198,43 @@ class SourceSpec:
     request: RequestSpec = field(default_factory=RequestSpec)
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    writes: WriteSpecs = field(default_factory=WriteSpecs)
+    python: str | None = None  # "package.module:Class": an HttpSource subclass for quirks
 
 
 def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, str]]) -> FieldSpec:
     if isinstance(raw, str):
         raw = {"path": raw}
     if not isinstance(raw, dict):
-        raise _fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
-    _only(raw, path, ("path", "const", "cast", "map", "default", "optional"))
+        raise fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
+    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern"))
     if ("path" in raw) == ("const" in raw):
-        raise _fail(path, "exactly one of path or const", sorted(raw))
+        raise fail(path, "exactly one of path or const", sorted(raw))
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
-        raise _fail(f"{path}.path", "a non-empty string", raw["path"])
+        raise fail(f"{path}.path", "a non-empty string", raw["path"])
     cast = raw.get("cast", "str")
     if cast not in CASTS:
-        raise _fail(f"{path}.cast", f"one of {', '.join(CASTS)}", cast)
+        raise fail(f"{path}.cast", f"one of {', '.join(CASTS)}", cast)
     table = raw.get("map")
     if table is not None:
         if table not in maps:
-            raise _fail(f"{path}.map", f"a table defined under [maps] ({', '.join(sorted(maps)) or 'none'})", table)
+            raise fail(f"{path}.map", f"a table defined under [maps] ({', '.join(sorted(maps)) or 'none'})", table)
         targets = ENUM_TARGETS.get(name)
         if targets:
             for word, target in maps[table].items():
                 if target not in targets:
-                    raise _fail(f"maps.{table}.{word}", f"one of {', '.join(targets)}", target)
+                    raise fail(f"maps.{table}.{word}", f"one of {', '.join(targets)}", target)
+    pattern = raw.get("pattern")
+    if pattern is not None:
+        try:
+            compiled = re.compile(pattern)
+        except (re.error, TypeError):
+            raise fail(f"{path}.pattern", "a regular expression, e.g. \"^rep_[0-9a-f-]{36}$\"", pattern) from None
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
-        raise _fail(f"{path}.optional", "true or false", optional)
+        raise fail(f"{path}.optional", "true or false", optional)
     if name in REQUIRED_FIELDS and optional:
-        raise _fail(f"{path}.optional", f"false: {name} is required", optional)
+        raise fail(f"{path}.optional", f"false: {name} is required", optional)
     return FieldSpec(
         name=name,
         path=raw.get("path"),
@@ -222,47 +243,55 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         map=table,
         default=raw.get("default"),
         optional=optional,
+        pattern=compiled if pattern is not None else None,
     )
 
 
 def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     """Build a SourceSpec from a parsed TOML document; raises SpecError."""
-    _only(data, "(top level)", ("source", "records", "request", "fields", "maps"))
+    only(
+        data,
+        "(top level)",
+        ("source", "records", "request", "fields", "maps", "read_one", "create", "change_status", "follow_up"),
+    )
     source = data.get("source")
     if not isinstance(source, dict):
-        raise _fail("source", "a [source] table", source)
-    _only(source, "source", ("name", "kode_wilayah", "time_zone", "encoding"))
+        raise fail("source", "a [source] table", source)
+    only(source, "source", ("name", "kode_wilayah", "time_zone", "encoding", "python"))
+    python = source.get("python")
+    if python is not None and (not isinstance(python, str) or not re.fullmatch(r"[\w.]+:\w+", python)):
+        raise fail("source.python", "\"package.module:ClassName\" of an HttpSource subclass", python)
     name = source.get("name")
     if not isinstance(name, str) or not name:
-        raise _fail("source.name", "a non-empty string", name)
+        raise fail("source.name", "a non-empty string", name)
     code = source.get("kode_wilayah")
     if not isinstance(code, str) or not KODE_WILAYAH_PATTERN.match(code):
-        raise _fail("source.kode_wilayah", "a Kemendagri code as a string, like \"16.05\"", code)
+        raise fail("source.kode_wilayah", "a Kemendagri code as a string, like \"16.05\"", code)
     zone = source.get("time_zone", "WIB")
     if zone not in TIME_ZONES:
-        raise _fail("source.time_zone", f"one of {', '.join(TIME_ZONES)}", zone)
+        raise fail("source.time_zone", f"one of {', '.join(TIME_ZONES)}", zone)
     encoding = source.get("encoding", "utf-8")
     if encoding not in ENCODINGS:
-        raise _fail("source.encoding", f"one of {', '.join(ENCODINGS)}", encoding)
+        raise fail("source.encoding", f"one of {', '.join(ENCODINGS)}", encoding)
     records = data.get("records", {})
     if not isinstance(records, dict):
-        raise _fail("records", "a [records] table", records)
-    _only(records, "records", ("path",))
+        raise fail("records", "a [records] table", records)
+    only(records, "records", ("path",))
     maps_raw = data.get("maps", {})
     if not isinstance(maps_raw, dict):
-        raise _fail("maps", "tables of source word = canonical value", maps_raw)
+        raise fail("maps", "tables of source word = canonical value", maps_raw)
     maps: dict[str, dict[str, str]] = {}
     for table, words in maps_raw.items():
         if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
-            raise _fail(f"maps.{table}", "a table of word = \"VALUE\" strings", words)
+            raise fail(f"maps.{table}", "a table of word = \"VALUE\" strings", words)
         maps[table] = dict(words)
     fields_raw = data.get("fields")
     if not isinstance(fields_raw, dict):
-        raise _fail("fields", "a [fields] table", fields_raw)
-    _only(fields_raw, "fields", ALL_FIELDS)
+        raise fail("fields", "a [fields] table", fields_raw)
+    only(fields_raw, "fields", ALL_FIELDS)
     missing = [f for f in REQUIRED_FIELDS if f not in fields_raw]
     if missing:
-        raise _fail("fields", f"the required fields {', '.join(REQUIRED_FIELDS)}", f"no {missing[0]}")
+        raise fail("fields", f"the required fields {', '.join(REQUIRED_FIELDS)}", f"no {missing[0]}")
     specs = {n: _field(n, raw, f"fields.{n}", maps) for n, raw in fields_raw.items()}
     return SourceSpec(
         name=name,
@@ -273,6 +302,8 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         request=_request(data.get("request")),
         fields=specs,
         maps=maps,
+        writes=parse_writes(data, maps),
+        python=python,
     )
 
 
@@ -283,3 +314,4 @@ def load_spec(text: str) -> SourceSpec:
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"(file): expected valid TOML; found an error: {exc}") from None
     return parse_spec(data)
+

@@ -114,12 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sandbox = sub.add_parser(
         "sandbox",
-        help="run the simulators of the national system and four regency dialects on loopback",
+        help="run a simulator for every source of the demo province (national + 15 kab/kota) on loopback",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sandbox.add_argument(
         "--base-port", type=int, default=8701, help="first port; the rest follow (default 8701)"
     )
+    sandbox.add_argument("--config", type=Path, default=None, help="sources file (default: the Sumatera Selatan demo)")
 
     connector = sub.add_parser("connector", help="connector tools")
     connector_sub = connector.add_subparsers(dest="connector_command", required=True, metavar="ACTION")
@@ -131,10 +132,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url", help="the source's base URL, e.g. https://pengaduan.example.go.id")
     check.add_argument("--secret-env", help="environment variable holding the source's token or key")
     check.add_argument(
-        "--all", action="store_true", help="check every bundled mapping (with --sandbox)"
+        "--all", action="store_true", help="check every source of the configuration (with --sandbox)"
     )
     check.add_argument(
         "--sandbox", action="store_true", help="start the sandbox simulators and check against them"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="sources file for --all --sandbox (default: the Sumatera Selatan demo)",
+    )
+    check.add_argument(
+        "--read-only",
+        action="store_true",
+        help="only read and map; skip the write round trips (which create one labelled test record)",
     )
 
     worker = sub.add_parser(
@@ -246,22 +258,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _issue_token(settings, args)
 
     if args.command == "connector":
+        from connectors.config import DEMO_CONFIG
         from gateway.connector_check import check_one, check_sandbox
 
+        writes = not args.read_only
         if args.all or args.sandbox:
             if not (args.all and args.sandbox):
                 print("penghubung: --all and --sandbox go together", file=sys.stderr)
                 return 2
-            return asyncio.run(check_sandbox())
+            return asyncio.run(check_sandbox(args.config or DEMO_CONFIG, writes=writes))
         if args.mapping is None or args.base_url is None:
             print("penghubung: give a mapping file and --base-url (or --all --sandbox)", file=sys.stderr)
             return 2
-        return asyncio.run(check_one(args.mapping, args.base_url, args.secret_env))
+        return asyncio.run(check_one(args.mapping, args.base_url, args.secret_env, writes=writes))
 
     if args.command == "sandbox":
         from connectors.sandbox.__main__ import main as sandbox_main
 
-        sandbox_main(["--host", args.host, "--base-port", str(args.base_port)])
+        extra = ["--config", str(args.config)] if args.config else []
+        sandbox_main(["--host", args.host, "--base-port", str(args.base_port), *extra])
         return 0
 
     if args.command == "worker":

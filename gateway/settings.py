@@ -171,3 +171,14 @@ def from_env(
         dev_keys_dir=Path(config("PENGHUBUNG_DEV_KEYS", default=DEFAULT_DEV_KEYS_DIR)).resolve(),
         trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),
     )
+
+
+def secret_from_env(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """A source's secret from the environment variable a sources file or the CLI names.
+
+    Raises LookupError naming the variable (never its value) when it is not set.
+    """
+    value = (os.environ if environ is None else environ).get(name)
+    if not value:
+        raise LookupError(f"environment variable {name} is not set")
+    return value

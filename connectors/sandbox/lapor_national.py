@@ -6,8 +6,8 @@
   answering `[{"id": "13", "parent": "3", "topic_name": "…"}]` with every id a string.
 - `/api/v3/laporan…`: a PROVISIONAL JSON API INVENTED from the v3 form field names (§3.3,
   §3.4). No public spec exists; every v3 answer carries `X-Provisional-Api: true`. Auth by
-  `X-Api-Key`; creates and follow-ups honour `Idempotency-Key`. Reporter data is never
-  returned by v3 reads.
+  `X-Api-Key`; creates and follow-ups honour `Idempotency-Key`; a status is set with PUT
+  (idempotent by nature). Reporter data is never returned by v3 reads.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ DEFAULT_API_KEY = "sandbox-lapor-v3-key"
 PROVISIONAL = {"X-Provisional-Api": "true"}
 V3_STATUSES = (
     "BELUM_TERVERIFIKASI",
+    "TUNDA",
     "TERVERIFIKASI",
+    "DILIMPAHKAN",
+    "MENUNGGU_TANGGAPAN",
     "DIDISPOSISIKAN",
     "DITINDAKLANJUTI",
     "SELESAI",
@@ -79,8 +82,11 @@ class LaporNational(SeededSimulator):
         seed_count: int = 8,
         seed: int = 0,
         first_tracking_id: int = 1000001,
+        extra_regions: tuple[str, ...] = (),
     ) -> None:
         super().__init__(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=seed)
+        # More kab/kota whose complaints live here (e.g. those not yet connected).
+        self.extra_regions = extra_regions
         self.keytoken, self.api_key = keytoken, api_key
         self.sink = AddstreamSink(xml_token, first_tracking_id, f"lapor:{seed}")
         self.laporan: dict[str, dict[str, Any]] = {}
@@ -95,9 +101,12 @@ class LaporNational(SeededSimulator):
         self.laporan.clear()
         self.reporters.clear()
         self.idempotency.clear()
-        for r in seed_records(
-            self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed
-        ):
+        seeded = [
+            record
+            for region in (self.kode_wilayah, *self.extra_regions)
+            for record in seed_records(self.seed_count, kode_wilayah=region, seed=self.seed)
+        ]
+        for r in seeded:
             tracking_id = self.sink.allocate()
             self.laporan[tracking_id] = self._blank(tracking_id, r.created_at) | {
                 "classification_id": 1,
@@ -105,7 +114,7 @@ class LaporNational(SeededSimulator):
                 "content": r.content,
                 "date_of_incident": r.created_at.date().isoformat(),
                 "location_id": r.kode_wilayah,
-                "institution_id": "pemkab-" + self.kode_wilayah,
+                "institution_id": "pemkab-" + r.kode_wilayah[:5],
                 "latitude": r.latitude,
                 "longitude": r.longitude,
                 "status": _STAGE_STATUS[r.stage],
@@ -157,6 +166,7 @@ class LaporNational(SeededSimulator):
             web.post("/api/v3/laporan", self.v3_create),
             web.get("/api/v3/laporan/{tracking_id}", self.v3_get),
             web.post("/api/v3/laporan/{tracking_id}/tindak-lanjut", self.v3_follow_up),
+            web.put("/api/v3/laporan/{tracking_id}/status", self.v3_status),
         ]
 
     def authorised(self, request: web.Request) -> bool:
@@ -286,6 +296,18 @@ class LaporNational(SeededSimulator):
         if key:
             self.idempotency[scope] = entry["id"]
         return web.json_response(entry, status=201, headers=PROVISIONAL)
+
+    async def v3_status(self, request: web.Request) -> web.Response:
+        record = self._laporan(request)
+        body = await json_object(request)
+        status = body.get("status")
+        if status not in V3_STATUSES:
+            raise bad_request(f"status must be one of {V3_STATUSES}", 422)
+        if record["status"] != status:
+            record["status"] = status
+            record["status_reason"] = body.get("reason")
+            record["updated_at"] = iso(self.clock.now())
+        return web.json_response(record, headers=PROVISIONAL)
 
 
 def _created(record: dict[str, Any]) -> dict[str, Any]:

@@ -50,7 +50,7 @@ class RestJsonV1(SeededSimulator):
         self,
         *,
         token: str = DEFAULT_TOKEN,
-        kode_wilayah: str = "16.08",
+        kode_wilayah: str = "16.01",
         seed_count: int = 12,
         seed: int = 0,
     ) -> None:

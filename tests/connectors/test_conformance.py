@@ -1,5 +1,5 @@
-"""Each bundled dialect mapping against its sandbox simulator, over real HTTP, and the
-`penghubung connector check` command as a regency IT team runs it."""
+"""Each bundled mapping against its sandbox simulator over real HTTP: reads, write round
+trips, and the `penghubung connector check` command as a regency IT team runs it."""
 
 from __future__ import annotations
 
@@ -11,70 +11,110 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from connectors.bundled import MAPPINGS_DIR, SANDBOX_SECRETS, bundled_spec
+from connectors.bundled import MAPPINGS_DIR, bundled_spec
 from connectors.check import check_source
 from connectors.http import Policy, UpstreamClient
+from connectors.loader import build_source
+from connectors.protocol import Capability
+from connectors.sandbox.lapor_national import DEFAULT_API_KEY
+from connectors.sandbox.province import SANDBOX_SECRETS
 from connectors.sandbox.runner import default_simulators, serve_all
-from connectors.source import HttpSource
 
-DIALECTS = sorted(SANDBOX_SECRETS)
+# dialect -> (simulator, secret); the national v3 mapping is checked like a dialect.
+MAPPED = {d: (d, SANDBOX_SECRETS[d]) for d in ("rest_json_v1", "wa_bot_mongo", "legacy_sql")}
+MAPPED["lapor_v3"] = ("lapor_national", DEFAULT_API_KEY)
 
 
 @pytest.fixture
 async def sandbox() -> AsyncIterator[tuple[dict[str, object], dict[str, str]]]:
     sims = default_simulators()
-    async with serve_all({d: sims[d] for d in DIALECTS}) as urls:
+    async with serve_all(sims) as urls:
         yield sims, urls  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-def test_each_mapping_is_at_most_60_lines(dialect: str) -> None:
-    text = (MAPPINGS_DIR / f"{dialect}.toml").read_text()
+def _source(mapping: str, session: aiohttp.ClientSession, urls: dict[str, str], secret: str | None = None, **policy: float):
+    spec = bundled_spec(mapping)
+    sim, default_secret = MAPPED[mapping]
+    client = UpstreamClient(spec.name, session, Policy(**policy))  # type: ignore[arg-type]
+    return build_source(spec, client, urls[sim], secret=default_secret if secret is None else secret)
+
+
+@pytest.mark.parametrize("mapping", sorted(MAPPED))
+def test_each_mapping_is_at_most_60_lines(mapping: str) -> None:
+    text = (MAPPINGS_DIR / f"{mapping}.toml").read_text()
     assert len([l for l in text.splitlines() if l.strip() and not l.lstrip().startswith("#")]) <= 60
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
-async def test_each_dialect_reads_and_maps_everything(
-    dialect: str, sandbox: tuple[dict[str, object], dict[str, str]]
+@pytest.mark.parametrize("mapping", sorted(MAPPED))
+async def test_each_mapping_reads_maps_and_round_trips_every_write(
+    mapping: str, sandbox: tuple[dict[str, object], dict[str, str]]
 ) -> None:
     sims, urls = sandbox
-    spec = bundled_spec(dialect)
     async with aiohttp.ClientSession() as session:
-        source = HttpSource(spec, UpstreamClient(spec.name, session, Policy(total_timeout=5)), urls[dialect], secret=SANDBOX_SECRETS[dialect])
-        report = await check_source(source)
+        source = _source(mapping, session, urls, total_timeout=5)
+        report = await check_source(source, kode_wilayah=source.spec.kode_wilayah)
     assert report.passed, report.render()
     assert report.read == report.mapped > 0
     assert len(report.statuses) >= 3  # the status words were mapped, not defaulted
+    done = {trip.capability for trip in report.round_trips if trip.ok}
+    assert done == {Capability.CREATE, Capability.CHANGE_STATUS, Capability.ADD_FOLLOW_UP}
 
 
-@pytest.mark.parametrize("dialect", DIALECTS)
+async def test_the_escape_hatch_tells_answered_from_disposed(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
+    """rest_json_v1's PROSES is DITINDAKLANJUTI once respondedAt is set (a Python hook)."""
+    sims, urls = sandbox
+    async with aiohttp.ClientSession() as session:
+        source = _source("rest_json_v1", session, urls)
+        records = [r async for batch in source.changes() for r in batch.records]
+    rest = sims["rest_json_v1"]
+    by_id = {r.source_id: r for r in records}
+    proses = [raw for raw in rest.reports.values() if raw["bupatiStatus"] == "PROSES"]  # type: ignore[attr-defined]
+    assert {bool(raw["respondedAt"]) for raw in proses} == {True, False}
+    for raw in proses:
+        expected = "DITINDAKLANJUTI" if raw["respondedAt"] else "DIDISPOSISIKAN"
+        assert by_id[raw["id"]].status.value == expected
+
+
+async def test_a_read_only_check_writes_nothing(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
+    sims, urls = sandbox
+    before = len(sims["rest_json_v1"].reports)  # type: ignore[attr-defined]
+    async with aiohttp.ClientSession() as session:
+        report = await check_source(_source("rest_json_v1", session, urls), kode_wilayah="16.01", writes=False)
+    assert report.passed and not report.round_trips and "writes not tried" in report.render()
+    assert len(sims["rest_json_v1"].reports) == before  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("mapping", sorted(MAPPED))
 async def test_wrong_credentials_and_a_broken_source_fail_clearly(
-    dialect: str, sandbox: tuple[dict[str, object], dict[str, str]]
+    mapping: str, sandbox: tuple[dict[str, object], dict[str, str]]
 ) -> None:
     sims, urls = sandbox
-    spec = bundled_spec(dialect)
+    sim = sims[MAPPED[mapping][0]]
     async with aiohttp.ClientSession() as session:
-        client = UpstreamClient(spec.name, session, Policy(attempts=1, total_timeout=2))
-        wrong = await check_source(HttpSource(spec, client, urls[dialect], secret="wrong"))
+        wrong = await check_source(_source(mapping, session, urls, secret="wrong", attempts=1, total_timeout=2), kode_wilayah="16")
         assert not wrong.passed and wrong.failure is not None and "401" in wrong.failure
-        sims[dialect].faults.set(garbage="html")  # type: ignore[attr-defined]
-        garbage = await check_source(HttpSource(spec, client, urls[dialect], secret=SANDBOX_SECRETS[dialect]))
+        sim.faults.set(garbage="html")  # type: ignore[attr-defined]
+        garbage = await check_source(_source(mapping, session, urls, attempts=1, total_timeout=2), kode_wilayah="16")
         assert not garbage.passed and garbage.failure is not None
         assert garbage.failure.startswith("UPSTREAM_BAD_BODY")
-        sims[dialect].faults.clear()  # type: ignore[attr-defined]
+        sim.faults.clear()  # type: ignore[attr-defined]
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", "connector", "check", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120, check=False,
+        cwd=cwd, capture_output=True, text=True, timeout=180, check=False,
     )
 
 
-def test_connector_check_all_against_the_sandbox(tmp_path: Path) -> None:
+def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
     result = _cli("--all", "--sandbox", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 of 3 sources pass" in result.stdout
+    assert "16 of 16 sources pass" in result.stdout
+    assert "not connected yet: 16.08 Kabupaten Ogan Komering Ulu Timur, 16.13 Kabupaten Musi Rawas Utara" in result.stdout
+    for dialect in ("rest_json_v1", "wa_bot_mongo", "legacy_sql", "xml_stream", "PROVISIONAL v3"):
+        assert dialect in result.stdout
+    assert "FAIL" not in result.stdout
 
 
 def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
@@ -83,3 +123,13 @@ def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
     result = _cli(str(broken), "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
     assert result.returncode == 1
     assert "fields.created_at.cast: expected one of" in result.stdout and "'datetme'" in result.stdout
+
+
+def test_the_province_with_the_legacy_national_api(tmp_path: Path) -> None:
+    """With api = "legacy" the national system is the create-only XML addstream."""
+    config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
+    (tmp_path / "sources.toml").write_text(config.replace('api = "v3"', 'api = "legacy"'))
+    result = _cli("--all", "--sandbox", "--read-only", "--config", str(tmp_path / "sources.toml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SP4N-LAPOR!, legacy XML addstream): push only" in result.stdout
+    assert "writes not tried (read-only check)" in result.stdout

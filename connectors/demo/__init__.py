@@ -1,0 +1,1 @@
+"""The demo configuration for Sumatera Selatan (sumsel.toml) ships as package data."""

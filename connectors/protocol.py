@@ -1,0 +1,140 @@
+"""The one protocol every source implements, and the values that cross it.
+
+A source declares what it can do (`Capability`); the sync engine and the conformance check
+ask only for those. A write carries the gateway's own reference (`external_ref`) so that,
+after an unknown outcome, the same write can be recognised by the source (an idempotency key,
+a unique field) instead of being applied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from schema.canonical import Classification, Reporter, Status
+
+from connectors.errors import ConnectorError
+from connectors.records import SourceComplaint
+
+
+class Capability(StrEnum):
+    """What a source supports."""
+
+    LIST_CHANGES = "list_changes"  # records changed since a cursor
+    READ_ONE = "read_one"  # one record by its id
+    CREATE = "create"
+    CHANGE_STATUS = "change_status"
+    ADD_FOLLOW_UP = "add_follow_up"
+
+
+class Unsupported(ConnectorError):
+    """The source does not declare the capability asked for (a configuration problem)."""
+
+    code = "UNSUPPORTED"
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One page of changes: what mapped, what did not, and the cursor after this page."""
+
+    records: tuple[SourceComplaint, ...]
+    rejected: tuple[Exception, ...]  # MappingErrors: skippable, reported, never fatal
+    raw_count: int
+    cursor: str | None = None  # resume here; None when the source gives no cursor
+
+
+@dataclass(frozen=True, slots=True)
+class NewComplaint:
+    """A complaint to create in a source, in canonical values."""
+
+    external_ref: str  # the gateway's id: how a retried create is recognised
+    title: str
+    content: str
+    kode_wilayah: str
+    created_at: datetime
+    classification: Classification = Classification.PENGADUAN
+    incident_date: date | None = None
+    category_code: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    lapor_tracking_id: str | None = None
+    is_anonymous: bool = False
+    is_secret: bool = False
+    # Only set when this destination may see who reported (domain.md §1.6).
+    reporter: Reporter | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """What a source answered to a create."""
+
+    source_id: str
+    tracking_id: str | None = None  # the national tracking ID, when the source is LAPOR!
+    transaction_id: str | None = None  # the legacy addstream's transaksiid
+    replayed: bool = False  # the source recognised a retry and returned the original
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """A status to set on a source record."""
+
+    external_ref: str  # the gateway's id of this change (for idempotency keys)
+    status: Status
+    reason: str | None = None
+    unit: str | None = None  # the unit (OPD) disposed to, for DIDISPOSISIKAN
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A tindak lanjut (an agency's follow-up) or a reporter's reply, to add to a record."""
+
+    external_ref: str
+    text: str
+    at: datetime
+    author_agency: str | None = None
+    from_reporter: bool = False
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A source system as the sync engine sees it. Methods outside `capabilities` raise Unsupported."""
+
+    @property
+    def name(self) -> str:
+        """The source's name, e.g. 16.05-musi-rawas."""
+        ...
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What this source supports."""
+        ...
+
+    @property
+    def repeat_safe(self) -> frozenset[Capability]:
+        """The writes the source recognises when repeated (idempotency key, unique field,
+        or by nature, like setting a status); the others may be applied twice if resent."""
+        ...
+
+    def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
+        """Pages of records changed since a cursor (all records without one)."""
+        ...
+
+    async def read_one(self, source_id: str) -> SourceComplaint | None:
+        """One record by the source's id, or None if the source has no such record."""
+        ...
+
+    async def create(self, complaint: NewComplaint) -> Created:
+        """Create a record; a retry with the same external_ref must not create a second."""
+        ...
+
+    async def change_status(self, source_id: str, change: StatusChange) -> None:
+        """Set a record's status."""
+        ...
+
+    async def add_follow_up(self, source_id: str, follow_up: FollowUp) -> None:
+        """Add a follow-up (tindak lanjut) or reply to a record."""
+        ...

@@ -1,0 +1,217 @@
+"""The write half of a mapping file: how a source reads one record and accepts writes.
+
+    [read_one]
+    path = "/api/reports/{id}"
+
+    [create]
+    path = "/api/reports"
+    id = "id"                                  # where the new record's id is in the answer
+    idempotency = { style = "header" }         # or "conflict" (409 + id), or "none"
+    body = { title = "title", description = "content", "reporter.name" = "reporter_name" }
+
+    [change_status]
+    path = "/api/reports/{id}/status"
+    body = { status = { value = "status", map = "status_out" }, opdId = "unit" }
+
+    [maps.status_out]                          # canonical status -> the source's word
+    DIDISPOSISIKAN = "PROSES"
+
+A body maps the source's keys (dotted for nested JSON objects) to a canonical value name, or
+to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left out of the body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from schema.canonical import Status
+
+from connectors.spec_errors import SpecError, fail, only
+
+WRITE_ACTIONS = ("create", "change_status", "follow_up")
+METHODS = ("POST", "PUT", "PATCH")
+ENCODINGS = ("json", "form")
+IDEMPOTENCY_STYLES = ("none", "header", "conflict")
+OUT_CASTS = ("str", "int", "float", "bool", "bool01", "date", "datetime", "epoch_ms")
+
+# The canonical values each write can put into a body.
+VALUES: Mapping[str, tuple[str, ...]] = {
+    "create": (
+        "external_ref",
+        "title",
+        "content",
+        "kode_wilayah",
+        "created_at",
+        "classification",
+        "incident_date",
+        "category_code",
+        "address",
+        "latitude",
+        "longitude",
+        "lapor_tracking_id",
+        "is_anonymous",
+        "is_secret",
+        "reporter_name",
+        "reporter_nik",
+        "reporter_phone",
+        "reporter_email",
+    ),
+    "change_status": ("source_id", "external_ref", "status", "reason", "unit"),
+    "follow_up": ("source_id", "external_ref", "text", "at", "author_agency", "from_reporter"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BodyValue:
+    """One key of a write body: a canonical value (maybe mapped and cast), or a constant."""
+
+    key: str  # the source's key, dotted for nesting
+    value: str | None = None
+    const: object = None
+    map: str | None = None
+    cast: str = "str"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOneSpec:
+    """How one record is read by id."""
+
+    path: str
+    record: str = ""  # where the record is in the answer; "" means the whole body
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSpec:
+    """How one kind of write is sent."""
+
+    action: str
+    path: str  # may hold {id}, the source record's id
+    method: str = "POST"
+    encoding: str = "json"
+    body: tuple[BodyValue, ...] = field(default_factory=tuple)
+    id_path: str | None = None  # create: where the new record's id is in the answer
+    tracking_id_path: str | None = None  # create: where a LAPOR! tracking ID is in the answer
+    idempotency: str = "none"
+    idempotency_header: str = "Idempotency-Key"
+    conflict_status: int = 409
+
+
+@dataclass(frozen=True, slots=True)
+class WriteSpecs:
+    """Every read-one and write section of one mapping file."""
+
+    read_one: ReadOneSpec | None = None
+    create: WriteSpec | None = None
+    change_status: WriteSpec | None = None
+    follow_up: WriteSpec | None = None
+
+
+def _path(raw: Mapping[str, Any], where: str) -> str:
+    path = raw.get("path")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise fail(f"{where}.path", "a path starting with /", path)
+    if where == "read_one" and "{id}" not in path:
+        raise fail(f"{where}.path", "a path holding {id}, e.g. \"/api/reports/{id}\"", path)
+    return path
+
+
+def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[str, Mapping[str, str]]) -> BodyValue:
+    allowed = VALUES[action]
+    if isinstance(raw, str):
+        raw = {"value": raw}
+    if not isinstance(raw, dict):
+        raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
+    only(raw, where, ("value", "const", "map", "cast"))
+    if ("value" in raw) == ("const" in raw):
+        raise fail(where, "exactly one of value or const", sorted(raw))
+    value = raw.get("value")
+    if value is not None and value not in allowed:
+        raise fail(f"{where}.value" if "map" in raw or "cast" in raw else where, f"one of {', '.join(allowed)}", value)
+    cast = raw.get("cast", "str")
+    if cast not in OUT_CASTS:
+        raise fail(f"{where}.cast", f"one of {', '.join(OUT_CASTS)}", cast)
+    table = raw.get("map")
+    if table is not None:
+        if table not in maps:
+            raise fail(f"{where}.map", f"a table defined under [maps] ({', '.join(sorted(maps)) or 'none'})", table)
+        if value == "status":
+            statuses = tuple(s.value for s in Status)
+            for word in maps[table]:
+                if word not in statuses:
+                    raise fail(f"maps.{table}.{word}", f"a canonical status as key ({', '.join(statuses)})", word)
+    return BodyValue(key=key, value=value, const=raw.get("const"), map=table, cast=cast)
+
+
+def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> WriteSpec:
+    if not isinstance(raw, dict):
+        raise fail(action, f"a [{action}] table", raw)
+    only(raw, action, ("path", "method", "encoding", "body", "id", "tracking_id", "idempotency"))
+    method = raw.get("method", "POST")
+    if method not in METHODS:
+        raise fail(f"{action}.method", f"one of {', '.join(METHODS)}", method)
+    encoding = raw.get("encoding", "json")
+    if encoding not in ENCODINGS:
+        raise fail(f"{action}.encoding", f"one of {', '.join(ENCODINGS)}", encoding)
+    body_raw = raw.get("body", {})
+    if not isinstance(body_raw, dict) or not body_raw:
+        raise fail(f"{action}.body", "a non-empty table of source key = value name", body_raw)
+    body = tuple(
+        _body_value(key, value, f"{action}.body.{key}", action, maps) for key, value in body_raw.items()
+    )
+    id_path = raw.get("id")
+    if action == "create" and (not isinstance(id_path, str) or not id_path):
+        raise fail("create.id", "where the new record's id is in the answer, e.g. \"id\"", id_path)
+    tracking = raw.get("tracking_id")
+    for key, found in (("id", id_path), ("tracking_id", tracking)):
+        if action != "create" and found is not None:
+            raise fail(f"{action}.{key}", f"no {key} (only [create] answers with a new record)", found)
+    if tracking is not None and (not isinstance(tracking, str) or not tracking):
+        raise fail("create.tracking_id", "where the tracking ID is in the answer", tracking)
+    idem = raw.get("idempotency", {"style": "none"})
+    if not isinstance(idem, dict):
+        raise fail(f"{action}.idempotency", 'a table like { style = "header" }', idem)
+    only(idem, f"{action}.idempotency", ("style", "name", "status"))
+    style = idem.get("style", "none")
+    if style not in IDEMPOTENCY_STYLES:
+        raise fail(f"{action}.idempotency.style", f"one of {', '.join(IDEMPOTENCY_STYLES)}", style)
+    if style == "conflict" and action != "create":
+        raise fail(f"{action}.idempotency.style", "header or none (conflict applies to [create])", style)
+    status = idem.get("status", 409)
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 499:
+        raise fail(f"{action}.idempotency.status", "a 4xx status code", status)
+    header = idem.get("name", "Idempotency-Key")
+    if not isinstance(header, str) or not header:
+        raise fail(f"{action}.idempotency.name", "a header name", header)
+    return WriteSpec(
+        action=action,
+        path=_path(raw, action),
+        method=method,
+        encoding=encoding,
+        body=body,
+        id_path=id_path,
+        tracking_id_path=tracking,
+        idempotency=style,
+        idempotency_header=header,
+        conflict_status=status,
+    )
+
+
+def parse_writes(data: Mapping[str, Any], maps: Mapping[str, Mapping[str, str]]) -> WriteSpecs:
+    """The [read_one], [create], [change_status] and [follow_up] tables; raises SpecError."""
+    read_one = None
+    if "read_one" in data:
+        raw = data["read_one"]
+        if not isinstance(raw, dict):
+            raise fail("read_one", "a [read_one] table", raw)
+        only(raw, "read_one", ("path", "record"))
+        record = raw.get("record", "")
+        if not isinstance(record, str):
+            raise fail("read_one.record", "a dotted path (or \"\" for the whole answer)", record)
+        read_one = ReadOneSpec(path=_path(raw, "read_one"), record=record)
+    writes = {a: _write(a, data[a], maps) for a in WRITE_ACTIONS if a in data}
+    return WriteSpecs(read_one=read_one, **writes)
+
+
+__all__ = ["BodyValue", "ReadOneSpec", "SpecError", "WriteSpec", "WriteSpecs", "parse_writes"]

@@ -27,6 +27,7 @@ from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, redacted
+from gateway.sources import running_sources
 from gateway.reference import upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
 
@@ -85,8 +86,11 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        async with aiohttp.ClientSession() as http:
-            state = {"verifier": verifier or build_verifier(issuers_for(settings), http)}
+        async with aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+            state = {
+                "verifier": verifier or build_verifier(issuers_for(settings), http),
+                "sources": sources,
+            }
             if not manage_store:
                 yield state
                 return

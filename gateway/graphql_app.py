@@ -124,6 +124,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             lifecycle=self.lifecycle,
             deadline_policy=self.deadlines,
             request_id=current_request_id(),
+            sources=request.scope.get("state", {}).get("sources"),
             max_page_size=self.max_page_size,
             request=request,
             response=response,

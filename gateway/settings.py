@@ -18,6 +18,10 @@ Environment variables:
     PENGHUBUNG_REPLY_WINDOW_DAYS, PENGHUBUNG_REPLY_WINDOW_WORKING_DAYS
                           the reporter's reply window (default 10 calendar days)
     PENGHUBUNG_AUTO_CLOSE 1 (default): the worker closes complaints whose reply window passed
+    PENGHUBUNG_SOURCES    the sources file (which kab/kota are connected, and how); the demo
+                          uses the bundled Sumatera Selatan configuration
+    PENGHUBUNG_SANDBOX    1: start a simulator for every `url = "sandbox"` source in this
+                          process (default 1 in demo mode, else 0)
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -110,6 +114,8 @@ class GatewaySettings:
     auth_config: Path | None = None
     dev_keys_dir: Path = Path(DEFAULT_DEV_KEYS_DIR)
     trust_dev_tokens: bool = False
+    sources_file: Path | None = None
+    sandbox: bool = False
 
     @property
     def database_kind(self) -> str:
@@ -149,6 +155,11 @@ def from_env(
         ),
     )
     auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)
+    sources = config("PENGHUBUNG_SOURCES", default=None)
+    if sources is None and is_demo:
+        from connectors.config import DEMO_CONFIG
+
+        sources = str(DEMO_CONFIG)
     reply_days = config("PENGHUBUNG_REPLY_WINDOW_DAYS", cast=int, default=10)
     if reply_days < 1:
         raise SettingsError(f"PENGHUBUNG_REPLY_WINDOW_DAYS is {reply_days}, expected at least 1")
@@ -170,6 +181,8 @@ def from_env(
         auth_config=Path(auth_config).resolve() if auth_config else None,
         dev_keys_dir=Path(config("PENGHUBUNG_DEV_KEYS", default=DEFAULT_DEV_KEYS_DIR)).resolve(),
         trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),
+        sources_file=Path(sources).resolve() if sources else None,
+        sandbox=config("PENGHUBUNG_SANDBOX", cast=bool, default=is_demo),
     )
 
 

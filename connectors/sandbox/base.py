@@ -17,6 +17,13 @@ from connectors.sandbox.clock import Clock
 ADMIN_PREFIX = "/_sandbox/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+_WRONG_SHAPE = '{"status": "maintenance", "data": {"message": "Sistem sedang dalam pemeliharaan"}}'
+# Billion laughs: ten levels of ten references, about 3 GB if a parser expanded it.
+_ENTITY_BOMB = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+    + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    + ']>\n<response><trackingid>&lol9;</trackingid></response>'
+)
 _HTML_GARBAGE = (
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
     "<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
@@ -134,6 +141,10 @@ class Simulator:
             return web.Response(body=gzip_bomb(f.bomb_mb), headers=headers), "bomb"
         if f.garbage == "html":
             return web.Response(text=_HTML_GARBAGE, content_type="text/html"), "garbage"
+        if f.garbage == "wrong_shape":
+            return web.Response(text=_WRONG_SHAPE, content_type="application/json"), "garbage"
+        if f.garbage == "xml_entities":
+            return web.Response(text=_ENTITY_BOMB, content_type="text/xml"), "garbage"
         if not self.authorised(request):
             return self.unauthorised(), None
         response = await handler(request)

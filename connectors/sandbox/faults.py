@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-GARBAGE_KINDS = ("html", "truncated")
+GARBAGE_KINDS = ("html", "truncated", "wrong_shape", "xml_entities")
 DOWN_KINDS = ("close", "503")
 
 
@@ -21,7 +21,8 @@ class Faults:
       `random.Random(seed)` so a run is reproducible.
     - timeout: hang without answering until the client gives up (or the switch is cleared).
     - garbage: "html" answers 200 with an HTML error page; "truncated" answers 200 with the
-      real body cut in half (broken JSON/XML/CSV).
+      real body cut in half (broken JSON/XML/CSV); "wrong_shape" answers 200 with valid
+      JSON of the wrong shape; "xml_entities" answers 200 with an entity-expansion XML bomb.
     - retry_after: answer this many requests with 429 and `Retry-After: retry_after_seconds`.
     - bomb: answer 200 with a gzip decompression bomb (`Content-Encoding: gzip`), bomb_mb
       megabytes once inflated.

@@ -53,7 +53,6 @@ def province_simulators(config: SourcesConfig, *, seed_count: int = 12) -> dict[
 
 def sandbox_endpoints(config: SourcesConfig, urls: dict[str, str]) -> dict[str, Endpoint]:
     """Endpoints for the served simulators (`urls` by source name), with sandbox secrets."""
-    endpoints = {NATIONAL_NAME: Endpoint(urls[NATIONAL_NAME], NATIONAL_SECRETS[config.national.api])}
-    for entry in config.connected:
-        endpoints[entry.source_name] = Endpoint(urls[entry.source_name], SANDBOX_SECRETS[entry.dialect or ""])
-    return endpoints
+    secrets = {NATIONAL_NAME: NATIONAL_SECRETS[config.national.api]}
+    secrets.update({e.source_name: SANDBOX_SECRETS[e.dialect] for e in config.connected if e.dialect})
+    return {name: Endpoint(url, secrets[name]) for name, url in urls.items()}

@@ -108,8 +108,28 @@ complaints query shows the case files your role may see. Tokens, valid 8 hours:
     )
     for label, token in demo_tokens(settings):
         print(f"  {label}:\n    {token}\n")
+    _print_sources(settings)
     print(
         "More: penghubung token issue --role ROLE [--agency ID] [--region KODE]\n"
         "Press Ctrl+C to stop. The demo database and dev keys stay in the current directory.",
+        flush=True,
+    )
+
+
+def _print_sources(settings: GatewaySettings) -> None:
+    """Which kab/kota the demo configuration connects, and how to look."""
+    if settings.sources_file is None:
+        return
+    from connectors.config import load_config
+
+    config = load_config(settings.sources_file)
+    absent = ", ".join(f"{r.kode_wilayah} {r.name}" for r in config.regencies if not r.connected)
+    kinds = sorted({r.dialect or "custom mapping" for r in config.connected})
+    where = "simulated by the sandbox inside this process" if settings.sandbox else "at their configured URLs"
+    print(
+        f"Connected systems ({settings.sources_file.name}): the national SP4N-LAPOR! and "
+        f"{len(config.connected)} of {len(config.regencies)} kab/kota, in {', '.join(kinds)}, "
+        f"{where}.\nNot connected yet: {absent}.\n"
+        "With a staff token: { connections { connectedCount regencies { kodeWilayah regionName connected kind connectedSince } } }\n",
         flush=True,
     )

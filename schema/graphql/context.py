@@ -188,6 +188,7 @@ class GraphQLContext:
     lifecycle: LifecyclePort | None = None
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
+    sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
     request: Any = None
     response: Any = None
     access: Access = field(init=False)

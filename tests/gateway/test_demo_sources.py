@@ -1,0 +1,94 @@
+"""`penghubung demo` runs with the Sumatera Selatan sources configuration: the sandbox
+simulators start inside the gateway, and the connection overview answers over GraphQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+QUERY = """{ connections { province connectedCount regencyCount
+  national { name kind provisional capabilities }
+  regencies { kodeWilayah regionName connected kind connectedSince capabilities } } }"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _post(port: int, query: str, token: str | None = None) -> dict[str, object]:
+    headers = {"content-type": "application/json"} | ({"authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(), headers=headers
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    cwd = tmp_path_factory.mktemp("demo")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--complaints", "40"],
+        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise AssertionError(process.stdout.read() if process.stdout else "demo exited") from None
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the demo gateway did not become ready in 60 s")
+        yield port, cwd
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _token(cwd: Path, *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "token", "issue", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=60, check=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("PENGHUBUNG_")} | {"PENGHUBUNG_MODE": "demo"},
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_the_demo_connects_15_of_17_kab_kota(demo: tuple[int, Path]) -> None:
+    port, cwd = demo
+    token = _token(cwd, "--role", "regional_coordinator", "--agency", "pemprov-16", "--region", "16")
+    body = _post(port, QUERY, token)
+    assert "errors" not in body, body
+    overview = body["data"]["connections"]  # type: ignore[index]
+    assert (overview["province"], overview["connectedCount"], overview["regencyCount"]) == ("16", 15, 17)
+    absent = {r["kodeWilayah"] for r in overview["regencies"] if not r["connected"]}
+    assert absent == {"16.08", "16.13"}
+    kinds = {r["kind"] for r in overview["regencies"] if r["connected"]}
+    assert kinds == {"rest_json_v1", "wa_bot_mongo", "legacy_sql", "xml_stream"}
+    national = overview["national"]
+    assert national["provisional"] is True and "create" in national["capabilities"]
+    muratara = next(r for r in overview["regencies"] if r["kodeWilayah"] == "16.13")
+    assert muratara["regionName"] == "Kabupaten Musi Rawas Utara" and muratara["capabilities"] == []
+
+
+def test_the_public_may_not_see_the_overview(demo: tuple[int, Path]) -> None:
+    port, _ = demo
+    body = _post(port, "{ connections { connectedCount } }")
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]

@@ -176,8 +176,8 @@ def parse_config(data: Mapping[str, Any], *, base: Path = Path(".")) -> SourcesC
     if api not in NATIONAL_APIS:
         raise fail("national.api", f"one of {', '.join(NATIONAL_APIS)}", api)
     url = _text(national_raw, "url", "national", f"an http(s) URL or \"{SANDBOX_URL}\"")
-    if url is None:
-        raise fail("national.url", f"the national system's base URL, or \"{SANDBOX_URL}\"", None)
+    if url is None or (url != SANDBOX_URL and not re.match(r"^https?://", url)):
+        raise fail("national.url", f"an http(s) URL, or \"{SANDBOX_URL}\"", url)
     national = NationalEntry(api=api, url=url, secret_env=_text(national_raw, "secret_env", "national", "a variable name"))
     listed = data.get("regency", [])
     if not isinstance(listed, list):

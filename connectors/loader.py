@@ -20,6 +20,8 @@ def source_class(spec: SourceSpec) -> type[HttpSource]:
         found = getattr(importlib.import_module(module_name), class_name)
     except ImportError as exc:
         raise fail("source.python", "an importable module", f"{module_name} ({exc.msg})") from None
+    except (TypeError, ValueError):
+        raise fail("source.python", "an absolute module path like connectors.quirks.x", module_name) from None
     except AttributeError:
         raise fail("source.python", f"a class defined in {module_name}", class_name) from None
     if not (isinstance(found, type) and issubclass(found, HttpSource)):

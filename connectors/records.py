@@ -18,6 +18,15 @@ RawRecord = Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFollowUp:
+    """A follow-up (tindak lanjut) as a source lists it with its complaint."""
+
+    source_id: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SourceComplaint:
     """One complaint, mapped from a source record."""
 
@@ -39,4 +48,7 @@ class SourceComplaint:
     lapor_tracking_id: str | None = None
     is_anonymous: bool = False
     is_secret: bool = False
+    agency_id: str | None = None  # the instansi the source routes it to (national: institution_id)
+    external_ref: str | None = None  # the gateway's id, when the gateway created this record
+    follow_ups: tuple[SourceFollowUp, ...] = ()
     reporter: Reporter | None = field(default=None, repr=False)

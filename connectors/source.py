@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from connectors.errors import DecodeError, UpstreamRejected
 from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
@@ -256,7 +256,10 @@ class HttpSource:
             return self._read_file(r.path)
         if r.format == "graphql":
             url, headers, secret_fields = self._authorised(self._url(r.path, None), {})
-            variables: dict[str, object] = {k: int(v) if v.isdigit() else v for k, v in params.items()}
+            # Page numbers and sizes are Int variables; cursors and times stay strings
+            # (an opaque cursor may look like a number).
+            numeric = {r.page_param, r.size_param}
+            variables: dict[str, object] = {k: int(v) if k in numeric else v for k, v in params.items()}
             payload = {"query": r.query, "variables": variables, **secret_fields}
             # A GraphQL read is a POST but changes nothing: safe to retry.
             return await self.client.request("POST", url, headers=headers, json=payload, safe_to_retry=True)
@@ -270,7 +273,7 @@ class HttpSource:
 
     def _read_file(self, path: str) -> Response:
         """An export dropped as a file (e.g. fetched over SFTP by a cron job)."""
-        location = Path(urlsplit(self.base_url).path + path)
+        location = Path(unquote(urlsplit(self.base_url).path) + path)
         try:
             size = location.stat().st_size
             if size > self.client.policy.max_body_bytes:

@@ -259,7 +259,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         raise fail("source", "a [source] table", source)
     only(source, "source", ("name", "kode_wilayah", "time_zone", "encoding", "python"))
     python = source.get("python")
-    if python is not None and (not isinstance(python, str) or not re.fullmatch(r"[\w.]+:\w+", python)):
+    if python is not None and (not isinstance(python, str) or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*", python)):
         raise fail("source.python", "\"package.module:ClassName\" of an HttpSource subclass", python)
     name = source.get("name")
     if not isinstance(name, str) or not name:

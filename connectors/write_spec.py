@@ -119,7 +119,8 @@ def _path(raw: Mapping[str, Any], where: str) -> str:
 
 def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[str, Mapping[str, str]]) -> BodyValue:
     allowed = VALUES[action]
-    if isinstance(raw, str):
+    short = isinstance(raw, str)
+    if short:
         raw = {"value": raw}
     if not isinstance(raw, dict):
         raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
@@ -128,7 +129,10 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raise fail(where, "exactly one of value or const", sorted(raw))
     value = raw.get("value")
     if value is not None and value not in allowed:
-        raise fail(f"{where}.value" if "map" in raw or "cast" in raw else where, f"one of {', '.join(allowed)}", value)
+        raise fail(where if short else f"{where}.value", f"one of {', '.join(allowed)}", value)
+    if "const" in raw and ("map" in raw or "cast" in raw):
+        extra = "map" if "map" in raw else "cast"
+        raise fail(f"{where}.{extra}", "nothing beside const (a constant is sent as written)", raw[extra])
     cast = raw.get("cast", "str")
     if cast not in OUT_CASTS:
         raise fail(f"{where}.cast", f"one of {', '.join(OUT_CASTS)}", cast)
@@ -160,6 +164,11 @@ def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> W
     body = tuple(
         _body_value(key, value, f"{action}.body.{key}", action, maps) for key, value in body_raw.items()
     )
+    keys = [item.key for item in body]
+    for key in keys:
+        inner = next((k for k in keys if k.startswith(f"{key}.")), None)
+        if inner is not None:
+            raise fail(f"{action}.body.{key}", f"no value where {inner} nests an object", key)
     id_path = raw.get("id")
     if action == "create" and (not isinstance(id_path, str) or not id_path):
         raise fail("create.id", "where the new record's id is in the answer, e.g. \"id\"", id_path)

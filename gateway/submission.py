@@ -27,7 +27,7 @@ LOCAL_SYSTEM = "penghubung"
 _TRACKING_ATTEMPTS = 5
 
 
-async def _government_of(kode_wilayah: str) -> str | None:
+async def government_of(kode_wilayah: str) -> str | None:
     """The regency or city government of a region, if it is in the registry."""
     regency = regency_of(kode_wilayah)
     if regency is None:
@@ -61,7 +61,7 @@ class Submission:
     async def _first_handler(self, draft: ComplaintDraft) -> str | None:
         """Who verifies first: the suggested agency, else the region's own government
         ("no wrong door": an agency that is not competent hands it on)."""
-        return draft.suggested_agency_id or await _government_of(draft.location.kode_wilayah)
+        return draft.suggested_agency_id or await government_of(draft.location.kode_wilayah)
 
     async def submit(
         self, draft: ComplaintDraft, *, now: datetime, principal: Principal

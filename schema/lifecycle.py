@@ -147,3 +147,25 @@ class ActionRequest:
     final: bool = False  # POST_FOLLOW_UP: the answer (opens the reply window)
     attachments: tuple[Attachment, ...] = ()  # POST_FOLLOW_UP
     score: int | None = None  # RATE: 1 to 5
+
+
+# How far along a complaint is, for sync: a status from another system is applied only
+# when it is further along, so a late or repeated delivery never moves a complaint back.
+# (Re-opening after a reporter's reply is an action in the gateway, not a sync.)
+PROGRESS: dict[Status, int] = {
+    Status.SUBMITTED: 0,
+    Status.BELUM_TERVERIFIKASI: 1,
+    Status.TUNDA: 2,
+    Status.TERVERIFIKASI: 3,
+    Status.DILIMPAHKAN: 4,
+    Status.DIDISPOSISIKAN: 5,
+    Status.DITINDAKLANJUTI: 6,
+    Status.MENUNGGU_TANGGAPAN: 7,
+    Status.ARSIP: 8,
+    Status.SELESAI: 9,
+}
+
+
+def is_further(new: Status, current: Status) -> bool:
+    """Whether `new` is further along than `current` (sync applies only such moves)."""
+    return PROGRESS[new] > PROGRESS[current]

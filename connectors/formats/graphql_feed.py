@@ -35,6 +35,9 @@ def decode_graphql(source: str, body: bytes, records_path: str) -> list[RawRecor
     if found is MISSING or not isinstance(found, list):
         detail = f"; errors: {_first_error(errors)}" if errors else ""
         raise DecodeError(source, f"expected a list of records at '{records_path}'{detail}")
+    if errors:
+        # A partial answer: the server nulls the items it could not resolve; keep the rest.
+        found = [r for r in found if r is not None]
     if not all(isinstance(r, dict) for r in found):
         raise DecodeError(source, f"expected objects in the list at '{records_path}'")
     return found

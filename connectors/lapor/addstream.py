@@ -9,6 +9,7 @@ after an unknown outcome only the sync engine, by looking for the record, may de
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import NoReturn
 from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
@@ -30,6 +31,12 @@ from connectors.protocol import (
 from connectors.records import SourceComplaint
 
 ADDSTREAM_PATH = "/api/stream/addstream"
+# Characters XML 1.0 cannot carry at all (escaping does not help); replaced by a space.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub(" ", value)
 
 
 def addstream_document(token: str, complaint: NewComplaint) -> bytes:
@@ -44,7 +51,7 @@ def addstream_document(token: str, complaint: NewComplaint) -> bytes:
         ("namadepan", given),
         ("namabelakang", family or "_"),  # the legacy client sends "_" for an empty family name
     ):
-        SubElement(pelapor, tag).text = value or ""
+        SubElement(pelapor, tag).text = _xml_text(value or "")
     laporan = SubElement(
         root,
         "laporan",
@@ -52,7 +59,7 @@ def addstream_document(token: str, complaint: NewComplaint) -> bytes:
         anonim="1" if complaint.is_anonymous else "0",
     )
     isi = complaint.content if complaint.content.startswith(complaint.title) else f"{complaint.title}\n\n{complaint.content}"
-    SubElement(laporan, "isi").text = isi
+    SubElement(laporan, "isi").text = _xml_text(isi)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8", xml_declaration=False)
 
 

@@ -160,6 +160,9 @@ class ComplaintSourceRow(Model):
     )
     system = fields.CharField(max_length=80)
     source_id = fields.CharField(max_length=120)
+    # The source's version last applied (sync is idempotent on (system, source_id, version)).
+    version = fields.CharField(max_length=64, null=True)
+    synced_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "complaint_source"
@@ -232,6 +235,10 @@ class FollowUpRow(Model):
     # Attachment metadata as a JSON list of {name, media_type, size, sha256}: a follow-up's
     # files are only ever read with it, and bulk inserts cannot return the new row ids.
     attachments = fields.JSONField(default=list)
+    # A fingerprint of the text: the same follow-up seen again from another system (an
+    # echo of one we delivered) is recognised instead of stored twice.
+    key = fields.CharField(max_length=32, null=True)
+    origin_system = fields.CharField(max_length=80, null=True)
 
     class Meta:
         table = "follow_up"
@@ -273,3 +280,55 @@ class AuditEventRow(Model):
 
     class Meta:
         table = "audit_event"
+
+
+class SyncCursorRow(Model):
+    """Where pulling from one source resumes, and how the last pulls went."""
+
+    source = fields.CharField(max_length=80, primary_key=True)
+    cursor = fields.CharField(max_length=200, null=True)
+    # A worker holds a source while it pulls it; an expired lease (a killed worker) frees it.
+    leased_until = fields.DatetimeField(null=True)
+    lease_owner = fields.CharField(max_length=80, null=True)
+    last_attempt_at = fields.DatetimeField(null=True)
+    last_success_at = fields.DatetimeField(null=True)
+    last_error = fields.CharField(max_length=300, null=True)
+    last_error_at = fields.DatetimeField(null=True)
+    consecutive_failures = fields.IntField(default=0)
+    records_seen = fields.BigIntField(default=0)
+    newest_seen_at = fields.DatetimeField(null=True)  # the newest change the source reported
+
+    class Meta:
+        table = "sync_cursor"
+
+
+class OutboxRow(Model):
+    """One delivery to another system, written in the same transaction as the change.
+
+    Workers lease due entries (SKIP LOCKED on PostgreSQL), deliver, and mark them done, or
+    retry later with backoff, or leave them dead (visible, replayable) with the reason.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    destination = fields.CharField(max_length=80)
+    kind = fields.CharField(max_length=16)  # create, status, follow_up
+    complaint = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    dedupe_key = fields.CharField(max_length=200)
+    payload = fields.JSONField(default=dict)
+    state = fields.CharField(max_length=8, default="pending")  # pending, done, dead
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    leased_until = fields.DatetimeField(null=True)
+    lease_owner = fields.CharField(max_length=80, null=True)
+    # The last attempt may have reached the destination (a timeout, a killed worker):
+    # the next one looks the record up before writing again.
+    in_doubt = fields.BooleanField(default=False)
+    last_error = fields.CharField(max_length=300, null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox"
+        unique_together = (("destination", "dedupe_key"),)
+        indexes = (("state", "next_attempt_at"), ("destination", "state"))

@@ -1,0 +1,196 @@
+"""Applying one source record to the index: idempotent, forward-only, with its deliveries.
+
+Each record is one transaction: the complaint, its link (system, source id, version), its
+status and follow-ups, and the outbox entries the change causes commit together or not at
+all. A record is recognised, in this order, by its link; by the gateway's id it carries
+(`external_ref`, when the gateway created it there); by the LAPOR! tracking ID it carries;
+only then is it new. A version already applied is skipped; a status is applied only when
+it is further along; a follow-up whose text the complaint already has is the same one.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from connectors.records import SourceComplaint
+from schema import deadlines
+from schema.canonical import Complaint, FollowUp, Location, SourceRef, Status, StatusEvent
+from schema.lifecycle import is_further
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from gateway.store import rows
+from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow, FollowUpRow, StatusEventRow
+from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
+from gateway.submission import government_of
+from gateway.sync.propagate import (
+    announce_follow_up,
+    announce_new,
+    announce_status,
+    follow_up_key,
+    home_regency,
+)
+from gateway.sync.topology import Topology
+from gateway.tracking import new_tracking_id
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What applying one record did."""
+
+    CREATED = "created"
+    LINKED = "linked"  # a record we knew under another system's id
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class Ingestor:
+    """Applies records from sources to the index."""
+
+    topology: Topology
+    policy: deadlines.DeadlinePolicy = deadlines.DeadlinePolicy()
+
+    async def apply(self, source: str, record: SourceComplaint, *, now: datetime) -> Outcome:
+        """Apply one record; safe to repeat (a retried page applies nothing twice)."""
+        for _ in range(3):
+            try:
+                async with in_transaction():
+                    return await self._apply(source, record, now)
+            except IntegrityError:
+                # Another worker linked or created the same record first: look again.
+                log.debug("ingest race on %s/%s; retrying", source, record.source_id)
+        raise RuntimeError(f"{source}/{record.source_id}: could not be applied after 3 tries")
+
+    async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
+        link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
+        if link is not None:
+            return await ComplaintRow.filter(id=link.complaint_id).first(), link  # type: ignore[attr-defined]
+        if record.external_ref:
+            try:
+                cid = uuid.UUID(record.external_ref)
+            except ValueError:
+                cid = None
+            if cid is not None and (row := await ComplaintRow.filter(id=cid).first()):
+                return row, None
+        if record.lapor_tracking_id and source != self.topology.national:
+            national = await ComplaintSourceRow.filter(
+                system=self.topology.national, source_id=record.lapor_tracking_id
+            ).first()
+            if national is not None:
+                return await ComplaintRow.filter(id=national.complaint_id).first(), None  # type: ignore[attr-defined]
+        return None, None
+
+    async def _apply(self, source: str, record: SourceComplaint, now: datetime) -> Outcome:
+        row, link = await self._find(source, record)
+        if link is not None and link.version == record.version:
+            return Outcome.UNCHANGED
+        if row is None:
+            await self._create(source, record, now)
+            return Outcome.CREATED
+        outcome = Outcome.UPDATED
+        if link is None:
+            await ComplaintSourceRow.create(
+                complaint_id=row.id, system=source, source_id=record.source_id, version=record.version, synced_at=now
+            )
+            outcome = Outcome.LINKED
+        else:
+            await ComplaintSourceRow.filter(id=link.id).update(version=record.version, synced_at=now)
+        await self._advance(row, source, record, now)
+        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
+        if source == self.topology.national:
+            # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
+            regency = await home_regency(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
+        return outcome
+
+    async def _agency(self, record: SourceComplaint) -> str | None:
+        if record.agency_id and await AgencyRow.filter(id=record.agency_id).exists():
+            return record.agency_id
+        return None
+
+    async def _create(self, source: str, record: SourceComplaint, now: datetime) -> None:
+        routed = await self._agency(record)
+        if routed is None:
+            routed = await government_of(record.kode_wilayah)
+        cid = str(uuid.uuid4())
+        history = [StatusEvent(Status.BELUM_TERVERIFIKASI, record.created_at, note=f"received from {source}")]
+        if record.status is not Status.BELUM_TERVERIFIKASI:
+            history.append(StatusEvent(record.status, record.updated_at, note=f"status in {source}"))
+        complaint = Complaint(
+            id=cid,
+            tracking_id=new_tracking_id(),
+            classification=record.classification,
+            original_title=record.title,
+            content=record.content,
+            location=Location(record.kode_wilayah, record.address, record.latitude, record.longitude),
+            status=record.status,
+            created_at=record.created_at,
+            updated_at=max(record.updated_at, record.created_at),
+            channel=record.channel,
+            routed_agency_id=routed,
+            is_anonymous=record.is_anonymous,
+            is_secret=record.is_secret,
+            sources=(SourceRef(source, record.source_id),),
+            status_history=tuple(history),
+            follow_ups=tuple(
+                FollowUp(agency_id=routed or source, content=f.text, at=f.at) for f in _unique(record)
+            ),
+            reporter=record.reporter,
+        )
+        await insert_complaints([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
+        await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(version=record.version, synced_at=now)
+        await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
+        for f in await FollowUpRow.filter(complaint_id=cid):
+            await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
+        regency = await home_regency(routed, record.kode_wilayah)
+        await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
+
+    async def _advance(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
+        if not is_further(record.status, row.status):
+            return
+        cid = row.id
+        await StatusEventRow.create(
+            complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=f"status in {source}"
+        )
+        history = [rows.status_event_from_row(e) for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")]
+        due = deadlines.compute(
+            created_at=row.created_at,
+            kode_wilayah=row.kode_wilayah,
+            kadar=row.kadar or rows.complaint_from_row(row).effective_kadar,
+            status=record.status,
+            history=history,
+            policy=self.policy,
+        )
+        await ComplaintRow.filter(id=cid).update(status=record.status, updated_at=now, **deadline_columns(due))
+        await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
+
+    async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
+        if not record.follow_ups:
+            return
+        known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
+        for f in _unique(record):
+            key = follow_up_key(f.text)
+            if key in known:
+                continue
+            known.add(key)
+            await FollowUpRow.create(
+                complaint_id=cid, agency_id=agency or source, content=f.text, at=f.at, key=key, origin_system=source
+            )
+            await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
+
+
+def _unique(record: SourceComplaint) -> list:  # type: ignore[type-arg]
+    seen: set[str] = set()
+    out = []
+    for f in record.follow_ups:
+        key = follow_up_key(f.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

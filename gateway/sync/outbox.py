@@ -1,0 +1,157 @@
+"""The transactional outbox: enqueue deliveries with a change, lease them, settle them.
+
+- `enqueue` is called inside the transaction that makes the change, so a delivery exists
+  exactly when the change does; a unique (destination, dedupe_key) makes enqueueing the
+  same delivery twice a no-op.
+- `lease` hands due entries to one worker: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
+  several workers share the work without waiting on each other; SQLite serialises
+  writers, so one worker is the supported setup there. Leasing marks an entry in doubt
+  before anything is sent: if the worker is killed mid-delivery, the next attempt knows
+  the destination may already have it.
+- `succeed`, `retry` (backoff with full jitter) and `bury` (a dead letter, with its
+  reason) settle an entry; `replay` brings dead letters back.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from gateway.store.models import OutboxRow
+
+PENDING, DONE, DEAD = "pending", "done", "dead"
+KINDS = ("create", "status", "follow_up")
+DEFAULT_LEASE = timedelta(seconds=30)
+MAX_ATTEMPTS = 12
+BACKOFF_BASE = 1.0  # seconds
+BACKOFF_MAX = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A leased outbox entry."""
+
+    id: int
+    destination: str
+    kind: str
+    complaint_id: str
+    payload: dict[str, Any]
+    attempts: int  # including this one
+    in_doubt: bool  # an earlier attempt may have reached the destination
+
+
+async def enqueue(
+    destination: str, kind: str, complaint_id: str, dedupe_key: str, *, now: datetime, payload: dict[str, Any] | None = None
+) -> bool:
+    """Add a delivery (inside the caller's transaction); False if it was already there."""
+    if kind not in KINDS:
+        raise ValueError(f"outbox kind {kind!r}; expected one of {', '.join(KINDS)}")
+    exists = await OutboxRow.filter(destination=destination, dedupe_key=dedupe_key).exists()
+    if exists:
+        return False
+    try:
+        # A savepoint: a concurrent insert of the same key must not abort the caller's
+        # transaction, only this insert.
+        async with in_transaction():
+            await OutboxRow.create(
+                destination=destination,
+                kind=kind,
+                complaint_id=complaint_id,
+                dedupe_key=dedupe_key,
+                payload=payload or {},
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+async def lease(owner: str, *, now: datetime, limit: int = 20, lease_for: timedelta = DEFAULT_LEASE) -> list[Delivery]:
+    """Claim up to `limit` due entries for `owner` until `now + lease_for`."""
+    async with in_transaction() as tx:
+        due = (
+            OutboxRow.filter(state=PENDING, next_attempt_at__lte=now)
+            .filter(Q(leased_until=None) | Q(leased_until__lt=now))
+            .order_by("next_attempt_at", "id")
+            .limit(limit)
+            .using_db(tx)
+        )
+        if tx.capabilities.dialect == "postgres":
+            due = due.select_for_update(skip_locked=True)
+        ids = await due.values_list("id", flat=True)
+        if not ids:
+            return []
+        entries = await OutboxRow.filter(id__in=ids).using_db(tx)
+        leased: list[Delivery] = []
+        for e in entries:
+            doubt = e.in_doubt or e.leased_until is not None  # an expired lease: a worker died
+            await OutboxRow.filter(id=e.id).using_db(tx).update(
+                leased_until=now + lease_for,
+                lease_owner=owner,
+                attempts=e.attempts + 1,
+                in_doubt=True,
+                updated_at=now,
+            )
+            leased.append(
+                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt)  # type: ignore[attr-defined]
+            )
+    return sorted(leased, key=lambda d: d.id)
+
+
+async def succeed(delivery: Delivery, *, now: datetime, note: str | None = None) -> None:
+    """The destination has it."""
+    await OutboxRow.filter(id=delivery.id).update(
+        state=DONE, done_at=now, updated_at=now, leased_until=None, in_doubt=False, last_error=note
+    )
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> float:
+    """Seconds before the next try: exponential, capped, full jitter."""
+    ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+async def retry(
+    delivery: Delivery,
+    error: str,
+    *,
+    now: datetime,
+    in_doubt: bool,
+    after: float | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> bool:
+    """Try again later (False: attempts are used up and the entry is now a dead letter)."""
+    if delivery.attempts >= max_attempts:
+        await bury(delivery, f"gave up after {delivery.attempts} attempts: {error}", now=now)
+        return False
+    wait = after if after is not None else backoff(delivery.attempts)
+    await OutboxRow.filter(id=delivery.id).update(
+        next_attempt_at=now + timedelta(seconds=wait),
+        leased_until=None,
+        in_doubt=in_doubt,
+        last_error=error[:300],
+        updated_at=now,
+    )
+    return True
+
+
+async def bury(delivery: Delivery, reason: str, *, now: datetime) -> None:
+    """A dead letter: kept, visible and replayable, never retried on its own."""
+    await OutboxRow.filter(id=delivery.id).update(state=DEAD, leased_until=None, last_error=reason[:300], updated_at=now)
+
+
+async def replay(ids: Sequence[int] | None, *, now: datetime) -> int:
+    """Make dead letters (these, or all) pending again; returns how many."""
+    query = OutboxRow.filter(state=DEAD)
+    if ids is not None:
+        query = query.filter(id__in=list(ids))
+    return await query.update(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now)

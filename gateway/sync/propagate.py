@@ -1,0 +1,67 @@
+"""Deciding where a change must go, and enqueueing it (inside the change's transaction).
+
+- A new complaint belongs in the national system and in the system of the kab/kota it is
+  routed to (if that kab/kota is connected); it is created in each except where it came from.
+- A status change or a follow-up goes to every system that has the complaint, or is about
+  to (a create still in the outbox), except the one it came from. Deliveries carry no
+  status value: the worker sends the status the complaint has when it delivers, so
+  late, repeated or reordered deliveries all converge on the newest one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime
+
+from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow
+from gateway.sync.outbox import enqueue
+from gateway.sync.topology import Topology
+
+
+def follow_up_key(text: str) -> str:
+    """A fingerprint of a follow-up's text: the same answer seen from two systems is one."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+    return hashlib.sha256(folded.encode()).hexdigest()[:32]
+
+
+async def home_regency(routed_agency_id: str | None, kode_wilayah: str) -> str:
+    """The kode of the kab/kota a complaint belongs to: its routed agency's, else its location's."""
+    if routed_agency_id:
+        agency = await AgencyRow.filter(id=routed_agency_id).first()
+        if agency is not None and agency.kode_wilayah and len(agency.kode_wilayah) >= 5:
+            return agency.kode_wilayah[:5]
+    return kode_wilayah[:5]
+
+
+async def announce_new(
+    complaint_id: str, *, regency_code: str, origin: str | None, topology: Topology, now: datetime
+) -> list[str]:
+    """Enqueue its creation wherever it belongs but is not yet; returns the destinations."""
+    linked = set(await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
+    targets = {topology.national, topology.regency_system(regency_code)} - {None, origin} - linked
+    for system in sorted(t for t in targets if t):
+        await enqueue(system, "create", complaint_id, f"create:{complaint_id}", now=now)
+    return sorted(t for t in targets if t)
+
+
+async def _holders(complaint_id: str, topology: Topology, origin: str | None) -> list[str]:
+    linked = await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True)
+    coming = await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True)
+    return sorted({*linked, *coming} & topology.systems - {origin})
+
+
+async def announce_status(
+    complaint_id: str, status: str, *, origin: str | None, topology: Topology, now: datetime
+) -> None:
+    """Enqueue a status delivery to every other system holding the complaint."""
+    for system in await _holders(complaint_id, topology, origin):
+        await enqueue(system, "status", complaint_id, f"status:{complaint_id}:{status}", now=now)
+
+
+async def announce_follow_up(
+    complaint_id: str, key: str, *, origin: str | None, topology: Topology, now: datetime
+) -> None:
+    """Enqueue a follow-up delivery to every other system holding the complaint."""
+    for system in await _holders(complaint_id, topology, origin):
+        await enqueue(system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key})

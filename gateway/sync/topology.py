@@ -1,0 +1,41 @@
+"""Which systems the sync engine connects, from the sources configuration alone.
+
+Known without touching the network, so the web process can enqueue deliveries in the
+same transaction as a change, and workers know where complaints belong: the national
+system, and for each connected kab/kota its own system.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from connectors.config import SourcesConfig
+from connectors.registry import NATIONAL_NAME
+from schema.regions import regency_of
+
+
+@dataclass(frozen=True, slots=True)
+class Topology:
+    """The national system's name and the connected kab/kota's sources by kode wilayah."""
+
+    national: str = NATIONAL_NAME
+    regencies: Mapping[str, str] = field(default_factory=dict)  # kode kab/kota -> source name
+
+    @classmethod
+    def of(cls, config: SourcesConfig) -> Topology:
+        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected})
+
+    @property
+    def systems(self) -> frozenset[str]:
+        """Every system name the engine delivers to."""
+        return frozenset({self.national, *self.regencies.values()})
+
+    def regency_system(self, kode_wilayah: str | None) -> str | None:
+        """The connected system of the kab/kota a region lies in, if any."""
+        regency = regency_of(kode_wilayah) if kode_wilayah else None
+        return self.regencies.get(regency) if regency else None
+
+    def is_regency(self, system: str) -> bool:
+        """Whether a system is a kab/kota's own."""
+        return system in self.regencies.values()

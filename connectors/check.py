@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 
 from schema.canonical import Status
 
-from connectors.errors import ConnectorError
+from lokal.samaran import mask_pii
+
+from connectors.errors import ConnectorError, UpstreamRejected
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange
 from connectors.records import SourceComplaint
@@ -174,9 +176,23 @@ async def _round_trips(connector: Connector, report: CheckReport, kode_wilayah: 
         )
         await connector.add_follow_up(created.source_id, follow_up)
         found = await _find(connector, created.source_id)
-        after = "" if found in (None, False) else f", record now {found.status.value}"  # type: ignore[union-attr]
-        good = found is not None
-        report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, good, f"added{after}"))
+        if found is False:
+            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, True, "added; not readable"))
+        elif found is None:
+            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, False, "added, but the record is gone"))
+        elif not getattr(connector, "reads_follow_ups", False):
+            report.round_trips.append(
+                RoundTrip(
+                    Capability.ADD_FOLLOW_UP,
+                    True,
+                    f"added, record now {found.status.value}; its text is not verified "
+                    "(the mapping declares no [follow_ups] to read back)",
+                )
+            )
+        else:
+            arrived = any(follow_up.text == f.text for f in found.follow_ups)
+            detail = "added and read back" if arrived else "sent, but reading the record back does not show its text"
+            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, arrived, f"{detail}, record now {found.status.value}"))
 
 
 async def check_source(connector: Connector, *, kode_wilayah: str, writes: bool = True) -> CheckReport:
@@ -187,6 +203,13 @@ async def check_source(connector: Connector, *, kode_wilayah: str, writes: bool 
             await _read_everything(connector, report)
         if writes:
             await _round_trips(connector, report, kode_wilayah)
+    except UpstreamRejected as exc:
+        reply = exc.body[:300].decode("utf-8", errors="replace").strip() if exc.body else ""
+        # The source's own words usually say what is wrong; personal data in them is masked.
+        said = f"; it said: {' '.join(mask_pii(reply).text.split())[:200]}" if reply else ""
+        report.failure = f"{exc.code}: {exc.message}{said}"
     except ConnectorError as exc:
         report.failure = f"{exc.code}: {exc.message}"
+    except MappingError as exc:
+        report.failure = f"{exc.code}: the test record was written but cannot be read back: fields.{exc.field}: {exc.reason}"
     return report

@@ -36,9 +36,14 @@ class UpstreamUnavailable(ConnectorError):
     code = "UPSTREAM_UNAVAILABLE"
     retriable = True
 
-    def __init__(self, source: str, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, source: str, message: str, *, retry_after: float | None = None, in_doubt: bool = False
+    ) -> None:
         super().__init__(source, message)
         self.retry_after = retry_after
+        # The request may have reached the source and been applied (a timeout, a 5xx, a
+        # dropped connection): a write must be looked up before it is sent again.
+        self.in_doubt = in_doubt
 
 
 class CircuitOpen(UpstreamUnavailable):

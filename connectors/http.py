@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from urllib.parse import urlsplit
+
 import aiohttp
 
 from connectors.errors import CircuitOpen, DecodeError, UpstreamRejected, UpstreamUnavailable
@@ -143,6 +145,8 @@ class UpstreamClient:
         return bytes(body)
 
     async def _once(self, method: str, url: str, **kwargs: object) -> Response:
+        # Named by method and path only: a query string may carry the source's key.
+        what = f"{method} {urlsplit(url).path or '/'}"
         async with self._slots:
             try:
                 async with self.session.request(
@@ -153,21 +157,29 @@ class UpstreamClient:
             except DecodeError:
                 raise
             except (TimeoutError, asyncio.TimeoutError) as exc:
-                raise UpstreamUnavailable(self.source, f"{method} timed out") from exc
+                raise UpstreamUnavailable(self.source, f"{what} timed out", in_doubt=True) from exc
             except aiohttp.ClientPayloadError as exc:
-                raise DecodeError(self.source, f"{method} body was cut off or badly encoded") from exc
+                raise DecodeError(self.source, f"{what} body was cut off or badly encoded") from exc
+            except aiohttp.InvalidURL as exc:
+                raise UpstreamRejected(self.source, f"{what}: not a valid http(s) URL") from exc
+            except aiohttp.ClientConnectorError as exc:
+                # Never connected: nothing was sent.
+                raise UpstreamUnavailable(self.source, f"{what} failed ({type(exc).__name__})") from exc
             except aiohttp.ClientError as exc:
-                raise UpstreamUnavailable(self.source, f"{method} failed ({type(exc).__name__})") from exc
+                if "NonHttpUrl" in type(exc).__name__:
+                    raise UpstreamRejected(self.source, f"{what}: the URL needs http:// or https://") from exc
+                raise UpstreamUnavailable(self.source, f"{what} failed ({type(exc).__name__})", in_doubt=True) from exc
         if status == 429 or status >= 500:
             raise UpstreamUnavailable(
                 self.source,
-                f"{method} answered {status}",
+                f"{what} answered {status}",
                 retry_after=_retry_after(headers.get("Retry-After")),
+                in_doubt=status != 429,  # a 5xx may come after the write was applied
             )
         if 300 <= status < 400:
-            raise UpstreamRejected(self.source, f"{method} answered a redirect ({status}); not followed")
+            raise UpstreamRejected(self.source, f"{what} answered a redirect ({status}); not followed")
         if status >= 400:
-            raise UpstreamRejected(self.source, f"{method} answered {status}", status=status, body=body)
+            raise UpstreamRejected(self.source, f"{what} answered {status}", status=status, body=body)
         return Response(status, headers, body)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:

@@ -18,7 +18,7 @@ from schema.canonical import Channel, Classification, Reporter, Status
 from schema.regions import WIB, WIT, WITA, is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
-from connectors.records import RawRecord, SourceComplaint
+from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import FieldSpec, SourceSpec
 
 TITLE_MAX = 150
@@ -125,6 +125,9 @@ class Mapper:
             value: object = f.const
         else:
             value = get_path(raw, f.path)
+        if f.extract is not None and value is not MISSING and value is not None:
+            found = f.extract.search(_text(value))
+            value = found.group(1) if found else MISSING
         if value is MISSING or value is None or value == "":
             if f.default is not None:
                 value = f.default
@@ -149,6 +152,34 @@ class Mapper:
         except (ValueError, TypeError, OverflowError):
             shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} is not a {f.cast}") from None
+
+    def follow_up(self, item: RawRecord, ref: str, index: int) -> SourceFollowUp:
+        """One follow-up of record `ref` (an item of its list, or a row of a separate list)."""
+        spec = self.spec.follow_ups
+        assert spec is not None
+        where = f"follow_ups[{index}]"
+        if not isinstance(item, Mapping):
+            raise MappingError(ref, where, "is not an object")
+        try:
+            text = str(self._value(spec.text, item, ref))
+            at = self._value(spec.at, item, ref)
+            fid = self._value(spec.id, item, ref)
+        except MappingError as exc:
+            raise MappingError(ref, f"{where}.{exc.field}", exc.reason) from None
+        if not isinstance(at, datetime):
+            raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
+        return SourceFollowUp(source_id=str(fid), text=text, at=at)
+
+    def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[SourceFollowUp, ...]:
+        spec = self.spec.follow_ups
+        if spec is None or spec.path is None:
+            return ()
+        items = get_path(raw, spec.path)
+        if items is MISSING or items is None:
+            return ()
+        if not isinstance(items, list):
+            raise MappingError(ref, "follow_ups", f"expected a list at '{spec.path}'")
+        return tuple(self.follow_up(item, ref, i) for i, item in enumerate(items))
 
     def map(self, raw: RawRecord) -> SourceComplaint:
         """One record; raises MappingError."""
@@ -213,6 +244,9 @@ class Mapper:
             ),
             is_anonymous=bool(values.get("is_anonymous") or False),
             is_secret=bool(values.get("is_secret") or False),
+            agency_id=values.get("agency_id"),
+            external_ref=values.get("external_ref"),
+            follow_ups=self._nested_follow_ups(raw, source_id),
             reporter=reporter,
         )
 

@@ -62,6 +62,7 @@ class NewComplaint:
     latitude: float | None = None
     longitude: float | None = None
     lapor_tracking_id: str | None = None
+    agency_id: str | None = None  # the instansi it is routed to
     is_anonymous: bool = False
     is_secret: bool = False
     # Only set when this destination may see who reported (domain.md §1.6).

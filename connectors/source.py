@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from connectors.protocol import (
     StatusChange,
     Unsupported,
 )
-from connectors.records import RawRecord, SourceComplaint
+from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import SourceSpec
 from connectors.write_body import build_body
 from connectors.write_spec import WriteSpec
@@ -90,10 +91,50 @@ class HttpSource:
             safe.add(Capability.ADD_FOLLOW_UP)
         return frozenset(safe)
 
+    @property
+    def reads_follow_ups(self) -> bool:
+        """Whether records come with their follow-ups (the mapping has [follow_ups])."""
+        return self.spec.follow_ups is not None
+
+    async def find(self, external_ref: str) -> str | None:
+        """The id of the record the gateway created under `external_ref`, by reading the list
+        (for sources that cannot recognise a repeated create); None if there is none."""
+        if "external_ref" not in self.spec.fields:
+            return None
+        async for batch in self.changes():
+            for record in batch.records:
+                if record.external_ref == external_ref:
+                    return record.source_id
+        return None
+
+    async def _separate_follow_ups(self) -> dict[str, list[SourceFollowUp]] | None:
+        """Follow-ups from a separate list, by record id (None when the mapping nests them)."""
+        spec = self.spec.follow_ups
+        if spec is None or spec.list_path is None:
+            return None
+        response = await self._list({}, path=spec.list_path)
+        by_record: dict[str, list[SourceFollowUp]] = {}
+        required = (spec.record_id, spec.id.path, spec.text.path, spec.at.path)
+        for index, item in enumerate(self._decode(response.body, required=tuple(p for p in required if p))):
+            ref = str(get_path(item, spec.record_id or ""))
+            try:
+                by_record.setdefault(ref, []).append(self.mapper.follow_up(item, ref, index))
+            except MappingError:
+                continue  # a bad follow-up row is not the record's fault; the record still maps
+        return by_record
+
+    def _with_follow_ups(
+        self, record: SourceComplaint, separate: dict[str, list[SourceFollowUp]] | None
+    ) -> SourceComplaint:
+        if separate is None:
+            return record
+        return replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
+
     async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
         """Every page of the source's list (changed since `since`, where the source filters)."""
         r = self.spec.request
         page, cursor, newest = 1, None, None
+        separate = await self._separate_follow_ups()
         for _ in range(MAX_PAGES):
             params: dict[str, str] = {}
             if since and r.since_param:
@@ -107,6 +148,7 @@ class HttpSource:
             response = await self._list(params)
             raw = self._decode(response.body)
             mapped, rejected = self._map_all(raw)
+            mapped = [self._with_follow_ups(m, separate) for m in mapped]
             for record in mapped:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
             resume = _cursor_text(newest, r.since_cast, self.mapper.zone) if newest else since
@@ -134,7 +176,7 @@ class HttpSource:
         raw = get_path(document, spec.record) if spec.record else document
         if not isinstance(raw, dict):
             raise DecodeError(self.name, f"expected a record object at '{spec.record or '(root)'}'")
-        return self._map(raw)
+        return self._with_follow_ups(self._map(raw), await self._separate_follow_ups())
 
     async def create(self, complaint: NewComplaint) -> Created:
         """Create a record, so that a retry with the same external_ref creates nothing new."""
@@ -153,6 +195,7 @@ class HttpSource:
             "latitude": complaint.latitude,
             "longitude": complaint.longitude,
             "lapor_tracking_id": complaint.lapor_tracking_id,
+            "agency_id": complaint.agency_id,
             "is_anonymous": complaint.is_anonymous,
             "is_secret": complaint.is_secret,
             "reporter_name": reporter.name if reporter else None,
@@ -250,12 +293,13 @@ class HttpSource:
         query = f"?{urlencode(params)}" if params else ""
         return f"{url}{query}", headers, body
 
-    async def _list(self, params: dict[str, str]) -> Response:
+    async def _list(self, params: dict[str, str], *, path: str | None = None) -> Response:
         r = self.spec.request
+        path = path or r.path
         if self.base_url.startswith("file://"):
-            return self._read_file(r.path)
+            return self._read_file(path)
         if r.format == "graphql":
-            url, headers, secret_fields = self._authorised(self._url(r.path, None), {})
+            url, headers, secret_fields = self._authorised(self._url(path, None), {})
             # Page numbers and sizes are Int variables; cursors and times stay strings
             # (an opaque cursor may look like a number).
             numeric = {r.page_param, r.size_param}
@@ -264,11 +308,11 @@ class HttpSource:
             # A GraphQL read is a POST but changes nothing: safe to retry.
             return await self.client.request("POST", url, headers=headers, json=payload, safe_to_retry=True)
         if r.method == "POST":
-            url, headers, secret_fields = self._authorised(self._url(r.path, None), {})
+            url, headers, secret_fields = self._authorised(self._url(path, None), {})
             return await self.client.request(
                 "POST", url, headers=headers, data={**params, **secret_fields}, safe_to_retry=True
             )
-        url, headers, _ = self._authorised(self._url(r.path, None), params)
+        url, headers, _ = self._authorised(self._url(path, None), params)
         return await self.client.request("GET", url, headers=headers)
 
     def _read_file(self, path: str) -> Response:
@@ -282,12 +326,13 @@ class HttpSource:
         except OSError as exc:
             raise UpstreamRejected(self.name, f"cannot read the export file ({exc.strerror})") from None
 
-    def _decode(self, body: bytes) -> list[RawRecord]:
+    def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
         r, name = self.spec.request, self.spec.name
         if r.format == "csv":
-            required = tuple(
-                f.path for f in self.spec.fields.values() if f.path and not f.optional and f.default is None
-            )
+            if required is None:
+                required = tuple(
+                    f.path for f in self.spec.fields.values() if f.path and not f.optional and f.default is None
+                )
             return decode_csv(
                 name, body, encoding=self.spec.encoding, delimiter=r.delimiter, required_columns=required
             )

@@ -39,6 +39,7 @@ from typing import Any
 from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
 
+from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
 from connectors.spec_errors import SpecError, fail, only
 from connectors.write_spec import WriteSpecs, parse_writes
 
@@ -65,6 +66,8 @@ OPTIONAL_FIELDS = (
     "reporter_nik",
     "reporter_phone",
     "reporter_email",
+    "agency_id",  # the instansi the source routes a complaint to
+    "external_ref",  # the gateway's own id, where the source keeps it
 )
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 # Fields whose value maps must land on canonical names.
@@ -87,6 +90,7 @@ class FieldSpec:
     default: object = None
     optional: bool = False
     pattern: re.Pattern[str] | None = None  # an id format the value must match
+    extract: re.Pattern[str] | None = None  # take the first group of this match from the value
 
 
 PAGINATION_STYLES = ("none", "page", "cursor")
@@ -199,6 +203,7 @@ class SourceSpec:
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     writes: WriteSpecs = field(default_factory=WriteSpecs)
+    follow_ups: FollowUpsSpec | None = None
     python: str | None = None  # "package.module:Class": an HttpSource subclass for quirks
 
 
@@ -207,7 +212,15 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         raw = {"path": raw}
     if not isinstance(raw, dict):
         raise fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
-    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern"))
+    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern", "extract"))
+    extract = raw.get("extract")
+    if extract is not None:
+        try:
+            extract_re = re.compile(extract)
+        except (re.error, TypeError):
+            extract_re = None
+        if extract_re is None or extract_re.groups != 1:
+            raise fail(f"{path}.extract", "a regular expression with one group, e.g. \"ref:([0-9a-f-]+)\"", extract)
     if ("path" in raw) == ("const" in raw):
         raise fail(path, "exactly one of path or const", sorted(raw))
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
@@ -244,6 +257,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         default=raw.get("default"),
         optional=optional,
         pattern=compiled if pattern is not None else None,
+        extract=extract_re if extract is not None else None,
     )
 
 
@@ -252,7 +266,18 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     only(
         data,
         "(top level)",
-        ("source", "records", "request", "fields", "maps", "read_one", "create", "change_status", "follow_up"),
+        (
+            "source",
+            "records",
+            "request",
+            "fields",
+            "maps",
+            "follow_ups",
+            "read_one",
+            "create",
+            "change_status",
+            "follow_up",
+        ),
     )
     source = data.get("source")
     if not isinstance(source, dict):
@@ -303,6 +328,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         fields=specs,
         maps=maps,
         writes=parse_writes(data, maps),
+        follow_ups=parse_follow_ups(data.get("follow_ups"), lambda n, raw, path: _field(n, raw, path, maps)),
         python=python,
     )
 

@@ -8,6 +8,7 @@ treats an empty field differently from a missing one.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timezone
 from enum import Enum
@@ -67,6 +68,13 @@ def _one(
     maps: Mapping[str, Mapping[str, str]],
     zone: timezone,
 ) -> object:
+    if item.template is not None:
+        filled = {
+            name: "" if values.get(name) is None else str(_out(values[name], "str", zone))
+            for _, name, _, _ in string.Formatter().parse(item.template)
+            if name is not None
+        }
+        return item.template.format(**filled)
     if item.value is None:
         return item.const
     value = values.get(item.value)

@@ -22,6 +22,8 @@ to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left ou
 
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +53,7 @@ VALUES: Mapping[str, tuple[str, ...]] = {
         "latitude",
         "longitude",
         "lapor_tracking_id",
+        "agency_id",
         "is_anonymous",
         "is_secret",
         "reporter_name",
@@ -69,6 +72,7 @@ class BodyValue:
 
     key: str  # the source's key, dotted for nesting
     value: str | None = None
+    template: str | None = None  # text with {value_name} placeholders
     const: object = None
     map: str | None = None
     cast: str = "str"
@@ -112,6 +116,9 @@ def _path(raw: Mapping[str, Any], where: str) -> str:
     path = raw.get("path")
     if not isinstance(path, str) or not path.startswith("/"):
         raise fail(f"{where}.path", "a path starting with /", path)
+    others = [p for p in re.findall(r"\{[^}]*\}", path) if p != "{id}"]
+    if others:
+        raise fail(f"{where}.path", "no placeholder but {id} (the record's id)", others[0])
     if where == "read_one" and "{id}" not in path:
         raise fail(f"{where}.path", "a path holding {id}, e.g. \"/api/reports/{id}\"", path)
     return path
@@ -124,9 +131,20 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raw = {"value": raw}
     if not isinstance(raw, dict):
         raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
-    only(raw, where, ("value", "const", "map", "cast"))
-    if ("value" in raw) == ("const" in raw):
-        raise fail(where, "exactly one of value or const", sorted(raw))
+    only(raw, where, ("value", "const", "template", "map", "cast"))
+    if sum(k in raw for k in ("value", "const", "template")) != 1:
+        raise fail(where, "exactly one of value, const or template", sorted(raw))
+    template = raw.get("template")
+    if template is not None:
+        try:
+            names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        except (ValueError, TypeError):
+            raise fail(f"{where}.template", "text with {name} placeholders", template) from None
+        wrong = [n for n in names if n not in allowed]
+        if wrong or not names:
+            raise fail(f"{where}.template", f"placeholders among {', '.join(allowed)}", wrong[0] if wrong else template)
+        if "map" in raw or "cast" in raw:
+            raise fail(f"{where}.template", "no map or cast beside a template", template)
     value = raw.get("value")
     if value is not None and value not in allowed:
         raise fail(where if short else f"{where}.value", f"one of {', '.join(allowed)}", value)
@@ -145,7 +163,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
             for word in maps[table]:
                 if word not in statuses:
                     raise fail(f"maps.{table}.{word}", f"a canonical status as key ({', '.join(statuses)})", word)
-    return BodyValue(key=key, value=value, const=raw.get("const"), map=table, cast=cast)
+    return BodyValue(key=key, value=value, const=raw.get("const"), map=table, cast=cast, template=template)
 
 
 def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> WriteSpec:

@@ -132,16 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--base-url", help="the source's base URL, e.g. https://pengaduan.example.go.id")
     check.add_argument("--secret-env", help="environment variable holding the source's token or key")
     check.add_argument(
-        "--all", action="store_true", help="check every source of the configuration (with --sandbox)"
+        "--all", action="store_true", help="check every source of a sources file (--config; default: the demo's)"
     )
     check.add_argument(
-        "--sandbox", action="store_true", help="start the sandbox simulators and check against them"
+        "--sandbox", action="store_true", help="with --all: simulate the sources whose url is \"sandbox\""
     )
     check.add_argument(
         "--config",
         type=Path,
         default=None,
-        help="sources file for --all --sandbox (default: the Sumatera Selatan demo)",
+        help="sources file for --all (default: the Sumatera Selatan demo)",
     )
     check.add_argument(
         "--read-only",
@@ -259,16 +259,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "connector":
         from connectors.config import DEMO_CONFIG
-        from gateway.connector_check import check_one, check_sandbox
+        from gateway.connector_check import check_config, check_one
 
         writes = not args.read_only
-        if args.all or args.sandbox:
-            if not (args.all and args.sandbox):
-                print("penghubung: --all and --sandbox go together", file=sys.stderr)
-                return 2
-            return asyncio.run(check_sandbox(args.config or DEMO_CONFIG, writes=writes))
+        if args.all:
+            config = args.config or DEMO_CONFIG
+            return asyncio.run(check_config(config, sandbox=args.sandbox, writes=writes))
+        if args.sandbox or args.config:
+            print("penghubung: --sandbox and --config go with --all", file=sys.stderr)
+            return 2
         if args.mapping is None or args.base_url is None:
-            print("penghubung: give a mapping file and --base-url (or --all --sandbox)", file=sys.stderr)
+            print("penghubung: give a mapping file and --base-url (or --all [--config FILE] [--sandbox])", file=sys.stderr)
             return 2
         return asyncio.run(check_one(args.mapping, args.base_url, args.secret_env, writes=writes))
 

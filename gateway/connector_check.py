@@ -1,19 +1,22 @@
-"""`penghubung connector check`: the conformance check, against a live source or the sandbox."""
+"""`penghubung connector check`: the conformance check, against a live source, a sources
+file's systems, or the sandbox."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import aiohttp
 
 from connectors.check import CheckReport, check_source
-from connectors.config import DEMO_CONFIG, SourcesConfig, load_config
+from connectors.config import SourcesConfig, load_config
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.protocol import Connector
-from connectors.registry import NATIONAL_NAME, build_connectors
-from connectors.spec import SpecError, load_spec
-from gateway.settings import secret_from_env
+from connectors.registry import NATIONAL_NAME
+from connectors.spec import SourceSpec, SpecError, load_spec
+from gateway.settings import SettingsError, secret_from_env
+from gateway.sources import open_sources
 
 CHECK_POLICY = Policy(total_timeout=10, attempts=2)
 
@@ -22,13 +25,29 @@ async def _check(connector: Connector, kode_wilayah: str, writes: bool) -> Check
     return await check_source(connector, kode_wilayah=kode_wilayah, writes=writes)
 
 
+def _problem(spec: SourceSpec, base_url: str, secret_env: str | None) -> str | None:
+    """What is wrong before anything is called, in the user's terms."""
+    if not re.match(r"^(https?|file)://", base_url):
+        return f"--base-url {base_url!r}: expected a URL starting with http://, https:// or file://"
+    if spec.request.auth != "none" and not secret_env:
+        return (
+            f"the mapping declares request.auth kind {spec.request.auth!r}, but no --secret-env names "
+            "the variable holding the secret"
+        )
+    return None
+
+
 async def check_one(mapping: Path, base_url: str, secret_env: str | None, *, writes: bool = True) -> int:
     """Check one mapping file against a live source; prints the report, returns an exit code."""
     try:
         spec = load_spec(mapping.read_text(encoding="utf-8"))
-        secret = secret_from_env(secret_env) if secret_env else None
-    except (SpecError, LookupError) as exc:
+        problem = _problem(spec, base_url, secret_env)
+        secret = secret_from_env(secret_env) if secret_env and problem is None else None
+    except (SpecError, LookupError, OSError) as exc:
         print(f"FAIL  {mapping}: {exc}")
+        return 1
+    if problem:
+        print(f"FAIL  {spec.name}: {problem}")
         return 1
     async with aiohttp.ClientSession() as session:
         try:
@@ -48,28 +67,29 @@ def _names(config: SourcesConfig) -> dict[str, str]:
     return names
 
 
-async def check_sandbox(config_path: Path = DEMO_CONFIG, *, writes: bool = True) -> int:
-    """Start a simulator for every source of the configuration and check each one."""
-    from connectors.sandbox.province import province_simulators, sandbox_endpoints
-    from connectors.sandbox.runner import serve_all
-
+async def check_config(config_path: Path, *, sandbox: bool, writes: bool = True) -> int:
+    """Check every source of a sources file: its real URLs, and with `sandbox` a simulator
+    for each `url = "sandbox"` entry."""
     try:
         config = load_config(config_path)
     except SpecError as exc:
         print(f"FAIL  {exc}")
         return 1
-    sims = province_simulators(config)
-    failed = 0
-    async with serve_all(sims) as urls, aiohttp.ClientSession() as session:
-        connectors = build_connectors(config, session, sandbox_endpoints(config, urls), policy=CHECK_POLICY)
-        names = _names(config)
-        codes = {r.source_name: r.kode_wilayah for r in config.connected} | {NATIONAL_NAME: config.province}
-        for name, connector in connectors.items():
-            report = await _check(connector, codes[name], writes)
-            print(report.render(names[name]))
-            failed += not report.passed
+    names = _names(config)
+    codes = {r.source_name: r.kode_wilayah for r in config.connected} | {NATIONAL_NAME: config.province}
+    reports: list[CheckReport] = []
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with open_sources(config, session, sandbox=sandbox, policy=CHECK_POLICY) as (connectors, _):
+                for name, connector in connectors.items():
+                    reports.append(report := await _check(connector, codes[name], writes))
+                    print(report.render(names[name]))
+        except (SettingsError, SpecError) as exc:
+            print(f"FAIL  {config_path.name}: {exc}")
+            return 1
+    failed = sum(not r.passed for r in reports)
     absent = [f"{r.kode_wilayah} {r.name}" for r in config.regencies if not r.connected]
-    print(f"{len(connectors) - failed} of {len(connectors)} sources pass")
+    print(f"{len(reports) - failed} of {len(reports)} sources pass")
     if absent:
         print(f"not connected yet: {', '.join(absent)}")
     return 1 if failed else 0

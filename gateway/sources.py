@@ -16,7 +16,8 @@ import aiohttp
 
 from connectors.config import SANDBOX_URL, SourcesConfig, load_config
 from connectors.protocol import Connector
-from connectors.registry import NATIONAL_NAME, Endpoint, build_connectors
+from connectors.http import Policy
+from connectors.registry import DEFAULT_POLICY, NATIONAL_NAME, Endpoint, build_connectors
 from connectors.spec_errors import SpecError
 from schema.graphql.connection_query import SourceInfo
 from schema.regions import get_region
@@ -81,22 +82,18 @@ def _endpoint(url: str, secret_env: str | None, where: str) -> Endpoint:
 
 
 @asynccontextmanager
-async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession) -> AsyncIterator[ConfiguredSources | None]:
-    """The configured sources for the lifespan (None without a sources file)."""
-    if settings.sources_file is None:
-        yield None
-        return
-    try:
-        config = load_config(settings.sources_file)
-    except SpecError as exc:
-        raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
+async def open_sources(
+    config: SourcesConfig, http: aiohttp.ClientSession, *, sandbox: bool, policy: Policy = DEFAULT_POLICY
+) -> AsyncIterator[tuple[dict[str, Connector], dict[str, str]]]:
+    """Connectors for every source, simulating the `url = "sandbox"` ones when `sandbox`;
+    yields (connectors by name, sandbox URLs by name). Raises SettingsError."""
     sandboxed = {r.source_name for r in config.connected if r.url == SANDBOX_URL}
     if config.national.url == SANDBOX_URL:
         sandboxed.add(NATIONAL_NAME)
-    if sandboxed and not settings.sandbox:
+    if sandboxed and not sandbox:
         raise SettingsError(
-            f"{settings.sources_file.name} names url = \"sandbox\" for {len(sandboxed)} sources; "
-            "set PENGHUBUNG_SANDBOX=1 to simulate them, or give their real URLs"
+            f"{len(sandboxed)} sources have url = \"sandbox\" ({', '.join(sorted(sandboxed)[:3])}...); "
+            "simulate them (PENGHUBUNG_SANDBOX=1, or --sandbox) or give their real URLs"
         )
     async with AsyncExitStack() as stack:
         urls: dict[str, str] = {}
@@ -114,7 +111,20 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         for r in config.connected:
             if r.source_name not in endpoints:
                 endpoints[r.source_name] = _endpoint(r.url or "", r.secret_env, r.source_name)
-        connectors = build_connectors(config, http, endpoints)
+        yield build_connectors(config, http, endpoints, policy=policy), urls
+
+
+@asynccontextmanager
+async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession) -> AsyncIterator[ConfiguredSources | None]:
+    """The configured sources for the lifespan (None without a sources file)."""
+    if settings.sources_file is None:
+        yield None
+        return
+    try:
+        config = load_config(settings.sources_file)
+    except SpecError as exc:
+        raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
+    async with open_sources(config, http, sandbox=settings.sandbox) as (connectors, urls):
         log.info(
             "sources: %d of %d kab/kota connected in %s",
             len(config.connected),

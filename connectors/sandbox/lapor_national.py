@@ -59,6 +59,7 @@ _V3_FIELDS = (
     "is_secret",
     "latitude",
     "longitude",
+    "external_ref",
 )
 
 

@@ -133,3 +133,31 @@ def test_the_province_with_the_legacy_national_api(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SP4N-LAPOR!, legacy XML addstream): push only" in result.stdout
     assert "writes not tried (read-only check)" in result.stdout
+
+
+async def test_a_sources_file_with_a_real_url_beside_sandbox_entries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regency's own entry (its mapping file, its URL, its secret) is checked beside the simulated ones."""
+    from connectors.sandbox.runner import serve
+    from connectors.sandbox.wa_bot_mongo import WaBotMongo
+    from gateway.connector_check import check_config
+
+    config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings/musi-rawas.toml").write_text((MAPPINGS_DIR / "wa_bot_mongo.toml").read_text())
+    monkeypatch.setenv("MUSI_RAWAS_KEY", SANDBOX_SECRETS["wa_bot_mongo"])
+    async with serve(WaBotMongo(kode_wilayah="16.05")) as url:
+        own = config.replace(
+            'kode_wilayah = "16.05"  # Musi Rawas\ndialect = "wa_bot_mongo"\nurl = "sandbox"',
+            f'kode_wilayah = "16.05"\nmapping = "mappings/musi-rawas.toml"\nurl = "{url}"\nsecret_env = "MUSI_RAWAS_KEY"',
+        )
+        assert own != config
+        (tmp_path / "sources.toml").write_text(own)
+        code = await check_config(tmp_path / "sources.toml", sandbox=True, writes=False)
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert "PASS  16.05-musi-rawas (Kabupaten Musi Rawas, " in out and "16 of 16 sources pass" in out
+        # Without --sandbox the simulated entries cannot be reached: said at once, nothing called.
+        assert await check_config(tmp_path / "sources.toml", sandbox=False) == 1
+        assert 'url = "sandbox"' in capsys.readouterr().out

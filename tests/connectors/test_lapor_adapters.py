@@ -167,7 +167,7 @@ async def test_a_wrong_token_is_rejected_with_the_simulators_error(
     with pytest.raises(UpstreamRejected) as info:
         await connector(session, url, "{00000000-0000-4000-8000-000000000000}").create(complaint())
     assert info.value.status == 401
-    assert info.value.message == "POST answered 401: invalid token"
+    assert info.value.message == "POST /api/stream/addstream answered 401: invalid token"
     assert sim.submissions == [] and pushes(sim) == 1
 
 

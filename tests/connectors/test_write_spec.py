@@ -207,7 +207,7 @@ BROKEN_WRITES = [
     ),
     pytest.param(
         FOLLOW_BODY, FOLLOW_BODY.replace('{ const = "OPD" }', '{ const = "OPD", value = "text" }'),
-        "follow_up.body.role: expected exactly one of value or const; found ['const', 'value']",
+        "follow_up.body.role: expected exactly one of value, const or template; found ['const', 'value']",
         id="follow-up-value-and-const",
     ),
     pytest.param(

@@ -80,8 +80,8 @@ async def check_config(config_path: Path, *, sandbox: bool, writes: bool = True)
     reports: list[CheckReport] = []
     async with aiohttp.ClientSession() as session:
         try:
-            async with open_sources(config, session, sandbox=sandbox, policy=CHECK_POLICY) as (connectors, _):
-                for name, connector in connectors.items():
+            async with open_sources(config, session, sandbox=sandbox, policy=CHECK_POLICY) as opened:
+                for name, connector in opened.connectors.items():
                     reports.append(report := await _check(connector, codes[name], writes))
                     print(report.render(names[name]))
         except (SettingsError, SpecError) as exc:

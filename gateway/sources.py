@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 
@@ -81,12 +83,22 @@ def _endpoint(url: str, secret_env: str | None, where: str) -> Endpoint:
         raise SettingsError(f"{where}: {exc}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class OpenSources:
+    """Live connectors by source name, and the simulators standing in for sandbox entries."""
+
+    connectors: dict[str, Connector]
+    sandbox_urls: dict[str, str]
+    simulators: dict[str, Any]  # connectors.sandbox.Simulator by source name
+
+
 @asynccontextmanager
 async def open_sources(
     config: SourcesConfig, http: aiohttp.ClientSession, *, sandbox: bool, policy: Policy = DEFAULT_POLICY
-) -> AsyncIterator[tuple[dict[str, Connector], dict[str, str]]]:
-    """Connectors for every source, simulating the `url = "sandbox"` ones when `sandbox`;
-    yields (connectors by name, sandbox URLs by name). Raises SettingsError."""
+) -> AsyncIterator[OpenSources]:
+    """Connectors for every source, simulating the `url = "sandbox"` ones when `sandbox`.
+
+    Raises SettingsError."""
     sandboxed = {r.source_name for r in config.connected if r.url == SANDBOX_URL}
     if config.national.url == SANDBOX_URL:
         sandboxed.add(NATIONAL_NAME)
@@ -97,6 +109,7 @@ async def open_sources(
         )
     async with AsyncExitStack() as stack:
         urls: dict[str, str] = {}
+        sims: dict[str, Any] = {}
         endpoints: dict[str, Endpoint] = {}
         if sandboxed:
             from connectors.sandbox.province import province_simulators, sandbox_endpoints
@@ -111,7 +124,7 @@ async def open_sources(
         for r in config.connected:
             if r.source_name not in endpoints:
                 endpoints[r.source_name] = _endpoint(r.url or "", r.secret_env, r.source_name)
-        yield build_connectors(config, http, endpoints, policy=policy), urls
+        yield OpenSources(build_connectors(config, http, endpoints, policy=policy), urls, sims)
 
 
 @asynccontextmanager
@@ -124,11 +137,11 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         config = load_config(settings.sources_file)
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
-    async with open_sources(config, http, sandbox=settings.sandbox) as (connectors, urls):
+    async with open_sources(config, http, sandbox=settings.sandbox) as opened:
         log.info(
             "sources: %d of %d kab/kota connected in %s",
             len(config.connected),
             len(config.regencies),
             settings.sources_file.name,
         )
-        yield ConfiguredSources(config, connectors, urls)
+        yield ConfiguredSources(config, opened.connectors, opened.sandbox_urls)

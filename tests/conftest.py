@@ -30,7 +30,7 @@ from gateway.demo import demo_agencies, demo_categories
 from gateway.reference import load_regions, load_registry
 from gateway.settings import GatewaySettings, sqlite_url
 from gateway.store.database import close_store, migrate_database, open_store
-from gateway.store.models import ComplaintRow, ReporterRow
+from gateway.store.models import ComplaintRow, ReporterRow, SyncCursorRow
 
 TEST_DATABASE = os.environ.get("PENGHUBUNG_TEST_DATABASE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -114,6 +114,7 @@ async def _clean_complaints(request: pytest.FixtureRequest) -> AsyncIterator[Non
     if "database_url" in request.fixturenames:
         await ComplaintRow.all().delete()  # children go by ON DELETE CASCADE
         await ReporterRow.all().delete()
+        await SyncCursorRow.all().delete()
 
 
 @pytest.fixture

@@ -1,0 +1,224 @@
+"""Delivering one outbox entry through its destination's connector, and settling it.
+
+At-least-once delivery, exactly-once effect: a create carries the complaint's id as its
+external reference; when an earlier attempt may have reached the destination (in doubt)
+and the destination cannot recognise a repeat by itself, the record is looked up there
+first. A status delivery sends the status the complaint has now, and not at all when the
+destination is already as far along, so late, repeated or reordered deliveries converge
+and never move a system backwards. What the destination refuses (4xx) becomes a dead
+letter with the reason; what fails for now is retried with backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from connectors.errors import ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange, Unsupported
+from connectors.records import SourceComplaint
+from schema.lifecycle import is_further
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from gateway.store import rows
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow, ReporterRow
+from gateway.sync import outbox
+from gateway.sync.outbox import Delivery
+from gateway.sync.propagate import announce_follow_up, announce_status
+from gateway.sync.topology import Topology
+
+log = logging.getLogger(__name__)
+
+
+class NotYet(Exception):
+    """The destination does not hold the complaint yet (its create is still in the outbox)."""
+
+
+class Done(Exception):
+    """Nothing (more) to deliver; the message says why."""
+
+
+class _Settled(Exception):
+    """The entry was settled inside the kind's handler (a dead letter)."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deliverer:
+    """Delivers leased entries to the configured connectors."""
+
+    connectors: Mapping[str, Connector]
+    topology: Topology
+    clock: Callable[[], datetime] = _utcnow
+
+    async def deliver(self, d: Delivery) -> str:
+        """Deliver one entry and settle it; returns the outcome (done, retry, dead)."""
+        connector = self.connectors.get(d.destination)
+        if connector is None:
+            await outbox.bury(d, f"no connector is configured for {d.destination}", now=self.clock())
+            return "dead"
+        try:
+            if d.kind == "create":
+                note = await self._create(d, connector)
+            elif d.kind == "status":
+                note = await self._status(d, connector)
+            else:
+                note = await self._follow_up(d, connector)
+        except _Settled:
+            return "dead"
+        except (Done, Unsupported) as exc:
+            await outbox.succeed(d, now=self.clock(), note=f"nothing to deliver: {exc}"[:300])
+            return "done"
+        except NotYet:
+            await outbox.retry(d, f"{d.destination} does not hold the complaint yet", now=self.clock(), in_doubt=False, after=2.0)
+            return "retry"
+        except UpstreamUnavailable as exc:
+            kept = await outbox.retry(d, f"{exc.code}: {exc.message}", now=self.clock(), in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
+            return "retry" if kept else "dead"
+        except DecodeError as exc:
+            # The destination answered, but not readably: the write may have happened.
+            kept = await outbox.retry(d, f"{exc.code}: {exc.message}", now=self.clock(), in_doubt=True)
+            return "retry" if kept else "dead"
+        except UpstreamRejected as exc:
+            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            return "dead"
+        except ConnectorError as exc:
+            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            return "dead"
+        await outbox.succeed(d, now=self.clock(), note=note)
+        return "done"
+
+    # -- kinds -------------------------------------------------------------------------
+
+    async def _row(self, d: Delivery) -> ComplaintRow:
+        row = await ComplaintRow.filter(id=d.complaint_id).first()
+        if row is None:
+            raise Done("the complaint no longer exists")
+        return row
+
+    async def _link(self, d: Delivery) -> ComplaintSourceRow:
+        link = await ComplaintSourceRow.filter(complaint_id=d.complaint_id, system=d.destination).first()
+        if link is not None:
+            return link
+        pending = await OutboxRow.filter(
+            complaint_id=d.complaint_id, destination=d.destination, kind="create", state=outbox.PENDING
+        ).exists()
+        if pending:
+            raise NotYet
+        raise Done(f"{d.destination} does not hold this complaint")
+
+    async def _new_complaint(self, row: ComplaintRow, destination: str) -> NewComplaint:
+        reporter = None
+        # An anonymous reporter's identity goes to the national system only (national
+        # admins may see it; a kab/kota's system is also read by its OPD staff).
+        may_see = destination == self.topology.national or not row.is_anonymous
+        if may_see and row.reporter_id is not None:  # type: ignore[attr-defined]
+            found = await ReporterRow.filter(id=row.reporter_id).first()  # type: ignore[attr-defined]
+            reporter = rows.reporter_from_row(found) if found else None
+        national = await ComplaintSourceRow.filter(complaint_id=row.id, system=self.topology.national).first()
+        return NewComplaint(
+            external_ref=str(row.id),
+            title=row.title or row.original_title,
+            content=row.content,
+            kode_wilayah=row.kode_wilayah,
+            created_at=row.created_at,
+            classification=row.classification,
+            incident_date=row.incident_date,
+            category_code=row.category_id,  # type: ignore[attr-defined]
+            address=row.address,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            lapor_tracking_id=national.source_id if national else None,
+            agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+            is_anonymous=row.is_anonymous,
+            is_secret=row.is_secret,
+            reporter=reporter,
+        )
+
+    async def _create(self, d: Delivery, connector: Connector) -> str:
+        row = await self._row(d)
+        if await ComplaintSourceRow.filter(complaint_id=row.id, system=d.destination).exists():
+            return "already linked"
+        complaint = await self._new_complaint(row, d.destination)
+        source_id = None
+        if d.in_doubt and Capability.CREATE not in connector.repeat_safe:
+            find = getattr(connector, "find", None)
+            if find is None:
+                await outbox.bury(
+                    d,
+                    "outcome unknown: an earlier attempt may have created it, and "
+                    f"{d.destination} can neither recognise a repeat nor be searched; check there, then replay or leave",
+                    now=self.clock(),
+                )
+                raise _Settled
+            source_id = await find(complaint.external_ref)
+        replayed = source_id is not None
+        if source_id is None:
+            created = await connector.create(complaint)
+            source_id, replayed = created.source_id, created.replayed
+        now = self.clock()
+        async with in_transaction():
+            try:
+                async with in_transaction():
+                    await ComplaintSourceRow.create(complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now)
+            except IntegrityError:
+                pass  # a pull of the destination linked it first
+            # Bring the new copy up to date: the status and follow-ups it was created without.
+            await announce_status(str(row.id), row.status.value, origin=None, topology=self.topology, now=now)
+            for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
+                if key:
+                    await announce_follow_up(str(row.id), key, origin=None, topology=self.topology, now=now)
+        return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
+
+    async def _current(self, connector: Connector, source_id: str) -> SourceComplaint | None:
+        if Capability.READ_ONE in connector.capabilities:
+            return await connector.read_one(source_id)
+        return None
+
+    async def _status(self, d: Delivery, connector: Connector) -> str:
+        if Capability.CHANGE_STATUS not in connector.capabilities:
+            raise Done(f"{d.destination} takes no status changes")
+        link = await self._link(d)
+        row = await self._row(d)
+        there = await self._current(connector, link.source_id)
+        if there is not None and not is_further(row.status, there.status):
+            return f"{d.destination} is already at {there.status.value}"
+        await connector.change_status(
+            link.source_id,
+            StatusChange(external_ref=f"{row.id}:{row.status.value}", status=row.status, unit=row.routed_agency_id),  # type: ignore[attr-defined]
+        )
+        return f"set {row.status.value}"
+
+    async def _follow_up(self, d: Delivery, connector: Connector) -> str:
+        if Capability.ADD_FOLLOW_UP not in connector.capabilities:
+            raise Done(f"{d.destination} takes no follow-ups")
+        link = await self._link(d)
+        key = str(d.payload.get("key", ""))
+        found = await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+        if found is None:
+            raise Done("the follow-up no longer exists")
+        if d.in_doubt and Capability.ADD_FOLLOW_UP not in connector.repeat_safe and getattr(connector, "reads_follow_ups", False):
+            there = await self._read_anyway(connector, link.source_id)
+            if there is not None and any(f.text.strip() == found.content.strip() for f in there.follow_ups):
+                return "already there"
+        await connector.add_follow_up(
+            link.source_id,
+            FollowUp(external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at, author_agency=found.agency_id),
+        )
+        return "added"
+
+    async def _read_anyway(self, connector: Connector, source_id: str) -> SourceComplaint | None:
+        if Capability.READ_ONE in connector.capabilities:
+            return await connector.read_one(source_id)
+        if Capability.LIST_CHANGES in connector.capabilities:
+            async for batch in connector.changes():
+                for record in batch.records:
+                    if record.source_id == source_id:
+                        return record
+        return None

@@ -1,0 +1,192 @@
+"""The sync engine: pull every source from its cursor, deliver the outbox, repeat.
+
+Several workers may run it against one PostgreSQL database: a source is pulled by one
+worker at a time (a lease on its cursor row, which expires if the worker dies) and outbox
+entries are leased with SKIP LOCKED. Cursors are saved after each page, so a killed pull
+resumes where it was, and re-reading a page applies nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from connectors.errors import ConnectorError
+from connectors.protocol import Capability, Connector
+from schema.deadlines import DeadlinePolicy
+from tortoise.expressions import Q
+
+from gateway.store.models import SyncCursorRow
+from gateway.sync import outbox
+from gateway.sync.deliver import Deliverer
+from gateway.sync.ingest import Ingestor, Outcome
+from gateway.sync.topology import Topology
+
+log = logging.getLogger(__name__)
+
+PULL_LEASE = timedelta(seconds=120)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_name() -> str:
+    """host:pid, to tell workers apart in leases."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class PullResult:
+    """What one pull of one source did."""
+
+    source: str
+    pulled: bool = True  # False: another worker holds the source
+    records: int = 0
+    rejected: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class SyncEngine:
+    """Pulls and delivers for a set of connectors."""
+
+    connectors: Mapping[str, Connector]
+    topology: Topology
+    policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    owner: str = field(default_factory=worker_name)
+    clock: Callable[[], datetime] = _utcnow
+    delivery_concurrency: int = 8
+
+    def __post_init__(self) -> None:
+        self.ingestor = Ingestor(self.topology, self.policy)
+        self.deliverer = Deliverer(self.connectors, self.topology, self.clock)
+
+    # -- pulling -----------------------------------------------------------------------
+
+    async def _lease_source(self, source: str) -> SyncCursorRow | None:
+        now = self.clock()
+        await SyncCursorRow.get_or_create(source=source)
+        taken = await SyncCursorRow.filter(source=source).filter(
+            Q(leased_until=None) | Q(leased_until__lt=now) | Q(lease_owner=self.owner)
+        ).update(leased_until=now + PULL_LEASE, lease_owner=self.owner, last_attempt_at=now)
+        return await SyncCursorRow.get(source=source) if taken else None
+
+    async def pull(self, source: str, *, since: str | None = None, full: bool = False, progress: Callable[[PullResult], None] | None = None) -> PullResult:
+        """Apply every change of one source since its cursor (`full`: from the start)."""
+        result = PullResult(source)
+        connector = self.connectors[source]
+        if Capability.LIST_CHANGES not in connector.capabilities:
+            result.pulled = False
+            return result
+        cursor_row = await self._lease_source(source)
+        if cursor_row is None:
+            result.pulled = False
+            return result
+        cursor = None if full else (since or cursor_row.cursor)
+        try:
+            async for batch in connector.changes(cursor):
+                for record in batch.records:
+                    outcome = await self.ingestor.apply(source, record, now=self.clock())
+                    result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
+                result.records += len(batch.records)
+                result.rejected += len(batch.rejected)
+                newest = max((r.updated_at for r in batch.records), default=None)
+                updates: dict[str, object] = {
+                    "records_seen": cursor_row.records_seen + result.records,
+                    "leased_until": self.clock() + PULL_LEASE,
+                }
+                if batch.cursor is not None:
+                    updates["cursor"] = batch.cursor
+                if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):
+                    updates["newest_seen_at"] = cursor_row.newest_seen_at = newest
+                await SyncCursorRow.filter(source=source).update(**updates)
+                if progress is not None:
+                    progress(result)
+        except ConnectorError as exc:
+            result.error = f"{exc.code}: {exc.message}"
+            await SyncCursorRow.filter(source=source).update(
+                last_error=result.error[:300],
+                last_error_at=self.clock(),
+                consecutive_failures=cursor_row.consecutive_failures + 1,
+                leased_until=None,
+            )
+            log.warning("pull %s failed: %s", source, result.error)
+            return result
+        await SyncCursorRow.filter(source=source).update(
+            last_success_at=self.clock(), consecutive_failures=0, leased_until=None
+        )
+        if result.outcomes.get(Outcome.CREATED.value) or result.rejected:
+            log.info("pulled %s: %s, %d not mapped", source, result.outcomes, result.rejected)
+        return result
+
+    async def pull_all(self, *, concurrency: int = 4) -> list[PullResult]:
+        """Pull every source that lists changes, a few at a time."""
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(name: str) -> PullResult:
+            async with slots:
+                return await self.pull(name)
+
+        names = [n for n, c in self.connectors.items() if Capability.LIST_CHANGES in c.capabilities]
+        return list(await asyncio.gather(*(one(n) for n in names)))
+
+    # -- delivering --------------------------------------------------------------------
+
+    async def deliver_due(self, *, limit: int = 50) -> dict[str, int]:
+        """Lease due outbox entries and deliver them; returns counts by outcome."""
+        leased = await outbox.lease(self.owner, now=self.clock(), limit=limit)
+        counts: dict[str, int] = {}
+        slots = asyncio.Semaphore(self.delivery_concurrency)
+
+        async def one(d: outbox.Delivery) -> None:
+            async with slots:
+                try:
+                    outcome = await self.deliverer.deliver(d)
+                except Exception:
+                    # A bug or a database fault: the lease runs out and the entry comes
+                    # back in doubt; nothing is lost.
+                    log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
+                    outcome = "error"
+                counts[outcome] = counts.get(outcome, 0) + 1
+
+        await asyncio.gather(*(one(d) for d in leased))
+        return counts
+
+    async def drain(self, *, rounds: int = 1000) -> int:
+        """Deliver until nothing is due now; returns how many entries were handled."""
+        handled = 0
+        for _ in range(rounds):
+            counts = await self.deliver_due()
+            if not counts:
+                break
+            handled += sum(counts.values())
+        return handled
+
+    async def run(self, *, stop: asyncio.Event, pull_every: float = 5.0, idle_sleep: float = 0.5) -> None:
+        """Pull every `pull_every` seconds and deliver continuously, until `stop` is set."""
+        next_pull = 0.0
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            if loop.time() >= next_pull:
+                try:
+                    await self.pull_all()
+                except Exception:
+                    log.exception("pull round failed")
+                next_pull = loop.time() + pull_every
+            try:
+                counts = await self.deliver_due()
+            except Exception:
+                log.exception("delivery round failed")
+                counts = {}
+            if not counts:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=idle_sleep)
+                except TimeoutError:
+                    pass

@@ -1,0 +1,122 @@
+"""The sync engine against the demo province's simulators over real HTTP: complaints,
+statuses and follow-ups flow both ways, once, and repeating a round changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+
+from connectors.config import DEMO_CONFIG, load_config
+from connectors.sandbox import Simulator
+from connectors.sandbox.lapor_national import DEFAULT_API_KEY
+from gateway.sources import open_sources
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
+from gateway.sync.engine import SyncEngine
+from gateway.sync.topology import Topology
+
+CONFIG = load_config(DEMO_CONFIG)
+REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
+
+
+@dataclass
+class Province:
+    engine: SyncEngine
+    sims: dict[str, Simulator]
+    urls: dict[str, str]
+    http: aiohttp.ClientSession
+
+
+@pytest.fixture
+async def province(database_url: str) -> AsyncIterator[Province]:
+    async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True) as opened:
+        engine = SyncEngine(opened.connectors, Topology.of(CONFIG))
+        yield Province(engine, opened.simulators, opened.sandbox_urls, http)
+
+
+async def _round(engine: SyncEngine) -> None:
+    await engine.pull_all()
+    await engine.drain()
+
+
+async def test_regency_complaints_reach_the_national_system_once(province: Province) -> None:
+    engine, sims = province.engine, province.sims
+    await _round(engine)
+    national = sims["lapor"]
+    by_ref = [r["external_ref"] for r in national.laporan.values() if r.get("external_ref")]  # type: ignore[attr-defined]
+    assert len(by_ref) == len(set(by_ref)) > 0
+    listed = await ComplaintSourceRow.filter(system__in=[REST, WA, LEGACY]).count()
+    assert listed == 36  # 12 seeded in each of the three readable systems
+    regency_made = set(
+        str(cid) for cid in await ComplaintSourceRow.filter(system__in=list(Topology.of(CONFIG).regencies.values())).values_list("complaint_id", flat=True)
+    )
+    assert regency_made <= set(by_ref)  # every regency complaint is in LAPOR!
+    complaints = await ComplaintRow.all().count()
+    # A second round (the national system now lists them too) links, creates nothing.
+    await _round(engine)
+    assert await ComplaintRow.all().count() == complaints
+    assert await OutboxRow.filter(state="pending").count() == 0
+    assert await OutboxRow.filter(state="dead").count() == 0
+    linked = await ComplaintSourceRow.filter(system="lapor").values_list("complaint_id", flat=True)
+    assert len(linked) == len(set(linked))
+
+
+async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(province: Province) -> None:
+    engine, sims, urls = province.engine, province.sims, province.urls
+    await _round(engine)
+    async with province.http.post(
+        f"{urls['lapor']}/api/v3/laporan",
+        json={"classification_id": 1, "title": "Lampu jalan padam", "content": "Lampu PJU di Simpang padam.",
+              "location_id": "16.05.01", "institution_id": "pemkab-16.05"},
+        headers={"X-Api-Key": DEFAULT_API_KEY},
+    ) as response:
+        tracking_id = (await response.json())["tracking_id"]
+    await _round(engine)
+    link = await ComplaintSourceRow.get(system="lapor", source_id=tracking_id)
+    wa = sims[WA]
+    arrived = [r for r in wa.reports.values() if r["sessionId"] == str(link.complaint_id)]  # type: ignore[attr-defined]
+    assert len(arrived) == 1
+    assert await ComplaintSourceRow.filter(complaint_id=link.complaint_id, system=WA).count() == 1
+    # The regency handles it: its status reaches the national system.
+    async with province.http.patch(
+        f"{urls[WA]}/reports/{arrived[0]['_id']}/tindakan", json={"status": "Selesai Pengaduan"},
+        headers={"x-api-key": "sandbox-wa-bot-mongo-key"},
+    ):
+        pass
+    await _round(engine)
+    assert sims["lapor"].laporan[tracking_id]["status"] == "SELESAI"  # type: ignore[attr-defined]
+    assert (await ComplaintRow.get(id=link.complaint_id)).status.value == "SELESAI"
+
+
+async def test_follow_ups_flow_both_ways_once(province: Province) -> None:
+    engine, sims, urls = province.engine, province.sims, province.urls
+    await _round(engine)
+    rest_link = await ComplaintSourceRow.filter(system=REST).first()
+    assert rest_link is not None
+    national = await ComplaintSourceRow.get(complaint_id=rest_link.complaint_id, system="lapor")
+    async with province.http.post(
+        f"{urls['lapor']}/api/v3/laporan/{national.source_id}/tindak-lanjut",
+        json={"content": "Sudah ditangani oleh Dinas PU."}, headers={"X-Api-Key": DEFAULT_API_KEY},
+    ):
+        pass
+    for _ in range(2):
+        await _round(engine)
+    report = sims[REST].reports[rest_link.source_id]  # type: ignore[attr-defined]
+    assert [c["comment"] for c in report["comments"]].count("Sudah ditangani oleh Dinas PU.") == 1
+    assert await FollowUpRow.filter(complaint_id=rest_link.complaint_id, content="Sudah ditangani oleh Dinas PU.").count() == 1
+    # The regency answered through its comment: DITINDAKLANJUTI everywhere, not back to DIDISPOSISIKAN.
+    assert sims["lapor"].laporan[national.source_id]["status"] in ("DITINDAKLANJUTI", "SELESAI", "ARSIP")  # type: ignore[attr-defined]
+
+
+async def test_repeated_rounds_change_nothing(province: Province) -> None:
+    engine = province.engine
+    await _round(engine)
+    await _round(engine)
+    before = (await ComplaintRow.all().count(), await OutboxRow.all().count(), await FollowUpRow.all().count())
+    await _round(engine)
+    after = (await ComplaintRow.all().count(), await OutboxRow.all().count(), await FollowUpRow.all().count())
+    assert before == after
+    assert datetime.now(UTC)  # the simulators' clocks move on; nothing else does

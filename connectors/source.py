@@ -34,6 +34,7 @@ from connectors.protocol import (
 )
 from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import SourceSpec
+from schema.canonical import Status
 from connectors.write_body import build_body
 from connectors.write_spec import WriteSpec
 
@@ -90,6 +91,21 @@ class HttpSource:
         if w.follow_up is not None and w.follow_up.idempotency != "none":
             safe.add(Capability.ADD_FOLLOW_UP)
         return frozenset(safe)
+
+    def status_as_read(self, status: Status) -> Status | None:
+        """What a record set to `status` reads back as here: the source's word for it, mapped
+        back (PROSES is DIDISPOSISIKAN for DITINDAKLANJUTI too); None if it has no word."""
+        change = self.spec.writes.change_status
+        out = next((b.map for b in change.body if b.value == "status"), None) if change else None
+        word = self.spec.maps.get(out, {}).get(status.value) if out else status.value
+        if word is None:
+            return None
+        read = self.spec.fields["status"].map
+        value = self.spec.maps.get(read, {}).get(word) if read else word
+        try:
+            return Status(value) if value is not None else None
+        except ValueError:
+            return None
 
     @property
     def reads_follow_ups(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from auth.tokens import TokenVerifier
+from connectors.spec_errors import SpecError
 from schema.graphql import build_schema
 
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
@@ -26,8 +28,10 @@ from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.request_id import RequestIdMiddleware, current_request_id
-from gateway.settings import GatewaySettings, redacted
-from gateway.sources import running_sources
+from gateway.settings import GatewaySettings, SettingsError, redacted
+from gateway.sources import ConfiguredSources, running_sources
+from gateway.sync.engine import SyncEngine
+from gateway.sync.topology import Topology, load_topology
 from gateway.reference import upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
 
@@ -55,6 +59,25 @@ async def _store(settings: GatewaySettings) -> AsyncIterator[None]:
         await close_store()
 
 
+@asynccontextmanager
+async def _sync_in_process(
+    settings: GatewaySettings, sources: ConfiguredSources | None, topology: Topology | None
+) -> AsyncIterator[None]:
+    """The one-process setup: the sync engine runs beside the gateway (the demo's default)."""
+    if not settings.sync_in_process or sources is None or topology is None:
+        yield
+        return
+    engine = SyncEngine(sources.connectors, topology, settings.deadlines)
+    stop = asyncio.Event()
+    task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")
+    log.info("sync engine running in this process")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
 def create_app(
     settings: GatewaySettings,
     *,
@@ -76,12 +99,17 @@ def create_app(
             settings.limits, demo=settings.demo, request_id=current_request_id
         )
     )
+    try:
+        topology = load_topology(settings.sources_file)
+    except SpecError as exc:
+        raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
     graphql = GatewayGraphQL(
         schema,
         demo=settings.demo,
         max_page_size=settings.limits.max_page_size,
         timeout=settings.limits.operation_timeout,
         deadlines=settings.deadlines,
+        topology=topology,
     )
 
     @asynccontextmanager
@@ -94,7 +122,7 @@ def create_app(
             if not manage_store:
                 yield state
                 return
-            async with _store(settings):
+            async with _store(settings), _sync_in_process(settings, sources, topology):
                 yield state
 
     async def index(request: Request) -> Response:

@@ -20,6 +20,7 @@ from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
 from gateway.log_privacy import RedactPersonalData
 from gateway.request_id import RequestIdLogFilter
+from connectors.spec_errors import SpecError
 from gateway.settings import GatewaySettings, SettingsError, from_env, redacted
 
 log = logging.getLogger("penghubung")
@@ -148,6 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="only read and map; skip the write round trips (which create one labelled test record)",
     )
+
+    sync = sub.add_parser("sync", help="the sync engine: status, dead letters, replay, reconcile, backfill")
+    sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    sync_sub.add_parser("status", help="each source's last success, lag, backlog, failures and dead letters")
+    dead = sync_sub.add_parser("dead-letters", help="deliveries that gave up, with their reasons")
+    dead.add_argument("--destination", help="only those for one source")
+    replay = sync_sub.add_parser("replay", help="send dead letters again")
+    replay.add_argument("ids", nargs="*", type=int, help="dead letter ids (see dead-letters)")
+    replay.add_argument("--all", action="store_true", help="every dead letter")
+    rec = sync_sub.add_parser("reconcile", help="compare a source with the index and report the differences")
+    rec.add_argument("source", help="the source's name, e.g. 16.05-musi-rawas or lapor")
+    rec.add_argument("--repair", action="store_true", help="also fix what can be fixed")
+    back = sync_sub.add_parser("backfill", help="pull a source's whole history, resumably, with a progress bar")
+    back.add_argument("source", help="the source's name")
+    back.add_argument("--from-start", action="store_true", help="ignore the saved cursor and read everything")
+    back.add_argument("--deliver", action="store_true", help="then deliver what it queued (else the worker does)")
+    back.add_argument("--expect", type=int, help="how many records to expect, for the progress bar")
 
     worker = sub.add_parser(
         "worker", help="run background jobs (auto-close after the reply window)"
@@ -280,6 +298,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         sandbox_main(["--host", args.host, "--base-port", str(args.base_port), *extra])
         return 0
 
+    if args.command == "sync":
+        from gateway import sync_cli
+
+        try:
+            if args.sync_command == "status":
+                return asyncio.run(sync_cli.show_status(settings))
+            if args.sync_command == "dead-letters":
+                return asyncio.run(sync_cli.show_dead_letters(settings, args.destination))
+            if args.sync_command == "replay":
+                return asyncio.run(sync_cli.replay_dead_letters(settings, args.ids, args.all))
+            if args.sync_command == "reconcile":
+                return asyncio.run(sync_cli.run_reconcile(settings, args.source, args.repair))
+            return asyncio.run(sync_cli.run_backfill(settings, args.source, args.from_start, args.deliver, args.expect))
+        except (SettingsError, SpecError) as exc:
+            print(f"penghubung: {exc}", file=sys.stderr)
+            return 2
+
     if args.command == "worker":
         from gateway.worker import run_worker
 
@@ -292,7 +327,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        asyncio.run(run_worker(settings, once=args.once, interval=args.interval))
+        try:
+            asyncio.run(run_worker(settings, once=args.once, interval=args.interval))
+        except (SettingsError, SpecError) as exc:
+            print(f"penghubung: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 0
         return 0
 
     if args.command == "migrate":

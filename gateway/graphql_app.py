@@ -26,6 +26,7 @@ from strawberry.types import ExecutionResult
 from schema.deadlines import DeadlinePolicy
 from schema.graphql import GraphQLContext
 
+from gateway.sync.topology import Topology
 from gateway.audit import AuditTrail, read_audit
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
@@ -71,6 +72,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         max_page_size: int,
         timeout: float,
         deadlines: DeadlinePolicy,
+        topology: Topology | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -83,9 +85,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.timeout = timeout
         self.complaints = ComplaintRepository()
         self.references = ReferenceRepository()
-        self.submission = Submission(references=self.references, policy=deadlines)
+        self.submission = Submission(references=self.references, policy=deadlines, topology=topology)
         self.deadlines = deadlines
-        self.lifecycle = Lifecycle(deadlines)
+        self.lifecycle = Lifecycle(deadlines, topology=topology)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

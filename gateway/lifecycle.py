@@ -16,7 +16,7 @@ from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
 from auth.principal import Principal
 from auth.roles import Role
-from schema.canonical import Complaint, DispositionKind
+from schema.canonical import Complaint, DispositionKind, Status
 from schema.deadlines import DeadlinePolicy, compute
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
@@ -38,6 +38,9 @@ from gateway.store.rows import attachment_to_dict
 from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
+from gateway.submission import LOCAL_SYSTEM
+from gateway.sync.propagate import announce_follow_up, announce_status, follow_up_key
+from gateway.sync.topology import Topology
 
 NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
@@ -98,8 +101,9 @@ async def _check(
 class Lifecycle:
     """Applies actions to stored complaints."""
 
-    def __init__(self, policy: DeadlinePolicy) -> None:
+    def __init__(self, policy: DeadlinePolicy, *, topology: Topology | None = None) -> None:
         self.policy = policy
+        self.topology = topology  # where changes are delivered, when syncing
 
     async def apply(
         self,
@@ -159,12 +163,24 @@ class Lifecycle:
                 setattr(row, column, value)
             row.search_text = search_document(row.title, row.original_title, row.content)
             await row.save()
+            if self.topology is not None:
+                await self._announce(str(cid), request, clean, new_status, now)
             await record_now(
                 principal,
                 AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
                 request_id,
             )
         return rows.complaint_from_row(row)
+
+    async def _announce(
+        self, cid: str, request: ActionRequest, clean: dict[str, object], status: Status, now: datetime
+    ) -> None:
+        """Enqueue the change for the other systems (in the change's transaction)."""
+        assert self.topology is not None
+        await announce_status(cid, status.value, origin=None, topology=self.topology, now=now)
+        if request.action is Action.POST_FOLLOW_UP:
+            key = follow_up_key(str(clean["content"]))
+            await announce_follow_up(cid, key, origin=None, topology=self.topology, now=now)
 
     async def _effects(
         self,
@@ -211,6 +227,8 @@ class Lifecycle:
                 content=clean["content"],
                 at=now,
                 attachments=[attachment_to_dict(x) for x in request.attachments],
+                key=follow_up_key(str(clean["content"])),
+                origin_system=LOCAL_SYSTEM,
             )
         elif a is Action.REPLY:
             await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)

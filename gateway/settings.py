@@ -22,6 +22,9 @@ Environment variables:
                           uses the bundled Sumatera Selatan configuration
     PENGHUBUNG_SANDBOX    1: start a simulator for every `url = "sandbox"` source in this
                           process (default 1 in demo mode, else 0)
+    PENGHUBUNG_SYNC_IN_PROCESS
+                          1: the gateway also runs the sync engine (the one-process setup;
+                          default 1 in demo mode); else `penghubung worker` does
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -116,6 +119,7 @@ class GatewaySettings:
     trust_dev_tokens: bool = False
     sources_file: Path | None = None
     sandbox: bool = False
+    sync_in_process: bool = False  # run the sync engine inside the gateway (one process)
 
     @property
     def database_kind(self) -> str:
@@ -183,6 +187,7 @@ def from_env(
         trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),
         sources_file=Path(sources).resolve() if sources else None,
         sandbox=config("PENGHUBUNG_SANDBOX", cast=bool, default=is_demo),
+        sync_in_process=config("PENGHUBUNG_SYNC_IN_PROCESS", cast=bool, default=is_demo),
     )
 
 

@@ -16,10 +16,13 @@ from schema.deadlines import DeadlinePolicy
 from schema.regions import regency_of, zone_for
 from schema.validation import ComplaintDraft, validate_draft
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from gateway.store.models import AgencyRow, ComplaintRow
 from gateway.store.repository import ReferenceRepository
 from gateway.store.writer import SubmittedBy, insert_complaints
+from gateway.sync.propagate import announce_new, home_regency
+from gateway.sync.topology import Topology
 from gateway.tracking import new_tracking_id
 
 # Our own system name in source references and link tables.
@@ -57,6 +60,7 @@ class Submission:
 
     references: ReferenceRepository
     policy: DeadlinePolicy = DeadlinePolicy()
+    topology: Topology | None = None  # where new complaints are delivered, when syncing
 
     async def _first_handler(self, draft: ComplaintDraft) -> str | None:
         """Who verifies first: the suggested agency, else the region's own government
@@ -112,9 +116,19 @@ class Submission:
                 updated_at=now,
             )
             try:
-                await insert_complaints(
-                    [complaint], submitted_by=submitted_by(principal), policy=self.policy
-                )
+                async with in_transaction():
+                    await insert_complaints(
+                        [complaint], submitted_by=submitted_by(principal), policy=self.policy
+                    )
+                    if self.topology is not None:
+                        # In the same transaction: delivered exactly when it is stored.
+                        await announce_new(
+                            complaint.id,
+                            regency_code=await home_regency(complaint.routed_agency_id, complaint.location.kode_wilayah),
+                            origin=None,
+                            topology=self.topology,
+                            now=now,
+                        )
             except IntegrityError:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
                 if await ComplaintRow.filter(tracking_id=tracking_id).exists():

@@ -1,16 +1,21 @@
 """`penghubung worker`: the gateway's background jobs.
 
-Now one job: closing complaints whose reporter's reply window has passed (LAPOR! says the
-reporter "may respond within 10 days"; whether it then closes by itself is not confirmed,
-so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through the same
-lifecycle path as a person's, audited as the worker.
+- Sync (with a sources file, PENGHUBUNG_SOURCES): pull every source and deliver the
+  outbox, continuously. Several workers may run on PostgreSQL; on SQLite, one.
+- Auto-close: closing complaints whose reporter's reply window has passed (LAPOR! says
+  the reporter "may respond within 10 days"; whether it then closes by itself is not
+  confirmed, so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through
+  the same lifecycle path as a person's, audited as the worker.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
+
+import aiohttp
 
 from auth.policy import access_for
 from auth.principal import Principal
@@ -19,6 +24,9 @@ from schema.lifecycle import Action, ActionRequest, IllegalTransition
 from schema.canonical import Status
 
 from gateway.lifecycle import Lifecycle
+from gateway.sources import running_sources
+from gateway.sync.engine import SyncEngine
+from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow
@@ -57,15 +65,34 @@ async def auto_close(lifecycle: Lifecycle, *, now: datetime) -> int:
                 continue
 
 
-async def run_worker(settings: GatewaySettings, *, once: bool, interval: float) -> None:
-    """Run the jobs every `interval` seconds (or once)."""
-    lifecycle = Lifecycle(settings.deadlines)
-    async with store(settings.database_url):
-        while True:
-            if settings.auto_close:
-                count = await auto_close(lifecycle, now=datetime.now(UTC))
-                if count:
-                    log.info("auto-closed %d complaints after their reply window", count)
+async def _auto_close_loop(lifecycle: Lifecycle, *, once: bool, interval: float, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        count = await auto_close(lifecycle, now=datetime.now(UTC))
+        if count:
+            log.info("auto-closed %d complaints after their reply window", count)
+        if once:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def run_worker(
+    settings: GatewaySettings, *, once: bool, interval: float, stop: asyncio.Event | None = None
+) -> None:
+    """Run the jobs: sync continuously, auto-close every `interval` seconds (or each once)."""
+    stop = stop or asyncio.Event()
+    topology = load_topology(settings.sources_file)
+    lifecycle = Lifecycle(settings.deadlines, topology=topology)
+    async with store(settings.database_url), aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+        jobs = []
+        if settings.auto_close:
+            jobs.append(_auto_close_loop(lifecycle, once=once, interval=interval, stop=stop))
+        if sources is not None and topology is not None:
+            engine = SyncEngine(sources.connectors, topology, settings.deadlines)
             if once:
-                return
-            await asyncio.sleep(interval)
+                await engine.pull_all()
+                handled = await engine.drain()
+                log.info("sync: one round, %d deliveries handled", handled)
+            else:
+                jobs.append(engine.run(stop=stop))
+        await asyncio.gather(*jobs)

@@ -163,12 +163,21 @@ class Deliverer:
             created = await connector.create(complaint)
             source_id, replayed = created.source_id, created.replayed
         now = self.clock()
+        holder = await ComplaintSourceRow.filter(system=d.destination, source_id=source_id).first()
+        if holder is not None and str(holder.complaint_id) != str(row.id):  # type: ignore[attr-defined]
+            # The destination gave an id the index already knows for another complaint
+            # (it lost its records, or reuses ids): never merge two complaints.
+            await outbox.bury(d, f"{d.destination} answered id {source_id}, already linked to another complaint", now=now)
+            raise _Settled
         async with in_transaction():
-            try:
-                async with in_transaction():
-                    await ComplaintSourceRow.create(complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now)
-            except IntegrityError:
-                pass  # a pull of the destination linked it first
+            if holder is None:
+                try:
+                    async with in_transaction():
+                        await ComplaintSourceRow.create(
+                            complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now
+                        )
+                except IntegrityError:
+                    pass  # a pull of the destination linked it just now
             # Bring the new copy up to date: the status and follow-ups it was created without.
             await announce_status(str(row.id), row.status.value, origin=None, topology=self.topology, now=now)
             for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
@@ -187,8 +196,10 @@ class Deliverer:
         link = await self._link(d)
         row = await self._row(d)
         there = await self._current(connector, link.source_id)
-        if there is not None and not is_further(row.status, there.status):
-            return f"{d.destination} is already at {there.status.value}"
+        if there is not None:
+            seen = getattr(connector, "status_as_read", lambda s: s)(row.status)
+            if there.status == seen or not is_further(row.status, there.status):
+                return f"{d.destination} is already at {there.status.value}"
         await connector.change_status(
             link.source_id,
             StatusChange(external_ref=f"{row.id}:{row.status.value}", status=row.status, unit=row.routed_agency_id),  # type: ignore[attr-defined]

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from connectors.config import SourcesConfig
+from pathlib import Path
+
+from connectors.config import SourcesConfig, load_config
 from connectors.registry import NATIONAL_NAME
 from schema.regions import regency_of
 
@@ -39,3 +41,10 @@ class Topology:
     def is_regency(self, system: str) -> bool:
         """Whether a system is a kab/kota's own."""
         return system in self.regencies.values()
+
+
+def load_topology(sources_file: Path | None) -> Topology | None:
+    """The topology of a sources file (None without one); raises SpecError."""
+    if sources_file is None:
+        return None
+    return Topology.of(load_config(sources_file))

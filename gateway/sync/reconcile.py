@@ -1,0 +1,125 @@
+"""`penghubung sync reconcile SOURCE`: compare a source with the index, report, repair.
+
+It reads the whole source and sorts every difference into:
+- missing in the index: the source has a record the index does not link (repaired by
+  applying it, as a pull would);
+- index behind: the source's status is further along (repaired by applying it);
+- source behind: the index's status is further along and the source shows something
+  else than that status reads as there (repaired by enqueueing a status delivery);
+- missing at the source: the index links a record the source no longer lists (reported
+  only: someone deleted it there, and only a person can say whether that was right);
+- not delivered: a complaint that belongs in the source, with no link and no create in
+  the outbox (repaired by enqueueing its creation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from connectors.protocol import Capability
+from connectors.records import SourceComplaint
+from schema.lifecycle import is_further
+from tortoise.expressions import Subquery
+from tortoise.transactions import in_transaction
+
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from gateway.sync.engine import SyncEngine
+from gateway.sync.outbox import enqueue
+from gateway.sync.propagate import home_regency
+
+SAMPLE = 5  # ids shown per kind of difference
+
+
+@dataclass
+class ReconcileReport:
+    """Differences found (and repaired) for one source."""
+
+    source: str
+    in_source: int = 0
+    linked: int = 0
+    missing_in_index: list[str] = field(default_factory=list)
+    index_behind: list[str] = field(default_factory=list)
+    source_behind: list[str] = field(default_factory=list)
+    missing_at_source: list[str] = field(default_factory=list)
+    not_delivered: list[str] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def differences(self) -> int:
+        """How many differences in all."""
+        return sum(
+            len(x)
+            for x in (self.missing_in_index, self.index_behind, self.source_behind, self.missing_at_source, self.not_delivered)
+        )
+
+    def render(self) -> str:
+        """A readable summary with a few ids per kind."""
+        lines = [f"{self.source}: {self.in_source} records at the source, {self.linked} linked in the index, {self.differences} differences"]
+        for label, ids in (
+            ("missing in the index", self.missing_in_index),
+            ("index behind the source", self.index_behind),
+            ("source behind the index", self.source_behind),
+            ("linked but no longer at the source (not repaired: check there)", self.missing_at_source),
+            ("belong there but never delivered", self.not_delivered),
+        ):
+            if ids:
+                more = f" (and {len(ids) - SAMPLE} more)" if len(ids) > SAMPLE else ""
+                lines.append(f"  {len(ids):5} {label}: {', '.join(ids[:SAMPLE])}{more}")
+        if self.differences:
+            lines.append("  repaired (the worker delivers what was enqueued)" if self.repaired else "  not repaired (run with --repair)")
+        return "\n".join(lines)
+
+
+async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: bool) -> ReconcileReport:
+    """Compare one source with the index; with `repair`, fix what can be fixed."""
+    connector = engine.connectors[source]
+    report = ReconcileReport(source, repaired=repair)
+    listed: dict[str, SourceComplaint] = {}
+    if Capability.LIST_CHANGES in connector.capabilities:
+        async for batch in connector.changes():
+            for record in batch.records:
+                listed[record.source_id] = record
+    report.in_source = len(listed)
+    links = {l.source_id: str(l.complaint_id) for l in await ComplaintSourceRow.filter(system=source)}  # type: ignore[attr-defined]
+    report.linked = len(links)
+    statuses = {str(r.id): r.status for r in await ComplaintRow.filter(id__in=list(links.values()))}
+    seen_as = getattr(connector, "status_as_read", lambda s: s)
+    for sid, record in listed.items():
+        cid = links.get(sid)
+        if cid is None:
+            report.missing_in_index.append(sid)
+            if repair:
+                await engine.ingestor.apply(source, record, now=now)
+        elif is_further(record.status, statuses[cid]):
+            report.index_behind.append(sid)
+            if repair:
+                await engine.ingestor.apply(source, record, now=now)
+        elif record.status != seen_as(statuses[cid]) and seen_as(statuses[cid]) is not None and is_further(statuses[cid], record.status):
+            report.source_behind.append(sid)
+            if repair:
+                async with in_transaction():
+                    await enqueue(source, "status", cid, f"reconcile:{cid}:{statuses[cid].value}:{now.isoformat()}", now=now)
+    if Capability.LIST_CHANGES in connector.capabilities:
+        report.missing_at_source = sorted(sid for sid in links if sid not in listed)
+    await _undelivered(engine, source, report, now=now, repair=repair)
+    return report
+
+
+async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport, *, now: datetime, repair: bool) -> None:
+    topology = engine.topology
+    linked = Subquery(ComplaintSourceRow.filter(system=source).values("complaint_id"))
+    queued = Subquery(OutboxRow.filter(destination=source, kind="create").values("complaint_id"))
+    candidates = ComplaintRow.filter(id__not_in=linked).filter(id__not_in=queued)
+    if source != topology.national:
+        code = next(k for k, v in topology.regencies.items() if v == source)
+        candidates = candidates.filter(regency_code=code)
+    for row in await candidates.only("id", "routed_agency_id", "kode_wilayah", "tracking_id"):
+        if source != topology.national:
+            home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            if topology.regency_system(home) != source:
+                continue
+        report.not_delivered.append(row.tracking_id)
+        if repair:
+            async with in_transaction():
+                await enqueue(source, "create", str(row.id), f"create:{row.id}", now=now)

@@ -1,0 +1,60 @@
+"""How each source's sync is doing: last success, lag, backlog, errors, dead letters.
+
+Read by `penghubung sync status` and the admins' GraphQL `syncStatus`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.functions import Count
+
+from gateway.store.models import OutboxRow, SyncCursorRow
+from gateway.sync.topology import Topology
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSyncStatus:
+    """One source's sync, as of `now`."""
+
+    source: str
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    lag_seconds: float | None  # since the last successful pull (None: never pulled)
+    backlog: int  # deliveries waiting for this destination
+    dead_letters: int
+    consecutive_failures: int
+    last_error: str | None
+    last_error_at: datetime | None
+    records_seen: int
+
+
+async def _counts(state: str) -> dict[str, int]:
+    rows = await OutboxRow.filter(state=state).annotate(n=Count("id")).group_by("destination").values("destination", "n")
+    return {r["destination"]: r["n"] for r in rows}
+
+
+async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncStatus]:
+    """Every source of the topology, the national system first."""
+    cursors = {c.source: c for c in await SyncCursorRow.all()}
+    backlog, dead = await _counts("pending"), await _counts("dead")
+    names = [topology.national, *sorted(topology.regencies.values())]
+    out = []
+    for name in names:
+        c = cursors.get(name)
+        out.append(
+            SourceSyncStatus(
+                source=name,
+                last_success_at=c.last_success_at if c else None,
+                last_attempt_at=c.last_attempt_at if c else None,
+                lag_seconds=(now - c.last_success_at).total_seconds() if c and c.last_success_at else None,
+                backlog=backlog.get(name, 0),
+                dead_letters=dead.get(name, 0),
+                consecutive_failures=c.consecutive_failures if c else 0,
+                last_error=c.last_error if c else None,
+                last_error_at=c.last_error_at if c else None,
+                records_seen=c.records_seen if c else 0,
+            )
+        )
+    return out

@@ -1,0 +1,127 @@
+"""`penghubung sync ...`: status, dead letters, replay, reconcile and backfill, for operators."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import aiohttp
+
+from gateway.settings import GatewaySettings, SettingsError
+from gateway.sources import running_sources
+from gateway.store.database import store
+from gateway.store.models import ComplaintRow, OutboxRow
+from gateway.sync import outbox
+from gateway.sync.engine import PullResult, SyncEngine
+from gateway.sync.reconcile import reconcile
+from gateway.sync.status import sync_status
+from gateway.sync.topology import Topology, load_topology
+
+
+def _topology(settings: GatewaySettings) -> Topology:
+    topology = load_topology(settings.sources_file)
+    if topology is None:
+        raise SettingsError("no sources file: set PENGHUBUNG_SOURCES (the demo uses the Sumatera Selatan one)")
+    return topology
+
+
+@asynccontextmanager
+async def _engine(settings: GatewaySettings) -> AsyncIterator[SyncEngine]:
+    topology = _topology(settings)
+    async with aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+        assert sources is not None
+        yield SyncEngine(sources.connectors, topology, settings.deadlines)
+
+
+def _when(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if value else "never"
+
+
+async def show_status(settings: GatewaySettings) -> int:
+    """Print each source's sync state."""
+    topology = _topology(settings)
+    async with store(settings.database_url):
+        rows = await sync_status(topology, now=datetime.now(UTC))
+    print(f"{'source':36} {'last success (UTC)':19}  {'lag':>8} {'backlog':>7} {'dead':>5} {'fails':>5}  last error")
+    for s in rows:
+        lag = f"{s.lag_seconds:.0f}s" if s.lag_seconds is not None else "-"
+        error = (s.last_error or "")[:60]
+        print(f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}")
+    return 0
+
+
+async def show_dead_letters(settings: GatewaySettings, destination: str | None) -> int:
+    """Print the dead letters, with their reasons."""
+    async with store(settings.database_url):
+        query = OutboxRow.filter(state=outbox.DEAD).order_by("id")
+        if destination:
+            query = query.filter(destination=destination)
+        dead = await query.limit(500)
+        tracking = dict(
+            await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")  # type: ignore[attr-defined]
+        )
+    if not dead:
+        print("no dead letters")
+        return 0
+    print(f"{'id':>8}  {'destination':34} {'kind':9} {'complaint':14} {'tries':>5}  reason")
+    for d in dead:
+        print(f"{d.id:8}  {d.destination:34} {d.kind:9} {tracking.get(d.complaint_id, '?'):14} {d.attempts:5}  {d.last_error or ''}")  # type: ignore[attr-defined]
+    print(f"{len(dead)} dead letters; `penghubung sync replay ID ...` (or --all) sends them again")
+    return 0
+
+
+async def replay_dead_letters(settings: GatewaySettings, ids: Sequence[int], every: bool) -> int:
+    """Make dead letters pending again."""
+    if not ids and not every:
+        print("penghubung: give dead letter ids, or --all", file=sys.stderr)
+        return 2
+    async with store(settings.database_url):
+        count = await outbox.replay(None if every else list(ids), now=datetime.now(UTC))
+    print(f"{count} dead letters queued again; the worker delivers them")
+    return 0
+
+
+async def run_reconcile(settings: GatewaySettings, source: str, repair: bool) -> int:
+    """Compare one source with the index (and repair)."""
+    async with store(settings.database_url), _engine(settings) as engine:
+        if source not in engine.connectors:
+            print(f"penghubung: no source {source!r}; the sources are: {', '.join(engine.connectors)}", file=sys.stderr)
+            return 2
+        report = await reconcile(engine, source, now=datetime.now(UTC), repair=repair)
+    print(report.render())
+    return 0 if repair or not report.differences else 1
+
+
+def _bar(result: PullResult, started: float, total: int | None) -> None:
+    rate = result.records / max(time.monotonic() - started, 1e-6)
+    shown = f"{result.records}/{total}" if total else str(result.records)
+    filled = int(30 * result.records / total) if total else 0
+    bar = f"[{'#' * filled}{'.' * (30 - filled)}] " if total else ""
+    sys.stderr.write(f"\r{bar}{shown} records, {rate:,.0f}/s   ")
+    sys.stderr.flush()
+
+
+async def run_backfill(settings: GatewaySettings, source: str, from_start: bool, deliver: bool, total: int | None) -> int:
+    """Pull a source's whole history into the index, resumably, with a progress bar."""
+    async with store(settings.database_url), _engine(settings) as engine:
+        if source not in engine.connectors:
+            print(f"penghubung: no source {source!r}; the sources are: {', '.join(engine.connectors)}", file=sys.stderr)
+            return 2
+        started = time.monotonic()
+        result = await engine.pull(source, full=from_start, progress=lambda r: _bar(r, started, total))
+        sys.stderr.write("\n")
+        if result.error:
+            print(f"stopped: {result.error}; run again to resume from the saved cursor", file=sys.stderr)
+            return 1
+        if not result.pulled:
+            print(f"{source} is being pulled by another worker (or has no list); try again later", file=sys.stderr)
+            return 1
+        took = time.monotonic() - started
+        print(f"{source}: {result.records} records in {took:.1f} s ({result.records / max(took, 1e-6):,.0f}/s); {result.outcomes}")
+        if deliver:
+            handled = await engine.drain()
+            print(f"delivered {handled} outbox entries")
+    return 0

@@ -254,6 +254,10 @@ class HttpSource:
         }
         await self._write(spec, source_id, values, follow_up.external_ref)
 
+    def map_body(self, body: bytes) -> tuple[list[SourceComplaint], list[MappingError]]:
+        """Records pushed to us (a webhook) in this source's own format, mapped."""
+        return self._map_all(self._decode(body))
+
     # -- hooks for a Python subclass -------------------------------------------------
 
     def refine(self, raw: RawRecord, record: SourceComplaint) -> SourceComplaint:

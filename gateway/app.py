@@ -31,6 +31,8 @@ from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
+from gateway.sync.ingest import Ingestor
+from gateway.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
 from gateway.reference import upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
@@ -118,6 +120,7 @@ def create_app(
             state = {
                 "verifier": verifier or build_verifier(issuers_for(settings), http),
                 "sources": sources,
+                "ingestor": Ingestor(topology, settings.deadlines) if topology is not None else None,
             }
             if not manage_store:
                 yield state
@@ -135,6 +138,7 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/sync/webhook/{source}", webhook, methods=["POST"]),
     ]
     if settings.demo:
         routes.append(static_route())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
@@ -264,6 +265,15 @@ async def _pending(settings: GatewaySettings) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `penghubung` command."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`penghubung ... | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     _configure_logging(getattr(args, "log_level", "info"))
     try:

@@ -26,6 +26,7 @@ from strawberry.types import ExecutionResult
 from schema.deadlines import DeadlinePolicy
 from schema.graphql import GraphQLContext
 
+from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from gateway.audit import AuditTrail, read_audit
 from gateway.authentication import principal_of
@@ -88,6 +89,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.submission = Submission(references=self.references, policy=deadlines, topology=topology)
         self.deadlines = deadlines
         self.lifecycle = Lifecycle(deadlines, topology=topology)
+        self.sync = TableSyncReader(topology) if topology is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -127,6 +129,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             deadline_policy=self.deadlines,
             request_id=current_request_id(),
             sources=request.scope.get("state", {}).get("sources"),
+            sync=self.sync,
             max_page_size=self.max_page_size,
             request=request,
             response=response,

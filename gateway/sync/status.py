@@ -5,34 +5,34 @@ Read by `penghubung sync status` and the admins' GraphQL `syncStatus`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise.functions import Count
+
+from schema.graphql.sync_query import SyncInfo
 
 from gateway.store.models import OutboxRow, SyncCursorRow
 from gateway.sync.topology import Topology
 
 
-@dataclass(frozen=True, slots=True)
-class SourceSyncStatus:
-    """One source's sync, as of `now`."""
-
-    source: str
-    last_success_at: datetime | None
-    last_attempt_at: datetime | None
-    lag_seconds: float | None  # since the last successful pull (None: never pulled)
-    backlog: int  # deliveries waiting for this destination
-    dead_letters: int
-    consecutive_failures: int
-    last_error: str | None
-    last_error_at: datetime | None
-    records_seen: int
+# The GraphQL port's value type is the one shape of a source's sync state.
+SourceSyncStatus = SyncInfo
 
 
 async def _counts(state: str) -> dict[str, int]:
     rows = await OutboxRow.filter(state=state).annotate(n=Count("id")).group_by("destination").values("destination", "n")
     return {r["destination"]: r["n"] for r in rows}
+
+
+class TableSyncReader:
+    """The GraphQL SyncReader port, answered from the sync tables."""
+
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+
+    async def status(self) -> list[SourceSyncStatus]:
+        """Every source, as of now."""
+        return await sync_status(self.topology, now=datetime.now(UTC))
 
 
 async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncStatus]:

@@ -15,12 +15,13 @@ from strawberry.tools import merge_types
 from schema.graphql.access_query import AccessQuery
 from schema.graphql.complaint_query import ComplaintQuery
 from schema.graphql.connection_query import ConnectionQuery
+from schema.graphql.sync_query import SyncQuery
 from schema.graphql.deadline_query import DeadlineQuery
 from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
 
-Query = merge_types("Query", (ComplaintQuery, DeadlineQuery, ReferenceQuery, AccessQuery, ConnectionQuery))
+Query = merge_types("Query", (ComplaintQuery, DeadlineQuery, ReferenceQuery, AccessQuery, ConnectionQuery, SyncQuery))
 Mutation = merge_types("Mutation", (SubmitMutation, LifecycleMutation))
 
 

@@ -189,6 +189,7 @@ class GraphQLContext:
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
     sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
+    sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
     request: Any = None
     response: Any = None
     access: Access = field(init=False)

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +93,62 @@ def test_the_public_may_not_see_the_overview(demo: tuple[int, Path]) -> None:
     port, _ = demo
     body = _post(port, "{ connections { connectedCount } }")
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
+
+
+SYNC_QUERY = "{ syncStatus { source lastSuccessAt lagSeconds backlog deadLetters consecutiveFailures lastError } }"
+
+
+def test_admins_see_sync_health_per_source(demo: tuple[int, Path]) -> None:
+    port, cwd = demo
+    token = _token(cwd, "--role", "national_admin", "--agency", "kemenpanrb")
+    deadline = time.monotonic() + 30
+    while True:
+        body = _post(port, SYNC_QUERY, token)
+        assert "errors" not in body, body
+        rows = {r["source"]: r for r in body["data"]["syncStatus"]}  # type: ignore[index]
+        if rows["lapor"]["lastSuccessAt"] and rows["16.05-musi-rawas"]["lastSuccessAt"]:
+            break
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.5)
+    assert len(rows) == 16 and list(rows)[0] == "lapor"
+    assert rows["16.05-musi-rawas"]["consecutiveFailures"] == 0 and rows["16.05-musi-rawas"]["lagSeconds"] >= 0
+    officer = _token(cwd, "--role", "agency_officer", "--agency", "16.05-pupr")
+    refused = _post(port, SYNC_QUERY, officer)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # type: ignore[index]
+
+
+def _push(port: int, source: str, body: dict[str, object], token: str | None) -> tuple[int, dict[str, object]]:
+    headers = {"content-type": "application/json"} | ({"authorization": f"Bearer {token}"} if token else {})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/sync/webhook/{source}", data=json.dumps(body).encode(), headers=headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_a_regency_pushes_records_through_the_webhook(demo: tuple[int, Path]) -> None:
+    port, cwd = demo
+    now = int(time.time() * 1000)
+    record = {
+        "_id": "6b0b65c9f9e2a38fa3f1ee99", "sessionId": "wa-webhook-1", "from": "6281200000099",
+        "user": {"name": "Warga Webhook"}, "message": "Jembatan gantung di desa kami rusak parah.",
+        "location": {"type": "text", "kecamatan": "Tuah Negeri", "latitude": -3.2, "longitude": 102.9},
+        "tindakan": {"status": "Perlu Verifikasi", "trackingId": None, "kesimpulan": []},
+        "createdAt": now, "updatedAt": now,
+    }
+    connector = _token(cwd, "--role", "connector_service", "--agency", "pemkab-16.05", "--region", "16.05")
+    status, body = _push(port, "16.05-musi-rawas", {"items": [record]}, connector)
+    assert status == 200 and body["applied"] == {"created": 1}, body
+    status, body = _push(port, "16.05-musi-rawas", {"items": [record]}, connector)
+    assert status == 200 and body["applied"] == {"unchanged": 1}, body  # a repeated push applies nothing
+    bad = dict(record, tindakan={"status": "Entah", "kesimpulan": []}, _id="6b0b65c9f9e2a38fa3f1ee98")
+    status, body = _push(port, "16.05-musi-rawas", {"items": [bad]}, connector)
+    assert status == 422 and body["rejected"][0]["field"] == "status", body
+    other = _token(cwd, "--role", "connector_service", "--agency", "pemkab-16.01", "--region", "16.01")
+    assert _push(port, "16.05-musi-rawas", {"items": [record]}, other)[0] == 403
+    assert _push(port, "16.05-musi-rawas", {"items": [record]}, None)[0] == 401
+    status, body = _push(port, "16.05-musi-rawas", {"data": []}, connector)
+    assert status == 400 and "items" in body["errors"][0]["message"]  # type: ignore[index]

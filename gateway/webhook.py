@@ -1,0 +1,68 @@
+"""Push intake: `POST /sync/webhook/{source}` for sources that can call us.
+
+The body is what the source would list, in its own format (its mapping decodes and maps
+it); each record goes through the same idempotent ingest as a pull. Only a connector
+service token may push, and only for its own kab/kota's source (the national source
+needs a token scoped to all complaints). Answers say what was applied and what could not
+be mapped, and why, without quoting personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from auth.roles import SCOPE_ALL_COMPLAINTS, Role
+from connectors.errors import ConnectorError
+from connectors.registry import NATIONAL_NAME
+
+from gateway.authentication import principal_of
+from gateway.sync.ingest import Ingestor
+
+log = logging.getLogger(__name__)
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+async def webhook(request: Request) -> JSONResponse:
+    """Apply records a source pushed."""
+    sources = request.scope.get("state", {}).get("sources")
+    ingestor: Ingestor | None = request.scope.get("state", {}).get("ingestor")
+    name = request.path_params["source"]
+    if sources is None or ingestor is None:
+        return _error(404, "NOT_CONFIGURED", "this gateway has no sources file, so no push intake")
+    connector = sources.connectors.get(name)
+    if connector is None or not hasattr(connector, "map_body"):
+        return _error(404, "UNKNOWN_SOURCE", f"no source {name!r} takes pushes here; expected one of the sources file's names")
+    principal = principal_of(request.scope)
+    if principal.is_public:
+        return _error(401, "UNAUTHENTICATED", "pushing needs a connector service token")
+    regency = next((r.kode_wilayah for r in sources.config.connected if r.source_name == name), None)
+    allowed = principal.has(Role.CONNECTOR_SERVICE) and (
+        (name == NATIONAL_NAME and SCOPE_ALL_COMPLAINTS in principal.scopes)
+        or (regency is not None and principal.kode_wilayah == regency)
+    )
+    if not allowed:
+        return _error(403, "FORBIDDEN", f"this token may not push for {name}: it needs the connector service role for that kab/kota")
+    try:
+        records, rejected = connector.map_body(await request.body())
+    except ConnectorError as exc:
+        return _error(400, exc.code, f"the body is not what {name}'s mapping reads: {exc.message}")
+    now = datetime.now(UTC)
+    outcomes: dict[str, int] = {}
+    for record in records:
+        outcome = await ingestor.apply(name, record, now=now)
+        outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    log.info("webhook %s: %s, %d not mapped", name, outcomes, len(rejected))
+    return JSONResponse(
+        {
+            "applied": outcomes,
+            "rejected": [{"record": e.record_ref, "field": e.field, "reason": e.reason} for e in rejected],
+        },
+        status_code=200 if records or not rejected else 422,
+    )

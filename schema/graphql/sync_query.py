@@ -1,0 +1,75 @@
+"""Sync health per source, for admins: last success, lag, backlog, errors, dead letters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import strawberry
+
+from auth.audit import AuditAction
+from auth.roles import Role
+from schema.graphql.refusal import refuse
+from schema.graphql.types import Ctx
+
+
+@dataclass(frozen=True, slots=True)
+class SyncInfo:
+    """One source's sync state (plain values, filled by the gateway)."""
+
+    source: str
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    lag_seconds: float | None
+    backlog: int
+    dead_letters: int
+    consecutive_failures: int
+    last_error: str | None
+    last_error_at: datetime | None
+    records_seen: int
+
+
+class SyncReader(Protocol):
+    """The port the gateway fills from its sync tables."""
+
+    async def status(self) -> Sequence[SyncInfo]:
+        """Every source, the national system first."""
+        ...
+
+
+@strawberry.type(description="How the sync with one source is doing.")
+class SourceSyncStatus:
+    source: str
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    lag_seconds: float | None = strawberry.field(description="Seconds since the last successful pull (null: never pulled).")
+    backlog: int = strawberry.field(description="Deliveries to this source still waiting.")
+    dead_letters: int = strawberry.field(description="Deliveries that gave up (see `penghubung sync dead-letters`).")
+    consecutive_failures: int
+    last_error: str | None
+    last_error_at: datetime | None
+    records_seen: int
+
+
+_ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
+
+
+@strawberry.type
+class SyncQuery:
+    @strawberry.field(description="Sync health per source (national and regional admins, auditors).")
+    async def sync_status(self, info: Ctx) -> list[SourceSyncStatus]:
+        ctx = info.context
+        if not ctx.principal.has(*_ADMINS):
+            raise refuse(
+                ctx,
+                action=AuditAction.READ_DENIED,
+                reason="SYNC_STATUS",
+                without_token="sync status needs an admin token",
+                with_token="sync status is for national or regional admins and auditors",
+            )
+        reader: SyncReader | None = ctx.sync
+        if reader is None:
+            return []
+        return [SourceSyncStatus(**{f: getattr(s, f) for f in SyncInfo.__slots__}) for s in await reader.status()]

@@ -69,7 +69,7 @@ async def _sync_in_process(
     if not settings.sync_in_process or sources is None or topology is None:
         yield
         return
-    engine = SyncEngine(sources.connectors, topology, settings.deadlines)
+    engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")
     log.info("sync engine running in this process")

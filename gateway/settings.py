@@ -25,6 +25,9 @@ Environment variables:
     PENGHUBUNG_SYNC_IN_PROCESS
                           1: the gateway also runs the sync engine (the one-process setup;
                           default 1 in demo mode); else `penghubung worker` does
+    PENGHUBUNG_SYNC_PULL_SECONDS, PENGHUBUNG_SYNC_MAX_ATTEMPTS, PENGHUBUNG_SYNC_BACKOFF_MAX,
+    PENGHUBUNG_UPSTREAM_TIMEOUT, PENGHUBUNG_CIRCUIT_OPEN_SECONDS
+                          sync pacing (see `SyncSettings`: 5 s, 12, 300 s, 10 s, 30 s)
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -51,6 +54,24 @@ MODES = ("production", "demo")
 
 class SettingsError(ValueError):
     """A setting has a value the gateway cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSettings:
+    """How the sync engine paces itself, and how it calls sources."""
+
+    pull_every: float = 5.0  # seconds between pulls of each source
+    max_attempts: int = 12  # deliveries, before a dead letter
+    backoff_max: float = 300.0  # seconds, the longest wait between delivery attempts
+    upstream_timeout: float = 10.0  # seconds per call to a source
+    circuit_open_seconds: float = 30.0  # how long a failing source is left alone
+
+    def __post_init__(self) -> None:
+        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"sync {name} is {getattr(self, name)}, expected a positive number")
+        if self.max_attempts < 1:
+            raise SettingsError(f"sync max_attempts is {self.max_attempts}, expected at least 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +141,7 @@ class GatewaySettings:
     sources_file: Path | None = None
     sandbox: bool = False
     sync_in_process: bool = False  # run the sync engine inside the gateway (one process)
+    sync: SyncSettings = field(default_factory=SyncSettings)
 
     @property
     def database_kind(self) -> str:
@@ -188,6 +210,13 @@ def from_env(
         sources_file=Path(sources).resolve() if sources else None,
         sandbox=config("PENGHUBUNG_SANDBOX", cast=bool, default=is_demo),
         sync_in_process=config("PENGHUBUNG_SYNC_IN_PROCESS", cast=bool, default=is_demo),
+        sync=SyncSettings(
+            pull_every=config("PENGHUBUNG_SYNC_PULL_SECONDS", cast=float, default=5.0),
+            max_attempts=config("PENGHUBUNG_SYNC_MAX_ATTEMPTS", cast=int, default=12),
+            backoff_max=config("PENGHUBUNG_SYNC_BACKOFF_MAX", cast=float, default=300.0),
+            upstream_timeout=config("PENGHUBUNG_UPSTREAM_TIMEOUT", cast=float, default=10.0),
+            circuit_open_seconds=config("PENGHUBUNG_CIRCUIT_OPEN_SECONDS", cast=float, default=30.0),
+        ),
     )
 
 

@@ -137,7 +137,8 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         config = load_config(settings.sources_file)
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
-    async with open_sources(config, http, sandbox=settings.sandbox) as opened:
+    policy = Policy(total_timeout=settings.sync.upstream_timeout, open_seconds=settings.sync.circuit_open_seconds)
+    async with open_sources(config, http, sandbox=settings.sandbox, policy=policy) as opened:
         log.info(
             "sources: %d of %d kab/kota connected in %s",
             len(config.connected),

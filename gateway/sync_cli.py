@@ -33,7 +33,7 @@ async def _engine(settings: GatewaySettings) -> AsyncIterator[SyncEngine]:
     topology = _topology(settings)
     async with aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
         assert sources is not None
-        yield SyncEngine(sources.connectors, topology, settings.deadlines)
+        yield SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
 
 
 def _when(value: datetime | None) -> str:

@@ -88,7 +88,7 @@ async def run_worker(
         if settings.auto_close:
             jobs.append(_auto_close_loop(lifecycle, once=once, interval=interval, stop=stop))
         if sources is not None and topology is not None:
-            engine = SyncEngine(sources.connectors, topology, settings.deadlines)
+            engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
             if once:
                 await engine.pull_all()
                 handled = await engine.drain()

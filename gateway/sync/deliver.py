@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from connectors.errors import ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange, Unsupported
 from connectors.records import SourceComplaint
 from schema.lifecycle import is_further
@@ -56,6 +56,15 @@ class Deliverer:
     connectors: Mapping[str, Connector]
     topology: Topology
     clock: Callable[[], datetime] = _utcnow
+    max_attempts: int = outbox.MAX_ATTEMPTS
+    backoff_max: float = outbox.BACKOFF_MAX
+
+    async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
+        kept = await outbox.retry(
+            d, error, now=self.clock(), in_doubt=in_doubt, after=after,
+            max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
+        )
+        return "retry" if kept else "dead"
 
     async def deliver(self, d: Delivery) -> str:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead)."""
@@ -76,15 +85,15 @@ class Deliverer:
             await outbox.succeed(d, now=self.clock(), note=f"nothing to deliver: {exc}"[:300])
             return "done"
         except NotYet:
-            await outbox.retry(d, f"{d.destination} does not hold the complaint yet", now=self.clock(), in_doubt=False, after=2.0)
-            return "retry"
+            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=2.0, refund=True)
+        except CircuitOpen as exc:
+            # Not even called: this try does not count against the entry.
+            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
         except UpstreamUnavailable as exc:
-            kept = await outbox.retry(d, f"{exc.code}: {exc.message}", now=self.clock(), in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
-            return "retry" if kept else "dead"
+            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
         except DecodeError as exc:
             # The destination answered, but not readably: the write may have happened.
-            kept = await outbox.retry(d, f"{exc.code}: {exc.message}", now=self.clock(), in_doubt=True)
-            return "retry" if kept else "dead"
+            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=True)
         except UpstreamRejected as exc:
             await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
             return "dead"

@@ -21,6 +21,7 @@ from connectors.protocol import Capability, Connector
 from schema.deadlines import DeadlinePolicy
 from tortoise.expressions import Q
 
+from gateway.settings import SyncSettings
 from gateway.store.models import SyncCursorRow
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
@@ -60,13 +61,20 @@ class SyncEngine:
     connectors: Mapping[str, Connector]
     topology: Topology
     policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
+    settings: SyncSettings = field(default_factory=SyncSettings)
     owner: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = _utcnow
     delivery_concurrency: int = 8
 
     def __post_init__(self) -> None:
         self.ingestor = Ingestor(self.topology, self.policy)
-        self.deliverer = Deliverer(self.connectors, self.topology, self.clock)
+        self.deliverer = Deliverer(
+            self.connectors,
+            self.topology,
+            self.clock,
+            max_attempts=self.settings.max_attempts,
+            backoff_max=self.settings.backoff_max,
+        )
 
     # -- pulling -----------------------------------------------------------------------
 
@@ -169,8 +177,9 @@ class SyncEngine:
             handled += sum(counts.values())
         return handled
 
-    async def run(self, *, stop: asyncio.Event, pull_every: float = 5.0, idle_sleep: float = 0.5) -> None:
-        """Pull every `pull_every` seconds and deliver continuously, until `stop` is set."""
+    async def run(self, *, stop: asyncio.Event, idle_sleep: float = 0.5) -> None:
+        """Pull every `settings.pull_every` seconds and deliver continuously, until `stop` is set."""
+        pull_every = self.settings.pull_every
         next_pull = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():

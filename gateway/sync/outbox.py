@@ -114,9 +114,9 @@ async def succeed(delivery: Delivery, *, now: datetime, note: str | None = None)
     )
 
 
-def backoff(attempts: int, rng: random.Random | None = None) -> float:
-    """Seconds before the next try: exponential, capped, full jitter."""
-    ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, attempts - 1))
+def backoff(attempts: int, rng: random.Random | None = None, *, most: float = BACKOFF_MAX) -> float:
+    """Seconds before the next try: exponential, capped at `most`, jittered."""
+    ceiling = min(most, BACKOFF_BASE * 2 ** max(0, attempts - 1))
     return (rng or random).uniform(ceiling / 2, ceiling)
 
 
@@ -128,13 +128,19 @@ async def retry(
     in_doubt: bool,
     after: float | None = None,
     max_attempts: int = MAX_ATTEMPTS,
+    backoff_max: float = BACKOFF_MAX,
+    refund: bool = False,
 ) -> bool:
-    """Try again later (False: attempts are used up and the entry is now a dead letter)."""
-    if delivery.attempts >= max_attempts:
+    """Try again later (False: attempts are used up and the entry is now a dead letter).
+
+    `refund`: this attempt did not count (the destination was not even called)."""
+    if not refund and delivery.attempts >= max_attempts:
         await bury(delivery, f"gave up after {delivery.attempts} attempts: {error}", now=now)
         return False
-    wait = after if after is not None else backoff(delivery.attempts)
+    wait = after if after is not None else backoff(delivery.attempts, most=backoff_max)
+    extra = {"attempts": delivery.attempts - 1} if refund else {}
     await OutboxRow.filter(id=delivery.id).update(
+        **extra,
         next_attempt_at=now + timedelta(seconds=wait),
         leased_until=None,
         in_doubt=in_doubt,

@@ -7,6 +7,7 @@ gateway assigns its own id and tracking ID when it first stores it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,3 +53,23 @@ class SourceComplaint:
     external_ref: str | None = None  # the gateway's id, when the gateway created this record
     follow_ups: tuple[SourceFollowUp, ...] = ()
     reporter: Reporter | None = field(default=None, repr=False)
+
+
+def content_version(record: SourceComplaint) -> str:
+    """A version that changes whenever what the gateway reads of a record changes.
+
+    Some systems have no update time (a legacy export has only the submission date), or
+    do not bump it for every change; the update time plus a digest of the mapped values
+    catches a status change or a new follow-up either way.
+    """
+    parts = (
+        record.updated_at.isoformat(),
+        record.status.value,
+        record.title,
+        record.content,
+        record.lapor_tracking_id or "",
+        record.agency_id or "",
+        *(f"{f.source_id}:{f.text}" for f in record.follow_ups),
+    )
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    return f"{record.updated_at.isoformat()}#{digest}"

@@ -32,7 +32,7 @@ from connectors.protocol import (
     StatusChange,
     Unsupported,
 )
-from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
+from connectors.records import RawRecord, SourceComplaint, SourceFollowUp, content_version
 from connectors.spec import SourceSpec
 from schema.canonical import Status
 from connectors.write_body import build_body
@@ -142,9 +142,9 @@ class HttpSource:
     def _with_follow_ups(
         self, record: SourceComplaint, separate: dict[str, list[SourceFollowUp]] | None
     ) -> SourceComplaint:
-        if separate is None:
-            return record
-        return replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
+        if separate is not None:
+            record = replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
+        return replace(record, version=content_version(record))
 
     async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
         """Every page of the source's list (changed since `since`, where the source filters)."""
@@ -175,6 +175,13 @@ class HttpSource:
                 cursor = self._next_cursor(response.body)
                 if cursor is None:
                     return
+            if r.oldest_first and resume and resume != since:
+                # Keyset paging on the update time: offsets would skip records that move
+                # to the end of the list because they changed while we paged.
+                if len(raw) < r.size:
+                    return
+                since, page = resume, 1
+                continue
             page += 1
         raise DecodeError(self.spec.name, f"still paging after {MAX_PAGES} pages")
 
@@ -256,7 +263,8 @@ class HttpSource:
 
     def map_body(self, body: bytes) -> tuple[list[SourceComplaint], list[MappingError]]:
         """Records pushed to us (a webhook) in this source's own format, mapped."""
-        return self._map_all(self._decode(body))
+        mapped, rejected = self._map_all(self._decode(body))
+        return [self._with_follow_ups(m, None) for m in mapped], rejected
 
     # -- hooks for a Python subclass -------------------------------------------------
 

@@ -117,6 +117,9 @@ class RequestSpec:
     size: int = 100
     cursor_param: str = "cursor"
     next_cursor: str = "nextCursor"
+    # The list is ordered by update time, oldest first: pages advance `since` instead of the
+    # page number, so records changed while paging are never skipped.
+    oldest_first: bool = False
     auth: str = "none"
     auth_name: str | None = None  # header, query parameter or body field name
 
@@ -153,7 +156,12 @@ def _request(raw: object) -> RequestSpec:
     pages = raw.get("pagination", {"style": "none"})
     if not isinstance(pages, dict):
         raise fail("request.pagination", "a table like { style = \"page\" }", pages)
-    only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next"))
+    only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next", "oldest_first"))
+    oldest_first = pages.get("oldest_first", False)
+    if not isinstance(oldest_first, bool):
+        raise fail("request.pagination.oldest_first", "true or false", oldest_first)
+    if oldest_first and (raw.get("since_param") is None or pages.get("style") != "page"):
+        raise fail("request.pagination.oldest_first", "false unless style = \"page\" and a since_param is set", oldest_first)
     style = pages.get("style", "none")
     if style not in PAGINATION_STYLES:
         raise fail("request.pagination.style", f"one of {', '.join(PAGINATION_STYLES)}", style)
@@ -185,6 +193,7 @@ def _request(raw: object) -> RequestSpec:
         size=size,
         cursor_param=str(pages.get("cursor_param", "cursor")),
         next_cursor=str(pages.get("next", "nextCursor")),
+        oldest_first=oldest_first,
         auth=kind,
         auth_name=auth.get("name"),
     )

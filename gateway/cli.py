@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     back.add_argument("--expect", type=int, help="how many records to expect, for the progress bar")
 
     worker = sub.add_parser(
-        "worker", help="run background jobs (auto-close after the reply window)"
+        "worker", help="run background jobs: sync (with a sources file) and auto-close after the reply window"
     )
     worker.add_argument("--once", action="store_true", help="run each job once and exit")
     worker.add_argument(

@@ -26,8 +26,8 @@ Environment variables:
                           1: the gateway also runs the sync engine (the one-process setup;
                           default 1 in demo mode); else `penghubung worker` does
     PENGHUBUNG_SYNC_PULL_SECONDS, PENGHUBUNG_SYNC_MAX_ATTEMPTS, PENGHUBUNG_SYNC_BACKOFF_MAX,
-    PENGHUBUNG_UPSTREAM_TIMEOUT, PENGHUBUNG_CIRCUIT_OPEN_SECONDS
-                          sync pacing (see `SyncSettings`: 5 s, 12, 300 s, 10 s, 30 s)
+    PENGHUBUNG_UPSTREAM_TIMEOUT, PENGHUBUNG_CIRCUIT_OPEN_SECONDS, PENGHUBUNG_SYNC_LEASE_SECONDS
+                          sync pacing (see `SyncSettings`: 5 s, 12, 300 s, 10 s, 30 s, 30 s)
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -65,9 +65,10 @@ class SyncSettings:
     backoff_max: float = 300.0  # seconds, the longest wait between delivery attempts
     upstream_timeout: float = 10.0  # seconds per call to a source
     circuit_open_seconds: float = 30.0  # how long a failing source is left alone
+    lease_seconds: float = 30.0  # how long a worker holds a source or a delivery (renewed)
 
     def __post_init__(self) -> None:
-        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds"):
+        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds", "lease_seconds"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"sync {name} is {getattr(self, name)}, expected a positive number")
         if self.max_attempts < 1:
@@ -216,6 +217,7 @@ def from_env(
             backoff_max=config("PENGHUBUNG_SYNC_BACKOFF_MAX", cast=float, default=300.0),
             upstream_timeout=config("PENGHUBUNG_UPSTREAM_TIMEOUT", cast=float, default=10.0),
             circuit_open_seconds=config("PENGHUBUNG_CIRCUIT_OPEN_SECONDS", cast=float, default=30.0),
+            lease_seconds=config("PENGHUBUNG_SYNC_LEASE_SECONDS", cast=float, default=30.0),
         ),
     )
 

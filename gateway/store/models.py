@@ -332,3 +332,18 @@ class OutboxRow(Model):
         table = "outbox"
         unique_together = (("destination", "dedupe_key"),)
         indexes = (("state", "next_attempt_at"), ("destination", "state"))
+
+
+class DeliveryClaimRow(Model):
+    """A worker's short hold on one create or follow-up to one destination.
+
+    Two copies of a delivery (a duplicated entry, a lease that ran out mid-call) never run
+    at once; the hold expires on its own if the worker dies.
+    """
+
+    name = fields.CharField(max_length=200, primary_key=True)
+    owner = fields.CharField(max_length=80)
+    until = fields.DatetimeField()
+
+    class Meta:
+        table = "delivery_claim"

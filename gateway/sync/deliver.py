@@ -11,23 +11,31 @@ letter with the reason; what fails for now is retried with backoff.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange, Unsupported
 from connectors.records import SourceComplaint
+from schema.canonical import Status
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from gateway.store import rows
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow, ReporterRow
+from gateway.store.models import (
+    ComplaintRow,
+    ComplaintSourceRow,
+    DeliveryClaimRow,
+    FollowUpRow,
+    OutboxRow,
+    ReporterRow,
+)
 from gateway.sync import outbox
 from gateway.sync.outbox import Delivery
-from gateway.sync.propagate import announce_follow_up, announce_status
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,8 @@ class Deliverer:
     clock: Callable[[], datetime] = _utcnow
     max_attempts: int = outbox.MAX_ATTEMPTS
     backoff_max: float = outbox.BACKOFF_MAX
+    owner: str = "worker"
+    hold: timedelta = timedelta(seconds=60)  # longer than one delivery can take
 
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
         kept = await outbox.retry(
@@ -66,8 +76,56 @@ class Deliverer:
         )
         return "retry" if kept else "dead"
 
+    def __post_init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def _lock_name(self, d: Delivery) -> str | None:
+        """Writes that must not run twice at once: one create per (destination, complaint),
+        one follow-up per (destination, complaint, text); duplicated entries and a lease
+        that ran out mid-delivery would otherwise race past each other's checks."""
+        if d.kind == "create":
+            return f"{d.destination}|{d.complaint_id}"
+        if d.kind == "follow_up":
+            return f"{d.destination}|{d.complaint_id}|{d.payload.get('key', '')}"
+        return None
+
+    async def _claim(self, name: str, owner: str, *, hold: timedelta) -> bool:
+        """Take the hold on `name` (committed at once, so other workers see it)."""
+        now = self.clock()
+        async with in_transaction() as tx:
+            postgres = tx.capabilities.dialect == "postgres"
+            marks = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
+            until, now_v = (now + hold, now) if postgres else ((now + hold).isoformat(), now.isoformat())
+            # Insert, or take over a hold that has run out; a live hold is left alone.
+            rows = await tx.execute_query_dict(
+                f"INSERT INTO delivery_claim (name, owner, until) VALUES ({marks[0]}, {marks[1]}, {marks[2]}) "
+                f"ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until "
+                f"WHERE delivery_claim.until < {marks[3]} RETURNING name",
+                [name, owner, until, now_v],
+            )
+        return bool(rows)
+
+    async def _release(self, name: str, owner: str) -> None:
+        await DeliveryClaimRow.filter(name=name, owner=owner).delete()
+
     async def deliver(self, d: Delivery) -> str:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead)."""
+        name = self._lock_name(d)
+        if name is None:
+            return await self._deliver(d)
+        lock = self._locks.setdefault(name, asyncio.Lock())
+        async with lock:  # within this worker
+            owner = f"{self.owner}:{d.id}"
+            if not await self._claim(name, owner, hold=self.hold):  # across workers
+                return await self._retry(d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True)
+            try:
+                return await self._deliver(d)
+            finally:
+                await self._release(name, owner)
+                if not lock.locked():
+                    self._locks.pop(name, None)
+
+    async def _deliver(self, d: Delivery) -> str:
         connector = self.connectors.get(d.destination)
         if connector is None:
             await outbox.bury(d, f"no connector is configured for {d.destination}", now=self.clock())
@@ -187,11 +245,15 @@ class Deliverer:
                         )
                 except IntegrityError:
                     pass  # a pull of the destination linked it just now
-            # Bring the new copy up to date: the status and follow-ups it was created without.
-            await announce_status(str(row.id), row.status.value, origin=None, topology=self.topology, now=now)
+            # Bring the new copy up to date: the status and follow-ups it was created without
+            # (a create starts at BELUM_TERVERIFIKASI everywhere).
+            # Only for this destination: the others have them already, or have them coming.
+            cid, dest = str(row.id), d.destination
+            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
+                await outbox.enqueue(dest, "status", cid, f"status:{cid}:{row.status.value}", now=now)
             for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
                 if key:
-                    await announce_follow_up(str(row.id), key, origin=None, topology=self.topology, now=now)
+                    await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
     async def _current(self, connector: Connector, source_id: str) -> SourceComplaint | None:
@@ -223,6 +285,11 @@ class Deliverer:
         found = await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
         if found is None:
             raise Done("the follow-up no longer exists")
+        delivered = await OutboxRow.filter(
+            destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
+        ).exclude(id=d.id).values_list("payload", flat=True)
+        if any(p.get("key") == key for p in delivered):
+            raise Done("another entry delivered this follow-up")
         if d.in_doubt and Capability.ADD_FOLLOW_UP not in connector.repeat_safe and getattr(connector, "reads_follow_ups", False):
             there = await self._read_anyway(connector, link.source_id)
             if there is not None and any(f.text.strip() == found.content.strip() for f in there.follow_ups):

@@ -30,7 +30,6 @@ from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
 
-PULL_LEASE = timedelta(seconds=120)
 
 
 def _utcnow() -> datetime:
@@ -67,6 +66,8 @@ class SyncEngine:
     delivery_concurrency: int = 8
 
     def __post_init__(self) -> None:
+        # A killed worker's hold on a source or a delivery runs out after this long.
+        self._lease = timedelta(seconds=self.settings.lease_seconds)
         self.ingestor = Ingestor(self.topology, self.policy)
         self.deliverer = Deliverer(
             self.connectors,
@@ -74,6 +75,9 @@ class SyncEngine:
             self.clock,
             max_attempts=self.settings.max_attempts,
             backoff_max=self.settings.backoff_max,
+            owner=self.owner,
+            # One delivery takes at most the client's attempts times its timeout.
+            hold=timedelta(seconds=self.settings.upstream_timeout * 4 + 5),
         )
 
     # -- pulling -----------------------------------------------------------------------
@@ -83,7 +87,7 @@ class SyncEngine:
         await SyncCursorRow.get_or_create(source=source)
         taken = await SyncCursorRow.filter(source=source).filter(
             Q(leased_until=None) | Q(leased_until__lt=now) | Q(lease_owner=self.owner)
-        ).update(leased_until=now + PULL_LEASE, lease_owner=self.owner, last_attempt_at=now)
+        ).update(leased_until=now + self._lease, lease_owner=self.owner, last_attempt_at=now)
         return await SyncCursorRow.get(source=source) if taken else None
 
     async def pull(self, source: str, *, since: str | None = None, full: bool = False, progress: Callable[[PullResult], None] | None = None) -> PullResult:
@@ -108,7 +112,7 @@ class SyncEngine:
                 newest = max((r.updated_at for r in batch.records), default=None)
                 updates: dict[str, object] = {
                     "records_seen": cursor_row.records_seen + result.records,
-                    "leased_until": self.clock() + PULL_LEASE,
+                    "leased_until": self.clock() + self._lease,
                 }
                 if batch.cursor is not None:
                     updates["cursor"] = batch.cursor
@@ -117,15 +121,21 @@ class SyncEngine:
                 await SyncCursorRow.filter(source=source).update(**updates)
                 if progress is not None:
                     progress(result)
-        except ConnectorError as exc:
-            result.error = f"{exc.code}: {exc.message}"
+        except Exception as exc:
+            if isinstance(exc, ConnectorError):
+                result.error = f"{exc.code}: {exc.message}"
+                log.warning("pull %s failed: %s", source, result.error)
+            else:
+                # Our own fault (a bug, the database): the cursor stays where the last
+                # whole page left it, so nothing is skipped; the error is shown in status.
+                result.error = f"INTERNAL: {type(exc).__name__}"
+                log.exception("pull %s failed", source)
             await SyncCursorRow.filter(source=source).update(
                 last_error=result.error[:300],
                 last_error_at=self.clock(),
                 consecutive_failures=cursor_row.consecutive_failures + 1,
                 leased_until=None,
             )
-            log.warning("pull %s failed: %s", source, result.error)
             return result
         await SyncCursorRow.filter(source=source).update(
             last_success_at=self.clock(), consecutive_failures=0, leased_until=None
@@ -149,7 +159,7 @@ class SyncEngine:
 
     async def deliver_due(self, *, limit: int = 50) -> dict[str, int]:
         """Lease due outbox entries and deliver them; returns counts by outcome."""
-        leased = await outbox.lease(self.owner, now=self.clock(), limit=limit)
+        leased = await outbox.lease(self.owner, now=self.clock(), limit=limit, lease_for=self._lease)
         counts: dict[str, int] = {}
         slots = asyncio.Semaphore(self.delivery_concurrency)
 

@@ -27,6 +27,7 @@ from gateway.store import rows
 from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow, FollowUpRow, StatusEventRow
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
+from gateway.sync.outbox import enqueue
 from gateway.sync.propagate import (
     announce_follow_up,
     announce_new,
@@ -103,11 +104,25 @@ class Ingestor:
             await ComplaintSourceRow.filter(id=link.id).update(version=record.version, synced_at=now)
         await self._advance(row, source, record, now)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
+        await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
             regency = await home_regency(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
         return outcome
+
+    async def _catch_up(self, cid: str, source: str, record: SourceComplaint, now: datetime, *, linked: bool) -> None:
+        """The source is behind the index (a delivery it never got, or one that landed just
+        before a worker died): enqueue what it lacks. Keys make this a no-op when queued."""
+        row = await ComplaintRow.filter(id=cid).only("id", "status").first()
+        current = row.status if row is not None else None
+        if current is not None and is_further(current, record.status):
+            await enqueue(source, "status", cid, f"status:{cid}:{current.value}", now=now)
+        if linked:
+            have = {follow_up_key(f.text) for f in record.follow_ups}
+            for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
+                if key and key not in have:
+                    await enqueue(source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
 
     async def _agency(self, record: SourceComplaint) -> str | None:
         if record.agency_id and await AgencyRow.filter(id=record.agency_id).exists():

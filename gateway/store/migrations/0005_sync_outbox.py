@@ -15,6 +15,16 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='DeliveryClaimRow',
+            fields=[
+                ('name', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=200)),
+                ('owner', fields.CharField(max_length=80)),
+                ('until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'delivery_claim', 'app': 'models', 'pk_attr': 'name', 'table_description': "A worker's short hold on one create or follow-up to one destination."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='OutboxRow',
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),

@@ -11,6 +11,7 @@ a retry returns the original with 200 and `Idempotent-Replayed: true`.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from datetime import datetime, timedelta, timezone
 from random import Random
@@ -60,7 +61,17 @@ class RestJsonV1(SeededSimulator):
         self.idempotency: dict[tuple[str, str], str] = {}
         self.clear_records()
 
+    def _ordered(self) -> tuple[list[dict[str, Any]], list[tuple[datetime, str]]]:
+        """Reports by (updatedAt, id), cached until the next write (a big seed lists fast)."""
+        if self._order is None:
+            keyed = sorted(
+                ((datetime.fromisoformat(r["updatedAt"]), r["id"]), r) for r in self.reports.values()
+            )
+            self._order = ([r for _, r in keyed], [k for k, _ in keyed])
+        return self._order
+
     def clear_records(self) -> None:
+        self._order: tuple[list[dict[str, Any]], list[tuple[datetime, str]]] | None = None
         self.reports.clear()
         self.idempotency.clear()
         self._uuids = Random(f"rest:{self.seed}")
@@ -184,10 +195,7 @@ class RestJsonV1(SeededSimulator):
         page = int_param(request, "page", 1, 1, 10**6)
         limit = int_param(request, "limit", 20, 1, 100)
         since_raw = request.query.get("updatedSince")
-        rows = sorted(
-            self.reports.values(),
-            key=lambda r: (datetime.fromisoformat(r["updatedAt"]), r["id"]),
-        )
+        rows, keys = self._ordered()
         if since_raw:
             try:
                 since = datetime.fromisoformat(since_raw.replace("Z", "+00:00"))
@@ -195,7 +203,7 @@ class RestJsonV1(SeededSimulator):
                 raise bad_request("updatedSince must be ISO 8601") from None
             if since.tzinfo is None:
                 raise bad_request("updatedSince needs a UTC offset")
-            rows = [r for r in rows if datetime.fromisoformat(r["updatedAt"]) >= since]
+            rows = rows[bisect.bisect_left(keys, (since, "")) :]
         chunk = rows[(page - 1) * limit : page * limit]
         return web.json_response(
             {"data": chunk, "meta": {"page": page, "limit": limit, "total": len(rows)}}
@@ -247,6 +255,7 @@ class RestJsonV1(SeededSimulator):
         if body.get("priority") in ("LOW", "MEDIUM", "HIGH"):
             report["priority"] = body["priority"]
         self.reports[report["id"]] = report
+        self._order = None
         self._remember("create", request, report["id"])
         return web.json_response(report, status=201)
 
@@ -273,6 +282,7 @@ class RestJsonV1(SeededSimulator):
             report["opdStatus"] = opd_status
             report["opdReason"] = body.get("reason", report["opdReason"])
         report["updatedAt"] = now
+        self._order = None
         return web.json_response(report)
 
     async def add_comment(self, request: web.Request) -> web.Response:
@@ -301,5 +311,6 @@ class RestJsonV1(SeededSimulator):
                 else report["opdStatus"]
             )
         report["updatedAt"] = iso(now)
+        self._order = None
         self._remember(scope, request, comment["id"])
         return web.json_response(comment, status=201)

@@ -69,15 +69,15 @@ class Deliverer:
     owner: str = "worker"
     hold: timedelta = timedelta(seconds=60)  # longer than one delivery can take
 
+    def __post_init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
         kept = await outbox.retry(
             d, error, now=self.clock(), in_doubt=in_doubt, after=after,
             max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
         )
         return "retry" if kept else "dead"
-
-    def __post_init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
 
     def _lock_name(self, d: Delivery) -> str | None:
         """Writes that must not run twice at once: one create per (destination, complaint),
@@ -114,16 +114,20 @@ class Deliverer:
         if name is None:
             return await self._deliver(d)
         lock = self._locks.setdefault(name, asyncio.Lock())
-        async with lock:  # within this worker
-            owner = f"{self.owner}:{d.id}"
-            if not await self._claim(name, owner, hold=self.hold):  # across workers
-                return await self._retry(d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True)
-            try:
-                return await self._deliver(d)
-            finally:
-                await self._release(name, owner)
-                if not lock.locked():
-                    self._locks.pop(name, None)
+        try:
+            async with lock:  # within this worker
+                owner = f"{self.owner}:{d.id}"
+                if not await self._claim(name, owner, hold=self.hold):  # across workers
+                    return await self._retry(
+                        d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True
+                    )
+                try:
+                    return await self._deliver(d)
+                finally:
+                    await self._release(name, owner)
+        finally:
+            if not lock.locked():
+                self._locks.pop(name, None)  # nobody else waits for it: keep the map small
 
     async def _deliver(self, d: Delivery) -> str:
         connector = self.connectors.get(d.destination)

@@ -104,21 +104,24 @@ class SyncEngine:
         cursor = None if full else (since or cursor_row.cursor)
         try:
             async for batch in connector.changes(cursor):
-                for record in batch.records:
-                    outcome = await self.ingestor.apply(source, record, now=self.clock())
-                    result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
-                result.records += len(batch.records)
-                result.rejected += len(batch.rejected)
                 newest = max((r.updated_at for r in batch.records), default=None)
                 updates: dict[str, object] = {
-                    "records_seen": cursor_row.records_seen + result.records,
+                    "records_seen": cursor_row.records_seen + result.records + len(batch.records),
                     "leased_until": self.clock() + self._lease,
                 }
                 if batch.cursor is not None:
                     updates["cursor"] = batch.cursor
                 if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):
                     updates["newest_seen_at"] = cursor_row.newest_seen_at = newest
-                await SyncCursorRow.filter(source=source).update(**updates)
+
+                async def save_cursor(updates: dict[str, object] = updates) -> None:
+                    await SyncCursorRow.filter(source=source).update(**updates)
+
+                # The page and the cursor after it commit together.
+                for outcome in await self.ingestor.apply_page(source, batch.records, now=self.clock(), then=save_cursor):
+                    result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
+                result.records += len(batch.records)
+                result.rejected += len(batch.rejected)
                 if progress is not None:
                     progress(result)
         except Exception as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -67,6 +68,25 @@ class Ingestor:
                 # Another worker linked or created the same record first: look again.
                 log.debug("ingest race on %s/%s; retrying", source, record.source_id)
         raise RuntimeError(f"{source}/{record.source_id}: could not be applied after 3 tries")
+
+    async def apply_page(
+        self, source: str, records: Sequence[SourceComplaint], *, now: datetime, then: Callable[[], Awaitable[object]] | None = None
+    ) -> list[Outcome]:
+        """Apply a page in one transaction (with `then`, e.g. saving the cursor, inside it):
+        a page costs one commit instead of one per record. If another worker races on one
+        of them, the page is applied again one record per transaction."""
+        try:
+            async with in_transaction():
+                outcomes = [await self._apply(source, record, now) for record in records]
+                if then is not None:
+                    await then()
+                return outcomes
+        except IntegrityError:
+            log.debug("ingest race on a page of %s; applying it record by record", source)
+        outcomes = [await self.apply(source, record, now=now) for record in records]
+        if then is not None:
+            await then()
+        return outcomes
 
     async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()

@@ -39,7 +39,7 @@ from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
 from gateway.submission import LOCAL_SYSTEM
-from gateway.sync.propagate import announce_follow_up, announce_status, follow_up_key
+from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
 from gateway.sync.topology import Topology
 
 NOTE_MAX = 2000
@@ -178,6 +178,11 @@ class Lifecycle:
         """Enqueue the change for the other systems (in the change's transaction)."""
         assert self.topology is not None
         await announce_status(cid, status.value, origin=None, topology=self.topology, now=now)
+        if request.action is Action.NOT_OUR_AUTHORITY and request.to_agency_id:
+            # Handed to another agency (pelimpahan): its kab/kota's system gets it too.
+            row = await ComplaintRow.get(id=cid)
+            regency = await home_regency(request.to_agency_id, row.kode_wilayah)
+            await announce_new(cid, regency_code=regency, origin=None, topology=self.topology, now=now)
         if request.action is Action.POST_FOLLOW_UP:
             key = follow_up_key(str(clean["content"]))
             await announce_follow_up(cid, key, origin=None, topology=self.topology, now=now)

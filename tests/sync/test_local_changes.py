@@ -57,3 +57,19 @@ async def test_without_a_sources_file_nothing_is_queued(database_url: str, make_
         submitted = await _gql(client, SUBMIT, {"input": GOOD}, tokens.citizen)
     cid = submitted["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
     assert await OutboxRow.filter(complaint_id=cid).count() == 0
+
+
+async def test_a_complaint_handed_to_another_regency_goes_to_its_system(
+    database_url: str, synced: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    submitted = await _gql(synced, SUBMIT, {"input": GOOD}, tokens.citizen)
+    cid = submitted["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-llg", agency="pemkot-16.73")
+    await _gql(
+        synced,
+        'mutation($id: ID!) { markNotOurAuthority(id: $id, toAgencyId: "pemkab-16.05", note: "jalan kabupaten") { status } }',
+        {"id": cid},
+        admin,
+    )
+    creates = sorted(await OutboxRow.filter(complaint_id=cid, kind="create").values_list("destination", flat=True))
+    assert creates == ["16.05-musi-rawas", LUBUK_LINGGAU, "lapor"]

@@ -31,6 +31,7 @@ from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
+from gateway.sync.forget import forget_simulated
 from gateway.sync.ingest import Ingestor
 from gateway.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
@@ -69,6 +70,8 @@ async def _sync_in_process(
     if not settings.sync_in_process or sources is None or topology is None:
         yield
         return
+    if settings.demo and sources.sandbox_urls:
+        await forget_simulated(sources.sandbox_urls)
     engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")

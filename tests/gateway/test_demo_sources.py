@@ -3,6 +3,7 @@ simulators start inside the gateway, and the connection overview answers over Gr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -36,15 +37,15 @@ def _post(port: int, query: str, token: str | None = None) -> dict[str, object]:
         return json.loads(response.read())  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
-    cwd = tmp_path_factory.mktemp("demo")
+@contextlib.contextmanager
+def _running_demo(cwd: Path) -> Iterator[int]:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--complaints", "40"],
-        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    with open(cwd / "demo.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--complaints", "40"],
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -53,14 +54,21 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]
                     break
             except OSError:
                 if process.poll() is not None:
-                    raise AssertionError(process.stdout.read() if process.stdout else "demo exited") from None
+                    raise AssertionError((cwd / "demo.log").read_text()[-3000:]) from None
                 time.sleep(0.2)
         else:
             raise AssertionError("the demo gateway did not become ready in 60 s")
-        yield port, cwd
+        yield port
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]:
+    cwd = tmp_path_factory.mktemp("demo")
+    with _running_demo(cwd) as port:
+        yield port, cwd
 
 
 def _token(cwd: Path, *args: str) -> str:
@@ -152,3 +160,40 @@ def test_a_regency_pushes_records_through_the_webhook(demo: tuple[int, Path]) ->
     assert _push(port, "16.05-musi-rawas", {"items": [record]}, None)[0] == 401
     status, body = _push(port, "16.05-musi-rawas", {"data": []}, connector)
     assert status == 400 and "items" in body["errors"][0]["message"]  # type: ignore[index]
+
+
+SUBMIT = """mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { trackingId } }"""
+
+
+def _submit_and_wait(port: int, cwd: Path, n: int) -> list[dict[str, object]]:
+    citizen = _token(cwd, "--role", "citizen", "--subject", "warga-restart")
+    admin = _token(cwd, "--role", "national_admin", "--agency", "kemenpanrb")
+    draft = {
+        "classification": "PENGADUAN", "title": f"Jembatan rusak {n}", "content": f"Jembatan desa rusak, laporan {n}.",
+        "location": {"kodeWilayah": "16.05.01"}, "channel": "WEB",
+    }
+    query = SUBMIT.replace("$input: SubmitComplaintInput!", "$input: SubmitComplaintInput!")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": {"input": draft}}).encode(),
+        headers={"content-type": "application/json", "authorization": f"Bearer {citizen}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        assert "errors" not in json.loads(response.read())
+    deadline = time.monotonic() + 40
+    while True:
+        rows = _post(port, SYNC_QUERY, admin)["data"]["syncStatus"]  # type: ignore[index]
+        if all(r["backlog"] == 0 for r in rows) and rows[0]["lastSuccessAt"]:
+            return rows  # type: ignore[no-any-return]
+        assert time.monotonic() < deadline, rows
+        time.sleep(0.5)
+
+
+def test_the_demo_restarts_with_a_fresh_sandbox_and_no_dead_letters(tmp_path: Path) -> None:
+    """The sandbox forgets its records between runs; the demo forgets what it synced with it."""
+    with _running_demo(tmp_path) as port:
+        first = _submit_and_wait(port, tmp_path, 1)
+    with _running_demo(tmp_path) as port:
+        second = _submit_and_wait(port, tmp_path, 2)
+    for rows in (first, second):
+        assert [r for r in rows if r["deadLetters"]] == [], rows

@@ -116,7 +116,7 @@ class HttpSource:
         """The id of the record the gateway created under `external_ref`, by reading the list
         (for sources that cannot recognise a repeated create); None if there is none."""
         if "external_ref" not in self.spec.fields:
-            return None
+            raise Unsupported(self.name, "the mapping reads no external_ref, so records cannot be found by it")
         async for batch in self.changes():
             for record in batch.records:
                 if record.external_ref == external_ref:

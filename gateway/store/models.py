@@ -163,6 +163,10 @@ class ComplaintSourceRow(Model):
     # The source's version last applied (sync is idempotent on (system, source_id, version)).
     version = fields.CharField(max_length=64, null=True)
     synced_at = fields.DatetimeField(null=True)
+    # The status this system showed when last read or written: a later read showing the
+    # same is no news from it (the base of a three-way comparison), so a move made in the
+    # gateway (a re-open, a hand-over) is not undone by a system that has not caught up.
+    status = fields.CharEnumField(Status, max_length=24, null=True)
 
     class Meta:
         table = "complaint_source"
@@ -297,6 +301,8 @@ class SyncCursorRow(Model):
     consecutive_failures = fields.IntField(default=0)
     records_seen = fields.BigIntField(default=0)
     newest_seen_at = fields.DatetimeField(null=True)  # the newest change the source reported
+    records_rejected = fields.BigIntField(default=0)  # records its mapping could not read
+    last_rejection = fields.CharField(max_length=300, null=True)
 
     class Meta:
         table = "sync_cursor"
@@ -331,7 +337,7 @@ class OutboxRow(Model):
     class Meta:
         table = "outbox"
         unique_together = (("destination", "dedupe_key"),)
-        indexes = (("state", "next_attempt_at"), ("destination", "state"))
+        indexes = (("state", "next_attempt_at"), ("destination", "state"), ("complaint_id",))
 
 
 class DeliveryClaimRow(Model):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange, Unsupported
+from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
 from schema.canonical import Status
 from schema.lifecycle import is_further
@@ -36,13 +37,19 @@ from gateway.store.models import (
 )
 from gateway.sync import outbox
 from gateway.sync.outbox import Delivery
+from gateway.sync.propagate import status_key
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
 
 
 class NotYet(Exception):
-    """The destination does not hold the complaint yet (its create is still in the outbox)."""
+    """The destination does not hold the complaint yet (its create is still in the outbox,
+    or a dead letter waiting to be replayed)."""
+
+    def __init__(self, after: float = 2.0) -> None:
+        super().__init__()
+        self.after = after
 
 
 class Done(Exception):
@@ -67,7 +74,8 @@ class Deliverer:
     max_attempts: int = outbox.MAX_ATTEMPTS
     backoff_max: float = outbox.BACKOFF_MAX
     owner: str = "worker"
-    hold: timedelta = timedelta(seconds=60)  # longer than one delivery can take
+    deadline: float = 28.0  # seconds one delivery may take (below the lease)
+    hold: timedelta = timedelta(seconds=60)  # a claim outlives the delivery's deadline
 
     def __post_init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
@@ -130,24 +138,36 @@ class Deliverer:
                 self._locks.pop(name, None)  # nobody else waits for it: keep the map small
 
     async def _deliver(self, d: Delivery) -> str:
+        if d.attempts > self.max_attempts + 3:
+            # Leased again and again without being settled: the worker dies or fails on it.
+            await outbox.bury(d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock())
+            return "dead"
         connector = self.connectors.get(d.destination)
         if connector is None:
             await outbox.bury(d, f"no connector is configured for {d.destination}", now=self.clock())
             return "dead"
         try:
-            if d.kind == "create":
-                note = await self._create(d, connector)
-            elif d.kind == "status":
-                note = await self._status(d, connector)
-            else:
-                note = await self._follow_up(d, connector)
+            # Settled well within the lease, so no other worker takes it over meanwhile.
+            async with asyncio.timeout(self.deadline):
+                if d.kind == "create":
+                    note = await self._create(d, connector)
+                elif d.kind == "status":
+                    note = await self._status(d, connector)
+                else:
+                    note = await self._follow_up(d, connector)
         except _Settled:
             return "dead"
         except (Done, Unsupported) as exc:
             await outbox.succeed(d, now=self.clock(), note=f"nothing to deliver: {exc}"[:300])
             return "done"
-        except NotYet:
-            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=2.0, refund=True)
+        except NotYet as wait:
+            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=wait.after, refund=True)
+        except MappingError as exc:
+            # The destination's copy cannot be read back (say, a status word its mapping
+            # lacks): a fault to fix in the mapping, retried meanwhile, visible in status.
+            return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
+        except TimeoutError:
+            return await self._retry(d, "the delivery took longer than its lease", in_doubt=True)
         except CircuitOpen as exc:
             # Not even called: this try does not count against the entry.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
@@ -177,11 +197,16 @@ class Deliverer:
         link = await ComplaintSourceRow.filter(complaint_id=d.complaint_id, system=d.destination).first()
         if link is not None:
             return link
-        pending = await OutboxRow.filter(
-            complaint_id=d.complaint_id, destination=d.destination, kind="create", state=outbox.PENDING
-        ).exists()
-        if pending:
-            raise NotYet
+        states = set(
+            await OutboxRow.filter(complaint_id=d.complaint_id, destination=d.destination, kind="create").values_list(
+                "state", flat=True
+            )
+        )
+        if outbox.PENDING in states:
+            raise NotYet(2.0)
+        if outbox.DEAD in states:
+            # Parked until the create is replayed (or given up on by a person).
+            raise NotYet(60.0)
         raise Done(f"{d.destination} does not hold this complaint")
 
     async def _new_complaint(self, row: ComplaintRow, destination: str) -> NewComplaint:
@@ -220,7 +245,12 @@ class Deliverer:
         source_id = None
         if d.in_doubt and Capability.CREATE not in connector.repeat_safe:
             find = getattr(connector, "find", None)
-            if find is None:
+            try:
+                source_id = await find(complaint.external_ref) if find is not None else None
+                searchable = find is not None
+            except Unsupported:
+                searchable = False
+            if not searchable:
                 await outbox.bury(
                     d,
                     "outcome unknown: an earlier attempt may have created it, and "
@@ -228,7 +258,6 @@ class Deliverer:
                     now=self.clock(),
                 )
                 raise _Settled
-            source_id = await find(complaint.external_ref)
         replayed = source_id is not None
         if source_id is None:
             created = await connector.create(complaint)
@@ -245,7 +274,8 @@ class Deliverer:
                 try:
                     async with in_transaction():
                         await ComplaintSourceRow.create(
-                            complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now
+                            complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now,
+                            status=Status.BELUM_TERVERIFIKASI,  # where every system starts a new record
                         )
                 except IntegrityError:
                     pass  # a pull of the destination linked it just now
@@ -254,7 +284,7 @@ class Deliverer:
             # Only for this destination: the others have them already, or have them coming.
             cid, dest = str(row.id), d.destination
             if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
-                await outbox.enqueue(dest, "status", cid, f"status:{cid}:{row.status.value}", now=now)
+                await outbox.enqueue(dest, "status", cid, await status_key(cid, row.status.value), now=now)
             for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
                 if key:
                     await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
@@ -270,15 +300,22 @@ class Deliverer:
             raise Done(f"{d.destination} takes no status changes")
         link = await self._link(d)
         row = await self._row(d)
+        seen = getattr(connector, "status_as_read", lambda s: s)(row.status) or row.status
         there = await self._current(connector, link.source_id)
         if there is not None:
-            seen = getattr(connector, "status_as_read", lambda s: s)(row.status)
-            if there.status == seen or not is_further(row.status, there.status):
+            if there.status in (seen, row.status):
+                await ComplaintSourceRow.filter(id=link.id).update(status=there.status)
                 return f"{d.destination} is already at {there.status.value}"
+            if link.status is not None and there.status != link.status and is_further(there.status, row.status):
+                # It moved ahead there since we last looked: the next pull brings that in.
+                return f"{d.destination} moved ahead to {there.status.value} on its own"
+        # Sent whatever its direction: the index's status is the latest word (a re-open,
+        # a hand-over), and the destination has not moved on its own since we last synced.
         await connector.change_status(
             link.source_id,
             StatusChange(external_ref=f"{row.id}:{row.status.value}", status=row.status, unit=row.routed_agency_id),  # type: ignore[attr-defined]
         )
+        await ComplaintSourceRow.filter(id=link.id).update(status=seen)
         return f"set {row.status.value}"
 
     async def _follow_up(self, d: Delivery, connector: Connector) -> str:
@@ -294,7 +331,15 @@ class Deliverer:
         ).exclude(id=d.id).values_list("payload", flat=True)
         if any(p.get("key") == key for p in delivered):
             raise Done("another entry delivered this follow-up")
-        if d.in_doubt and Capability.ADD_FOLLOW_UP not in connector.repeat_safe and getattr(connector, "reads_follow_ups", False):
+        if d.in_doubt and Capability.ADD_FOLLOW_UP not in connector.repeat_safe:
+            if not getattr(connector, "reads_follow_ups", False):
+                await outbox.bury(
+                    d,
+                    f"outcome unknown: an earlier attempt may have added it, and {d.destination} "
+                    "can neither recognise a repeat nor list follow-ups; check there, then replay or leave",
+                    now=self.clock(),
+                )
+                raise _Settled
             there = await self._read_anyway(connector, link.source_id)
             if there is not None and any(f.text.strip() == found.content.strip() for f in there.follow_ups):
                 return "already there"

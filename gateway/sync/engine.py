@@ -76,8 +76,9 @@ class SyncEngine:
             max_attempts=self.settings.max_attempts,
             backoff_max=self.settings.backoff_max,
             owner=self.owner,
-            # One delivery takes at most the client's attempts times its timeout.
-            hold=timedelta(seconds=self.settings.upstream_timeout * 4 + 5),
+            # A delivery ends (or is cut off) before its lease runs out; its claim outlives both.
+            deadline=max(1.0, self.settings.lease_seconds - 2),
+            hold=timedelta(seconds=self.settings.lease_seconds + 10),
         )
 
     # -- pulling -----------------------------------------------------------------------
@@ -107,8 +108,15 @@ class SyncEngine:
                 newest = max((r.updated_at for r in batch.records), default=None)
                 updates: dict[str, object] = {
                     "records_seen": cursor_row.records_seen + result.records + len(batch.records),
+                    "records_rejected": cursor_row.records_rejected + result.rejected + len(batch.rejected),
                     "leased_until": self.clock() + self._lease,
                 }
+                if batch.rejected:
+                    # Kept visible (sync status): a record the mapping cannot read is not
+                    # stored; `penghubung connector check` shows every one of them.
+                    first = batch.rejected[0]
+                    updates["last_rejection"] = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[:300]
+                    log.warning("pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), updates["last_rejection"])
                 if batch.cursor is not None:
                     updates["cursor"] = batch.cursor
                 if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):

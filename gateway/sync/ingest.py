@@ -25,11 +25,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from gateway.store import rows
-from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow, FollowUpRow, StatusEventRow
+from gateway.store.models import (
+    AgencyRow,
+    ComplaintRow,
+    ComplaintSourceRow,
+    FollowUpRow,
+    OutboxRow,
+    StatusEventRow,
+)
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
 from gateway.sync.outbox import enqueue
 from gateway.sync.propagate import (
+    status_key,
     announce_follow_up,
     announce_new,
     announce_status,
@@ -92,20 +100,37 @@ class Ingestor:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
         if link is not None:
             return await ComplaintRow.filter(id=link.complaint_id).first(), link  # type: ignore[attr-defined]
+        found: ComplaintRow | None = None
         if record.external_ref:
             try:
                 cid = uuid.UUID(record.external_ref)
             except ValueError:
                 cid = None
-            if cid is not None and (row := await ComplaintRow.filter(id=cid).first()):
-                return row, None
-        if record.lapor_tracking_id and source != self.topology.national:
+            if cid is not None:
+                found = await ComplaintRow.filter(id=cid).first()
+        if found is None and record.lapor_tracking_id and source != self.topology.national:
             national = await ComplaintSourceRow.filter(
                 system=self.topology.national, source_id=record.lapor_tracking_id
             ).first()
             if national is not None:
-                return await ComplaintRow.filter(id=national.complaint_id).first(), None  # type: ignore[attr-defined]
-        return None, None
+                found = await ComplaintRow.filter(id=national.complaint_id).first()  # type: ignore[attr-defined]
+        if found is not None and not await self._belongs(found, source):
+            # A reference is only a claim: a kab/kota's record naming a complaint routed
+            # elsewhere (a typo, or a push trying to reach a complaint it may not see) is
+            # not linked to it; it stays a complaint of its own.
+            log.warning("%s/%s names a complaint that is not routed there; not linked", source, record.source_id)
+            return None, None
+        return found, None
+
+    async def _belongs(self, row: ComplaintRow, source: str) -> bool:
+        """Whether a system may hold this complaint: the national one always; a kab/kota's
+        when the complaint is routed there or its creation there is in the outbox."""
+        if source == self.topology.national:
+            return True
+        home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+        if self.topology.regency_system(home) == source:
+            return True
+        return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
 
     async def _apply(self, source: str, record: SourceComplaint, now: datetime) -> Outcome:
         row, link = await self._find(source, record)
@@ -115,14 +140,18 @@ class Ingestor:
             await self._create(source, record, now)
             return Outcome.CREATED
         outcome = Outcome.UPDATED
+        # What this system showed last time: the same status again is no news from it.
+        base = link.status if link is not None else None
         if link is None:
             await ComplaintSourceRow.create(
-                complaint_id=row.id, system=source, source_id=record.source_id, version=record.version, synced_at=now
+                complaint_id=row.id, system=source, source_id=record.source_id, version=record.version,
+                synced_at=now, status=record.status,
             )
             outcome = Outcome.LINKED
         else:
-            await ComplaintSourceRow.filter(id=link.id).update(version=record.version, synced_at=now)
-        await self._advance(row, source, record, now)
+            await ComplaintSourceRow.filter(id=link.id).update(version=record.version, synced_at=now, status=record.status)
+        if base is None or record.status != base:
+            await self._advance(row, source, record, now)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
         await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
         if source == self.topology.national:
@@ -136,8 +165,10 @@ class Ingestor:
         before a worker died): enqueue what it lacks. Keys make this a no-op when queued."""
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
         current = row.status if row is not None else None
-        if current is not None and is_further(current, record.status):
-            await enqueue(source, "status", cid, f"status:{cid}:{current.value}", now=now)
+        if current is not None and current != record.status:
+            # The deliverer decides whether the source really differs (in its own words)
+            # and whether it moved ahead on its own; the key makes this once per change.
+            await enqueue(source, "status", cid, await status_key(cid, current.value), now=now)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
             for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
@@ -179,7 +210,9 @@ class Ingestor:
             reporter=record.reporter,
         )
         await insert_complaints([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
-        await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(version=record.version, synced_at=now)
+        await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(
+            version=record.version, synced_at=now, status=record.status
+        )
         await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
         for f in await FollowUpRow.filter(complaint_id=cid):
             await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
@@ -190,6 +223,12 @@ class Ingestor:
         if not is_further(record.status, row.status):
             return
         cid = row.id
+        # Only over a status still behind this one: a change made meanwhile by another
+        # worker or in the gateway (which locks the row) is not overwritten.
+        behind = [s for s in Status if is_further(record.status, s)]
+        claimed = await ComplaintRow.filter(id=cid, status__in=behind).update(status=record.status, updated_at=now)
+        if not claimed:
+            return
         await StatusEventRow.create(
             complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=f"status in {source}"
         )
@@ -202,7 +241,7 @@ class Ingestor:
             history=history,
             policy=self.policy,
         )
-        await ComplaintRow.filter(id=cid).update(status=record.status, updated_at=now, **deadline_columns(due))
+        await ComplaintRow.filter(id=cid).update(**deadline_columns(due))
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:

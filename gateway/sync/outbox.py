@@ -45,6 +45,7 @@ class Delivery:
     payload: dict[str, Any]
     attempts: int  # including this one
     in_doubt: bool  # an earlier attempt may have reached the destination
+    owner: str = ""  # the worker holding the lease: only it may settle the entry
 
 
 async def enqueue(
@@ -102,14 +103,20 @@ async def lease(owner: str, *, now: datetime, limit: int = 20, lease_for: timede
                 updated_at=now,
             )
             leased.append(
-                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt)  # type: ignore[attr-defined]
+                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)  # type: ignore[attr-defined]
             )
     return sorted(leased, key=lambda d: d.id)
 
 
+def _mine(delivery: Delivery) -> Any:
+    """The entry, if this lease still holds it: a worker whose lease ran out and that was
+    overtaken by another must not settle what the other is doing."""
+    return OutboxRow.filter(id=delivery.id, lease_owner=delivery.owner, attempts=delivery.attempts)
+
+
 async def succeed(delivery: Delivery, *, now: datetime, note: str | None = None) -> None:
     """The destination has it."""
-    await OutboxRow.filter(id=delivery.id).update(
+    await _mine(delivery).update(
         state=DONE, done_at=now, updated_at=now, leased_until=None, in_doubt=False, last_error=note
     )
 
@@ -139,7 +146,7 @@ async def retry(
         return False
     wait = after if after is not None else backoff(delivery.attempts, most=backoff_max)
     extra = {"attempts": delivery.attempts - 1} if refund else {}
-    await OutboxRow.filter(id=delivery.id).update(
+    await _mine(delivery).update(
         **extra,
         next_attempt_at=now + timedelta(seconds=wait),
         leased_until=None,
@@ -152,7 +159,7 @@ async def retry(
 
 async def bury(delivery: Delivery, reason: str, *, now: datetime) -> None:
     """A dead letter: kept, visible and replayable, never retried on its own."""
-    await OutboxRow.filter(id=delivery.id).update(state=DEAD, leased_until=None, last_error=reason[:300], updated_at=now)
+    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=reason[:300], updated_at=now)
 
 
 async def replay(ids: Sequence[int] | None, *, now: datetime) -> int:

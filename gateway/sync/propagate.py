@@ -14,7 +14,7 @@ import hashlib
 import unicodedata
 from datetime import datetime
 
-from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow
+from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
 from gateway.sync.outbox import enqueue
 from gateway.sync.topology import Topology
 
@@ -51,12 +51,20 @@ async def _holders(complaint_id: str, topology: Topology, origin: str | None) ->
     return sorted({*linked, *coming} & topology.systems - {origin})
 
 
+async def status_key(complaint_id: str, status: str) -> str:
+    """The outbox key of one status change: its place in the history makes a status reached
+    a second time (a re-open) a new delivery, and a repeat of the same change the same one."""
+    steps = await StatusEventRow.filter(complaint_id=complaint_id).count()
+    return f"status:{complaint_id}:{steps}:{status}"
+
+
 async def announce_status(
     complaint_id: str, status: str, *, origin: str | None, topology: Topology, now: datetime
 ) -> None:
     """Enqueue a status delivery to every other system holding the complaint."""
+    key = await status_key(complaint_id, status)
     for system in await _holders(complaint_id, topology, origin):
-        await enqueue(system, "status", complaint_id, f"status:{complaint_id}:{status}", now=now)
+        await enqueue(system, "status", complaint_id, key, now=now)
 
 
 async def announce_follow_up(

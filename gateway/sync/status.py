@@ -55,6 +55,8 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
                 last_error=c.last_error if c else None,
                 last_error_at=c.last_error_at if c else None,
                 records_seen=c.records_seen if c else 0,
+                records_rejected=c.records_rejected if c else 0,
+                last_rejection=c.last_rejection if c else None,
             )
         )
     return out

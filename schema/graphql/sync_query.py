@@ -29,6 +29,8 @@ class SyncInfo:
     last_error: str | None
     last_error_at: datetime | None
     records_seen: int
+    records_rejected: int = 0
+    last_rejection: str | None = None
 
 
 class SyncReader(Protocol):
@@ -51,6 +53,8 @@ class SourceSyncStatus:
     last_error: str | None
     last_error_at: datetime | None
     records_seen: int
+    records_rejected: int = strawberry.field(description="Records its mapping could not read (not stored; see `penghubung connector check`).")
+    last_rejection: str | None
 
 
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)

@@ -307,7 +307,7 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
         "PENGHUBUNG_SYNC_MAX_ATTEMPTS": "60",
         "PENGHUBUNG_UPSTREAM_TIMEOUT": "2",
         "PENGHUBUNG_CIRCUIT_OPEN_SECONDS": "1",
-        "PENGHUBUNG_SYNC_LEASE_SECONDS": "5",
+        "PENGHUBUNG_SYNC_LEASE_SECONDS": "8",
         "CHAOS_LAPOR_KEY": DEFAULT_API_KEY,
     } | {f"CHAOS_{d.upper()}_KEY": SANDBOX_SECRETS[d] for d in ("rest_json_v1", "wa_bot_mongo", "legacy_sql")}
     topology = Topology("lapor", {code: name for name, (code, _) in REGENCIES.items()})

@@ -120,3 +120,60 @@ async def test_repeated_rounds_change_nothing(province: Province) -> None:
     after = (await ComplaintRow.all().count(), await OutboxRow.all().count(), await FollowUpRow.all().count())
     assert before == after
     assert datetime.now(UTC)  # the simulators' clocks move on; nothing else does
+
+
+async def test_a_move_back_made_in_the_gateway_is_not_undone_by_a_sync(province: Province) -> None:
+    """Handed over (DILIMPAHKAN) and then verified by the receiver (TERVERIFIKASI, a step
+    back): LAPOR! gets the new status, and its stale copy never reverts the index."""
+    from auth.policy import access_for
+    from auth.principal import Principal
+    from auth.roles import SCOPE_ALL_COMPLAINTS, Role
+    from gateway.lifecycle import Lifecycle
+    from schema.lifecycle import Action, ActionRequest
+
+    engine, sims = province.engine, province.sims
+    await _round(engine)
+    link = await ComplaintSourceRow.filter(system=WA).first()
+    assert link is not None
+    cid = str(link.complaint_id)  # type: ignore[attr-defined]
+    row = await ComplaintRow.get(id=cid)
+    actor = Principal(subject="admin-sync", roles=frozenset({Role.CONNECTOR_SERVICE}), agency_id="pemkab-16.05",
+                      scopes=frozenset({SCOPE_ALL_COMPLAINTS}))
+    lifecycle = Lifecycle(engine.policy, topology=engine.topology)
+
+    async def act(action: Action, **kwargs: object) -> str:
+        done = await lifecycle.apply(cid, ActionRequest(action, note="alasan yang jelas", **kwargs), principal=actor,  # type: ignore[arg-type]
+                                     access=access_for(actor), now=datetime.now(UTC), request_id="t")
+        await _round(engine)
+        await _round(engine)
+        return done.status.value
+
+    if row.status.value in ("BELUM_TERVERIFIKASI", "SUBMITTED"):
+        assert await act(Action.NOT_OUR_AUTHORITY, to_agency_id="pemkab-16.01") == "DILIMPAHKAN"
+        national = await ComplaintSourceRow.get(complaint_id=cid, system="lapor")
+        assert sims["lapor"].laporan[national.source_id]["status"] == "DILIMPAHKAN"  # type: ignore[attr-defined]
+        assert await act(Action.VERIFY) == "TERVERIFIKASI"
+        assert sims["lapor"].laporan[national.source_id]["status"] == "TERVERIFIKASI"  # type: ignore[attr-defined]
+        assert (await ComplaintRow.get(id=cid)).status.value == "TERVERIFIKASI"
+    else:
+        pytest.skip("the first Musi Rawas record is not new in this seed")
+
+
+async def test_a_regency_cannot_claim_a_complaint_routed_elsewhere(province: Province) -> None:
+    """A record that names another kab/kota's complaint (its LAPOR! tracking ID) is not
+    linked to it: it cannot reach that complaint's follow-ups or move its status."""
+    engine, sims = province.engine, province.sims
+    await _round(engine)
+    rest_link = await ComplaintSourceRow.filter(system=REST).first()
+    assert rest_link is not None
+    national = await ComplaintSourceRow.get(complaint_id=rest_link.complaint_id, system="lapor")  # type: ignore[attr-defined]
+    wa = sims[WA]
+    claim = next(iter(wa.reports.values()))  # type: ignore[attr-defined]
+    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    forged = dict(claim, _id="6b0b65c9f9e2a38fa3f1ee77", sessionId="wa-forged", updatedAt=now_ms,
+                  tindakan=dict(claim["tindakan"], trackingId=int(national.source_id), status="Selesai Pengaduan"))
+    wa.reports[forged["_id"]] = forged  # type: ignore[attr-defined]
+    await _round(engine)
+    link = await ComplaintSourceRow.get(system=WA, source_id=forged["_id"])
+    assert str(link.complaint_id) != str(rest_link.complaint_id)  # type: ignore[attr-defined]
+    assert not await ComplaintSourceRow.filter(complaint_id=rest_link.complaint_id, system=WA).exists()  # type: ignore[attr-defined]

@@ -243,7 +243,7 @@ class Deliverer:
             return "already linked"
         complaint = await self._new_complaint(row, d.destination)
         source_id = None
-        if d.in_doubt and Capability.CREATE not in connector.repeat_safe:
+        if Capability.CREATE not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
             find = getattr(connector, "find", None)
             try:
                 source_id = await find(complaint.external_ref) if find is not None else None
@@ -290,6 +290,15 @@ class Deliverer:
                     await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
+    async def _sibling_tried(self, d: Delivery) -> bool:
+        """Whether another entry for the same write was already attempted (a duplicate of it
+        may have reached the destination even though this entry never did)."""
+        siblings = await OutboxRow.filter(
+            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0
+        ).exclude(id=d.id).values_list("payload", flat=True)
+        key = d.payload.get("key")
+        return any(p.get("key") == key for p in siblings)
+
     async def _current(self, connector: Connector, source_id: str) -> SourceComplaint | None:
         if Capability.READ_ONE in connector.capabilities:
             return await connector.read_one(source_id)
@@ -331,7 +340,9 @@ class Deliverer:
         ).exclude(id=d.id).values_list("payload", flat=True)
         if any(p.get("key") == key for p in delivered):
             raise Done("another entry delivered this follow-up")
-        if d.in_doubt and Capability.ADD_FOLLOW_UP not in connector.repeat_safe:
+        # A source that cannot recognise a repeat is asked first whenever this write may
+        # have been sent before, by this entry or a copy of it.
+        if Capability.ADD_FOLLOW_UP not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
             if not getattr(connector, "reads_follow_ups", False):
                 await outbox.bury(
                     d,

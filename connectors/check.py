@@ -21,7 +21,15 @@ from lokal.samaran import mask_pii
 
 from connectors.errors import ConnectorError, UpstreamRejected
 from connectors.mapping import MappingError
-from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange
+from connectors.protocol import (
+    Capability,
+    Connector,
+    FollowUp,
+    NewComplaint,
+    StatusChange,
+    can_read_back,
+    read_back,
+)
 from connectors.records import SourceComplaint
 
 TEST_TITLE = "[TEST] Penghubung conformance check"
@@ -108,15 +116,7 @@ async def _read_everything(connector: Connector, report: CheckReport) -> None:
 
 async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
     """The record as the source now has it; False when the source cannot be read at all."""
-    if Capability.READ_ONE in connector.capabilities:
-        return await connector.read_one(source_id)
-    if Capability.LIST_CHANGES in connector.capabilities:
-        async for batch in connector.changes():
-            for record in batch.records:
-                if record.source_id == source_id:
-                    return record
-        return None
-    return False
+    return await read_back(connector, source_id) if can_read_back(connector) else False
 
 
 async def _round_trips(connector: Connector, report: CheckReport, kode_wilayah: str) -> None:

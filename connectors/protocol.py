@@ -139,3 +139,21 @@ class Connector(Protocol):
     async def add_follow_up(self, source_id: str, follow_up: FollowUp) -> None:
         """Add a follow-up (tindak lanjut) or reply to a record."""
         ...
+
+
+def can_read_back(connector: Connector) -> bool:
+    """Whether a record can be read back from this source at all (by id, or from its list)."""
+    return bool({Capability.READ_ONE, Capability.LIST_CHANGES} & connector.capabilities)
+
+
+async def read_back(connector: Connector, source_id: str) -> SourceComplaint | None:
+    """The record as the source has it now: by id where it can, else found in its list
+    (a whole read: for checks and in-doubt lookups, not for every delivery)."""
+    if Capability.READ_ONE in connector.capabilities:
+        return await connector.read_one(source_id)
+    if Capability.LIST_CHANGES in connector.capabilities:
+        async for batch in connector.changes():
+            for record in batch.records:
+                if record.source_id == source_id:
+                    return record
+    return None

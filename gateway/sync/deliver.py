@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
-from connectors.protocol import Capability, Connector, FollowUp, NewComplaint, StatusChange, Unsupported
+from connectors.protocol import (
+    Capability,
+    Connector,
+    FollowUp,
+    NewComplaint,
+    StatusChange,
+    Unsupported,
+    read_back,
+)
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
 from schema.canonical import Status
@@ -351,7 +359,7 @@ class Deliverer:
                     now=self.clock(),
                 )
                 raise _Settled
-            there = await self._read_anyway(connector, link.source_id)
+            there = await read_back(connector, link.source_id)
             if there is not None and any(f.text.strip() == found.content.strip() for f in there.follow_ups):
                 return "already there"
         await connector.add_follow_up(
@@ -359,13 +367,3 @@ class Deliverer:
             FollowUp(external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at, author_agency=found.agency_id),
         )
         return "added"
-
-    async def _read_anyway(self, connector: Connector, source_id: str) -> SourceComplaint | None:
-        if Capability.READ_ONE in connector.capabilities:
-            return await connector.read_one(source_id)
-        if Capability.LIST_CHANGES in connector.capabilities:
-            async for batch in connector.changes():
-                for record in batch.records:
-                    if record.source_id == source_id:
-                        return record
-        return None

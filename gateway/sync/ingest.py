@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -65,6 +65,10 @@ class Ingestor:
 
     topology: Topology
     policy: deadlines.DeadlinePolicy = deadlines.DeadlinePolicy()
+    # Agency id -> its kode wilayah, and kode -> the government agency, for bulk pulls
+    # (the registry changes rarely; a new Ingestor per engine start reads it afresh).
+    _agency_regions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _governments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     async def apply(self, source: str, record: SourceComplaint, *, now: datetime) -> Outcome:
         """Apply one record; safe to repeat (a retried page applies nothing twice)."""
@@ -127,7 +131,7 @@ class Ingestor:
         when the complaint is routed there or its creation there is in the outbox."""
         if source == self.topology.national:
             return True
-        home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+        home = await self._home(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
         if self.topology.regency_system(home) == source:
             return True
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
@@ -156,7 +160,7 @@ class Ingestor:
         await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
-            regency = await home_regency(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
         return outcome
 
@@ -175,6 +179,9 @@ class Ingestor:
                 if key and key not in have:
                     await enqueue(source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
 
+    async def _home(self, routed: str | None, kode_wilayah: str) -> str:
+        return await home_regency(routed, kode_wilayah, cache=self._agency_regions)
+
     async def _agency(self, record: SourceComplaint) -> str | None:
         if record.agency_id and await AgencyRow.filter(id=record.agency_id).exists():
             return record.agency_id
@@ -183,7 +190,9 @@ class Ingestor:
     async def _create(self, source: str, record: SourceComplaint, now: datetime) -> None:
         routed = await self._agency(record)
         if routed is None:
-            routed = await government_of(record.kode_wilayah)
+            if record.kode_wilayah not in self._governments:
+                self._governments[record.kode_wilayah] = await government_of(record.kode_wilayah)
+            routed = self._governments[record.kode_wilayah]
         cid = str(uuid.uuid4())
         history = [StatusEvent(Status.BELUM_TERVERIFIKASI, record.created_at, note=f"received from {source}")]
         if record.status is not Status.BELUM_TERVERIFIKASI:
@@ -216,7 +225,7 @@ class Ingestor:
         await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
         for f in await FollowUpRow.filter(complaint_id=cid):
             await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
-        regency = await home_regency(routed, record.kode_wilayah)
+        regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
 
     async def _advance(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:

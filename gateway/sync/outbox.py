@@ -14,13 +14,13 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -54,26 +54,20 @@ async def enqueue(
     """Add a delivery (inside the caller's transaction); False if it was already there."""
     if kind not in KINDS:
         raise ValueError(f"outbox kind {kind!r}; expected one of {', '.join(KINDS)}")
-    exists = await OutboxRow.filter(destination=destination, dedupe_key=dedupe_key).exists()
-    if exists:
-        return False
-    try:
-        # A savepoint: a concurrent insert of the same key must not abort the caller's
-        # transaction, only this insert.
-        async with in_transaction():
-            await OutboxRow.create(
-                destination=destination,
-                kind=kind,
-                complaint_id=complaint_id,
-                dedupe_key=dedupe_key,
-                payload=payload or {},
-                next_attempt_at=now,
-                created_at=now,
-                updated_at=now,
-            )
-    except IntegrityError:
-        return False
-    return True
+    # One statement: a key already there (or inserted meanwhile by another worker) is
+    # skipped by the database itself, and never aborts the caller's transaction.
+    async with in_transaction() as tx:
+        postgres = tx.capabilities.dialect == "postgres"
+        marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 11))
+        rows = await tx.execute_query_dict(
+            "INSERT INTO outbox (destination, kind, complaint_id, dedupe_key, payload, state, attempts, "
+            "next_attempt_at, created_at, updated_at, in_doubt) "
+            f"VALUES ({marks}, {'false' if postgres else '0'}) "
+            "ON CONFLICT (destination, dedupe_key) DO NOTHING RETURNING id",
+            [destination, kind, str(complaint_id), dedupe_key, json.dumps(payload or {}, separators=(",", ":")),
+             PENDING, 0, now, now, now],
+        )
+    return bool(rows)
 
 
 async def lease(owner: str, *, now: datetime, limit: int = 20, lease_for: timedelta = DEFAULT_LEASE) -> list[Delivery]:

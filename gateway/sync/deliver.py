@@ -137,6 +137,11 @@ class Deliverer:
                     return await self._retry(
                         d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True
                     )
+                if not await outbox.still_mine(d):
+                    # Overtaken while waiting for the claim: the other worker has (or had)
+                    # this entry, and what this worker knows of it is stale.
+                    await self._release(name, owner)
+                    return "overtaken"
                 try:
                     return await self._deliver(d)
                 finally:

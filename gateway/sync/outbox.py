@@ -108,6 +108,12 @@ def _mine(delivery: Delivery) -> Any:
     return OutboxRow.filter(id=delivery.id, lease_owner=delivery.owner, attempts=delivery.attempts)
 
 
+async def still_mine(delivery: Delivery) -> bool:
+    """Whether this lease still holds the entry (another worker may have taken it over
+    while this one waited its turn)."""
+    return await _mine(delivery).filter(state=PENDING).exists()
+
+
 async def succeed(delivery: Delivery, *, now: datetime, note: str | None = None) -> None:
     """The destination has it."""
     await _mine(delivery).update(

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import pytest
 from tortoise.exceptions import OperationalError, TransactionManagementError
 from tortoise.transactions import in_transaction
@@ -226,7 +227,8 @@ async def _chaos(sims: dict[str, Simulator], workers: Workers, stop: asyncio.Eve
                 try:
                     await _duplicate(rng, counts)
                     break
-                except (OperationalError, TransactionManagementError):  # a lock held by a worker; try again
+                except (OperationalError, TransactionManagementError, asyncpg.PostgresError):
+                    # The test's own writes lost to a worker's (a lock, a deadlock victim): again.
                     await asyncio.sleep(0.2)
             counts["reorders"] += 1
         try:

@@ -83,12 +83,17 @@ class Deliverer:
     backoff_max: float = outbox.BACKOFF_MAX
     owner: str = "worker"
     deadline: float = 28.0  # seconds one delivery may take (below the lease)
+    settle_wait: float = 30.0  # seconds before an in-doubt write is looked up at its destination
     hold: timedelta = timedelta(seconds=60)  # a claim outlives the delivery's deadline
 
     def __post_init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
+        if in_doubt and not refund:
+            # A request that timed out may still be applied a little later; looking it up
+            # at once could miss it and send it again. Wait until it has surely landed.
+            after = max(after or 0.0, self.settle_wait)
         kept = await outbox.retry(
             d, error, now=self.clock(), in_doubt=in_doubt, after=after,
             max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,

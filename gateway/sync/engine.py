@@ -78,6 +78,7 @@ class SyncEngine:
             owner=self.owner,
             # A delivery ends (or is cut off) before its lease runs out; its claim outlives both.
             deadline=max(1.0, self.settings.lease_seconds - 2),
+            settle_wait=self.settings.upstream_timeout * 3,
             hold=timedelta(seconds=self.settings.lease_seconds + 10),
         )
 

@@ -157,3 +157,10 @@ async def read_back(connector: Connector, source_id: str) -> SourceComplaint | N
                 if record.source_id == source_id:
                     return record
     return None
+
+
+def status_as_read(connector: Connector, status: Status) -> Status | None:
+    """What a record set to `status` reads back as in this source (its own, maybe coarser,
+    words mapped back), for sources that say; else the status itself."""
+    reader = getattr(connector, "status_as_read", None)
+    return reader(status) if reader is not None else status

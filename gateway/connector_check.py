@@ -12,17 +12,12 @@ from connectors.check import CheckReport, check_source
 from connectors.config import SourcesConfig, load_config
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
-from connectors.protocol import Connector
 from connectors.registry import NATIONAL_NAME
 from connectors.spec import SourceSpec, SpecError, load_spec
 from gateway.settings import SettingsError, secret_from_env
 from gateway.sources import open_sources
 
 CHECK_POLICY = Policy(total_timeout=10, attempts=2)
-
-
-async def _check(connector: Connector, kode_wilayah: str, writes: bool) -> CheckReport:
-    return await check_source(connector, kode_wilayah=kode_wilayah, writes=writes)
 
 
 def _problem(spec: SourceSpec, base_url: str, secret_env: str | None) -> str | None:
@@ -55,7 +50,7 @@ async def check_one(mapping: Path, base_url: str, secret_env: str | None, *, wri
         except SpecError as exc:
             print(f"FAIL  {mapping}: {exc}")
             return 1
-        report = await _check(source, spec.kode_wilayah, writes)
+        report = await check_source(source, kode_wilayah=spec.kode_wilayah, writes=writes)
     print(report.render())
     return 0 if report.passed else 1
 
@@ -82,7 +77,7 @@ async def check_config(config_path: Path, *, sandbox: bool, writes: bool = True)
         try:
             async with open_sources(config, session, sandbox=sandbox, policy=CHECK_POLICY) as opened:
                 for name, connector in opened.connectors.items():
-                    reports.append(report := await _check(connector, codes[name], writes))
+                    reports.append(report := await check_source(connector, kode_wilayah=codes[name], writes=writes))
                     print(report.render(names[name]))
         except (SettingsError, SpecError) as exc:
             print(f"FAIL  {config_path.name}: {exc}")

@@ -26,6 +26,7 @@ from connectors.protocol import (
     StatusChange,
     Unsupported,
     read_back,
+    status_as_read,
 )
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
@@ -327,7 +328,7 @@ class Deliverer:
             raise Done(f"{d.destination} takes no status changes")
         link = await self._link(d)
         row = await self._row(d)
-        seen = getattr(connector, "status_as_read", lambda s: s)(row.status) or row.status
+        seen = status_as_read(connector, row.status) or row.status
         there = await self._current(connector, link.source_id)
         if there is not None:
             if there.status in (seen, row.status):

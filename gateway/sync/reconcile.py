@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connectors.protocol import Capability
+from connectors.protocol import Capability, status_as_read
+from schema.canonical import Status
 from connectors.records import SourceComplaint
 from schema.lifecycle import is_further
 from tortoise.expressions import Subquery
@@ -84,7 +85,8 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
     links = {l.source_id: str(l.complaint_id) for l in await ComplaintSourceRow.filter(system=source)}  # type: ignore[attr-defined]
     report.linked = len(links)
     statuses = {str(r.id): r.status for r in await ComplaintRow.filter(id__in=list(links.values()))}
-    seen_as = getattr(connector, "status_as_read", lambda s: s)
+    def seen_as(status: Status) -> Status | None:
+        return status_as_read(connector, status)
     for sid, record in listed.items():
         cid = links.get(sid)
         if cid is None:

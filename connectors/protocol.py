@@ -159,6 +159,13 @@ async def read_back(connector: Connector, source_id: str) -> SourceComplaint | N
     return None
 
 
+def cursor_for(connector: Connector, when: datetime) -> str | None:
+    """A `changes` cursor for "changed since `when`", for sources that can say; None
+    otherwise (their whole list is read)."""
+    make = getattr(connector, "cursor_for", None)
+    return make(when) if make is not None else None
+
+
 def status_as_read(connector: Connector, status: Status) -> Status | None:
     """What a record set to `status` reads back as in this source (its own, maybe coarser,
     words mapped back), for sources that say; else the status itself."""

@@ -146,6 +146,11 @@ class HttpSource:
             record = replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
         return replace(record, version=content_version(record))
 
+    def cursor_for(self, when: datetime) -> str | None:
+        """The `changes` cursor meaning "changed since `when`", where the source filters by time."""
+        r = self.spec.request
+        return _cursor_text(when, r.since_cast, self.mapper.zone) if r.since_param else None
+
     async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
         """Every page of the source's list (changed since `since`, where the source filters)."""
         r = self.spec.request

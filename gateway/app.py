@@ -115,6 +115,7 @@ def create_app(
         timeout=settings.limits.operation_timeout,
         deadlines=settings.deadlines,
         topology=topology,
+        federation=settings.federation,
     )
 
     @asynccontextmanager

@@ -31,7 +31,10 @@ from gateway.sync.topology import Topology
 from gateway.audit import AuditTrail, read_audit
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
+from gateway.federation.service import Federation, Writes
+from gateway.federation.write_through import WriteThrough
 from gateway.lifecycle import Lifecycle
+from gateway.settings import FederationSettings
 from gateway.graphiql import graphiql_html
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
@@ -74,6 +77,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         timeout: float,
         deadlines: DeadlinePolicy,
         topology: Topology | None = None,
+        federation: FederationSettings | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -88,7 +92,11 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.references = ReferenceRepository()
         self.submission = Submission(references=self.references, policy=deadlines, topology=topology)
         self.deadlines = deadlines
-        self.lifecycle = Lifecycle(deadlines, topology=topology)
+        self.topology = topology
+        self.federation_settings = federation or FederationSettings()
+        self.write_through = WriteThrough(
+            Lifecycle(deadlines, topology=topology), self.submission, topology, deadline=self.federation_settings.write_deadline
+        )
         self.sync = TableSyncReader(topology) if topology is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -118,18 +126,25 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         principal = principal_of(request.scope)
         trail = AuditTrail(principal, current_request_id())
         request.state.audit_trail = trail
+        sources = request.scope.get("state", {}).get("sources")
+        connectors = sources.connectors if sources is not None else {}
+        federation = (
+            Federation(connectors, self.topology, self.complaints, self.federation_settings)
+            if sources is not None and self.topology is not None
+            else None
+        )
         return GraphQLContext(
             principal=principal,
             complaints=self.complaints,
             references=self.references,
-            submission=self.submission,
+            writes=Writes(self.write_through, connectors),
             audit=trail,
             audit_reader=read_audit,
-            lifecycle=self.lifecycle,
             deadline_policy=self.deadlines,
             request_id=current_request_id(),
-            sources=request.scope.get("state", {}).get("sources"),
+            sources=sources,
             sync=self.sync,
+            federation=federation,
             max_page_size=self.max_page_size,
             request=request,
             response=response,

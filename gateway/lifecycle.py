@@ -10,6 +10,8 @@ is written in the same transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from auth.audit import AuditAction, AuditEvent
@@ -98,12 +100,48 @@ async def _check(
     return clean
 
 
+def _uuid(complaint_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(complaint_id)
+    except ValueError:
+        raise ComplaintNotFound from None
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """What a checked action would do: the status it leads to, and its cleaned values."""
+
+    complaint_id: str
+    status_before: Status
+    status: Status
+    clean: dict[str, object]
+    routed_agency_id: str | None
+
+
 class Lifecycle:
     """Applies actions to stored complaints."""
 
     def __init__(self, policy: DeadlinePolicy, *, topology: Topology | None = None) -> None:
         self.policy = policy
         self.topology = topology  # where changes are delivered, when syncing
+
+    async def check(
+        self, complaint_id: str, request: ActionRequest, *, principal: Principal, access: Access
+    ) -> Planned:
+        """Everything `apply` checks, without changing anything: what the action would do.
+
+        Raises:
+            ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed.
+        """
+        cid = _uuid(complaint_id)
+        row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
+        if row is None:
+            raise ComplaintNotFound
+        if not may_perform(principal, request.action.value):
+            raise ActionForbidden(request.action)
+        new_status = transition(row.status, request.action, final=request.final)
+        clean = await _check(request, row, principal)
+        return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)  # type: ignore[attr-defined]
 
     async def apply(
         self,
@@ -114,16 +152,17 @@ class Lifecycle:
         access: Access,
         now: datetime,
         request_id: str,
+        in_same_transaction: Callable[[str, Status], Awaitable[None]] | None = None,
     ) -> Complaint:
         """Apply one action; returns the complaint as it is afterwards.
+
+        `in_same_transaction(complaint_id, new_status)` runs last, inside the change's
+        transaction (the write-through settles its outbox entries and receipt there).
 
         Raises:
             ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed.
         """
-        try:
-            cid = uuid.UUID(complaint_id)
-        except ValueError:
-            raise ComplaintNotFound from None
+        cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
         async with in_transaction() as conn:
             query = ComplaintRow.filter(await scope_q(access.cases), id=cid)
@@ -170,6 +209,8 @@ class Lifecycle:
                 AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
                 request_id,
             )
+            if in_same_transaction is not None:
+                await in_same_transaction(str(cid), new_status)
         return rows.complaint_from_row(row)
 
     async def _announce(

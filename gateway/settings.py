@@ -28,6 +28,10 @@ Environment variables:
     PENGHUBUNG_SYNC_PULL_SECONDS, PENGHUBUNG_SYNC_MAX_ATTEMPTS, PENGHUBUNG_SYNC_BACKOFF_MAX,
     PENGHUBUNG_UPSTREAM_TIMEOUT, PENGHUBUNG_CIRCUIT_OPEN_SECONDS, PENGHUBUNG_SYNC_LEASE_SECONDS
                           sync pacing (see `SyncSettings`: 5 s, 12, 300 s, 10 s, 30 s, 30 s)
+    PENGHUBUNG_LIVE_READ_DEADLINE, PENGHUBUNG_FANOUT_DEADLINE, PENGHUBUNG_FANOUT_MAX_PAGES,
+    PENGHUBUNG_WRITE_DEADLINE
+                          live reads and writes through the system of record (see
+                          `FederationSettings`: 2 s, 3 s, 3 pages, 5 s)
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -73,6 +77,23 @@ class SyncSettings:
                 raise SettingsError(f"sync {name} is {getattr(self, name)}, expected a positive number")
         if self.max_attempts < 1:
             raise SettingsError(f"sync max_attempts is {self.max_attempts}, expected at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class FederationSettings:
+    """Deadlines of live reads and of writes through the system of record."""
+
+    read_deadline: float = 2.0  # seconds for a live read of one complaint from its owner
+    fanout_deadline: float = 3.0  # seconds for a live list from a partition's sources
+    fanout_max_pages: int = 3  # pages a live list reads from each source
+    write_deadline: float = 5.0  # seconds a mutation waits for its system of record
+
+    def __post_init__(self) -> None:
+        for name in ("read_deadline", "fanout_deadline", "write_deadline"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} is {getattr(self, name)}, expected a positive number of seconds")
+        if self.fanout_max_pages < 1:
+            raise SettingsError(f"fanout_max_pages is {self.fanout_max_pages}, expected at least 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +164,7 @@ class GatewaySettings:
     sandbox: bool = False
     sync_in_process: bool = False  # run the sync engine inside the gateway (one process)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    federation: FederationSettings = field(default_factory=FederationSettings)
 
     @property
     def database_kind(self) -> str:
@@ -218,6 +240,12 @@ def from_env(
             upstream_timeout=config("PENGHUBUNG_UPSTREAM_TIMEOUT", cast=float, default=10.0),
             circuit_open_seconds=config("PENGHUBUNG_CIRCUIT_OPEN_SECONDS", cast=float, default=30.0),
             lease_seconds=config("PENGHUBUNG_SYNC_LEASE_SECONDS", cast=float, default=30.0),
+        ),
+        federation=FederationSettings(
+            read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
+            fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),
+            fanout_max_pages=config("PENGHUBUNG_FANOUT_MAX_PAGES", cast=int, default=3),
+            write_deadline=config("PENGHUBUNG_WRITE_DEADLINE", cast=float, default=5.0),
         ),
     )
 

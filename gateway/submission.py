@@ -6,6 +6,7 @@ Who submits comes from the caller's token; nothing in the input decides it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,12 +69,18 @@ class Submission:
         return draft.suggested_agency_id or await government_of(draft.location.kode_wilayah)
 
     async def submit(
-        self, draft: ComplaintDraft, *, now: datetime, principal: Principal
+        self,
+        draft: ComplaintDraft,
+        *,
+        now: datetime,
+        principal: Principal,
+        in_same_transaction: Callable[[Complaint], Awaitable[None]] | None = None,
     ) -> Complaint:
         """Validate and store a draft; returns the stored complaint.
 
         The submitter is the token's principal: a citizen owns what they submit; an agency
-        or a connector is recorded as having entered it.
+        or a connector is recorded as having entered it. `in_same_transaction(complaint)`
+        runs inside the transaction that stores it.
 
         Raises:
             ValidationFailed: the draft is invalid; nothing was stored.
@@ -129,6 +136,8 @@ class Submission:
                             topology=self.topology,
                             now=now,
                         )
+                    if in_same_transaction is not None:
+                        await in_same_transaction(complaint)
             except IntegrityError:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
                 if await ComplaintRow.filter(tracking_id=tracking_id).exists():

@@ -353,3 +353,26 @@ class DeliveryClaimRow(Model):
 
     class Meta:
         table = "delivery_claim"
+
+
+class MutationReceiptRow(Model):
+    """A mutation sent with an idempotency key: a repeat of it is answered from here.
+
+    Keys are per caller (token subject), so two callers cannot collide or read each
+    other's answers. `fingerprint` (a digest of the operation and its arguments) tells a
+    repeat from a different request that reused the key.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    subject = fields.CharField(max_length=120)
+    key = fields.CharField(max_length=120)
+    fingerprint = fields.CharField(max_length=64)
+    state = fields.CharField(max_length=8, default="started")  # started, done
+    complaint_id = fields.CharField(max_length=40, null=True)
+    result = fields.JSONField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "mutation_receipt"
+        unique_together = (("subject", "key"),)

@@ -70,11 +70,21 @@ async def enqueue(
     return bool(rows)
 
 
-async def lease(owner: str, *, now: datetime, limit: int = 20, lease_for: timedelta = DEFAULT_LEASE) -> list[Delivery]:
-    """Claim up to `limit` due entries for `owner` until `now + lease_for`."""
+async def lease(
+    owner: str,
+    *,
+    now: datetime,
+    limit: int = 20,
+    lease_for: timedelta = DEFAULT_LEASE,
+    destination: str | None = None,
+    dedupe_key: str | None = None,
+) -> list[Delivery]:
+    """Claim up to `limit` due entries for `owner` until `now + lease_for` (only the one
+    with `destination` and `dedupe_key` when given: a write delivered at once)."""
     async with in_transaction() as tx:
+        one = {"destination": destination, "dedupe_key": dedupe_key} if destination and dedupe_key else {}
         due = (
-            OutboxRow.filter(state=PENDING, next_attempt_at__lte=now)
+            OutboxRow.filter(state=PENDING, next_attempt_at__lte=now, **one)
             .filter(Q(leased_until=None) | Q(leased_until__lt=now))
             .order_by("next_attempt_at", "id")
             .limit(limit)

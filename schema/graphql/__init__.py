@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from schema.graphql.build import build_schema
-from schema.graphql.context import ComplaintReader, GraphQLContext, ReferenceReader, Submitter
+from schema.graphql.context import ComplaintReader, GraphQLContext, ReferenceReader, WritePort
 
 __all__ = [
     "ComplaintReader",
     "GraphQLContext",
     "ReferenceReader",
-    "Submitter",
+    "WritePort",
     "build_schema",
 ]

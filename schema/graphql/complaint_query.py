@@ -8,7 +8,8 @@ also recorded as a denied read when the complaint exists (the answer stays the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -25,9 +26,14 @@ from schema.graphql.complaint_types import (
 from schema.graphql.context import GraphQLContext
 from schema.graphql.inputs import ComplaintFilterInput, SortOrder, UserInputError
 from schema.graphql.types import Ctx, PageInfo
+from schema.graphql.live_types import SourceOutcome
+from schema.live import Freshness, LivePage
 from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
 from schema.queries import SortOrder as _SortOrder
-from schema.validation import FieldError
+from schema.validation import FieldError, ValidationFailed
+
+# A row of a live list: read from its source just now (each source's outcome is on the list).
+LIVE_LIST = Freshness(live=True, stale=False, synced_at=None)
 
 DEFAULT_PAGE_SIZE = 20
 E = TypeVar("E")
@@ -70,10 +76,27 @@ class ComplaintConnection:
     page_info: PageInfo
     _scope: strawberry.Private[RowScope]
     _filter: strawberry.Private[ComplaintFilter]
+    _live: strawberry.Private[LivePage[CanonicalComplaint] | None] = None
 
-    @strawberry.field(description="Complaints matching the filter in your scope, across pages.")
+    @strawberry.field(
+        description="Complaints matching the filter in your scope, across pages (for a live "
+        "list: what the sources that answered listed)."
+    )
     async def total_count(self, info: Ctx) -> int:
+        if self._live is not None:
+            return self._live.total
         return await info.context.complaints.count(self._scope, self._filter)
+
+    @strawberry.field(
+        description="For a live list: how each source of the partition answered (empty when "
+        "the index answered)."
+    )
+    def sources(self) -> list[SourceOutcome]:
+        return [SourceOutcome.of(s) for s in self._live.sources] if self._live else []
+
+    @strawberry.field(description="True when a live list lacks the records of a source that failed.")
+    def partial(self) -> bool:
+        return bool(self._live and any(s.failed for s in self._live.sources))
 
     @strawberry.field(description="The complaints of this page (edges without cursors).")
     def nodes(self) -> list[Complaint]:
@@ -116,18 +139,53 @@ async def _page(
     return edges, info, canonical_filter
 
 
+async def _live_page(
+    ctx: GraphQLContext, filter: ComplaintFilterInput | None, first: int, after: str | None, order: _SortOrder
+) -> ComplaintConnection:
+    if ctx.federation is None:
+        raise UserInputError(
+            [FieldError("live", "is true, but this gateway has no sources configured", "live: false")]
+        )
+    size = page_size(first, ctx.max_page_size)
+    used = filter.to_canonical() if filter else ComplaintFilter()
+    try:
+        page = await ctx.federation.live_page(
+            ctx.access.cases, used, first=size, after=decode_after(after), order=order, now=datetime.now(UTC)
+        )
+    except ValidationFailed as exc:
+        raise UserInputError(list(exc.errors)) from None
+    edges = [
+        ComplaintEdge(cursor=cursor, node=case_file(ctx, item, LIVE_LIST))
+        for item, cursor in zip(page.items, page.cursors, strict=True)
+    ]
+    end = page.cursors[-1] if page.cursors else None
+    info = PageInfo(has_next_page=page.has_next_page, end_cursor=end)
+    return ComplaintConnection(edges=edges, page_info=info, _scope=ctx.access.cases, _filter=used, _live=page)
+
+
 @strawberry.type
 class ComplaintQuery:
     @strawberry.field(
         description="One complaint in full, by id or tracking ID, if it is in your case scope."
     )
     async def complaint(
-        self, info: Ctx, id: strawberry.ID | None = None, tracking_id: str | None = None
+        self,
+        info: Ctx,
+        id: strawberry.ID | None = None,
+        tracking_id: str | None = None,
+        live: Annotated[
+            bool,
+            strawberry.argument(description="Read it from its owner (system of record) now; false: from the index."),
+        ] = True,
     ) -> Complaint | None:
         ctx = info.context
         key_id, key_tracking = _one_key(id, tracking_id)
         found = await ctx.complaints.get(ctx.access.cases, id=key_id, tracking_id=key_tracking)
         if found is not None:
+            if live and ctx.federation is not None:
+                # Permission was decided by the index above; the owner adds freshness only.
+                current, freshness = await ctx.live_reads.load(found)
+                return case_file(ctx, current, freshness)
             return case_file(ctx, found)
         if not ctx.principal.is_public and await ctx.complaints.exists(
             id=key_id, tracking_id=key_tracking
@@ -143,8 +201,17 @@ class ComplaintQuery:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
         order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]
+        live: Annotated[
+            bool,
+            strawberry.argument(
+                description="Ask the sources of the partition (filter.kodeWilayah; every connected "
+                "kab/kota without it) now, instead of the index; `sources` says how each answered."
+            ),
+        ] = False,
     ) -> ComplaintConnection:
         ctx = info.context
+        if live:
+            return await _live_page(ctx, filter, first, after, order)
         edges, page_info, used = await _page(
             ctx,
             ctx.access.cases,

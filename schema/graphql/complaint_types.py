@@ -18,8 +18,10 @@ import strawberry
 from auth.audit import AuditAction
 from schema import canonical as c
 from schema import deadlines as d
+from schema.live import INDEX_ONLY, Freshness
 from schema import regions as r
 from schema.graphql.deadline_types import ComplaintDeadlines
+from schema.graphql.live_types import SourceOutcome
 from schema.graphql.context import GraphQLContext, Loaders
 from schema.graphql.types import (
     Agency,
@@ -179,6 +181,31 @@ class Complaint(PublicComplaint):
     kadar: Kadar = strawberry.field(  # type: ignore[valid-type]
         description="Kadar pengawasan: the handling tier that sets the resolution deadline."
     )
+    _freshness: strawberry.Private[Freshness] = INDEX_ONLY
+
+    @strawberry.field(description="True when its owner's live copy was read for this answer.")
+    def live(self) -> bool:
+        return self._freshness.live
+
+    @strawberry.field(
+        description="True when its owner could not be read: the values are the index's last "
+        "known ones (see syncedAt and owner)."
+    )
+    def stale(self) -> bool:
+        return self._freshness.stale
+
+    @strawberry.field(description="When the index last synced it with its owner.")
+    def synced_at(self) -> datetime | None:
+        at = self._freshness.synced_at
+        return local_time(at, self._zone()) if at else None
+
+    @strawberry.field(
+        description="How its owner (system of record) answered the live read; null when the "
+        "gateway owns it or the read was from the index."
+    )
+    def owner(self) -> SourceOutcome | None:
+        source = self._freshness.source
+        return SourceOutcome.of(source) if source else None
 
     def _loaders(self, info: Ctx) -> Loaders:
         return info.context.case_loaders
@@ -248,7 +275,7 @@ class Complaint(PublicComplaint):
         return Reporter(name=found.name, nik=found.nik, phone=found.phone, email=found.email)
 
     @classmethod
-    def from_canonical(cls, x: c.Complaint) -> Complaint:
+    def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:  # type: ignore[override]
         return cls(
             **cls._fields(x),  # type: ignore[arg-type]
             original_title=x.original_title,
@@ -257,14 +284,15 @@ class Complaint(PublicComplaint):
             is_secret=x.is_secret,
             channel=x.channel,
             kadar=x.effective_kadar,
+            _freshness=freshness,
         )
 
 
-def case_file(context: GraphQLContext, x: c.Complaint) -> Complaint:
+def case_file(context: GraphQLContext, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:
     """The full type for a complaint read within the case scope; secret reads are audited."""
     if x.is_secret:
         context.audit.record(AuditAction.SECRET_COMPLAINT_READ, complaint_id=x.id)
-    return Complaint.from_canonical(x)
+    return Complaint.from_canonical(x, freshness)
 
 
 @strawberry.type

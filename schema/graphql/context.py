@@ -31,6 +31,7 @@ from schema.canonical import (
 )
 from schema.deadlines import AgencyPerformance, Clock, DeadlinePolicy, Deadlines
 from schema.lifecycle import ActionRequest
+from schema.live import INDEX_ONLY, Freshness, LivePage, WriteReceipt
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
 from schema.validation import ComplaintDraft
 from strawberry.dataloader import DataLoader
@@ -108,18 +109,10 @@ class ReferenceReader(Protocol):
     async def categories(self) -> list[Category]: ...
 
 
-class Submitter(Protocol):
-    """Stores new complaints (implemented by gateway.submission)."""
+class WritePort(Protocol):
+    """Mutations through the system of record (implemented by gateway.federation)."""
 
-    async def submit(
-        self, draft: ComplaintDraft, *, now: datetime, principal: Principal
-    ) -> Complaint: ...
-
-
-class LifecyclePort(Protocol):
-    """Applies lifecycle actions (implemented by gateway.lifecycle.Lifecycle)."""
-
-    async def apply(
+    async def act(
         self,
         complaint_id: str,
         request: ActionRequest,
@@ -128,7 +121,27 @@ class LifecyclePort(Protocol):
         access: Access,
         now: datetime,
         request_id: str,
-    ) -> Complaint: ...
+        idempotency_key: str | None = None,
+    ) -> tuple[Complaint, WriteReceipt]: ...
+    async def submit(
+        self, draft: ComplaintDraft, *, principal: Principal, now: datetime, idempotency_key: str | None = None
+    ) -> tuple[Complaint, WriteReceipt]: ...
+
+
+class FederationPort(Protocol):
+    """Live reads from the systems that own complaints (implemented by gateway.federation)."""
+
+    async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]: ...
+    async def live_page(
+        self,
+        scope: RowScope,
+        filter: ComplaintFilter,
+        *,
+        first: int,
+        after: Cursor | None,
+        order: SortOrder,
+        now: datetime,
+    ) -> LivePage[Complaint]: ...
 
 
 class Auditor(Protocol):
@@ -181,15 +194,15 @@ class GraphQLContext:
     principal: Principal
     complaints: ComplaintReader
     references: ReferenceReader
-    submission: Submitter
+    writes: WritePort
     audit: Auditor
     max_page_size: int
     audit_reader: Any = None  # gateway.audit.read_audit, for auditors
-    lifecycle: LifecyclePort | None = None
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
     sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
     sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
+    federation: FederationPort | None = None  # when sources are configured
     request: Any = None
     response: Any = None
     access: Access = field(init=False)
@@ -198,6 +211,7 @@ class GraphQLContext:
     reporters: DataLoader[str, Reporter | None] = field(init=False)
     agencies: DataLoader[str, Agency | None] = field(init=False)
     categories: DataLoader[str, Category | None] = field(init=False)
+    live_reads: DataLoader[Complaint, tuple[Complaint, Freshness]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = access_for(self.principal)
@@ -219,6 +233,16 @@ class GraphQLContext:
             found = {c.id: c for c in await references.categories()}
             return [found.get(k) for k in keys]
 
+        federation = self.federation
+
+        async def load_live(keys: list[Complaint]) -> list[tuple[Complaint, Freshness]]:
+            # Every complaint a request reads live goes out in one batch: one upstream
+            # call per distinct record, all at once.
+            if federation is None:
+                return [(k, INDEX_ONLY) for k in keys]
+            return await federation.read_live(keys)
+
+        self.live_reads = DataLoader(load_fn=load_live, cache_key_fn=lambda c: c.id)
         self.reporters = DataLoader(load_fn=load_reporters)
         self.agencies = DataLoader(load_fn=load_agencies)
         self.categories = DataLoader(load_fn=load_categories)

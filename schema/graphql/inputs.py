@@ -6,7 +6,9 @@ expected; submission content is checked by `schema.validation`.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
@@ -189,3 +191,22 @@ class SubmitComplaintInput:
             if rep
             else None,
         )
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Your own unique key for this request (e.g. a UUID): sending the same request "
+        "again with the same key returns the first answer and never applies it twice."
+    ),
+]
+_KEY = re.compile(r"^[\x21-\x7e]{1,120}$")
+
+
+def checked_key(key: str | None) -> str | None:
+    """An idempotency key as given, or a readable error."""
+    if key is not None and not _KEY.match(key):
+        raise UserInputError(
+            [FieldError("idempotencyKey", f"has {len(key)} characters, or spaces or non-ASCII ones", "1 to 120 visible ASCII characters, e.g. a UUID")]
+        )
+    return key

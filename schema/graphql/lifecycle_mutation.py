@@ -15,6 +15,8 @@ from auth.principal import Principal
 from schema import canonical as c
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.inputs import AttachmentInput, from_validation
+from schema.graphql.live_types import WriteDelivery
+from schema.graphql.inputs import IdempotencyKey, checked_key
 from schema.graphql.types import Ctx, Kadar, Status
 from schema.lifecycle import (
     Action,
@@ -24,6 +26,7 @@ from schema.lifecycle import (
     IllegalTransition,
     allowed_actions,
 )
+from schema.live import WriteRefused
 from schema.validation import ValidationFailed
 
 ComplaintAction = strawberry.enum(Action, name="ComplaintAction", description="A lifecycle action.")
@@ -32,6 +35,9 @@ ComplaintAction = strawberry.enum(Action, name="ComplaintAction", description="A
 @strawberry.type(description="The result of a lifecycle action.")
 class ComplaintActionPayload:
     status: Status  # type: ignore[valid-type]
+    delivery: WriteDelivery = strawberry.field(
+        description="Where the change went: applied at its system of record, or pending there."
+    )
     allowed_actions: list[ComplaintAction] = strawberry.field(  # type: ignore[valid-type]
         description="What your roles may do next."
     )
@@ -57,23 +63,26 @@ _ARGUMENTS = {
 }
 
 
-async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest) -> ComplaintActionPayload:
+async def _apply(
+    info: Ctx, complaint_id: strawberry.ID, request: ActionRequest, idempotency_key: str | None
+) -> ComplaintActionPayload:
     ctx = info.context
-    if ctx.lifecycle is None:  # pragma: no cover - wiring error
-        raise RuntimeError("no lifecycle service in the context")
     if ctx.principal.is_public:
         raise GraphQLError(
             f"{request.action.value} needs a token", extensions={"code": "UNAUTHENTICATED"}
         )
     try:
-        changed = await ctx.lifecycle.apply(
+        changed, receipt = await ctx.writes.act(
             str(complaint_id),
             request,
             principal=ctx.principal,
             access=ctx.access,
             now=datetime.now(UTC),
             request_id=ctx.request_id,
+            idempotency_key=checked_key(idempotency_key),
         )
+    except WriteRefused as exc:
+        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
     except ComplaintNotFound as exc:
         if await ctx.complaints.exists(id=str(complaint_id)):
             ctx.audit.record(
@@ -106,6 +115,7 @@ async def _apply(info: Ctx, complaint_id: strawberry.ID, request: ActionRequest)
     visible = await ctx.complaints.get(ctx.access.cases, id=changed.id)
     return ComplaintActionPayload(
         status=changed.status,
+        delivery=WriteDelivery.of(receipt),
         allowed_actions=your_actions(ctx.principal, changed),
         complaint=case_file(ctx, visible) if visible else None,
     )
@@ -122,44 +132,50 @@ class LifecycleMutation:
         title: str | None = None,
         category_id: strawberry.ID | None = None,
         note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
-        return await _apply(
-            info,
-            id,
-            ActionRequest(
-                Action.VERIFY,
-                note=note,
-                kadar=kadar,
-                title=title,
-                category_id=str(category_id) if category_id else None,
-            ),
+        request = ActionRequest(
+            Action.VERIFY, note=note, kadar=kadar, title=title, category_id=str(category_id) if category_id else None
         )
+        return await _apply(info, id, request, idempotency_key)
 
     @strawberry.mutation(description="A2 tunda: hold, waiting for the reporter's clarification.")
-    async def hold_complaint(self, info: Ctx, id: strawberry.ID, note: str) -> ComplaintActionPayload:
-        return await _apply(info, id, ActionRequest(Action.HOLD, note=note))
+    async def hold_complaint(
+        self, info: Ctx, id: strawberry.ID, note: str, idempotency_key: IdempotencyKey = None
+    ) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.HOLD, note=note), idempotency_key)
 
     @strawberry.mutation(
         description="A3 bukan wewenang: hand it to the competent agency; the tracking ID stays."
     )
     async def mark_not_our_authority(
-        self, info: Ctx, id: strawberry.ID, to_agency_id: strawberry.ID, note: str | None = None
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        to_agency_id: strawberry.ID,
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
-        return await _apply(
-            info, id, ActionRequest(Action.NOT_OUR_AUTHORITY, note=note, to_agency_id=str(to_agency_id))
-        )
+        request = ActionRequest(Action.NOT_OUR_AUTHORITY, note=note, to_agency_id=str(to_agency_id))
+        return await _apply(info, id, request, idempotency_key)
 
     @strawberry.mutation(description="A4 arsipkan: archive, with a reason.")
-    async def archive_complaint(self, info: Ctx, id: strawberry.ID, reason: str) -> ComplaintActionPayload:
-        return await _apply(info, id, ActionRequest(Action.ARCHIVE, note=reason))
+    async def archive_complaint(
+        self, info: Ctx, id: strawberry.ID, reason: str, idempotency_key: IdempotencyKey = None
+    ) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.ARCHIVE, note=reason), idempotency_key)
 
     @strawberry.mutation(description="Disposisi: send it to one or more units that must act.")
     async def dispose_complaint(
-        self, info: Ctx, id: strawberry.ID, unit_ids: list[strawberry.ID], note: str | None = None
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        unit_ids: list[strawberry.ID],
+        note: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
-        return await _apply(
-            info, id, ActionRequest(Action.DISPOSE, note=note, unit_ids=tuple(str(u) for u in unit_ids))
-        )
+        request = ActionRequest(Action.DISPOSE, note=note, unit_ids=tuple(str(u) for u in unit_ids))
+        return await _apply(info, id, request, idempotency_key)
 
     @strawberry.mutation(
         description="Tindak lanjut: an answer. `final: true` opens the reporter's reply window."
@@ -171,27 +187,34 @@ class LifecycleMutation:
         content: str,
         final: bool = False,
         attachments: list[AttachmentInput] | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
         files = tuple(
             c.Attachment(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256)
             for a in attachments or ()
         )
-        return await _apply(
-            info,
-            id,
-            ActionRequest(Action.POST_FOLLOW_UP, content=content, final=final, attachments=files),
-        )
+        request = ActionRequest(Action.POST_FOLLOW_UP, content=content, final=final, attachments=files)
+        return await _apply(info, id, request, idempotency_key)
 
     @strawberry.mutation(description="The reporter's tanggapan: a clarification, or re-opening.")
-    async def reply_to_complaint(self, info: Ctx, id: strawberry.ID, content: str) -> ComplaintActionPayload:
-        return await _apply(info, id, ActionRequest(Action.REPLY, content=content))
+    async def reply_to_complaint(
+        self, info: Ctx, id: strawberry.ID, content: str, idempotency_key: IdempotencyKey = None
+    ) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.REPLY, content=content), idempotency_key)
 
     @strawberry.mutation(description="Selesai: close the complaint.")
-    async def close_complaint(self, info: Ctx, id: strawberry.ID, note: str | None = None) -> ComplaintActionPayload:
-        return await _apply(info, id, ActionRequest(Action.CLOSE, note=note))
+    async def close_complaint(
+        self, info: Ctx, id: strawberry.ID, note: str | None = None, idempotency_key: IdempotencyKey = None
+    ) -> ComplaintActionPayload:
+        return await _apply(info, id, ActionRequest(Action.CLOSE, note=note), idempotency_key)
 
     @strawberry.mutation(description="The reporter rates a closed complaint, 1 to 5, once.")
     async def rate_complaint(
-        self, info: Ctx, id: strawberry.ID, score: int, comment: str | None = None
+        self,
+        info: Ctx,
+        id: strawberry.ID,
+        score: int,
+        comment: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
-        return await _apply(info, id, ActionRequest(Action.RATE, score=score, note=comment))
+        return await _apply(info, id, ActionRequest(Action.RATE, score=score, note=comment), idempotency_key)

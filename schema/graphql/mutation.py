@@ -11,7 +11,11 @@ import strawberry
 
 from auth.audit import AuditAction
 from schema.graphql.complaint_types import Complaint, case_file
-from schema.graphql.inputs import SubmitComplaintInput, from_validation
+from graphql import GraphQLError
+
+from schema.graphql.inputs import IdempotencyKey, SubmitComplaintInput, checked_key, from_validation
+from schema.graphql.live_types import WriteDelivery
+from schema.live import WriteRefused
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
 from schema.validation import ValidationFailed
@@ -20,6 +24,9 @@ from schema.validation import ValidationFailed
 @strawberry.type(description="The result of submitting a complaint.")
 class SubmitComplaintPayload:
     tracking_id: str = strawberry.field(description="Give this to the reporter.")
+    delivery: WriteDelivery = strawberry.field(
+        description="Where it went: created in its system of record, or pending there."
+    )
     complaint: Complaint | None = strawberry.field(
         description="The stored complaint, if it is in your case scope (a citizen's own "
         "complaint is; an officer entering a walk-in complaint may not see it afterwards)."
@@ -29,10 +36,11 @@ class SubmitComplaintPayload:
 @strawberry.type
 class SubmitMutation:
     @strawberry.mutation(
-        description="Submit a new complaint into the local store; assigns a tracking ID."
+        description="Submit a new complaint: stored, given a tracking ID, and created in its "
+        "system of record (its kab/kota's system if connected, else LAPOR!)."
     )
     async def submit_complaint(
-        self, info: Ctx, input: SubmitComplaintInput
+        self, info: Ctx, input: SubmitComplaintInput, idempotency_key: IdempotencyKey = None
     ) -> SubmitComplaintPayload:
         ctx = info.context
         if not ctx.access.may_submit:
@@ -44,14 +52,21 @@ class SubmitMutation:
                 with_token="your roles may not submit complaints",
             )
         try:
-            stored = await ctx.submission.submit(
-                input.to_draft(), now=datetime.now(UTC), principal=ctx.principal
+            stored, receipt = await ctx.writes.submit(
+                input.to_draft(),
+                now=datetime.now(UTC),
+                principal=ctx.principal,
+                idempotency_key=checked_key(idempotency_key),
             )
         except ValidationFailed as exc:
             raise from_validation(exc) from None
-        ctx.audit.record(AuditAction.COMPLAINT_SUBMITTED, complaint_id=stored.id)
+        except WriteRefused as exc:
+            raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+        if not receipt.replayed:
+            ctx.audit.record(AuditAction.COMPLAINT_SUBMITTED, complaint_id=stored.id)
         visible = await ctx.complaints.get(ctx.access.cases, id=stored.id)
         return SubmitComplaintPayload(
             tracking_id=stored.tracking_id,
+            delivery=WriteDelivery.of(receipt),
             complaint=case_file(ctx, visible) if visible else None,
         )

@@ -1,0 +1,67 @@
+"""Reading complaints live from their owners, in one batch per request.
+
+The complaint is found in the index first, within the caller's scope: whether a caller may
+see it is never the source's decision. Its owner's copy then supplies what changes there
+(the status, the last update); a status the owner shows only in its own coarser words is
+not news. When the owner cannot answer in time, the index's values are the answer, marked
+stale, with when they were last synced and what failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from connectors.protocol import Capability, Connector, status_as_read
+from connectors.records import SourceComplaint
+from schema.canonical import Complaint
+from schema.live import INDEX_ONLY, Freshness, Outcome, SourceOutcome
+
+from gateway.federation.calls import call_source
+from gateway.federation.owner import Owner, owners_of
+from gateway.sync.topology import Topology
+
+
+def overlay(indexed: Complaint, record: SourceComplaint, connector: Connector) -> Complaint:
+    """The indexed complaint with what its owner shows now."""
+    as_owner_words = status_as_read(connector, indexed.status) or indexed.status
+    status = indexed.status if record.status in (indexed.status, as_owner_words) else record.status
+    return replace(indexed, status=status, updated_at=max(indexed.updated_at, record.updated_at))
+
+
+class LiveReader:
+    """Live reads through the configured connectors, each within `deadline` seconds."""
+
+    def __init__(self, connectors: Mapping[str, Connector], topology: Topology, *, deadline: float) -> None:
+        self.connectors = connectors
+        self.topology = topology
+        self.deadline = deadline
+
+    async def _one(self, indexed: Complaint, owner: Owner) -> tuple[Complaint, Freshness]:
+        connector = self.connectors.get(owner.system)
+        if connector is None:
+            failed = SourceOutcome(owner.system, Outcome.ERROR, 0.0, "no connector is configured for it")
+            return indexed, Freshness(False, True, owner.synced_at, failed)
+        if Capability.READ_ONE not in connector.capabilities:
+            unread = SourceOutcome(owner.system, Outcome.NOT_READABLE, 0.0, "it offers no read by id; the index answers")
+            return indexed, Freshness(False, False, owner.synced_at, unread)
+        record, outcome = await call_source(
+            owner.system, lambda: connector.read_one(owner.source_id), deadline=self.deadline
+        )
+        if outcome.outcome is Outcome.OK and record is None:
+            outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {owner.source_id}")
+        if record is None:
+            return indexed, Freshness(False, True, owner.synced_at, outcome)
+        return overlay(indexed, record, connector), Freshness(True, False, owner.synced_at, replace(outcome, records=1))
+
+    async def read(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:
+        """Each complaint as its owner shows it now (or the index's, marked); the owners
+        are found in one batch and called concurrently, one call per distinct record."""
+        owners = await owners_of([c.id for c in complaints], self.topology)
+        calls: dict[str, asyncio.Task[tuple[Complaint, Freshness]]] = {}
+        async with asyncio.TaskGroup() as group:
+            for c in complaints:
+                if c.id in owners and c.id not in calls:
+                    calls[c.id] = group.create_task(self._one(c, owners[c.id]))
+        return [calls[c.id].result() if c.id in calls else (c, INDEX_ONLY) for c in complaints]

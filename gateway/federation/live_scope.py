@@ -1,0 +1,38 @@
+"""Row permissions for a source's record the index does not hold yet.
+
+A record already in the index is checked by the index query itself (the same SQL as every
+other read). A record not synced yet has only what its source says: the grants that can be
+decided from that (everything, non-secret, a region, an agency it is routed to) are decided
+exactly as the SQL does; the ones that need the gateway's own records (the reporter's
+account, the disposition trail) do not match until the record is synced.
+"""
+
+from __future__ import annotations
+
+from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
+from connectors.records import SourceComplaint
+
+from gateway.federation.fanout import in_region
+from gateway.store.trees import AGENCY_TREE
+
+
+async def _grants(grant: Grant, record: SourceComplaint) -> bool:
+    if isinstance(grant, AllRows):
+        return True
+    if isinstance(grant, NonSecret):
+        return not record.is_secret
+    if isinstance(grant, InRegion):
+        return not record.is_secret and in_region(record.kode_wilayah, grant.kode_wilayah)
+    if isinstance(grant, RoutedTo):
+        return record.agency_id is not None and record.agency_id in await AGENCY_TREE.subtree(grant.agency_id)
+    if isinstance(grant, OwnedBy | DisposedTo):
+        return False
+    raise TypeError(f"unknown grant {grant!r}")
+
+
+async def record_in_scope(scope: RowScope, record: SourceComplaint) -> bool:
+    """Whether `scope` holds this unsynced record."""
+    for grant in scope.grants:
+        if await _grants(grant, record):
+            return True
+    return False

@@ -1,0 +1,54 @@
+"""Which system owns a complaint (its system of record), found through the link table.
+
+A complaint's kab/kota system owns it when that kab/kota is connected and holds it: the
+agency handles it there. Otherwise LAPOR! does, when it holds it (the kab/kota is not
+connected, or its copy is not made yet). A complaint no connected system holds is owned by
+the gateway itself: the index is its record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow
+from gateway.sync.topology import Topology
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A complaint's system of record and its id there."""
+
+    complaint_id: str
+    system: str
+    source_id: str
+    synced_at: datetime | None  # when the index last read or wrote it there
+
+
+async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[str, Owner]:
+    """The owner of each complaint that has one; three queries whatever the count."""
+    ids = list(dict.fromkeys(complaint_ids))
+    if not ids:
+        return {}
+    links = await ComplaintSourceRow.filter(complaint_id__in=ids, system__in=sorted(topology.systems)).values(
+        "complaint_id", "system", "source_id", "synced_at"
+    )
+    held: dict[str, dict[str, dict]] = {}
+    for link in links:
+        held.setdefault(str(link["complaint_id"]), {})[link["system"]] = link
+    places = await ComplaintRow.filter(id__in=list(held)).values("id", "kode_wilayah", "routed_agency_id")
+    agencies = {p["routed_agency_id"] for p in places if p["routed_agency_id"]}
+    agency_region = dict(await AgencyRow.filter(id__in=sorted(agencies)).values_list("id", "kode_wilayah")) if agencies else {}
+    owners: dict[str, Owner] = {}
+    for place in places:
+        cid = str(place["id"])
+        # The kab/kota it belongs to: its routed agency's, else where it happened.
+        home = agency_region.get(place["routed_agency_id"]) or place["kode_wilayah"]
+        if len(home) < 5:
+            home = place["kode_wilayah"]
+        mine = held[cid]
+        link = mine.get(topology.regency_system(home) or "") or mine.get(topology.national)
+        if link is not None:
+            owners[cid] = Owner(cid, link["system"], link["source_id"], link["synced_at"])
+    return owners

@@ -1,0 +1,90 @@
+"""The federation port of one request: live reads, live lists and writes, over the
+connectors the gateway runs with (none: the index answers and writes stay local)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from auth.policy import Access
+from auth.principal import Principal
+from auth.scope import RowScope
+from connectors.protocol import Connector
+from schema.canonical import Complaint
+from schema.lifecycle import ActionRequest
+from schema.live import Freshness, LivePage, WriteReceipt
+from schema.queries import ComplaintFilter, Cursor, SortOrder
+from schema.validation import ComplaintDraft
+
+from gateway.federation.fanout import FanOut
+from gateway.federation.live_list import LiveLister
+from gateway.federation.live_read import LiveReader
+from gateway.federation.write_through import WriteThrough
+from gateway.settings import FederationSettings
+from gateway.store.repository import ComplaintRepository
+from gateway.sync.topology import Topology
+
+
+class Federation:
+    """Live reads and lists through the configured connectors (the GraphQL FederationPort)."""
+
+    def __init__(
+        self,
+        connectors: Mapping[str, Connector],
+        topology: Topology,
+        complaints: ComplaintRepository,
+        settings: FederationSettings,
+    ) -> None:
+        self.reader = LiveReader(connectors, topology, deadline=settings.read_deadline)
+        fanout = FanOut(connectors, topology, deadline=settings.fanout_deadline, max_pages=settings.fanout_max_pages)
+        self.lister = LiveLister(fanout, connectors, complaints)
+
+    async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:
+        """Each complaint as its owner shows it now."""
+        return await self.reader.read(complaints)
+
+    async def live_page(
+        self,
+        scope: RowScope,
+        filter: ComplaintFilter,
+        *,
+        first: int,
+        after: Cursor | None,
+        order: SortOrder,
+        now: datetime,
+    ) -> LivePage[Complaint]:
+        """One page of a partition as its sources show it now."""
+        return await self.lister.page(scope, filter, first=first, after=after, order=order, now=now)
+
+
+class Writes:
+    """Mutations of one request through the system of record (the GraphQL WritePort)."""
+
+    def __init__(self, through: WriteThrough, connectors: Mapping[str, Connector]) -> None:
+        self.through = through
+        self.connectors = connectors
+
+    async def act(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        *,
+        principal: Principal,
+        access: Access,
+        now: datetime,
+        request_id: str,
+        idempotency_key: str | None = None,
+    ) -> tuple[Complaint, WriteReceipt]:
+        """A lifecycle action, through the complaint's owner."""
+        return await self.through.act(
+            complaint_id, request, principal=principal, access=access, now=now, request_id=request_id,
+            connectors=self.connectors, idempotency_key=idempotency_key,
+        )
+
+    async def submit(
+        self, draft: ComplaintDraft, *, principal: Principal, now: datetime, idempotency_key: str | None = None
+    ) -> tuple[Complaint, WriteReceipt]:
+        """A new complaint, stored and created in its system of record."""
+        return await self.through.submit(
+            draft, principal=principal, now=now, connectors=self.connectors, idempotency_key=idempotency_key
+        )

@@ -1,0 +1,196 @@
+"""Mutations go to the system of record first: applied there and in the index, or pending in
+the outbox when it is unreachable, or refused with nothing applied; a repeat with the same
+idempotency key is answered, never applied twice."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from auth.roles import Role
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, MutationReceiptRow, OutboxRow, StatusEventRow
+from schema.canonical import Status
+from tests.conftest import Tokens
+from tests.federation.conftest import Federated
+from tests.graphql.test_submit import GOOD
+
+PRABUMULIH = "16.74-kota-prabumulih"  # rest_json_v1: honours Idempotency-Key
+IN_PRABUMULIH = {
+    **GOOD,
+    "location": {"kodeWilayah": "16.74.01", "address": "Jl. Sudirman"},
+    "suggestedAgencyId": "pemkot-16.74",
+}
+SUBMIT = """mutation($input: SubmitComplaintInput!, $key: String) {
+  submitComplaint(input: $input, idempotencyKey: $key) {
+    trackingId complaint { id status }
+    delivery { state system reason idempotencyKey replayed }
+  }
+}"""
+VERIFY = """mutation($id: ID!, $key: String) {
+  verifyComplaint(id: $id, idempotencyKey: $key) {
+    status delivery { state system reason idempotencyKey replayed }
+  }
+}"""
+DISPOSE = """mutation($id: ID!, $key: String) {
+  disposeComplaint(id: $id, unitIds: ["16.74-pupr"], idempotencyKey: $key) {
+    status delivery { state system reason idempotencyKey replayed }
+  }
+}"""
+FOLLOW_UP = """mutation($id: ID!, $text: String!, $key: String) {
+  postFollowUp(id: $id, content: $text, idempotencyKey: $key) {
+    status delivery { state system reason replayed }
+  }
+}"""
+
+
+def _admin(tokens: Tokens) -> str:
+    return tokens.make(Role.AGENCY_ADMIN, subject="admin-pbm", agency="pemkot-16.74")
+
+
+def _officer(tokens: Tokens) -> str:
+    return tokens.make(Role.AGENCY_OFFICER, subject="officer-pbm", agency="16.74-pupr")
+
+
+def _ok(body: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in body, body
+    return body["data"]  # type: ignore[no-any-return]
+
+
+async def _submitted(federated: Federated, tokens: Tokens) -> str:
+    made = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH}, token=tokens.citizen))["submitComplaint"]
+    assert made["delivery"]["state"] == "APPLIED" and made["delivery"]["system"] == PRABUMULIH
+    return str(made["complaint"]["id"])
+
+
+def _report(federated: Federated, cid: str) -> dict[str, Any]:
+    found = [r for r in federated.sims[PRABUMULIH].reports.values() if r.get("externalRef") == cid]  # type: ignore[attr-defined]
+    assert len(found) == 1, found
+    return found[0]
+
+
+async def test_a_submission_is_created_in_its_system_of_record_at_once(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    report = _report(federated, cid)  # there before any worker ran
+    link = await ComplaintSourceRow.get(complaint_id=cid, system=PRABUMULIH)
+    assert link.source_id == report["id"]
+    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, state="pending").count() == 0
+    assert await OutboxRow.filter(complaint_id=cid, destination="lapor", state="pending").count() == 1  # the worker's
+
+
+async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    done = _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))["verifyComplaint"]
+    assert done["status"] == "TERVERIFIKASI"
+    assert done["delivery"] == {"state": "APPLIED", "system": PRABUMULIH, "reason": None, "idempotencyKey": None, "replayed": False}
+    status_posts = lambda: sum(1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status"))  # noqa: E731
+    assert status_posts() == 1
+    # The owner's outbox entry is settled; a sync round sends it nothing more and undoes nothing.
+    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", state="done").count() == 1
+    await federated.engine.pull_all()
+    await federated.engine.drain()
+    assert status_posts() == 1
+    assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+
+
+async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    federated.sims[PRABUMULIH].faults.set(down="503")
+    done = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=_admin(tokens)))["disposeComplaint"]
+    assert done["status"] == "DIDISPOSISIKAN"
+    assert done["delivery"]["state"] == "PENDING" and "503" in done["delivery"]["reason"]
+    assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN  # accepted
+    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", state="pending").count() == 1
+    assert _report(federated, cid)["bupatiStatus"] == "PENDING"  # not there yet
+
+    federated.sims[PRABUMULIH].faults.clear()
+    federated.sims[PRABUMULIH].received.clear()
+    await federated.engine.drain()
+    posts = [e for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")]
+    assert len(posts) == 1
+    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    # Asked again with the same key: the first answer, now delivered; nothing applied again.
+    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=_admin(tokens)))["disposeComplaint"]
+    assert again["delivery"]["state"] == "APPLIED" and again["delivery"]["replayed"] is True
+    assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
+    await federated.engine.drain()
+    assert len([e for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST"]) == 1
+
+
+async def test_a_refusal_by_the_owner_applies_nothing(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    report = _report(federated, cid)
+    del federated.sims[PRABUMULIH].reports[report["id"]]  # type: ignore[attr-defined]  # gone there: 404
+    queued = await OutboxRow.filter(complaint_id=cid).count()
+    body = await federated.gql(VERIFY, {"id": cid, "key": "verify-2"}, token=_admin(tokens))
+    assert body["errors"][0]["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED"
+    assert PRABUMULIH in body["errors"][0]["message"] and "404" in body["errors"][0]["message"]
+    assert (await ComplaintRow.get(id=cid)).status is Status.BELUM_TERVERIFIKASI
+    assert await OutboxRow.filter(complaint_id=cid).count() == queued
+    assert await MutationReceiptRow.filter(key="verify-2").count() == 0  # the key is free again
+
+
+async def test_a_repeated_follow_up_is_applied_once(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    _ok(await federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)))
+    text = "Petugas sudah memperbaiki lampu jalan tersebut."
+    first = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
+    second = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
+    assert first["delivery"]["state"] == "APPLIED" and first["delivery"]["replayed"] is False
+    assert second["delivery"]["replayed"] is True and second["status"] == first["status"]
+    assert await FollowUpRow.filter(complaint_id=cid).count() == 1
+    assert [c["comment"] for c in _report(federated, cid)["comments"]].count(text) == 1
+    reused = await federated.gql(FOLLOW_UP, {"id": cid, "text": text + " Lagi.", "key": "fu-1"}, token=_officer(tokens))
+    assert reused["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+
+
+async def test_concurrent_copies_of_one_request_apply_once(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    federated.sims[PRABUMULIH].faults.set(latency_ms=300)  # both copies in flight together
+    bodies = await asyncio.gather(
+        *(federated.gql(VERIFY, {"id": cid, "key": "same"}, token=_admin(tokens)) for _ in range(2))
+    )
+    applied = [b for b in bodies if "errors" not in b and not b["data"]["verifyComplaint"]["delivery"]["replayed"]]
+    others = [b for b in bodies if b not in applied]
+    assert len(applied) == 1
+    for other in others:  # either the answer (it finished first) or "still in progress"
+        assert "errors" not in other or other["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_IN_PROGRESS"
+    assert await StatusEventRow.filter(complaint_id=cid, status=Status.TERVERIFIKASI).count() == 1
+
+
+async def test_a_repeated_submission_creates_one_complaint(federated: Federated, tokens: Tokens) -> None:
+    first = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
+    second = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
+    assert first["trackingId"] == second["trackingId"] and second["delivery"]["replayed"] is True
+    assert second["delivery"]["state"] == "APPLIED"
+    assert await ComplaintRow.filter(tracking_id=first["trackingId"]).count() == 1
+    _report(federated, first["complaint"]["id"])  # exactly one there
+    # The key is the caller's own: another citizen using it submits their own complaint.
+    other = tokens.make(Role.CITIZEN, subject="warga-2")
+    theirs = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=other))["submitComplaint"]
+    assert theirs["trackingId"] != first["trackingId"] and theirs["delivery"]["replayed"] is False
+
+
+async def test_a_submission_while_its_owner_is_down_is_pending(federated: Federated, tokens: Tokens) -> None:
+    federated.sims[PRABUMULIH].faults.set(down="503")
+    made = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH}, token=tokens.citizen))["submitComplaint"]
+    assert made["delivery"]["state"] == "PENDING" and made["delivery"]["system"] == PRABUMULIH
+    assert "503" in made["delivery"]["reason"]
+    federated.sims[PRABUMULIH].faults.clear()
+    # A 503 may come after the write was applied: the retry waits until a late one would
+    # have landed (the time is moved on here), then creates it once.
+    waiting = OutboxRow.filter(complaint_id=made["complaint"]["id"], destination=PRABUMULIH, state="pending")
+    assert (await waiting.values_list("in_doubt", flat=True)) == [True]
+    await waiting.update(next_attempt_at=datetime.now(UTC))
+    await federated.engine.drain()
+    _report(federated, made["complaint"]["id"])
+
+
+async def test_a_bad_idempotency_key_is_refused_with_what_is_expected(federated: Federated, tokens: Tokens) -> None:
+    body = await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "has spaces"}, token=tokens.citizen)
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "idempotencyKey" in error["message"] and "visible ASCII" in error["message"]

@@ -126,11 +126,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         principal = principal_of(request.scope)
         trail = AuditTrail(principal, current_request_id())
         request.state.audit_trail = trail
-        sources = request.scope.get("state", {}).get("sources")
+        state = request.scope.get("state", {})
+        sources = state.get("sources")
         connectors = sources.connectors if sources is not None else {}
+        # The lifespan's sources, and the topology they were opened with (the app's own,
+        # read from the sources file, unless the lifespan says otherwise).
+        topology = state.get("topology", self.topology)
         federation = (
-            Federation(connectors, self.topology, self.complaints, self.federation_settings)
-            if sources is not None and self.topology is not None
+            Federation(connectors, topology, self.complaints, self.federation_settings)
+            if sources is not None and topology is not None
             else None
         )
         return GraphQLContext(

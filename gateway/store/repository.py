@@ -167,6 +167,28 @@ class ComplaintRepository:
         row = await qs.only(*_LIST_FIELDS).first()
         return rows.complaint_from_row(row) if row else None
 
+    async def get_by_keys(
+        self, scope: RowScope, keys: Sequence[tuple[str, str]]
+    ) -> list[Complaint | None]:
+        """Complaints by ("id", value) or ("tracking_id", value) keys, in the order asked:
+        one query for a whole batch of lookups."""
+        uuids = [u for kind, v in keys if kind == "id" and (u := _as_uuid(v)) is not None]
+        tracking = [canonical_tracking_id(v) for kind, v in keys if kind == "tracking_id"]
+        match = Q(id__in=uuids) | Q(tracking_id__in=tracking)
+        found = await (await self._scoped(scope)).filter(match).only(*_LIST_FIELDS)
+        by_id = {str(r.id): r for r in found}
+        by_tracking = {r.tracking_id: r for r in found}
+
+        def pick(kind: str, value: str) -> Complaint | None:
+            if kind == "id":
+                uuid = _as_uuid(value)
+                row = by_id.get(str(uuid)) if uuid is not None else None
+            else:
+                row = by_tracking.get(canonical_tracking_id(value))
+            return rows.complaint_from_row(row) if row is not None else None
+
+        return [pick(kind, value) for kind, value in keys]
+
     async def get_many(self, scope: RowScope, ids: Sequence[str]) -> list[Complaint | None]:
         """Complaints by id in the order asked, None where absent or out of scope."""
         uuids = [u for u in (_as_uuid(i) for i in ids) if u is not None]

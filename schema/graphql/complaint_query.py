@@ -180,7 +180,8 @@ class ComplaintQuery:
     ) -> Complaint | None:
         ctx = info.context
         key_id, key_tracking = _one_key(id, tracking_id)
-        found = await ctx.complaints.get(ctx.access.cases, id=key_id, tracking_id=key_tracking)
+        key = ("id", key_id) if key_id is not None else ("tracking_id", str(key_tracking))
+        found = await ctx.case_lookups.load(key)
         if found is not None:
             if live and ctx.federation is not None:
                 # Permission was decided by the index above; the owner adds freshness only.

@@ -43,6 +43,9 @@ class ComplaintReader(Protocol):
     async def get(
         self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
     ) -> Complaint | None: ...
+    async def get_by_keys(
+        self, scope: RowScope, keys: Sequence[tuple[str, str]]
+    ) -> list[Complaint | None]: ...
     async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool: ...
     async def list(
         self,
@@ -212,6 +215,7 @@ class GraphQLContext:
     agencies: DataLoader[str, Agency | None] = field(init=False)
     categories: DataLoader[str, Category | None] = field(init=False)
     live_reads: DataLoader[Complaint, tuple[Complaint, Freshness]] = field(init=False)
+    case_lookups: DataLoader[tuple[str, str], Complaint | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.access = access_for(self.principal)
@@ -243,6 +247,13 @@ class GraphQLContext:
             return await federation.read_live(keys)
 
         self.live_reads = DataLoader(load_fn=load_live, cache_key_fn=lambda c: c.id)
+
+        async def load_cases(keys: list[tuple[str, str]]) -> list[Complaint | None]:
+            # Lookups by key in one request (aliases, federation entities) in one query,
+            # so what follows them (live reads) batches too.
+            return await complaints.get_by_keys(access.cases, keys)
+
+        self.case_lookups = DataLoader(load_fn=load_cases)
         self.reporters = DataLoader(load_fn=load_reporters)
         self.agencies = DataLoader(load_fn=load_agencies)
         self.categories = DataLoader(load_fn=load_categories)

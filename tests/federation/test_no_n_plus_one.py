@@ -112,5 +112,6 @@ async def test_live_reads_of_many_complaints_go_out_in_one_batch(federated: Fede
     assert len(federated.sims["16.01-ogan-komering-ulu"].received.entries) == 0
     live = await ask(True)
     assert len(federated.sims["16.01-ogan-komering-ulu"].received.entries) == 6  # one per record, asked twice each
-    # What reading twelve complaints live adds to the store: their owners, in one batch.
+    assert from_index <= 2, from_index  # twelve lookups (six distinct), one query
+    # What reading them live adds to the store: their owners, in one batch.
     assert live - from_index <= 3, (from_index, live)

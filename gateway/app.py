@@ -116,6 +116,7 @@ def create_app(
         deadlines=settings.deadlines,
         topology=topology,
         federation=settings.federation,
+        router_secret=settings.router_secret,
     )
 
     @asynccontextmanager

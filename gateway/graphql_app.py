@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
 from typing import Any
@@ -78,6 +79,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         deadlines: DeadlinePolicy,
         topology: Topology | None = None,
         federation: FederationSettings | None = None,
+        router_secret: str | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -94,6 +96,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.deadlines = deadlines
         self.topology = topology
         self.federation_settings = federation or FederationSettings()
+        self.router_secret = router_secret
         self.write_through = WriteThrough(
             Lifecycle(deadlines, topology=topology), self.submission, topology, deadline=self.federation_settings.write_deadline
         )
@@ -149,10 +152,19 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             sources=sources,
             sync=self.sync,
             federation=federation,
+            demo=self.demo,
+            router_trusted=self._from_router(request),
             max_page_size=self.max_page_size,
             request=request,
             response=response,
         )
+
+    def _from_router(self, request: Request | WebSocket) -> bool:
+        """Whether the request carries the federation router's shared secret."""
+        sent = request.headers.get("x-penghubung-router")
+        if not self.router_secret or sent is None:
+            return False
+        return hmac.compare_digest(sent.encode(), self.router_secret.encode())
 
     async def _flush_audit(self, request: Request, result: ExecutionResult) -> ExecutionResult:
         trail: AuditTrail | None = getattr(request.state, "audit_trail", None)

@@ -32,6 +32,9 @@ Environment variables:
     PENGHUBUNG_WRITE_DEADLINE
                           live reads and writes through the system of record (see
                           `FederationSettings`: 2 s, 3 s, 3 pages, 5 s)
+    PENGHUBUNG_ROUTER_SECRET
+                          the shared secret a federation router sends in X-Penghubung-Router
+                          to use `_service` and `_entities` (unset: refused)
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -165,6 +168,9 @@ class GatewaySettings:
     sync_in_process: bool = False  # run the sync engine inside the gateway (one process)
     sync: SyncSettings = field(default_factory=SyncSettings)
     federation: FederationSettings = field(default_factory=FederationSettings)
+    # The shared secret an Apollo Router / Hive Gateway sends (X-Penghubung-Router) to use
+    # the subgraph entry points `_service` and `_entities`; unset: nobody may.
+    router_secret: str | None = field(default=None, repr=False)
 
     @property
     def database_kind(self) -> str:
@@ -241,6 +247,7 @@ def from_env(
             circuit_open_seconds=config("PENGHUBUNG_CIRCUIT_OPEN_SECONDS", cast=float, default=30.0),
             lease_seconds=config("PENGHUBUNG_SYNC_LEASE_SECONDS", cast=float, default=30.0),
         ),
+        router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
             fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),

@@ -30,7 +30,13 @@ from gateway.demo import demo_agencies, demo_categories
 from gateway.reference import load_regions, load_registry
 from gateway.settings import GatewaySettings, sqlite_url
 from gateway.store.database import close_store, migrate_database, open_store
-from gateway.store.models import ComplaintRow, ReporterRow, SyncCursorRow
+from gateway.store.models import (
+    ComplaintRow,
+    DeliveryClaimRow,
+    MutationReceiptRow,
+    ReporterRow,
+    SyncCursorRow,
+)
 
 TEST_DATABASE = os.environ.get("PENGHUBUNG_TEST_DATABASE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -109,12 +115,15 @@ async def database_url(scratch_databases: ScratchDatabases) -> AsyncIterator[str
 
 @pytest.fixture(autouse=True)
 async def _clean_complaints(request: pytest.FixtureRequest) -> AsyncIterator[None]:
-    """Each test starts without complaints (reference data stays)."""
+    """Each test starts without complaints or receipts (reference data stays; the audit log
+    is append-only, so tests read only the entries they wrote)."""
     yield
     if "database_url" in request.fixturenames:
         await ComplaintRow.all().delete()  # children go by ON DELETE CASCADE
         await ReporterRow.all().delete()
         await SyncCursorRow.all().delete()
+        await MutationReceiptRow.all().delete()
+        await DeliveryClaimRow.all().delete()
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import Info
 
 from strawberry.tools import merge_types
 
@@ -20,13 +22,17 @@ from schema.graphql.deadline_query import DeadlineQuery
 from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
+from schema.graphql.subgraph import FEDERATION_VERSION, SubgraphQuery, refuse_unless_router
 
-Query = merge_types("Query", (ComplaintQuery, DeadlineQuery, ReferenceQuery, AccessQuery, ConnectionQuery, SyncQuery))
+Query = merge_types(
+    "Query", (ComplaintQuery, DeadlineQuery, ReferenceQuery, AccessQuery, ConnectionQuery, SyncQuery, SubgraphQuery)
+)
 Mutation = merge_types("Mutation", (SubmitMutation, LifecycleMutation))
 
 
-class GatewaySchema(strawberry.Schema):
-    """Strawberry's schema without its default error logging.
+class GatewaySchema(strawberry.federation.Schema):
+    """The gateway's schema: an Apollo Federation v2 subgraph, without Strawberry's default
+    error logging, and with `_entities` for the router only (schema.graphql.subgraph).
 
     Strawberry logs every error with the operation's variables, which can hold a
     reporter's personal data; the gateway's error extension logs internal errors itself
@@ -35,6 +41,10 @@ class GatewaySchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         return None
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        refuse_unless_router(info, "_entities")
+        return super().entities_resolver(info, representations)
 
 
 def build_schema(
@@ -51,4 +61,5 @@ def build_schema(
         mutation=Mutation,
         extensions=ext,
         config=StrawberryConfig(auto_camel_case=True),
+        federation_version=FEDERATION_VERSION,
     )

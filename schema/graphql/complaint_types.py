@@ -171,7 +171,9 @@ class PublicComplaint:
         return cls(**cls._fields(x))  # type: ignore[arg-type]
 
 
-@strawberry.type(description="A complaint in full: the case file, within the caller's scope.")
+@strawberry.federation.type(
+    keys=["id"], description="A complaint in full: the case file, within the caller's scope."
+)
 class Complaint(PublicComplaint):
     original_title: str
     suggested_agency_id: strawberry.ID | None
@@ -273,6 +275,13 @@ class Complaint(PublicComplaint):
             return None
         info.context.audit.record(AuditAction.REPORTER_IDENTITY_READ, complaint_id=str(self.id))
         return Reporter(name=found.name, nik=found.nik, phone=found.phone, email=found.email)
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Complaint | None:
+        """A complaint for the federation router (`_entities`): the same case scope as
+        `complaint(id)`, from the caller's own token (the router forwards it)."""
+        found = await info.context.case_lookups.load(("id", str(id)))
+        return case_file(info.context, found) if found else None
 
     @classmethod
     def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:  # type: ignore[override]

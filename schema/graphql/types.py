@@ -44,7 +44,7 @@ def local_time(at: datetime, zone: timezone) -> datetime:
     return at.astimezone(zone)
 
 
-@strawberry.type(description="A Kemendagri region (wilayah).")
+@strawberry.federation.type(keys=["code"], description="A Kemendagri region (wilayah).")
 class Region:
     code: str = strawberry.field(description="Kode wilayah, e.g. 16.05.")
     name: str
@@ -65,6 +65,11 @@ class Region:
         return [Region.from_canonical(x) for x in r.children(self.code)]
 
     @classmethod
+    def resolve_reference(cls, code: str) -> Region | None:
+        """A region for the federation router (`_entities`)."""
+        return region_of(code)
+
+    @classmethod
     def from_canonical(cls, x: c.Region) -> Region:
         return cls(
             code=x.code,
@@ -81,7 +86,7 @@ def region_of(code: str) -> Region | None:
     return Region.from_canonical(found) if found else None
 
 
-@strawberry.type(description="An agency (instansi) or one of its units (OPD).")
+@strawberry.federation.type(keys=["id"], description="An agency (instansi) or one of its units (OPD).")
 class Agency:
     id: strawberry.ID
     name: str
@@ -102,6 +107,12 @@ class Agency:
         return region_of(self.kode_wilayah) if self.kode_wilayah else None
 
     @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Agency | None:
+        """An agency for the federation router (`_entities`)."""
+        found = await info.context.agencies.load(str(id))
+        return cls.from_canonical(found) if found else None
+
+    @classmethod
     def from_canonical(cls, a: c.Agency) -> Agency:
         return cls(
             id=strawberry.ID(a.id),
@@ -113,12 +124,20 @@ class Agency:
         )
 
 
-@strawberry.type(description="A node of the category tree (kategori).")
+@strawberry.federation.type(keys=["id"], description="A node of the category tree (kategori).")
 class Category:
     id: strawberry.ID
     name: str
     parent_id: strawberry.ID | None
     children: list[Category] = strawberry.field(default_factory=list)
+
+    @classmethod
+    async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Category | None:
+        """A category for the federation router (`_entities`), without its children."""
+        found = await info.context.categories.load(str(id))
+        if found is None:
+            return None
+        return cls(id=strawberry.ID(found.id), name=found.name, parent_id=strawberry.ID(found.parent_id) if found.parent_id else None)
 
     @classmethod
     def tree(cls, items: list[c.Category]) -> list[Category]:

@@ -108,7 +108,7 @@ async def test_internal_errors_are_masked_with_a_request_id(
         # A store failure whose text holds what must never reach a client.
         raise RuntimeError('relation "complaint" at postgres://admin:hunter2@db.internal:5432')
 
-    monkeypatch.setattr(ComplaintRepository, "get", broken)
+    monkeypatch.setattr(ComplaintRepository, "get_by_keys", broken)
     app = make_app()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         r = await c.post(

@@ -182,6 +182,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="log level (default info)",
     )
 
+    schema = sub.add_parser(
+        "schema",
+        help="print the GraphQL schema as an Apollo Federation v2 subgraph SDL (for rover/Hive composition)",
+    )
+    schema.add_argument("--output", "-o", type=Path, help="write it to this file instead of stdout")
     migrate = sub.add_parser("migrate", help="upgrade the database schema in place")
     migrate.add_argument(
         "--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial"
@@ -284,6 +289,17 @@ def _main(argv: Sequence[str] | None) -> int:
 
     if args.command == "token":
         return _issue_token(settings, args)
+
+    if args.command == "schema":
+        from schema.graphql import build_schema
+
+        sdl = build_schema().as_str() + "\n"
+        if args.output is None:
+            sys.stdout.write(sdl)
+        else:
+            args.output.write_text(sdl, encoding="utf-8")
+            print(f"wrote the subgraph SDL to {args.output}", file=sys.stderr)
+        return 0
 
     if args.command == "connector":
         from connectors.config import DEMO_CONFIG

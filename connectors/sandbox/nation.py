@@ -49,20 +49,16 @@ class Nation:
 
 
 @asynccontextmanager
-async def serve_nation(
-    http: aiohttp.ClientSession,
-    *,
-    codes: Sequence[str] | None = None,
-    seed_count: int = 3,
-    policy: Policy = ONE_TRY,
-) -> AsyncIterator[Nation]:
-    """Serve a simulator per kode wilayah (every kab/kota by default) on 127.0.0.1."""
-    chosen = list(codes) if codes is not None else regency_codes()
-    spec = load_spec((MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8"))
+async def serve_simulators(
+    codes: Sequence[str], *, seed_count: int = 3, latency_ms: int = 0
+) -> AsyncIterator[tuple[str, dict[str, RestJsonV1]]]:
+    """One loopback server with a simulator per kode wilayah at `/<kode>/`; its URL and
+    the simulators by source name."""
     root = web.Application()
     sims: dict[str, RestJsonV1] = {}
-    for i, code in enumerate(chosen):
+    for i, code in enumerate(codes):
         sim = RestJsonV1(kode_wilayah=code, seed_count=seed_count, seed=i)
+        sim.faults.set(latency_ms=latency_ms)
         root.add_subapp(f"/{code}/", sim.app())
         sims[source_name(code)] = sim
     runner = web.AppRunner(root, access_log=None)
@@ -70,19 +66,41 @@ async def serve_nation(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    url = f"http://127.0.0.1:{port}"
-    connectors: dict[str, Connector] = {
+    try:
+        yield f"http://127.0.0.1:{port}", sims
+    finally:
+        for sim in sims.values():
+            sim.faults.release_hung()
+        await runner.cleanup()
+
+
+def nation_connectors(
+    http: aiohttp.ClientSession, url: str, codes: Sequence[str], *, policy: Policy = ONE_TRY
+) -> dict[str, Connector]:
+    """A `rest_json_v1` connector per kode wilayah, for simulators served at `url/<kode>`."""
+    spec = load_spec((MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8"))
+    return {
         source_name(code): build_source(
             replace(spec, name=source_name(code), kode_wilayah=code),
             UpstreamClient(source_name(code), http, policy),
             f"{url}/{code}",
             secret=DEFAULT_TOKEN,
         )
-        for code in chosen
+        for code in codes
     }
-    try:
+
+
+@asynccontextmanager
+async def serve_nation(
+    http: aiohttp.ClientSession,
+    *,
+    codes: Sequence[str] | None = None,
+    seed_count: int = 3,
+    policy: Policy = ONE_TRY,
+) -> AsyncIterator[Nation]:
+    """Serve a simulator per kode wilayah (every kab/kota by default) on 127.0.0.1, with
+    connectors for them."""
+    chosen = list(codes) if codes is not None else regency_codes()
+    async with serve_simulators(chosen, seed_count=seed_count) as (url, sims):
+        connectors = nation_connectors(http, url, chosen, policy=policy)
         yield Nation(sims, connectors, {code: source_name(code) for code in chosen}, url)
-    finally:
-        for sim in sims.values():
-            sim.faults.release_hung()
-        await runner.cleanup()

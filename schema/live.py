@@ -66,6 +66,7 @@ class LivePage(Generic[T]):
     items: list[T]
     cursors: list[str]
     has_next_page: bool
+    systems: list[str] = field(default_factory=list)  # the source each item was read from
     total: int = 0  # rows across pages, from the sources that answered
     sources: list[SourceOutcome] = field(default_factory=list)
 

@@ -133,7 +133,7 @@ def _print_sources(settings: GatewaySettings) -> None:
         "With a staff token: { connections { connectedCount regencies { kodeWilayah regionName connected kind connectedSince } } }\n"
         "Live from the kab/kota systems (the national admin's token):\n"
         '  { complaints(live: true, first: 5, filter: {kodeWilayah: "16", createdAfter: "2000-01-01T00:00:00Z"}) '
-        "{ partial sources { system outcome latencyMs } edges { node { trackingId status live } } } }\n"
+        "{ partial sources { system outcome latencyMs } edges { node { trackingId status owner { system } } } } }\n"
         "  { complaint(trackingId: \"...\") { status live stale syncedAt owner { system outcome latencyMs error } } }\n",
         flush=True,
     )

@@ -91,7 +91,7 @@ class LiveLister:
 
     async def _visible(
         self, scope: RowScope, found: list[tuple[str, SourceComplaint]]
-    ) -> list[Complaint]:
+    ) -> list[tuple[Complaint, str]]:
         # One query for the links of everything listed, one (scoped) for the linked complaints.
         systems = sorted({s for s, _ in found})
         ids = sorted({r.source_id for _, r in found})
@@ -103,17 +103,19 @@ class LiveLister:
         } if found else {}
         linked = sorted(set(links.values()))
         indexed = {c.id: c for c in await self.complaints.get_many(scope, linked) if c is not None}
-        shown: dict[str, Complaint] = {}
+        shown: dict[str, tuple[Complaint, str]] = {}
         for system, record in found:
             cid = links.get((system, record.source_id))
             if cid is not None:
                 if cid in indexed:  # else outside the caller's scope
                     c = overlay(indexed[cid], record, self.connectors[system])
-                    if cid not in shown or c.updated_at > shown[cid].updated_at:
-                        shown[cid] = c
+                    # Listed by two systems of the partition (handed from one kab/kota to
+                    # another): shown once, as the one that changed it last has it.
+                    if cid not in shown or c.updated_at > shown[cid][0].updated_at:
+                        shown[cid] = (c, system)
             elif await record_in_scope(scope, record):
                 c = unsynced_complaint(system, record)
-                shown[c.id] = c
+                shown[c.id] = (c, system)
         return list(shown.values())
 
     async def page(
@@ -130,18 +132,19 @@ class LiveLister:
         check_live_filter(filter)
         since = filter.created_after or now - DEFAULT_WINDOW
         found, outcomes = await self.fanout.gather(filter.kode_wilayah, since=since)
-        items = [c for c in await self._visible(scope, found) if _wanted(c, filter)]
+        rows = [(c, system) for c, system in await self._visible(scope, found) if _wanted(c, filter)]
         newest = order is SortOrder.NEWEST_FIRST
-        total = len(items)
-        items.sort(key=lambda c: (c.created_at, c.id), reverse=newest)
+        rows.sort(key=lambda row: (row[0].created_at, row[0].id), reverse=newest)
+        total = len(rows)
         if after is not None:
             key = (after.created_at, after.id)
-            items = [c for c in items if ((c.created_at, c.id) < key if newest else (c.created_at, c.id) > key)]
-        page = items[:first]
+            rows = [r for r in rows if ((r[0].created_at, r[0].id) < key if newest else (r[0].created_at, r[0].id) > key)]
+        page = rows[:first]
         return LivePage(
+            items=[c for c, _ in page],
+            cursors=[Cursor(c.created_at, c.id).encode() for c, _ in page],
+            has_next_page=len(rows) > first,
+            systems=[system for _, system in page],
             total=total,
-            items=page,
-            cursors=[Cursor(c.created_at, c.id).encode() for c in page],
-            has_next_page=len(items) > first,
             sources=outcomes,
         )

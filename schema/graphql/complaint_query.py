@@ -32,9 +32,6 @@ from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
 from schema.queries import SortOrder as _SortOrder
 from schema.validation import FieldError, ValidationFailed
 
-# A row of a live list: read from its source just now (each source's outcome is on the list).
-LIVE_LIST = Freshness(live=True, stale=False, synced_at=None)
-
 DEFAULT_PAGE_SIZE = 20
 E = TypeVar("E")
 
@@ -154,9 +151,13 @@ async def _live_page(
         )
     except ValidationFailed as exc:
         raise UserInputError(list(exc.errors)) from None
+    answered = {s.system: s for s in page.sources}
     edges = [
-        ComplaintEdge(cursor=cursor, node=case_file(ctx, item, LIVE_LIST))
-        for item, cursor in zip(page.items, page.cursors, strict=True)
+        ComplaintEdge(
+            cursor=cursor,
+            node=case_file(ctx, item, Freshness(live=True, stale=False, synced_at=None, source=answered.get(system))),
+        )
+        for item, cursor, system in zip(page.items, page.cursors, page.systems, strict=True)
     ]
     end = page.cursors[-1] if page.cursors else None
     info = PageInfo(has_next_page=page.has_next_page, end_cursor=end)

@@ -34,7 +34,7 @@ LIST = """query($after: String, $filter: ComplaintFilterInput) {
     totalCount partial
     sources { system outcome latencyMs error records }
     pageInfo { hasNextPage endCursor }
-    edges { node { id status isSecret createdAt location { kodeWilayah } live } }
+    edges { node { id status isSecret createdAt location { kodeWilayah } live owner { system outcome } } }
   }
 }"""
 
@@ -96,6 +96,10 @@ async def test_514_sources_answer_within_the_deadline_and_failures_are_named(
     healthy = [n for n in nation.simulators if n not in hanging | failing]
     expected = sum(len(nation.simulators[n].reports) for n in healthy)
     assert page["totalCount"] == expected == sum(outcomes[n]["records"] for n in healthy)
+    for edge in page["edges"]:  # each row names the source it was read from, which answered
+        node = edge["node"]
+        assert node["live"] is True and node["owner"]["outcome"] == "OK"
+        assert node["owner"]["system"] == node["location"]["kodeWilayah"][:5] + "-light"
 
 
 async def test_pages_of_a_live_list_follow_one_order_without_repeats(

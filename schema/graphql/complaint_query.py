@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 
 from auth.audit import AuditAction
 from auth.scope import RowScope
@@ -145,6 +146,16 @@ async def _live_page(
         )
     size = page_size(first, ctx.max_page_size)
     used = filter.to_canonical() if filter else ComplaintFilter()
+    # A live list costs every source of the partition a call: not for callers without a
+    # case scope, and a whole-country fan-out only for those whose scope is the country.
+    if ctx.principal.is_public:
+        raise GraphQLError("live: true needs a token", extensions={"code": "UNAUTHENTICATED"})
+    if ctx.access.cases.empty:
+        raise GraphQLError("your roles have no case scope to list live", extensions={"code": "FORBIDDEN"})
+    if used.kode_wilayah is None and not ctx.access.cases.everything:
+        raise UserInputError(
+            [FieldError("filter.kodeWilayah", "is missing for a live list", "the partition to ask, e.g. \"16\" or \"16.05\"")]
+        )
     try:
         page = await ctx.federation.live_page(
             ctx.access.cases, used, first=size, after=decode_after(after), order=order, now=datetime.now(UTC)

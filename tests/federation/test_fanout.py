@@ -52,15 +52,16 @@ def ask(nation: Nation, make_app: Callable[..., Starlette]) -> Callable[..., Any
     app = make_app(federation=FederationSettings(fanout_deadline=DEADLINE))
     state = {"sources": SimpleNamespace(connectors=nation.connectors), "topology": Topology(regencies=nation.regencies)}
 
-    async def run(token: str, variables: dict[str, Any] | None = None) -> tuple[dict[str, Any], float]:
+    async def run(token: str | None, variables: dict[str, Any] | None = None, *, expect_errors: bool = False) -> Any:
         transport = httpx.ASGITransport(app=with_state(app, state))
+        headers = {"authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             started = time.perf_counter()
-            response = await client.post(
-                "/graphql", json={"query": LIST, "variables": variables or {}}, headers={"authorization": f"Bearer {token}"}
-            )
+            response = await client.post("/graphql", json={"query": LIST, "variables": variables or {}}, headers=headers)
             took = time.perf_counter() - started
         body = response.json()
+        if expect_errors:
+            return body
         assert "errors" not in body, body
         return body["data"]["complaints"], took
 
@@ -122,13 +123,47 @@ async def test_pages_of_a_live_list_follow_one_order_without_repeats(
 async def test_the_callers_scope_applies_to_what_the_sources_return(
     database_url: str, nation: Nation, ask: Callable[..., Any], tokens: Tokens
 ) -> None:
-    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-sumsel", region="16")
-    page, _ = await ask(coordinator, {"filter": SINCE_2000})
-    assert len(page["sources"]) == 514  # asked everywhere...
+    # Musi Rawas's coordinator asks the whole province...
+    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-mura", region="16.05")
+    page, _ = await ask(coordinator, {"filter": {"kodeWilayah": "16", **SINCE_2000}})
+    assert len(page["sources"]) == 17
     shown = [e["node"] for e in page["edges"]]
-    assert shown and all(n["location"]["kodeWilayah"].startswith("16.") and not n["isSecret"] for n in shown)
-    # ...shown only what a province coordinator may see: Sumatera Selatan's (this dialect
-    # has no secret flag, so all of them).
-    in_sumsel = sum(len(sim.reports) for name, sim in nation.simulators.items() if name.startswith("16."))
-    assert page["totalCount"] == in_sumsel == 17 * 3
+    # ...and is shown only what its scope holds: Musi Rawas's (this dialect has no secret
+    # flag, so all three of them).
+    assert shown and all(n["location"]["kodeWilayah"].startswith("16.05") and not n["isSecret"] for n in shown)
+    assert page["totalCount"] == len(nation.simulators["16.05-light"].reports) == 3
+    everyone, _ = await ask(tokens.national_admin, {"filter": {"kodeWilayah": "16", **SINCE_2000}})
+    assert everyone["totalCount"] == 17 * 3
 
+
+async def test_a_live_list_is_refused_without_a_token_or_a_partition(
+    database_url: str, nation: Nation, ask: Callable[..., Any], tokens: Tokens
+) -> None:
+    for sim in nation.simulators.values():
+        sim.received.clear()
+    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-sumsel", region="16")
+    officer = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    for token, code in ((None, "UNAUTHENTICATED"), (officer, "BAD_USER_INPUT")):
+        body = await ask(token, {}, expect_errors=True)
+        assert body["errors"][0]["extensions"]["code"] == code
+    assert "filter.kodeWilayah" in (await ask(officer, {}, expect_errors=True))["errors"][0]["message"]
+    assert sum(len(sim.received.entries) for sim in nation.simulators.values()) == 0  # nobody was called
+    page, _ = await ask(officer, {"filter": {"kodeWilayah": "16.05", **SINCE_2000}})
+    assert [s["system"] for s in page["sources"]] == ["16.05-light"]
+    page, _ = await ask(coordinator, {"filter": {"kodeWilayah": "16", **SINCE_2000}})
+    assert len(page["sources"]) == 17
+
+
+async def test_a_source_failing_again_and_again_is_not_called_while_its_circuit_is_open(
+    database_url: str, nation: Nation, ask: Callable[..., Any], tokens: Tokens
+) -> None:
+    broken = nation.simulators["16.05-light"]
+    broken.faults.set(down="503")
+    partition = {"filter": {"kodeWilayah": "16.05", **SINCE_2000}}
+    for _ in range(5):  # the breaker's threshold
+        page, _ = await ask(tokens.national_admin, partition)
+        assert page["sources"][0]["outcome"] == "ERROR"
+    calls = len(broken.received.entries)
+    page, took = await ask(tokens.national_admin, partition)
+    assert page["sources"][0]["outcome"] == "CIRCUIT_OPEN" and page["partial"] is True
+    assert len(broken.received.entries) == calls  # not called at all

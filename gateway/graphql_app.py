@@ -39,6 +39,7 @@ from gateway.settings import FederationSettings
 from gateway.graphiql import graphiql_html
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
+from gateway.store.statistics import StoreStatistics
 from gateway.submission import Submission
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             Lifecycle(deadlines, topology=topology), self.submission, topology, deadline=self.federation_settings.write_deadline
         )
         self.sync = TableSyncReader(topology) if topology is not None else None
+        self.statistics = StoreStatistics()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,6 +154,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             sources=sources,
             sync=self.sync,
             federation=federation,
+            statistics=self.statistics,
             demo=self.demo,
             router_trusted=self._from_router(request),
             max_page_size=self.max_page_size,

@@ -102,7 +102,8 @@ _LIST_FIELDS = (
 )
 
 
-async def _filter_q(f: ComplaintFilter) -> Q:
+async def filter_q(f: ComplaintFilter) -> Q:
+    """The WHERE clause of a complaint filter."""
     q = Q()
     allowed: set[Status] | None = set(f.statuses) if f.statuses else None
     if f.buckets:
@@ -206,7 +207,7 @@ class ComplaintRepository:
         order: SortOrder = SortOrder.NEWEST_FIRST,
     ) -> Page[Complaint]:
         """One page in a stable (created_at, id) order, cut after scope and filter."""
-        qs = (await self._scoped(scope)).filter(await _filter_q(filter))
+        qs = (await self._scoped(scope)).filter(await filter_q(filter))
         if after is not None:
             qs = qs.filter(_after_q(after, order))
         direction = "-" if order is SortOrder.NEWEST_FIRST else ""
@@ -246,7 +247,7 @@ class ComplaintRepository:
         """Open complaints whose `clock` is not met and falls due in [after, before),
         soonest (or most overdue) first."""
         due, met = _CLOCK_COLUMNS[clock]
-        qs = (await self._scoped(scope)).filter(await _filter_q(filter)).filter(
+        qs = (await self._scoped(scope)).filter(await filter_q(filter)).filter(
             **{f"{due}__lt": before, f"{due}__isnull": False, f"{met}__isnull": True},
             status__not_in=[s.value for s in FINAL],
         )
@@ -272,7 +273,7 @@ class ComplaintRepository:
                 | Q(**{f"{met}__isnull": True, f"{due}__lt": datetime.now(UTC)}),
             )
         qs = (await self._scoped(scope)).filter(
-            await _filter_q(filter), created_at__gte=since, created_at__lt=until
+            await filter_q(filter), created_at__gte=since, created_at__lt=until
         )
         found = await qs.annotate(**counts).group_by("routed_agency_id").values(
             "routed_agency_id", *counts
@@ -329,7 +330,7 @@ class ComplaintRepository:
 
     async def count(self, scope: RowScope, filter: ComplaintFilter) -> int:
         """How many complaints match, within the scope."""
-        return await (await self._scoped(scope)).filter(await _filter_q(filter)).count()
+        return await (await self._scoped(scope)).filter(await filter_q(filter)).count()
 
     async def _children(
         self,

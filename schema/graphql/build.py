@@ -22,10 +22,21 @@ from schema.graphql.deadline_query import DeadlineQuery
 from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
+from schema.graphql.statistics_query import StatisticsQuery
 from schema.graphql.subgraph import FEDERATION_VERSION, SubgraphQuery, refuse_unless_router
 
 Query = merge_types(
-    "Query", (ComplaintQuery, DeadlineQuery, ReferenceQuery, AccessQuery, ConnectionQuery, SyncQuery, SubgraphQuery)
+    "Query",
+    (
+        ComplaintQuery,
+        DeadlineQuery,
+        ReferenceQuery,
+        AccessQuery,
+        ConnectionQuery,
+        SyncQuery,
+        StatisticsQuery,
+        SubgraphQuery,
+    ),
 )
 Mutation = merge_types("Mutation", (SubmitMutation, LifecycleMutation))
 

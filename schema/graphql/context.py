@@ -206,6 +206,7 @@ class GraphQLContext:
     sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
     sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
     federation: FederationPort | None = None  # when sources are configured
+    statistics: Any = None  # schema.graphql.statistics_query.StatisticsReader
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
     request: Any = None

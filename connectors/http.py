@@ -31,6 +31,26 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
 @dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One request to a source, as observers see it (no URL, no body: nothing secret)."""
+
+    source: str
+    method: str
+    seconds: float
+    outcome: str  # ok, rejected, unavailable, timeout, unreadable
+
+
+# Called after every request to every source (the gateway's metrics register here); an
+# observer must be quick and must not raise.
+OBSERVERS: list[Callable[[CallRecord], None]] = []
+
+
+def _observe(record: CallRecord) -> None:
+    for observer in OBSERVERS:
+        observer(record)
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """How one source is called."""
 
@@ -145,6 +165,25 @@ class UpstreamClient:
         return bytes(body)
 
     async def _once(self, method: str, url: str, **kwargs: object) -> Response:
+        started = time.perf_counter()
+        outcome = "unavailable"
+        try:
+            response = await self._attempt(method, url, **kwargs)
+            outcome = "ok"
+            return response
+        except UpstreamRejected:
+            outcome = "rejected"
+            raise
+        except DecodeError:
+            outcome = "unreadable"
+            raise
+        except UpstreamUnavailable as exc:
+            outcome = "timeout" if "timed out" in exc.message else "unavailable"
+            raise
+        finally:
+            _observe(CallRecord(self.source, method, time.perf_counter() - started, outcome))
+
+    async def _attempt(self, method: str, url: str, **kwargs: object) -> Response:
         # Named by method and path only: a query string may carry the source's key.
         what = f"{method} {urlsplit(url).path or '/'}"
         async with self._slots:

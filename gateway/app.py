@@ -27,6 +27,7 @@ from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
+from gateway.metrics import metrics, observe_upstream
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import ConfiguredSources, running_sources
@@ -99,6 +100,7 @@ def create_app(
             the settings' issuers (JWKS key sets need the lifespan's HTTP session).
     """
     silence_sql_parameter_logs()
+    observe_upstream()
     schema = build_schema(
         extensions=schema_extensions(
             settings.limits, demo=settings.demo, request_id=current_request_id
@@ -125,6 +127,7 @@ def create_app(
             state = {
                 "verifier": verifier or build_verifier(issuers_for(settings), http),
                 "sources": sources,
+                "topology": topology,
                 "ingestor": Ingestor(topology, settings.deadlines) if topology is not None else None,
             }
             if not manage_store:
@@ -143,6 +146,7 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics),
         Route("/sync/webhook/{source}", webhook, methods=["POST"]),
     ]
     if settings.demo:

@@ -28,6 +28,7 @@ from strawberry.extensions import (
 from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
 
+from gateway.metrics import OperationMetrics
 from gateway.settings import GraphQLLimits
 
 log = logging.getLogger(__name__)
@@ -179,4 +180,6 @@ def schema_extensions(
     ]
     if not demo:
         extensions.insert(0, DisableIntrospection)
+    # First, so its closing half runs last: it sees the errors with their codes.
+    extensions.insert(0, OperationMetrics)
     return extensions

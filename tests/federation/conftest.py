@@ -73,6 +73,6 @@ async def federated(database_url: str, make_app: Callable[..., Starlette]) -> As
             sim.received.clear()
         app = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_state(app, {"sources": sources}))
+        transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": Topology.of(CONFIG)}))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Federated(client, engine, opened.simulators, opened.sandbox_urls, opened.connectors, http)

@@ -1,0 +1,129 @@
+"""Prometheus metrics: GraphQL latency by operation, upstream calls per source, circuit
+states, outbox depth and sync lag, served at `/metrics` in the text exposition format.
+
+Request and upstream metrics are recorded as they happen (a schema extension, and an
+observer of every connector call); circuit states, outbox depth and sync lag are read at
+scrape time, so every process reports what it sees of the shared tables. Labels are
+bounded: operations are named by their type and first root field (from the schema, never
+the client's operation name), sources by their configured names. No label holds a
+complaint, a reporter or a token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from graphql import GraphQLSchema, OperationDefinitionNode
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.extensions import SchemaExtension
+from tortoise.functions import Count
+
+from connectors import http as upstream
+from gateway.store.models import OutboxRow
+from gateway.sync.status import sync_status
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+GRAPHQL_SECONDS = Histogram(
+    "penghubung_graphql_request_seconds", "GraphQL operations by type and first root field.",
+    ["operation"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+)
+GRAPHQL_ERRORS = Counter(
+    "penghubung_graphql_errors_total", "GraphQL operations that answered with errors, by code.",
+    ["operation", "code"], registry=REGISTRY,
+)
+UPSTREAM_SECONDS = Histogram(
+    "penghubung_upstream_request_seconds", "Requests to upstream sources, by source, method and outcome.",
+    ["source", "method", "outcome"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+)
+UPSTREAM_ERRORS = Counter(
+    "penghubung_upstream_errors_total", "Failed requests to upstream sources, by outcome.",
+    ["source", "outcome"], registry=REGISTRY,
+)
+CIRCUIT_STATE = Gauge(
+    "penghubung_upstream_circuit_state", "Circuit breaker per source: 0 closed, 1 half open, 2 open.",
+    ["source"], registry=REGISTRY,
+)
+OUTBOX_ENTRIES = Gauge(
+    "penghubung_outbox_entries", "Outbox entries per destination waiting (pending) or given up (dead).",
+    ["destination", "state"], registry=REGISTRY,
+)
+SYNC_LAG = Gauge(
+    "penghubung_sync_lag_seconds", "Seconds since each source's last successful pull.",
+    ["source"], registry=REGISTRY,
+)
+_CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+
+
+def _record_upstream(call: upstream.CallRecord) -> None:
+    UPSTREAM_SECONDS.labels(call.source, call.method, call.outcome).observe(call.seconds)
+    if call.outcome != "ok":
+        UPSTREAM_ERRORS.labels(call.source, call.outcome).inc()
+
+
+def observe_upstream() -> None:
+    """Record every connector call in this process (idempotent)."""
+    if _record_upstream not in upstream.OBSERVERS:
+        upstream.OBSERVERS.append(_record_upstream)
+
+
+def operation_label(document: Any, schema: GraphQLSchema) -> str:
+    """`query complaint`, `mutation verifyComplaint`...: the type and first root field, if
+    the schema has that field (a client's made-up name never becomes a label)."""
+    for definition in getattr(document, "definitions", ()):
+        if isinstance(definition, OperationDefinitionNode):
+            kind = definition.operation.value
+            root = schema.get_root_type(definition.operation)
+            for selection in definition.selection_set.selections:
+                name = getattr(getattr(selection, "name", None), "value", None)
+                if name and root is not None and name in root.fields:
+                    return f"{kind} {name}"
+            return f"{kind} unknown"
+    return "unparsed"
+
+
+class OperationMetrics(SchemaExtension):
+    """Times every operation and counts its errors by code."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        label = operation_label(context.graphql_document, context.schema._schema)
+        GRAPHQL_SECONDS.labels(label).observe(time.perf_counter() - started)
+        for error in getattr(context.result, "errors", None) or ():
+            GRAPHQL_ERRORS.labels(label, str((error.extensions or {}).get("code", "UNKNOWN"))).inc()
+
+
+async def _refresh(state: dict[str, Any]) -> None:
+    """The gauges read at scrape time, from the lifespan's sources and the shared tables."""
+    sources = state.get("sources")
+    if sources is not None:
+        for name, connector in sources.connectors.items():
+            client = getattr(connector, "client", None)
+            if client is not None:
+                CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(client.breaker.state, 0))
+    OUTBOX_ENTRIES.clear()
+    rows = await OutboxRow.filter(state__in=["pending", "dead"]).annotate(n=Count("id")).group_by("destination", "state").values(
+        "destination", "state", "n"
+    )
+    for row in rows:
+        OUTBOX_ENTRIES.labels(row["destination"], row["state"]).set(row["n"])
+    topology = state.get("topology")
+    if topology is not None:
+        for status in await sync_status(topology, now=datetime.now(UTC)):
+            if status.lag_seconds is not None:
+                SYNC_LAG.labels(status.source).set(status.lag_seconds)
+
+
+async def metrics(request: Request) -> Response:
+    """`GET /metrics`: the Prometheus text format."""
+    await _refresh(request.scope.get("state", {}))
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

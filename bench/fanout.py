@@ -23,11 +23,10 @@ import sys
 import time
 from datetime import UTC, datetime
 
-import aiohttp
-
 from connectors.http import Policy
 from connectors.sandbox.nation import nation_connectors, regency_codes, source_name
 from gateway.federation.fanout import FanOut
+from gateway.sources import upstream_session
 from gateway.sync.topology import Topology
 
 SIZES = (1, 17, 100, 514)
@@ -56,8 +55,7 @@ def _pct(values: list[float], q: float) -> float:
 async def _run(url: str, rounds: int) -> None:
     codes = regency_codes()
     rss_before = _rss_mb()
-    connector = aiohttp.TCPConnector(limit=0)  # each source has its own cap
-    async with aiohttp.ClientSession(connector=connector) as http:
+    async with upstream_session() as http:  # the gateway's own session
         connectors = nation_connectors(http, url, codes, policy=Policy(attempts=1, total_timeout=10.0))
         rss_configured = _rss_mb()
         rows = []

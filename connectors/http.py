@@ -256,6 +256,12 @@ class UpstreamClient:
         for attempt in range(attempts):
             try:
                 response = await self._once(method, url, **kwargs)
+            except (asyncio.CancelledError, TimeoutError):
+                # The caller's own deadline cut the call off: the source did not answer in
+                # time, which counts (and ends a half-open trial, which would otherwise
+                # keep the circuit shut for good).
+                self.breaker.failure()
+                raise
             except UpstreamUnavailable as exc:
                 self.breaker.failure()
                 if attempt + 1 >= attempts or self.breaker.state == "open":

@@ -166,6 +166,12 @@ def cursor_for(connector: Connector, when: datetime) -> str | None:
     return make(when) if make is not None else None
 
 
+def says_secret(connector: Connector) -> bool:
+    """Whether a source's records carry a secret (rahasia) flag; a record of one that does
+    not may be secret without saying so."""
+    return bool(getattr(connector, "says_secret", False))
+
+
 def status_as_read(connector: Connector, status: Status) -> Status | None:
     """What a record set to `status` reads back as in this source (its own, maybe coarser,
     words mapped back), for sources that say; else the status itself."""

@@ -146,6 +146,11 @@ class HttpSource:
             record = replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
         return replace(record, version=content_version(record))
 
+    @property
+    def says_secret(self) -> bool:
+        """Whether this source's records say if they are secret (rahasia)."""
+        return "is_secret" in self.spec.fields
+
     def cursor_for(self, when: datetime) -> str | None:
         """The `changes` cursor meaning "changed since `when`", where the source filters by time."""
         r = self.spec.request

@@ -30,7 +30,7 @@ from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.metrics import metrics, observe_upstream
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, SettingsError, redacted
-from gateway.sources import ConfiguredSources, running_sources
+from gateway.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.forget import forget_simulated
 from gateway.sync.ingest import Ingestor
@@ -123,7 +123,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        async with aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+        async with upstream_session() as http, running_sources(settings, http) as sources:
             state = {
                 "verifier": verifier or build_verifier(issuers_for(settings), http),
                 "sources": sources,

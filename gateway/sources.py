@@ -76,6 +76,13 @@ class ConfiguredSources:
         ]
 
 
+def upstream_session() -> aiohttp.ClientSession:
+    """The HTTP session every connector shares. No pool-wide cap: each source has its own
+    (its UpstreamClient's bulkhead), and aiohttp's default of 100 connections would make a
+    fan-out to hundreds of sources wait on each other."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, limit_per_host=0))
+
+
 def _endpoint(url: str, secret_env: str | None, where: str) -> Endpoint:
     try:
         return Endpoint(url, secret_from_env(secret_env) if secret_env else None)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from gateway.settings import GatewaySettings, SettingsError
-from gateway.sources import running_sources
+from gateway.sources import upstream_session, running_sources
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync import outbox
@@ -31,7 +31,7 @@ def _topology(settings: GatewaySettings) -> Topology:
 @asynccontextmanager
 async def _engine(settings: GatewaySettings) -> AsyncIterator[SyncEngine]:
     topology = _topology(settings)
-    async with aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+    async with upstream_session() as http, running_sources(settings, http) as sources:
         assert sources is not None
         yield SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
 

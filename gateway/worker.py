@@ -24,7 +24,7 @@ from schema.lifecycle import Action, ActionRequest, IllegalTransition
 from schema.canonical import Status
 
 from gateway.lifecycle import Lifecycle
-from gateway.sources import running_sources
+from gateway.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
@@ -83,7 +83,7 @@ async def run_worker(
     stop = stop or asyncio.Event()
     topology = load_topology(settings.sources_file)
     lifecycle = Lifecycle(settings.deadlines, topology=topology)
-    async with store(settings.database_url), aiohttp.ClientSession() as http, running_sources(settings, http) as sources:
+    async with store(settings.database_url), upstream_session() as http, running_sources(settings, http) as sources:
         jobs = []
         if settings.auto_close:
             jobs.append(_auto_close_loop(lifecycle, once=once, interval=interval, stop=stop))

@@ -8,6 +8,7 @@ fails the query: the caller decides what the index answers instead.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -18,6 +19,7 @@ from connectors.protocol import Unsupported
 from schema.live import Outcome, SourceOutcome
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 async def call_source(
@@ -39,7 +41,11 @@ async def call_source(
     except Unsupported as exc:
         return None, outcome(Outcome.NOT_READABLE, str(exc) or "it offers no live read")
     except MappingError as exc:
-        return None, outcome(Outcome.ERROR, f"{exc.code}: {exc}"[:300])
+        # The field, not the value: a value that did not map may be a reporter's data.
+        return None, outcome(Outcome.ERROR, f"{exc.code}: its record {exc.record_ref[:40]} has an unreadable {exc.field}")
     except ConnectorError as exc:
         return None, outcome(Outcome.ERROR, f"{exc.code}: {exc.message}"[:300])
+    except Exception as exc:  # one source's bug must not fail the others' answer
+        log.exception("live call to %s failed unexpectedly", system)
+        return None, outcome(Outcome.ERROR, f"unexpected {type(exc).__name__}; see the gateway's log")
     return result, outcome(Outcome.OK)

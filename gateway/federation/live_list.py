@@ -10,11 +10,14 @@ re-reading the sources for each page: a live list is as fresh as its page.
 
 from __future__ import annotations
 
+import uuid
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from auth.scope import RowScope
-from connectors.protocol import Connector
+from connectors.protocol import Connector, says_secret
 from connectors.records import SourceComplaint
 from schema.canonical import Complaint, Location
 from schema.live import LivePage
@@ -24,8 +27,23 @@ from schema.validation import FieldError, ValidationFailed
 from gateway.federation.fanout import FanOut, in_region
 from gateway.federation.live_read import overlay
 from gateway.federation.live_scope import record_in_scope
-from gateway.store.models import ComplaintSourceRow
+from gateway.store.models import ComplaintRow, ComplaintSourceRow
 from gateway.store.repository import ComplaintRepository
+
+# Ids per query: well under PostgreSQL's 32,767 parameters, whatever a fan-out returns.
+CHUNK = 1000
+
+
+def _chunks(values: list[str]) -> list[list[str]]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
 
 # Without a created range, a live list reads what changed in this window.
 DEFAULT_WINDOW = timedelta(days=30)
@@ -89,20 +107,46 @@ class LiveLister:
         self.connectors = connectors
         self.complaints = complaints
 
+    async def _links(self, found: list[tuple[str, SourceComplaint]]) -> dict[tuple[str, str], str]:
+        """The index's complaint for each listed (system, source id) it knows: by the link
+        table, or (a create whose answer was lost, so not linked yet) by the gateway's id
+        the record carries or its LAPOR! tracking ID."""
+        links: dict[tuple[str, str], str] = {}
+        by_system: dict[str, list[str]] = {}
+        for system, record in found:
+            by_system.setdefault(system, []).append(record.source_id)
+        for system, ids in by_system.items():
+            for part in _chunks(ids):
+                for x in await ComplaintSourceRow.filter(system=system, source_id__in=part).values("source_id", "complaint_id"):
+                    links[(system, x["source_id"])] = str(x["complaint_id"])
+        claims = [(s, r) for s, r in found if (s, r.source_id) not in links and (r.external_ref or r.lapor_tracking_id)]
+        refs = sorted({str(u) for _, r in claims if r.external_ref and (u := _uuid(r.external_ref))})
+        tracking = sorted({r.lapor_tracking_id for _, r in claims if r.lapor_tracking_id})
+        known: set[str] = set()
+        for part in _chunks(refs):
+            known |= {str(i) for i in await ComplaintRow.filter(id__in=part).values_list("id", flat=True)}
+        national: dict[str, str] = {}
+        for part in _chunks(tracking):
+            rows = await ComplaintSourceRow.filter(system=self.fanout.topology.national, source_id__in=part).values(
+                "source_id", "complaint_id"
+            )
+            national |= {x["source_id"]: str(x["complaint_id"]) for x in rows}
+        for system, record in claims:
+            ref = _uuid(record.external_ref) if record.external_ref else None
+            if ref is not None and str(ref) in known:
+                links[(system, record.source_id)] = str(ref)
+            elif record.lapor_tracking_id in national:
+                links[(system, record.source_id)] = national[record.lapor_tracking_id]  # type: ignore[index]
+        return links
+
     async def _visible(
         self, scope: RowScope, found: list[tuple[str, SourceComplaint]]
     ) -> list[tuple[Complaint, str]]:
-        # One query for the links of everything listed, one (scoped) for the linked complaints.
-        systems = sorted({s for s, _ in found})
-        ids = sorted({r.source_id for _, r in found})
-        links = {
-            (x["system"], x["source_id"]): str(x["complaint_id"])
-            for x in await ComplaintSourceRow.filter(system__in=systems, source_id__in=ids).values(
-                "system", "source_id", "complaint_id"
-            )
-        } if found else {}
+        links = await self._links(found)
         linked = sorted(set(links.values()))
-        indexed = {c.id: c for c in await self.complaints.get_many(scope, linked) if c is not None}
+        indexed: dict[str, Complaint] = {}
+        for part in _chunks(linked):  # the caller's scope, in SQL, as for an index list
+            indexed |= {c.id: c for c in await self.complaints.get_many(scope, part) if c is not None}
         shown: dict[str, tuple[Complaint, str]] = {}
         for system, record in found:
             cid = links.get((system, record.source_id))
@@ -113,7 +157,7 @@ class LiveLister:
                     # another): shown once, as the one that changed it last has it.
                     if cid not in shown or c.updated_at > shown[cid][0].updated_at:
                         shown[cid] = (c, system)
-            elif await record_in_scope(scope, record):
+            elif await record_in_scope(scope, record, says_secret=says_secret(self.connectors[system])):
                 c = unsynced_complaint(system, record)
                 shown[c.id] = (c, system)
         return list(shown.values())
@@ -133,6 +177,9 @@ class LiveLister:
         since = filter.created_after or now - DEFAULT_WINDOW
         found, outcomes = await self.fanout.gather(filter.kode_wilayah, since=since)
         rows = [(c, system) for c, system in await self._visible(scope, found) if _wanted(c, filter)]
+        # Each source's count is of what the caller may see: no hint of the rest.
+        seen = Counter(system for _, system in rows)
+        outcomes = [replace(o, records=seen.get(o.system, 0)) for o in outcomes]
         newest = order is SortOrder.NEWEST_FIRST
         rows.sort(key=lambda row: (row[0].created_at, row[0].id), reverse=newest)
         total = len(rows)

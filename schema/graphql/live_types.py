@@ -27,7 +27,7 @@ class SourceOutcome:
     outcome: SourceOutcomeKind  # type: ignore[valid-type]
     latency_ms: float
     error: str | None = strawberry.field(description="What went wrong, in the connector's words.")
-    records: int = strawberry.field(description="Records it returned.")
+    records: int = strawberry.field(description="Records it returned that you may see.")
     truncated: bool = strawberry.field(description="It had more than a live read takes from one source.")
 
     @classmethod

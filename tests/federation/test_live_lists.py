@@ -1,0 +1,55 @@
+"""Live lists over the demo province's simulators, once synced: the caller's scope decides
+what the sources' records show, exactly as for the index list; a record whose link was
+lost is still judged as the index complaint it names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auth.roles import Role
+from gateway.store.models import ComplaintRow, ComplaintSourceRow
+from tests.conftest import Tokens
+from tests.federation.conftest import WA, Federated
+from tests.graphql.test_submit import GOOD, SUBMIT
+
+FILTER = {"kodeWilayah": "16", "createdAfter": "2000-01-01T00:00:00Z"}
+MURA = {**FILTER, "kodeWilayah": "16.05"}
+IN_MURA = {**GOOD, "location": {"kodeWilayah": "16.05.01", "address": "Jl. Lintas"}, "suggestedAgencyId": "pemkab-16.05"}
+LIVE = """query($f: ComplaintFilterInput) { complaints(live: true, first: 100, filter: $f) {
+  totalCount partial sources { system outcome records } edges { node { id isSecret location { kodeWilayah } owner { system } } } } }"""
+INDEX = """query($f: ComplaintFilterInput) { complaints(first: 100, filter: $f) { totalCount edges { node { id } } } }"""
+
+
+def _ok(body: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in body, body
+    return body["data"]["complaints"]  # type: ignore[no-any-return]
+
+
+async def test_a_live_list_shows_what_the_index_list_would_show_the_same_caller(federated: Federated, tokens: Tokens) -> None:
+    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-mura", region="16.05")
+    live = _ok(await federated.gql(LIVE, {"f": FILTER}, token=coordinator))
+    index = _ok(await federated.gql(INDEX, {"f": FILTER}, token=coordinator))
+    shown = {e["node"]["id"] for e in live["edges"]}
+    assert shown and shown <= {e["node"]["id"] for e in index["edges"]}
+    assert all(e["node"]["location"]["kodeWilayah"].startswith("16.05") for e in live["edges"])
+    wa = next(s for s in live["sources"] if s["system"] == WA)
+    assert wa["records"] == len(shown)  # Musi Rawas's system lists what the coordinator may see
+
+
+async def test_a_secret_complaint_stays_hidden_in_a_live_list(federated: Federated, tokens: Tokens) -> None:
+    # Submitted through the gateway, so created in Musi Rawas's system with the gateway's id.
+    made = await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen)
+    cid = made["data"]["submitComplaint"]["complaint"]["id"]
+    link = await ComplaintSourceRow.get(complaint_id=cid, system=WA)
+    await ComplaintRow.filter(id=cid).update(is_secret=True)
+    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-mura", region="16.05")
+    assert cid not in {e["node"]["id"] for e in _ok(await federated.gql(LIVE, {"f": FILTER}, token=coordinator))["edges"]}
+    admin = _ok(await federated.gql(LIVE, {"f": MURA}, token=tokens.national_admin))
+    assert cid in {e["node"]["id"] for e in admin["edges"]}
+    # Its link lost (a create whose answer never came back): the record still names the
+    # gateway's id, and is judged as that complaint, not as a stranger's record.
+    await ComplaintSourceRow.filter(id=link.id).delete()
+    hidden = _ok(await federated.gql(LIVE, {"f": FILTER}, token=coordinator))
+    assert all(cid not in e["node"]["id"] for e in hidden["edges"])
+    again = _ok(await federated.gql(LIVE, {"f": MURA}, token=tokens.national_admin))
+    assert cid in {e["node"]["id"] for e in again["edges"]}

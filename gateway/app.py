@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import aiohttp
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware

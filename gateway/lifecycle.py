@@ -21,6 +21,7 @@ from auth.roles import Role
 from schema.canonical import Complaint, DispositionKind, Status
 from schema.deadlines import DeadlinePolicy, compute
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
+from schema.live import ChangedMeanwhile
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 from tortoise.transactions import in_transaction
 
@@ -118,6 +119,15 @@ class Planned:
     routed_agency_id: str | None
 
 
+async def _admit(row: ComplaintRow, request: ActionRequest, principal: Principal) -> tuple[Status, dict[str, object]]:
+    """The role, the transition and the values: the status the action leads to, and its
+    cleaned values. Raises ActionForbidden, IllegalTransition, ValidationFailed."""
+    if not may_perform(principal, request.action.value):
+        raise ActionForbidden(request.action)
+    new_status = transition(row.status, request.action, final=request.final)
+    return new_status, await _check(request, row, principal)
+
+
 class Lifecycle:
     """Applies actions to stored complaints."""
 
@@ -137,10 +147,7 @@ class Lifecycle:
         row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
         if row is None:
             raise ComplaintNotFound
-        if not may_perform(principal, request.action.value):
-            raise ActionForbidden(request.action)
-        new_status = transition(row.status, request.action, final=request.final)
-        clean = await _check(request, row, principal)
+        new_status, clean = await _admit(row, request, principal)
         return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)  # type: ignore[attr-defined]
 
     async def apply(
@@ -153,14 +160,18 @@ class Lifecycle:
         now: datetime,
         request_id: str,
         in_same_transaction: Callable[[str, Status], Awaitable[None]] | None = None,
+        expected_status: Status | None = None,
     ) -> Complaint:
         """Apply one action; returns the complaint as it is afterwards.
 
         `in_same_transaction(complaint_id, new_status)` runs last, inside the change's
         transaction (the write-through settles its outbox entries and receipt there).
+        `expected_status`: the status the action was checked against (and sent to its
+        system of record from); anything else now is ChangedMeanwhile.
 
         Raises:
-            ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed.
+            ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed,
+            ChangedMeanwhile.
         """
         cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
@@ -171,10 +182,12 @@ class Lifecycle:
             row = await query.first()
             if row is None:
                 raise ComplaintNotFound
-            if not may_perform(principal, request.action.value):
-                raise ActionForbidden(request.action)
-            new_status = transition(row.status, request.action, final=request.final)
-            clean = await _check(request, row, principal)
+            if expected_status is not None and row.status is not expected_status:
+                raise ChangedMeanwhile(
+                    f"the complaint moved from {expected_status.value} to {row.status.value} while this "
+                    "change was on its way; expected: read it again and decide anew"
+                )
+            new_status, clean = await _admit(row, request, principal)
             await self._effects(row, request, clean, principal, now)
             if request.action is not Action.RATE:
                 await StatusEventRow.create(

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-import aiohttp
 
 from gateway.settings import GatewaySettings, SettingsError
 from gateway.sources import upstream_session, running_sources

@@ -15,7 +15,6 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
-import aiohttp
 
 from auth.policy import access_for
 from auth.principal import Principal

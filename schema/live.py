@@ -77,6 +77,7 @@ class DeliveryState(Enum):
     APPLIED = "APPLIED"  # the system of record has it, and so has the index
     PENDING = "PENDING"  # the system of record was unreachable: queued, delivered once later
     LOCAL = "LOCAL"  # the gateway is the system of record (no connected system owns it)
+    DEAD_LETTER = "DEAD_LETTER"  # the system of record refused it: kept for a person to look at
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +96,9 @@ class WriteRefused(Exception):
     the system of record refused it, or its idempotency key does not fit)."""
 
     code = "WRITE_REFUSED"
+
+
+class ChangedMeanwhile(WriteRefused):
+    """The complaint changed between the check of a write and its application."""
+
+    code = "CHANGED_MEANWHILE"

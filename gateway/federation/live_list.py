@@ -27,8 +27,9 @@ from schema.validation import FieldError, ValidationFailed
 from gateway.federation.fanout import FanOut, in_region
 from gateway.federation.live_read import overlay
 from gateway.federation.live_scope import record_in_scope
-from gateway.store.models import ComplaintRow, ComplaintSourceRow
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.repository import ComplaintRepository
+from gateway.sync import outbox
 
 # Ids per query: well under PostgreSQL's 32,767 parameters, whatever a fan-out returns.
 CHUNK = 1000
@@ -145,14 +146,18 @@ class LiveLister:
         links = await self._links(found)
         linked = sorted(set(links.values()))
         indexed: dict[str, Complaint] = {}
+        waiting: set[tuple[str, str]] = set()
         for part in _chunks(linked):  # the caller's scope, in SQL, as for an index list
             indexed |= {c.id: c for c in await self.complaints.get_many(scope, part) if c is not None}
+            # Status changes accepted while a system was unreachable, still on their way.
+            pending = OutboxRow.filter(complaint_id__in=part, kind="status", state=outbox.PENDING)
+            waiting |= {(str(c), d) for c, d in await pending.values_list("complaint_id", "destination")}
         shown: dict[str, tuple[Complaint, str]] = {}
         for system, record in found:
             cid = links.get((system, record.source_id))
             if cid is not None:
                 if cid in indexed:  # else outside the caller's scope
-                    c = overlay(indexed[cid], record, self.connectors[system])
+                    c = overlay(indexed[cid], record, self.connectors[system], owner_behind=(cid, system) in waiting)
                     # Listed by two systems of the partition (handed from one kab/kota to
                     # another): shown once, as the one that changed it last has it.
                     if cid not in shown or c.updated_at > shown[cid][0].updated_at:

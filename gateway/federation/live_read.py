@@ -16,17 +16,26 @@ from dataclasses import replace
 from connectors.protocol import Capability, Connector, status_as_read
 from connectors.records import SourceComplaint
 from schema.canonical import Complaint
+from schema.lifecycle import is_further
 from schema.live import INDEX_ONLY, Freshness, Outcome, SourceOutcome
 
 from gateway.federation.calls import call_source
 from gateway.federation.owner import Owner, owners_of
+from gateway.store.models import OutboxRow
+from gateway.sync import outbox
 from gateway.sync.topology import Topology
 
 
-def overlay(indexed: Complaint, record: SourceComplaint, connector: Connector) -> Complaint:
-    """The indexed complaint with what its owner shows now."""
+def overlay(indexed: Complaint, record: SourceComplaint, connector: Connector, *, owner_behind: bool = False) -> Complaint:
+    """The indexed complaint with what its owner shows now.
+
+    `owner_behind`: a status change for the owner still waits in the outbox (accepted
+    while it was unreachable), so the owner's older status is not news, unless the owner
+    has moved further on its own."""
     as_owner_words = status_as_read(connector, indexed.status) or indexed.status
     status = indexed.status if record.status in (indexed.status, as_owner_words) else record.status
+    if owner_behind and not is_further(record.status, indexed.status):
+        status = indexed.status
     return replace(indexed, status=status, updated_at=max(indexed.updated_at, record.updated_at))
 
 
@@ -38,30 +47,39 @@ class LiveReader:
         self.topology = topology
         self.deadline = deadline
 
-    async def _one(self, indexed: Complaint, owner: Owner) -> tuple[Complaint, Freshness]:
+    async def _one(self, indexed: Complaint, owner: Owner, waiting: set[tuple[str, str]]) -> tuple[Complaint, Freshness]:
         connector = self.connectors.get(owner.system)
         if connector is None:
             failed = SourceOutcome(owner.system, Outcome.ERROR, 0.0, "no connector is configured for it")
-            return indexed, Freshness(False, True, owner.synced_at, failed)
+            return indexed, Freshness(live=False, stale=True, synced_at=owner.synced_at, source=failed)
         if Capability.READ_ONE not in connector.capabilities:
             unread = SourceOutcome(owner.system, Outcome.NOT_READABLE, 0.0, "it offers no read by id; the index answers")
-            return indexed, Freshness(False, False, owner.synced_at, unread)
+            return indexed, Freshness(live=False, stale=False, synced_at=owner.synced_at, source=unread)
         record, outcome = await call_source(
             owner.system, lambda: connector.read_one(owner.source_id), deadline=self.deadline
         )
         if outcome.outcome is Outcome.OK and record is None:
             outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {owner.source_id}")
         if record is None:
-            return indexed, Freshness(False, True, owner.synced_at, outcome)
-        return overlay(indexed, record, connector), Freshness(True, False, owner.synced_at, replace(outcome, records=1))
+            return indexed, Freshness(live=False, stale=True, synced_at=owner.synced_at, source=outcome)
+        behind = (indexed.id, owner.system) in waiting
+        current = overlay(indexed, record, connector, owner_behind=behind)
+        return current, Freshness(live=True, stale=False, synced_at=owner.synced_at, source=replace(outcome, records=1))
 
     async def read(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:
         """Each complaint as its owner shows it now (or the index's, marked); the owners
         are found in one batch and called concurrently, one call per distinct record."""
         owners = await owners_of([c.id for c in complaints], self.topology)
+        # Status changes accepted while their owner was unreachable, still on their way.
+        waiting = {
+            (str(cid), dest)
+            for cid, dest in await OutboxRow.filter(
+                complaint_id__in=list(owners), kind="status", state=outbox.PENDING
+            ).values_list("complaint_id", "destination")
+        } if owners else set()
         calls: dict[str, asyncio.Task[tuple[Complaint, Freshness]]] = {}
         async with asyncio.TaskGroup() as group:
             for c in complaints:
                 if c.id in owners and c.id not in calls:
-                    calls[c.id] = group.create_task(self._one(c, owners[c.id]))
+                    calls[c.id] = group.create_task(self._one(c, owners[c.id], waiting))
         return [calls[c.id].result() if c.id in calls else (c, INDEX_ONLY) for c in complaints]

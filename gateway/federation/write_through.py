@@ -1,15 +1,21 @@
 """Writes go to the system of record first; the index follows on success.
 
-A lifecycle action is checked against the index (the one state machine, the caller's
-scope and role), then sent to the complaint's owner through its connector within a
-deadline, and only then applied to the index, in one transaction with its outbox entries
-and its idempotency receipt:
+A lifecycle action holds its complaint (one write-through at a time, across processes),
+is checked against the index (the one state machine, the caller's scope and role), sent to
+the complaint's owner through its connector within a deadline, and only then applied to
+the index, in one transaction with its outbox entries and its idempotency receipt:
 - the owner took it: applied; the owner's outbox entries for this change are settled as
   done in that transaction, so no worker sends them again;
 - the owner could not be reached (timeout, 5xx, circuit open): applied to the index and
   left in the outbox for the owner, reported PENDING; a worker delivers it once (an
   attempt that may have landed is marked in doubt, so it is looked up before a resend);
-- the owner refused it (4xx): nothing is applied and the caller gets the owner's reason.
+- the owner refused it (4xx) before anything reached it: nothing is applied and the
+  caller gets the owner's reason.
+Once anything reached the owner, the rest runs to the end even if the caller goes away
+(it is shielded from cancellation), and the idempotency key is never given back. If the
+index then refuses the change (it moved meanwhile), the owner is brought back in line
+through the outbox.
+
 A new complaint must never be lost, so a submission is stored first and its create then
 delivered to its owner at once through the sync engine's own delivery path; if that does
 not finish within the deadline it stays in the outbox, PENDING.
@@ -18,15 +24,17 @@ not finish within the deadline it stays in the outbox, PENDING.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from auth.policy import Access
 from auth.principal import Principal
-from connectors.errors import CircuitOpen, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
 from connectors.mapping import MappingError
-from connectors.protocol import Capability, Connector, FollowUp, StatusChange, status_as_read
+from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
 from schema.canonical import Complaint, Status
 from schema.lifecycle import Action, ActionRequest
 from schema.live import DeliveryState, WriteReceipt, WriteRefused
@@ -38,16 +46,24 @@ from gateway.lifecycle import Lifecycle, Planned
 from gateway.store import rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.submission import Submission
-from gateway.sync import outbox
+from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.topology import Topology
+
+log = logging.getLogger(__name__)
 
 
 class OwnerRefused(WriteRefused):
     """The system of record refused the write; nothing was applied."""
 
     code = "SYSTEM_OF_RECORD_REFUSED"
+
+
+class WriteBusy(WriteRefused):
+    """Another change to the same complaint is being written through right now."""
+
+    code = "COMPLAINT_BUSY"
 
 
 @dataclass
@@ -65,6 +81,10 @@ def _unit(request: ActionRequest, planned: Planned) -> str | None:
     if request.to_agency_id:
         return request.to_agency_id
     return request.unit_ids[0] if request.unit_ids else planned.routed_agency_id
+
+
+def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
+    return {"state": r.state.value, "system": r.system, "reason": r.reason}
 
 
 class WriteThrough:
@@ -117,7 +137,10 @@ class WriteThrough:
         except UpstreamRejected as exc:
             if not sent.done:
                 raise OwnerRefused(f"{owner.system} refused it: {exc.message}") from None
-            sent.pending = f"{owner.system} refused part of it ({exc.message}); see the dead letters"
+            sent.pending = (
+                f"{owner.system} refused part of it ({exc.message}); the outbox tries the rest again "
+                "and keeps it as a dead letter if it is refused again"
+            )
         except TimeoutError:
             sent.pending, sent.in_doubt = f"{owner.system} did not answer within {self.deadline:g} s", True
         except CircuitOpen as exc:
@@ -125,10 +148,15 @@ class WriteThrough:
         except UpstreamUnavailable as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc.message}", exc.in_doubt
         except (DecodeError, MappingError) as exc:
-            sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({exc})"[:300], True
+            sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
+        except Unsupported:
+            sent.pending = f"{owner.system} does not take this write through its connector; the outbox holds it"
+        except (ConnectorError, Exception) as exc:  # whatever it was, the outbox holds the write
+            log.exception("write-through to %s failed unexpectedly", owner.system)
+            sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
         return sent
 
-    async def _keys(self, sent: _Sent, cid: str, status: Status, request: ActionRequest, planned: Planned) -> dict[str, str]:
+    async def _keys(self, cid: str, status: Status, request: ActionRequest, planned: Planned) -> dict[str, str]:
         """The outbox keys of this change, by kind (as the announcement enqueued them)."""
         keys = {"status": await status_key(cid, status.value)}
         if request.action is Action.POST_FOLLOW_UP:
@@ -155,6 +183,17 @@ class WriteThrough:
             rest = [v for k, v in keys.items() if k not in sent.done]
             await entries.filter(dedupe_key__in=rest).update(in_doubt=True)
 
+    async def _repair(self, sent: _Sent, connector: Connector | None, planned: Planned, now: datetime) -> None:
+        """The owner took a change the index then refused: send the owner the index's
+        status again (from what the owner now shows, so the delivery is not skipped)."""
+        if sent.owner is None or "status" not in sent.done:
+            return
+        cid, system = planned.complaint_id, sent.owner.system
+        shown = (status_as_read(connector, planned.status) if connector else None) or planned.status
+        await ComplaintSourceRow.filter(complaint_id=cid, system=system).update(status=shown)
+        await outbox.enqueue(system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}", now=now)
+        log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+
     async def act(
         self,
         complaint_id: str,
@@ -169,37 +208,75 @@ class WriteThrough:
     ) -> tuple[Complaint, WriteReceipt]:
         """Apply a lifecycle action through the complaint's system of record.
 
-        Raises what Lifecycle.apply raises, OwnerRefused, receipts.KeyReused/KeyInProgress."""
+        Raises what Lifecycle.apply raises, OwnerRefused, WriteBusy, ChangedMeanwhile,
+        receipts.KeyReused/KeyInProgress."""
         now = now.replace(microsecond=0)
         reservation = None
         if idempotency_key is not None:
             asked = receipts.fingerprint("act", {"id": complaint_id, "request": asdict(request)})
-            reservation = await receipts.begin(principal.subject, idempotency_key, asked, now=now)
+            reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
                 return await self._replay(reservation.done, idempotency_key)
+        hold, holder = f"write|{complaint_id}", f"write:{secrets.token_hex(6)}"
+        handed_over = False
         try:
+            if not await claims.take(hold, holder, now=now, hold=timedelta(seconds=self.deadline + 60)):
+                raise WriteBusy("another change to this complaint is being applied right now; expected: try again in a moment")
             planned = await self.lifecycle.check(complaint_id, request, principal=principal, access=access)
             owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
             sent = await self._send(connectors, owner, request, planned, principal, now) if owner else _Sent(None)
-            connector = connectors.get(owner.system) if owner else None
-            receipt = self._receipt(sent, idempotency_key)
-            answer: dict[str, object] = {}
-
-            async def settle(cid: str, status: Status) -> None:
-                keys = await self._keys(sent, cid, status, request, planned)
-                await self._settle(sent, connector, keys, cid, status, now)
-                answer.update(complaint_id=cid, receipt=_receipt_dict(receipt), keys=sorted(keys.values()))
+            # The owner may have it now: the rest must happen, whatever the caller does.
+            handed_over = True
+            finishing = asyncio.ensure_future(
+                self._finish(complaint_id, request, planned, sent, connectors, principal, access, now, request_id, reservation, idempotency_key, hold, holder)
+            )
+            return await asyncio.shield(finishing)
+        except BaseException:
+            if not handed_over:
+                await claims.release(hold, holder)
                 if reservation is not None:
-                    await receipts.finish(reservation, answer, complaint_id=cid, now=now)
+                    await receipts.release(reservation)
+            raise
 
+    async def _finish(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        planned: Planned,
+        sent: _Sent,
+        connectors: Mapping[str, Connector],
+        principal: Principal,
+        access: Access,
+        now: datetime,
+        request_id: str,
+        reservation: receipts.Reservation | None,
+        key: str | None,
+        hold: str,
+        holder: str,
+    ) -> tuple[Complaint, WriteReceipt]:
+        connector = connectors.get(sent.owner.system) if sent.owner else None
+        receipt = self._receipt(sent, key)
+
+        async def settle(cid: str, status: Status) -> None:
+            keys = await self._keys(cid, status, request, planned)
+            await self._settle(sent, connector, keys, cid, status, now)
+            if reservation is not None:
+                answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
+                await receipts.finish(reservation, answer, complaint_id=cid, now=now)
+
+        try:
             changed = await self.lifecycle.apply(
                 complaint_id, request, principal=principal, access=access, now=now, request_id=request_id,
-                in_same_transaction=settle,
+                in_same_transaction=settle, expected_status=planned.status_before,
             )
         except BaseException:
-            if reservation is not None:
+            if sent.done:
+                await self._repair(sent, connector, planned, now)
+            if reservation is not None and not sent.done:
                 await receipts.release(reservation)
             raise
+        finally:
+            await claims.release(hold, holder)
         return changed, receipt
 
     @staticmethod
@@ -209,7 +286,8 @@ class WriteThrough:
         if sent.pending is not None:
             return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key)
         if not sent.done:
-            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, f"{sent.skipped}; kept in the gateway", key)
+            why = f"{sent.skipped}; kept in the gateway" if sent.skipped else "nothing of this action goes to it; kept in the gateway"
+            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, why, key)
         return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key)
 
     async def _replay(self, stored: dict[str, object], key: str) -> tuple[Complaint, WriteReceipt]:
@@ -221,14 +299,19 @@ class WriteThrough:
         assert isinstance(was, dict)
         state = DeliveryState(was["state"])
         reason = was.get("reason")
-        if state is DeliveryState.PENDING and was.get("system"):
-            waiting = await OutboxRow.filter(
+        if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
+            entries = await OutboxRow.filter(
                 destination=was["system"], complaint_id=cid, dedupe_key__in=list(stored.get("keys") or [])  # type: ignore[arg-type]
-            ).exclude(state=outbox.DONE).values_list("state", "last_error")
-            if not waiting:
-                state, reason = DeliveryState.APPLIED, None
+            ).values_list("state", "last_error")
+            states = {s for s, _ in entries}
+            if outbox.DEAD in states:
+                state = DeliveryState.DEAD_LETTER
+                reason = next((e for s, e in entries if s == outbox.DEAD and e), reason)
+            elif outbox.PENDING in states:
+                state = DeliveryState.PENDING
+                reason = next((e for s, e in entries if s == outbox.PENDING and e), reason)
             else:
-                reason = next((e for _, e in waiting if e), reason)
+                state, reason = DeliveryState.APPLIED, None
         return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
 
     # -- submissions ------------------------------------------------------------------------
@@ -249,24 +332,24 @@ class WriteThrough:
         reservation = None
         if idempotency_key is not None:
             asked = receipts.fingerprint("submit", asdict(draft))
-            reservation = await receipts.begin(principal.subject, idempotency_key, asked, now=now)
+            reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
                 return await self._replay(reservation.done, idempotency_key)
-        try:
-            owner_of_new: dict[str, str | None] = {}
+        owner_of_new: dict[str, str | None] = {}
 
-            async def settle(stored: Complaint) -> None:
-                system = await self._new_owner(stored)
-                owner_of_new["system"] = system
-                state = DeliveryState.PENDING if system else DeliveryState.LOCAL
+        async def settle(stored: Complaint) -> None:
+            system = await self._new_owner(stored)
+            owner_of_new["system"] = system
+            state = DeliveryState.PENDING if system else DeliveryState.LOCAL
+            if reservation is not None:
                 answer = {
                     "complaint_id": stored.id,
                     "receipt": {"state": state.value, "system": system, "reason": None},
                     "keys": [f"create:{stored.id}"],
                 }
-                if reservation is not None:
-                    await receipts.finish(reservation, answer, complaint_id=stored.id, now=now)
+                await receipts.finish(reservation, answer, complaint_id=stored.id, now=now)
 
+        try:
             stored = await self.submission.submit(draft, now=now, principal=principal, in_same_transaction=settle)
         except BaseException:
             if reservation is not None:
@@ -275,9 +358,10 @@ class WriteThrough:
         system = owner_of_new.get("system")
         if system is None:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)
-        outcome, reason = await self._deliver_create(connectors, system, stored.id)
-        state = DeliveryState.APPLIED if outcome == "done" else DeliveryState.PENDING
-        return stored, WriteReceipt(state, system, reason if state is DeliveryState.PENDING else None, idempotency_key)
+        # Stored: from here the create is the outbox's, delivered now if the owner answers.
+        outcome, reason = await asyncio.shield(self._deliver_create(connectors, system, stored.id))
+        state = {"done": DeliveryState.APPLIED, "dead": DeliveryState.DEAD_LETTER}.get(outcome, DeliveryState.PENDING)
+        return stored, WriteReceipt(state, system, None if state is DeliveryState.APPLIED else reason, idempotency_key)
 
     async def _new_owner(self, stored: Complaint) -> str | None:
         """The system of record of a new complaint: its kab/kota's system, else LAPOR!."""
@@ -299,7 +383,3 @@ class WriteThrough:
         outcome = await deliverer.deliver(leased[0])
         entry = await OutboxRow.filter(id=leased[0].id).first()
         return outcome, entry.last_error if entry else None
-
-
-def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
-    return {"state": r.state.value, "system": r.system, "reason": r.reason}

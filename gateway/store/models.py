@@ -358,15 +358,17 @@ class DeliveryClaimRow(Model):
 class MutationReceiptRow(Model):
     """A mutation sent with an idempotency key: a repeat of it is answered from here.
 
-    Keys are per caller (token subject), so two callers cannot collide or read each
-    other's answers. `fingerprint` (a digest of the operation and its arguments) tells a
-    repeat from a different request that reused the key.
+    Keys are per caller (`caller`: a digest of the token's issuer and subject), so two
+    callers cannot collide or read each other's answers. `fingerprint` (a digest of the
+    operation and its arguments) tells a repeat from a different request that reused the
+    key; `holder` fences a reservation taken over from a request that died.
     """
 
     id = fields.BigIntField(primary_key=True)
-    subject = fields.CharField(max_length=120)
+    caller = fields.CharField(max_length=64)
     key = fields.CharField(max_length=120)
     fingerprint = fields.CharField(max_length=64)
+    holder = fields.CharField(max_length=32)
     state = fields.CharField(max_length=8, default="started")  # started, done
     complaint_id = fields.CharField(max_length=40, null=True)
     result = fields.JSONField(null=True)
@@ -375,4 +377,5 @@ class MutationReceiptRow(Model):
 
     class Meta:
         table = "mutation_receipt"
-        unique_together = (("subject", "key"),)
+        unique_together = (("caller", "key"),)
+        indexes = (("created_at",),)

@@ -39,12 +39,11 @@ from gateway.store import rows
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
-    DeliveryClaimRow,
     FollowUpRow,
     OutboxRow,
     ReporterRow,
 )
-from gateway.sync import outbox
+from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
 from gateway.sync.propagate import status_key
 from gateway.sync.topology import Topology
@@ -111,25 +110,6 @@ class Deliverer:
             return f"{d.destination}|{d.complaint_id}|{d.payload.get('key', '')}"
         return None
 
-    async def _claim(self, name: str, owner: str, *, hold: timedelta) -> bool:
-        """Take the hold on `name` (committed at once, so other workers see it)."""
-        now = self.clock()
-        async with in_transaction() as tx:
-            postgres = tx.capabilities.dialect == "postgres"
-            marks = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
-            until, now_v = (now + hold, now) if postgres else ((now + hold).isoformat(), now.isoformat())
-            # Insert, or take over a hold that has run out; a live hold is left alone.
-            rows = await tx.execute_query_dict(
-                f"INSERT INTO delivery_claim (name, owner, until) VALUES ({marks[0]}, {marks[1]}, {marks[2]}) "
-                f"ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until "
-                f"WHERE delivery_claim.until < {marks[3]} RETURNING name",
-                [name, owner, until, now_v],
-            )
-        return bool(rows)
-
-    async def _release(self, name: str, owner: str) -> None:
-        await DeliveryClaimRow.filter(name=name, owner=owner).delete()
-
     async def deliver(self, d: Delivery) -> str:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead)."""
         name = self._lock_name(d)
@@ -139,19 +119,19 @@ class Deliverer:
         try:
             async with lock:  # within this worker
                 owner = f"{self.owner}:{d.id}"
-                if not await self._claim(name, owner, hold=self.hold):  # across workers
+                if not await claims.take(name, owner, now=self.clock(), hold=self.hold):  # across workers
                     return await self._retry(
                         d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True
                     )
                 if not await outbox.still_mine(d):
                     # Overtaken while waiting for the claim: the other worker has (or had)
                     # this entry, and what this worker knows of it is stale.
-                    await self._release(name, owner)
+                    await claims.release(name, owner)
                     return "overtaken"
                 try:
                     return await self._deliver(d)
                 finally:
-                    await self._release(name, owner)
+                    await claims.release(name, owner)
         finally:
             if not lock.locked():
                 self._locks.pop(name, None)  # nobody else waits for it: keep the map small

@@ -23,7 +23,7 @@ from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
 from schema.graphql.statistics_query import StatisticsQuery
-from schema.graphql.subgraph import FEDERATION_VERSION, SubgraphQuery, refuse_unless_router
+from schema.graphql.subgraph import FEDERATION_VERSION, MAX_ENTITIES, SubgraphQuery, refuse_unless_router
 
 Query = merge_types(
     "Query",
@@ -55,6 +55,11 @@ class GatewaySchema(strawberry.federation.Schema):
 
     def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
         refuse_unless_router(info, "_entities")
+        if len(representations) > MAX_ENTITIES:
+            raise GraphQLError(
+                f"_entities got {len(representations)} representations; expected at most {MAX_ENTITIES} per request",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
         return super().entities_resolver(info, representations)
 
 

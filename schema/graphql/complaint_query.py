@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
+from auth.roles import Role
 from auth.scope import RowScope
 from schema.canonical import Complaint as CanonicalComplaint
 from schema.graphql.complaint_types import (
@@ -28,12 +29,14 @@ from schema.graphql.context import GraphQLContext
 from schema.graphql.inputs import ComplaintFilterInput, SortOrder, UserInputError
 from schema.graphql.types import Ctx, PageInfo
 from schema.graphql.live_types import SourceOutcome
-from schema.live import Freshness, LivePage
+from schema.live import Freshness, LivePage, Outcome
 from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
 from schema.queries import SortOrder as _SortOrder
 from schema.validation import FieldError, ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
+# Who may ask every source of a partition at once (a citizen's own complaints are in the index).
+LIVE_LIST_ROLES = (Role.AGENCY_OFFICER, Role.AGENCY_ADMIN, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ADMIN)
 E = TypeVar("E")
 
 
@@ -92,9 +95,15 @@ class ComplaintConnection:
     def sources(self) -> list[SourceOutcome]:
         return [SourceOutcome.of(s) for s in self._live.sources] if self._live else []
 
-    @strawberry.field(description="True when a live list lacks the records of a source that failed.")
+    @strawberry.field(
+        description="True when a live list may lack records: a source failed, offers no list, or "
+        "had more than a live read takes from one source (truncated)."
+    )
     def partial(self) -> bool:
-        return bool(self._live and any(s.failed for s in self._live.sources))
+        return bool(
+            self._live
+            and any(s.failed or s.truncated or s.outcome is Outcome.NOT_READABLE for s in self._live.sources)
+        )
 
     @strawberry.field(description="The complaints of this page (edges without cursors).")
     def nodes(self) -> list[Complaint]:
@@ -150,6 +159,11 @@ async def _live_page(
     # case scope, and a whole-country fan-out only for those whose scope is the country.
     if ctx.principal.is_public:
         raise GraphQLError("live: true needs a token", extensions={"code": "UNAUTHENTICATED"})
+    if not ctx.principal.has(*LIVE_LIST_ROLES):
+        raise GraphQLError(
+            "live lists are for agency staff, coordinators and the national admin; expected: live: false",
+            extensions={"code": "FORBIDDEN"},
+        )
     if ctx.access.cases.empty:
         raise GraphQLError("your roles have no case scope to list live", extensions={"code": "FORBIDDEN"})
     if used.kode_wilayah is None and not ctx.access.cases.everything:

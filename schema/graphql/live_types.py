@@ -17,7 +17,8 @@ DeliveryState = strawberry.enum(
     live.DeliveryState,
     description="APPLIED: the system of record has the write, and so has the index. PENDING: the "
     "system of record was unreachable; the write is queued and will be delivered once. LOCAL: the "
-    "gateway is the system of record.",
+    "gateway is the system of record. DEAD_LETTER: the system of record refused it (see reason); it is "
+    "kept for an operator (`penghubung sync dead-letters`) and applied in the gateway.",
 )
 
 

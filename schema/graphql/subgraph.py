@@ -17,6 +17,7 @@ from strawberry.printer import print_schema
 from schema.graphql.types import Ctx
 
 FEDERATION_VERSION = "2.5"  # composes in Apollo Router 1.x/2.x and Hive Gateway
+MAX_ENTITIES = 100  # representations per `_entities` call (a router batches a page's worth)
 
 
 def refuse_unless_router(info: Ctx, entry: str) -> None:

@@ -6,6 +6,7 @@
   the reporter "may respond within 10 days"; whether it then closes by itself is not
   confirmed, so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through
   the same lifecycle path as a person's, audited as the worker.
+- Receipts: idempotency keys older than a week are forgotten.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from gateway.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
+from gateway.federation import receipts
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow
 
@@ -64,11 +66,18 @@ async def auto_close(lifecycle: Lifecycle, *, now: datetime) -> int:
                 continue
 
 
-async def _auto_close_loop(lifecycle: Lifecycle, *, once: bool, interval: float, stop: asyncio.Event) -> None:
+async def _housekeeping_loop(
+    lifecycle: Lifecycle, *, auto_closing: bool, once: bool, interval: float, stop: asyncio.Event
+) -> None:
     while not stop.is_set():
-        count = await auto_close(lifecycle, now=datetime.now(UTC))
-        if count:
-            log.info("auto-closed %d complaints after their reply window", count)
+        now = datetime.now(UTC)
+        if auto_closing:
+            count = await auto_close(lifecycle, now=now)
+            if count:
+                log.info("auto-closed %d complaints after their reply window", count)
+        forgotten = await receipts.purge(now=now)
+        if forgotten:
+            log.info("forgot %d idempotency receipts older than %s", forgotten, receipts.KEEP)
         if once:
             return
         with contextlib.suppress(TimeoutError):
@@ -78,14 +87,13 @@ async def _auto_close_loop(lifecycle: Lifecycle, *, once: bool, interval: float,
 async def run_worker(
     settings: GatewaySettings, *, once: bool, interval: float, stop: asyncio.Event | None = None
 ) -> None:
-    """Run the jobs: sync continuously, auto-close every `interval` seconds (or each once)."""
+    """Run the jobs: sync continuously; every `interval` seconds (or each once) auto-close
+    and forget old idempotency receipts."""
     stop = stop or asyncio.Event()
     topology = load_topology(settings.sources_file)
     lifecycle = Lifecycle(settings.deadlines, topology=topology)
     async with store(settings.database_url), upstream_session() as http, running_sources(settings, http) as sources:
-        jobs = []
-        if settings.auto_close:
-            jobs.append(_auto_close_loop(lifecycle, once=once, interval=interval, stop=stop))
+        jobs = [_housekeeping_loop(lifecycle, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
             engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
             if once:

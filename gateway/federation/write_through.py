@@ -223,20 +223,48 @@ class WriteThrough:
             if not await claims.take(hold, holder, now=now, hold=timedelta(seconds=self.deadline + 60)):
                 raise WriteBusy("another change to this complaint is being applied right now; expected: try again in a moment")
             planned = await self.lifecycle.check(complaint_id, request, principal=principal, access=access)
-            owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
-            sent = await self._send(connectors, owner, request, planned, principal, now) if owner else _Sent(None)
-            # The owner may have it now: the rest must happen, whatever the caller does.
+            # From the first byte sent to the owner, the write must run to its end whatever
+            # the caller does (a client gone, an operation deadline): shielded.
             handed_over = True
-            finishing = asyncio.ensure_future(
-                self._finish(complaint_id, request, planned, sent, connectors, principal, access, now, request_id, reservation, idempotency_key, hold, holder)
+            through = asyncio.ensure_future(
+                self._through(complaint_id, request, planned, connectors, principal, access, now, request_id, reservation, idempotency_key, hold, holder)
             )
-            return await asyncio.shield(finishing)
+            return await asyncio.shield(through)
         except BaseException:
             if not handed_over:
                 await claims.release(hold, holder)
                 if reservation is not None:
                     await receipts.release(reservation)
             raise
+
+    async def _through(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        planned: Planned,
+        connectors: Mapping[str, Connector],
+        principal: Principal,
+        access: Access,
+        now: datetime,
+        request_id: str,
+        reservation: receipts.Reservation | None,
+        key: str | None,
+        hold: str,
+        holder: str,
+    ) -> tuple[Complaint, WriteReceipt]:
+        """Send to the owner, then apply to the index (see `act`)."""
+        try:
+            owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
+            sent = await self._send(connectors, owner, request, planned, principal, now) if owner else _Sent(None)
+        except BaseException:
+            # Refused by the owner (nothing applied there), or failed before anything went.
+            await claims.release(hold, holder)
+            if reservation is not None:
+                await receipts.release(reservation)
+            raise
+        return await self._finish(
+            complaint_id, request, planned, sent, connectors, principal, access, now, request_id, reservation, key, hold, holder
+        )
 
     async def _finish(
         self,

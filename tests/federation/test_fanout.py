@@ -163,3 +163,18 @@ async def test_a_source_failing_again_and_again_is_not_called_while_its_circuit_
     page, took = await ask(tokens.national_admin, partition)
     assert page["sources"][0]["outcome"] == "CIRCUIT_OPEN" and page["partial"] is True
     assert len(broken.received.entries) == calls  # not called at all
+
+
+async def test_a_hanging_source_opens_its_circuit_too(
+    database_url: str, nation: Nation, ask: Callable[..., Any], tokens: Tokens
+) -> None:
+    hanging = nation.simulators["16.05-light"]
+    hanging.faults.set(timeout=True)
+    partition = {"filter": {"kodeWilayah": "16.05", **SINCE_2000}}
+    for _ in range(5):  # cut off by the fan-out deadline each time: five failures
+        page, _ = await ask(tokens.national_admin, partition)
+        assert page["sources"][0]["outcome"] == "TIMEOUT"
+    calls = len(hanging.received.entries)
+    page, took = await ask(tokens.national_admin, partition)
+    assert page["sources"][0]["outcome"] == "CIRCUIT_OPEN" and took < DEADLINE
+    assert len(hanging.received.entries) == calls

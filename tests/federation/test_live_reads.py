@@ -9,6 +9,7 @@ from auth.roles import Role
 from connectors.protocol import StatusChange
 from gateway.store.models import ComplaintRow, ComplaintSourceRow
 from schema.canonical import Status
+from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from tests.conftest import Tokens
 from tests.federation.conftest import DEADLINES, REST, WA, Federated
 
@@ -93,25 +94,35 @@ async def test_the_owner_is_not_asked_about_what_the_caller_may_not_see(federate
 
 
 async def test_a_complaint_of_an_unconnected_regency_is_read_from_lapor(federated: Federated, tokens: Tokens) -> None:
-    # 16.08 is not connected: LAPOR! is the system of record of what happens there.
-    row = await ComplaintRow.filter(regency_code="16.08").first()
-    if row is None:
-        row = await ComplaintRow.filter(id__in=await ComplaintSourceRow.filter(system="lapor").values_list("complaint_id", flat=True)).exclude(
-            id__in=await ComplaintSourceRow.exclude(system="lapor").values_list("complaint_id", flat=True)
-        ).first()
-    assert row is not None
+    # 16.08 (OKU Timur) is not connected: LAPOR! is the system of record of what happens there.
+    async with federated.http.post(
+        f"{federated.urls['lapor']}/api/v3/laporan",
+        json={"classification_id": 1, "title": "Jembatan rusak", "content": "Jembatan desa di Martapura rusak berat.",
+              "location_id": "16.08.01", "institution_id": "pemkab-16.08"},
+        headers={"X-Api-Key": DEFAULT_API_KEY},
+    ) as response:
+        tracking_id = (await response.json())["tracking_id"]
+    await federated.engine.pull_all()
+    link = await ComplaintSourceRow.get(system="lapor", source_id=str(tracking_id))
+    row = await ComplaintRow.get(id=link.complaint_id)  # type: ignore[attr-defined]
+    assert row.regency_code == "16.08"
+    federated.sims["lapor"].received.clear()
     got = (await federated.gql(READ, {"id": str(row.id)}, token=tokens.national_admin))["data"]["complaint"]
     assert got["owner"]["system"] == "lapor" and got["owner"]["outcome"] == "OK" and got["live"] is True
     assert federated.calls("lapor") == 1
 
 
-async def test_a_gateway_owned_complaint_has_no_owner_to_call(federated: Federated, tokens: Tokens) -> None:
+async def test_a_complaint_no_system_holds_yet_is_answered_by_the_index(federated: Federated, tokens: Tokens) -> None:
     from tests.graphql.test_submit import GOOD, SUBMIT
 
-    # Every system down: the submission is stored and its creates wait in the outbox.
+    # Every system down: the submission is stored (the gateway holds it alone) and its
+    # creates wait in the outbox.
     for sim in federated.sims.values():
         sim.faults.set(down="503")
     made = await federated.gql(SUBMIT, {"input": GOOD}, token=tokens.citizen)
     cid = made["data"]["submitComplaint"]["complaint"]["id"]
+    for sim in federated.sims.values():
+        sim.received.clear()
     got = (await federated.gql(READ, {"id": cid}, token=tokens.citizen))["data"]["complaint"]
+    assert sum(len(sim.received.entries) for sim in federated.sims.values()) == 0  # nobody was asked
     assert (got["live"], got["stale"], got["owner"], got["syncedAt"]) == (False, False, None, None)

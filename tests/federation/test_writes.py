@@ -194,3 +194,75 @@ async def test_a_bad_idempotency_key_is_refused_with_what_is_expected(federated:
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "idempotencyKey" in error["message"] and "visible ASCII" in error["message"]
+
+
+async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    federated.sims[PRABUMULIH].faults.set(latency_ms=300)  # both in flight together
+    archive = 'mutation($id: ID!) { archiveComplaint(id: $id, reason: "duplikat laporan lain") { status delivery { state } } }'
+    bodies = await asyncio.gather(
+        federated.gql(archive, {"id": cid}, token=_admin(tokens)),
+        federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)),
+    )
+    applied = [b for b in bodies if "errors" not in b]
+    refused = [b for b in bodies if "errors" in b]
+    assert len(applied) == 1 and len(refused) == 1
+    assert refused[0]["errors"][0]["extensions"]["code"] in ("COMPLAINT_BUSY", "ILLEGAL_TRANSITION", "CHANGED_MEANWHILE")
+    federated.sims[PRABUMULIH].faults.clear()
+    for _ in range(2):
+        await federated.engine.pull_all()
+        await federated.engine.drain()
+    index = (await ComplaintRow.get(id=cid)).status
+    there = federated.connectors[PRABUMULIH]
+    from connectors.protocol import status_as_read
+
+    record = await there.read_one(_report(federated, cid)["id"])
+    assert record is not None and record.status == (status_as_read(there, index) or index)
+
+
+async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
+    federated: Federated, tokens: Tokens, make_app: Any
+) -> None:
+    from dataclasses import replace as with_changes
+
+    from connectors.config import DEMO_CONFIG
+
+    from gateway.settings import GraphQLLimits
+    from gateway.sources import ConfiguredSources
+    from gateway.sync.topology import Topology
+    from tests.federation.conftest import CONFIG, DEADLINES, with_state
+    import httpx2 as httpx
+
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    # This gateway gives a whole operation 0.4 s; the owner answers after 0.6 s.
+    hurried = make_app(sources_file=DEMO_CONFIG, federation=with_changes(DEADLINES, write_deadline=2.0), limits=GraphQLLimits(operation_timeout=0.4))
+    sources = ConfiguredSources(CONFIG, federated.connectors, federated.urls)
+    transport = httpx.ASGITransport(app=with_state(hurried, {"sources": sources, "topology": Topology.of(CONFIG)}))
+    federated.sims[PRABUMULIH].faults.set(latency_ms=600)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+        response = await client.post(
+            "/graphql", json={"query": DISPOSE, "variables": {"id": cid, "key": "late-1"}},
+            headers={"authorization": f"Bearer {_admin(tokens)}"},
+        )
+    assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+    await asyncio.sleep(1.0)  # the write goes on without the caller
+    assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
+    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    federated.sims[PRABUMULIH].faults.clear()
+    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "late-1"}, token=_admin(tokens)))["disposeComplaint"]
+    assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
+    assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
+
+
+async def test_a_live_read_does_not_undo_a_change_still_on_its_way(federated: Federated, tokens: Tokens) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    federated.sims[PRABUMULIH].faults.set(down="503")
+    _ok(await federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)))
+    federated.sims[PRABUMULIH].faults.clear()  # back, before any worker delivered the change
+    read = "query($id: ID!) { complaint(id: $id) { status live owner { outcome } } }"
+    got = _ok(await federated.gql(read, {"id": cid}, token=_admin(tokens)))["complaint"]
+    assert got["live"] is True and got["owner"]["outcome"] == "OK"
+    assert got["status"] == "DIDISPOSISIKAN"  # the owner still shows the older one

@@ -19,6 +19,7 @@ from datetime import datetime
 from connectors.protocol import Capability, Connector, cursor_for
 from connectors.records import SourceComplaint
 from schema.live import Outcome, SourceOutcome
+from schema.regions import provinces_and_regencies
 
 from gateway.federation.calls import call_source
 from gateway.sync.topology import Topology
@@ -35,6 +36,7 @@ class Fetched:
 
     records: list[SourceComplaint]
     truncated: bool
+    unreadable: int = 0  # records its mapping could not read (left out)
 
 
 class FanOut:
@@ -58,15 +60,16 @@ class FanOut:
 
     async def _list(self, connector: Connector, since: datetime | None) -> Fetched:
         records: list[SourceComplaint] = []
-        pages = 0
+        pages = unreadable = 0
         cursor = cursor_for(connector, since) if since is not None else None
         async with aclosing(connector.changes(cursor)) as batches:  # type: ignore[type-var]
             async for batch in batches:
                 records.extend(batch.records)
+                unreadable += len(batch.rejected)
                 pages += 1
                 if pages >= self.max_pages:
-                    return Fetched(records, truncated=True)
-        return Fetched(records, truncated=False)
+                    return Fetched(records, truncated=True, unreadable=unreadable)
+        return Fetched(records, truncated=False, unreadable=unreadable)
 
     async def _one(self, system: str, since: datetime | None) -> tuple[Fetched | None, SourceOutcome]:
         connector = self.connectors.get(system)
@@ -76,15 +79,26 @@ class FanOut:
             return None, SourceOutcome(system, Outcome.NOT_READABLE, 0.0, "it offers no list to read")
         fetched, outcome = await call_source(system, lambda: self._list(connector, since), deadline=self.deadline)
         if fetched is not None:
-            outcome = replace(outcome, records=len(fetched.records), truncated=fetched.truncated)
+            note = f"{fetched.unreadable} of its records could not be read by its mapping" if fetched.unreadable else None
+            outcome = replace(outcome, records=len(fetched.records), truncated=fetched.truncated, error=note)
         return fetched, outcome
+
+    def unconnected_in(self, partition: str | None) -> list[SourceOutcome]:
+        """The kab/kota of the partition with no connected system: a live list cannot ask
+        them (LAPOR! holds their complaints; the index answers with live: false)."""
+        return [
+            SourceOutcome(f"{r.code} (not connected)", Outcome.NOT_READABLE, 0.0, "not connected; its complaints are in LAPOR! and the index (live: false)")
+            for r in provinces_and_regencies()
+            if len(r.code) == 5 and r.code not in self.topology.regencies
+            and (in_region(r.code, partition) or (partition is not None and in_region(partition, r.code)))
+        ]
 
     async def gather(
         self, partition: str | None, *, since: datetime | None
     ) -> tuple[list[tuple[str, SourceComplaint]], list[SourceOutcome]]:
         """Every record the partition's sources list, with the system it came from, and
-        each source's outcome (in system order)."""
+        each source's outcome (in system order), then the kab/kota it cannot ask."""
         systems = self.systems_of(partition)
         answers = await asyncio.gather(*(self._one(s, since) for s in systems))
         records = [(s, r) for s, (fetched, _) in zip(systems, answers, strict=True) if fetched for r in fetched.records]
-        return records, [outcome for _, outcome in answers]
+        return records, [outcome for _, outcome in answers] + self.unconnected_in(partition)

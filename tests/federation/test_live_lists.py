@@ -34,6 +34,10 @@ async def test_a_live_list_shows_what_the_index_list_would_show_the_same_caller(
     assert all(e["node"]["location"]["kodeWilayah"].startswith("16.05") for e in live["edges"])
     wa = next(s for s in live["sources"] if s["system"] == WA)
     assert wa["records"] == len(shown)  # Musi Rawas's system lists what the coordinator may see
+    # The two kab/kota without a system are named, and the list says it may lack theirs.
+    absent = {s["system"]: s["outcome"] for s in live["sources"] if "not connected" in s["system"]}
+    assert absent == {"16.08 (not connected)": "NOT_READABLE", "16.13 (not connected)": "NOT_READABLE"}
+    assert live["partial"] is True
 
 
 async def test_a_secret_complaint_stays_hidden_in_a_live_list(federated: Federated, tokens: Tokens) -> None:

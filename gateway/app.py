@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.tokens import TokenVerifier
 from connectors.spec_errors import SpecError
@@ -33,6 +33,8 @@ from gateway.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.forget import forget_simulated
 from gateway.sync.ingest import Ingestor
+from gateway.updates.broker import LocalBroker, make_broker
+from gateway.updates.notify import notifier
 from gateway.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
 from gateway.reference import upgrade_database
@@ -64,7 +66,7 @@ async def _store(settings: GatewaySettings) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def _sync_in_process(
-    settings: GatewaySettings, sources: ConfiguredSources | None, topology: Topology | None
+    settings: GatewaySettings, sources: ConfiguredSources | None, topology: Topology | None, broker: LocalBroker
 ) -> AsyncIterator[None]:
     """The one-process setup: the sync engine runs beside the gateway (the demo's default)."""
     if not settings.sync_in_process or sources is None or topology is None:
@@ -72,7 +74,7 @@ async def _sync_in_process(
         return
     if settings.demo and sources.sandbox_urls:
         await forget_simulated(sources.sandbox_urls)
-    engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
+    engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker))
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")
     log.info("sync engine running in this process")
@@ -109,8 +111,11 @@ def create_app(
         topology = load_topology(settings.sources_file)
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
+    broker = make_broker(settings.redis_url)
     graphql = GatewayGraphQL(
         schema,
+        broker=broker,
+        verifier=verifier,
         demo=settings.demo,
         max_page_size=settings.limits.max_page_size,
         timeout=settings.limits.operation_timeout,
@@ -127,13 +132,18 @@ def create_app(
                 "verifier": verifier or build_verifier(issuers_for(settings), http),
                 "sources": sources,
                 "topology": topology,
+                "broker": broker,
                 "ingestor": Ingestor(topology, settings.deadlines) if topology is not None else None,
             }
-            if not manage_store:
-                yield state
-                return
-            async with _store(settings), _sync_in_process(settings, sources, topology):
-                yield state
+            await broker.start()
+            try:
+                if not manage_store:
+                    yield state
+                    return
+                async with _store(settings), _sync_in_process(settings, sources, topology, broker):
+                    yield state
+            finally:
+                await broker.stop()
 
     async def index(request: Request) -> Response:
         if settings.demo:
@@ -143,6 +153,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", index),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics),

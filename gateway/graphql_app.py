@@ -21,6 +21,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
@@ -32,7 +34,10 @@ from gateway.sync.topology import Topology
 from gateway.audit import AuditTrail, read_audit
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
+from auth.errors import AuthError
+from auth.tokens import TokenVerifier
 from gateway.federation.service import Federation, Writes
+from gateway.updates.broker import LocalBroker
 from gateway.federation.write_through import WriteThrough
 from gateway.lifecycle import Lifecycle
 from gateway.settings import FederationSettings
@@ -81,13 +86,20 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         topology: Topology | None = None,
         federation: FederationSettings | None = None,
         router_secret: str | None = None,
+        broker: LocalBroker | None = None,
+        verifier: TokenVerifier | None = None,
     ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if demo else None,
             allow_queries_via_get=demo,
             multipart_uploads_enabled=False,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+            keep_alive=True,
+            keep_alive_interval=15,
         )
+        self.broker = broker or LocalBroker()
+        self.verifier = verifier
         self.demo = demo
         self.max_page_size = max_page_size
         self.timeout = timeout
@@ -99,7 +111,11 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.federation_settings = federation or FederationSettings()
         self.router_secret = router_secret
         self.write_through = WriteThrough(
-            Lifecycle(deadlines, topology=topology), self.submission, topology, deadline=self.federation_settings.write_deadline
+            Lifecycle(deadlines, topology=topology),
+            self.submission,
+            topology,
+            deadline=self.federation_settings.write_deadline,
+            publish=self.broker.publish,
         )
         self.sync = TableSyncReader(topology) if topology is not None else None
         self.statistics = StoreStatistics()
@@ -155,12 +171,31 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             sync=self.sync,
             federation=federation,
             statistics=self.statistics,
+            updates=self.broker,
             demo=self.demo,
             router_trusted=self._from_router(request),
             max_page_size=self.max_page_size,
             request=request,
             response=response,
         )
+
+    async def on_ws_connect(self, context: GraphQLContext) -> dict[str, object] | None:
+        """graphql-transport-ws `connection_init`: the token comes in its payload (a
+        browser cannot set headers on a WebSocket); a bad one closes the socket (4403)."""
+        params = context.connection_params if isinstance(getattr(context, "connection_params", None), dict) else {}
+        sent = params.get("authorization") or params.get("Authorization")
+        if sent is None:
+            return {"principal": "public" if context.principal.is_public else "token"}
+        scheme, _, token = str(sent).strip().partition(" ")
+        verifier = self.verifier or context.request.scope.get("state", {}).get("verifier")
+        if scheme.lower() != "bearer" or not token.strip() or verifier is None:
+            raise ConnectionRejectionError({"reason": "expected {\"authorization\": \"Bearer <token>\"}"})
+        try:
+            principal = await verifier.verify(token.strip())
+        except AuthError as error:
+            raise ConnectionRejectionError({"reason": error.code}) from None
+        context.become(principal)
+        return {"principal": "token"}
 
     def _from_router(self, request: Request | WebSocket) -> bool:
         """Whether the request carries the federation router's shared secret."""

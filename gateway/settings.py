@@ -32,6 +32,8 @@ Environment variables:
     PENGHUBUNG_WRITE_DEADLINE
                           live reads and writes through the system of record (see
                           `FederationSettings`: 2 s, 3 s, 3 pages, 5 s)
+    PENGHUBUNG_REDIS_URL  redis://host:6379/0: complaint updates reach subscribers on every
+                          gateway process (unset: this process only)
     PENGHUBUNG_ROUTER_SECRET
                           the shared secret a federation router sends in X-Penghubung-Router
                           to use `_service` and `_entities` (unset: refused)
@@ -171,6 +173,9 @@ class GatewaySettings:
     # The shared secret an Apollo Router / Hive Gateway sends (X-Penghubung-Router) to use
     # the subgraph entry points `_service` and `_entities`; unset: nobody may.
     router_secret: str | None = field(default=None, repr=False)
+    # Redis for what several processes share live (complaint updates for subscriptions);
+    # unset: one process, updates in memory.
+    redis_url: str | None = field(default=None, repr=False)
 
     @property
     def database_kind(self) -> str:
@@ -248,6 +253,7 @@ def from_env(
             lease_seconds=config("PENGHUBUNG_SYNC_LEASE_SECONDS", cast=float, default=30.0),
         ),
         router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
+        redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
             fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),

@@ -20,6 +20,7 @@ from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
+from gateway.updates.broker import ComplaintChanged
 from gateway.sync.ingest import Ingestor
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,14 @@ async def webhook(request: Request) -> JSONResponse:
         return _error(400, exc.code, f"the body is not what {name}'s mapping reads: {exc.message}")
     now = datetime.now(UTC)
     outcomes: dict[str, int] = {}
+    changed: list[str] = []
     for record in records:
-        outcome = await ingestor.apply(name, record, now=now)
+        outcome = await ingestor.apply(name, record, now=now, changed=changed)
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    broker = request.scope.get("state", {}).get("broker")
+    if broker is not None:
+        for cid in dict.fromkeys(changed):
+            await broker.publish(ComplaintChanged(cid, "changed", now))
     log.info("webhook %s: %s, %d not mapped", name, outcomes, len(rejected))
     return JSONResponse(
         {

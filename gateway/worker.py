@@ -30,6 +30,8 @@ from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
 from gateway.federation import receipts
 from gateway.store.database import store
+from gateway.updates.broker import make_broker
+from gateway.updates.notify import notifier
 from gateway.store.models import ComplaintRow
 
 log = logging.getLogger(__name__)
@@ -92,10 +94,18 @@ async def run_worker(
     stop = stop or asyncio.Event()
     topology = load_topology(settings.sources_file)
     lifecycle = Lifecycle(settings.deadlines, topology=topology)
-    async with store(settings.database_url), upstream_session() as http, running_sources(settings, http) as sources:
+    async with (
+        contextlib.AsyncExitStack() as stack,
+        store(settings.database_url),
+        upstream_session() as http,
+        running_sources(settings, http) as sources,
+    ):
         jobs = [_housekeeping_loop(lifecycle, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
-            engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
+            broker = make_broker(settings.redis_url)
+            await broker.start()
+            stack.push_async_callback(broker.stop)
+            engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker))
             if once:
                 await engine.pull_all()
                 handled = await engine.drain()

@@ -50,6 +50,7 @@ from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.topology import Topology
+from gateway.updates.broker import ComplaintChanged
 
 log = logging.getLogger(__name__)
 
@@ -91,12 +92,23 @@ class WriteThrough:
     """Mutations through the system of record, with idempotency keys."""
 
     def __init__(
-        self, lifecycle: Lifecycle, submission: Submission, topology: Topology | None, *, deadline: float
+        self,
+        lifecycle: Lifecycle,
+        submission: Submission,
+        topology: Topology | None,
+        *,
+        deadline: float,
+        publish: Callable[[ComplaintChanged], Awaitable[None]] | None = None,
     ) -> None:
         self.lifecycle = lifecycle
         self.submission = submission
         self.topology = topology
         self.deadline = deadline
+        self.publish = publish  # live updates, told after each change committed
+
+    async def _announce(self, cid: str, kind: str, at: datetime) -> None:
+        if self.publish is not None:
+            await self.publish(ComplaintChanged(cid, kind, at))
 
     # -- lifecycle actions ----------------------------------------------------------------
 
@@ -305,6 +317,7 @@ class WriteThrough:
             raise
         finally:
             await claims.release(hold, holder)
+        await self._announce(changed.id, "follow_up" if request.action is Action.POST_FOLLOW_UP else "status", now)
         return changed, receipt
 
     @staticmethod
@@ -383,6 +396,7 @@ class WriteThrough:
             if reservation is not None:
                 await receipts.release(reservation)
             raise
+        await self._announce(stored.id, "created", now)
         system = owner_of_new.get("system")
         if system is None:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -64,6 +64,9 @@ class SyncEngine:
     owner: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = _utcnow
     delivery_concurrency: int = 8
+    # Told the ids of the complaints a pull created or changed, after they committed
+    # (the live updates' broker).
+    notify: Callable[[Sequence[str]], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         # A killed worker's hold on a source or a delivery runs out after this long.
@@ -127,8 +130,13 @@ class SyncEngine:
                     await SyncCursorRow.filter(source=source).update(**updates)
 
                 # The page and the cursor after it commit together.
-                for outcome in await self.ingestor.apply_page(source, batch.records, now=self.clock(), then=save_cursor):
+                changed: list[str] = []
+                for outcome in await self.ingestor.apply_page(
+                    source, batch.records, now=self.clock(), then=save_cursor, changed=changed
+                ):
                     result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
+                if changed and self.notify is not None:
+                    await self.notify(changed)
                 result.records += len(batch.records)
                 result.rejected += len(batch.rejected)
                 if progress is not None:

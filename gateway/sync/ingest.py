@@ -70,32 +70,47 @@ class Ingestor:
     _agency_regions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     _governments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
-    async def apply(self, source: str, record: SourceComplaint, *, now: datetime) -> Outcome:
-        """Apply one record; safe to repeat (a retried page applies nothing twice)."""
+    async def apply(
+        self, source: str, record: SourceComplaint, *, now: datetime, changed: list[str] | None = None
+    ) -> Outcome:
+        """Apply one record; safe to repeat (a retried page applies nothing twice).
+        `changed` collects the ids of the complaints it created or changed."""
         for _ in range(3):
             try:
                 async with in_transaction():
-                    return await self._apply(source, record, now)
+                    outcome, cid = await self._apply(source, record, now)
+                if cid is not None and changed is not None:
+                    changed.append(cid)
+                return outcome
             except IntegrityError:
                 # Another worker linked or created the same record first: look again.
                 log.debug("ingest race on %s/%s; retrying", source, record.source_id)
         raise RuntimeError(f"{source}/{record.source_id}: could not be applied after 3 tries")
 
     async def apply_page(
-        self, source: str, records: Sequence[SourceComplaint], *, now: datetime, then: Callable[[], Awaitable[object]] | None = None
+        self,
+        source: str,
+        records: Sequence[SourceComplaint],
+        *,
+        now: datetime,
+        then: Callable[[], Awaitable[object]] | None = None,
+        changed: list[str] | None = None,
     ) -> list[Outcome]:
         """Apply a page in one transaction (with `then`, e.g. saving the cursor, inside it):
         a page costs one commit instead of one per record. If another worker races on one
-        of them, the page is applied again one record per transaction."""
+        of them, the page is applied again one record per transaction. `changed` collects
+        the ids of the complaints created or changed, once the page committed."""
         try:
             async with in_transaction():
-                outcomes = [await self._apply(source, record, now) for record in records]
+                applied = [await self._apply(source, record, now) for record in records]
                 if then is not None:
                     await then()
-                return outcomes
+            if changed is not None:
+                changed.extend(cid for _, cid in applied if cid is not None)
+            return [outcome for outcome, _ in applied]
         except IntegrityError:
             log.debug("ingest race on a page of %s; applying it record by record", source)
-        outcomes = [await self.apply(source, record, now=now) for record in records]
+        outcomes = [await self.apply(source, record, now=now, changed=changed) for record in records]
         if then is not None:
             await then()
         return outcomes
@@ -136,13 +151,13 @@ class Ingestor:
             return True
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
 
-    async def _apply(self, source: str, record: SourceComplaint, now: datetime) -> Outcome:
+    async def _apply(self, source: str, record: SourceComplaint, now: datetime) -> tuple[Outcome, str | None]:
+        """What happened, and to which complaint (None when nothing did)."""
         row, link = await self._find(source, record)
         if link is not None and link.version == record.version:
-            return Outcome.UNCHANGED
+            return Outcome.UNCHANGED, None
         if row is None:
-            await self._create(source, record, now)
-            return Outcome.CREATED
+            return Outcome.CREATED, await self._create(source, record, now)
         outcome = Outcome.UPDATED
         # What this system showed last time: the same status again is no news from it.
         base = link.status if link is not None else None
@@ -162,7 +177,7 @@ class Ingestor:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
             regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
-        return outcome
+        return outcome, str(row.id)
 
     async def _catch_up(self, cid: str, source: str, record: SourceComplaint, now: datetime, *, linked: bool) -> None:
         """The source is behind the index (a delivery it never got, or one that landed just
@@ -187,7 +202,7 @@ class Ingestor:
             return record.agency_id
         return None
 
-    async def _create(self, source: str, record: SourceComplaint, now: datetime) -> None:
+    async def _create(self, source: str, record: SourceComplaint, now: datetime) -> str:
         routed = await self._agency(record)
         if routed is None:
             if record.kode_wilayah not in self._governments:
@@ -227,6 +242,7 @@ class Ingestor:
             await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
         regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
+        return cid
 
     async def _advance(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
         if not is_further(record.status, row.status):

@@ -23,6 +23,7 @@ from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
 from schema.graphql.statistics_query import StatisticsQuery
+from schema.graphql.subscription import Subscription
 from schema.graphql.subgraph import FEDERATION_VERSION, MAX_ENTITIES, SubgraphQuery, refuse_unless_router
 
 Query = merge_types(
@@ -75,6 +76,7 @@ def build_schema(
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=ext,
         config=StrawberryConfig(auto_camel_case=True),
         federation_version=FEDERATION_VERSION,

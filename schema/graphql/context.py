@@ -207,10 +207,12 @@ class GraphQLContext:
     sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
     federation: FederationPort | None = None  # when sources are configured
     statistics: Any = None  # schema.graphql.statistics_query.StatisticsReader
+    updates: Any = None  # schema.graphql.subscription.UpdatesPort
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
     request: Any = None
     response: Any = None
+    connection_params: Any = None  # graphql-transport-ws connection_init payload
     access: Access = field(init=False)
     public_loaders: Loaders = field(init=False)
     case_loaders: Loaders = field(init=False)
@@ -219,6 +221,15 @@ class GraphQLContext:
     categories: DataLoader[str, Category | None] = field(init=False)
     live_reads: DataLoader[Complaint, tuple[Complaint, Freshness]] = field(init=False)
     case_lookups: DataLoader[tuple[str, str], Complaint | None] = field(init=False)
+
+    def become(self, principal: Principal) -> None:
+        """Act for another principal (a WebSocket's token arrives after the context is made)."""
+        self.principal = principal
+        self.__post_init__()
+
+    def refresh_loaders(self) -> None:
+        """Fresh DataLoaders (a subscription lives long; its loaders' caches must not)."""
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         self.access = access_for(self.principal)

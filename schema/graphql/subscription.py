@@ -1,0 +1,87 @@
+"""`complaintUpdates`: live updates of the complaints the caller may see (graphql-transport-ws).
+
+Every event names only a complaint and what happened to it; for each one the complaint is
+read within the subscriber's own case scope (the same query as `complaint(id)`), and the
+subscriber hears of it only if it is there. So a subscription never carries what its token
+may not see, whatever process the change was made in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import strawberry
+from graphql import GraphQLError
+
+from schema.graphql.complaint_types import Complaint, case_file
+from schema.graphql.types import Ctx, local_time
+from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, zone_for
+
+
+class UpdateEvent(Protocol):
+    """What the broker hands over (gateway.updates.broker.ComplaintChanged)."""
+
+    complaint_id: str
+    kind: str
+    at: datetime
+
+
+class UpdatesPort(Protocol):
+    """Subscribes to complaint change events (implemented by gateway.updates.broker)."""
+
+    def subscribe(self) -> AbstractAsyncContextManager[Any]: ...
+
+
+@strawberry.type(description="A change to a complaint you may see.")
+class ComplaintUpdate:
+    kind: str = strawberry.field(
+        description="created, status, follow_up, changed (by a sync), or gap: updates were lost "
+        "because this subscriber fell behind (read the complaints again)."
+    )
+    at: datetime
+    complaint: Complaint | None = strawberry.field(description="The complaint now (null for a gap).")
+
+
+def _in_region(code: str, prefix: str | None) -> bool:
+    return not prefix or code == prefix or code.startswith(prefix + ".")
+
+
+async def _events(info: Ctx) -> AsyncIterator[UpdateEvent]:
+    async with info.context.updates.subscribe() as queue:
+        while True:
+            yield await queue.get()
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Changes to complaints in your case scope as they happen (optionally in one "
+        "kode wilayah and below). Connect with graphql-transport-ws and send your token in "
+        'connection_init: {"authorization": "Bearer <token>"}.'
+    )
+    async def complaint_updates(
+        self, info: Ctx, kode_wilayah: str | None = None
+    ) -> AsyncGenerator[ComplaintUpdate, None]:
+        ctx = info.context
+        if ctx.principal.is_public:
+            raise GraphQLError(
+                "complaintUpdates needs a token: send it in connection_init as {\"authorization\": \"Bearer <token>\"}",
+                extensions={"code": "UNAUTHENTICATED"},
+            )
+        if kode_wilayah is not None and not is_valid_code_format(kode_wilayah):
+            raise GraphQLError(f"kodeWilayah: is not a kode wilayah (expected {KODE_WILAYAH_EXPECTED})", extensions={"code": "BAD_USER_INPUT"})
+        if ctx.access.cases.empty:
+            raise GraphQLError("your roles have no case scope to follow", extensions={"code": "FORBIDDEN"})
+        async for event in _events(info):
+            if event.kind == "gap":
+                yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
+                continue
+            found = await ctx.complaints.get(ctx.access.cases, id=event.complaint_id)
+            if found is None or not _in_region(found.location.kode_wilayah, kode_wilayah):
+                continue  # not the subscriber's to see, or not where it looks
+            ctx.refresh_loaders()  # each update reads its nested fields afresh
+            zone = zone_for(found.location.kode_wilayah)
+            yield ComplaintUpdate(kind=event.kind, at=local_time(event.at, zone), complaint=case_file(ctx, found))

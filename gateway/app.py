@@ -22,6 +22,7 @@ from schema.graphql import build_schema
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.extensions import schema_extensions
+from gateway.dashboard import dashboard_routes
 from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
@@ -159,6 +160,7 @@ def create_app(
         Route("/metrics", metrics),
         Route("/sync/webhook/{source}", webhook, methods=["POST"]),
     ]
+    routes += dashboard_routes()
     if settings.demo:
         routes.append(static_route())
     return Starlette(

@@ -44,6 +44,7 @@ from gateway.settings import FederationSettings
 from gateway.graphiql import graphiql_html
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
+from gateway.store.coordination import StoreCounts
 from gateway.store.statistics import StoreStatistics
 from gateway.submission import Submission
 
@@ -119,6 +120,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         )
         self.sync = TableSyncReader(topology) if topology is not None else None
         self.statistics = StoreStatistics()
+        self.coordination = StoreCounts()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -172,6 +174,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             federation=federation,
             statistics=self.statistics,
             updates=self.broker,
+            coordination=self.coordination,
             demo=self.demo,
             router_trusted=self._from_router(request),
             max_page_size=self.max_page_size,

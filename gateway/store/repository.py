@@ -102,6 +102,31 @@ _LIST_FIELDS = (
 )
 
 
+def deadline_counts(now: datetime) -> dict[str, Count]:
+    """Count expressions for a grouped query: complaints, and for each clock (but the reply
+    window) the deadlines met on time and late (one missed and still unmet is late)."""
+    counts: dict[str, Count] = {"complaints": Count("id")}
+    for clock, (due, met) in _CLOCK_COLUMNS.items():
+        if clock is Clock.REPLY_WINDOW:
+            continue
+        name = clock.value.lower()
+        counts[f"{name}_on_time"] = Count("id", _filter=Q(**{f"{met}__lte": F(due)}))
+        counts[f"{name}_late"] = Count(
+            "id", _filter=Q(**{f"{met}__gt": F(due)}) | Q(**{f"{met}__isnull": True, f"{due}__lt": now})
+        )
+    return counts
+
+
+def overdue_q(now: datetime) -> Q:
+    """Open complaints past a deadline they have not met."""
+    past = [
+        Q(**{f"{due}__lt": now, f"{met}__isnull": True})
+        for clock, (due, met) in _CLOCK_COLUMNS.items()
+        if clock is not Clock.REPLY_WINDOW
+    ]
+    return Q(Q(*past, join_type=Q.OR), ~Q(status__in=[s.value for s in FINAL]))
+
+
 async def filter_q(f: ComplaintFilter) -> Q:
     """The WHERE clause of a complaint filter."""
     q = Q()
@@ -261,17 +286,7 @@ class ComplaintRepository:
     ) -> list[AgencyPerformance]:
         """Per routed agency: deadlines met on time or late (or missed, still unmet), for
         complaints created in [since, until). Counted in SQL, within the scope."""
-        counts: dict[str, Count] = {"complaints": Count("id")}
-        for clock, (due, met) in _CLOCK_COLUMNS.items():
-            if clock is Clock.REPLY_WINDOW:
-                continue
-            name = clock.value.lower()
-            counts[f"{name}_on_time"] = Count("id", _filter=Q(**{f"{met}__lte": F(due)}))
-            counts[f"{name}_late"] = Count(
-                "id",
-                _filter=Q(**{f"{met}__gt": F(due)})
-                | Q(**{f"{met}__isnull": True, f"{due}__lt": datetime.now(UTC)}),
-            )
+        counts = deadline_counts(datetime.now(UTC))
         qs = (await self._scoped(scope)).filter(
             await filter_q(filter), created_at__gte=since, created_at__lt=until
         )

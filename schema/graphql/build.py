@@ -22,6 +22,7 @@ from schema.graphql.deadline_query import DeadlineQuery
 from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
+from schema.graphql.coordination_query import CoordinationQuery
 from schema.graphql.statistics_query import StatisticsQuery
 from schema.graphql.subscription import Subscription
 from schema.graphql.subgraph import FEDERATION_VERSION, MAX_ENTITIES, SubgraphQuery, refuse_unless_router
@@ -36,6 +37,7 @@ Query = merge_types(
         ConnectionQuery,
         SyncQuery,
         StatisticsQuery,
+        CoordinationQuery,
         SubgraphQuery,
     ),
 )

@@ -208,6 +208,7 @@ class GraphQLContext:
     federation: FederationPort | None = None  # when sources are configured
     statistics: Any = None  # schema.graphql.statistics_query.StatisticsReader
     updates: Any = None  # schema.graphql.subscription.UpdatesPort
+    coordination: Any = None  # schema.graphql.coordination_query.CountsReader
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
     request: Any = None

@@ -19,6 +19,7 @@ import uvicorn
 
 from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
+from gateway.log_format import formatter as log_formatter
 from gateway.log_privacy import RedactPersonalData
 from gateway.request_id import RequestIdLogFilter
 from connectors.spec_errors import SpecError
@@ -31,13 +32,11 @@ DEFAULT_PORT = 8000
 DEMO_COMPLAINTS = 3000
 
 
-def _configure_logging(level: str) -> None:
+def _configure_logging(level: str, kind: str | None = None) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdLogFilter())
     handler.addFilter(RedactPersonalData())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-    )
+    handler.setFormatter(log_formatter(kind or os.environ.get("PENGHUBUNG_LOG_FORMAT", "text")))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
     # Tortoise announces every connection close at INFO; that is noise for operators.
     logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -280,7 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
-    _configure_logging(getattr(args, "log_level", "info"))
+    try:
+        _configure_logging(getattr(args, "log_level", "info"))
+    except ValueError as exc:
+        print(f"penghubung: {exc}", file=sys.stderr)
+        return 2
     try:
         settings = from_env(demo=True if args.command == "demo" else None)
     except SettingsError as exc:

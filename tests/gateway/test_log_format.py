@@ -1,0 +1,75 @@
+"""Structured logs: one JSON object per line with the request id, personal data masked;
+`penghubung serve` writes them when PENGHUBUNG_LOG_FORMAT=json."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from gateway.cli import main
+from gateway.log_format import formatter
+from gateway.log_privacy import RedactPersonalData
+from gateway.request_id import RequestIdLogFilter
+
+
+def test_a_json_line_carries_the_request_id_and_no_personal_data() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdLogFilter())
+    handler.addFilter(RedactPersonalData())
+    handler.setFormatter(formatter("json"))
+    logger = logging.getLogger("test.json-lines")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("could not store the reporter NIK 1673014101900001, e-mail rina.kartika@example.com")
+    finally:
+        logger.removeHandler(handler)
+    entry = json.loads(stream.getvalue())
+    assert set(entry) >= {"time", "level", "logger", "request_id", "message"}
+    assert entry["level"] == "WARNING" and entry["request_id"] == "-"
+    assert "1673014101900001" not in stream.getvalue() and "rina.kartika" not in stream.getvalue()
+
+
+def test_an_unknown_format_is_refused_with_what_is_expected(capsys: object, monkeypatch: object) -> None:
+    monkeypatch.setenv("PENGHUBUNG_LOG_FORMAT", "xml")  # type: ignore[attr-defined]
+    assert main(["migrate", "--list"]) == 2
+    assert "expected one of text, json" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
+    env |= {"DATABASE_URL": database_url, "PENGHUBUNG_LOG_FORMAT": "json"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.1)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/graphql", data=b'{"query": "{ publicComplaints(first: 1) { totalCount } }"}',
+            headers={"content-type": "application/json", "x-request-id": "req-json-1"},
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+            pass
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]  # every line is JSON
+    assert any(e["request_id"] == "req-json-1" and "POST /graphql" in e["message"] for e in entries), lines[-5:]

@@ -108,7 +108,7 @@ complaints query shows the case files your role may see. Tokens, valid 8 hours:
     )
     for label, token in demo_tokens(settings):
         print(f"  {label}:\n    {token}\n")
-    _print_sources(settings)
+    _print_sources(settings, base)
     print(
         "More: penghubung token issue --role ROLE [--agency ID] [--region KODE]\n"
         "Press Ctrl+C to stop. The demo database and dev keys stay in the current directory.",
@@ -116,7 +116,7 @@ complaints query shows the case files your role may see. Tokens, valid 8 hours:
     )
 
 
-def _print_sources(settings: GatewaySettings) -> None:
+def _print_sources(settings: GatewaySettings, base: str) -> None:
     """Which kab/kota the demo configuration connects, and how to look."""
     if settings.sources_file is None:
         return
@@ -131,6 +131,8 @@ def _print_sources(settings: GatewaySettings) -> None:
         f"{len(config.connected)} of {len(config.regencies)} kab/kota, in {', '.join(kinds)}, "
         f"{where}.\nNot connected yet: {absent}.\n"
         "With a staff token: { connections { connectedCount regencies { kodeWilayah regionName connected kind connectedSince } } }\n"
+        "Coordinators' dashboard (paste the national admin's or the coordinator's token): "
+        f"{base}/dashboard\n"
         "Live from the kab/kota systems (the national admin's token):\n"
         '  { complaints(live: true, first: 5, filter: {kodeWilayah: "16", createdAfter: "2000-01-01T00:00:00Z"}) '
         "{ partial sources { system outcome latencyMs } edges { node { trackingId status owner { system } } } } }\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from dataclasses import dataclass, field
 
 from auth.roles import Role, TokenKind
@@ -18,6 +19,7 @@ class Principal:
     agency_id: str | None = None
     kode_wilayah: str | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
+    expires_at: datetime | None = None  # when its token expires (a long-lived connection ends then)
 
     @classmethod
     def public(cls) -> Principal:

@@ -13,6 +13,8 @@ No message ever contains token text.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import base64
 import json
 import re
@@ -179,6 +181,7 @@ def _principal(claims: Mapping[str, Any], kind: TokenKind, issuer: IssuerConfig)
         agency_id=agency,
         kode_wilayah=region,
         scopes=scopes,
+        expires_at=datetime.fromtimestamp(exp, UTC),
     )
 
 

@@ -55,10 +55,15 @@ class AuditTrail:
         """Write the pending events in one insert."""
         if not self._events:
             return
+        # Taken before the write: a second flush meanwhile (a subscription's, beside the
+        # socket's own) finds nothing left to write twice.
+        events, self._events = self._events, {}
         at = datetime.now(UTC)
-        rows = [_row(self.principal, e, self.request_id, at) for e in self._events]
-        await AuditEventRow.bulk_create(rows)
-        self._events.clear()
+        try:
+            await AuditEventRow.bulk_create([_row(self.principal, e, self.request_id, at) for e in events])
+        except BaseException:
+            self._events = events | self._events  # not written: kept for the next flush
+            raise
 
 
 async def record_now(principal: Principal, event: AuditEvent, request_id: str) -> None:

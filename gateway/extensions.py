@@ -13,7 +13,9 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
+from graphql import ExecutionResult, GraphQLEnumType, GraphQLError, GraphQLSchema
+from starlette.websockets import WebSocket
+from strawberry.types.graphql import OperationType
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -161,6 +163,24 @@ class ErrorCodes(SchemaExtension):
             result.errors = [coder.process(e) for e in result.errors]
 
 
+class TransportRules(SchemaExtension):
+    """Subscriptions over a WebSocket only; queries and mutations over HTTP only, where the
+    body limit, the operation deadline and the per-request audit apply."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        over_socket = isinstance(getattr(context.context, "request", None), WebSocket)
+        subscribing = context.operation_type is OperationType.SUBSCRIPTION
+        if over_socket != subscribing:
+            message = (
+                "a subscription needs a graphql-transport-ws WebSocket at /graphql"
+                if subscribing
+                else "queries and mutations go over HTTP POST /graphql; the WebSocket is for subscriptions"
+            )
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_REQUEST"})])
+        yield
+
+
 def schema_extensions(
     limits: GraphQLLimits, *, demo: bool, request_id: Callable[[], str] | None = None
 ) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
@@ -180,6 +200,7 @@ def schema_extensions(
     ]
     if not demo:
         extensions.insert(0, DisableIntrospection)
+    extensions.append(TransportRules)
     # First, so its closing half runs last: it sees the errors with their codes.
     extensions.insert(0, OperationMetrics)
     return extensions

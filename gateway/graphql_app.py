@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 import hmac
 import json
 import logging
@@ -31,7 +32,9 @@ from schema.graphql import GraphQLContext
 
 from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
-from gateway.audit import AuditTrail, read_audit
+from auth.audit import AuditAction, AuditEvent
+from auth.principal import Principal
+from gateway.audit import AuditTrail, read_audit, record_now
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
 from auth.errors import AuthError
@@ -50,6 +53,8 @@ from gateway.submission import Submission
 
 log = logging.getLogger(__name__)
 
+# Subscriptions one socket may hold (the dashboard needs one).
+MAX_SUBSCRIPTIONS = 5
 TRANSPORT_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 EXAMPLE_QUERY = """# Public complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
@@ -98,6 +103,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
             keep_alive=True,
             keep_alive_interval=15,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
         )
         self.broker = broker or LocalBroker()
         self.verifier = verifier
@@ -184,20 +191,28 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
 
     async def on_ws_connect(self, context: GraphQLContext) -> dict[str, object] | None:
         """graphql-transport-ws `connection_init`: the token comes in its payload (a
-        browser cannot set headers on a WebSocket); a bad one closes the socket (4403)."""
+        browser cannot set headers on a WebSocket). Without a valid one the socket is
+        closed (4403): the only thing a socket is for, subscriptions, needs one."""
         params = context.connection_params if isinstance(getattr(context, "connection_params", None), dict) else {}
         sent = params.get("authorization") or params.get("Authorization")
         if sent is None:
-            return {"principal": "public" if context.principal.is_public else "token"}
-        scheme, _, token = str(sent).strip().partition(" ")
-        verifier = self.verifier or context.request.scope.get("state", {}).get("verifier")
-        if scheme.lower() != "bearer" or not token.strip() or verifier is None:
-            raise ConnectionRejectionError({"reason": "expected {\"authorization\": \"Bearer <token>\"}"})
-        try:
-            principal = await verifier.verify(token.strip())
-        except AuthError as error:
-            raise ConnectionRejectionError({"reason": error.code}) from None
+            if context.principal.is_public:
+                raise ConnectionRejectionError({"reason": "UNAUTHENTICATED: expected {\"authorization\": \"Bearer <token>\"}"})
+            principal = context.principal  # from the handshake's Authorization header
+        else:
+            scheme, _, token = str(sent).strip().partition(" ")
+            verifier = self.verifier or context.request.scope.get("state", {}).get("verifier")
+            if scheme.lower() != "bearer" or not token.strip() or verifier is None:
+                raise ConnectionRejectionError({"reason": "MALFORMED_AUTHORIZATION: expected \"Bearer <token>\""})
+            try:
+                principal = await verifier.verify(token.strip())
+            except AuthError as error:
+                await record_now(
+                    Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code), context.request_id
+                )
+                raise ConnectionRejectionError({"reason": error.code}) from None
         context.become(principal)
+        context.audit = AuditTrail(principal, context.request_id)  # acts over this socket are its
         return {"principal": "token"}
 
     def _from_router(self, request: Request | WebSocket) -> bool:

@@ -20,7 +20,7 @@ from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
-from gateway.updates.broker import ComplaintChanged
+from gateway.updates.notify import announce_changed
 from gateway.sync.ingest import Ingestor
 
 log = logging.getLogger(__name__)
@@ -62,8 +62,7 @@ async def webhook(request: Request) -> JSONResponse:
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
     broker = request.scope.get("state", {}).get("broker")
     if broker is not None:
-        for cid in dict.fromkeys(changed):
-            await broker.publish(ComplaintChanged(cid, "changed", now))
+        await announce_changed(broker, changed)
     log.info("webhook %s: %s, %d not mapped", name, outcomes, len(rejected))
     return JSONResponse(
         {

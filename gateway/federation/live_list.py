@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from auth.scope import RowScope
 from connectors.protocol import Connector, says_secret
 from connectors.records import SourceComplaint
-from schema.canonical import Complaint, Location
+from schema.canonical import Complaint, Location, Status
 from schema.live import LivePage
 from schema.queries import ComplaintFilter, Cursor, SortOrder
 from schema.validation import FieldError, ValidationFailed
@@ -108,7 +108,9 @@ class LiveLister:
         self.connectors = connectors
         self.complaints = complaints
 
-    async def _links(self, found: list[tuple[str, SourceComplaint]]) -> dict[tuple[str, str], str]:
+    async def _links(
+        self, found: list[tuple[str, SourceComplaint]], seen: dict[tuple[str, str], Status | None]
+    ) -> dict[tuple[str, str], str]:
         """The index's complaint for each listed (system, source id) it knows: by the link
         table, or (a create whose answer was lost, so not linked yet) by the gateway's id
         the record carries or its LAPOR! tracking ID."""
@@ -118,8 +120,10 @@ class LiveLister:
             by_system.setdefault(system, []).append(record.source_id)
         for system, ids in by_system.items():
             for part in _chunks(ids):
-                for x in await ComplaintSourceRow.filter(system=system, source_id__in=part).values("source_id", "complaint_id"):
+                rows = await ComplaintSourceRow.filter(system=system, source_id__in=part).values("source_id", "complaint_id", "status")
+                for x in rows:
                     links[(system, x["source_id"])] = str(x["complaint_id"])
+                    seen[(system, x["source_id"])] = x["status"]
         claims = [(s, r) for s, r in found if (s, r.source_id) not in links and (r.external_ref or r.lapor_tracking_id)]
         refs = sorted({str(u) for _, r in claims if r.external_ref and (u := _uuid(r.external_ref))})
         tracking = sorted({r.lapor_tracking_id for _, r in claims if r.lapor_tracking_id})
@@ -143,7 +147,8 @@ class LiveLister:
     async def _visible(
         self, scope: RowScope, found: list[tuple[str, SourceComplaint]]
     ) -> list[tuple[Complaint, str]]:
-        links = await self._links(found)
+        seen: dict[tuple[str, str], Status | None] = {}
+        links = await self._links(found, seen)
         linked = sorted(set(links.values()))
         indexed: dict[str, Complaint] = {}
         waiting: set[tuple[str, str]] = set()
@@ -157,7 +162,10 @@ class LiveLister:
             cid = links.get((system, record.source_id))
             if cid is not None:
                 if cid in indexed:  # else outside the caller's scope
-                    c = overlay(indexed[cid], record, self.connectors[system], owner_behind=(cid, system) in waiting)
+                    c = overlay(
+                        indexed[cid], record, self.connectors[system],
+                        seen=seen.get((system, record.source_id)), owner_behind=(cid, system) in waiting,
+                    )
                     # Listed by two systems of the partition (handed from one kab/kota to
                     # another): shown once, as the one that changed it last has it.
                     if cid not in shown or c.updated_at > shown[cid][0].updated_at:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from connectors.protocol import Capability, Connector, status_as_read
 from connectors.records import SourceComplaint
-from schema.canonical import Complaint
+from schema.canonical import Complaint, Status
 from schema.lifecycle import is_further
 from schema.live import INDEX_ONLY, Freshness, Outcome, SourceOutcome
 
@@ -26,15 +26,26 @@ from gateway.sync import outbox
 from gateway.sync.topology import Topology
 
 
-def overlay(indexed: Complaint, record: SourceComplaint, connector: Connector, *, owner_behind: bool = False) -> Complaint:
+def overlay(
+    indexed: Complaint,
+    record: SourceComplaint,
+    connector: Connector,
+    *,
+    seen: Status | None = None,
+    owner_behind: bool = False,
+) -> Complaint:
     """The indexed complaint with what its owner shows now.
 
-    `owner_behind`: a status change for the owner still waits in the outbox (accepted
-    while it was unreachable), so the owner's older status is not news, unless the owner
-    has moved further on its own."""
-    as_owner_words = status_as_read(connector, indexed.status) or indexed.status
-    status = indexed.status if record.status in (indexed.status, as_owner_words) else record.status
-    if owner_behind and not is_further(record.status, indexed.status):
+    The owner's status is news only when it differs from what it showed when last synced
+    (`seen`) and is not just the index's status in the owner's own, maybe coarser, words; a
+    system that cannot express the index's status (no word for it) or has a change still on
+    its way to it (`owner_behind`) is not taken to have moved back, unless it moved further
+    on its own."""
+    as_owner_words = status_as_read(connector, indexed.status)
+    status = record.status
+    if record.status in (indexed.status, as_owner_words) or (seen is not None and record.status == seen):
+        status = indexed.status
+    elif (owner_behind or as_owner_words is None) and not is_further(record.status, indexed.status):
         status = indexed.status
     return replace(indexed, status=status, updated_at=max(indexed.updated_at, record.updated_at))
 
@@ -63,7 +74,7 @@ class LiveReader:
         if record is None:
             return indexed, Freshness(live=False, stale=True, synced_at=owner.synced_at, source=outcome)
         behind = (indexed.id, owner.system) in waiting
-        current = overlay(indexed, record, connector, owner_behind=behind)
+        current = overlay(indexed, record, connector, seen=owner.seen, owner_behind=behind)
         return current, Freshness(live=True, stale=False, synced_at=owner.synced_at, source=replace(outcome, records=1))
 
     async def read(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from schema.canonical import Status
+
 from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow
 from gateway.sync.topology import Topology
 
@@ -24,6 +26,7 @@ class Owner:
     system: str
     source_id: str
     synced_at: datetime | None  # when the index last read or wrote it there
+    seen: Status | None = None  # the status it showed then (its own words mapped back)
 
 
 async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[str, Owner]:
@@ -32,7 +35,7 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
     if not ids:
         return {}
     links = await ComplaintSourceRow.filter(complaint_id__in=ids, system__in=sorted(topology.systems)).values(
-        "complaint_id", "system", "source_id", "synced_at"
+        "complaint_id", "system", "source_id", "synced_at", "status"
     )
     held: dict[str, dict[str, dict]] = {}
     for link in links:
@@ -50,5 +53,5 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
         mine = held[cid]
         link = mine.get(topology.regency_system(home) or "") or mine.get(topology.national)
         if link is not None:
-            owners[cid] = Owner(cid, link["system"], link["source_id"], link["synced_at"])
+            owners[cid] = Owner(cid, link["system"], link["source_id"], link["synced_at"], link["status"])
     return owners

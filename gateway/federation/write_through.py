@@ -106,9 +106,9 @@ class WriteThrough:
         self.deadline = deadline
         self.publish = publish  # live updates, told after each change committed
 
-    async def _announce(self, cid: str, kind: str, at: datetime) -> None:
+    async def _announce(self, complaint: Complaint, kind: str, at: datetime) -> None:
         if self.publish is not None:
-            await self.publish(ComplaintChanged(cid, kind, at))
+            await self.publish(ComplaintChanged(complaint.id, kind, at, complaint.location.kode_wilayah))
 
     # -- lifecycle actions ----------------------------------------------------------------
 
@@ -126,11 +126,13 @@ class WriteThrough:
             else:
                 skipped.append("follow-ups")
         if request.action is not Action.RATE:  # a rating stays in the gateway
-            if Capability.CHANGE_STATUS in caps:
+            if Capability.CHANGE_STATUS not in caps:
+                skipped.append("status changes")
+            elif status_as_read(connector, planned.status) is None:
+                skipped.append(f"status {planned.status.value} (its system has no word for it)")
+            else:
                 change = StatusChange(f"{cid}:{planned.status.value}", planned.status, unit=_unit(request, planned))
                 writes.append(("status", lambda: connector.change_status(owner.source_id, change)))
-            else:
-                skipped.append("status changes")
         return writes, skipped
 
     async def _send(
@@ -161,8 +163,9 @@ class WriteThrough:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc.message}", exc.in_doubt
         except (DecodeError, MappingError) as exc:
             sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
-        except Unsupported:
-            sent.pending = f"{owner.system} does not take this write through its connector; the outbox holds it"
+        except Unsupported as exc:
+            # It cannot take this write at all (nothing to deliver later either).
+            sent.skipped = "; ".join(x for x in (sent.skipped, f"{owner.system}: {exc}") if x)
         except (ConnectorError, Exception) as exc:  # whatever it was, the outbox holds the write
             log.exception("write-through to %s failed unexpectedly", owner.system)
             sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
@@ -317,7 +320,8 @@ class WriteThrough:
             raise
         finally:
             await claims.release(hold, holder)
-        await self._announce(changed.id, "follow_up" if request.action is Action.POST_FOLLOW_UP else "status", now)
+        kind = {Action.POST_FOLLOW_UP: "follow_up", Action.RATE: "rated"}.get(request.action, "status")
+        await self._announce(changed, kind, now)
         return changed, receipt
 
     @staticmethod
@@ -396,7 +400,7 @@ class WriteThrough:
             if reservation is not None:
                 await receipts.release(reservation)
             raise
-        await self._announce(stored.id, "created", now)
+        await self._announce(stored, "created", now)
         system = owner_of_new.get("system")
         if system is None:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)

@@ -22,7 +22,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,13 @@ QUEUE_SIZE = 1000
 
 @dataclass(frozen=True, slots=True)
 class ComplaintChanged:
-    """Something happened to a complaint (never what it says)."""
+    """Something happened to a complaint (never what it says): its id, where it is (so a
+    subscriber watching another region skips it unread), what happened, when."""
 
     complaint_id: str
-    kind: str  # created, status, follow_up, changed, gap (events were lost to a slow subscriber)
+    kind: str  # created, status, follow_up, rated, changed, gap (events were lost)
     at: datetime
+    kode_wilayah: str | None = None
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "at": self.at.isoformat()}, separators=(",", ":"))
@@ -45,7 +47,8 @@ class ComplaintChanged:
     @classmethod
     def from_json(cls, text: str | bytes) -> ComplaintChanged:
         raw: dict[str, Any] = json.loads(text)
-        return cls(str(raw["complaint_id"]), str(raw["kind"]), datetime.fromisoformat(raw["at"]))
+        kode = raw.get("kode_wilayah")
+        return cls(str(raw["complaint_id"]), str(raw["kind"]), datetime.fromisoformat(raw["at"]), str(kode) if kode else None)
 
 
 class LocalBroker:
@@ -60,15 +63,22 @@ class LocalBroker:
         return len(self._queues)
 
     def deliver(self, event: ComplaintChanged) -> None:
-        """Hand an event to every local subscriber."""
+        """Hand an event to every local subscriber. One too far behind loses what it had
+        not read, and is told so once (a gap), rather than slowing anyone down."""
         for queue in list(self._queues):
             if queue.full():
-                with contextlib.suppress(asyncio.QueueEmpty):
+                while not queue.empty():
                     queue.get_nowait()
-                gap = ComplaintChanged(event.complaint_id, "gap", event.at)
-                queue.put_nowait(gap)
+                queue.put_nowait(ComplaintChanged(event.complaint_id, "gap", event.at))
                 continue
             queue.put_nowait(event)
+
+    def lost(self, at: datetime) -> None:
+        """Tell every subscriber that events may have been lost (the relay was down)."""
+        for queue in list(self._queues):
+            while not queue.empty():
+                queue.get_nowait()
+            queue.put_nowait(ComplaintChanged("", "gap", at))
 
     async def publish(self, event: ComplaintChanged) -> None:
         """Announce a change (after it committed)."""
@@ -92,29 +102,54 @@ class LocalBroker:
 
 
 class RedisBroker(LocalBroker):
-    """Events through a Redis channel, shared by every process that uses the same Redis."""
+    """Events through a Redis channel, shared by every process that uses the same Redis.
+
+    Publishing never blocks the change that published: events go into a bounded queue that
+    a background task sends (with a short socket timeout, one retry). When the listener
+    loses Redis and comes back, every local subscriber is told of a possible gap."""
 
     def __init__(self, url: str) -> None:
         super().__init__()
         import redis.asyncio as redis  # only needed when Redis is configured
 
-        self._redis = redis.from_url(url)
-        self._listener: asyncio.Task[None] | None = None
+        self._redis = redis.from_url(
+            url, socket_timeout=2.0, socket_connect_timeout=2.0, health_check_interval=15, socket_keepalive=True
+        )
+        self._outgoing: asyncio.Queue[ComplaintChanged] = asyncio.Queue(QUEUE_SIZE * 10)
+        self._tasks: list[asyncio.Task[None]] = []
         self._ready = asyncio.Event()
 
     async def publish(self, event: ComplaintChanged) -> None:
-        """Announce a change to every process (this one hears it back through Redis)."""
+        """Queue a change for every process (this one hears it back through Redis)."""
         try:
-            await self._redis.publish(CHANNEL, event.to_json())
-        except Exception as exc:  # a change is committed whatever Redis does
-            log.warning("could not publish a complaint update to Redis (%s); subscribers elsewhere miss it", type(exc).__name__)
-            self.deliver(event)
+            self._outgoing.put_nowait(event)
+        except asyncio.QueueFull:
+            log.warning("complaint updates are backing up (Redis too slow); one is dropped, subscribers are told")
+            self.lost(event.at)
+
+    async def _send(self) -> None:
+        while True:
+            event = await self._outgoing.get()
+            for attempt in (1, 2):
+                try:
+                    await self._redis.publish(CHANNEL, event.to_json())
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if attempt == 2:
+                        log.warning("could not publish a complaint update to Redis (%s); subscribers elsewhere miss it", type(exc).__name__)
+                        self.deliver(event)  # at least this process's subscribers hear of it
 
     async def _listen(self) -> None:
+        first = True
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
+                    if not first:
+                        self.lost(datetime.now(UTC))  # whatever was said meanwhile was missed
+                    first = False
                     self._ready.set()
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
@@ -129,17 +164,21 @@ class RedisBroker(LocalBroker):
                 await asyncio.sleep(1.0)
 
     async def start(self) -> None:
-        """Start listening; returns once subscribed (or after 5 s, still trying)."""
-        self._listener = asyncio.create_task(self._listen(), name="redis-updates")
+        """Start the listener and the sender; returns once subscribed (or after 5 s, still trying)."""
+        self._tasks = [
+            asyncio.create_task(self._listen(), name="redis-updates-listen"),
+            asyncio.create_task(self._send(), name="redis-updates-send"),
+        ]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._ready.wait(), timeout=5.0)
 
     async def stop(self) -> None:
-        """Stop listening and close the connection."""
-        if self._listener is not None:
-            self._listener.cancel()
+        """Stop listening and sending, and close the connection."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+                await task
         await self._redis.aclose()
 
 

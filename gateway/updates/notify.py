@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
+from gateway.store.models import ComplaintRow
 from gateway.updates.broker import ComplaintChanged, LocalBroker
+
+
+async def announce_changed(broker: LocalBroker, complaint_ids: Sequence[str], kind: str = "changed") -> None:
+    """One event per complaint (with its region, read in one query)."""
+    ids = list(dict.fromkeys(complaint_ids))
+    if not ids:
+        return
+    now = datetime.now(UTC)
+    where = {str(k): v for k, v in await ComplaintRow.filter(id__in=ids).values_list("id", "kode_wilayah")}
+    for cid in ids:
+        await broker.publish(ComplaintChanged(cid, kind, now, where.get(cid)))
 
 
 def notifier(broker: LocalBroker) -> Callable[[Sequence[str]], Awaitable[None]]:
     """The engine's `notify`: one "changed" event per complaint a pull created or changed."""
 
     async def notify(complaint_ids: Sequence[str]) -> None:
-        now = datetime.now(UTC)
-        for cid in dict.fromkeys(complaint_ids):
-            await broker.publish(ComplaintChanged(cid, "changed", now))
+        await announce_changed(broker, complaint_ids)
 
     return notify

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+import logging
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import strawberry
@@ -19,6 +20,8 @@ from graphql import GraphQLError
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.types import Ctx, local_time
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, zone_for
+
+log = logging.getLogger(__name__)
 
 
 class UpdateEvent(Protocol):
@@ -75,13 +78,31 @@ class Subscription:
             raise GraphQLError(f"kodeWilayah: is not a kode wilayah (expected {KODE_WILAYAH_EXPECTED})", extensions={"code": "BAD_USER_INPUT"})
         if ctx.access.cases.empty:
             raise GraphQLError("your roles have no case scope to follow", extensions={"code": "FORBIDDEN"})
-        async for event in _events(info):
-            if event.kind == "gap":
-                yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
-                continue
-            found = await ctx.complaints.get(ctx.access.cases, id=event.complaint_id)
-            if found is None or not _in_region(found.location.kode_wilayah, kode_wilayah):
-                continue  # not the subscriber's to see, or not where it looks
-            ctx.refresh_loaders()  # each update reads its nested fields afresh
-            zone = zone_for(found.location.kode_wilayah)
-            yield ComplaintUpdate(kind=event.kind, at=local_time(event.at, zone), complaint=case_file(ctx, found))
+        try:
+            async for event in _events(info):
+                if ctx.principal.expires_at is not None and datetime.now(UTC) >= ctx.principal.expires_at:
+                    raise GraphQLError(
+                        "your token expired; expected: reconnect with a fresh token",
+                        extensions={"code": "UNAUTHENTICATED"},
+                    )
+                if event.kind == "gap":
+                    yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
+                    continue
+                if event.kode_wilayah and not _in_region(event.kode_wilayah, kode_wilayah):
+                    continue  # elsewhere than it looks: not even read
+                try:
+                    found = await ctx.complaints.get(ctx.access.cases, id=event.complaint_id)
+                except Exception:  # one failed read skips one update, never ends the stream
+                    log.exception("complaintUpdates could not read a complaint (request %s)", ctx.request_id)
+                    yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
+                    continue
+                if found is None or not _in_region(found.location.kode_wilayah, kode_wilayah):
+                    continue  # not the subscriber's to see, or not where it looks
+                ctx.refresh_loaders()  # each update reads its nested fields afresh
+                zone = zone_for(found.location.kode_wilayah)
+                yield ComplaintUpdate(kind=event.kind, at=local_time(event.at, zone), complaint=case_file(ctx, found))
+                # What the subscriber was shown (a secret complaint, a reporter) is audited
+                # as each update goes out, as a query's would be at its end.
+                await ctx.audit.flush()
+        finally:
+            await ctx.audit.flush()

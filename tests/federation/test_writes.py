@@ -266,3 +266,21 @@ async def test_a_live_read_does_not_undo_a_change_still_on_its_way(federated: Fe
     got = _ok(await federated.gql(read, {"id": cid}, token=_admin(tokens)))["complaint"]
     assert got["live"] is True and got["owner"]["outcome"] == "OK"
     assert got["status"] == "DIDISPOSISIKAN"  # the owner still shows the older one
+
+
+async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_live_read(
+    federated: Federated, tokens: Tokens
+) -> None:
+    # Musi Rawas's WhatsApp-bot system has no word for TERVERIFIKASI (its own statuses are coarser).
+    made = _ok(await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": "pemkab-16.05"}}, token=tokens.citizen))
+    cid = made["submitComplaint"]["complaint"]["id"]
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    done = _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]
+    assert done["status"] == "TERVERIFIKASI"
+    assert done["delivery"]["state"] == "LOCAL" and "no word" in done["delivery"]["reason"]
+    await federated.engine.pull_all()
+    await federated.engine.drain()
+    read = "query($id: ID!) { complaint(id: $id) { status live owner { system outcome } } }"
+    got = _ok(await federated.gql(read, {"id": cid}, token=admin))["complaint"]
+    assert got["owner"] == {"system": "16.05-musi-rawas", "outcome": "OK"} and got["live"] is True
+    assert got["status"] == "TERVERIFIKASI"  # its system still says "new", which is not news

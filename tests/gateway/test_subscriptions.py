@@ -24,6 +24,7 @@ import websockets
 
 from auth.dev import DevKeys, issue_token, load_or_create
 from auth.roles import Role
+from gateway.store.models import AuditEventRow
 from gateway.store.writer import insert_complaints
 from schema.canonical import Status
 from tests.factories import make_complaint
@@ -167,16 +168,58 @@ async def test_a_change_through_one_process_reaches_subscribers_on_another_withi
             assert await elsewhere.next(timeout=0.2) is None
 
 
-async def test_a_bad_token_is_refused_at_connection_init(database_url: str, keys_dir: tuple[Path, DevKeys], tmp_path: Path) -> None:
+async def test_a_socket_without_a_good_token_is_closed_and_the_refusal_audited(
+    database_url: str, keys_dir: tuple[Path, DevKeys], tmp_path: Path
+) -> None:
     path, _ = keys_dir
+    before = await AuditEventRow.filter(action="TOKEN_REJECTED").count()
     with _gateway(database_url, path, tmp_path, "c", redis_url=None) as port:
-        async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}}))
-            with pytest.raises(websockets.ConnectionClosed) as closed:
-                await asyncio.wait_for(ws.recv(), 5)
-        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
-        async with Subscriber.open(port, None) as anonymous:
-            refused = await anonymous.next(timeout=2.0)
-        assert refused is not None  # as a result with errors (Strawberry's way for a refused subscription)
-        errors = refused["payload"]["errors"] if refused["type"] == "next" else refused["payload"]
-        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+        for payload in ({"authorization": "Bearer not-a-token"}, {}):
+            async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+                await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403, payload
+    assert await AuditEventRow.filter(action="TOKEN_REJECTED").count() == before + 1
+
+
+async def test_over_a_socket_identity_reads_are_audited_queries_refused_and_expiry_ends_the_stream(
+    database_url: str, keys_dir: tuple[Path, DevKeys], tmp_path: Path
+) -> None:
+    path, keys = keys_dir
+    complaint = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_anonymous=True)
+    await insert_complaints([complaint])
+    mura_admin = _token(keys, Role.AGENCY_ADMIN, "admin-mura", "pemkab-16.05")
+    national = _token(keys, Role.NATIONAL_ADMIN, "admin-lapor", "kemenpanrb")
+    short = issue_token(keys, subject="admin-lapor-short", roles=(Role.NATIONAL_ADMIN,), agency_id="kemenpanrb", ttl=2)
+    with _gateway(database_url, path, tmp_path, "d", redis_url=None) as port:
+        query = "subscription { complaintUpdates { kind complaint { id reporter { nik } } } }"
+        async with (
+            websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+            Subscriber.open(port, short) as expiring,
+        ):
+            await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {national}"}}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
+            # A query over the socket is refused: queries go over HTTP, where they are limited and audited.
+            await ws.send(json.dumps({"id": "q", "type": "subscribe", "payload": {"query": "{ complaints(first: 1) { totalCount } }"}}))
+            refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            errors = refused["payload"]["errors"] if refused["type"] == "next" else refused["payload"]
+            assert errors[0]["extensions"]["code"] == "BAD_REQUEST"
+            await ws.send(json.dumps({"id": "s", "type": "subscribe", "payload": {"query": query}}))
+            await asyncio.sleep(2.5)  # the short token has expired meanwhile
+            assert "errors" not in await asyncio.to_thread(_post, port, VERIFY, {"id": complaint.id}, mura_admin)
+            while True:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 5))
+                if message["type"] == "next" and message["id"] == "s":
+                    break
+            update = message["payload"]["data"]["complaintUpdates"]
+
+            assert update["complaint"]["reporter"]["nik"]  # the national admin may see it...
+            ended = await expiring.next(timeout=2.0)
+            assert ended is not None
+            expired = ended["payload"]["errors"] if ended["type"] == "next" else ended["payload"]
+            assert expired[0]["extensions"]["code"] == "UNAUTHENTICATED"  # ...a token past its time may not
+    await asyncio.sleep(0.2)
+    # ...and the reveal is in the audit log, as for a query.
+    revealed = await AuditEventRow.filter(action="REPORTER_IDENTITY_READ", complaint_id=complaint.id).values_list("actor_subject", flat=True)
+    assert revealed and set(revealed) == {"admin-lapor"}  # (one update may be recorded twice: see the closing note)

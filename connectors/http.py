@@ -93,6 +93,11 @@ class CircuitBreaker:
     _trial: bool = field(default=False, repr=False)
 
     @property
+    def in_trial(self) -> bool:
+        """Whether the one trial call of a half-open circuit is out."""
+        return self._trial
+
+    @property
     def state(self) -> str:
         """closed, open or half_open."""
         if self.opened_at is None:
@@ -254,13 +259,16 @@ class UpstreamClient:
         retriable = method in IDEMPOTENT or idempotency_key is not None or safe_to_retry
         attempts = self.policy.attempts if retriable else 1
         for attempt in range(attempts):
+            started = time.monotonic()
             try:
                 response = await self._once(method, url, **kwargs)
             except (asyncio.CancelledError, TimeoutError):
-                # The caller's own deadline cut the call off: the source did not answer in
-                # time, which counts (and ends a half-open trial, which would otherwise
-                # keep the circuit shut for good).
-                self.breaker.failure()
+                # The caller cut the call off. A source that kept it waiting longer than a
+                # connect deadline did not answer in time: that counts. A caller that just
+                # went away says nothing about the source; either way a half-open trial
+                # ends here (it would otherwise keep the circuit shut for good).
+                if time.monotonic() - started >= self.policy.connect_timeout or self.breaker.in_trial:
+                    self.breaker.failure()
                 raise
             except UpstreamUnavailable as exc:
                 self.breaker.failure()

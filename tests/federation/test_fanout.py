@@ -42,7 +42,7 @@ LIST = """query($after: String, $filter: ComplaintFilterInput) {
 @pytest.fixture
 async def nation() -> AsyncIterator[Nation]:
     async with upstream_session() as http:  # the gateway's own session
-        async with serve_nation(http, policy=Policy(attempts=1, total_timeout=10.0)) as served:
+        async with serve_nation(http, policy=Policy(attempts=1, connect_timeout=1.0, total_timeout=10.0)) as served:
             yield served
 
 

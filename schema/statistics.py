@@ -17,6 +17,7 @@ from enum import Enum
 
 MIN_COUNT = 5
 MAX_PERIOD_DAYS = 366
+MAX_DAILY_DAYS = 92  # a DAY split over longer is too many small cells
 
 
 class Dimension(Enum):
@@ -68,17 +69,22 @@ def period_start(day: date, period: Period, first: date) -> date:
 
 
 def suppress(cells: dict[str | None, int], minimum: int = MIN_COUNT) -> dict[str | None, int | None]:
-    """One period's counts with small ones withheld (None), primary and complementary."""
+    """One period's counts with small ones withheld (None): every count below `minimum`,
+    then, while what is withheld adds up to less than `minimum` (a single withheld count
+    is the period's total minus the rest; two ones add up to two), the smallest published
+    one too."""
     shown: dict[str | None, int | None] = {k: (v if v >= minimum else None) for k, v in cells.items()}
-    withheld = [k for k, v in shown.items() if v is None]
-    if len(withheld) == 1:
+
+    def withheld_sum() -> int:
+        return sum(cells[k] for k, v in shown.items() if v is None)
+
+    while 0 < withheld_sum() < minimum or len([v for v in shown.values() if v is None]) == 1:
         published = sorted((v, str(k)) for k, v in shown.items() if v is not None)
-        if published:
-            smallest = published[0][1]
-            for k in shown:
-                if str(k) == smallest:
-                    shown[k] = None
-                    break
+        if not published:
+            break
+        smallest = published[0][1]
+        key = next(k for k in shown if str(k) == smallest and shown[k] is not None)
+        shown[key] = None
     return shown
 
 

@@ -5,8 +5,8 @@ caller's scope (the public's for callers without a case scope), small counts wit
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Protocol
 
 import strawberry
 
@@ -15,6 +15,7 @@ from schema import statistics as s
 from schema.graphql.inputs import ComplaintFilterInput, UserInputError
 from schema.graphql.types import Ctx
 from schema.queries import ComplaintFilter
+from schema.regions import WIB
 from schema.validation import FieldError
 
 Dimension = strawberry.enum(s.Dimension, name="StatisticsDimension", description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).")
@@ -52,34 +53,43 @@ class ComplaintStatistics:
 @strawberry.type
 class StatisticsQuery:
     @strawberry.field(
-        description="Complaints created in [since, until) counted by a dimension per period, within "
-        "your case scope (the public's without one); counts that could single a reporter out are withheld."
+        description="Complaints created from one WIB day to another counted by a dimension per period, "
+        "within what you may read (the public's complaints, and your case scope); counts that could "
+        "single a reporter out are withheld."
     )
     async def statistics(
         self,
         info: Ctx,
         group_by: Dimension,  # type: ignore[valid-type]
-        since: datetime,
-        until: datetime,
+        from_date: Annotated[date, strawberry.argument(name="from", description="The first day (WIB).")],
+        to_date: Annotated[date, strawberry.argument(name="to", description="The last day (WIB), included.")],
         period: Period = s.Period.MONTH,  # type: ignore[valid-type]
         filter: ComplaintFilterInput | None = None,
     ) -> ComplaintStatistics:
         ctx = info.context
+        used = filter.to_canonical() if filter else ComplaintFilter()
         errors = [
-            FieldError(name, "has no time zone", "an ISO 8601 date-time with an offset")
-            for name, value in (("since", since), ("until", until))
-            if value.tzinfo is None
+            FieldError(f"filter.{name}", "cannot be used in statistics", "from and to (whole days), and the other filters")
+            for name, value in (("createdAfter", used.created_after), ("createdBefore", used.created_before), ("text", used.text))
+            if value
         ]
-        if not errors and not timedelta(0) < until - since <= timedelta(days=s.MAX_PERIOD_DAYS):
-            errors.append(FieldError("until", "is not after since, or too far", f"a range of up to {s.MAX_PERIOD_DAYS} days"))
+        days = (to_date - from_date).days + 1
+        if days < 1:
+            errors.append(FieldError("to", f"is before from ({from_date.isoformat()})", "a day on or after from"))
+        elif days > s.MAX_PERIOD_DAYS:
+            errors.append(FieldError("to", f"is {days} days after from", f"a range of at most {s.MAX_PERIOD_DAYS} days"))
+        elif period is s.Period.DAY and days > s.MAX_DAILY_DAYS:
+            errors.append(FieldError("period", f"is DAY over {days} days", f"WEEK or MONTH, or a range of at most {s.MAX_DAILY_DAYS} days"))
         if errors:
             raise UserInputError(errors)
+        # Whole WIB days only: ranges shifted by seconds could tell one complaint's time.
+        since = datetime.combine(from_date, time.min, WIB)
+        until = datetime.combine(to_date + timedelta(days=1), time.min, WIB)
         reader: StatisticsReader = ctx.statistics
-        scope = ctx.access.public if ctx.access.cases.empty else ctx.access.cases
-        used = filter.to_canonical() if filter else ComplaintFilter()
-        days = await reader.day_counts(scope, group_by, since=since, until=until, filter=used)
-        first = (since + timedelta(hours=7)).date()  # WIB, as the days are
-        cells = s.buckets(days, period, first)
+        # What the caller may read as a member of the public, and in its case scope.
+        scope = ctx.access.public | ctx.access.cases
+        counted = await reader.day_counts(scope, group_by, since=since, until=until, filter=used)
+        cells = s.buckets(counted, period, from_date)
         return ComplaintStatistics(
             dimension=group_by,
             period=period,

@@ -14,7 +14,7 @@ from tests.conftest import GraphQL, Tokens
 from tests.factories import BASE_TIME, make_complaint
 
 QUERY = """query($by: StatisticsDimension!, $period: StatisticsPeriod, $filter: ComplaintFilterInput) {
-  statistics(groupBy: $by, since: "2026-01-01T00:00:00+07:00", until: "2026-12-31T00:00:00+07:00", period: $period, filter: $filter) {
+  statistics(groupBy: $by, from: "2026-01-01", to: "2026-12-30", period: $period, filter: $filter) {
     minimumCount suppressedCount buckets { periodStart key count suppressed }
   }
 }"""
@@ -36,20 +36,23 @@ def _cells(body: dict[str, Any]) -> dict[str | None, int | None]:
     return {b["key"]: b["count"] for b in body["data"]["statistics"]["buckets"]}
 
 
-def test_small_counts_are_withheld_and_a_lone_one_takes_its_smallest_neighbour_along() -> None:
-    assert suppress({"a": 7, "b": 2, "c": 1}) == {"a": 7, "b": None, "c": None}
+def test_small_counts_are_withheld_and_what_is_withheld_adds_up_to_the_minimum() -> None:
     # One withheld count would be the period's total minus the others: the smallest goes too.
     assert suppress({"a": 7, "b": 6, "c": 2}) == {"a": 7, "b": None, "c": None}
+    # Two withheld ones would add up to 2 (so each is 1): withheld until they add up to 5.
+    assert suppress({"a": 9, "b": 7, "c": 1, "d": 1}) == {"a": 9, "b": None, "c": None, "d": None}
+    assert suppress({"a": 7, "b": 2, "c": 1}) == {"a": None, "b": None, "c": None}
     assert suppress({"a": 7, "b": 9}) == {"a": 7, "b": 9}
     assert suppress({"a": 3}) == {"a": None}
 
 
 async def test_regions_are_counted_and_small_ones_withheld(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     await _in("16.05", 7)
+    await _in("16.71", 8)
     await _in("16.74", 6)
     await _in("16.73", 2)
     body = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin)
-    assert _cells(body) == {"16.05": 7, "16.74": None, "16.73": None}
+    assert _cells(body) == {"16.05": 7, "16.71": 8, "16.74": None, "16.73": None}
     stats = body["data"]["statistics"]
     assert stats["minimumCount"] == 5 and stats["suppressedCount"] == 2
     assert all(b["suppressed"] == (b["count"] is None) for b in stats["buckets"])
@@ -72,16 +75,21 @@ async def test_the_callers_scope_decides_what_is_counted(database_url: str, gql:
     await _in("16.73", 5, is_secret=True)
     admin_mura = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
     mine = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=admin_mura)
-    assert _cells(mine) == {"16.05": 6}
+    assert _cells(mine) == {"16.05": 6, "16.73": 8}  # the public's, and its own case scope (no secret ones elsewhere)
     public = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}})
     assert _cells(public) == {"16.05": 6, "16.73": 8}  # secret complaints are not the public's
+    citizen = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.citizen)
+    assert _cells(citizen) == {"16.05": 6, "16.73": 8}  # a token never sees less than the public
     national = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin)
     assert _cells(national) == {"16.05": 6, "16.73": 13}
 
 
-async def test_a_bad_range_is_refused_with_what_is_expected(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
-    body = await gql(
-        'query { statistics(groupBy: STATUS, since: "2026-01-01T00:00:00Z", until: "2025-01-01T00:00:00Z") { minimumCount } }'
+async def test_bad_ranges_and_filters_are_refused_with_what_is_expected(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+    backwards = await gql('query { statistics(groupBy: STATUS, from: "2026-02-01", to: "2026-01-01") { minimumCount } }')
+    assert backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "is before from" in backwards["errors"][0]["message"]
+    daily = await gql('query { statistics(groupBy: STATUS, period: DAY, from: "2026-01-01", to: "2026-12-01") { minimumCount } }')
+    assert "WEEK or MONTH" in daily["errors"][0]["message"]
+    shifted = await gql(
+        'query { statistics(groupBy: STATUS, from: "2026-01-01", to: "2026-02-01", filter: {createdAfter: "2026-01-01T00:00:30Z"}) { minimumCount } }'
     )
-    error = body["errors"][0]
-    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "until" in error["message"]
+    assert "filter.createdAfter: cannot be used in statistics" in shifted["errors"][0]["message"]

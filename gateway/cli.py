@@ -20,7 +20,7 @@ import uvicorn
 from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
 from gateway.log_format import formatter as log_formatter
-from gateway.log_privacy import RedactPersonalData
+from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData
 from gateway.request_id import RequestIdLogFilter
 from connectors.spec_errors import SpecError
 from gateway.settings import GatewaySettings, SettingsError, from_env, redacted
@@ -38,6 +38,7 @@ def _configure_logging(level: str, kind: str | None = None) -> None:
     handler.addFilter(RedactPersonalData())
     handler.setFormatter(log_formatter(kind or os.environ.get("PENGHUBUNG_LOG_FORMAT", "text")))
     logging.basicConfig(level=level.upper(), handlers=[handler], force=True)
+    logging.getLogger("uvicorn.access").addFilter(AccessLogPrivacy())
     # Tortoise announces every connection close at INFO; that is noise for operators.
     logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.getLogger().level))
 
@@ -404,6 +405,8 @@ def _main(argv: Sequence[str] | None) -> int:
         log_level=args.log_level,
         # The gateway logs with request ids itself; uvicorn's access log stays on.
         log_config=None,
+        # A subscription message is small; the HTTP body limit does not reach the socket.
+        ws_max_size=settings.limits.max_body_bytes,
     )
     return 0
 

@@ -18,7 +18,7 @@ from lokal.samaran import mask_pii
 # What the masker may miss for want of a label ("e-mail x@y" rather than "email: x@y"):
 # anything shaped like an e-mail address, and runs of 10 or more digits (NIK, phone).
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_DIGITS = re.compile(r"(?<![\w.-])\+?\d[\d -]{8,}\d(?![\w.-])")
+_DIGITS = re.compile(r"(?<![\w.:-])\+?\d(?:[\d ]|-(?=\d{3}))*\d(?![\w.:-])")
 
 
 def redact(text: str) -> str:
@@ -26,6 +26,23 @@ def redact(text: str) -> str:
     masked = mask_pii(text).text
     masked = _EMAIL.sub("[EMAIL]", masked)
     return _DIGITS.sub(lambda m: "[NUMBER]" if sum(c.isdigit() for c in m.group()) >= 10 else m.group(), masked)
+
+
+class AccessLogPrivacy(logging.Filter):
+    """uvicorn's access lines without the query string (it can hold variables: a NIK, a
+    name) and with the client's address cut to its network (an IP can identify a reporter)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3:
+            client, method, path, *rest = args
+            host, _, port = str(client).rpartition(":")
+            if "." in host:
+                host = ".".join(host.split(".")[:3] + ["0"])
+            elif ":" in host:
+                host = ":".join(host.split(":")[:3]) + "::"
+            record.args = (host or str(client), method, str(path).split("?", 1)[0], *rest)
+        return True
 
 
 class RedactPersonalData(logging.Filter):

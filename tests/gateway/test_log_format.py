@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gateway.cli import main
 from gateway.log_format import formatter
-from gateway.log_privacy import RedactPersonalData
+from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData, redact
 from gateway.request_id import RequestIdLogFilter
 
 
@@ -73,3 +73,18 @@ def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_p
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # every line is JSON
     assert any(e["request_id"] == "req-json-1" and "POST /graphql" in e["message"] for e in entries), lines[-5:]
+
+
+def test_access_lines_lose_the_query_string_and_the_host_part_of_the_address() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("203.0.113.57:51234", "GET", "/graphql?variables=%7B%22nik%22%3A%221605014101900001%22%7D", "1.1", 200), None,
+    )
+    AccessLogPrivacy().filter(record)
+    assert record.getMessage() == '203.0.113.0 - "GET /graphql HTTP/1.1" 200'
+
+
+def test_the_mask_leaves_dates_times_and_ids_alone() -> None:
+    text = "since 2026-03-13 10:00, complaint 550e8400-e29b-41d4-a716-446655440000, tracking 1000181"
+    assert redact(text) == text
+    assert "[NUMBER]" in redact("called 081234567890") or "[PHONE" in redact("called 081234567890")

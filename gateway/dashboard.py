@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 DASHBOARD_DIR = Path(__file__).parent / "static" / "dashboard"
 # The page runs only its own script and talks only to this gateway.
 _CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self' ws: wss:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 

@@ -72,6 +72,9 @@ class CoordinationView:
     until: datetime
     summary: CoordinationRow = strawberry.field(description="The level itself, all its rows together.")
     rows: list[CoordinationRow]
+    counts_in_scope: bool = strawberry.field(
+        description="False when your token's case scope holds no complaints at all (an auditor's): the counts are then 0 by scope, not by fact."
+    )
 
 
 def _counted(c: co.GroupCounts) -> dict[str, object]:
@@ -95,7 +98,13 @@ def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | N
     if source is not None:
         fields |= {"connected": source.connected, "connected_since": source.connected_since, "kind": source.kind, "source": source.name if source.connected else None}
     if sync is not None and source is not None and source.connected:
-        fields |= {"sync_lag_seconds": sync.lag_seconds, "backlog": sync.backlog, "dead_letters": sync.dead_letters, "last_error": sync.last_error}
+        fields |= {
+            "sync_lag_seconds": sync.lag_seconds,
+            "backlog": sync.backlog,
+            "dead_letters": sync.dead_letters,
+            # An error it has recovered from since is history, not health.
+            "last_error": sync.last_error if sync.consecutive_failures else None,
+        }
     return CoordinationRow(**fields)  # type: ignore[arg-type]
 
 
@@ -135,7 +144,7 @@ class CoordinationQuery:
         async def counts(by: str, within: str | None) -> Mapping[str | None, co.GroupCounts]:
             return await reader.group_counts(ctx.access.cases, by=by, within=within, since=since, until=until, now=until)
 
-        view = {"kode_wilayah": code, "since": since, "until": until}
+        view = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
         if code is None:
             grouped = await counts("province", None)
             rows = []

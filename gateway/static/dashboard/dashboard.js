@@ -7,7 +7,7 @@
 const TOKEN_KEY = "penghubung-token";
 const VIEW_QUERY = `query Coordination($kode: String, $days: Int!) {
   coordination(kodeWilayah: $kode, days: $days) {
-    level kodeWilayah name parentKodeWilayah parentName since until
+    level kodeWilayah name parentKodeWilayah parentName since until countsInScope
     summary { name regencyCount connectedCount connected connectedSince kind syncLagSeconds backlog deadLetters lastError complaints open overdue onTimeRate }
     rows { kodeWilayah agencyId name regencyCount connectedCount connected connectedSince kind source syncLagSeconds backlog deadLetters lastError complaints open overdue onTimeRate }
   }
@@ -15,6 +15,8 @@ const VIEW_QUERY = `query Coordination($kode: String, $days: Int!) {
 const $ = (id) => document.getElementById(id);
 let refreshTimer = null;
 let socket = null;
+let retryDelay = 1000;
+let shown = 0;  // the number of the latest view asked for: an older answer arriving late is dropped
 
 function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 
@@ -37,6 +39,7 @@ async function graphql(query, variables) {
 }
 
 function text(value) { return value === null || value === undefined ? "—" : String(value); }
+function day(iso) { return iso ? String(iso).slice(0, 10) : "—"; }
 function percent(rate) { return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(1)}%`; }
 function lag(seconds) {
   if (seconds === null || seconds === undefined) return "—";
@@ -102,7 +105,7 @@ function cell(view, row, field) {
     const href = view.level === "NATIONAL" ? `#/${row.kodeWilayah}` : view.level === "PROVINCE" ? `#/${view.kodeWilayah}/${row.kodeWilayah}` : null;
     td.append(href ? el("a", { class: "name", href, text: row.name }) : document.createTextNode(row.name));
   } else if (field === "connected") {
-    if (row.connected) td.append(el("span", { class: "badge connected", text: "connected" }), document.createTextNode(` since ${text(row.connectedSince)} · ${row.kind}`));
+    if (row.connected) td.append(el("span", { class: "badge connected", text: "connected" }), document.createTextNode(` since ${day(row.connectedSince)} · ${row.kind}`));
     else td.append(el("span", { class: "badge absent", text: "not yet connected" }));
   } else if (field === "connectedCount") {
     td.textContent = `${row.connectedCount} of ${row.regencyCount}`;
@@ -110,7 +113,7 @@ function cell(view, row, field) {
     td.textContent = percent(row.onTimeRate);
     if (row.onTimeRate !== null && row.onTimeRate < 0.7) td.classList.add("bad");
   } else if (field === "syncLagSeconds") {
-    td.textContent = lag(row.syncLagSeconds);
+    td.textContent = row.connected && row.syncLagSeconds === null ? "never pulled" : lag(row.syncLagSeconds);
     if (row.syncLagSeconds !== null && row.syncLagSeconds > 600) td.classList.add("warn");
     if (row.lastError) td.title = row.lastError;
   } else {
@@ -142,38 +145,65 @@ async function show() {
     $("summary").replaceChildren(); $("rows").querySelector("tbody").replaceChildren(); $("rows").querySelector("thead").replaceChildren();
     return;
   }
+  const mine = ++shown;
   try {
     const data = await graphql(VIEW_QUERY, { kode: route(), days: Number($("days").value) });
+    if (mine !== shown) return;  // the viewer has moved on meanwhile
     const view = data.coordination;
     message.className = "info";
-    message.textContent = `${view.name}: ${view.rows.length} rows, complaints created since ${new Date(view.since).toLocaleDateString()}.`;
+    message.textContent = `${view.name}: ${view.rows.length} rows, complaints created since ${day(view.since)}.` +
+      (view.countsInScope ? "" : " Your token's scope holds no complaints, so every count is 0.");
     document.body.dataset.level = view.level;
     crumbs(view); summary(view); table(view);
   } catch (error) {
+    if (mine !== shown) return;
     message.className = "";
     message.textContent = `Could not load the view: ${error.message}`;
   }
 }
 
+function setLive(on, why) {
+  $("live").textContent = on ? "live updates: on" : `live updates: off${why ? ` (${why})` : ""}`;
+  $("live").className = on ? "on" : "";
+}
+
+function refreshSoon() {
+  // At most one reload a second, however many changes arrive: a pending one is kept.
+  if (refreshTimer === null) refreshTimer = setTimeout(() => { refreshTimer = null; show(); }, 1000);
+}
+
 function listen() {
-  if (socket) { socket.close(); socket = null; }
-  if (!token() || !("WebSocket" in window)) return;
+  if (socket) { socket.onclose = null; socket.close(); socket = null; }
+  if (!token() || !("WebSocket" in window)) { setLive(false); return; }
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
-  socket = new WebSocket(url, "graphql-transport-ws");
-  socket.onopen = () => socket.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token()}` } }));
-  socket.onmessage = (event) => {
+  const current = new WebSocket(url, "graphql-transport-ws");
+  socket = current;
+  current.onopen = () => current.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token()}` } }));
+  current.onmessage = (event) => {
     const message = JSON.parse(event.data);
     if (message.type === "connection_ack") {
-      socket.send(JSON.stringify({ id: "updates", type: "subscribe", payload: { query: "subscription { complaintUpdates { kind at complaint { id } } }" } }));
-      $("live").textContent = "live updates: on"; $("live").className = "on";
+      retryDelay = 1000;
+      current.send(JSON.stringify({ id: "updates", type: "subscribe", payload: { query: "subscription { complaintUpdates { kind at complaint { id } } }" } }));
+      setLive(true);
     } else if (message.type === "ping") {
-      socket.send(JSON.stringify({ type: "pong" }));
+      current.send(JSON.stringify({ type: "pong" }));
+    } else if (message.type === "next" && message.payload && message.payload.errors) {
+      const e = message.payload.errors[0];
+      setLive(false, (e.extensions && e.extensions.code) || e.message);
     } else if (message.type === "next") {
-      clearTimeout(refreshTimer);
-      refreshTimer = setTimeout(show, 1000);  // many changes at once: one refresh
+      refreshSoon();
+    } else if (message.type === "error" || message.type === "complete") {
+      setLive(false, message.type);
     }
   };
-  socket.onclose = () => { $("live").textContent = "live updates: off"; $("live").className = ""; };
+  current.onclose = (event) => {
+    if (socket !== current) return;
+    setLive(false, event.code === 4403 ? "token refused" : "reconnecting");
+    if (event.code !== 4403 && token()) {
+      setTimeout(() => { if (socket === current) listen(); }, retryDelay);
+      retryDelay = Math.min(retryDelay * 2, 30000);
+    }
+  };
 }
 
 $("token-form").addEventListener("submit", (event) => {
@@ -183,7 +213,7 @@ $("token-form").addEventListener("submit", (event) => {
   $("token").value = "";
   show(); listen();
 });
-$("forget").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); if (socket) socket.close(); show(); });
+$("forget").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); listen(); show(); });
 $("days").addEventListener("change", show);
 window.addEventListener("hashchange", show);
 show(); listen();

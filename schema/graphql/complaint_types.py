@@ -19,6 +19,7 @@ from auth.audit import AuditAction
 from schema import canonical as c
 from schema import deadlines as d
 from schema.live import INDEX_ONLY, Freshness
+from schema.privacy import mask_contacts
 from schema import regions as r
 from schema.graphql.deadline_types import ComplaintDeadlines
 from schema.graphql.live_types import SourceOutcome
@@ -168,7 +169,11 @@ class PublicComplaint:
 
     @classmethod
     def from_canonical(cls, x: c.Complaint) -> PublicComplaint:
-        return cls(**cls._fields(x))  # type: ignore[arg-type]
+        fields = cls._fields(x)
+        # Anyone reads this: contact details a reporter typed into the text stay out.
+        fields["title"] = mask_contacts(str(fields["title"]))
+        fields["content"] = mask_contacts(str(fields["content"]))
+        return cls(**fields)  # type: ignore[arg-type]
 
 
 @strawberry.federation.type(

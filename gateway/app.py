@@ -129,8 +129,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         async with upstream_session() as http, running_sources(settings, http) as sources:
+            issuers = issuers_for(settings) if verifier is None else []
+            if verifier is None and not issuers:
+                log.warning(
+                    "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
+                    "only the public view answers"
+                )
+            if settings.sources_file is None:
+                log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
             state = {
-                "verifier": verifier or build_verifier(issuers_for(settings), http),
+                "verifier": verifier or build_verifier(issuers, http),
                 "sources": sources,
                 "topology": topology,
                 "broker": broker,

@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
+from tortoise.exceptions import DBConnectionError
 
 from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
@@ -272,6 +273,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `penghubung` command."""
     try:
         return _main(argv)
+    except DBConnectionError as exc:
+        # The cause is what a person needs ("database ... does not exist"), not the stack.
+        cause = exc.__cause__ or exc.__context__ or exc
+        print(f"penghubung: cannot reach the database: {str(cause).splitlines()[0][:300]}", file=sys.stderr)
+        print("  (is DATABASE_URL right, and does that database exist? e.g. createdb penghubung)", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`penghubung ... | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

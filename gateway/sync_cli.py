@@ -23,7 +23,10 @@ from gateway.sync.topology import Topology, load_topology
 def _topology(settings: GatewaySettings) -> Topology:
     topology = load_topology(settings.sources_file)
     if topology is None:
-        raise SettingsError("no sources file: set PENGHUBUNG_SOURCES (the demo uses the Sumatera Selatan one)")
+        raise SettingsError(
+            "no sources file: set PENGHUBUNG_SOURCES=path/to/sources.toml (for the demo's database, "
+            "PENGHUBUNG_MODE=demo uses the bundled Sumatera Selatan one)"
+        )
     return topology
 
 

@@ -102,6 +102,11 @@ async def run_worker(
     ):
         jobs = [_housekeeping_loop(lifecycle, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
+            if settings.redis_url is None:
+                log.warning(
+                    "no PENGHUBUNG_REDIS_URL: what this worker pulls is not announced to the gateways' "
+                    "subscribers (set it when the gateway runs in another process)"
+                )
             broker = make_broker(settings.redis_url)
             await broker.start()
             stack.push_async_callback(broker.stop)

@@ -42,7 +42,7 @@ async def call_source(
         return None, outcome(Outcome.NOT_READABLE, str(exc) or "it offers no live read")
     except MappingError as exc:
         # The field, not the value: a value that did not map may be a reporter's data.
-        return None, outcome(Outcome.ERROR, f"{exc.code}: its record {exc.record_ref[:40]} has an unreadable {exc.field}")
+        return None, outcome(Outcome.ERROR, f"{exc.code}: a record with an unreadable {exc.field}")
     except ConnectorError as exc:
         return None, outcome(Outcome.ERROR, f"{exc.code}: {exc.message}"[:300])
     except Exception as exc:  # one source's bug must not fail the others' answer

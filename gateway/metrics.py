@@ -11,6 +11,7 @@ complaint, a reporter or a token.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -40,8 +41,8 @@ GRAPHQL_ERRORS = Counter(
     ["operation", "code"], registry=REGISTRY,
 )
 UPSTREAM_SECONDS = Histogram(
-    "penghubung_upstream_request_seconds", "Requests to upstream sources, by source, method and outcome.",
-    ["source", "method", "outcome"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+    "penghubung_upstream_request_seconds", "Requests to upstream sources, by source and method (outcomes: the errors counter).",
+    ["source", "method"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
 )
 UPSTREAM_ERRORS = Counter(
     "penghubung_upstream_errors_total", "Failed requests to upstream sources, by outcome.",
@@ -63,7 +64,7 @@ _CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 
 
 def _record_upstream(call: upstream.CallRecord) -> None:
-    UPSTREAM_SECONDS.labels(call.source, call.method, call.outcome).observe(call.seconds)
+    UPSTREAM_SECONDS.labels(call.source, call.method).observe(call.seconds)
     if call.outcome != "ok":
         UPSTREAM_ERRORS.labels(call.source, call.outcome).inc()
 
@@ -74,11 +75,14 @@ def observe_upstream() -> None:
         upstream.OBSERVERS.append(_record_upstream)
 
 
-def operation_label(document: Any, schema: GraphQLSchema) -> str:
-    """`query complaint`, `mutation verifyComplaint`...: the type and first root field, if
-    the schema has that field (a client's made-up name never becomes a label)."""
+def operation_label(document: Any, schema: GraphQLSchema, operation_name: str | None = None) -> str:
+    """`query complaint`, `mutation verifyComplaint`...: the type and first root field of
+    the operation run, if the schema has that field (a client's made-up name never becomes
+    a label)."""
     for definition in getattr(document, "definitions", ()):
         if isinstance(definition, OperationDefinitionNode):
+            if operation_name and (definition.name is None or definition.name.value != operation_name):
+                continue
             kind = definition.operation.value
             root = schema.get_root_type(definition.operation)
             for selection in definition.selection_set.selections:
@@ -96,7 +100,7 @@ class OperationMetrics(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        label = operation_label(context.graphql_document, context.schema._schema)
+        label = operation_label(context.graphql_document, context.schema._schema, context.operation_name)
         GRAPHQL_SECONDS.labels(label).observe(time.perf_counter() - started)
         for error in getattr(context.result, "errors", None) or ():
             GRAPHQL_ERRORS.labels(label, str((error.extensions or {}).get("code", "UNKNOWN"))).inc()
@@ -117,13 +121,22 @@ async def _refresh(state: dict[str, Any]) -> None:
     for row in rows:
         OUTBOX_ENTRIES.labels(row["destination"], row["state"]).set(row["n"])
     topology = state.get("topology")
+    SYNC_LAG.clear()
     if topology is not None:
         for status in await sync_status(topology, now=datetime.now(UTC)):
             if status.lag_seconds is not None:
                 SYNC_LAG.labels(status.source).set(status.lag_seconds)
 
 
+_refreshed = {"at": 0.0}
+REFRESH_EVERY = 10.0  # seconds: scrapes in between reuse the gauges (each refresh queries the store)
+_refreshing = asyncio.Lock()
+
+
 async def metrics(request: Request) -> Response:
     """`GET /metrics`: the Prometheus text format."""
-    await _refresh(request.scope.get("state", {}))
+    async with _refreshing:  # one refresh at a time, so concurrent scrapes never see a half-cleared gauge
+        if time.monotonic() - _refreshed["at"] >= REFRESH_EVERY:
+            await _refresh(request.scope.get("state", {}))
+            _refreshed["at"] = time.monotonic()
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

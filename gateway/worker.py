@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 
@@ -30,8 +31,8 @@ from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
 from gateway.federation import receipts
 from gateway.store.database import store
-from gateway.updates.broker import make_broker
-from gateway.updates.notify import notifier
+from gateway.updates.broker import LocalBroker, make_broker
+from gateway.updates.notify import announce_changed, notifier
 from gateway.store.models import ComplaintRow
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,11 @@ AUTO_CLOSE_NOTE = "closed automatically: the reporter's reply window has passed"
 BATCH = 200
 
 
-async def auto_close(lifecycle: Lifecycle, *, now: datetime) -> int:
-    """Close every complaint waiting for a reply whose window ended before `now`."""
+async def auto_close(
+    lifecycle: Lifecycle, *, now: datetime, closed_one: Callable[[str], Awaitable[None]] | None = None
+) -> int:
+    """Close every complaint waiting for a reply whose window ended before `now`
+    (`closed_one(id)` is told of each, after it committed)."""
     access = access_for(WORKER)
     closed = 0
     while True:
@@ -63,18 +67,23 @@ async def auto_close(lifecycle: Lifecycle, *, now: datetime) -> int:
                     request_id="worker",
                 )
                 closed += 1
+                if closed_one is not None:
+                    await closed_one(str(complaint_id))
             except IllegalTransition:
                 # Someone replied or closed it meanwhile: nothing to do.
                 continue
 
 
 async def _housekeeping_loop(
-    lifecycle: Lifecycle, *, auto_closing: bool, once: bool, interval: float, stop: asyncio.Event
+    lifecycle: Lifecycle, broker: LocalBroker, *, auto_closing: bool, once: bool, interval: float, stop: asyncio.Event
 ) -> None:
+    async def closed_one(complaint_id: str) -> None:
+        await announce_changed(broker, [complaint_id], "status")
+
     while not stop.is_set():
         now = datetime.now(UTC)
         if auto_closing:
-            count = await auto_close(lifecycle, now=now)
+            count = await auto_close(lifecycle, now=now, closed_one=closed_one)
             if count:
                 log.info("auto-closed %d complaints after their reply window", count)
         forgotten = await receipts.purge(now=now)
@@ -100,16 +109,16 @@ async def run_worker(
         upstream_session() as http,
         running_sources(settings, http) as sources,
     ):
-        jobs = [_housekeeping_loop(lifecycle, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
+        if settings.redis_url is None:
+            log.warning(
+                "no PENGHUBUNG_REDIS_URL: what this worker changes is not announced to the gateways' "
+                "subscribers (set it when the gateway runs in another process)"
+            )
+        broker = make_broker(settings.redis_url)
+        await broker.start()
+        stack.push_async_callback(broker.stop)
+        jobs = [_housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
-            if settings.redis_url is None:
-                log.warning(
-                    "no PENGHUBUNG_REDIS_URL: what this worker pulls is not announced to the gateways' "
-                    "subscribers (set it when the gateway runs in another process)"
-                )
-            broker = make_broker(settings.redis_url)
-            await broker.start()
-            stack.push_async_callback(broker.stop)
             engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker))
             if once:
                 await engine.pull_all()

@@ -78,6 +78,24 @@ class _Sent:
     skipped: str | None = None  # what the owner takes none of
 
 
+@dataclass(frozen=True)
+class _Write:
+    """One lifecycle action on its way through: what was asked, by whom, and what it holds."""
+
+    complaint_id: str
+    request: ActionRequest
+    planned: Planned
+    connectors: Mapping[str, Connector]
+    principal: Principal
+    access: Access
+    now: datetime
+    request_id: str
+    reservation: receipts.Reservation | None
+    key: str | None
+    hold: str  # the complaint's write-through hold, and its holder
+    holder: str
+
+
 def _unit(request: ActionRequest, planned: Planned) -> str | None:
     if request.to_agency_id:
         return request.to_agency_id
@@ -241,9 +259,11 @@ class WriteThrough:
             # From the first byte sent to the owner, the write must run to its end whatever
             # the caller does (a client gone, an operation deadline): shielded.
             handed_over = True
-            through = asyncio.ensure_future(
-                self._through(complaint_id, request, planned, connectors, principal, access, now, request_id, reservation, idempotency_key, hold, holder)
+            write = _Write(
+                complaint_id, request, planned, connectors, principal, access, now, request_id,
+                reservation, idempotency_key, hold, holder,
             )
+            through = asyncio.ensure_future(self._through(write))
             return await asyncio.shield(through)
         except BaseException:
             if not handed_over:
@@ -252,76 +272,46 @@ class WriteThrough:
                     await receipts.release(reservation)
             raise
 
-    async def _through(
-        self,
-        complaint_id: str,
-        request: ActionRequest,
-        planned: Planned,
-        connectors: Mapping[str, Connector],
-        principal: Principal,
-        access: Access,
-        now: datetime,
-        request_id: str,
-        reservation: receipts.Reservation | None,
-        key: str | None,
-        hold: str,
-        holder: str,
-    ) -> tuple[Complaint, WriteReceipt]:
+    async def _through(self, w: _Write) -> tuple[Complaint, WriteReceipt]:
         """Send to the owner, then apply to the index (see `act`)."""
+        planned = w.planned
         try:
             owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
-            sent = await self._send(connectors, owner, request, planned, principal, now) if owner else _Sent(None)
+            sent = await self._send(w.connectors, owner, w.request, planned, w.principal, w.now) if owner else _Sent(None)
         except BaseException:
             # Refused by the owner (nothing applied there), or failed before anything went.
-            await claims.release(hold, holder)
-            if reservation is not None:
-                await receipts.release(reservation)
+            await claims.release(w.hold, w.holder)
+            if w.reservation is not None:
+                await receipts.release(w.reservation)
             raise
-        return await self._finish(
-            complaint_id, request, planned, sent, connectors, principal, access, now, request_id, reservation, key, hold, holder
-        )
+        return await self._finish(w, sent)
 
-    async def _finish(
-        self,
-        complaint_id: str,
-        request: ActionRequest,
-        planned: Planned,
-        sent: _Sent,
-        connectors: Mapping[str, Connector],
-        principal: Principal,
-        access: Access,
-        now: datetime,
-        request_id: str,
-        reservation: receipts.Reservation | None,
-        key: str | None,
-        hold: str,
-        holder: str,
-    ) -> tuple[Complaint, WriteReceipt]:
-        connector = connectors.get(sent.owner.system) if sent.owner else None
-        receipt = self._receipt(sent, key)
+    async def _finish(self, w: _Write, sent: _Sent) -> tuple[Complaint, WriteReceipt]:
+        connector = w.connectors.get(sent.owner.system) if sent.owner else None
+        receipt = self._receipt(sent, w.key)
 
         async def settle(cid: str, status: Status) -> None:
-            keys = await self._keys(cid, status, request, planned)
-            await self._settle(sent, connector, keys, cid, status, now)
-            if reservation is not None:
+            keys = await self._keys(cid, status, w.request, w.planned)
+            await self._settle(sent, connector, keys, cid, status, w.now)
+            if w.reservation is not None:
                 answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
-                await receipts.finish(reservation, answer, complaint_id=cid, now=now)
+                await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
 
         try:
             changed = await self.lifecycle.apply(
-                complaint_id, request, principal=principal, access=access, now=now, request_id=request_id,
-                in_same_transaction=settle, expected_status=planned.status_before,
+                w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now, request_id=w.request_id,
+                in_same_transaction=settle, expected_status=w.planned.status_before,
             )
         except BaseException:
             if sent.done:
-                await self._repair(sent, connector, planned, now)
-            if reservation is not None and not sent.done:
-                await receipts.release(reservation)
+                await self._repair(sent, connector, w.planned, w.now)
+            if w.reservation is not None and not sent.done:
+                await receipts.release(w.reservation)
             raise
         finally:
-            await claims.release(hold, holder)
-        kind = {Action.POST_FOLLOW_UP: "follow_up", Action.RATE: "rated"}.get(request.action, "status")
-        await self._announce(changed, kind, now)
+            await claims.release(w.hold, w.holder)
+        kind = {Action.POST_FOLLOW_UP: "follow_up", Action.RATE: "rated"}.get(w.request.action, "status")
+        await self._announce(changed, kind, w.now)
         return changed, receipt
 
     @staticmethod

@@ -3,7 +3,7 @@ that could single a reporter out withheld (primary and complementary suppression
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from auth.roles import Role
@@ -93,3 +93,17 @@ async def test_bad_ranges_and_filters_are_refused_with_what_is_expected(database
         'query { statistics(groupBy: STATUS, from: "2026-01-01", to: "2026-02-01", filter: {createdAfter: "2026-01-01T00:00:30Z"}) { minimumCount } }'
     )
     assert "filter.createdAfter: cannot be used in statistics" in shifted["errors"][0]["message"]
+
+
+async def test_categories_and_agencies_are_counted_and_days_are_wib_days(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+    # 23:30 WIB on 31 January is 16:30 UTC: a January complaint, whatever UTC says.
+    late_january = datetime(2026, 1, 31, 16, 30, tzinfo=UTC)
+    await _in("16.05", 5, created_at=late_january, category_id="infrastruktur.jalan")
+    await _in("16.05", 6, created_at=late_january + timedelta(hours=8), category_id="infrastruktur.jalan")  # 1 Feb WIB
+    by_month = await gql(QUERY, {"by": "CATEGORY", "period": "MONTH"}, token=tokens.national_admin)
+    cells = [(b["periodStart"], b["key"], b["count"]) for b in by_month["data"]["statistics"]["buckets"]]
+    assert cells == [("2026-01-01", "infrastruktur.jalan", 5), ("2026-02-01", "infrastruktur.jalan", 6)]
+    by_agency = await gql(QUERY, {"by": "AGENCY", "period": "ALL"}, token=tokens.national_admin)
+    assert _cells(by_agency) == {"16.05-pupr": 11}
+    below = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16.05"}}, token=tokens.national_admin)
+    assert _cells(below) == {"16.05": 11}

@@ -137,8 +137,10 @@ async def test_a_change_through_one_process_reaches_subscribers_on_another_withi
         pytest.fail(f"Redis at {REDIS_URL} is not answering; .ci/run starts it (PENGHUBUNG_TEST_REDIS names another)")
     path, keys = keys_dir
     complaint = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=())
-    await insert_complaints([complaint])
+    secret = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_secret=True)
+    await insert_complaints([complaint, secret])
     national = _token(keys, Role.NATIONAL_ADMIN, "admin-lapor", "kemenpanrb")
+    coordinator = _token(keys, Role.REGIONAL_COORDINATOR, "koordinator-mura", "pemprov-16", "16.05")
     mura_admin = _token(keys, Role.AGENCY_ADMIN, "admin-mura", "pemkab-16.05")
     llg_admin = _token(keys, Role.AGENCY_ADMIN, "admin-llg", "pemkot-16.73")
     with (
@@ -150,6 +152,7 @@ async def test_a_change_through_one_process_reaches_subscribers_on_another_withi
             Subscriber.open(port_b, llg_admin) as outsider,
             Subscriber.open(port_b, mura_admin, kode="16.73") as elsewhere,
             Subscriber.open(port_a, mura_admin) as local,
+            Subscriber.open(port_b, coordinator) as regional,
         ):
             await asyncio.sleep(0.3)  # subscriptions registered on both sides
             started = time.monotonic()
@@ -166,6 +169,12 @@ async def test_a_change_through_one_process_reaches_subscribers_on_another_withi
             # Neither a token that may not see it nor a subscription looking elsewhere hears of it.
             assert await outsider.next(timeout=1.5) is None
             assert await elsewhere.next(timeout=0.2) is None
+            assert (await regional.next(timeout=0.5)) is not None  # the coordinator sees this one...
+            done = await asyncio.to_thread(_post, port_a, VERIFY, {"id": secret.id}, mura_admin)
+            assert "errors" not in done, done
+            heard = await watcher.next(timeout=1.0)
+            assert heard is not None and heard["payload"]["data"]["complaintUpdates"]["complaint"]["id"] == secret.id
+            assert await regional.next(timeout=1.5) is None  # ...but not a secret (rahasia) one in the same region
 
 
 async def test_a_socket_without_a_good_token_is_closed_and_the_refusal_audited(

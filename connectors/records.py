@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from schema.canonical import Channel, Classification, Reporter, Status
+from schema.canonical import Channel, Classification, Complaint, Location, Reporter, Status
 
 # An upstream record before mapping: whatever JSON, XML or CSV gave us.
 RawRecord = Mapping[str, object]
@@ -73,3 +73,23 @@ def content_version(record: SourceComplaint) -> str:
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     return f"{record.updated_at.isoformat()}#{digest}"
+
+
+def to_canonical(record: SourceComplaint, *, id: str, tracking_id: str, routed_agency_id: str | None) -> Complaint:
+    """The record in the gateway's canonical shape, under the id and tracking ID given
+    (what only the gateway knows, its history and follow-ups, left for the caller)."""
+    return Complaint(
+        id=id,
+        tracking_id=tracking_id,
+        classification=record.classification,
+        original_title=record.title,
+        content=record.content,
+        location=Location(record.kode_wilayah, record.address, record.latitude, record.longitude),
+        status=record.status,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        channel=record.channel,
+        routed_agency_id=routed_agency_id,
+        is_anonymous=record.is_anonymous,
+        is_secret=record.is_secret,
+    )

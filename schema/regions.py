@@ -124,6 +124,12 @@ def regency_of(code: str) -> str | None:
     return code[:5] if len(code) >= 5 else None
 
 
+def lies_in(code: str, region: str | None) -> bool:
+    """Whether `code` is `region` or lies under it (everywhere for None); the dot stops
+    "16.05.01" from lying under "16.05.0"."""
+    return not region or code == region or code.startswith(region + ".")
+
+
 def zone_for(code: str) -> timezone:
     """The time zone (WIB, WITA or WIT) a region's times are shown in."""
     province = province_of(code)
@@ -210,9 +216,7 @@ def search(
     def add(region: Region | None) -> None:
         if region is None or region.code in seen:
             return
-        if within and not (
-            region.code == within or region.code.startswith(within + ".")
-        ):
+        if within and not lies_in(region.code, within):
             return
         seen.add(region.code)
         hits.append(region)

@@ -19,15 +19,15 @@ from datetime import datetime
 from connectors.protocol import Capability, Connector, cursor_for
 from connectors.records import SourceComplaint
 from schema.live import Outcome, SourceOutcome
-from schema.regions import provinces_and_regencies
+from schema.regions import lies_in, provinces_and_regencies
 
 from gateway.federation.calls import call_source
 from gateway.sync.topology import Topology
 
 
-def in_region(code: str, prefix: str | None) -> bool:
-    """Whether a kode wilayah lies in the region `prefix` (all of them for None)."""
-    return not prefix or code == prefix or code.startswith(prefix + ".")
+def _overlaps(regency: str, partition: str | None) -> bool:
+    """Whether a kab/kota lies in the partition, or the partition in it (a kecamatan)."""
+    return lies_in(regency, partition) or (partition is not None and lies_in(partition, regency))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ class FanOut:
         return sorted(
             name
             for code, name in self.topology.regencies.items()
-            if in_region(code, partition) or (partition is not None and in_region(partition, code))
+            if _overlaps(code, partition)
         )
 
     async def _list(self, connector: Connector, since: datetime | None) -> Fetched:
@@ -90,7 +90,7 @@ class FanOut:
             SourceOutcome(f"{r.code} (not connected)", Outcome.NOT_READABLE, 0.0, "not connected; its complaints are in LAPOR! and the index (live: false)")
             for r in provinces_and_regencies()
             if len(r.code) == 5 and r.code not in self.topology.regencies
-            and (in_region(r.code, partition) or (partition is not None and in_region(partition, r.code)))
+            and _overlaps(r.code, partition)
         ]
 
     async def gather(

@@ -10,7 +10,6 @@ re-reading the sources for each page: a live list is as fresh as its page.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
@@ -18,17 +17,18 @@ from datetime import datetime, timedelta
 
 from auth.scope import RowScope
 from connectors.protocol import Connector, says_secret
-from connectors.records import SourceComplaint
-from schema.canonical import Complaint, Location, Status
+from connectors.records import SourceComplaint, to_canonical
+from schema.canonical import Complaint, Status
 from schema.live import LivePage
 from schema.queries import ComplaintFilter, Cursor, SortOrder
+from schema.regions import lies_in
 from schema.validation import FieldError, ValidationFailed
 
-from gateway.federation.fanout import FanOut, in_region
+from gateway.federation.fanout import FanOut
 from gateway.federation.live_read import overlay
 from gateway.federation.live_scope import record_in_scope
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
-from gateway.store.repository import ComplaintRepository
+from gateway.store.repository import ComplaintRepository, as_uuid
 from gateway.sync import outbox
 
 # Ids per query: well under PostgreSQL's 32,767 parameters, whatever a fan-out returns.
@@ -37,13 +37,6 @@ CHUNK = 1000
 
 def _chunks(values: list[str]) -> list[list[str]]:
     return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
-
-
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 # Without a created range, a live list reads what changed in this window.
@@ -73,27 +66,13 @@ def check_live_filter(filter: ComplaintFilter) -> None:
 def unsynced_complaint(system: str, record: SourceComplaint) -> Complaint:
     """A record the index does not hold yet, in the canonical shape; its id names its source."""
     ref = f"{system}:{record.source_id}"
-    return Complaint(
-        id=ref,
-        tracking_id=record.lapor_tracking_id or ref,
-        classification=record.classification,
-        original_title=record.title,
-        content=record.content,
-        location=Location(record.kode_wilayah, record.address, record.latitude, record.longitude),
-        status=record.status,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        channel=record.channel,
-        routed_agency_id=record.agency_id,
-        is_anonymous=record.is_anonymous,
-        is_secret=record.is_secret,
-    )
+    return to_canonical(record, id=ref, tracking_id=record.lapor_tracking_id or ref, routed_agency_id=record.agency_id)
 
 
 def _wanted(c: Complaint, f: ComplaintFilter) -> bool:
     return (
         (not f.statuses or c.status in f.statuses)
-        and in_region(c.location.kode_wilayah, f.kode_wilayah)
+        and lies_in(c.location.kode_wilayah, f.kode_wilayah)
         and (not f.classifications or c.classification in f.classifications)
         and (f.created_after is None or c.created_at >= f.created_after)
         and (f.created_before is None or c.created_at < f.created_before)
@@ -125,7 +104,7 @@ class LiveLister:
                     links[(system, x["source_id"])] = str(x["complaint_id"])
                     seen[(system, x["source_id"])] = x["status"]
         claims = [(s, r) for s, r in found if (s, r.source_id) not in links and (r.external_ref or r.lapor_tracking_id)]
-        refs = sorted({str(u) for _, r in claims if r.external_ref and (u := _uuid(r.external_ref))})
+        refs = sorted({str(u) for _, r in claims if r.external_ref and (u := as_uuid(r.external_ref))})
         tracking = sorted({r.lapor_tracking_id for _, r in claims if r.lapor_tracking_id})
         known: set[str] = set()
         for part in _chunks(refs):
@@ -137,7 +116,7 @@ class LiveLister:
             )
             national |= {x["source_id"]: str(x["complaint_id"]) for x in rows}
         for system, record in claims:
-            ref = _uuid(record.external_ref) if record.external_ref else None
+            ref = as_uuid(record.external_ref) if record.external_ref else None
             if ref is not None and str(ref) in known:
                 links[(system, record.source_id)] = str(ref)
             elif record.lapor_tracking_id in national:

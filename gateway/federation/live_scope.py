@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
 from connectors.records import SourceComplaint
+from schema.regions import lies_in
 
-from gateway.federation.fanout import in_region
 from gateway.store.trees import AGENCY_TREE
 
 
@@ -23,7 +23,7 @@ async def _grants(grant: Grant, record: SourceComplaint, secret: bool) -> bool:
     if isinstance(grant, NonSecret):
         return not secret
     if isinstance(grant, InRegion):
-        return not secret and in_region(record.kode_wilayah, grant.kode_wilayah)
+        return not secret and lies_in(record.kode_wilayah, grant.kode_wilayah)
     if isinstance(grant, RoutedTo):
         return record.agency_id is not None and record.agency_id in await AGENCY_TREE.subtree(grant.agency_id)
     if isinstance(grant, OwnedBy | DisposedTo):

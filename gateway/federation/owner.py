@@ -15,6 +15,7 @@ from datetime import datetime
 from schema.canonical import Status
 
 from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow
+from gateway.sync.propagate import home_regency
 from gateway.sync.topology import Topology
 
 
@@ -41,15 +42,15 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
     for link in links:
         held.setdefault(str(link["complaint_id"]), {})[link["system"]] = link
     places = await ComplaintRow.filter(id__in=list(held)).values("id", "kode_wilayah", "routed_agency_id")
-    agencies = {p["routed_agency_id"] for p in places if p["routed_agency_id"]}
-    agency_region = dict(await AgencyRow.filter(id__in=sorted(agencies)).values_list("id", "kode_wilayah")) if agencies else {}
+    agencies = sorted({p["routed_agency_id"] for p in places if p["routed_agency_id"]})
+    # home_regency's cache, filled for all of them in one query (an unknown agency: None).
+    regions: dict[str, str | None] = dict.fromkeys(agencies)
+    if agencies:
+        regions |= dict(await AgencyRow.filter(id__in=agencies).values_list("id", "kode_wilayah"))
     owners: dict[str, Owner] = {}
     for place in places:
         cid = str(place["id"])
-        # The kab/kota it belongs to: its routed agency's, else where it happened.
-        home = agency_region.get(place["routed_agency_id"]) or place["kode_wilayah"]
-        if len(home) < 5:
-            home = place["kode_wilayah"]
+        home = await home_regency(place["routed_agency_id"], place["kode_wilayah"], cache=regions)
         mine = held[cid]
         link = mine.get(topology.regency_system(home) or "") or mine.get(topology.national)
         if link is not None:

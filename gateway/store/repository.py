@@ -163,7 +163,8 @@ def _after_q(cursor: Cursor, order: SortOrder) -> Q:
     )
 
 
-def _as_uuid(value: str) -> UUID | None:
+def as_uuid(value: str) -> UUID | None:
+    """The UUID a string spells, or None."""
     try:
         return UUID(value)
     except ValueError:
@@ -182,7 +183,7 @@ class ComplaintRepository:
         """One complaint by gateway id or tracking ID, or None if absent or out of scope."""
         qs = await self._scoped(scope)
         if id is not None:
-            uuid = _as_uuid(id)
+            uuid = as_uuid(id)
             if uuid is None:
                 return None
             qs = qs.filter(id=uuid)
@@ -198,7 +199,7 @@ class ComplaintRepository:
     ) -> list[Complaint | None]:
         """Complaints by ("id", value) or ("tracking_id", value) keys, in the order asked:
         one query for a whole batch of lookups."""
-        uuids = [u for kind, v in keys if kind == "id" and (u := _as_uuid(v)) is not None]
+        uuids = [u for kind, v in keys if kind == "id" and (u := as_uuid(v)) is not None]
         tracking = [canonical_tracking_id(v) for kind, v in keys if kind == "tracking_id"]
         match = Q(id__in=uuids) | Q(tracking_id__in=tracking)
         found = await (await self._scoped(scope)).filter(match).only(*_LIST_FIELDS)
@@ -207,7 +208,7 @@ class ComplaintRepository:
 
         def pick(kind: str, value: str) -> Complaint | None:
             if kind == "id":
-                uuid = _as_uuid(value)
+                uuid = as_uuid(value)
                 row = by_id.get(str(uuid)) if uuid is not None else None
             else:
                 row = by_tracking.get(canonical_tracking_id(value))
@@ -217,7 +218,7 @@ class ComplaintRepository:
 
     async def get_many(self, scope: RowScope, ids: Sequence[str]) -> list[Complaint | None]:
         """Complaints by id in the order asked, None where absent or out of scope."""
-        uuids = [u for u in (_as_uuid(i) for i in ids) if u is not None]
+        uuids = [u for u in (as_uuid(i) for i in ids) if u is not None]
         found = await (await self._scoped(scope)).filter(id__in=uuids).only(*_LIST_FIELDS)
         by_id = {str(r.id): rows.complaint_from_row(r) for r in found}
         return [by_id.get(i) for i in ids]
@@ -252,7 +253,7 @@ class ComplaintRepository:
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> list[Deadlines | None]:
         """Stored deadlines per complaint, None where absent or out of scope."""
-        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         found = await (await self._scoped(scope)).filter(id__in=uuids).only(
             "id", "created_at", *DEADLINE_FIELDS
         )
@@ -313,7 +314,7 @@ class ComplaintRepository:
     async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool:
         """Whether a complaint exists at all, whoever may see it (for auditing denials)."""
         if id is not None:
-            uuid = _as_uuid(id)
+            uuid = as_uuid(id)
             return uuid is not None and await ComplaintRow.filter(id=uuid).exists()
         return await ComplaintRow.filter(tracking_id=canonical_tracking_id(tracking_id or "")).exists()
 
@@ -328,7 +329,7 @@ class ComplaintRepository:
         Both scopes are pushed into the query: `identities` for complaints that are not
         anonymous, `anonymous_identities` for those that are.
         """
-        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         allowed = (Q(is_anonymous=False) & await scope_q(identities)) | (
             Q(is_anonymous=True) & await scope_q(anonymous_identities)
         )
@@ -355,7 +356,7 @@ class ComplaintRepository:
         convert: Callable[[M], R],
         order: tuple[str, ...] = ("at", "id"),
     ) -> list[list[R]]:
-        uuids = [u for u in (_as_uuid(i) for i in complaint_ids) if u is not None]
+        uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         grouped: dict[str, list[R]] = defaultdict(list)
         visible = (await self._scoped(scope)).filter(id__in=uuids).values("id")
         found: Iterable[Any] = await model.filter(

@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from connectors.records import SourceComplaint
+from connectors.records import SourceComplaint, to_canonical
 from schema import deadlines
-from schema.canonical import Complaint, FollowUp, Location, SourceRef, Status, StatusEvent
+from schema.canonical import FollowUp, SourceRef, Status, StatusEvent
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -212,20 +212,9 @@ class Ingestor:
         history = [StatusEvent(Status.BELUM_TERVERIFIKASI, record.created_at, note=f"received from {source}")]
         if record.status is not Status.BELUM_TERVERIFIKASI:
             history.append(StatusEvent(record.status, record.updated_at, note=f"status in {source}"))
-        complaint = Complaint(
-            id=cid,
-            tracking_id=new_tracking_id(),
-            classification=record.classification,
-            original_title=record.title,
-            content=record.content,
-            location=Location(record.kode_wilayah, record.address, record.latitude, record.longitude),
-            status=record.status,
-            created_at=record.created_at,
+        complaint = replace(
+            to_canonical(record, id=cid, tracking_id=new_tracking_id(), routed_agency_id=routed),
             updated_at=max(record.updated_at, record.created_at),
-            channel=record.channel,
-            routed_agency_id=routed,
-            is_anonymous=record.is_anonymous,
-            is_secret=record.is_secret,
             sources=(SourceRef(source, record.source_id),),
             status_history=tuple(history),
             follow_ups=tuple(

@@ -19,7 +19,7 @@ from graphql import GraphQLError
 
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.types import Ctx, local_time
-from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, zone_for
+from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, lies_in, zone_for
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +46,6 @@ class ComplaintUpdate:
     )
     at: datetime
     complaint: Complaint | None = strawberry.field(description="The complaint now (null for a gap).")
-
-
-def _in_region(code: str, prefix: str | None) -> bool:
-    return not prefix or code == prefix or code.startswith(prefix + ".")
 
 
 async def _events(info: Ctx) -> AsyncIterator[UpdateEvent]:
@@ -88,7 +84,7 @@ class Subscription:
                 if event.kind == "gap":
                     yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
                     continue
-                if event.kode_wilayah and not _in_region(event.kode_wilayah, kode_wilayah):
+                if event.kode_wilayah and not lies_in(event.kode_wilayah, kode_wilayah):
                     continue  # elsewhere than it looks: not even read
                 try:
                     found = await ctx.complaints.get(ctx.access.cases, id=event.complaint_id)
@@ -96,7 +92,7 @@ class Subscription:
                     log.exception("complaintUpdates could not read a complaint (request %s)", ctx.request_id)
                     yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)
                     continue
-                if found is None or not _in_region(found.location.kode_wilayah, kode_wilayah):
+                if found is None or not lies_in(found.location.kode_wilayah, kode_wilayah):
                     continue  # not the subscriber's to see, or not where it looks
                 ctx.refresh_loaders()  # each update reads its nested fields afresh
                 zone = zone_for(found.location.kode_wilayah)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from connectors.config import DEMO_CONFIG
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
 from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -43,16 +43,10 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def gateway(federated: Federated, make_app: Callable[..., Starlette]) -> AsyncIterator[str]:
     """The gateway on a real loopback port (its lifespan runs, sandbox and all)."""
-    port = _free_port()
+    port = free_port()
     app = make_app(sources_file=DEMO_CONFIG, sandbox=True)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import clean_env, running
+
 QUERY = """{ connections { province connectedCount regencyCount
   national { name kind provisional capabilities }
   regencies { kodeWilayah regionName connected kind connectedSince capabilities } } }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _post(port: int, query: str, token: str | None = None) -> dict[str, object]:
@@ -39,29 +34,8 @@ def _post(port: int, query: str, token: str | None = None) -> dict[str, object]:
 
 @contextlib.contextmanager
 def _running_demo(cwd: Path) -> Iterator[int]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
-    with open(cwd / "demo.log", "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "demo", "--port", str(port), "--complaints", "40"],
-            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise AssertionError((cwd / "demo.log").read_text()[-3000:]) from None
-                time.sleep(0.2)
-        else:
-            raise AssertionError("the demo gateway did not become ready in 60 s")
+    with running(["demo", "--complaints", "40"], env=clean_env(), log=cwd / "demo.log", cwd=cwd) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -18,6 +13,7 @@ from gateway.cli import main
 from gateway.log_format import formatter
 from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData, redact
 from gateway.request_id import RequestIdLogFilter
+from tests.servers import clean_env, running
 
 
 def test_a_json_line_carries_the_request_id_and_no_personal_data() -> None:
@@ -46,30 +42,14 @@ def test_an_unknown_format_is_refused_with_what_is_expected(capsys: object, monk
 
 
 def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
-    env |= {"DATABASE_URL": database_url, "PENGHUBUNG_LOG_FORMAT": "json"}
     log = tmp_path / "serve.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with running(["serve"], env=clean_env({"DATABASE_URL": database_url, "PENGHUBUNG_LOG_FORMAT": "json"}), log=log) as port:
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/graphql", data=b'{"query": "{ publicComplaints(first: 1) { totalCount } }"}',
             headers={"content-type": "application/json", "x-request-id": "req-json-1"},
         )
         with urllib.request.urlopen(request, timeout=10):  # noqa: S310
             pass
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # every line is JSON
     assert any(e["request_id"] == "req-json-1" and "POST /graphql" in e["message"] for e in entries), lines[-5:]

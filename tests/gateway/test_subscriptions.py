@@ -9,12 +9,9 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +25,10 @@ from gateway.store.models import AuditEventRow
 from gateway.store.writer import insert_complaints
 from schema.canonical import Status
 from tests.factories import make_complaint
+from tests.servers import clean_env, running
 
 REDIS_URL = os.environ.get("PENGHUBUNG_TEST_REDIS", "redis://127.0.0.1:6379/0")
 SUBSCRIBE = "subscription($k: String) { complaintUpdates(kodeWilayah: $k) { kind at complaint { id status } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _redis_up() -> bool:
@@ -46,35 +38,11 @@ def _redis_up() -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _gateway(database_url: str, keys: Path, log_dir: Path, name: str, *, redis_url: str | None) -> Iterator[int]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
-    env |= {"DATABASE_URL": database_url, "PENGHUBUNG_DEV_KEYS": str(keys), "PENGHUBUNG_TRUST_DEV_TOKENS": "1"}
+def _gateway(database_url: str, keys: Path, log_dir: Path, name: str, *, redis_url: str | None) -> contextlib.AbstractContextManager[int]:
+    env = {"DATABASE_URL": database_url, "PENGHUBUNG_DEV_KEYS": str(keys), "PENGHUBUNG_TRUST_DEV_TOKENS": "1"}
     if redis_url:
         env["PENGHUBUNG_REDIS_URL"] = redis_url
-    log_path = log_dir / f"{name}.log"
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway.cli", "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310
-                    break
-            except OSError:
-                if process.poll() is not None:
-                    raise AssertionError(log_path.read_text()[-3000:]) from None
-                time.sleep(0.2)
-        else:
-            raise AssertionError(f"gateway {name} did not become ready in 60 s")
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    return running(["serve"], env=clean_env(env), log=log_dir / f"{name}.log")
 
 
 class Subscriber:

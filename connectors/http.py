@@ -93,11 +93,6 @@ class CircuitBreaker:
     _trial: bool = field(default=False, repr=False)
 
     @property
-    def in_trial(self) -> bool:
-        """Whether the one trial call of a half-open circuit is out."""
-        return self._trial
-
-    @property
     def state(self) -> str:
         """closed, open or half_open."""
         if self.opened_at is None:
@@ -113,6 +108,10 @@ class CircuitBreaker:
             self._trial = True
             return True
         return False
+
+    def abandon_trial(self) -> None:
+        """The trial call was cut off before it told anything: another may go."""
+        self._trial = False
 
     def success(self) -> None:
         """A call worked: close."""
@@ -263,12 +262,15 @@ class UpstreamClient:
             try:
                 response = await self._once(method, url, **kwargs)
             except (asyncio.CancelledError, TimeoutError):
-                # The caller cut the call off. A source that kept it waiting longer than a
-                # connect deadline did not answer in time: that counts. A caller that just
-                # went away says nothing about the source; either way a half-open trial
-                # ends here (it would otherwise keep the circuit shut for good).
-                if time.monotonic() - started >= self.policy.connect_timeout or self.breaker.in_trial:
+                # The caller cut the call off. A read that kept it waiting longer than a
+                # connect deadline was not answered in time: that counts against the source.
+                # A write cut off says nothing sure (the sync engine's own deadline cuts
+                # writes, and opening circuits on them would rush in-doubt retries); a
+                # half-open trial cut off is given back, or the circuit stays shut for good.
+                if method in IDEMPOTENT and time.monotonic() - started >= self.policy.connect_timeout:
                     self.breaker.failure()
+                else:
+                    self.breaker.abandon_trial()
                 raise
             except UpstreamUnavailable as exc:
                 self.breaker.failure()

@@ -90,11 +90,9 @@ class Deliverer:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
-        if in_doubt:
+        if in_doubt and not refund:
             # A request that timed out may still be applied a little later; looking it up
-            # at once could miss it and send it again. Wait until it has surely landed,
-            # also when this try did not count (an open circuit, a busy claim): the
-            # earlier request may still be on its way.
+            # at once could miss it and send it again. Wait until it has surely landed.
             after = max(after or 0.0, self.settle_wait)
         kept = await outbox.retry(
             d, error, now=self.clock(), in_doubt=in_doubt, after=after,

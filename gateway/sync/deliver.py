@@ -90,7 +90,10 @@ class Deliverer:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
-        if in_doubt and not refund:
+        """Settle the entry for another try; "unsettled" when this attempt may have sent
+        the write (its claim is then kept until the write can have landed)."""
+        sent_maybe = in_doubt and not refund
+        if sent_maybe:
             # A request that timed out may still be applied a little later; looking it up
             # at once could miss it and send it again. Wait until it has surely landed.
             after = max(after or 0.0, self.settle_wait)
@@ -98,7 +101,9 @@ class Deliverer:
             d, error, now=self.clock(), in_doubt=in_doubt, after=after,
             max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
         )
-        return "retry" if kept else "dead"
+        if not kept:
+            return "dead"
+        return "unsettled" if sent_maybe else "retry"
 
     def _lock_name(self, d: Delivery) -> str | None:
         """Writes that must not run twice at once: one create per (destination, complaint),
@@ -111,30 +116,45 @@ class Deliverer:
         return None
 
     async def deliver(self, d: Delivery) -> str:
-        """Deliver one entry and settle it; returns the outcome (done, retry, dead)."""
+        """Deliver one entry and settle it; returns the outcome (done, retry, dead, overtaken)."""
         name = self._lock_name(d)
         if name is None:
-            return await self._deliver(d)
+            outcome = await self._deliver(d)
+            return "retry" if outcome == "unsettled" else outcome
         lock = self._locks.setdefault(name, asyncio.Lock())
         try:
             async with lock:  # within this worker
-                owner = f"{self.owner}:{d.id}"
-                if not await claims.take(name, owner, now=self.clock(), hold=self.hold):  # across workers
-                    return await self._retry(
-                        d, "another worker is delivering the same write", in_doubt=d.in_doubt, after=1.0, refund=True
-                    )
-                if not await outbox.still_mine(d):
-                    # Overtaken while waiting for the claim: the other worker has (or had)
-                    # this entry, and what this worker knows of it is stale.
-                    await claims.release(name, owner)
-                    return "overtaken"
-                try:
-                    return await self._deliver(d)
-                finally:
-                    await claims.release(name, owner)
+                return await self._deliver_claimed(d, name)
         finally:
             if not lock.locked():
                 self._locks.pop(name, None)  # nobody else waits for it: keep the map small
+
+    async def _deliver_claimed(self, d: Delivery, name: str) -> str:
+        owner = f"{self.owner}:{d.id}"
+        if not await claims.take(name, owner, now=self.clock(), hold=self.hold):  # across workers
+            until = await claims.held_until(name)
+            wait = (until - self.clock()).total_seconds() if until is not None else 0.0
+            return await self._retry(
+                d, "another attempt at the same write is under way, or has not settled yet",
+                in_doubt=d.in_doubt, after=min(max(wait, 1.0), self.settle_wait), refund=True,
+            )
+        if not await outbox.still_mine(d):
+            # Overtaken while waiting for the claim: the other worker has (or had)
+            # this entry, and what this worker knows of it is stale.
+            await claims.release(name, owner)
+            return "overtaken"
+        outcome = None
+        try:
+            outcome = await self._deliver(d)
+        finally:
+            if outcome in (None, "unsettled"):
+                # The write may have been sent and may still land (or this worker failed
+                # mid-way): nobody, this entry included, looks it up or sends it again
+                # before it has had time to land, whatever the entries' schedule says.
+                await claims.keep(name, owner, until=self.clock() + timedelta(seconds=self.settle_wait))
+            else:
+                await claims.release(name, owner)
+        return "retry" if outcome == "unsettled" else outcome
 
     async def _deliver(self, d: Delivery) -> str:
         if d.attempts > self.max_attempts + 3:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.roles import Role
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, MutationReceiptRow, OutboxRow, StatusEventRow
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, DeliveryClaimRow, FollowUpRow, MutationReceiptRow, OutboxRow, StatusEventRow
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
@@ -181,10 +181,13 @@ async def test_a_submission_while_its_owner_is_down_is_pending(federated: Federa
     assert "503" in made["delivery"]["reason"]
     federated.sims[PRABUMULIH].faults.clear()
     # A 503 may come after the write was applied: the retry waits until a late one would
-    # have landed (the time is moved on here), then creates it once.
+    # have landed (its schedule and its claim say when; the time is moved on here), then
+    # creates it once.
     waiting = OutboxRow.filter(complaint_id=made["complaint"]["id"], destination=PRABUMULIH, state="pending")
     assert (await waiting.values_list("in_doubt", flat=True)) == [True]
+    assert await DeliveryClaimRow.filter(name=f"{PRABUMULIH}|{made['complaint']['id']}").exists()
     await waiting.update(next_attempt_at=datetime.now(UTC))
+    await DeliveryClaimRow.all().delete()
     await federated.engine.drain()
     _report(federated, made["complaint"]["id"])
 

@@ -62,6 +62,7 @@ REGENCIES = {
     "16.73-kota-lubuk-linggau": ("16.73", "wa_bot_mongo"),
     "16.09-ogan-komering-ulu-selatan": ("16.09", "legacy_sql"),
 }
+PATIENT = aiohttp.ClientTimeout(total=60)
 CANARY = Reporter(name="Kanari Rahasia Tujuhtiga", nik="1605014107900077", phone="+6281299997373", email="kanari.73@example.id")
 CANARY_VALUES = ("Kanari Rahasia", "1605014107900077", "6281299997373", "kanari.73@example.id")
 VISIBLE = Reporter(name="Warga Terbuka Limalima", phone="+6281255550055")
@@ -125,7 +126,10 @@ class Workers:
 
 class Load:
     """Creates and changes records in the simulators over HTTP, as their own users would,
-    retrying what a fault refused (the simulators fault before applying anything)."""
+    retrying what a fault refused (the simulators fault before applying anything). It never
+    gives up waiting on an answer: a write it stopped waiting for may still be applied, and
+    sending it again would double it in the systems without idempotency (a hang fault
+    answers once it is cleared)."""
 
     def __init__(self, http: aiohttp.ClientSession, urls: dict[str, str]) -> None:
         self.http, self.urls = http, urls
@@ -133,7 +137,7 @@ class Load:
     async def call(self, method: str, url: str, **kwargs: object) -> dict[str, object]:
         for _ in range(200):
             try:
-                async with self.http.request(method, url, timeout=aiohttp.ClientTimeout(total=1.5), **kwargs) as r:  # type: ignore[arg-type]
+                async with self.http.request(method, url, timeout=PATIENT, **kwargs) as r:  # type: ignore[arg-type]
                     if r.status < 300:
                         return await r.json()  # type: ignore[no-any-return]
                     if r.status < 500 and r.status != 429:
@@ -155,7 +159,7 @@ class Load:
             for _ in range(200):
                 try:
                     async with self.http.post(url, json={"sessionId": f"load-{name}-{n}", "message": text, "from": "628120000000"},
-                                              headers=headers, timeout=aiohttp.ClientTimeout(total=1.5)) as r:
+                                              headers=headers, timeout=PATIENT) as r:
                         if r.status in (201, 409):
                             return str((await r.json())["_id"])
                 except (aiohttp.ClientError, TimeoutError):
@@ -284,6 +288,16 @@ async def _all(source: HttpSource) -> dict[str, object]:
         rejected.extend(batch.rejected)
     assert not rejected, f"{source.name}: records that do not map: {rejected[:3]}"
     return records
+
+
+async def _trail(sim: Simulator, name: str, cid: str, text: str, source_id: str) -> str:
+    """How a follow-up reached a destination: its outbox entries and the requests that
+    carried it (times, answers, faults), for a failure's message."""
+    entries = await OutboxRow.filter(complaint_id=cid, destination=name, kind="follow_up").values_list(
+        "id", "dedupe_key", "state", "attempts", "in_doubt", "last_error", "updated_at"
+    )
+    sent = [(e.method, e.at, e.status, e.fault) for e in sim.received.entries if text in e.body]
+    return f"entries {entries}; requests {sent}"
 
 
 @pytest.fixture
@@ -444,6 +458,8 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
                 continue
             n = sum(f.text.strip() == text.strip() for f in record.follow_ups)  # type: ignore[attr-defined]
             (missing if n == 0 else doubled if n > 1 else []).append((name, text[:40]))
+            if n > 1:
+                print(f"chaos: doubled at {name}: {await _trail(sims[name], name, str(cid), text, record.source_id)}")  # type: ignore[attr-defined]
     assert not missing and not doubled, f"follow-ups missing {len(missing)} {missing[:3]}, doubled {len(doubled)} {doubled[:3]}"
     assert len(follow_ups) >= TOTAL // 4
 

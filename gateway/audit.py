@@ -7,6 +7,8 @@ that cannot be recorded is not served).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from datetime import UTC, datetime
 
@@ -16,6 +18,13 @@ from schema.queries import Cursor, InvalidCursor, Page
 from tortoise.expressions import Q
 
 from gateway.store.models import AuditEventRow
+
+log = logging.getLogger(__name__)
+
+
+def _log_failure(write: asyncio.Future[object]) -> None:
+    if not write.cancelled() and write.exception() is not None:
+        log.error("audit events of a cancelled request could not be written: %s", type(write.exception()).__name__)
 
 
 def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime) -> AuditEventRow:
@@ -59,9 +68,18 @@ class AuditTrail:
         # socket's own) finds nothing left to write twice.
         events, self._events = self._events, {}
         at = datetime.now(UTC)
+        write = asyncio.ensure_future(
+            AuditEventRow.bulk_create([_row(self.principal, e, self.request_id, at) for e in events])
+        )
         try:
-            await AuditEventRow.bulk_create([_row(self.principal, e, self.request_id, at) for e in events])
-        except BaseException:
+            # Shielded: a caller cancelled mid-write (a subscriber that went away) cannot
+            # tell whether the insert committed; the write finishes on its own instead, so
+            # the events are written once, neither lost nor written again by a later flush.
+            await asyncio.shield(write)
+        except asyncio.CancelledError:
+            write.add_done_callback(_log_failure)
+            raise
+        except Exception:
             self._events = events | self._events  # not written: kept for the next flush
             raise
 

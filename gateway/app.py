@@ -27,7 +27,7 @@ from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
-from gateway.metrics import metrics, observe_upstream
+from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
@@ -75,7 +75,9 @@ async def _sync_in_process(
         return
     if settings.demo and sources.sandbox_urls:
         await forget_simulated(sources.sandbox_urls)
-    engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker))
+    engine = SyncEngine(
+        sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=record_delivery
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")
     log.info("sync engine running in this process")
@@ -165,7 +167,7 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/metrics", metrics),
+        Route("/metrics", metrics_endpoint(settings.metrics_token)),
         Route("/sync/webhook/{source}", webhook, methods=["POST"]),
     ]
     routes += dashboard_routes()
@@ -176,7 +178,7 @@ def create_app(
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
-            Middleware(BearerAuthMiddleware, verifier=verifier),
+            Middleware(BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"})),
         ],
         lifespan=lifespan,
     )

@@ -76,9 +76,14 @@ def _bearer(scope: Scope) -> str | None:
 class BearerAuthMiddleware:
     """Sets the principal on every HTTP and WebSocket request; refuses bad tokens."""
 
-    def __init__(self, app: ASGIApp, *, verifier: TokenVerifier | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, verifier: TokenVerifier | None = None, own_credentials: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.verifier = verifier
+        # Paths whose Authorization header carries their own credential, not a user's token
+        # (a Prometheus scrape's bearer token): passed through as the public principal.
+        self.own_credentials = own_credentials
 
     async def _refuse(self, error: AuthError, scope: Scope, send: Send) -> None:
         try:
@@ -110,6 +115,10 @@ class BearerAuthMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "http" and scope.get("path") in self.own_credentials:
+            scope[PRINCIPAL_KEY] = Principal.public()
             await self.app(scope, receive, send)
             return
         verifier = self.verifier or scope.get("state", {}).get("verifier")

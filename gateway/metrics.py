@@ -1,24 +1,34 @@
 """Prometheus metrics: GraphQL latency by operation, upstream calls per source, circuit
-states, outbox depth and sync lag, served at `/metrics` in the text exposition format.
+states, deliveries, outbox depth and sync lag, in the text exposition format: served at the
+gateway's `/metrics` and, for the sync worker's own calls, by `penghubung worker` when
+PENGHUBUNG_WORKER_METRICS names an address (gateway.worker_metrics).
 
-Request and upstream metrics are recorded as they happen (a schema extension, and an
-observer of every connector call); circuit states, outbox depth and sync lag are read at
-scrape time, so every process reports what it sees of the shared tables. Labels are
-bounded: operations are named by their type and first root field (from the schema, never
-the client's operation name), sources by their configured names. No label holds a
-complaint, a reporter or a token.
+Request, upstream and delivery metrics are recorded as they happen (a schema extension, an
+observer of every connector call, the sync engine's delivery hook); circuit states, outbox
+depth and sync lag are read at scrape time, so every process reports its own circuits and
+what it sees of the shared tables. Labels are bounded: operations are named by their type
+and first root field (from the schema, never the client's operation name), sources by
+their configured names. No label holds a complaint, a reporter or a token. With
+PENGHUBUNG_METRICS_TOKEN set, a scrape must bring it as a bearer token.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from graphql import GraphQLSchema, OperationDefinitionNode
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
 from starlette.responses import Response
@@ -55,6 +65,11 @@ CIRCUIT_STATE = Gauge(
 OUTBOX_ENTRIES = Gauge(
     "penghubung_outbox_entries", "Outbox entries per destination waiting (pending) or given up (dead).",
     ["destination", "state"], registry=REGISTRY,
+)
+SYNC_DELIVERIES = Counter(
+    "penghubung_sync_deliveries_total", "Outbox deliveries handled, by destination, kind and outcome "
+    "(done, retry, dead, overtaken, error).",
+    ["destination", "kind", "outcome"], registry=REGISTRY,
 )
 SYNC_LAG = Gauge(
     "penghubung_sync_lag_seconds", "Seconds since each source's last successful pull.",
@@ -106,21 +121,23 @@ class OperationMetrics(SchemaExtension):
             GRAPHQL_ERRORS.labels(label, str((error.extensions or {}).get("code", "UNKNOWN"))).inc()
 
 
-async def _refresh(state: dict[str, Any]) -> None:
-    """The gauges read at scrape time, from the lifespan's sources and the shared tables."""
-    sources = state.get("sources")
-    if sources is not None:
-        for name, connector in sources.connectors.items():
-            client = getattr(connector, "client", None)
-            if client is not None:
-                CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(client.breaker.state, 0))
+def record_delivery(destination: str, kind: str, outcome: str) -> None:
+    """Count one delivery the sync engine handled (its `on_delivery` hook)."""
+    SYNC_DELIVERIES.labels(destination, kind, outcome).inc()
+
+
+async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:
+    """The gauges read at scrape time, from this process's connectors and the shared tables."""
+    for name, connector in (connectors or {}).items():
+        client = getattr(connector, "client", None)
+        if client is not None:
+            CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(client.breaker.state, 0))
     OUTBOX_ENTRIES.clear()
     rows = await OutboxRow.filter(state__in=["pending", "dead"]).annotate(n=Count("id")).group_by("destination", "state").values(
         "destination", "state", "n"
     )
     for row in rows:
         OUTBOX_ENTRIES.labels(row["destination"], row["state"]).set(row["n"])
-    topology = state.get("topology")
     SYNC_LAG.clear()
     if topology is not None:
         for status in await sync_status(topology, now=datetime.now(UTC)):
@@ -133,10 +150,38 @@ REFRESH_EVERY = 10.0  # seconds: scrapes in between reuse the gauges (each refre
 _refreshing = asyncio.Lock()
 
 
-async def metrics(request: Request) -> Response:
-    """`GET /metrics`: the Prometheus text format."""
+async def scrape(connectors: Mapping[str, Any] | None, topology: Any) -> bytes:
+    """The text format of every metric, the store-read gauges at most REFRESH_EVERY old."""
     async with _refreshing:  # one refresh at a time, so concurrent scrapes never see a half-cleared gauge
         if time.monotonic() - _refreshed["at"] >= REFRESH_EVERY:
-            await _refresh(request.scope.get("state", {}))
+            await _refresh(connectors, topology)
             _refreshed["at"] = time.monotonic()
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+    return generate_latest(REGISTRY)
+
+
+def token_problem(authorization: str | None, token: str | None) -> str | None:
+    """Why a scrape is refused (None: let it through). Without a configured token every
+    scrape is let through: the endpoint is then for a closed monitoring network."""
+    if token is None:
+        return None
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        return "metrics need a token: send Authorization: Bearer <PENGHUBUNG_METRICS_TOKEN>"
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return "metrics token not accepted; expected the value of PENGHUBUNG_METRICS_TOKEN"
+    return None
+
+
+def metrics_endpoint(token: str | None) -> Any:
+    """`GET /metrics` for the gateway app (behind `token` when one is set)."""
+
+    async def metrics(request: Request) -> Response:
+        problem = token_problem(request.headers.get("authorization"), token)
+        if problem is not None:
+            return Response(problem + "\n", status_code=401, media_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
+        state = request.scope.get("state", {})
+        sources = state.get("sources")
+        body = await scrape(sources.connectors if sources is not None else None, state.get("topology"))
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+    return metrics

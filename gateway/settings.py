@@ -37,6 +37,12 @@ Environment variables:
     PENGHUBUNG_ROUTER_SECRET
                           the shared secret a federation router sends in X-Penghubung-Router
                           to use `_service` and `_entities` (unset: refused)
+    PENGHUBUNG_METRICS_TOKEN
+                          a bearer token every /metrics scrape must bring (unset: open, for a
+                          closed monitoring network)
+    PENGHUBUNG_WORKER_METRICS
+                          host:port where `penghubung worker` serves its own /metrics (its
+                          upstream calls, circuits and deliveries); unset: not served
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
@@ -176,6 +182,10 @@ class GatewaySettings:
     # Redis for what several processes share live (complaint updates for subscriptions);
     # unset: one process, updates in memory.
     redis_url: str | None = field(default=None, repr=False)
+    # A bearer token every /metrics scrape must bring (gateway and worker); unset: open.
+    metrics_token: str | None = field(default=None, repr=False)
+    # Where `penghubung worker` serves its own /metrics (host, port); unset: it does not.
+    worker_metrics: tuple[str, int] | None = None
 
     @property
     def database_kind(self) -> str:
@@ -254,6 +264,8 @@ def from_env(
         ),
         router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
         redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,
+        metrics_token=config("PENGHUBUNG_METRICS_TOKEN", default=None) or None,
+        worker_metrics=parse_address(config("PENGHUBUNG_WORKER_METRICS", default=None) or None),
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
             fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),
@@ -261,6 +273,18 @@ def from_env(
             write_deadline=config("PENGHUBUNG_WRITE_DEADLINE", cast=float, default=5.0),
         ),
     )
+
+
+def parse_address(value: str | None) -> tuple[str, int] | None:
+    """`host:port` (`:port` for loopback) as (host, port); raises SettingsError."""
+    if value is None:
+        return None
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(
+            f"PENGHUBUNG_WORKER_METRICS is {value!r}; expected host:port, e.g. 127.0.0.1:9108 (or :9108 for loopback)"
+        )
+    return (host.strip("[]") or "127.0.0.1", int(port))
 
 
 def secret_from_env(name: str, environ: Mapping[str, str] | None = None) -> str:

@@ -7,6 +7,7 @@
   confirmed, so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through
   the same lifecycle path as a person's, audited as the worker.
 - Receipts: idempotency keys older than a week are forgotten.
+- Metrics: its own /metrics on PENGHUBUNG_WORKER_METRICS (host:port), when set.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from schema.lifecycle import Action, ActionRequest, IllegalTransition
 from schema.canonical import Status
 
 from gateway.lifecycle import Lifecycle
+from gateway.metrics import record_delivery
 from gateway.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
@@ -33,6 +35,7 @@ from gateway.federation import receipts
 from gateway.store.database import store
 from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import announce_changed, notifier
+from gateway.worker_metrics import serving_metrics
 from gateway.store.models import ComplaintRow
 
 log = logging.getLogger(__name__)
@@ -117,9 +120,20 @@ async def run_worker(
         broker = make_broker(settings.redis_url)
         await broker.start()
         stack.push_async_callback(broker.stop)
+        on_delivery = None
+        if settings.worker_metrics is not None and not once:
+            await stack.enter_async_context(
+                serving_metrics(
+                    settings.worker_metrics, connectors=sources.connectors if sources is not None else None,
+                    topology=topology, token=settings.metrics_token,
+                )
+            )
+            on_delivery = record_delivery
         jobs = [_housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
-            engine = SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker))
+            engine = SyncEngine(
+                sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=on_delivery
+            )
             if once:
                 await engine.pull_all()
                 handled = await engine.drain()

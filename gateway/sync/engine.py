@@ -67,6 +67,8 @@ class SyncEngine:
     # Told the ids of the complaints a pull created or changed, after they committed
     # (the live updates' broker).
     notify: Callable[[Sequence[str]], Awaitable[None]] | None = None
+    # Told of each delivery handled: (destination, kind, outcome), e.g. for metrics.
+    on_delivery: Callable[[str, str, str], None] | None = None
 
     def __post_init__(self) -> None:
         # A killed worker's hold on a source or a delivery runs out after this long.
@@ -193,6 +195,8 @@ class SyncEngine:
                     log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
                     outcome = "error"
                 counts[outcome] = counts.get(outcome, 0) + 1
+                if self.on_delivery is not None:
+                    self.on_delivery(d.destination, d.kind, outcome)
 
         await asyncio.gather(*(one(d) for d in leased))
         return counts

@@ -47,7 +47,7 @@ from gateway.store import rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
-from gateway.sync.deliver import Deliverer
+from gateway.sync.deliver import Deliverer, claim_name
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.topology import Topology
 from gateway.updates.broker import ComplaintChanged
@@ -122,6 +122,10 @@ class WriteThrough:
         self.submission = submission
         self.topology = topology
         self.deadline = deadline
+        # A write cut off at the deadline may still land at the owner a little later: the
+        # outbox neither looks it up there nor sends it again before this has passed (the
+        # sync engine's rule: three times the time a call may take).
+        self.settle = timedelta(seconds=3 * deadline)
         self.publish = publish  # live updates, told after each change committed
 
     async def _announce(self, complaint: Complaint, kind: str, at: datetime) -> None:
@@ -197,7 +201,8 @@ class WriteThrough:
         return keys
 
     async def _settle(
-        self, sent: _Sent, connector: Connector | None, keys: dict[str, str], cid: str, status: Status, now: datetime
+        self, sent: _Sent, connector: Connector | None, keys: dict[str, str], cid: str, status: Status, now: datetime,
+        *, may_double: bool = False,
     ) -> None:
         """Inside the change's transaction: what the owner has is not delivered again."""
         owner = sent.owner
@@ -215,6 +220,8 @@ class WriteThrough:
         if sent.in_doubt:
             rest = [v for k, v in keys.items() if k not in sent.done]
             await entries.filter(dedupe_key__in=rest).update(in_doubt=True)
+            if "follow_up" in keys and may_double:
+                await entries.filter(dedupe_key=keys["follow_up"]).update(next_attempt_at=datetime.now(UTC) + self.settle)
 
     async def _repair(self, sent: _Sent, connector: Connector | None, planned: Planned, now: datetime) -> None:
         """The owner took a change the index then refused: send the owner the index's
@@ -278,6 +285,11 @@ class WriteThrough:
         try:
             owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
             sent = await self._send(w.connectors, owner, w.request, planned, w.principal, w.now) if owner else _Sent(None)
+            if self._may_double(sent, w):
+                # The worker's claim on this follow-up, held until a late landing is surely in.
+                key = follow_up_key(str(planned.clean["content"]))
+                name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]
+                await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
         except BaseException:
             # Refused by the owner (nothing applied there), or failed before anything went.
             await claims.release(w.hold, w.holder)
@@ -286,13 +298,23 @@ class WriteThrough:
             raise
         return await self._finish(w, sent)
 
+    @staticmethod
+    def _may_double(sent: _Sent, w: _Write) -> bool:
+        """Whether a follow-up cut off on its way may land late at an owner that cannot
+        recognise it if sent again (a status sent again sets it once)."""
+        connector = w.connectors.get(sent.owner.system) if sent.owner else None
+        return (
+            sent.in_doubt and connector is not None and w.request.action is Action.POST_FOLLOW_UP
+            and Capability.ADD_FOLLOW_UP not in connector.repeat_safe
+        )
+
     async def _finish(self, w: _Write, sent: _Sent) -> tuple[Complaint, WriteReceipt]:
         connector = w.connectors.get(sent.owner.system) if sent.owner else None
         receipt = self._receipt(sent, w.key)
 
         async def settle(cid: str, status: Status) -> None:
             keys = await self._keys(cid, status, w.request, w.planned)
-            await self._settle(sent, connector, keys, cid, status, w.now)
+            await self._settle(sent, connector, keys, cid, status, w.now, may_double=self._may_double(sent, w))
             if w.reservation is not None:
                 answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
                 await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
@@ -415,7 +437,9 @@ class WriteThrough:
         )
         if not leased:
             return "pending", "a worker is delivering it"
-        deliverer = Deliverer(connectors, self.topology, owner="write-through", deadline=self.deadline)
+        deliverer = Deliverer(
+            connectors, self.topology, owner="write-through", deadline=self.deadline, settle_wait=self.settle.total_seconds()
+        )
         outcome = await deliverer.deliver(leased[0])
         entry = await OutboxRow.filter(id=leased[0].id).first()
         return outcome, entry.last_error if entry else None

@@ -68,6 +68,18 @@ class _Settled(Exception):
     """The entry was settled inside the kind's handler (a dead letter)."""
 
 
+def claim_name(destination: str, kind: str, complaint_id: str, key: str = "") -> str | None:
+    """The claim of a write that must not run twice at once: one create per (destination,
+    complaint), one follow-up per (destination, complaint, text); duplicated entries and a
+    lease that ran out mid-delivery would otherwise race past each other's checks. None
+    for a status (sending the current status twice sets it once)."""
+    if kind == "create":
+        return f"{destination}|{complaint_id}"
+    if kind == "follow_up":
+        return f"{destination}|{complaint_id}|{key}"
+    return None
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -106,14 +118,7 @@ class Deliverer:
         return "unsettled" if sent_maybe else "retry"
 
     def _lock_name(self, d: Delivery) -> str | None:
-        """Writes that must not run twice at once: one create per (destination, complaint),
-        one follow-up per (destination, complaint, text); duplicated entries and a lease
-        that ran out mid-delivery would otherwise race past each other's checks."""
-        if d.kind == "create":
-            return f"{d.destination}|{d.complaint_id}"
-        if d.kind == "follow_up":
-            return f"{d.destination}|{d.complaint_id}|{d.payload.get('key', '')}"
-        return None
+        return claim_name(d.destination, d.kind, d.complaint_id, str(d.payload.get("key", "")))
 
     async def deliver(self, d: Delivery) -> str:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead, overtaken)."""

@@ -12,7 +12,8 @@ from auth.roles import Role
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, DeliveryClaimRow, FollowUpRow, MutationReceiptRow, OutboxRow, StatusEventRow
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import Federated
+from tests.federation.conftest import DEADLINES, WA, Federated
+from tests.federation.test_live_lists import IN_MURA
 from tests.graphql.test_submit import GOOD
 
 PRABUMULIH = "16.74-kota-prabumulih"  # rest_json_v1: honours Idempotency-Key
@@ -36,6 +37,9 @@ DISPOSE = """mutation($id: ID!, $key: String) {
   disposeComplaint(id: $id, unitIds: ["16.74-pupr"], idempotencyKey: $key) {
     status delivery { state system reason idempotencyKey replayed }
   }
+}"""
+DISPOSE_MURA = """mutation($id: ID!) {
+  disposeComplaint(id: $id, unitIds: ["16.05-pupr"]) { status delivery { state } }
 }"""
 FOLLOW_UP = """mutation($id: ID!, $text: String!, $key: String) {
   postFollowUp(id: $id, content: $text, idempotencyKey: $key) {
@@ -287,3 +291,38 @@ async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_li
     got = _ok(await federated.gql(read, {"id": cid}, token=admin))["complaint"]
     assert got["owner"] == {"system": "16.05-musi-rawas", "outcome": "OK"} and got["live"] is True
     assert got["status"] == "TERVERIFIKASI"  # its system still says "new", which is not news
+
+
+async def test_a_follow_up_that_reaches_a_slow_owner_late_is_not_sent_again(federated: Federated, tokens: Tokens) -> None:
+    # The WhatsApp bot cannot recognise a repeated follow-up: one the mutation stopped
+    # waiting for must not be looked up there (and sent again) before it can have landed.
+    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    cid = made["complaint"]["id"]
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    _ok(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
+    officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-mura", agency="16.05-pupr")
+    wa = federated.sims[WA]
+    wa.faults.set(latency_ms=int(DEADLINES.write_deadline * 1000) + 700)  # lands after the mutation gave up
+    text = "Saluran sudah dibersihkan oleh petugas."
+    done = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))["postFollowUp"]
+    wa.faults.clear()
+    assert done["delivery"]["state"] == "PENDING"
+    link = await ComplaintSourceRow.get(complaint_id=cid, system=WA)
+
+    def copies() -> int:
+        return [k["text"] for k in wa.reports[link.source_id]["tindakan"]["kesimpulan"]].count(text)  # type: ignore[attr-defined]
+
+    await federated.engine.drain()  # a worker right after the mutation: not yet
+    await asyncio.sleep(1.0)  # the late write lands
+    assert copies() == 1
+    waiting = OutboxRow.filter(complaint_id=cid, destination=WA, kind="follow_up", state="pending")
+    assert (await waiting.values_list("in_doubt", flat=True)) == [True]
+    await waiting.update(next_attempt_at=datetime.now(UTC))  # brought forward: its claim still holds it back
+    await federated.engine.drain()
+    assert await waiting.count() == 1
+    await DeliveryClaimRow.all().delete()  # the settle wait has passed
+    await waiting.update(next_attempt_at=datetime.now(UTC))
+    await federated.engine.drain()
+    assert copies() == 1
+    assert await OutboxRow.filter(complaint_id=cid, destination=WA, kind="follow_up", state="done").count() == 1

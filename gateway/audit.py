@@ -22,8 +22,16 @@ from gateway.store.models import AuditEventRow
 log = logging.getLogger(__name__)
 
 
-def _log_failure(write: asyncio.Future[object]) -> None:
-    if not write.cancelled() and write.exception() is not None:
+# Writes whose caller went away, kept referenced until they finish (the loop itself holds
+# only weak references to tasks).
+_ORPHANED: set[asyncio.Future[object]] = set()
+
+
+def _orphaned_done(write: asyncio.Future[object]) -> None:
+    _ORPHANED.discard(write)
+    if write.cancelled():
+        log.error("audit events of a cancelled request were not written: the write was cancelled")
+    elif write.exception() is not None:
         log.error("audit events of a cancelled request could not be written: %s", type(write.exception()).__name__)
 
 
@@ -77,7 +85,8 @@ class AuditTrail:
             # the events are written once, neither lost nor written again by a later flush.
             await asyncio.shield(write)
         except asyncio.CancelledError:
-            write.add_done_callback(_log_failure)
+            _ORPHANED.add(write)
+            write.add_done_callback(_orphaned_done)
             raise
         except Exception:
             self._events = events | self._events  # not written: kept for the next flush

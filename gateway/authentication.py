@@ -73,6 +73,12 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
+def _route_path(scope: Scope) -> str:
+    """The path as the app's routes see it (without a `--root-path` prefix)."""
+    path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
+    return path[len(root):] if root and path.startswith(root) else path
+
+
 class BearerAuthMiddleware:
     """Sets the principal on every HTTP and WebSocket request; refuses bad tokens."""
 
@@ -117,7 +123,7 @@ class BearerAuthMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "http" and scope.get("path") in self.own_credentials:
+        if scope["type"] == "http" and _route_path(scope) in self.own_credentials:
             scope[PRINCIPAL_KEY] = Principal.public()
             await self.app(scope, receive, send)
             return

@@ -264,7 +264,7 @@ def from_env(
         ),
         router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
         redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,
-        metrics_token=config("PENGHUBUNG_METRICS_TOKEN", default=None) or None,
+        metrics_token=config("PENGHUBUNG_METRICS_TOKEN", default="").strip() or None,
         worker_metrics=parse_address(config("PENGHUBUNG_WORKER_METRICS", default=None) or None),
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
@@ -280,11 +280,13 @@ def parse_address(value: str | None) -> tuple[str, int] | None:
     if value is None:
         return None
     host, sep, port = value.strip().rpartition(":")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+    bracketed = host.startswith("[") and host.endswith("]")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536 or (":" in host and not bracketed):
         raise SettingsError(
-            f"PENGHUBUNG_WORKER_METRICS is {value!r}; expected host:port, e.g. 127.0.0.1:9108 (or :9108 for loopback)"
+            f"PENGHUBUNG_WORKER_METRICS is {value!r}; expected host:port, e.g. 127.0.0.1:9108, [::1]:9108 "
+            "(or :9108 for loopback)"
         )
-    return (host.strip("[]") or "127.0.0.1", int(port))
+    return (host[1:-1] if bracketed else host) or "127.0.0.1", int(port)
 
 
 def secret_from_env(name: str, environ: Mapping[str, str] | None = None) -> str:

@@ -285,17 +285,21 @@ class WriteThrough:
         try:
             owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
             sent = await self._send(w.connectors, owner, w.request, planned, w.principal, w.now) if owner else _Sent(None)
-            if self._may_double(sent, w):
-                # The worker's claim on this follow-up, held until a late landing is surely in.
-                key = follow_up_key(str(planned.clean["content"]))
-                name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]
-                await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
         except BaseException:
             # Refused by the owner (nothing applied there), or failed before anything went.
             await claims.release(w.hold, w.holder)
             if w.reservation is not None:
                 await receipts.release(w.reservation)
             raise
+        if self._may_double(sent, w):
+            # The worker's claim on this follow-up, held until a late landing is surely in
+            # (the outbox entry's schedule says the same; this also stops a copy of it).
+            key = follow_up_key(str(planned.clean["content"]))
+            name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]
+            try:
+                await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
+            except Exception:  # the change still goes into the index and the outbox
+                log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]
         return await self._finish(w, sent)
 
     @staticmethod

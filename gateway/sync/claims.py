@@ -9,7 +9,7 @@ no other attempt looks for the write there before it can have landed.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -18,7 +18,7 @@ from gateway.store.models import DeliveryClaimRow
 
 def _moment(value: datetime, postgres: bool) -> datetime | str:
     # SQLite compares the column as text: every value written here has the same ISO form.
-    return value if postgres else value.isoformat()
+    return value if postgres else value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 async def take(name: str, owner: str, *, now: datetime, hold: timedelta) -> bool:

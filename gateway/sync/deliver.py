@@ -96,26 +96,27 @@ class Deliverer:
     owner: str = "worker"
     deadline: float = 28.0  # seconds one delivery may take (below the lease)
     settle_wait: float = 30.0  # seconds before an in-doubt write is looked up at its destination
-    hold: timedelta = timedelta(seconds=60)  # a claim outlives the delivery's deadline
+    hold: timedelta = timedelta(seconds=60)  # a claim outlives the delivery's deadline and settle wait
 
     def __post_init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}
+        # Entries whose attempt may have sent the write, and until when it may still land.
+        self._settling: dict[int, datetime] = {}
 
     async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
-        """Settle the entry for another try; "unsettled" when this attempt may have sent
-        the write (its claim is then kept until the write can have landed)."""
-        sent_maybe = in_doubt and not refund
-        if sent_maybe:
+        """Settle the entry for another try (or as a dead letter once its tries are used up)."""
+        now = self.clock()
+        if in_doubt and not refund:
             # A request that timed out may still be applied a little later; looking it up
-            # at once could miss it and send it again. Wait until it has surely landed.
+            # at once could miss it and send it again. Wait until it has surely landed
+            # (the claim is kept until the same moment: see `_deliver_claimed`).
             after = max(after or 0.0, self.settle_wait)
+            self._settling[d.id] = now + timedelta(seconds=self.settle_wait)
         kept = await outbox.retry(
-            d, error, now=self.clock(), in_doubt=in_doubt, after=after,
+            d, error, now=now, in_doubt=in_doubt, after=after,
             max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
         )
-        if not kept:
-            return "dead"
-        return "unsettled" if sent_maybe else "retry"
+        return "retry" if kept else "dead"
 
     def _lock_name(self, d: Delivery) -> str | None:
         return claim_name(d.destination, d.kind, d.complaint_id, str(d.payload.get("key", "")))
@@ -124,8 +125,10 @@ class Deliverer:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead, overtaken)."""
         name = self._lock_name(d)
         if name is None:
-            outcome = await self._deliver(d)
-            return "retry" if outcome == "unsettled" else outcome
+            try:
+                return await self._deliver(d)
+            finally:
+                self._settling.pop(d.id, None)
         lock = self._locks.setdefault(name, asyncio.Lock())
         try:
             async with lock:  # within this worker
@@ -152,14 +155,17 @@ class Deliverer:
         try:
             outcome = await self._deliver(d)
         finally:
-            if outcome in (None, "unsettled"):
-                # The write may have been sent and may still land (or this worker failed
-                # mid-way): nobody, this entry included, looks it up or sends it again
-                # before it has had time to land, whatever the entries' schedule says.
-                await claims.keep(name, owner, until=self.clock() + timedelta(seconds=self.settle_wait))
+            settling = self._settling.pop(d.id, None)
+            if outcome is None:  # this worker failed mid-way: the write may be out
+                settling = self.clock() + timedelta(seconds=self.settle_wait)
+            if settling is not None:
+                # The write may have been sent and may still land (whether the entry is
+                # retried or now a dead letter): nobody, this entry included, looks it up
+                # or sends it again before then, whatever the entries' schedule says.
+                await claims.keep(name, owner, until=settling)
             else:
                 await claims.release(name, owner)
-        return "retry" if outcome == "unsettled" else outcome
+        return outcome
 
     async def _deliver(self, d: Delivery) -> str:
         if d.attempts > self.max_attempts + 3:

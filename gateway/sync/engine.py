@@ -74,6 +74,7 @@ class SyncEngine:
         # A killed worker's hold on a source or a delivery runs out after this long.
         self._lease = timedelta(seconds=self.settings.lease_seconds)
         self.ingestor = Ingestor(self.topology, self.policy)
+        deadline, settle = max(1.0, self.settings.lease_seconds - 2), self.settings.upstream_timeout * 3
         self.deliverer = Deliverer(
             self.connectors,
             self.topology,
@@ -81,10 +82,11 @@ class SyncEngine:
             max_attempts=self.settings.max_attempts,
             backoff_max=self.settings.backoff_max,
             owner=self.owner,
-            # A delivery ends (or is cut off) before its lease runs out; its claim outlives both.
-            deadline=max(1.0, self.settings.lease_seconds - 2),
-            settle_wait=self.settings.upstream_timeout * 3,
-            hold=timedelta(seconds=self.settings.lease_seconds + 10),
+            # A delivery ends (or is cut off) before its lease runs out; its claim outlives
+            # both, and a write sent just before its worker died has settled by then.
+            deadline=deadline,
+            settle_wait=settle,
+            hold=timedelta(seconds=max(self.settings.lease_seconds + 10, deadline + settle + 5)),
         )
 
     # -- pulling -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ idempotency key is answered, never applied twice."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -314,7 +315,10 @@ async def test_a_follow_up_that_reaches_a_slow_owner_late_is_not_sent_again(fede
         return [k["text"] for k in wa.reports[link.source_id]["tindakan"]["kesimpulan"]].count(text)  # type: ignore[attr-defined]
 
     await federated.engine.drain()  # a worker right after the mutation: not yet
-    await asyncio.sleep(1.0)  # the late write lands
+    landing = time.monotonic() + 5
+    while copies() == 0 and time.monotonic() < landing:  # the late write lands
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
     assert copies() == 1
     waiting = OutboxRow.filter(complaint_id=cid, destination=WA, kind="follow_up", state="pending")
     assert (await waiting.values_list("in_doubt", flat=True)) == [True]

@@ -151,15 +151,27 @@ class ErrorCodes(SchemaExtension):
         self.suggestions = suggestions
         self.request_id = request_id
 
+    def _coder(self) -> ErrorCoder:
+        return ErrorCoder(
+            self.execution_context.schema._schema,
+            suggestions=self.suggestions,
+            request_id=self.request_id,
+        )
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        # A subscription's validation errors go out over the socket before the operation
+        # hook below runs: coded here, in place (the socket sends this very list).
+        errors = self.execution_context.pre_execution_errors
+        if errors:
+            coder = self._coder()
+            errors[:] = [coder.process(e) for e in errors]
+
     def on_operation(self) -> Iterator[None]:
         yield
         result: Any = self.execution_context.result
         if result is not None and getattr(result, "errors", None):
-            coder = ErrorCoder(
-                self.execution_context.schema._schema,
-                suggestions=self.suggestions,
-                request_id=self.request_id,
-            )
+            coder = self._coder()
             result.errors = [coder.process(e) for e in result.errors]
 
 

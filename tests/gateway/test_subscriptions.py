@@ -182,6 +182,13 @@ async def test_over_a_socket_identity_reads_are_audited_queries_refused_and_expi
             refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
             errors = refused["payload"]["errors"] if refused["type"] == "next" else refused["payload"]
             assert errors[0]["extensions"]["code"] == "BAD_REQUEST"
+            # A subscription that does not validate is refused with a code, as over HTTP.
+            await ws.send(json.dumps({"id": "v", "type": "subscribe", "payload": {"query": "subscription { complaintUpdates { nope } }"}}))
+            invalid = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            while invalid.get("id") != "v":  # the refused query's "complete" may come first
+                invalid = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            assert invalid["type"] == "error" and invalid["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+            assert "nope" in invalid["payload"][0]["message"]
             await ws.send(json.dumps({"id": "s", "type": "subscribe", "payload": {"query": query}}))
             await asyncio.sleep(2.5)  # the short token has expired meanwhile
             assert "errors" not in await asyncio.to_thread(_post, port, VERIFY, {"id": complaint.id}, mura_admin)

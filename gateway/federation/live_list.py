@@ -154,6 +154,12 @@ class LiveLister:
                 shown[c.id] = (c, system)
         return list(shown.values())
 
+    async def one(self, scope: RowScope, system: str, record: SourceComplaint) -> Complaint | None:
+        """One record of `system` as the caller may see it: the index's complaint if it is
+        synced (under the index's own scope), else the unsynced record if the grants hold it."""
+        shown = await self._visible(scope, [(system, record)])
+        return shown[0][0] if shown else None
+
     async def page(
         self,
         scope: RowScope,

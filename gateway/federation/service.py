@@ -4,18 +4,20 @@ connectors the gateway runs with (none: the index answers and writes stay local)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from auth.policy import Access
 from auth.principal import Principal
 from auth.scope import RowScope
-from connectors.protocol import Connector
+from connectors.protocol import Capability, Connector
 from schema.canonical import Complaint
 from schema.lifecycle import ActionRequest
-from schema.live import Freshness, LivePage, WriteReceipt
+from schema.live import Freshness, LivePage, Outcome, SourceOutcome, WriteReceipt
 from schema.queries import ComplaintFilter, Cursor, SortOrder
 from schema.validation import ComplaintDraft
 
+from gateway.federation.calls import call_source
 from gateway.federation.fanout import FanOut
 from gateway.federation.live_list import LiveLister
 from gateway.federation.live_read import LiveReader
@@ -35,6 +37,8 @@ class Federation:
         complaints: ComplaintRepository,
         settings: FederationSettings,
     ) -> None:
+        self.connectors = connectors
+        self.deadline = settings.read_deadline
         self.reader = LiveReader(connectors, topology, deadline=settings.read_deadline)
         fanout = FanOut(connectors, topology, deadline=settings.fanout_deadline, max_pages=settings.fanout_max_pages)
         self.lister = LiveLister(fanout, connectors, complaints)
@@ -42,6 +46,25 @@ class Federation:
     async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:
         """Each complaint as its owner shows it now."""
         return await self.reader.read(complaints)
+
+    async def read_unsynced(
+        self, scope: RowScope, system: str, source_id: str
+    ) -> tuple[Complaint | None, SourceOutcome | None]:
+        """A record a live list showed as `system:source id`, read from its source now (the
+        index's complaint once it is synced). (None, None): no such source is configured;
+        (None, outcome): the source failed, has no such record, or the caller may not see it."""
+        connector = self.connectors.get(system)
+        if connector is None:
+            return None, None
+        if Capability.READ_ONE not in connector.capabilities:
+            return None, SourceOutcome(system, Outcome.NOT_READABLE, 0.0, "it offers no read by id")
+        record, outcome = await call_source(system, lambda: connector.read_one(source_id), deadline=self.deadline)
+        if record is None:
+            if outcome.outcome is Outcome.OK:
+                outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {source_id}")
+            return None, outcome
+        found = await self.lister.one(scope, system, record)
+        return found, replace(outcome, records=int(found is not None))
 
     async def live_page(
         self,

@@ -189,10 +189,27 @@ async def _live_page(
     return ComplaintConnection(edges=edges, page_info=info, _scope=ctx.access.cases, _filter=used, _live=page)
 
 
+async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
+    """`complaint(id: "system:source id")`: a record a live list showed before it was
+    synced, read from its source now (the index's complaint once it is synced)."""
+    system, _, source_id = ref.partition(":")
+    found, outcome = await ctx.federation.read_unsynced(ctx.access.cases, system, source_id)  # type: ignore[union-attr]
+    if found is not None:
+        return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
+    if outcome is not None and outcome.outcome not in (Outcome.OK, Outcome.NOT_FOUND):
+        raise GraphQLError(
+            f"{system} could not be read ({outcome.outcome.value}: {outcome.error}); expected: try again later, "
+            "or read the complaint by its own id once it is synced",
+            extensions={"code": "SOURCE_UNAVAILABLE"},
+        )
+    return None
+
+
 @strawberry.type
 class ComplaintQuery:
     @strawberry.field(
-        description="One complaint in full, by id or tracking ID, if it is in your case scope."
+        description="One complaint in full, by id or tracking ID, if it is in your case scope; "
+        "an id `system:source id` (a live list's record not synced yet) is read from that source."
     )
     async def complaint(
         self,
@@ -206,6 +223,8 @@ class ComplaintQuery:
     ) -> Complaint | None:
         ctx = info.context
         key_id, key_tracking = _one_key(id, tracking_id)
+        if key_id is not None and ":" in key_id and ctx.federation is not None and not ctx.principal.is_public:
+            return await _unsynced(ctx, key_id)
         key = ("id", key_id) if key_id is not None else ("tracking_id", str(key_tracking))
         found = await ctx.case_lookups.load(key)
         if found is not None:

@@ -31,7 +31,7 @@ from schema.canonical import (
 )
 from schema.deadlines import AgencyPerformance, Clock, DeadlinePolicy, Deadlines
 from schema.lifecycle import ActionRequest
-from schema.live import INDEX_ONLY, Freshness, LivePage, WriteReceipt
+from schema.live import INDEX_ONLY, Freshness, LivePage, SourceOutcome, WriteReceipt
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
 from schema.validation import ComplaintDraft
 from strawberry.dataloader import DataLoader
@@ -135,6 +135,9 @@ class FederationPort(Protocol):
     """Live reads from the systems that own complaints (implemented by gateway.federation)."""
 
     async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]: ...
+    async def read_unsynced(
+        self, scope: RowScope, system: str, source_id: str
+    ) -> tuple[Complaint | None, SourceOutcome | None]: ...
     async def live_page(
         self,
         scope: RowScope,

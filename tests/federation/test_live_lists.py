@@ -9,7 +9,8 @@ from typing import Any
 from auth.roles import Role
 from gateway.store.models import ComplaintRow, ComplaintSourceRow
 from tests.conftest import Tokens
-from tests.federation.conftest import WA, Federated
+from connectors.sandbox.province import SANDBOX_SECRETS
+from tests.federation.conftest import REST, WA, Federated
 from tests.graphql.test_submit import GOOD, SUBMIT
 
 FILTER = {"kodeWilayah": "16", "createdAfter": "2000-01-01T00:00:00Z"}
@@ -57,3 +58,42 @@ async def test_a_secret_complaint_stays_hidden_in_a_live_list(federated: Federat
     assert all(cid not in e["node"]["id"] for e in hidden["edges"])
     again = _ok(await federated.gql(LIVE, {"f": MURA}, token=tokens.national_admin))
     assert cid in {e["node"]["id"] for e in again["edges"]}
+
+
+ONE = """query($id: ID!) { complaint(id: $id) { id trackingId title live owner { system outcome } } }"""
+
+
+async def test_a_record_not_synced_yet_is_read_by_the_id_the_live_list_gave(federated: Federated, tokens: Tokens) -> None:
+    # Made in Ogan Komering Ulu's own system a moment ago: no pull has brought it in yet.
+    async with federated.http.post(
+        f"{federated.urls[REST]}/api/reports",
+        json={"title": "Jembatan gantung rusak", "description": "Papan jembatan gantung di desa lepas.", "location": "Desa"},
+        headers={"Authorization": f"Bearer {SANDBOX_SECRETS['rest_json_v1']}"},
+    ) as response:
+        assert response.status == 201, await response.text()
+        source_id = str((await response.json())["id"])
+    ref = f"{REST}:{source_id}"
+    listed = _ok(await federated.gql(LIVE, {"f": {**FILTER, "kodeWilayah": "16.01"}}, token=tokens.national_admin))
+    assert ref in {e["node"]["id"] for e in listed["edges"]}
+
+    one = (await federated.gql(ONE, {"id": ref}, token=tokens.national_admin))["data"]["complaint"]
+    assert one["id"] == ref and one["title"] == "Jembatan gantung rusak" and one["live"] is True
+    assert one["owner"] == {"system": REST, "outcome": "OK"}
+    # The same scope rules as in the list: its system has no secret flag, so it is taken as
+    # secret until synced, and a coordinator of the region does not see it.
+    coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-oku", region="16.01")
+    assert (await federated.gql(ONE, {"id": ref}, token=coordinator))["data"]["complaint"] is None
+    assert (await federated.gql(ONE, {"id": f"{REST}:no-such-record"}, token=tokens.national_admin))["data"]["complaint"] is None
+    assert (await federated.gql(ONE, {"id": "nowhere:1"}, token=tokens.national_admin))["data"]["complaint"] is None
+
+    # Its system down: said, with a code, rather than a silent null.
+    federated.sims[REST].faults.set(down="503")
+    body = await federated.gql(ONE, {"id": ref}, token=tokens.national_admin)
+    federated.sims[REST].faults.clear()
+    assert body["errors"][0]["extensions"]["code"] == "SOURCE_UNAVAILABLE" and REST in body["errors"][0]["message"]
+
+    # Once synced, the same id answers with the index's complaint (its own id from then on).
+    await federated.engine.pull(REST)
+    synced = (await federated.gql(ONE, {"id": ref}, token=tokens.national_admin))["data"]["complaint"]
+    link = await ComplaintSourceRow.get(system=REST, source_id=source_id)
+    assert synced["id"] == str(link.complaint_id) and synced["title"] == "Jembatan gantung rusak"

@@ -36,6 +36,7 @@ def _orphaned_done(write: asyncio.Future[object]) -> None:
 
 
 def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime) -> AuditEventRow:
+    complaint_id, reason = _complaint(event)
     return AuditEventRow(
         at=at,
         action=event.action.value,
@@ -43,10 +44,22 @@ def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime)
         actor_subject=principal.subject,
         actor_roles=",".join(sorted(r.value for r in principal.roles)),
         actor_agency_id=principal.agency_id,
-        complaint_id=uuid.UUID(event.complaint_id) if event.complaint_id else None,
-        reason=event.reason,
+        complaint_id=complaint_id,
+        reason=reason,
         request_id=request_id,
     )
+
+
+def _complaint(event: AuditEvent) -> tuple[uuid.UUID | None, str | None]:
+    """The event's complaint id, and its reason. A record read live before it was synced
+    has no gateway id yet: its `system:source id` goes into the reason instead."""
+    if not event.complaint_id:
+        return None, event.reason
+    try:
+        return uuid.UUID(event.complaint_id), event.reason
+    except ValueError:
+        unsynced = f"unsynced record {event.complaint_id}"
+        return None, (f"{event.reason}; {unsynced}" if event.reason else unsynced)[:80]
 
 
 class AuditTrail:

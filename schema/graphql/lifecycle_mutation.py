@@ -84,6 +84,12 @@ async def _apply(
     except WriteRefused as exc:
         raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
     except ComplaintNotFound as exc:
+        if ":" in str(complaint_id):  # a live list's record its system holds, not synced yet
+            raise GraphQLError(
+                f"complaint {complaint_id} is not synced into the gateway yet; expected the gateway's id, "
+                "which complaint(id) gives once the next sync has brought it in",
+                extensions={"code": exc.code},
+            ) from None
         if await ctx.complaints.exists(id=str(complaint_id)):
             ctx.audit.record(
                 AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}"

@@ -88,6 +88,11 @@ async def test_a_record_not_synced_yet_is_read_by_the_id_the_live_list_gave(fede
     assert (await federated.gql(ONE, {"id": f"{REST}:no-such-record"}, token=tokens.national_admin))["data"]["complaint"] is None
     assert (await federated.gql(ONE, {"id": "nowhere:1"}, token=tokens.national_admin))["data"]["complaint"] is None
 
+    # A change waits for the sync, and says so.
+    verify = 'mutation($id: ID!) { verifyComplaint(id: $id) { status } }'
+    refused = (await federated.gql(verify, {"id": ref}, token=tokens.national_admin))["errors"][0]
+    assert refused["extensions"]["code"] == "NOT_FOUND" and "not synced" in refused["message"]
+
     # Its system down: said, with a code, rather than a silent null.
     federated.sims[REST].faults.set(down="503")
     body = await federated.gql(ONE, {"id": ref}, token=tokens.national_admin)

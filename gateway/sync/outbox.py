@@ -91,11 +91,13 @@ async def lease(
             .using_db(tx)
         )
         if tx.capabilities.dialect == "postgres":
+            # Whole rows: Tortoise drops FOR UPDATE from a values_list() query, and without
+            # the lock two workers could lease one entry at once (and one of them undo the
+            # other's attempt count and doubt when it gives its turn back).
             due = due.select_for_update(skip_locked=True)
-        ids = await due.values_list("id", flat=True)
-        if not ids:
+        entries = await due
+        if not entries:
             return []
-        entries = await OutboxRow.filter(id__in=ids).using_db(tx)
         leased: list[Delivery] = []
         for e in entries:
             doubt = e.in_doubt or e.leased_until is not None  # an expired lease: a worker died

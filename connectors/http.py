@@ -36,7 +36,7 @@ class CallRecord:
 
     source: str
     method: str
-    seconds: float
+    seconds: float | None  # None: not a request of its own (an answer found unreadable later)
     outcome: str  # ok, rejected, unavailable, timeout, unreadable
 
 
@@ -224,6 +224,11 @@ class UpstreamClient:
         if status >= 400:
             raise UpstreamRejected(self.source, f"{what} answered {status}", status=status, body=body)
         return Response(status, headers, body)
+
+    def unreadable_answer(self, method: str) -> None:
+        """An answer that arrived whole but could not be read (not JSON, not the shape the
+        mapping expects): observers count it as an error, as they count a cut-off body."""
+        _observe(CallRecord(self.source, method, None, "unreadable"))
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:

@@ -208,6 +208,7 @@ class HttpSource:
         document = self._json(response.body)
         raw = get_path(document, spec.record) if spec.record else document
         if not isinstance(raw, dict):
+            self.client.unreadable_answer("GET")
             raise DecodeError(self.name, f"expected a record object at '{spec.record or '(root)'}'")
         return self._with_follow_ups(self._map(raw), await self._separate_follow_ups())
 
@@ -365,6 +366,17 @@ class HttpSource:
             raise UpstreamRejected(self.name, f"cannot read the export file ({exc.strerror})") from None
 
     def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
+        try:
+            return self._decode_records(body, required=required)
+        except DecodeError:
+            self.client.unreadable_answer(self._list_method)
+            raise
+
+    @property
+    def _list_method(self) -> str:
+        return "POST" if self.spec.request.method == "POST" else "GET"
+
+    def _decode_records(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
         r, name = self.spec.request, self.spec.name
         if r.format == "csv":
             if required is None:
@@ -380,10 +392,11 @@ class HttpSource:
             return decode_graphql(name, body, self.spec.records_path)
         return decode_json(name, body, self.spec.records_path)
 
-    def _json(self, body: bytes) -> object:
+    def _json(self, body: bytes, method: str = "GET") -> object:
         try:
             return json.loads(body)
         except (ValueError, RecursionError):
+            self.client.unreadable_answer(method)
             raise DecodeError(self.name, "body is not valid JSON") from None
 
     def _next_cursor(self, body: bytes) -> str | None:
@@ -413,9 +426,10 @@ class HttpSource:
         )
 
     def _created(self, spec: WriteSpec, body: bytes, *, replayed: bool) -> Created:
-        document = self._json(body)
+        document = self._json(body, spec.method)
         found = get_path(document, spec.id_path or "")
         if found is MISSING or found in (None, ""):
+            self.client.unreadable_answer(spec.method)
             raise DecodeError(self.name, f"the create answer has no id at '{spec.id_path}'")
         tracking = get_path(document, spec.tracking_id_path) if spec.tracking_id_path else None
         return Created(

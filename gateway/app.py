@@ -137,6 +137,10 @@ def create_app(
                     "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
                     "only the public view answers"
                 )
+            if settings.metrics_token is None:
+                log.info("/metrics is open (no PENGHUBUNG_METRICS_TOKEN): serve it to a closed monitoring network only")
+            elif len(settings.metrics_token) < 16:
+                log.warning("PENGHUBUNG_METRICS_TOKEN is shorter than 16 characters: easy to guess")
             if settings.sources_file is None:
                 log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
             state = {

@@ -24,6 +24,7 @@ from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
 from gateway.audit import record_now
+from gateway.metrics import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
 
@@ -92,6 +93,7 @@ class BearerAuthMiddleware:
         self.own_credentials = own_credentials
 
     async def _refuse(self, error: AuthError, scope: Scope, send: Send) -> None:
+        refused(error.code)
         try:
             await record_now(
                 Principal.public(),

@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.metrics import refused
+
 
 class BodyTooLarge(Exception):
     """The client sent more bytes than the limit."""
@@ -32,6 +34,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
+        refused("REQUEST_TOO_LARGE")
         body = _error_body(self.max_bytes)
         await send(
             {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from connectors import http as upstream
 from gateway.store.models import OutboxRow
 from gateway.sync.status import sync_status
 
+log = logging.getLogger(__name__)
 REGISTRY = CollectorRegistry(auto_describe=True)
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -47,8 +49,16 @@ GRAPHQL_SECONDS = Histogram(
     ["operation"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
 )
 GRAPHQL_ERRORS = Counter(
-    "penghubung_graphql_errors_total", "GraphQL operations that answered with errors, by code.",
+    "penghubung_graphql_errors_total", "Errors in GraphQL answers, by operation and code (one answer may hold several).",
     ["operation", "code"], registry=REGISTRY,
+)
+REQUESTS_REFUSED = Counter(
+    "penghubung_requests_refused_total", "Requests refused before any GraphQL work (a bad token, a body too large), by code.",
+    ["code"], registry=REGISTRY,
+)
+STORE_UP = Gauge(
+    "penghubung_store_up", "1 when the last scrape could read the database, else 0 (the outbox and lag gauges "
+    "are then from the last good read).", registry=REGISTRY,
 )
 UPSTREAM_SECONDS = Histogram(
     "penghubung_upstream_request_seconds", "Requests to upstream sources, by source and method (outcomes: the errors counter).",
@@ -79,7 +89,8 @@ _CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 
 
 def _record_upstream(call: upstream.CallRecord) -> None:
-    UPSTREAM_SECONDS.labels(call.source, call.method).observe(call.seconds)
+    if call.seconds is not None:
+        UPSTREAM_SECONDS.labels(call.source, call.method).observe(call.seconds)
     if call.outcome != "ok":
         UPSTREAM_ERRORS.labels(call.source, call.outcome).inc()
 
@@ -126,23 +137,35 @@ def record_delivery(destination: str, kind: str, outcome: str) -> None:
     SYNC_DELIVERIES.labels(destination, kind, outcome).inc()
 
 
-async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:
-    """The gauges read at scrape time, from this process's connectors and the shared tables."""
+def refused(code: str) -> None:
+    """Count a request refused before GraphQL (codes are the gateway's own, a closed set)."""
+    REQUESTS_REFUSED.labels(code).inc()
+
+
+def _circuits(connectors: Mapping[str, Any] | None) -> None:
     for name, connector in (connectors or {}).items():
         client = getattr(connector, "client", None)
         if client is not None:
             CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(client.breaker.state, 0))
-    OUTBOX_ENTRIES.clear()
+
+
+async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:
+    """The gauges read from the shared tables (the same in every process: aggregate them
+    across processes with max, not sum)."""
     rows = await OutboxRow.filter(state__in=["pending", "dead"]).annotate(n=Count("id")).group_by("destination", "state").values(
         "destination", "state", "n"
     )
+    statuses = await sync_status(topology, now=datetime.now(UTC)) if topology is not None else []
+    OUTBOX_ENTRIES.clear()
+    for name in connectors or {}:  # an empty outbox is 0, not a missing series
+        for state in ("pending", "dead"):
+            OUTBOX_ENTRIES.labels(name, state).set(0)
     for row in rows:
         OUTBOX_ENTRIES.labels(row["destination"], row["state"]).set(row["n"])
     SYNC_LAG.clear()
-    if topology is not None:
-        for status in await sync_status(topology, now=datetime.now(UTC)):
-            if status.lag_seconds is not None:
-                SYNC_LAG.labels(status.source).set(status.lag_seconds)
+    for status in statuses:
+        if status.lag_seconds is not None:
+            SYNC_LAG.labels(status.source).set(status.lag_seconds)
 
 
 _refreshed = {"at": 0.0}
@@ -152,10 +175,16 @@ _refreshing = asyncio.Lock()
 
 async def scrape(connectors: Mapping[str, Any] | None, topology: Any) -> bytes:
     """The text format of every metric, the store-read gauges at most REFRESH_EVERY old."""
+    _circuits(connectors)  # this process's own: always current
     async with _refreshing:  # one refresh at a time, so concurrent scrapes never see a half-cleared gauge
         if time.monotonic() - _refreshed["at"] >= REFRESH_EVERY:
-            await _refresh(connectors, topology)
-            _refreshed["at"] = time.monotonic()
+            try:
+                await _refresh(connectors, topology)
+                STORE_UP.set(1)
+                _refreshed["at"] = time.monotonic()
+            except Exception as exc:  # the in-memory metrics are wanted most when the store is down
+                STORE_UP.set(0)
+                log.warning("metrics: the database could not be read (%s); its gauges keep their last values", type(exc).__name__)
     return generate_latest(REGISTRY)
 
 

@@ -264,7 +264,7 @@ def from_env(
         ),
         router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
         redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,
-        metrics_token=config("PENGHUBUNG_METRICS_TOKEN", default="").strip() or None,
+        metrics_token=_metrics_token(config("PENGHUBUNG_METRICS_TOKEN", default=None)),
         worker_metrics=parse_address(config("PENGHUBUNG_WORKER_METRICS", default=None) or None),
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
@@ -273,6 +273,16 @@ def from_env(
             write_deadline=config("PENGHUBUNG_WRITE_DEADLINE", cast=float, default=5.0),
         ),
     )
+
+
+def _metrics_token(value: str | None) -> str | None:
+    """PENGHUBUNG_METRICS_TOKEN: unset, or a token; set but blank is a mistake (it would
+    leave /metrics open without a word), refused."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise SettingsError("PENGHUBUNG_METRICS_TOKEN is set but blank; expected a token (16 characters or more), or unset it")
+    return value.strip()
 
 
 def parse_address(value: str | None) -> tuple[str, int] | None:

@@ -121,6 +121,8 @@ async def run_worker(
         await broker.start()
         stack.push_async_callback(broker.stop)
         on_delivery = None
+        if settings.worker_metrics is not None and once:
+            log.warning("PENGHUBUNG_WORKER_METRICS is not served with --once (a single round ends at once)")
         if settings.worker_metrics is not None and not once:
             await stack.enter_async_context(
                 serving_metrics(

@@ -14,6 +14,7 @@ from aiohttp import web
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from gateway.metrics import observe_upstream, scrape, token_problem
+from gateway.settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,23 @@ async def serving_metrics(
     host, port = address
     try:
         site = web.TCPSite(runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:  # in use, not this machine's address, an unknown name
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise SettingsError(
+                f"PENGHUBUNG_WORKER_METRICS: cannot serve metrics on {_shown(host, port)} ({reason}); "
+                "expected a free port on an address of this machine"
+            ) from None
         bound = int(runner.addresses[0][1])
-        log.info("worker metrics at http://%s:%d/metrics", host, bound)
+        log.info(
+            "worker metrics at http://%s/metrics (%s)", _shown(host, bound),
+            "behind PENGHUBUNG_METRICS_TOKEN" if token else "open: no PENGHUBUNG_METRICS_TOKEN",
+        )
         yield bound
     finally:
         await runner.cleanup()
+
+
+def _shown(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

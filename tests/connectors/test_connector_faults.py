@@ -14,7 +14,7 @@ import pytest
 
 from connectors.bundled import bundled_spec
 from connectors.errors import CircuitOpen, DecodeError, UpstreamUnavailable
-from connectors.http import Policy, UpstreamClient
+from connectors.http import OBSERVERS, CallRecord, Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector
 from connectors.loader import build_source
 from connectors.protocol import Connector, NewComplaint
@@ -109,8 +109,15 @@ async def test_too_long_a_retry_after_is_capped(sims, sandbox, session) -> None:
 )
 async def test_bad_bodies_are_decode_errors(dialect: str, garbage: str, says: str, sims, sandbox, session) -> None:
     sims[dialect].faults.set(garbage=garbage)
-    error, _ = await failure_of(read_all(source(dialect, session, sandbox[1])), limit=5)
+    seen: list[CallRecord] = []
+    OBSERVERS.append(seen.append)
+    try:
+        error, _ = await failure_of(read_all(source(dialect, session, sandbox[1])), limit=5)
+    finally:
+        OBSERVERS.remove(seen.append)
     assert isinstance(error, DecodeError) and says in error.message, error
+    # Observers (the metrics) count it as an unreadable answer, not as a healthy call.
+    assert [c.outcome for c in seen if c.outcome != "ok"] == ["unreadable"], seen
 
 
 async def test_a_decompression_bomb_costs_bounded_memory(sims, sandbox, session) -> None:

@@ -5,6 +5,7 @@ and sync lag; a token when one is configured; nothing personal."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import sys
 import time
@@ -15,12 +16,15 @@ import httpx2 as httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
+from tortoise.exceptions import OperationalError
 
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY, LaporNational
 from connectors.sandbox.province import SANDBOX_SECRETS
 from connectors.sandbox.rest_json_v1 import RestJsonV1
 from connectors.sandbox.runner import serve_all
+from gateway.settings import SettingsError, from_env
 from gateway.store.writer import insert_complaints
+from gateway.worker_metrics import serving_metrics
 from schema.regions import children
 from tests.conftest import Tokens
 from tests.factories import make_complaint
@@ -140,3 +144,37 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
         finally:
             worker.terminate()
             worker.wait(timeout=20)
+
+
+async def test_refusals_before_graphql_are_counted_and_a_blank_token_is_refused(make_app: Callable[..., Starlette]) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://t") as c:
+        before = _samples((await c.get("/metrics")).text)
+        await c.post("/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Bearer not.a.jwt"})
+        after = _samples((await c.get("/metrics")).text)
+    grown = {k: v - before.get(k, 0.0) for k, v in after.items() if k[0] == "penghubung_requests_refused_total"}
+    assert sum(grown.values()) == 1 and "not.a.jwt" not in str(after)
+    with pytest.raises(SettingsError, match="PENGHUBUNG_METRICS_TOKEN is set but blank"):
+        from_env({"PENGHUBUNG_METRICS_TOKEN": "  "})
+
+
+async def test_a_worker_metrics_address_it_cannot_use_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SettingsError, match=rf"PENGHUBUNG_WORKER_METRICS: cannot serve metrics on 127.0.0.1:{port}"):
+            async with serving_metrics(("127.0.0.1", port), connectors=None, topology=None, token=None):
+                pass
+
+
+async def test_metrics_are_still_served_while_the_database_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gateway.metrics as metrics
+
+    async def unreadable(*_: object) -> None:
+        raise OperationalError("connection refused")  # as a store that went away answers
+
+    monkeypatch.setattr(metrics, "_refresh", unreadable)
+    monkeypatch.setitem(metrics._refreshed, "at", 0.0)
+    text = (await metrics.scrape(None, None)).decode()
+    assert _value(_samples(text), "penghubung_store_up") == 0.0
+    assert "# HELP penghubung_upstream_request_seconds" in text  # the rest still served

@@ -41,6 +41,31 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+class _Failing:
+    """A round that keeps failing the same way (the database is down) is logged in full
+    once, then a line a minute, and once more when it works again: not twice a second."""
+
+    EVERY = 60.0
+
+    def __init__(self) -> None:
+        self._since: dict[str, tuple[float, float, int]] = {}  # round: (first, last logged, count)
+
+    def report(self, name: str, exc: Exception, now: float) -> None:
+        first, logged, count = self._since.get(name, (now, 0.0, 0))
+        if count == 0:
+            log.error("%s failed", name, exc_info=exc)
+            logged = now
+        elif now - logged >= self.EVERY:
+            log.error("%s still failing (%s), %d times in %.0f s", name, type(exc).__name__, count + 1, now - first)
+            logged = now
+        self._since[name] = (first, logged, count + 1)
+
+    def over(self, name: str) -> None:
+        if name in self._since:
+            _first, _logged, count = self._since.pop(name)
+            log.warning("%s works again after %d failures", name, count)
+
+
 @dataclass
 class PullResult:
     """What one pull of one source did."""
@@ -218,17 +243,20 @@ class SyncEngine:
         pull_every = self.settings.pull_every
         next_pull = 0.0
         loop = asyncio.get_running_loop()
+        failing = _Failing()
         while not stop.is_set():
             if loop.time() >= next_pull:
                 try:
                     await self.pull_all()
-                except Exception:
-                    log.exception("pull round failed")
+                    failing.over("pull round")
+                except Exception as exc:
+                    failing.report("pull round", exc, loop.time())
                 next_pull = loop.time() + pull_every
             try:
                 counts = await self.deliver_due()
-            except Exception:
-                log.exception("delivery round failed")
+                failing.over("delivery round")
+            except Exception as exc:
+                failing.report("delivery round", exc, loop.time())
                 counts = {}
             if not counts:
                 try:

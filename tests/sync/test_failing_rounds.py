@@ -1,0 +1,24 @@
+"""A sync round that keeps failing (the database is down) is logged in full once, then a
+line a minute, and once when it works again."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from gateway.sync.engine import _Failing
+
+
+def test_a_round_failing_again_and_again_is_logged_a_line_a_minute(caplog: pytest.LogCaptureFixture) -> None:
+    failing = _Failing()
+    with caplog.at_level(logging.WARNING, logger="gateway.sync.engine"):
+        for second in range(0, 125):  # twice a second for two minutes
+            failing.report("delivery round", ConnectionRefusedError("no database"), float(second))
+            failing.report("delivery round", ConnectionRefusedError("no database"), second + 0.5)
+        failing.over("delivery round")
+        failing.over("delivery round")  # working on: nothing more
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0] == "delivery round failed" and caplog.records[0].exc_info is not None
+    assert [line.split(" (")[0] for line in lines[1:3]] == ["delivery round still failing"] * 2
+    assert lines[3:] == ["delivery round works again after 250 failures"]

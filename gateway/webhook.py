@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from tortoise.expressions import F
 
 from auth.roles import SCOPE_ALL_COMPLAINTS, Role
 from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
+from gateway.store.models import SyncCursorRow
 from gateway.updates.notify import announce_changed
 from gateway.sync.ingest import Ingestor
 
@@ -28,6 +30,16 @@ log = logging.getLogger(__name__)
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+async def _heard(source: str, now: datetime, records: int, rejected: int) -> None:
+    """A push is the source's sync: its status (last success, lag, records seen) says when
+    it was last heard from, as a pull's does (a push-only source has no pulls)."""
+    await SyncCursorRow.get_or_create(source=source)
+    await SyncCursorRow.filter(source=source).update(
+        last_success_at=now, last_attempt_at=now, consecutive_failures=0,
+        records_seen=F("records_seen") + records, records_rejected=F("records_rejected") + rejected,
+    )
 
 
 async def webhook(request: Request) -> JSONResponse:
@@ -60,6 +72,7 @@ async def webhook(request: Request) -> JSONResponse:
     for record in records:
         outcome = await ingestor.apply(name, record, now=now, changed=changed)
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
+    await _heard(name, now, len(records), len(rejected))
     broker = request.scope.get("state", {}).get("broker")
     if broker is not None:
         await announce_changed(broker, changed)

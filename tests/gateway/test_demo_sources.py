@@ -122,8 +122,17 @@ def test_a_regency_pushes_records_through_the_webhook(demo: tuple[int, Path]) ->
         "createdAt": now, "updatedAt": now,
     }
     connector = _token(cwd, "--role", "connector_service", "--agency", "pemkab-16.05", "--region", "16.05")
+    admin = _token(cwd, "--role", "national_admin", "--agency", "kemenpanrb")
+    seen = "{ syncStatus { source recordsSeen lastSuccessAt } }"
+
+    def mura() -> dict[str, object]:
+        return next(r for r in _post(port, seen, admin)["data"]["syncStatus"] if r["source"] == "16.05-musi-rawas")  # type: ignore[index]
+
+    before = mura()
     status, body = _push(port, "16.05-musi-rawas", {"items": [record]}, connector)
     assert status == 200 and body["applied"] == {"created": 1}, body
+    after = mura()  # a push is the source heard from, as a pull is
+    assert after["recordsSeen"] >= before["recordsSeen"] + 1 and after["lastSuccessAt"]  # type: ignore[operator]
     status, body = _push(port, "16.05-musi-rawas", {"items": [record]}, connector)
     assert status == 200 and body["applied"] == {"unchanged": 1}, body  # a repeated push applies nothing
     bad = dict(record, tindakan={"status": "Entah", "kesimpulan": []}, _id="6b0b65c9f9e2a38fa3f1ee98")

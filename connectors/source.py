@@ -131,7 +131,7 @@ class HttpSource:
         response = await self._list({}, path=spec.list_path)
         by_record: dict[str, list[SourceFollowUp]] = {}
         required = (spec.record_id, spec.id.path, spec.text.path, spec.at.path)
-        for index, item in enumerate(self._decode(response.body, required=tuple(p for p in required if p))):
+        for index, item in enumerate(self._decode_answer(response.body, required=tuple(p for p in required if p))):
             ref = str(get_path(item, spec.record_id or ""))
             try:
                 by_record.setdefault(ref, []).append(self.mapper.follow_up(item, ref, index))
@@ -172,7 +172,7 @@ class HttpSource:
             elif r.pagination == "cursor" and cursor:
                 params[r.cursor_param] = cursor
             response = await self._list(params)
-            raw = self._decode(response.body)
+            raw = self._decode_answer(response.body)
             mapped, rejected = self._map_all(raw)
             mapped = [self._with_follow_ups(m, separate) for m in mapped]
             for record in mapped:
@@ -365,18 +365,16 @@ class HttpSource:
         except OSError as exc:
             raise UpstreamRejected(self.name, f"cannot read the export file ({exc.strerror})") from None
 
-    def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
+    def _decode_answer(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
+        """A list the source answered, decoded; one it answered unreadably is counted as such
+        (a push, decoded by `map_body`, is not an answer of the source's)."""
         try:
-            return self._decode_records(body, required=required)
+            return self._decode(body, required=required)
         except DecodeError:
-            self.client.unreadable_answer(self._list_method)
+            self.client.unreadable_answer("POST" if self.spec.request.method == "POST" else "GET")
             raise
 
-    @property
-    def _list_method(self) -> str:
-        return "POST" if self.spec.request.method == "POST" else "GET"
-
-    def _decode_records(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
+    def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
         r, name = self.spec.request, self.spec.name
         if r.format == "csv":
             if required is None:

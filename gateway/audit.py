@@ -8,6 +8,7 @@ that cannot be recorded is not served).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -58,8 +59,10 @@ def _complaint(event: AuditEvent) -> tuple[uuid.UUID | None, str | None]:
     try:
         return uuid.UUID(event.complaint_id), event.reason
     except ValueError:
-        unsynced = f"unsynced record {event.complaint_id}"
-        return None, (f"{event.reason}; {unsynced}" if event.reason else unsynced)[:80]
+        ref = event.complaint_id  # "system:source id", first, whole where it fits
+        if len(ref) > 80:
+            ref = f"{ref[:63]}#{hashlib.sha256(ref.encode()).hexdigest()[:16]}"
+        return None, (f"{ref}; {event.reason}" if event.reason else ref)[:80]
 
 
 class AuditTrail:

@@ -34,6 +34,7 @@ from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
+from gateway.metrics import refused
 from gateway.audit import AuditTrail, read_audit, record_now
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
@@ -197,16 +198,19 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         sent = params.get("authorization") or params.get("Authorization")
         if sent is None:
             if context.principal.is_public:
+                refused("UNAUTHENTICATED")
                 raise ConnectionRejectionError({"reason": "UNAUTHENTICATED: expected {\"authorization\": \"Bearer <token>\"}"})
             principal = context.principal  # from the handshake's Authorization header
         else:
             scheme, _, token = str(sent).strip().partition(" ")
             verifier = self.verifier or context.request.scope.get("state", {}).get("verifier")
             if scheme.lower() != "bearer" or not token.strip() or verifier is None:
+                refused("MALFORMED_AUTHORIZATION")
                 raise ConnectionRejectionError({"reason": "MALFORMED_AUTHORIZATION: expected \"Bearer <token>\""})
             try:
                 principal = await verifier.verify(token.strip())
             except AuthError as error:
+                refused(error.code)
                 await record_now(
                     Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code), context.request_id
                 )

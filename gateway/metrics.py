@@ -169,6 +169,7 @@ async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:
 
 
 _refreshed = {"at": 0.0}
+STORE_TIMEOUT = 3.0  # seconds a refresh may take before the store counts as down
 REFRESH_EVERY = 10.0  # seconds: scrapes in between reuse the gauges (each refresh queries the store)
 _refreshing = asyncio.Lock()
 
@@ -179,7 +180,8 @@ async def scrape(connectors: Mapping[str, Any] | None, topology: Any) -> bytes:
     async with _refreshing:  # one refresh at a time, so concurrent scrapes never see a half-cleared gauge
         if time.monotonic() - _refreshed["at"] >= REFRESH_EVERY:
             try:
-                await _refresh(connectors, topology)
+                async with asyncio.timeout(STORE_TIMEOUT):  # a store that never answers must not stall scrapes
+                    await _refresh(connectors, topology)
                 STORE_UP.set(1)
                 _refreshed["at"] = time.monotonic()
             except Exception as exc:  # the in-memory metrics are wanted most when the store is down

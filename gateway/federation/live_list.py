@@ -63,10 +63,13 @@ def check_live_filter(filter: ComplaintFilter) -> None:
         raise ValidationFailed(errors)
 
 
-def unsynced_complaint(system: str, record: SourceComplaint) -> Complaint:
-    """A record the index does not hold yet, in the canonical shape; its id names its source."""
+def unsynced_complaint(system: str, record: SourceComplaint, *, says_secret: bool) -> Complaint:
+    """A record the index does not hold yet, in the canonical shape; its id names its source.
+    A record of a source that cannot say it is secret is shown (and audited) as secret, as
+    the scope check took it."""
     ref = f"{system}:{record.source_id}"
-    return to_canonical(record, id=ref, tracking_id=record.lapor_tracking_id or ref, routed_agency_id=record.agency_id)
+    shown = to_canonical(record, id=ref, tracking_id=record.lapor_tracking_id or ref, routed_agency_id=record.agency_id)
+    return shown if shown.is_secret or says_secret else replace(shown, is_secret=True)
 
 
 def _wanted(c: Complaint, f: ComplaintFilter) -> bool:
@@ -150,7 +153,7 @@ class LiveLister:
                     if cid not in shown or c.updated_at > shown[cid][0].updated_at:
                         shown[cid] = (c, system)
             elif await record_in_scope(scope, record, says_secret=says_secret(self.connectors[system])):
-                c = unsynced_complaint(system, record)
+                c = unsynced_complaint(system, record, says_secret=says_secret(self.connectors[system]))
                 shown[c.id] = (c, system)
         return list(shown.values())
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from connectors.errors import ConnectorError
 from connectors.protocol import Capability, Connector
 from schema.deadlines import DeadlinePolicy
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from gateway.settings import SyncSettings
 from gateway.store.models import SyncCursorRow
@@ -49,12 +49,14 @@ class _Failing:
 
     def __init__(self) -> None:
         self._since: dict[str, tuple[float, float, int]] = {}  # round: (first, last logged, count)
+        self._last: dict[str, str] = {}  # round: the failure last logged in full
 
     def report(self, name: str, exc: Exception, now: float) -> None:
         first, logged, count = self._since.get(name, (now, 0.0, 0))
-        if count == 0:
+        what = f"{type(exc).__name__}: {exc}"
+        if count == 0 or what != self._last.get(name):  # a new failure is shown in full
             log.error("%s failed", name, exc_info=exc)
-            logged = now
+            self._last[name], logged = what, now
         elif now - logged >= self.EVERY:
             log.error("%s still failing (%s), %d times in %.0f s", name, type(exc).__name__, count + 1, now - first)
             logged = now
@@ -62,6 +64,7 @@ class _Failing:
 
     def over(self, name: str) -> None:
         if name in self._since:
+            self._last.pop(name, None)
             _first, _logged, count = self._since.pop(name)
             log.warning("%s works again after %d failures", name, count)
 
@@ -140,8 +143,10 @@ class SyncEngine:
             async for batch in connector.changes(cursor):
                 newest = max((r.updated_at for r in batch.records), default=None)
                 updates: dict[str, object] = {
-                    "records_seen": cursor_row.records_seen + result.records + len(batch.records),
-                    "records_rejected": cursor_row.records_rejected + result.rejected + len(batch.rejected),
+                    # Added to the row as it is then, not set from the lease-time copy: a push
+                    # (webhook) counts into the same row meanwhile.
+                    "records_seen": F("records_seen") + len(batch.records),
+                    "records_rejected": F("records_rejected") + len(batch.rejected),
                     "leased_until": self.clock() + self._lease,
                 }
                 if batch.rejected:

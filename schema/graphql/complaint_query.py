@@ -7,6 +7,7 @@ also recorded as a denied read when the complaint exists (the answer stays the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, TypeVar
@@ -189,14 +190,26 @@ async def _live_page(
     return ComplaintConnection(edges=edges, page_info=info, _scope=ctx.access.cases, _filter=used, _live=page)
 
 
+# A source's record id as a live list shows it: no path tricks ("." or ".."), bounded.
+_SOURCE_ID = re.compile(r"[A-Za-z0-9_\-:.]{1,128}")
+
+
 async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
     """`complaint(id: "system:source id")`: a record a live list showed before it was
-    synced, read from its source now (the index's complaint once it is synced)."""
+    synced, read from its source now (the index's complaint once it is synced), for the
+    callers a live list is for."""
     system, _, source_id = ref.partition(":")
+    if (
+        not ctx.principal.has(*LIVE_LIST_ROLES)
+        or ctx.access.cases.empty
+        or not _SOURCE_ID.fullmatch(source_id)
+        or source_id.strip(".") == ""
+    ):
+        return None  # as for any id the caller cannot read: nothing is asked of the source
     found, outcome = await ctx.federation.read_unsynced(ctx.access.cases, system, source_id)  # type: ignore[union-attr]
     if found is not None:
         return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
-    if outcome is not None and outcome.outcome not in (Outcome.OK, Outcome.NOT_FOUND):
+    if outcome is not None and outcome.outcome in (Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN):
         raise GraphQLError(
             f"{system} could not be read ({outcome.outcome.value}: {outcome.error}); expected: try again later, "
             "or read the complaint by its own id once it is synced",
@@ -223,7 +236,7 @@ class ComplaintQuery:
     ) -> Complaint | None:
         ctx = info.context
         key_id, key_tracking = _one_key(id, tracking_id)
-        if key_id is not None and ":" in key_id and ctx.federation is not None and not ctx.principal.is_public:
+        if key_id is not None and ":" in key_id and live and ctx.federation is not None and not ctx.principal.is_public:
             return await _unsynced(ctx, key_id)
         key = ("id", key_id) if key_id is not None else ("tracking_id", str(key_tracking))
         found = await ctx.case_lookups.load(key)

@@ -84,9 +84,10 @@ async def _apply(
     except WriteRefused as exc:
         raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
     except ComplaintNotFound as exc:
-        if ":" in str(complaint_id):  # a live list's record its system holds, not synced yet
+        system = str(complaint_id).partition(":")[0]
+        if ctx.sources is not None and system in ctx.sources.connectors:  # a live list's unsynced record
             raise GraphQLError(
-                f"complaint {complaint_id} is not synced into the gateway yet; expected the gateway's id, "
+                f"this record of {system} is not synced into the gateway yet; expected the gateway's id, "
                 "which complaint(id) gives once the next sync has brought it in",
                 extensions={"code": exc.code},
             ) from None

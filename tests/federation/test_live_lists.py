@@ -78,9 +78,22 @@ async def test_a_record_not_synced_yet_is_read_by_the_id_the_live_list_gave(fede
     listed = _ok(await federated.gql(LIVE, {"f": {**FILTER, "kodeWilayah": "16.01"}}, token=tokens.national_admin))
     assert ref in {e["node"]["id"] for e in listed["edges"]}
 
-    one = (await federated.gql(ONE, {"id": ref}, token=tokens.national_admin))["data"]["complaint"]
+    secret_reads = AuditEventRow.filter(action="SECRET_COMPLAINT_READ", reason=ref)
+    listed_reads = await secret_reads.count()  # the list showed it too
+    one = (await federated.gql(ONE.replace("live", "live isSecret"), {"id": ref}, token=tokens.national_admin))["data"]["complaint"]
     assert one["id"] == ref and one["title"] == "Jembatan gantung rusak" and one["live"] is True
     assert one["owner"] == {"system": REST, "outcome": "OK"}
+    assert one["isSecret"] is True  # its system cannot say: shown, and audited, as secret
+    assert listed_reads == 1 and await secret_reads.count() == 2
+    assert set(await secret_reads.values_list("actor_subject", flat=True)) == {"admin-lapor"}
+    # Callers a live list is not for, and ids that are not a record's, ask nothing of the source.
+    sim = federated.sims[REST]
+    sim.received.clear()
+    service = tokens.make(Role.CONNECTOR_SERVICE, subject="konektor-oku", agency="pemkab-16.01", region="16.01")
+    for token, asked in ((tokens.citizen, ref), (service, ref), (tokens.national_admin, f"{REST}:.."),
+                         (tokens.national_admin, f"{REST}:"), (tokens.national_admin, f"{REST}:{'9' * 500}")):
+        assert (await federated.gql(ONE, {"id": asked}, token=token))["data"]["complaint"] is None
+    assert sim.received.entries == []
     # The same scope rules as in the list: its system has no secret flag, so it is taken as
     # secret until synced, and a coordinator of the region does not see it.
     coordinator = tokens.make(Role.REGIONAL_COORDINATOR, subject="koordinator-oku", region="16.01")

@@ -178,3 +178,16 @@ async def test_metrics_are_still_served_while_the_database_cannot_be_read(monkey
     text = (await metrics.scrape(None, None)).decode()
     assert _value(_samples(text), "penghubung_store_up") == 0.0
     assert "# HELP penghubung_upstream_request_seconds" in text  # the rest still served
+
+
+async def test_a_database_that_never_answers_does_not_stall_a_scrape(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gateway.metrics as metrics
+
+    async def hanging(*_: object) -> None:
+        await asyncio.sleep(60)  # a store that accepts the connection and never answers
+
+    monkeypatch.setattr(metrics, "_refresh", hanging)
+    monkeypatch.setattr(metrics, "STORE_TIMEOUT", 0.2)
+    monkeypatch.setitem(metrics._refreshed, "at", 0.0)
+    text = (await asyncio.wait_for(metrics.scrape(None, None), 5)).decode()
+    assert _value(_samples(text), "penghubung_store_up") == 0.0

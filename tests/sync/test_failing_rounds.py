@@ -22,3 +22,12 @@ def test_a_round_failing_again_and_again_is_logged_a_line_a_minute(caplog: pytes
     assert lines[0] == "delivery round failed" and caplog.records[0].exc_info is not None
     assert [line.split(" (")[0] for line in lines[1:3]] == ["delivery round still failing"] * 2
     assert lines[3:] == ["delivery round works again after 250 failures"]
+
+
+def test_a_different_failure_is_shown_in_full_again(caplog: pytest.LogCaptureFixture) -> None:
+    failing = _Failing()
+    with caplog.at_level(logging.WARNING, logger="gateway.sync.engine"):
+        failing.report("pull round", ConnectionRefusedError("no database"), 0.0)
+        failing.report("pull round", ConnectionRefusedError("no database"), 1.0)
+        failing.report("pull round", KeyError("a bug"), 2.0)
+    assert [r.exc_info is not None for r in caplog.records] == [True, True]

@@ -178,7 +178,10 @@ class SyncEngine:
         except Exception as exc:
             if isinstance(exc, ConnectorError):
                 result.error = f"{exc.code}: {exc.message}"
-                log.warning("pull %s failed: %s", source, result.error)
+                # Said once per kind of failure (a source down for an hour is otherwise a
+                # warning every pull); sync status and the metrics keep counting.
+                repeated = cursor_row.consecutive_failures > 0 and (cursor_row.last_error or "") == result.error[:300]
+                log.log(logging.DEBUG if repeated else logging.WARNING, "pull %s failed: %s", source, result.error)
             else:
                 # Our own fault (a bug, the database): the cursor stays where the last
                 # whole page left it, so nothing is skipped; the error is shown in status.
@@ -194,6 +197,8 @@ class SyncEngine:
         await SyncCursorRow.filter(source=source).update(
             last_success_at=self.clock(), consecutive_failures=0, leased_until=None
         )
+        if cursor_row.consecutive_failures:
+            log.warning("pull %s works again after %d failed pulls", source, cursor_row.consecutive_failures)
         if result.outcomes.get(Outcome.CREATED.value) or result.rejected:
             log.info("pulled %s: %s, %d not mapped", source, result.outcomes, result.rejected)
         return result

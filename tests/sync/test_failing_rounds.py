@@ -1,5 +1,6 @@
 """A sync round that keeps failing (the database is down) is logged in full once, then a
-line a minute, and once when it works again."""
+line a minute, and once when it works again; a source failing the same way pull after pull
+is warned of once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import pytest
 
 from gateway.sync.engine import _Failing
+from tests.sync.test_sync_propagation import REST, Province, province  # noqa: F401 (fixture)
 
 
 def test_a_round_failing_again_and_again_is_logged_a_line_a_minute(caplog: pytest.LogCaptureFixture) -> None:
@@ -31,3 +33,15 @@ def test_a_different_failure_is_shown_in_full_again(caplog: pytest.LogCaptureFix
         failing.report("pull round", ConnectionRefusedError("no database"), 1.0)
         failing.report("pull round", KeyError("a bug"), 2.0)
     assert [r.exc_info is not None for r in caplog.records] == [True, True]
+
+
+async def test_a_source_failing_the_same_way_again_is_warned_of_once(
+    province: Province, caplog: pytest.LogCaptureFixture
+) -> None:
+    province.sims[REST].faults.set(down="503")
+    with caplog.at_level(logging.DEBUG, logger="gateway.sync.engine"):
+        for _ in range(2):
+            assert (await province.engine.pull(REST)).error
+    province.sims[REST].faults.clear()
+    said = [(r.levelno, r.getMessage()) for r in caplog.records if r.getMessage().startswith(f"pull {REST} failed")]
+    assert [level for level, _ in said] == [logging.WARNING, logging.DEBUG], said

@@ -134,9 +134,13 @@ class AddstreamConnector:
                     error = None
                 detail = f": {error[:120]}" if error else ""
             raise UpstreamRejected(self.name, f"{exc.message}{detail}", status=exc.status) from None
-        root = _answer(self.name, response.body)
-        tracking_id = (root.findtext("trackingid") or "").strip()
-        if not tracking_id.isdigit():
-            raise DecodeError(self.name, "the answer has no numeric <trackingid>")
+        try:
+            root = _answer(self.name, response.body)
+            tracking_id = (root.findtext("trackingid") or "").strip()
+            if not tracking_id.isdigit():
+                raise DecodeError(self.name, "the answer has no numeric <trackingid>")
+        except DecodeError:
+            self.client.unreadable_answer("POST")  # counted as an error, not a healthy call
+            raise
         transaction_id = (root.findtext("transaksiid") or "").strip() or None
         return Created(source_id=tracking_id, tracking_id=tracking_id, transaction_id=transaction_id)

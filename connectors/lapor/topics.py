@@ -31,15 +31,23 @@ async def fetch_topics(client: UpstreamClient, base_url: str, *, keytoken: str) 
         "POST", f"{base_url.rstrip('/')}{GETTOPICS_PATH}", data={"KEYTOKEN": keytoken}, safe_to_retry=True
     )
     try:
-        rows = json.loads(response.body)
+        return _topics(client.source, response.body)
+    except DecodeError:
+        client.unreadable_answer("POST")  # counted as an error, not a healthy call
+        raise
+
+
+def _topics(source: str, body: bytes) -> list[Topic]:
+    try:
+        rows = json.loads(body)
     except (ValueError, RecursionError):
-        raise DecodeError(client.source, "the topic list is not valid JSON") from None
+        raise DecodeError(source, "the topic list is not valid JSON") from None
     if not isinstance(rows, list):
-        raise DecodeError(client.source, "expected a list of topics")
+        raise DecodeError(source, "expected a list of topics")
     topics = []
     for row in rows:
         if not isinstance(row, dict) or not {"id", "parent", "topic_name"} <= set(row):
-            raise DecodeError(client.source, "expected topics with id, parent and topic_name")
+            raise DecodeError(source, "expected topics with id, parent and topic_name")
         parent = str(row["parent"])
         topics.append(Topic(id=str(row["id"]), parent=None if parent == "0" else parent, name=str(row["topic_name"])))
     return topics

@@ -13,7 +13,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 from connectors.errors import DecodeError, UpstreamRejected, UpstreamUnavailable
-from connectors.http import Policy, UpstreamClient
+from connectors.http import CallRecord, OBSERVERS, Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector, Topic, fetch_topics
 from connectors.lapor.addstream import ADDSTREAM_PATH
 from connectors.lapor.topics import GETTOPICS_PATH
@@ -208,9 +208,15 @@ async def test_a_hostile_or_garbage_answer_is_a_decode_error(
 ) -> None:
     sim, url, token, _ = target
     sim.faults.set(garbage=garbage)
-    with pytest.raises(DecodeError):
-        await connector(session, url, token).create(complaint())
+    seen: list[CallRecord] = []
+    OBSERVERS.append(seen.append)
+    try:
+        with pytest.raises(DecodeError):
+            await connector(session, url, token).create(complaint())
+    finally:
+        OBSERVERS.remove(seen.append)
     assert pushes(sim) == 1
+    assert [c.outcome for c in seen] == ["ok", "unreadable"]  # the metrics count it as an error
 
 
 async def test_addstream_declares_create_only(session: aiohttp.ClientSession) -> None:

@@ -3,7 +3,8 @@
 At-least-once delivery, exactly-once effect: a create carries the complaint's id as its
 external reference; when an earlier attempt may have reached the destination (in doubt)
 and the destination cannot recognise a repeat by itself, the record is looked up there
-first. A status delivery sends the status the complaint has now, and not at all when the
+first, and not before the earlier attempt can have landed (its claim is kept until then,
+whatever the entries' schedule says). A status delivery sends the status the complaint has now, and not at all when the
 destination is already as far along, so late, repeated or reordered deliveries converge
 and never move a system backwards. What the destination refuses (4xx) becomes a dead
 letter with the reason; what fails for now is retried with backoff.

@@ -371,7 +371,7 @@ class HttpSource:
         try:
             return self._decode(body, required=required)
         except DecodeError:
-            self.client.unreadable_answer("POST" if self.spec.request.method == "POST" else "GET")
+            self.client.unreadable_answer(self.spec.request.method)
             raise
 
     def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:

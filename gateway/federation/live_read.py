@@ -50,6 +50,16 @@ def overlay(
     return replace(indexed, status=status, updated_at=max(indexed.updated_at, record.updated_at))
 
 
+async def read_by_id(
+    system: str, connector: Connector, source_id: str, *, deadline: float
+) -> tuple[SourceComplaint | None, SourceOutcome]:
+    """One record from its source within `deadline`; an answer without it is NOT_FOUND."""
+    record, outcome = await call_source(system, lambda: connector.read_one(source_id), deadline=deadline)
+    if outcome.outcome is Outcome.OK and record is None:
+        outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {source_id}")
+    return record, outcome
+
+
 class LiveReader:
     """Live reads through the configured connectors, each within `deadline` seconds."""
 
@@ -66,11 +76,7 @@ class LiveReader:
         if Capability.READ_ONE not in connector.capabilities:
             unread = SourceOutcome(owner.system, Outcome.NOT_READABLE, 0.0, "it offers no read by id; the index answers")
             return indexed, Freshness(live=False, stale=False, synced_at=owner.synced_at, source=unread)
-        record, outcome = await call_source(
-            owner.system, lambda: connector.read_one(owner.source_id), deadline=self.deadline
-        )
-        if outcome.outcome is Outcome.OK and record is None:
-            outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {owner.source_id}")
+        record, outcome = await read_by_id(owner.system, connector, owner.source_id, deadline=self.deadline)
         if record is None:
             return indexed, Freshness(live=False, stale=True, synced_at=owner.synced_at, source=outcome)
         behind = (indexed.id, owner.system) in waiting

@@ -17,10 +17,9 @@ from schema.live import Freshness, LivePage, Outcome, SourceOutcome, WriteReceip
 from schema.queries import ComplaintFilter, Cursor, SortOrder
 from schema.validation import ComplaintDraft
 
-from gateway.federation.calls import call_source
 from gateway.federation.fanout import FanOut
 from gateway.federation.live_list import LiveLister
-from gateway.federation.live_read import LiveReader
+from gateway.federation.live_read import LiveReader, read_by_id
 from gateway.federation.write_through import WriteThrough
 from gateway.settings import FederationSettings
 from gateway.store.repository import ComplaintRepository
@@ -58,10 +57,8 @@ class Federation:
             return None, None
         if Capability.READ_ONE not in connector.capabilities:
             return None, SourceOutcome(system, Outcome.NOT_READABLE, 0.0, "it offers no read by id")
-        record, outcome = await call_source(system, lambda: connector.read_one(source_id), deadline=self.deadline)
+        record, outcome = await read_by_id(system, connector, source_id, deadline=self.deadline)
         if record is None:
-            if outcome.outcome is Outcome.OK:
-                outcome = replace(outcome, outcome=Outcome.NOT_FOUND, error=f"it has no record {source_id}")
             return None, outcome
         found = await self.lister.one(scope, system, record)
         return found, replace(outcome, records=int(found is not None))

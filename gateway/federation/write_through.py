@@ -291,7 +291,8 @@ class WriteThrough:
             if w.reservation is not None:
                 await receipts.release(w.reservation)
             raise
-        if self._may_double(sent, w):
+        may_double = self._may_double(sent, w)
+        if may_double:
             # The worker's claim on this follow-up, held until a late landing is surely in
             # (the outbox entry's schedule says the same; this also stops a copy of it).
             key = follow_up_key(str(planned.clean["content"]))
@@ -300,7 +301,7 @@ class WriteThrough:
                 await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
             except Exception:  # the change still goes into the index and the outbox
                 log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]
-        return await self._finish(w, sent)
+        return await self._finish(w, sent, may_double=may_double)
 
     @staticmethod
     def _may_double(sent: _Sent, w: _Write) -> bool:
@@ -312,13 +313,13 @@ class WriteThrough:
             and Capability.ADD_FOLLOW_UP not in connector.repeat_safe
         )
 
-    async def _finish(self, w: _Write, sent: _Sent) -> tuple[Complaint, WriteReceipt]:
+    async def _finish(self, w: _Write, sent: _Sent, *, may_double: bool) -> tuple[Complaint, WriteReceipt]:
         connector = w.connectors.get(sent.owner.system) if sent.owner else None
         receipt = self._receipt(sent, w.key)
 
         async def settle(cid: str, status: Status) -> None:
             keys = await self._keys(cid, status, w.request, w.planned)
-            await self._settle(sent, connector, keys, cid, status, w.now, may_double=self._may_double(sent, w))
+            await self._settle(sent, connector, keys, cid, status, w.now, may_double=may_double)
             if w.reservation is not None:
                 answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
                 await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)

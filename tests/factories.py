@@ -9,6 +9,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import aiohttp
+
+from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from schema.canonical import (
     Attachment,
     Channel,
@@ -102,3 +105,11 @@ def make_complaint(**overrides: Any) -> Complaint:
         updated_at=created + timedelta(days=5),
     )
     return replace(base, **overrides)
+
+
+async def laporan_at_lapor(http: aiohttp.ClientSession, lapor_url: str, **fields: object) -> str:
+    """A laporan made at the LAPOR! simulator's v3 API, as its own users would; its tracking ID."""
+    async with http.post(f"{lapor_url}/api/v3/laporan", json={"classification_id": 1, **fields},
+                         headers={"X-Api-Key": DEFAULT_API_KEY}) as response:
+        assert response.status == 201, await response.text()
+        return str((await response.json())["tracking_id"])

@@ -10,8 +10,8 @@ from auth.roles import Role
 from schema.regions import children
 from gateway.store.models import AuditEventRow, ComplaintRow, ComplaintSourceRow
 from tests.conftest import Tokens
-from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from connectors.sandbox.province import SANDBOX_SECRETS
+from tests.factories import laporan_at_lapor
 from tests.federation.conftest import REST, WA, Federated
 from tests.graphql.test_submit import GOOD, SUBMIT
 
@@ -121,14 +121,11 @@ async def test_a_record_not_synced_yet_is_read_by_the_id_the_live_list_gave(fede
 
 async def test_reading_a_secret_record_not_synced_yet_is_audited_by_its_source_id(federated: Federated, tokens: Tokens) -> None:
     # LAPOR! says which records are secret (rahasia); this one is new there, not pulled yet.
-    async with federated.http.post(
-        f"{federated.urls['lapor']}/api/v3/laporan",
-        json={"classification_id": 1, "title": "Pungutan liar di kantor desa", "content": "Ada pungutan liar saat mengurus surat.",
-              "location_id": children("16.01")[0].code, "institution_id": "pemkab-16.01", "is_secret": True},
-        headers={"X-Api-Key": DEFAULT_API_KEY},
-    ) as response:
-        assert response.status == 201, await response.text()
-        tracking_id = str((await response.json())["tracking_id"])
+    tracking_id = await laporan_at_lapor(
+        federated.http, federated.urls["lapor"], title="Pungutan liar di kantor desa",
+        content="Ada pungutan liar saat mengurus surat.", location_id=children("16.01")[0].code,
+        institution_id="pemkab-16.01", is_secret=True,
+    )
     ref = f"lapor:{tracking_id}"
     body = await federated.gql(ONE.replace("trackingId", "trackingId isSecret"), {"id": ref}, token=tokens.national_admin)
     assert "errors" not in body, body

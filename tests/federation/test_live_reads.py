@@ -9,8 +9,8 @@ from auth.roles import Role
 from connectors.protocol import StatusChange
 from gateway.store.models import ComplaintRow, ComplaintSourceRow
 from schema.canonical import Status
-from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from tests.conftest import Tokens
+from tests.factories import laporan_at_lapor
 from tests.federation.conftest import DEADLINES, REST, WA, Federated
 
 READ = """query($id: ID!, $live: Boolean! = true) {
@@ -95,13 +95,10 @@ async def test_the_owner_is_not_asked_about_what_the_caller_may_not_see(federate
 
 async def test_a_complaint_of_an_unconnected_regency_is_read_from_lapor(federated: Federated, tokens: Tokens) -> None:
     # 16.08 (OKU Timur) is not connected: LAPOR! is the system of record of what happens there.
-    async with federated.http.post(
-        f"{federated.urls['lapor']}/api/v3/laporan",
-        json={"classification_id": 1, "title": "Jembatan rusak", "content": "Jembatan desa di Martapura rusak berat.",
-              "location_id": "16.08.01", "institution_id": "pemkab-16.08"},
-        headers={"X-Api-Key": DEFAULT_API_KEY},
-    ) as response:
-        tracking_id = (await response.json())["tracking_id"]
+    tracking_id = await laporan_at_lapor(
+        federated.http, federated.urls["lapor"], title="Jembatan rusak",
+        content="Jembatan desa di Martapura rusak berat.", location_id="16.08.01", institution_id="pemkab-16.08",
+    )
     await federated.engine.pull_all()
     link = await ComplaintSourceRow.get(system="lapor", source_id=str(tracking_id))
     row = await ComplaintRow.get(id=link.complaint_id)  # type: ignore[attr-defined]

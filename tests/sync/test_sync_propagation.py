@@ -17,6 +17,7 @@ from gateway.sources import open_sources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
+from tests.factories import laporan_at_lapor
 
 CONFIG = load_config(DEMO_CONFIG)
 REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
@@ -67,13 +68,10 @@ async def test_regency_complaints_reach_the_national_system_once(province: Provi
 async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(province: Province) -> None:
     engine, sims, urls = province.engine, province.sims, province.urls
     await _round(engine)
-    async with province.http.post(
-        f"{urls['lapor']}/api/v3/laporan",
-        json={"classification_id": 1, "title": "Lampu jalan padam", "content": "Lampu PJU di Simpang padam.",
-              "location_id": "16.05.01", "institution_id": "pemkab-16.05"},
-        headers={"X-Api-Key": DEFAULT_API_KEY},
-    ) as response:
-        tracking_id = (await response.json())["tracking_id"]
+    tracking_id = await laporan_at_lapor(
+        province.http, urls["lapor"], title="Lampu jalan padam", content="Lampu PJU di Simpang padam.",
+        location_id="16.05.01", institution_id="pemkab-16.05",
+    )
     await _round(engine)
     link = await ComplaintSourceRow.get(system="lapor", source_id=tracking_id)
     wa = sims[WA]

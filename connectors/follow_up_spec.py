@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from connectors.paths import check_path
 from connectors.spec_errors import fail, only
 
 
@@ -53,15 +54,19 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
             raise fail("follow_ups.list", "a path starting with /", raw["list"])
         if not isinstance(raw.get("record_id"), str) or not raw["record_id"]:
             raise fail("follow_ups.record_id", "the field joining a follow-up to its record", raw.get("record_id"))
+        check_path(raw["record_id"], "follow_ups.record_id")
     elif "record_id" in raw:
         raise fail("follow_ups.record_id", "nothing (only a separate list is joined)", raw["record_id"])
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
         raise fail("follow_ups.path", "a dotted path to the list in each record", raw["path"])
+    if "path" in raw:
+        check_path(raw["path"], "follow_ups.path")
     for name in ("text", "at"):
         if name not in raw:
             raise fail("follow_ups", f"a {name} field", f"no {name}")
     # Without an id of their own, follow-ups are told apart by their text (and time).
-    parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("id", "text", "at")}
+    # `at` first: an id that borrows its table is then never blamed for its mistakes.
+    parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("at", "text", "id")}
     if parsed["at"].cast not in ("date", "datetime", "epoch_ms", "epoch_s"):
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
     return FollowUpsSpec(

@@ -8,23 +8,21 @@ are personal data (reporter fields) are never quoted in a reason.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from schema.canonical import Channel, Classification, Reporter, Status
-from schema.regions import WIB, WIT, WITA, is_valid_code_format, region_exists
+from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
+from connectors.casts import CastMismatch, cast_value, text
 from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
-from connectors.spec import FieldSpec, SourceSpec
+from connectors.spec import ENUM_TARGETS, FieldSpec, SourceSpec
+from connectors.time_formats import ZONES
 
 TITLE_MAX = 150
-_ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
-_TRUE = frozenset({"1", "true", "yes", "ya", "y"})
-_FALSE = frozenset({"0", "false", "no", "tidak", "n", ""})
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
 
@@ -62,41 +60,7 @@ def get_path(record: object, path: str) -> object:
 
 
 def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def _cast(value: object, cast: str, zone: timezone) -> object:
-    if cast == "str":
-        return _text(value)
-    if cast == "int":
-        if isinstance(value, bool):
-            raise ValueError("a boolean is not an integer")
-        return int(str(value).strip())
-    if cast == "float":
-        return float(str(value).strip().replace(",", "."))
-    if cast == "bool":
-        if isinstance(value, bool):
-            return value
-        word = str(value).strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        raise ValueError("not a yes/no value")
-    if cast in ("epoch_ms", "epoch_s"):
-        seconds = float(value) / (1000 if cast == "epoch_ms" else 1)  # type: ignore[arg-type]
-        return datetime.fromtimestamp(seconds, UTC)
-    if cast == "date":
-        day = date.fromisoformat(str(value).strip()[:10])
-        # A date-only timestamp is the start of that day in the source's zone.
-        return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
-    if cast == "datetime":
-        text = str(value).strip().replace("Z", "+00:00")
-        parsed = datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=zone)
-        return parsed.astimezone(UTC)
-    raise ValueError(f"unknown cast {cast}")  # the spec parser refuses these first
+    return text(value)
 
 
 def _enum(kind: type[Any], value: object, ref: str, field: str) -> Any:
@@ -118,7 +82,7 @@ class Mapper:
     @property
     def zone(self) -> timezone:
         """The source's time zone (WIB, WITA or WIT) as a fixed offset."""
-        return _ZONES[self.spec.time_zone]
+        return ZONES[self.spec.time_zone]
 
     def _value(self, f: FieldSpec, raw: RawRecord, ref: str) -> object:
         if f.path is None:
@@ -146,9 +110,18 @@ class Mapper:
                 raise MappingError(
                     ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})"
                 )
-            return table[word]
+            if f.name in ENUM_TARGETS:
+                return table[word]  # a canonical name, checked against its enum by map()
+            # Any other mapped value is still cast: "false" from a map must become False.
+            value = table[word]
+        zone = ZONES[f.zone] if f.zone else self.zone
         try:
-            return _cast(value, f.cast, _ZONES[self.spec.time_zone])
+            return cast_value(
+                value, f.cast, zone, pattern=f.format, true_words=f.true_words, false_words=f.false_words
+            )
+        except CastMismatch as exc:
+            shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
+            raise MappingError(ref, f.name, f"the value{shown} {exc}") from None
         except (ValueError, TypeError, OverflowError):
             shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} is not a {f.cast}") from None

@@ -8,6 +8,7 @@ a unique field) instead of being applied twice.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,6 +35,33 @@ class Unsupported(ConnectorError):
     """The source does not declare the capability asked for (a configuration problem)."""
 
     code = "UNSUPPORTED"
+
+
+class UnmappedValue(Unsupported):
+    """A write body's value has no word in its `[maps.*]` table (and the mapping gives no
+    default): the write cannot be sent as the mapping stands. The message says which action,
+    body key, value and table, and what to add; a personal value (reporter_*) is not quoted."""
+
+    code = "UNMAPPED_VALUE"
+
+    def __init__(self, source: str, *, action: str, key: str, value_name: str, value: str | None, table: str) -> None:
+        self.action, self.key, self.value_name, self.value, self.table = action, key, value_name, value, table
+        if value is None:
+            found = f"this {value_name} (personal data, not shown)"
+            add = f"its word under [maps.{table}]"
+        else:
+            found = f"{value_name} {value!r}"
+            add = f'{_toml_key(value)} = "<your word>" under [maps.{table}]'
+        super().__init__(
+            source,
+            f"{action}.body.{key}: [maps.{table}] has no word for {found}; add {add}, "
+            f'or give {action}.body.{key} a default (with when_unmapped = "default") or when_unmapped = "omit"',
+        )
+
+
+def _toml_key(word: str) -> str:
+    """A word as a TOML key: bare when it can be, quoted otherwise."""
+    return word if word.replace("_", "").replace("-", "").isalnum() and word.isascii() else json.dumps(word, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ from connectors.protocol import (
     Unsupported,
 )
 from connectors.records import RawRecord, SourceComplaint, SourceFollowUp, content_version
-from connectors.spec import SourceSpec
+from connectors.spec import RequestSpec, SourceSpec
+from connectors.time_formats import write as write_time
 from schema.canonical import Status
 from connectors.write_body import build_body
 from connectors.write_spec import WriteSpec
@@ -43,11 +44,21 @@ MAX_PAGES = 10_000  # a source that never stops paging is a bug on one side or t
 __all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 
 
-def _cursor_text(value: datetime, cast: str, zone: Any) -> str:
+def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
+    """The since parameter for "changed since `value`", written the way the source reads it."""
+    if request.since_format is not None:
+        return write_time(value, request.since_format, zone)
+    cast = request.since_cast
     if cast == "epoch_ms":
         return str(int(value.timestamp() * 1000))
+    if cast == "epoch_s":
+        return str(int(value.timestamp()))
     if cast == "date":
         return value.astimezone(zone).date().isoformat()
+    if cast == "local_datetime":
+        # Whole seconds, rounded down: a since a fraction early reads a record again (an
+        # upsert of the same version), one a fraction late would skip it.
+        return value.astimezone(zone).replace(tzinfo=None, microsecond=0).isoformat()
     return value.astimezone(UTC).isoformat()
 
 
@@ -154,7 +165,7 @@ class HttpSource:
     def cursor_for(self, when: datetime) -> str | None:
         """The `changes` cursor meaning "changed since `when`", where the source filters by time."""
         r = self.spec.request
-        return _cursor_text(when, r.since_cast, self.mapper.zone) if r.since_param else None
+        return _cursor_text(when, r, self.mapper.zone) if r.since_param else None
 
     async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
         """Every page of the source's list (changed since `since`, where the source filters)."""
@@ -177,7 +188,7 @@ class HttpSource:
             mapped = [self._with_follow_ups(m, separate) for m in mapped]
             for record in mapped:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
-            resume = _cursor_text(newest, r.since_cast, self.mapper.zone) if newest else since
+            resume = _cursor_text(newest, r, self.mapper.zone) if newest else since
             yield Batch(tuple(mapped), tuple(rejected), len(raw), resume)
             if r.pagination == "none" or not raw:
                 return

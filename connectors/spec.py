@@ -39,11 +39,13 @@ from typing import Any
 from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
 
+from connectors.casts import CASTS, cast_value
 from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
+from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only
+from connectors.time_formats import ZONES, check_format, check_zone
 from connectors.write_spec import WriteSpecs, parse_writes
 
-CASTS = ("bool", "date", "datetime", "epoch_ms", "epoch_s", "float", "int", "str")
 TIME_ZONES = ("WIB", "WITA", "WIT")
 ENCODINGS = ("utf-8", "latin-1", "cp1252")
 
@@ -91,13 +93,19 @@ class FieldSpec:
     optional: bool = False
     pattern: re.Pattern[str] | None = None  # an id format the value must match
     extract: re.Pattern[str] | None = None  # take the first group of this match from the value
+    format: str | None = None  # a strptime pattern for date and datetime casts
+    zone: str | None = None  # the zone of this field's times, where it is not the source's
+    true_words: tuple[str, ...] | None = None  # a bool cast's yes words (else the built-in ones)
+    false_words: tuple[str, ...] | None = None
 
 
 PAGINATION_STYLES = ("none", "page", "cursor")
 FORMATS = ("json", "xml", "csv", "graphql")
 AUTH_KINDS = ("none", "bearer", "header", "query", "body")
 METHODS = ("GET", "POST")
-SINCE_CASTS = ("datetime", "date", "epoch_ms")
+# How the since parameter is written: "datetime" is UTC ISO 8601 with +00:00 (the meaning it
+# always had); "local_datetime" is ISO 8601 in the source's zone without an offset.
+SINCE_CASTS = ("datetime", "local_datetime", "date", "epoch_s", "epoch_ms")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,8 @@ class RequestSpec:
     query: str | None = None  # the GraphQL document, for format = "graphql"
     delimiter: str = ","
     since_param: str | None = None
-    since_cast: str = "datetime"  # how the cursor is written: datetime, date or epoch_ms
+    since_cast: str = "datetime"  # how the cursor is written: one of SINCE_CASTS
+    since_format: str | None = None  # or a strptime pattern, in the source's zone
     pagination: str = "none"
     page_param: str = "page"
     size_param: str | None = None
@@ -129,7 +138,7 @@ def _request(raw: object) -> RequestSpec:
         return RequestSpec()
     if not isinstance(raw, dict):
         raise fail("request", "a [request] table", raw)
-    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "pagination", "auth"))
+    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "since_format", "pagination", "auth"))
     path = raw.get("path", "/")
     if not isinstance(path, str) or not path.startswith("/"):
         raise fail("request.path", "a path starting with /", path)
@@ -150,6 +159,11 @@ def _request(raw: object) -> RequestSpec:
     since_cast = raw.get("since_cast", "datetime")
     if since_cast not in SINCE_CASTS:
         raise fail("request.since_cast", f"one of {', '.join(SINCE_CASTS)}", since_cast)
+    since_format = raw.get("since_format")
+    if since_format is not None:
+        check_format(since_format, "request.since_format")
+        if "since_cast" in raw:
+            raise fail("request.since_cast", "no since_cast beside since_format (the pattern says how)", since_cast)
     delimiter = raw.get("delimiter", ",")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         raise fail("request.delimiter", "one character", delimiter)
@@ -187,6 +201,7 @@ def _request(raw: object) -> RequestSpec:
         delimiter=delimiter,
         since_param=raw.get("since_param"),
         since_cast=since_cast,
+        since_format=since_format,
         pagination=style,
         page_param=str(pages.get("page_param", "page")),
         size_param=pages.get("size_param"),
@@ -216,12 +231,22 @@ class SourceSpec:
     python: str | None = None  # "package.module:Class": an HttpSource subclass for quirks
 
 
+def _words(raw: object, where: str) -> tuple[str, ...] | None:
+    """A bool field's `true` or `false` words: one word or a list of them."""
+    if raw is None:
+        return None
+    words = [raw] if isinstance(raw, str) else raw
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        raise fail(where, 'a word or a list of words, like ["Y", "ya"]', raw)
+    return tuple(w.strip() for w in words)
+
+
 def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, str]]) -> FieldSpec:
     if isinstance(raw, str):
         raw = {"path": raw}
     if not isinstance(raw, dict):
         raise fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
-    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern", "extract"))
+    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern", "extract", "format", "zone", "true", "false"))
     extract = raw.get("extract")
     if extract is not None:
         try:
@@ -232,11 +257,26 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
             raise fail(f"{path}.extract", "a regular expression with one group, e.g. \"ref:([0-9a-f-]+)\"", extract)
     if ("path" in raw) == ("const" in raw):
         raise fail(path, "exactly one of path or const", sorted(raw))
-    if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
-        raise fail(f"{path}.path", "a non-empty string", raw["path"])
+    if "path" in raw:
+        check_path(raw["path"], f"{path}.path")
     cast = raw.get("cast", "str")
     if cast not in CASTS:
         raise fail(f"{path}.cast", f"one of {', '.join(CASTS)}", cast)
+    fmt, zone = raw.get("format"), raw.get("zone")
+    for key, found in (("format", fmt), ("zone", zone)):
+        if found is not None and cast not in ("date", "datetime"):
+            raise fail(f"{path}.{key}", f'no {key} unless cast = "date" or "datetime" (the cast is {cast})', found)
+    if fmt is not None:
+        check_format(fmt, f"{path}.format")
+    if zone is not None:
+        check_zone(zone, f"{path}.zone")
+    true_words, false_words = _words(raw.get("true"), f"{path}.true"), _words(raw.get("false"), f"{path}.false")
+    if (true_words or false_words) and cast != "bool":
+        key = "true" if true_words else "false"
+        raise fail(f"{path}.{key}", f'no yes/no words unless cast = "bool" (the cast is {cast})', raw[key])
+    both = {w.casefold() for w in true_words or ()} & {w.casefold() for w in false_words or ()}
+    if both:
+        raise fail(f"{path}.false", "words that are not also true words", sorted(both)[0])
     table = raw.get("map")
     if table is not None:
         if table not in maps:
@@ -246,6 +286,14 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
             for word, target in maps[table].items():
                 if target not in targets:
                     raise fail(f"maps.{table}.{word}", f"one of {', '.join(targets)}", target)
+        else:
+            # A mapped value is still cast (the map gives "true", the field wants True): every
+            # value of the table must cast, or each record would fail on it later.
+            for word, target in maps[table].items():
+                try:
+                    cast_value(target, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words)
+                except (ValueError, TypeError, OverflowError):
+                    raise fail(f"maps.{table}.{word}", f"a value that casts to {cast} (fields.{name} casts it)", target) from None
     pattern = raw.get("pattern")
     if pattern is not None:
         try:
@@ -267,6 +315,10 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         optional=optional,
         pattern=compiled if pattern is not None else None,
         extract=extract_re if extract is not None else None,
+        format=fmt,
+        zone=zone,
+        true_words=true_words,
+        false_words=false_words,
     )
 
 
@@ -311,6 +363,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     if not isinstance(records, dict):
         raise fail("records", "a [records] table", records)
     only(records, "records", ("path",))
+    check_path(records.get("path", ""), "records.path", empty_ok=True)
     maps_raw = data.get("maps", {})
     if not isinstance(maps_raw, dict):
         raise fail("maps", "tables of source word = canonical value", maps_raw)

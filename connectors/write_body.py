@@ -2,8 +2,10 @@
 
 Values are looked up by name, mapped through an out-map (canonical word to the source's
 word), cast to the source's representation, and placed at the body's keys (dotted keys nest
-JSON objects). Absent values are left out rather than sent as null: a legacy form handler
-treats an empty field differently from a missing one.
+JSON objects). Absent values are left out rather than sent as null (a legacy form handler
+treats an empty field differently from a missing one), unless the mapping gives a default.
+A value the out-map has no word for is an `UnmappedValue` (the write is refused, never sent
+with a guessed word), unless the mapping says to send the default or leave the key out.
 """
 
 from __future__ import annotations
@@ -14,11 +16,18 @@ from datetime import UTC, date, datetime, timezone
 from enum import Enum
 from typing import Any
 
-from connectors.protocol import Unsupported
+from connectors.casts import yes_no
+from connectors.protocol import UnmappedValue, Unsupported
+from connectors.time_formats import write as write_time
 from connectors.write_spec import BodyValue, WriteSpec
 
+_PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+# What `_one` returns for a key to leave out of the body.
+_OMIT = object()
 
-def _out(value: object, cast: str, zone: timezone) -> object:
+
+def _out(value: object, item: BodyValue, zone: timezone) -> object:
+    cast = item.cast
     if isinstance(value, Enum):
         value = value.value
     if cast == "str":
@@ -30,10 +39,19 @@ def _out(value: object, cast: str, zone: timezone) -> object:
     if cast == "float":
         return float(value)  # type: ignore[arg-type]
     if cast == "bool":
-        return bool(value)
+        if isinstance(value, str):
+            value = yes_no(value, None, None)  # a mapped "false" is False, not a truthy string
+        if not isinstance(value, bool):
+            raise TypeError("needs true or false")
+        if item.true_word is not None:
+            return item.true_word if value else item.false_word
+        return value
     if cast == "bool01":
         return "1" if value else "0"
     if cast == "date":
+        if item.format is not None and isinstance(value, date):
+            day = value.astimezone(zone).date() if isinstance(value, datetime) else value
+            return write_time(day, item.format, zone)
         if isinstance(value, datetime):
             return value.astimezone(zone).date().isoformat()
         if isinstance(value, date):
@@ -42,6 +60,8 @@ def _out(value: object, cast: str, zone: timezone) -> object:
     if cast == "datetime":
         if not isinstance(value, datetime):
             raise TypeError("needs a datetime")
+        if item.format is not None:
+            return write_time(value, item.format, zone)
         return value.astimezone(zone).isoformat(timespec="milliseconds")
     if cast == "epoch_ms":
         if not isinstance(value, datetime):
@@ -63,6 +83,7 @@ def _place(body: dict[str, Any], key: str, value: object, *, nest: bool) -> None
 
 def _one(
     source: str,
+    action: str,
     item: BodyValue,
     values: Mapping[str, object],
     maps: Mapping[str, Mapping[str, str]],
@@ -70,7 +91,7 @@ def _one(
 ) -> object:
     if item.template is not None:
         filled = {
-            name: "" if values.get(name) is None else str(_out(values[name], "str", zone))
+            name: "" if values.get(name) is None else str(_out(values[name], BodyValue(key=name), zone))
             for _, name, _, _ in string.Formatter().parse(item.template)
             if name is not None
         }
@@ -79,15 +100,26 @@ def _one(
         return item.const
     value = values.get(item.value)
     if value is None:
-        return None
+        return _OMIT if item.default is None else item.default
     if item.map is not None:
         word = value.value if isinstance(value, Enum) else str(value)
         table = maps[item.map]
         if word not in table:
-            raise Unsupported(source, f"[maps.{item.map}] has no word for {item.value} {word}")
+            if item.when_unmapped == "omit":
+                return _OMIT
+            if item.when_unmapped == "default":
+                return item.default
+            raise UnmappedValue(
+                source,
+                action=action,
+                key=item.key,
+                value_name=item.value,
+                value=None if item.value in _PERSONAL else word,
+                table=item.map,
+            )
         value = table[word]
     try:
-        return _out(value, item.cast, zone)
+        return _out(value, item, zone)
     except (TypeError, ValueError):
         raise Unsupported(source, f"{item.key}: {item.value} cannot be cast to {item.cast}") from None
 
@@ -102,7 +134,7 @@ def build_body(
     """The body of one write; JSON bodies nest dotted keys, form bodies keep them flat."""
     body: dict[str, Any] = {}
     for item in spec.body:
-        value = _one(source, item, values, maps, zone)
-        if value is not None:
+        value = _one(source, spec.action, item, values, maps, zone)
+        if value is not _OMIT and value is not None:
             _place(body, item.key, value, nest=spec.encoding == "json")
     return body

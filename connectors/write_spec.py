@@ -17,7 +17,11 @@
     DIDISPOSISIKAN = "PROSES"
 
 A body maps the source's keys (dotted for nested JSON objects) to a canonical value name, or
-to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left out of the body.
+to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left out of the body,
+unless the value has a `default` (sent as written). A value the map has no word for fails the
+write (`when_unmapped = "fail"`), or sends the default (`"default"`), or leaves the key out
+(`"omit"`). Date and datetime casts take a `format` pattern (in the source's zone); a bool
+cast takes the source's words, `true = "Y"` and `false = "T"`.
 """
 
 from __future__ import annotations
@@ -30,13 +34,16 @@ from typing import Any
 
 from schema.canonical import Status
 
+from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only
+from connectors.time_formats import check_format
 
 WRITE_ACTIONS = ("create", "change_status", "follow_up")
 METHODS = ("POST", "PUT", "PATCH")
 ENCODINGS = ("json", "form")
 IDEMPOTENCY_STYLES = ("none", "header", "conflict")
 OUT_CASTS = ("str", "int", "float", "bool", "bool01", "date", "datetime", "epoch_ms")
+WHEN_UNMAPPED = ("fail", "default", "omit")
 
 # The canonical values each write can put into a body.
 VALUES: Mapping[str, tuple[str, ...]] = {
@@ -76,6 +83,11 @@ class BodyValue:
     const: object = None
     map: str | None = None
     cast: str = "str"
+    default: object = None  # sent as written when the value is absent (or unmapped, by choice)
+    when_unmapped: str = "fail"  # a value the map has no word for: fail, default or omit
+    format: str | None = None  # a strftime pattern for date and datetime casts
+    true_word: str | None = None  # a bool cast's words, where the source has its own
+    false_word: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +143,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raw = {"value": raw}
     if not isinstance(raw, dict):
         raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
-    only(raw, where, ("value", "const", "template", "map", "cast"))
+    only(raw, where, ("value", "const", "template", "map", "cast", "default", "when_unmapped", "format", "true", "false"))
     if sum(k in raw for k in ("value", "const", "template")) != 1:
         raise fail(where, "exactly one of value, const or template", sorted(raw))
     template = raw.get("template")
@@ -163,7 +175,47 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
             for word in maps[table]:
                 if word not in statuses:
                     raise fail(f"maps.{table}.{word}", f"a canonical status as key ({', '.join(statuses)})", word)
-    return BodyValue(key=key, value=value, const=raw.get("const"), map=table, cast=cast, template=template)
+    default = raw.get("default")
+    if default is not None and value is None:
+        raise fail(f"{where}.default", "no default beside const or template (only a value can be absent)", default)
+    if isinstance(default, dict | list):
+        raise fail(f"{where}.default", "a string, number or true/false, sent as written", default)
+    when = raw.get("when_unmapped", "default" if default is not None else "fail")
+    if when not in WHEN_UNMAPPED:
+        raise fail(f"{where}.when_unmapped", f"one of {', '.join(WHEN_UNMAPPED)}", when)
+    if "when_unmapped" in raw and table is None:
+        raise fail(f"{where}.when_unmapped", "no when_unmapped without a map (only a map can lack a word)", when)
+    if when == "default" and default is None:
+        raise fail(f"{where}.default", 'a default to send (when_unmapped = "default")', None)
+    fmt = raw.get("format")
+    if fmt is not None:
+        if cast not in ("date", "datetime"):
+            raise fail(f"{where}.format", f'no format unless cast = "date" or "datetime" (the cast is {cast})', fmt)
+        check_format(fmt, f"{where}.format")
+    words = {w: raw.get(w) for w in ("true", "false") if w in raw}
+    if words:
+        if cast != "bool":
+            first = next(iter(words))
+            raise fail(f"{where}.{first}", f'no yes/no words unless cast = "bool" (the cast is {cast})', words[first])
+        for w in ("true", "false"):
+            found = words.get(w)
+            if not isinstance(found, str | int) or isinstance(found, bool):
+                raise fail(f"{where}.{w}", 'the word sent for each of true and false, like true = "Y", false = "T"', found)
+        if words["true"] == words["false"]:
+            raise fail(f"{where}.false", "a word other than the true word", words["false"])
+    return BodyValue(
+        key=key,
+        value=value,
+        const=raw.get("const"),
+        map=table,
+        cast=cast,
+        template=template,
+        default=default,
+        when_unmapped=when,
+        format=fmt,
+        true_word=words.get("true"),
+        false_word=words.get("false"),
+    )
 
 
 def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> WriteSpec:
@@ -190,12 +242,16 @@ def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> W
     id_path = raw.get("id")
     if action == "create" and (not isinstance(id_path, str) or not id_path):
         raise fail("create.id", "where the new record's id is in the answer, e.g. \"id\"", id_path)
+    if action == "create":
+        check_path(id_path, "create.id")
     tracking = raw.get("tracking_id")
     for key, found in (("id", id_path), ("tracking_id", tracking)):
         if action != "create" and found is not None:
             raise fail(f"{action}.{key}", f"no {key} (only [create] answers with a new record)", found)
     if tracking is not None and (not isinstance(tracking, str) or not tracking):
         raise fail("create.tracking_id", "where the tracking ID is in the answer", tracking)
+    if tracking is not None:
+        check_path(tracking, "create.tracking_id")
     idem = raw.get("idempotency", {"style": "none"})
     if not isinstance(idem, dict):
         raise fail(f"{action}.idempotency", 'a table like { style = "header" }', idem)
@@ -236,6 +292,7 @@ def parse_writes(data: Mapping[str, Any], maps: Mapping[str, Mapping[str, str]])
         record = raw.get("record", "")
         if not isinstance(record, str):
             raise fail("read_one.record", "a dotted path (or \"\" for the whole answer)", record)
+        check_path(record, "read_one.record", empty_ok=True)
         read_one = ReadOneSpec(path=_path(raw, "read_one"), record=record)
     writes = {a: _write(a, data[a], maps) for a in WRITE_ACTIONS if a in data}
     return WriteSpecs(read_one=read_one, **writes)

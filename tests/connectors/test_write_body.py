@@ -177,4 +177,9 @@ def test_a_status_without_a_word_in_the_out_map_is_unsupported_naming_the_map() 
     with pytest.raises(Unsupported) as info:
         status_body(Status.TUNDA)
     assert info.value.source == SOURCE
-    assert info.value.message == "[maps.status_out] has no word for status TUNDA"
+    assert info.value.code == "UNMAPPED_VALUE"
+    assert info.value.message == (
+        "change_status.body.status: [maps.status_out] has no word for status 'TUNDA'; add TUNDA = \"<your word>\" "
+        'under [maps.status_out], or give change_status.body.status a default (with when_unmapped = "default") '
+        'or when_unmapped = "omit"'
+    )

@@ -283,14 +283,14 @@ BROKEN_REQUEST = [
         id="auth-kind",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nsince_cast = "epoch_s"',
-        "request.since_cast: expected one of datetime, date, epoch_ms; found 'epoch_s'",
+        REQUEST_LINES, REQUEST_LINES + '\nsince_cast = "epoch_us"',
+        "request.since_cast: expected one of datetime, local_datetime, date, epoch_s, epoch_ms; found 'epoch_us'",
         id="since-cast",
     ),
     pytest.param(
         REQUEST_LINES, REQUEST_LINES + "\ntimeout = 5",
         "request: expected only the keys path, method, format, query, delimiter, since_param, since_cast, "
-        "pagination, auth; found 'timeout'",
+        "since_format, pagination, auth; found 'timeout'",
         id="request-unknown-key",
     ),
     pytest.param(

@@ -131,3 +131,17 @@ def test_enum_and_region_problems_name_their_own_field() -> None:
     with pytest.raises(MappingError) as info:
         Mapper(nowhere).map(RECORD)
     assert (info.value.field, info.value.reason) == ("kode_wilayah", "'16.99' names no region")
+
+
+def test_flags_through_a_map_are_cast_so_false_stays_false() -> None:
+    # A Y/T flag mapped to "true"/"false": the mapped word must still be cast, or the string
+    # "false" is truthy and every complaint reads as secret.
+    flags = SPEC.replace(
+        'is_anonymous = { path = "@anonim", cast = "bool", default = "0" }',
+        'is_anonymous = { path = "@anonim", map = "flag", cast = "bool" }\nis_secret = { path = "rahasia", map = "flag", cast = "bool" }',
+    ) + '\n[maps.flag]\nY = "true"\nT = "false"\n'
+    mapper = Mapper(load_spec(flags))
+    quiet = mapper.map({**RECORD, "@anonim": "T", "rahasia": "T"})
+    assert (quiet.is_secret, quiet.is_anonymous) == (False, False)
+    loud = mapper.map({**RECORD, "@anonim": "Y", "rahasia": "Y"})
+    assert (loud.is_secret, loud.is_anonymous) == (True, True)

@@ -15,8 +15,9 @@ A regency IT team describes its system in one short file, no Python:
     title = "title"
     content = "description"
     created_at = { path = "createdAt", cast = "datetime" }
-    updated_at = { path = "updatedAt", cast = "datetime" }
+    updated_at = { path = "tglUbah", cast = "datetime", format = "%d/%m/%Y %H:%M" }  # local
     status = { path = "bupatiStatus", map = "status" }
+    is_secret = { path = "rahasia", cast = "bool", true = ["Y"], false = ["T"] }
     kode_wilayah = { const = "16.05" }
     latitude = { path = "location.lat", cast = "float", optional = true }
 
@@ -24,8 +25,10 @@ A regency IT team describes its system in one short file, no Python:
     PENDING = "BELUM_TERVERIFIKASI"
     SELESAI = "SELESAI"
 
-Every unknown key and bad value is refused with its path, the expected and the actual
-value: `fields.created_at.cast: expected one of date, datetime, ...; found 'datetme'`.
+A mapped value of a non-enum field is cast after mapping; every map value must cast, every
+path must be one the engine can follow (connectors/paths.py), every date pattern must be one
+it can read (connectors/time_formats.py). Every unknown key and bad value is refused with its
+path, the expected and the actual value: `fields.created_at.cast: expected one of date, datetime, ...; found 'datetme'`.
 """
 
 from __future__ import annotations

@@ -236,6 +236,10 @@ def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> W
     )
     keys = [item.key for item in body]
     for key in keys:
+        if not all(part.strip() for part in key.split(".")):
+            # An empty part would nest the value under a key named "" in the JSON sent.
+            raise fail(f"{action}.body", "keys with no empty part (dots nest objects: a.b)", key)
+    for key in keys:
         inner = next((k for k in keys if k.startswith(f"{key}.")), None)
         if inner is not None:
             raise fail(f"{action}.body.{key}", f"no value where {inner} nests an object", key)

@@ -170,6 +170,8 @@ LOAD_CASES = [
                  "create.id: expected a dotted path like a.b, a[0].b or @attr", id="create-id-path"),
     pytest.param('id = "data.id"', 'id = "data.id"\ntracking_id = "data..lapor"',
                  "create.tracking_id: expected a dotted path", id="tracking-id-path"),
+    pytest.param('isi = "content"', '"isi..teks" = "content"',
+                 "create.body: expected keys with no empty part (dots nest objects: a.b); found 'isi..teks'", id="body-key"),
     pytest.param('[change_status]', '[read_one]\npath = "/laporan/{id}"\nrecord = "data[x]"\n\n[change_status]',
                  "read_one.record: expected a dotted path", id="read-one-record"),
 ]

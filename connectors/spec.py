@@ -297,6 +297,17 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
                     cast_value(target, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words)
                 except (ValueError, TypeError, OverflowError):
                     raise fail(f"maps.{table}.{word}", f"a value that casts to {cast} (fields.{name} casts it)", target) from None
+    default = raw.get("default")
+    if default is not None:
+        # A default stands in for a missing value on every record: one that cannot be read
+        # would fail each of them, so it is refused now.
+        if table is not None and str(default) not in maps[table]:
+            raise fail(f"{path}.default", f"a word of [maps.{table}] ({', '.join(maps[table])})", default)
+        if table is None:
+            try:
+                cast_value(default, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words)
+            except (ValueError, TypeError, OverflowError):
+                raise fail(f"{path}.default", f"a value that casts to {cast}", default) from None
     pattern = raw.get("pattern")
     if pattern is not None:
         try:

@@ -47,6 +47,8 @@ def _out(value: object, item: BodyValue, zone: timezone) -> object:
             return item.true_word if value else item.false_word
         return value
     if cast == "bool01":
+        if isinstance(value, str):
+            value = yes_no(value, None, None)  # a mapped "0" is no, not a truthy string
         return "1" if value else "0"
     if cast == "date":
         if item.format is not None and isinstance(value, date):

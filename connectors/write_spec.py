@@ -34,6 +34,7 @@ from typing import Any
 
 from schema.canonical import Status
 
+from connectors.casts import yes_no
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only
 from connectors.time_formats import check_format
@@ -136,6 +137,24 @@ def _path(raw: Mapping[str, Any], where: str) -> str:
     return path
 
 
+def _check_map_casts(table: str, words: Mapping[str, str], cast: str, where: str) -> None:
+    """Every word of an out-map must survive the body value's cast, or each write with it fails."""
+    if cast in ("date", "datetime", "epoch_ms"):
+        raise fail(f"{where}.map", f"no map with cast = \"{cast}\" (a map gives words, not times)", table)
+    convert = {"int": int, "float": float, "bool": _yes_no, "bool01": _yes_no}.get(cast)
+    if convert is None:
+        return
+    for canonical, word in words.items():
+        try:
+            convert(word)
+        except (ValueError, TypeError):
+            raise fail(f"maps.{table}.{canonical}", f"a word that casts to {cast} ({where} casts it)", word) from None
+
+
+def _yes_no(word: str) -> bool:
+    return yes_no(word, None, None)
+
+
 def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[str, Mapping[str, str]]) -> BodyValue:
     allowed = VALUES[action]
     short = isinstance(raw, str)
@@ -175,6 +194,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
             for word in maps[table]:
                 if word not in statuses:
                     raise fail(f"maps.{table}.{word}", f"a canonical status as key ({', '.join(statuses)})", word)
+        _check_map_casts(table, maps[table], cast, where)
     default = raw.get("default")
     if default is not None and value is None:
         raise fail(f"{where}.default", "no default beside const or template (only a value can be absent)", default)

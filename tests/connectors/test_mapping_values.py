@@ -169,6 +169,10 @@ def test_a_mapped_number_is_cast_too() -> None:
                      id="map-value-not-a-bool"),
         pytest.param('T = "false"', 'T = "T"',
                      "maps.flag.T: expected a value that casts to bool", id="map-value-not-a-builtin-word"),
+        pytest.param('false = ["T", "tidak"] }', 'false = ["T", "tidak"], default = "0" }',
+                     "fields.is_secret.default: expected a value that casts to bool; found '0'", id="default-not-a-word"),
+        pytest.param('map = "flag", cast = "bool" }', 'map = "flag", cast = "bool", default = "N" }',
+                     "fields.is_anonymous.default: expected a word of [maps.flag] (Y, T); found 'N'", id="default-not-in-map"),
         pytest.param('true = ["Y", "ya"]', 'true = []', "fields.is_secret.true: expected a word or a list of words", id="empty-words"),
         pytest.param('true = ["Y", "ya"]', 'true = ["Y", 1]', "found ['Y', 1]", id="not-words"),
         pytest.param('true = ["Y", "ya"]', 'true = ["Y", "t"]', "fields.is_secret.false: expected words that are not also true words; found 't'",
@@ -180,6 +184,12 @@ def test_a_mapped_number_is_cast_too() -> None:
 )
 def test_bad_words_and_uncastable_maps_are_refused_at_load(old: str, new: str, message: str) -> None:
     assert message in refused(old, new)
+
+
+def test_a_default_is_read_like_a_value() -> None:
+    spec = SPEC.replace('false = ["T", "tidak"] }', 'false = ["T", "tidak"], default = "T" }')
+    attributes = {k: v for k, v in RECORD["attributes"].items() if k != "rahasia"}  # type: ignore[union-attr]
+    assert Mapper(load_spec(spec)).map({**RECORD, "attributes": attributes}).is_secret is False
 
 
 def test_map_values_are_checked_against_the_fields_own_words() -> None:

@@ -131,6 +131,21 @@ def test_an_unmapped_personal_value_is_never_quoted() -> None:
     assert "[maps.nama_out] has no word for this reporter_name (personal data, not shown)" in info.value.message
 
 
+def test_a_default_with_fail_is_only_for_absent_values() -> None:
+    text = MAPPING.replace('default = "1" }', 'default = "1", when_unmapped = "fail" }')
+    assert create({**VALUES, "classification": None}, text)["jenis"] == "1"
+    with pytest.raises(UnmappedValue, match="add PERMINTAAN_INFORMASI ="):
+        create({**VALUES, "classification": Classification.PERMINTAAN_INFORMASI}, text)
+
+
+def test_a_mapped_zero_is_no_in_a_bool01_body() -> None:
+    text = MAPPING.replace('anonim = { value = "is_anonymous", cast = "bool" }',
+                           'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool01" }')
+    text += '\n[maps.flag_out]\nTrue = "ya"\nFalse = "tidak"\n'
+    assert create(VALUES, text)["anonim"] == "0"
+    assert create({**VALUES, "is_anonymous": True}, text)["anonim"] == "1"
+
+
 def test_a_mapped_yes_no_word_is_cast_not_taken_as_truthy() -> None:
     text = MAPPING.replace('anonim = { value = "is_anonymous", cast = "bool" }',
                            'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool" }')
@@ -172,6 +187,16 @@ LOAD_CASES = [
                  "create.tracking_id: expected a dotted path", id="tracking-id-path"),
     pytest.param('isi = "content"', '"isi..teks" = "content"',
                  "create.body: expected keys with no empty part (dots nest objects: a.b); found 'isi..teks'", id="body-key"),
+    pytest.param('body = { status = { value = "status", map = "status_out" } }',
+                 'body = { kode = { value = "status", map = "kode_out", cast = "int" } }\n\n[maps.kode_out]\nDIDISPOSISIKAN = "dua"',
+                 "maps.kode_out.DIDISPOSISIKAN: expected a word that casts to int (change_status.body.kode casts it); "
+                 "found 'dua'", id="out-map-word-not-an-int"),
+    pytest.param('anonim = { value = "is_anonymous", cast = "bool" }', 'anonim = { value = "is_anonymous", map = "nama_out", cast = "bool01" }',
+                 "maps.nama_out.Tuan Contoh: expected a word that casts to bool01", id="out-map-word-not-yes-no"),
+    pytest.param('tgl_kejadian = { value = "incident_date", cast = "date", format = "%d/%m/%Y" }',
+                 'tgl_kejadian = { value = "incident_date", cast = "date", map = "jenis_out" }',
+                 "create.body.tgl_kejadian.map: expected no map with cast = \"date\" (a map gives words, not times); found 'jenis_out'",
+                 id="map-with-a-date"),
     pytest.param('[change_status]', '[read_one]\npath = "/laporan/{id}"\nrecord = "data[x]"\n\n[change_status]',
                  "read_one.record: expected a dotted path", id="read-one-record"),
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -34,6 +34,7 @@ from connectors.protocol import (
 )
 from connectors.records import RawRecord, SourceComplaint, SourceFollowUp, content_version
 from connectors.spec import RequestSpec, SourceSpec
+from connectors.time_formats import resolution
 from connectors.time_formats import write as write_time
 from schema.canonical import Status
 from connectors.write_body import build_body
@@ -45,20 +46,25 @@ __all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 
 
 def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
-    """The since parameter for "changed since `value`", written the way the source reads it."""
+    """The since parameter for "changed since `value`", written the way the source reads it.
+
+    The coarse forms (a pattern, local time, epoch seconds) ask from one step of their own
+    resolution earlier: a system that compares "newer than 09:30" at minute precision would
+    otherwise never list a record changed at 09:30:40 after a pull at 09:30:20. What is read
+    again is recognised by its unchanged version, so nothing is applied twice.
+    """
     if request.since_format is not None:
-        return write_time(value, request.since_format, zone)
+        return write_time(value - resolution(request.since_format), request.since_format, zone)
     cast = request.since_cast
     if cast == "epoch_ms":
         return str(int(value.timestamp() * 1000))
     if cast == "epoch_s":
-        return str(int(value.timestamp()))
+        return str(int(value.timestamp()) - 1)
     if cast == "date":
         return value.astimezone(zone).date().isoformat()
     if cast == "local_datetime":
-        # Whole seconds, rounded down: a since a fraction early reads a record again (an
-        # upsert of the same version), one a fraction late would skip it.
-        return value.astimezone(zone).replace(tzinfo=None, microsecond=0).isoformat()
+        earlier = value.astimezone(zone).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+        return earlier.isoformat()
     return value.astimezone(UTC).isoformat()
 
 

@@ -12,7 +12,7 @@ language of the machine, and an Indonesian "Mei" or "Agustus" would not read.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from schema.regions import WIB, WIT, WITA
 
@@ -78,6 +78,24 @@ def read_date(text: str, pattern: str, zone: timezone) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC)
 
 
+# The step of each directive, finest first: a pattern shows time to its finest one.
+_STEPS = (
+    ("f", timedelta(microseconds=1)),
+    ("S", timedelta(seconds=1)),
+    ("M", timedelta(minutes=1)),
+    ("HI", timedelta(hours=1)),
+    ("dj", timedelta(days=1)),
+    ("m", timedelta(days=31)),
+    ("yY", timedelta(days=366)),
+)
+
+
+def resolution(pattern: str) -> timedelta:
+    """The finest step a pattern shows (a minute for "%d/%m/%Y %H:%M")."""
+    used = set(re.findall(r"%(.)", pattern.replace("%%", "")))
+    return next((step for letters, step in _STEPS if used & set(letters)), timedelta(days=366))
+
+
 def write(value: datetime | date, pattern: str, zone: timezone) -> str:
     """A moment (shown in `zone`) or a day, written with `pattern`."""
     if isinstance(value, datetime):
@@ -85,4 +103,6 @@ def write(value: datetime | date, pattern: str, zone: timezone) -> str:
     return value.strftime(pattern)
 
 
-__all__ = ["ZONES", "FormatMismatch", "SpecError", "check_format", "check_zone", "read_date", "read_datetime", "write"]
+__all__ = [
+    "ZONES", "FormatMismatch", "SpecError", "check_format", "check_zone", "read_date", "read_datetime", "resolution", "write",
+]

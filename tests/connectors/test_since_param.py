@@ -53,18 +53,19 @@ ROWS = [
 ]
 
 
-def upstream(seen: list[str]) -> web.Application:
-    """A system that wants `sejak` as local dd/mm/yyyy HH:MM and answers 500 to anything else."""
+def upstream(seen: list[str], rows: list[dict[str, object]]) -> web.Application:
+    """A system that wants `sejak` as local dd/mm/yyyy HH:MM and answers 500 to anything else;
+    it keeps minutes only, and lists what changed strictly after `sejak`."""
 
     async def list_(request: web.Request) -> web.Response:
         since = request.query.get("sejak")
         if since is None:
-            return web.json_response({"data": ROWS})
+            return web.json_response({"data": rows})
         seen.append(since)
         if not re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", since):
             return web.json_response({"errors": [{"status": "500", "title": "Internal Server Error"}]}, status=500)
         after = datetime.strptime(since, LOCAL)
-        newer = [r for r in ROWS if datetime.strptime(r["attributes"]["tgl_ubah"], LOCAL) > after]  # type: ignore[index]
+        newer = [r for r in rows if datetime.strptime(r["attributes"]["tgl_ubah"], LOCAL) > after]  # type: ignore[index]
         return web.json_response({"data": newer})
 
     app = web.Application()
@@ -72,11 +73,16 @@ def upstream(seen: list[str]) -> web.Application:
     return app
 
 
+# The base URL, the since parameters the system saw, and its rows (a test may add one).
+Served = tuple[str, list[str], list[dict[str, object]]]
+
+
 @pytest.fixture
-async def served() -> AsyncIterator[tuple[str, list[str]]]:
+async def served() -> AsyncIterator[Served]:
     seen: list[str] = []
-    async with serve_app(upstream(seen)) as base:
-        yield base, seen
+    rows: list[dict[str, object]] = list(ROWS)
+    async with serve_app(upstream(seen, rows)) as base:
+        yield base, seen, rows
 
 
 def source(since: str, session: aiohttp.ClientSession, base: str) -> HttpSource:
@@ -84,24 +90,34 @@ def source(since: str, session: aiohttp.ClientSession, base: str) -> HttpSource:
     return build_source(spec, UpstreamClient(spec.name, session, FAST), base)
 
 
-async def test_a_local_since_pattern_asks_for_newer_records_only(served: tuple[str, list[str]]) -> None:
-    base, seen = served
+async def test_a_local_since_pattern_asks_for_newer_records_only(served: Served) -> None:
+    base, seen, rows = served
     async with aiohttp.ClientSession() as session:
         connector = source(f'since_format = "{LOCAL}"', session, base)
-        # 02:00 UTC is 09:00 WIB: record 1 (08:00 on the 12th) is older.
+        # 02:00 UTC is 09:00 WIB; asked from one minute earlier (the pattern's step), so a
+        # system comparing whole minutes still lists what changed at 09:00. Record 1 (08:00
+        # on the 12th) is older.
         since = cursor_for(connector, datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
-        assert since == "13/03/2026 09:00"
+        assert since == "13/03/2026 08:59"
         batches = [b async for b in connector.changes(since=since)]
-        assert seen == ["13/03/2026 09:00"]
+        assert seen == ["13/03/2026 08:59"]
         assert [r.source_id for b in batches for r in b.records] == ["2", "3"]
-        # The next pull resumes after the newest record, in the same local pattern.
-        assert batches[-1].cursor == "14/03/2026 07:05"
-        again = [b async for b in connector.changes(since=batches[-1].cursor)]
-        assert [r.source_id for b in again for r in b.records] == []
+        assert [r.updated_at for b in batches for r in b.records] == [
+            datetime(2026, 3, 13, 2, 30, tzinfo=UTC), datetime(2026, 3, 14, 0, 5, tzinfo=UTC)
+        ]
+        # The next pull resumes at the newest record (07:05 WIB), in the same local pattern.
+        assert batches[-1].cursor == "14/03/2026 07:04"
+        first = {r.source_id: r.version for b in batches for r in b.records}
+        # A record changed later in that same minute is not missed; the newest one is read
+        # again with its version unchanged (the ingest skips it).
+        rows.append({"id": "4", "attributes": {"isi": "Pohon tumbang.", "tgl_lapor": "14/03/2026 07:05", "tgl_ubah": "14/03/2026 07:05"}})
+        again = [r async for b in connector.changes(since=batches[-1].cursor) for r in b.records]
+        assert [r.source_id for r in again] == ["3", "4"]
+        assert again[0].version == first["3"]
 
 
-async def test_the_old_utc_since_is_what_this_system_refuses(served: tuple[str, list[str]]) -> None:
-    base, seen = served
+async def test_the_old_utc_since_is_what_this_system_refuses(served: Served) -> None:
+    base, seen, _ = served
     async with aiohttp.ClientSession() as session:
         connector = source("", session, base)  # since_cast = "datetime": UTC ISO 8601
         since = cursor_for(connector, datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
@@ -115,11 +131,12 @@ async def test_the_old_utc_since_is_what_this_system_refuses(served: tuple[str, 
     ("since", "cursor"),
     [
         ('since_cast = "datetime"', "2026-03-13T02:00:30.500000+00:00"),
-        ('since_cast = "local_datetime"', "2026-03-13T09:00:30"),
+        ('since_cast = "local_datetime"', "2026-03-13T09:00:29"),  # one second early, whole seconds
         ('since_cast = "date"', "2026-03-13"),
-        ('since_cast = "epoch_s"', "1773367230"),
+        ('since_cast = "epoch_s"', "1773367229"),
         ('since_cast = "epoch_ms"', "1773367230500"),
-        ('since_format = "%Y%m%d%H%M%S"', "20260313090030"),
+        ('since_format = "%Y%m%d%H%M%S"', "20260313090029"),
+        ('since_format = "%d/%m/%Y"', "12/03/2026"),  # a day early: the pattern's step
     ],
 )
 async def test_each_since_cast_writes_the_cursor_its_way(since: str, cursor: str) -> None:

@@ -87,8 +87,8 @@ class BodyValue:
     default: object = None  # sent as written when the value is absent (or unmapped, by choice)
     when_unmapped: str = "fail"  # a value the map has no word for: fail, default or omit
     format: str | None = None  # a strftime pattern for date and datetime casts
-    true_word: str | None = None  # a bool cast's words, where the source has its own
-    false_word: str | None = None
+    true_word: object = None  # a bool cast's words (a string or number), where the source has its own
+    false_word: object = None
 
 
 @dataclass(frozen=True, slots=True)

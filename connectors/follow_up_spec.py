@@ -8,6 +8,17 @@ Either inside each record:
     text = "comment"
     at = { path = "createdAt", cast = "datetime" }
 
+or from a list endpoint of each record (fetched for every record read, a few at a time; a
+404 there means the record has none):
+
+    [follow_ups]
+    endpoint = "/api/v1/pengaduan/{id}/tanggapan"
+    records = "data"                   # where the list is in that answer ("" for the whole)
+    id = "id"
+    text = "attributes.isi"
+    at = { path = "attributes.waktu", cast = "datetime" }
+    from_reporter = { path = "attributes.dari_pelapor", map = "yt" }   # optional
+
 or as a separate list (a legacy export), joined to records by a column:
 
     [follow_ups]
@@ -37,6 +48,11 @@ class FollowUpsSpec:
     path: str | None = None  # inside each record
     list_path: str | None = None  # a separate list
     record_id: str | None = None  # the column joining the separate list to records
+    endpoint: str | None = None  # a list per record, "{id}" standing for the record's id
+    records: str = ""  # where the list is in an endpoint's answer
+    # Which items are the reporter's replies rather than the agency's tindak lanjut (a
+    # FieldSpec giving a bool, or a yes/no word through a map); None: all are the agency's.
+    from_reporter: Any = None
 
 
 def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> FollowUpsSpec | None:
@@ -45,9 +61,13 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "record_id", "id", "text", "at"))
-    if ("path" in raw) == ("list" in raw):
-        raise fail("follow_ups", "exactly one of path (a list in each record) or list (a separate list)", sorted(raw))
+    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "from_reporter"))
+    if sum(k in raw for k in ("path", "list", "endpoint")) != 1:
+        raise fail(
+            "follow_ups",
+            "exactly one of path (a list in each record), endpoint (a list per record) or list (a separate list)",
+            sorted(raw),
+        )
     if "list" in raw:
         if not isinstance(raw["list"], str) or not raw["list"].startswith("/"):
             raise fail("follow_ups.list", "a path starting with /", raw["list"])
@@ -55,6 +75,14 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
             raise fail("follow_ups.record_id", "the field joining a follow-up to its record", raw.get("record_id"))
     elif "record_id" in raw:
         raise fail("follow_ups.record_id", "nothing (only a separate list is joined)", raw["record_id"])
+    if "endpoint" in raw:
+        endpoint = raw["endpoint"]
+        if not isinstance(endpoint, str) or not endpoint.startswith("/") or "{id}" not in endpoint:
+            raise fail("follow_ups.endpoint", "a path starting with / holding {id}, e.g. \"/x/{id}/tanggapan\"", endpoint)
+        if not isinstance(raw.get("records", ""), str):
+            raise fail("follow_ups.records", "a dotted path to the list in the endpoint's answer (\"\" for the whole)", raw["records"])
+    elif "records" in raw:
+        raise fail("follow_ups.records", "nothing (only an endpoint's answer has a list to find)", raw["records"])
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
         raise fail("follow_ups.path", "a dotted path to the list in each record", raw["path"])
     for name in ("text", "at"):
@@ -64,7 +92,11 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
     parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("id", "text", "at")}
     if parsed["at"].cast not in ("date", "datetime", "epoch_ms", "epoch_s"):
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
+    reporter = field("from_reporter", raw["from_reporter"], "follow_ups.from_reporter") if "from_reporter" in raw else None
     return FollowUpsSpec(
+        from_reporter=reporter,
+        endpoint=raw.get("endpoint"),
+        records=raw.get("records", ""),
         id=parsed["id"],
         text=parsed["text"],
         at=parsed["at"],

@@ -25,6 +25,7 @@ class SourceFollowUp:
     source_id: str
     text: str
     at: datetime
+    from_reporter: bool = False  # the reporter's reply, not the agency's tindak lanjut
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ or from a list endpoint of each record (fetched for every record read, a few at 
     id = "id"
     text = "attributes.isi"
     at = { path = "attributes.waktu", cast = "datetime" }
-    from_reporter = { path = "attributes.dari_pelapor", map = "yt" }   # optional
+    author = { path = "attributes.dari_pelapor", map = "penulis" }   # optional, see below
 
 or as a separate list (a legacy export), joined to records by a column:
 
@@ -27,6 +27,15 @@ or as a separate list (a legacy export), joined to records by a column:
     id = "id_tanggapan"
     text = "tanggapan"
     at = { path = "tgl_tanggapan", cast = "date" }
+
+A follow-up may be the reporter's reply (tanggapan pelapor) rather than an agency's answer:
+`author` maps the source's word for who wrote it onto AGENCY or REPORTER,
+
+    author = { path = "role", map = "penulis", default = "OPD" }
+
+    [maps.penulis]
+    OPD = "AGENCY"
+    PELAPOR = "REPORTER"
 """
 
 from __future__ import annotations
@@ -50,9 +59,7 @@ class FollowUpsSpec:
     record_id: str | None = None  # the column joining the separate list to records
     endpoint: str | None = None  # a list per record, "{id}" standing for the record's id
     records: str = ""  # where the list is in an endpoint's answer
-    # Which items are the reporter's replies rather than the agency's tindak lanjut (a
-    # FieldSpec giving a bool, or a yes/no word through a map); None: all are the agency's.
-    from_reporter: Any = None
+    author: Any = None  # AGENCY or REPORTER (a FieldSpec); without it every one is an agency's
 
 
 def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> FollowUpsSpec | None:
@@ -61,7 +68,7 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "from_reporter"))
+    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author"))
     if sum(k in raw for k in ("path", "list", "endpoint")) != 1:
         raise fail(
             "follow_ups",
@@ -92,9 +99,10 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
     parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("id", "text", "at")}
     if parsed["at"].cast not in ("date", "datetime", "epoch_ms", "epoch_s"):
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
-    reporter = field("from_reporter", raw["from_reporter"], "follow_ups.from_reporter") if "from_reporter" in raw else None
+    # A map for author must land on AGENCY or REPORTER (checked like a status map).
+    author = field("author", raw["author"], "follow_ups.author") if "author" in raw else None
     return FollowUpsSpec(
-        from_reporter=reporter,
+        author=author,
         endpoint=raw.get("endpoint"),
         records=raw.get("records", ""),
         id=parsed["id"],

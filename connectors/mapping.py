@@ -164,24 +164,12 @@ class Mapper:
             text = str(self._value(spec.text, item, ref))
             at = self._value(spec.at, item, ref)
             fid = self._value(spec.id, item, ref)
+            author = self._value(spec.author, item, ref) if spec.author is not None else None
         except MappingError as exc:
             raise MappingError(ref, f"{where}.{exc.field}", exc.reason) from None
         if not isinstance(at, datetime):
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
-        return SourceFollowUp(source_id=str(fid), text=text, at=at, from_reporter=self._from_reporter(item, ref, where))
-
-    def _from_reporter(self, item: RawRecord, ref: str, where: str) -> bool:
-        spec = self.spec.follow_ups
-        if spec is None or spec.from_reporter is None:
-            return False
-        try:
-            value = self._value(spec.from_reporter, item, ref)
-            # A map lands on "true"/"false" words; a plain path is read as a yes/no value.
-            return value if isinstance(value, bool) else bool(value is not None and _cast(value, "bool", self.zone))
-        except MappingError as exc:
-            raise MappingError(ref, f"{where}.from_reporter", exc.reason) from None
-        except ValueError:
-            raise MappingError(ref, f"{where}.from_reporter", f"the value {str(value)[:20]!r} is not a yes/no value") from None
+        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER")
 
     def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[SourceFollowUp, ...]:
         spec = self.spec.follow_ups

@@ -25,7 +25,7 @@ class SourceFollowUp:
     source_id: str
     text: str
     at: datetime
-    from_reporter: bool = False  # the reporter's reply, not the agency's tindak lanjut
+    by_reporter: bool = False  # the reporter's reply (tanggapan pelapor), not an agency's answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {
     "status": tuple(s.value for s in Status),
     "classification": tuple(c.value for c in Classification),
     "channel": tuple(c.value for c in Channel),
-    "from_reporter": ("true", "false"),  # a follow-up's author: the reporter, or the agency
+    "author": ("AGENCY", "REPORTER"),  # who wrote a follow-up ([follow_ups] author)
 }
 
 

@@ -146,7 +146,7 @@ async def test_follow_ups_are_read_from_each_records_own_endpoint(system, sessio
     simulated, url = system
     records = {r.source_id: r for b in await read_all(connect(session, url)) for r in b.records}
     first = records["LPR-0001"]
-    assert [(f.source_id, f.from_reporter) for f in first.follow_ups] == [("T-1", False), ("T-2", True)]
+    assert [(f.source_id, f.by_reporter) for f in first.follow_ups] == [("T-1", False), ("T-2", True)]
     assert first.follow_ups[0].text == "Sudah dijadwalkan perbaikan."
     assert first.follow_ups[0].at == datetime(2026, 3, 4, 3, 15, tzinfo=UTC)  # 10:15 WIB
     # A 404 from the endpoint means the record has none.
@@ -210,7 +210,7 @@ async def test_writes_send_jsonapi_bodies_and_read_the_new_id_at_data_id(system,
     ))
     back = await source.read_one(created.source_id)
     assert back is not None and back.status is Status.DIDISPOSISIKAN
-    assert [(f.text, f.from_reporter) for f in back.follow_ups] == [("Mohon segera diperbaiki.", True)]
+    assert [(f.text, f.by_reporter) for f in back.follow_ups] == [("Mohon segera diperbaiki.", True)]
 
 
 # -- the mapping refuses what it cannot mean ---------------------------------------------
@@ -233,7 +233,7 @@ async def test_writes_send_jsonapi_bodies_and_read_the_new_id_at_data_id(system,
          "follow_ups.records: expected nothing (only an endpoint's answer has a list to find)"),
         ('endpoint = "/api/v1/pengaduan/{id}/tanggapan"', 'endpoint = "/x/{id}"\npath = "tanggapan"',
          "follow_ups: expected exactly one of path (a list in each record), endpoint (a list per record) or list"),
-        ('Y = "true"', 'Y = "ya"', "maps.yt.Y: expected one of true, false; found 'ya'"),
+        ('Y = "REPORTER"', 'Y = "PELAPOR"', "maps.penulis.Y: expected one of AGENCY, REPORTER; found 'PELAPOR'"),
     ],
 )
 def test_a_wrong_paging_or_follow_up_table_is_refused_with_its_path(old: str, new: str, message: str) -> None:

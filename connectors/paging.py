@@ -1,5 +1,5 @@
 """Following a source's own next-page links: where the link is, what it resolves to, and
-whether it may be followed.
+whether it may be followed; and what to say when paging goes wrong.
 
 A next link comes from the source's answer (a body field for `style = "next_link"`, the
 RFC 8288 `Link: <...>; rel="next"` header for `style = "link_header"`). It may be absolute or
@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from connectors.errors import DecodeError
 from connectors.mapping import MISSING, get_path
+from connectors.spec import RequestSpec
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # One link-value of a Link header: <target> followed by ;-separated parameters.
@@ -79,3 +80,35 @@ def without_param(url: str, name: str | None) -> str:
     parts = urlsplit(url)
     kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
     return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def repeat_message(request: RequestSpec, value: str, shown: str) -> str:
+    """Why paging stopped at a cursor or link already followed (`shown`: `value` as it may
+    be quoted), and the likely fix: a repeat means the source sent a page already read."""
+    if request.pagination == "cursor":
+        looks_like_link = value.startswith(("http://", "https://", "/", "?"))
+        hint = (
+            'if it is a next-page URL use style = "next_link"'
+            if looks_like_link
+            else f"the source seems to ignore the parameter '{request.cursor_param}' (check cursor_param)"
+        )
+        return f"the cursor at '{request.next_cursor}' repeated ('{shown}' was already followed); {hint}"
+    where = (
+        'the Link header\'s rel="next"' if request.pagination == "link_header" else f"the next link at '{request.next_cursor}'"
+    )
+    return (
+        f"{where} repeated ('{shown}' was already followed): the source sends a page already read; "
+        "check that it names the next page and not this one (e.g. links.next, not links.self)"
+    )
+
+
+def first_page_notes(request: RequestSpec, document: object, count: int) -> tuple[str, ...]:
+    """What a person must check about a full first page (`count` records, as many as asked
+    for): an answer with nothing at all at the declared next path means paging stops after
+    it, although more records likely follow (a last page usually says null instead)."""
+    if get_path(document, request.next_cursor) is not MISSING:
+        return ()
+    return (
+        f"the first page is full ({count} records, size {request.size}) but its answer has nothing at "
+        f"'{request.next_cursor}' (pagination.next): later pages, if any, are not read; check the path",
+    )

@@ -24,7 +24,7 @@ from connectors.errors import DecodeError, UpstreamRejected
 from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
 from connectors.http import Response, UpstreamClient
 from connectors.mapping import MISSING, Mapper, MappingError, get_path
-from connectors.paging import link_in_body, link_in_header, resolve, without_param
+from connectors.paging import first_page_notes, link_in_body, link_in_header, repeat_message, resolve, without_param
 from connectors.protocol import (
     Batch,
     Capability,
@@ -235,7 +235,7 @@ class HttpSource:
                 # is refused rather than passed on again.
                 ahead = self._next_cursor(response.body) if r.pagination == "cursor" else self._next_link(response, asked)
                 if ahead is not None and self._seen(ahead, followed):
-                    raise DecodeError(self.name, self._repeat_message(ahead))
+                    raise DecodeError(self.name, repeat_message(r, ahead, self._shown(ahead)))
             for record in mapped:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
             resume = _cursor_text(newest, r.since_cast, self.mapper.zone) if newest else since
@@ -275,35 +275,11 @@ class HttpSource:
             value = value.replace(self.secret, "***")
         return value if len(value) <= 120 else value[:119] + "…"
 
-    def _repeat_message(self, ahead: str) -> str:
-        r = self.spec.request
-        shown = self._shown(ahead)
-        if r.pagination == "cursor":
-            looks_like_link = ahead.startswith(("http://", "https://", "/", "?"))
-            hint = (
-                'if it is a next-page URL use style = "next_link"'
-                if looks_like_link
-                else f"the source seems to ignore the parameter '{r.cursor_param}' (check cursor_param)"
-            )
-            return f"the cursor at '{r.next_cursor}' repeated ('{shown}' was already followed); {hint}"
-        where = "the Link header's rel=\"next\"" if r.pagination == "link_header" else f"the next link at '{r.next_cursor}'"
-        return (
-            f"{where} repeated ('{shown}' was already followed): the source sends a page already read; "
-            "check that the path names the next page's URL and not this page's (e.g. links.next, not links.self)"
-        )
-
     def _paging_notes(self, response: Response, raw: list[RawRecord]) -> tuple[str, ...]:
-        """What a person must check about the first page: a full page whose answer has no
-        next cursor or link at the declared path, so paging stops there and may miss the rest."""
         r = self.spec.request
         if r.pagination not in ("cursor", "next_link") or not r.size_param or len(raw) < r.size:
             return ()
-        if get_path(self._json(response.body), r.next_cursor) is not MISSING:
-            return ()
-        return (
-            f"the first page is full ({len(raw)} records, size {r.size}) but its answer has nothing at "
-            f"'{r.next_cursor}' (pagination.next): later pages, if any, are not read; check the path",
-        )
+        return first_page_notes(r, self._json(response.body), len(raw))
 
     def _next_link(self, response: Response, asked: str) -> str | None:
         """The next page's absolute URL, or None at the last page."""

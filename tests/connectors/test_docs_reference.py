@@ -135,6 +135,17 @@ def test_every_accepted_key_is_in_the_reference(accepted: dict[str, frozenset[st
     assert not missing, "the reference in docs/connect-your-regency.md lacks " + "; ".join(missing)
 
 
+def test_the_reference_names_no_key_the_parser_refuses(accepted: dict[str, frozenset[str]]) -> None:
+    sections = reference()
+    stale = [
+        f"{table}: {key}"
+        for table, section in sorted(sections.items())
+        if table in accepted
+        for key in sorted(keys_in(section) - accepted[table])
+    ]
+    assert not stale, "the reference documents keys the parser refuses: " + "; ".join(stale)
+
+
 # Keys whose values are a fixed list in the parser: each value must be in its table's section.
 ENUMERATIONS = {
     ("source", "time_zone"): spec.TIME_ZONES,

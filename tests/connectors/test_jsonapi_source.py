@@ -4,6 +4,7 @@ JSON:API envelopes of reads and writes; over real loopback HTTP (tests/connector
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.protocol import Batch, FollowUp, NewComplaint, StatusChange
 from connectors.source import HttpSource
-from connectors.spec import SpecError, load_spec
+from connectors.spec import FieldSpec, RequestSpec, SpecError, load_spec
 from schema.canonical import Status
 from tests.connectors.jsonapi_system import API_KEY, JsonApiSystem, serve
 
@@ -241,3 +242,45 @@ def test_a_wrong_paging_or_follow_up_table_is_refused_with_its_path(old: str, ne
     with pytest.raises(SpecError) as caught:
         load_spec(MAPPING.replace(old, new, 1))
     assert message in str(caught.value)
+
+
+# -- the system's own forms, once mappings can say them -----------------------------------
+
+# Date patterns, yes/no words and a patterned since parameter come with the value-casts work
+# of issue #13 (part A); until it is merged these tests are skipped, afterwards they run.
+LOCAL_FORMS = "format" in FieldSpec.__dataclass_fields__ and "since_format" in RequestSpec.__dataclass_fields__
+
+
+def local_mapping() -> str:
+    """fixtures/jsonapi.toml reading dd/mm/yyyy HH:MM times, Y/T flags and a since parameter
+    in the system's own forms: the lines to switch in the fixture once that work is merged."""
+    text = MAPPING
+    for name in ("dibuat", "diubah", "waktu"):
+        old = f'path = "attributes.{name}", cast = "datetime" }}'
+        assert old in text
+        text = text.replace(old, f'path = "attributes.{name}", cast = "datetime", format = "%d/%m/%Y %H:%M" }}')
+    for flag in ("rahasia", "anonim"):
+        old = f'{{ path = "attributes.{flag}", extract = "^(Y)$", cast = "bool", default = "0" }}'
+        assert old in text
+        text = text.replace(old, f'{{ path = "attributes.{flag}", cast = "bool", true = ["Y"], false = ["T"] }}')
+    old = 'since_param = "filter[sejak]"'
+    assert old in text
+    return text.replace(old, old + '\nsince_format = "%d/%m/%Y %H:%M"')
+
+
+@pytest.mark.skipif(not LOCAL_FORMS, reason="needs date patterns, yes/no words and since_format (issue #13 part A)")
+async def test_the_systems_own_times_flags_and_since_parameter(session) -> None:
+    simulated = JsonApiSystem()  # its own dd/mm/yyyy HH:MM local times
+    async with serve(simulated) as url:
+        source = connect(session, url, local_mapping())
+        records = {r.source_id: r for b in await read_all(source) for r in b.records}
+        assert sorted(records) == ALL_IDS
+        assert records["LPR-0002"].created_at == datetime(2026, 3, 3, 0, 15, tzinfo=UTC)  # 07:15 WIB
+        assert records["LPR-0003"].is_secret and not records["LPR-0002"].is_secret
+        assert records["LPR-0001"].follow_ups[0].at == datetime(2026, 3, 4, 3, 15, tzinfo=UTC)
+        since = source.cursor_for(datetime(2026, 3, 8, 0, 30, tzinfo=UTC))  # 07:30 WIB
+        assert since is not None and re.fullmatch(r"08/03/2026 07:[23]\d", since)
+        changed = ids([b async for b in source.changes(since)])
+        assert changed == ["LPR-0004", "LPR-0005", "LPR-0007"]
+        # The next links carried the filter on; every page was asked with it.
+        assert [call["filter[sejak]"] for call in simulated.list_calls[-1:]] == [since]

@@ -54,11 +54,11 @@ class FollowUpsSpec:
     id: Any
     text: Any
     at: Any
+    endpoint: str | None = None  # a list per record, "{id}" standing for the record's id
+    records: str = ""  # where the list is in an endpoint's answer
     path: str | None = None  # inside each record
     list_path: str | None = None  # a separate list
     record_id: str | None = None  # the column joining the separate list to records
-    endpoint: str | None = None  # a list per record, "{id}" standing for the record's id
-    records: str = ""  # where the list is in an endpoint's answer
     author: Any = None  # AGENCY or REPORTER (a FieldSpec); without it every one is an agency's
 
 
@@ -103,12 +103,12 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
     author = field("author", raw["author"], "follow_ups.author") if "author" in raw else None
     return FollowUpsSpec(
         author=author,
-        endpoint=raw.get("endpoint"),
-        records=raw.get("records", ""),
         id=parsed["id"],
         text=parsed["text"],
         at=parsed["at"],
         path=raw.get("path"),
         list_path=raw.get("list"),
         record_id=raw.get("record_id"),
+        endpoint=raw.get("endpoint"),
+        records=raw.get("records", ""),
     )

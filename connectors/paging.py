@@ -105,7 +105,16 @@ def repeat_message(request: RequestSpec, value: str, shown: str) -> str:
 def first_page_notes(request: RequestSpec, document: object, count: int) -> tuple[str, ...]:
     """What a person must check about a full first page (`count` records, as many as asked
     for): an answer with nothing at all at the declared next path means paging stops after
-    it, although more records likely follow (a last page usually says null instead)."""
+    it, although more records likely follow (a last page usually says null instead).
+    For `link_header`, `document` is the answer's headers, and a Link header of any kind is
+    enough (a last page often still links to the first)."""
+    if request.pagination == "link_header":
+        if isinstance(document, Mapping) and any(k.lower() == "link" for k in document):
+            return ()
+        return (
+            f"the first page is full ({count} records, size {request.size}) but its answer has no Link "
+            "header: later pages, if any, are not read; check that the system sends one (else use another style)",
+        )
     if get_path(document, request.next_cursor) is not MISSING:
         return ()
     return (

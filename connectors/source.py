@@ -277,9 +277,10 @@ class HttpSource:
 
     def _paging_notes(self, response: Response, raw: list[RawRecord]) -> tuple[str, ...]:
         r = self.spec.request
-        if r.pagination not in ("cursor", "next_link") or not r.size_param or len(raw) < r.size:
+        if r.pagination not in ("cursor", "next_link", "link_header") or not r.size_param or len(raw) < r.size:
             return ()
-        return first_page_notes(r, self._json(response.body), len(raw))
+        document = response.headers if r.pagination == "link_header" else self._json(response.body)
+        return first_page_notes(r, document, len(raw))
 
     def _next_link(self, response: Response, asked: str) -> str | None:
         """The next page's absolute URL, or None at the last page."""

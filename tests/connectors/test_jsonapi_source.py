@@ -133,6 +133,13 @@ async def test_a_full_first_page_without_the_declared_cursor_fails_the_check(sys
     assert not report.passed and "paging: the first page is full" in report.render()
 
 
+async def test_a_full_first_page_without_a_link_header_fails_the_check(system, session) -> None:
+    simulated, url = system  # its links are in the body, not in a header
+    source = connect(session, url, with_pagination('{ style = "link_header", size_param = "page[size]", size = 3 }'))
+    batches = await read_all(source)
+    assert ids(batches) == ALL_IDS[:3] and "has no Link header" in batches[0].notes[0]
+
+
 async def test_a_last_page_without_a_next_link_is_no_note(system, session) -> None:
     simulated, url = system
     source = connect(session, url, with_pagination('{ style = "next_link", size_param = "page[size]", size = 10 }'))

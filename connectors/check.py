@@ -62,6 +62,7 @@ class CheckReport:
     statuses: Counter[str] = field(default_factory=Counter)
     round_trips: list[RoundTrip] = field(default_factory=list)
     writes_skipped: bool = False
+    notes: list[str] = field(default_factory=list)  # the source's Batch notes: paging to check
 
     @property
     def passed(self) -> bool:
@@ -71,6 +72,7 @@ class CheckReport:
             self.failure is None
             and (self.read > 0 or not lists)
             and not self.rejected
+            and not self.notes
             and all(r.ok for r in self.round_trips)
         )
 
@@ -95,6 +97,8 @@ class CheckReport:
             lines.append(f"      not mapped: record {refs[0]}{more}: fields.{field_name}: {reason}")
         if len(groups) > 20:
             lines.append(f"      ... and {len(groups) - 20} more kinds of problem")
+        for note in self.notes:
+            lines.append(f"      paging: {note}")
         for trip in self.round_trips:
             lines.append(f"      {'ok  ' if trip.ok else 'FAIL'} {trip.capability.value}: {trip.detail}")
         if self.writes_skipped and any(c in self.capabilities for c in _WRITES):
@@ -112,6 +116,7 @@ async def _read_everything(connector: Connector, report: CheckReport) -> None:
         report.mapped += len(batch.records)
         report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
         report.statuses.update(r.status.value for r in batch.records)
+        report.notes.extend(batch.notes)
 
 
 async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:

@@ -8,6 +8,17 @@ Either inside each record:
     text = "comment"
     at = { path = "createdAt", cast = "datetime" }
 
+or from a list endpoint of each record (fetched for every record read, a few at a time; a
+404 there means the record has none):
+
+    [follow_ups]
+    endpoint = "/api/v1/pengaduan/{id}/tanggapan"
+    records = "data"                   # where the list is in that answer ("" for the whole)
+    id = "id"
+    text = "attributes.isi"
+    at = { path = "attributes.waktu", cast = "datetime" }
+    author = { path = "attributes.dari_pelapor", map = "penulis" }   # optional, see below
+
 or as a separate list (a legacy export), joined to records by a column:
 
     [follow_ups]
@@ -16,6 +27,15 @@ or as a separate list (a legacy export), joined to records by a column:
     id = "id_tanggapan"
     text = "tanggapan"
     at = { path = "tgl_tanggapan", cast = "date" }
+
+A follow-up may be the reporter's reply (tanggapan pelapor) rather than an agency's answer:
+`author` maps the source's word for who wrote it onto AGENCY or REPORTER,
+
+    author = { path = "role", map = "penulis", default = "OPD" }
+
+    [maps.penulis]
+    OPD = "AGENCY"
+    PELAPOR = "REPORTER"
 """
 
 from __future__ import annotations
@@ -35,9 +55,12 @@ class FollowUpsSpec:
     id: Any
     text: Any
     at: Any
+    endpoint: str | None = None  # a list per record, "{id}" standing for the record's id
+    records: str = ""  # where the list is in an endpoint's answer
     path: str | None = None  # inside each record
     list_path: str | None = None  # a separate list
     record_id: str | None = None  # the column joining the separate list to records
+    author: Any = None  # AGENCY or REPORTER (a FieldSpec); without it every one is an agency's
 
 
 def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> FollowUpsSpec | None:
@@ -46,9 +69,13 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "record_id", "id", "text", "at"))
-    if ("path" in raw) == ("list" in raw):
-        raise fail("follow_ups", "exactly one of path (a list in each record) or list (a separate list)", sorted(raw))
+    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author"))
+    if sum(k in raw for k in ("path", "list", "endpoint")) != 1:
+        raise fail(
+            "follow_ups",
+            "exactly one of path (a list in each record), endpoint (a list per record) or list (a separate list)",
+            sorted(raw),
+        )
     if "list" in raw:
         if not isinstance(raw["list"], str) or not raw["list"].startswith("/"):
             raise fail("follow_ups.list", "a path starting with /", raw["list"])
@@ -57,6 +84,14 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         check_path(raw["record_id"], "follow_ups.record_id")
     elif "record_id" in raw:
         raise fail("follow_ups.record_id", "nothing (only a separate list is joined)", raw["record_id"])
+    if "endpoint" in raw:
+        endpoint = raw["endpoint"]
+        if not isinstance(endpoint, str) or not endpoint.startswith("/") or "{id}" not in endpoint:
+            raise fail("follow_ups.endpoint", "a path starting with / holding {id}, e.g. \"/x/{id}/tanggapan\"", endpoint)
+        if not isinstance(raw.get("records", ""), str):
+            raise fail("follow_ups.records", "a dotted path to the list in the endpoint's answer (\"\" for the whole)", raw["records"])
+    elif "records" in raw:
+        raise fail("follow_ups.records", "nothing (only an endpoint's answer has a list to find)", raw["records"])
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):
         raise fail("follow_ups.path", "a dotted path to the list in each record", raw["path"])
     if "path" in raw:
@@ -69,11 +104,16 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
     parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("at", "text", "id")}
     if parsed["at"].cast not in ("date", "datetime", "epoch_ms", "epoch_s"):
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
+    # A map for author must land on AGENCY or REPORTER (checked like a status map).
+    author = field("author", raw["author"], "follow_ups.author") if "author" in raw else None
     return FollowUpsSpec(
+        author=author,
         id=parsed["id"],
         text=parsed["text"],
         at=parsed["at"],
         path=raw.get("path"),
         list_path=raw.get("list"),
         record_id=raw.get("record_id"),
+        endpoint=raw.get("endpoint"),
+        records=raw.get("records", ""),
     )

@@ -137,11 +137,12 @@ class Mapper:
             text = str(self._value(spec.text, item, ref))
             at = self._value(spec.at, item, ref)
             fid = self._value(spec.id, item, ref)
+            author = self._value(spec.author, item, ref) if spec.author is not None else None
         except MappingError as exc:
             raise MappingError(ref, f"{where}.{exc.field}", exc.reason) from None
         if not isinstance(at, datetime):
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
-        return SourceFollowUp(source_id=str(fid), text=text, at=at)
+        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER")
 
     def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[SourceFollowUp, ...]:
         spec = self.spec.follow_ups

@@ -72,6 +72,9 @@ class Batch:
     rejected: tuple[Exception, ...]  # MappingErrors: skippable, reported, never fatal
     raw_count: int
     cursor: str | None = None  # resume here; None when the source gives no cursor
+    # What a person must check although nothing failed (a full first page with no way to the
+    # next one): the conformance check fails on these.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

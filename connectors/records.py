@@ -25,6 +25,7 @@ class SourceFollowUp:
     source_id: str
     text: str
     at: datetime
+    by_reporter: bool = False  # the reporter's reply (tanggapan pelapor), not an agency's answer
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,18 +11,20 @@ overrides `refine` (fix a mapped record using the raw one) or `prepare` (adjust 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 from connectors.errors import DecodeError, UpstreamRejected
 from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
 from connectors.http import Response, UpstreamClient
 from connectors.mapping import MISSING, Mapper, MappingError, get_path
+from connectors.paging import first_page_notes, link_in_body, link_in_header, repeat_message, resolve, without_param
 from connectors.protocol import (
     Batch,
     Capability,
@@ -41,6 +43,7 @@ from connectors.write_body import build_body
 from connectors.write_spec import WriteSpec
 
 MAX_PAGES = 10_000  # a source that never stops paging is a bug on one side or the other
+FOLLOW_UP_CALLS = 4  # follow-up lists fetched at once per page: quick, yet gentle on the source
 
 __all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 
@@ -156,6 +159,51 @@ class HttpSource:
                 continue  # a bad follow-up row is not the record's fault; the record still maps
         return by_record
 
+    async def _per_record_follow_ups(
+        self, mapped: list[SourceComplaint], rejected: list[MappingError]
+    ) -> tuple[list[SourceComplaint], list[MappingError]]:
+        """The records with the follow-ups their own endpoint lists (where the mapping has one),
+        fetched a few at a time; a record whose follow-ups do not map is rejected like one whose
+        fields do not, and a failing call fails the page."""
+        spec = self.spec.follow_ups
+        if spec is None or spec.endpoint is None or not mapped:
+            return mapped, rejected
+        slots = asyncio.Semaphore(FOLLOW_UP_CALLS)
+
+        async def one(record: SourceComplaint) -> tuple[SourceFollowUp, ...] | MappingError:
+            async with slots:
+                return await self._record_follow_ups(record.source_id)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(record)) for record in mapped]
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # the first failure, as a single call's would be
+        kept, rejected = [], list(rejected)
+        for record, task in zip(mapped, tasks, strict=True):
+            found = task.result()
+            if isinstance(found, MappingError):
+                rejected.append(found)
+            else:
+                kept.append(replace(record, follow_ups=found))
+        return kept, rejected
+
+    async def _record_follow_ups(self, source_id: str) -> tuple[SourceFollowUp, ...] | MappingError:
+        spec = self.spec.follow_ups
+        assert spec is not None and spec.endpoint is not None
+        url, headers, _ = self._authorised(self._url(spec.endpoint, source_id), {})
+        try:
+            response = await self.client.request("GET", url, headers=headers)
+        except UpstreamRejected as exc:
+            if exc.status == 404:
+                return ()  # some systems answer 404 for a record with no follow-ups yet
+            raise
+        items = self._decode_answer(response.body, records=spec.records)
+        try:
+            return tuple(self.mapper.follow_up(item, source_id, i) for i, item in enumerate(items))
+        except MappingError as exc:
+            return exc
+
     def _with_follow_ups(
         self, record: SourceComplaint, separate: dict[str, list[SourceFollowUp]] | None
     ) -> SourceComplaint:
@@ -177,8 +225,10 @@ class HttpSource:
         """Every page of the source's list (changed since `since`, where the source filters)."""
         r = self.spec.request
         page, cursor, newest = 1, None, None
+        link: str | None = None  # the next page's URL, for the styles that follow links
+        followed: set[str] = set()  # cursors and links already asked for: a repeat is a loop
         separate = await self._separate_follow_ups()
-        for _ in range(MAX_PAGES):
+        for number in range(MAX_PAGES):
             params: dict[str, str] = {}
             if since and r.since_param:
                 params[r.since_param] = since
@@ -188,20 +238,37 @@ class HttpSource:
                 params[r.page_param] = str(page)
             elif r.pagination == "cursor" and cursor:
                 params[r.cursor_param] = cursor
-            response = await self._list(params)
+            # A next link carries its own parameters; only the secret is added again.
+            response = await (self._follow(link) if link else self._list(params))
+            asked = link or self._url(r.path, None) + (f"?{urlencode(params)}" if params else "")
             raw = self._decode_answer(response.body)
             mapped, rejected = self._map_all(raw)
+            mapped, rejected = await self._per_record_follow_ups(mapped, rejected)
             mapped = [self._with_follow_ups(m, separate) for m in mapped]
+            notes = self._paging_notes(response, raw) if number == 0 else ()
+            ahead = None
+            if raw and r.pagination in ("cursor", "next_link", "link_header"):
+                # Read before the page is handed on: a page that repeats one already read
+                # is refused rather than passed on again.
+                ahead = self._next_cursor(response.body) if r.pagination == "cursor" else self._next_link(response, asked)
+                if ahead is not None and self._seen(ahead, followed):
+                    raise DecodeError(self.name, repeat_message(r, ahead, self._shown(ahead)))
             for record in mapped:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
             resume = _cursor_text(newest, r, self.mapper.zone) if newest else since
-            yield Batch(tuple(mapped), tuple(rejected), len(raw), resume)
+            yield Batch(tuple(mapped), tuple(rejected), len(raw), resume, notes)
             if r.pagination == "none" or not raw:
                 return
             if r.pagination == "cursor":
-                cursor = self._next_cursor(response.body)
+                cursor = ahead
                 if cursor is None:
                     return
+                continue
+            if r.pagination in ("next_link", "link_header"):
+                link = ahead
+                if link is None:
+                    return
+                continue
             if r.oldest_first and resume and resume != since:
                 # Keyset paging on the update time: offsets would skip records that move
                 # to the end of the list because they changed while we paged.
@@ -211,6 +278,48 @@ class HttpSource:
                 continue
             page += 1
         raise DecodeError(self.spec.name, f"still paging after {MAX_PAGES} pages")
+
+    def _seen(self, ahead: str, followed: set[str]) -> bool:
+        key = without_param(ahead, self.spec.request.auth_name) if self.spec.request.auth == "query" else ahead
+        if key in followed:
+            return True
+        followed.add(key)
+        return False
+
+    def _shown(self, value: str) -> str:
+        """A cursor or link as an error may quote it: never the secret, never very long."""
+        if self.secret:
+            value = value.replace(self.secret, "***")
+        return value if len(value) <= 120 else value[:119] + "…"
+
+    def _paging_notes(self, response: Response, raw: list[RawRecord]) -> tuple[str, ...]:
+        r = self.spec.request
+        if r.pagination not in ("cursor", "next_link", "link_header") or not r.size_param or len(raw) < r.size:
+            return ()
+        document = response.headers if r.pagination == "link_header" else self._json(response.body)
+        return first_page_notes(r, document, len(raw))
+
+    def _next_link(self, response: Response, asked: str) -> str | None:
+        """The next page's absolute URL, or None at the last page."""
+        r = self.spec.request
+        if r.pagination == "link_header":
+            found = link_in_header(response.headers)
+        else:
+            found = link_in_body(self.name, self._json(response.body), r.next_cursor)
+        if found is None:
+            return None
+        return resolve(self.name, found, asked, self.base_url)
+
+    async def _follow(self, link: str) -> Response:
+        """GET a next link as the source wrote it, carrying the secret as the first page did."""
+        r = self.spec.request
+        if r.auth == "query":
+            link = without_param(link, r.auth_name)  # the link may echo the secret back
+        parts = urlsplit(link)
+        url, headers, _ = self._authorised(urlunsplit(parts._replace(query="")), {})
+        secret_query = urlsplit(url).query  # the secret, where it travels in the query
+        query = "&".join(q for q in (parts.query, secret_query) if q)
+        return await self.client.request("GET", urlunsplit(parts._replace(query=query)), headers=headers)
 
     async def read_one(self, source_id: str) -> SourceComplaint | None:
         """One record by id; None when the source answers 404."""
@@ -227,7 +336,10 @@ class HttpSource:
         if not isinstance(raw, dict):
             self.client.unreadable_answer("GET")
             raise DecodeError(self.name, f"expected a record object at '{spec.record or '(root)'}'")
-        return self._with_follow_ups(self._map(raw), await self._separate_follow_ups())
+        mapped, rejected = await self._per_record_follow_ups([self._map(raw)], [])
+        if rejected:
+            raise rejected[0]
+        return self._with_follow_ups(mapped[0], await self._separate_follow_ups())
 
     async def create(self, complaint: NewComplaint) -> Created:
         """Create a record, so that a retry with the same external_ref creates nothing new."""
@@ -382,17 +494,23 @@ class HttpSource:
         except OSError as exc:
             raise UpstreamRejected(self.name, f"cannot read the export file ({exc.strerror})") from None
 
-    def _decode_answer(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
-        """A list the source answered, decoded; one it answered unreadably is counted as such
-        (a push, decoded by `map_body`, is not an answer of the source's)."""
+    def _decode_answer(
+        self, body: bytes, *, required: tuple[str, ...] | None = None, records: str | None = None
+    ) -> list[RawRecord]:
+        """A list the source answered, decoded (at `records`, else where its records are); one
+        it answered unreadably is counted as such (a push, decoded by `map_body`, is not an
+        answer of the source's)."""
         try:
-            return self._decode(body, required=required)
+            return self._decode(body, required=required, records=records)
         except DecodeError:
             self.client.unreadable_answer(self.spec.request.method)
             raise
 
-    def _decode(self, body: bytes, *, required: tuple[str, ...] | None = None) -> list[RawRecord]:
+    def _decode(
+        self, body: bytes, *, required: tuple[str, ...] | None = None, records: str | None = None
+    ) -> list[RawRecord]:
         r, name = self.spec.request, self.spec.name
+        path = self.spec.records_path if records is None else records
         if r.format == "csv":
             if required is None:
                 required = tuple(
@@ -402,10 +520,10 @@ class HttpSource:
                 name, body, encoding=self.spec.encoding, delimiter=r.delimiter, required_columns=required
             )
         if r.format == "xml":
-            return decode_xml(name, body, self.spec.records_path)
+            return decode_xml(name, body, path)
         if r.format == "graphql":
-            return decode_graphql(name, body, self.spec.records_path)
-        return decode_json(name, body, self.spec.records_path)
+            return decode_graphql(name, body, path)
+        return decode_json(name, body, path)
 
     def _json(self, body: bytes, method: str = "GET") -> object:
         try:

@@ -80,6 +80,7 @@ ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {
     "status": tuple(s.value for s in Status),
     "classification": tuple(c.value for c in Classification),
     "channel": tuple(c.value for c in Channel),
+    "author": ("AGENCY", "REPORTER"),  # who wrote a follow-up ([follow_ups] author)
 }
 
 
@@ -102,7 +103,7 @@ class FieldSpec:
     false_words: tuple[str, ...] | None = None
 
 
-PAGINATION_STYLES = ("none", "page", "cursor")
+PAGINATION_STYLES = ("none", "page", "cursor", "next_link", "link_header")
 FORMATS = ("json", "xml", "csv", "graphql")
 AUTH_KINDS = ("none", "bearer", "header", "query", "body")
 METHODS = ("GET", "POST")
@@ -128,12 +129,35 @@ class RequestSpec:
     size_param: str | None = None
     size: int = 100
     cursor_param: str = "cursor"
+    # cursor: where the next cursor is in the answer; next_link: where the next page's URL is.
     next_cursor: str = "nextCursor"
     # The list is ordered by update time, oldest first: pages advance `since` instead of the
     # page number, so records changed while paging are never skipped.
     oldest_first: bool = False
     auth: str = "none"
     auth_name: str | None = None  # header, query parameter or body field name
+
+
+# Which pagination keys each style reads: a key another style reads is a mistake to name,
+# not something to ignore (a next-page URL sent back as a cursor pages forever).
+_STYLE_KEYS: Mapping[str, tuple[str, ...]] = {
+    "none": ("size_param", "size"),
+    "page": ("page_param", "size_param", "size", "oldest_first"),
+    "cursor": ("cursor_param", "next", "size_param", "size"),
+    "next_link": ("next", "size_param", "size"),
+    "link_header": ("size_param", "size"),
+}
+
+
+def _pagination_keys(pages: Mapping[str, Any], style: str) -> None:
+    if style not in ("next_link", "link_header"):
+        return  # the older styles keep accepting what they always did
+    for key in sorted(set(pages) - {"style"} - set(_STYLE_KEYS[style])):
+        hint = "the next page's URL is in the Link header" if style == "link_header" else "the next link is followed as it is"
+        raise fail(f"request.pagination.{key}", f"no {key} with style = \"{style}\" ({hint})", pages[key])
+    nxt = pages.get("next", "links.next")
+    if style == "next_link" and (not isinstance(nxt, str) or not nxt):
+        raise fail("request.pagination.next", "the dotted path of the next page's URL, e.g. \"links.next\"", nxt)
 
 
 def _request(raw: object) -> RequestSpec:
@@ -185,6 +209,11 @@ def _request(raw: object) -> RequestSpec:
     size = pages.get("size", 100)
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
         raise fail("request.pagination.size", "an integer from 1 to 1000", size)
+    _pagination_keys(pages, style)
+    if style in ("next_link", "link_header") and (method != "GET" or fmt == "graphql"):
+        raise fail("request.pagination.style", "page, cursor or none (next links are followed with GET, not GraphQL or POST)", style)
+    if style == "next_link" and fmt != "json":
+        raise fail("request.pagination.style", f"link_header, page, cursor or none (a next link in the body needs format = \"json\", not {fmt})", style)
     auth = raw.get("auth", {"kind": "none"})
     if not isinstance(auth, dict):
         raise fail("request.auth", "a table like { kind = \"bearer\" }", auth)
@@ -210,7 +239,7 @@ def _request(raw: object) -> RequestSpec:
         size_param=pages.get("size_param"),
         size=size,
         cursor_param=str(pages.get("cursor_param", "cursor")),
-        next_cursor=str(pages.get("next", "nextCursor")),
+        next_cursor=str(pages.get("next", "links.next" if style == "next_link" else "nextCursor")),
         oldest_first=oldest_first,
         auth=kind,
         auth_name=auth.get("name"),
@@ -394,6 +423,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     if missing:
         raise fail("fields", f"the required fields {', '.join(REQUIRED_FIELDS)}", f"no {missing[0]}")
     specs = {n: _field(n, raw, f"fields.{n}", maps) for n, raw in fields_raw.items()}
+    _check_follow_up_endpoint(data)
     return SourceSpec(
         name=name,
         kode_wilayah=code,
@@ -407,6 +437,14 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         follow_ups=parse_follow_ups(data.get("follow_ups"), lambda n, raw, path: _field(n, raw, path, maps)),
         python=python,
     )
+
+
+def _check_follow_up_endpoint(data: Mapping[str, Any]) -> None:
+    """A follow-up endpoint's answers are decoded like the list's: JSON or XML only."""
+    follow_ups, request = data.get("follow_ups"), data.get("request")
+    fmt = request.get("format", "json") if isinstance(request, dict) else "json"
+    if isinstance(follow_ups, dict) and "endpoint" in follow_ups and fmt not in ("json", "xml"):
+        raise fail("follow_ups.endpoint", "a list source of format json or xml (its answers are read the same way)", fmt)
 
 
 def load_spec(text: str) -> SourceSpec:

@@ -155,6 +155,9 @@ class SyncEngine:
                     first = batch.rejected[0]
                     updates["last_rejection"] = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[:300]
                     log.warning("pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), updates["last_rejection"])
+                for note in batch.notes:
+                    # Not a failure, but a person must look (the check fails on it).
+                    log.warning("pull %s: %s", source, note)
                 if batch.cursor is not None:
                     updates["cursor"] = batch.cursor
                 if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):

@@ -84,7 +84,9 @@ def _one(
         word = value.value if isinstance(value, Enum) else str(value)
         table = maps[item.map]
         if word not in table:
-            raise Unsupported(source, f"[maps.{item.map}] has no word for {item.value} {word}")
+            # Named by the body key and the value, so a check or a dead letter says what to add.
+            shown = "(a personal value)" if item.value.startswith("reporter_") else repr(word)
+            raise Unsupported(source, f"{item.key}: [maps.{item.map}] has no word for {item.value} {shown}")
         value = table[word]
     try:
         return _out(value, item.cast, zone)

@@ -177,4 +177,4 @@ def test_a_status_without_a_word_in_the_out_map_is_unsupported_naming_the_map() 
     with pytest.raises(Unsupported) as info:
         status_body(Status.TUNDA)
     assert info.value.source == SOURCE
-    assert info.value.message == "[maps.status_out] has no word for status TUNDA"
+    assert info.value.message == "status: [maps.status_out] has no word for status 'TUNDA'"

@@ -124,8 +124,9 @@ async def _read_everything(connector: Connector, report: CheckReport, profile: P
 
 
 def _judge_values(connector: Connector, report: CheckReport, profile: Profile, records: list[SourceComplaint]) -> None:
-    report.values = profile.lines()
-    report.warnings = profile.warnings(read_fields(connector))
+    reads = read_fields(connector)
+    report.values = profile.lines(reads)
+    report.warnings = profile.warnings(reads)
     # A category the source itself uses that its [create] cannot say: such complaints
     # routed here by LAPOR! would never be sent.
     gap = unexpressed(connector, "category_code", (r.category_code or "" for r in records))

@@ -27,7 +27,10 @@ MIN_FOR_WARNINGS = 3
 # Coded fields shown with their values (never personal, never free text).
 CODED = ("status", "classification", "channel", "kode_wilayah", "category_code", "agency_id", "opd_unit", "unit_id")
 # Fields shown only as present/absent.
-PRESENCE = ("incident_date", "reporter", "address", "latitude", "lapor_tracking_id", "external_ref", "attachments", "follow_ups")
+PRESENCE = ("incident_date", "reporter", "address", "latitude", "lapor_tracking_id", "external_ref", "attachments")
+# Shown whether or not the mapping reads them: a default here is as telling as a value.
+ALWAYS = ("is_secret", "is_anonymous", "category_code", "channel", "kode_wilayah", "agency_id", "opd_unit",
+          "unit_id", "incident_date", "reporter")
 FUTURE_SLACK = timedelta(minutes=10)  # clocks differ a little; a wrong zone is hours off
 DECADES = timedelta(days=365 * 20)
 TOP = 6
@@ -61,18 +64,29 @@ class Profile:
             seen.append(getattr(record, name))
         self.created[record.created_at] += 1
 
-    def lines(self) -> list[str]:
-        """One line per field: its values (or presence) with counts, most common first."""
-        out = []
+    def lines(self, reads: frozenset[str] | None = None) -> list[str]:
+        """The counts, compactly: a line per coded field (most common values first), one for
+        the yes/no flags, one for what is present. Fields the mapping does not read are
+        left out, except those that matter whatever the mapping (flags, category, region,
+        agency, channel, incident date, reporter)."""
+        coded, flags, present = [], [], []
         for name, counter in self.counts.items():
-            if name == "status":
-                continue  # shown on its own line, as always
-            shown = counter.most_common(TOP)
-            text = ", ".join(f"{value} {n}" for value, n in shown)
-            if len(counter) > TOP:
-                text += f", ... ({len(counter) - TOP} more values)"
-            out.append(f"{name}: {text}")
-        return out
+            if name == "status" or not _shown_field(name, reads):
+                continue  # the status has its own line, as always
+            if set(counter) <= {"true", "false"}:
+                flags.append(f"{name} " + ", ".join(f"{v} {n}" for v, n in sorted(counter.items())))
+            elif set(counter) <= {"present", "absent"}:
+                present.append(f"{name} {counter.get('present', 0)} of {self.total}")
+            else:
+                text = ", ".join(f"{value} {n}" for value, n in counter.most_common(TOP))
+                if len(counter) > TOP:
+                    text += f", ... ({len(counter) - TOP} more values)"
+                coded.append(f"{name}: {text}")
+        if flags:
+            coded.append("flags: " + "; ".join(flags))
+        if present:
+            coded.append("present: " + ", ".join(present))
+        return coded
 
     def warnings(self, reads: frozenset[str] | None, now: datetime | None = None) -> list[str]:
         """Distributions that are almost surely a mapping mistake."""
@@ -99,6 +113,12 @@ class Profile:
         return found
 
 
+def _shown_field(name: str, reads: frozenset[str] | None) -> bool:
+    if reads is None or name in ALWAYS or name in reads:
+        return True
+    return False
+
+
 def _shown(name: str, value: object) -> str:
     if value is None or value == "" or value == ():
         return "-"
@@ -121,7 +141,7 @@ def preview(record: SourceComplaint) -> list[str]:
     """A mapped record as `canonical field: value` lines, personal values masked."""
     lines = []
     for f in fields(record):
-        if f.name == "source":
+        if f.name in ("source", "version"):  # the source is named above; the version is internal
             continue
         value = getattr(record, f.name)
         if f.name == "reporter":

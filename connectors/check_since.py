@@ -16,7 +16,7 @@ sends it as the since parameter. So the check sends exactly that, and asks:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from lokal.samaran import mask_pii
 

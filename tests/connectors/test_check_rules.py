@@ -185,3 +185,20 @@ async def test_the_command_writes_only_with_write_and_previews_with_show(tmp_pat
         assert [kind for kind, _ in system.received] == ["create", "create", "status", "follow_up"]
         code, out = await _cli(str(mapping), "--base-url", url, "--write", "--read-only")
         assert code == 2 and "exclude each other" in out
+
+
+@pytest.mark.parametrize(
+    ("when", "said"),
+    [
+        ("2099-01-01T08:00:00+07:00", "every created_at is in the future: check the cast and [source] time_zone"),
+        ("1970-01-21T08:00:00+07:00", "every created_at is decades old: check the cast (seconds or milliseconds?)"),
+    ],
+)
+async def test_times_all_identical_in_the_future_or_decades_old_are_warned(when: str, said: str) -> None:
+    system = System()
+    for record in system.records.values():
+        record["dibuat"] = when
+    report = await _check(system, writes=False)
+    assert report.passed, report.render()  # warnings only...
+    assert said in report.warnings and "every record (5) has the same created_at: check its path and cast" in report.warnings
+    assert not (await _check(system, writes=False, strict=True)).passed  # ...unless strict

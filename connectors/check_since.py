@@ -21,7 +21,7 @@ from datetime import timedelta
 from lokal.samaran import mask_pii
 
 from connectors.check_mapping import since_param
-from connectors.errors import ConnectorError, UpstreamRejected
+from connectors.errors import ConnectorError, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import Connector, cursor_for
 from connectors.records import SourceComplaint
 
@@ -39,8 +39,9 @@ class SinceOutcome:
 
 def answered(exc: ConnectorError) -> str:
     """A source's failure in its own words (masked: replies can quote personal data)."""
-    if isinstance(exc, UpstreamRejected) and exc.body:
-        reply = exc.body[:300].decode("utf-8", errors="replace").strip()
+    body = exc.body if isinstance(exc, UpstreamRejected | UpstreamUnavailable) else b""
+    if body:
+        reply = body[:300].decode("utf-8", errors="replace").strip()
         said = " ".join(mask_pii(reply).text.split())[:200]
         return f"{exc.code}: {exc.message}; it said: {said}"
     return f"{exc.code}: {exc.message}"

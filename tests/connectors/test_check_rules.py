@@ -32,7 +32,8 @@ async def test_a_since_filter_that_answers_500_fails_naming_the_parameter_and_th
     assert system.sinces, "the check never sent the since parameter"
     assert not report.passed
     text = report.render()
-    assert "FAIL incremental read: sejak=" in text and "was refused" in text and "500" in text, text
+    assert "FAIL incremental read: sejak=2026-11-07T02:00:00+00:00 (the newest change) was refused: " in text, text
+    assert "GET /reports answered 500; it said: Format parameter sejak tidak dikenal" in text, text
 
 
 async def test_the_since_parameter_is_the_cursor_the_sync_engine_would_send() -> None:

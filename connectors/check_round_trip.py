@@ -68,12 +68,12 @@ class RoundTrip:
     detail: str
 
 
-def test_ref() -> str:
+def labelled_ref() -> str:
     """A fresh external_ref for a test record."""
     return TEST_REF_PREFIX + str(uuid.uuid4())[len(TEST_REF_PREFIX):]
 
 
-def test_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> tuple[NewComplaint, NewComplaint]:
+def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> tuple[NewComplaint, NewComplaint]:
     """The two test complaints: known values, the flags one way and the other."""
     zone = zone_of(connector)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -85,7 +85,7 @@ def test_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceC
         # Enum-typed values (classification) take the canonical member, the rest the word.
         picks[name] = type(default)(word) if isinstance(default, Enum) else word
     first = NewComplaint(
-        external_ref=test_ref(),
+        external_ref=labelled_ref(),
         title=TEST_TITLE,
         content=TEST_CONTENT,
         kode_wilayah=kode_wilayah,
@@ -97,7 +97,7 @@ def test_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceC
         reporter=TEST_REPORTER,
         **picks,  # type: ignore[arg-type]
     )
-    second = replace(first, external_ref=test_ref(), is_secret=False, is_anonymous=True, reporter=None)
+    second = replace(first, external_ref=labelled_ref(), is_secret=False, is_anonymous=True, reporter=None)
     return first, second
 
 
@@ -268,7 +268,7 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     caps = connector.capabilities
     if Capability.CREATE not in caps:
         return []
-    records = test_records(connector, kode_wilayah, seen)
+    records = labelled_records(connector, kode_wilayah, seen)
     if not can_read_back(connector):
         records = records[:1]  # nothing can be compared: one labelled record is enough
     trip, source_id = await create_trip(connector, records)
@@ -282,4 +282,4 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     return trips
 
 
-__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "round_trips", "same", "test_records"]
+__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "round_trips", "same", "labelled_records"]

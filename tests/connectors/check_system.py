@@ -125,6 +125,7 @@ class System:
 
     since: str = "inclusive"  # inclusive, exclusive, fail, ignore, nothing, twice
     utc_follow_ups: bool = False  # follow-up times stored in UTC, shown without an offset
+    upper_names: bool = False  # reporters' names stored in capitals
     records: dict[str, dict[str, object]] = field(default_factory=_seed)
     received: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     sinces: list[str] = field(default_factory=list)
@@ -168,7 +169,7 @@ class System:
             "rahasia": "Y" if body.get("rahasia") else "T",
             "anonim": "Y" if body.get("anonim") else "T",
             "ref": body.get("ref"),
-            "pelapor": body.get("pelapor"),
+            "pelapor": str(body["pelapor"]).upper() if self.upper_names and body.get("pelapor") else body.get("pelapor"),
             "catatan": [],
         }
         return web.json_response({"id": new_id}, status=201)

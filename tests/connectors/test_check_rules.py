@@ -203,3 +203,11 @@ async def test_times_all_identical_in_the_future_or_decades_old_are_warned(when:
     assert report.passed, report.render()  # warnings only...
     assert said in report.warnings and "every record (5) has the same created_at: check its path and cast" in report.warnings
     assert not (await _check(system, writes=False, strict=True)).passed  # ...unless strict
+
+
+async def test_a_personal_value_read_back_differently_fails_without_quoting_it() -> None:
+    report = await _check(System(upper_names=True), writes=True)
+    create = report.round_trips[0]
+    assert not create.ok
+    assert "reporter_name: sent (a personal value, masked), read back (a personal value, masked)" in create.detail
+    assert "Pelapor" not in report.render() and "PELAPOR" not in report.render()

@@ -83,7 +83,12 @@ def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[Sou
             continue
         default = NewComplaint.__dataclass_fields__[name].default
         # Enum-typed values (classification) take the canonical member, the rest the word.
-        picks[name] = type(default)(word) if isinstance(default, Enum) else word
+        # An out-map keyed by words that are no canonical value keeps the default: the
+        # write then fails naming the key, which is the finding.
+        try:
+            picks[name] = type(default)(word) if isinstance(default, Enum) else word
+        except ValueError:
+            continue
     first = NewComplaint(
         external_ref=labelled_ref(),
         title=TEST_TITLE,

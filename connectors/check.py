@@ -1,52 +1,38 @@
 """The conformance check: run a live source through its connector and say whether it works.
 
-Reading: it lists every record, maps each one, and reports what could not be mapped and
-why. Writing (unless read-only): for each write capability the source declares, a round
-trip with one clearly labelled test record: create it (and, where the source recognises
-repeats, create it again and expect the same record), read it back, change its status and
-read that back, add a follow-up. Any fault of the source itself (unreachable, refused,
-garbage) is reported with its code. It passes when everything declared works.
+A PASS means the source works in the gateway, not only that its answers have the right
+shape:
+
+- Reading: it lists every record and maps each one (what could not be mapped is reported
+  with its reason), then lists again the way every later sync pull does, with the since
+  parameter made from the newest change (connectors.check_since).
+- Values: each field's values are counted and distributions that are almost surely a
+  mapping mistake are warned about (connectors.check_profile); `strict` makes them fail.
+- Writing (when asked for): for each write the source declares, a round trip with
+  labelled test records whose every sent value is read back and compared
+  (connectors.check_round_trip).
+
+Any fault of the source itself (unreachable, refused, garbage) is reported with its code.
+It passes when everything declared works.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-from schema.canonical import Status
-
-from lokal.samaran import mask_pii
-
-from connectors.errors import ConnectorError, UpstreamRejected
+from connectors.check_mapping import read_fields, unexpressed
+from connectors.check_profile import Profile, preview
+from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip, round_trips
+from connectors.check_since import SinceOutcome, answered, incremental_pass
+from connectors.errors import ConnectorError
 from connectors.mapping import MappingError
-from connectors.protocol import (
-    Capability,
-    Connector,
-    FollowUp,
-    NewComplaint,
-    StatusChange,
-    can_read_back,
-    read_back,
-)
+from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
 
-TEST_TITLE = "[TEST] Penghubung conformance check"
-TEST_CONTENT = (
-    "Uji koneksi Penghubung (connection test): this record was created by "
-    "`penghubung connector check` and may be archived."
-)
+__all__ = ["CheckReport", "RoundTrip", "TEST_CONTENT", "TEST_TITLE", "check_source"]
+
 _WRITES = (Capability.CREATE, Capability.CHANGE_STATUS, Capability.ADD_FOLLOW_UP)
-
-
-@dataclass(frozen=True, slots=True)
-class RoundTrip:
-    """The outcome of one write round trip."""
-
-    capability: Capability
-    ok: bool
-    detail: str
 
 
 @dataclass
@@ -60,20 +46,28 @@ class CheckReport:
     rejected: list[MappingError] = field(default_factory=list)
     failure: str | None = None
     statuses: Counter[str] = field(default_factory=Counter)
+    since: SinceOutcome | None = None
+    values: list[str] = field(default_factory=list)  # one line per field: its value counts
+    warnings: list[str] = field(default_factory=list)
+    previews: list[list[str]] = field(default_factory=list)
     round_trips: list[RoundTrip] = field(default_factory=list)
     writes_skipped: bool = False
     notes: list[str] = field(default_factory=list)  # the source's Batch notes: paging to check
+    strict: bool = False  # warnings fail the check too
 
     @property
     def passed(self) -> bool:
-        """Everything the source declares worked, and every record it listed mapped."""
+        """Everything the source declares worked, every record it listed mapped (and, when
+        strict, nothing looked suspicious)."""
         lists = Capability.LIST_CHANGES in self.capabilities
         return (
             self.failure is None
             and (self.read > 0 or not lists)
             and not self.rejected
             and not self.notes
+            and (self.since is None or self.since.ok)
             and all(r.ok for r in self.round_trips)
+            and not (self.strict and self.warnings)
         )
 
     def render(self, label: str | None = None) -> str:
@@ -88,6 +82,7 @@ class CheckReport:
         lines.append("      declares: " + ", ".join(sorted(c.value for c in self.capabilities)))
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
+        lines.extend(f"      {line}" for line in self.values)
         # The same problem on many records is one line, with a count and an example.
         groups: dict[tuple[str, str], list[str]] = {}
         for error in self.rejected:
@@ -99,122 +94,72 @@ class CheckReport:
             lines.append(f"      ... and {len(groups) - 20} more kinds of problem")
         for note in self.notes:
             lines.append(f"      paging: {note}")
+        if self.since is not None:
+            lines.append(f"      {'ok  ' if self.since.ok else 'FAIL'} incremental read: {self.since.detail}")
+        elif Capability.LIST_CHANGES in self.capabilities and self.read and self.failure is None:
+            lines.append("      incremental read: the source has no since parameter; every pull reads the whole list")
+        for warning in self.warnings:
+            lines.append(f"      {'FAIL' if self.strict else 'warn'} {warning}")
         for trip in self.round_trips:
             lines.append(f"      {'ok  ' if trip.ok else 'FAIL'} {trip.capability.value}: {trip.detail}")
         if self.writes_skipped and any(c in self.capabilities for c in _WRITES):
-            lines.append("      writes not tried (read-only check)")
+            lines.append("      writes not tried (read-only check); --write tries them with labelled test records")
         if self.failure:
             lines.append(f"      source failed: {self.failure}")
         if self.read == 0 and self.failure is None and Capability.LIST_CHANGES in self.capabilities:
             lines.append("      the source answered with no records; expected at least one")
+        for number, shown in enumerate(self.previews, 1):
+            lines.append(f"      record {number} of {self.mapped}:")
+            lines.extend(f"        {line}" for line in shown)
         return "\n".join(lines)
 
 
-async def _read_everything(connector: Connector, report: CheckReport) -> None:
+async def _read_everything(connector: Connector, report: CheckReport, profile: Profile) -> list[SourceComplaint]:
+    records: list[SourceComplaint] = []
     async for batch in connector.changes():
         report.read += batch.raw_count
         report.mapped += len(batch.records)
         report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
         report.statuses.update(r.status.value for r in batch.records)
         report.notes.extend(batch.notes)
+        for record in batch.records:
+            profile.add(record)
+        records.extend(batch.records)
+    return records
 
 
-async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
-    """The record as the source now has it; False when the source cannot be read at all."""
-    return await read_back(connector, source_id) if can_read_back(connector) else False
+def _judge_values(connector: Connector, report: CheckReport, profile: Profile, records: list[SourceComplaint]) -> None:
+    reads = read_fields(connector)
+    report.values = profile.lines(reads)
+    report.warnings = profile.warnings(reads)
+    # A category the source itself uses that its [create] cannot say: such complaints
+    # routed here by LAPOR! would never be sent.
+    gap = unexpressed(connector, "category_code", (r.category_code or "" for r in records))
+    if gap is not None:
+        table, missing = gap
+        shown = ", ".join(repr(m) for m in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        report.warnings.append(f"categories read from the source have no word in [maps.{table}] for [create]: {shown}")
 
 
-async def _round_trips(connector: Connector, report: CheckReport, kode_wilayah: str) -> None:
-    caps = connector.capabilities
-    if Capability.CREATE not in caps:
-        return
-    ref = f"penghubung-check-{uuid.uuid4().hex[:12]}"
-    complaint = NewComplaint(
-        external_ref=ref,
-        title=TEST_TITLE,
-        content=TEST_CONTENT,
-        kode_wilayah=kode_wilayah,
-        created_at=datetime.now(UTC),
-    )
-    created = await connector.create(complaint)
-    detail = f"created {created.source_id}"
-    ok = bool(created.source_id)
-    if Capability.CREATE in connector.repeat_safe:
-        again = await connector.create(complaint)
-        ok = ok and again.source_id == created.source_id
-        detail += (
-            ", a repeat was recognised"
-            if again.source_id == created.source_id
-            else f", but a repeat created another record ({again.source_id})"
-        )
-    else:
-        detail += "; the source cannot recognise a repeated create (retries need a lookup first)"
-    found = await _find(connector, created.source_id)
-    if found is False:
-        detail += "; not read back (push only)"
-    elif found is None:
-        ok, detail = False, detail + "; reading it back found nothing"
-    elif TEST_CONTENT not in found.content:
-        ok, detail = False, detail + "; read back with different content"
-    else:
-        detail += f"; read back as {found.status.value}"
-    report.round_trips.append(RoundTrip(Capability.CREATE, ok, detail))
-    if not ok:
-        return
-    if Capability.CHANGE_STATUS in caps:
-        target = Status.DIDISPOSISIKAN
-        await connector.change_status(
-            created.source_id, StatusChange(external_ref=f"{ref}-status", status=target, unit="opd-check")
-        )
-        found = await _find(connector, created.source_id)
-        if found is False:
-            report.round_trips.append(RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable"))
-        else:
-            now = found.status.value if found else "nothing"
-            good = found is not None and found.status is target
-            report.round_trips.append(
-                RoundTrip(Capability.CHANGE_STATUS, good, f"set {target.value}, read back {now}")
-            )
-    if Capability.ADD_FOLLOW_UP in caps:
-        follow_up = FollowUp(
-            external_ref=f"{ref}-tl", text="Tindak lanjut uji koneksi (test follow-up).", at=datetime.now(UTC)
-        )
-        await connector.add_follow_up(created.source_id, follow_up)
-        found = await _find(connector, created.source_id)
-        if found is False:
-            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, True, "added; not readable"))
-        elif found is None:
-            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, False, "added, but the record is gone"))
-        elif not getattr(connector, "reads_follow_ups", False):
-            report.round_trips.append(
-                RoundTrip(
-                    Capability.ADD_FOLLOW_UP,
-                    True,
-                    f"added, record now {found.status.value}; its text is not verified "
-                    "(the mapping declares no [follow_ups] to read back)",
-                )
-            )
-        else:
-            arrived = any(follow_up.text == f.text for f in found.follow_ups)
-            detail = "added and read back" if arrived else "sent, but reading the record back does not show its text"
-            report.round_trips.append(RoundTrip(Capability.ADD_FOLLOW_UP, arrived, f"{detail}, record now {found.status.value}"))
-
-
-async def check_source(connector: Connector, *, kode_wilayah: str, writes: bool = True) -> CheckReport:
-    """Read everything the source lists and map it; then the write round trips it declares."""
-    report = CheckReport(connector.name, capabilities=connector.capabilities, writes_skipped=not writes)
+async def check_source(
+    connector: Connector, *, kode_wilayah: str, writes: bool = True, show: int = 0, strict: bool = False
+) -> CheckReport:
+    """Read everything the source lists and map it, read again since the newest change,
+    judge the values; then (with `writes`) the write round trips it declares. `show`
+    previews that many mapped records."""
+    report = CheckReport(connector.name, capabilities=connector.capabilities, writes_skipped=not writes, strict=strict)
+    records: list[SourceComplaint] = []
     try:
         if Capability.LIST_CHANGES in connector.capabilities:
-            await _read_everything(connector, report)
+            profile = Profile()
+            records = await _read_everything(connector, report, profile)
+            _judge_values(connector, report, profile, records)
+            report.previews = [preview(r) for r in records[: max(show, 0)]]
+            report.since = await incremental_pass(connector, records, report.read)
         if writes:
-            await _round_trips(connector, report, kode_wilayah)
-    except UpstreamRejected as exc:
-        reply = exc.body[:300].decode("utf-8", errors="replace").strip() if exc.body else ""
-        # The source's own words usually say what is wrong; personal data in them is masked.
-        said = f"; it said: {' '.join(mask_pii(reply).text.split())[:200]}" if reply else ""
-        report.failure = f"{exc.code}: {exc.message}{said}"
+            report.round_trips = await round_trips(connector, kode_wilayah, records)
     except ConnectorError as exc:
-        report.failure = f"{exc.code}: {exc.message}"
+        report.failure = answered(exc)
     except MappingError as exc:
         report.failure = f"{exc.code}: the test record was written but cannot be read back: fields.{exc.field}: {exc.reason}"
     return report

@@ -37,10 +37,19 @@ class UpstreamUnavailable(ConnectorError):
     retriable = True
 
     def __init__(
-        self, source: str, message: str, *, retry_after: float | None = None, in_doubt: bool = False
+        self,
+        source: str,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        in_doubt: bool = False,
+        body: bytes = b"",
     ) -> None:
         super().__init__(source, message)
         self.retry_after = retry_after
+        # What a failing server said (a 5xx page often names the bad parameter); kept out
+        # of the message, which is logged: only the conformance check quotes it, masked.
+        self.body = body
         # The request may have reached the source and been applied (a timeout, a 5xx, a
         # dropped connection): a write must be looked up before it is sent again.
         self.in_doubt = in_doubt

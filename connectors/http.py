@@ -218,6 +218,7 @@ class UpstreamClient:
                 f"{what} answered {status}",
                 retry_after=_retry_after(headers.get("Retry-After")),
                 in_doubt=status != 429,  # a 5xx may come after the write was applied
+                body=body,
             )
         if 300 <= status < 400:
             raise UpstreamRejected(self.source, f"{what} answered a redirect ({status}); not followed")

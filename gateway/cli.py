@@ -147,10 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="sources file for --all (default: the Sumatera Selatan demo)",
     )
     check.add_argument(
-        "--read-only",
+        "--write",
         action="store_true",
-        help="only read and map; skip the write round trips (which create one labelled test record)",
+        help="also try every declared write with two labelled [TEST] records and read them back "
+        "(the --all --sandbox simulators are written to without it)",
     )
+    check.add_argument(
+        "--read-only", action="store_true", help="only read and map (the default for a real system)"
+    )
+    check.add_argument("--show", type=int, default=0, metavar="N", help="preview N mapped records (personal values masked)")
+    check.add_argument("--strict", action="store_true", help="fail on warnings about suspicious values too")
 
     sync = sub.add_parser("sync", help="the sync engine: status, dead letters, replay, reconcile, backfill")
     sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
@@ -316,17 +322,28 @@ def _main(argv: Sequence[str] | None) -> int:
         from connectors.config import DEMO_CONFIG
         from gateway.connector_check import check_config, check_one
 
-        writes = not args.read_only
+        if args.write and args.read_only:
+            print("penghubung: --write and --read-only exclude each other", file=sys.stderr)
+            return 2
+        if args.show < 0:
+            print(f"penghubung: --show: expected a number of records, 0 or more; found {args.show}", file=sys.stderr)
+            return 2
+        # Writes into a real system only when asked for; a simulator may be written to.
+        writes = True if args.write else False if args.read_only else None
         if args.all:
             config = args.config or DEMO_CONFIG
-            return asyncio.run(check_config(config, sandbox=args.sandbox, writes=writes))
+            return asyncio.run(
+                check_config(config, sandbox=args.sandbox, writes=writes, show=args.show, strict=args.strict)
+            )
         if args.sandbox or args.config:
             print("penghubung: --sandbox and --config go with --all", file=sys.stderr)
             return 2
         if args.mapping is None or args.base_url is None:
             print("penghubung: give a mapping file and --base-url (or --all [--config FILE] [--sandbox])", file=sys.stderr)
             return 2
-        return asyncio.run(check_one(args.mapping, args.base_url, args.secret_env, writes=writes))
+        return asyncio.run(
+            check_one(args.mapping, args.base_url, args.secret_env, writes=bool(writes), show=args.show, strict=args.strict)
+        )
 
     if args.command == "sandbox":
         from connectors.sandbox.__main__ import main as sandbox_main

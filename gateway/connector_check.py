@@ -1,5 +1,9 @@
 """`penghubung connector check`: the conformance check, against a live source, a sources
-file's systems, or the sandbox."""
+file's systems, or the sandbox.
+
+Writes go into a real system only with --write (they create labelled test records there);
+the sandbox's simulators are written to unless --read-only, since nothing real is touched.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,9 @@ def _problem(spec: SourceSpec, base_url: str, secret_env: str | None) -> str | N
     return None
 
 
-async def check_one(mapping: Path, base_url: str, secret_env: str | None, *, writes: bool = True) -> int:
+async def check_one(
+    mapping: Path, base_url: str, secret_env: str | None, *, writes: bool = False, show: int = 0, strict: bool = False
+) -> int:
     """Check one mapping file against a live source; prints the report, returns an exit code."""
     try:
         spec = load_spec(mapping.read_text(encoding="utf-8"))
@@ -50,7 +56,7 @@ async def check_one(mapping: Path, base_url: str, secret_env: str | None, *, wri
         except SpecError as exc:
             print(f"FAIL  {mapping}: {exc}")
             return 1
-        report = await check_source(source, kode_wilayah=spec.kode_wilayah, writes=writes)
+        report = await check_source(source, kode_wilayah=spec.kode_wilayah, writes=writes, show=show, strict=strict)
     print(report.render())
     return 0 if report.passed else 1
 
@@ -62,9 +68,11 @@ def _names(config: SourcesConfig) -> dict[str, str]:
     return names
 
 
-async def check_config(config_path: Path, *, sandbox: bool, writes: bool = True) -> int:
+async def check_config(
+    config_path: Path, *, sandbox: bool, writes: bool | None = None, show: int = 0, strict: bool = False
+) -> int:
     """Check every source of a sources file: its real URLs, and with `sandbox` a simulator
-    for each `url = "sandbox"` entry."""
+    for each `url = "sandbox"` entry. `writes` None: only the simulators are written to."""
     try:
         config = load_config(config_path)
     except SpecError as exc:
@@ -77,7 +85,11 @@ async def check_config(config_path: Path, *, sandbox: bool, writes: bool = True)
         try:
             async with open_sources(config, session, sandbox=sandbox, policy=CHECK_POLICY) as opened:
                 for name, connector in opened.connectors.items():
-                    reports.append(report := await check_source(connector, kode_wilayah=codes[name], writes=writes))
+                    writes_here = (name in opened.simulators) if writes is None else writes
+                    report = await check_source(
+                        connector, kode_wilayah=codes[name], writes=writes_here, show=show, strict=strict
+                    )
+                    reports.append(report)
                     print(report.render(names[name]))
         except (SettingsError, SpecError) as exc:
             print(f"FAIL  {config_path.name}: {exc}")

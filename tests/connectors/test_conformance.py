@@ -115,6 +115,9 @@ def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
     for dialect in ("rest_json_v1", "wa_bot_mongo", "legacy_sql", "xml_stream", "PROVISIONAL v3"):
         assert dialect in result.stdout
     assert "FAIL" not in result.stdout
+    # Simulators are written to without --write, and every readable one is read again since.
+    assert result.stdout.count("ok   create: ") == 16, result.stdout
+    assert result.stdout.count("ok   incremental read: ") == 14, result.stdout
 
 
 def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
@@ -161,3 +164,31 @@ async def test_a_sources_file_with_a_real_url_beside_sandbox_entries(
         # Without --sandbox the simulated entries cannot be reached: said at once, nothing called.
         assert await check_config(tmp_path / "sources.toml", sandbox=False) == 1
         assert 'url = "sandbox"' in capsys.readouterr().out
+
+
+async def test_beside_the_simulators_a_real_system_is_written_to_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from connectors.sandbox.runner import serve
+    from connectors.sandbox.wa_bot_mongo import WaBotMongo
+    from gateway.connector_check import check_config
+
+    config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
+    monkeypatch.setenv("MUSI_RAWAS_KEY", SANDBOX_SECRETS["wa_bot_mongo"])
+    real = WaBotMongo(kode_wilayah="16.05")
+    async with serve(real) as url:
+        own = config.replace(
+            'kode_wilayah = "16.05"  # Musi Rawas\ndialect = "wa_bot_mongo"\nurl = "sandbox"',
+            f'kode_wilayah = "16.05"\ndialect = "wa_bot_mongo"\nurl = "{url}"\nsecret_env = "MUSI_RAWAS_KEY"',
+        )
+        assert own != config
+        (tmp_path / "sources.toml").write_text(own)
+        before = len(real.reports)
+        assert await check_config(tmp_path / "sources.toml", sandbox=True) == 0
+        out = capsys.readouterr().out
+        assert len(real.reports) == before, "the real system was written to without --write"
+        musi = out.split("PASS  16.05-musi-rawas")[1].split("PASS  ")[0]
+        assert "writes not tried (read-only check)" in musi and "ok   create" not in musi
+        assert out.count("ok   create: ") == 15  # every simulator was
+        assert await check_config(tmp_path / "sources.toml", sandbox=True, writes=True) == 0
+        assert len(real.reports) == before + 2  # the two labelled test records

@@ -93,3 +93,14 @@ def test_bad_settings_are_explained(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [("serve", "--port", "x"), ("demo", "--complaints", "-1")])
 def test_bad_flags_fail_with_usage(tmp_path: Path, args: tuple[str, ...]) -> None:
     assert run(*args, cwd=tmp_path).returncode == 2
+
+
+def test_connector_check_options_say_what_was_wrong(tmp_path: Path) -> None:
+    helped = run("connector", "check", "--help", cwd=tmp_path)
+    for option in ("--write", "--read-only", "--show", "--strict"):
+        assert option in helped.stdout
+    negative = run("connector", "check", "--all", "--sandbox", "--show", "-1", cwd=tmp_path)
+    assert negative.returncode == 2
+    assert "--show: expected a number of records, 0 or more; found -1" in negative.stderr
+    both = run("connector", "check", "--all", "--sandbox", "--write", "--read-only", cwd=tmp_path)
+    assert both.returncode == 2 and "--write and --read-only exclude each other" in both.stderr

@@ -1,0 +1,142 @@
+"""What the conformance check learns from a connector's mapping file, when it has one.
+
+The check compares values by their canonical names, so whatever a mapping reads and its
+[create] sends is compared, including fields added to the canonical records later: the
+pairs come from the mapping's own specs, never from a list kept here. A connector without
+a mapping file (the legacy national addstream) gets the fallbacks.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timezone
+
+from schema.regions import WIB, WIT, WITA
+
+from connectors.protocol import Connector
+from connectors.records import SourceComplaint
+from connectors.spec import SourceSpec
+
+_ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
+PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """One canonical value the create sends and the read maps back: compared after a create."""
+
+    name: str
+    exact: bool  # False when it is sent inside a template: the read value must contain it
+    date_only: bool  # the write or the read keeps only the day
+
+
+def spec_of(connector: Connector) -> SourceSpec | None:
+    """The mapping file behind a connector (an HttpSource), or None."""
+    spec = getattr(connector, "spec", None)
+    return spec if isinstance(spec, SourceSpec) else None
+
+
+def zone_of(connector: Connector) -> timezone:
+    """The source's own time zone (dates are days there), WIB without a mapping."""
+    spec = spec_of(connector)
+    return _ZONES.get(spec.time_zone, WIB) if spec else WIB
+
+
+def since_param(connector: Connector) -> str:
+    """How the incremental read's parameter is named, for messages."""
+    spec = spec_of(connector)
+    return (spec.request.since_param if spec else None) or "since"
+
+
+def read_fields(connector: Connector) -> frozenset[str] | None:
+    """The canonical fields the mapping reads from each record (not constants); None without a mapping."""
+    spec = spec_of(connector)
+    if spec is None:
+        return None
+    return frozenset(name for name, f in spec.fields.items() if f.path is not None)
+
+
+def round_trip_pairs(connector: Connector) -> list[Pair]:
+    """Every canonical value that [create] sends and the mapping reads from the record."""
+    spec = spec_of(connector)
+    if spec is None or spec.writes.create is None:
+        return [Pair("content", exact=False, date_only=False)]
+    reads = read_fields(connector) or frozenset()
+    pairs: dict[str, Pair] = {}
+    for item in spec.writes.create.body:
+        if item.value is not None:
+            names, exact = [item.value], True
+        elif item.template is not None:
+            names = [n for _, n, _, _ in string.Formatter().parse(item.template) if n]
+            exact = False
+        else:
+            continue
+        for name in names:
+            if name not in reads:
+                continue
+            date_only = item.cast == "date" or spec.fields[name].cast == "date"
+            known = pairs.get(name)
+            # Sent twice (a key of its own and inside a template): the exact key decides.
+            pairs[name] = Pair(
+                name,
+                exact=exact or (known is not None and known.exact),
+                date_only=date_only or (known is not None and known.date_only),
+            )
+    return list(pairs.values())
+
+
+def _first_common_key(tables: list[Mapping[str, str]]) -> str | None:
+    for key in tables[0]:
+        if all(key in t for t in tables[1:]):
+            return key
+    return next(iter(tables[0]), None)
+
+
+def picked_values(
+    connector: Connector, records: Iterable[SourceComplaint], fixed: Iterable[str]
+) -> dict[str, str]:
+    """Values for the test records' coded fields (category, agency/OPD, classification...),
+    by canonical name: the first key of the out-map the create sends them through, so a
+    correct mapping can express them; without a map, the value most records of the source
+    carry (a code the system knows). `fixed` are the names the check sets itself."""
+    spec = spec_of(connector)
+    if spec is None or spec.writes.create is None:
+        return {}
+    tables: dict[str, list[Mapping[str, str]]] = {}
+    plain: set[str] = set()
+    for item in spec.writes.create.body:
+        if item.value is None or item.value in fixed:
+            continue
+        if item.map is not None:
+            tables.setdefault(item.value, []).append(spec.maps[item.map])
+        else:
+            plain.add(item.value)
+    picks = {name: key for name, ts in tables.items() if (key := _first_common_key(ts)) is not None}
+    # Without a map only codes are taken from the records (a category, an agency or unit):
+    # never a record's own identity, like another complaint's tracking ID.
+    coded = {n for n in plain - set(picks) if n.endswith(("_code", "_id", "unit")) and n not in fixed}
+    seen: dict[str, Counter[str]] = {name: Counter() for name in coded}
+    for record in records:
+        for name, counter in seen.items():
+            value = getattr(record, name, None)
+            if isinstance(value, str) and value:
+                counter[value] += 1
+    picks.update({name: c.most_common(1)[0][0] for name, c in seen.items() if c})
+    return picks
+
+
+def unexpressed(connector: Connector, name: str, values: Iterable[str]) -> tuple[str, list[str]] | None:
+    """(out-map, values) of the values read from the source that its [create] out-map for
+    `name` has no word for: complaints with them could not be created there."""
+    spec = spec_of(connector)
+    if spec is None or spec.writes.create is None:
+        return None
+    for item in spec.writes.create.body:
+        if item.value == name and item.map is not None:
+            table = spec.maps[item.map]
+            missing = sorted({v for v in values if v and v not in table})
+            return (item.map, missing) if missing else None
+    return None

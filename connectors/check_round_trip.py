@@ -1,0 +1,290 @@
+"""The conformance check's write round trips: every declared write, read back and compared.
+
+Two labelled test records are created with known values, so that each yes/no flag is
+seen both ways (the first secret and not anonymous, the second the other way round: a
+flag that is constant, or read from the other flag's key, cannot pass both). Each is read
+back and every canonical value that [create] sends and the mapping reads is compared with
+what was sent; a mismatch names the field, the value sent and the value read (personal
+values masked). Then the first record's status is changed and a follow-up (tindak lanjut)
+added, each read back: the status, and the follow-up's text and time.
+
+A write that the connector cannot even build (a value with no word in an out-map) fails
+here, naming the body key and the value: the sync engine would dead-letter every such
+write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import Enum
+
+from schema.canonical import Reporter, Status
+
+from connectors.check_mapping import PERSONAL, Pair, picked_values, round_trip_pairs, zone_of
+from connectors.protocol import (
+    Capability,
+    Connector,
+    Created,
+    FollowUp,
+    NewComplaint,
+    StatusChange,
+    Unsupported,
+    can_read_back,
+    read_back,
+)
+from connectors.records import SourceComplaint
+
+TEST_TITLE = "[TEST] Penghubung conformance check"
+TEST_CONTENT = (
+    "Uji koneksi Penghubung (connection test): this record was created by "
+    "`penghubung connector check` and may be archived."
+)
+TEST_ADDRESS = "Alamat uji koneksi Penghubung (test address)"
+TEST_FOLLOW_UP = "Tindak lanjut uji koneksi (test follow-up)."
+# The gateway's own references are UUIDs and a mapping may accept only those, so a test
+# record's is one too, starting 7e57c4ec: "test chec(k)" in hexadecimal.
+TEST_REF_PREFIX = "7e57c4ec"
+# Not anyone's data: a made-up reporter, so the reporter fields' mapping is compared too.
+TEST_REPORTER = Reporter(name="Pelapor Uji Penghubung", email="uji.penghubung@example.invalid")
+# A system that stamps its own receipt time is within this of the time sent; a wrong zone
+# or a misread format is hours or days off.
+TIME_SLACK = timedelta(seconds=60)
+# Values the check sets itself; the other coded values come from the mapping's maps.
+FIXED = frozenset(
+    {"external_ref", "title", "content", "kode_wilayah", "created_at", "incident_date", "address",
+     "is_anonymous", "is_secret", "lapor_tracking_id", "latitude", "longitude", *PERSONAL}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    """The outcome of one write round trip."""
+
+    capability: Capability
+    ok: bool
+    detail: str
+
+
+def labelled_ref() -> str:
+    """A fresh external_ref for a test record."""
+    return TEST_REF_PREFIX + str(uuid.uuid4())[len(TEST_REF_PREFIX):]
+
+
+def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> tuple[NewComplaint, NewComplaint]:
+    """The two test complaints: known values, the flags one way and the other."""
+    zone = zone_of(connector)
+    now = datetime.now(UTC).replace(microsecond=0)
+    picks: dict[str, object] = {}
+    for name, word in picked_values(connector, seen, FIXED).items():
+        if name not in NewComplaint.__dataclass_fields__:
+            continue
+        default = NewComplaint.__dataclass_fields__[name].default
+        # Enum-typed values (classification) take the canonical member, the rest the word.
+        # An out-map keyed by words that are no canonical value keeps the default: the
+        # write then fails naming the key, which is the finding.
+        try:
+            picks[name] = type(default)(word) if isinstance(default, Enum) else word
+        except ValueError:
+            continue
+    first = NewComplaint(
+        external_ref=labelled_ref(),
+        title=TEST_TITLE,
+        content=TEST_CONTENT,
+        kode_wilayah=kode_wilayah,
+        created_at=now,
+        incident_date=(now.astimezone(zone) - timedelta(days=3)).date(),
+        address=TEST_ADDRESS,
+        is_secret=True,
+        is_anonymous=False,
+        reporter=TEST_REPORTER,
+        **picks,  # type: ignore[arg-type]
+    )
+    second = replace(first, external_ref=labelled_ref(), is_secret=False, is_anonymous=True, reporter=None)
+    return first, second
+
+
+def _value(thing: object, name: str) -> object:
+    """A canonical value by name: reporter_x is the reporter's x."""
+    if name in PERSONAL:
+        reporter = getattr(thing, "reporter", None)
+        return getattr(reporter, name.removeprefix("reporter_"), None) if reporter else None
+    value = getattr(thing, name, None)
+    return value.value if isinstance(value, Enum) else value
+
+
+def _day(value: date | datetime, zone: timezone) -> date:
+    return value.astimezone(zone).date() if isinstance(value, datetime) else value
+
+
+def _midnight(value: datetime, zone: timezone) -> bool:
+    return value.astimezone(zone).time() == time(0, 0)
+
+
+def same(sent: object, read: object, *, exact: bool, date_only: bool, zone: timezone) -> bool:
+    """Whether a value read back is the one sent, at the precision the source keeps."""
+    if isinstance(sent, date) and isinstance(read, date):
+        if not isinstance(sent, datetime) or not isinstance(read, datetime) or date_only or _midnight(read, zone):
+            # A date, or a time the source keeps only to the day.
+            return _day(sent, zone) == _day(read, zone)
+        return abs(sent - read) <= TIME_SLACK
+    if isinstance(sent, float) and isinstance(read, float | int):
+        return abs(sent - read) < 1e-6
+    if isinstance(sent, bool) or isinstance(read, bool):
+        return sent is read
+    if sent is None or read is None:
+        return sent is read
+    text, got = " ".join(str(sent).split()), " ".join(str(read).split())
+    return text == got if exact else text in got
+
+
+def _shown(name: str, value: object) -> str:
+    if value is None:
+        return "nothing"
+    if name in PERSONAL:
+        return "(a personal value, masked)"
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(str(value)[:60]) if isinstance(value, str) else str(value)
+
+
+def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pairs: Sequence[Pair]) -> list[str]:
+    """Each mismatch between a test record sent and read back: the field, sent and read."""
+    zone = zone_of(connector)
+    problems = []
+    for pair in pairs:
+        want, got = _value(sent, pair.name), _value(found, pair.name)
+        holder = "reporter" if pair.name in PERSONAL else pair.name
+        if want is None or not hasattr(found, holder):
+            continue  # nothing was sent (absent values are left out), or records cannot hold it yet
+        if not same(want, got, exact=pair.exact, date_only=pair.date_only, zone=zone):
+            problems.append(f"{pair.name}: sent {_shown(pair.name, want)}, read back {_shown(pair.name, got)}")
+    return problems
+
+
+async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+    """The record as the source now has it; False when the source cannot be read at all."""
+    return await read_back(connector, source_id) if can_read_back(connector) else False
+
+
+def _not_sent(exc: Unsupported) -> str:
+    return f"not sent: {exc.message}"
+
+
+async def _create_one(connector: Connector, record: NewComplaint, pairs: Sequence[Pair]) -> tuple[Created, list[str], str]:
+    """Create one test record, read it back and compare; (created, problems, how it read back)."""
+    created = await connector.create(record)
+    found = await _find(connector, created.source_id)
+    if found is False:
+        return created, [], "not read back (push only)"
+    if found is None:
+        return created, ["reading it back found nothing"], ""
+    return created, compare(connector, record, found, pairs), f"read back as {found.status.value}"
+
+
+async def create_trip(connector: Connector, records: Sequence[NewComplaint]) -> tuple[RoundTrip, str | None]:
+    """Create the test records (the first twice where repeats are recognised); the first's id."""
+    pairs = round_trip_pairs(connector)
+    ids: list[str] = []
+    problems: list[str] = []
+    how = ""
+    for number, record in enumerate(records):
+        try:
+            created, found, how_this = await _create_one(connector, record, pairs)
+        except Unsupported as exc:
+            which = "" if number == 0 else f"created {ids[0]}; the second test record "
+            return RoundTrip(Capability.CREATE, False, f"{which}{_not_sent(exc)}"), None
+        ids.append(created.source_id)
+        problems += [p if number == 0 else f"{p} (second record)" for p in found]
+        how = how or how_this
+    ok = all(ids)
+    detail = f"created {' and '.join(ids)}"
+    if Capability.CREATE in connector.repeat_safe:
+        again = await connector.create(records[0])
+        ok = ok and again.source_id == ids[0]
+        detail += (
+            "; a repeat was recognised"
+            if again.source_id == ids[0]
+            else f"; but a repeat created another record ({again.source_id})"
+        )
+    else:
+        detail += "; the source cannot recognise a repeated create (retries need a lookup first)"
+    if problems:
+        return RoundTrip(Capability.CREATE, False, f"{detail}; " + "; ".join(problems)), None
+    if how.startswith("read back"):
+        compared = ", ".join(p.name for p in pairs if any(_value(r, p.name) is not None for r in records))
+        how += f"; as sent: {compared}" if compared else ""
+    return RoundTrip(Capability.CREATE, ok, f"{detail}; {how}"), ids[0] if ok else None
+
+
+async def status_trip(connector: Connector, source_id: str, ref: str) -> RoundTrip:
+    """Set DIDISPOSISIKAN on the test record and read it back."""
+    target = Status.DIDISPOSISIKAN
+    try:
+        await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:status", status=target, unit="opd-check"))
+    except Unsupported as exc:
+        return RoundTrip(Capability.CHANGE_STATUS, False, _not_sent(exc))
+    found = await _find(connector, source_id)
+    if found is False:
+        return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable")
+    now = found.status.value if found else "nothing"
+    return RoundTrip(Capability.CHANGE_STATUS, found is not None and found.status is target, f"set {target.value}, read back {now}")
+
+
+async def follow_up_trip(connector: Connector, source_id: str, ref: str) -> RoundTrip:
+    """Add a follow-up to the test record and read back its text and time."""
+    zone = zone_of(connector)
+    sent = FollowUp(external_ref=f"{ref}:tl", text=TEST_FOLLOW_UP, at=datetime.now(UTC).replace(microsecond=0))
+    try:
+        await connector.add_follow_up(source_id, sent)
+    except Unsupported as exc:
+        return RoundTrip(Capability.ADD_FOLLOW_UP, False, _not_sent(exc))
+    found = await _find(connector, source_id)
+    if found is False:
+        return RoundTrip(Capability.ADD_FOLLOW_UP, True, "added; not readable")
+    if found is None:
+        return RoundTrip(Capability.ADD_FOLLOW_UP, False, "added, but the record is gone")
+    if not getattr(connector, "reads_follow_ups", False):
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP,
+            True,
+            f"added, record now {found.status.value}; its text is not verified "
+            "(the mapping declares no [follow_ups] to read back)",
+        )
+    arrived = [f for f in found.follow_ups if f.text == sent.text]
+    if not arrived:
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP, False,
+            f"sent, but reading the record back does not show its text, record now {found.status.value}",
+        )
+    at = arrived[-1].at
+    if not same(sent.at, at, exact=True, date_only=False, zone=zone):
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP, False,
+            f"added, but its time reads back as {at.isoformat()} (sent {sent.at.isoformat()}): check the cast and time_zone of follow_ups.at",
+        )
+    return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added and read back (text and time), record now {found.status.value}")
+
+
+async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> list[RoundTrip]:
+    """Every write the source declares, read back; stops after a create that failed."""
+    caps = connector.capabilities
+    if Capability.CREATE not in caps:
+        return []
+    records = labelled_records(connector, kode_wilayah, seen)
+    if not can_read_back(connector):
+        records = records[:1]  # nothing can be compared: one labelled record is enough
+    trip, source_id = await create_trip(connector, records)
+    trips = [trip]
+    if source_id is None:
+        return trips
+    if Capability.CHANGE_STATUS in caps:
+        trips.append(await status_trip(connector, source_id, records[0].external_ref))
+    if Capability.ADD_FOLLOW_UP in caps:
+        trips.append(await follow_up_trip(connector, source_id, records[0].external_ref))
+    return trips
+
+
+__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "round_trips", "same", "labelled_records"]

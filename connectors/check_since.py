@@ -1,0 +1,109 @@
+"""The conformance check's incremental pass: does "changed since" work as the sync engine uses it?
+
+After a full read the engine keeps a cursor made from the newest change it saw
+(`cursor_for(connector, newest)`, the same text a batch hands back) and every later pull
+sends it as the since parameter. So the check sends exactly that, and asks:
+
+- the source accepts it (a refused format is a failed check, naming the parameter and what
+  the source answered: a pull that fails every time is a source that never updates);
+- it returns no more records than the full list;
+- it returns the newest record(s). A source whose filter is exclusive ("changed after")
+  rightly returns none for that cursor; then one day earlier (which any format, day or
+  millisecond, can say) must return them. A filter that drops the newest records would
+  lose every change made in the same second or day as the cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from lokal.samaran import mask_pii
+
+from connectors.check_mapping import since_param
+from connectors.errors import ConnectorError, UpstreamRejected, UpstreamUnavailable
+from connectors.protocol import Connector, cursor_for
+from connectors.records import SourceComplaint
+
+EXCLUSIVE_PROBE = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class SinceOutcome:
+    """What the incremental pass found; `warning` is for a filter that seems ignored."""
+
+    ok: bool
+    detail: str
+    warning: str | None = None
+
+
+def answered(exc: ConnectorError) -> str:
+    """A source's failure in its own words (masked: replies can quote personal data)."""
+    body = exc.body if isinstance(exc, UpstreamRejected | UpstreamUnavailable) else b""
+    if body:
+        reply = body[:300].decode("utf-8", errors="replace").strip()
+        said = " ".join(mask_pii(reply).text.split())[:200]
+        return f"{exc.code}: {exc.message}; it said: {said}"
+    return f"{exc.code}: {exc.message}"
+
+
+async def _list(connector: Connector, cursor: str) -> tuple[list[SourceComplaint], int]:
+    records: list[SourceComplaint] = []
+    raw = 0
+    async for batch in connector.changes(cursor):
+        records.extend(batch.records)
+        raw += batch.raw_count
+    return records, raw
+
+
+async def incremental_pass(connector: Connector, full: list[SourceComplaint], full_count: int) -> SinceOutcome | None:
+    """The second read, with the since parameter; None when the source cannot filter by time
+    (every pull reads the whole list) or gave no record to start from."""
+    if not full:
+        return None
+    newest = max(r.updated_at for r in full)
+    cursor = cursor_for(connector, newest)
+    if cursor is None:
+        return None
+    param = since_param(connector)
+    newest_ids = {r.source_id for r in full if r.updated_at == newest}
+    shown_ids = ", ".join(sorted(newest_ids)[:3])
+    try:
+        got, raw = await _list(connector, cursor)
+    except ConnectorError as exc:
+        return SinceOutcome(False, f"{param}={cursor} (the newest change) was refused: {answered(exc)}")
+    if raw > full_count:
+        return SinceOutcome(False, f"{param}={cursor} returned {raw} records, more than the full list's {full_count}")
+    ids = {r.source_id for r in got}
+    if newest_ids <= ids:
+        warning = None
+        stale = [r for r in got if r.updated_at < newest - EXCLUSIVE_PROBE]
+        if stale and len(got) == len(full):
+            warning = (
+                f"{param}={cursor} returned the whole list ({raw} records, {len(stale)} changed more than a "
+                "day before it): the source seems to ignore the parameter, so every pull reads everything"
+            )
+        return SinceOutcome(True, f"{param}={cursor} returned {raw} of {full_count} records, the newest among them", warning)
+    if ids:
+        return SinceOutcome(
+            False, f"{param}={cursor} returned {raw} records but not the newest ({shown_ids}): changes would be lost"
+        )
+    # None at all: an exclusive filter ("changed after"), or one that matches nothing.
+    earlier = cursor_for(connector, newest - EXCLUSIVE_PROBE) or cursor
+    try:
+        got, raw = await _list(connector, earlier)
+    except ConnectorError as exc:
+        return SinceOutcome(False, f"{param}={earlier} (a day before the newest change) was refused: {answered(exc)}")
+    if raw > full_count:
+        return SinceOutcome(False, f"{param}={earlier} returned {raw} records, more than the full list's {full_count}")
+    if newest_ids <= {r.source_id for r in got}:
+        return SinceOutcome(
+            True,
+            f"{param}={cursor} returned none (the filter is exclusive: changes after it); "
+            f"{param}={earlier} returned {raw} of {full_count}, the newest among them",
+        )
+    return SinceOutcome(
+        False,
+        f"{param}={cursor} returned no records, and {param}={earlier} (a day earlier) not the newest "
+        f"({shown_ids}) either: the source does not understand the parameter's format",
+    )

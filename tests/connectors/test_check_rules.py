@@ -129,8 +129,9 @@ async def test_a_create_with_a_category_that_has_no_word_fails_naming_the_key_an
     report = await _check(system, two_tables, writes=True)
     assert not report.passed
     create = report.round_trips[0]
-    assert create.detail == (
-        "not sent: kategori_nama: [maps.kategori_nama] has no word for category_code 'INFRA-JALAN'"
+    assert create.detail.startswith(
+        "not sent: create.body.kategori_nama: [maps.kategori_nama] has no word for category_code 'INFRA-JALAN'; "
+        'add INFRA-JALAN = "<your word>" under [maps.kategori_nama]'
     ), create.detail
     assert not system.received  # nothing half-written
 

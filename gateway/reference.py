@@ -123,8 +123,9 @@ async def empty_registry_warning() -> str | None:
     if not empty:
         return None
     return (
-        f"the {' and '.join(empty)} registry is empty: complaints are not routed to any agency "
-        "and a submission or verification that names one is refused. Load the registry with "
+        f"the {' and '.join(empty)} {'registry is' if len(empty) == 1 else 'registries are'} empty: "
+        "new complaints are routed to no agency, and a submission or verification that names an "
+        "agency or a category is refused. Load the registry with "
         f"`{LOAD_COMMAND}` (the format: docs/reference-data.md; an example for Sumatera Selatan: "
         "docs/examples/reference-sumsel.toml)"
     )

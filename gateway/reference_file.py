@@ -225,7 +225,7 @@ def check_parents(
         for i, item in enumerate(items):
             path = f"{kind}[{i}].parent"
             if item.parent_id is not None and item.parent_id not in merged:
-                raise fail(path, f"the id of a {kind} in this file or already in the store", item.parent_id)
+                raise fail(path, f"the id of {'an agency' if kind == 'agency' else 'a category'} in this file or already in the store", item.parent_id)
             # Follow the parents up; meeting this item again is a cycle.
             seen, up = {item.id}, item.parent_id
             while up is not None:

@@ -78,3 +78,9 @@ async def unknown_agencies(ids: Sequence[str]) -> list[str]:
 async def category_registry_empty() -> bool:
     """Whether no category is stored at all (a production store before its first load)."""
     return not await CategoryRow.exists()
+
+
+async def unknown_categories(ids: Sequence[str]) -> list[str]:
+    """Those of `ids` that are not in the category registry, in the order given."""
+    known = set(await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
+    return [i for i in ids if i not in known]

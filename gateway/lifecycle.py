@@ -100,9 +100,10 @@ async def _check(
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
         routed = row.routed_agency_id  # type: ignore[attr-defined]
+        unknown = set(await registry.unknown_agencies(units))
         if principal.has(Role.NATIONAL_ADMIN):
             # LAPOR!'s admin disposes to any competent agency.
-            allowed = set(units) - set(await registry.unknown_agencies(units))
+            allowed = set(units) - unknown
             expected = "ids from the agencies query"
         else:
             # An agency disposes only down to its own units.
@@ -110,7 +111,6 @@ async def _check(
             expected = f"units under {routed} (from the agencies query, parentId: {routed})"
         if not units:
             check.add("unitIds", "is empty", expected)
-        unknown = set(await registry.unknown_agencies(units))
         for unit in units:
             if unit in unknown:
                 check.add("unitIds", _not_registered(unit), expected)

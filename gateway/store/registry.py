@@ -19,8 +19,15 @@ from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
 
 @asynccontextmanager
 async def registry_transaction() -> AsyncIterator[None]:
-    """One transaction for a whole load: it is written entirely or not at all."""
-    async with in_transaction():
+    """One transaction for a whole load: it is written entirely or not at all.
+
+    On PostgreSQL two loads at once take turns (the second reads what the first wrote, so
+    it neither inserts the same row twice nor fails on it); complaints that refer to the
+    registry are not held up, since their foreign key checks only share-lock rows.
+    """
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_script("LOCK TABLE agency, category IN SHARE ROW EXCLUSIVE MODE")
         yield
 
 

@@ -3,6 +3,7 @@ what a load adds, updates, leaves and keeps; dry runs; bad links; one transactio
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -169,3 +170,14 @@ async def test_a_load_is_one_transaction(scratch_databases: ScratchDatabases, mo
             await load_reference(parse_document(SMALL))
         # The agencies were written before the categories failed: rolled back with them.
         assert await registry.registry_sizes() == (0, 0)
+
+
+async def test_two_loads_at_once_take_turns(scratch_databases: ScratchDatabases) -> None:
+    async with empty_store(scratch_databases):
+        first, second = await asyncio.gather(
+            load_reference(parse_document(SMALL)), load_reference(parse_document(SMALL))
+        )
+        # One added everything; the other, after it, found it all there (no duplicate insert).
+        assert sorted([len(first.agencies.added), len(second.agencies.added)]) == [0, 4]
+        assert sorted([len(first.categories.unchanged), len(second.categories.unchanged)]) == [0, 3]
+        assert await registry.registry_sizes() == (4, 3)

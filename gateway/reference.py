@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from schema.canonical import Agency, Category
-from schema.regions import provinces_and_regencies
-
 from gateway.reference_file import ReferenceDocument, check_parents, parents_first
 from gateway.store import registry
 from gateway.store.database import migrate_database, store
 from gateway.store.writer import upsert_regions
+from schema.canonical import Agency, Category
+from schema.regions import provinces_and_regencies
 
 LOAD_COMMAND = "penghubung reference load FILE"
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from schema.canonical import Agency, Category
 from tortoise.transactions import in_transaction
 
 from gateway.store import rows
 from gateway.store.models import AgencyRow, CategoryRow
 from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
+from schema.canonical import Agency, Category
 
 
 @asynccontextmanager

@@ -10,7 +10,7 @@ children can reference their complaint without reading ids back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from schema import deadlines
@@ -19,9 +19,7 @@ from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import (
-    AgencyRow,
     AttachmentRow,
-    CategoryRow,
     ComplaintRow,
     ComplaintSourceRow,
     DispositionRow,

@@ -12,7 +12,16 @@ from gateway.store.models import ComplaintRow, StatusEventRow
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.federation.test_writes import IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _ok, _report, _submitted
+from tests.federation.test_writes import (
+    IN_PRABUMULIH,
+    PRABUMULIH,
+    SUBMIT,
+    VERIFY,
+    _admin,
+    _ok,
+    _report,
+    _submitted,
+)
 
 NOT_OUR_AUTHORITY = """mutation($id: ID!, $to: ID!) {
   markNotOurAuthority(id: $id, toAgencyId: $to) { status }

@@ -38,7 +38,7 @@ from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import notifier
 from gateway.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
-from gateway.reference import upgrade_database
+from gateway.reference import empty_registry_warning, upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ async def _store(settings: GatewaySettings) -> AsyncIterator[None]:
         )
     await open_store(settings.database_url)
     log.info("store open: %s", redacted(settings.database_url))
+    if (empty := await empty_registry_warning()) is not None:
+        log.warning(empty)
     try:
         yield
     finally:

@@ -1,4 +1,4 @@
-"""The `penghubung` command: serve, demo, migrate.
+"""The `penghubung` command: serve, demo, migrate, reference load, and the tools beside them.
 
 Every subcommand reads its settings through `gateway.settings.from_env`; flags override.
 """
@@ -201,6 +201,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--list", action="store_true", help="list shipped migrations and whether each is applied"
     )
+    reference = sub.add_parser("reference", help="reference data: the agency (instansi) and category registries")
+    reference_sub = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
+    load = reference_sub.add_parser(
+        "load",
+        help="load instansi, their OPD units and the category tree from a TOML file (docs/reference-data.md); "
+        "adds and updates, never deletes",
+    )
+    load.add_argument("file", type=Path, help="the reference file, e.g. docs/examples/reference-sumsel.toml")
+    load.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     return parser
 
 
@@ -389,6 +398,11 @@ def _main(argv: Sequence[str] | None) -> int:
         except KeyboardInterrupt:
             return 0
         return 0
+
+    if args.command == "reference":
+        from gateway.reference_cli import run_load
+
+        return asyncio.run(run_load(settings, args.file, dry_run=args.dry_run))
 
     if args.command == "migrate":
         if args.list:

@@ -26,11 +26,10 @@ from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 from tortoise.transactions import in_transaction
 
 from gateway.audit import record_now
-from gateway.store import rows
+from gateway.reference import LOAD_COMMAND
+from gateway.store import registry, rows
 from gateway.store.trees import AGENCY_TREE
 from gateway.store.models import (
-    AgencyRow,
-    CategoryRow,
     ComplaintRow,
     DispositionRow,
     FollowUpRow,
@@ -49,10 +48,27 @@ NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
 
 
+async def _check_category(check: FieldChecker, category_id: str) -> None:
+    """A category an action writes must be in the registry (the column is a foreign key)."""
+    if await registry.category_registry_empty():
+        check.add("categoryId", "cannot be set: the category registry is empty", f"a registry loaded with `{LOAD_COMMAND}`")
+    elif await registry.unknown_categories([category_id]):
+        check.add("categoryId", f"'{category_id[:60]}' is not in the category registry", "an id from the categories query")
+
+
+def _not_registered(agency_id: str) -> str:
+    return f"agency '{agency_id[:60]}' is not in the registry; load it with `{LOAD_COMMAND}`"
+
+
 async def _check(
     request: ActionRequest, row: ComplaintRow, principal: Principal
 ) -> dict[str, object]:
-    """Validate what the action needs; returns the cleaned values."""
+    """Validate what the action needs; returns the cleaned values.
+
+    Runs before anything is sent to the complaint's system of record, so every agency or
+    category id the action will store is checked against the registry here: a missing one
+    would otherwise fail on its foreign key only after the owner had accepted.
+    """
     check = FieldChecker()
     a = request.action
     clean: dict[str, object] = {
@@ -63,20 +79,31 @@ async def _check(
     }
     if a is Action.VERIFY:
         clean["title"] = check.text("title", request.title, max_len=TITLE_MAX, min_len=5) or None
-        if request.category_id and not await CategoryRow.filter(id=request.category_id).exists():
-            check.add("categoryId", "is not a category", "an id from the categories query")
+        if request.category_id:
+            await _check_category(check, request.category_id)
+        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        if routed is None and principal.agency_id and await registry.unknown_agencies([principal.agency_id]):
+            # Verifying routes an unrouted complaint to the verifier's agency (from the token).
+            check.add(
+                "agency",
+                f"the complaint would be routed to your token's {_not_registered(principal.agency_id)}",
+                "a token for an agency in the registry (the agencies query lists them)",
+            )
     if a is Action.NOT_OUR_AUTHORITY:
         target = request.to_agency_id
-        if not target or not await AgencyRow.filter(id=target).exists():
-            check.add("toAgencyId", "is not an agency", "an id from the agencies query")
+        if not target:
+            check.add("toAgencyId", "is empty", "an id from the agencies query")
+        elif await registry.unknown_agencies([target]):
+            check.add("toAgencyId", _not_registered(target), "an id from the agencies query")
         elif target == row.routed_agency_id:  # type: ignore[attr-defined]
             check.add("toAgencyId", "is the agency it is routed to already", "another agency")
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
         routed = row.routed_agency_id  # type: ignore[attr-defined]
+        unknown = set(await registry.unknown_agencies(units))
         if principal.has(Role.NATIONAL_ADMIN):
             # LAPOR!'s admin disposes to any competent agency.
-            allowed = set(await AgencyRow.filter(id__in=units).values_list("id", flat=True))
+            allowed = set(units) - unknown
             expected = "ids from the agencies query"
         else:
             # An agency disposes only down to its own units.
@@ -85,7 +112,9 @@ async def _check(
         if not units:
             check.add("unitIds", "is empty", expected)
         for unit in units:
-            if unit not in allowed:
+            if unit in unknown:
+                check.add("unitIds", _not_registered(unit), expected)
+            elif unit not in allowed:
                 check.add("unitIds", f"'{unit[:60]}' is not one of them", expected)
         clean["units"] = units
     if a in (Action.POST_FOLLOW_UP, Action.REPLY):

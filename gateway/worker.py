@@ -33,6 +33,7 @@ from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
 from gateway.federation import receipts
 from gateway.store.database import store
+from gateway.reference import empty_registry_warning
 from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import announce_changed, notifier
 from gateway.worker_metrics import serving_metrics
@@ -112,6 +113,8 @@ async def run_worker(
         upstream_session() as http,
         running_sources(settings, http) as sources,
     ):
+        if (empty := await empty_registry_warning()) is not None:
+            log.warning(empty)
         if settings.redis_url is None:
             log.warning(
                 "no PENGHUBUNG_REDIS_URL: what this worker changes is not announced to the gateways' "

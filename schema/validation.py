@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -270,8 +270,8 @@ def validate_draft(
     draft: ComplaintDraft,
     *,
     today: date,
-    categories: Container[str] = (),
-    agencies: Container[str] = (),
+    categories: Collection[str] = (),
+    agencies: Collection[str] = (),
 ) -> ComplaintDraft:
     """Check a draft and return its normalised form.
 
@@ -296,7 +296,14 @@ def validate_draft(
             f"{draft.incident_date.isoformat()} is in the future",
             f"a date on or before {today.isoformat()}",
         )
-    if draft.category_id is not None and draft.category_id not in categories:
+    if draft.category_id is not None and not categories:
+        # A production store before its first `penghubung reference load`.
+        c.add(
+            "categoryId",
+            "cannot be set: the category registry is empty",
+            "no categoryId until an operator loads the registry with `penghubung reference load FILE`",
+        )
+    elif draft.category_id is not None and draft.category_id not in categories:
         c.add(
             "categoryId",
             f"'{draft.category_id[:40]}' is not a category",
@@ -308,7 +315,7 @@ def validate_draft(
     ):
         c.add(
             "suggestedAgencyId",
-            f"'{draft.suggested_agency_id[:60]}' is not an agency",
+            f"'{draft.suggested_agency_id[:60]}' is not in the agency registry",
             "an id from the agencies query",
         )
     tags: list[str] = []

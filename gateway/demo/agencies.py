@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from schema.canonical import Agency, AgencyLevel
+
+from gateway.reference_file import parse_document
 
 from gateway.demo.regencies import PROVINCE_CODE, PROVINCE_NAME, is_city, regencies
 
@@ -148,16 +151,37 @@ def unit_key(agency_id: str) -> str | None:
     return key if sep and head[:1].isdigit() else None
 
 
-def _build() -> tuple[Agency, ...]:
-    out: list[Agency] = []
+def _table(
+    agency_id: str,
+    name: str,
+    level: AgencyLevel,
+    kode_wilayah: str | None,
+    parent_id: str | None,
+    short_name: str | None,
+) -> dict[str, Any]:
+    """One [[agency]] table of a reference document (None values are left out, as in TOML)."""
+    table = {
+        "id": agency_id,
+        "name": name,
+        "short_name": short_name,
+        "level": level.value,
+        "kode_wilayah": kode_wilayah,
+        "parent": parent_id,
+    }
+    return {k: v for k, v in table.items() if v is not None}
+
+
+def agency_tables() -> list[dict[str, Any]]:
+    """The demo registry as the [[agency]] tables of a reference document."""
+    out: list[dict[str, Any]] = []
     for agency_id, name, short in _NATIONAL:
-        out.append(Agency(agency_id, name, AgencyLevel.NATIONAL, None, None, short))
+        out.append(_table(agency_id, name, AgencyLevel.NATIONAL, None, None, short))
     for agency_id, parent, kode, name, short in _NATIONAL_UNITS:
-        out.append(Agency(agency_id, name, AgencyLevel.UNIT, kode, parent, short))
+        out.append(_table(agency_id, name, AgencyLevel.UNIT, kode, parent, short))
 
     province = f"Provinsi {PROVINCE_NAME}"
     out.append(
-        Agency(
+        _table(
             PROVINCE_ID,
             f"Pemerintah {province}",
             AgencyLevel.PROVINCE,
@@ -169,7 +193,7 @@ def _build() -> tuple[Agency, ...]:
     for key, name, short in (*_PROVINCE_UNITS, _PROVINCE_HOSPITAL):
         full = name if key == "rsud" else f"{name} {province}"
         out.append(
-            Agency(
+            _table(
                 unit_id(PROVINCE_CODE, key),
                 full,
                 AgencyLevel.UNIT,
@@ -183,7 +207,7 @@ def _build() -> tuple[Agency, ...]:
         city = is_city(region)
         gov = government_id(region.code)
         out.append(
-            Agency(
+            _table(
                 gov,
                 f"Pemerintah {region.name}",
                 AgencyLevel.CITY if city else AgencyLevel.REGENCY,
@@ -199,7 +223,7 @@ def _build() -> tuple[Agency, ...]:
                 stem, short_stem = _RENAMED.get((region.code, key), _REGENCY_UNITS[key])
                 name, short = f"{stem} {region.name}", f"{short_stem} {profile.short}"
             out.append(
-                Agency(
+                _table(
                     unit_id(region.code, key),
                     name,
                     AgencyLevel.UNIT,
@@ -208,13 +232,15 @@ def _build() -> tuple[Agency, ...]:
                     short,
                 )
             )
-    return tuple(out)
+    return out
 
 
 @cache
 def agency_index() -> dict[str, Agency]:
     """Every demo agency by id (built once; do not mutate)."""
-    return {a.id: a for a in _build()}
+    # Through the reference file parser: the demo's registry obeys the rules a file does.
+    parsed = parse_document({"agency": agency_tables()})
+    return {a.id: a for a in parsed.agencies}
 
 
 def demo_agencies() -> list[Agency]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from schema.canonical import Category
+
+from gateway.reference_file import parse_document
 
 # (id, name, ((child id suffix, child name), ...)). Child ids are "<parent>.<suffix>".
 _TREE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
@@ -136,15 +139,21 @@ _TREE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
+def category_tables() -> list[dict[str, Any]]:
+    """The demo tree as the [[category]] tables of a reference document."""
+    out: list[dict[str, Any]] = []
+    for top_id, top_name, leaves in _TREE:
+        out.append({"id": top_id, "name": top_name})
+        out.extend(
+            {"id": f"{top_id}.{suffix}", "name": name, "parent": top_id} for suffix, name in leaves
+        )
+    return out
+
+
 @cache
 def _build() -> tuple[Category, ...]:
-    out: list[Category] = []
-    for top_id, top_name, leaves in _TREE:
-        out.append(Category(top_id, top_name))
-        out.extend(
-            Category(f"{top_id}.{suffix}", name, top_id) for suffix, name in leaves
-        )
-    return tuple(out)
+    # Through the reference file parser: the demo's tree obeys the rules a file does.
+    return parse_document({"category": category_tables()}).categories
 
 
 @cache

@@ -11,7 +11,7 @@ from auth.dev import issue_token, load_or_create
 from auth.roles import Role
 from schema.canonical import Reporter
 
-from gateway.reference import load_registry, upgrade_database
+from gateway.reference import load_reference, upgrade_database
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow
@@ -37,11 +37,12 @@ DEMO_TOKENS: tuple[tuple[str, tuple[Role, ...], str | None, str | None, tuple[st
 
 async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
     """Migrate the demo database and, if it holds no complaints yet, seed it."""
-    from gateway.demo import demo_agencies, demo_categories, demo_complaints
+    from gateway.demo import demo_complaints
+    from gateway.demo.reference import demo_reference
 
     await upgrade_database(settings.database_url)
     async with store(settings.database_url):
-        await load_registry(demo_agencies(), demo_categories())
+        await load_reference(demo_reference())
         existing = await ComplaintRow.all().count()
         if existing:
             print(f"demo database {redacted(settings.database_url)}: {existing} complaints")

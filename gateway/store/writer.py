@@ -1,4 +1,4 @@
-"""The store's write path: reference data, and complaints with everything that hangs off them.
+"""The store's write path: regions, and complaints with everything that hangs off them.
 
 A complaint and its children (reporter, sources, attachments, status history, disposition
 trail, follow-ups, replies) are written in one transaction: either all of it is stored or
@@ -10,19 +10,16 @@ children can reference their complaint without reading ids back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from schema import deadlines
-from schema.canonical import Agency, Category, Complaint, Region
+from schema.canonical import Complaint, Region
 from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.transactions import in_transaction
 
-from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
 from gateway.store.models import (
-    AgencyRow,
     AttachmentRow,
-    CategoryRow,
     ComplaintRow,
     ComplaintSourceRow,
     DispositionRow,
@@ -56,61 +53,6 @@ async def upsert_regions(regions: Iterable[Region]) -> int:
     ]
     await RegionRow.bulk_create(new, batch_size=BULK_BATCH)
     return len(new)
-
-
-def _parents_first(items: Sequence[Agency] | Sequence[Category]) -> list[Agency | Category]:
-    """Order a tree so that every parent is inserted before its children."""
-    by_id = {i.id: i for i in items}
-    ordered: list[Agency | Category] = []
-    seen: set[str] = set()
-
-    def visit(item: Agency | Category) -> None:
-        if item.id in seen:
-            return
-        if item.parent_id and item.parent_id in by_id:
-            visit(by_id[item.parent_id])
-        seen.add(item.id)
-        ordered.append(item)
-
-    for item in items:
-        visit(item)
-    return ordered
-
-
-async def upsert_agencies(agencies: Sequence[Agency]) -> int:
-    """Store agencies that are not stored yet; returns how many were added."""
-    existing = set(await AgencyRow.all().values_list("id", flat=True))
-    added = 0
-    async with in_transaction():
-        for a in _parents_first(agencies):
-            if a.id in existing:
-                continue
-            assert isinstance(a, Agency)
-            await AgencyRow.create(
-                id=a.id,
-                name=a.name,
-                short_name=a.short_name,
-                level=a.level,
-                kode_wilayah=a.kode_wilayah,
-                parent_id=a.parent_id,
-            )
-            added += 1
-    AGENCY_TREE.invalidate()
-    return added
-
-
-async def upsert_categories(categories: Sequence[Category]) -> int:
-    """Store categories that are not stored yet; returns how many were added."""
-    existing = set(await CategoryRow.all().values_list("id", flat=True))
-    added = 0
-    async with in_transaction():
-        for c in _parents_first(categories):
-            if c.id in existing:
-                continue
-            await CategoryRow.create(id=c.id, name=c.name, parent_id=c.parent_id)
-            added += 1
-    CATEGORY_TREE.invalidate()
-    return added
 
 
 @dataclass(frozen=True, slots=True)

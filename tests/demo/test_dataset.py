@@ -378,3 +378,15 @@ def test_complaints_pass_intake_validation(
             agencies=agency_ids,
         )
         assert c.title is None or len(c.title) <= 150
+
+
+def test_the_registry_is_a_reference_document_the_loader_accepts() -> None:
+    # The demo's agencies and categories come out of the reference file parser, so the demo
+    # cannot hold what `penghubung reference load` would refuse.
+    from gateway.demo.reference import demo_reference
+    from gateway.reference_file import check_parents
+
+    document = demo_reference()
+    assert list(document.agencies) == demo_agencies()
+    assert list(document.categories) == demo_categories()
+    check_parents(document, {}, {})

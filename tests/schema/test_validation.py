@@ -153,3 +153,13 @@ def test_attachment_names_are_plain_file_names() -> None:
 def test_nik_problems_are_in_words() -> None:
     errors = errors_of(replace(GOOD, reporter=Reporter(nik="1605019901900001")))
     assert errors["reporter.nik"][0] == "has an impossible birth date"
+
+
+def test_a_category_while_the_category_registry_is_empty_says_how_to_fill_it() -> None:
+    # A production store before `penghubung reference load`: no category exists at all.
+    errors = errors_of(replace(GOOD, category_id="infrastruktur.jalan"), categories=set())
+    message, expected = errors["categoryId"]
+    assert message == "cannot be set: the category registry is empty"
+    assert "penghubung reference load FILE" in expected
+    errors = errors_of(replace(GOOD, suggested_agency_id="pemkab-16.05"), agencies=set())
+    assert errors["suggestedAgencyId"][0] == "'pemkab-16.05' is not in the agency registry"

@@ -16,6 +16,15 @@ or as a separate list (a legacy export), joined to records by a column:
     id = "id_tanggapan"
     text = "tanggapan"
     at = { path = "tgl_tanggapan", cast = "date" }
+
+A follow-up may be the reporter's reply (tanggapan pelapor) rather than an agency's answer:
+`author` maps the source's word for who wrote it onto AGENCY or REPORTER,
+
+    author = { path = "role", map = "penulis", default = "OPD" }
+
+    [maps.penulis]
+    OPD = "AGENCY"
+    PELAPOR = "REPORTER"
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ class FollowUpsSpec:
     path: str | None = None  # inside each record
     list_path: str | None = None  # a separate list
     record_id: str | None = None  # the column joining the separate list to records
+    author: Any = None  # AGENCY or REPORTER (a FieldSpec); without it every one is an agency's
 
 
 def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> FollowUpsSpec | None:
@@ -45,7 +55,7 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "record_id", "id", "text", "at"))
+    only(raw, "follow_ups", ("path", "list", "record_id", "id", "text", "at", "author"))
     if ("path" in raw) == ("list" in raw):
         raise fail("follow_ups", "exactly one of path (a list in each record) or list (a separate list)", sorted(raw))
     if "list" in raw:
@@ -64,7 +74,10 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
     parsed: Mapping[str, Any] = {n: field(n, raw.get(n, raw["at"]), f"follow_ups.{n}") for n in ("id", "text", "at")}
     if parsed["at"].cast not in ("date", "datetime", "epoch_ms", "epoch_s"):
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
+    # A map for author must land on AGENCY or REPORTER (checked like a status map).
+    author = field("author", raw["author"], "follow_ups.author") if "author" in raw else None
     return FollowUpsSpec(
+        author=author,
         id=parsed["id"],
         text=parsed["text"],
         at=parsed["at"],

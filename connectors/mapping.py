@@ -19,7 +19,7 @@ from schema.regions import WIB, WIT, WITA, is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
-from connectors.spec import FieldSpec, SourceSpec
+from connectors.spec import SOFT_FIELDS, FieldSpec, SourceSpec
 
 TITLE_MAX = 150
 _ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
@@ -164,11 +164,12 @@ class Mapper:
             text = str(self._value(spec.text, item, ref))
             at = self._value(spec.at, item, ref)
             fid = self._value(spec.id, item, ref)
+            author = self._value(spec.author, item, ref) if spec.author is not None else None
         except MappingError as exc:
             raise MappingError(ref, f"{where}.{exc.field}", exc.reason) from None
         if not isinstance(at, datetime):
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
-        return SourceFollowUp(source_id=str(fid), text=text, at=at)
+        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER")
 
     def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[SourceFollowUp, ...]:
         spec = self.spec.follow_ups
@@ -185,9 +186,17 @@ class Mapper:
         """One record; raises MappingError."""
         id_spec = self.spec.fields["source_id"]
         ref = _text(get_path(raw, id_spec.path or "")) if id_spec.path else "?"
-        values: dict[str, Any] = {
-            name: self._value(f, raw, ref or "?") for name, f in self.spec.fields.items()
-        }
+        values: dict[str, Any] = {}
+        warnings: list[str] = []
+        for name, f in self.spec.fields.items():
+            try:
+                values[name] = self._value(f, raw, ref or "?")
+            except MappingError as exc:
+                if name not in SOFT_FIELDS:
+                    raise
+                # Stored without it, and said so: a complaint is not lost over its category.
+                values[name] = None
+                warnings.append(f"{exc} (stored without it)")
         source_id = str(values["source_id"])
         content = str(values["content"])
         if not content:
@@ -223,6 +232,16 @@ class Mapper:
         ):
             if value is not None and not low <= value <= high:
                 raise MappingError(source_id, name, f"{value} is outside Indonesia ({low} to {high})")
+        incident = values.get("incident_date")
+        if incident is not None and not isinstance(incident, datetime):
+            raise MappingError(source_id, "incident_date", "needs a date or datetime cast")
+        disposed_at = values.get("disposed_at")
+        if disposed_at is not None and not isinstance(disposed_at, datetime):
+            raise MappingError(source_id, "disposed_at", "needs a date or datetime cast")
+        disposed_to = values.get("disposed_to")
+        if disposed_to is not None:
+            # One bundled mapping serves every kab/kota: its OPD ids name the regency by code.
+            disposed_to = str(disposed_to).replace("{kode_wilayah}", self.spec.kode_wilayah)
         return SourceComplaint(
             source=self.spec.name,
             source_id=source_id,
@@ -246,7 +265,13 @@ class Mapper:
             is_secret=bool(values.get("is_secret") or False),
             agency_id=values.get("agency_id"),
             external_ref=values.get("external_ref"),
+            category_id=str(values["category_id"]) if values.get("category_id") is not None else None,
+            # The day as the source's people saw it, not the UTC day of its midnight.
+            incident_date=incident.astimezone(self.zone).date() if incident is not None else None,
+            disposed_to=disposed_to,
+            disposed_at=disposed_at,
             follow_ups=self._nested_follow_ups(raw, source_id),
+            warnings=tuple(warnings),
             reporter=reporter,
         )
 

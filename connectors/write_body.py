@@ -83,9 +83,11 @@ def _one(
     if item.map is not None:
         word = value.value if isinstance(value, Enum) else str(value)
         table = maps[item.map]
-        if word not in table:
+        # "*" is the source's catch-all word (an "other" category): a registry with more
+        # categories than the source has codes still creates there.
+        if word not in table and "*" not in table:
             raise Unsupported(source, f"[maps.{item.map}] has no word for {item.value} {word}")
-        value = table[word]
+        value = table.get(word, table.get("*"))
     try:
         return _out(value, item.cast, zone)
     except (TypeError, ValueError):

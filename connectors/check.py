@@ -60,6 +60,10 @@ class CheckReport:
     rejected: list[MappingError] = field(default_factory=list)
     failure: str | None = None
     statuses: Counter[str] = field(default_factory=Counter)
+    # How many records carried each of the optional parts regency systems often leave out.
+    carried: Counter[str] = field(default_factory=Counter)
+    # Stored, but without a part the mapping could not carry (a category code with no entry).
+    warnings: list[str] = field(default_factory=list)
     round_trips: list[RoundTrip] = field(default_factory=list)
     writes_skipped: bool = False
 
@@ -86,6 +90,15 @@ class CheckReport:
         lines.append("      declares: " + ", ".join(sorted(c.value for c in self.capabilities)))
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
+        if self.mapped:
+            lines.append(
+                f"      carried: category {self.carried['category']}, incident date {self.carried['incident_date']},"
+                f" OPD disposition {self.carried['disposition']} of {self.mapped} records"
+            )
+        for warning in self.warnings[:5]:
+            lines.append(f"      warning: {warning}")
+        if len(self.warnings) > 5:
+            lines.append(f"      ... and {len(self.warnings) - 5} more warnings")
         # The same problem on many records is one line, with a count and an example.
         groups: dict[tuple[str, str], list[str]] = {}
         for error in self.rejected:
@@ -112,6 +125,15 @@ async def _read_everything(connector: Connector, report: CheckReport) -> None:
         report.mapped += len(batch.records)
         report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
         report.statuses.update(r.status.value for r in batch.records)
+        for r in batch.records:
+            report.warnings.extend(r.warnings)
+            report.carried.update(
+                name
+                for name, value in (
+                    ("category", r.category_id), ("incident_date", r.incident_date), ("disposition", r.disposed_to)
+                )
+                if value is not None
+            )
 
 
 async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:

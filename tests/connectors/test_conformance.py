@@ -170,3 +170,19 @@ async def test_a_sources_file_with_a_real_url_beside_sandbox_entries(
         # Without --sandbox the simulated entries cannot be reached: said at once, nothing called.
         assert await check_config(tmp_path / "sources.toml", sandbox=False) == 1
         assert 'url = "sandbox"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mapping", sorted(MAPPED))
+async def test_the_check_shows_what_each_bundled_mapping_carries(
+    mapping: str, sandbox: tuple[dict[str, object], dict[str, str]]
+) -> None:
+    """Category and incident date on every seeded record, the regency's OPD disposition
+    where its system has one (the national system routes instead)."""
+    sims, urls = sandbox
+    async with aiohttp.ClientSession() as session:
+        report = await check_source(_source(mapping, session, urls), kode_wilayah="16", writes=False)
+    assert report.passed and report.warnings == [], report.render()
+    assert report.carried["category"] == report.carried["incident_date"] == report.mapped > 0
+    assert (report.carried["disposition"] > 0) is (mapping != "lapor_v3")
+    shown = f"carried: category {report.mapped}, incident date {report.mapped}, OPD disposition"
+    assert shown in report.render()

@@ -126,7 +126,7 @@ async def _read_everything(connector: Connector, report: CheckReport) -> None:
         report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
         report.statuses.update(r.status.value for r in batch.records)
         for r in batch.records:
-            report.warnings.extend(r.warnings)
+            report.warnings.extend(str(w) for w in r.warnings)
             report.carried.update(
                 name
                 for name, value in (

@@ -18,7 +18,7 @@ from schema.canonical import Channel, Classification, Reporter, Status
 from schema.regions import WIB, WIT, WITA, is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
-from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
+from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import SOFT_FIELDS, FieldSpec, SourceSpec
 
 TITLE_MAX = 150
@@ -187,7 +187,7 @@ class Mapper:
         id_spec = self.spec.fields["source_id"]
         ref = _text(get_path(raw, id_spec.path or "")) if id_spec.path else "?"
         values: dict[str, Any] = {}
-        warnings: list[str] = []
+        warnings: list[Gap] = []
         for name, f in self.spec.fields.items():
             try:
                 values[name] = self._value(f, raw, ref or "?")
@@ -196,7 +196,7 @@ class Mapper:
                     raise
                 # Stored without it, and said so: a complaint is not lost over its category.
                 values[name] = None
-                warnings.append(f"{exc} (stored without it)")
+                warnings.append(Gap(name, f"{exc} (stored without it)"))
         source_id = str(values["source_id"])
         content = str(values["content"])
         if not content:

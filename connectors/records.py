@@ -29,6 +29,17 @@ class SourceFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class Gap:
+    """A part of a record the mapping could not carry; the record is stored without it."""
+
+    field: str  # the canonical field, e.g. category_id
+    message: str  # "record 12: category_id: the value 'X' is not in [maps.kategori] ..."
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
 class SourceComplaint:
     """One complaint, mapped from a source record."""
 
@@ -60,7 +71,7 @@ class SourceComplaint:
     # What the mapping could not carry but the record is still stored without it, e.g. a
     # category code with no entry in [maps.kategori]: "record 12: category_id: ...".
     # Never personal data: these are shown in sync status and logs.
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Gap, ...] = ()
     reporter: Reporter | None = field(default=None, repr=False)
 
 

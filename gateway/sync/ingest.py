@@ -190,11 +190,16 @@ class Ingestor:
             self._known[(kind, id)] = await table.filter(id=id).exists()
         return self._known[(kind, id)]
 
-    async def _checked(self, record: SourceComplaint, notes: list[str]) -> SourceComplaint:
-        """The record with only registry ids that exist; what was left out goes to `notes`."""
-        notes.extend(record.warnings)
+    async def _checked(
+        self, record: SourceComplaint, notes: list[str], row: ComplaintRow | None
+    ) -> SourceComplaint:
+        """The record with only registry ids that exist; what was left out goes to `notes`
+        (not a category gap of a complaint that has a category: nothing is missing there,
+        e.g. one the gateway created in the source under the source's catch-all code)."""
+        has_category = row is not None and row.category_id is not None  # type: ignore[attr-defined]
+        notes.extend(str(g) for g in record.warnings if not (g.field == "category_id" and has_category))
         category, unit = record.category_id, record.disposed_to
-        if category is not None and not await self._exists("category", category):
+        if category is not None and not has_category and not await self._exists("category", category):
             notes.append(
                 f"record {record.source_id}: category_id: '{category[:40]}' names no category in the registry"
                 " (stored without it)"
@@ -217,7 +222,7 @@ class Ingestor:
         row, link = await self._find(source, record)
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
-        record = await self._checked(record, notes)
+        record = await self._checked(record, notes, row)
         if row is None:
             return Outcome.CREATED, await self._create(source, record, now)
         outcome = Outcome.UPDATED

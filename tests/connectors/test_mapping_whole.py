@@ -97,9 +97,10 @@ def test_a_code_without_an_entry_is_a_warning_and_the_record_is_kept() -> None:
     (c,) = mapped
     assert (c.category_id, c.disposed_to, c.incident_date) == (None, None, date(2026, 3, 10))
     assert len(c.warnings) == 2
-    assert c.warnings[0].startswith("record rep_1: category_id: the value 'BARU' is not in [maps.kategori]")
-    assert "disposed_to: the value 'opd_entah' is not in [maps.opd]" in c.warnings[1]
-    assert all("1601014101900001" not in w for w in c.warnings)
+    assert [w.field for w in c.warnings] == ["category_id", "disposed_to"]
+    assert str(c.warnings[0]).startswith("record rep_1: category_id: the value 'BARU' is not in [maps.kategori]")
+    assert "disposed_to: the value 'opd_entah' is not in [maps.opd]" in str(c.warnings[1])
+    assert all("1601014101900001" not in str(w) for w in c.warnings)
 
 
 def test_a_status_word_without_an_entry_still_rejects() -> None:

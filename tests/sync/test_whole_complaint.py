@@ -14,7 +14,7 @@ import pytest
 
 from auth.roles import Role
 from connectors.config import DEMO_CONFIG, load_config
-from connectors.records import SourceComplaint
+from connectors.records import Gap, SourceComplaint
 from connectors.sandbox import Simulator
 from gateway.sources import open_sources
 from gateway.store.models import (
@@ -201,3 +201,31 @@ async def test_a_complaint_created_in_a_regency_system_carries_category_and_inci
     arrived = [r for r in province.sims[REST].reports.values() if r["externalRef"] == str(stored.id)]  # type: ignore[attr-defined]
     assert len(arrived) == 1
     assert (arrived[0]["category"], arrived[0]["incidentDate"]) == ("JALAN_JEMBATAN", "2025-05-20")
+
+
+async def test_a_catch_all_code_read_back_is_no_gap_when_the_complaint_has_a_category(province: Province) -> None:
+    """The gateway creates a complaint in a regency's system under the system's catch-all
+    category code; reading it back is not reported as a category the mapping lacks."""
+    now = datetime.now(UTC)
+    national = SourceComplaint(
+        source="lapor", source_id="1999001", version="1", title="BPJS ditolak", content="Kartu BPJS ditolak.",
+        status=Status.BELUM_TERVERIFIKASI, kode_wilayah="16.01", created_at=now, updated_at=now,
+        lapor_tracking_id="1999001", category_id="kesehatan.jkn",
+    )
+    await province.engine.ingestor.apply("lapor", national, now=now)
+    link = await ComplaintSourceRow.get(system="lapor", source_id="1999001")
+    gap = Gap("category_id", "record rep_y: category_id: the value 'UMUM' is not in [maps.kategori] (stored without it)")
+    echoed = replace(
+        national, source=REST, source_id="rep_y", lapor_tracking_id=None, category_id=None,
+        external_ref=str(link.complaint_id), warnings=(gap,),  # type: ignore[attr-defined]
+    )
+    notes: list[str] = []
+    await province.engine.ingestor.apply(REST, echoed, now=now, notes=notes)
+    assert notes == []
+    assert await ComplaintSourceRow.filter(system=REST, source_id="rep_y", complaint_id=link.complaint_id).exists()  # type: ignore[attr-defined]
+    stored = await ComplaintRow.get(id=link.complaint_id)  # type: ignore[attr-defined]
+    assert stored.category_id == "kesehatan.jkn"  # type: ignore[attr-defined]
+    # The same gap on a complaint without a category is said.
+    fresh = replace(echoed, source_id="rep_z", external_ref=None, title="Lain", content="Laporan lain.")
+    await province.engine.ingestor.apply(REST, fresh, now=now, notes=notes)
+    assert notes == [gap.message]

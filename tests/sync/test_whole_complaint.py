@@ -26,6 +26,7 @@ from gateway.store.models import (
     SyncCursorRow,
 )
 from gateway.sync.engine import SyncEngine
+from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
 from schema.canonical import Channel, Status
 from tests.conftest import GraphQL, Tokens
@@ -135,6 +136,8 @@ async def test_an_unmapped_category_code_is_reported_and_the_complaint_still_sto
     assert "category_id" in cursor.last_rejection and "KODE_BARU" in cursor.last_rejection
     assert "[maps.kategori]" in cursor.last_rejection
     assert cursor.records_rejected == 0  # not a rejection: the complaint is in the index
+    shown = next(r for r in await sync_status(TOPOLOGY, now=datetime.now(UTC)) if r.source == REST)
+    assert shown.last_rejection == cursor.last_rejection  # what syncStatus { lastRejection } answers
 
 
 async def test_a_category_or_opd_the_registry_does_not_know_is_reported(province: Province) -> None:

@@ -18,8 +18,8 @@ from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.casts import CastMismatch, cast_value, text
-from connectors.records import RawRecord, SourceComplaint, SourceFollowUp
-from connectors.spec import ENUM_TARGETS, FieldSpec, SourceSpec
+from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp
+from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
 
 TITLE_MAX = 150
@@ -159,9 +159,17 @@ class Mapper:
         """One record; raises MappingError."""
         id_spec = self.spec.fields["source_id"]
         ref = _text(get_path(raw, id_spec.path or "")) if id_spec.path else "?"
-        values: dict[str, Any] = {
-            name: self._value(f, raw, ref or "?") for name, f in self.spec.fields.items()
-        }
+        values: dict[str, Any] = {}
+        warnings: list[Gap] = []
+        for name, f in self.spec.fields.items():
+            try:
+                values[name] = self._value(f, raw, ref or "?")
+            except MappingError as exc:
+                if name not in SOFT_FIELDS:
+                    raise
+                # Stored without it, and said so: a complaint is not lost over its category.
+                values[name] = None
+                warnings.append(Gap(name, f"{exc} (stored without it)"))
         source_id = str(values["source_id"])
         content = str(values["content"])
         if not content:
@@ -197,6 +205,16 @@ class Mapper:
         ):
             if value is not None and not low <= value <= high:
                 raise MappingError(source_id, name, f"{value} is outside Indonesia ({low} to {high})")
+        incident = values.get("incident_date")
+        if incident is not None and not isinstance(incident, datetime):
+            raise MappingError(source_id, "incident_date", "needs a date or datetime cast")
+        disposed_at = values.get("disposed_at")
+        if disposed_at is not None and not isinstance(disposed_at, datetime):
+            raise MappingError(source_id, "disposed_at", "needs a date or datetime cast")
+        disposed_to = values.get("disposed_to")
+        if disposed_to is not None:
+            # One bundled mapping serves every kab/kota: its OPD ids name the regency by code.
+            disposed_to = str(disposed_to).replace("{kode_wilayah}", self.spec.kode_wilayah)
         return SourceComplaint(
             source=self.spec.name,
             source_id=source_id,
@@ -220,7 +238,13 @@ class Mapper:
             is_secret=bool(values.get("is_secret") or False),
             agency_id=values.get("agency_id"),
             external_ref=values.get("external_ref"),
+            category_id=str(values["category_id"]) if values.get("category_id") is not None else None,
+            # The day as the source's people saw it, not the UTC day of its midnight.
+            incident_date=incident.astimezone(self.zone).date() if incident is not None else None,
+            disposed_to=disposed_to,
+            disposed_at=disposed_at,
             follow_ups=self._nested_follow_ups(raw, source_id),
+            warnings=tuple(warnings),
             reporter=reporter,
         )
 

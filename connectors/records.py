@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from schema.canonical import Channel, Classification, Complaint, Location, Reporter, Status
 
@@ -26,6 +26,17 @@ class SourceFollowUp:
     text: str
     at: datetime
     by_reporter: bool = False  # the reporter's reply (tanggapan pelapor), not an agency's answer
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A part of a record the mapping could not carry; the record is stored without it."""
+
+    field: str  # the canonical field, e.g. category_id
+    message: str  # "record 12: category_id: the value 'X' is not in [maps.kategori] ..."
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +63,15 @@ class SourceComplaint:
     is_secret: bool = False
     agency_id: str | None = None  # the instansi the source routes it to (national: institution_id)
     external_ref: str | None = None  # the gateway's id, when the gateway created this record
+    category_id: str | None = None  # the registry's category, mapped from the source's own code
+    incident_date: date | None = None  # the day it happened, in the source's time zone
+    disposed_to: str | None = None  # the OPD (registry agency id) the source disposed it to
+    disposed_at: datetime | None = None
     follow_ups: tuple[SourceFollowUp, ...] = ()
+    # What the mapping could not carry but the record is still stored without it, e.g. a
+    # category code with no entry in [maps.kategori]: "record 12: category_id: ...".
+    # Never personal data: these are shown in sync status and logs.
+    warnings: tuple[Gap, ...] = ()
     reporter: Reporter | None = field(default=None, repr=False)
 
 
@@ -70,7 +89,11 @@ def content_version(record: SourceComplaint) -> str:
         record.content,
         record.lapor_tracking_id or "",
         record.agency_id or "",
-        *(f"{f.source_id}:{f.text}" for f in record.follow_ups),
+        record.category_id or "",
+        record.incident_date.isoformat() if record.incident_date else "",
+        record.disposed_to or "",
+        record.channel.value,
+        *(f"{f.source_id}:{f.text}{':pelapor' if f.by_reporter else ''}" for f in record.follow_ups),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     return f"{record.updated_at.isoformat()}#{digest}"
@@ -90,6 +113,8 @@ def to_canonical(record: SourceComplaint, *, id: str, tracking_id: str, routed_a
         created_at=record.created_at,
         updated_at=record.updated_at,
         channel=record.channel,
+        incident_date=record.incident_date,
+        category_id=record.category_id,
         routed_agency_id=routed_agency_id,
         is_anonymous=record.is_anonymous,
         is_secret=record.is_secret,

@@ -73,7 +73,20 @@ OPTIONAL_FIELDS = (
     "reporter_email",
     "agency_id",  # the instansi the source routes a complaint to
     "external_ref",  # the gateway's own id, where the source keeps it
+    # The registry's category id, usually through a [maps.kategori] table from the source's
+    # own codes. A code with no entry does not reject the record: it is stored without a
+    # category and the gap is reported (sync status, logs).
+    "category_id",
+    "incident_date",  # the day it happened (a date or datetime cast)
+    # The OPD the regency's own system disposed it to, as a registry agency id, usually
+    # through a map; "{kode_wilayah}" in a mapped value is the source's own code, so one
+    # bundled mapping serves every kab/kota ("Dinas PU" = "{kode_wilayah}-pupr"). Reported,
+    # not rejected, when the source's word has no entry.
+    "disposed_to",
+    "disposed_at",  # when it was disposed (else the record's update time)
 )
+# Optional fields whose map misses are reported instead of rejecting the record.
+SOFT_FIELDS = ("category_id", "disposed_to")
 ALL_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 # Fields whose value maps must land on canonical names.
 ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {

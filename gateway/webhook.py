@@ -69,8 +69,9 @@ async def webhook(request: Request) -> JSONResponse:
     now = datetime.now(UTC)
     outcomes: dict[str, int] = {}
     changed: list[str] = []
+    notes: list[str] = []  # stored, but without an unmapped category or OPD: said in the answer
     for record in records:
-        outcome = await ingestor.apply(name, record, now=now, changed=changed)
+        outcome = await ingestor.apply(name, record, now=now, changed=changed, notes=notes)
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
     await _heard(name, now, len(records), len(rejected))
     broker = request.scope.get("state", {}).get("broker")
@@ -81,6 +82,7 @@ async def webhook(request: Request) -> JSONResponse:
         {
             "applied": outcomes,
             "rejected": [{"record": e.record_ref, "field": e.field, "reason": e.reason} for e in rejected],
-        },
+        }
+        | ({"notes": notes} if notes else {}),
         status_code=200 if records or not rejected else 422,
     )

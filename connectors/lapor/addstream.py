@@ -2,8 +2,9 @@
 
 One POST of `<lapor token="…"><pelapor>…</pelapor><laporan rahasia anonim><isi>…</isi>
 </laporan></lapor>`, answered with `<trackingid>` and `<transaksiid>`. The format carries no
-title, category or location; the title travels as the first line of `<isi>` so nothing is
-lost. It has no sender reference either, so a create is sent once and never retried here:
+title, category or location; the title travels as the first line of `<isi>`, and the
+incident date and category as its last lines ("Tanggal kejadian: …", "Kategori: …"), so
+nothing is lost. It has no sender reference either, so a create is sent once and never retried here:
 after an unknown outcome only the sync engine, by looking for the record, may decide.
 """
 
@@ -59,6 +60,10 @@ def addstream_document(token: str, complaint: NewComplaint) -> bytes:
         anonim="1" if complaint.is_anonymous else "0",
     )
     isi = complaint.content if complaint.content.startswith(complaint.title) else f"{complaint.title}\n\n{complaint.content}"
+    facts = [f"Tanggal kejadian: {complaint.incident_date.isoformat()}"] if complaint.incident_date else []
+    facts += [f"Kategori: {complaint.category_code}"] if complaint.category_code else []
+    if facts:
+        isi = f"{isi}\n\n" + "\n".join(facts)
     SubElement(laporan, "isi").text = _xml_text(isi)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="utf-8", xml_declaration=False)
 

@@ -21,7 +21,7 @@ from connectors.sandbox.addstream import Submission
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
 from connectors.sandbox.seed import seed_records
-from connectors.sandbox.topics import TOPICS
+from connectors.sandbox.topics import SEED_TOPIC_IDS, TOPICS
 from connectors.sandbox.xml_stream import AddstreamSink
 
 DEFAULT_XML_TOKEN = "{9C1B2A3D-4E5F-4A6B-8C7D-0E1F2A3B4C5D}"
@@ -113,7 +113,8 @@ class LaporNational(SeededSimulator):
                 "classification_id": 1,
                 "title": r.title,
                 "content": r.content,
-                "date_of_incident": r.created_at.date().isoformat(),
+                "date_of_incident": (r.incident_date or r.created_at.date()).isoformat(),
+                "category_id": SEED_TOPIC_IDS[r.topic],
                 "location_id": r.kode_wilayah,
                 "institution_id": "pemkab-" + r.kode_wilayah[:5],
                 "latitude": r.latitude,

@@ -8,6 +8,10 @@ as '?'. The API key is a query parameter `key=`. `since` filters on tgl_pengadua
 submission date), so a status change on an older row is only seen by a full export.
 Writes are PHP form posts without idempotency (`POST /import/pengaduan`, `/import/tanggapan`,
 `/import/status`), answering JSON.
+
+Later versions of the app added columns at the end of `pengaduan`: `id_kategori` (a number
+from its own `kategori` table, KATEGORI), `tgl_kejadian` (the day it happened) and
+`kode_opd` (the OPD the admin disposed it to, its short code, OPD_CODES).
 """
 
 from __future__ import annotations
@@ -32,7 +36,22 @@ PENGADUAN_COLUMNS = (
     "isi_laporan",
     "foto",
     "status",
+    "id_kategori",
+    "tgl_kejadian",
+    "kode_opd",
 )
+# The app's `kategori` table (id_kategori), by seed topic.
+KATEGORI = {"jalan": 1, "pju": 2, "sampah": 3, "air": 4, "ktp": 5, "puskesmas": 6, "banjir": 7, "pungli": 8}
+# The app's OPD short codes, by the seed's unit key.
+OPD_CODES = {
+    "pupr": "PUPR",
+    "dishub": "DISHUB",
+    "dlh": "DLH",
+    "disdukcapil": "DUKCAPIL",
+    "dinkes": "DINKES",
+    "bpbd": "BPBD",
+    "inspektorat": "INSPEKTORAT",
+}
 TANGGAPAN_COLUMNS = (
     "id_tanggapan",
     "id_pengaduan",
@@ -62,6 +81,9 @@ class Pengaduan:
     isi_laporan: str
     foto: str
     status: str
+    id_kategori: int | None = None
+    tgl_kejadian: date | None = None
+    kode_opd: str = ""
 
 
 @dataclass(slots=True)
@@ -128,6 +150,9 @@ class LegacySql(SeededSimulator):
                 f"foto_{r.index}.jpg" if r.index % 2 else "",
             )
             row.status = _STAGE_STATUS[r.stage]
+            row.id_kategori = KATEGORI[r.topic]
+            row.tgl_kejadian = r.incident_date
+            row.kode_opd = OPD_CODES[r.opd] if r.opd else ""
             if row.status != "0":
                 self._answer(
                     row.id_pengaduan,
@@ -197,6 +222,9 @@ class LegacySql(SeededSimulator):
                 p.isi_laporan,
                 p.foto,
                 p.status,
+                "" if p.id_kategori is None else p.id_kategori,
+                p.tgl_kejadian.isoformat() if p.tgl_kejadian else "",
+                p.kode_opd,
             )
             for p in sorted(self.pengaduan.values(), key=lambda p: p.id_pengaduan)
             if since is None or p.tgl_pengaduan >= since
@@ -230,6 +258,13 @@ class LegacySql(SeededSimulator):
                 {"status": "error", "pesan": "isi_laporan wajib diisi"}, status=422
             )
         row = self._insert(self._today(), nik, isi, str(form.get("foto", "")))
+        kategori, kejadian = str(form.get("id_kategori", "")), str(form.get("tgl_kejadian", ""))
+        if kategori.isdigit():
+            row.id_kategori = int(kategori)
+        try:
+            row.tgl_kejadian = date.fromisoformat(kejadian) if kejadian else None
+        except ValueError:
+            return web.json_response({"status": "error", "pesan": "tgl_kejadian tidak valid"}, status=422)
         return web.json_response({"status": "ok", "id_pengaduan": row.id_pengaduan})
 
     async def import_tanggapan(self, request: web.Request) -> web.Response:

@@ -7,6 +7,11 @@ PENDING/PROSES/SELESAI/DITOLAK; within PROSES, `respondedAt` set means the OPD a
 (`+07:00`). Listing is page-number pagination ordered by (updatedAt, id), `updatedSince`
 inclusive. Creates and comments honour `Idempotency-Key` (and creates also `externalRef`):
 a retry returns the original with 200 and `Idempotent-Replayed: true`.
+
+Each report has the app's own `category` code (CATEGORIES), the `incidentDate` the reporter
+gave (a date), the `opdId` the regent's office disposed it to (`opd_<unit>`), the `channel`
+it came in by (web or android), and comments with a `role`: OPD for an answer, PELAPOR for
+the reporter's reply.
 """
 
 from __future__ import annotations
@@ -26,6 +31,28 @@ from connectors.sandbox.seed import SeedRecord, seed_records
 WIB = timezone(timedelta(hours=7))
 STATUSES = ("PENDING", "PROSES", "SELESAI", "DITOLAK")
 DEFAULT_TOKEN = "sandbox-rest-json-v1-token"
+
+# The app's own category codes, by seed topic.
+CATEGORIES = {
+    "jalan": "JALAN_JEMBATAN",
+    "pju": "PENERANGAN_JALAN",
+    "sampah": "KEBERSIHAN",
+    "air": "AIR_BERSIH",
+    "ktp": "ADMINDUK",
+    "puskesmas": "KESEHATAN",
+    "banjir": "BENCANA",
+    "pungli": "PUNGLI",
+}
+# The app's OPD ids, by the seed's unit key.
+OPD_IDS = {
+    "pupr": "opd_dinas-pupr",
+    "dishub": "opd_dishub",
+    "dlh": "opd_dlh",
+    "disdukcapil": "opd_disdukcapil",
+    "dinkes": "opd_dinkes",
+    "bpbd": "opd_bpbd",
+    "inspektorat": "opd_inspektorat",
+}
 
 _STAGE_STATUS = {
     "new": "PENDING",
@@ -103,7 +130,10 @@ class RestJsonV1(SeededSimulator):
             opdStatus=None
             if assigned is None
             else ("SELESAI" if r.stage == "done" else "PROSES"),
-            opdId="opd_dinas-pupr" if assigned else None,
+            opdId=OPD_IDS[r.opd] if assigned and r.opd else None,
+            category=CATEGORIES[r.topic],
+            incidentDate=r.incident_date.isoformat() if r.incident_date else None,
+            channel="android" if r.index % 3 == 0 else "web",
             bupatiReason="Bukan kewenangan pemerintah kabupaten"
             if status == "DITOLAK"
             else None,
@@ -123,6 +153,10 @@ class RestJsonV1(SeededSimulator):
                     report["id"], "usr_opd", "Sudah kami tinjau ke lokasi.", responded
                 )
             )
+        if responded and r.reply:
+            report["comments"].append(
+                self._comment(report["id"], "usr_pelapor", r.reply, responded, role="PELAPOR")
+            )
         return report
 
     def _blank(
@@ -135,8 +169,10 @@ class RestJsonV1(SeededSimulator):
             "title": title,
             "description": description,
             "location": location or "empty",
-            "category": "Umum",
+            "category": "UMUM",
             "subcategory": None,
+            "incidentDate": None,
+            "channel": "web",
             "priority": "MEDIUM",
             "bupatiStatus": "PENDING",
             "opdStatus": None,
@@ -154,12 +190,13 @@ class RestJsonV1(SeededSimulator):
         }
 
     def _comment(
-        self, report_id: str, user_id: str, text: str, at: datetime
+        self, report_id: str, user_id: str, text: str, at: datetime, role: str = "OPD"
     ) -> dict[str, Any]:
         return {
             "id": self._new_id("cmt"),
             "reportId": report_id,
             "userId": user_id,
+            "role": role,
             "comment": text,
             "createdAt": iso(at),
         }
@@ -249,7 +286,7 @@ class RestJsonV1(SeededSimulator):
             location=str(body.get("location") or ""),
             at=self.clock.now(),
         )
-        for name in ("category", "subcategory", "externalRef", "reporter"):
+        for name in ("category", "subcategory", "incidentDate", "externalRef", "reporter"):
             if name in body:
                 report[name] = body[name]
         if body.get("priority") in ("LOW", "MEDIUM", "HIGH"):
@@ -297,8 +334,9 @@ class RestJsonV1(SeededSimulator):
         if not isinstance(text, str) or not text.strip():
             raise bad_request("comment is required", 422)
         now = self.clock.now()
+        role = body.get("role") if body.get("role") in ("OPD", "PELAPOR") else "OPD"
         comment = self._comment(
-            report["id"], str(body.get("userId") or "usr_gateway"), text, now
+            report["id"], str(body.get("userId") or "usr_gateway"), text, now, role=role
         )
         report["comments"].append(comment)
         if (

@@ -1,10 +1,15 @@
-"""A tiny deterministic generator of seed complaints for pre-populating simulators."""
+"""A tiny deterministic generator of seed complaints for pre-populating simulators.
+
+Each record has a topic (the kind of problem, which each simulator writes as its own
+category code), the day it happened, and, once disposed, the OPD (unit) it went to: the
+neutral values each dialect renders in its own words.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from schema.regions import children, get_region
 
@@ -68,6 +73,21 @@ _FAMILY = (
 )
 
 STAGES = ("new", "verifying", "disposed", "answered", "done", "rejected")
+# Per template (same order): its topic, and the OPD (the regency unit's key in the demo
+# registry, e.g. "pupr" for "16.05-pupr") a regent's office disposes such a complaint to.
+TOPICS: tuple[tuple[str, str], ...] = (
+    ("jalan", "pupr"),
+    ("pju", "dishub"),
+    ("sampah", "dlh"),
+    ("air", "pupr"),
+    ("ktp", "disdukcapil"),
+    ("puskesmas", "dinkes"),
+    ("banjir", "bpbd"),
+    ("pungli", "inspektorat"),
+)
+DISPOSED_STAGES = ("disposed", "answered", "done")
+# The reporter's answer to an agency's follow-up, in systems that take one.
+REPLY = "Terima kasih, tetapi di lapangan belum ada perbaikan."
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +109,10 @@ class SeedRecord:
     created_at: datetime
     updated_at: datetime
     stage: str  # one of STAGES
+    topic: str = "jalan"  # one of TOPICS
+    incident_date: date | None = None  # the day it happened, in WIB (before it was reported)
+    opd: str | None = None  # the unit key it was disposed to, once disposed
+    reply: str | None = None  # the reporter's reply to the answer, for some answered ones
 
 
 def seed_records(
@@ -106,10 +130,15 @@ def seed_records(
     districts = [(d.code, d.name) for d in children(kode_wilayah)] or [
         (kode_wilayah, regency_name)
     ]
+    # A second generator for what was added later, so the first keeps giving the same
+    # titles, people and times for the same arguments.
+    extra = random.Random(f"{seed}:{kode_wilayah}:details")
     out: list[SeedRecord] = []
     for i in range(count):
         code, place = rng.choice(districts)
-        title, content = rng.choice(_TEMPLATES)
+        template = rng.choice(_TEMPLATES)
+        title, content = template
+        topic, opd = TOPICS[_TEMPLATES.index(template)]
         given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
         created = now - timedelta(days=count - i, minutes=rng.randrange(600))
         updated = created + timedelta(hours=rng.randrange(0, 48))
@@ -130,6 +159,11 @@ def seed_records(
                 created_at=created,
                 updated_at=min(updated, now),
                 stage=STAGES[i % len(STAGES)],
+                topic=topic,
+                incident_date=(created + timedelta(hours=7) - timedelta(days=extra.randrange(0, 6))).date(),
+                opd=opd if STAGES[i % len(STAGES)] in DISPOSED_STAGES else None,
+                # Every other closed one: the reporter says the answer did not fix it.
+                reply=REPLY if STAGES[i % len(STAGES)] == "done" and (i // len(STAGES)) % 2 == 0 else None,
             )
         )
     return out

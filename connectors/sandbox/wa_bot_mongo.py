@@ -6,6 +6,10 @@ null, and `opd` as a list). Listing is cursor pagination over (updatedAt, _id): 
 opaque, `nextCursor` is null on the last page, `since` (epoch ms, inclusive) narrows the
 first page. `sessionId` is unique: creating a second report with the same sessionId answers
 409 with the existing `_id` (a Mongo E11000), which is how a retried create is recognised.
+
+The bot asks the reporter to pick a `topik` from its menu (TOPIK) and when it happened
+(`tanggalKejadian`, YYYY-MM-DD); the regent's office disposes it by naming OPD in
+`tindakan.opd`, the responsible one first (OPD_NAMES).
 """
 
 from __future__ import annotations
@@ -33,6 +37,28 @@ STATUSES = (
 )
 SITUASI = ("Darurat", "Permintaan Informasi", "Berpengawasan", "Tidak Berpengawasan")
 DEFAULT_API_KEY = "sandbox-wa-bot-mongo-key"
+
+# The bot's topic menu, by seed topic.
+TOPIK = {
+    "jalan": "Jalan Rusak",
+    "pju": "Lampu Jalan",
+    "sampah": "Sampah",
+    "air": "Air Bersih / PDAM",
+    "ktp": "Administrasi Kependudukan",
+    "puskesmas": "Layanan Kesehatan",
+    "banjir": "Bencana",
+    "pungli": "Pungutan Liar",
+}
+# The OPD as the regent's office names them, by the seed's unit key.
+OPD_NAMES = {
+    "pupr": "Dinas Pekerjaan Umum dan Penataan Ruang",
+    "dishub": "Dinas Perhubungan",
+    "dlh": "Dinas Lingkungan Hidup",
+    "disdukcapil": "Dinas Kependudukan dan Pencatatan Sipil",
+    "dinkes": "Dinas Kesehatan",
+    "bpbd": "Badan Penanggulangan Bencana Daerah",
+    "inspektorat": "Inspektorat Daerah",
+}
 
 _STAGE_STATUS = {
     "new": "Perlu Verifikasi",
@@ -101,11 +127,13 @@ class WaBotMongo(SeededSimulator):
             },
             user={"name": r.reporter_name, "nik": r.nik},
         )
+        report["topik"] = TOPIK[r.topic]
+        report["tanggalKejadian"] = r.incident_date.isoformat() if r.incident_date else None
         t = report["tindakan"]
         t["status"] = status
         if r.stage in ("disposed", "answered", "done"):
             t["opd"] = [
-                "Dinas Pekerjaan Umum dan Penataan Ruang",
+                OPD_NAMES[r.opd or "pupr"],
                 "Kecamatan " + r.district_name,
             ]
             t["trackingId"] = 4000000 + r.index if r.index % 2 == 0 else None
@@ -136,6 +164,8 @@ class WaBotMongo(SeededSimulator):
             "user": {"_id": self.object_id(at), **user},
             "location": location,
             "message": message,
+            "topik": None,
+            "tanggalKejadian": None,
             "photos": [],
             "tindakan": {
                 "_id": self.object_id(at),
@@ -243,6 +273,9 @@ class WaBotMongo(SeededSimulator):
         )
         if body.get("trackingId") is not None:
             report["tindakan"]["trackingId"] = body["trackingId"]
+        for name in ("topik", "tanggalKejadian"):
+            if isinstance(body.get(name), str):
+                report[name] = body[name]
         self.reports[report["_id"]] = report
         return web.json_response(report, status=201)
 

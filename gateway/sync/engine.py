@@ -77,6 +77,7 @@ class PullResult:
     pulled: bool = True  # False: another worker holds the source
     records: int = 0
     rejected: int = 0
+    notes: int = 0  # things records said that were left out (an unknown category code)
     outcomes: dict[str, int] = field(default_factory=dict)
     error: str | None = None
 
@@ -168,10 +169,17 @@ class SyncEngine:
 
                 # The page and the cursor after it commit together.
                 changed: list[str] = []
+                notes: list[str] = []
                 for outcome in await self.ingestor.apply_page(
-                    source, batch.records, now=self.clock(), then=save_cursor, changed=changed
+                    source, batch.records, now=self.clock(), then=save_cursor, changed=changed, notes=notes
                 ):
                     result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
+                if notes:
+                    # Stored, but without what the mapping or the registry could not carry
+                    # (a category code with no entry): shown where rejections are.
+                    result.notes += len(notes)
+                    await SyncCursorRow.filter(source=source).update(last_rejection=notes[0][:300])
+                    log.warning("pull %s: %d records stored without part of them, e.g. %s", source, len(notes), notes[0][:300])
                 if changed and self.notify is not None:
                     await self.notify(changed)
                 result.records += len(batch.records)

@@ -6,6 +6,12 @@ all. A record is recognised, in this order, by its link; by the gateway's id it 
 (`external_ref`, when the gateway created it there); by the LAPOR! tracking ID it carries;
 only then is it new. A version already applied is skipped; a status is applied only when
 it is further along; a follow-up whose text the complaint already has is the same one.
+
+The rest of what a source says travels too: its category and incident date fill the
+complaint's when it has none (an admin's later choice is not overwritten by every read);
+its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
+reporter replies are replies. A category or OPD that names nothing in the registry is left
+out and said (`notes`, shown in sync status): the complaint is stored all the same.
 """
 
 from __future__ import annotations
@@ -19,7 +25,15 @@ from enum import StrEnum
 
 from connectors.records import SourceComplaint, to_canonical
 from schema import deadlines
-from schema.canonical import FollowUp, SourceRef, Status, StatusEvent
+from schema.canonical import (
+    Disposition,
+    DispositionKind,
+    FollowUp,
+    ReporterReply,
+    SourceRef,
+    Status,
+    StatusEvent,
+)
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -27,10 +41,13 @@ from tortoise.transactions import in_transaction
 from gateway.store import rows
 from gateway.store.models import (
     AgencyRow,
+    CategoryRow,
     ComplaintRow,
     ComplaintSourceRow,
+    DispositionRow,
     FollowUpRow,
     OutboxRow,
+    ReporterReplyRow,
     StatusEventRow,
 )
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
@@ -69,18 +86,30 @@ class Ingestor:
     # (the registry changes rarely; a new Ingestor per engine start reads it afresh).
     _agency_regions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     _governments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # Registry ids already looked up (category, agency): whether each exists.
+    _known: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
 
     async def apply(
-        self, source: str, record: SourceComplaint, *, now: datetime, changed: list[str] | None = None
+        self,
+        source: str,
+        record: SourceComplaint,
+        *,
+        now: datetime,
+        changed: list[str] | None = None,
+        notes: list[str] | None = None,
     ) -> Outcome:
         """Apply one record; safe to repeat (a retried page applies nothing twice).
-        `changed` collects the ids of the complaints it created or changed."""
+        `changed` collects the ids of the complaints it created or changed; `notes` what
+        the record said that could not be stored (no personal data)."""
         for _ in range(3):
+            said: list[str] = []
             try:
                 async with in_transaction():
-                    outcome, cid = await self._apply(source, record, now)
+                    outcome, cid = await self._apply(source, record, now, said)
                 if cid is not None and changed is not None:
                     changed.append(cid)
+                if notes is not None:
+                    notes.extend(said)
                 return outcome
             except IntegrityError:
                 # Another worker linked or created the same record first: look again.
@@ -95,22 +124,26 @@ class Ingestor:
         now: datetime,
         then: Callable[[], Awaitable[object]] | None = None,
         changed: list[str] | None = None,
+        notes: list[str] | None = None,
     ) -> list[Outcome]:
         """Apply a page in one transaction (with `then`, e.g. saving the cursor, inside it):
         a page costs one commit instead of one per record. If another worker races on one
         of them, the page is applied again one record per transaction. `changed` collects
         the ids of the complaints created or changed, once the page committed."""
+        said: list[str] = []
         try:
             async with in_transaction():
-                applied = [await self._apply(source, record, now) for record in records]
+                applied = [await self._apply(source, record, now, said) for record in records]
                 if then is not None:
                     await then()
             if changed is not None:
                 changed.extend(cid for _, cid in applied if cid is not None)
+            if notes is not None:
+                notes.extend(said)
             return [outcome for outcome, _ in applied]
         except IntegrityError:
             log.debug("ingest race on a page of %s; applying it record by record", source)
-        outcomes = [await self.apply(source, record, now=now, changed=changed) for record in records]
+        outcomes = [await self.apply(source, record, now=now, changed=changed, notes=notes) for record in records]
         if then is not None:
             await then()
         return outcomes
@@ -151,11 +184,45 @@ class Ingestor:
             return True
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
 
-    async def _apply(self, source: str, record: SourceComplaint, now: datetime) -> tuple[Outcome, str | None]:
+    async def _exists(self, kind: str, id: str) -> bool:
+        if (kind, id) not in self._known:
+            table = CategoryRow if kind == "category" else AgencyRow
+            self._known[(kind, id)] = await table.filter(id=id).exists()
+        return self._known[(kind, id)]
+
+    async def _checked(
+        self, record: SourceComplaint, notes: list[str], row: ComplaintRow | None
+    ) -> SourceComplaint:
+        """The record with only registry ids that exist; what was left out goes to `notes`
+        (not a category gap of a complaint that has a category: nothing is missing there,
+        e.g. one the gateway created in the source under the source's catch-all code)."""
+        has_category = row is not None and row.category_id is not None  # type: ignore[attr-defined]
+        notes.extend(str(g) for g in record.warnings if not (g.field == "category_id" and has_category))
+        category, unit = record.category_id, record.disposed_to
+        if category is not None and not has_category and not await self._exists("category", category):
+            notes.append(
+                f"record {record.source_id}: category_id: '{category[:40]}' names no category in the registry"
+                " (stored without it)"
+            )
+            category = None
+        if unit is not None and not await self._exists("agency", unit):
+            notes.append(
+                f"record {record.source_id}: disposed_to: '{unit[:40]}' names no agency in the registry"
+                " (stored without the disposition)"
+            )
+            unit = None
+        if (category, unit) == (record.category_id, record.disposed_to):
+            return record
+        return replace(record, category_id=category, disposed_to=unit)
+
+    async def _apply(
+        self, source: str, record: SourceComplaint, now: datetime, notes: list[str]
+    ) -> tuple[Outcome, str | None]:
         """What happened, and to which complaint (None when nothing did)."""
         row, link = await self._find(source, record)
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
+        record = await self._checked(record, notes, row)
         if row is None:
             return Outcome.CREATED, await self._create(source, record, now)
         outcome = Outcome.UPDATED
@@ -172,6 +239,7 @@ class Ingestor:
         if base is None or record.status != base:
             await self._advance(row, source, record, now)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
+        await self._details(row, source, record)
         await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
@@ -220,6 +288,8 @@ class Ingestor:
             follow_ups=tuple(
                 FollowUp(agency_id=routed or source, content=f.text, at=f.at) for f in _unique(record)
             ),
+            replies=tuple(ReporterReply(f.text, f.at) for f in _replies(record)),
+            dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
             reporter=record.reporter,
         )
         await insert_complaints([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
@@ -258,6 +328,34 @@ class Ingestor:
         await ComplaintRow.filter(id=cid).update(**deadline_columns(due))
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
+    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint) -> None:
+        """Category, incident date, the source's disposition and its reporter replies, on a
+        complaint the index already has."""
+        cid = row.id
+        filled: dict[str, object] = {}
+        if row.category_id is None and record.category_id is not None:  # type: ignore[attr-defined]
+            filled["category_id"] = record.category_id
+        if row.incident_date is None and record.incident_date is not None:
+            filled["incident_date"] = record.incident_date
+        if filled:
+            await ComplaintRow.filter(id=cid).update(**filled)
+        unit = record.disposed_to
+        # Once per OPD: the same disposition read again (every later version says it) is
+        # not a new hop; a disposition made in the gateway to that OPD is the same one.
+        if unit is not None and not await DispositionRow.filter(complaint_id=cid, to_agency_id=unit).exists():
+            d = _disposition(source, record, row.routed_agency_id)  # type: ignore[attr-defined]
+            await DispositionRow.create(
+                complaint_id=cid, kind=d.kind, from_agency_id=d.from_agency_id, to_agency_id=d.to_agency_id,
+                at=d.at, note=d.note,
+            )
+        replies = _replies(record)
+        if replies:
+            known = set(await ReporterReplyRow.filter(complaint_id=cid).values_list("content", flat=True))
+            for f in replies:
+                if f.text not in known:
+                    known.add(f.text)
+                    await ReporterReplyRow.create(complaint_id=cid, content=f.text, at=f.at)
+
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
         if not record.follow_ups:
             return
@@ -273,10 +371,36 @@ class Ingestor:
             await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
 
 
-def _unique(record: SourceComplaint) -> list:  # type: ignore[type-arg]
+def _disposition(source: str, record: SourceComplaint, routed: str | None) -> Disposition:
+    """The source's own disposition to an OPD, as a hop of the trail."""
+    assert record.disposed_to is not None
+    return Disposition(
+        kind=DispositionKind.DISPOSISI,
+        to_agency_id=record.disposed_to,
+        at=record.disposed_at or record.updated_at,
+        from_agency_id=routed,
+        note=f"disposed in {source}",
+    )
+
+
+def _replies(record: SourceComplaint) -> list:  # type: ignore[type-arg]
+    """The reporter's replies among a record's follow-ups, each text once."""
     seen: set[str] = set()
     out = []
     for f in record.follow_ups:
+        if f.by_reporter and f.text not in seen:
+            seen.add(f.text)
+            out.append(f)
+    return out
+
+
+def _unique(record: SourceComplaint) -> list:  # type: ignore[type-arg]
+    """The agencies' follow-ups of a record, each text once."""
+    seen: set[str] = set()
+    out = []
+    for f in record.follow_ups:
+        if f.by_reporter:
+            continue
         key = follow_up_key(f.text)
         if key not in seen:
             seen.add(key)

@@ -54,7 +54,10 @@ class SourceSyncStatus:
     last_error_at: datetime | None
     records_seen: int
     records_rejected: int = strawberry.field(description="Records its mapping could not read (not stored; see `penghubung connector check`).")
-    last_rejection: str | None
+    last_rejection: str | None = strawberry.field(
+        description="The latest record its mapping could not read, or stored without a part it could not carry "
+        "(a category code or OPD with no entry in the mapping, or unknown to the registry)."
+    )
 
 
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)

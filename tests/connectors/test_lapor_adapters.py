@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiohttp
 import pytest
@@ -252,7 +252,7 @@ async def test_topics_have_string_ids_and_roots_without_parent(
     assert len(topics) == len(TOPICS)
     assert all(isinstance(t.id, str) and (t.parent is None or isinstance(t.parent, str)) for t in topics)
     roots = [t for t in topics if t.parent is None]
-    assert [t.id for t in roots] == ["1", "2", "3", "4"]
+    assert [t.id for t in roots] == ["1", "2", "3", "4", "5", "6", "7"]
     assert Topic(id="13", parent="3", name="Teknologi Informasi dan Komunikasi") in topics
     ids = {t.id for t in topics}
     assert all(t.parent in ids for t in topics if t.parent is not None)
@@ -266,3 +266,17 @@ async def test_a_wrong_keytoken_is_rejected(national: tuple[LaporNational, str],
         await fetch_topics(UpstreamClient("lapor", session, POLICY), url, keytoken="salah")
     assert info.value.status == 401 and info.value.source == "lapor"
     assert len(sim.received.matching("POST", GETTOPICS_PATH)) == 1  # a refusal is not retried
+
+
+async def test_incident_date_and_category_travel_as_the_last_lines_of_isi(
+    target: tuple[Sim, str, str, str], session: aiohttp.ClientSession
+) -> None:
+    sim, url, token, _ = target
+    await connector(session, url, token).create(
+        complaint(incident_date=date(2026, 3, 10), category_code="infrastruktur.jalan")
+    )
+    ((_, submission),) = sim.submissions
+    assert submission.isi == (
+        "Jalan rusak\n\nJalan desa rusak parah sejak bulan lalu.\n\n"
+        "Tanggal kejadian: 2026-03-10\nKategori: infrastruktur.jalan"
+    )

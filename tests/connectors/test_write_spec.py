@@ -172,7 +172,7 @@ BROKEN_WRITES = [
     ),
     pytest.param(
         STATUS_BODY, STATUS_BODY.replace('map = "status_out"', 'map = "status_outt"'),
-        "change_status.body.status.map: expected a table defined under [maps] (status, status_out); found 'status_outt'",
+        "change_status.body.status.map: expected a table defined under [maps] (kanal, kategori, kategori_out, opd, penulis, status, status_out); found 'status_outt'",
         id="change-status-unknown-map",
     ),
     pytest.param(

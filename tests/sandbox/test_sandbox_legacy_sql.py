@@ -49,6 +49,9 @@ async def test_pengaduan_csv_is_latin1_with_crlf_and_quoted_separators(
         "isi_laporan",
         "foto",
         "status",
+        "id_kategori",
+        "tgl_kejadian",
+        "kode_opd",
     ]
     body = rows[1:]
     assert [int(r[0]) for r in body] == list(range(1, 13))

@@ -50,8 +50,6 @@ class CheckReport:
     values: list[str] = field(default_factory=list)  # one line per field: its value counts
     warnings: list[str] = field(default_factory=list)
     previews: list[list[str]] = field(default_factory=list)
-    # How many records carried each of the optional parts regency systems often leave out.
-    carried: Counter[str] = field(default_factory=Counter)
     # Stored, but without a part the mapping could not carry (a category code with no entry).
     gaps: list[str] = field(default_factory=list)
     round_trips: list[RoundTrip] = field(default_factory=list)
@@ -87,11 +85,6 @@ class CheckReport:
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
         lines.extend(f"      {line}" for line in self.values)
-        if self.mapped:
-            lines.append(
-                f"      carried: category {self.carried['category']}, incident date {self.carried['incident_date']},"
-                f" OPD disposition {self.carried['disposition']} of {self.mapped} records"
-            )
         for gap in self.gaps[:5]:
             lines.append(f"      stored without: {gap}")
         if len(self.gaps) > 5:
@@ -137,13 +130,6 @@ async def _read_everything(connector: Connector, report: CheckReport, profile: P
         report.notes.extend(batch.notes)
         for r in batch.records:
             report.gaps.extend(str(w) for w in r.warnings)
-            report.carried.update(
-                name
-                for name, value in (
-                    ("category", r.category_id), ("incident_date", r.incident_date), ("disposition", r.disposed_to)
-                )
-                if value is not None
-            )
         for record in batch.records:
             profile.add(record)
         records.extend(batch.records)

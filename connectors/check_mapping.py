@@ -31,6 +31,22 @@ class Pair:
     name: str
     exact: bool  # False when it is sent inside a template: the read value must contain it
     date_only: bool  # the write or the read keeps only the day
+    read_as: str = ""  # the read field it comes back in, when its name differs
+
+    @property
+    def read_name(self) -> str:
+        """The canonical field the value is read back from."""
+        return self.read_as or self.name
+
+
+# A create sends the registry's category id (through the out-map to the source's code);
+# the read side maps the source's code back to the registry's id as category_id, and
+# keeps the source's own code as category_code. Compare like with like.
+_READ_AS = {"category_code": ("category_id", "category_code")}
+
+
+def _read_name(name: str, reads: frozenset[str]) -> str | None:
+    return next((r for r in _READ_AS.get(name, (name,)) if r in reads), None)
 
 
 def spec_of(connector: Connector) -> SourceSpec | None:
@@ -75,15 +91,17 @@ def round_trip_pairs(connector: Connector) -> list[Pair]:
         else:
             continue
         for name in names:
-            if name not in reads:
+            read_name = _read_name(name, reads)
+            if read_name is None:
                 continue
-            date_only = item.cast == "date" or spec.fields[name].cast == "date"
+            date_only = item.cast == "date" or spec.fields[read_name].cast == "date"
             known = pairs.get(name)
             # Sent twice (a key of its own and inside a template): the exact key decides.
             pairs[name] = Pair(
                 name,
                 exact=exact or (known is not None and known.exact),
                 date_only=date_only or (known is not None and known.date_only),
+                read_as="" if read_name == name else read_name,
             )
     return list(pairs.values())
 

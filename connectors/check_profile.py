@@ -25,12 +25,12 @@ from connectors.records import SourceComplaint
 # With one or two records "every record" says little; from three on it is a pattern.
 MIN_FOR_WARNINGS = 3
 # Coded fields shown with their values (never personal, never free text).
-CODED = ("status", "classification", "channel", "kode_wilayah", "category_code", "agency_id", "opd_unit", "unit_id")
+CODED = ("status", "classification", "channel", "kode_wilayah", "category_code", "category_id", "agency_id", "disposed_to")
 # Fields shown only as present/absent.
 PRESENCE = ("incident_date", "reporter", "address", "latitude", "lapor_tracking_id", "external_ref", "attachments")
 # Shown whether or not the mapping reads them: a default here is as telling as a value.
-ALWAYS = ("is_secret", "is_anonymous", "category_code", "channel", "kode_wilayah", "agency_id", "opd_unit",
-          "unit_id", "incident_date", "reporter")
+ALWAYS = ("is_secret", "is_anonymous", "category_code", "category_id", "channel", "kode_wilayah", "agency_id",
+          "disposed_to", "incident_date", "reporter")
 FUTURE_SLACK = timedelta(minutes=10)  # clocks differ a little; a wrong zone is hours off
 DECADES = timedelta(days=365 * 20)
 TOP = 6
@@ -100,9 +100,10 @@ class Profile:
                     f"every record ({self.total}) reads as {meaning}: check the mapping of {flag} "
                     "(a yes/no word read the wrong way round?)"
                 )
-        categories = self.counts.get("category_code", Counter())
-        if categories.get(_NONE) == self.total and (reads is None or "category_code" in reads):
-            found.append(f"no record ({self.total}) has a category: check the path of category_code")
+        for name in ("category_code", "category_id"):
+            categories = self.counts.get(name, Counter())
+            if categories.get(_NONE) == self.total and (reads is None or name in reads):
+                found.append(f"no record ({self.total}) has a category: check the path and map of {name}")
         if len(self.created) == 1:
             found.append(f"every record ({self.total}) has the same created_at: check its path and cast")
         for name, seen in self.times.items():

@@ -155,7 +155,7 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
     zone = zone_of(connector)
     problems = []
     for pair in pairs:
-        want, got = _value(sent, pair.name), _value(found, pair.name)
+        want, got = _value(sent, pair.name), _value(found, pair.read_name)
         holder = "reporter" if pair.name in PERSONAL else pair.name
         if want is None or not hasattr(found, holder):
             continue  # nothing was sent (absent values are left out), or records cannot hold it yet

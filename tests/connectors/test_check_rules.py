@@ -155,7 +155,7 @@ async def test_value_counts_are_shown_without_personal_values() -> None:
     text = report.render()
     assert "flags: is_anonymous false 4, true 1; is_secret false 4, true 1" in text
     assert "category_code: INFRA-JALAN 3, KESEHATAN 2" in text and "agency_id: dinas-pupr 5" in text
-    assert "present: external_ref 0 of 5, reporter 5 of 5" in text and "kode_wilayah: 16.05 5" in text
+    assert "present: external_ref 0 of 5, incident_date 0 of 5, reporter 5 of 5" in text and "kode_wilayah: 16.05 5" in text
     assert "Siti" not in text
     assert not report.warnings
 

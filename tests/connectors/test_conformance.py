@@ -213,7 +213,8 @@ async def test_the_check_shows_what_each_bundled_mapping_carries(
     async with aiohttp.ClientSession() as session:
         report = await check_source(_source(mapping, session, urls), kode_wilayah="16", writes=False)
     assert report.passed and report.gaps == [], report.render()
-    assert report.carried["category"] == report.carried["incident_date"] == report.mapped > 0
-    assert (report.carried["disposition"] > 0) is (mapping != "lapor_v3")
-    shown = f"carried: category {report.mapped}, incident date {report.mapped}, OPD disposition"
-    assert shown in report.render()
+    shown = report.render()
+    assert report.mapped > 0 and "category_id: (none)" not in shown, shown
+    assert f"incident_date {report.mapped} of {report.mapped}" in shown, shown
+    disposed = next(line.strip() for line in shown.splitlines() if "disposed_to:" in line)
+    assert (disposed == f"disposed_to: (none) {report.mapped}") is (mapping == "lapor_v3"), shown

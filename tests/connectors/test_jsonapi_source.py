@@ -18,15 +18,12 @@ from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.protocol import Batch, FollowUp, NewComplaint, StatusChange
 from connectors.source import HttpSource
-from connectors.spec import FieldSpec, RequestSpec, SpecError, load_spec
+from connectors.spec import SpecError, load_spec
 from schema.canonical import Status
 from tests.connectors.jsonapi_system import API_KEY, JsonApiSystem, serve
 
 FAST = Policy(total_timeout=2.0, connect_timeout=1.0, attempts=2, backoff_base=0.01, backoff_max=0.02)
 MAPPING = (Path(__file__).parent / "fixtures" / "jsonapi.toml").read_text()
-# Until the mapping can read dd/mm/yyyy times (`format = "%d/%m/%Y %H:%M"` on the time fields
-# of fixtures/jsonapi.toml), the simulator writes its local times in ISO form, still without a zone.
-TIME_FORMAT = "%Y-%m-%dT%H:%M"
 ALL_IDS = [f"LPR-000{n}" for n in range(1, 8)]
 
 
@@ -38,7 +35,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 @pytest.fixture
 async def system() -> AsyncIterator[tuple[JsonApiSystem, str]]:
-    simulated = JsonApiSystem(time_format=TIME_FORMAT)
+    simulated = JsonApiSystem()
     async with serve(simulated) as url:
         yield simulated, url
 
@@ -184,7 +181,8 @@ async def test_read_one_unwraps_data_and_fetches_its_follow_ups(system, session)
     simulated, url = system
     source = connect(session, url)
     record = await source.read_one("LPR-0005")
-    assert record is not None and record.status is Status.DITINDAKLANJUTI and record.agency_id == "PDAM"
+    assert record is not None and record.status is Status.DITINDAKLANJUTI and record.disposed_to is None
+    assert [g.field for g in record.warnings] == ["disposed_to"] and "PDAM" in str(record.warnings[0])
     assert [f.text for f in record.follow_ups] == ["Pipa sedang dibersihkan."]
     assert await source.read_one("LPR-9999") is None
 
@@ -196,10 +194,10 @@ async def test_jsonapi_attributes_relationships_and_flags_map(system, session) -
     simulated, url = system
     records = {r.source_id: r for b in await read_all(connect(session, url)) for r in b.records}
     secret = records["LPR-0003"]
-    assert (secret.title, secret.status, secret.agency_id) == ("Pungutan liar", Status.DIDISPOSISIKAN, "INSPEKTORAT")
+    assert (secret.title, secret.status, secret.disposed_to) == ("Pungutan liar", Status.DIDISPOSISIKAN, "16.05-inspektorat")
     assert secret.is_secret and secret.is_anonymous
     plain = records["LPR-0002"]
-    assert not plain.is_secret and not plain.is_anonymous and plain.agency_id is None
+    assert not plain.is_secret and not plain.is_anonymous and plain.disposed_to is None
     assert plain.created_at == datetime(2026, 3, 3, 0, 15, tzinfo=UTC)  # 07:15 WIB
 
 
@@ -251,35 +249,13 @@ def test_a_wrong_paging_or_follow_up_table_is_refused_with_its_path(old: str, ne
     assert message in str(caught.value)
 
 
-# -- the system's own forms, once mappings can say them -----------------------------------
-
-# Date patterns, yes/no words and a patterned since parameter come with the value-casts work
-# of issue #13 (part A); until it is merged these tests are skipped, afterwards they run.
-LOCAL_FORMS = "format" in FieldSpec.__dataclass_fields__ and "since_format" in RequestSpec.__dataclass_fields__
+# -- the system's own forms: dd/mm/yyyy HH:MM local times, Y/T flags, a local since
 
 
-def local_mapping() -> str:
-    """fixtures/jsonapi.toml reading dd/mm/yyyy HH:MM times, Y/T flags and a since parameter
-    in the system's own forms: the lines to switch in the fixture once that work is merged."""
-    text = MAPPING
-    for name in ("dibuat", "diubah", "waktu"):
-        old = f'path = "attributes.{name}", cast = "datetime" }}'
-        assert old in text
-        text = text.replace(old, f'path = "attributes.{name}", cast = "datetime", format = "%d/%m/%Y %H:%M" }}')
-    for flag in ("rahasia", "anonim"):
-        old = f'{{ path = "attributes.{flag}", extract = "^(Y)$", cast = "bool", default = "0" }}'
-        assert old in text
-        text = text.replace(old, f'{{ path = "attributes.{flag}", cast = "bool", true = ["Y"], false = ["T"] }}')
-    old = 'since_param = "filter[sejak]"'
-    assert old in text
-    return text.replace(old, old + '\nsince_format = "%d/%m/%Y %H:%M"')
-
-
-@pytest.mark.skipif(not LOCAL_FORMS, reason="needs date patterns, yes/no words and since_format (issue #13 part A)")
 async def test_the_systems_own_times_flags_and_since_parameter(session) -> None:
     simulated = JsonApiSystem()  # its own dd/mm/yyyy HH:MM local times
     async with serve(simulated) as url:
-        source = connect(session, url, local_mapping())
+        source = connect(session, url)
         records = {r.source_id: r for b in await read_all(source) for r in b.records}
         assert sorted(records) == ALL_IDS
         assert records["LPR-0002"].created_at == datetime(2026, 3, 3, 0, 15, tzinfo=UTC)  # 07:15 WIB

@@ -2,7 +2,8 @@
 
 Known without touching the network, so the web process can enqueue deliveries in the
 same transaction as a change, and workers know where complaints belong: the national
-system, and for each connected kab/kota its own system.
+system, and for each connected kab/kota its own system. It also knows, from each mapping,
+what a system can take at all, so that nothing is queued that could never be sent.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
+from connectors.accepts import EVERYTHING, Accepts, accepts_of
 from connectors.config import SourcesConfig, load_config
 from connectors.registry import NATIONAL_NAME
 from schema.regions import regency_of
@@ -23,10 +25,19 @@ class Topology:
 
     national: str = NATIONAL_NAME
     regencies: Mapping[str, str] = field(default_factory=dict)  # kode kab/kota -> source name
+    # What a mapped system can take (a system not listed takes everything: the national
+    # system, and Python connectors whose mapping is not data).
+    accepts: Mapping[str, Accepts] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: SourcesConfig) -> Topology:
-        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected})
+        accepts = {r.source_name: accepts_of(r.spec()) for r in config.connected if r.dialect != "xml_stream"}
+        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected}, accepts)
+
+    def takes(self, system: str, kind: str, status: str | None = None) -> bool:
+        """Whether `system` can take a delivery of `kind` (for a status, of `status`); a
+        delivery it cannot take is never queued (it could only end as a dead letter)."""
+        return self.accepts.get(system, EVERYTHING).takes(kind, status)
 
     @property
     def systems(self) -> frozenset[str]:

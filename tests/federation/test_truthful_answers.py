@@ -33,11 +33,13 @@ TOPOLOGY = Topology.of(CONFIG)
 
 def _without_the_category(federated: Federated) -> Any:
     """Prabumulih's connector, its mapping sending categories through a [maps.kategori]
-    that lacks the submission's category (infrastruktur)."""
+    that lacks the submission's category (infrastruktur), and units through an [maps.opd]
+    that lacks 16.74-pupr."""
     text = (MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8")
     mapped = text.replace('category = "category_code"', 'category = { value = "category_code", map = "kategori" }')
-    assert mapped != text
-    mapped += '\n[maps.kategori]\nkesehatan = "KES"\n'
+    mapped = mapped.replace('opdId = "unit"', 'opdId = { value = "unit", map = "opd" }')
+    assert mapped.count("map = ") == text.count("map = ") + 2
+    mapped += '\n[maps.kategori]\nkesehatan = "KES"\n\n[maps.opd]\n"16.74-dinkes" = "DINKES"\n'
     live = federated.connectors[PRABUMULIH]
     spec = replace(load_spec(mapped), name=live.spec.name, kode_wilayah=live.spec.kode_wilayah)  # type: ignore[attr-defined]
     return build_source(spec, live.client, live.base_url, secret=live.secret)  # type: ignore[attr-defined]
@@ -126,9 +128,6 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
     cid = await _submitted(federated, tokens)
     _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
     body = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens))
-    (error,) = body["errors"]
-    assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
-    assert PRABUMULIH in error["message"] and "not undone" in error["message"]
     assert _report(federated, cid)["bupatiStatus"] == "PROSES"  # the owner took it
     assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI  # the index could not
     # Sync rounds: the owner is never set back; the index takes the owner's status.
@@ -137,9 +136,29 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
         await federated.engine.drain()
     assert _report(federated, cid)["bupatiStatus"] == "PROSES"
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
+    (error,) = body["errors"]  # and the answer said so
+    assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
+    assert PRABUMULIH in error["message"] and "not undone" in error["message"]
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
     # The same request again is answered, not sent again.
     posts = federated.calls(PRABUMULIH, "POST")
     again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens)))["disposeComplaint"]
     assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
     assert federated.calls(PRABUMULIH, "POST") == posts
+
+
+async def test_a_status_its_owner_cannot_express_is_not_answered_applied(
+    federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    cid = await _submitted(federated, tokens)  # created through the usual mapping
+    _ok(await _gql(unmapped, VERIFY, {"id": cid}, _admin(tokens)))  # no unit: sent
+    done = _ok(await _gql(unmapped, DISPOSE, {"id": cid}, _admin(tokens)))["disposeComplaint"]  # to 16.74-pupr
+    assert done["status"] == "DIDISPOSISIKAN"  # kept in the gateway
+    assert done["delivery"]["state"] == "DEAD_LETTER", done
+    assert "[maps.opd]" in done["delivery"]["reason"] and PRABUMULIH in done["delivery"]["reason"]
+    assert _report(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
+    (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", dedupe_key__contains="DIDISPOSISIKAN")
+    assert entry.state == "dead" and entry.last_error == done["delivery"]["reason"]
+    await federated.engine.drain()  # a worker does not finish it either
+    assert (await OutboxRow.get(id=entry.id)).state == "dead"
+    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, state="done", last_error__contains="nothing").count() == 0

@@ -14,9 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.accepts import EVERYTHING, Accepts, accepts_of
-from connectors.config import SourcesConfig, load_config
+from connectors.config import MAPPINGS_DIR, SourcesConfig, load_config
+from connectors.spec import load_spec
 from connectors.registry import NATIONAL_NAME
 from schema.regions import regency_of
+
+
+# The XML addstream (the legacy national API, and the xml_stream dialect) takes new
+# reports only: no status changes, no follow-ups (connectors/lapor/addstream.py).
+CREATES_ONLY = Accepts(frozenset({"create"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +31,18 @@ class Topology:
 
     national: str = NATIONAL_NAME
     regencies: Mapping[str, str] = field(default_factory=dict)  # kode kab/kota -> source name
-    # What a mapped system can take (a system not listed takes everything: the national
-    # system, and Python connectors whose mapping is not data).
+    # What each system can take, from its mapping (a system not listed takes everything).
     accepts: Mapping[str, Accepts] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: SourcesConfig) -> Topology:
-        accepts = {r.source_name: accepts_of(r.spec()) for r in config.connected if r.dialect != "xml_stream"}
+        accepts = {
+            r.source_name: CREATES_ONLY if r.dialect == "xml_stream" else accepts_of(r.spec()) for r in config.connected
+        }
+        if config.national.api == "legacy":
+            accepts[NATIONAL_NAME] = CREATES_ONLY
+        else:
+            accepts[NATIONAL_NAME] = accepts_of(load_spec((MAPPINGS_DIR / "lapor_v3.toml").read_text(encoding="utf-8")))
         return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected}, accepts)
 
     def takes(self, system: str, kind: str, status: str | None = None) -> bool:

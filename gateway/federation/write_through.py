@@ -96,7 +96,8 @@ class _Sent:
     pending: str | None = None  # why the rest waits in the outbox
     in_doubt: bool = False  # the failed call may have reached the owner
     skipped: str | None = None  # what the owner takes none of
-    unsendable: str | None = None  # why the rest can never be sent as it is (a dead letter)
+    unsendable: str | None = None  # why one part can never be sent as it is (a dead letter)
+    unsendable_kind: str | None = None  # that part: "status" or "follow_up"
 
 
 @dataclass(frozen=True)
@@ -186,9 +187,11 @@ class WriteThrough:
             return _Sent(owner, pending=f"{owner.system} has no connector in this process; a worker delivers it")
         writes, skipped = self._writes(connector, owner, request, planned, principal, now)
         sent = _Sent(owner, skipped=f"{owner.system} takes no {' or '.join(skipped)}" if skipped else None)
+        current = None
         try:
             async with asyncio.timeout(self.deadline):
                 for kind, write in writes:
+                    current = kind
                     await write()
                     sent.done.append(kind)
         except UpstreamRejected as exc:
@@ -210,7 +213,11 @@ class WriteThrough:
             # Its mapping cannot express this write (a value with no word in its maps): it was
             # not sent, and sending it later would fail the same way. A dead letter, so a
             # person sees it (and the answer does not claim the owner has it).
-            sent.unsendable = f"{owner.system} cannot take it: {exc.message}"
+            sent.unsendable = f"{current} to {owner.system}: {exc.message}"
+            sent.unsendable_kind = current
+            # What came after it in this action still goes, through the outbox.
+            if current == "follow_up" and any(k == "status" for k, _ in writes):
+                sent.pending = f"{owner.system}: the status change waits in the outbox"
         except (ConnectorError, Exception) as exc:  # whatever it was, the outbox holds the write
             log.exception("write-through to %s failed unexpectedly", owner.system)
             sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
@@ -240,9 +247,8 @@ class WriteThrough:
         if "status" in sent.done and connector is not None:
             seen = status_as_read(connector, status) or status
             await ComplaintSourceRow.filter(complaint_id=cid, system=owner.system).update(status=seen, synced_at=now)
-        if sent.unsendable is not None:
-            rest = [v for k, v in keys.items() if k not in sent.done]
-            await entries.filter(dedupe_key__in=rest).update(
+        if sent.unsendable is not None and sent.unsendable_kind in keys:
+            await entries.filter(dedupe_key=keys[sent.unsendable_kind]).update(
                 state=outbox.DEAD, leased_until=None, updated_at=now, last_error=sent.unsendable[:300]
             )
         if sent.in_doubt:

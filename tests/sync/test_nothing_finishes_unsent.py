@@ -84,3 +84,11 @@ async def test_a_status_a_destination_has_no_word_for_is_not_queued(database_url
     assert not await OutboxRow.filter(complaint_id=cid, destination=WA).exists()
     await announce_status(cid, "DIDISPOSISIKAN", origin=None, topology=TOPOLOGY, now=now)
     assert await OutboxRow.filter(complaint_id=cid, destination=WA, kind="status").count() == 1
+
+
+def test_an_xml_stream_regency_takes_creates_only() -> None:
+    # Banyuasin's system takes new reports through the XML addstream, nothing else.
+    assert TOPOLOGY.takes("16.07-banyuasin", "create")
+    assert not TOPOLOGY.takes("16.07-banyuasin", "status", "SELESAI")
+    assert not TOPOLOGY.takes("16.07-banyuasin", "follow_up")
+    assert TOPOLOGY.takes("lapor", "status", "TUNDA") and TOPOLOGY.takes("lapor", "follow_up")

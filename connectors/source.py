@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
+from connectors.accepts import status_read_back
 from connectors.errors import DecodeError, UpstreamRejected
 from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
 from connectors.http import Response, UpstreamClient
@@ -115,17 +116,7 @@ class HttpSource:
     def status_as_read(self, status: Status) -> Status | None:
         """What a record set to `status` reads back as here: the source's word for it, mapped
         back (PROSES is DIDISPOSISIKAN for DITINDAKLANJUTI too); None if it has no word."""
-        change = self.spec.writes.change_status
-        out = next((b.map for b in change.body if b.value == "status"), None) if change else None
-        word = self.spec.maps.get(out, {}).get(status.value) if out else status.value
-        if word is None:
-            return None
-        read = self.spec.fields["status"].map
-        value = self.spec.maps.get(read, {}).get(word) if read else word
-        try:
-            return Status(value) if value is not None else None
-        except ValueError:
-            return None
+        return status_read_back(self.spec, status)
 
     @property
     def reads_follow_ups(self) -> bool:

@@ -55,23 +55,31 @@ async def show_status(settings: GatewaySettings) -> int:
     return 0
 
 
+async def dead_letter_lines(destination: str | None) -> list[str]:
+    """The dead letters as `penghubung sync dead-letters` prints them, with their reasons."""
+    query = OutboxRow.filter(state=outbox.DEAD).order_by("id")
+    if destination:
+        query = query.filter(destination=destination)
+    dead = await query.limit(500)
+    if not dead:
+        return ["no dead letters"]
+    tracking = dict(
+        await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")  # type: ignore[attr-defined]
+    )
+    lines = [f"{'id':>8}  {'destination':34} {'kind':9} {'complaint':14} {'tries':>5}  reason"]
+    for d in dead:
+        # Tracking ids are keyed by the complaint's id as the ORM returns it (a UUID).
+        ref = tracking.get(d.complaint_id) or tracking.get(str(d.complaint_id), "?")  # type: ignore[attr-defined]
+        lines.append(f"{d.id:8}  {d.destination:34} {d.kind:9} {ref:14} {d.attempts:5}  {d.last_error or ''}")
+    lines.append(f"{len(dead)} dead letters; `penghubung sync replay ID ...` (or --all) sends them again")
+    return lines
+
+
 async def show_dead_letters(settings: GatewaySettings, destination: str | None) -> int:
     """Print the dead letters, with their reasons."""
     async with store(settings.database_url):
-        query = OutboxRow.filter(state=outbox.DEAD).order_by("id")
-        if destination:
-            query = query.filter(destination=destination)
-        dead = await query.limit(500)
-        tracking = dict(
-            await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")  # type: ignore[attr-defined]
-        )
-    if not dead:
-        print("no dead letters")
-        return 0
-    print(f"{'id':>8}  {'destination':34} {'kind':9} {'complaint':14} {'tries':>5}  reason")
-    for d in dead:
-        print(f"{d.id:8}  {d.destination:34} {d.kind:9} {tracking.get(d.complaint_id, '?'):14} {d.attempts:5}  {d.last_error or ''}")  # type: ignore[attr-defined]
-    print(f"{len(dead)} dead letters; `penghubung sync replay ID ...` (or --all) sends them again")
+        lines = await dead_letter_lines(destination)
+    print("\n".join(lines))
     return 0
 
 

@@ -10,11 +10,17 @@ the index, in one transaction with its outbox entries and its idempotency receip
   left in the outbox for the owner, reported PENDING; a worker delivers it once (an
   attempt that may have landed is marked in doubt, so it is looked up before a resend);
 - the owner refused it (4xx) before anything reached it: nothing is applied and the
-  caller gets the owner's reason.
+  caller gets the owner's reason;
+- the owner's mapping cannot express it (a value it has no word for): applied to the
+  index, the owner's entry is a dead letter with the reason, reported DEAD_LETTER.
+The answer says APPLIED only when the owner confirmed every part it takes.
 Once anything reached the owner, the rest runs to the end even if the caller goes away
 (it is shielded from cancellation), and the idempotency key is never given back. If the
 index then refuses the change (it moved meanwhile), the owner is brought back in line
-through the outbox.
+through the outbox. If the index step fails for another reason (a database error) after
+the owner took the change, it is tried again; if it still fails, the owner is left as it
+is (never set back), the next pull brings its status into the index, and the caller gets
+INDEX_BEHIND_SYSTEM_OF_RECORD.
 
 A new complaint must never be lost, so a submission is stored first and its create then
 delivered to its owner at once through the sync engine's own delivery path; if that does
@@ -36,9 +42,10 @@ from connectors.errors import CircuitOpen, ConnectorError, DecodeError, Upstream
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
 from schema.canonical import Complaint, Status
-from schema.lifecycle import Action, ActionRequest
+from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition
 from schema.live import DeliveryState, WriteReceipt, WriteRefused
-from schema.validation import ComplaintDraft
+from schema.validation import ComplaintDraft, ValidationFailed
+from tortoise.exceptions import IntegrityError
 
 from gateway.federation import receipts
 from gateway.federation.owner import Owner, owners_of
@@ -67,6 +74,19 @@ class WriteBusy(WriteRefused):
     code = "COMPLAINT_BUSY"
 
 
+class IndexBehindOwner(WriteRefused):
+    """The system of record took the change but the index could not record it; the owner
+    keeps it and the next pull brings it into the index (nothing sets the owner back)."""
+
+    code = "INDEX_BEHIND_SYSTEM_OF_RECORD"
+
+
+# Attempts at the index step after the owner took a change (a database error may pass).
+INDEX_ATTEMPTS = 3
+# The index's own refusals: the complaint moved meanwhile, or the action no longer fits.
+_INDEX_REFUSALS = (WriteRefused, IllegalTransition, ComplaintNotFound, ActionForbidden, ValidationFailed)
+
+
 @dataclass
 class _Sent:
     """What reached the owner of a change, and what did not."""
@@ -76,6 +96,8 @@ class _Sent:
     pending: str | None = None  # why the rest waits in the outbox
     in_doubt: bool = False  # the failed call may have reached the owner
     skipped: str | None = None  # what the owner takes none of
+    unsendable: str | None = None  # why one part can never be sent as it is (a dead letter)
+    unsendable_kind: str | None = None  # that part: "status" or "follow_up"
 
 
 @dataclass(frozen=True)
@@ -165,9 +187,11 @@ class WriteThrough:
             return _Sent(owner, pending=f"{owner.system} has no connector in this process; a worker delivers it")
         writes, skipped = self._writes(connector, owner, request, planned, principal, now)
         sent = _Sent(owner, skipped=f"{owner.system} takes no {' or '.join(skipped)}" if skipped else None)
+        current = None
         try:
             async with asyncio.timeout(self.deadline):
                 for kind, write in writes:
+                    current = kind
                     await write()
                     sent.done.append(kind)
         except UpstreamRejected as exc:
@@ -186,8 +210,14 @@ class WriteThrough:
         except (DecodeError, MappingError) as exc:
             sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
         except Unsupported as exc:
-            # It cannot take this write at all (nothing to deliver later either).
-            sent.skipped = "; ".join(x for x in (sent.skipped, f"{owner.system}: {exc}") if x)
+            # Its mapping cannot express this write (a value with no word in its maps): it was
+            # not sent, and sending it later would fail the same way. A dead letter, so a
+            # person sees it (and the answer does not claim the owner has it).
+            sent.unsendable = f"{current} to {owner.system}: {exc.message}"
+            sent.unsendable_kind = current
+            # What came after it in this action still goes, through the outbox.
+            if current == "follow_up" and any(k == "status" for k, _ in writes):
+                sent.pending = f"{owner.system}: the status change waits in the outbox"
         except (ConnectorError, Exception) as exc:  # whatever it was, the outbox holds the write
             log.exception("write-through to %s failed unexpectedly", owner.system)
             sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
@@ -217,6 +247,10 @@ class WriteThrough:
         if "status" in sent.done and connector is not None:
             seen = status_as_read(connector, status) or status
             await ComplaintSourceRow.filter(complaint_id=cid, system=owner.system).update(status=seen, synced_at=now)
+        if sent.unsendable is not None and sent.unsendable_kind in keys:
+            await entries.filter(dedupe_key=keys[sent.unsendable_kind]).update(
+                state=outbox.DEAD, leased_until=None, updated_at=now, last_error=sent.unsendable[:300]
+            )
         if sent.in_doubt:
             rest = [v for k, v in keys.items() if k not in sent.done]
             await entries.filter(dedupe_key__in=rest).update(in_doubt=True)
@@ -325,13 +359,20 @@ class WriteThrough:
                 await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
 
         try:
-            changed = await self.lifecycle.apply(
-                w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now, request_id=w.request_id,
-                in_same_transaction=settle, expected_status=w.planned.status_before,
-            )
-        except BaseException:
+            changed = await self._apply(w, settle, owner_took=bool(sent.done))
+        except _INDEX_REFUSALS:
             if sent.done:
                 await self._repair(sent, connector, w.planned, w.now)
+            if w.reservation is not None and not sent.done:
+                await receipts.release(w.reservation)
+            raise
+        except Exception as exc:
+            if not sent.done:
+                if w.reservation is not None:
+                    await receipts.release(w.reservation)
+                raise
+            raise await self._behind_owner(w, sent, exc) from None
+        except BaseException:
             if w.reservation is not None and not sent.done:
                 await receipts.release(w.reservation)
             raise
@@ -341,10 +382,59 @@ class WriteThrough:
         await self._announce(changed, kind, w.now)
         return changed, receipt
 
+    async def _apply(self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool) -> Complaint:
+        """The index step; once the owner took the change, a failure that may pass (a
+        database error other than a constraint) is tried again rather than left behind."""
+        attempt = 1
+        while True:
+            try:
+                return await self.lifecycle.apply(
+                    w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now,
+                    request_id=w.request_id, in_same_transaction=settle, expected_status=w.planned.status_before,
+                )
+            except _INDEX_REFUSALS:
+                raise
+            except Exception as exc:
+                if not owner_took or isinstance(exc, IntegrityError) or attempt >= INDEX_ATTEMPTS:
+                    raise
+                log.warning("write-through: the index step failed (%s); trying again", type(exc).__name__)
+                await asyncio.sleep(0.2 * attempt)
+                attempt += 1
+
+    async def _behind_owner(self, w: _Write, sent: _Sent, exc: Exception) -> IndexBehindOwner:
+        """The owner took the change and the index cannot record it. Nothing is sent to set
+        the owner back: the owner's link keeps the status it showed before, so the next
+        pull sees the owner's new status as news and brings it into the index, and a
+        status delivery from the index sees the owner moved ahead and leaves it. The
+        idempotency key keeps this answer, so a repeat does not send the change again."""
+        system = sent.owner.system  # type: ignore[union-attr]
+        log.error(
+            "write-through: %s took a change to %s, but the index could not record it (%s); "
+            "the next pull of %s brings it in", system, w.complaint_id, type(exc).__name__, system,
+        )
+        message = (
+            f"{system} (the system of record) has the change, but the gateway could not record it "
+            f"({type(exc).__name__}); it is not undone there, and the gateway takes it from {system} at "
+            "its next sync; expected: do not send it again, read the complaint after the next sync"
+        )
+        if w.reservation is not None:
+            answer = {
+                "complaint_id": w.complaint_id,
+                "receipt": {"state": DeliveryState.APPLIED.value, "system": system, "reason": message},
+                "keys": [],
+            }
+            try:
+                await receipts.finish(w.reservation, answer, complaint_id=w.complaint_id, now=w.now)
+            except Exception:  # the key then stays "in progress" until it goes stale
+                log.warning("could not keep the answer of a write the index could not record", exc_info=True)
+        return IndexBehindOwner(message)
+
     @staticmethod
     def _receipt(sent: _Sent, key: str | None) -> WriteReceipt:
         if sent.owner is None:
             return WriteReceipt(DeliveryState.LOCAL, idempotency_key=key)
+        if sent.unsendable is not None:
+            return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key)
         if sent.pending is not None:
             return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key)
         if not sent.done:
@@ -372,7 +462,7 @@ class WriteThrough:
             elif outbox.PENDING in states:
                 state = DeliveryState.PENDING
                 reason = next((e for s, e in entries if s == outbox.PENDING and e), reason)
-            else:
+            elif states:  # every entry of it delivered (none at all: the stored answer stands)
                 state, reason = DeliveryState.APPLIED, None
         return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
 

@@ -8,6 +8,13 @@ whatever the entries' schedule says). A status delivery sends the status the com
 destination is already as far along, so late, repeated or reordered deliveries converge
 and never move a system backwards. What the destination refuses (4xx) becomes a dead
 letter with the reason; what fails for now is retried with backoff.
+
+An entry ends in exactly one of two ways: delivered (the destination confirmed it, or is
+verifiably already as far: already linked, already at that status, moved ahead on its
+own, already there, another entry delivered it), or a dead letter saying what was wrong.
+Nothing is finished unsent: what cannot be sent (the destination takes no such write, its
+mapping has no word for a value, the complaint or follow-up was deleted meanwhile) is a
+dead letter, so `penghubung sync dead-letters` shows it and a person decides.
 """
 
 from __future__ import annotations
@@ -62,7 +69,13 @@ class NotYet(Exception):
 
 
 class Done(Exception):
-    """Nothing (more) to deliver; the message says why."""
+    """The destination verifiably has it already (another entry delivered it); the message
+    says why. Only for confirmed cases: what cannot be sent is `Undeliverable`."""
+
+
+class Undeliverable(Exception):
+    """The write cannot be sent as it stands; the entry becomes a dead letter with this
+    reason (what is wrong and what would fix it)."""
 
 
 class _Settled(Exception):
@@ -188,9 +201,17 @@ class Deliverer:
                     note = await self._follow_up(d, connector)
         except _Settled:
             return "dead"
-        except (Done, Unsupported) as exc:
-            await outbox.succeed(d, now=self.clock(), note=f"nothing to deliver: {exc}"[:300])
+        except Done as exc:
+            await outbox.succeed(d, now=self.clock(), note=str(exc)[:300])
             return "done"
+        except Undeliverable as exc:
+            await outbox.bury(d, f"{d.kind} to {d.destination}: {exc}", now=self.clock())
+            return "dead"
+        except Unsupported as exc:
+            # The destination cannot take this write (a value its mapping has no word for,
+            # a capability it does not declare): never sent, so never "done".
+            await outbox.bury(d, f"{d.kind} to {d.destination}: {exc.message}", now=self.clock())
+            return "dead"
         except NotYet as wait:
             return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=wait.after, refund=True)
         except MappingError as exc:
@@ -221,7 +242,7 @@ class Deliverer:
     async def _row(self, d: Delivery) -> ComplaintRow:
         row = await ComplaintRow.filter(id=d.complaint_id).first()
         if row is None:
-            raise Done("the complaint no longer exists")
+            raise Undeliverable("the complaint was deleted from the gateway before it was delivered; nothing was sent")
         return row
 
     async def _link(self, d: Delivery) -> ComplaintSourceRow:
@@ -238,7 +259,10 @@ class Deliverer:
         if outbox.DEAD in states:
             # Parked until the create is replayed (or given up on by a person).
             raise NotYet(60.0)
-        raise Done(f"{d.destination} does not hold this complaint")
+        raise Undeliverable(
+            f"{d.destination} does not hold this complaint and no create for it is in the outbox; "
+            "nothing was sent (reconcile --repair queues the create)"
+        )
 
     async def _new_complaint(self, row: ComplaintRow, destination: str) -> NewComplaint:
         reporter = None
@@ -314,10 +338,11 @@ class Deliverer:
             # (a create starts at BELUM_TERVERIFIKASI everywhere).
             # Only for this destination: the others have them already, or have them coming.
             cid, dest = str(row.id), d.destination
-            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
+            takes = self.topology.takes
+            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI) and takes(dest, "status", row.status.value):
                 await outbox.enqueue(dest, "status", cid, await status_key(cid, row.status.value), now=now)
             for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
-                if key:
+                if key and takes(dest, "follow_up"):
                     await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
@@ -337,7 +362,7 @@ class Deliverer:
 
     async def _status(self, d: Delivery, connector: Connector) -> str:
         if Capability.CHANGE_STATUS not in connector.capabilities:
-            raise Done(f"{d.destination} takes no status changes")
+            raise Undeliverable(f"{d.destination} takes no status changes (its mapping declares no change_status); nothing was sent")
         link = await self._link(d)
         row = await self._row(d)
         seen = status_as_read(connector, row.status) or row.status
@@ -360,12 +385,12 @@ class Deliverer:
 
     async def _follow_up(self, d: Delivery, connector: Connector) -> str:
         if Capability.ADD_FOLLOW_UP not in connector.capabilities:
-            raise Done(f"{d.destination} takes no follow-ups")
+            raise Undeliverable(f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
         link = await self._link(d)
         key = str(d.payload.get("key", ""))
         found = await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
         if found is None:
-            raise Done("the follow-up no longer exists")
+            raise Undeliverable("the follow-up was deleted from the gateway before it was delivered; nothing was sent")
         delivered = await OutboxRow.filter(
             destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
         ).exclude(id=d.id).values_list("payload", flat=True)

@@ -252,11 +252,11 @@ class Ingestor:
         before a worker died): enqueue what it lacks. Keys make this a no-op when queued."""
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
         current = row.status if row is not None else None
-        if current is not None and current != record.status:
+        if current is not None and current != record.status and self.topology.takes(source, "status", current.value):
             # The deliverer decides whether the source really differs (in its own words)
             # and whether it moved ahead on its own; the key makes this once per change.
             await enqueue(source, "status", cid, await status_key(cid, current.value), now=now)
-        if linked:
+        if linked and self.topology.takes(source, "follow_up"):
             have = {follow_up_key(f.text) for f in record.follow_ups}
             for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
                 if key and key not in have:

@@ -6,6 +6,8 @@
   to (a create still in the outbox), except the one it came from. Deliveries carry no
   status value: the worker sends the status the complaint has when it delivers, so
   late, repeated or reordered deliveries all converge on the newest one.
+- Nothing goes where it could never be sent: a system whose mapping declares no such
+  write, or has no word for the status, gets no entry (`Topology.takes`).
 """
 
 from __future__ import annotations
@@ -50,9 +52,10 @@ async def announce_new(
     """Enqueue its creation wherever it belongs but is not yet; returns the destinations."""
     linked = set(await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
     targets = {topology.national, topology.regency_system(regency_code)} - {None, origin} - linked
-    for system in sorted(t for t in targets if t):
+    chosen = sorted(t for t in targets if t and topology.takes(t, "create"))
+    for system in chosen:
         await enqueue(system, "create", complaint_id, f"create:{complaint_id}", now=now)
-    return sorted(t for t in targets if t)
+    return chosen
 
 
 async def _holders(complaint_id: str, topology: Topology, origin: str | None) -> list[str]:
@@ -74,7 +77,8 @@ async def announce_status(
     """Enqueue a status delivery to every other system holding the complaint."""
     key = await status_key(complaint_id, status)
     for system in await _holders(complaint_id, topology, origin):
-        await enqueue(system, "status", complaint_id, key, now=now)
+        if topology.takes(system, "status", status):
+            await enqueue(system, "status", complaint_id, key, now=now)
 
 
 async def announce_follow_up(
@@ -82,4 +86,5 @@ async def announce_follow_up(
 ) -> None:
     """Enqueue a follow-up delivery to every other system holding the complaint."""
     for system in await _holders(complaint_id, topology, origin):
-        await enqueue(system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key})
+        if topology.takes(system, "follow_up"):
+            await enqueue(system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key})

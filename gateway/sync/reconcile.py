@@ -99,7 +99,7 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
                 await engine.ingestor.apply(source, record, now=now)
         elif record.status != seen_as(statuses[cid]) and seen_as(statuses[cid]) is not None and is_further(statuses[cid], record.status):
             report.source_behind.append(sid)
-            if repair:
+            if repair and engine.topology.takes(source, "status", statuses[cid].value):
                 async with in_transaction():
                     await enqueue(source, "status", cid, f"reconcile:{cid}:{statuses[cid].value}:{now.isoformat()}", now=now)
     if Capability.LIST_CHANGES in connector.capabilities:
@@ -122,6 +122,6 @@ async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport,
             if topology.regency_system(home) != source:
                 continue
         report.not_delivered.append(row.tracking_id)
-        if repair:
+        if repair and topology.takes(source, "create"):
             async with in_transaction():
                 await enqueue(source, "create", str(row.id), f"create:{row.id}", now=now)

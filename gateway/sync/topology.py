@@ -2,7 +2,8 @@
 
 Known without touching the network, so the web process can enqueue deliveries in the
 same transaction as a change, and workers know where complaints belong: the national
-system, and for each connected kab/kota its own system.
+system, and for each connected kab/kota its own system. It also knows, from each mapping,
+what a system can take at all, so that nothing is queued that could never be sent.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from connectors.config import SourcesConfig, load_config
+from connectors.accepts import EVERYTHING, Accepts, accepts_of
+from connectors.config import MAPPINGS_DIR, SourcesConfig, load_config
+from connectors.spec import load_spec
 from connectors.registry import NATIONAL_NAME
 from schema.regions import regency_of
+
+
+# The XML addstream (the legacy national API, and the xml_stream dialect) takes new
+# reports only: no status changes, no follow-ups (connectors/lapor/addstream.py).
+CREATES_ONLY = Accepts(frozenset({"create"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +31,24 @@ class Topology:
 
     national: str = NATIONAL_NAME
     regencies: Mapping[str, str] = field(default_factory=dict)  # kode kab/kota -> source name
+    # What each system can take, from its mapping (a system not listed takes everything).
+    accepts: Mapping[str, Accepts] = field(default_factory=dict)
 
     @classmethod
     def of(cls, config: SourcesConfig) -> Topology:
-        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected})
+        accepts = {
+            r.source_name: CREATES_ONLY if r.dialect == "xml_stream" else accepts_of(r.spec()) for r in config.connected
+        }
+        if config.national.api == "legacy":
+            accepts[NATIONAL_NAME] = CREATES_ONLY
+        else:
+            accepts[NATIONAL_NAME] = accepts_of(load_spec((MAPPINGS_DIR / "lapor_v3.toml").read_text(encoding="utf-8")))
+        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected}, accepts)
+
+    def takes(self, system: str, kind: str, status: str | None = None) -> bool:
+        """Whether `system` can take a delivery of `kind` (for a status, of `status`); a
+        delivery it cannot take is never queued (it could only end as a dead letter)."""
+        return self.accepts.get(system, EVERYTHING).takes(kind, status)
 
     @property
     def systems(self) -> frozenset[str]:

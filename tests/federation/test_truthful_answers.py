@@ -1,0 +1,164 @@
+"""What a mutation answers is true: never APPLIED when the system of record was not written;
+a create its mapping cannot express is a dead letter that every operator's view shows; and
+an index step that fails after the owner took a change never sets the owner back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise import Tortoise
+
+from auth.roles import Role
+from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
+from connectors.loader import build_source
+from connectors.spec import load_spec
+from gateway import metrics
+from gateway.sources import ConfiguredSources
+from gateway.store.models import ComplaintRow, OutboxRow
+from gateway.sync.status import sync_status
+from gateway.sync.topology import Topology
+from gateway.sync_cli import dead_letter_lines
+from schema.canonical import Status
+from tests.conftest import Tokens
+from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state
+from tests.federation.test_writes import DISPOSE, IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _ok, _report, _submitted
+
+TOPOLOGY = Topology.of(CONFIG)
+
+
+def _without_the_category(federated: Federated) -> Any:
+    """Prabumulih's connector, its mapping sending categories through a [maps.kategori]
+    that lacks the submission's category (infrastruktur), and units through an [maps.opd]
+    that lacks 16.74-pupr."""
+    text = (MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8")
+    mapped = text.replace('category = "category_code"', 'category = { value = "category_code", map = "kategori" }')
+    mapped = mapped.replace('opdId = "unit"', 'opdId = { value = "unit", map = "opd" }')
+    assert mapped.count("map = ") == text.count("map = ") + 2
+    mapped += '\n[maps.kategori]\nkesehatan = "KES"\n\n[maps.opd]\n"16.74-dinkes" = "DINKES"\n'
+    live = federated.connectors[PRABUMULIH]
+    spec = replace(load_spec(mapped), name=live.spec.name, kode_wilayah=live.spec.kode_wilayah)  # type: ignore[attr-defined]
+    return build_source(spec, live.client, live.base_url, secret=live.secret)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+async def unmapped(federated: Federated, make_app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """A gateway whose Prabumulih mapping has no word for the category submitted."""
+    connectors = {**federated.connectors, PRABUMULIH: _without_the_category(federated)}
+    app: Starlette = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
+    sources = ConfiguredSources(CONFIG, connectors, federated.urls)
+    transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": TOPOLOGY}))
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+        yield client
+
+
+async def _gql(client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
+    federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    made = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH}, tokens.citizen))["submitComplaint"]
+    cid = made["complaint"]["id"]
+    delivery = made["delivery"]
+    assert delivery["state"] == "DEAD_LETTER" and delivery["system"] == PRABUMULIH, delivery
+    for part in ("create to " + PRABUMULIH, "[maps.kategori]", "category_code", "infrastruktur"):
+        assert part in delivery["reason"], delivery["reason"]
+    assert not [r for r in federated.sims[PRABUMULIH].reports.values() if r.get("externalRef") == cid]  # type: ignore[attr-defined]
+    (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH)
+    assert entry.state == "dead" and entry.last_error == delivery["reason"]
+    # A worker leaves it alone: it stays a dead letter, for a person (a mapping fix, then replay).
+    await federated.engine.drain()
+    assert (await OutboxRow.get(id=entry.id)).state == "dead"
+
+    # Every place an operator looks shows it.
+    lines = await dead_letter_lines(None)  # penghubung sync dead-letters
+    assert any(PRABUMULIH in line and "[maps.kategori]" in line for line in lines), lines
+    status = {s.source: s for s in await sync_status(TOPOLOGY, now=entry.updated_at)}  # penghubung sync status
+    assert status[PRABUMULIH].dead_letters == 1
+    rows = _ok(await _gql(unmapped, "{ syncStatus { source deadLetters } }", {}, tokens.national_admin))["syncStatus"]
+    assert {r["source"]: r["deadLetters"] for r in rows}[PRABUMULIH] == 1
+    await metrics._refresh(federated.connectors, TOPOLOGY)
+    assert metrics.OUTBOX_ENTRIES.labels(PRABUMULIH, "dead")._value.get() == 1  # type: ignore[attr-defined]
+
+    # Asked again with the same key, the answer stays true.
+    keyed = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
+    again = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
+    assert keyed["delivery"]["state"] == again["delivery"]["state"] == "DEAD_LETTER" and again["delivery"]["replayed"]
+
+
+_FAIL_SQLITE = (
+    "CREATE TRIGGER index_step_fails BEFORE INSERT ON status_event WHEN NEW.note = 'DISPOSE' "
+    "BEGIN SELECT RAISE(ABORT, 'the index step fails in this test'); END"
+)
+_FAIL_POSTGRES = (
+    "CREATE FUNCTION index_step_fails() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION 'the index step fails in this test'; END $$ LANGUAGE plpgsql; "
+    "CREATE TRIGGER index_step_fails BEFORE INSERT ON status_event FOR EACH ROW "
+    "WHEN (NEW.note = 'DISPOSE') EXECUTE FUNCTION index_step_fails();"
+)
+
+
+@pytest.fixture
+async def failing_index_step(database_url: str) -> AsyncIterator[None]:
+    """The index refuses a disposition's status event (a database trigger): the index step
+    fails after the owner has taken the change."""
+    conn = Tortoise.get_connection("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    await conn.execute_script(_FAIL_POSTGRES if postgres else _FAIL_SQLITE)
+    try:
+        yield
+    finally:
+        await conn.execute_script(
+            "DROP TRIGGER index_step_fails ON status_event; DROP FUNCTION index_step_fails();"
+            if postgres else "DROP TRIGGER index_step_fails"
+        )
+
+
+async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the_owner_back(
+    federated: Federated, tokens: Tokens, failing_index_step: None
+) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    body = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens))
+    assert _report(federated, cid)["bupatiStatus"] == "PROSES"  # the owner took it
+    assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI  # the index could not
+    # Sync rounds: the owner is never set back; the index takes the owner's status.
+    for _ in range(2):
+        await federated.engine.pull_all()
+        await federated.engine.drain()
+    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
+    (error,) = body["errors"]  # and the answer said so
+    assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
+    assert PRABUMULIH in error["message"] and "not undone" in error["message"]
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+    # The same request again is answered, not sent again.
+    posts = federated.calls(PRABUMULIH, "POST")
+    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens)))["disposeComplaint"]
+    assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
+    assert federated.calls(PRABUMULIH, "POST") == posts
+
+
+async def test_a_status_its_owner_cannot_express_is_not_answered_applied(
+    federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    cid = await _submitted(federated, tokens)  # created through the usual mapping
+    _ok(await _gql(unmapped, VERIFY, {"id": cid}, _admin(tokens)))  # no unit: sent
+    done = _ok(await _gql(unmapped, DISPOSE, {"id": cid}, _admin(tokens)))["disposeComplaint"]  # to 16.74-pupr
+    assert done["status"] == "DIDISPOSISIKAN"  # kept in the gateway
+    assert done["delivery"]["state"] == "DEAD_LETTER", done
+    assert "[maps.opd]" in done["delivery"]["reason"] and PRABUMULIH in done["delivery"]["reason"]
+    assert _report(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
+    (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", dedupe_key__contains="DIDISPOSISIKAN")
+    assert entry.state == "dead" and entry.last_error == done["delivery"]["reason"]
+    await federated.engine.drain()  # a worker does not finish it either
+    assert (await OutboxRow.get(id=entry.id)).state == "dead"
+    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, state="done", last_error__contains="nothing").count() == 0

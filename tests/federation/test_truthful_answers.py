@@ -4,6 +4,8 @@ an index step that fails after the owner took a change never sets the owner back
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -32,14 +34,16 @@ TOPOLOGY = Topology.of(CONFIG)
 
 
 def _without_the_category(federated: Federated) -> Any:
-    """Prabumulih's connector, its mapping sending categories through a [maps.kategori]
-    that lacks the submission's category (infrastruktur), and units through an [maps.opd]
+    """Prabumulih's connector, its mapping sending categories through a [maps.kategori_uji]
+    that lacks the submission's category (infrastruktur), and units through an [maps.opd_uji]
     that lacks 16.74-pupr."""
     text = (MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8")
-    mapped = text.replace('category = "category_code"', 'category = { value = "category_code", map = "kategori" }')
-    mapped = mapped.replace('opdId = "unit"', 'opdId = { value = "unit", map = "opd" }')
-    assert mapped.count("map = ") == text.count("map = ") + 2
-    mapped += '\n[maps.kategori]\nkesehatan = "KES"\n\n[maps.opd]\n"16.74-dinkes" = "DINKES"\n'
+    # Whatever the bundled mapping sends today, these two keys go through tables without a
+    # default that lack the submission's category and the disposition's unit.
+    mapped, categories = re.subn(r'category = (\{[^}]*\}|"category_code")', 'category = { value = "category_code", map = "kategori_uji" }', text)
+    mapped, units = re.subn(r'opdId = (\{[^}]*\}|"unit")', 'opdId = { value = "unit", map = "opd_uji" }', mapped)
+    assert categories == units == 1
+    mapped += '\n[maps.kategori_uji]\nkesehatan = "KES"\n\n[maps.opd_uji]\n"16.74-dinkes" = "DINKES"\n'
     live = federated.connectors[PRABUMULIH]
     spec = replace(load_spec(mapped), name=live.spec.name, kode_wilayah=live.spec.kode_wilayah)  # type: ignore[attr-defined]
     return build_source(spec, live.client, live.base_url, secret=live.secret)  # type: ignore[attr-defined]
@@ -69,7 +73,7 @@ async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
     cid = made["complaint"]["id"]
     delivery = made["delivery"]
     assert delivery["state"] == "DEAD_LETTER" and delivery["system"] == PRABUMULIH, delivery
-    for part in ("create to " + PRABUMULIH, "[maps.kategori]", "category_code", "infrastruktur"):
+    for part in ("create to " + PRABUMULIH, "[maps.kategori_uji]", "category_code", "infrastruktur"):
         assert part in delivery["reason"], delivery["reason"]
     assert not [r for r in federated.sims[PRABUMULIH].reports.values() if r.get("externalRef") == cid]  # type: ignore[attr-defined]
     (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH)
@@ -80,7 +84,7 @@ async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
 
     # Every place an operator looks shows it.
     lines = await dead_letter_lines(None)  # penghubung sync dead-letters
-    assert any(PRABUMULIH in line and "[maps.kategori]" in line for line in lines), lines
+    assert any(PRABUMULIH in line and "[maps.kategori_uji]" in line for line in lines), lines
     status = {s.source: s for s in await sync_status(TOPOLOGY, now=entry.updated_at)}  # penghubung sync status
     assert status[PRABUMULIH].dead_letters == 1
     rows = _ok(await _gql(unmapped, "{ syncStatus { source deadLetters } }", {}, tokens.national_admin))["syncStatus"]
@@ -155,7 +159,7 @@ async def test_a_status_its_owner_cannot_express_is_not_answered_applied(
     done = _ok(await _gql(unmapped, DISPOSE, {"id": cid}, _admin(tokens)))["disposeComplaint"]  # to 16.74-pupr
     assert done["status"] == "DIDISPOSISIKAN"  # kept in the gateway
     assert done["delivery"]["state"] == "DEAD_LETTER", done
-    assert "[maps.opd]" in done["delivery"]["reason"] and PRABUMULIH in done["delivery"]["reason"]
+    assert "[maps.opd_uji]" in done["delivery"]["reason"] and PRABUMULIH in done["delivery"]["reason"]
     assert _report(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
     (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", dedupe_key__contains="DIDISPOSISIKAN")
     assert entry.state == "dead" and entry.last_error == done["delivery"]["reason"]

@@ -187,3 +187,17 @@ async def test_a_reply_differing_only_in_spacing_is_stored_once(province: Provin
     )
     await province.engine.ingestor.apply(REST, later, now=now)
     assert await ReporterReplyRow.filter(complaint_id=link.complaint_id).count() == 1  # type: ignore[attr-defined]
+
+
+async def test_sync_status_prints_the_latest_rejection_and_note_apart(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway.store.sync_notes import save_note
+    from gateway.sync_cli import print_notes
+
+    await save_note(REST, "record rep_1: category_id: the value 'X' is not in [maps.kategori] (stored without it)", datetime.now(UTC))
+    await SyncCursorRow.filter(source=REST).update(last_rejection="record rep_2: status: 'ENTAH' is not in [maps.status]")
+    print_notes(await sync_status(TOPOLOGY, now=datetime.now(UTC)))  # below `penghubung sync status`'s table
+    out = capsys.readouterr().out.splitlines()
+    assert f"{REST}: last record not stored: record rep_2: status: 'ENTAH' is not in [maps.status]" in out
+    assert any(line.startswith(f"{REST}: last note (") and "rep_1" in line for line in out), out

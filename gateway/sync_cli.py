@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 from gateway.settings import GatewaySettings, SettingsError
 from gateway.sources import upstream_session, running_sources
 from gateway.store.database import store
-from gateway.store.models import ComplaintRow, OutboxRow
+from gateway.store.dead_letters import dead_letters
 from gateway.sync import outbox
 from gateway.sync.engine import PullResult, SyncEngine
 from gateway.sync.reconcile import reconcile
-from gateway.sync.status import sync_status
+from gateway.sync.status import SourceSyncStatus, sync_status
 from gateway.sync.topology import Topology, load_topology
 
 
@@ -52,25 +52,27 @@ async def show_status(settings: GatewaySettings) -> int:
         lag = f"{s.lag_seconds:.0f}s" if s.lag_seconds is not None else "-"
         error = (s.last_error or "")[:60]
         print(f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}")
+    print_notes(rows)
     return 0
+
+
+def print_notes(rows: Sequence[SourceSyncStatus]) -> None:
+    """Below the table: each source's latest rejected record and latest note, apart."""
+    for s in rows:
+        if s.last_rejection:
+            print(f"{s.source}: last record not stored: {s.last_rejection}")
+        if s.last_note:
+            print(f"{s.source}: last note ({_when(s.last_note_at)} UTC): {s.last_note}")
 
 
 async def dead_letter_lines(destination: str | None) -> list[str]:
     """The dead letters as `penghubung sync dead-letters` prints them, with their reasons."""
-    query = OutboxRow.filter(state=outbox.DEAD).order_by("id")
-    if destination:
-        query = query.filter(destination=destination)
-    dead = await query.limit(500)
+    dead = await dead_letters(destination, limit=500)
     if not dead:
         return ["no dead letters"]
-    tracking = dict(
-        await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")  # type: ignore[attr-defined]
-    )
     lines = [f"{'id':>8}  {'destination':34} {'kind':9} {'complaint':14} {'tries':>5}  reason"]
     for d in dead:
-        # Tracking ids are keyed by the complaint's id as the ORM returns it (a UUID).
-        ref = tracking.get(d.complaint_id) or tracking.get(str(d.complaint_id), "?")  # type: ignore[attr-defined]
-        lines.append(f"{d.id:8}  {d.destination:34} {d.kind:9} {ref:14} {d.attempts:5}  {d.last_error or ''}")
+        lines.append(f"{d.id:8}  {d.destination:34} {d.kind:9} {d.tracking_id:14} {d.attempts:5}  {d.last_error or ''}")
     lines.append(f"{len(dead)} dead letters; `penghubung sync replay ID ...` (or --all) sends them again")
     return lines
 

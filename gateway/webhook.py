@@ -22,6 +22,7 @@ from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
 from gateway.store.models import SyncCursorRow
+from gateway.store.sync_notes import save_note
 from gateway.updates.notify import announce_changed
 from gateway.sync.ingest import Ingestor
 
@@ -74,6 +75,10 @@ async def webhook(request: Request) -> JSONResponse:
         outcome = await ingestor.apply(name, record, now=now, changed=changed, notes=notes)
         outcomes[outcome.value] = outcomes.get(outcome.value, 0) + 1
     await _heard(name, now, len(records), len(rejected))
+    if notes:
+        # Said in the answer and kept in sync status: a push-only source has no pulls to show it.
+        await save_note(name, notes[0], now)
+        log.warning("webhook %s: %d records stored without part of them, e.g. %s", name, len(notes), notes[0][:300])
     broker = request.scope.get("state", {}).get("broker")
     if broker is not None:
         await announce_changed(broker, changed)

@@ -47,3 +47,15 @@ def test_schema_never_imports_the_orm_or_the_gateway(path: Path) -> None:
 )
 def test_every_module_has_a_docstring(path: Path) -> None:
     assert ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))), path
+
+
+def _names_from(path: Path, module: str) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == module for a in n.names}
+
+
+def test_the_sync_commands_and_the_ingests_registry_and_details_go_through_the_store() -> None:
+    # The store is the only place that talks to the ORM (new code).
+    assert not _names_from(ROOT / "gateway" / "sync_cli.py", "gateway.store.models")
+    rows = _names_from(ROOT / "gateway" / "sync" / "ingest.py", "gateway.store.models")
+    assert not rows & {"CategoryRow", "DispositionRow", "ReporterReplyRow"}, rows

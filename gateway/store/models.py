@@ -302,7 +302,12 @@ class SyncCursorRow(Model):
     records_seen = fields.BigIntField(default=0)
     newest_seen_at = fields.DatetimeField(null=True)  # the newest change the source reported
     records_rejected = fields.BigIntField(default=0)  # records its mapping could not read
-    last_rejection = fields.CharField(max_length=300, null=True)
+    last_rejection = fields.CharField(max_length=300, null=True)  # a record not stored
+    # The latest note: a record stored without a part (a category or OPD with no entry in
+    # the mapping or the registry), or a paging oddity. Kept apart from rejections, which
+    # are worse (the record is not stored) and must not hide behind a note.
+    last_note = fields.CharField(max_length=300, null=True)
+    last_note_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "sync_cursor"

@@ -23,6 +23,7 @@ from tortoise.expressions import F, Q
 
 from gateway.settings import SyncSettings
 from gateway.store.models import SyncCursorRow
+from gateway.store.sync_notes import save_note
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
 from gateway.sync.ingest import Ingestor, Outcome
@@ -159,6 +160,8 @@ class SyncEngine:
                 for note in batch.notes:
                     # Not a failure, but a person must look (the check fails on it).
                     log.warning("pull %s: %s", source, note)
+                if batch.notes:
+                    updates["last_note"], updates["last_note_at"] = str(batch.notes[-1])[:300], self.clock()
                 if batch.cursor is not None:
                     updates["cursor"] = batch.cursor
                 if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):
@@ -176,9 +179,10 @@ class SyncEngine:
                     result.outcomes[outcome.value] = result.outcomes.get(outcome.value, 0) + 1
                 if notes:
                     # Stored, but without what the mapping or the registry could not carry
-                    # (a category code with no entry): shown where rejections are.
+                    # (a category code with no entry): a note, not a rejection, so a record
+                    # of the same page that was not stored stays shown as last_rejection.
                     result.notes += len(notes)
-                    await SyncCursorRow.filter(source=source).update(last_rejection=notes[0][:300])
+                    await save_note(source, notes[0], self.clock())
                     log.warning("pull %s: %d records stored without part of them, e.g. %s", source, len(notes), notes[0][:300])
                 if changed and self.notify is not None:
                     await self.notify(changed)

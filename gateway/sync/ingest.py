@@ -41,15 +41,14 @@ from tortoise.transactions import in_transaction
 from gateway.store import rows
 from gateway.store.models import (
     AgencyRow,
-    CategoryRow,
     ComplaintRow,
     ComplaintSourceRow,
-    DispositionRow,
     FollowUpRow,
     OutboxRow,
-    ReporterReplyRow,
     StatusEventRow,
 )
+from gateway.store.registry import unknown_agencies, unknown_categories
+from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
 from gateway.sync.outbox import enqueue
@@ -65,6 +64,11 @@ from gateway.sync.topology import Topology
 from gateway.tracking import new_tracking_id
 
 log = logging.getLogger(__name__)
+
+# Appended to a link's version when the record was stored without a category or OPD the
+# registry or the mapping lacked (no source writes it): the version differs, so the
+# record's next read applies it again.
+REGISTRY_GAP = "~gap"
 
 
 class Outcome(StrEnum):
@@ -86,8 +90,9 @@ class Ingestor:
     # (the registry changes rarely; a new Ingestor per engine start reads it afresh).
     _agency_regions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     _governments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
-    # Registry ids already looked up (category, agency): whether each exists.
-    _known: dict[tuple[str, str], bool] = field(default_factory=dict, compare=False, repr=False)
+    # Registry ids found (category, agency). Only found ones: an id the registry lacks
+    # may be loaded any time (`penghubung reference load`), and is looked up again.
+    _known: set[tuple[str, str]] = field(default_factory=set, compare=False, repr=False)
 
     async def apply(
         self,
@@ -185,17 +190,22 @@ class Ingestor:
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
 
     async def _exists(self, kind: str, id: str) -> bool:
-        if (kind, id) not in self._known:
-            table = CategoryRow if kind == "category" else AgencyRow
-            self._known[(kind, id)] = await table.filter(id=id).exists()
-        return self._known[(kind, id)]
+        if (kind, id) in self._known:
+            return True
+        unknown = unknown_categories if kind == "category" else unknown_agencies
+        if await unknown([id]):
+            return False
+        self._known.add((kind, id))
+        return True
 
     async def _checked(
         self, record: SourceComplaint, notes: list[str], row: ComplaintRow | None
-    ) -> SourceComplaint:
-        """The record with only registry ids that exist; what was left out goes to `notes`
-        (not a category gap of a complaint that has a category: nothing is missing there,
-        e.g. one the gateway created in the source under the source's catch-all code)."""
+    ) -> tuple[SourceComplaint, bool]:
+        """The record with only registry ids that exist, and whether it is stored without a
+        part (the mapping or the registry lacked it); what was left out goes to `notes` (not
+        a category gap of a complaint that has a category: nothing is missing there, e.g.
+        one the gateway created in the source under the source's catch-all code)."""
+        before = len(notes)
         has_category = row is not None and row.category_id is not None  # type: ignore[attr-defined]
         notes.extend(str(g) for g in record.warnings if not (g.field == "category_id" and has_category))
         category, unit = record.category_id, record.disposed_to
@@ -211,9 +221,10 @@ class Ingestor:
                 " (stored without the disposition)"
             )
             unit = None
+        gap = len(notes) > before
         if (category, unit) == (record.category_id, record.disposed_to):
-            return record
-        return replace(record, category_id=category, disposed_to=unit)
+            return record, gap
+        return replace(record, category_id=category, disposed_to=unit), gap
 
     async def _apply(
         self, source: str, record: SourceComplaint, now: datetime, notes: list[str]
@@ -222,20 +233,24 @@ class Ingestor:
         row, link = await self._find(source, record)
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
-        record = await self._checked(record, notes, row)
+        record, gap = await self._checked(record, notes, row)
+        # Stored without a part the registry or the mapping lacked: the link keeps a
+        # version the record never has, so its next read applies it again and fills the
+        # part in once the registry entry is loaded (or the map entry added).
+        version = f"{record.version[:60]}{REGISTRY_GAP}" if gap else record.version  # the column holds 64
         if row is None:
-            return Outcome.CREATED, await self._create(source, record, now)
+            return Outcome.CREATED, await self._create(source, record, now, version)
         outcome = Outcome.UPDATED
         # What this system showed last time: the same status again is no news from it.
         base = link.status if link is not None else None
         if link is None:
             await ComplaintSourceRow.create(
-                complaint_id=row.id, system=source, source_id=record.source_id, version=record.version,
+                complaint_id=row.id, system=source, source_id=record.source_id, version=version,
                 synced_at=now, status=record.status,
             )
             outcome = Outcome.LINKED
         else:
-            await ComplaintSourceRow.filter(id=link.id).update(version=record.version, synced_at=now, status=record.status)
+            await ComplaintSourceRow.filter(id=link.id).update(version=version, synced_at=now, status=record.status)
         if base is None or record.status != base:
             await self._advance(row, source, record, now)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
@@ -270,7 +285,7 @@ class Ingestor:
             return record.agency_id
         return None
 
-    async def _create(self, source: str, record: SourceComplaint, now: datetime) -> str:
+    async def _create(self, source: str, record: SourceComplaint, now: datetime, version: str) -> str:
         routed = await self._agency(record)
         if routed is None:
             if record.kode_wilayah not in self._governments:
@@ -286,15 +301,15 @@ class Ingestor:
             sources=(SourceRef(source, record.source_id),),
             status_history=tuple(history),
             follow_ups=tuple(
-                FollowUp(agency_id=routed or source, content=f.text, at=f.at) for f in _unique(record)
+                FollowUp(agency_id=routed or source, content=f.text, at=f.at) for f in _unique(record, by_reporter=False)
             ),
-            replies=tuple(ReporterReply(f.text, f.at) for f in _replies(record)),
+            replies=tuple(ReporterReply(f.text, f.at) for f in _unique(record, by_reporter=True)),
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
             reporter=record.reporter,
         )
         await insert_complaints([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
         await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(
-            version=record.version, synced_at=now, status=record.status
+            version=version, synced_at=now, status=record.status
         )
         await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
         for f in await FollowUpRow.filter(complaint_id=cid):
@@ -342,25 +357,23 @@ class Ingestor:
         unit = record.disposed_to
         # Once per OPD: the same disposition read again (every later version says it) is
         # not a new hop; a disposition made in the gateway to that OPD is the same one.
-        if unit is not None and not await DispositionRow.filter(complaint_id=cid, to_agency_id=unit).exists():
-            d = _disposition(source, record, row.routed_agency_id)  # type: ignore[attr-defined]
-            await DispositionRow.create(
-                complaint_id=cid, kind=d.kind, from_agency_id=d.from_agency_id, to_agency_id=d.to_agency_id,
-                at=d.at, note=d.note,
-            )
-        replies = _replies(record)
+        if unit is not None and not await has_disposition_to(str(cid), unit):
+            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))  # type: ignore[attr-defined]
+        replies = _unique(record, by_reporter=True)
         if replies:
-            known = set(await ReporterReplyRow.filter(complaint_id=cid).values_list("content", flat=True))
+            # The follow-ups' rule: a reply differing only in spacing or case is the same one.
+            known = {follow_up_key(t) for t in await reply_texts(str(cid))}
             for f in replies:
-                if f.text not in known:
-                    known.add(f.text)
-                    await ReporterReplyRow.create(complaint_id=cid, content=f.text, at=f.at)
+                key = follow_up_key(f.text)
+                if key not in known:
+                    known.add(key)
+                    await add_reply(str(cid), f.text, f.at)
 
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
         if not record.follow_ups:
             return
         known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
-        for f in _unique(record):
+        for f in _unique(record, by_reporter=False):
             key = follow_up_key(f.text)
             if key in known:
                 continue
@@ -383,23 +396,13 @@ def _disposition(source: str, record: SourceComplaint, routed: str | None) -> Di
     )
 
 
-def _replies(record: SourceComplaint) -> list:  # type: ignore[type-arg]
-    """The reporter's replies among a record's follow-ups, each text once."""
+def _unique(record: SourceComplaint, *, by_reporter: bool) -> list:  # type: ignore[type-arg]
+    """A record's follow-ups by the reporter (replies) or by the agencies, each once by
+    `follow_up_key` (a text differing only in spacing or case is the same one)."""
     seen: set[str] = set()
     out = []
     for f in record.follow_ups:
-        if f.by_reporter and f.text not in seen:
-            seen.add(f.text)
-            out.append(f)
-    return out
-
-
-def _unique(record: SourceComplaint) -> list:  # type: ignore[type-arg]
-    """The agencies' follow-ups of a record, each text once."""
-    seen: set[str] = set()
-    out = []
-    for f in record.follow_ups:
-        if f.by_reporter:
+        if f.by_reporter != by_reporter:
             continue
         key = follow_up_key(f.text)
         if key not in seen:

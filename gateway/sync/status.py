@@ -57,6 +57,8 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
                 records_seen=c.records_seen if c else 0,
                 records_rejected=c.records_rejected if c else 0,
                 last_rejection=c.last_rejection if c else None,
+                last_note=c.last_note if c else None,
+                last_note_at=c.last_note_at if c else None,
             )
         )
     return out

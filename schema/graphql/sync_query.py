@@ -31,6 +31,8 @@ class SyncInfo:
     records_seen: int
     records_rejected: int = 0
     last_rejection: str | None = None
+    last_note: str | None = None
+    last_note_at: datetime | None = None
 
 
 class SyncReader(Protocol):
@@ -55,9 +57,13 @@ class SourceSyncStatus:
     records_seen: int
     records_rejected: int = strawberry.field(description="Records its mapping could not read (not stored; see `penghubung connector check`).")
     last_rejection: str | None = strawberry.field(
-        description="The latest record its mapping could not read, or stored without a part it could not carry "
-        "(a category code or OPD with no entry in the mapping, or unknown to the registry)."
+        description="The latest record its mapping could not read (not stored)."
     )
+    last_note: str | None = strawberry.field(
+        description="The latest record stored without a part it could not carry (a category code or OPD with no "
+        "entry in the mapping, or unknown to the registry), or a paging oddity of the source's list."
+    )
+    last_note_at: datetime | None = strawberry.field(description="When the latest note was made.")
 
 
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)

@@ -132,12 +132,12 @@ async def test_an_unmapped_category_code_is_reported_and_the_complaint_still_sto
     stored = await ComplaintRow.get(id=link.complaint_id)  # type: ignore[attr-defined]
     assert stored.category_id is None and stored.incident_date is not None  # type: ignore[attr-defined]
     cursor = await SyncCursorRow.get(source=REST)
-    assert cursor.last_rejection is not None
-    assert "category_id" in cursor.last_rejection and "KODE_BARU" in cursor.last_rejection
-    assert "[maps.kategori]" in cursor.last_rejection
-    assert cursor.records_rejected == 0  # not a rejection: the complaint is in the index
+    assert cursor.last_note is not None
+    assert "category_id" in cursor.last_note and "KODE_BARU" in cursor.last_note
+    assert "[maps.kategori]" in cursor.last_note
+    assert cursor.records_rejected == 0 and cursor.last_rejection is None  # a note: the complaint is in the index
     shown = next(r for r in await sync_status(TOPOLOGY, now=datetime.now(UTC)) if r.source == REST)
-    assert shown.last_rejection == cursor.last_rejection  # what syncStatus { lastRejection } answers
+    assert shown.last_note == cursor.last_note  # what syncStatus { lastNote } answers
 
 
 async def test_a_category_or_opd_the_registry_does_not_know_is_reported(province: Province) -> None:

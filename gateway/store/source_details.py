@@ -1,0 +1,36 @@
+"""What a source adds to a complaint the index already has: dispositions and reporter replies.
+
+The sync ingest decides what is new (its own dedup rules); this module only reads and
+writes the rows, so the ingest does not talk to the ORM for them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schema.canonical import Disposition
+
+from gateway.store.models import DispositionRow, ReporterReplyRow
+
+
+async def has_disposition_to(complaint_id: str, agency_id: str) -> bool:
+    """Whether the complaint's disposition trail already has a hop to this agency."""
+    return await DispositionRow.filter(complaint_id=complaint_id, to_agency_id=agency_id).exists()
+
+
+async def add_disposition(complaint_id: str, d: Disposition) -> None:
+    """Append one hop to the complaint's disposition trail."""
+    await DispositionRow.create(
+        complaint_id=complaint_id, kind=d.kind, from_agency_id=d.from_agency_id, to_agency_id=d.to_agency_id,
+        at=d.at, note=d.note,
+    )
+
+
+async def reply_texts(complaint_id: str) -> list[str]:
+    """The texts of the complaint's stored reporter replies."""
+    return list(await ReporterReplyRow.filter(complaint_id=complaint_id).values_list("content", flat=True))
+
+
+async def add_reply(complaint_id: str, text: str, at: datetime) -> None:
+    """Store one reporter reply (tanggapan pelapor)."""
+    await ReporterReplyRow.create(complaint_id=complaint_id, content=text, at=at)

@@ -25,6 +25,10 @@ def _wa(status_key: str) -> str:
 
 
 def test_a_status_sent_as_the_bodys_default_is_taken() -> None:
+    # Without a word or a default it cannot be sent...
+    plain = load_spec(WA)
+    assert not accepts_of(plain).takes("status", "TERVERIFIKASI")
+    assert status_read_back(plain, Status.TERVERIFIKASI) is None
     spec = load_spec(_wa('{ value = "status", map = "status_out", default = "Perlu Verifikasi" }'))
     change = spec.writes.change_status
     assert change is not None
@@ -46,12 +50,6 @@ def test_an_out_map_word_no_record_shows_yet_is_still_sent() -> None:
     assert status_read_back(spec, Status.TUNDA) is Status.TUNDA
 
 
-def test_a_status_with_no_word_and_no_default_is_not_taken() -> None:
-    spec = load_spec(WA)
-    assert not accepts_of(spec).takes("status", "TERVERIFIKASI")
-    assert status_read_back(spec, Status.TERVERIFIKASI) is None
-
-
 def test_omit_on_the_status_key_is_refused_naming_the_path() -> None:
     with pytest.raises(SpecError) as caught:
         load_spec(_wa('{ value = "status", map = "status_out", when_unmapped = "omit" }'))
@@ -60,9 +58,15 @@ def test_omit_on_the_status_key_is_refused_naming_the_path() -> None:
     assert "found 'omit'" in message
 
 
-@pytest.mark.parametrize("dialect", ["lapor_v3", "legacy_sql", "rest_json_v1", "wa_bot_mongo"])
-def test_what_is_taken_is_exactly_what_the_body_can_say(dialect: str) -> None:
-    spec = bundled_spec(dialect)
+MAPPINGS = {
+    **{dialect: lambda d=dialect: bundled_spec(d) for dialect in ("lapor_v3", "legacy_sql", "rest_json_v1", "wa_bot_mongo")},
+    "wa_bot_mongo with a default": lambda: load_spec(_wa('{ value = "status", map = "status_out", default = "Ditolak" }')),
+}
+
+
+@pytest.mark.parametrize("mapping", sorted(MAPPINGS))
+def test_what_is_taken_is_exactly_what_the_body_can_say(mapping: str) -> None:
+    spec = MAPPINGS[mapping]()
     change = spec.writes.change_status
     assert change is not None
     accepts = accepts_of(spec)

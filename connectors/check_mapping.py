@@ -23,7 +23,6 @@ from connectors.spec import SourceSpec
 from connectors.time_formats import ZONES
 
 
-
 @dataclass(frozen=True, slots=True)
 class Pair:
     """One canonical value the create sends and the read maps back: compared after a create."""

@@ -1,9 +1,14 @@
 """What writes a mapped source can take at all, known from its mapping alone.
 
 The sync engine asks this before it queues a delivery: a status change to a system whose
-mapping declares no [change_status], or a status its [maps] have no word for, could never
-be sent, and an entry that can never be sent must not sit in the outbox (it would end as a
-dead letter every time). Known without the network, so the web process can ask too.
+mapping declares no [change_status], or a status its change_status body can give no word
+(no out-map word and no default), could never be sent, and an entry that can never be sent
+must not sit in the outbox (it would end as a dead letter every time). Known without the
+network, so the web process can ask too.
+
+Whether a status is taken is decided by the change_status body alone, exactly as
+connectors.write_body builds it. The status field's read map only says what a record
+set to it reads back as (a coarser word), never whether it is sent.
 """
 
 from __future__ import annotations
@@ -15,22 +20,38 @@ from schema.canonical import Status
 from connectors.spec import SourceSpec
 
 
-def status_read_back(spec: SourceSpec, status: Status) -> Status | None:
-    """What a record set to `status` reads back as in this source: its word for the status
-    (through the change_status body's out-map), mapped back through the status field's
-    in-map; None if the mapping has no word for it."""
+def status_word(spec: SourceSpec, status: Status) -> object | None:
+    """The word the change_status body sends for `status` (its out-map word, else the
+    body's default when the map lacks one); None when it cannot be sent at all."""
     change = spec.writes.change_status
-    out = next((b.map for b in change.body if b.value == "status"), None) if change else None
-    word = spec.maps.get(out, {}).get(status.value) if out else status.value
+    if change is None:
+        return None
+    item = next((b for b in change.body if b.value == "status"), None)
+    if item is None or item.map is None:
+        # No status key (the path or a constant says it) or sent as written.
+        return status.value
+    word = spec.maps.get(item.map, {}).get(status.value)
+    if word is not None:
+        return word
+    # The loader refuses "omit" on the status key: a status change without its status
+    # would be a different change.
+    return item.default if item.when_unmapped == "default" else None
+
+
+def status_read_back(spec: SourceSpec, status: Status) -> Status | None:
+    """What a record set to `status` reads back as in this source: the word sent for it,
+    mapped back through the status field's read map; the status itself when no record
+    shows that word yet (nothing coarser is known); None only if it cannot be sent."""
+    word = status_word(spec, status)
     if word is None:
         return None
     field = spec.fields.get("status")
     read = field.map if field is not None else None
-    value = spec.maps.get(read, {}).get(word) if read else word
+    value = spec.maps.get(read, {}).get(str(word)) if read else str(word)
     try:
-        return Status(value) if value is not None else None
+        return Status(value) if value is not None else status
     except ValueError:
-        return None
+        return status
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +74,15 @@ class Accepts:
 EVERYTHING = Accepts(frozenset({"create", "status", "follow_up"}))
 
 
+def never_sent(spec: SourceSpec) -> list[Status]:
+    """The canonical statuses the mapping's [change_status] has no word for (none
+    without a [change_status]: then no status is sent, and it says so itself). SUBMITTED
+    is left out: it comes before the queue, no complaint is ever moved to it."""
+    if spec.writes.change_status is None:
+        return []
+    return [s for s in Status if s is not Status.SUBMITTED and status_word(spec, s) is None]
+
+
 def accepts_of(spec: SourceSpec) -> Accepts:
     """What the source this mapping describes can take."""
     w = spec.writes
@@ -60,5 +90,5 @@ def accepts_of(spec: SourceSpec) -> Accepts:
         kind for kind, section in (("create", w.create), ("status", w.change_status), ("follow_up", w.follow_up))
         if section is not None
     }
-    statuses = frozenset(s for s in Status if status_read_back(spec, s) is not None) if w.change_status else frozenset()
+    statuses = frozenset(s for s in Status if status_word(spec, s) is not None) if w.change_status else frozenset()
     return Accepts(frozenset(kinds), statuses)

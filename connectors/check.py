@@ -7,7 +7,10 @@ shape:
   with its reason), then lists again the way every later sync pull does, with the since
   parameter made from the newest change (connectors.check_since).
 - Values: each field's values are counted and distributions that are almost surely a
-  mapping mistake are warned about (connectors.check_profile); `strict` makes them fail.
+  mapping mistake are warned about (connectors.check_profile); `strict` makes them fail,
+  and records stored without a part (an unmapped category or OPD) too.
+- Mapping: what it can never write is warned about (statuses its [change_status] has no
+  word for, no [create] at all), since the sync silently never queues those.
 - Writing (when asked for): for each write the source declares, a round trip with
   labelled test records whose every sent value is read back and compared
   (connectors.check_round_trip).
@@ -21,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from connectors.check_mapping import read_fields, unexpressed
+from connectors.check_mapping import read_fields, unexpressed, write_warnings
 from connectors.check_profile import Profile, preview
 from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip, round_trips
 from connectors.check_since import SinceOutcome, answered, incremental_pass
@@ -49,18 +52,20 @@ class CheckReport:
     since: SinceOutcome | None = None
     values: list[str] = field(default_factory=list)  # one line per field: its value counts
     warnings: list[str] = field(default_factory=list)
+    # What the mapping never writes (statuses without a word, no [create]): warnings too.
+    write_warnings: list[str] = field(default_factory=list)
     previews: list[list[str]] = field(default_factory=list)
     # Stored, but without a part the mapping could not carry (a category code with no entry).
     gaps: list[str] = field(default_factory=list)
     round_trips: list[RoundTrip] = field(default_factory=list)
     writes_skipped: bool = False
     notes: list[str] = field(default_factory=list)  # the source's Batch notes: paging to check
-    strict: bool = False  # warnings fail the check too
+    strict: bool = False  # warnings (and records stored without a part) fail the check too
 
     @property
     def passed(self) -> bool:
         """Everything the source declares worked, every record it listed mapped (and, when
-        strict, nothing looked suspicious)."""
+        strict, nothing looked suspicious: no warning, no record stored without a part)."""
         lists = Capability.LIST_CHANGES in self.capabilities
         return (
             self.failure is None
@@ -69,7 +74,7 @@ class CheckReport:
             and not self.notes
             and (self.since is None or self.since.ok)
             and all(r.ok for r in self.round_trips)
-            and not (self.strict and self.warnings)
+            and not (self.strict and (self.warnings or self.write_warnings or self.gaps))
         )
 
     def render(self, label: str | None = None) -> str:
@@ -82,11 +87,13 @@ class CheckReport:
         named = f"{self.source} ({label})" if label else self.source
         lines = [f"{verdict}  {named}: {head}"]
         lines.append("      declares: " + ", ".join(sorted(c.value for c in self.capabilities)))
+        mark = "FAIL" if self.strict else "warn"
+        lines.extend(f"      {mark} {warning}" for warning in self.write_warnings)
         if self.statuses:
             lines.append("      statuses: " + ", ".join(f"{s} {n}" for s, n in sorted(self.statuses.items())))
         lines.extend(f"      {line}" for line in self.values)
         for gap in self.gaps[:5]:
-            lines.append(f"      stored without: {gap}")
+            lines.append(f"      {'FAIL ' if self.strict else ''}stored without: {gap}")
         if len(self.gaps) > 5:
             lines.append(f"      ... and {len(self.gaps) - 5} more records stored without a part")
         # The same problem on many records is one line, with a count and an example.
@@ -142,11 +149,13 @@ def _judge_values(connector: Connector, report: CheckReport, profile: Profile, r
     report.warnings = profile.warnings(reads)
     # A category the source itself uses that its [create] cannot say: such complaints
     # routed here by LAPOR! would never be sent.
-    gap = unexpressed(connector, "category_code", (r.category_code or "" for r in records))
+    gap = unexpressed(connector, "category_code", (r.category_id or "" for r in records))
     if gap is not None:
         table, missing = gap
         shown = ", ".join(repr(m) for m in missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        report.warnings.append(f"categories read from the source have no word in [maps.{table}] for [create]: {shown}")
+        report.warnings.append(
+            f"categories read from the source (as the registry's ids) have no word in [maps.{table}] for [create]: {shown}"
+        )
 
 
 async def check_source(
@@ -156,6 +165,7 @@ async def check_source(
     judge the values; then (with `writes`) the write round trips it declares. `show`
     previews that many mapped records."""
     report = CheckReport(connector.name, capabilities=connector.capabilities, writes_skipped=not writes, strict=strict)
+    report.write_warnings = write_warnings(connector)
     records: list[SourceComplaint] = []
     try:
         if Capability.LIST_CHANGES in connector.capabilities:

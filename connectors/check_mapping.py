@@ -14,14 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
 
-from schema.regions import WIB, WIT, WITA
+from schema.regions import WIB
 
+from connectors.accepts import never_sent
 from connectors.protocol import Connector
-from connectors.records import SourceComplaint
+from connectors.records import PERSONAL, SourceComplaint
 from connectors.spec import SourceSpec
-
-_ZONES = {"WIB": WIB, "WITA": WITA, "WIT": WIT}
-PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+from connectors.time_formats import ZONES
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +44,13 @@ class Pair:
 _READ_AS = {"category_code": ("category_id", "category_code")}
 
 
+# What the gateway puts into a create's value, by value name, when a record's field of
+# that name means something else: the sync sends the registry's category id as
+# category_code (gateway.sync.deliver), while a read record's category_code is the
+# source's own code.
+SENT_FROM = {"category_code": "category_id"}
+
+
 def _read_name(name: str, reads: frozenset[str]) -> str | None:
     return next((r for r in _READ_AS.get(name, (name,)) if r in reads), None)
 
@@ -58,7 +64,7 @@ def spec_of(connector: Connector) -> SourceSpec | None:
 def zone_of(connector: Connector) -> timezone:
     """The source's own time zone (dates are days there), WIB without a mapping."""
     spec = spec_of(connector)
-    return _ZONES.get(spec.time_zone, WIB) if spec else WIB
+    return ZONES.get(spec.time_zone, WIB) if spec else WIB
 
 
 def since_param(connector: Connector) -> str:
@@ -139,7 +145,9 @@ def picked_values(
     seen: dict[str, Counter[str]] = {name: Counter() for name in coded}
     for record in records:
         for name, counter in seen.items():
-            value = getattr(record, name, None)
+            # What production sends under this name (a create's category_code is the
+            # registry's category id), not the record's field of the same name.
+            value = getattr(record, SENT_FROM.get(name, name), None)
             if isinstance(value, str) and value:
                 counter[value] += 1
     picks.update({name: c.most_common(1)[0][0] for name, c in seen.items() if c})
@@ -147,14 +155,39 @@ def picked_values(
 
 
 def unexpressed(connector: Connector, name: str, values: Iterable[str]) -> tuple[str, list[str]] | None:
-    """(out-map, values) of the values read from the source that its [create] out-map for
-    `name` has no word for: complaints with them could not be created there."""
+    """(out-map, values) of the values the gateway would send as `name` (for category_code,
+    the registry's category ids read from the source, see SENT_FROM) that its [create]
+    out-map has no word for and no fallback: complaints with them could not be created there."""
     spec = spec_of(connector)
     if spec is None or spec.writes.create is None:
         return None
     for item in spec.writes.create.body:
-        if item.value == name and item.map is not None:
+        # A default (or leaving the key out) is the mapping's own answer for such values.
+        if item.value == name and item.map is not None and item.when_unmapped == "fail":
             table = spec.maps[item.map]
             missing = sorted({v for v in values if v and v not in table})
             return (item.map, missing) if missing else None
     return None
+
+
+def write_warnings(connector: Connector) -> list[str]:
+    """What the mapping will never write, known from the file alone: statuses its
+    [change_status] has no word for (the sync never queues them, so the regency's system
+    silently keeps an older status) and, without a [create], the complaints LAPOR! routes
+    to the regency."""
+    spec = spec_of(connector)
+    if spec is None:
+        return []
+    warnings: list[str] = []
+    unsent = never_sent(spec)
+    change = spec.writes.change_status
+    table = next((b.map for b in change.body if b.value == "status"), None) if change else None
+    if unsent and table is not None:
+        names = ", ".join(s.value for s in unsent)
+        warnings.append(f"change_status never sends: {names} (no word in [maps.{table}]; add one, or a default)")
+    if spec.writes.create is None:
+        warnings.append(
+            "no [create]: complaints LAPOR! routes to this regency will not be created in its system"
+            " (add a [create] section to receive them)"
+        )
+    return warnings

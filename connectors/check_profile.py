@@ -19,8 +19,7 @@ from enum import Enum
 
 from lokal.samaran import mask_pii
 
-from connectors.check_mapping import PERSONAL
-from connectors.records import SourceComplaint
+from connectors.records import PERSONAL, SourceComplaint
 
 # With one or two records "every record" says little; from three on it is a pattern.
 MIN_FOR_WARNINGS = 3

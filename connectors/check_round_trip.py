@@ -23,7 +23,7 @@ from enum import Enum
 
 from schema.canonical import Reporter, Status
 
-from connectors.check_mapping import PERSONAL, Pair, picked_values, round_trip_pairs, zone_of
+from connectors.check_mapping import Pair, picked_values, round_trip_pairs, zone_of
 from connectors.protocol import (
     Capability,
     Connector,
@@ -35,7 +35,7 @@ from connectors.protocol import (
     can_read_back,
     read_back,
 )
-from connectors.records import SourceComplaint
+from connectors.records import PERSONAL, SourceComplaint
 
 TEST_TITLE = "[TEST] Penghubung conformance check"
 TEST_CONTENT = (

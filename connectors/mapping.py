@@ -18,13 +18,12 @@ from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.casts import CastMismatch, cast_value, text
-from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp
+from connectors.records import PERSONAL, Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
 
 TITLE_MAX = 150
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-_PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
 
 
 class MappingError(ValueError):
@@ -100,13 +99,13 @@ class Mapper:
             else:
                 raise MappingError(ref, f.name, f"nothing at '{f.path}'")
         if f.pattern is not None and not f.pattern.search(_text(value)):
-            shown = "" if f.name in _PERSONAL else f" '{_text(value)[:40]}'"
+            shown = "" if f.name in PERSONAL else f" '{_text(value)[:40]}'"
             raise MappingError(ref, f.name, f"the value{shown} does not match the id format {f.pattern.pattern}")
         if f.map is not None:
             table = self.spec.maps[f.map]
             word = _text(value)
             if word not in table:
-                shown = "" if f.name in _PERSONAL else f" '{word[:40]}'"
+                shown = "" if f.name in PERSONAL else f" '{word[:40]}'"
                 raise MappingError(
                     ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})"
                 )
@@ -120,10 +119,10 @@ class Mapper:
                 value, f.cast, zone, pattern=f.format, true_words=f.true_words, false_words=f.false_words
             )
         except CastMismatch as exc:
-            shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
+            shown = "" if f.name in PERSONAL else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} {exc}") from None
         except (ValueError, TypeError, OverflowError):
-            shown = "" if f.name in _PERSONAL else f" {str(value)[:40]!r}"
+            shown = "" if f.name in PERSONAL else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} is not a {f.cast}") from None
 
     def follow_up(self, item: RawRecord, ref: str, index: int) -> SourceFollowUp:

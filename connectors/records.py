@@ -17,6 +17,9 @@ from schema.canonical import Channel, Classification, Complaint, Location, Repor
 # An upstream record before mapping: whatever JSON, XML or CSV gave us.
 RawRecord = Mapping[str, object]
 
+# The reporter's personal data: never in logs, errors or reports (their words stay out).
+PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+
 
 @dataclass(frozen=True, slots=True)
 class SourceFollowUp:

@@ -18,10 +18,10 @@ from typing import Any
 
 from connectors.casts import yes_no
 from connectors.protocol import UnmappedValue, Unsupported
+from connectors.records import PERSONAL
 from connectors.time_formats import write as write_time
 from connectors.write_spec import BodyValue, WriteSpec
 
-_PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
 # What `_one` returns for a key to leave out of the body.
 _OMIT = object()
 
@@ -116,7 +116,7 @@ def _one(
                 action=action,
                 key=item.key,
                 value_name=item.value,
-                value=None if item.value in _PERSONAL else word,
+                value=None if item.value in PERSONAL else word,
                 table=item.map,
             )
         value = table[word]

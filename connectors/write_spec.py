@@ -20,7 +20,8 @@ A body maps the source's keys (dotted for nested JSON objects) to a canonical va
 to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left out of the body,
 unless the value has a `default` (sent as written). A value the map has no word for fails the
 write (`when_unmapped = "fail"`), or sends the default (`"default"`), or leaves the key out
-(`"omit"`). Date and datetime casts take a `format` pattern (in the source's zone); a bool
+(`"omit"`; never for the status of a change_status, which would then be a different
+change). Date and datetime casts take a `format` pattern (in the source's zone); a bool
 cast takes the source's words, `true = "Y"` and `false = "T"`.
 """
 
@@ -205,6 +206,9 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raise fail(f"{where}.when_unmapped", f"one of {', '.join(WHEN_UNMAPPED)}", when)
     if "when_unmapped" in raw and table is None:
         raise fail(f"{where}.when_unmapped", "no when_unmapped without a map (only a map can lack a word)", when)
+    if when == "omit" and value == "status":
+        # A status change sent without its status would be a different change (or none).
+        raise fail(f"{where}.when_unmapped", 'fail or default (a status change cannot leave its status out)', when)
     if when == "default" and default is None:
         raise fail(f"{where}.default", 'a default to send (when_unmapped = "default")', None)
     fmt = raw.get("format")

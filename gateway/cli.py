@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--read-only", action="store_true", help="only read and map (the default for a real system)"
     )
     check.add_argument("--show", type=int, default=0, metavar="N", help="preview N mapped records (personal values masked)")
-    check.add_argument("--strict", action="store_true", help="fail on warnings about suspicious values too")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (suspicious values, statuses never sent, records stored without a part)")
 
     sync = sub.add_parser("sync", help="the sync engine: status, dead letters, replay, reconcile, backfill")
     sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")

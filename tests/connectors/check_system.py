@@ -39,7 +39,8 @@ created_at = { path = "dibuat", cast = "datetime" }
 updated_at = { path = "diubah", cast = "datetime" }
 status = { path = "status", map = "status" }
 kode_wilayah = "wilayah"
-category_code = { path = "kategori", map = "kategori", optional = true }
+category_code = { path = "kategori", optional = true }
+category_id = { path = "kategori", map = "kategori", optional = true }
 agency_id = { path = "opd", optional = true }
 is_secret = { path = "rahasia", map = "yt" }
 is_anonymous = { path = "anonim", map = "yt" }

@@ -150,11 +150,82 @@ async def test_categories_of_the_source_that_create_cannot_say_are_warned() -> N
     assert any("have no word in [maps.kategori_out] for [create]: 'KESEHATAN'" in w for w in report.warnings)
 
 
+async def test_a_category_the_create_sends_as_its_default_is_not_warned() -> None:
+    narrow = MAPPING.replace('INFRA-JALAN = "JLN"\nKESEHATAN = "KES"', 'INFRA-JALAN = "JLN"').replace(
+        'map = "kategori_out" }', 'map = "kategori_out", default = "LAIN" }'
+    )
+    assert narrow.count('default = "LAIN"') == 1
+    report = await _check(System(), narrow, writes=False)
+    assert not report.warnings, report.render()
+
+
+async def test_the_test_record_carries_the_registry_category_the_sync_sends() -> None:
+    # The create sends category_code without a map: the gateway puts the registry's
+    # category id there (gateway.sync.deliver), so the check's test record must too.
+    plain = MAPPING.replace('kategori = { value = "category_code", map = "kategori_out" }', 'kategori = "category_code"')
+    assert plain != MAPPING
+    system = System()
+    await _check(system, plain, writes=True)
+    creates = [body for kind, body in system.received if kind == "create"]
+    assert creates and {body["kategori"] for body in creates} == {"INFRA-JALAN"}, creates
+
+
+# The test system's status words for every status, so nothing is left unsendable.
+EVERY_STATUS = MAPPING.replace(
+    '[maps.status_out]\n',
+    '[maps.status_out]\nTUNDA = "BARU"\nTERVERIFIKASI = "BARU"\nDILIMPAHKAN = "PROSES"\nDITINDAKLANJUTI = "PROSES"\n'
+    'MENUNGGU_TANGGAPAN = "PROSES"\nARSIP = "SELESAI"\n',
+)
+
+
+async def test_statuses_the_mapping_never_sends_are_warned_beside_what_it_declares() -> None:
+    report = await _check(System(), writes=False)
+    lines = report.render().splitlines()
+    assert lines[1].startswith("      declares: ")
+    assert lines[2] == (
+        "      warn change_status never sends: TUNDA, TERVERIFIKASI, DILIMPAHKAN, DITINDAKLANJUTI, "
+        "MENUNGGU_TANGGAPAN, ARSIP (no word in [maps.status_out]; add one, or a default)"
+    ), lines
+    assert report.passed
+    strict = await _check(System(), writes=False, strict=True)
+    assert not strict.passed and "      FAIL change_status never sends: TUNDA," in strict.render()
+    # A word for each, or a default for the rest, and the strict check passes.
+    assert (await _check(System(), EVERY_STATUS, writes=False, strict=True)).passed
+    fallback = MAPPING.replace('map = "status_out" }', 'map = "status_out", default = "PROSES" }')
+    assert fallback.count('default = "PROSES"') == 1
+    report = await _check(System(), fallback, writes=False, strict=True)
+    assert report.passed, report.render()
+
+
+async def test_a_mapping_without_create_warns_that_routed_complaints_are_not_created() -> None:
+    start, end = EVERY_STATUS.index("[create]"), EVERY_STATUS.index("[change_status]")
+    read_only = EVERY_STATUS[:start] + EVERY_STATUS[end:]
+    report = await _check(System(), read_only, writes=False)
+    assert report.passed
+    assert (
+        "      warn no [create]: complaints LAPOR! routes to this regency will not be created in its system"
+        " (add a [create] section to receive them)"
+    ) in report.render().splitlines()
+    assert not (await _check(System(), read_only, writes=False, strict=True)).passed
+
+
+async def test_strict_fails_on_records_stored_without_a_part() -> None:
+    system = System()
+    system.records["3"]["kategori"] = "XYZ"  # a category code with no entry in [maps.kategori]
+    report = await _check(system, EVERY_STATUS, writes=False)
+    assert report.passed and report.gaps, report.render()
+    strict = await _check(system, EVERY_STATUS, writes=False, strict=True)
+    assert not strict.passed
+    assert "      FAIL stored without: " in strict.render()
+
+
 async def test_value_counts_are_shown_without_personal_values() -> None:
     report = await _check(System(), writes=False)
     text = report.render()
     assert "flags: is_anonymous false 4, true 1; is_secret false 4, true 1" in text
-    assert "category_code: INFRA-JALAN 3, KESEHATAN 2" in text and "agency_id: dinas-pupr 5" in text
+    # The source's own codes, and the registry's categories they map to.
+    assert "category_code: JLN 3, KES 2" in text and "category_id: INFRA-JALAN 3, KESEHATAN 2" in text
+    assert "agency_id: dinas-pupr 5" in text
     assert "present: external_ref 0 of 5, incident_date 0 of 5, reporter 5 of 5" in text and "kode_wilayah: 16.05 5" in text
     assert "Siti" not in text
     assert not report.warnings

@@ -52,10 +52,11 @@ __all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     """The since parameter for "changed since `value`", written the way the source reads it.
 
-    The coarse forms (a pattern, local time, epoch seconds) ask from one step of their own
-    resolution earlier: a system that compares "newer than 09:30" at minute precision would
-    otherwise never list a record changed at 09:30:40 after a pull at 09:30:20. What is read
-    again is recognised by its unchanged version, so nothing is applied twice.
+    The coarse forms (a pattern, a date, local time, epoch seconds) ask from one step of their
+    own resolution earlier: a system that compares "newer than 09:30" at minute precision would
+    otherwise never list a record changed at 09:30:40 after a pull at 09:30:20, and one that
+    lists what changed after a date would never list the rest of the cursor's day. What is
+    read again is recognised by its unchanged version, so nothing is applied twice.
     """
     if request.since_format is not None:
         return write_time(value - resolution(request.since_format), request.since_format, zone)
@@ -65,7 +66,7 @@ def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     if cast == "epoch_s":
         return str(int(value.timestamp()) - 1)
     if cast == "date":
-        return value.astimezone(zone).date().isoformat()
+        return (value.astimezone(zone).date() - timedelta(days=1)).isoformat()
     if cast == "local_datetime":
         earlier = value.astimezone(zone).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
         return earlier.isoformat()

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timezone
 from enum import Enum
 from typing import Any
 
-from connectors.casts import yes_no
+from connectors.casts import cast_value, yes_no
 from connectors.protocol import UnmappedValue, Unsupported
 from connectors.time_formats import write as write_time
 from connectors.write_spec import BodyValue, WriteSpec
@@ -34,6 +34,9 @@ def _out(value: object, item: BodyValue, zone: timezone) -> object:
         if isinstance(value, datetime):
             return value.astimezone(zone).isoformat()
         return value if isinstance(value, str) else str(value)
+    if cast in ("int", "float") and isinstance(value, str):
+        # A mapped word is read as the load check read it (a decimal comma too).
+        return cast_value(value, cast, zone)
     if cast == "int":
         return int(value)  # type: ignore[call-overload]
     if cast == "float":

@@ -3,7 +3,7 @@
 A record that cannot be mapped becomes a `MappingError` naming the record, the field and
 the reason; it is reported and skipped, never fatal for the rest of a batch. A follow-up
 that cannot be mapped costs only itself: the record is kept and carries a `follow_ups` gap.
-Values that are personal data (reporter fields, a follow-up's text) are never quoted.
+Values that are personal data (reporter fields) are never quoted in a reason.
 """
 
 from __future__ import annotations

@@ -522,7 +522,9 @@ class HttpSource:
         self, spec: WriteSpec, source_id: str | None, values: Mapping[str, object], external_ref: str
     ) -> Response:
         body = self.prepare(
-            spec.action, build_body(self.name, spec, values, self.spec.maps, self.mapper.zone), values
+            spec.action,
+            build_body(self.name, spec, values, self.spec.maps, self.mapper.zone, kode_wilayah=self.spec.kode_wilayah),
+            values,
         )
         url, headers, secret_fields = self._authorised(self._url(spec.path, source_id), {})
         body = {**body, **secret_fields}

@@ -230,3 +230,18 @@ def test_a_map_word_is_judged_alike_on_the_read_and_the_write_side(word: str) ->
     if _loads(write):
         sent = create({**VALUES, "agency_id": "A"}, write)["saluran"]
         assert sent == float(word.strip().replace(",", "."))
+
+
+def test_an_out_map_key_names_the_sources_own_region() -> None:
+    # One bundled mapping serves every kab/kota: its reverse OPD map is keyed like the read
+    # map's values, "{kode_wilayah}-pupr", filled with the source's region.
+    text = MAPPING.replace('body = { status = { value = "status", map = "status_out" } }',
+                           'body = { status = { value = "status", map = "status_out" }, opd = { value = "unit", map = "opd_out" } }')
+    text += '\n[maps.opd_out]\n"{kode_wilayah}-pupr" = "PU"\n'
+    s = spec(text)
+    assert s.writes.change_status is not None
+    values = {"status": Status.DIDISPOSISIKAN, "unit": "73.71-pupr"}
+    body = build_body(SOURCE, s.writes.change_status, values, s.maps, WIT, kode_wilayah=s.kode_wilayah)
+    assert body["opd"] == "PU"
+    with pytest.raises(UnmappedValue):  # another regency's unit is not this one's
+        build_body(SOURCE, s.writes.change_status, {**values, "unit": "16.01-pupr"}, s.maps, WIT, kode_wilayah=s.kode_wilayah)

@@ -8,9 +8,12 @@ sends it as the since parameter. So the check sends exactly that, and asks:
   the source answered: a pull that fails every time is a source that never updates);
 - it returns no more records than the full list;
 - it returns the newest record(s). A source whose filter is exclusive ("changed after")
-  rightly returns none for that cursor; then one day earlier (which any format, day or
-  millisecond, can say) must return them. A filter that drops the newest records would
-  lose every change made in the same second or day as the cursor.
+  rightly returns none for a cursor as fine as a second; then one day earlier (which any
+  format, day or millisecond, can say) must return them. A cursor coarser than a second
+  (a date, a pattern in minutes) already asks from one step earlier: if an exclusive filter
+  still returns none, every change made later in the cursor's minute or day is lost, so the
+  check fails. A filter that drops the newest records would lose every change made in the
+  same second or day as the cursor.
 """
 
 from __future__ import annotations
@@ -20,12 +23,22 @@ from datetime import timedelta
 
 from lokal.samaran import mask_pii
 
-from connectors.check_mapping import since_param
+from connectors.check_mapping import since_param, spec_of
 from connectors.errors import ConnectorError, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import Connector, cursor_for
 from connectors.records import SourceComplaint
+from connectors.time_formats import resolution
 
 EXCLUSIVE_PROBE = timedelta(days=1)
+SECOND = timedelta(seconds=1)
+# How finely each since_cast says a time (a since_format says it by its pattern).
+_CAST_STEP = {
+    "datetime": timedelta(microseconds=1),
+    "epoch_ms": timedelta(milliseconds=1),
+    "epoch_s": SECOND,
+    "local_datetime": SECOND,
+    "date": timedelta(days=1),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +58,17 @@ def answered(exc: ConnectorError) -> str:
         said = " ".join(mask_pii(reply).text.split())[:200]
         return f"{exc.code}: {exc.message}; it said: {said}"
     return f"{exc.code}: {exc.message}"
+
+
+def cursor_step(connector: Connector) -> timedelta | None:
+    """How finely the since parameter says a time; None without a mapping to tell."""
+    spec = spec_of(connector)
+    if spec is None:
+        return None
+    request = spec.request
+    if request.since_format is not None:
+        return resolution(request.since_format)
+    return _CAST_STEP.get(request.since_cast or "datetime", timedelta(microseconds=1))
 
 
 async def _list(connector: Connector, cursor: str) -> tuple[list[SourceComplaint], int]:
@@ -97,6 +121,15 @@ async def incremental_pass(connector: Connector, full: list[SourceComplaint], fu
     if raw > full_count:
         return SinceOutcome(False, f"{param}={earlier} returned {raw} records, more than the full list's {full_count}")
     if newest_ids <= {r.source_id for r in got}:
+        step = cursor_step(connector)
+        if step is not None and step > SECOND:
+            return SinceOutcome(
+                False,
+                f"{param}={cursor} returned none although it asks from one step before the newest change, "
+                f"and {param}={earlier} returned the newest: the filter is exclusive at a coarser step than "
+                "the cursor says, so every change made later on the cursor's day or minute would be lost; "
+                "make the source's filter inclusive (changed on or after) or use a finer since form",
+            )
         return SinceOutcome(
             True,
             f"{param}={cursor} returned none (the filter is exclusive: changes after it); "

@@ -1,8 +1,9 @@
 """The mapper: a SourceSpec applied to raw records, giving SourceComplaints or reasons.
 
 A record that cannot be mapped becomes a `MappingError` naming the record, the field and
-the reason; it is reported and skipped, never fatal for the rest of a batch. Values that
-are personal data (reporter fields) are never quoted in a reason.
+the reason; it is reported and skipped, never fatal for the rest of a batch. A follow-up
+that cannot be mapped costs only itself: the record is kept and carries a `follow_ups` gap.
+Values that are personal data (reporter fields) are never quoted in a reason.
 """
 
 from __future__ import annotations
@@ -143,16 +144,39 @@ class Mapper:
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
         return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER")
 
-    def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[SourceFollowUp, ...]:
+    def follow_ups(self, items: object, ref: str, where: str) -> tuple[tuple[SourceFollowUp, ...], tuple[Gap, ...]]:
+        """The follow-ups of record `ref` that map, and a gap for each that does not.
+
+        One rule wherever follow-ups come from: a bad follow-up is left out and said so, and
+        the record is kept (rejecting it would also hold back its status changes)."""
+        if not isinstance(items, list):
+            return (), (Gap("follow_ups", f"record {ref}: follow_ups: expected a list at '{where}' (stored without them)"),)
+        kept: list[SourceFollowUp] = []
+        gaps: list[Gap] = []
+        for index, item in enumerate(items):
+            try:
+                kept.append(self.follow_up(item, ref, index))
+            except MappingError as exc:
+                gaps.append(self.follow_up_gap(exc, item))
+        return tuple(kept), tuple(gaps)
+
+    def follow_up_gap(self, exc: MappingError, item: object) -> Gap:
+        """The note for a follow-up left out: the record, the follow-up (its id where it has
+        one, else its place) and the reason; never its text (it may name the reporter)."""
+        spec = self.spec.follow_ups
+        assert spec is not None
+        found = get_path(item, spec.id.path) if spec.id.path and isinstance(item, Mapping) else MISSING
+        named = "" if found is MISSING or found is None else f" (follow-up {_text(found)[:40]!r})"
+        return Gap("follow_ups", f"{exc}{named} (the follow-up is left out)")
+
+    def _nested_follow_ups(self, raw: RawRecord, ref: str) -> tuple[tuple[SourceFollowUp, ...], tuple[Gap, ...]]:
         spec = self.spec.follow_ups
         if spec is None or spec.path is None:
-            return ()
+            return (), ()
         items = get_path(raw, spec.path)
         if items is MISSING or items is None:
-            return ()
-        if not isinstance(items, list):
-            raise MappingError(ref, "follow_ups", f"expected a list at '{spec.path}'")
-        return tuple(self.follow_up(item, ref, i) for i, item in enumerate(items))
+            return (), ()
+        return self.follow_ups(items, ref, spec.path)
 
     def map(self, raw: RawRecord) -> SourceComplaint:
         """One record; raises MappingError."""
@@ -214,6 +238,7 @@ class Mapper:
         if disposed_to is not None:
             # One bundled mapping serves every kab/kota: its OPD ids name the regency by code.
             disposed_to = str(disposed_to).replace("{kode_wilayah}", self.spec.kode_wilayah)
+        follow_ups, follow_up_gaps = self._nested_follow_ups(raw, source_id)
         return SourceComplaint(
             source=self.spec.name,
             source_id=source_id,
@@ -242,8 +267,8 @@ class Mapper:
             incident_date=incident.astimezone(self.zone).date() if incident is not None else None,
             disposed_to=disposed_to,
             disposed_at=disposed_at,
-            follow_ups=self._nested_follow_ups(raw, source_id),
-            warnings=tuple(warnings),
+            follow_ups=follow_ups,
+            warnings=(*warnings, *follow_up_gaps),
             reporter=reporter,
         )
 

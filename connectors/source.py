@@ -35,7 +35,7 @@ from connectors.protocol import (
     StatusChange,
     Unsupported,
 )
-from connectors.records import RawRecord, SourceComplaint, SourceFollowUp, content_version
+from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp, content_version
 from connectors.spec import RequestSpec, SourceSpec
 from connectors.time_formats import resolution
 from connectors.time_formats import write as write_time
@@ -48,14 +48,23 @@ FOLLOW_UP_CALLS = 4  # follow-up lists fetched at once per page: quick, yet gent
 
 __all__ = ["Batch", "HttpSource", "MAX_PAGES"]
 
+# A record's follow-ups as read, and a gap for each one left out.
+Found = tuple[tuple[SourceFollowUp, ...], tuple[Gap, ...]]
+
+
+def _joined(record: SourceComplaint, found: Found) -> SourceComplaint:
+    follow_ups, gaps = found
+    return replace(record, follow_ups=follow_ups, warnings=(*record.warnings, *gaps))
+
 
 def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     """The since parameter for "changed since `value`", written the way the source reads it.
 
-    The coarse forms (a pattern, local time, epoch seconds) ask from one step of their own
-    resolution earlier: a system that compares "newer than 09:30" at minute precision would
-    otherwise never list a record changed at 09:30:40 after a pull at 09:30:20. What is read
-    again is recognised by its unchanged version, so nothing is applied twice.
+    The coarse forms (a pattern, a date, local time, epoch seconds) ask from one step of their
+    own resolution earlier: a system that compares "newer than 09:30" at minute precision would
+    otherwise never list a record changed at 09:30:40 after a pull at 09:30:20, and one that
+    lists what changed after a date would never list the rest of the cursor's day. What is
+    read again is recognised by its unchanged version, so nothing is applied twice.
     """
     if request.since_format is not None:
         return write_time(value - resolution(request.since_format), request.since_format, zone)
@@ -65,7 +74,7 @@ def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     if cast == "epoch_s":
         return str(int(value.timestamp()) - 1)
     if cast == "date":
-        return value.astimezone(zone).date().isoformat()
+        return (value.astimezone(zone).date() - timedelta(days=1)).isoformat()
     if cast == "local_datetime":
         earlier = value.astimezone(zone).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
         return earlier.isoformat()
@@ -134,34 +143,30 @@ class HttpSource:
                     return record.source_id
         return None
 
-    async def _separate_follow_ups(self) -> dict[str, list[SourceFollowUp]] | None:
-        """Follow-ups from a separate list, by record id (None when the mapping nests them)."""
+    async def _separate_follow_ups(self) -> dict[str, Found] | None:
+        """Follow-ups from a separate list, by record id, with a gap for each row that does not
+        map (None when the mapping nests them)."""
         spec = self.spec.follow_ups
         if spec is None or spec.list_path is None:
             return None
         response = await self._list({}, path=spec.list_path)
-        by_record: dict[str, list[SourceFollowUp]] = {}
+        rows: dict[str, list[object]] = {}
         required = (spec.record_id, spec.id.path, spec.text.path, spec.at.path)
-        for index, item in enumerate(self._decode_answer(response.body, required=tuple(p for p in required if p))):
-            ref = str(get_path(item, spec.record_id or ""))
-            try:
-                by_record.setdefault(ref, []).append(self.mapper.follow_up(item, ref, index))
-            except MappingError:
-                continue  # a bad follow-up row is not the record's fault; the record still maps
-        return by_record
+        for item in self._decode_answer(response.body, required=tuple(p for p in required if p)):
+            rows.setdefault(str(get_path(item, spec.record_id or "")), []).append(item)
+        # A bad row is not the record's fault: the record keeps the rest, and says so.
+        return {ref: self.mapper.follow_ups(items, ref, spec.list_path) for ref, items in rows.items()}
 
-    async def _per_record_follow_ups(
-        self, mapped: list[SourceComplaint], rejected: list[MappingError]
-    ) -> tuple[list[SourceComplaint], list[MappingError]]:
+    async def _per_record_follow_ups(self, mapped: list[SourceComplaint]) -> list[SourceComplaint]:
         """The records with the follow-ups their own endpoint lists (where the mapping has one),
-        fetched a few at a time; a record whose follow-ups do not map is rejected like one whose
-        fields do not, and a failing call fails the page."""
+        fetched a few at a time; a follow-up that does not map is left out with a gap on its
+        record, and a failing call fails the page."""
         spec = self.spec.follow_ups
         if spec is None or spec.endpoint is None or not mapped:
-            return mapped, rejected
+            return mapped
         slots = asyncio.Semaphore(FOLLOW_UP_CALLS)
 
-        async def one(record: SourceComplaint) -> tuple[SourceFollowUp, ...] | MappingError:
+        async def one(record: SourceComplaint) -> Found:
             async with slots:
                 return await self._record_follow_ups(record.source_id)
 
@@ -170,16 +175,9 @@ class HttpSource:
                 tasks = [group.create_task(one(record)) for record in mapped]
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None  # the first failure, as a single call's would be
-        kept, rejected = [], list(rejected)
-        for record, task in zip(mapped, tasks, strict=True):
-            found = task.result()
-            if isinstance(found, MappingError):
-                rejected.append(found)
-            else:
-                kept.append(replace(record, follow_ups=found))
-        return kept, rejected
+        return [_joined(record, task.result()) for record, task in zip(mapped, tasks, strict=True)]
 
-    async def _record_follow_ups(self, source_id: str) -> tuple[SourceFollowUp, ...] | MappingError:
+    async def _record_follow_ups(self, source_id: str) -> Found:
         spec = self.spec.follow_ups
         assert spec is not None and spec.endpoint is not None
         url, headers, _ = self._authorised(self._url(spec.endpoint, source_id), {})
@@ -187,19 +185,14 @@ class HttpSource:
             response = await self.client.request("GET", url, headers=headers)
         except UpstreamRejected as exc:
             if exc.status == 404:
-                return ()  # some systems answer 404 for a record with no follow-ups yet
+                return (), ()  # some systems answer 404 for a record with no follow-ups yet
             raise
         items = self._decode_answer(response.body, records=spec.records)
-        try:
-            return tuple(self.mapper.follow_up(item, source_id, i) for i, item in enumerate(items))
-        except MappingError as exc:
-            return exc
+        return self.mapper.follow_ups(items, source_id, spec.endpoint)
 
-    def _with_follow_ups(
-        self, record: SourceComplaint, separate: dict[str, list[SourceFollowUp]] | None
-    ) -> SourceComplaint:
+    def _with_follow_ups(self, record: SourceComplaint, separate: dict[str, Found] | None) -> SourceComplaint:
         if separate is not None:
-            record = replace(record, follow_ups=tuple(separate.get(record.source_id, ())))
+            record = _joined(record, separate.get(record.source_id, ((), ())))
         return replace(record, version=content_version(record))
 
     @property
@@ -234,7 +227,7 @@ class HttpSource:
             asked = link or self._url(r.path, None) + (f"?{urlencode(params)}" if params else "")
             raw = self._decode_answer(response.body)
             mapped, rejected = self._map_all(raw)
-            mapped, rejected = await self._per_record_follow_ups(mapped, rejected)
+            mapped = await self._per_record_follow_ups(mapped)
             mapped = [self._with_follow_ups(m, separate) for m in mapped]
             notes = self._paging_notes(response, raw) if number == 0 else ()
             ahead = None
@@ -327,9 +320,7 @@ class HttpSource:
         if not isinstance(raw, dict):
             self.client.unreadable_answer("GET")
             raise DecodeError(self.name, f"expected a record object at '{spec.record or '(root)'}'")
-        mapped, rejected = await self._per_record_follow_ups([self._map(raw)], [])
-        if rejected:
-            raise rejected[0]
+        mapped = await self._per_record_follow_ups([self._map(raw)])
         return self._with_follow_ups(mapped[0], await self._separate_follow_ups())
 
     async def create(self, complaint: NewComplaint) -> Created:
@@ -531,7 +522,9 @@ class HttpSource:
         self, spec: WriteSpec, source_id: str | None, values: Mapping[str, object], external_ref: str
     ) -> Response:
         body = self.prepare(
-            spec.action, build_body(self.name, spec, values, self.spec.maps, self.mapper.zone), values
+            spec.action,
+            build_body(self.name, spec, values, self.spec.maps, self.mapper.zone, kode_wilayah=self.spec.kode_wilayah),
+            values,
         )
         url, headers, secret_fields = self._authorised(self._url(spec.path, source_id), {})
         body = {**body, **secret_fields}

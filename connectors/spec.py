@@ -44,6 +44,7 @@ from schema.regions import KODE_WILAYAH_PATTERN
 
 from connectors.casts import CASTS, cast_value
 from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
+from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only
 from connectors.time_formats import ZONES, check_format, check_zone
@@ -334,11 +335,10 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         else:
             # A mapped value is still cast (the map gives "true", the field wants True): every
             # value of the table must cast, or each record would fail on it later.
-            for word, target in maps[table].items():
-                try:
-                    cast_value(target, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words)
-                except (ValueError, TypeError, OverflowError):
-                    raise fail(f"maps.{table}.{word}", f"a value that casts to {cast} (fields.{name} casts it)", target) from None
+            check_map_casts(
+                table, maps[table], cast, f"fields.{name}",
+                zone=ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words,
+            )
     default = raw.get("default")
     if default is not None:
         # A default stands in for a missing value on every record: one that cannot be read

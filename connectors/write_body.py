@@ -6,6 +6,8 @@ JSON objects). Absent values are left out rather than sent as null (a legacy for
 treats an empty field differently from a missing one), unless the mapping gives a default.
 A value the out-map has no word for is an `UnmappedValue` (the write is refused, never sent
 with a guessed word), unless the mapping says to send the default or leave the key out.
+An out-map's keys may hold `{kode_wilayah}`, filled with the source's region code (the
+reverse of a read map whose values hold it, e.g. "{kode_wilayah}-pupr" = "opd_dinas-pupr").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, date, datetime, timezone
 from enum import Enum
 from typing import Any
 
-from connectors.casts import yes_no
+from connectors.casts import cast_value, yes_no
 from connectors.protocol import UnmappedValue, Unsupported
 from connectors.records import PERSONAL
 from connectors.time_formats import write as write_time
@@ -34,6 +36,9 @@ def _out(value: object, item: BodyValue, zone: timezone) -> object:
         if isinstance(value, datetime):
             return value.astimezone(zone).isoformat()
         return value if isinstance(value, str) else str(value)
+    if cast in ("int", "float") and isinstance(value, str):
+        # A mapped word is read as the load check read it (a decimal comma too).
+        return cast_value(value, cast, zone)
     if cast == "int":
         return int(value)  # type: ignore[call-overload]
     if cast == "float":
@@ -72,6 +77,15 @@ def _out(value: object, item: BodyValue, zone: timezone) -> object:
     raise ValueError(f"unknown cast {cast}")  # the spec parser refuses these first
 
 
+def _for_regency(table: Mapping[str, str], kode_wilayah: str | None) -> Mapping[str, str]:
+    """An out-map with `{kode_wilayah}` in its keys filled in: one bundled mapping serves every
+    kab/kota, so its reverse OPD map is keyed by registry ids like "{kode_wilayah}-pupr", as
+    the read side's [maps.opd] values are."""
+    if kode_wilayah is None or not any("{kode_wilayah}" in key for key in table):
+        return table
+    return {key.replace("{kode_wilayah}", kode_wilayah): word for key, word in table.items()}
+
+
 def _place(body: dict[str, Any], key: str, value: object, *, nest: bool) -> None:
     if not nest:
         body[key] = value
@@ -90,6 +104,7 @@ def _one(
     values: Mapping[str, object],
     maps: Mapping[str, Mapping[str, str]],
     zone: timezone,
+    kode_wilayah: str | None,
 ) -> object:
     if item.template is not None:
         filled = {
@@ -105,7 +120,7 @@ def _one(
         return _OMIT if item.default is None else item.default
     if item.map is not None:
         word = value.value if isinstance(value, Enum) else str(value)
-        table = maps[item.map]
+        table = _for_regency(maps[item.map], kode_wilayah)
         if word not in table:
             if item.when_unmapped == "omit":
                 return _OMIT
@@ -132,11 +147,14 @@ def build_body(
     values: Mapping[str, object],
     maps: Mapping[str, Mapping[str, str]],
     zone: timezone,
+    *,
+    kode_wilayah: str | None = None,
 ) -> dict[str, Any]:
-    """The body of one write; JSON bodies nest dotted keys, form bodies keep them flat."""
+    """The body of one write; JSON bodies nest dotted keys, form bodies keep them flat.
+    `kode_wilayah` is the source's region, standing in for `{kode_wilayah}` in out-map keys."""
     body: dict[str, Any] = {}
     for item in spec.body:
-        value = _one(source, spec.action, item, values, maps, zone)
+        value = _one(source, spec.action, item, values, maps, zone, kode_wilayah)
         if value is not _OMIT and value is not None:
             _place(body, item.key, value, nest=spec.encoding == "json")
     return body

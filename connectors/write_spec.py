@@ -35,7 +35,7 @@ from typing import Any
 
 from schema.canonical import Status
 
-from connectors.casts import yes_no
+from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only
 from connectors.time_formats import check_format
@@ -142,18 +142,7 @@ def _check_map_casts(table: str, words: Mapping[str, str], cast: str, where: str
     """Every word of an out-map must survive the body value's cast, or each write with it fails."""
     if cast in ("date", "datetime", "epoch_ms"):
         raise fail(f"{where}.map", f"no map with cast = \"{cast}\" (a map gives words, not times)", table)
-    convert = {"int": int, "float": float, "bool": _yes_no, "bool01": _yes_no}.get(cast)
-    if convert is None:
-        return
-    for canonical, word in words.items():
-        try:
-            convert(word)
-        except (ValueError, TypeError):
-            raise fail(f"maps.{table}.{canonical}", f"a word that casts to {cast} ({where} casts it)", word) from None
-
-
-def _yes_no(word: str) -> bool:
-    return yes_no(word, None, None)
+    check_map_casts(table, words, cast, where)
 
 
 def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[str, Mapping[str, str]]) -> BodyValue:

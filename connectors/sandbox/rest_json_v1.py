@@ -305,6 +305,11 @@ class RestJsonV1(SeededSimulator):
         for value in (status, opd_status):
             if value is not None and value not in STATUSES:
                 raise bad_request(f"status must be one of {STATUSES}", 422)
+        opd = body.get("opdId")
+        if opd and opd not in OPD_IDS.values():
+            # Like the real app, whose opdId is a key of its own OPD table: a registry id
+            # such as "16.01-pupr" is not one of them.
+            raise bad_request(f"opdId must be one of {sorted(OPD_IDS.values())}", 422)
         now = iso(self.clock.now())
         if status is not None:
             report["bupatiStatus"] = status

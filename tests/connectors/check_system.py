@@ -124,7 +124,7 @@ def _seed() -> dict[str, dict[str, object]]:
 class System:
     """The system's records and how it behaves."""
 
-    since: str = "inclusive"  # inclusive, exclusive, fail, ignore, nothing, twice
+    since: str = "inclusive"  # inclusive, exclusive, exclusive_day, fail, ignore, nothing, twice
     utc_follow_ups: bool = False  # follow-up times stored in UTC, shown without an offset
     upper_names: bool = False  # reporters' names stored in capitals
     records: dict[str, dict[str, object]] = field(default_factory=_seed)
@@ -142,6 +142,10 @@ class System:
                 rows = []
             elif self.since == "twice":
                 rows = rows + rows
+            elif self.since == "exclusive_day":
+                # Only the day counts, in local time: what changed on a later day than `sejak`'s.
+                day = sejak[:10]
+                rows = [r for r in rows if _at(str(r["diubah"])).astimezone(WIB).date().isoformat() > day]
             elif self.since != "ignore":
                 when = _at(sejak)
                 inclusive = self.since == "inclusive"

@@ -53,6 +53,26 @@ async def test_an_exclusive_since_filter_passes_when_a_day_earlier_brings_the_ne
     assert system.sinces == ["2026-11-07T02:00:00+00:00", "2026-11-06T02:00:00+00:00"]
 
 
+async def test_an_exclusive_day_filter_fails_when_the_cursor_is_coarser_than_a_second() -> None:
+    # The cursor says minutes; the source lists what changed on a later day. Stepping back a
+    # minute still finds nothing, and every change later on the cursor's day would be lost.
+    system = System(since="exclusive_day")
+    mapping = MAPPING.replace('since_param = "sejak"', 'since_param = "sejak"\nsince_format = "%Y-%m-%dT%H:%M"')
+    report = await _check(system, mapping, writes=False)
+    assert not report.passed, report.render()
+    assert report.since is not None
+    assert "sejak=2026-11-07T08:59 returned none" in report.since.detail, report.since.detail
+    assert "later on the cursor's day or minute would be lost" in report.since.detail
+
+
+async def test_a_date_cursor_steps_back_a_day_so_an_exclusive_day_filter_lists_the_newest() -> None:
+    system = System(since="exclusive_day")
+    mapping = MAPPING.replace('since_param = "sejak"', 'since_param = "sejak"\nsince_cast = "date"')
+    report = await _check(system, mapping, writes=False)
+    assert report.passed, report.render()
+    assert system.sinces == ["2026-11-06"]  # the newest change's day (07 Nov) minus one
+
+
 @pytest.mark.parametrize(
     ("behaviour", "said"),
     [

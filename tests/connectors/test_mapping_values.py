@@ -87,10 +87,12 @@ def test_a_value_the_pattern_cannot_read_names_the_field_the_value_and_the_patte
 
 
 def test_a_follow_up_date_the_pattern_cannot_read_names_the_follow_up() -> None:
-    with pytest.raises(MappingError) as info:
-        mapped({"tanggapan": [{"isi": "x", "tanggal": "15 Maret 2026"}]})
-    assert info.value.field == "follow_ups[0].at"
-    assert info.value.reason == "the value '15 Maret 2026' does not match the format %d/%m/%Y"
+    # The follow-up is left out and said so; the record (and its status) is kept.
+    c = mapped({"tanggapan": [{"isi": "x", "tanggal": "15 Maret 2026"}, {"isi": "y", "tanggal": "16/03/2026"}]})
+    assert [f.text for f in c.follow_ups] == ["y"]
+    [gap] = [g for g in c.warnings if g.field == "follow_ups"]
+    assert "follow_ups[0].at: the value '15 Maret 2026' does not match the format %d/%m/%Y" in gap.message
+    assert gap.message.endswith("(the follow-up is left out)")
 
 
 @pytest.mark.parametrize(

@@ -127,12 +127,42 @@ async def test_the_old_utc_since_is_what_this_system_refuses(served: Served) -> 
         assert seen and seen[0] == since
 
 
+async def test_a_date_cursor_misses_nothing_changed_later_that_day_under_an_exclusive_filter() -> None:
+    """A system that lists what changed on a later day than `sejak` (yyyy-mm-dd, local)."""
+    seen: list[str] = []
+    rows: list[dict[str, object]] = [ROWS[0], ROWS[1]]
+
+    async def list_(request: web.Request) -> web.Response:
+        since = request.query.get("sejak")
+        if since is None:
+            return web.json_response({"data": rows})
+        seen.append(since)
+        day = datetime.strptime(since, "%Y-%m-%d").date()
+        later = [r for r in rows if datetime.strptime(r["attributes"]["tgl_ubah"], LOCAL).date() > day]  # type: ignore[index]
+        return web.json_response({"data": later})
+
+    app = web.Application()
+    app.router.add_get("/api/laporan", list_)
+    async with serve_app(app) as base, aiohttp.ClientSession() as session:
+        connector = source('since_cast = "date"', session, base)
+        first = [b async for b in connector.changes()]
+        cursor = first[-1].cursor  # the newest change: record 2, 13/03 09:30 WIB
+        assert cursor == "2026-03-12"
+        versions = {r.source_id: r.version for b in first for r in b.records}
+        # Changed later on the cursor's own day: a cursor of 13/03 would never list it.
+        rows.append({"id": "4", "attributes": {"isi": "Pohon tumbang.", "tgl_lapor": "13/03/2026 15:00", "tgl_ubah": "13/03/2026 15:00"}})
+        again = [r async for b in connector.changes(since=cursor) for r in b.records]
+        assert seen == ["2026-03-12"]
+        assert [r.source_id for r in again] == ["2", "4"]
+        assert again[0].version == versions["2"]  # read again unchanged: the ingest skips it
+
+
 @pytest.mark.parametrize(
     ("since", "cursor"),
     [
         ('since_cast = "datetime"', "2026-03-13T02:00:30.500000+00:00"),
         ('since_cast = "local_datetime"', "2026-03-13T09:00:29"),  # one second early, whole seconds
-        ('since_cast = "date"', "2026-03-13"),
+        ('since_cast = "date"', "2026-03-12"),  # a day early: a date's step
         ('since_cast = "epoch_s"', "1773367229"),
         ('since_cast = "epoch_ms"', "1773367230500"),
         ('since_format = "%Y%m%d%H%M%S"', "20260313090029"),

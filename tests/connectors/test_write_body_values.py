@@ -189,10 +189,10 @@ LOAD_CASES = [
                  "create.body: expected keys with no empty part (dots nest objects: a.b); found 'isi..teks'", id="body-key"),
     pytest.param('body = { status = { value = "status", map = "status_out" } }',
                  'body = { kode = { value = "status", map = "kode_out", cast = "int" } }\n\n[maps.kode_out]\nDIDISPOSISIKAN = "dua"',
-                 "maps.kode_out.DIDISPOSISIKAN: expected a word that casts to int (change_status.body.kode casts it); "
+                 "maps.kode_out.DIDISPOSISIKAN: expected a value that casts to int (change_status.body.kode casts it); "
                  "found 'dua'", id="out-map-word-not-an-int"),
     pytest.param('anonim = { value = "is_anonymous", cast = "bool" }', 'anonim = { value = "is_anonymous", map = "nama_out", cast = "bool01" }',
-                 "maps.nama_out.Tuan Contoh: expected a word that casts to bool01", id="out-map-word-not-yes-no"),
+                 "maps.nama_out.Tuan Contoh: expected a value that casts to bool01", id="out-map-word-not-yes-no"),
     pytest.param('tgl_kejadian = { value = "incident_date", cast = "date", format = "%d/%m/%Y" }',
                  'tgl_kejadian = { value = "incident_date", cast = "date", map = "jenis_out" }',
                  "create.body.tgl_kejadian.map: expected no map with cast = \"date\" (a map gives words, not times); found 'jenis_out'",
@@ -208,3 +208,40 @@ def test_a_wrong_write_key_is_refused_at_load(old: str, new: str, message: str) 
     with pytest.raises(SpecError) as info:
         load_spec(MAPPING.replace(old, new))
     assert message in str(info.value)
+
+
+def _loads(text: str) -> bool:
+    try:
+        spec(text)
+    except SpecError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("word", ["0,5", "1.5", " 2 ", "dua"])
+def test_a_map_word_is_judged_alike_on_the_read_and_the_write_side(word: str) -> None:
+    # One cast decides both: a word a field reads through a map is a word a body can send.
+    read = MAPPING.replace('content = "isi"', 'content = "isi"\nlatitude = { path = "lat", map = "bobot", cast = "float", optional = true }')
+    read += f'\n[maps.bobot]\nA = "{word}"\n'
+    write = MAPPING.replace('saluran = { value = "agency_id", default = "pemkot" }',
+                            'saluran = { value = "agency_id", map = "bobot_out", cast = "float" }')
+    write += f'\n[maps.bobot_out]\nA = "{word}"\n'
+    assert _loads(read) == _loads(write), (word, _loads(read), _loads(write))
+    if _loads(write):
+        sent = create({**VALUES, "agency_id": "A"}, write)["saluran"]
+        assert sent == float(word.strip().replace(",", "."))
+
+
+def test_an_out_map_key_names_the_sources_own_region() -> None:
+    # One bundled mapping serves every kab/kota: its reverse OPD map is keyed like the read
+    # map's values, "{kode_wilayah}-pupr", filled with the source's region.
+    text = MAPPING.replace('body = { status = { value = "status", map = "status_out" } }',
+                           'body = { status = { value = "status", map = "status_out" }, opd = { value = "unit", map = "opd_out" } }')
+    text += '\n[maps.opd_out]\n"{kode_wilayah}-pupr" = "PU"\n'
+    s = spec(text)
+    assert s.writes.change_status is not None
+    values = {"status": Status.DIDISPOSISIKAN, "unit": "73.71-pupr"}
+    body = build_body(SOURCE, s.writes.change_status, values, s.maps, WIT, kode_wilayah=s.kode_wilayah)
+    assert body["opd"] == "PU"
+    with pytest.raises(UnmappedValue):  # another regency's unit is not this one's
+        build_body(SOURCE, s.writes.change_status, {**values, "unit": "16.01-pupr"}, s.maps, WIT, kode_wilayah=s.kode_wilayah)

@@ -19,7 +19,7 @@ PYTHON_LINE = 'python = "connectors.quirks.rest_json_v1:RestJsonV1Source"'
 REQUEST_LINES = 'path = "/api/reports"\nsince_param = "updatedSince"'
 CREATE_HEAD = '[create]\npath = "/api/reports"\nid = "id"'
 CREATE_IDEM = '[create]\npath = "/api/reports"\nid = "id"\nidempotency = { style = "header" }'
-STATUS_BODY = 'body = { status = { value = "status", map = "status_out" }, reason = "reason", opdId = "unit" }'
+STATUS_BODY = 'body = { status = { value = "status", map = "status_out" }, reason = "reason", opdId = { value = "unit", map = "opd_out", when_unmapped = "omit" } }'
 FOLLOW_BODY = 'body = { comment = "text", role = { const = "OPD" } }'
 FOLLOW_HEAD = '[follow_up]\npath = "/api/reports/{id}/comments"'
 STATUSES = ", ".join(s.value for s in Status)
@@ -172,7 +172,7 @@ BROKEN_WRITES = [
     ),
     pytest.param(
         STATUS_BODY, STATUS_BODY.replace('map = "status_out"', 'map = "status_outt"'),
-        "change_status.body.status.map: expected a table defined under [maps] (kanal, kategori, kategori_out, opd, penulis, status, status_out); found 'status_outt'",
+        "change_status.body.status.map: expected a table defined under [maps] (kanal, kategori, kategori_out, opd, opd_out, penulis, status, status_out); found 'status_outt'",
         id="change-status-unknown-map",
     ),
     pytest.param(

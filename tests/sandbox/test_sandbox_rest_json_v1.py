@@ -121,9 +121,16 @@ async def test_status_and_comments(
     async with http.post(
         url + "/status", headers=AUTH, json={"status": "PROSES", "opdId": "opd_x"}
     ) as resp:
+        # Its OPD ids are its own: one it does not have (or a registry id) is refused.
+        assert resp.status == 422
+        assert "opdId must be one of" in (await resp.json())["error"]
+    async with http.post(
+        url + "/status", headers=AUTH, json={"status": "PROSES", "opdId": "opd_dlh"}
+    ) as resp:
         body = await resp.json()
         assert (
             body["bupatiStatus"] == "PROSES"
+            and body["opdId"] == "opd_dlh"
             and body["assignedAt"]
             and body["respondedAt"] is None
         )

@@ -22,9 +22,11 @@ from gateway.store.models import (
     ComplaintSourceRow,
     DispositionRow,
     FollowUpRow,
+    OutboxRow,
     ReporterReplyRow,
     SyncCursorRow,
 )
+from gateway.sync import outbox
 from gateway.sync.engine import SyncEngine
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
@@ -121,6 +123,48 @@ async def test_a_disposition_made_later_in_the_regency_is_added_once(province: P
     link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
     hops = await DispositionRow.filter(complaint_id=link.complaint_id).values_list("to_agency_id", "kind")  # type: ignore[attr-defined]
     assert [(to, kind.value) for to, kind in hops] == [("16.01-dinkes", "DISPOSISI")]
+
+
+async def test_a_disposition_the_gateway_sends_reads_back_as_the_same_disposition(province: Province) -> None:
+    """The gateway sends a status change with the registry's unit (16.01-pupr); the regency
+    app gets its own OPD id for it, and reading the record back gives the same disposition,
+    once, with no gap note."""
+    await province.engine.pull(REST)
+    sim = province.sims[REST]
+    report = next(
+        r for r in sim.reports.values() if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
+    )
+    link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
+    cid = link.complaint_id  # type: ignore[attr-defined]
+    await ComplaintRow.filter(id=cid).update(status=Status.DIDISPOSISIKAN, routed_agency_id="16.01-pupr")
+    await outbox.enqueue(REST, "status", str(cid), f"status:{cid}:DIDISPOSISIKAN", now=datetime.now(UTC))
+    await province.engine.drain()
+    delivered = await OutboxRow.get(destination=REST, complaint_id=cid, kind="status")
+    assert delivered.state == outbox.DONE, delivered.last_error
+    assert (report["bupatiStatus"], report["opdId"]) == ("PROSES", "opd_dinas-pupr")
+    await province.engine.pull(REST)
+    await province.engine.pull(REST, full=True)
+    hops = await DispositionRow.filter(complaint_id=cid).values_list("to_agency_id", "kind")
+    assert [(to, kind.value) for to, kind in hops] == [("16.01-pupr", "DISPOSISI")]
+    cursor = await SyncCursorRow.get(source=REST)
+    assert report["id"] not in (cursor.last_rejection or ""), cursor.last_rejection
+
+
+async def test_a_unit_the_regency_app_has_no_opd_for_sends_the_status_without_one(province: Province) -> None:
+    await province.engine.pull(REST)
+    sim = province.sims[REST]
+    report = next(
+        r for r in sim.reports.values() if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
+    )
+    link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
+    cid = link.complaint_id  # type: ignore[attr-defined]
+    # Routed to the regent's office itself: no OPD of the app, so opdId is left out.
+    await ComplaintRow.filter(id=cid).update(status=Status.DIDISPOSISIKAN, routed_agency_id="pemkab-16.01")
+    await outbox.enqueue(REST, "status", str(cid), f"status:{cid}:DIDISPOSISIKAN", now=datetime.now(UTC))
+    await province.engine.drain()
+    delivered = await OutboxRow.get(destination=REST, complaint_id=cid, kind="status")
+    assert delivered.state == outbox.DONE, delivered.last_error
+    assert (report["bupatiStatus"], report["opdId"]) == ("PROSES", None)
 
 
 async def test_an_unmapped_category_code_is_reported_and_the_complaint_still_stored(province: Province) -> None:

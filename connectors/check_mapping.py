@@ -21,6 +21,7 @@ from connectors.protocol import Connector
 from connectors.records import PERSONAL, SourceComplaint
 from connectors.spec import SourceSpec
 from connectors.time_formats import ZONES
+from connectors.write_body import out_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,7 @@ def unexpressed(connector: Connector, name: str, values: Iterable[str]) -> tuple
         # A default (or leaving the key out) is the mapping's own answer for such values.
         if item.value == name and item.map is not None and item.when_unmapped == "fail":
             table = spec.maps[item.map]
-            missing = sorted({v for v in values if v and v not in table})
+            missing = sorted({v for v in values if v and out_word(table, name, v) not in table})
             return (item.map, missing) if missing else None
     return None
 

@@ -97,6 +97,25 @@ def _place(body: dict[str, Any], key: str, value: object, *, nest: bool) -> None
     target[last] = value
 
 
+# Values whose ids form a tree with dotted children ("infrastruktur.jalan" under
+# "infrastruktur"): an out-map naming a parent covers its children, so a system with nine
+# coarse category codes needs nine words, not one per category of the registry.
+TREE_VALUES = frozenset({"category_code"})
+
+
+def out_word(table: Mapping[str, str], value_name: str, word: str) -> str:
+    """The word of `table` that stands for `word`: itself, or for a tree value the nearest
+    parent the table names; `word` itself when neither is there."""
+    if word in table or value_name not in TREE_VALUES:
+        return word
+    parent = word
+    while "." in parent:
+        parent = parent.rsplit(".", 1)[0]
+        if parent in table:
+            return parent
+    return word
+
+
 def _one(
     source: str,
     action: str,
@@ -121,6 +140,7 @@ def _one(
     if item.map is not None:
         word = value.value if isinstance(value, Enum) else str(value)
         table = _for_regency(maps[item.map], kode_wilayah)
+        word = out_word(table, item.value, word)
         if word not in table:
             if item.when_unmapped == "omit":
                 return _OMIT

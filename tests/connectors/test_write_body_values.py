@@ -245,3 +245,14 @@ def test_an_out_map_key_names_the_sources_own_region() -> None:
     assert body["opd"] == "PU"
     with pytest.raises(UnmappedValue):  # another regency's unit is not this one's
         build_body(SOURCE, s.writes.change_status, {**values, "unit": "16.01-pupr"}, s.maps, WIT, kode_wilayah=s.kode_wilayah)
+
+
+def test_a_category_parent_in_the_out_map_covers_its_children() -> None:
+    # Nine coarse codes cover a registry tree: "infrastruktur.jalan" goes as infrastruktur's word.
+    text = MAPPING.replace('[maps.kategori_out]\n"42" = "JALAN"', '[maps.kategori_out]\ninfrastruktur = "K01"\n"infrastruktur.jembatan" = "K10"')
+    text = text.replace('map = "kategori_out", when_unmapped = "omit"', 'map = "kategori_out"')
+    assert create({**VALUES, "category_code": "infrastruktur.jalan.berlubang"}, text)["kategori"] == "K01"
+    assert create({**VALUES, "category_code": "infrastruktur.jembatan"}, text)["kategori"] == "K10"
+    with pytest.raises(UnmappedValue, match="'kesehatan.puskesmas'"):
+        create({**VALUES, "category_code": "kesehatan.puskesmas"}, text)
+

@@ -220,7 +220,7 @@ class HttpSource:
         followed: set[str] = set()  # cursors and links already asked for: a repeat is a loop
         separate = await self._separate_follow_ups()
         for number in range(MAX_PAGES):
-            params: dict[str, str] = dict(r.params)  # fixed parameters first: the product's own follow
+            params: dict[str, str] = dict(r.params)  # the mapping's fixed parameters, then the product's own
             if since and r.since_param:
                 params[r.since_param] = since
             if r.size_param:

@@ -16,6 +16,7 @@ write.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -23,7 +24,7 @@ from enum import Enum
 
 from schema.canonical import Reporter, Status
 
-from connectors.check_mapping import Pair, picked_values, round_trip_pairs, zone_of
+from connectors.check_mapping import Pair, picked_values, round_trip_pairs, spec_of, zone_of
 from connectors.protocol import (
     Capability,
     Connector,
@@ -219,18 +220,57 @@ async def create_trip(connector: Connector, records: Sequence[NewComplaint]) -> 
     return RoundTrip(Capability.CREATE, ok, f"{detail}; {how}"), ids[0] if ok else None
 
 
-async def status_trip(connector: Connector, source_id: str, ref: str) -> RoundTrip:
-    """Set DIDISPOSISIKAN on the test record and read it back."""
+def check_unit(connector: Connector, seen: Sequence[SourceComplaint]) -> str | None:
+    """The OPD the status round trip disposes the test record to, picked like the test
+    records' coded values: the first key of the out-map the change_status body sends `unit`
+    through (so a correct mapping can express it); without a map, the OPD most records read
+    are disposed to; None when the body sends no unit or nothing says one (an invented id
+    fails a correct map)."""
+    spec = spec_of(connector)
+    if spec is not None and spec.writes.change_status is not None:
+        sent = [item for item in spec.writes.change_status.body if item.value == "unit"]
+        if not sent:
+            return None  # the body sends no OPD: nothing to pick, nothing to compare
+        if sent[0].map is not None:
+            return next(iter(spec.maps[sent[0].map]), None)
+    counts = Counter(r.disposed_to for r in seen if r.disposed_to)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+async def status_trip(connector: Connector, source_id: str, ref: str, unit: str | None = None) -> RoundTrip:
+    """Set DIDISPOSISIKAN (to `unit`) on the test record and read it back: the status, and
+    the OPD where the mapping reads `disposed_to`."""
     target = Status.DIDISPOSISIKAN
     try:
-        await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:status", status=target, unit="opd-check"))
+        await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:status", status=target, unit=unit))
     except Unsupported as exc:
         return RoundTrip(Capability.CHANGE_STATUS, False, _not_sent(exc))
     found = await _find(connector, source_id)
     if found is False:
         return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable")
     now = found.status.value if found else "nothing"
-    return RoundTrip(Capability.CHANGE_STATUS, found is not None and found.status is target, f"set {target.value}, read back {now}")
+    if found is None or found.status is not target:
+        return RoundTrip(Capability.CHANGE_STATUS, False, f"set {target.value}, read back {now}")
+    spec = spec_of(connector)
+    if unit is None or spec is None or "disposed_to" not in spec.fields:
+        return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}, read back {now}")
+    mapped = spec.writes.change_status is not None and any(
+        i.value == "unit" and i.map is not None for i in spec.writes.change_status.body
+    )
+    if found.disposed_to != unit and not mapped:
+        # Sent as is, a registry id the system may keep under its own code: said, not failed.
+        return RoundTrip(
+            Capability.CHANGE_STATUS, True,
+            f"set {target.value} to OPD {unit} (sent as is: no out-map), read back {now} with OPD "
+            f"{found.disposed_to or 'none'}; give the body's unit a map to compare it",
+        )
+    if found.disposed_to != unit:
+        return RoundTrip(
+            Capability.CHANGE_STATUS, False,
+            f"set {target.value} to OPD {unit}, read back {now} with OPD {found.disposed_to or 'none'}: "
+            "check the map [change_status] body sends unit through and fields.disposed_to",
+        )
+    return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value} to OPD {unit}, read back {now} with the same OPD")
 
 
 async def follow_up_trip(connector: Connector, source_id: str, ref: str) -> RoundTrip:
@@ -281,7 +321,7 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     if source_id is None:
         return trips
     if Capability.CHANGE_STATUS in caps:
-        trips.append(await status_trip(connector, source_id, records[0].external_ref))
+        trips.append(await status_trip(connector, source_id, records[0].external_ref, check_unit(connector, seen)))
     if Capability.ADD_FOLLOW_UP in caps:
         trips.append(await follow_up_trip(connector, source_id, records[0].external_ref))
     return trips

@@ -36,6 +36,11 @@ A follow-up may be the reporter's reply (tanggapan pelapor) rather than an agenc
     [maps.penulis]
     OPD = "AGENCY"
     PELAPOR = "REPORTER"
+
+and which OPD answered (the registry's agency id; `{kode_wilayah}` in a mapped value is the
+source's code; a code with no entry is reported and the regency government credited):
+
+    agency = { path = "kode_opd", map = "opd", optional = true }
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.paths import check_path
-from connectors.spec_errors import fail, only
+from connectors.spec_errors import fail, only, url_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,7 @@ class FollowUpsSpec:
     list_path: str | None = None  # a separate list
     record_id: str | None = None  # the column joining the separate list to records
     author: Any = None  # AGENCY or REPORTER (a FieldSpec); without it every one is an agency's
+    agency: Any = None  # the answering OPD's registry id (a FieldSpec); without it, the routed one
 
 
 def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> FollowUpsSpec | None:
@@ -69,7 +75,7 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author"))
+    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author", "agency"))
     if sum(k in raw for k in ("path", "list", "endpoint")) != 1:
         raise fail(
             "follow_ups",
@@ -77,8 +83,7 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
             sorted(raw),
         )
     if "list" in raw:
-        if not isinstance(raw["list"], str) or not raw["list"].startswith("/"):
-            raise fail("follow_ups.list", "a path starting with /", raw["list"])
+        url_path(raw["list"], "follow_ups.list")
         if not isinstance(raw.get("record_id"), str) or not raw["record_id"]:
             raise fail("follow_ups.record_id", "the field joining a follow-up to its record", raw.get("record_id"))
         check_path(raw["record_id"], "follow_ups.record_id")
@@ -86,8 +91,10 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         raise fail("follow_ups.record_id", "nothing (only a separate list is joined)", raw["record_id"])
     if "endpoint" in raw:
         endpoint = raw["endpoint"]
-        if not isinstance(endpoint, str) or not endpoint.startswith("/") or "{id}" not in endpoint:
-            raise fail("follow_ups.endpoint", "a path starting with / holding {id}, e.g. \"/x/{id}/tanggapan\"", endpoint)
+        expected = "a path starting with / holding {id}, e.g. \"/x/{id}/tanggapan\""
+        url_path(endpoint, "follow_ups.endpoint", expected)
+        if "{id}" not in endpoint:
+            raise fail("follow_ups.endpoint", expected, endpoint)
         if not isinstance(raw.get("records", ""), str):
             raise fail("follow_ups.records", "a dotted path to the list in the endpoint's answer (\"\" for the whole)", raw["records"])
     elif "records" in raw:
@@ -106,8 +113,11 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         raise fail("follow_ups.at.cast", "date, datetime, epoch_ms or epoch_s", parsed["at"].cast)
     # A map for author must land on AGENCY or REPORTER (checked like a status map).
     author = field("author", raw["author"], "follow_ups.author") if "author" in raw else None
+    # Which OPD answered, like [fields] disposed_to: a code with no entry is a gap, not a rejection.
+    agency = field("agency", raw["agency"], "follow_ups.agency") if "agency" in raw else None
     return FollowUpsSpec(
         author=author,
+        agency=agency,
         id=parsed["id"],
         text=parsed["text"],
         at=parsed["at"],

@@ -142,7 +142,21 @@ class Mapper:
             raise MappingError(ref, f"{where}.{exc.field}", exc.reason) from None
         if not isinstance(at, datetime):
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
-        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER")
+        agency, gap = self._follow_up_agency(item, ref, where)
+        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER", agency=agency, gap=gap)
+
+    def _follow_up_agency(self, item: RawRecord, ref: str, where: str) -> tuple[str | None, Gap | None]:
+        """The answering OPD of a follow-up: like disposed_to, a miss is a gap, not a rejection."""
+        spec = self.spec.follow_ups
+        if spec is None or spec.agency is None:
+            return None, None
+        try:
+            value = self._value(spec.agency, item, ref)
+        except MappingError as exc:
+            return None, Gap("follow_ups.agency", f"record {ref}: {where}.agency: {exc.reason} (credited to the routed agency)")
+        if value is None:
+            return None, None
+        return str(value).replace("{kode_wilayah}", self.spec.kode_wilayah), None
 
     def follow_ups(self, items: object, ref: str, where: str) -> tuple[tuple[SourceFollowUp, ...], tuple[Gap, ...]]:
         """The follow-ups of record `ref` that map, and a gap for each that does not.

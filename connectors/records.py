@@ -22,16 +22,6 @@ PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "report
 
 
 @dataclass(frozen=True, slots=True)
-class SourceFollowUp:
-    """A follow-up (tindak lanjut) as a source lists it with its complaint."""
-
-    source_id: str
-    text: str
-    at: datetime
-    by_reporter: bool = False  # the reporter's reply (tanggapan pelapor), not an agency's answer
-
-
-@dataclass(frozen=True, slots=True)
 class Gap:
     """A part of a record the mapping could not carry; the record is stored without it."""
 
@@ -40,6 +30,22 @@ class Gap:
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFollowUp:
+    """A follow-up (tindak lanjut) as a source lists it with its complaint."""
+
+    source_id: str
+    text: str
+    at: datetime
+    by_reporter: bool = False  # the reporter's reply (tanggapan pelapor), not an agency's answer
+    # The agency (OPD) that answered, as a registry agency id, where the source says it
+    # ([follow_ups] agency); else the complaint's routed agency is credited.
+    agency: str | None = None
+    # Why the source's answering agency could not be carried, e.g. a code with no map
+    # entry: reported like a record's gaps, never personal data.
+    gap: Gap | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from connectors.accepts import status_read_back
 from connectors.errors import DecodeError, UpstreamRejected
@@ -213,7 +213,7 @@ class HttpSource:
         followed: set[str] = set()  # cursors and links already asked for: a repeat is a loop
         separate = await self._separate_follow_ups()
         for number in range(MAX_PAGES):
-            params: dict[str, str] = {}
+            params: dict[str, str] = dict(r.params)  # the mapping's fixed parameters, then the product's own
             if since and r.since_param:
                 params[r.since_param] = since
             if r.size_param:
@@ -300,6 +300,11 @@ class HttpSource:
         if r.auth == "query":
             link = without_param(link, r.auth_name)  # the link may echo the secret back
         parts = urlsplit(link)
+        # A next link that drops the fixed parameters (an order, say) would page another list.
+        carried = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        missing = {k: v for k, v in r.params.items() if k not in carried}
+        if missing:
+            parts = parts._replace(query="&".join(q for q in (parts.query, urlencode(missing)) if q))
         url, headers, _ = self._authorised(urlunsplit(parts._replace(query="")), {})
         secret_query = urlsplit(url).query  # the secret, where it travels in the query
         query = "&".join(q for q in (parts.query, secret_query) if q)

@@ -46,7 +46,7 @@ from connectors.casts import CASTS, cast_value
 from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
 from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
-from connectors.spec_errors import SpecError, fail, only
+from connectors.spec_errors import SpecError, fail, only, url_path
 from connectors.time_formats import ZONES, check_format, check_zone
 from connectors.write_spec import WriteSpecs, parse_writes
 
@@ -135,6 +135,8 @@ class RequestSpec:
     format: str = "json"
     query: str | None = None  # the GraphQL document, for format = "graphql"
     delimiter: str = ","
+    # Fixed query parameters sent on every list request (e.g. an order the source needs).
+    params: Mapping[str, str] = field(default_factory=dict)
     since_param: str | None = None
     since_cast: str = "datetime"  # how the cursor is written: one of SINCE_CASTS
     since_format: str | None = None  # or a strptime pattern, in the source's zone
@@ -174,15 +176,21 @@ def _pagination_keys(pages: Mapping[str, Any], style: str) -> None:
         raise fail("request.pagination.next", "the dotted path of the next page's URL, e.g. \"links.next\"", nxt)
 
 
+def _fixed_params(raw: object) -> dict[str, str]:
+    """`[request] params`: names and text values, sent as they are on every list request."""
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in raw.items()):
+        raise fail("request.params", "a table of text values like { urut = \"asc\" }", raw)
+    return dict(raw)
+
+
 def _request(raw: object) -> RequestSpec:
     if raw is None:
         return RequestSpec()
     if not isinstance(raw, dict):
         raise fail("request", "a [request] table", raw)
-    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "since_format", "pagination", "auth"))
-    path = raw.get("path", "/")
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise fail("request.path", "a path starting with /", path)
+    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "since_format", "pagination", "auth", "params"))
+    path = url_path(raw.get("path", "/"), "request.path")
+    params = _fixed_params(raw.get("params", {}))
     fmt = raw.get("format", "json")
     if fmt not in FORMATS:
         raise fail("request.format", f"one of {', '.join(FORMATS)}", fmt)
@@ -239,12 +247,18 @@ def _request(raw: object) -> RequestSpec:
         raise fail("request.auth.kind", "header, query or bearer (a token in the body needs method = \"POST\")", kind)
     if kind in ("header", "query", "body") and not isinstance(auth.get("name"), str):
         raise fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
+    # A fixed parameter the product also sets would be overwritten on some pages and not others.
+    own = {raw.get("since_param"), pages.get("page_param", "page"), pages.get("size_param"), pages.get("cursor_param", "cursor"), auth.get("name")}
+    for name in params:
+        if name in own:
+            raise fail(f"request.params.{name}", "a parameter the product does not set itself (since, page, size, cursor or secret)", name)
     return RequestSpec(
         path=path,
         method=method,
         format=fmt,
         query=query,
         delimiter=delimiter,
+        params=params,
         since_param=raw.get("since_param"),
         since_cast=since_cast,
         since_format=since_format,

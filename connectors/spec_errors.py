@@ -54,3 +54,16 @@ def only(table: Mapping[str, Any], path: str, allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise fail(path, f"only the keys {', '.join(allowed)}", unknown[0])
+
+
+def url_path(path: object, where: str, expected: str = "a path starting with /") -> str:
+    """A mapping's URL path: it starts with / and carries no query or fragment.
+
+    A `?` in a path made the product append `?since=...` after it, so the since filter
+    and any order were swallowed while the check said ok; fixed parameters have a key.
+    """
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise fail(where, expected, path)
+    if "?" in path or "#" in path:
+        raise fail(where, "a path without a query: put fixed parameters in [request] params", path)
+    return path

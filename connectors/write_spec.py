@@ -37,7 +37,7 @@ from schema.canonical import Status
 
 from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
-from connectors.spec_errors import SpecError, fail, only
+from connectors.spec_errors import SpecError, fail, only, url_path
 from connectors.time_formats import check_format
 
 WRITE_ACTIONS = ("create", "change_status", "follow_up")
@@ -127,9 +127,7 @@ class WriteSpecs:
 
 
 def _path(raw: Mapping[str, Any], where: str) -> str:
-    path = raw.get("path")
-    if not isinstance(path, str) or not path.startswith("/"):
-        raise fail(f"{where}.path", "a path starting with /", path)
+    path = url_path(raw.get("path"), f"{where}.path")
     others = [p for p in re.findall(r"\{[^}]*\}", path) if p != "{id}"]
     if others:
         raise fail(f"{where}.path", "no placeholder but {id} (the record's id)", others[0])

@@ -10,8 +10,13 @@ it is further along; a follow-up whose text the complaint already has is the sam
 The rest of what a source says travels too: its category and incident date fill the
 complaint's when it has none (an admin's later choice is not overwritten by every read);
 its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
-reporter replies are replies. A category or OPD that names nothing in the registry is left
-out and said (`notes`, shown in sync status): the complaint is stored all the same.
+reporter replies are replies; a follow-up is credited to the OPD the source says answered
+it, else to the complaint's routed agency. A category or OPD that names nothing in the
+registry is left out and said (`notes`, shown in sync status): the complaint is stored
+all the same.
+
+A record labelled by the conformance check (`penghubung connector check --write` leaves
+test records in a regency system) is skipped and said, unless the index already holds it.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from connectors.records import SourceComplaint, to_canonical
+from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
+from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
 from schema import deadlines
 from schema.canonical import (
     Disposition,
@@ -69,6 +75,8 @@ log = logging.getLogger(__name__)
 # registry or the mapping lacked (no source writes it): the version differs, so the
 # record's next read applies it again.
 REGISTRY_GAP = "~gap"
+# The check's test text starts with this whatever a mapping trims off its end.
+TEST_CONTENT_PREFIX = TEST_CONTENT.split("(")[0].strip()
 
 
 class Outcome(StrEnum):
@@ -78,6 +86,7 @@ class Outcome(StrEnum):
     LINKED = "linked"  # a record we knew under another system's id
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    SKIPPED = "skipped"  # the conformance check's own test record: not a complaint
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,16 +230,38 @@ class Ingestor:
                 " (stored without the disposition)"
             )
             unit = None
+        follow_ups = await self._answering(record, notes)
         gap = len(notes) > before
-        if (category, unit) == (record.category_id, record.disposed_to):
+        if (category, unit, follow_ups) == (record.category_id, record.disposed_to, record.follow_ups):
             return record, gap
-        return replace(record, category_id=category, disposed_to=unit), gap
+        return replace(record, category_id=category, disposed_to=unit, follow_ups=follow_ups), gap
+
+    async def _answering(self, record: SourceComplaint, notes: list[str]) -> tuple[SourceFollowUp, ...]:
+        """The follow-ups with only answering agencies the registry knows; the rest are
+        credited to the routed agency, as before the source said who answered, and said."""
+        out = []
+        for f in record.follow_ups:
+            if f.gap is not None:
+                notes.append(str(f.gap))
+            if f.agency is not None and not await self._exists("agency", f.agency):
+                notes.append(
+                    f"record {record.source_id}: follow_ups.agency: '{f.agency[:40]}' names no agency in the"
+                    " registry (credited to the routed agency)"
+                )
+                f = replace(f, agency=None)
+            out.append(f)
+        return tuple(out)
 
     async def _apply(
         self, source: str, record: SourceComplaint, now: datetime, notes: list[str]
     ) -> tuple[Outcome, str | None]:
         """What happened, and to which complaint (None when nothing did)."""
         row, link = await self._find(source, record)
+        if row is None and _is_check_record(record):
+            # Left behind by `penghubung connector check --write`: pulling it would show a
+            # test to the public and file it in LAPOR!. One the index already holds stays.
+            notes.append(f"record {record.source_id}: a labelled conformance-check test record (skipped, not a complaint)")
+            return Outcome.SKIPPED, None
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
         record, gap = await self._checked(record, notes, row)
@@ -301,7 +332,7 @@ class Ingestor:
             sources=(SourceRef(source, record.source_id),),
             status_history=tuple(history),
             follow_ups=tuple(
-                FollowUp(agency_id=routed or source, content=f.text, at=f.at) for f in _unique(record, by_reporter=False)
+                FollowUp(agency_id=f.agency or routed or source, content=f.text, at=f.at) for f in _unique(record, by_reporter=False)
             ),
             replies=tuple(ReporterReply(f.text, f.at) for f in _unique(record, by_reporter=True)),
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
@@ -379,9 +410,19 @@ class Ingestor:
                 continue
             known.add(key)
             await FollowUpRow.create(
-                complaint_id=cid, agency_id=agency or source, content=f.text, at=f.at, key=key, origin_system=source
+                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source
             )
             await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
+
+
+def _is_check_record(record: SourceComplaint) -> bool:
+    """Whether a record carries the conformance check's label: its title, the start of its
+    text (`Uji koneksi Penghubung`, "Penghubung connection test") or its reference prefix."""
+    return (
+        record.title == TEST_TITLE
+        or record.content.startswith(TEST_CONTENT_PREFIX)
+        or (record.external_ref or "").lower().startswith(TEST_REF_PREFIX)
+    )
 
 
 def _disposition(source: str, record: SourceComplaint, routed: str | None) -> Disposition:

@@ -183,6 +183,8 @@ class System:
         body = await request.json()
         self.received.append(("status", body))
         self.records[request.match_info["id"]]["status"] = body["status"]
+        if "kode_opd" in body:  # the OPD it is disposed to, where a mapping sends one
+            self.records[request.match_info["id"]]["disposisi"] = body["kode_opd"]
         return web.json_response({})
 
     async def follow_up(self, request: web.Request) -> web.Response:

@@ -7,7 +7,7 @@ What it does the way that system does (and a mapping must be able to say, in TOM
 - flags as `Y`/`T` (ya/tidak), times as local time without a zone (`dd/mm/yyyy HH:MM`, WIB);
 - next pages as `links.next` URLs (relative or absolute), or in a `Link` header;
 - follow-ups (tanggapan) per record at `/api/v1/pengaduan/{id}/tanggapan`, 404 when there
-  are none;
+  are none; an OPD's answer names the OPD (`kode_opd`);
 - writes (create, status, tanggapan) in JSON:API bodies, with no idempotency key: a repeated
   create makes a second record;
 - a `filter[sejak]` ("since") parameter in local time without a zone;
@@ -42,6 +42,7 @@ class Tanggapan:
     isi: str
     waktu: datetime  # local time (WIB), no zone: as the system keeps it
     dari_pelapor: bool = False
+    kode_opd: str | None = None  # the OPD that answered, where the system records it
 
 
 @dataclass
@@ -67,16 +68,16 @@ def _seed() -> dict[str, Pengaduan]:
     rows = [
         Pengaduan("LPR-0001", "Jalan berlubang", "Jalan desa Sukamaju berlubang besar.", "Diproses OPD",
                   at(2, 8), at(5, 9), opd="DINAS-PUPR",
-                  tanggapan=[Tanggapan("T-1", "Sudah dijadwalkan perbaikan.", at(4, 10)),
+                  tanggapan=[Tanggapan("T-1", "Sudah dijadwalkan perbaikan.", at(4, 10), kode_opd="DINAS-PUPR"),
                              Tanggapan("T-2", "Terima kasih, kami tunggu.", at(5, 9), dari_pelapor=True)]),
         Pengaduan("LPR-0002", "Lampu jalan mati", "Lampu jalan di simpang empat mati.", "Menunggu Verifikasi",
                   at(3, 7), at(3, 7)),
         Pengaduan("LPR-0003", "Pungutan liar", "Ada pungutan di kantor desa.", "Diproses OPD", at(3, 11), at(6, 8),
                   opd="INSPEKTORAT", rahasia=True, anonim=True),
         Pengaduan("LPR-0004", "Sampah menumpuk", "Sampah pasar belum diangkut.", "Selesai", at(4, 9), at(9, 16),
-                  opd="DLH", tanggapan=[Tanggapan("T-3", "Sampah sudah diangkut.", at(9, 16))]),
+                  opd="DLH", tanggapan=[Tanggapan("T-3", "Sampah sudah diangkut.", at(9, 16), kode_opd="DLH")]),
         Pengaduan("LPR-0005", "Air PDAM keruh", "Air keruh sejak seminggu.", "Ditanggapi", at(5, 6), at(8, 12),
-                  opd="PDAM", tanggapan=[Tanggapan("T-4", "Pipa sedang dibersihkan.", at(8, 12))]),
+                  opd="PDAM", tanggapan=[Tanggapan("T-4", "Pipa sedang dibersihkan.", at(8, 12), kode_opd="PDAM")]),
         Pengaduan("LPR-0006", "Puskesmas tutup", "Puskesmas tutup di jam kerja.", "Ditolak", at(6, 13), at(7, 8)),
         Pengaduan("LPR-0007", "Banjir", "Drainase tersumbat saat hujan.", "Diproses OPD", at(7, 15), at(10, 10),
                   opd="DINAS-PUPR"),
@@ -127,7 +128,10 @@ class JsonApiSystem:
         return {
             "type": "tanggapan",
             "id": t.id,
-            "attributes": {"isi": t.isi, "waktu": self._time(t.waktu), "dari_pelapor": "Y" if t.dari_pelapor else "T"},
+            "attributes": {
+                "isi": t.isi, "waktu": self._time(t.waktu), "dari_pelapor": "Y" if t.dari_pelapor else "T",
+                **({"kode_opd": t.kode_opd} if t.kode_opd else {}),
+            },
         }
 
     # -- handlers ------------------------------------------------------------------

@@ -290,7 +290,7 @@ BROKEN_REQUEST = [
     pytest.param(
         REQUEST_LINES, REQUEST_LINES + "\ntimeout = 5",
         "request: expected only the keys path, method, format, query, delimiter, since_param, since_cast, "
-        "since_format, pagination, auth; found 'timeout'",
+        "since_format, pagination, auth, params; found 'timeout'",
         id="request-unknown-key",
     ),
     pytest.param(

@@ -232,7 +232,9 @@ def check_unit(connector: Connector, seen: Sequence[SourceComplaint]) -> str | N
         if not sent:
             return None  # the body sends no OPD: nothing to pick, nothing to compare
         if sent[0].map is not None:
-            return next(iter(spec.maps[sent[0].map]), None)
+            first = next(iter(spec.maps[sent[0].map]), None)
+            # A bundled mapping keys its OPDs by "{kode_wilayah}-pupr": this source's own.
+            return first.replace("{kode_wilayah}", spec.kode_wilayah) if first else None
     counts = Counter(r.disposed_to for r in seen if r.disposed_to)
     return counts.most_common(1)[0][0] if counts else None
 

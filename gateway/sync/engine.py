@@ -183,7 +183,7 @@ class SyncEngine:
                     # of the same page that was not stored stays shown as last_rejection.
                     result.notes += len(notes)
                     await save_note(source, notes[0], self.clock())
-                    log.warning("pull %s: %d records stored without part of them, e.g. %s", source, len(notes), notes[0][:300])
+                    log.warning("pull %s: %d notes (records stored without a part, or skipped), e.g. %s", source, len(notes), notes[0][:300])
                 if changed and self.notify is not None:
                     await self.notify(changed)
                 result.records += len(batch.records)

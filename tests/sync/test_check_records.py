@@ -67,9 +67,9 @@ async def test_labelled_check_records_are_skipped_and_said(regency: Regency) -> 
     # Nothing of them went to LAPOR!: the one real complaint's creation only.
     assert await OutboxRow.filter(destination="lapor", kind="create").count() == filed + 1
     cursor = await SyncCursorRow.get(source=REST)
-    assert cursor.last_rejection is not None
-    assert "conformance-check test record (skipped" in cursor.last_rejection
-    assert by_text in cursor.last_rejection or by_ref in cursor.last_rejection
+    assert cursor.last_note is not None
+    assert "conformance-check test record (skipped" in cursor.last_note
+    assert by_text in cursor.last_note or by_ref in cursor.last_note
 
 
 async def test_a_record_the_index_already_links_is_not_skipped(regency: Regency) -> None:

@@ -16,7 +16,7 @@ from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync import outbox
 from gateway.sync.engine import PullResult, SyncEngine
 from gateway.sync.reconcile import reconcile
-from gateway.sync.status import sync_status
+from gateway.sync.status import SourceSyncStatus, sync_status
 from gateway.sync.topology import Topology, load_topology
 
 
@@ -52,7 +52,17 @@ async def show_status(settings: GatewaySettings) -> int:
         lag = f"{s.lag_seconds:.0f}s" if s.lag_seconds is not None else "-"
         error = (s.last_error or "")[:60]
         print(f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}")
+    print(not_sent_lines(rows))
     return 0
+
+
+def not_sent_lines(rows: Sequence[SourceSyncStatus]) -> str:
+    """Per source, the statuses it is never sent (its mapping has no word for them: such
+    changes are not queued, so neither the backlog nor the dead letters show them)."""
+    lines = ["", "statuses never sent (no word for them in the source's mapping; they stay in the gateway):"]
+    for s in rows:
+        lines.append(f"  {s.source:36} {', '.join(s.statuses_not_sent) or '-'}")
+    return "\n".join(lines)
 
 
 async def dead_letter_lines(destination: str | None) -> list[str]:

@@ -265,8 +265,20 @@ class WriteThrough:
         cid, system = planned.complaint_id, sent.owner.system
         shown = (status_as_read(connector, planned.status) if connector else None) or planned.status
         await ComplaintSourceRow.filter(complaint_id=cid, system=system).update(status=shown)
-        await outbox.enqueue(system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}", now=now)
-        log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+        # The delivery sends the index's status as it is now: the owner must have a word for it.
+        row = await ComplaintRow.filter(id=cid).only("id", "status").first()
+        current = row.status.value if row is not None else planned.status_before.value
+        queued = await outbox.enqueue_if_taken(
+            self.topology or Topology(), system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}",
+            now=now, status=current,
+        )
+        if queued:
+            log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+        else:
+            log.warning(
+                "write-through to %s: the index refused a change %s had taken, and %s has no word for the index's "
+                "status %s, so it cannot be set back; reconcile it by hand", system, system, system, current,
+            )
 
     async def act(
         self,

@@ -1,4 +1,5 @@
-"""How each source's sync is doing: last success, lag, backlog, errors, dead letters.
+"""How each source's sync is doing: last success, lag, backlog, errors, dead letters, and the
+statuses it is never sent (from its mapping: those are not queued, so no backlog shows them).
 
 Read by `penghubung sync status` and the admins' GraphQL `syncStatus`.
 """
@@ -57,6 +58,7 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
                 records_seen=c.records_seen if c else 0,
                 records_rejected=c.records_rejected if c else 0,
                 last_rejection=c.last_rejection if c else None,
+                statuses_not_sent=tuple(topology.statuses_not_sent(name)),
             )
         )
     return out

@@ -1,10 +1,11 @@
 """Prometheus metrics: GraphQL latency by operation, upstream calls per source, circuit
-states, deliveries, outbox depth and sync lag, in the text exposition format: served at the
+states, deliveries, deliveries not queued, outbox depth and sync lag, in the text exposition format: served at the
 gateway's `/metrics` and, for the sync worker's own calls, by `penghubung worker` when
 PENGHUBUNG_WORKER_METRICS names an address (gateway.worker_metrics).
 
 Request, upstream and delivery metrics are recorded as they happen (a schema extension, an
-observer of every connector call, the sync engine's delivery hook); circuit states, outbox
+observer of every connector call, the sync engine's delivery hook, an observer of the
+outbox's skips); circuit states, outbox
 depth and sync lag are read at scrape time, so every process reports its own circuits and
 what it sees of the shared tables. Labels are bounded: operations are named by their type
 and first root field (from the schema, never the client's operation name), sources by
@@ -38,6 +39,7 @@ from tortoise.functions import Count
 
 from connectors import http as upstream
 from gateway.store.models import OutboxRow
+from gateway.sync import outbox
 from gateway.sync.status import sync_status
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,11 @@ SYNC_DELIVERIES = Counter(
     "(done, retry, dead, overtaken, error).",
     ["destination", "kind", "outcome"], registry=REGISTRY,
 )
+SYNC_NOT_QUEUED = Counter(
+    "penghubung_sync_not_queued_total", "Deliveries never queued because the destination's mapping cannot take them "
+    "(no such write, or no word for the status), by destination, kind and status (empty unless a status).",
+    ["destination", "kind", "status"], registry=REGISTRY,
+)
 SYNC_LAG = Gauge(
     "penghubung_sync_lag_seconds", "Seconds since each source's last successful pull.",
     ["source"], registry=REGISTRY,
@@ -95,10 +102,18 @@ def _record_upstream(call: upstream.CallRecord) -> None:
         UPSTREAM_ERRORS.labels(call.source, call.outcome).inc()
 
 
+def record_not_queued(destination: str, kind: str, status: str) -> None:
+    """Count one delivery the outbox did not queue (the destination cannot take it)."""
+    SYNC_NOT_QUEUED.labels(destination, kind, status).inc()
+
+
 def observe_upstream() -> None:
-    """Record every connector call in this process (idempotent)."""
+    """Record every connector call in this process, and every delivery it does not queue
+    for want of a word in the destination's mapping (idempotent)."""
     if _record_upstream not in upstream.OBSERVERS:
         upstream.OBSERVERS.append(_record_upstream)
+    if record_not_queued not in outbox.NOT_QUEUED:
+        outbox.NOT_QUEUED.append(record_not_queued)
 
 
 def operation_label(document: Any, schema: GraphQLSchema, operation_name: str | None = None) -> str:

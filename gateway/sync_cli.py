@@ -53,6 +53,7 @@ async def show_status(settings: GatewaySettings) -> int:
         error = (s.last_error or "")[:60]
         print(f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}")
     print_notes(rows)
+    print(not_sent_lines(rows))
     return 0
 
 
@@ -63,6 +64,15 @@ def print_notes(rows: Sequence[SourceSyncStatus]) -> None:
             print(f"{s.source}: last record not stored: {s.last_rejection}")
         if s.last_note:
             print(f"{s.source}: last note ({_when(s.last_note_at)} UTC): {s.last_note}")
+
+
+def not_sent_lines(rows: Sequence[SourceSyncStatus]) -> str:
+    """Per source, the statuses it is never sent (its mapping has no word for them: such
+    changes are not queued, so neither the backlog nor the dead letters show them)."""
+    lines = ["", "statuses never sent (no word for them in the source's mapping; they stay in the gateway):"]
+    for s in rows:
+        lines.append(f"  {s.source:36} {', '.join(s.statuses_not_sent) or '-'}")
+    return "\n".join(lines)
 
 
 async def dead_letter_lines(destination: str | None) -> list[str]:

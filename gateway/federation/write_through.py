@@ -20,7 +20,8 @@ index then refuses the change (it moved meanwhile), the owner is brought back in
 through the outbox. If the index step fails for another reason (a database error) after
 the owner took the change, it is tried again; if it still fails, the owner is left as it
 is (never set back), the next pull brings its status into the index, and the caller gets
-INDEX_BEHIND_SYSTEM_OF_RECORD.
+INDEX_BEHIND_SYSTEM_OF_RECORD. A repeat with the same idempotency key gets that same
+answer until the index has caught up (then APPLIED, replayed), and is never sent again.
 
 A new complaint must never be lost, so a submission is stored first and its create then
 delivered to its owner at once through the sync engine's own delivery path; if that does
@@ -51,7 +52,7 @@ from gateway.federation import receipts
 from gateway.federation.owner import Owner, owners_of
 from gateway.lifecycle import Lifecycle, Planned
 from gateway.store import rows
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
@@ -265,8 +266,20 @@ class WriteThrough:
         cid, system = planned.complaint_id, sent.owner.system
         shown = (status_as_read(connector, planned.status) if connector else None) or planned.status
         await ComplaintSourceRow.filter(complaint_id=cid, system=system).update(status=shown)
-        await outbox.enqueue(system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}", now=now)
-        log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+        # The delivery sends the index's status as it is now: the owner must have a word for it.
+        row = await ComplaintRow.filter(id=cid).only("id", "status").first()
+        current = row.status.value if row is not None else planned.status_before.value
+        queued = await outbox.enqueue_if_taken(
+            self.topology or Topology(), system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}",
+            now=now, status=current,
+        )
+        if queued:
+            log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+        else:
+            log.warning(
+                "write-through to %s: the index refused a change %s had taken, and %s has no word for the index's "
+                "status %s, so it cannot be set back; reconcile it by hand", system, system, system, current,
+            )
 
     async def act(
         self,
@@ -418,10 +431,18 @@ class WriteThrough:
             "its next sync; expected: do not send it again, read the complaint after the next sync"
         )
         if w.reservation is not None:
+            # Kept as index-behind, with what the index must show to have caught up: a
+            # repeat answers the same error until then, never APPLIED on the owner's word alone.
+            follow_up = follow_up_key(str(w.planned.clean["content"])) if w.request.action is Action.POST_FOLLOW_UP else None
             answer = {
                 "complaint_id": w.complaint_id,
                 "receipt": {"state": DeliveryState.APPLIED.value, "system": system, "reason": message},
                 "keys": [],
+                "index_behind": {
+                    "status_before": w.planned.status_before.value,
+                    "status": w.planned.status.value,
+                    "follow_up": follow_up,
+                },
             }
             try:
                 await receipts.finish(w.reservation, answer, complaint_id=w.complaint_id, now=w.now)
@@ -446,9 +467,16 @@ class WriteThrough:
         """The answer to a repeat: the complaint as it is now, the delivery as it stands now."""
         cid = str(stored["complaint_id"])
         # Unscoped here: the caller's payload re-reads it within the caller's scope.
-        complaint = rows.complaint_from_row(await ComplaintRow.get(id=cid))
+        row = await ComplaintRow.get(id=cid)
+        complaint = rows.complaint_from_row(row)
         was = stored["receipt"]
         assert isinstance(was, dict)
+        behind = stored.get("index_behind")
+        if isinstance(behind, dict):
+            if not await self._caught_up(cid, row.status, behind):
+                raise IndexBehindOwner(str(was.get("reason") or "the index is behind the system of record"))
+            reason = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
+            return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
         state = DeliveryState(was["state"])
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
@@ -465,6 +493,16 @@ class WriteThrough:
             elif states:  # every entry of it delivered (none at all: the stored answer stands)
                 state, reason = DeliveryState.APPLIED, None
         return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
+
+    @staticmethod
+    async def _caught_up(cid: str, status: Status, behind: dict[str, object]) -> bool:
+        """Whether the index now has a change it could not record when the owner took it:
+        its status moved on from where the change started (a pull brought the owner's), and
+        a follow-up of it is in the index."""
+        if behind.get("status") != behind.get("status_before") and status.value == behind.get("status_before"):
+            return False
+        key = behind.get("follow_up")
+        return not key or await FollowUpRow.filter(complaint_id=cid, key=str(key)).exists()
 
     # -- submissions ------------------------------------------------------------------------
 

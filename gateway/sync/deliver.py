@@ -12,9 +12,12 @@ letter with the reason; what fails for now is retried with backoff.
 An entry ends in exactly one of two ways: delivered (the destination confirmed it, or is
 verifiably already as far: already linked, already at that status, moved ahead on its
 own, already there, another entry delivered it), or a dead letter saying what was wrong.
-Nothing is finished unsent: what cannot be sent (the destination takes no such write, its
-mapping has no word for a value, the complaint or follow-up was deleted meanwhile) is a
-dead letter, so `penghubung sync dead-letters` shows it and a person decides.
+Nothing is finished unsent: what cannot be sent once queued (its mapping has no word for
+a value in it, such as a category or an OPD; the complaint or follow-up was deleted
+meanwhile) is a dead letter, so `penghubung sync dead-letters` shows it and a person
+decides. What a destination could never take at all (no such write in its mapping, or no
+word for the status) is not queued in the first place (`outbox.enqueue_if_taken`, which
+logs and counts it; `penghubung sync status` lists the statuses each system is never sent).
 """
 
 from __future__ import annotations
@@ -338,12 +341,14 @@ class Deliverer:
             # (a create starts at BELUM_TERVERIFIKASI everywhere).
             # Only for this destination: the others have them already, or have them coming.
             cid, dest = str(row.id), d.destination
-            takes = self.topology.takes
-            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI) and takes(dest, "status", row.status.value):
-                await outbox.enqueue(dest, "status", cid, await status_key(cid, row.status.value), now=now)
+            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
+                key = await status_key(cid, row.status.value)
+                await outbox.enqueue_if_taken(self.topology, dest, "status", cid, key, now=now, status=row.status.value)
             for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
-                if key and takes(dest, "follow_up"):
-                    await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
+                if key:
+                    await outbox.enqueue_if_taken(
+                        self.topology, dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+                    )
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
     async def _sibling_tried(self, d: Delivery) -> bool:

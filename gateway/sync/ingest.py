@@ -57,7 +57,7 @@ from gateway.store.registry import unknown_agencies, unknown_categories
 from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
-from gateway.sync.outbox import enqueue
+from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import (
     status_key,
     announce_follow_up,
@@ -298,15 +298,18 @@ class Ingestor:
         before a worker died): enqueue what it lacks. Keys make this a no-op when queued."""
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
         current = row.status if row is not None else None
-        if current is not None and current != record.status and self.topology.takes(source, "status", current.value):
+        if current is not None and current != record.status:
             # The deliverer decides whether the source really differs (in its own words)
             # and whether it moved ahead on its own; the key makes this once per change.
-            await enqueue(source, "status", cid, await status_key(cid, current.value), now=now)
-        if linked and self.topology.takes(source, "follow_up"):
+            key = await status_key(cid, current.value)
+            await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
+        if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
             for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
                 if key and key not in have:
-                    await enqueue(source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
+                    await enqueue_if_taken(
+                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+                    )
 
     async def _home(self, routed: str | None, kode_wilayah: str) -> str:
         return await home_regency(routed, kode_wilayah, cache=self._agency_regions)

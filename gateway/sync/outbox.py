@@ -3,6 +3,9 @@
 - `enqueue` is called inside the transaction that makes the change, so a delivery exists
   exactly when the change does; a unique (destination, dedupe_key) makes enqueueing the
   same delivery twice a no-op.
+- `enqueue_if_taken` is what every change calls: it queues only what the destination's
+  mapping can take (`Topology.takes`), and says so when it queues nothing (a debug line,
+  and the `NOT_QUEUED` observers: the metrics count it), so no skip goes unseen.
 - `lease` hands due entries to one worker: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
   several workers share the work without waiting on each other; SQLite serialises
   writers, so one worker is the supported setup there. Leasing marks an entry in doubt
@@ -15,8 +18,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +29,9 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import OutboxRow
+from gateway.sync.topology import Topology
+
+log = logging.getLogger(__name__)
 
 PENDING, DONE, DEAD = "pending", "done", "dead"
 KINDS = ("create", "status", "follow_up")
@@ -68,6 +75,39 @@ async def enqueue(
              PENDING, 0, now, now, now],
         )
     return bool(rows)
+
+
+# Told (destination, kind, status or "") of every delivery not queued because the
+# destination cannot take it; the metrics register here (gateway.metrics), so the sync
+# code needs no metrics import.
+NOT_QUEUED: list[Callable[[str, str, str], None]] = []
+
+
+async def enqueue_if_taken(
+    topology: Topology,
+    destination: str,
+    kind: str,
+    complaint_id: str,
+    dedupe_key: str,
+    *,
+    now: datetime,
+    status: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> bool:
+    """Enqueue a delivery if `destination` can take it (for a status: `status`, the one it
+    would send); False if it was not queued, either already there or never to be sent.
+
+    A delivery the destination's mapping has no section or word for is not queued at all
+    (it could only end as a dead letter every time); it is logged and counted instead."""
+    if not topology.takes(destination, kind, status):
+        log.debug(
+            "not queued: %s takes no %s%s (its mapping has no such write or word); complaint %s",
+            destination, kind, f" {status}" if status else "", complaint_id,
+        )
+        for observe in NOT_QUEUED:
+            observe(destination, kind, status or "")
+        return False
+    return await enqueue(destination, kind, complaint_id, dedupe_key, now=now, payload=payload)
 
 
 async def lease(

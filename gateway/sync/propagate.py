@@ -7,7 +7,9 @@
   status value: the worker sends the status the complaint has when it delivers, so
   late, repeated or reordered deliveries all converge on the newest one.
 - Nothing goes where it could never be sent: a system whose mapping declares no such
-  write, or has no word for the status, gets no entry (`Topology.takes`).
+  write, or has no word for the status, gets no entry (`outbox.enqueue_if_taken`, which
+  logs and counts each one; `penghubung sync status` lists the statuses a system is
+  never sent).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import unicodedata
 from datetime import datetime
 
 from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
-from gateway.sync.outbox import enqueue
+from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.topology import Topology
 
 
@@ -52,9 +54,11 @@ async def announce_new(
     """Enqueue its creation wherever it belongs but is not yet; returns the destinations."""
     linked = set(await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
     targets = {topology.national, topology.regency_system(regency_code)} - {None, origin} - linked
-    chosen = sorted(t for t in targets if t and topology.takes(t, "create"))
-    for system in chosen:
-        await enqueue(system, "create", complaint_id, f"create:{complaint_id}", now=now)
+    chosen = []
+    for system in sorted(t for t in targets if t):
+        if topology.takes(system, "create"):
+            chosen.append(system)
+        await enqueue_if_taken(topology, system, "create", complaint_id, f"create:{complaint_id}", now=now)
     return chosen
 
 
@@ -77,8 +81,7 @@ async def announce_status(
     """Enqueue a status delivery to every other system holding the complaint."""
     key = await status_key(complaint_id, status)
     for system in await _holders(complaint_id, topology, origin):
-        if topology.takes(system, "status", status):
-            await enqueue(system, "status", complaint_id, key, now=now)
+        await enqueue_if_taken(topology, system, "status", complaint_id, key, now=now, status=status)
 
 
 async def announce_follow_up(
@@ -86,5 +89,6 @@ async def announce_follow_up(
 ) -> None:
     """Enqueue a follow-up delivery to every other system holding the complaint."""
     for system in await _holders(complaint_id, topology, origin):
-        if topology.takes(system, "follow_up"):
-            await enqueue(system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key})
+        await enqueue_if_taken(
+            topology, system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key}
+        )

@@ -26,7 +26,7 @@ from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
-from gateway.sync.outbox import enqueue
+from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import home_regency
 
 SAMPLE = 5  # ids shown per kind of difference
@@ -99,9 +99,12 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
                 await engine.ingestor.apply(source, record, now=now)
         elif record.status != seen_as(statuses[cid]) and seen_as(statuses[cid]) is not None and is_further(statuses[cid], record.status):
             report.source_behind.append(sid)
-            if repair and engine.topology.takes(source, "status", statuses[cid].value):
+            if repair:
+                value = statuses[cid].value
                 async with in_transaction():
-                    await enqueue(source, "status", cid, f"reconcile:{cid}:{statuses[cid].value}:{now.isoformat()}", now=now)
+                    await enqueue_if_taken(
+                        engine.topology, source, "status", cid, f"reconcile:{cid}:{value}:{now.isoformat()}", now=now, status=value
+                    )
     if Capability.LIST_CHANGES in connector.capabilities:
         report.missing_at_source = sorted(sid for sid in links if sid not in listed)
     await _undelivered(engine, source, report, now=now, repair=repair)
@@ -122,6 +125,6 @@ async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport,
             if topology.regency_system(home) != source:
                 continue
         report.not_delivered.append(row.tracking_id)
-        if repair and topology.takes(source, "create"):
+        if repair:
             async with in_transaction():
-                await enqueue(source, "create", str(row.id), f"create:{row.id}", now=now)
+                await enqueue_if_taken(topology, source, "create", str(row.id), f"create:{row.id}", now=now)

@@ -1,4 +1,5 @@
-"""How each source's sync is doing: last success, lag, backlog, errors, dead letters.
+"""How each source's sync is doing: last success, lag, backlog, errors, dead letters, and the
+statuses it is never sent (from its mapping: those are not queued, so no backlog shows them).
 
 Read by `penghubung sync status` and the admins' GraphQL `syncStatus`.
 """
@@ -59,6 +60,7 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
                 last_rejection=c.last_rejection if c else None,
                 last_note=c.last_note if c else None,
                 last_note_at=c.last_note_at if c else None,
+                statuses_not_sent=tuple(topology.statuses_not_sent(name)),
             )
         )
     return out

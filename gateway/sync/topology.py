@@ -3,11 +3,14 @@
 Known without touching the network, so the web process can enqueue deliveries in the
 same transaction as a change, and workers know where complaints belong: the national
 system, and for each connected kab/kota its own system. It also knows, from each mapping,
-what a system can take at all, so that nothing is queued that could never be sent.
+what a system can take at all, so that nothing is queued that could never be sent; what a
+system is never sent is logged once when the topology is built, and listed by
+`penghubung sync status` and GraphQL `syncStatus` (`statuses_not_sent`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -17,7 +20,10 @@ from connectors.accepts import EVERYTHING, Accepts, accepts_of
 from connectors.config import MAPPINGS_DIR, SourcesConfig, load_config
 from connectors.spec import load_spec
 from connectors.registry import NATIONAL_NAME
+from schema.canonical import Status
 from schema.regions import regency_of
+
+log = logging.getLogger(__name__)
 
 
 # The XML addstream (the legacy national API, and the xml_stream dialect) takes new
@@ -43,7 +49,30 @@ class Topology:
             accepts[NATIONAL_NAME] = CREATES_ONLY
         else:
             accepts[NATIONAL_NAME] = accepts_of(load_spec((MAPPINGS_DIR / "lapor_v3.toml").read_text(encoding="utf-8")))
-        return cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected}, accepts)
+        built = cls(NATIONAL_NAME, {r.kode_wilayah: r.source_name for r in config.connected}, accepts)
+        built._tell_not_sent()
+        return built
+
+    def _tell_not_sent(self) -> None:
+        """One line per system that is never sent something: an operator starting the
+        gateway sees it before wondering why a status never reached a system."""
+        for system in [self.national, *sorted(self.regencies.values())]:
+            kinds = [k for k in ("create", "status", "follow_up") if not self.takes(system, k)]
+            statuses = self.statuses_not_sent(system)
+            if kinds or statuses:
+                log.info(
+                    "%s is never sent: %s (its mapping has no such write or word; such changes stay in the gateway)",
+                    system,
+                    "; ".join(
+                        ([f"{', '.join(kinds)} writes"] if kinds else [])
+                        + ([f"statuses {', '.join(statuses)}"] if statuses and "status" not in kinds else [])
+                    ),
+                )
+
+    def statuses_not_sent(self, system: str) -> list[str]:
+        """The statuses `system` is never sent (all of them if it takes no status changes),
+        in the order of the lifecycle."""
+        return [s.value for s in Status if not self.takes(system, "status", s.value)]
 
     def takes(self, system: str, kind: str, status: str | None = None) -> bool:
         """Whether `system` can take a delivery of `kind` (for a status, of `status`); a

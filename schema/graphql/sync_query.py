@@ -1,4 +1,5 @@
-"""Sync health per source, for admins: last success, lag, backlog, errors, dead letters."""
+"""Sync health per source, for admins: last success, lag, backlog, errors, dead letters, and
+the statuses a source is never sent (its mapping has no word for them)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class SyncInfo:
     last_rejection: str | None = None
     last_note: str | None = None
     last_note_at: datetime | None = None
+    statuses_not_sent: tuple[str, ...] = ()
 
 
 class SyncReader(Protocol):
@@ -64,6 +66,10 @@ class SourceSyncStatus:
         "entry in the mapping, or unknown to the registry), or a paging oddity of the source's list."
     )
     last_note_at: datetime | None = strawberry.field(description="When the latest note was made.")
+    statuses_not_sent: list[str] = strawberry.field(
+        description="Statuses this source is never sent: its mapping has no status write, or no word for them, so "
+        "a complaint reaching one stays at its last status there (the gateway has it)."
+    )
 
 
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
@@ -85,4 +91,7 @@ class SyncQuery:
         reader: SyncReader | None = ctx.sync
         if reader is None:
             return []
-        return [SourceSyncStatus(**{f: getattr(s, f) for f in SyncInfo.__slots__}) for s in await reader.status()]
+        return [
+            SourceSyncStatus(**{f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__})
+            for s in await reader.status()
+        ]

@@ -151,6 +151,38 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
     assert federated.calls(PRABUMULIH, "POST") == posts
 
 
+async def test_a_repeat_of_a_write_the_index_could_not_record_is_not_answered_applied_until_it_caught_up(
+    federated: Federated, tokens: Tokens, failing_index_step: None
+) -> None:
+    cid = await _submitted(federated, tokens)
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    first = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens))
+    (error,) = first["errors"]
+    assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
+    posts = federated.calls(PRABUMULIH, "POST")
+    # Repeated before any pull: the index is still behind, and the answer says so again.
+    again = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens))
+    (repeat,) = again["errors"]
+    assert repeat["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", again
+    assert repeat["message"] == error["message"]
+    assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI
+    assert federated.calls(PRABUMULIH, "POST") == posts  # not sent again
+    # Once a pull has brought the owner's status in, a repeat is answered APPLIED.
+    await federated.engine.pull_all()
+    assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
+    caught = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens)))["disposeComplaint"]
+    assert caught["delivery"]["replayed"] is True and caught["delivery"]["state"] == "APPLIED", caught
+    assert federated.calls(PRABUMULIH, "POST") == posts
+
+
+async def test_sync_status_names_the_statuses_each_source_is_never_sent(federated: Federated, tokens: Tokens) -> None:
+    rows = _ok(await federated.gql("{ syncStatus { source statusesNotSent } }", token=tokens.national_admin))["syncStatus"]
+    never = {r["source"]: r["statusesNotSent"] for r in rows}
+    expected = [s.value for s in Status if not TOPOLOGY.takes(PRABUMULIH, "status", s.value)]
+    assert never[PRABUMULIH] == expected and "TUNDA" in expected and "DIDISPOSISIKAN" not in expected
+    assert never["lapor"] == []
+
+
 async def test_a_status_its_owner_cannot_express_is_not_answered_applied(
     federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
 ) -> None:

@@ -72,7 +72,10 @@ class Topology:
     def statuses_not_sent(self, system: str) -> list[str]:
         """The statuses `system` is never sent (all of them if it takes no status changes),
         in the order of the lifecycle."""
-        return [s.value for s in Status if not self.takes(system, "status", s.value)]
+        # SUBMITTED is never sent anywhere (no complaint moves back to it): not a gap.
+        return [
+            s.value for s in Status if s is not Status.SUBMITTED and not self.takes(system, "status", s.value)
+        ]
 
     def takes(self, system: str, kind: str, status: str | None = None) -> bool:
         """Whether `system` can take a delivery of `kind` (for a status, of `status`); a

@@ -119,9 +119,18 @@ class _Write:
 
 
 def _unit(request: ActionRequest, planned: Planned) -> str | None:
-    if request.to_agency_id:
-        return request.to_agency_id
-    return request.unit_ids[0] if request.unit_ids else planned.routed_agency_id
+    """The OPD disposed to, and only for DIDISPOSISIKAN (as the outbox sends it): the
+    routed agency is not a unit, and a unit map listing OPDs only has no word for it."""
+    if planned.status is not Status.DIDISPOSISIKAN:
+        return None
+    units = planned.clean.get("units") or request.unit_ids
+    return str(list(units)[0]) if units else None  # type: ignore[call-overload]
+
+
+def _reason(planned: Planned) -> str | None:
+    """The note given with the action (why it was verified, held, archived, handed on)."""
+    note = str(planned.clean.get("note") or "").strip()
+    return note or None
 
 
 def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
@@ -175,7 +184,10 @@ class WriteThrough:
             elif status_as_read(connector, planned.status) is None:
                 skipped.append(f"status {planned.status.value} (its system has no word for it)")
             else:
-                change = StatusChange(f"{cid}:{planned.status.value}", planned.status, unit=_unit(request, planned))
+                change = StatusChange(
+                    f"{cid}:{planned.status.value}", planned.status,
+                    reason=_reason(planned), unit=_unit(request, planned),
+                )
                 writes.append(("status", lambda: connector.change_status(owner.source_id, change)))
         return writes, skipped
 

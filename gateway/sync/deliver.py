@@ -38,7 +38,8 @@ from connectors.protocol import (
 )
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
-from schema.canonical import Status
+from schema.canonical import DispositionKind, Status
+from schema.lifecycle import Action
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -47,9 +48,11 @@ from gateway.store import rows
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
+    DispositionRow,
     FollowUpRow,
     OutboxRow,
     ReporterRow,
+    StatusEventRow,
 )
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
@@ -57,6 +60,8 @@ from gateway.sync.propagate import status_key
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
+
+_ACTION_NAMES = frozenset(a.value for a in Action)
 
 
 class NotYet(Exception):
@@ -92,6 +97,25 @@ def claim_name(destination: str, kind: str, complaint_id: str, key: str = "") ->
     if kind == "follow_up":
         return f"{destination}|{complaint_id}|{key}"
     return None
+
+
+async def _status_note(row: ComplaintRow) -> str | None:
+    """The note of the status event that made the complaint's current status (why it was
+    verified, held, archived, handed on), so the destination's staff read the same reason.
+    A bare action name is what the lifecycle stores when no note was given: not a note."""
+    event = await StatusEventRow.filter(complaint_id=row.id, status=row.status).order_by("-at", "-id").first()
+    note = (event.note or "").strip() if event is not None else ""
+    return note if note and note not in _ACTION_NAMES else None
+
+
+async def _disposed_unit(row: ComplaintRow) -> str | None:
+    """The OPD the complaint is disposed to (the first target of its latest disposition),
+    and only for DIDISPOSISIKAN: the routed agency is not a unit, and a mapping whose
+    unit map lists OPDs only could not send a plain verify otherwise."""
+    if row.status is not Status.DIDISPOSISIKAN:
+        return None
+    hop = await DispositionRow.filter(complaint_id=row.id, kind=DispositionKind.DISPOSISI).order_by("-at", "id").first()
+    return hop.to_agency_id if hop is not None else None
 
 
 def _utcnow() -> datetime:
@@ -378,7 +402,10 @@ class Deliverer:
         # a hand-over), and the destination has not moved on its own since we last synced.
         await connector.change_status(
             link.source_id,
-            StatusChange(external_ref=f"{row.id}:{row.status.value}", status=row.status, unit=row.routed_agency_id),  # type: ignore[attr-defined]
+            StatusChange(
+                external_ref=f"{row.id}:{row.status.value}", status=row.status,
+                reason=await _status_note(row), unit=await _disposed_unit(row),
+            ),
         )
         await ComplaintSourceRow.filter(id=link.id).update(status=seen)
         return f"set {row.status.value}"

@@ -321,6 +321,9 @@ class Deliverer:
         if await ComplaintSourceRow.filter(complaint_id=row.id, system=d.destination).exists():
             return "already linked"
         complaint = await self._new_complaint(row, d.destination)
+        claimed = d.payload.get("lapor_tracking_id")
+        if claimed and d.destination == self.topology.national:
+            return await self._link_national(d, connector, row, str(claimed))
         source_id = None
         if Capability.CREATE not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
             find = getattr(connector, "find", None)
@@ -369,6 +372,36 @@ class Deliverer:
                 if key and takes(dest, "follow_up"):
                     await outbox.enqueue(dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key})
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
+
+    async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str:
+        """A complaint pulled from a regency that says it came from LAPOR! (it carries a
+        tracking ID the index did not know): linked to that record when LAPOR! has it,
+        never created there anew (a double in the national system); a person decides
+        otherwise."""
+        undecided = (
+            f"carries LAPOR tracking ID {tracking} that the index does not know; check LAPOR, then link or replay"
+        )
+        holder = await ComplaintSourceRow.filter(system=d.destination, source_id=tracking).first()
+        if holder is not None:
+            # Another complaint of the index is that LAPOR! record: never merge two.
+            raise Undeliverable(f"{undecided} (already linked to another complaint of the index)")
+        if Capability.READ_ONE not in connector.capabilities:
+            raise Undeliverable(f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
+        try:
+            there = await connector.read_one(tracking)
+        except UpstreamRejected:
+            there = None
+        if there is None:
+            raise Undeliverable(f"{undecided} ({d.destination} has no such record); nothing was created")
+        now = self.clock()
+        try:
+            async with in_transaction():
+                await ComplaintSourceRow.create(
+                    complaint_id=row.id, system=d.destination, source_id=there.source_id, synced_at=now, status=there.status,
+                )
+        except IntegrityError:
+            pass  # a pull of LAPOR! linked it just now
+        return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
 
     async def _sibling_tried(self, d: Delivery) -> bool:
         """Whether another entry for the same write was already attempted (a duplicate of it

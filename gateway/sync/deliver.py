@@ -57,6 +57,7 @@ from gateway.store.models import (
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
 from gateway.sync.propagate import status_key
+from gateway.sync.replies import find_reply, is_reply_key
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -448,9 +449,14 @@ class Deliverer:
             raise Undeliverable(f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
         link = await self._link(d)
         key = str(d.payload.get("key", ""))
-        found = await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+        from_reporter = is_reply_key(key)
+        found = (
+            await find_reply(d.complaint_id, key) if from_reporter
+            else await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+        )
         if found is None:
-            raise Undeliverable("the follow-up was deleted from the gateway before it was delivered; nothing was sent")
+            what = "reporter's reply" if from_reporter else "follow-up"
+            raise Undeliverable(f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
         delivered = await OutboxRow.filter(
             destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
         ).exclude(id=d.id).values_list("payload", flat=True)
@@ -472,6 +478,10 @@ class Deliverer:
                 return "already there"
         await connector.add_follow_up(
             link.source_id,
-            FollowUp(external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at, author_agency=found.agency_id),
+            FollowUp(
+                external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
+                author_agency=None if from_reporter else found.agency_id,  # type: ignore[union-attr]
+                from_reporter=from_reporter,
+            ),
         )
         return "added"

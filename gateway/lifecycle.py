@@ -42,6 +42,7 @@ from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
 from gateway.submission import LOCAL_SYSTEM
 from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
+from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 
 NOTE_MAX = 2000
@@ -269,6 +270,9 @@ class Lifecycle:
         if request.action is Action.POST_FOLLOW_UP:
             key = follow_up_key(str(clean["content"]))
             await announce_follow_up(cid, key, origin=None, topology=self.topology, now=now)
+        if request.action is Action.REPLY:
+            # The reporter's reply goes where follow-ups go, marked as the reporter's.
+            await announce_follow_up(cid, reply_key(str(clean["content"])), origin=None, topology=self.topology, now=now)
 
     async def _effects(
         self,

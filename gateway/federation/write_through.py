@@ -57,6 +57,7 @@ from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
+from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 from gateway.updates.broker import ComplaintChanged
 
@@ -99,6 +100,7 @@ class _Sent:
     skipped: str | None = None  # what the owner takes none of
     unsendable: str | None = None  # why one part can never be sent as it is (a dead letter)
     unsendable_kind: str | None = None  # that part: "status" or "follow_up"
+    withheld: str | None = None  # the action's own content (a reply) that the owner takes none of
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,18 @@ class _Write:
 
 
 def _unit(request: ActionRequest, planned: Planned) -> str | None:
-    if request.to_agency_id:
-        return request.to_agency_id
-    return request.unit_ids[0] if request.unit_ids else planned.routed_agency_id
+    """The OPD disposed to, and only for DIDISPOSISIKAN (as the outbox sends it): the
+    routed agency is not a unit, and a unit map listing OPDs only has no word for it."""
+    if planned.status is not Status.DIDISPOSISIKAN:
+        return None
+    units = planned.clean.get("units") or request.unit_ids
+    return str(list(units)[0]) if units else None  # type: ignore[call-overload]
+
+
+def _reason(planned: Planned) -> str | None:
+    """The note given with the action (why it was verified, held, archived, handed on)."""
+    note = str(planned.clean.get("note") or "").strip()
+    return note or None
 
 
 def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
@@ -170,13 +181,25 @@ class WriteThrough:
                 writes.append(("follow_up", lambda: connector.add_follow_up(owner.source_id, note)))
             else:
                 skipped.append("follow-ups")
+        if request.action is Action.REPLY:
+            # A reporter's reply (tanggapan pelapor) goes to the owner as a follow-up marked
+            # from the reporter, under the same key rules as an agency's follow-up.
+            if Capability.ADD_FOLLOW_UP in caps:
+                text = str(planned.clean["content"])
+                reply = FollowUp(f"{cid}:{reply_key(text)}", text, now, from_reporter=True)
+                writes.append(("follow_up", lambda: connector.add_follow_up(owner.source_id, reply)))
+            else:
+                skipped.append("reporter replies")
         if request.action is not Action.RATE:  # a rating stays in the gateway
             if Capability.CHANGE_STATUS not in caps:
                 skipped.append("status changes")
             elif status_as_read(connector, planned.status) is None:
                 skipped.append(f"status {planned.status.value} (its system has no word for it)")
             else:
-                change = StatusChange(f"{cid}:{planned.status.value}", planned.status, unit=_unit(request, planned))
+                change = StatusChange(
+                    f"{cid}:{planned.status.value}", planned.status,
+                    reason=_reason(planned), unit=_unit(request, planned),
+                )
                 writes.append(("status", lambda: connector.change_status(owner.source_id, change)))
         return writes, skipped
 
@@ -188,6 +211,9 @@ class WriteThrough:
             return _Sent(owner, pending=f"{owner.system} has no connector in this process; a worker delivers it")
         writes, skipped = self._writes(connector, owner, request, planned, principal, now)
         sent = _Sent(owner, skipped=f"{owner.system} takes no {' or '.join(skipped)}" if skipped else None)
+        if "reporter replies" in skipped:
+            # The reply itself never reaches the owner: not APPLIED, whatever else went.
+            sent.withheld = f"{owner.system} takes no follow-ups, so the reporter's reply stays in the gateway"
         current = None
         try:
             async with asyncio.timeout(self.deadline):
@@ -229,6 +255,8 @@ class WriteThrough:
         keys = {"status": await status_key(cid, status.value)}
         if request.action is Action.POST_FOLLOW_UP:
             keys["follow_up"] = f"follow_up:{cid}:{follow_up_key(str(planned.clean['content']))}"
+        if request.action is Action.REPLY:
+            keys["follow_up"] = f"follow_up:{cid}:{reply_key(str(planned.clean['content']))}"
         return keys
 
     async def _settle(
@@ -458,6 +486,8 @@ class WriteThrough:
             return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key)
         if sent.pending is not None:
             return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key)
+        if sent.withheld is not None:
+            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key)
         if not sent.done:
             why = f"{sent.skipped}; kept in the gateway" if sent.skipped else "nothing of this action goes to it; kept in the gateway"
             return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, why, key)

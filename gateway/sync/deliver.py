@@ -41,7 +41,8 @@ from connectors.protocol import (
 )
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
-from schema.canonical import Status
+from schema.canonical import DispositionKind, Status
+from schema.lifecycle import Action
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -50,16 +51,21 @@ from gateway.store import rows
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
+    DispositionRow,
     FollowUpRow,
     OutboxRow,
     ReporterRow,
+    StatusEventRow,
 )
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
 from gateway.sync.propagate import status_key
+from gateway.sync.replies import find_reply, is_reply_key
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
+
+_ACTION_NAMES = frozenset(a.value for a in Action)
 
 
 class NotYet(Exception):
@@ -95,6 +101,25 @@ def claim_name(destination: str, kind: str, complaint_id: str, key: str = "") ->
     if kind == "follow_up":
         return f"{destination}|{complaint_id}|{key}"
     return None
+
+
+async def _status_note(row: ComplaintRow) -> str | None:
+    """The note of the status event that made the complaint's current status (why it was
+    verified, held, archived, handed on), so the destination's staff read the same reason.
+    A bare action name is what the lifecycle stores when no note was given: not a note."""
+    event = await StatusEventRow.filter(complaint_id=row.id, status=row.status).order_by("-at", "-id").first()
+    note = (event.note or "").strip() if event is not None else ""
+    return note if note and note not in _ACTION_NAMES else None
+
+
+async def _disposed_unit(row: ComplaintRow) -> str | None:
+    """The OPD the complaint is disposed to (the first target of its latest disposition),
+    and only for DIDISPOSISIKAN: the routed agency is not a unit, and a mapping whose
+    unit map lists OPDs only could not send a plain verify otherwise."""
+    if row.status is not Status.DIDISPOSISIKAN:
+        return None
+    hop = await DispositionRow.filter(complaint_id=row.id, kind=DispositionKind.DISPOSISI).order_by("-at", "id").first()
+    return hop.to_agency_id if hop is not None else None
 
 
 def _utcnow() -> datetime:
@@ -300,6 +325,9 @@ class Deliverer:
         if await ComplaintSourceRow.filter(complaint_id=row.id, system=d.destination).exists():
             return "already linked"
         complaint = await self._new_complaint(row, d.destination)
+        claimed = d.payload.get("lapor_tracking_id")
+        if claimed and d.destination == self.topology.national:
+            return await self._link_national(d, connector, row, str(claimed))
         source_id = None
         if Capability.CREATE not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
             find = getattr(connector, "find", None)
@@ -351,6 +379,36 @@ class Deliverer:
                     )
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
+    async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str:
+        """A complaint pulled from a regency that says it came from LAPOR! (it carries a
+        tracking ID the index did not know): linked to that record when LAPOR! has it,
+        never created there anew (a double in the national system); a person decides
+        otherwise."""
+        undecided = (
+            f"carries LAPOR tracking ID {tracking} that the index does not know; check LAPOR, then link or replay"
+        )
+        holder = await ComplaintSourceRow.filter(system=d.destination, source_id=tracking).first()
+        if holder is not None:
+            # Another complaint of the index is that LAPOR! record: never merge two.
+            raise Undeliverable(f"{undecided} (already linked to another complaint of the index)")
+        if Capability.READ_ONE not in connector.capabilities:
+            raise Undeliverable(f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
+        try:
+            there = await connector.read_one(tracking)
+        except UpstreamRejected:
+            there = None
+        if there is None:
+            raise Undeliverable(f"{undecided} ({d.destination} has no such record); nothing was created")
+        now = self.clock()
+        try:
+            async with in_transaction():
+                await ComplaintSourceRow.create(
+                    complaint_id=row.id, system=d.destination, source_id=there.source_id, synced_at=now, status=there.status,
+                )
+        except IntegrityError:
+            pass  # a pull of LAPOR! linked it just now
+        return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
+
     async def _sibling_tried(self, d: Delivery) -> bool:
         """Whether another entry for the same write was already attempted (a duplicate of it
         may have reached the destination even though this entry never did)."""
@@ -383,7 +441,10 @@ class Deliverer:
         # a hand-over), and the destination has not moved on its own since we last synced.
         await connector.change_status(
             link.source_id,
-            StatusChange(external_ref=f"{row.id}:{row.status.value}", status=row.status, unit=row.routed_agency_id),  # type: ignore[attr-defined]
+            StatusChange(
+                external_ref=f"{row.id}:{row.status.value}", status=row.status,
+                reason=await _status_note(row), unit=await _disposed_unit(row),
+            ),
         )
         await ComplaintSourceRow.filter(id=link.id).update(status=seen)
         return f"set {row.status.value}"
@@ -393,9 +454,14 @@ class Deliverer:
             raise Undeliverable(f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
         link = await self._link(d)
         key = str(d.payload.get("key", ""))
-        found = await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+        from_reporter = is_reply_key(key)
+        found = (
+            await find_reply(d.complaint_id, key) if from_reporter
+            else await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+        )
         if found is None:
-            raise Undeliverable("the follow-up was deleted from the gateway before it was delivered; nothing was sent")
+            what = "reporter's reply" if from_reporter else "follow-up"
+            raise Undeliverable(f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
         delivered = await OutboxRow.filter(
             destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
         ).exclude(id=d.id).values_list("payload", flat=True)
@@ -417,6 +483,10 @@ class Deliverer:
                 return "already there"
         await connector.add_follow_up(
             link.source_id,
-            FollowUp(external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at, author_agency=found.agency_id),
+            FollowUp(
+                external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
+                author_agency=None if from_reporter else found.agency_id,  # type: ignore[union-attr]
+                from_reporter=from_reporter,
+            ),
         )
         return "added"

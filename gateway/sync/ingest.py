@@ -57,6 +57,7 @@ from gateway.store.registry import unknown_agencies, unknown_categories
 from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
+from gateway.sync import outbox
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import (
     status_key,
@@ -350,6 +351,12 @@ class Ingestor:
             await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
         regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
+        if record.lapor_tracking_id and source != self.topology.national:
+            # It came from LAPOR! (the regency says so) though the index does not know that
+            # tracking ID: the national create must look it up there, never make a double.
+            await OutboxRow.filter(
+                complaint_id=cid, destination=self.topology.national, kind="create", state=outbox.PENDING
+            ).update(payload={"lapor_tracking_id": record.lapor_tracking_id})
         return cid
 
     async def _advance(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:

@@ -1,0 +1,60 @@
+"""A complaint pulled from a regency that says it came from LAPOR! (it carries a LAPOR
+tracking ID the index does not know yet) is never created in LAPOR! anew: it is linked to
+that record when LAPOR! has it, and otherwise its national create is a dead letter saying
+so, for a person to decide."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+
+from connectors.sandbox.wa_bot_mongo import epoch_ms
+from gateway.store.models import ComplaintSourceRow, OutboxRow
+from tests.factories import laporan_at_lapor
+from tests.sync.test_sync_propagation import WA, Province, _round, province  # noqa: F401  (fixture)
+
+
+def _report_from_lapor(province: Province, tracking_id: str) -> str:
+    """A new WA-bot report carrying a LAPOR! tracking ID (as its staff copy it in)."""
+    wa = province.sims[WA]
+    template = next(iter(wa.reports.values()))  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    report = copy.deepcopy(template)
+    report["_id"] = wa.object_id(now)  # type: ignore[attr-defined]
+    report["sessionId"] = None
+    report["message"] = "Jembatan kayu di desa kami lapuk dan berbahaya."
+    report["tindakan"]["trackingId"] = int(tracking_id) if tracking_id.isdigit() else tracking_id
+    report["createdAt"] = report["updatedAt"] = report["tindakan"]["updatedAt"] = epoch_ms(now)
+    wa.reports[report["_id"]] = report  # type: ignore[attr-defined]
+    return str(report["_id"])
+
+
+async def test_a_regency_record_from_lapor_is_linked_there_not_created_again(province: Province) -> None:
+    engine, lapor = province.engine, province.sims["lapor"]
+    await _round(engine)
+    tracking_id = await laporan_at_lapor(
+        province.http, province.urls["lapor"], title="Jembatan lapuk", content="Jembatan kayu lapuk.",
+        location_id="16.05.01", institution_id="pemkab-16.05",
+    )
+    before = len(lapor.laporan)  # type: ignore[attr-defined]
+    source_id = _report_from_lapor(province, tracking_id)
+    await engine.pull(WA)  # the regency first: the index does not know the tracking ID yet
+    await engine.drain()
+    assert len(lapor.laporan) == before  # type: ignore[attr-defined]  # no double in LAPOR!
+    link = await ComplaintSourceRow.get(system=WA, source_id=source_id)
+    national = await ComplaintSourceRow.get(complaint_id=link.complaint_id, system="lapor")  # type: ignore[attr-defined]
+    assert national.source_id == tracking_id
+    assert await OutboxRow.filter(complaint_id=link.complaint_id, state="dead").count() == 0  # type: ignore[attr-defined]
+
+
+async def test_an_unknown_lapor_tracking_id_is_a_dead_letter_not_a_new_lapor_complaint(province: Province) -> None:
+    engine, lapor = province.engine, province.sims["lapor"]
+    await _round(engine)
+    before = len(lapor.laporan)  # type: ignore[attr-defined]
+    source_id = _report_from_lapor(province, "4020119")
+    await engine.pull(WA)
+    await engine.drain()
+    assert len(lapor.laporan) == before  # type: ignore[attr-defined]
+    link = await ComplaintSourceRow.get(system=WA, source_id=source_id)
+    (dead,) = await OutboxRow.filter(complaint_id=link.complaint_id, destination="lapor", kind="create", state="dead")  # type: ignore[attr-defined]
+    assert "carries LAPOR tracking ID 4020119 that the index does not know; check LAPOR, then link or replay" in dead.last_error

@@ -327,7 +327,11 @@ class Deliverer:
         complaint = await self._new_complaint(row, d.destination)
         claimed = d.payload.get("lapor_tracking_id")
         if claimed and d.destination == self.topology.national:
-            return await self._link_national(d, connector, row, str(claimed))
+            linked = await self._link_national(d, connector, row, str(claimed))
+            if linked is not None:
+                return linked
+            # LAPOR! answered that it holds no record under that tracking ID: a create
+            # cannot double one, so it is made (with a new tracking ID) as for any complaint.
         source_id = None
         if Capability.CREATE not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
             find = getattr(connector, "find", None)
@@ -379,11 +383,12 @@ class Deliverer:
                     )
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
-    async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str:
+    async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str | None:
         """A complaint pulled from a regency that says it came from LAPOR! (it carries a
-        tracking ID the index did not know): linked to that record when LAPOR! has it,
-        never created there anew (a double in the national system); a person decides
-        otherwise."""
+        tracking ID the index did not know): linked to that record when LAPOR! has it;
+        None when LAPOR! answers that it has no such record (it may then be created); a
+        dead letter for a person to decide when LAPOR! cannot be asked (never a blind
+        create: that could double the national record)."""
         undecided = (
             f"carries LAPOR tracking ID {tracking} that the index does not know; check LAPOR, then link or replay"
         )
@@ -395,10 +400,11 @@ class Deliverer:
             raise Undeliverable(f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
         try:
             there = await connector.read_one(tracking)
-        except UpstreamRejected:
-            there = None
+        except UpstreamRejected as exc:
+            # Refused (not a plain "no such record"): LAPOR! could not be asked.
+            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.message}); nothing was created") from None
         if there is None:
-            raise Undeliverable(f"{undecided} ({d.destination} has no such record); nothing was created")
+            return None
         now = self.clock()
         try:
             async with in_transaction():

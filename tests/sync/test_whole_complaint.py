@@ -30,7 +30,7 @@ from gateway.sync import outbox
 from gateway.sync.engine import SyncEngine
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from schema.canonical import Channel, Status
+from schema.canonical import Channel, DispositionKind, Status
 from tests.conftest import GraphQL, Tokens
 from tests.factories import laporan_at_lapor
 
@@ -136,7 +136,12 @@ async def test_a_disposition_the_gateway_sends_reads_back_as_the_same_dispositio
     )
     link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
     cid = link.complaint_id  # type: ignore[attr-defined]
-    await ComplaintRow.filter(id=cid).update(status=Status.DIDISPOSISIKAN, routed_agency_id="16.01-pupr")
+    # Disposed to the OPD by the gateway (its trail's latest hop is what a status change sends).
+    await ComplaintRow.filter(id=cid).update(status=Status.DIDISPOSISIKAN)
+    await DispositionRow.create(
+        complaint_id=cid, kind=DispositionKind.DISPOSISI, from_agency_id="pemkab-16.01", to_agency_id="16.01-pupr",
+        at=datetime.now(UTC),
+    )
     await outbox.enqueue(REST, "status", str(cid), f"status:{cid}:DIDISPOSISIKAN", now=datetime.now(UTC))
     await province.engine.drain()
     delivered = await OutboxRow.get(destination=REST, complaint_id=cid, kind="status")

@@ -39,7 +39,7 @@ async def test_a_written_through_status_carries_its_note_and_only_a_disposition_
     done = _ok(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=_admin(tokens)))
     assert done["disposeComplaint"]["delivery"]["state"] == "APPLIED"
     dispose = _status_bodies(federated)[-1]
-    assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "16.74-pupr"
+    assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "opd_dinas-pupr"  # the app's own id for 16.74-pupr
 
 
 async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tokens: Tokens) -> None:
@@ -53,7 +53,7 @@ async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tok
     sim.received.clear()
     await federated.engine.drain()
     (dispose,) = _status_bodies(federated)
-    assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "16.74-pupr"
+    assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "opd_dinas-pupr"
 
 
 async def test_a_status_without_a_note_sends_no_reason(federated: Federated, tokens: Tokens) -> None:
@@ -68,4 +68,4 @@ async def test_a_status_without_a_note_sends_no_reason(federated: Federated, tok
     await federated.engine.drain()
     (dispose,) = _status_bodies(federated)
     # Not the action's name ("dispose") the index keeps as the event's note when none was given.
-    assert dispose.get("reason") is None and dispose.get("opdId") == "16.74-pupr"
+    assert dispose.get("reason") is None and dispose.get("opdId") == "opd_dinas-pupr"

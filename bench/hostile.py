@@ -36,6 +36,7 @@ from auth.roles import Role
 from bench import hostile_report as hr
 from bench.databases import DEFAULT_POSTGRES_ADMIN_URL, KINDS, DatabaseSetupError, fresh_database
 from bench.health_probe import HealthProbe, HealthStats
+from bench.hostile_client import ATTACKS, attack_names
 from bench.legit_traffic import LegitSetupError, LegitTraffic, follow_up_targets
 from bench.load import REQUEST_TIMEOUT_S
 from bench.open_loop import open_loop
@@ -81,7 +82,7 @@ async def start_hostile_client(gateway: GatewayProcess, keys: Path, args: argpar
         "--tree-aliases", str(args.tree_aliases),
         "--ws-connections", str(args.ws_connections),
         "--http-connections", str(args.http_connections),
-        "--slow-rate", str(args.slow_rate),
+        "--slow-rate", str(args.slow_rate), "--attacks", ",".join(args.attacks),
     ]  # fmt: skip
     process = await asyncio.create_subprocess_exec(
         *command, cwd=REPOSITORY, stdin=asyncio.subprocess.DEVNULL,
@@ -228,6 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--legit-networks", type=_positive(int), default=8,
         help="loopback networks the legitimate clients connect from, 127.1.N.1 (default 8)")
     add("--hostile-address", default="127.66.0.1", help="loopback address of the hostile client (default 127.66.0.1)")
+    add("--attacks", type=attack_names, default=list(ATTACKS),
+        help=f"which hostile attacks, comma-separated (default all: {','.join(ATTACKS)})")
     add("--tree-aliases", type=_positive(int), default=2, help="region trees per hostile request (default 2)")
     add("--slow-rate", type=_positive(float), default=1.0,
         help="requests/s of each long-string and aliased-list attack (default 1)")

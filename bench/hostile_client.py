@@ -276,11 +276,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         print(json.dumps({"event": "started", "at": began}), flush=True)
         ws_url = args.url.replace("http://", "ws://", 1) + "/graphql"
-        await asyncio.gather(
-            *(client.paced(a) for a in paced_attacks(args, tokens)),
-            client.flood(args.http_connections, args.flood_max_requests, tokens.citizen),
-            client.sockets(ws_url, args.ws_connections, args.ws_subscriptions, tokens.coordinator),
-        )
+        chosen = set(args.attacks)
+        jobs = [client.paced(a) for a in paced_attacks(args, tokens) if a.name in chosen]
+        if "http_flood" in chosen:
+            jobs.append(client.flood(args.http_connections, args.flood_max_requests, tokens.citizen))
+        if "socket_flood" in chosen:
+            jobs.append(client.sockets(ws_url, args.ws_connections, args.ws_subscriptions, tokens.coordinator))
+        await asyncio.gather(*jobs)
         await client.finish()
         ended = time.monotonic()
     return {
@@ -290,6 +292,23 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "attacks": {name: tally.to_json() for name, tally in sorted(client.tallies.items())},
         "region_tree_in_flight": client.intervals,
     }
+
+
+ATTACKS = (
+    "region_tree", "aliased_lists", "long_tracking_id", "long_text_submit",
+    "long_text_filter", "bad_tokens", "http_flood", "socket_flood",
+)  # fmt: skip
+
+
+def attack_names(value: str) -> list[str]:
+    """A comma-separated list of attacks, each one of ATTACKS."""
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in ATTACKS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown attack {', '.join(unknown) or '(none given)'}; expected some of {','.join(ATTACKS)}"
+        )
+    return list(dict.fromkeys(names))
 
 
 def _positive(cast: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -306,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.hostile_client", description=__doc__.split("\n")[0])
     parser.add_argument("--url", required=True, help="the gateway, e.g. http://127.0.0.1:8000")
     parser.add_argument("--dev-keys", required=True, help="the development key directory the gateway trusts")
+    parser.add_argument("--attacks", type=attack_names, default=list(ATTACKS), help="which attacks, comma-separated (all)")
     parser.add_argument("--duration", type=_positive(float), default=20.0, help="seconds of attack (20)")
     parser.add_argument("--drain", type=_positive(float), default=10.0, help="seconds to wait for answers still out (10)")
     parser.add_argument("--local-address", default="127.66.0.1", help="loopback address to connect from (127.66.0.1)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
@@ -31,13 +32,22 @@ from typing import Any
 
 import aiohttp
 
-from auth.dev import issue_token, load_or_create
-from auth.roles import Role
+from auth.dev import load_or_create
 from bench import hostile_report as hr
-from bench.databases import DEFAULT_POSTGRES_ADMIN_URL, KINDS, DatabaseSetupError, fresh_database
+from bench.databases import (
+    DEFAULT_POSTGRES_ADMIN_URL,
+    KINDS,
+    DatabaseSetupError,
+    fresh_database,
+)
 from bench.health_probe import HealthProbe, HealthStats
 from bench.hostile_client import ATTACKS, attack_names
-from bench.legit_traffic import LegitSetupError, LegitTraffic, follow_up_targets
+from bench.legit_traffic import (
+    LegitSetupError,
+    LegitTraffic,
+    admin_token,
+    follow_up_targets,
+)
 from bench.load import REQUEST_TIMEOUT_S
 from bench.open_loop import open_loop
 from bench.report import json_lines
@@ -46,7 +56,8 @@ from bench.server import GatewayError, GatewayProcess, running_gateway
 
 SAMPLE_SIZE = 500  # public tracking IDs to read
 CHILD_START_TIMEOUT_S = 30.0
-CHILD_EXTRA_S = 30.0  # beyond its duration and drain, before the hostile client is killed
+# Beyond its duration and drain, before the hostile client is killed.
+CHILD_EXTRA_S = 30.0
 
 
 class HostileClientError(RuntimeError):
@@ -65,14 +76,18 @@ def legit_sessions(networks: int) -> list[aiohttp.ClientSession]:
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     return [
         aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=64, local_addr=(f"127.1.{n + 1}.1", 0)),
+            connector=aiohttp.TCPConnector(
+                limit=64, local_addr=(f"127.1.{n + 1}.1", 0)
+            ),
             timeout=timeout,
         )
         for n in range(networks)
     ]
 
 
-async def start_hostile_client(gateway: GatewayProcess, keys: Path, args: argparse.Namespace) -> asyncio.subprocess.Process:
+async def start_hostile_client(
+    gateway: GatewayProcess, keys: Path, args: argparse.Namespace
+) -> asyncio.subprocess.Process:
     """Start the hostile client and return once it says the attack began."""
     command = [
         sys.executable, "-m", "bench.hostile_client",
@@ -89,24 +104,40 @@ async def start_hostile_client(gateway: GatewayProcess, keys: Path, args: argpar
         stdout=asyncio.subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
     assert process.stdout is not None
-    line = await asyncio.wait_for(process.stdout.readline(), CHILD_START_TIMEOUT_S)
-    if not line or json.loads(line).get("event") != "started":
+    line = b""
+    try:
+        line = await asyncio.wait_for(process.stdout.readline(), CHILD_START_TIMEOUT_S)
+        started = json.loads(line).get("event") == "started"
+    except (TimeoutError, ValueError, AttributeError):
+        started = False
+    if not started:
         await stop_child(process)
-        raise HostileClientError(f"the hostile client did not start (it said {line[:200]!r})")
+        raise HostileClientError(
+            f"the hostile client did not start within {CHILD_START_TIMEOUT_S:g} s "
+            f"(it said {line[:200]!r})"
+        )
     return process
 
 
-async def hostile_result(process: asyncio.subprocess.Process, args: argparse.Namespace) -> dict[str, Any]:
+async def hostile_result(
+    process: asyncio.subprocess.Process, args: argparse.Namespace
+) -> dict[str, Any]:
     """The hostile client's last line, waited for at most its duration, drain and a margin."""
     assert process.stdout is not None
     try:
-        out = await asyncio.wait_for(process.stdout.read(), args.duration + args.drain + CHILD_EXTRA_S)
+        out = await asyncio.wait_for(
+            process.stdout.read(), args.duration + args.drain + CHILD_EXTRA_S
+        )
         await process.wait()
+    except TimeoutError:
+        raise HostileClientError("the hostile client did not finish in time") from None
     finally:
         await stop_child(process)
     lines = out.decode(errors="replace").strip().splitlines()
     if process.returncode != 0 or not lines:
-        raise HostileClientError(f"the hostile client failed (exit {process.returncode})")
+        raise HostileClientError(
+            f"the hostile client failed (exit {process.returncode})"
+        )
     return json.loads(lines[-1])  # type: ignore[no-any-return]
 
 
@@ -116,52 +147,75 @@ async def stop_child(process: asyncio.subprocess.Process) -> None:
         await process.wait()
 
 
-async def measure(gateway: GatewayProcess, tmp: Path, tracking_ids: list[str], args: argparse.Namespace) -> hr.Outcome:
+async def measure(
+    gateway: GatewayProcess,
+    tmp: Path,
+    tracking_ids: list[str],
+    args: argparse.Namespace,
+) -> hr.Outcome:
     """Warm up, run the legitimate load alone, then again beside the hostile client."""
     keys_dir = tmp / "dev-keys"  # running_gateway trusts the key there
     keys = load_or_create(keys_dir)
     url = f"{gateway.base_url}/graphql"
     async with AsyncExitStack() as stack:
-        sessions = legit_sessions(args.legit_networks)
-        for session in sessions:
-            await stack.enter_async_context(session)
-        admin_token = issue_token(keys, subject="bench-national-admin", roles=[Role.NATIONAL_ADMIN], ttl=600)
-        targets = await follow_up_targets(sessions[0], url, admin_token)
+        sessions = [
+            await stack.enter_async_context(s)
+            for s in legit_sessions(args.legit_networks)
+        ]
+        targets = await follow_up_targets(sessions[0], url, admin_token(keys))
         traffic = LegitTraffic(url, sessions, keys, tracking_ids, targets)
+        legit = functools.partial(
+            open_loop, traffic.pick, rate=args.rate, drain=args.drain
+        )
         probe = HealthProbe(f"{gateway.base_url}/healthz")
         probing = asyncio.create_task(probe.run())
         child: asyncio.subprocess.Process | None = None
         try:
             note(f"warming up for {args.warmup:g} s ...")
-            await open_loop(traffic.pick, rate=args.rate, duration=args.warmup, drain=args.drain)
-            note(f"legitimate traffic alone: {args.rate:g} req/s for {args.duration:g} s ...")
+            await legit(duration=args.warmup)
+            note(f"legitimate traffic alone: {args.rate:g} req/s, {args.duration:g} s")
             began = time.monotonic()
-            legit = {"alone": await open_loop(traffic.pick, rate=args.rate, duration=args.duration, drain=args.drain)}
-            alone = (began, time.monotonic())
+            alone = await legit(duration=args.duration)
+            alone_window = (began, time.monotonic())
             note("legitimate traffic beside the hostile client ...")
             child = await start_hostile_client(gateway, keys_dir, args)
             began = time.monotonic()
-            legit["beside_hostile"] = await open_loop(traffic.pick, rate=args.rate, duration=args.duration, drain=args.drain)
-            beside = (began, time.monotonic())
+            beside = await legit(duration=args.duration)
+            beside_window = (began, time.monotonic())
             attack = await hostile_result(child, args)
         finally:
             if child is not None:
                 await stop_child(child)
             await probe.stop(probing)
-    health, window = health_windows(probe, alone, beside, attack)
-    return hr.Outcome(legit=legit, health=health, worst_query_window=window, attacks=attack["attacks"])
+    health, window = health_windows(probe, alone_window, beside_window, attack)
+    return hr.Outcome(
+        legit={"alone": alone, "beside_hostile": beside},
+        health=health,
+        worst_query_window=window,
+        attacks=attack["attacks"],
+    )
 
 
 def health_windows(
-    probe: HealthProbe, alone: tuple[float, float], beside: tuple[float, float], attack: dict[str, Any]
+    probe: HealthProbe,
+    alone: tuple[float, float],
+    beside: tuple[float, float],
+    attack: dict[str, Any],
 ) -> tuple[dict[str, HealthStats], str]:
     """/healthz alone, beside the attack, and while a region tree request was in flight
     (over the whole attack if no sample fell in one), and which window the last is."""
     spans = [(float(a), float(b)) for a, b in attack.get("region_tree_in_flight", [])]
     worst, window = probe.within(spans), "while a region tree request was in flight"
     if worst.samples == 0:
-        worst, window = probe.within([beside]), "over the whole attack (no sample fell in a region tree request)"
-    health = {"alone": probe.within([alone]), "beside_hostile": probe.within([beside]), "worst_query": worst}
+        worst, window = (
+            probe.within([beside]),
+            "over the whole attack (no sample fell in a region tree request)",
+        )
+    health = {
+        "alone": probe.within([alone]),
+        "beside_hostile": probe.within([beside]),
+        "worst_query": worst,
+    }
     return health, window
 
 
@@ -173,22 +227,29 @@ async def bench(args: argparse.Namespace) -> hr.Outcome:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     with tempfile.TemporaryDirectory(prefix="penghubung-hostile-") as tmp_name:
         tmp = Path(tmp_name)
-        async with fresh_database(args.database, tmp_dir=tmp, postgres_admin_url=args.postgres_admin_url) as url:
+        async with fresh_database(
+            args.database, tmp_dir=tmp, postgres_admin_url=args.postgres_admin_url
+        ) as url:
             note(f"{args.database}: loading {args.complaints:,} complaints ...")
-            load = await seed_database(url, complaints=args.complaints, sample=SAMPLE_SIZE)
+            load = await seed_database(
+                url, complaints=args.complaints, sample=SAMPLE_SIZE
+            )
             note(f"{args.database}: loaded in {load.seconds:.1f} s")
             async with running_gateway(url, tmp / "gateway.log") as gateway:
                 outcome = await measure(gateway, tmp, load.tracking_ids, args)
-                note(f"the gateway logged {gateway.log_lines():,} lines at level warning and above")
+                lines = gateway.log_lines()
+                note(f"the gateway logged {lines:,} lines (warnings and errors)")
                 return outcome
 
 
-def report(outcome: hr.Outcome, found: Sequence[hr.Target], args: argparse.Namespace) -> str:
+def report(
+    outcome: hr.Outcome, found: Sequence[hr.Target], args: argparse.Namespace
+) -> str:
     """The whole stdout: tables, then the JSON lines (targets last)."""
     heading = (
-        f"hostile: {args.database}, {args.complaints:,} complaints, legitimate {args.rate:g} req/s "
-        f"for {args.duration:g} s per phase; {os.cpu_count()} CPUs, {platform.system()}, "
-        f"Python {platform.python_version()}"
+        f"hostile: {args.database}, {args.complaints:,} complaints, legitimate "
+        f"{args.rate:g} req/s for {args.duration:g} s per phase; {os.cpu_count()} CPUs, "
+        f"{platform.system()}, Python {platform.python_version()}"
     )
     parts = [
         heading, "", hr.legit_table(outcome), "",
@@ -217,27 +278,93 @@ def build_parser() -> argparse.ArgumentParser:
         "fresh gateway: latency, errors, /healthz, and how the attacks were answered.",
     )
     add = parser.add_argument
-    add("--database", choices=KINDS, default="sqlite", help="the store (default sqlite)")
-    add("--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL,
-        help=f"where a PostgreSQL benchmark database is created and dropped (default {DEFAULT_POSTGRES_ADMIN_URL})")
-    add("--complaints", type=_positive(int), default=3000, help="demo complaints to load (default 3000)")
-    add("--rate", type=_positive(float), default=30.0, help="legitimate requests per second (default 30)")
-    add("--duration", type=_positive(float), default=20.0, help="measured seconds per phase (default 20)")
-    add("--warmup", type=_positive(float), default=2.0, help="seconds of legitimate traffic before measuring (default 2)")
-    add("--drain", type=_positive(float), default=10.0,
-        help="seconds to wait for answers still out after a phase; later ones count as failed (default 10)")
-    add("--legit-networks", type=_positive(int), default=8,
-        help="loopback networks the legitimate clients connect from, 127.1.N.1 (default 8)")
-    add("--hostile-address", default="127.66.0.1", help="loopback address of the hostile client (default 127.66.0.1)")
-    add("--attacks", type=attack_names, default=list(ATTACKS),
-        help=f"which hostile attacks, comma-separated (default all: {','.join(ATTACKS)})")
-    add("--tree-aliases", type=_positive(int), default=2, help="region trees per hostile request (default 2)")
-    add("--slow-rate", type=_positive(float), default=1.0,
-        help="requests/s of each long-string and aliased-list attack (default 1)")
-    add("--http-connections", type=_positive(int), default=64, help="connections of the HTTP flood (default 64)")
-    add("--ws-connections", type=_positive(int), default=100, help="WebSockets on one token (default 100)")
-    add("--report-only", action="store_true", help="exit 0 even when a target is missed")
-    return parser  # fmt: skip
+    add(
+        "--database", choices=KINDS, default="sqlite", help="the store (default sqlite)"
+    )
+    add(
+        "--postgres-admin-url",
+        default=DEFAULT_POSTGRES_ADMIN_URL,
+        help="where a PostgreSQL benchmark database is created and dropped "
+        f"(default {DEFAULT_POSTGRES_ADMIN_URL})",
+    )
+    add(
+        "--complaints",
+        type=_positive(int),
+        default=3000,
+        help="demo complaints to load (default 3000)",
+    )
+    add(
+        "--rate",
+        type=_positive(float),
+        default=30.0,
+        help="legitimate requests per second (default 30)",
+    )
+    add(
+        "--duration",
+        type=_positive(float),
+        default=20.0,
+        help="measured seconds per phase (default 20)",
+    )
+    add(
+        "--warmup",
+        type=_positive(float),
+        default=2.0,
+        help="seconds of legitimate traffic before measuring (default 2)",
+    )
+    add(
+        "--drain",
+        type=_positive(float),
+        default=10.0,
+        help="seconds to wait for answers still out after a phase; later ones "
+        "count as failed (default 10)",
+    )
+    add(
+        "--legit-networks",
+        type=_positive(int),
+        default=8,
+        help="loopback networks the legitimate clients connect from, 127.1.N.1 "
+        "(default 8)",
+    )
+    add(
+        "--hostile-address",
+        default="127.66.0.1",
+        help="loopback address of the hostile client (default 127.66.0.1)",
+    )
+    add(
+        "--attacks",
+        type=attack_names,
+        default=list(ATTACKS),
+        help="which hostile attacks, comma-separated "
+        f"(default all: {','.join(ATTACKS)})",
+    )
+    add(
+        "--tree-aliases",
+        type=_positive(int),
+        default=2,
+        help="region trees per hostile request (default 2)",
+    )
+    add(
+        "--slow-rate",
+        type=_positive(float),
+        default=1.0,
+        help="requests/s of each long-string and aliased-list attack (default 1)",
+    )
+    add(
+        "--http-connections",
+        type=_positive(int),
+        default=64,
+        help="connections of the HTTP flood (default 64)",
+    )
+    add(
+        "--ws-connections",
+        type=_positive(int),
+        default=100,
+        help="WebSockets on one token (default 100)",
+    )
+    add(
+        "--report-only", action="store_true", help="exit 0 even when a target is missed"
+    )
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -245,9 +372,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         outcome = asyncio.run(bench(args))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        note("hostile: interrupted; the gateway and the hostile client were stopped, the database removed")
+        note("hostile: interrupted; the gateway and the hostile client were stopped")
         return 130
-    except (DatabaseSetupError, GatewayError, SeedError, LegitSetupError, HostileClientError) as exc:
+    except (
+        DatabaseSetupError,
+        GatewayError,
+        SeedError,
+        LegitSetupError,
+        HostileClientError,
+    ) as exc:
         note(f"hostile: {exc}")
         return 1
     found = hr.targets(outcome)

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import math
 import sys
 import time
 from collections import Counter
@@ -41,7 +42,9 @@ KEPT_INTERVALS = 2_000  # in-flight spans of the worst query, for /healthz while
 OK = "ok"
 UNFINISHED = "UNFINISHED"
 # Answers that mean the gateway did not cope, rather than that it refused.
-NOT_REFUSALS = frozenset({OK, UNFINISHED, "CLIENT_TIMEOUT", "CONNECTION_ERROR", "INTERNAL_ERROR", "TIMEOUT"})
+NOT_REFUSALS = frozenset(
+    {OK, UNFINISHED, "CLIENT_TIMEOUT", "CONNECTION_ERROR", "INTERNAL_ERROR", "TIMEOUT"}
+)
 
 
 def answer_code(status: int, payload: bytes) -> str:
@@ -95,10 +98,12 @@ class Tally:
 
 
 def _ms(seconds: float) -> float | None:
-    return None if seconds != seconds else round(seconds * 1000.0, 3)  # NaN: none finished
+    # NaN: no request finished, and JSON has no NaN.
+    return None if math.isnan(seconds) else round(seconds * 1000.0, 3)
 
 
 def no_token() -> str | None:
+    """An attack sent without a token."""
     return None
 
 
@@ -118,7 +123,12 @@ class HostileClient:
     `drain` seconds for the answers still out."""
 
     def __init__(
-        self, url: str, session: aiohttp.ClientSession, local_address: str, stop_at: float, drain: float
+        self,
+        url: str,
+        session: aiohttp.ClientSession,
+        local_address: str,
+        stop_at: float,
+        drain: float,
     ) -> None:
         self.url = url
         self.session = session
@@ -129,7 +139,13 @@ class HostileClient:
         self.intervals: list[tuple[float, float]] = []  # region tree requests in flight
         self.tasks: set[asyncio.Task[None]] = set()
 
-    async def post(self, name: str, body: bytes, token: str | None, session: aiohttp.ClientSession | None = None) -> None:
+    async def post(
+        self,
+        name: str,
+        body: bytes,
+        token: str | None,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
         tally = self.tallies.setdefault(name, Tally())
         headers = dict(JSON_HEADERS)
         if token:
@@ -137,7 +153,9 @@ class HostileClient:
         tally.sent += 1
         started = time.monotonic()
         try:
-            async with (session or self.session).post(self.url, data=body, headers=headers) as response:
+            async with (session or self.session).post(
+                self.url, data=body, headers=headers
+            ) as response:
                 code = answer_code(response.status, await response.read())
         except TimeoutError:
             code = "CLIENT_TIMEOUT"
@@ -167,7 +185,9 @@ class HostileClient:
             if len(mine) >= attack_.cap:
                 tally.skipped += 1
                 continue
-            task = asyncio.create_task(self.post(attack_.name, attack_.body(), attack_.token()))
+            task = asyncio.create_task(
+                self.post(attack_.name, attack_.body(), attack_.token())
+            )
             for group in (mine, self.tasks):
                 group.add(task)
                 task.add_done_callback(group.discard)
@@ -176,8 +196,12 @@ class HostileClient:
         """`connections` keep-alive connections, each sending as fast as answers come."""
         body = attack.cheap_read()
         sent = 0
-        connector = aiohttp.TCPConnector(limit=connections, local_addr=(self.local_address, 0))
-        async with aiohttp.ClientSession(connector=connector, timeout=self.session.timeout) as own:
+        connector = aiohttp.TCPConnector(
+            limit=connections, local_addr=(self.local_address, 0)
+        )
+        async with aiohttp.ClientSession(
+            connector=connector, timeout=self.session.timeout
+        ) as own:
 
             async def worker() -> None:
                 nonlocal sent
@@ -185,18 +209,24 @@ class HostileClient:
                     sent += 1
                     await self.post("http_flood", body, token, own)
 
-            await self._bounded([asyncio.create_task(worker()) for _ in range(connections)])
+            await self._bounded(
+                [asyncio.create_task(worker()) for _ in range(connections)]
+            )
 
     async def _bounded(self, tasks: list[asyncio.Task[None]]) -> None:
         """Wait for `tasks` until the stop plus the drain, then cancel what is left."""
         if not tasks:
             return
-        await asyncio.wait(tasks, timeout=max(0.0, self.stop_at + self.drain - time.monotonic()))
+        await asyncio.wait(
+            tasks, timeout=max(0.0, self.stop_at + self.drain - time.monotonic())
+        )
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def sockets(self, ws_url: str, connections: int, per_connection: int, token: str) -> None:
+    async def sockets(
+        self, ws_url: str, connections: int, per_connection: int, token: str
+    ) -> None:
         """`connections` WebSockets on one token, each subscribing `per_connection` times,
         held open until the stop."""
         tally = self.tallies.setdefault("socket_flood", Tally())
@@ -205,12 +235,23 @@ class HostileClient:
             tally.sent += 1
             started = time.monotonic()
             try:
-                async with self.session.ws_connect(ws_url, protocols=("graphql-transport-ws",)) as ws:
+                async with self.session.ws_connect(
+                    ws_url, protocols=("graphql-transport-ws",)
+                ) as ws:
                     payload = {"authorization": f"Bearer {token}"}
-                    await ws.send_str(json.dumps({"type": "connection_init", "payload": payload}))
+                    await ws.send_str(
+                        json.dumps({"type": "connection_init", "payload": payload})
+                    )
                     ack = await ws.receive(timeout=WS_ACK_TIMEOUT_S)
-                    if ack.type != aiohttp.WSMsgType.TEXT or json.loads(ack.data).get("type") != "connection_ack":
-                        tally.answers[f"WS_CLOSE_{ws.close_code}" if ws.close_code else "WS_NO_ACK"] += 1
+                    if (
+                        ack.type != aiohttp.WSMsgType.TEXT
+                        or json.loads(ack.data).get("type") != "connection_ack"
+                    ):
+                        tally.answers[
+                            f"WS_CLOSE_{ws.close_code}"
+                            if ws.close_code
+                            else "WS_NO_ACK"
+                        ] += 1
                         return
                     tally.latencies.append(time.monotonic() - started)
                     for i in range(per_connection):
@@ -235,7 +276,11 @@ class HostileClient:
                 message = await ws.receive(timeout=left)
             except TimeoutError:
                 break
-            if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+            if message.type in (
+                aiohttp.WSMsgType.CLOSE,
+                aiohttp.WSMsgType.CLOSED,
+                aiohttp.WSMsgType.ERROR,
+            ):
                 tally.answers[f"WS_CLOSE_{ws.close_code}"] += 1
                 return
             if message.type == aiohttp.WSMsgType.TEXT:
@@ -251,17 +296,32 @@ class HostileClient:
         await self._bounded(list(self.tasks))
 
 
-def paced_attacks(args: argparse.Namespace, tokens: attack.HostileTokens) -> list[Paced]:
+def paced_attacks(
+    args: argparse.Namespace, tokens: attack.HostileTokens
+) -> list[Paced]:
     """The paced attacks with their rates (per second) and caps of requests in flight."""
     bad = itertools.cycle(tokens.bad)
     return [
-        Paced("region_tree", lambda: attack.region_tree(args.tree_aliases), args.tree_rate, 2),
+        Paced(
+            "region_tree",
+            lambda: attack.region_tree(args.tree_aliases),
+            args.tree_rate,
+            2,
+        ),
         Paced("aliased_lists", lambda: attack.aliased_lists(30), args.slow_rate, 4),
         Paced("long_tracking_id", attack.long_tracking_id, args.slow_rate, 4),
-        Paced("long_text_submit", attack.long_text_submission, args.slow_rate, 4, lambda: tokens.citizen),
+        Paced(
+            "long_text_submit",
+            attack.long_text_submission,
+            args.slow_rate,
+            4,
+            lambda: tokens.citizen,
+        ),
         Paced("long_text_filter", attack.long_text_filter, args.slow_rate, 4),
         # Each request carries the next bad token in turn.
-        Paced("bad_tokens", attack.cheap_read, args.bad_token_rate, 32, lambda: next(bad)),
+        Paced(
+            "bad_tokens", attack.cheap_read, args.bad_token_rate, 32, lambda: next(bad)
+        ),
     ]
 
 
@@ -272,16 +332,33 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         began = time.monotonic()
         client = HostileClient(
-            f"{args.url}/graphql", session, args.local_address, began + args.duration, args.drain
+            f"{args.url}/graphql",
+            session,
+            args.local_address,
+            began + args.duration,
+            args.drain,
         )
         print(json.dumps({"event": "started", "at": began}), flush=True)
         ws_url = args.url.replace("http://", "ws://", 1) + "/graphql"
         chosen = set(args.attacks)
-        jobs = [client.paced(a) for a in paced_attacks(args, tokens) if a.name in chosen]
+        jobs = [
+            client.paced(a) for a in paced_attacks(args, tokens) if a.name in chosen
+        ]
         if "http_flood" in chosen:
-            jobs.append(client.flood(args.http_connections, args.flood_max_requests, tokens.citizen))
+            jobs.append(
+                client.flood(
+                    args.http_connections, args.flood_max_requests, tokens.citizen
+                )
+            )
         if "socket_flood" in chosen:
-            jobs.append(client.sockets(ws_url, args.ws_connections, args.ws_subscriptions, tokens.coordinator))
+            jobs.append(
+                client.sockets(
+                    ws_url,
+                    args.ws_connections,
+                    args.ws_subscriptions,
+                    tokens.coordinator,
+                )
+            )
         await asyncio.gather(*jobs)
         await client.finish()
         ended = time.monotonic()
@@ -289,7 +366,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "event": "finished",
         "started": began,
         "ended": ended,
-        "attacks": {name: tally.to_json() for name, tally in sorted(client.tallies.items())},
+        "attacks": {
+            name: tally.to_json() for name, tally in sorted(client.tallies.items())
+        },
         "region_tree_in_flight": client.intervals,
     }
 
@@ -322,21 +401,85 @@ def _positive(cast: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bench.hostile_client", description=__doc__.split("\n")[0])
-    parser.add_argument("--url", required=True, help="the gateway, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--dev-keys", required=True, help="the development key directory the gateway trusts")
-    parser.add_argument("--attacks", type=attack_names, default=list(ATTACKS), help="which attacks, comma-separated (all)")
-    parser.add_argument("--duration", type=_positive(float), default=20.0, help="seconds of attack (20)")
-    parser.add_argument("--drain", type=_positive(float), default=10.0, help="seconds to wait for answers still out (10)")
-    parser.add_argument("--local-address", default="127.66.0.1", help="loopback address to connect from (127.66.0.1)")
-    parser.add_argument("--tree-aliases", type=_positive(int), default=2, help="aliases of the region tree per request (2)")
-    parser.add_argument("--tree-rate", type=_positive(float), default=0.5, help="region tree requests/s (0.5)")
-    parser.add_argument("--slow-rate", type=_positive(float), default=1.0, help="requests/s of each long-string and aliased-list attack (1)")
-    parser.add_argument("--bad-token-rate", type=_positive(float), default=10.0, help="requests/s with a bad token (10)")
-    parser.add_argument("--http-connections", type=_positive(int), default=64, help="connections of the HTTP flood (64)")
-    parser.add_argument("--flood-max-requests", type=_positive(int), default=20_000, help="requests of the HTTP flood at most (20000)")
-    parser.add_argument("--ws-connections", type=_positive(int), default=100, help="WebSockets on one token (100)")
-    parser.add_argument("--ws-subscriptions", type=_positive(int), default=5, help="subscriptions per WebSocket (5)")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.hostile_client", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--url", required=True, help="the gateway, e.g. http://127.0.0.1:8000"
+    )
+    parser.add_argument(
+        "--dev-keys",
+        required=True,
+        help="the development key directory the gateway trusts",
+    )
+    parser.add_argument(
+        "--attacks",
+        type=attack_names,
+        default=list(ATTACKS),
+        help="which attacks, comma-separated (all)",
+    )
+    parser.add_argument(
+        "--duration", type=_positive(float), default=20.0, help="seconds of attack (20)"
+    )
+    parser.add_argument(
+        "--drain",
+        type=_positive(float),
+        default=10.0,
+        help="seconds to wait for answers still out (10)",
+    )
+    parser.add_argument(
+        "--local-address",
+        default="127.66.0.1",
+        help="loopback address to connect from (127.66.0.1)",
+    )
+    parser.add_argument(
+        "--tree-aliases",
+        type=_positive(int),
+        default=2,
+        help="aliases of the region tree per request (2)",
+    )
+    parser.add_argument(
+        "--tree-rate",
+        type=_positive(float),
+        default=0.5,
+        help="region tree requests/s (0.5)",
+    )
+    parser.add_argument(
+        "--slow-rate",
+        type=_positive(float),
+        default=1.0,
+        help="requests/s of each long-string and aliased-list attack (1)",
+    )
+    parser.add_argument(
+        "--bad-token-rate",
+        type=_positive(float),
+        default=10.0,
+        help="requests/s with a bad token (10)",
+    )
+    parser.add_argument(
+        "--http-connections",
+        type=_positive(int),
+        default=64,
+        help="connections of the HTTP flood (64)",
+    )
+    parser.add_argument(
+        "--flood-max-requests",
+        type=_positive(int),
+        default=20_000,
+        help="requests of the HTTP flood at most (20000)",
+    )
+    parser.add_argument(
+        "--ws-connections",
+        type=_positive(int),
+        default=100,
+        help="WebSockets on one token (100)",
+    )
+    parser.add_argument(
+        "--ws-subscriptions",
+        type=_positive(int),
+        default=5,
+        help="subscriptions per WebSocket (5)",
+    )
     return parser
 
 

@@ -63,7 +63,12 @@ def targets(outcome: Outcome) -> list[Target]:
     worst = outcome.health["worst_query"]
     return [
         Target("legit_p99_ratio", outcome.p99_ratio, MAX_P99_RATIO, "ratio"),
-        Target("legit_errors", float(sum(r.failures for r in outcome.legit.values())), 0.0, "count"),
+        Target(
+            "legit_errors",
+            float(sum(r.failures for r in outcome.legit.values())),
+            0.0,
+            "count",
+        ),
         Target("healthz_worst_query_max", worst.max_ms, MAX_HEALTHZ_MS, "ms"),
         Target("healthz_worst_query_p99", worst.p99_ms, MAX_HEALTHZ_MS, "ms"),
     ]
@@ -83,7 +88,11 @@ def measurements(outcome: Outcome) -> list[Measurement]:
         ]
         for kind, tally in sorted(run.kinds.items()):
             found += [
-                Measurement(f"legit.{phase}.{kind}.p99", percentile(tally.latencies, 99) * 1000, "ms"),
+                Measurement(
+                    f"legit.{phase}.{kind}.p99",
+                    percentile(tally.latencies, 99) * 1000,
+                    "ms",
+                ),
                 Measurement(f"legit.{phase}.{kind}.errors", tally.failures, "count"),
             ]
     for window, stats in outcome.health.items():
@@ -105,7 +114,9 @@ def measurements(outcome: Outcome) -> list[Measurement]:
             Measurement(f"hostile.{name}.answers.{code}", n, "count")
             for code, n in tally["answers"].items()
         ]
-    found.append(Measurement("legit.p99_beside_hostile_over_alone", outcome.p99_ratio, "ratio"))
+    found.append(
+        Measurement("legit.p99_beside_hostile_over_alone", outcome.p99_ratio, "ratio")
+    )
     return found
 
 
@@ -120,11 +131,21 @@ def legit_table(outcome: Outcome) -> str:
         rows.append(_legit_row(phase, "all", run.latencies, run.failures))
         for kind, tally in sorted(run.kinds.items()):
             rows.append(_legit_row(phase, kind, tally.latencies, tally.failures))
-    headers = ["phase", "legitimate", "requests", "errors", "p50 ms", "p95 ms", "p99 ms"]
+    headers = [
+        "phase",
+        "legitimate",
+        "requests",
+        "errors",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+    ]
     return format_table(headers, rows, labels=2)
 
 
-def _legit_row(phase: str, kind: str, latencies: Sequence[float], failures: int) -> list[str]:
+def _legit_row(
+    phase: str, kind: str, latencies: Sequence[float], failures: int
+) -> list[str]:
     return [
         phase, kind, f"{len(latencies):,}", f"{failures:,}",
         *(number(percentile(list(latencies), q) * 1000, 1) for q in (50, 95, 99)),
@@ -133,10 +154,19 @@ def _legit_row(phase: str, kind: str, latencies: Sequence[float], failures: int)
 
 def health_table(outcome: Outcome) -> str:
     rows = [
-        [window, f"{s.samples:,}", f"{s.failures:,}", number(s.p50_ms, 1), number(s.p99_ms, 1), number(s.max_ms, 1)]
+        [
+            window,
+            f"{s.samples:,}",
+            f"{s.failures:,}",
+            number(s.p50_ms, 1),
+            number(s.p99_ms, 1),
+            number(s.max_ms, 1),
+        ]
         for window, s in outcome.health.items()
     ]
-    return format_table(["/healthz while", "samples", "failed", "p50 ms", "p99 ms", "max ms"], rows)
+    return format_table(
+        ["/healthz while", "samples", "failed", "p50 ms", "p99 ms", "max ms"], rows
+    )
 
 
 def attack_table(outcome: Outcome) -> str:
@@ -147,12 +177,19 @@ def attack_table(outcome: Outcome) -> str:
         ]
         for name, t in outcome.attacks.items()
     ]  # fmt: skip
-    return format_table(["hostile", "sent", "refused", "served", "answers by code"], rows)
+    return format_table(
+        ["hostile", "sent", "refused", "served", "answers by code"], rows
+    )
 
 
 def target_table(found: Sequence[Target]) -> str:
     rows = [
-        [t.name, "-" if math.isnan(t.value) else number(t.value, 2), f"<= {t.limit:g} {t.unit}", "yes" if t.met else "NO"]
+        [
+            t.name,
+            "-" if math.isnan(t.value) else number(t.value, 2),
+            f"<= {t.limit:g} {t.unit}",
+            "yes" if t.met else "NO",
+        ]
         for t in found
     ]
     return format_table(["target", "value", "limit", "met"], rows, labels=1)

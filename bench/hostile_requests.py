@@ -80,7 +80,9 @@ def cheap_read() -> bytes:
 def subscription(index: int) -> str:
     """A graphql-transport-ws `subscribe` message."""
     query = 'subscription { complaintUpdates(kodeWilayah: "16") { kind complaint { id status } } }'
-    return json.dumps({"id": str(index), "type": "subscribe", "payload": {"query": query}})
+    return json.dumps(
+        {"id": str(index), "type": "subscribe", "payload": {"query": query}}
+    )
 
 
 class HostileTokens:
@@ -88,19 +90,31 @@ class HostileTokens:
     well hold a token) signed with the key the gateway trusts, and bad ones of every sort."""
 
     def __init__(self, trusted: DevKeys, scratch: Path | None = None) -> None:
-        self.citizen = issue_token(trusted, subject="hostile-warga", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S)
+        self.citizen = issue_token(
+            trusted, subject="hostile-warga", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
+        )
         self.coordinator = issue_token(
             trusted, subject="hostile-coordinator", roles=[Role.REGIONAL_COORDINATOR],
             kode_wilayah="16", ttl=TOKEN_TTL_S,
         )  # fmt: skip
         with tempfile.TemporaryDirectory(prefix="hostile-keys-", dir=scratch) as tmp:
             stranger = load_or_create(Path(tmp))  # a key the gateway has never seen
-        signed = issue_token(trusted, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S)
+        signed = issue_token(
+            trusted, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
+        )
         header, claims, _ = signed.split(".")
         self.bad = [
             "not-a-token",
-            issue_token(stranger, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S),
-            issue_token(trusted, subject="hostile-x", roles=[Role.CITIZEN], ttl=60, now=time.time() - 7200),
+            issue_token(
+                stranger, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
+            ),
+            issue_token(
+                trusted,
+                subject="hostile-x",
+                roles=[Role.CITIZEN],
+                ttl=60,
+                now=time.time() - 7200,
+            ),
             f"{header}.{claims}.{'A' * 86}",  # a forged signature
             f"{header}.{claims}.",  # none at all
         ]

@@ -20,7 +20,7 @@ import aiohttp
 from auth.dev import DevKeys, issue_token
 from auth.roles import Role
 from bench.load import JSON_HEADERS, graphql_check
-from bench.open_loop import Pick, Send
+from bench.open_loop import Send
 
 TOKEN_TTL_S = 3600
 # The same sequence of requests on every run.
@@ -97,18 +97,21 @@ def _holds(field: str) -> Callable[[dict[str, Any]], str | None]:
 
 
 async def follow_up_targets(
-    session: aiohttp.ClientSession, url: str, admin_token: str, *, limit: int = 200
+    session: aiohttp.ClientSession, url: str, token: str, *, limit: int = 200
 ) -> list[FollowUpTarget]:
-    """Up to `limit` complaints an agency may answer now, read as the national admin."""
+    """Up to `limit` complaints an agency may answer now, read with `token` (the
+    national admin's)."""
     found: list[FollowUpTarget] = []
     after: str | None = None
-    headers = {**JSON_HEADERS, "authorization": f"Bearer {admin_token}"}
+    headers = {**JSON_HEADERS, "authorization": f"Bearer {token}"}
     while len(found) < limit:
         body = json.dumps({"query": FOLLOW_UP_TARGETS, "variables": {"after": after}})
         async with session.post(url, data=body, headers=headers) as response:
             answer = await response.json()
         if answer.get("errors") or not answer.get("data"):
-            raise LegitSetupError(f"reading follow-up targets failed: {json.dumps(answer)[:300]}")
+            raise LegitSetupError(
+                f"reading follow-up targets failed: {json.dumps(answer)[:300]}"
+            )
         page = answer["data"]["complaints"]
         for edge in page["edges"]:
             node = edge["node"]
@@ -118,7 +121,9 @@ async def follow_up_targets(
             break
         after = page["pageInfo"]["endCursor"]
     if not found:
-        raise LegitSetupError("no complaint to post a follow-up to; use more --complaints")
+        raise LegitSetupError(
+            "no complaint to post a follow-up to; use more --complaints"
+        )
     return found[:limit]
 
 
@@ -135,9 +140,13 @@ class LegitTraffic:
         targets: Sequence[FollowUpTarget],
     ) -> None:
         if not tracking_ids:
-            raise LegitSetupError("no public tracking ID to read; use more --complaints")
+            raise LegitSetupError(
+                "no public tracking ID to read; use more --complaints"
+            )
         if not targets:
-            raise LegitSetupError("no complaint to post a follow-up to; use more --complaints")
+            raise LegitSetupError(
+                "no complaint to post a follow-up to; use more --complaints"
+            )
         self.url = url
         self.sessions = list(sessions)
         self.tracking_ids = list(tracking_ids)
@@ -152,7 +161,9 @@ class LegitTraffic:
         kind = self.rng.choices(KINDS, weights=[w for _, w in MIX])[0]
         return kind, getattr(self, f"_{kind}")()
 
-    def _send(self, query: str, variables: dict[str, Any], field: str, token: str | None) -> Send:
+    def _send(
+        self, query: str, variables: dict[str, Any], field: str, token: str | None
+    ) -> Send:
         session = self.sessions[self.turn % len(self.sessions)]
         self.turn += 1
         body = json.dumps({"query": query, "variables": variables}).encode()
@@ -163,7 +174,9 @@ class LegitTraffic:
 
         async def send() -> str | None:
             try:
-                async with session.post(self.url, data=body, headers=headers) as response:
+                async with session.post(
+                    self.url, data=body, headers=headers
+                ) as response:
                     return check(response.status, await response.read())
             except (aiohttp.ClientError, TimeoutError) as exc:
                 return f"{type(exc).__name__}: {exc}"
@@ -187,7 +200,10 @@ class LegitTraffic:
 
     def _submit_complaint(self) -> Send:
         token = self.tokens[f"citizen-{self.rng.randrange(CITIZENS)}"]
-        variables = {"input": SUBMISSION, "k": str(uuid.UUID(int=self.rng.getrandbits(128)))}
+        variables = {
+            "input": SUBMISSION,
+            "k": str(uuid.UUID(int=self.rng.getrandbits(128))),
+        }
         return self._send(SUBMIT, variables, "submitComplaint", token)
 
     def _post_follow_up(self) -> Send:
@@ -200,21 +216,42 @@ class LegitTraffic:
             "c": "Petugas sudah meninjau lokasi dan menjadwalkan perbaikan.",
             "k": str(uuid.UUID(int=self.rng.getrandbits(128))),
         }
-        return self._send(FOLLOW_UP, variables, "postFollowUp", self.tokens[f"agency:{target.agency_id}"])
+        return self._send(
+            FOLLOW_UP,
+            variables,
+            "postFollowUp",
+            self.tokens[f"agency:{target.agency_id}"],
+        )
+
+
+def admin_token(keys: DevKeys) -> str:
+    """The national admin's token: reads everything, posts nothing."""
+    return issue_token(
+        keys,
+        subject="bench-national-admin",
+        roles=[Role.NATIONAL_ADMIN],
+        ttl=TOKEN_TTL_S,
+    )
 
 
 def _tokens(keys: DevKeys, agencies: Sequence[str]) -> dict[str, str]:
     """Real tokens for every legitimate caller, signed with the key the gateway trusts."""
 
     def token(subject: str, role: Role, **claims: Any) -> str:
-        return issue_token(keys, subject=subject, roles=[role], ttl=TOKEN_TTL_S, **claims)
+        return issue_token(
+            keys, subject=subject, roles=[role], ttl=TOKEN_TTL_S, **claims
+        )
 
     found = {
-        "admin": token("bench-national-admin", Role.NATIONAL_ADMIN),
-        "coordinator": token("bench-coordinator-16", Role.REGIONAL_COORDINATOR, kode_wilayah="16"),
+        "admin": admin_token(keys),
+        "coordinator": token(
+            "bench-coordinator-16", Role.REGIONAL_COORDINATOR, kode_wilayah="16"
+        ),
     }
     for i in range(CITIZENS):
         found[f"citizen-{i}"] = token(f"bench-warga-{i}", Role.CITIZEN)
     for agency in agencies:
-        found[f"agency:{agency}"] = token(f"bench-admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency)
+        found[f"agency:{agency}"] = token(
+            f"bench-admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency
+        )
     return found

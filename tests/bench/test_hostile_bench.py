@@ -19,7 +19,12 @@ from tests.conftest import POSTGRES_ADMIN_URL, TEST_DATABASE
 from tests.servers import clean_env
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-TARGETS = ("legit_p99_ratio", "legit_errors", "healthz_worst_query_max", "healthz_worst_query_p99")
+TARGETS = (
+    "legit_p99_ratio",
+    "legit_errors",
+    "healthz_worst_query_max",
+    "healthz_worst_query_p99",
+)
 RATE, DURATION = 5, 2
 
 
@@ -32,7 +37,13 @@ def _run_tiny_bench() -> subprocess.CompletedProcess[str]:
         "--ws-connections", "3", "--legit-networks", "2", "--report-only",
     ]  # fmt: skip
     return subprocess.run(
-        command, cwd=REPOSITORY, env=clean_env(), capture_output=True, text=True, timeout=240, check=False
+        command,
+        cwd=REPOSITORY,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
 
 
@@ -40,7 +51,9 @@ def _run_tiny_bench() -> subprocess.CompletedProcess[str]:
 def test_the_hostile_bench_reports_both_phases_every_attack_and_its_targets() -> None:
     done = _run_tiny_bench()
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    lines = [
+        json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")
+    ]
     assert lines and all(line["bench"] == "hostile" for line in lines)
     by_metric = {line["metric"]: line for line in lines}
     assert all({"value", "unit"} <= line.keys() for line in lines)
@@ -63,18 +76,38 @@ def test_the_hostile_bench_reports_both_phases_every_attack_and_its_targets() ->
     for name in TARGETS:
         target = by_metric[f"target.{name}"]
         assert isinstance(target["met"], bool) and target["limit"] is not None
-    assert "legitimate" in done.stdout and "answers by code" in done.stdout  # the human tables
+    assert (
+        "legitimate" in done.stdout and "answers by code" in done.stdout
+    )  # the human tables
 
 
-def test_an_answer_is_counted_by_its_error_code_and_refusals_are_told_from_breakdowns() -> None:
+def test_an_answer_is_counted_by_its_error_code_and_refusals_are_told_from_breakdowns() -> (
+    None
+):
     limited = b'{"errors": [{"message": "slow down", "extensions": {"code": "RATE_LIMITED"}}]}'
     assert answer_code(429, limited) == "RATE_LIMITED"
     assert answer_code(200, b'{"data": {"regions": []}}') == "ok"
     assert answer_code(429, b"Too Many Requests") == "HTTP_429"
     assert answer_code(500, b"Internal Server Error") == "HTTP_500"
-    assert is_refusal("RATE_LIMITED") and is_refusal("QUERY_TOO_COSTLY") and is_refusal("HTTP_429")
+    assert (
+        is_refusal("RATE_LIMITED")
+        and is_refusal("QUERY_TOO_COSTLY")
+        and is_refusal("HTTP_429")
+    )
     assert is_refusal("WS_CLOSE_4429")
-    assert not any(map(is_refusal, ("ok", "INTERNAL_ERROR", "TIMEOUT", "HTTP_500", "UNFINISHED", "CLIENT_TIMEOUT")))
+    assert not any(
+        map(
+            is_refusal,
+            (
+                "ok",
+                "INTERNAL_ERROR",
+                "TIMEOUT",
+                "HTTP_500",
+                "UNFINISHED",
+                "CLIENT_TIMEOUT",
+            ),
+        )
+    )
 
 
 def test_a_target_with_nothing_measured_is_not_met() -> None:

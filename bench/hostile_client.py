@@ -173,21 +173,19 @@ class HostileClient:
         if name == "region_tree" and len(self.intervals) < KEPT_INTERVALS:
             self.intervals.append((started, time.monotonic()))
 
-    async def paced(self, attack_: Paced) -> None:
+    async def paced(self, spec: Paced) -> None:
         """Send at the attack's rate until the stop, skipping a send when `cap` are out."""
-        tally = self.tallies.setdefault(attack_.name, Tally())
+        tally = self.tallies.setdefault(spec.name, Tally())
         mine: set[asyncio.Task[None]] = set()
         began = time.monotonic()
         i = 0
-        while (at := began + i / attack_.rate) < self.stop_at:
+        while (at := began + i / spec.rate) < self.stop_at:
             i += 1
             await asyncio.sleep(max(0.0, at - time.monotonic()))
-            if len(mine) >= attack_.cap:
+            if len(mine) >= spec.cap:
                 tally.skipped += 1
                 continue
-            task = asyncio.create_task(
-                self.post(attack_.name, attack_.body(), attack_.token())
-            )
+            task = asyncio.create_task(self.post(spec.name, spec.body(), spec.token()))
             for group in (mine, self.tasks):
                 group.add(task)
                 task.add_done_callback(group.discard)
@@ -242,16 +240,9 @@ class HostileClient:
                     await ws.send_str(
                         json.dumps({"type": "connection_init", "payload": payload})
                     )
-                    ack = await ws.receive(timeout=WS_ACK_TIMEOUT_S)
-                    if (
-                        ack.type != aiohttp.WSMsgType.TEXT
-                        or json.loads(ack.data).get("type") != "connection_ack"
-                    ):
-                        tally.answers[
-                            f"WS_CLOSE_{ws.close_code}"
-                            if ws.close_code
-                            else "WS_NO_ACK"
-                        ] += 1
+                    refused = _refusal(ws, await ws.receive(timeout=WS_ACK_TIMEOUT_S))
+                    if refused:
+                        tally.answers[refused] += 1
                         return
                     tally.latencies.append(time.monotonic() - started)
                     for i in range(per_connection):
@@ -294,6 +285,17 @@ class HostileClient:
     async def finish(self) -> None:
         """Wait until the stop plus the drain for what is still out, then cancel it."""
         await self._bounded(list(self.tasks))
+
+
+def _refusal(ws: aiohttp.ClientWebSocketResponse, ack: aiohttp.WSMessage) -> str | None:
+    """How a socket's first answer refused it (its close code), or None if it was the
+    `connection_ack`."""
+    if (
+        ack.type == aiohttp.WSMsgType.TEXT
+        and json.loads(ack.data).get("type") == "connection_ack"
+    ):
+        return None
+    return f"WS_CLOSE_{ws.close_code}" if ws.close_code else "WS_NO_ACK"
 
 
 def paced_attacks(

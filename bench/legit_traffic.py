@@ -35,7 +35,10 @@ MIX = (
     ("post_follow_up", 0.07),
 )
 KINDS = tuple(name for name, _ in MIX)
-CITIZENS = 5  # distinct citizen subjects submitting
+# Distinct callers of each sort: legitimate load comes from many people, so limits per
+# token subject see each at a modest rate.
+CITIZENS = 5
+STAFF = 3
 
 PUBLIC_BY_ID = (
     "query($t: String!) { publicComplaint(trackingId: $t) "
@@ -191,12 +194,14 @@ class LegitTraffic:
         return self._send(PUBLIC_LIST, {}, "publicComplaints", None)
 
     def _staff_list(self) -> Send:
-        token = self.rng.choice((self.tokens["coordinator"], self.tokens["admin"]))
+        role = self.rng.choice(("coordinator", "admin"))
+        token = self.tokens[f"{role}-{self.rng.randrange(STAFF)}"]
         return self._send(STAFF_LIST, {}, "complaints", token)
 
     def _case_by_tracking_id(self) -> Send:
         t = self.rng.choice(self.tracking_ids)
-        return self._send(CASE_BY_ID, {"t": t}, "complaint", self.tokens["admin"])
+        token = self.tokens[f"admin-{self.rng.randrange(STAFF)}"]
+        return self._send(CASE_BY_ID, {"t": t}, "complaint", token)
 
     def _submit_complaint(self) -> Send:
         token = self.tokens[f"citizen-{self.rng.randrange(CITIZENS)}"]
@@ -224,11 +229,11 @@ class LegitTraffic:
         )
 
 
-def admin_token(keys: DevKeys) -> str:
-    """The national admin's token: reads everything, posts nothing."""
+def admin_token(keys: DevKeys, n: int = 0) -> str:
+    """The `n`th national admin's token: reads everything, posts nothing."""
     return issue_token(
         keys,
-        subject="bench-national-admin",
+        subject=f"bench-national-admin-{n}",
         roles=[Role.NATIONAL_ADMIN],
         ttl=TOKEN_TTL_S,
     )
@@ -242,12 +247,12 @@ def _tokens(keys: DevKeys, agencies: Sequence[str]) -> dict[str, str]:
             keys, subject=subject, roles=[role], ttl=TOKEN_TTL_S, **claims
         )
 
-    found = {
-        "admin": admin_token(keys),
-        "coordinator": token(
-            "bench-coordinator-16", Role.REGIONAL_COORDINATOR, kode_wilayah="16"
-        ),
-    }
+    found: dict[str, str] = {}
+    for i in range(STAFF):
+        found[f"admin-{i}"] = admin_token(keys, i)
+        found[f"coordinator-{i}"] = token(
+            f"bench-coordinator-16-{i}", Role.REGIONAL_COORDINATOR, kode_wilayah="16"
+        )
     for i in range(CITIZENS):
         found[f"citizen-{i}"] = token(f"bench-warga-{i}", Role.CITIZEN)
     for agency in agencies:

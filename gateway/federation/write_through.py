@@ -53,6 +53,7 @@ from gateway.federation.owner import Owner, owners_of
 from gateway.lifecycle import Lifecycle, Planned
 from gateway.store import rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
+from gateway.store.scoping import in_scope
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
@@ -331,6 +332,10 @@ class WriteThrough:
             asked = receipts.fingerprint("act", {"id": complaint_id, "request": asdict(request)})
             reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
+                # Re-checked against the caller's scope now: the answer speaks of a complaint.
+                done_id = str(reservation.done.get("complaint_id") or "")
+                if not await in_scope(access.cases, done_id):
+                    raise receipts.out_of_scope(idempotency_key)
                 return await self._replay(reservation.done, idempotency_key)
         hold, holder = f"write|{complaint_id}", f"write:{secrets.token_hex(6)}"
         handed_over = False
@@ -554,6 +559,10 @@ class WriteThrough:
             asked = receipts.fingerprint("submit", asdict(draft))
             reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
+                # Re-checked against the caller's scope now: the answer speaks of a complaint.
+                done_id = str(reservation.done.get("complaint_id") or "")
+                if not await in_scope(access.cases, done_id):
+                    raise receipts.out_of_scope(idempotency_key)
                 return await self._replay(reservation.done, idempotency_key)
         owner_of_new: dict[str, str | None] = {}
 

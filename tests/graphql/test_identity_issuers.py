@@ -41,6 +41,9 @@ FOLLOW_UP = """mutation($id: ID!, $key: String) {
     status delivery { replayed } complaint { id }
   }
 }"""
+SUBMIT_KEYED = """mutation($input: SubmitComplaintInput!, $key: String) {
+  submitComplaint(input: $input, idempotencyKey: $key) { trackingId delivery { replayed } }
+}"""
 AUDIT = """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 50) {
   edges { node { action outcome actorIssuer actorSubject reason complaintId } }
 } }"""
@@ -201,3 +204,29 @@ async def test_replay_after_moving_to_another_agency_is_refused(
     # Back with the access the key was used with, the repeat is answered as before.
     again = await gql2(FOLLOW_UP, {"id": cid, "key": key}, token=at_musi_rawas)
     assert again["data"]["postFollowUp"]["delivery"]["replayed"] is True  # type: ignore[index]
+
+
+async def test_submission_replay_follows_identity_and_access(
+    database_url: str, gql2: GraphQL, people: People, tokens: Tokens
+) -> None:
+    key = f"submit-{uuid.uuid4()}"
+    officer = people.first(Role.AGENCY_OFFICER, agency="16.05-pupr")
+    first = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=officer)
+    assert first["data"]["submitComplaint"]["delivery"]["replayed"] is False, first  # type: ignore[index]
+    tracking = first["data"]["submitComplaint"]["trackingId"]  # type: ignore[index]
+
+    # Another issuer's account with the same sub: its own request, not the first's answer.
+    theirs = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=people.second(Role.AGENCY_OFFICER, agency="16.05-pupr"))
+    assert theirs["data"]["submitComplaint"]["delivery"]["replayed"] is False, theirs  # type: ignore[index]
+    assert theirs["data"]["submitComplaint"]["trackingId"] != tracking  # type: ignore[index]
+
+    # The same account moved to another unit: refused, and the refusal is audited.
+    moved = people.first(Role.AGENCY_OFFICER, agency="16.73-pupr")
+    refused = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=moved)
+    assert _code(refused) == "FORBIDDEN" and refused["data"] is None
+    audit = await gql2(AUDIT, {"f": {"actorSubject": people.sub, "action": ["MUTATION_DENIED"]}}, token=tokens.make(Role.AUDITOR, subject="auditor-1"))
+    denied = [e["node"] for e in audit["data"]["auditEvents"]["edges"]]  # type: ignore[index]
+    assert [(d["actorIssuer"], d["reason"]) for d in denied] == [(DEV_ISSUER, "REPLAY:SUBMIT")]
+
+    again = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=officer)
+    assert again["data"]["submitComplaint"] == {"trackingId": tracking, "delivery": {"replayed": True}}  # type: ignore[index]

@@ -57,6 +57,7 @@ class AuditRecord:
     at: datetime
     action: str
     outcome: str
+    actor_issuer: str | None  # the actor is (issuer, subject): a subject alone is ambiguous
     actor_subject: str | None
     actor_roles: str
     actor_agency_id: str | None
@@ -70,6 +71,7 @@ class AuditFilter:
     """What an auditor can search the log by."""
 
     actions: Sequence[str] = ()
+    actor_issuer: str | None = None
     actor_subject: str | None = None
     complaint_id: str | None = None
     after: datetime | None = None

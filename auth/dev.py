@@ -43,10 +43,11 @@ class DevKeys:
         """The verification key."""
         return self.private_key.public_key()
 
-    def issuer(self) -> IssuerConfig:
-        """The issuer configuration that trusts these keys."""
+    def issuer(self, name: str = DEV_ISSUER) -> IssuerConfig:
+        """The issuer configuration that trusts these keys (under another issuer name, a
+        second local issuer, as when two citizen identity providers are trusted)."""
         return IssuerConfig(
-            issuer=DEV_ISSUER,
+            issuer=name,
             audience=DEV_AUDIENCE,
             algorithms=(DEV_ALGORITHM,),
             kinds=frozenset(TokenKind),
@@ -103,8 +104,9 @@ def issue_token(
     scopes: Iterable[str] = (),
     ttl: int = DEFAULT_TTL,
     now: float | None = None,
+    issuer: str = DEV_ISSUER,
 ) -> str:
-    """A signed development token for the given claims."""
+    """A signed development token for the given claims (`iss` is `issuer`)."""
     if not SUBJECT_PATTERN.match(subject):
         raise ValueError(f"subject {subject!r} is not a short identifier (letters, digits, ._:@-)")
     if ttl <= 0:
@@ -117,7 +119,7 @@ def issue_token(
     role_list = sorted(r.value for r in role_set)
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {
-        "iss": DEV_ISSUER,
+        "iss": issuer,
         "aud": DEV_AUDIENCE,
         "sub": subject,
         "iat": issued,

@@ -82,8 +82,8 @@ def _agency_grants(p: Principal) -> tuple[Grant | None, Grant | None]:
 
 def _role_access(p: Principal, role: Role) -> Access:
     base = NO_ACCESS
-    if role is Role.CITIZEN and p.subject:
-        own = RowScope.of(OwnedBy(p.subject))
+    if role is Role.CITIZEN and p.subject and p.issuer:
+        own = RowScope.of(OwnedBy(p.issuer, p.subject))
         return Access(PUBLIC, own, own, own, may_submit=True, may_read_audit=False)
     if role is Role.AGENCY_OFFICER and p.agency_id:
         disposed = RowScope.of(DisposedTo(p.agency_id))

@@ -26,8 +26,13 @@ class NonSecret:
 
 @dataclass(frozen=True, slots=True)
 class OwnedBy:
-    """Complaints submitted by this account (the token subject of a citizen)."""
+    """Complaints submitted by this account: a citizen's token issuer and subject, together.
 
+    A subject is only unique within its issuer: two trusted citizen issuers may both have a
+    `sub` "123", and they are two people.
+    """
+
+    issuer: str
     subject: str
 
 

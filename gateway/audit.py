@@ -42,6 +42,7 @@ def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime)
         at=at,
         action=event.action.value,
         outcome=event.outcome.value,
+        actor_issuer=principal.issuer,
         actor_subject=principal.subject,
         actor_roles=",".join(sorted(r.value for r in principal.roles)),
         actor_agency_id=principal.agency_id,
@@ -119,6 +120,8 @@ async def read_audit(f: AuditFilter, *, first: int, after: Cursor | None) -> Pag
     qs = AuditEventRow.all()
     if f.actions:
         qs = qs.filter(action__in=list(f.actions))
+    if f.actor_issuer:
+        qs = qs.filter(actor_issuer=f.actor_issuer)
     if f.actor_subject:
         qs = qs.filter(actor_subject=f.actor_subject)
     if f.complaint_id:
@@ -141,6 +144,7 @@ async def read_audit(f: AuditFilter, *, first: int, after: Cursor | None) -> Pag
             at=r.at,
             action=r.action,
             outcome=r.outcome,
+            actor_issuer=r.actor_issuer,
             actor_subject=r.actor_subject,
             actor_roles=r.actor_roles,
             actor_agency_id=r.actor_agency_id,

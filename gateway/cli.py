@@ -201,6 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--list", action="store_true", help="list shipped migrations and whether each is applied"
     )
+    migrate.add_argument(
+        "--owner-issuer",
+        metavar="ISSUER",
+        help="after migrating, record ISSUER as the token issuer of every complaint owner stored "
+        "without one (before owners had an issuer, such complaints belong to nobody); use it "
+        "only when all of them came from that one citizen issuer",
+    )
     reference = sub.add_parser("reference", help="reference data: the agency (instansi) and category registries")
     reference_sub = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
     load = reference_sub.add_parser(
@@ -213,9 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _migrate(settings: GatewaySettings, target: str | None) -> int:
+async def _migrate(settings: GatewaySettings, target: str | None, owner_issuer: str | None = None) -> int:
     from gateway.reference import upgrade_database
-    from gateway.store.database import migrate_database
+    from gateway.store.database import migrate_database, store
+    from gateway.store.owners import adopt_owners
 
     if target is not None:
         for step in await migrate_database(settings.database_url, target=target):
@@ -227,6 +235,10 @@ async def _migrate(settings: GatewaySettings, target: str | None) -> int:
         print(f"applied {step}")
     if added:
         print(f"loaded {added} regions (38 provinces, 514 kabupaten/kota)")
+    if owner_issuer is not None:
+        async with store(settings.database_url):
+            adopted = await adopt_owners(owner_issuer)
+        print(f"recorded issuer {owner_issuer} for {adopted} complaint owners stored without one")
     print(f"database {redacted(settings.database_url)} is up to date")
     return 0
 
@@ -407,7 +419,14 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "migrate":
         if args.list:
             return asyncio.run(_list_migrations(settings))
-        return asyncio.run(_migrate(settings, args.to))
+        if args.owner_issuer is not None and (args.to or not args.owner_issuer.strip() or len(args.owner_issuer) > 200):
+            print(
+                "penghubung: --owner-issuer expects a token issuer (1 to 200 characters) and goes "
+                "with a full upgrade, not with --to",
+                file=sys.stderr,
+            )
+            return 2
+        return asyncio.run(_migrate(settings, args.to, args.owner_issuer))
 
     if (busy := _port_in_use(args.host, args.port)) is not None:
         print(

@@ -44,8 +44,11 @@ async def government_of(kode_wilayah: str) -> str | None:
 
 def submitted_by(principal: Principal) -> SubmittedBy:
     """Who the store records as the submitter, from the principal alone."""
+    citizen = principal.has(Role.CITIZEN)
     return SubmittedBy(
-        owner_subject=principal.subject if principal.has(Role.CITIZEN) else None,
+        owner_issuer=principal.issuer if citizen else None,
+        owner_subject=principal.subject if citizen else None,
+        issuer=principal.issuer,
         subject=principal.subject,
         agency_id=principal.agency_id,
     )

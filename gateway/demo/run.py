@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import islice
 
-from auth.dev import issue_token, load_or_create
+from auth.dev import DEV_ISSUER, issue_token, load_or_create
 from auth.roles import Role
 from schema.canonical import Reporter
 
@@ -15,6 +15,7 @@ from gateway.reference import load_reference, upgrade_database
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow
+from gateway.store.owners import adopt_owners
 from gateway.store.writer import SubmittedBy, insert_complaints
 
 DEMO_CITIZEN = "warga-demo"
@@ -44,6 +45,9 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
     async with store(settings.database_url):
         await load_reference(demo_reference())
         existing = await ComplaintRow.all().count()
+        # A demo database seeded before owners had an issuer: every token it ever served
+        # came from the development issuer.
+        await adopt_owners(DEV_ISSUER)
         if existing:
             print(f"demo database {redacted(settings.database_url)}: {existing} complaints")
             return
@@ -53,7 +57,9 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
         # The demo citizen owns the first few, so a citizen token has something to see.
         inserted = await insert_complaints(
             (replace(c, reporter=DEMO_CITIZEN_IDENTITY) for c in islice(generated, CITIZEN_COMPLAINTS)),
-            submitted_by=SubmittedBy(owner_subject=DEMO_CITIZEN, subject=DEMO_CITIZEN),
+            submitted_by=SubmittedBy(
+                owner_issuer=DEV_ISSUER, owner_subject=DEMO_CITIZEN, issuer=DEV_ISSUER, subject=DEMO_CITIZEN
+            ),
         )
         inserted += await insert_complaints(generated)
         print(

@@ -8,6 +8,11 @@ before anything left the gateway gives its key back (`release`), so a corrected 
 use it. A reservation left by a process that died mid-request is taken over after
 `STALE_AFTER`; each reservation has its own holder token, so the one that died cannot
 finish or release what its successor holds. `purge` drops receipts older than `KEEP`.
+
+A receipt belongs to one identity, (issuer, subject), and to what that identity's token
+allowed when the key was used (`access_of`): a repeat sent by the same account with a token
+that now allows something else (another agency, region, role or scope) is refused with
+`FORBIDDEN` rather than answered, since the stored answer was given to the access it had.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ class KeyReused(WriteRefused):
     code = "IDEMPOTENCY_KEY_REUSED"
 
 
+class KeyOutOfScope(WriteRefused):
+    """A repeat from a caller whose access changed since the key was used."""
+
+    code = "FORBIDDEN"
+
+
 class KeyInProgress(WriteRefused):
     """A request with this key is still being applied."""
 
@@ -45,6 +56,26 @@ class KeyInProgress(WriteRefused):
 def caller_of(principal: Principal) -> str:
     """Who a key belongs to: the token's issuer and subject, as one digest."""
     return hashlib.sha256(f"{principal.issuer or ''}\n{principal.subject or ''}".encode()).hexdigest()
+
+
+def access_of(principal: Principal) -> str:
+    """What the caller's token allows, as one digest: its roles, agency, region and scopes."""
+    parts = [
+        ",".join(sorted(r.value for r in principal.roles)),
+        principal.agency_id or "",
+        principal.kode_wilayah or "",
+        ",".join(sorted(principal.scopes)),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def out_of_scope(key: str) -> KeyOutOfScope:
+    """The refusal of a repeat whose caller may no longer have its answer."""
+    return KeyOutOfScope(
+        f"idempotencyKey '{key[:40]}' was used when your token allowed other access (roles, agency, "
+        "region or scopes), or for a complaint you may no longer act on; its answer is not repeated; "
+        "expected: a new key, sent with the access you have now"
+    )
 
 
 def fingerprint(operation: str, arguments: Any) -> str:
@@ -66,13 +97,14 @@ class Reservation:
 async def begin(principal: Principal, key: str, print_: str, *, now: datetime) -> Reservation:
     """Reserve `key` for this caller's request, or return the earlier answer.
 
-    Raises KeyReused or KeyInProgress."""
-    caller, holder = caller_of(principal), secrets.token_hex(8)
+    Raises KeyReused, KeyInProgress, or KeyOutOfScope (a repeat from changed access)."""
+    caller, holder, access = caller_of(principal), secrets.token_hex(8), access_of(principal)
     for _ in range(3):  # a key given back meanwhile is tried again
         try:
             async with in_transaction():
                 await MutationReceiptRow.create(
-                    caller=caller, key=key, fingerprint=print_, holder=holder, created_at=now, updated_at=now
+                    caller=caller, key=key, fingerprint=print_, holder=holder, access=access,
+                    created_at=now, updated_at=now,
                 )
             return Reservation(caller, key, holder)
         except IntegrityError:
@@ -85,6 +117,9 @@ async def begin(principal: Principal, key: str, print_: str, *, now: datetime) -
                 f"idempotencyKey '{key[:40]}' was used for a different request; expected a new key "
                 "for a new request (a repeat must send the same arguments)"
             )
+        # A receipt from before access was recorded has none, and matches no access.
+        if found.access != access:
+            raise out_of_scope(key)
         if found.state == "done":
             return Reservation(caller, key, found.holder, dict(found.result or {}))
         taken = await MutationReceiptRow.filter(

@@ -53,6 +53,7 @@ from gateway.federation.owner import Owner, owners_of
 from gateway.lifecycle import Lifecycle, Planned
 from gateway.store import rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
+from gateway.store.scoping import in_scope
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
@@ -324,13 +325,17 @@ class WriteThrough:
         """Apply a lifecycle action through the complaint's system of record.
 
         Raises what Lifecycle.apply raises, OwnerRefused, WriteBusy, ChangedMeanwhile,
-        receipts.KeyReused/KeyInProgress."""
+        receipts.KeyReused/KeyInProgress/KeyOutOfScope."""
         now = now.replace(microsecond=0)
         reservation = None
         if idempotency_key is not None:
             asked = receipts.fingerprint("act", {"id": complaint_id, "request": asdict(request)})
             reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
+                # Re-checked against the caller's scope now: the answer speaks of a complaint.
+                done_id = str(reservation.done.get("complaint_id") or "")
+                if not await in_scope(access.cases, done_id):
+                    raise receipts.out_of_scope(idempotency_key)
                 return await self._replay(reservation.done, idempotency_key)
         hold, holder = f"write|{complaint_id}", f"write:{secrets.token_hex(6)}"
         handed_over = False
@@ -547,11 +552,13 @@ class WriteThrough:
     ) -> tuple[Complaint, WriteReceipt]:
         """Store a new complaint and create it in its system of record at once.
 
-        Raises ValidationFailed, receipts.KeyReused/KeyInProgress."""
+        Raises ValidationFailed, receipts.KeyReused/KeyInProgress/KeyOutOfScope."""
         now = now.replace(microsecond=0)
         reservation = None
         if idempotency_key is not None:
             asked = receipts.fingerprint("submit", asdict(draft))
+            # A submitter need not have the new complaint in its case scope (a walk-in an
+            # officer enters is routed elsewhere): the receipt's access check suffices here.
             reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
             if reservation.done is not None:
                 return await self._replay(reservation.done, idempotency_key)

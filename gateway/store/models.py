@@ -115,8 +115,11 @@ class ComplaintRow(Model):
         "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     # Who submitted it, from their token: the citizen account that owns it, or the agency
-    # that entered it (a walk-in) or the connector that brought it in.
+    # that entered it (a walk-in) or the connector that brought it in. The owner is the pair
+    # (issuer, subject): a subject alone is only unique within its issuer.
+    owner_issuer = fields.CharField(max_length=200, null=True)
     owner_subject = fields.CharField(max_length=120, null=True, db_index=True)
+    submitted_by_issuer = fields.CharField(max_length=200, null=True)
     submitted_by_subject = fields.CharField(max_length=120, null=True)
     submitted_by_agency_id = fields.CharField(max_length=80, null=True)
     # Folded title and content for text search (see gateway.store.search_text).
@@ -275,6 +278,7 @@ class AuditEventRow(Model):
     at = fields.DatetimeField(db_index=True)
     action = fields.CharField(max_length=40, db_index=True)
     outcome = fields.CharField(max_length=12)
+    actor_issuer = fields.CharField(max_length=200, null=True)  # the actor is (issuer, subject)
     actor_subject = fields.CharField(max_length=120, null=True, db_index=True)
     actor_roles = fields.CharField(max_length=200)
     actor_agency_id = fields.CharField(max_length=80, null=True)
@@ -374,6 +378,9 @@ class MutationReceiptRow(Model):
     key = fields.CharField(max_length=120)
     fingerprint = fields.CharField(max_length=64)
     holder = fields.CharField(max_length=32)
+    # A digest of what the caller's token allowed when the key was used (roles, agency,
+    # region, scopes): a repeat from a caller whose access changed is not answered from here.
+    access = fields.CharField(max_length=64, null=True)
     state = fields.CharField(max_length=8, default="started")  # started, done
     complaint_id = fields.CharField(max_length=40, null=True)
     result = fields.JSONField(null=True)

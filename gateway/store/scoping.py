@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
 from schema.regions import level_of
 from tortoise.expressions import Q, Subquery
 
 from gateway.store.trees import AGENCY_TREE
-from gateway.store.models import DispositionRow
+from gateway.store.models import ComplaintRow, DispositionRow
 
 # Matches no row: the primary key is never null.
 NO_ROWS = Q(id__isnull=True)
@@ -31,7 +33,8 @@ async def _grant_q(grant: Grant) -> Q:
     if isinstance(grant, NonSecret):
         return Q(is_secret=False)
     if isinstance(grant, OwnedBy):
-        return Q(owner_subject=grant.subject)
+        # Rows stored before issuers were recorded have none, and match no one.
+        return Q(owner_issuer=grant.issuer, owner_subject=grant.subject)
     if isinstance(grant, RoutedTo):
         return Q(routed_agency_id__in=await AGENCY_TREE.subtree(grant.agency_id))
     if isinstance(grant, DisposedTo):
@@ -52,3 +55,12 @@ async def scope_q(scope: RowScope) -> Q:
         return NO_ROWS
     clauses = [await _grant_q(g) for g in sorted(scope.grants, key=repr)]
     return Q(*clauses, join_type=Q.OR)
+
+
+async def in_scope(scope: RowScope, complaint_id: str) -> bool:
+    """Whether the complaint with this gateway id is in `scope` (False for a malformed id)."""
+    try:
+        cid = uuid.UUID(complaint_id)
+    except ValueError:
+        return False
+    return await ComplaintRow.filter(await scope_q(scope), id=cid).exists()

@@ -59,7 +59,11 @@ async def upsert_regions(regions: Iterable[Region]) -> int:
 class SubmittedBy:
     """Who brought complaints in, as the server established it (never from input)."""
 
-    owner_subject: str | None = None  # the citizen account that owns them
+    # The citizen account that owns them: (owner_issuer, owner_subject), never the subject
+    # alone, which is unique only within its issuer.
+    owner_issuer: str | None = None
+    owner_subject: str | None = None
+    issuer: str | None = None  # the submitter's token issuer
     subject: str | None = None  # whoever submitted (citizen, officer, connector)
     agency_id: str | None = None  # the submitter's agency, if any
 
@@ -120,7 +124,9 @@ class _Rows:
                 channel=c.channel,
                 status=c.status,
                 reporter_id=reporter_id,
+                owner_issuer=self.submitted_by.owner_issuer,
                 owner_subject=self.submitted_by.owner_subject,
+                submitted_by_issuer=self.submitted_by.issuer,
                 submitted_by_subject=self.submitted_by.subject,
                 submitted_by_agency_id=self.submitted_by.agency_id,
                 search_text=search_document(c.title, c.original_title, c.content),

@@ -32,6 +32,10 @@ class AuditEvent:
     at: datetime
     action: str
     outcome: str = strawberry.field(description="ALLOWED or DENIED.")
+    actor_issuer: str | None = strawberry.field(
+        description="The actor's token issuer; the actor is (actorIssuer, actorSubject), as a "
+        "subject is unique only within its issuer."
+    )
     actor_subject: str | None
     actor_roles: list[str]
     actor_agency_id: strawberry.ID | None
@@ -55,6 +59,7 @@ class AuditEventConnection:
 @strawberry.input(description="Narrow the audit log.")
 class AuditFilterInput:
     action: list[AuditActionEnum] | None = None  # type: ignore[valid-type]
+    actor_issuer: str | None = None
     actor_subject: str | None = None
     complaint_id: strawberry.ID | None = None
     after: datetime | None = None
@@ -102,6 +107,7 @@ class AccessQuery:
         page = await ctx.audit_reader(
             AuditFilter(
                 actions=tuple(a.value for a in f.action or ()),
+                actor_issuer=f.actor_issuer,
                 actor_subject=f.actor_subject,
                 complaint_id=str(f.complaint_id) if f.complaint_id else None,
                 after=c.utc(f.after) if f.after else None,
@@ -118,6 +124,7 @@ class AccessQuery:
                     at=e.at,
                     action=e.action,
                     outcome=e.outcome,
+                    actor_issuer=e.actor_issuer,
                     actor_subject=e.actor_subject,
                     actor_roles=e.actor_roles.split(",") if e.actor_roles else [],
                     actor_agency_id=strawberry.ID(e.actor_agency_id) if e.actor_agency_id else None,

@@ -82,6 +82,10 @@ async def _apply(
             idempotency_key=checked_key(idempotency_key),
         )
     except WriteRefused as exc:
+        if exc.code == "FORBIDDEN":  # a repeat refused to a caller whose access changed
+            ctx.audit.record(
+                AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=f"REPLAY:{request.action.value}"
+            )
         raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
     except ComplaintNotFound as exc:
         system = str(complaint_id).partition(":")[0]

@@ -61,6 +61,8 @@ class SubmitMutation:
         except ValidationFailed as exc:
             raise from_validation(exc) from None
         except WriteRefused as exc:
+            if exc.code == "FORBIDDEN":  # a repeat refused to a caller whose access changed
+                ctx.audit.record(AuditAction.MUTATION_DENIED, reason="REPLAY:SUBMIT")
             raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
         if not receipt.replayed:
             ctx.audit.record(AuditAction.COMPLAINT_SUBMITTED, complaint_id=stored.id)

@@ -11,17 +11,25 @@ from auth.scope import NOTHING, PUBLIC, AllRows, DisposedTo, InRegion, OwnedBy, 
 
 
 def p(*roles: Role, agency: str | None = None, region: str | None = None, scopes: frozenset[str] = frozenset()) -> Principal:
-    return Principal(subject="s-1", roles=frozenset(roles), agency_id=agency, kode_wilayah=region, scopes=scopes)
+    return Principal(
+        subject="s-1", issuer="iss-1", roles=frozenset(roles), agency_id=agency, kode_wilayah=region, scopes=scopes
+    )
 
 
 ALL = RowScope.of(AllRows())
 TRAIL = RowScope.of(RoutedTo("pemkab-16.05"), DisposedTo("pemkab-16.05"))
 UNIT = RowScope.of(DisposedTo("16.05-pupr"))
+OWN = RowScope.of(OwnedBy("iss-1", "s-1"))
 
 TABLE = [
     # principal, cases, identities, anonymous identities, may submit, may read audit
     pytest.param(Principal.public(), NOTHING, NOTHING, NOTHING, False, False, id="public"),
-    pytest.param(p(Role.CITIZEN), RowScope.of(OwnedBy("s-1")), RowScope.of(OwnedBy("s-1")), RowScope.of(OwnedBy("s-1")), True, False, id="citizen"),
+    pytest.param(p(Role.CITIZEN), OWN, OWN, OWN, True, False, id="citizen"),
+    # A subject is unique only within its issuer: without one, a citizen owns nothing.
+    pytest.param(
+        Principal(subject="s-1", roles=frozenset({Role.CITIZEN})), NOTHING, NOTHING, NOTHING, False, False,
+        id="citizen-without-issuer",
+    ),
     pytest.param(p(Role.AGENCY_OFFICER, agency="16.05-pupr"), UNIT, UNIT, NOTHING, True, False, id="agency-officer"),
     pytest.param(p(Role.AGENCY_ADMIN, agency="pemkab-16.05"), TRAIL, TRAIL, TRAIL, True, False, id="agency-admin"),
     pytest.param(p(Role.REGIONAL_COORDINATOR, region="16"), RowScope.of(InRegion("16")), NOTHING, NOTHING, False, False, id="coordinator"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,30 @@ def test_connector_check_options_say_what_was_wrong(tmp_path: Path) -> None:
     assert "--show: expected a number of records, 0 or more; found -1" in negative.stderr
     both = run("connector", "check", "--all", "--sandbox", "--write", "--read-only", cwd=tmp_path)
     assert both.returncode == 2 and "--write and --read-only exclude each other" in both.stderr
+
+
+def test_migrate_hands_owners_stored_without_an_issuer_to_the_one_named(tmp_path: Path) -> None:
+    assert run("migrate", "--to", "models.0008_sync_notes", cwd=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "penghubung.sqlite3") as db:
+        db.execute(
+            "INSERT INTO complaint (id, tracking_id, classification, original_title, content, kode_wilayah,"
+            " province_code, regency_code, tags, is_anonymous, is_secret, channel, status, owner_subject,"
+            " created_at, updated_at) VALUES ('5d6e1c2a-0f1b-4a8e-9c7d-2b3a4c5d6e7f', 'OLD-00000003',"
+            " 'PENGADUAN', 'Jalan rusak', 'Berlubang.', '16.05', '16', '16.05', '[]', 1, 1, 'WEB',"
+            " 'BELUM_TERVERIFIKASI', 'warga-lama', '2026-03-13T02:00:00+00:00', '2026-03-13T02:00:00+00:00')"
+        )
+    result = run("migrate", "--owner-issuer", "https://sso.warga.example", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "recorded issuer https://sso.warga.example for 1 complaint owners stored without one" in result.stdout
+    with sqlite3.connect(tmp_path / "penghubung.sqlite3") as db:
+        assert db.execute("SELECT owner_issuer, owner_subject FROM complaint").fetchall() == [
+            ("https://sso.warga.example", "warga-lama")
+        ]
+
+
+@pytest.mark.parametrize("args", [("--owner-issuer", " "), ("--owner-issuer", "x", "--to", "models.0001_initial")])
+def test_migrate_refuses_an_owner_issuer_it_cannot_use(tmp_path: Path, args: tuple[str, ...]) -> None:
+    result = run("migrate", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--owner-issuer expects a token issuer" in result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from auth.dev import DEV_ISSUER
 from auth.roles import SCOPE_ALL_COMPLAINTS, SCOPE_ANONYMOUS_IDENTITY, Role
 from gateway.store.writer import SubmittedBy, insert_complaints
 from schema.canonical import Disposition, DispositionKind, Location, Reporter
@@ -90,7 +91,7 @@ async def world(database_url: str) -> dict[str, tuple[str, str]]:
             reporter=Reporter(name=f"Pelapor {kind}", nik=f"16050141019{n:05d}"),
         )
         c = replace(c, dispositions=(Disposition(DispositionKind.DISPOSISI, agency, c.created_at),))
-        await insert_complaints([c], submitted_by=SubmittedBy(owner_subject=owner, subject=owner))
+        await insert_complaints([c], submitted_by=SubmittedBy(owner_issuer=DEV_ISSUER if owner else None, owner_subject=owner, subject=owner))
         made[kind] = (c.id, c.tracking_id)
     return made
 

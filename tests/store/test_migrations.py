@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
+from auth.dev import DEV_ISSUER
+from auth.scope import OwnedBy, RowScope
 from gateway.store.config import tortoise_config
 from gateway.store.database import (
     applied_migrations,
@@ -14,7 +18,12 @@ from gateway.store.database import (
     migrate_database,
     pending_migrations,
 )
+from gateway.store.models import ComplaintRow
+from gateway.store.owners import adopt_owners
+from gateway.store.scoping import scope_q
 from tests.conftest import ScratchDatabases
+
+T = TypeVar("T")
 
 LATEST = known_migrations()
 CREATED = datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
@@ -111,3 +120,47 @@ async def test_audit_log_is_append_only_in_the_database(scratch_databases: Scrat
         else:
             raise AssertionError(f"{statement} was allowed")
     assert len(await _sql(url, "SELECT id FROM audit_event")) == 1
+
+
+async def _in_store(url: str, work: Callable[[], Awaitable[T]]) -> T:
+    async with TortoiseContext():
+        await Tortoise.init(config=tortoise_config(url))
+        try:
+            return await work()
+        finally:
+            await Tortoise.close_connections()
+
+
+async def test_owners_stored_before_issuers_belong_to_nobody_until_adopted(
+    scratch_databases: ScratchDatabases,
+) -> None:
+    url = await scratch_databases.new()
+    await migrate_database(url, target="models.0008_sync_notes")
+    postgres = url.startswith("postgres")
+    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 17))
+    await _sql(
+        url,
+        "INSERT INTO complaint (id, tracking_id, classification, original_title, content,"
+        " kode_wilayah, province_code, regency_code, tags, is_anonymous, is_secret, channel,"
+        f" status, owner_subject, created_at, updated_at) VALUES ({marks})",
+        [
+            "5d6e1c2a-0f1b-4a8e-9c7d-2b3a4c5d6e7f", "OLD-00000002", "PENGADUAN", "Jalan rusak",
+            "Jalan desa berlubang.", "16.05", "16", "16.05", "[]", True, True, "WEB",
+            "BELUM_TERVERIFIKASI", "warga-lama",
+            CREATED if postgres else CREATED.isoformat(), CREATED if postgres else CREATED.isoformat(),
+        ],
+    )
+    assert await migrate_database(url) == LATEST[LATEST.index("models.0008_sync_notes") + 1 :]
+    rows = await _sql(url, "SELECT owner_issuer, owner_subject FROM complaint")
+    assert [(r["owner_issuer"], r["owner_subject"]) for r in rows] == [(None, "warga-lama")]
+
+    async def owned_by(issuer: str) -> int:
+        return await ComplaintRow.filter(await scope_q(RowScope.of(OwnedBy(issuer, "warga-lama")))).count()
+
+    # No citizen of any issuer owns it: guessing could hand it to another person.
+    assert await _in_store(url, lambda: owned_by(DEV_ISSUER)) == 0
+    # The operator says which issuer the old owners came from; rows are adopted once.
+    assert await _in_store(url, lambda: adopt_owners(DEV_ISSUER)) == 1
+    assert await _in_store(url, lambda: adopt_owners("https://sso.lain.example")) == 0
+    assert await _in_store(url, lambda: owned_by(DEV_ISSUER)) == 1
+    assert await _in_store(url, lambda: owned_by("https://sso.lain.example")) == 0

@@ -21,6 +21,8 @@ from schema.graphql import build_schema
 
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
 from gateway.body_limit import BodyLimitMiddleware
+from gateway.body_read import BodyReadMiddleware
+from gateway.cors import cors_middleware
 from gateway.extensions import schema_extensions
 from gateway.dashboard import dashboard_routes
 from gateway.graphiql import static_route
@@ -29,6 +31,7 @@ from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
 from gateway.request_id import RequestIdMiddleware, current_request_id
+from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
@@ -183,6 +186,10 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            # Before authentication: a preflight carries no token.
+            *cors_middleware(settings.cors_origins),
+            Middleware(BodyReadMiddleware, timeout=settings.limits.body_timeout),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
             Middleware(BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"})),
         ],

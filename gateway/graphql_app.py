@@ -48,7 +48,7 @@ from gateway.updates.broker import LocalBroker
 from gateway.federation.write_through import WriteThrough
 from gateway.lifecycle import Lifecycle
 from gateway.settings import FederationSettings
-from gateway.graphiql import graphiql_html
+from gateway.graphiql import graphiql_page
 from gateway.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
@@ -275,7 +275,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html(endpoint="/graphql", default_query=EXAMPLE_QUERY))
+        page = graphiql_page(endpoint="/graphql", default_query=EXAMPLE_QUERY)
+        return HTMLResponse(page.html, headers={"content-security-policy": page.csp, "cache-control": "no-store"})
 
     def decode_json(self, data: str | bytes) -> object:
         try:

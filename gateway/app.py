@@ -32,6 +32,7 @@ from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.security_headers import SecurityHeadersMiddleware
+from gateway.startup_warnings import startup_warnings
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
@@ -142,10 +143,8 @@ def create_app(
                     "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
                     "only the public view answers"
                 )
-            if settings.metrics_token is None:
-                log.info("/metrics is open (no PENGHUBUNG_METRICS_TOKEN): serve it to a closed monitoring network only")
-            elif len(settings.metrics_token) < 16:
-                log.warning("PENGHUBUNG_METRICS_TOKEN is shorter than 16 characters: easy to guess")
+            for warning in startup_warnings(settings):
+                log.warning(warning)
             if settings.sources_file is None:
                 log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
             state = {

@@ -297,6 +297,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         except BadOperationBody as exc:
             raise CodedHTTPException(400, str(exc), exc.code) from None
 
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # GET (demo mode): the query text is a plain parameter, not JSON; check it too.
+        parsed = super().parse_query_params(params)
+        try:
+            check_no_nul(parsed)
+        except NulInBody as exc:
+            raise CodedHTTPException(400, str(exc), exc.code) from None
+        return parsed
+
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         content_type, _ = parse_content_type(request.content_type or "")
         streamed = self._get_stream_transport_from_headers(request.headers) is not None

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 
 import httpx2 as httpx
 import pytest
+from starlette.applications import Starlette
 
 from auth.roles import Role
 from tests.conftest import GraphQL, Tokens
@@ -55,6 +57,14 @@ async def test_a_nul_character_anywhere_in_the_body_is_bad_user_input(client: ht
         (error,) = r.json()["errors"]
         assert error["extensions"] == {"code": "BAD_USER_INPUT"}
         assert "NUL" in error["message"] and "expected" in error["message"]
+
+
+async def test_a_nul_character_in_a_get_query_is_bad_user_input(make_app: Callable[..., Starlette]) -> None:
+    # Queries over GET are a demo-mode convenience; the same rule holds there.
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app(demo=True)), base_url="http://t") as c:
+        r = await c.get("/graphql", params={"query": "{ __typename \u0000 }"})
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
 def _cursor(raw: bytes) -> str:

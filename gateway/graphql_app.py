@@ -292,9 +292,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         try:
             check_no_nul(parsed)
             return check_object(parsed)
-        except NulInBody as exc:
-            raise CodedHTTPException(400, str(exc), exc.code) from None
-        except BadOperationBody as exc:
+        except (NulInBody, BadOperationBody) as exc:
             raise CodedHTTPException(400, str(exc), exc.code) from None
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from schema.graphql import build_schema
 
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
 from gateway.body_limit import BodyLimitMiddleware
+from gateway.body_read import BodyReadMiddleware
+from gateway.cors import cors_middleware
 from gateway.extensions import schema_extensions
 from gateway.dashboard import dashboard_routes
 from gateway.graphiql import static_route
@@ -29,6 +31,8 @@ from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
 from gateway.request_id import RequestIdMiddleware, current_request_id
+from gateway.security_headers import SecurityHeadersMiddleware
+from gateway.startup_warnings import startup_warnings
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
@@ -139,10 +143,8 @@ def create_app(
                     "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
                     "only the public view answers"
                 )
-            if settings.metrics_token is None:
-                log.info("/metrics is open (no PENGHUBUNG_METRICS_TOKEN): serve it to a closed monitoring network only")
-            elif len(settings.metrics_token) < 16:
-                log.warning("PENGHUBUNG_METRICS_TOKEN is shorter than 16 characters: easy to guess")
+            for warning in startup_warnings(settings):
+                log.warning(warning)
             if settings.sources_file is None:
                 log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
             state = {
@@ -183,6 +185,10 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            # Before authentication: a preflight carries no token.
+            *cors_middleware(settings.cors_origins),
+            Middleware(BodyReadMiddleware, timeout=settings.limits.body_timeout),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
             Middleware(BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"})),
         ],

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 # Exceptions whose text is written for clients, with their codes. Everything else is masked.
 PUBLIC_ERRORS: dict[type[BaseException], str] = {
     ValidationFailed: "BAD_USER_INPUT",
-    InvalidCursor: "BAD_CURSOR",
+    InvalidCursor: InvalidCursor.code,
 }
 
 INTERNAL_MESSAGE = "Internal error; the gateway's log has the details under this request id."

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import json
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +19,6 @@ _PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>Penghubung GraphiQL</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{prefix}/graphiql.min.css">
@@ -28,7 +29,7 @@ _PAGE = """<!doctype html>
 <script src="{prefix}/react.production.min.js"></script>
 <script src="{prefix}/react-dom.production.min.js"></script>
 <script src="{prefix}/graphiql.min.js"></script>
-<script>
+<script nonce="{nonce}">
 const config = {config};
 // POST JSON only: the multipart (incremental delivery) fetcher is not needed here.
 // GraphiQL passes the headers typed into its header editor to the fetcher on every
@@ -58,35 +59,52 @@ def _script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def graphiql_html(
-    *,
-    endpoint: str = "/graphql",
-    static_prefix: str = "/static/graphiql",
-    default_query: str = "",
-) -> str:
-    """Return the GraphiQL page; an empty default_query keeps GraphiQL's welcome text.
+@dataclass(frozen=True, slots=True)
+class GraphiQLPage:
+    """The page and the Content-Security-Policy header it must be served with."""
 
-    GraphiQL keeps the user's tabs in localStorage, so default_query fills the editor
-    only on a first visit (or after the browser's storage for the site is cleared).
+    html: str
+    csp: str
+
+
+def graphiql_csp(*, endpoint: str, nonce: str) -> str:
+    """The page's policy: local assets only, enforced by the browser.
+
+    The one inline script runs by its per-response nonce (no 'unsafe-inline' for script);
+    styles keep 'unsafe-inline' because GraphiQL's editor injects style elements at run
+    time. Fonts are data: URLs inside graphiql.min.css. An absolute endpoint is allowed.
     """
-    # The CSP makes the "local assets only" promise enforced by the browser. Inline
-    # script and styles are needed (this page's script, GraphiQL's style attributes);
-    # fonts are data: URLs inside graphiql.min.css. An absolute endpoint URL is allowed.
     connect = "'self'"
     parts = urlsplit(endpoint)
     if parts.scheme and parts.netloc:
         connect += f" {parts.scheme}://{parts.netloc}"
-    csp = (
-        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+    return (
+        f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' "
         "'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; "
-        f"connect-src {connect}; base-uri 'none'; form-action 'none'"
+        f"connect-src {connect}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
+
+
+def graphiql_page(
+    *,
+    endpoint: str = "/graphql",
+    static_prefix: str = "/static/graphiql",
+    default_query: str = "",
+) -> GraphiQLPage:
+    """Return the GraphiQL page with a fresh nonce; an empty default_query keeps
+    GraphiQL's welcome text.
+
+    GraphiQL keeps the user's tabs in localStorage, so default_query fills the editor
+    only on a first visit (or after the browser's storage for the site is cleared).
+    """
+    nonce = secrets.token_urlsafe(16)
     config = {"endpoint": endpoint, "defaultQuery": default_query}
-    return _PAGE.format(
-        csp=html.escape(csp),
+    page = _PAGE.format(
+        nonce=nonce,
         prefix=html.escape(static_prefix.rstrip("/")),
         config=_script_json(config),
     )
+    return GraphiQLPage(html=page, csp=graphiql_csp(endpoint=endpoint, nonce=nonce))
 
 
 def static_route(prefix: str = "/static/graphiql") -> Mount:

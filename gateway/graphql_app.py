@@ -2,7 +2,8 @@
 
 - The context carries the caller's RowScope (public until tokens arrive), the scoped store
   and per-request DataLoaders.
-- Malformed transport (invalid UTF-8, deeply nested or broken JSON) is a 400, never a 500.
+- Malformed transport (invalid UTF-8, deeply nested or broken JSON, JSON that is not one
+  operation, NUL characters) is a 400 with a code, never a 500.
 - A whole operation has a deadline.
 - GraphiQL, when on, is served from local assets.
 """
@@ -25,6 +26,8 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from cross_web import HTTPException
+from strawberry.http import GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
 from schema.deadlines import DeadlinePolicy
@@ -45,7 +48,8 @@ from gateway.updates.broker import LocalBroker
 from gateway.federation.write_through import WriteThrough
 from gateway.lifecycle import Lifecycle
 from gateway.settings import FederationSettings
-from gateway.graphiql import graphiql_html
+from gateway.graphiql import graphiql_page
+from gateway.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
 from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.store.coordination import StoreCounts
@@ -77,6 +81,14 @@ query MusiRawas {
   }
 }
 """
+
+
+class CodedHTTPException(HTTPException):
+    """A transport error whose code is not the one its status implies."""
+
+    def __init__(self, status_code: int, reason: str, code: str) -> None:
+        super().__init__(status_code, reason)
+        self.code = code
 
 
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
@@ -143,7 +155,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                     "errors": [
                         {
                             "message": e.reason,
-                            "extensions": {"code": TRANSPORT_CODES.get(e.status_code, "BAD_REQUEST")},
+                            "extensions": {
+                                "code": getattr(e, "code", None) or TRANSPORT_CODES.get(e.status_code, "BAD_REQUEST")
+                            },
                         }
                     ]
                 },
@@ -261,7 +275,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         return await super().process_result(request, result)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(graphiql_html(endpoint="/graphql", default_query=EXAMPLE_QUERY))
+        page = graphiql_page(endpoint="/graphql", default_query=EXAMPLE_QUERY)
+        return HTMLResponse(page.html, headers={"content-security-policy": page.csp, "cache-control": "no-store"})
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -269,6 +284,43 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         except (ValueError, RecursionError) as exc:
             # ValueError covers JSONDecodeError and invalid UTF-8 in a bytes body.
             raise HTTPException(400, "request body is not valid UTF-8 JSON") from exc
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # Every JSON Strawberry parses over HTTP (the body, GET variables and extensions)
+        # must be an object; a bare "x" or 5 would otherwise reach `.get` and be a 500.
+        parsed = super().parse_json(data)
+        try:
+            check_no_nul(parsed)
+            return check_object(parsed)
+        except (NulInBody, BadOperationBody) as exc:
+            raise CodedHTTPException(400, str(exc), exc.code) from None
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # GET (demo mode): the query text is a plain parameter, not JSON; check it too.
+        parsed = super().parse_query_params(params)
+        try:
+            check_no_nul(parsed)
+        except NulInBody as exc:
+            raise CodedHTTPException(400, str(exc), exc.code) from None
+        return parsed
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        content_type, _ = parse_content_type(request.content_type or "")
+        streamed = self._get_stream_transport_from_headers(request.headers) is not None
+        if request.method != "POST" or "application/json" not in content_type or streamed:
+            return await super().parse_http_body(request)
+        data = self.parse_json(await request.get_body())
+        try:
+            check_operation(data)
+        except BadOperationBody as exc:
+            raise CodedHTTPException(400, str(exc), exc.code) from None
+        return GraphQLRequestData(
+            query=data["query"],
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol="http",
+        )
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -1,5 +1,9 @@
 """A request id per HTTP request: taken from X-Request-ID when sane, else generated.
 
+Sane is 1 to 64 characters of letters, digits, '.', '_' and '-', starting with a letter or
+digit (so never "-", the placeholder outside a request, nor anything a log reader could take
+for an option or a path); the whole value must match, a trailing newline included.
+
 It is kept in a context variable for log lines and masked-error messages, and echoed in
 the response's X-Request-ID header so that a user's report can be matched to the log.
 """
@@ -14,7 +18,7 @@ from contextvars import ContextVar
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "x-request-id"
-_SANE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _current: ContextVar[str] = ContextVar("request_id", default="-")
 
 
@@ -34,7 +38,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(HEADER.encode(), b"").decode("latin-1")
-        rid = given if _SANE.match(given) else uuid.uuid4().hex
+        rid = given if _SANE.fullmatch(given) else uuid.uuid4().hex
         token = _current.set(rid)
 
         async def send_with_id(message: Message) -> None:

@@ -44,8 +44,12 @@ Environment variables:
                           host:port where `penghubung worker` serves its own /metrics (its
                           upstream calls, circuits and deliveries); unset: not served
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
-    PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
+    PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT,
+    PENGHUBUNG_BODY_TIMEOUT
                           GraphQL request limits (see `GraphQLLimits`)
+    PENGHUBUNG_CORS_ORIGINS
+                          comma-separated origins (https://app.example.go.id) whose browser
+                          pages may call the API; empty or unset: no cross-origin calls
 """
 
 from __future__ import annotations
@@ -117,15 +121,17 @@ class GraphQLLimits:
     max_page_size: int = 100
     max_body_bytes: int = 64 * 1024
     operation_timeout: float = 10.0
+    # Seconds a client has to send its whole request body (slow-trickling bodies hold a
+    # connection and a task; a legitimate 64 KB body arrives in well under a second).
+    body_timeout: float = 10.0
 
     def __post_init__(self) -> None:
         for name in ("max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
-        if self.operation_timeout <= 0:
-            raise SettingsError(
-                f"operation_timeout is {self.operation_timeout}, expected a positive number"
-            )
+        for name in ("operation_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} is {getattr(self, name)}, expected a positive number of seconds")
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -186,6 +192,8 @@ class GatewaySettings:
     metrics_token: str | None = field(default=None, repr=False)
     # Where `penghubung worker` serves its own /metrics (host, port); unset: it does not.
     worker_metrics: tuple[str, int] | None = None
+    # Origins whose browser pages may call the API (CORS); empty: none may.
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def database_kind(self) -> str:
@@ -223,6 +231,7 @@ def from_env(
         operation_timeout=config(
             "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
         ),
+        body_timeout=config("PENGHUBUNG_BODY_TIMEOUT", cast=float, default=defaults.body_timeout),
     )
     auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)
     sources = config("PENGHUBUNG_SOURCES", default=None)
@@ -266,6 +275,7 @@ def from_env(
         redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,
         metrics_token=_metrics_token(config("PENGHUBUNG_METRICS_TOKEN", default=None)),
         worker_metrics=parse_address(config("PENGHUBUNG_WORKER_METRICS", default=None) or None),
+        cors_origins=parse_cors_origins(config("PENGHUBUNG_CORS_ORIGINS", default="")),
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
             fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),
@@ -283,6 +293,39 @@ def _metrics_token(value: str | None) -> str | None:
     if not value.strip():
         raise SettingsError("PENGHUBUNG_METRICS_TOKEN is set but blank; expected a token (16 characters or more), or unset it")
     return value.strip()
+
+
+def parse_cors_origins(value: str) -> tuple[str, ...]:
+    """PENGHUBUNG_CORS_ORIGINS: comma-separated origins, each scheme://host[:port].
+
+    A browser sends the origin exactly so (no path, no trailing slash), and a wildcard would
+    let any site's page call the API with a token it holds: both are refused with the
+    expected form rather than silently never matching.
+    """
+    origins: list[str] = []
+    for raw in value.split(","):
+        origin = raw.strip()
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        try:
+            port_ok = parts.port is None or 0 < parts.port < 65536
+        except ValueError:
+            port_ok = False
+        well_formed = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and port_ok
+            and not (parts.path or parts.query or parts.fragment or parts.username or parts.password)
+        )
+        if origin == "*" or not well_formed:
+            raise SettingsError(
+                f"PENGHUBUNG_CORS_ORIGINS holds {origin!r}; expected comma-separated origins like "
+                "https://app.example.go.id or http://localhost:3000 (scheme, host and optional port; "
+                "no path, no wildcard)"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(dict.fromkeys(origins))
 
 
 def parse_address(value: str | None) -> tuple[str, int] | None:

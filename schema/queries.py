@@ -22,6 +22,8 @@ from schema.canonical import Channel, Classification, PublicBucket, Status
 T = TypeVar("T")
 
 _CURSOR_VERSION = "c1"
+# An encoded cursor is about 110 characters; anything far longer was not made here.
+MAX_CURSOR_LENGTH = 256
 
 
 class SortOrder(enum.Enum):
@@ -62,6 +64,8 @@ class Cursor:
     @classmethod
     def decode(cls, value: str) -> Cursor:
         """Parse a cursor from `encode`; raises InvalidCursor for anything else."""
+        if len(value) > MAX_CURSOR_LENGTH:
+            raise InvalidCursor
         try:
             padded = value + "=" * (-len(value) % 4)
             version, created, row_id = json.loads(base64.urlsafe_b64decode(padded))
@@ -70,15 +74,20 @@ class Cursor:
             at = datetime.fromisoformat(created)
             if at.tzinfo is None:
                 raise ValueError(created)
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        except (ValueError, TypeError, RecursionError, binascii.Error, UnicodeDecodeError) as exc:
+            # RecursionError: a forged cursor of nested brackets; ValueError includes a
+            # wrong item count when unpacking.
             raise InvalidCursor from exc
+        if "\x00" in row_id:
+            raise InvalidCursor
         return cls(created_at=at, id=row_id)
 
 
 class InvalidCursor(ValueError):
     """A pagination cursor that this API did not produce."""
 
-    code = "BAD_CURSOR"
+    # A cursor is client input like any other argument (the issue asks for BAD_USER_INPUT).
+    code = "BAD_USER_INPUT"
 
     def __init__(self) -> None:
         super().__init__(

@@ -15,6 +15,7 @@ from tortoise.migrations.api.migrate import migrate
 
 from gateway.settings import redacted
 from gateway.store.config import tortoise_config
+from gateway.store.sqlite_file import secure_sqlite_files
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ async def migrate_database(database_url: str, *, target: str | None = None) -> l
     gateway's own connection. Returns the migrations applied or unapplied, in order.
     """
     done: list[str] = []
+    secure_sqlite_files(database_url)
 
     def progress(event: str, app: str, name: str) -> None:
         if event in ("apply_done", "rollback_done"):
@@ -46,6 +48,7 @@ async def migrate_database(database_url: str, *, target: str | None = None) -> l
 
 async def applied_migrations(database_url: str) -> list[str]:
     """Names of the migrations recorded as applied, oldest first."""
+    secure_sqlite_files(database_url)
     async with TortoiseContext():
         await Tortoise.init(config=tortoise_config(database_url))
         try:
@@ -60,6 +63,7 @@ async def applied_migrations(database_url: str) -> list[str]:
 
 async def open_store(database_url: str) -> None:
     """Connect the process-wide store; requests from any task can then query it."""
+    secure_sqlite_files(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 

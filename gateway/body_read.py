@@ -1,0 +1,105 @@
+"""Reading a request body: a deadline for the whole of it, and quiet client aborts.
+
+- A client has `timeout` seconds from the start of the request to send its whole body. The
+  deadline is for the body as a whole, not per chunk, so a body trickled one byte at a time
+  cannot hold a connection and a task for long: past it the answer is 408 `BODY_TIMEOUT`.
+- A client that goes away before its body is complete is logged in one line (how much had
+  arrived), never as a traceback: it is the client's doing, not a fault of the gateway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.metrics import refused
+
+log = logging.getLogger(__name__)
+
+
+class BodyTimedOut(Exception):
+    """The body was not complete by its deadline."""
+
+
+class BodyAborted(Exception):
+    """The client disconnected before its body was complete."""
+
+
+def _timeout_body(timeout: float) -> bytes:
+    message = f"the request body did not arrive within {timeout:g} s; expected the whole body to be sent promptly"
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": "BODY_TIMEOUT"}}]}).encode()
+
+
+class BodyReadMiddleware:
+    """Pure ASGI middleware wrapping `receive` until the body's last chunk has arrived."""
+
+    def __init__(self, app: ASGIApp, *, timeout: float) -> None:
+        self.app = app
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        complete = False
+        received = 0
+        started = False
+
+        async def timed_receive() -> Message:
+            nonlocal complete, received
+            if complete or started:
+                # Past the body (or the answer is under way): a disconnect listener may wait.
+                return await receive()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTimedOut from None
+            if message["type"] == "http.disconnect":
+                raise BodyAborted
+            received += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, timed_receive, tracking_send)
+        except BodyTimedOut:
+            refused("BODY_TIMEOUT")
+            log.warning(
+                "%s %s: request body incomplete after %g s (%d bytes received); answered 408",
+                scope.get("method"), scope.get("path"), self.timeout, received,
+            )
+            if not started:
+                await self._time_out(send)
+        except (BodyAborted, ClientDisconnect):
+            log.info(
+                "%s %s: client went away before its request body was complete (%d bytes received)",
+                scope.get("method"), scope.get("path"), received,
+            )
+
+    async def _time_out(self, send: Send) -> None:
+        body = _timeout_body(self.timeout)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 408,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    # The rest of the body may still be on its way: do not read it as a request.
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

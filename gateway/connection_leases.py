@@ -9,15 +9,12 @@ fails open, like the request limits.
 
 from __future__ import annotations
 
-import logging
 import time
 import uuid
 
 import redis.asyncio as aioredis
 
-from gateway.rate_limiter import REDIS_TIMEOUT
-
-log = logging.getLogger(__name__)
+from gateway.rate_limiter import REDIS_TIMEOUT, FailOpen
 
 # KEYS[1]: the caller's leases; ARGV: now, until, lease id, most allowed (all in seconds).
 _TAKE = """
@@ -42,7 +39,7 @@ class ConnectionLeases:
         )
         self._take = self._redis.register_script(_TAKE) if self._redis is not None else None
         self._local: dict[str, dict[str, float]] = {}
-        self._warned_at = -1e9
+        self._fail_open = FailOpen("connection limits", "sockets")
 
     async def take(self, key: str, *, most: int, until: float) -> str | None:
         """A lease id if `key` holds fewer than `most` live leases (one is then taken until
@@ -60,31 +57,24 @@ class ConnectionLeases:
         try:
             taken = await self._take(keys=[f"{self.prefix}:{key}"], args=[now, max(until, now + 1), lease, most])
         except Exception as exc:  # Redis trouble: let the connection in (module docstring)
-            self._warn(exc)
+            self._fail_open("taking a socket lease", exc)
             return lease
         return lease if taken else None
 
     async def give_back(self, key: str, lease: str) -> None:
         """Release a lease (idempotent)."""
         if self._redis is None:
-            self._local.get(key, {}).pop(lease, None)
+            held = self._local.get(key, {})
+            held.pop(lease, None)
+            if not held:
+                self._local.pop(key, None)  # one entry per caller with sockets, no more
             return
         try:
             await self._redis.zrem(f"{self.prefix}:{key}", lease)
         except Exception as exc:  # it expires with its token anyway
-            self._warn(exc)
+            self._fail_open("giving a socket lease back", exc)
 
     async def close(self) -> None:
         """Close the Redis connections, if any."""
         if self._redis is not None:
             await self._redis.aclose()
-
-    def _warn(self, exc: BaseException) -> None:
-        now = time.monotonic()
-        if now - self._warned_at >= 60:
-            self._warned_at = now
-            log.warning(
-                "connection limits: Redis could not be reached (%s); sockets are let in unlimited "
-                "until it answers (warned at most once a minute)",
-                type(exc).__name__,
-            )

@@ -47,10 +47,12 @@ def parse_rates(text: str) -> tuple[RateLimitItem, ...]:
     return tuple(parse_many(text))
 
 
-class _FailOpen:
+class FailOpen:
     """Logs that the store is unreachable, at most once per WARN_EVERY seconds."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: str, let_through: str) -> None:
+        self.limits = limits
+        self.let_through = let_through
         self._warned_at = -math.inf
 
     def __call__(self, what: str, exc: BaseException) -> None:
@@ -58,10 +60,12 @@ class _FailOpen:
         if now - self._warned_at >= WARN_EVERY:
             self._warned_at = now
             log.warning(
-                "rate limits: the store could not be reached (%s) while %s; requests are let "
-                "through unlimited until it answers (warned at most once a minute)",
+                "%s: the store could not be reached (%s) while %s; %s are let through unlimited "
+                "until it answers (warned at most once a minute)",
+                self.limits,
                 type(exc).__name__,
                 what,
+                self.let_through,
             )
 
 
@@ -85,7 +89,7 @@ class RateLimiter:
         else:
             self.storage = MemoryStorage()
         self.strategy = SlidingWindowCounterRateLimiter(self.storage)
-        self.fail_open = _FailOpen()
+        self.fail_open = FailOpen("rate limits", "requests")
 
     async def hit(self, key: str, rates: Sequence[RateLimitItem], cost: int = 1) -> Verdict:
         """Count one request under `key` against every rate; refused if any is spent."""

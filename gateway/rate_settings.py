@@ -8,11 +8,12 @@ for one role are separated by ";" and all apply. Read from the environment by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from limits import parse_many
+from starlette.config import Config
 
 from auth.roles import Role
 
@@ -83,25 +84,25 @@ def env_name(role: Role) -> str:
     return f"PENGHUBUNG_RATE_LIMIT_{role.value.upper()}"
 
 
-def rate_settings_from(read: Callable[..., object]) -> RateLimitSettings:
-    """Build the settings from a `starlette.config.Config`-like reader."""
+def rate_settings_from(config: Config) -> RateLimitSettings:
+    """Build the settings from the environment (through the gateway's `Config`)."""
     rates = {
-        role: check_rate(env_name(role), str(read(env_name(role), default=default)))
+        role: check_rate(env_name(role), config(env_name(role), default=default))
         for role, default in DEFAULT_RATES.items()
     }
     defaults = RateLimitSettings()
+
+    def number(name: str, default: int) -> int:
+        return config(name, cast=int, default=default)
+
     return RateLimitSettings(
-        enabled=bool(read("PENGHUBUNG_RATE_LIMITS", cast=bool, default=True)),
+        enabled=config("PENGHUBUNG_RATE_LIMITS", cast=bool, default=True),
         rates=MappingProxyType(rates),
-        ipv4_prefix=int(read("PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX", cast=int, default=defaults.ipv4_prefix)),  # type: ignore[call-overload]
-        ipv6_prefix=int(read("PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX", cast=int, default=defaults.ipv6_prefix)),  # type: ignore[call-overload]
-        ws_connections_per_subject=int(
-            read("PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT", cast=int, default=defaults.ws_connections_per_subject)  # type: ignore[call-overload]
+        ipv4_prefix=number("PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX", defaults.ipv4_prefix),
+        ipv6_prefix=number("PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX", defaults.ipv6_prefix),
+        ws_connections_per_subject=number("PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT", defaults.ws_connections_per_subject),
+        subscriptions_per_connection=number(
+            "PENGHUBUNG_SUBSCRIPTIONS_PER_CONNECTION", defaults.subscriptions_per_connection
         ),
-        subscriptions_per_connection=int(
-            read("PENGHUBUNG_SUBSCRIPTIONS_PER_CONNECTION", cast=int, default=defaults.subscriptions_per_connection)  # type: ignore[call-overload]
-        ),
-        bad_token_audit_seconds=int(
-            read("PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS", cast=int, default=defaults.bad_token_audit_seconds)  # type: ignore[call-overload]
-        ),
+        bad_token_audit_seconds=number("PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS", defaults.bad_token_audit_seconds),
     )

@@ -279,3 +279,21 @@ async def test_sockets_per_subject_are_bounded(make_app: Callable[..., Starlette
 async def test_sockets_per_subject_are_bounded_across_gateways(make_app: Callable[..., Starlette], tokens: Tokens) -> None:
     shared = limits(ws_connections_per_subject=2)
     await _sockets_per_subject([make_app(rate_limits=shared, redis_url=REDIS_URL) for _ in range(2)], tokens)
+
+
+async def test_a_handshake_over_the_network_limit_is_refused(make_app: Callable[..., Starlette]) -> None:
+    app = make_app(rate_limits=limits(rates={"public": "1 per minute"}))
+    async with serving(app) as port:
+        url = f"ws://127.0.0.1:{port}/graphql"
+        async with websockets.connect(url, subprotocols=["graphql-transport-ws"]):
+            pass
+        with pytest.raises((websockets.InvalidStatus, websockets.ConnectionClosed)) as refused:
+            async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+                await asyncio.wait_for(ws.recv(), 5)
+    if isinstance(refused.value, websockets.InvalidStatus):
+        response = refused.value.response
+        assert response.status_code == 429
+        assert int(response.headers["retry-after"]) >= 1
+        assert json.loads(response.body)["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    else:
+        assert refused.value.rcvd is not None and refused.value.rcvd.code == 4429

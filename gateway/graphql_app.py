@@ -5,7 +5,8 @@
 - Malformed transport (invalid UTF-8, deeply nested or broken JSON) is a 400, never a 500.
 - A whole operation has a deadline.
 - A caller holds at most so many sockets at once (gateway.rate_guard): over that, the
-  socket is closed with 4429 at `connection_init`.
+  socket is closed with 4429 at `connection_init`. Each `subscribe` counts against the
+  caller's request rate like an HTTP request; over it, the socket is closed with 4429.
 - GraphiQL, when on, is served from local assets.
 """
 
@@ -89,6 +90,18 @@ query MusiRawas {
 """
 
 
+def _is_subscribe(message: Message) -> bool:
+    """Whether a socket message is a graphql-transport-ws `subscribe`."""
+    text = message.get("text") if message["type"] == "websocket.receive" else None
+    if not text or '"subscribe"' not in text:
+        return False
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return False  # Strawberry answers malformed messages itself
+    return isinstance(parsed, dict) and parsed.get("type") == "subscribe"
+
+
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     """Strawberry's ASGI GraphQL view, wired to the store."""
 
@@ -170,17 +183,36 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         await response(scope, receive, send)
 
     async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A WebSocket, its connection lease given back however it ends."""
+        """A WebSocket, its subscribes counted, its connection lease given back however it ends."""
+        closed = False
 
         async def coded_send(message: Message) -> None:
+            nonlocal closed
+            if closed:
+                return  # closed for the rate: what Strawberry still has to say is moot
             # Strawberry closes every rejected connection_init with 4403; one refused for the
             # caller's socket count gets the rate-limit code instead.
             if message["type"] == "websocket.close" and scope.get(SOCKET_REFUSED_KEY):
                 message = {**message, "code": WS_CLOSE_CODE, "reason": f"{RATE_LIMITED}: too many open sockets"}
             await send(message)
 
+        async def counted_receive() -> Message:
+            nonlocal closed
+            message = await receive()
+            held = scope.get(SOCKET_LEASE_KEY)
+            if held is None or self.rate_guard is None or not _is_subscribe(message):
+                return message
+            verdict = await self.rate_guard.check(held[0], scope)
+            if verdict.allowed:
+                return message
+            refused(RATE_LIMITED)
+            reason = f"{RATE_LIMITED}: too many subscribes, retry after {verdict.retry_after} s"
+            await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": reason})
+            closed = True
+            return {"type": "websocket.disconnect", "code": WS_CLOSE_CODE}
+
         try:
-            await super().__call__(scope, receive, coded_send)
+            await super().__call__(scope, counted_receive, coded_send)
         finally:
             held = scope.pop(SOCKET_LEASE_KEY, None)
             if held is not None and self.rate_guard is not None:

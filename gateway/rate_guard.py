@@ -83,4 +83,5 @@ class RateGuard:
 
     async def close(self) -> None:
         """Release the store's connections."""
+        await self.limiter.close()
         await self.leases.close()

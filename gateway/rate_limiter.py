@@ -111,6 +111,13 @@ class RateLimiter:
             self.fail_open("counting a rejected token", exc)
             return 0
 
+    async def close(self) -> None:
+        """Close the Redis connections, if any."""
+        # `limits` keeps its redis-py client on the storage's bridge and offers no close.
+        client = getattr(getattr(self.storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
+
     async def get(self, key: str) -> int:
         """A plain counter's value (0 when gone or the store is unreachable)."""
         try:

@@ -20,6 +20,7 @@ from connectors.spec_errors import SpecError
 from schema.graphql import build_schema
 
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
+from gateway.bad_tokens import BadTokens
 from gateway.body_limit import BodyLimitMiddleware
 from gateway.body_read import BodyReadMiddleware
 from gateway.cors import cors_middleware
@@ -30,6 +31,8 @@ from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
+from gateway.rate_guard import RateGuard
+from gateway.rate_limit import RateLimitMiddleware
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.startup_warnings import startup_warnings
@@ -121,6 +124,9 @@ def create_app(
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
     broker = make_broker(settings.redis_url)
+    # Shared through the same Redis as live updates, so every gateway process counts together.
+    rate_guard = RateGuard(settings.rate_limits, settings.redis_url)
+    bad_tokens = BadTokens(rate_guard)
     graphql = GatewayGraphQL(
         schema,
         broker=broker,
@@ -132,6 +138,9 @@ def create_app(
         topology=topology,
         federation=settings.federation,
         router_secret=settings.router_secret,
+        rate_guard=rate_guard,
+        bad_tokens=bad_tokens,
+        max_subscriptions=settings.rate_limits.subscriptions_per_connection,
     )
 
     @asynccontextmanager
@@ -163,6 +172,7 @@ def create_app(
                     yield state
             finally:
                 await broker.stop()
+                await rate_guard.close()
 
     async def index(request: Request) -> Response:
         if settings.demo:
@@ -190,7 +200,10 @@ def create_app(
             *cors_middleware(settings.cors_origins),
             Middleware(BodyReadMiddleware, timeout=settings.limits.body_timeout),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.max_body_bytes),
-            Middleware(BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"})),
+            Middleware(
+                BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"}), bad_tokens=bad_tokens
+            ),
+            Middleware(RateLimitMiddleware, guard=rate_guard),
         ],
         lifespan=lifespan,
     )

@@ -3,7 +3,8 @@
 A pure ASGI middleware (no GraphQL inside): it reads the Authorization header, asks the
 TokenVerifier, and puts the Principal in the ASGI scope for the GraphQL view. A request
 without a header is the public principal; a bad token is refused before any GraphQL work,
-recorded in the audit log by its code, never by its text.
+counted, charged to the client network's rate and audited at a bounded rate
+(gateway.bad_tokens), by its code, never by its text.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import aiohttp
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,6 +29,10 @@ from gateway.audit import record_now
 from gateway.metrics import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
+from gateway.too_many_requests import send_too_many
+
+if TYPE_CHECKING:
+    from gateway.bad_tokens import BadTokens
 
 log = logging.getLogger(__name__)
 PRINCIPAL_KEY = "penghubung.principal"
@@ -74,7 +80,7 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
-def _route_path(scope: Scope) -> str:
+def route_path(scope: Scope) -> str:
     """The path as the app's routes see it (without a `--root-path` prefix)."""
     path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
     return path[len(root):] if root and path.startswith(root) else path
@@ -84,24 +90,36 @@ class BearerAuthMiddleware:
     """Sets the principal on every HTTP and WebSocket request; refuses bad tokens."""
 
     def __init__(
-        self, app: ASGIApp, *, verifier: TokenVerifier | None = None, own_credentials: frozenset[str] = frozenset()
+        self,
+        app: ASGIApp,
+        *,
+        verifier: TokenVerifier | None = None,
+        own_credentials: frozenset[str] = frozenset(),
+        bad_tokens: BadTokens | None = None,
     ) -> None:
         self.app = app
         self.verifier = verifier
+        self.bad_tokens = bad_tokens
         # Paths whose Authorization header carries their own credential, not a user's token
         # (a Prometheus scrape's bearer token): passed through as the public principal.
         self.own_credentials = own_credentials
 
     async def _refuse(self, error: AuthError, scope: Scope, send: Send) -> None:
         refused(error.code)
-        try:
-            await record_now(
-                Principal.public(),
-                AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code),
-                current_request_id(),
-            )
-        except Exception:  # the refusal stands even if the log cannot be written
-            log.exception("could not record a rejected token")
+        if self.bad_tokens is not None:
+            verdict = await self.bad_tokens.rejected(error.code, scope, current_request_id())
+            if not verdict.allowed:  # a flood of bad tokens: told to slow down, not why
+                await send_too_many(scope, send, verdict.retry_after)
+                return
+        else:
+            try:
+                await record_now(
+                    Principal.public(),
+                    AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code),
+                    current_request_id(),
+                )
+            except Exception:  # the refusal stands even if the log cannot be written
+                log.exception("could not record a rejected token")
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401, "reason": error.code})
             return
@@ -125,7 +143,7 @@ class BearerAuthMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        if scope["type"] == "http" and _route_path(scope) in self.own_credentials:
+        if scope["type"] == "http" and route_path(scope) in self.own_credentials:
             scope[PRINCIPAL_KEY] = Principal.public()
             await self.app(scope, receive, send)
             return

@@ -5,6 +5,9 @@
 - Malformed transport (invalid UTF-8, deeply nested or broken JSON, JSON that is not one
   operation, NUL characters) is a 400 with a code, never a 500.
 - A whole operation has a deadline.
+- A caller holds at most so many sockets at once (gateway.rate_guard): over that, the
+  socket is closed with 4429 at `connection_init`. Each `subscribe` counts against the
+  caller's request rate like an HTTP request; over it, the socket is closed with 4429.
 - GraphiQL, when on, is served from local assets.
 """
 
@@ -15,12 +18,12 @@ from datetime import timedelta
 import hmac
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -55,11 +58,19 @@ from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.store.coordination import StoreCounts
 from gateway.store.statistics import StoreStatistics
 from gateway.submission import Submission
+from gateway.too_many_requests import CODE as RATE_LIMITED, WS_CLOSE_CODE
+
+if TYPE_CHECKING:
+    from gateway.bad_tokens import BadTokens
+    from gateway.rate_guard import RateGuard
 
 log = logging.getLogger(__name__)
 
-# Subscriptions one socket may hold (the dashboard needs one).
+# Subscriptions one socket may hold (the dashboard needs one); see RateLimitSettings.
 MAX_SUBSCRIPTIONS = 5
+# Scope keys: the socket's lease on its caller's connection count, and whether it was refused.
+SOCKET_LEASE_KEY = "penghubung.socket_lease"
+SOCKET_REFUSED_KEY = "penghubung.socket_refused"
 TRANSPORT_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 EXAMPLE_QUERY = """# Public complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
@@ -91,6 +102,18 @@ class CodedHTTPException(HTTPException):
         self.code = code
 
 
+def _is_subscribe(message: Message) -> bool:
+    """Whether a socket message is a graphql-transport-ws `subscribe`."""
+    text = message.get("text") if message["type"] == "websocket.receive" else None
+    if not text or '"subscribe"' not in text:
+        return False
+    try:
+        parsed = json.loads(text)
+    except (ValueError, RecursionError):
+        return False  # Strawberry answers malformed messages itself
+    return isinstance(parsed, dict) and parsed.get("type") == "subscribe"
+
+
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     """Strawberry's ASGI GraphQL view, wired to the store."""
 
@@ -107,6 +130,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         router_secret: str | None = None,
         broker: LocalBroker | None = None,
         verifier: TokenVerifier | None = None,
+        rate_guard: RateGuard | None = None,
+        bad_tokens: BadTokens | None = None,
+        max_subscriptions: int = MAX_SUBSCRIPTIONS,
     ) -> None:
         super().__init__(
             schema,
@@ -117,8 +143,10 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             keep_alive=True,
             keep_alive_interval=15,
             connection_init_wait_timeout=timedelta(seconds=10),
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS,
+            max_subscriptions_per_connection=max_subscriptions,
         )
+        self.rate_guard = rate_guard
+        self.bad_tokens = bad_tokens
         self.broker = broker or LocalBroker()
         self.verifier = verifier
         self.demo = demo
@@ -143,6 +171,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.coordination = StoreCounts()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._socket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
@@ -164,6 +195,59 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                 status_code=e.status_code,
             )
         await response(scope, receive, send)
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket, its subscribes counted, its connection lease given back however it ends."""
+        closed = False
+
+        async def coded_send(message: Message) -> None:
+            nonlocal closed
+            if closed:
+                return  # closed for the rate: what Strawberry still has to say is moot
+            # Strawberry closes every rejected connection_init with 4403; one refused for the
+            # caller's socket count gets the rate-limit code instead.
+            if message["type"] == "websocket.close" and scope.get(SOCKET_REFUSED_KEY):
+                message = {**message, "code": WS_CLOSE_CODE, "reason": f"{RATE_LIMITED}: too many open sockets"}
+            await send(message)
+
+        async def counted_receive() -> Message:
+            nonlocal closed
+            message = await receive()
+            held = scope.get(SOCKET_LEASE_KEY)
+            if held is None or self.rate_guard is None or not _is_subscribe(message):
+                return message
+            verdict = await self.rate_guard.check(held[0], scope)
+            if verdict.allowed:
+                return message
+            refused(RATE_LIMITED)
+            reason = f"{RATE_LIMITED}: too many subscribes, retry after {verdict.retry_after} s"
+            await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": reason})
+            closed = True
+            return {"type": "websocket.disconnect", "code": WS_CLOSE_CODE}
+
+        try:
+            await super().__call__(scope, counted_receive, coded_send)
+        finally:
+            held = scope.pop(SOCKET_LEASE_KEY, None)
+            if held is not None and self.rate_guard is not None:
+                await self.rate_guard.close_socket(*held)
+
+    async def _take_socket(self, principal: Principal, scope: Scope) -> None:
+        """Take a lease on one of the caller's sockets, or refuse the connection."""
+        if self.rate_guard is None or SOCKET_LEASE_KEY in scope:
+            return
+        lease = await self.rate_guard.open_socket(principal)
+        if lease is None:
+            refused(RATE_LIMITED)
+            scope[SOCKET_REFUSED_KEY] = True
+            raise ConnectionRejectionError({"reason": RATE_LIMITED})
+        scope[SOCKET_LEASE_KEY] = (principal, lease)
+
+    async def _token_rejected(self, code: str, context: GraphQLContext) -> None:
+        if self.bad_tokens is not None:
+            await self.bad_tokens.rejected(code, context.request.scope, context.request_id)
+            return
+        await record_now(Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=code), context.request_id)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None
@@ -225,10 +309,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                 principal = await verifier.verify(token.strip())
             except AuthError as error:
                 refused(error.code)
-                await record_now(
-                    Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=error.code), context.request_id
-                )
+                await self._token_rejected(error.code, context)
                 raise ConnectionRejectionError({"reason": error.code}) from None
+        await self._take_socket(principal, context.request.scope)
         context.become(principal)
         context.audit = AuditTrail(principal, context.request_id)  # acts over this socket are its
         return {"principal": "token"}

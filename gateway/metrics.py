@@ -58,6 +58,11 @@ REQUESTS_REFUSED = Counter(
     "penghubung_requests_refused_total", "Requests refused before any GraphQL work (a bad token, a body too large), by code.",
     ["code"], registry=REGISTRY,
 )
+BAD_TOKENS = Counter(
+    "penghubung_bad_tokens_total", "Tokens refused (HTTP and WebSocket), by code; the audit log keeps a bounded "
+    "sample of them.",
+    ["code"], registry=REGISTRY,
+)
 STORE_UP = Gauge(
     "penghubung_store_up", "1 when the last scrape could read the database, else 0 (the outbox and lag gauges "
     "are then from the last good read).", registry=REGISTRY,
@@ -155,6 +160,11 @@ def record_delivery(destination: str, kind: str, outcome: str) -> None:
 def refused(code: str) -> None:
     """Count a request refused before GraphQL (codes are the gateway's own, a closed set)."""
     REQUESTS_REFUSED.labels(code).inc()
+
+
+def bad_token(code: str) -> None:
+    """Count a refused token (codes are the verifier's own, a closed set)."""
+    BAD_TOKENS.labels(code).inc()
 
 
 def _circuits(connectors: Mapping[str, Any] | None) -> None:

@@ -50,6 +50,11 @@ Environment variables:
     PENGHUBUNG_CORS_ORIGINS
                           comma-separated origins (https://app.example.go.id) whose browser
                           pages may call the API; empty or unset: no cross-origin calls
+    PENGHUBUNG_RATE_LIMITS, PENGHUBUNG_RATE_LIMIT_<ROLE>, PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX,
+    PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX, PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT,
+    PENGHUBUNG_SUBSCRIPTIONS_PER_CONNECTION, PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS
+                          rate limits per role, network and socket (see
+                          `gateway.rate_settings` and README "Limits")
 """
 
 from __future__ import annotations
@@ -62,6 +67,7 @@ from urllib.parse import urlsplit
 
 from starlette.config import Config
 
+from gateway.rate_settings import RateLimitSettings, RateSettingsError, rate_settings_from
 from schema.deadlines import DeadlinePolicy
 from schema.working_days import WorkingCalendar
 
@@ -170,6 +176,7 @@ class GatewaySettings:
     database_url: str
     demo: bool = False
     limits: GraphQLLimits = field(default_factory=GraphQLLimits)
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
     # Apply pending migrations at start-up (the demo does; production runs `penghubung migrate`).
     migrate_on_start: bool = False
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
@@ -233,6 +240,10 @@ def from_env(
         ),
         body_timeout=config("PENGHUBUNG_BODY_TIMEOUT", cast=float, default=defaults.body_timeout),
     )
+    try:
+        rate_limits = rate_settings_from(config)
+    except RateSettingsError as exc:
+        raise SettingsError(str(exc)) from None
     auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)
     sources = config("PENGHUBUNG_SOURCES", default=None)
     if sources is None and is_demo:
@@ -257,6 +268,7 @@ def from_env(
         database_url=url,
         demo=is_demo,
         limits=limits,
+        rate_limits=rate_limits,
         auth_config=Path(auth_config).resolve() if auth_config else None,
         dev_keys_dir=Path(config("PENGHUBUNG_DEV_KEYS", default=DEFAULT_DEV_KEYS_DIR)).resolve(),
         trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),

@@ -558,7 +558,8 @@ async def test_verifier_refuses(
 async def refused_over_http(
     client: httpx.AsyncClient, authorization: str, token: str, code: str
 ) -> None:
-    """POST with this Authorization; expect a 401 with `code`, audited, no token."""
+    """POST with this Authorization; expect a 401 with `code`, audited (by code and client
+    network, the first of this app's window), no token."""
     request_id = uuid.uuid4().hex
     response = await client.post(
         "/graphql",
@@ -583,7 +584,7 @@ async def refused_over_http(
     audited = await AuditEventRow.filter(request_id=request_id).values_list(
         "action", "outcome", "reason", "actor_subject"
     )
-    assert audited == [("TOKEN_REJECTED", "DENIED", code, None)]
+    assert audited == [("TOKEN_REJECTED", "DENIED", f"{code} from 127.0.0.0/24", None)]
 
 
 @pytest.mark.parametrize(("build", "code"), REFUSED)

@@ -44,8 +44,10 @@ Environment variables:
                           host:port where `penghubung worker` serves its own /metrics (its
                           upstream calls, circuits and deliveries); unset: not served
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
-    PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT
-                          GraphQL request limits (see `GraphQLLimits`)
+    PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT,
+    PENGHUBUNG_MAX_COST, PENGHUBUNG_MAX_SOURCE_CALLS
+                          GraphQL request limits (see `GraphQLLimits`; cost rules in
+                          gateway.query_cost)
 """
 
 from __future__ import annotations
@@ -117,9 +119,16 @@ class GraphQLLimits:
     max_page_size: int = 100
     max_body_bytes: int = 64 * 1024
     operation_timeout: float = 10.0
+    # The cost budget of one operation (gateway.query_cost): a field costs 1, a list
+    # multiplies its selection by its page size, a call to a source costs SOURCE_CALL_COST.
+    max_cost: int = 20_000
+    # Calls to regency systems one request may start (live lists and live reads).
+    max_source_calls: int = 100
 
     def __post_init__(self) -> None:
-        for name in ("max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes"):
+        for name in (
+            "max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes", "max_cost", "max_source_calls",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
         if self.operation_timeout <= 0:
@@ -222,6 +231,10 @@ def from_env(
         ),
         operation_timeout=config(
             "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
+        ),
+        max_cost=config("PENGHUBUNG_MAX_COST", cast=int, default=defaults.max_cost),
+        max_source_calls=config(
+            "PENGHUBUNG_MAX_SOURCE_CALLS", cast=int, default=defaults.max_source_calls
         ),
     )
     auth_config = config("PENGHUBUNG_AUTH_CONFIG", default=None)

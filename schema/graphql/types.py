@@ -15,7 +15,7 @@ from strawberry.types import Info
 from schema import canonical as c
 from schema import regions as r
 from schema.graphql.context import GraphQLContext
-from schema.validation import FieldError, ValidationFailed
+from schema.validation import FieldError
 
 # A page of a region's children: the default and the most one page may hold. The largest
 # family in the Kemendagri data (a kecamatan's desa) is 108, so one page of the maximum
@@ -75,7 +75,9 @@ class Region:
         # Paged so that a nested tree (`regions { children { children ... } } }`) has a
         # cost the budget can see: unpaged, three levels were every desa in Indonesia.
         if not 1 <= first <= REGION_PAGE_MAX:
-            raise ValidationFailed([FieldError("first", f"is {first}", f"an integer from 1 to {REGION_PAGE_MAX}")])
+            from schema.graphql.inputs import UserInputError  # inputs imports this module
+
+            raise UserInputError([FieldError("first", f"is {first}", f"an integer from 1 to {REGION_PAGE_MAX}")])
         found = r.children(self.code)
         if after is not None:
             found = [x for x in found if x.code > after.strip()]

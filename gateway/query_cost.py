@@ -46,10 +46,18 @@ from graphql.execution.values import get_argument_values, get_variable_values
 SOURCE_CALL_COST = 10
 PAGE_ARGUMENTS = ("first", "limit")
 
-# The most items a list without a page argument can hold, by "Type.field". A list field
+def _regions(args: dict[str, Any]) -> int:
+    """`regions`: the provinces, a search's matches, or a region's children."""
+    if args.get("search") is not None:
+        return 50  # schema.graphql.reference_query.REGION_SEARCH_LIMIT
+    return 38 if args.get("parent") is None else 120
+
+
+# The most items a list without a page argument can hold, by "Type.field" (a number, or a
+# function of the field's arguments). A list field
 # in the schema needs a page argument or an entry here (tests/gateway/test_query_cost.py
 # walks the schema); a connection's edges/nodes are 1: the connection field's page counts.
-LIST_BOUNDS: dict[str, int] = {
+LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     # Connections: paged by the field that returns them.
     "AuditEventConnection.edges": 1,
     "ComplaintConnection.edges": 1,
@@ -57,7 +65,7 @@ LIST_BOUNDS: dict[str, int] = {
     "PublicComplaintConnection.edges": 1,
     "PublicComplaintConnection.nodes": 1,
     # Reference data. Regions: the largest family in the Kemendagri data is 108 desa.
-    "Query.regions": 120,
+    "Query.regions": _regions,
     "Query.agencies": 200,
     "Query.categories": 30,
     "Category.children": 20,
@@ -169,7 +177,8 @@ class _Walk:
                 return self.max_page
             return max(0, min(value, self.max_page))
         if is_list(field.type):
-            return LIST_BOUNDS.get(coordinate, self.max_page)
+            bound = LIST_BOUNDS.get(coordinate, self.max_page)
+            return bound(args or {}) if callable(bound) else bound
         return 1
 
     def selection(self, parent: Any, node: SelectionSetNode | None, seen: frozenset[str]) -> int:

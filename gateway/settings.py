@@ -121,7 +121,7 @@ class GraphQLLimits:
     operation_timeout: float = 10.0
     # The cost budget of one operation (gateway.query_cost): a field costs 1, a list
     # multiplies its selection by its page size, a call to a source costs SOURCE_CALL_COST.
-    max_cost: int = 20_000
+    max_cost: int = 5_000
     # Calls to regency systems one request may start (live lists and live reads).
     max_source_calls: int = 100
 

@@ -51,16 +51,22 @@ def test_region_children_are_paged_and_no_region_has_more_children_than_its_boun
     while stack:
         found = r.children(stack.pop())
         largest = max(largest, len(found))
-        stack.extend(x.code for x in found if x.level.name != "DESA")
-    assert largest <= min(LIST_BOUNDS["Query.regions"], REGION_PAGE_MAX)
+        stack.extend(x.code for x in found if x.level.name != "VILLAGE")
+    regions = LIST_BOUNDS["Query.regions"]
+    assert callable(regions)
+    assert largest <= min(regions({"parent": "16"}), REGION_PAGE_MAX)
+    assert len(r.children(None)) <= regions({})
 
 
 def test_lists_multiply_their_selection_by_their_page_and_nested_lists_multiply() -> None:
-    assert cost("{ regions { code } }").fields == 1 + 120 * 1
-    assert cost("{ regions { code children(first: 10) { code name } } }").fields == 1 + 120 * (1 + 1 + 10 * 2)
+    # Provinces (38), a search's matches (50) or a region's children (the bound, 120).
+    assert cost("{ regions { code } }").fields == 1 + 38 * 1
+    assert cost('{ regions(search: "Musi") { code } }').fields == 1 + 50 * 1
+    assert cost('{ regions(parent: "16") { code } }').fields == 1 + 120 * 1
+    assert cost("{ regions { code children(first: 10) { code name } } }").fields == 1 + 38 * (1 + 1 + 10 * 2)
     # Unpaged, children take their default page (50); three levels deep the tree is refused.
     tree = cost("{ regions { children { children { children { code name } } } } }")
-    assert tree.fields == 1 + 120 * (1 + 50 * (1 + 50 * (1 + 50 * 2)))
+    assert tree.fields == 1 + 38 * (1 + 50 * (1 + 50 * (1 + 50 * 2)))
     assert tree.total > GraphQLLimits().max_cost
     # A connection counts its page once: edges and nodes are bounded by `first`.
     assert cost("{ complaints(first: 7) { edges { node { id } } } }").fields == 1 + 7 * (1 + 1 * (1 + 1))
@@ -75,8 +81,8 @@ def test_fragments_aliases_and_variables_count_as_written() -> None:
         "fragment R on Region { code children(first: $n) { code } }",
         {"n": 3},
     )
-    assert spread.fields == (1 + 120 * (1 + 1 + 3)) + (1 + 120 * 1)
-    assert cost("{ __typename regions { __typename code } }").fields == 1 + 120 * 1
+    assert spread.fields == (1 + 38 * (1 + 1 + 3)) + (1 + 38 * 1)
+    assert cost("{ __typename regions { __typename code } }").fields == 1 + 38 * 1
 
 
 def test_a_live_list_counts_the_sources_of_its_partition() -> None:

@@ -31,8 +31,11 @@ DASHBOARD = """query Coordination($kode: String, $days: Int!) {
     rows { kodeWilayah agencyId name regencyCount connectedCount connected connectedSince kind source syncLagSeconds backlog deadLetters lastError complaints open overdue onTimeRate }
   }
 }"""
-# Near the default budget (20,000): every province with up to 80 of its children.
-WORST_ADMITTED = "{ regions { children(first: 80) { code name } } }"
+# Near the default budget (5,000), and as heavy as the reference data makes it: the largest
+# family (108 desa of one kecamatan) eight times, each desa looking up its parent.
+WORST_ADMITTED = "{ " + " ".join(
+    f'a{i}: regions(parent: "95.06.03") {{ code name parent {{ code name }} }}' for i in range(8)
+) + " }"
 
 
 def _refusal(body: dict[str, Any]) -> dict[str, Any]:
@@ -58,8 +61,8 @@ def counted_children(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def test_the_region_tree_is_refused_before_any_resolver_runs(gql: GraphQL, counted_children: list[str]) -> None:
     error = _refusal(await gql(TREE))
-    assert "costs 30306121" in error["message"] and "budget of 20000" in error["message"]
-    assert error["extensions"]["cost"] == 30306121 and error["extensions"]["budget"] == 20000
+    assert error["message"].startswith("this operation costs 9596939 (9596939 for fields, 0 source calls), over the budget of 5000")
+    assert error["extensions"]["cost"] == 9596939 and error["extensions"]["budget"] == 5000
     assert counted_children == []  # not even the provinces were looked up
     # Two aliases, a fragment or a variable change nothing.
     fragment = "query($n: Int) { a: regions { ...T } b: regions { ...T } } fragment T on Region { children(first: $n) { children(first: $n) { code } } }"
@@ -70,7 +73,7 @@ async def test_the_region_tree_is_refused_before_any_resolver_runs(gql: GraphQL,
 async def test_pages_of_aliased_lists_are_refused(gql: GraphQL, tokens: Tokens) -> None:
     aliased = "{ " + " ".join(f"l{i}: {COMPLAINT_PAGE}" for i in range(30)) + " }"
     error = _refusal(await gql(aliased, token=tokens.national_admin))
-    assert "over the budget of 20000" in error["message"]
+    assert "costs 141030 " in error["message"] and "over the budget of 5000" in error["message"]
     one = await gql("{ " + COMPLAINT_PAGE + " }", token=tokens.national_admin)
     assert "errors" not in one, one
 
@@ -92,12 +95,12 @@ async def test_the_dashboard_and_a_paged_region_tree_are_answered(gql: GraphQL, 
 
 
 async def test_the_budget_is_a_setting(make_app: Callable[..., Starlette]) -> None:
-    app = make_app(limits=GraphQLLimits(max_cost=100))
+    app = make_app(limits=GraphQLLimits(max_cost=50))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
         small = (await client.post("/graphql", json={"query": '{ region(code: "16") { code name } }'})).json()
         assert "errors" not in small, small
         refused = (await client.post("/graphql", json={"query": "{ regions { code name } }"})).json()
-    assert "costs 241" in _refusal(refused)["message"] and "budget of 100" in refused["errors"][0]["message"]
+    assert "costs 77 " in _refusal(refused)["message"] and "budget of 50" in refused["errors"][0]["message"]
 
 
 def test_the_worst_admitted_query_is_within_the_default_budget() -> None:

@@ -93,7 +93,8 @@ LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     "CoordinationView.rows": 200,
     "Query.deadlinePerformance": 200,
     "ComplaintStatistics.buckets": 400,
-    "Query._entities": 100,  # schema.graphql.subgraph.MAX_ENTITIES
+    # As many as the router sent, at most schema.graphql.subgraph.MAX_ENTITIES.
+    "Query._entities": lambda args: min(len(args.get("representations") or ()), 100),
 }
 
 # Source calls a field may make: how many, from its coerced arguments and a count of the

@@ -75,6 +75,12 @@ def test_lists_multiply_their_selection_by_their_page_and_nested_lists_multiply(
     assert cost("{ complaints(first: 100000) { totalCount } }").fields == 1 + 100 * 1
 
 
+def test_a_router_batch_weighs_as_many_entities_as_it_sends() -> None:
+    query = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Region { code name } } }"
+    three = [{"__typename": "Region", "code": c} for c in ("16", "16.05", "16.01")]
+    assert cost(query, {"r": three}).fields == 1 + 3 * 2
+
+
 def test_fragments_aliases_and_variables_count_as_written() -> None:
     spread = cost(
         "query($n: Int!) { a: regions { ...R } b: regions { ... on Region { code } } } "

@@ -55,7 +55,7 @@ def _regions(args: dict[str, Any]) -> int:
 
 # The most items a list without a page argument can hold, by "Type.field" (a number, or a
 # function of the field's arguments). A list field
-# in the schema needs a page argument or an entry here (tests/gateway/test_query_cost.py
+# in the schema needs a page argument or an entry here (tests/gateway/test_cost_rules.py
 # walks the schema); a connection's edges/nodes are 1: the connection field's page counts.
 LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     # Connections: paged by the field that returns them.

@@ -14,6 +14,11 @@ The rules (README, "Limits"):
 
 Fragments are expanded where they are spread (named or inline); fields under `@skip` or
 `@include` count as if included, so the cost is an upper bound.
+
+Written here rather than taken from a library: Strawberry has depth and alias limiters but
+no cost limiter, and graphql-complexity (the maintained Python one) takes one count argument
+by name, has no per-field bounds or schema argument defaults, cannot count source calls,
+and its Strawberry extension pins a Strawberry release far older than the gateway's.
 """
 
 from __future__ import annotations

@@ -3,11 +3,13 @@
 The rules (README, "Limits"):
 
 - every field costs 1; `__typename` and introspection cost nothing;
-- a field with a page argument (`first` or `limit`) multiplies its selection by the page it
-  asks for: the argument, from a literal or a variable, else its default; never more than
-  the largest page the gateway serves (the resolver refuses a larger one itself);
+- a list field with a page argument (`first` or `limit`) multiplies its selection by the
+  page it asks for: the argument, from a literal or a variable, else its default; never more
+  than the largest page the gateway serves (the resolver refuses a larger one itself);
+- a connection (a paged field that returns one object) counts its `edges` and `nodes` that
+  many times, and its other fields (`totalCount`, `pageInfo`...) once;
 - a list field without a page argument multiplies its selection by its declared bound
-  (`LIST_BOUNDS`); a connection's `edges` and `nodes` are bounded by their connection's page;
+  (`LIST_BOUNDS`, or `CONNECTION_BOUNDS` for a bound the connection's arguments decide);
 - nested lists multiply;
 - every call to a regency system that a live read or a live list may make costs
   `SOURCE_CALL_COST` and is counted apart, against the per-request cap on source calls.
@@ -46,6 +48,9 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from schema.canonical import RegionLevel
+from schema.regions import lies_in, provinces_and_regencies
+
 # One call to a regency system weighs as much as this many fields: a source call holds a
 # connection of a system the gateway does not own for up to the fan-out deadline.
 SOURCE_CALL_COST = 10
@@ -63,12 +68,6 @@ def _regions(args: dict[str, Any]) -> int:
 # in the schema needs a page argument or an entry here (tests/gateway/test_cost_rules.py
 # walks the schema); a connection's edges/nodes are 1: the connection field's page counts.
 LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
-    # Connections: paged by the field that returns them.
-    "AuditEventConnection.edges": 1,
-    "ComplaintConnection.edges": 1,
-    "ComplaintConnection.nodes": 1,
-    "PublicComplaintConnection.edges": 1,
-    "PublicComplaintConnection.nodes": 1,
     # Reference data. Regions: the largest family in the Kemendagri data is 108 desa.
     "Query.regions": _regions,
     "Query.agencies": 200,
@@ -92,7 +91,6 @@ LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     "SourceConnection.capabilities": 10,
     "SourceSyncStatus.statusesNotSent": 12,
     # Per source, per agency, per region.
-    "ComplaintConnection.sources": 40,
     "Query.syncStatus": 40,
     "ConnectionOverview.regencies": 520,
     "CoordinationView.rows": 200,
@@ -102,6 +100,32 @@ LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     "Query._entities": lambda args: min(len(args.get("representations") or ()), 100),
 }
 
+def _regencies(partition: str | None) -> int:
+    """Kab/kota a partition overlaps: a live list names each, connected or not."""
+    return sum(
+        1 for x in provinces_and_regencies()
+        if x.level is RegionLevel.REGENCY and (lies_in(x.code, partition) or (partition is not None and lies_in(partition, x.code)))
+    )
+
+
+def _partition(args: dict[str, Any]) -> str | None:
+    filter = args.get("filter") or {}
+    partition = filter.get("kodeWilayah") if isinstance(filter, Mapping) else None
+    return partition.strip() if isinstance(partition, str) else None
+
+
+# Lists of a connection, bounded by the arguments of the field that returned it ("page":
+# its page, the page argument's value).
+CONNECTION_BOUNDS: dict[str, Callable[[dict[str, Any], int], int]] = {
+    "AuditEventConnection.edges": lambda args, page: page,
+    "ComplaintConnection.edges": lambda args, page: page,
+    "ComplaintConnection.nodes": lambda args, page: page,
+    "PublicComplaintConnection.edges": lambda args, page: page,
+    "PublicComplaintConnection.nodes": lambda args, page: page,
+    # How each kab/kota of the partition answered: only a live list has any.
+    "ComplaintConnection.sources": lambda args, page: _regencies(_partition(args)) if args.get("live") else 0,
+}
+
 # Source calls a field may make: how many, from its coerced arguments and a count of the
 # connected systems overlapping a partition (None: every one).
 SourceCount = Callable[[str | None], int]
@@ -109,11 +133,7 @@ LiveRule = Callable[[dict[str, Any], SourceCount], int]
 
 
 def _live_list(args: dict[str, Any], sources_in: SourceCount) -> int:
-    if not args.get("live"):
-        return 0
-    filter = args.get("filter") or {}
-    partition = filter.get("kodeWilayah") if isinstance(filter, Mapping) else None
-    return sources_in(partition.strip() if isinstance(partition, str) else None)
+    return sources_in(_partition(args)) if args.get("live") else 0
 
 
 def _live_read(args: dict[str, Any], sources_in: SourceCount) -> int:
@@ -152,6 +172,14 @@ def page_argument(field: GraphQLField) -> str | None:
     return next((a for a in PAGE_ARGUMENTS if a in field.args), None)
 
 
+@dataclass(frozen=True, slots=True)
+class _Within:
+    """The arguments of the field whose selection is being weighed, and its page."""
+
+    args: dict[str, Any]
+    page: int | None
+
+
 class _Walk:
     def __init__(
         self,
@@ -175,44 +203,53 @@ class _Walk:
         except GraphQLError:
             return None  # an argument that does not coerce: execution refuses it anyway
 
-    def _multiplier(self, coordinate: str, field: GraphQLField, args: dict[str, Any] | None) -> int:
+    def _page(self, field: GraphQLField, args: dict[str, Any] | None) -> int | None:
         name = page_argument(field)
-        if name is not None:
-            value = (args or {}).get(name)
-            if not isinstance(value, int) or isinstance(value, bool):
-                return self.max_page
-            return max(0, min(value, self.max_page))
-        if is_list(field.type):
-            bound = LIST_BOUNDS.get(coordinate, self.max_page)
-            return bound(args or {}) if callable(bound) else bound
-        return 1
+        if name is None:
+            return None
+        value = (args or {}).get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            return self.max_page
+        return max(0, min(value, self.max_page))
 
-    def selection(self, parent: Any, node: SelectionSetNode | None, seen: frozenset[str]) -> int:
+    def _multiplier(self, coordinate: str, field: GraphQLField, args: dict[str, Any] | None, within: _Within) -> int:
+        if not is_list(field.type):
+            return 1
+        page = self._page(field, args)
+        if page is not None:
+            return page
+        by_connection = CONNECTION_BOUNDS.get(coordinate)
+        if by_connection is not None:
+            return by_connection(within.args, self.max_page if within.page is None else within.page)
+        bound = LIST_BOUNDS.get(coordinate, self.max_page)
+        return bound(args or {}) if callable(bound) else bound
+
+    def selection(self, parent: Any, node: SelectionSetNode | None, seen: frozenset[str], within: _Within) -> int:
         if node is None:
             return 0
         total = 0
         for selection in node.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(parent, selection, seen)
+                total += self.field(parent, selection, seen, within)
             elif isinstance(selection, InlineFragmentNode):
                 on = self.schema.get_type(selection.type_condition.name.value) if selection.type_condition else parent
-                total += self.selection(on, selection.selection_set, seen)
+                total += self.selection(on, selection.selection_set, seen, within)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
                 if fragment is None or name in seen:  # validation refuses both
                     continue
                 on = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.selection(on, fragment.selection_set, seen | {name})
+                total += self.selection(on, fragment.selection_set, seen | {name}, within)
         return total
 
-    def field(self, parent: Any, node: FieldNode, seen: frozenset[str]) -> int:
+    def field(self, parent: Any, node: FieldNode, seen: frozenset[str], within: _Within) -> int:
         name = node.name.value
         if name.startswith("__") or not isinstance(parent, GraphQLObjectType):
             # Introspection (demo mode only) and abstract parents: the gateway's schema has
             # no interfaces or unions of its own but `_Entity`, whose members are listed
             # objects; a field under one is weighed on each member it is spread on.
-            return 0 if name.startswith("__") else self._abstract(parent, node, seen)
+            return 0 if name.startswith("__") else self._abstract(parent, node, seen, within)
         field = parent.fields.get(name)
         if field is None:
             return 0
@@ -221,12 +258,14 @@ class _Walk:
         rule = LIVE_FIELDS.get(coordinate)
         if rule is not None and args is not None:
             self.calls += rule(args, self.sources_in)
-        inner = self.selection(get_named_type(field.type), node.selection_set, seen)
-        return 1 + self._multiplier(coordinate, field, args) * inner
+        inner = self.selection(
+            get_named_type(field.type), node.selection_set, seen, _Within(args or {}, self._page(field, args))
+        )
+        return 1 + self._multiplier(coordinate, field, args, within) * inner
 
-    def _abstract(self, parent: Any, node: FieldNode, seen: frozenset[str]) -> int:
+    def _abstract(self, parent: Any, node: FieldNode, seen: frozenset[str], within: _Within) -> int:
         members = self.schema.get_possible_types(parent) if parent is not None else []
-        return max((self.field(m, node, seen) for m in members), default=1)
+        return max((self.field(m, node, seen, within) for m in members), default=1)
 
 
 def operation_cost(
@@ -251,5 +290,5 @@ def operation_cost(
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(schema, fragments, coerced, max_page=max_page, sources_in=sources_in)
     root = schema.get_root_type(operation.operation)
-    fields = walk.selection(root, operation.selection_set, frozenset())
+    fields = walk.selection(root, operation.selection_set, frozenset(), _Within({}, None))
     return Cost(fields=fields, source_calls=walk.calls)

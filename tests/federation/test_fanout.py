@@ -54,8 +54,10 @@ def ask(nation: Nation, make_app: Callable[..., Starlette]) -> Callable[..., Any
 def asker(nation: Nation, make_app: Callable[..., Starlette], deadline: float) -> Callable[..., Any]:
     """Runs the live list query against a gateway whose fan-out deadline is `deadline`."""
     # A whole-country deployment: one country-wide live list is 514 source calls, over the
-    # default per-request cap, which such a deployment raises (PENGHUBUNG_MAX_SOURCE_CALLS).
-    app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=GraphQLLimits(max_source_calls=520))
+    # default per-request cap and budget, which such a deployment raises
+    # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST).
+    limits = GraphQLLimits(max_source_calls=520, max_cost=20_000)
+    app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=limits)
     state = {"sources": SimpleNamespace(connectors=nation.connectors), "topology": Topology(regencies=nation.regencies)}
 
     async def run(token: str | None, variables: dict[str, Any] | None = None, *, expect_errors: bool = False) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType, parse
 
-from gateway.query_cost import LIST_BOUNDS, SOURCE_CALL_COST, Cost, is_list, operation_cost, page_argument
+from gateway.query_cost import CONNECTION_BOUNDS, LIST_BOUNDS, SOURCE_CALL_COST, Cost, is_list, operation_cost, page_argument
 from gateway.settings import GraphQLLimits, SettingsError, from_env
 from schema import regions as r
 from schema.graphql.build import build_schema
@@ -38,10 +38,12 @@ def cost(query: str, variables: dict[str, Any] | None = None, *, sources: dict[s
 
 def test_every_list_field_has_a_page_argument_or_a_declared_bound() -> None:
     lists = _list_fields()
-    unbounded = sorted(c for c, f in lists.items() if page_argument(f) is None and c not in LIST_BOUNDS)
-    assert not unbounded, f"list fields with neither a page argument (first/limit) nor a LIST_BOUNDS entry: {unbounded}"
+    declared = LIST_BOUNDS.keys() | CONNECTION_BOUNDS.keys()
+    assert not LIST_BOUNDS.keys() & CONNECTION_BOUNDS.keys()
+    unbounded = sorted(c for c, f in lists.items() if page_argument(f) is None and c not in declared)
+    assert not unbounded, f"list fields with neither a page argument (first/limit) nor a declared bound: {unbounded}"
     # A bound for a field that is gone, or that has a page argument, would hide a mistake.
-    stale = sorted(c for c in LIST_BOUNDS if c not in lists or page_argument(lists[c]) is not None)
+    stale = sorted(c for c in declared if c not in lists or page_argument(lists[c]) is not None)
     assert not stale, stale
 
 
@@ -68,11 +70,11 @@ def test_lists_multiply_their_selection_by_their_page_and_nested_lists_multiply(
     tree = cost("{ regions { children { children { children { code name } } } } }")
     assert tree.fields == 1 + 38 * (1 + 50 * (1 + 50 * (1 + 50 * 2)))
     assert tree.total > GraphQLLimits().max_cost
-    # A connection counts its page once: edges and nodes are bounded by `first`.
-    assert cost("{ complaints(first: 7) { edges { node { id } } } }").fields == 1 + 7 * (1 + 1 * (1 + 1))
-    assert cost("{ complaints { totalCount } }").fields == 1 + 20 * 1  # the argument's default page
+    # A connection's edges and nodes count its page; its other fields once.
+    assert cost("{ complaints(first: 7) { totalCount edges { node { id } } } }").fields == 1 + 1 + (1 + 7 * (1 + 1))
+    assert cost("{ complaints { nodes { id } } }").fields == 1 + (1 + 20 * 1)  # the argument's default page
     # A page larger than the gateway serves weighs as the largest (the resolver refuses it).
-    assert cost("{ complaints(first: 100000) { totalCount } }").fields == 1 + 100 * 1
+    assert cost("{ complaints(first: 100000) { nodes { id } } }").fields == 1 + (1 + 100 * 1)
 
 
 def test_a_router_batch_weighs_as_many_entities_as_it_sends() -> None:
@@ -95,6 +97,11 @@ def test_a_live_list_counts_the_sources_of_its_partition() -> None:
     sources = {"16": 17, "16.05": 1, None: 500}
     listed = cost('{ complaints(live: true, filter: {kodeWilayah: "16"}) { totalCount } }', sources=sources)
     assert listed.source_calls == 17 and listed.total == listed.fields + 17 * SOURCE_CALL_COST
+    # A live list names every kab/kota of its partition in `sources` (17 in Sumatera Selatan,
+    # connected or not); an index list none.
+    named = '{ complaints(live: LIVE, filter: {kodeWilayah: "16"}) { sources { system outcome } } }'
+    assert cost(named.replace("LIVE", "true"), sources=sources).fields == 1 + (1 + 17 * 2)
+    assert cost(named.replace("LIVE", "false"), sources=sources).fields == 1 + 1
     assert cost("query($f: ComplaintFilterInput) { complaints(live: true, filter: $f) { totalCount } }",
                 {"f": {"kodeWilayah": "16.05"}}, sources=sources).source_calls == 1
     assert cost("{ complaints(live: true) { totalCount } }", sources=sources).source_calls == 500

@@ -73,17 +73,18 @@ LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     "Query.agencies": 200,
     "Query.categories": 30,
     "Category.children": 20,
-    # Inside one complaint: its trail, answers and history stay short.
-    "Complaint.dispositions": 20,
-    "Complaint.followUps": 20,
-    "Complaint.statusHistory": 30,
-    "Complaint.replies": 20,
+    # Inside one complaint: its trail, answers and history stay short (a complaint passes
+    # ten statuses at most once each, a trail a few hops), and load in batches per page.
+    "Complaint.dispositions": 10,
+    "Complaint.followUps": 10,
+    "Complaint.statusHistory": 15,
+    "Complaint.replies": 10,
     "Complaint.attachments": 10,  # schema.validation.ATTACHMENTS_MAX
-    "Complaint.sources": 5,
-    "Complaint.tags": 20,
+    "Complaint.sources": 3,  # LAPOR!, its kab/kota's system, the gateway
+    "Complaint.tags": 10,
     "FollowUp.attachments": 10,
-    "PublicComplaint.followUps": 20,
-    "PublicComplaint.statusHistory": 30,
+    "PublicComplaint.followUps": 10,
+    "PublicComplaint.statusHistory": 15,
     # Small enumerations.
     "AuditEvent.actorRoles": 10,
     "Viewer.roles": 10,

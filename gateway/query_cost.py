@@ -56,6 +56,7 @@ from schema.regions import lies_in, provinces_and_regencies
 SOURCE_CALL_COST = 10
 PAGE_ARGUMENTS = ("first", "limit")
 
+
 def _regions(args: dict[str, Any]) -> int:
     """`regions`: the provinces, a search's matches, or a region's children."""
     if args.get("search") is not None:
@@ -64,9 +65,8 @@ def _regions(args: dict[str, Any]) -> int:
 
 
 # The most items a list without a page argument can hold, by "Type.field" (a number, or a
-# function of the field's arguments). A list field
-# in the schema needs a page argument or an entry here (tests/gateway/test_cost_rules.py
-# walks the schema); a connection's edges/nodes are 1: the connection field's page counts.
+# function of the field's arguments). A list field in the schema needs a page argument, an
+# entry here or one in CONNECTION_BOUNDS (tests/gateway/test_cost_rules.py walks the schema).
 LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     # Reference data. Regions: the largest family in the Kemendagri data is 108 desa.
     "Query.regions": _regions,

@@ -134,6 +134,7 @@ def create_app(
         demo=settings.demo,
         max_page_size=settings.limits.max_page_size,
         timeout=settings.limits.operation_timeout,
+        max_source_calls=settings.limits.max_source_calls,
         deadlines=settings.deadlines,
         topology=topology,
         federation=settings.federation,

@@ -27,8 +27,11 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.live import SourceCallsExhausted
 from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
+
+from gateway.query_cost import operation_cost
 
 from gateway.metrics import OperationMetrics
 from gateway.settings import GraphQLLimits
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 PUBLIC_ERRORS: dict[type[BaseException], str] = {
     ValidationFailed: "BAD_USER_INPUT",
     InvalidCursor: InvalidCursor.code,
+    SourceCallsExhausted: SourceCallsExhausted.code,
 }
 
 INTERNAL_MESSAGE = "Internal error; the gateway's log has the details under this request id."
@@ -193,6 +197,53 @@ class TransportRules(SchemaExtension):
         yield
 
 
+class CostLimit(SchemaExtension):
+    """Refuses an operation whose cost (gateway.query_cost) is over the budget, or that may
+    call more regency systems than one request may, before any resolver runs."""
+
+    def __init__(self, limits: GraphQLLimits) -> None:
+        self.limits = limits
+
+    def _refusal(self) -> GraphQLError | None:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None:
+            return None
+        federation = getattr(context.context, "federation", None)
+        cost = operation_cost(
+            context.schema._schema,
+            document,
+            operation_name=context.operation_name,
+            variables=context.variables,
+            max_page=self.limits.max_page_size,
+            sources_in=federation.sources_in if federation is not None else lambda _: 0,
+        )
+        if cost is None:
+            return None
+        if cost.total > self.limits.max_cost:
+            return GraphQLError(
+                f"this operation costs {cost.total} ({cost.fields} for fields, {cost.source_calls} "
+                f"source calls), over the budget of {self.limits.max_cost}; expected: smaller pages "
+                "(first), fewer nested lists or aliases",
+                extensions={"code": "QUERY_TOO_COSTLY", "cost": cost.total, "budget": self.limits.max_cost},
+            )
+        if cost.source_calls > self.limits.max_source_calls:
+            return GraphQLError(
+                f"this operation may make {cost.source_calls} calls to regency systems; the limit is "
+                f"{self.limits.max_source_calls} per request. Expected: fewer or narrower live lists "
+                "(filter.kodeWilayah), or live: false",
+                extensions={"code": "QUERY_TOO_COSTLY", "sourceCalls": cost.source_calls, "budget": self.limits.max_source_calls},
+            )
+        return None
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.result is None:
+            refusal = self._refusal()
+            if refusal is not None:
+                self.execution_context.result = ExecutionResult(data=None, errors=[refusal])
+        yield
+
+
 def schema_extensions(
     limits: GraphQLLimits, *, demo: bool, request_id: Callable[[], str] | None = None
 ) -> list[Callable[[], SchemaExtension] | type[SchemaExtension]]:
@@ -209,6 +260,7 @@ def schema_extensions(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: ErrorCodes(suggestions=demo, request_id=request_id),
+        lambda: CostLimit(limits),
     ]
     if not demo:
         extensions.insert(0, DisableIntrospection)

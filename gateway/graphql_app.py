@@ -124,6 +124,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         demo: bool,
         max_page_size: int,
         timeout: float,
+        max_source_calls: int | None = None,
         deadlines: DeadlinePolicy,
         topology: Topology | None = None,
         federation: FederationSettings | None = None,
@@ -151,6 +152,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         self.verifier = verifier
         self.demo = demo
         self.max_page_size = max_page_size
+        self.max_source_calls = max_source_calls
         self.timeout = timeout
         self.complaints = ComplaintRepository()
         self.references = ReferenceRepository()
@@ -262,7 +264,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         # read from the sources file, unless the lifespan says otherwise).
         topology = state.get("topology", self.topology)
         federation = (
-            Federation(connectors, topology, self.complaints, self.federation_settings)
+            Federation(connectors, topology, self.complaints, self.federation_settings, max_calls=self.max_source_calls)
             if sources is not None and topology is not None
             else None
         )

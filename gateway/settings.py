@@ -45,8 +45,9 @@ Environment variables:
                           upstream calls, circuits and deliveries); unset: not served
     PENGHUBUNG_MAX_DEPTH, PENGHUBUNG_MAX_ALIASES, PENGHUBUNG_MAX_TOKENS,
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT,
-    PENGHUBUNG_BODY_TIMEOUT
-                          GraphQL request limits (see `GraphQLLimits`)
+    PENGHUBUNG_BODY_TIMEOUT, PENGHUBUNG_MAX_COST, PENGHUBUNG_MAX_SOURCE_CALLS
+                          GraphQL request limits (see `GraphQLLimits`; cost rules in
+                          gateway.query_cost)
     PENGHUBUNG_CORS_ORIGINS
                           comma-separated origins (https://app.example.go.id) whose browser
                           pages may call the API; empty or unset: no cross-origin calls
@@ -130,9 +131,16 @@ class GraphQLLimits:
     # Seconds a client has to send its whole request body (slow-trickling bodies hold a
     # connection and a task; a legitimate 64 KB body arrives in well under a second).
     body_timeout: float = 10.0
+    # The cost budget of one operation (gateway.query_cost): a field costs 1, a list
+    # multiplies its selection by its page size, a call to a source costs SOURCE_CALL_COST.
+    max_cost: int = 5_000
+    # Calls to regency systems one request may start (live lists and live reads).
+    max_source_calls: int = 100
 
     def __post_init__(self) -> None:
-        for name in ("max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes"):
+        for name in (
+            "max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes", "max_cost", "max_source_calls",
+        ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
         for name in ("operation_timeout", "body_timeout"):
@@ -239,6 +247,10 @@ def from_env(
             "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
         ),
         body_timeout=config("PENGHUBUNG_BODY_TIMEOUT", cast=float, default=defaults.body_timeout),
+        max_cost=config("PENGHUBUNG_MAX_COST", cast=int, default=defaults.max_cost),
+        max_source_calls=config(
+            "PENGHUBUNG_MAX_SOURCE_CALLS", cast=int, default=defaults.max_source_calls
+        ),
     )
     try:
         rate_limits = rate_settings_from(config)

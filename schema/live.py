@@ -102,3 +102,17 @@ class ChangedMeanwhile(WriteRefused):
     """The complaint changed between the check of a write and its application."""
 
     code = "CHANGED_MEANWHILE"
+
+
+class SourceCallsExhausted(Exception):
+    """A request would start more calls to sources than one request may (the per-request
+    cap behind the cost budget, for what the estimate before execution could not see)."""
+
+    code = "QUERY_TOO_COSTLY"
+
+    def __init__(self, wanted: int, started: int, cap: int) -> None:
+        super().__init__(
+            f"this request would make {started + wanted} calls to regency systems ({wanted} more for this "
+            f"live list); the limit is {cap} per request. Expected: fewer or narrower live lists "
+            "(filter.kodeWilayah), or live: false"
+        )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 
 from lokal import wilayah as _wilayah
 
@@ -154,6 +154,12 @@ def get_region(code: str) -> Region | None:
     """The region with this exact code, or None if it does not exist."""
     if not is_valid_code_format(code):
         return None
+    return _region(code)
+
+
+# Every region a page shows looks up its parent: the recent ones are kept, built once.
+@lru_cache(maxsize=4096)
+def _region(code: str) -> Region | None:
     found = _wilayah.get_wilayah(code)
     return _to_region(found) if found else None
 
@@ -165,7 +171,14 @@ def region_exists(code: str) -> bool:
 
 def children(parent_code: str | None = None) -> list[Region]:
     """Regions directly under `parent_code` (provinces when None)."""
-    return [_to_region(w) for w in _wilayah.list_wilayah(parent_code)]
+    return list(_children(parent_code))
+
+
+# Region trees ask for the same families again and again, on the event loop: each family
+# is built once (provinces, kab/kota and the recently asked kecamatan stay).
+@lru_cache(maxsize=2048)
+def _children(parent_code: str | None) -> tuple[Region, ...]:
+    return tuple(_to_region(w) for w in _wilayah.list_wilayah(parent_code))
 
 
 @cache

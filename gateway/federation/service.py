@@ -13,7 +13,7 @@ from auth.scope import RowScope
 from connectors.protocol import Capability, Connector
 from schema.canonical import Complaint
 from schema.lifecycle import ActionRequest
-from schema.live import Freshness, LivePage, Outcome, SourceOutcome, WriteReceipt
+from schema.live import Freshness, LivePage, Outcome, SourceCallsExhausted, SourceOutcome, WriteReceipt
 from schema.queries import ComplaintFilter, Cursor, SortOrder
 from schema.validation import ComplaintDraft
 
@@ -35,12 +35,27 @@ class Federation:
         topology: Topology,
         complaints: ComplaintRepository,
         settings: FederationSettings,
+        *,
+        max_calls: int | None = None,
     ) -> None:
         self.connectors = connectors
+        # One Federation serves one request: this is the request's budget of source calls.
+        self.max_calls = max_calls
+        self.calls = 0
         self.deadline = settings.read_deadline
         self.reader = LiveReader(connectors, topology, deadline=settings.read_deadline)
         fanout = FanOut(connectors, topology, deadline=settings.fanout_deadline, max_pages=settings.fanout_max_pages)
+        self.fanout = fanout
         self.lister = LiveLister(fanout, connectors, complaints)
+
+    def sources_in(self, partition: str | None) -> int:
+        """How many connected systems a live list over the partition calls (None: all)."""
+        return len(self.fanout.systems_of(partition))
+
+    def _spend(self, calls: int) -> None:
+        if self.max_calls is not None and self.calls + calls > self.max_calls:
+            raise SourceCallsExhausted(calls, self.calls, self.max_calls)
+        self.calls += calls
 
     async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]:
         """Each complaint as its owner shows it now."""
@@ -57,6 +72,7 @@ class Federation:
             return None, None
         if Capability.READ_ONE not in connector.capabilities:
             return None, SourceOutcome(system, Outcome.NOT_READABLE, 0.0, "it offers no read by id")
+        self._spend(1)
         record, outcome = await read_by_id(system, connector, source_id, deadline=self.deadline)
         if record is None:
             return None, outcome
@@ -74,6 +90,7 @@ class Federation:
         now: datetime,
     ) -> LivePage[Complaint]:
         """One page of a partition as its sources show it now."""
+        self._spend(self.sources_in(filter.kode_wilayah))
         return await self.lister.page(scope, filter, first=first, after=after, order=order, now=now)
 
 

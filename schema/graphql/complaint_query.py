@@ -16,6 +16,7 @@ import strawberry
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
+from auth.live_regions import live_regions, may_list_live
 from auth.roles import Role
 from auth.scope import RowScope
 from schema.canonical import Complaint as CanonicalComplaint
@@ -171,6 +172,7 @@ async def _live_page(
         raise UserInputError(
             [FieldError("filter.kodeWilayah", "is missing for a live list", "the partition to ask, e.g. \"16\" or \"16.05\"")]
         )
+    await _check_live_partition(ctx, used.kode_wilayah)
     try:
         page = await ctx.federation.live_page(
             ctx.access.cases, used, first=size, after=decode_after(after), order=order, now=datetime.now(UTC)
@@ -188,6 +190,26 @@ async def _live_page(
     end = page.cursors[-1] if page.cursors else None
     info = PageInfo(has_next_page=page.has_next_page, end_cursor=end)
     return ComplaintConnection(edges=edges, page_info=info, _scope=ctx.access.cases, _filter=used, _live=page)
+
+
+async def _check_live_partition(ctx: GraphQLContext, partition: str | None) -> None:
+    """A live list calls every system of its partition: only within the caller's own
+    regions (an officer cannot start calls to another province's systems)."""
+    if ctx.access.cases.everything:
+        return
+    agency_region = None
+    if ctx.principal.agency_id:
+        agency = await ctx.agencies.load(ctx.principal.agency_id)
+        agency_region = agency.kode_wilayah if agency is not None else None
+    regions = live_regions(ctx.principal, ctx.access.cases, agency_region)
+    if may_list_live(partition, regions):
+        return
+    allowed = ", ".join(sorted(regions or ())) or "none (your agency has no region)"
+    raise GraphQLError(
+        f"a live list over {partition or 'every region'} is outside your regions; expected "
+        f"filter.kodeWilayah within: {allowed}",
+        extensions={"code": "FORBIDDEN"},
+    )
 
 
 # A source's record id as a live list shows it: no path tricks ("." or ".."), bounded.

@@ -15,6 +15,13 @@ from strawberry.types import Info
 from schema import canonical as c
 from schema import regions as r
 from schema.graphql.context import GraphQLContext
+from schema.validation import FieldError
+
+# A page of a region's children: the default and the most one page may hold. The largest
+# family in the Kemendagri data (a kecamatan's desa) is 108, so one page of the maximum
+# still gives any region all its children.
+REGION_PAGE_DEFAULT = 50
+REGION_PAGE_MAX = 120
 
 Classification = strawberry.enum(c.Classification, description="Klasifikasi: kind of submission.")
 Status = strawberry.enum(
@@ -60,9 +67,21 @@ class Region:
     def parent(self) -> Region | None:
         return region_of(self.parent_code) if self.parent_code else None
 
-    @strawberry.field(description="Regions directly under this one.")
-    def children(self) -> list[Region]:
-        return [Region.from_canonical(x) for x in r.children(self.code)]
+    @strawberry.field(
+        description=f"Regions directly under this one, in code order: a page of `first` "
+        f"(at most {REGION_PAGE_MAX}) after the child code `after`."
+    )
+    def children(self, first: int = REGION_PAGE_DEFAULT, after: str | None = None) -> list[Region]:
+        # Paged so that a nested tree (`regions { children { children ... } } }`) has a
+        # cost the budget can see: unpaged, three levels were every desa in Indonesia.
+        if not 1 <= first <= REGION_PAGE_MAX:
+            from schema.graphql.inputs import UserInputError  # inputs imports this module
+
+            raise UserInputError([FieldError("first", f"is {first}", f"an integer from 1 to {REGION_PAGE_MAX}")])
+        found = r.children(self.code)
+        if after is not None:
+            found = [x for x in found if x.code > after.strip()]
+        return [Region.from_canonical(x) for x in found[:first]]
 
     @classmethod
     def resolve_reference(cls, code: str) -> Region | None:

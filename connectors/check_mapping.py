@@ -120,6 +120,30 @@ def _first_common_key(tables: list[Mapping[str, str]]) -> str | None:
     return next(iter(tables[0]), None)
 
 
+def known_categories(spec: SourceSpec) -> set[str]:
+    """The category ids the mapping knows: its out-maps' keys and what its read map gives."""
+    known: set[str] = set()
+    field = spec.fields.get("category_id")
+    if field is not None and field.map is not None:
+        known.update(spec.maps.get(field.map, {}).values())
+    if spec.writes.create is not None:
+        for item in spec.writes.create.body:
+            if item.value == "category_code" and item.map is not None:
+                known.update(spec.maps[item.map])
+    return known
+
+
+def _leaf_category(spec: SourceSpec, tables: list[Mapping[str, str]]) -> str | None:
+    """The first out-map key that is a leaf of the category tree (no known id below it):
+    a parent's word stands for its children, so a parent sent reads back as the child the
+    system files it under, which a correct mapping cannot avoid."""
+    known = known_categories(spec)
+    for key in tables[0]:
+        if all(key in t for t in tables[1:]) and not any(k.startswith(f"{key}.") for k in known):
+            return key
+    return None
+
+
 def picked_values(
     connector: Connector, records: Iterable[SourceComplaint], fixed: Iterable[str]
 ) -> dict[str, str]:
@@ -140,6 +164,10 @@ def picked_values(
         else:
             plain.add(item.value)
     picks = {name: key for name, ts in tables.items() if (key := _first_common_key(ts)) is not None}
+    if "category_code" in tables:
+        leaf = _leaf_category(spec, tables["category_code"])
+        if leaf is not None:
+            picks["category_code"] = leaf
     # Without a map only codes are taken from the records (a category, an agency or unit):
     # never a record's own identity, like another complaint's tracking ID.
     coded = {n for n in plain - set(picks) if n.endswith(("_code", "_id", "unit")) and n not in fixed}

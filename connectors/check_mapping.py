@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
 
+from schema.canonical import Status
 from schema.regions import WIB
 
 from connectors.accepts import never_sent
@@ -199,6 +200,27 @@ def unexpressed(connector: Connector, name: str, values: Iterable[str]) -> tuple
     return None
 
 
+def _created_past_new(spec: SourceSpec) -> str | None:
+    """A [create] that sends a constant status reading as further along than new: every
+    complaint the gateway creates there would skip a step (verified with no one verifying)."""
+    field = spec.fields.get("status")
+    create = spec.writes.create
+    if field is None or field.path is None or create is None:
+        return None
+    item = next((b for b in create.body if b.key == field.path and b.const is not None), None)
+    if item is None:
+        return None
+    word = str(item.const)
+    read = spec.maps.get(field.map, {}).get(word) if field.map else word
+    if read is None or read in (Status.SUBMITTED.value, Status.BELUM_TERVERIFIKASI.value):
+        return None
+    return (
+        f"[create] sends {field.path} = {word!r} (read as {read}) on every new complaint: each one would"
+        f" start as {read} without anyone taking that step; leave it out and give the step a word"
+        " in the [change_status] out-map, so the gateway sends it when it happens"
+    )
+
+
 def write_warnings(connector: Connector) -> list[str]:
     """What the mapping will never write, known from the file alone: statuses its
     [change_status] has no word for (the sync never queues them, so the regency's system
@@ -214,6 +236,9 @@ def write_warnings(connector: Connector) -> list[str]:
     if unsent and table is not None:
         names = ", ".join(s.value for s in unsent)
         warnings.append(f"change_status never sends: {names} (no word in [maps.{table}]; add one, or a default)")
+    skipped = _created_past_new(spec)
+    if skipped is not None:
+        warnings.append(skipped)
     if spec.writes.create is None:
         warnings.append(
             "no [create]: complaints LAPOR! routes to this regency will not be created in its system"

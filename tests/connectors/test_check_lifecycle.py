@@ -111,3 +111,16 @@ async def test_a_parent_that_reads_back_as_its_child_passes_only_with_the_same_c
     (create,) = _trips(report, Capability.CREATE)
     assert not create.ok
     assert "category_code: sent 'infrastruktur', read back 'infrastruktur.jembatan'" in create.detail, create.detail
+
+
+async def test_a_constant_status_on_create_is_warned_and_fails_a_strict_check() -> None:
+    # The trial's way past a guarded lifecycle: every created complaint would start verified.
+    mapping = MAPPING_B.replace('body = { judul = "title",', 'body = { status = { const = "VERIFIKASI" }, judul = "title",')
+    assert mapping != MAPPING_B
+    report = await _check(GowaSystem(), mapping, writes=False, strict=True)
+    assert not report.passed
+    assert any(
+        w.startswith("[create] sends status = 'VERIFIKASI' (read as TERVERIFIKASI) on every new complaint")
+        for w in report.write_warnings
+    ), report.render()
+    assert not any("[create] sends" in w for w in (await _check(GowaSystem(), MAPPING_B, writes=False)).write_warnings)

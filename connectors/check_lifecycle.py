@@ -3,10 +3,11 @@
 Real systems guard their own transitions (a new report must be verified before it is
 disposed), so the check never jumps: after creating its test records it walks the first one
 along the gateway's own lifecycle (schema.lifecycle), from the status it reads back as, to
-DIDISPOSISIKAN: VERIFY, then DISPOSE to an OPD. A step whose status the mapping's
-[change_status] has no word for is skipped, as the sync engine never sends it either. Then
-the agency's answer (tindak lanjut) from that OPD, and, where the [follow_up] body tells
-the reporter's reply apart, a reply too: what the gateway sends for that record later.
+DIDISPOSISIKAN: VERIFY, then DISPOSE to an OPD. Then the agency's answer (tindak lanjut)
+from that OPD and the status the gateway sends after it (DITINDAKLANJUTI); where the
+[follow_up] body tells the reporter's reply apart, a reply too; and last CLOSE (SELESAI),
+which also leaves the test record finished. A step whose status the mapping's
+[change_status] has no word for is skipped, as the sync engine never sends it either.
 
 A step the system refuses fails naming the step and quoting the system's reason.
 """
@@ -90,7 +91,7 @@ async def walk_to_disposition(connector: Connector, source_id: str, ref: str, un
         except ConnectorError as exc:
             return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {answered(exc)}")
         now = await _find(connector, source_id)
-        if isinstance(now, SourceComplaint) and now.status is not _reads_as(connector, status):
+        if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
             return RoundTrip(
                 Capability.CHANGE_STATUS, False,
                 f"{_step(action, before, status)}: set {status.value}, read back {now.status.value}",
@@ -105,6 +106,42 @@ async def walk_to_disposition(connector: Connector, source_id: str, ref: str, un
     if done:
         trip = RoundTrip(trip.capability, trip.ok, f"{'; '.join(done)}; then {trip.detail}")
     return trip
+
+
+# After the agency's answer the gateway sends its status (an interim answer: in progress);
+# a complaint ends closed. The reporter's reply comes between the two.
+AFTER_ANSWER = ((Action.POST_FOLLOW_UP, Status.DITINDAKLANJUTI),)
+FINISH = ((Action.CLOSE, Status.SELESAI),)
+
+
+async def status_steps(
+    connector: Connector, source_id: str, ref: str, before: Status, steps: Sequence[tuple[Action, Status]]
+) -> RoundTrip | None:
+    """Send each step's status the mapping has a word for and read it back; None when the
+    mapping can say none of them (the sync would never send them)."""
+    done: list[str] = []
+    for action, status in steps:
+        if not _sendable(connector, status):
+            before = status
+            continue
+        try:
+            await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:{status.value}", status=status))
+        except Unsupported as exc:
+            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}")
+        except ConnectorError as exc:
+            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {answered(exc)}")
+        now = await _find(connector, source_id)
+        if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
+            return RoundTrip(
+                Capability.CHANGE_STATUS, False,
+                f"{_step(action, before, status)}: set {status.value}, read back {now.status.value}",
+            )
+        done.append(f"{action.value} to {status.value}")
+        before = status
+    if not done:
+        return None
+    readable = "read back" if can_read_back(connector) else "not readable"
+    return RoundTrip(Capability.CHANGE_STATUS, True, f"{'; '.join(done)}, {readable}")
 
 
 def tells_replies(connector: Connector) -> bool:
@@ -130,18 +167,25 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     if not can_read_back(connector):
         records = records[:1]  # nothing can be compared: one labelled record is enough
     trip, source_id = await create_trip(connector, records)
-    trips = [trip]
+    trips: list[RoundTrip | None] = [trip]
     if source_id is None:
-        return trips
+        return [trip]
     unit = check_unit(connector, seen)
     ref = records[0].external_ref
-    if Capability.CHANGE_STATUS in caps:
+    statuses = Capability.CHANGE_STATUS in caps
+    if statuses:
         trips.append(await walk_to_disposition(connector, source_id, ref, unit))
+        if not trips[-1].ok:  # type: ignore[union-attr]
+            return [t for t in trips if t is not None]  # the record is not where the next steps start
     if Capability.ADD_FOLLOW_UP in caps:
         trips.append(await follow_up_trip(connector, source_id, ref, unit=unit))
+        if statuses and trips[-1].ok:  # type: ignore[union-attr]
+            trips.append(await status_steps(connector, source_id, ref, GOAL, AFTER_ANSWER))
         if tells_replies(connector):
             trips.append(await follow_up_trip(connector, source_id, ref, from_reporter=True))
-    return trips
+    if statuses and all(t.ok for t in trips if t is not None):
+        trips.append(await status_steps(connector, source_id, ref, Status.DITINDAKLANJUTI, FINISH))
+    return [t for t in trips if t is not None]
 
 
-__all__ = ["lifecycle_path", "round_trips", "tells_replies", "walk_to_disposition"]
+__all__ = ["lifecycle_path", "round_trips", "status_steps", "tells_replies", "walk_to_disposition"]

@@ -30,13 +30,20 @@ async def test_the_honest_mapping_of_a_system_that_guards_its_lifecycle_passes()
     report = await _check(system, MAPPING_B, writes=True)
     assert report.passed, report.render()
     statuses = [body for kind, body in system.received if kind == "status"]
-    assert statuses == [{"status": "VERIFIKASI"}, {"status": "PROSES", "kode_opd": "DPUPR"}]
+    # Verified, disposed with its OPD, in progress after the answer, closed at the end.
+    assert statuses == [
+        {"status": "VERIFIKASI"}, {"status": "PROSES", "kode_opd": "DPUPR"}, {"status": "DIPROSES"}, {"status": "SELESAI"}
+    ]
     follow_ups = [body for kind, body in system.received if kind == "follow_up"]
     # The OPD's answer credited to the OPD it was disposed to; the reply carries no OPD.
     assert [(b["dari"], b.get("kode_opd")) for b in follow_ups] == [("opd", "DPUPR"), ("pelapor", None)]
-    (walk,) = _trips(report, Capability.CHANGE_STATUS)
+    walk = _trips(report, Capability.CHANGE_STATUS)[0]
     assert walk.detail == (
         "VERIFY to TERVERIFIKASI; then set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with the same OPD"
+    )
+    walk, after_answer, finish = _trips(report, Capability.CHANGE_STATUS)
+    assert (after_answer.detail, finish.detail) == (
+        "POST_FOLLOW_UP to DITINDAKLANJUTI, read back", "CLOSE to SELESAI, read back"
     )
     answer, reply = _trips(report, Capability.ADD_FOLLOW_UP)
     assert answer.detail.startswith("added the agency's answer from OPD 16.05-pupr and read back"), answer.detail

@@ -23,7 +23,7 @@ from connectors.accepts import status_read_back, status_word
 from connectors.check_mapping import spec_of
 from connectors.check_round_trip import (
     RoundTrip,
-    _find,
+    find_record,
     check_unit,
     create_trip,
     follow_up_trip,
@@ -75,36 +75,20 @@ def _step(action: Action, before: Status, after: Status) -> str:
 async def walk_to_disposition(connector: Connector, source_id: str, ref: str, unit: str | None) -> RoundTrip:
     """Walk the test record to DIDISPOSISIKAN step by step; the last step (DISPOSE, to
     `unit`) is compared as `status_trip` does, each earlier one by its status read back."""
-    found = await _find(connector, source_id)
+    found = await find_record(connector, source_id)
     start = found.status if isinstance(found, SourceComplaint) else Status.BELUM_TERVERIFIKASI
     path = lifecycle_path(start) or [(Action.DISPOSE, GOAL)]
-    done: list[str] = []
-    before = start
-    for action, status in path[:-1]:
-        if not _sendable(connector, status):
-            before = status
-            continue  # the sync never sends it: the system sees the next step straight away
-        try:
-            await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:{status.value}", status=status))
-        except Unsupported as exc:
-            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}")
-        except ConnectorError as exc:
-            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {answered(exc)}")
-        now = await _find(connector, source_id)
-        if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
-            return RoundTrip(
-                Capability.CHANGE_STATUS, False,
-                f"{_step(action, before, status)}: set {status.value}, read back {now.status.value}",
-            )
-        done.append(f"{action.value} to {status.value}")
-        before = status
+    before = path[-2][1] if len(path) > 1 else start
+    earlier = await status_steps(connector, source_id, ref, start, path[:-1])
+    if earlier is not None and not earlier.ok:
+        return earlier
     action = path[-1][0]
     try:
         trip = await status_trip(connector, source_id, ref, unit)
     except ConnectorError as exc:
         trip = RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, GOAL)} was refused: {answered(exc)}")
-    if done:
-        trip = RoundTrip(trip.capability, trip.ok, f"{'; '.join(done)}; then {trip.detail}")
+    if earlier is not None:
+        trip = RoundTrip(trip.capability, trip.ok, f"{earlier.detail}; then {trip.detail}")
     return trip
 
 
@@ -130,7 +114,7 @@ async def status_steps(
             return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}")
         except ConnectorError as exc:
             return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {answered(exc)}")
-        now = await _find(connector, source_id)
+        now = await find_record(connector, source_id)
         if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
             return RoundTrip(
                 Capability.CHANGE_STATUS, False,

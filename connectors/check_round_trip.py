@@ -185,7 +185,7 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
     return problems
 
 
-async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
     """The record as the source now has it; False when the source cannot be read at all."""
     return await read_back(connector, source_id) if can_read_back(connector) else False
 
@@ -197,7 +197,7 @@ def _not_sent(exc: Unsupported) -> str:
 async def _create_one(connector: Connector, record: NewComplaint, pairs: Sequence[Pair]) -> tuple[Created, list[str], str]:
     """Create one test record, read it back and compare; (created, problems, how it read back)."""
     created = await connector.create(record)
-    found = await _find(connector, created.source_id)
+    found = await find_record(connector, created.source_id)
     if found is False:
         return created, [], "not read back (push only)"
     if found is None:
@@ -267,7 +267,7 @@ async def status_trip(connector: Connector, source_id: str, ref: str, unit: str 
         await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:status", status=target, unit=unit))
     except Unsupported as exc:
         return RoundTrip(Capability.CHANGE_STATUS, False, _not_sent(exc))
-    found = await _find(connector, source_id)
+    found = await find_record(connector, source_id)
     if found is False:
         return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable")
     now = found.status.value if found else "nothing"
@@ -321,7 +321,7 @@ async def follow_up_trip(
             Capability.ADD_FOLLOW_UP, False,
             f"lifecycle step {'REPLY' if from_reporter else 'POST_FOLLOW_UP'} ({what}) was refused: {answered(exc)}",
         )
-    found = await _find(connector, source_id)
+    found = await find_record(connector, source_id)
     if found is False:
         return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what}; not readable")
     if found is None:
@@ -362,4 +362,4 @@ async def follow_up_trip(
     return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what} and read back (text and time), record now {found.status.value}")
 
 
-__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "create_trip", "follow_up_trip", "labelled_records", "same", "status_trip"]
+__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "create_trip", "find_record", "follow_up_trip", "labelled_records", "same", "status_trip"]

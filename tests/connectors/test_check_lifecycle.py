@@ -39,7 +39,7 @@ async def test_the_honest_mapping_of_a_system_that_guards_its_lifecycle_passes()
     assert [(b["dari"], b.get("kode_opd")) for b in follow_ups] == [("opd", "DPUPR"), ("pelapor", None)]
     walk = _trips(report, Capability.CHANGE_STATUS)[0]
     assert walk.detail == (
-        "VERIFY to TERVERIFIKASI; then set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with the same OPD"
+        "VERIFY to TERVERIFIKASI, read back; then set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with the same OPD"
     )
     walk, after_answer, finish = _trips(report, Capability.CHANGE_STATUS)
     assert (after_answer.detail, finish.detail) == (

@@ -13,7 +13,8 @@ shape:
   word for, no [create] at all), since the sync silently never queues those.
 - Writing (when asked for): for each write the source declares, a round trip with
   labelled test records whose every sent value is read back and compared
-  (connectors.check_round_trip).
+  (connectors.check_round_trip), in the order the gateway's lifecycle writes them
+  (connectors.check_lifecycle).
 
 Any fault of the source itself (unreachable, refused, garbage) is reported with its code.
 It passes when everything declared works.
@@ -26,7 +27,8 @@ from dataclasses import dataclass, field
 
 from connectors.check_mapping import read_fields, unexpressed, write_warnings
 from connectors.check_profile import Profile, preview
-from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip, round_trips
+from connectors.check_lifecycle import round_trips
+from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip
 from connectors.check_since import SinceOutcome, answered, incremental_pass
 from connectors.errors import ConnectorError
 from connectors.mapping import MappingError

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
 
+from schema.canonical import Status
 from schema.regions import WIB
 
 from connectors.accepts import never_sent
@@ -120,6 +121,30 @@ def _first_common_key(tables: list[Mapping[str, str]]) -> str | None:
     return next(iter(tables[0]), None)
 
 
+def known_categories(spec: SourceSpec) -> set[str]:
+    """The category ids the mapping knows: its out-maps' keys and what its read map gives."""
+    known: set[str] = set()
+    field = spec.fields.get("category_id")
+    if field is not None and field.map is not None:
+        known.update(spec.maps.get(field.map, {}).values())
+    if spec.writes.create is not None:
+        for item in spec.writes.create.body:
+            if item.value == "category_code" and item.map is not None:
+                known.update(spec.maps[item.map])
+    return known
+
+
+def _leaf_category(spec: SourceSpec, tables: list[Mapping[str, str]]) -> str | None:
+    """The first out-map key that is a leaf of the category tree (no known id below it):
+    a parent's word stands for its children, so a parent sent reads back as the child the
+    system files it under, which a correct mapping cannot avoid."""
+    known = known_categories(spec)
+    for key in tables[0]:
+        if all(key in t for t in tables[1:]) and not any(k.startswith(f"{key}.") for k in known):
+            return key
+    return None
+
+
 def picked_values(
     connector: Connector, records: Iterable[SourceComplaint], fixed: Iterable[str]
 ) -> dict[str, str]:
@@ -140,6 +165,10 @@ def picked_values(
         else:
             plain.add(item.value)
     picks = {name: key for name, ts in tables.items() if (key := _first_common_key(ts)) is not None}
+    if "category_code" in tables:
+        leaf = _leaf_category(spec, tables["category_code"])
+        if leaf is not None:
+            picks["category_code"] = leaf
     # Without a map only codes are taken from the records (a category, an agency or unit):
     # never a record's own identity, like another complaint's tracking ID.
     coded = {n for n in plain - set(picks) if n.endswith(("_code", "_id", "unit")) and n not in fixed}
@@ -171,6 +200,27 @@ def unexpressed(connector: Connector, name: str, values: Iterable[str]) -> tuple
     return None
 
 
+def _created_past_new(spec: SourceSpec) -> str | None:
+    """A [create] that sends a constant status reading as further along than new: every
+    complaint the gateway creates there would skip a step (verified with no one verifying)."""
+    field = spec.fields.get("status")
+    create = spec.writes.create
+    if field is None or field.path is None or create is None:
+        return None
+    item = next((b for b in create.body if b.key == field.path and b.const is not None), None)
+    if item is None:
+        return None
+    word = str(item.const)
+    read = spec.maps.get(field.map, {}).get(word) if field.map else word
+    if read is None or read in (Status.SUBMITTED.value, Status.BELUM_TERVERIFIKASI.value):
+        return None
+    return (
+        f"[create] sends {field.path} = {word!r} (read as {read}) on every new complaint: each one would"
+        f" start as {read} without anyone taking that step; leave it out and give the step a word"
+        " in the [change_status] out-map, so the gateway sends it when it happens"
+    )
+
+
 def write_warnings(connector: Connector) -> list[str]:
     """What the mapping will never write, known from the file alone: statuses its
     [change_status] has no word for (the sync never queues them, so the regency's system
@@ -186,6 +236,9 @@ def write_warnings(connector: Connector) -> list[str]:
     if unsent and table is not None:
         names = ", ".join(s.value for s in unsent)
         warnings.append(f"change_status never sends: {names} (no word in [maps.{table}]; add one, or a default)")
+    skipped = _created_past_new(spec)
+    if skipped is not None:
+        warnings.append(skipped)
     if spec.writes.create is None:
         warnings.append(
             "no [create]: complaints LAPOR! routes to this regency will not be created in its system"

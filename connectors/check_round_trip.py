@@ -25,6 +25,8 @@ from enum import Enum
 from schema.canonical import Reporter, Status
 
 from connectors.check_mapping import Pair, picked_values, round_trip_pairs, spec_of, zone_of
+from connectors.check_since import answered
+from connectors.errors import ConnectorError
 from connectors.protocol import (
     Capability,
     Connector,
@@ -37,6 +39,7 @@ from connectors.protocol import (
     read_back,
 )
 from connectors.records import PERSONAL, SourceComplaint
+from connectors.write_body import out_word
 
 TEST_TITLE = "[TEST] Penghubung conformance check"
 TEST_CONTENT = (
@@ -151,6 +154,21 @@ def _shown(name: str, value: object) -> str:
     return repr(str(value)[:60]) if isinstance(value, str) else str(value)
 
 
+def _same_code(connector: Connector, sent: str, found: SourceComplaint) -> bool:
+    """Whether a category that reads back as another id still holds the very code sent:
+    a parent's word that the system's read map files under a child. Only the same code is
+    acceptable; any other is a mismatch."""
+    spec = spec_of(connector)
+    if spec is None or spec.writes.create is None or not found.category_code:
+        return False
+    for item in spec.writes.create.body:
+        if item.value == "category_code" and item.map is not None:
+            table = spec.maps[item.map]
+            word = table.get(out_word(table, "category_code", sent))
+            return word is not None and str(word) == found.category_code
+    return False
+
+
 def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pairs: Sequence[Pair]) -> list[str]:
     """Each mismatch between a test record sent and read back: the field, sent and read."""
     zone = zone_of(connector)
@@ -161,11 +179,13 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
         if want is None or not hasattr(found, holder):
             continue  # nothing was sent (absent values are left out), or records cannot hold it yet
         if not same(want, got, exact=pair.exact, date_only=pair.date_only, zone=zone):
+            if pair.name == "category_code" and _same_code(connector, str(want), found):
+                continue
             problems.append(f"{pair.name}: sent {_shown(pair.name, want)}, read back {_shown(pair.name, got)}")
     return problems
 
 
-async def _find(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
     """The record as the source now has it; False when the source cannot be read at all."""
     return await read_back(connector, source_id) if can_read_back(connector) else False
 
@@ -177,7 +197,7 @@ def _not_sent(exc: Unsupported) -> str:
 async def _create_one(connector: Connector, record: NewComplaint, pairs: Sequence[Pair]) -> tuple[Created, list[str], str]:
     """Create one test record, read it back and compare; (created, problems, how it read back)."""
     created = await connector.create(record)
-    found = await _find(connector, created.source_id)
+    found = await find_record(connector, created.source_id)
     if found is False:
         return created, [], "not read back (push only)"
     if found is None:
@@ -247,7 +267,7 @@ async def status_trip(connector: Connector, source_id: str, ref: str, unit: str 
         await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:status", status=target, unit=unit))
     except Unsupported as exc:
         return RoundTrip(Capability.CHANGE_STATUS, False, _not_sent(exc))
-    found = await _find(connector, source_id)
+    found = await find_record(connector, source_id)
     if found is False:
         return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value}; not readable")
     now = found.status.value if found else "nothing"
@@ -275,58 +295,71 @@ async def status_trip(connector: Connector, source_id: str, ref: str, unit: str 
     return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value} to OPD {unit}, read back {now} with the same OPD")
 
 
-async def follow_up_trip(connector: Connector, source_id: str, ref: str) -> RoundTrip:
-    """Add a follow-up to the test record and read back its text and time."""
+TEST_REPLY = "Tanggapan pelapor uji koneksi (test reply)."
+
+
+async def follow_up_trip(
+    connector: Connector, source_id: str, ref: str, *, unit: str | None = None, from_reporter: bool = False
+) -> RoundTrip:
+    """Add what the gateway really sends, read back its text and time (and who wrote it,
+    where the mapping reads that): an agency's answer credited to `unit`, the OPD the
+    record was disposed to, or with `from_reporter` the reporter's reply (no agency)."""
     zone = zone_of(connector)
-    sent = FollowUp(external_ref=f"{ref}:tl", text=TEST_FOLLOW_UP, at=datetime.now(UTC).replace(microsecond=0))
+    what = "the reporter's reply" if from_reporter else "the agency's answer" + (f" from OPD {unit}" if unit else "")
+    text = TEST_REPLY if from_reporter else TEST_FOLLOW_UP
+    key = "reply" if from_reporter else "tl"
+    sent = FollowUp(
+        external_ref=f"{ref}:{key}", text=text, at=datetime.now(UTC).replace(microsecond=0),
+        author_agency=None if from_reporter else unit, from_reporter=from_reporter,
+    )
     try:
         await connector.add_follow_up(source_id, sent)
     except Unsupported as exc:
-        return RoundTrip(Capability.ADD_FOLLOW_UP, False, _not_sent(exc))
-    found = await _find(connector, source_id)
+        return RoundTrip(Capability.ADD_FOLLOW_UP, False, f"{what}: {_not_sent(exc)}")
+    except ConnectorError as exc:
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP, False,
+            f"lifecycle step {'REPLY' if from_reporter else 'POST_FOLLOW_UP'} ({what}) was refused: {answered(exc)}",
+        )
+    found = await find_record(connector, source_id)
     if found is False:
-        return RoundTrip(Capability.ADD_FOLLOW_UP, True, "added; not readable")
+        return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what}; not readable")
     if found is None:
-        return RoundTrip(Capability.ADD_FOLLOW_UP, False, "added, but the record is gone")
+        return RoundTrip(Capability.ADD_FOLLOW_UP, False, f"added {what}, but the record is gone")
     if not getattr(connector, "reads_follow_ups", False):
         return RoundTrip(
             Capability.ADD_FOLLOW_UP,
             True,
-            f"added, record now {found.status.value}; its text is not verified "
+            f"added {what}, record now {found.status.value}; its text is not verified "
             "(the mapping declares no [follow_ups] to read back)",
         )
     arrived = [f for f in found.follow_ups if f.text == sent.text]
     if not arrived:
         return RoundTrip(
             Capability.ADD_FOLLOW_UP, False,
-            f"sent, but reading the record back does not show its text, record now {found.status.value}",
+            f"sent {what}, but reading the record back does not show its text, record now {found.status.value}",
         )
     at = arrived[-1].at
     if not same(sent.at, at, exact=True, date_only=False, zone=zone):
         return RoundTrip(
             Capability.ADD_FOLLOW_UP, False,
-            f"added, but its time reads back as {at.isoformat()} (sent {sent.at.isoformat()}): check the cast and time_zone of follow_ups.at",
+            f"added {what}, but its time reads back as {at.isoformat()} (sent {sent.at.isoformat()}): check the cast and time_zone of follow_ups.at",
         )
-    return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added and read back (text and time), record now {found.status.value}")
+    spec = spec_of(connector)
+    follow_ups = spec.follow_ups if spec is not None else None
+    if follow_ups is not None and follow_ups.author is not None and arrived[-1].by_reporter is not from_reporter:
+        read = "the reporter's reply" if arrived[-1].by_reporter else "an agency's answer"
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP, False,
+            f"added {what}, but it reads back as {read}: check the [follow_up] body and follow_ups.author",
+        )
+    if unit and follow_ups is not None and follow_ups.agency is not None and arrived[-1].agency != unit:
+        return RoundTrip(
+            Capability.ADD_FOLLOW_UP, False,
+            f"added {what}, but it reads back from OPD {arrived[-1].agency or 'none'}: "
+            "check the map the [follow_up] body sends author_agency through and follow_ups.agency",
+        )
+    return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what} and read back (text and time), record now {found.status.value}")
 
 
-async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> list[RoundTrip]:
-    """Every write the source declares, read back; stops after a create that failed."""
-    caps = connector.capabilities
-    if Capability.CREATE not in caps:
-        return []
-    records = labelled_records(connector, kode_wilayah, seen)
-    if not can_read_back(connector):
-        records = records[:1]  # nothing can be compared: one labelled record is enough
-    trip, source_id = await create_trip(connector, records)
-    trips = [trip]
-    if source_id is None:
-        return trips
-    if Capability.CHANGE_STATUS in caps:
-        trips.append(await status_trip(connector, source_id, records[0].external_ref, check_unit(connector, seen)))
-    if Capability.ADD_FOLLOW_UP in caps:
-        trips.append(await follow_up_trip(connector, source_id, records[0].external_ref))
-    return trips
-
-
-__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "round_trips", "same", "labelled_records"]
+__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "create_trip", "find_record", "follow_up_trip", "labelled_records", "same", "status_trip"]

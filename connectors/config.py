@@ -190,8 +190,22 @@ def parse_config(data: Mapping[str, Any], *, base: Path = Path(".")) -> SourcesC
     expected = {r.code for r in children(province)}
     missing = sorted(expected - set(codes))
     if missing:
-        raise fail("regency", f"every kab/kota of {province} listed (connected or not)", f"no entry for {missing[0]}")
+        raise fail("regency", f"every kab/kota of {province} listed (connected or not)", _no_entry(missing))
     return SourcesConfig(province=province, national=national, regencies=tuple(sorted(regencies, key=lambda r: r.kode_wilayah)))
+
+
+# Enough to write the missing entries from, short enough to read in one error.
+MISSING_SHOWN = 20
+
+
+def _no_entry(missing: list[str]) -> str:
+    """Every kab/kota without an entry, named with its code and name (at most MISSING_SHOWN)."""
+    named = []
+    for code in missing[:MISSING_SHOWN]:
+        region = get_region(code)
+        named.append(f"{code} {region.name}" if region is not None else code)
+    more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+    return f"no entry for {len(missing)}: {', '.join(named)}{more}"
 
 
 def load_config(path: Path) -> SourcesConfig:

@@ -8,6 +8,8 @@ A value the out-map has no word for is an `UnmappedValue` (the write is refused,
 with a guessed word), unless the mapping says to send the default or leave the key out.
 An out-map's keys may hold `{kode_wilayah}`, filled with the source's region code (the
 reverse of a read map whose values hold it, e.g. "{kode_wilayah}-pupr" = "opd_dinas-pupr").
+A key with `only_if` is left out unless the write's other values hold what it names: a
+reporter's reply then carries no OPD code, while an agency's answer must map its own.
 """
 
 from __future__ import annotations
@@ -116,6 +118,20 @@ def out_word(table: Mapping[str, str], value_name: str, word: str) -> str:
     return word
 
 
+def _holds(item: BodyValue, values: Mapping[str, object]) -> bool:
+    """Whether every `only_if` condition of the key holds for this write's values."""
+    for name, wanted in item.only_if:
+        found = values.get(name)
+        found = found.value if isinstance(found, Enum) else found
+        if isinstance(wanted, bool):
+            # An absent flag is false: a follow-up not from the reporter is the agency's.
+            if bool(found) is not wanted:
+                return False
+        elif found != wanted:
+            return False
+    return True
+
+
 def _one(
     source: str,
     action: str,
@@ -125,6 +141,8 @@ def _one(
     zone: timezone,
     kode_wilayah: str | None,
 ) -> object:
+    if not _holds(item, values):
+        return _OMIT
     if item.template is not None:
         filled = {
             name: "" if values.get(name) is None else str(_out(values[name], BodyValue(key=name), zone))

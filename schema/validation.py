@@ -262,7 +262,7 @@ def _check_attachments(c: FieldChecker, attachments: tuple[Attachment, ...]) -> 
                 f"is {a.size} bytes",
                 f"between 1 and {ATTACHMENT_SIZE_MAX} bytes",
             )
-        if not _SHA256.match(a.sha256):
+        if a.sha256 is None or not _SHA256.match(a.sha256):
             c.add(f"{path}.sha256", "is not a SHA-256 digest", "64 lowercase hex digits")
 
 

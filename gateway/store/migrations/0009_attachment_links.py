@@ -1,0 +1,23 @@
+"""Attachments from kab/kota systems: a digest only where the source gives one, and the source's own link."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0008_sync_notes')]
+
+    initial = False
+
+    operations = [
+        ops.AlterField(
+            model_name='AttachmentRow',
+            name='sha256',
+            field=fields.CharField(null=True, max_length=64),
+        ),
+        ops.AddField(
+            model_name='AttachmentRow',
+            name='url',
+            field=fields.TextField(null=True, unique=False),
+        ),
+    ]

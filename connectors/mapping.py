@@ -162,10 +162,10 @@ class Mapper:
             spec, None if items is MISSING else items, ref, where, lambda f, item, r: self._value(f, item, r)
         )
 
-    def _record_attachments(self, raw: RawRecord, ref: str) -> tuple[tuple[Attachment, ...], tuple[Gap, ...]]:
+    def _record_attachments(self, raw: RawRecord, ref: str) -> tuple[tuple[Attachment, ...] | None, tuple[Gap, ...]]:
         spec = self.spec.attachments
         if spec is None:
-            return (), ()
+            return None, ()  # the mapping says nothing about files
         return self.attachments(get_path(raw, spec.path), ref, spec.path)
 
     def _follow_up_agency(self, item: RawRecord, ref: str, where: str) -> tuple[str | None, Gap | None]:

@@ -80,9 +80,10 @@ class SourceComplaint:
     disposed_to: str | None = None  # the OPD (registry agency id) the source disposed it to
     disposed_at: datetime | None = None
     follow_ups: tuple[SourceFollowUp, ...] = ()
-    # Metadata of the reporter's files as the source lists them ([attachments]); the
-    # gateway keeps the list as the source last said it.
-    attachments: tuple[Attachment, ...] = ()
+    # Metadata of the reporter's files as the source lists them ([attachments]), the
+    # list as the source last said it; None when the mapping does not read files (then
+    # nothing is said about them, and the index keeps what it has).
+    attachments: tuple[Attachment, ...] | None = None
     # What the mapping could not carry but the record is still stored without it, e.g. a
     # category code with no entry in [maps.kategori]: "record 12: category_id: ...".
     # Never personal data: these are shown in sync status and logs.
@@ -109,7 +110,7 @@ def content_version(record: SourceComplaint) -> str:
         record.disposed_to or "",
         record.channel.value,
         *(f"{f.source_id}:{f.text}{':pelapor' if f.by_reporter else ''}" for f in record.follow_ups),
-        *(attachment_key(a) for a in record.attachments),
+        *(attachment_key(a) for a in record.attachments or ()),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     return f"{record.updated_at.isoformat()}#{digest}"
@@ -139,5 +140,5 @@ def to_canonical(record: SourceComplaint, *, id: str, tracking_id: str, routed_a
         routed_agency_id=routed_agency_id,
         is_anonymous=record.is_anonymous,
         is_secret=record.is_secret,
-        attachments=record.attachments,
+        attachments=record.attachments or (),
     )

@@ -187,6 +187,9 @@ class AttachmentRow(Model):
     # Null where the holding system gives no digest; `url` is its own link to the file.
     sha256 = fields.CharField(max_length=64, null=True)
     url = fields.TextField(null=True)
+    # The system the file's metadata was read from (null: submitted through the gateway):
+    # a source's next list replaces only its own files.
+    origin_system = fields.CharField(max_length=80, null=True)
 
     class Meta:
         table = "attachment"

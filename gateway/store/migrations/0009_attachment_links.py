@@ -1,4 +1,4 @@
-"""Attachments from kab/kota systems: a digest only where the source gives one, and the source's own link."""
+"""Attachments from kab/kota systems: a digest only where the source gives one, the source's own link, and which source listed it."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -19,5 +19,10 @@ class Migration(migrations.Migration):
             model_name='AttachmentRow',
             name='url',
             field=fields.TextField(null=True, unique=False),
+        ),
+        ops.AddField(
+            model_name='AttachmentRow',
+            name='origin_system',
+            field=fields.CharField(null=True, max_length=80),
         ),
     ]

@@ -19,7 +19,7 @@ from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.casts import CastMismatch, cast_value, text
-from connectors.attachments import read_attachments
+from connectors.attachments import read_attachments, read_own_file
 from connectors.records import UNQUOTED, Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
@@ -166,6 +166,8 @@ class Mapper:
         spec = self.spec.attachments
         if spec is None:
             return None, ()  # the mapping says nothing about files
+        if spec.path is None:
+            return read_own_file(spec, raw, ref, lambda f, item, r: self._value(f, item, r))
         return self.attachments(get_path(raw, spec.path), ref, spec.path)
 
     def _follow_up_agency(self, item: RawRecord, ref: str, where: str) -> tuple[str | None, Gap | None]:

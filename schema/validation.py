@@ -256,7 +256,7 @@ def _check_attachments(c: FieldChecker, attachments: tuple[Attachment, ...]) -> 
                 f"'{a.media_type[:60]}' is not accepted",
                 "one of " + ", ".join(sorted(ATTACHMENT_TYPES)),
             )
-        if not 0 < a.size <= ATTACHMENT_SIZE_MAX:
+        if a.size is None or not 0 < a.size <= ATTACHMENT_SIZE_MAX:
             c.add(
                 f"{path}.size",
                 f"is {a.size} bytes",

@@ -183,8 +183,8 @@ class AttachmentRow(Model):
     )
     name = fields.CharField(max_length=200)
     media_type = fields.CharField(max_length=120)
-    size = fields.BigIntField()
-    # Null where the holding system gives no digest; `url` is its own link to the file.
+    # Null where the holding system does not say; `url` is its own link to the file.
+    size = fields.BigIntField(null=True)
     sha256 = fields.CharField(max_length=64, null=True)
     url = fields.TextField(null=True)
     # The system the file's metadata was read from (null: submitted through the gateway):

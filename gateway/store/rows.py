@@ -106,8 +106,8 @@ def attachment_from_dict(d: dict[str, object]) -> Attachment:
     return Attachment(
         name=str(d["name"]),
         media_type=str(d["media_type"]),
-        size=int(d["size"]),  # type: ignore[call-overload]
-        # Older rows have no url, and a digest is absent where the source gave none.
+        # Older rows have no url; a size and a digest are absent where the source gave none.
+        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]
         sha256=str(d["sha256"]) if d.get("sha256") is not None else None,
         url=str(d["url"]) if d.get("url") is not None else None,
     )

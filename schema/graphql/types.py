@@ -175,7 +175,7 @@ class Location:
 class Attachment:
     name: str
     media_type: str
-    size: int
+    size: int | None = strawberry.field(description="In bytes, where the system holding it says.")
     sha256: str | None = strawberry.field(description="The file's SHA-256, where the system holding it gives one.")
     url: str | None = strawberry.field(
         description="The holding system's own link to the file; staff views only (null in public ones)."

@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
     operations = [
         ops.AlterField(
             model_name='AttachmentRow',
+            name='size',
+            field=fields.BigIntField(null=True),
+        ),
+        ops.AlterField(
+            model_name='AttachmentRow',
             name='sha256',
             field=fields.CharField(null=True, max_length=64),
         ),

@@ -47,8 +47,10 @@ class SourceFollowUp:
     # ([follow_ups] agency); else the complaint's routed agency is credited.
     agency: str | None = None
     # Why the source's answering agency could not be carried, e.g. a code with no map
-    # entry: reported like a record's gaps, never personal data.
+    # entry, or a file that could not be read: reported like a record's gaps, never
+    # personal data.
     gap: Gap | None = None
+    attachments: tuple[Attachment, ...] = ()  # metadata of its files ([attachments] follow_ups)
 
 
 @dataclass(frozen=True, slots=True)

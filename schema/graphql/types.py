@@ -14,7 +14,7 @@ from strawberry.types import Info
 
 from schema import canonical as c
 from schema import regions as r
-from schema.privacy import mask_contacts
+from schema.privacy import mask_file_name
 from schema.graphql.context import GraphQLContext
 
 Classification = strawberry.enum(c.Classification, description="Klasifikasi: kind of submission.")
@@ -189,7 +189,7 @@ class Attachment:
     def public(cls, a: c.Attachment) -> Attachment:
         """What anyone may see: no link (it may lead to a reporter's photo or name the
         reporter), and the file name with contact details masked."""
-        return cls(name=mask_contacts(a.name), media_type=a.media_type, size=a.size, sha256=a.sha256, url=None)
+        return cls(name=mask_file_name(a.name), media_type=a.media_type, size=a.size, sha256=a.sha256, url=None)
 
 
 @strawberry.type(description="One step of the status history, as the public sees it.")

@@ -391,8 +391,8 @@ class Ingestor:
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
     async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint) -> None:
-        """Category, incident date, the source's disposition and its reporter replies, on a
-        complaint the index already has."""
+        """Category, incident date, files, the source's disposition and its reporter replies,
+        on a complaint the index already has."""
         cid = row.id
         filled: dict[str, object] = {}
         if row.category_id is None and record.category_id is not None:  # type: ignore[attr-defined]

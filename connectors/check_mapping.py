@@ -80,7 +80,10 @@ def read_fields(connector: Connector) -> frozenset[str] | None:
     spec = spec_of(connector)
     if spec is None:
         return None
-    return frozenset(name for name, f in spec.fields.items() if f.path is not None)
+    reads = {name for name, f in spec.fields.items() if f.path is not None}
+    if spec.attachments is not None:
+        reads.add("attachments")  # counted like a field: how many records have files
+    return frozenset(reads)
 
 
 def round_trip_pairs(connector: Connector) -> list[Pair]:

@@ -103,6 +103,8 @@ class Profile:
             categories = self.counts.get(name, Counter())
             if categories.get(_NONE) == self.total and (reads is None or name in reads):
                 found.append(f"no record ({self.total}) has a category: check the path and map of {name}")
+        if reads is not None and "attachments" in reads and not self.counts.get("attachments", Counter()).get("present"):
+            found.append(f"no record ({self.total}) has files: check [attachments] path and name")
         if len(self.created) == 1:
             found.append(f"every record ({self.total}) has the same created_at: check its path and cast")
         for name, seen in self.times.items():

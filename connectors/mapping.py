@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from schema.canonical import Channel, Classification, Reporter, Status
+from schema.canonical import Attachment, Channel, Classification, Reporter, Status
 from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.casts import CastMismatch, cast_value, text
-from connectors.records import PERSONAL, Gap, RawRecord, SourceComplaint, SourceFollowUp
+from connectors.attachments import read_attachments, read_own_file
+from connectors.records import UNQUOTED, Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
 
@@ -100,13 +101,13 @@ class Mapper:
             else:
                 raise MappingError(ref, f.name, f"nothing at '{f.path}'")
         if f.pattern is not None and not f.pattern.search(_text(value)):
-            shown = "" if f.name in PERSONAL else f" '{_text(value)[:40]}'"
+            shown = "" if f.name in UNQUOTED else f" '{_text(value)[:40]}'"
             raise MappingError(ref, f.name, f"the value{shown} does not match the id format {f.pattern.pattern}")
         if f.map is not None:
             table = self.spec.maps[f.map]
             word = _text(value)
             if word not in table:
-                shown = "" if f.name in PERSONAL else f" '{word[:40]}'"
+                shown = "" if f.name in UNQUOTED else f" '{word[:40]}'"
                 raise MappingError(
                     ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})"
                 )
@@ -120,10 +121,10 @@ class Mapper:
                 value, f.cast, zone, pattern=f.format, true_words=f.true_words, false_words=f.false_words
             )
         except CastMismatch as exc:
-            shown = "" if f.name in PERSONAL else f" {str(value)[:40]!r}"
+            shown = "" if f.name in UNQUOTED else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} {exc}") from None
         except (ValueError, TypeError, OverflowError):
-            shown = "" if f.name in PERSONAL else f" {str(value)[:40]!r}"
+            shown = "" if f.name in UNQUOTED else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} is not a {f.cast}") from None
 
     def follow_up(self, item: RawRecord, ref: str, index: int) -> SourceFollowUp:
@@ -143,7 +144,31 @@ class Mapper:
         if not isinstance(at, datetime):
             raise MappingError(ref, f"{where}.at", "needs a date or datetime cast")
         agency, gap = self._follow_up_agency(item, ref, where)
-        return SourceFollowUp(source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER", agency=agency, gap=gap)
+        files = self.spec.attachments
+        attached: tuple[Attachment, ...] = ()
+        if files is not None and files.follow_ups is not None:
+            attached, file_gaps = self.attachments(get_path(item, files.follow_ups), ref, f"{where}.{files.follow_ups}")
+            gap = gap or (file_gaps[0] if file_gaps else None)
+        return SourceFollowUp(
+            source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER", agency=agency, gap=gap,
+            attachments=attached,
+        )
+
+    def attachments(self, items: object, ref: str, where: str) -> tuple[tuple[Attachment, ...], tuple[Gap, ...]]:
+        """The files listed at `where` ([attachments]); a file that cannot be read is a gap."""
+        spec = self.spec.attachments
+        assert spec is not None
+        return read_attachments(
+            spec, None if items is MISSING else items, ref, where, lambda f, item, r: self._value(f, item, r)
+        )
+
+    def _record_attachments(self, raw: RawRecord, ref: str) -> tuple[tuple[Attachment, ...] | None, tuple[Gap, ...]]:
+        spec = self.spec.attachments
+        if spec is None:
+            return None, ()  # the mapping says nothing about files
+        if spec.path is None:
+            return read_own_file(spec, raw, ref, lambda f, item, r: self._value(f, item, r))
+        return self.attachments(get_path(raw, spec.path), ref, spec.path)
 
     def _follow_up_agency(self, item: RawRecord, ref: str, where: str) -> tuple[str | None, Gap | None]:
         """The answering OPD of a follow-up: like disposed_to, a miss is a gap, not a rejection."""
@@ -253,6 +278,7 @@ class Mapper:
             # One bundled mapping serves every kab/kota: its OPD ids name the regency by code.
             disposed_to = str(disposed_to).replace("{kode_wilayah}", self.spec.kode_wilayah)
         follow_ups, follow_up_gaps = self._nested_follow_ups(raw, source_id)
+        attachments, attachment_gaps = self._record_attachments(raw, source_id)
         return SourceComplaint(
             source=self.spec.name,
             source_id=source_id,
@@ -282,7 +308,8 @@ class Mapper:
             disposed_to=disposed_to,
             disposed_at=disposed_at,
             follow_ups=follow_ups,
-            warnings=(*warnings, *follow_up_gaps),
+            attachments=attachments,
+            warnings=(*warnings, *follow_up_gaps, *attachment_gaps),
             reporter=reporter,
         )
 

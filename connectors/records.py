@@ -12,13 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from schema.canonical import Channel, Classification, Complaint, Location, Reporter, Status
+from schema.canonical import Attachment, Channel, Classification, Complaint, Location, Reporter, Status
 
 # An upstream record before mapping: whatever JSON, XML or CSV gave us.
 RawRecord = Mapping[str, object]
 
 # The reporter's personal data: never in logs, errors or reports (their words stay out).
 PERSONAL = frozenset({"reporter_name", "reporter_nik", "reporter_phone", "reporter_email"})
+# Values a reason never quotes: personal data, and a file's name and link ("KTP_budi.jpg",
+# ".../pelapor/0812...") that may identify the reporter too.
+UNQUOTED = PERSONAL | {"attachment_name", "attachment_url"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,10 @@ class SourceFollowUp:
     # ([follow_ups] agency); else the complaint's routed agency is credited.
     agency: str | None = None
     # Why the source's answering agency could not be carried, e.g. a code with no map
-    # entry: reported like a record's gaps, never personal data.
+    # entry, or a file that could not be read: reported like a record's gaps, never
+    # personal data.
     gap: Gap | None = None
+    attachments: tuple[Attachment, ...] = ()  # metadata of its files ([attachments] follow_ups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,10 @@ class SourceComplaint:
     disposed_to: str | None = None  # the OPD (registry agency id) the source disposed it to
     disposed_at: datetime | None = None
     follow_ups: tuple[SourceFollowUp, ...] = ()
+    # Metadata of the reporter's files as the source lists them ([attachments]), the
+    # list as the source last said it; None when the mapping does not read files (then
+    # nothing is said about them, and the index keeps what it has).
+    attachments: tuple[Attachment, ...] | None = None
     # What the mapping could not carry but the record is still stored without it, e.g. a
     # category code with no entry in [maps.kategori]: "record 12: category_id: ...".
     # Never personal data: these are shown in sync status and logs.
@@ -103,9 +112,15 @@ def content_version(record: SourceComplaint) -> str:
         record.disposed_to or "",
         record.channel.value,
         *(f"{f.source_id}:{f.text}{':pelapor' if f.by_reporter else ''}" for f in record.follow_ups),
+        *(attachment_key(a) for a in record.attachments or ()),
     )
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
     return f"{record.updated_at.isoformat()}#{digest}"
+
+
+def attachment_key(a: Attachment) -> str:
+    """What tells one file's metadata from another's (a changed size or link is a change)."""
+    return "\x1e".join((a.name, a.media_type, str(a.size), a.url or "", a.sha256 or ""))
 
 
 def to_canonical(record: SourceComplaint, *, id: str, tracking_id: str, routed_agency_id: str | None) -> Complaint:
@@ -127,4 +142,5 @@ def to_canonical(record: SourceComplaint, *, id: str, tracking_id: str, routed_a
         routed_agency_id=routed_agency_id,
         is_anonymous=record.is_anonymous,
         is_secret=record.is_secret,
+        attachments=record.attachments or (),
     )

@@ -42,6 +42,7 @@ from typing import Any
 from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
 
+from connectors.attachment_spec import AttachmentsSpec, parse_attachments
 from connectors.casts import CASTS, cast_value
 from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
 from connectors.map_casts import check_map_casts
@@ -288,6 +289,7 @@ class SourceSpec:
     maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     writes: WriteSpecs = field(default_factory=WriteSpecs)
     follow_ups: FollowUpsSpec | None = None
+    attachments: AttachmentsSpec | None = None
     python: str | None = None  # "package.module:Class": an HttpSource subclass for quirks
 
 
@@ -404,6 +406,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
             "fields",
             "maps",
             "follow_ups",
+            "attachments",
             "read_one",
             "create",
             "change_status",
@@ -462,8 +465,17 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         maps=maps,
         writes=parse_writes(data, maps),
         follow_ups=parse_follow_ups(data.get("follow_ups"), lambda n, raw, path: _field(n, raw, path, maps)),
+        attachments=_attachments(data, maps),
         python=python,
     )
+
+
+def _attachments(data: Mapping[str, Any], maps: Mapping[str, Mapping[str, str]]) -> AttachmentsSpec | None:
+    """[attachments]; a list inside follow-ups needs follow-ups that are items of a list."""
+    found = parse_attachments(data.get("attachments"), lambda n, raw, path: _field(n, raw, path, maps))
+    if found is not None and found.follow_ups is not None and not isinstance(data.get("follow_ups"), dict):
+        raise fail("attachments.follow_ups", "nothing unless the mapping has a [follow_ups] table", found.follow_ups)
+    return found
 
 
 def _check_follow_up_endpoint(data: Mapping[str, Any]) -> None:

@@ -22,6 +22,7 @@ CALLED_FROM: set[tuple[str, int]] = set()
 _GENERIC = (
     (re.compile(r"^fields\.[^.]+$"), "fields.*"),
     (re.compile(r"^follow_ups\.[^.]+$"), "follow_ups.*"),
+    (re.compile(r"^attachments\.[^.]+$"), "attachments.*"),
     (re.compile(r"^([a-z_]+)\.body\..+$"), r"\1.body.*"),
 )
 

@@ -153,12 +153,19 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """Metadata of an attached file; the bytes live elsewhere."""
+    """Metadata of an attached file; the bytes live elsewhere (the gateway never holds them).
+
+    `size` (bytes) and `sha256` are None when the system that holds the file does not say
+    (an old export may give only a file name; most kab/kota systems give no digest); `url`
+    is that system's own link to the file, where it gives one. A
+    URL or a file name may identify the reporter: the public view shows neither as is.
+    """
 
     name: str
     media_type: str
-    size: int
-    sha256: str
+    size: int | None
+    sha256: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

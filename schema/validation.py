@@ -256,13 +256,13 @@ def _check_attachments(c: FieldChecker, attachments: tuple[Attachment, ...]) -> 
                 f"'{a.media_type[:60]}' is not accepted",
                 "one of " + ", ".join(sorted(ATTACHMENT_TYPES)),
             )
-        if not 0 < a.size <= ATTACHMENT_SIZE_MAX:
+        if a.size is None or not 0 < a.size <= ATTACHMENT_SIZE_MAX:
             c.add(
                 f"{path}.size",
                 f"is {a.size} bytes",
                 f"between 1 and {ATTACHMENT_SIZE_MAX} bytes",
             )
-        if not _SHA256.match(a.sha256):
+        if a.sha256 is None or not _SHA256.match(a.sha256):
             c.add(f"{path}.sha256", "is not a SHA-256 digest", "64 lowercase hex digits")
 
 

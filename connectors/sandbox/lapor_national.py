@@ -47,6 +47,8 @@ _STAGE_STATUS = {
     "done": "SELESAI",
     "rejected": "ARSIP",
 }
+# Where a reporter wrote to LAPOR! itself (the seeded ones), in this API's invented words.
+CHANNELS = ("website", "android", "sms1708", "website", "twitter", "ios")
 _V3_FIELDS = (
     "classification_id",
     "title",
@@ -121,6 +123,7 @@ class LaporNational(SeededSimulator):
                 "longitude": r.longitude,
                 "status": _STAGE_STATUS[r.stage],
                 "updated_at": iso(max(r.updated_at, r.created_at)),
+                "channel": CHANNELS[r.index % len(CHANNELS)],
             }
 
     def _blank(self, tracking_id: str, at: datetime) -> dict[str, Any]:
@@ -131,6 +134,8 @@ class LaporNational(SeededSimulator):
             is_secret=False,
             status="BELUM_TERVERIFIKASI",
             source="v3",
+            # Written elsewhere and sent in through an integration (v3 or addstream).
+            channel="integrasi",
             created_at=iso(at),
             updated_at=iso(at),
             tindak_lanjut=[],

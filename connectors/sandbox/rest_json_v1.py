@@ -11,7 +11,10 @@ a retry returns the original with 200 and `Idempotent-Replayed: true`.
 Each report has the app's own `category` code (CATEGORIES), the `incidentDate` the reporter
 gave (a date), the `opdId` the regent's office disposed it to (`opd_<unit>`), the `channel`
 it came in by (web or android), and comments with a `role`: OPD for an answer, PELAPOR for
-the reporter's reply.
+the reporter's reply. Files the reporter uploaded (photos of the road, a scanned letter) are
+listed in `attachments` as the app's upload table has them: `fileName`, `mimeType`,
+`fileSize` in bytes and the app's own `url` (a path on its host), no digest; an OPD's answer
+on a closed report carries the photo of the site visit the same way.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from aiohttp import web
 
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
-from connectors.sandbox.seed import SeedRecord, seed_records
+from connectors.sandbox.seed import SeedFile, SeedRecord, seed_records
 
 WIB = timezone(timedelta(hours=7))
 STATUSES = ("PENDING", "PROSES", "SELESAI", "DITOLAK")
@@ -147,12 +150,17 @@ class RestJsonV1(SeededSimulator):
                 "email": r.email,
             },
         )
+        report["attachments"] = [
+            _upload(report["id"], n, f, r.created_at) for n, f in enumerate(r.files)
+        ]
         if responded:
-            report["comments"].append(
-                self._comment(
-                    report["id"], "usr_opd", "Sudah kami tinjau ke lokasi.", responded
-                )
+            answer = self._comment(
+                report["id"], "usr_opd", "Sudah kami tinjau ke lokasi.", responded
             )
+            if r.stage == "done" and r.files:
+                visit = SeedFile(f"tinjauan_{report['id'][4:12]}.jpg", "image/jpeg", 512_000 + 97 * r.index, "")
+                answer["attachments"].append(_upload(answer["id"], 0, visit, responded))
+            report["comments"].append(answer)
         if responded and r.reply:
             report["comments"].append(
                 self._comment(report["id"], "usr_pelapor", r.reply, responded, role="PELAPOR")
@@ -186,6 +194,7 @@ class RestJsonV1(SeededSimulator):
             "isReadByOpd": False,
             "externalRef": None,
             "reporter": None,
+            "attachments": [],
             "comments": [],
         }
 
@@ -198,6 +207,7 @@ class RestJsonV1(SeededSimulator):
             "userId": user_id,
             "role": role,
             "comment": text,
+            "attachments": [],
             "createdAt": iso(at),
         }
 
@@ -357,3 +367,17 @@ class RestJsonV1(SeededSimulator):
         self._order = None
         self._remember(scope, request, comment["id"])
         return web.json_response(comment, status=201)
+
+
+def _upload(owner_id: str, n: int, f: SeedFile, at: datetime) -> dict[str, Any]:
+    """A row of the app's upload table: named after its owner, served from the app's host."""
+    upload_id = f"att_{owner_id[4:]}_{n}"
+    extension = f.name.rsplit(".", 1)[-1]
+    return {
+        "id": upload_id,
+        "fileName": f.name,
+        "mimeType": f.media_type,
+        "fileSize": f.size,
+        "url": f"/uploads/{owner_id}/{upload_id}.{extension}",
+        "createdAt": iso(at),
+    }

@@ -7,6 +7,7 @@ neutral values each dialect renders in its own words.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -90,6 +91,22 @@ DISPOSED_STAGES = ("disposed", "answered", "done")
 REPLY = "Terima kasih, tetapi di lapangan belum ada perbaikan."
 
 
+# Topics a reporter photographs (a road, a dark street, rubbish, a flood), and those
+# where they may attach a scanned letter or receipt instead.
+PHOTOGRAPHED = ("jalan", "pju", "sampah", "banjir", "air")
+SCANNED = ("ktp", "pungli")
+
+
+@dataclass(frozen=True, slots=True)
+class SeedFile:
+    """A file a reporter attached, as neutral metadata each simulator lists its own way."""
+
+    name: str  # as the reporter's phone named it
+    media_type: str
+    size: int  # bytes
+    sha256: str
+
+
 @dataclass(frozen=True, slots=True)
 class SeedRecord:
     """A neutral complaint that each simulator renders in its own dialect."""
@@ -113,6 +130,7 @@ class SeedRecord:
     incident_date: date | None = None  # the day it happened, in WIB (before it was reported)
     opd: str | None = None  # the unit key it was disposed to, once disposed
     reply: str | None = None  # the reporter's reply to the answer, for some answered ones
+    files: tuple[SeedFile, ...] = ()  # photos of the problem, or a scanned letter
 
 
 def seed_records(
@@ -133,6 +151,7 @@ def seed_records(
     # A second generator for what was added later, so the first keeps giving the same
     # titles, people and times for the same arguments.
     extra = random.Random(f"{seed}:{kode_wilayah}:details")
+    attached = random.Random(f"{seed}:{kode_wilayah}:files")
     out: list[SeedRecord] = []
     for i in range(count):
         code, place = rng.choice(districts)
@@ -164,6 +183,28 @@ def seed_records(
                 opd=opd if STAGES[i % len(STAGES)] in DISPOSED_STAGES else None,
                 # Every other closed one: the reporter says the answer did not fix it.
                 reply=REPLY if STAGES[i % len(STAGES)] == "done" and (i // len(STAGES)) % 2 == 0 else None,
+                files=_files(attached, topic, created),
             )
         )
     return out
+
+
+def _files(rng: random.Random, topic: str, created: datetime) -> tuple[SeedFile, ...]:
+    """What a reporter attaches: one to three phone photos of a thing one can see (most do),
+    sometimes a scanned document, often nothing."""
+    stamp = (created + timedelta(hours=7)).strftime("%Y%m%d")
+    if topic in PHOTOGRAPHED and rng.random() < 0.8:
+        count = rng.choice((1, 1, 2, 3))
+        return tuple(
+            _file(rng, f"IMG_{stamp}_{rng.randrange(100000, 999999)}.jpg", "image/jpeg", 350_000, 4_500_000)
+            for _ in range(count)
+        )
+    if topic in SCANNED and rng.random() < 0.4:
+        return (_file(rng, f"scan_{stamp}.pdf", "application/pdf", 80_000, 1_200_000),)
+    return ()
+
+
+def _file(rng: random.Random, name: str, media_type: str, low: int, high: int) -> SeedFile:
+    size = rng.randrange(low, high)
+    digest = hashlib.sha256(f"{name}:{size}:{rng.random()}".encode()).hexdigest()
+    return SeedFile(name=name, media_type=media_type, size=size, sha256=digest)

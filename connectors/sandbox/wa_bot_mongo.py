@@ -9,7 +9,10 @@ first page. `sessionId` is unique: creating a second report with the same sessio
 
 The bot asks the reporter to pick a `topik` from its menu (TOPIK) and when it happened
 (`tanggalKejadian`, YYYY-MM-DD); the regent's office disposes it by naming OPD in
-`tindakan.opd`, the responsible one first (OPD_NAMES).
+`tindakan.opd`, the responsible one first (OPD_NAMES). Photos and documents the reporter
+sends in the chat are kept in `photos` as the WhatsApp Cloud API describes its media
+(`mime_type`, `sha256`, `file_size`), with the name the bot saved them under and the bot's
+own `url` to them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from aiohttp import web
 
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
-from connectors.sandbox.seed import SeedRecord, seed_records
+from connectors.sandbox.seed import SeedFile, SeedRecord, seed_records
 
 STATUSES = (
     "Perlu Verifikasi",
@@ -128,6 +131,7 @@ class WaBotMongo(SeededSimulator):
             user={"name": r.reporter_name, "nik": r.nik},
         )
         report["topik"] = TOPIK[r.topic]
+        report["photos"] = [_media(report["_id"], n, f, r.created_at) for n, f in enumerate(r.files)]
         report["tanggalKejadian"] = r.incident_date.isoformat() if r.incident_date else None
         t = report["tindakan"]
         t["status"] = status
@@ -315,3 +319,18 @@ def _decode_cursor(cursor: str) -> tuple[int, str]:
         return int(updated_at), str(object_id)
     except (ValueError, TypeError):
         raise bad_request("invalid cursor") from None
+
+
+def _media(report_id: str, n: int, f: SeedFile, at: datetime) -> dict[str, Any]:
+    """A WhatsApp media item as the bot stores it: photos renamed the way WhatsApp names them,
+    documents under the name they were sent with."""
+    media_id = f"{int(report_id[:8], 16) * 10 + n}"
+    name = f"IMG-{at.strftime('%Y%m%d')}-WA{n + 1:04d}.jpg" if f.media_type.startswith("image/") else f.name
+    return {
+        "id": media_id,
+        "filename": name,
+        "mime_type": f.media_type,
+        "file_size": f.size,
+        "sha256": f.sha256,
+        "url": f"https://wa-bot.example.id/media/{media_id}",
+    }

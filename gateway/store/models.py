@@ -186,8 +186,13 @@ class AttachmentRow(Model):
     )
     name = fields.CharField(max_length=200)
     media_type = fields.CharField(max_length=120)
-    size = fields.BigIntField()
-    sha256 = fields.CharField(max_length=64)
+    # Null where the holding system does not say; `url` is its own link to the file.
+    size = fields.BigIntField(null=True)
+    sha256 = fields.CharField(max_length=64, null=True)
+    url = fields.TextField(null=True)
+    # The system the file's metadata was read from (null: submitted through the gateway):
+    # a source's next list replaces only its own files.
+    origin_system = fields.CharField(max_length=80, null=True)
 
     class Meta:
         table = "attachment"
@@ -239,7 +244,7 @@ class FollowUpRow(Model):
     agency_id = fields.CharField(max_length=80)
     content = fields.TextField()
     at = fields.DatetimeField()
-    # Attachment metadata as a JSON list of {name, media_type, size, sha256}: a follow-up's
+    # Attachment metadata as a JSON list of {name, media_type, size, sha256, url}: a follow-up's
     # files are only ever read with it, and bulk inserts cannot return the new row ids.
     attachments = fields.JSONField(default=list)
     # A fingerprint of the text: the same follow-up seen again from another system (an

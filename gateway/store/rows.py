@@ -106,19 +106,21 @@ def attachment_from_dict(d: dict[str, object]) -> Attachment:
     return Attachment(
         name=str(d["name"]),
         media_type=str(d["media_type"]),
-        size=int(d["size"]),  # type: ignore[call-overload]
-        sha256=str(d["sha256"]),
+        # Older rows have no url; a size and a digest are absent where the source gave none.
+        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]
+        sha256=str(d["sha256"]) if d.get("sha256") is not None else None,
+        url=str(d["url"]) if d.get("url") is not None else None,
     )
 
 
 def attachment_to_dict(a: Attachment) -> dict[str, object]:
     """Attachment metadata as JSON."""
-    return {"name": a.name, "media_type": a.media_type, "size": a.size, "sha256": a.sha256}
+    return {"name": a.name, "media_type": a.media_type, "size": a.size, "sha256": a.sha256, "url": a.url}
 
 
 def attachment_from_row(row: AttachmentRow) -> Attachment:
     """Canonical attachment metadata."""
-    return Attachment(name=row.name, media_type=row.media_type, size=row.size, sha256=row.sha256)
+    return Attachment(name=row.name, media_type=row.media_type, size=row.size, sha256=row.sha256, url=row.url)
 
 
 def status_event_from_row(row: StatusEventRow) -> StatusEvent:

@@ -150,6 +150,7 @@ class _Rows:
                 media_type=a.media_type,
                 size=a.size,
                 sha256=a.sha256,
+                url=a.url,
             )
             for a in c.attachments
         )

@@ -7,7 +7,8 @@ all. A record is recognised, in this order, by its link; by the gateway's id it 
 only then is it new. A version already applied is skipped; a status is applied only when
 it is further along; a follow-up whose text the complaint already has is the same one.
 
-The rest of what a source says travels too: its category and incident date fill the
+The rest of what a source says travels too: its list of files (attachment metadata)
+replaces the list it gave before; its category and incident date fill the
 complaint's when it has none (an admin's later choice is not overwritten by every read);
 its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
 reporter replies are replies; a follow-up is credited to the OPD the source says answered
@@ -53,7 +54,10 @@ from gateway.store.models import (
     OutboxRow,
     StatusEventRow,
 )
+from gateway.store.attachments import mark_origin as mark_attachment_origin
+from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.registry import unknown_agencies, unknown_categories
+from gateway.store.rows import attachment_to_dict
 from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
@@ -336,7 +340,8 @@ class Ingestor:
             sources=(SourceRef(source, record.source_id),),
             status_history=tuple(history),
             follow_ups=tuple(
-                FollowUp(agency_id=f.agency or routed or source, content=f.text, at=f.at) for f in _unique(record, by_reporter=False)
+                FollowUp(agency_id=f.agency or routed or source, content=f.text, at=f.at, attachments=f.attachments)
+                for f in _unique(record, by_reporter=False)
             ),
             replies=tuple(ReporterReply(f.text, f.at) for f in _unique(record, by_reporter=True)),
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
@@ -347,6 +352,7 @@ class Ingestor:
             version=version, synced_at=now, status=record.status
         )
         await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
+        await mark_attachment_origin(cid, source)
         for f in await FollowUpRow.filter(complaint_id=cid):
             await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
         regency = await self._home(routed, record.kode_wilayah)
@@ -385,8 +391,8 @@ class Ingestor:
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
     async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint) -> None:
-        """Category, incident date, the source's disposition and its reporter replies, on a
-        complaint the index already has."""
+        """Category, incident date, files, the source's disposition and its reporter replies,
+        on a complaint the index already has."""
         cid = row.id
         filled: dict[str, object] = {}
         if row.category_id is None and record.category_id is not None:  # type: ignore[attr-defined]
@@ -395,6 +401,9 @@ class Ingestor:
             filled["incident_date"] = record.incident_date
         if filled:
             await ComplaintRow.filter(id=cid).update(**filled)
+        if record.attachments is not None:
+            # The source's list as it is now: a file it removed goes, one it added comes.
+            await replace_attachments(str(cid), source, record.attachments)
         unit = record.disposed_to
         # Once per OPD: the same disposition read again (every later version says it) is
         # not a new hop; a disposition made in the gateway to that OPD is the same one.
@@ -420,7 +429,8 @@ class Ingestor:
                 continue
             known.add(key)
             await FollowUpRow.create(
-                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source
+                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source,
+                attachments=[attachment_to_dict(a) for a in f.attachments],
             )
             await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
 

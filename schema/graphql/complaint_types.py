@@ -84,6 +84,10 @@ class PublicComplaint:
     def _zone(self) -> timezone:
         return r.zone_for(self.location.kode_wilayah)
 
+    def _attachment(self, a: c.Attachment) -> Attachment:
+        # Anyone reads this: no link to the file, contact details in its name masked.
+        return Attachment.public(a)
+
     @strawberry.field
     async def category(self, info: Ctx) -> Category | None:
         if not self.category_id:
@@ -105,7 +109,7 @@ class PublicComplaint:
                 agency_id=strawberry.ID(f.agency_id),
                 content=f.content,
                 at=local_time(f.at, zone),
-                attachments=[Attachment.from_canonical(a) for a in f.attachments],
+                attachments=[self._attachment(a) for a in f.attachments],
             )
             for f in await self._loaders(info).follow_ups.load(str(self.id))
         ]
@@ -217,6 +221,10 @@ class Complaint(PublicComplaint):
     def _loaders(self, info: Ctx) -> Loaders:
         return info.context.case_loaders
 
+    def _attachment(self, a: c.Attachment) -> Attachment:
+        # The case file, within the caller's scope: the source's link is how staff open it.
+        return Attachment.from_canonical(a)
+
     @strawberry.field
     async def suggested_agency(self, info: Ctx) -> Agency | None:
         return await _agency(info, self.suggested_agency_id)
@@ -256,10 +264,10 @@ class Complaint(PublicComplaint):
             for x in await self._loaders(info).replies.load(str(self.id))
         ]
 
-    @strawberry.field
+    @strawberry.field(description="Metadata of the reporter's files, with the holding system's link.")
     async def attachments(self, info: Ctx) -> list[Attachment]:
         return [
-            Attachment.from_canonical(a)
+            self._attachment(a)
             for a in await self._loaders(info).attachments.load(str(self.id))
         ]
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from schema import canonical as c
 from schema import regions as r
+from schema.privacy import mask_file_name
 from schema.graphql.context import GraphQLContext
 from schema.validation import FieldError
 
@@ -189,16 +190,25 @@ class Location:
         return region_of(self.kode_wilayah)
 
 
-@strawberry.type(description="Metadata of an attached file.")
+@strawberry.type(description="Metadata of an attached file (the gateway never holds the bytes).")
 class Attachment:
     name: str
     media_type: str
-    size: int
-    sha256: str
+    size: int | None = strawberry.field(description="In bytes, where the system holding it says.")
+    sha256: str | None = strawberry.field(description="The file's SHA-256, where the system holding it gives one.")
+    url: str | None = strawberry.field(
+        description="The holding system's own link to the file; staff views only (null in public ones)."
+    )
 
     @classmethod
     def from_canonical(cls, a: c.Attachment) -> Attachment:
-        return cls(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256)
+        return cls(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256, url=a.url)
+
+    @classmethod
+    def public(cls, a: c.Attachment) -> Attachment:
+        """What anyone may see: no link (it may lead to a reporter's photo or name the
+        reporter), and the file name with contact details masked."""
+        return cls(name=mask_file_name(a.name), media_type=a.media_type, size=a.size, sha256=a.sha256, url=None)
 
 
 @strawberry.type(description="One step of the status history, as the public sees it.")

@@ -4,6 +4,7 @@ trips, and the `penghubung connector check` command as a regency IT team runs it
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -221,3 +222,29 @@ async def test_the_check_shows_what_each_bundled_mapping_carries(
     assert f"incident_date {report.mapped} of {report.mapped}" in shown, shown
     disposed = next(line.strip() for line in shown.splitlines() if "disposed_to:" in line)
     assert (disposed == f"disposed_to: (none) {report.mapped}") is (mapping == "lapor_v3"), shown
+
+
+async def test_the_check_counts_and_previews_files(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
+    sims, urls = sandbox
+    async with aiohttp.ClientSession() as session:
+        source = _source("wa_bot_mongo", session, urls, total_timeout=5)
+        report = await check_source(source, kode_wilayah=source.spec.kode_wilayah, show=40)
+    text = report.render()
+    # The seeded reports (the check's own test records, written after the read, have none).
+    seeded = [r for r in sims["wa_bot_mongo"].reports.values() if not r["sessionId"].startswith("7e57")]  # type: ignore[attr-defined]
+    with_files = sum(1 for r in seeded if r["photos"])
+    assert 0 < with_files < len(seeded) == report.read
+    assert f"attachments {with_files} of {len(seeded)}" in text, text
+    assert any(line.strip().startswith("attachments: ") and "items" in line for line in text.splitlines()), text
+    assert "IMG-" not in text  # file names stay out of the report, like other personal values
+    assert not report.warnings, text
+
+
+async def test_the_check_warns_when_a_files_path_finds_none(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
+    sims, urls = sandbox
+    spec = replace(bundled_spec("wa_bot_mongo"), attachments=replace(bundled_spec("wa_bot_mongo").attachments, path="foto"))  # type: ignore[arg-type]
+    async with aiohttp.ClientSession() as session:
+        client = UpstreamClient(spec.name, session, Policy(total_timeout=5))
+        source = build_source(spec, client, urls["wa_bot_mongo"], secret=SANDBOX_SECRETS["wa_bot_mongo"])
+        report = await check_source(source, kode_wilayah=spec.kode_wilayah, writes=False)
+    assert any("has files: check [attachments] path and name" in w for w in report.warnings), report.render()

@@ -100,7 +100,7 @@ def test_one_bad_record_does_not_stop_the_batch() -> None:
         ('time_zone = "WIB"', 'time_zone = "Asia/Jakarta"', "source.time_zone: expected one of WIB, WITA, WIT; found 'Asia/Jakarta'"),
         ('source_id = "id"', 'source_id = { path = "id", const = "x" }', "fields.source_id: expected exactly one of path or const"),
         ('content = "description"', "", "fields: expected the required fields source_id, content, status, created_at; found 'no content'"),
-        ('[records]', '[record]', "(top level): expected only the keys source, records, request, fields, maps, follow_ups, read_one, create, change_status, follow_up; found 'record'"),
+        ('[records]', '[record]', "(top level): expected only the keys source, records, request, fields, maps, follow_ups, attachments, read_one, create, change_status, follow_up; found 'record'"),
         ('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status", optional = true }', "fields.status.optional: expected false: status is required"),
     ],
 )

@@ -164,3 +164,38 @@ async def test_owners_stored_before_issuers_belong_to_nobody_until_adopted(
     assert await _in_store(url, lambda: adopt_owners("https://sso.lain.example")) == 0
     assert await _in_store(url, lambda: owned_by(DEV_ISSUER)) == 1
     assert await _in_store(url, lambda: owned_by("https://sso.lain.example")) == 0
+
+
+async def test_attachments_keep_their_metadata_and_may_then_lack_a_digest_or_size(
+    scratch_databases: ScratchDatabases,
+) -> None:
+    url = await scratch_databases.new()
+    assert "models.0008_sync_notes" in await migrate_database(url, target="models.0008_sync_notes")
+    postgres = url.startswith("postgres")
+    marks = lambda n: ", ".join(f"${i}" if postgres else "?" for i in range(1, n + 1))  # noqa: E731
+    cid = "7b0c8f5e-1f7e-4c35-9a39-4b1d9f0f3a12"
+    at = CREATED if postgres else CREATED.isoformat()
+    await _sql(
+        url,
+        "INSERT INTO complaint (id, tracking_id, classification, original_title, content, kode_wilayah,"
+        " province_code, regency_code, tags, is_anonymous, is_secret, channel, status, created_at, updated_at)"
+        f" VALUES ({marks(15)})",
+        [cid, "OLD-00000002", "PENGADUAN", "Jalan rusak", "Berlubang.", "16.05", "16", "16.05", "[]",
+         False, False, "WEB", "BELUM_TERVERIFIKASI", at, at],
+    )
+    await _sql(
+        url,
+        f"INSERT INTO attachment (complaint_id, name, media_type, size, sha256) VALUES ({marks(5)})",
+        [cid, "jalan.jpg", "image/jpeg", 2048, "ab" * 32],
+    )
+    await migrate_database(url)
+    assert await _sql(url, "SELECT name, size, sha256, url, origin_system FROM attachment") == [
+        {"name": "jalan.jpg", "size": 2048, "sha256": "ab" * 32, "url": None, "origin_system": None}
+    ]
+    # A kab/kota system's file: a name and its link, no size and no digest.
+    await _sql(
+        url,
+        f"INSERT INTO attachment (complaint_id, name, media_type, url, origin_system) VALUES ({marks(5)})",
+        [cid, "foto_3.jpg", "image/jpeg", "/foto/foto_3.jpg", "16.09-oku-selatan"],
+    )
+    assert len(await _sql(url, "SELECT id FROM attachment WHERE sha256 IS NULL AND size IS NULL")) == 1

@@ -18,6 +18,7 @@ from graphql import GraphQLError
 from auth.audit import AuditAction
 from auth.roles import Role
 from auth.scope import RowScope
+from schema import edge_checks as edge
 from schema.canonical import Complaint as CanonicalComplaint
 from schema.graphql.complaint_types import (
     Complaint,
@@ -69,6 +70,12 @@ def _one_key(id: strawberry.ID | None, tracking_id: str | None) -> tuple[str | N
         raise UserInputError(
             [FieldError("id", "and trackingId were both given or both missing", "exactly one of id or trackingId")]
         )
+    # Shapes first: a malformed key reaches neither the store nor a source.
+    refused = (
+        edge.complaint_id("id", str(id)) if id is not None else edge.tracking_id("trackingId", str(tracking_id))
+    )
+    if refused:
+        raise UserInputError(refused)
     return (str(id) if id is not None else None, tracking_id.strip() if tracking_id else None)
 
 

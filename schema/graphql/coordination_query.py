@@ -18,6 +18,7 @@ import strawberry
 from auth.audit import AuditAction
 from auth.roles import Role
 from auth.scope import RowScope
+from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
 from schema.graphql.connection_query import SourceInfo, SourcesReader
@@ -111,7 +112,7 @@ def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | N
 def _check(code: str | None, days: int) -> None:
     errors = []
     if code is not None and (not r.is_valid_code_format(code) or r.level_of(code).value > 2 or r.get_region(code) is None):
-        errors.append(FieldError("kodeWilayah", f"'{code[:20]}' is not a province or kab/kota", "a code like 16 or 16.05, or none for the national view"))
+        errors.append(FieldError("kodeWilayah", f"'{mask_contacts(code[:20])}' is not a province or kab/kota", "a code like 16 or 16.05, or none for the national view"))
     if not 1 <= days <= MAX_DAYS:
         errors.append(FieldError("days", f"is {days}", f"an integer from 1 to {MAX_DAYS}"))
     if errors:

@@ -24,7 +24,7 @@ from schema import regions as r
 from schema.graphql.connection_query import SourceInfo, SourcesReader
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
-from schema.graphql.sync_query import SyncInfo
+from schema.graphql.sync_query import SyncInfo, as_caller_may_see
 from schema.graphql.types import Ctx
 from schema.validation import FieldError
 
@@ -138,7 +138,7 @@ class CoordinationQuery:
         since = until - timedelta(days=days)
         reader: CountsReader = ctx.coordination
         sources: SourcesReader | None = ctx.sources
-        syncs: Sequence[SyncInfo] = await ctx.sync.status() if ctx.sync is not None else ()
+        syncs: Sequence[SyncInfo] = as_caller_may_see(ctx, await ctx.sync.status()) if ctx.sync is not None else ()
         sync_by = {s.source: s for s in syncs}
         configured = {s.kode_wilayah: s for s in sources.regencies()} if sources is not None else {}
 

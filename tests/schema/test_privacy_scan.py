@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from schema import privacy
 from schema.privacy import mask_contacts
 
-# The patterns masking used before the scan was made linear: the reference for what is masked.
+# The patterns masking used before the scan was made linear, the reference for what is
+# masked; a number before a sentence's full stop or a file's extension is now masked too.
 CLASSIC_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-CLASSIC_DIGITS = re.compile(r"(?<![\w.:-])\+?\d(?:[\d ]|-(?=\d{3}))*\d(?![\w.:-])")
+CLASSIC_DIGITS = re.compile(r"(?<![\w:-])(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}))*\d(?![\w:-]|\.\d)")
 
 
 def classic_mask(text: str) -> str:
@@ -48,6 +49,10 @@ def test_it_masks_exactly_what_the_classic_patterns_mask(text: str) -> None:
         ("call 0812 3456 7890 now", "call [NUMBER] now"),
         ("call +62-812-3456-7890 now", "call [NUMBER] now"),
         ("v1.0812345678901", "v1.0812345678901"),
+        ("NIK 3201234567890001.", "NIK [NUMBER]."),
+        ("ktp-3201234567890001.jpg and Tel.081234567890", "ktp-3201234567890001.jpg and Tel.[NUMBER]"),
+        ("3201234567890001.pdf", "[NUMBER].pdf"),
+        ("1234567890.5 and 1.2345678901", "1234567890.5 and 1.2345678901"),
         ("NIK 1673014101900001", "NIK [NUMBER]"),
         ("sejak 2026-03-10 pukul 10:00, id PGH-7K3M9QXZ", "sejak 2026-03-10 pukul 10:00, id PGH-7K3M9QXZ"),
         ("12345678901x", "12345678901x"),

@@ -32,6 +32,7 @@ from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
 
 from gateway.metrics import OperationMetrics
+from gateway.operation_deadline import DeadlineCheck
 from gateway.settings import GraphQLLimits
 
 log = logging.getLogger(__name__)
@@ -243,6 +244,7 @@ def schema_extensions(
     if not demo:
         extensions.insert(0, DisableIntrospection)
     extensions.append(TransportRules)
+    extensions.append(DeadlineCheck)
     # First, so its closing half runs last: it sees the errors with their codes.
     extensions.insert(0, OperationMetrics)
     return extensions

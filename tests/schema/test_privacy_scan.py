@@ -88,16 +88,23 @@ HOSTILE = {
 }
 
 
+# The log filter's masker (lokal-id's, then ours) sees request data in warnings too; it is
+# slower per character, so it gets a quarter of the text (still hours if it were quadratic).
+MASKERS = {"schema.privacy:mask_contacts": 1_000_000, "gateway.log_privacy:redact": 250_000}
+
+
+@pytest.mark.parametrize("masker", MASKERS)
 @pytest.mark.parametrize("expression", HOSTILE.values(), ids=HOSTILE.keys())
-def test_a_megabyte_of_hostile_text_is_masked_in_one_pass(expression: str) -> None:
+def test_a_megabyte_of_hostile_text_is_masked_in_one_pass(expression: str, masker: str) -> None:
     # A child process, so that a quadratic scan is stopped instead of holding the suite: the
     # limit is generous (a linear scan takes a fraction of it, a quadratic one hours).
+    module, name = masker.split(":")
     script = textwrap.dedent(
         f"""
-        from schema.privacy import mask_contacts
-        text = {expression}
-        assert len(text) >= 1_000_000
-        mask_contacts(text)
+        from {module} import {name}
+        text = ({expression})[:{MASKERS[masker]}]
+        assert len(text) == {MASKERS[masker]}
+        {name}(text)
         """
     )
     done = subprocess.run([sys.executable, "-c", script], timeout=60, capture_output=True, text=True)

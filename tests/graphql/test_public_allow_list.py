@@ -20,6 +20,7 @@ from graphql import (
 from gateway.store.writer import SubmittedBy, insert_complaints
 from schema.canonical import Disposition, FollowUp, Location, Rating, Reporter, ReporterReply, StatusEvent
 from schema.graphql.build import build_schema
+from schema.graphql.complaint_query import OFFLOAD_CHARS
 from tests.conftest import GraphQL
 from tests.factories import attachment, make_complaint
 
@@ -98,3 +99,20 @@ async def test_no_public_field_shows_contact_details(database_url: str, gql: Gra
     shown = json.dumps(body)
     for secret in CONTACTS:
         assert secret not in shown, shown[max(0, shown.find(secret) - 300) : shown.find(secret) + 40]
+
+
+async def test_a_page_of_long_texts_is_masked_whole(database_url: str, gql: GraphQL) -> None:
+    # Past OFFLOAD_CHARS of text, the page is masked on a worker thread: the same answer.
+    long = " ".join([LEAK] * 160)
+    many = [replace(make_complaint(), content=long, title=LEAK) for _ in range(8)]
+    assert sum(len(c.content) for c in many) > OFFLOAD_CHARS
+    await insert_complaints(many, submitted_by=SubmittedBy(owner_subject="warga-9", subject="warga-9"))
+    body = await gql("{ publicComplaints(first: 10) { edges { cursor node { id title content } } } }")
+    assert "errors" not in body, body
+    nodes = [e["node"] for e in body["data"]["publicComplaints"]["edges"]]  # type: ignore[index]
+    assert len(nodes) == 8
+    for node in nodes:
+        assert node["content"].count("[EMAIL]") == 160 and node["title"].startswith("Ibu Sari [NUMBER]")
+    shown = json.dumps(body)
+    for secret in CONTACTS:
+        assert secret not in shown

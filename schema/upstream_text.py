@@ -15,12 +15,25 @@ from dataclasses import replace
 
 from lokal.samaran import mask_pii
 
+from auth.policy import Access
 from schema.privacy import mask_contacts
 
 WITHHELD = "'(withheld)'"
 # A quoted value, bounded (the stored texts are at most 300 characters); possessive, so a
 # quote without its closing one costs one look at the text, not a retry from each quote.
 _QUOTED = re.compile(r"'[^'\n]{0,300}+'|\"[^\"\n]{0,300}+\"")
+
+
+def may_read_as_written(access: Access) -> bool:
+    """Whether a caller reads upstream text as written: only one who may see every
+    reporter's identity, anonymous ones included (the national admin, a trusted connector),
+    since the text can be about any record."""
+    return access.identities.everything and access.anonymous_identities.everything
+
+
+def for_caller(access: Access, text: str | None) -> str | None:
+    """Upstream text as this caller may read it."""
+    return text if may_read_as_written(access) else identity_free(text)
 
 
 def identity_free(text: str | None) -> str | None:

@@ -21,6 +21,7 @@ from auth.roles import Role
 from auth.scope import RowScope
 from schema import edge_checks as edge
 from schema.canonical import Complaint as CanonicalComplaint
+from schema.upstream_text import for_caller
 from schema.graphql.complaint_types import (
     Complaint,
     ComplaintEdge,
@@ -103,8 +104,9 @@ class ComplaintConnection:
         description="For a live list: how each source of the partition answered (empty when "
         "the index answered)."
     )
-    def sources(self) -> list[SourceOutcome]:
-        return [SourceOutcome.of(s) for s in self._live.sources] if self._live else []
+    def sources(self, info: Ctx) -> list[SourceOutcome]:
+        access = info.context.access
+        return [SourceOutcome.of(s, access) for s in self._live.sources] if self._live else []
 
     @strawberry.field(
         description="True when a live list may lack records: a source failed, offers no list, or "
@@ -233,7 +235,7 @@ async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
         return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
     if outcome is not None and outcome.outcome in (Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN):
         raise GraphQLError(
-            f"{system} could not be read ({outcome.outcome.value}: {outcome.error}); expected: try again later, "
+            f"{system} could not be read ({outcome.outcome.value}: {for_caller(ctx.access, outcome.error)}); expected: try again later, "
             "or read the complaint by its own id once it is synced",
             extensions={"code": "SOURCE_UNAVAILABLE"},
         )

@@ -216,9 +216,9 @@ class Complaint(PublicComplaint):
         description="How its owner (system of record) answered the live read; null when the "
         "gateway owns it or the read was from the index."
     )
-    def owner(self) -> SourceOutcome | None:
+    def owner(self, info: Ctx) -> SourceOutcome | None:
         source = self._freshness.source
-        return SourceOutcome.of(source) if source else None
+        return SourceOutcome.of(source, info.context.access) if source else None
 
     def _loaders(self, info: Ctx) -> Loaders:
         return info.context.case_loaders

@@ -14,7 +14,7 @@ from auth.audit import AuditAction
 from auth.roles import Role
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
-from schema.upstream_text import identity_free_fields
+from schema.upstream_text import identity_free_fields, may_read_as_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +45,7 @@ UPSTREAM_TEXT = ("last_error", "last_rejection", "last_note")
 def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
     """The sync states with upstream text made identity-free unless the caller may read
     reporter identity (the national admin may; coordinators and auditors never)."""
-    access = ctx.access  # type: ignore[attr-defined]
-    if not (access.identities.empty and access.anonymous_identities.empty):
+    if may_read_as_written(ctx.access):  # type: ignore[attr-defined]
         return list(infos)
     return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]  # type: ignore[misc]
 

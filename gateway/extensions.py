@@ -28,12 +28,13 @@ from strawberry.extensions import (
 )
 
 from schema.live import SourceCallsExhausted
+from schema.privacy import mask_contacts
 from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
 
-from gateway.query_cost import operation_cost
-
 from gateway.metrics import OperationMetrics
+from gateway.operation_deadline import DeadlineCheck
+from gateway.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,16 @@ _MESSAGE_CODES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Syntax Error"), "GRAPHQL_PARSE_FAILED"),
     (re.compile(r"introspection", re.IGNORECASE), "INTROSPECTION_DISABLED"),
 )
-_ENUM_VALUE = re.compile(r"Value '([^']*)' does not exist in '(\w+)' enum\.")
-_SUGGESTION = re.compile(r" ?Did you mean [^?]*\?")
-_FOUND = re.compile(r"(?:[,;] found| Found): .*$", re.DOTALL)
-_ENCOUNTERED = re.compile(r", but encountered error '.*?'(?=; found)", re.DOTALL)
+_ENUM_VALUE = re.compile(r"Value does not exist in '(\w+)' enum\.")
+# The echoed value in a coercion or literal message: a bounded look for the phrase, then
+# the rest of the message (the value is last); nothing here can retry across the text.
+_ECHOED_VALUE = re.compile(r"(cannot represent[^:\n]{0,60}?): .*+", re.DOTALL)
+_ECHOED_ENUM = re.compile(r"Value '[^']*+' does not exist in '")
+_ECHOED_LITERAL = re.compile(r"(Expected value of type '[^']{1,200}+'), found .*+", re.DOTALL)
+_SUGGESTION = re.compile(r" ?Did you mean [^?]{0,2000}+\?")
+_FOUND = re.compile(r"(?:[,;] found| Found): .*+", re.DOTALL)
+_ENCOUNTERED = ", but encountered error '"
+_ENCOUNTERED_END = "'; found"
 
 
 def _with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
@@ -74,13 +81,36 @@ def _with_code(error: GraphQLError, code: str, message: str | None = None) -> Gr
 
 
 def without_values(message: str) -> str:
-    """Drop the echoed input from graphql-core's coercion messages.
+    """Drop the echoed input from graphql-core's coercion and literal messages.
 
-    They end with "found: <the whole variable value>", which can hold a reporter's NIK,
-    phone or name; the field path and the expectation before it are enough.
+    They end with "found: <the whole variable value>" or "cannot represent ... value:
+    <the value>", or quote a wrong enum value: any can hold a reporter's NIK, phone or
+    name; the field path and the expectation before it are enough. Linear in the
+    message's length (it can be as long as the request body).
     """
-    message = _ENCOUNTERED.sub(", but encountered an error", message)
-    return _FOUND.sub(".", message)
+    message = _drop_encountered(message)
+    message = _FOUND.sub(".", message, count=1)
+    message = _ECHOED_VALUE.sub(r"\1.", message, count=1)
+    message = _ECHOED_LITERAL.sub(r"\1.", message, count=1)
+    message = _ECHOED_ENUM.sub("Value does not exist in '", message, count=1)
+    # What is left names fields and types; a field name is the client's own text (an
+    # unknown input field), so contact details in it are masked too.
+    return mask_contacts(message)
+
+
+def _drop_encountered(message: str) -> str:
+    """`, but encountered error '<text echoing the value>'; found` without the text; by
+    plain search, so that many openings without an end cost one pass."""
+    parts: list[str] = []
+    at = 0
+    while (start := message.find(_ENCOUNTERED, at)) != -1:
+        end = message.find(_ENCOUNTERED_END, start + len(_ENCOUNTERED))
+        if end == -1:
+            break
+        parts += (message[at:start], ", but encountered an error")
+        at = end + 1
+    parts.append(message[at:])
+    return "".join(parts)
 
 
 class ErrorCoder:
@@ -105,7 +135,7 @@ class ErrorCoder:
         match = _ENUM_VALUE.search(message)
         if not match:
             return message
-        found = self.schema.get_type(match.group(2))
+        found = self.schema.get_type(match.group(1))
         if isinstance(found, GraphQLEnumType):
             return f"{message} Expected one of: {', '.join(found.values)}."
         return message
@@ -265,6 +295,7 @@ def schema_extensions(
     if not demo:
         extensions.insert(0, DisableIntrospection)
     extensions.append(TransportRules)
+    extensions.append(DeadlineCheck)
     # First, so its closing half runs last: it sees the errors with their codes.
     extensions.insert(0, OperationMetrics)
     return extensions

@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from schema.deadlines import DeadlinePolicy
 from schema.graphql import GraphQLContext
 
+from gateway.operation_deadline import DeadlinePassed, operation_deadline
 from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from auth.audit import AuditAction, AuditEvent
@@ -409,9 +410,10 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            async with asyncio.timeout(self.timeout):
-                return await super().execute_operation(*args, **kwargs)
-        except TimeoutError:
+            with operation_deadline(self.timeout):
+                async with asyncio.timeout(self.timeout):
+                    return await super().execute_operation(*args, **kwargs)
+        except (TimeoutError, DeadlinePassed):
             return ExecutionResult(
                 data=None,
                 errors=[

@@ -19,6 +19,7 @@ from datetime import date
 from lokal import nik as _nik
 from lokal import phone as _phone
 
+from schema.privacy import mask_contacts
 from schema.canonical import (
     Attachment,
     Channel,
@@ -175,7 +176,7 @@ def _check_location(c: FieldChecker, loc: Location) -> Location:
     if not is_valid_code_format(code):
         c.add(
             "location.kodeWilayah",
-            f"'{code[:20]}' is not a kode wilayah",
+            f"'{mask_contacts(code[:20])}' is not a kode wilayah",
             KODE_WILAYAH_EXPECTED,
         )
     elif not region_exists(code):
@@ -306,7 +307,7 @@ def validate_draft(
     elif draft.category_id is not None and draft.category_id not in categories:
         c.add(
             "categoryId",
-            f"'{draft.category_id[:40]}' is not a category",
+            f"'{mask_contacts(draft.category_id[:40])}' is not a category",
             "an id from the categories query",
         )
     if (
@@ -315,7 +316,7 @@ def validate_draft(
     ):
         c.add(
             "suggestedAgencyId",
-            f"'{draft.suggested_agency_id[:60]}' is not in the agency registry",
+            f"'{mask_contacts(draft.suggested_agency_id[:60])}' is not in the agency registry",
             "an id from the agencies query",
         )
     tags: list[str] = []

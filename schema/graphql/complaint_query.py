@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 import strawberry
+from anyio import to_thread
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
 from auth.live_regions import live_regions, may_list_live
 from auth.roles import Role
 from auth.scope import RowScope
+from schema import edge_checks as edge
 from schema.canonical import Complaint as CanonicalComplaint
+from schema.upstream_text import for_caller
 from schema.graphql.complaint_types import (
     Complaint,
     ComplaintEdge,
@@ -37,6 +40,8 @@ from schema.queries import SortOrder as _SortOrder
 from schema.validation import FieldError, ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
+# Text on a public page above which its masking runs off the event loop.
+OFFLOAD_CHARS = 64_000
 # Who may ask every source of a partition at once (a citizen's own complaints are in the index).
 LIVE_LIST_ROLES = (Role.AGENCY_OFFICER, Role.AGENCY_ADMIN, Role.REGIONAL_COORDINATOR, Role.NATIONAL_ADMIN)
 E = TypeVar("E")
@@ -70,6 +75,12 @@ def _one_key(id: strawberry.ID | None, tracking_id: str | None) -> tuple[str | N
         raise UserInputError(
             [FieldError("id", "and trackingId were both given or both missing", "exactly one of id or trackingId")]
         )
+    # Shapes first: a malformed key reaches neither the store nor a source.
+    refused = (
+        edge.complaint_id("id", str(id)) if id is not None else edge.tracking_id("trackingId", str(tracking_id))
+    )
+    if refused:
+        raise UserInputError(refused)
     return (str(id) if id is not None else None, tracking_id.strip() if tracking_id else None)
 
 
@@ -94,8 +105,9 @@ class ComplaintConnection:
         description="For a live list: how each source of the partition answered (empty when "
         "the index answered)."
     )
-    def sources(self) -> list[SourceOutcome]:
-        return [SourceOutcome.of(s) for s in self._live.sources] if self._live else []
+    def sources(self, info: Ctx) -> list[SourceOutcome]:
+        access = info.context.access
+        return [SourceOutcome.of(s, access) for s in self._live.sources] if self._live else []
 
     @strawberry.field(
         description="True when a live list may lack records: a source failed, offers no list, or "
@@ -136,13 +148,25 @@ async def _page(
     after: str | None,
     order: _SortOrder,
     make_edge: Callable[[str, CanonicalComplaint], E],
+    *,
+    offload: bool = False,
 ) -> tuple[list[E], PageInfo, ComplaintFilter]:
     size = page_size(first, ctx.max_page_size)
     canonical_filter = filter.to_canonical() if filter else ComplaintFilter()
     page: Page[CanonicalComplaint] = await ctx.complaints.list(
         scope, canonical_filter, first=size, after=decode_after(after), order=order
     )
-    edges = [make_edge(cur.encode(), item) for item, cur in zip(page.items, page.cursors, strict=True)]
+
+    def build() -> list[E]:
+        return [make_edge(cur.encode(), item) for item, cur in zip(page.items, page.cursors, strict=True)]
+
+    # Masking a public page is linear but not free (a page of long texts is a fifth of a
+    # second): a big one is built on a worker thread, so the event loop (health checks,
+    # other requests) keeps its turns while it runs.
+    if offload and sum(len(x.content) + len(x.display_title) for x in page.items) > OFFLOAD_CHARS:
+        edges = await to_thread.run_sync(build)
+    else:
+        edges = build()
     end = page.end_cursor
     info = PageInfo(has_next_page=page.has_next_page, end_cursor=end.encode() if end else None)
     return edges, info, canonical_filter
@@ -233,7 +257,7 @@ async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
         return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
     if outcome is not None and outcome.outcome in (Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN):
         raise GraphQLError(
-            f"{system} could not be read ({outcome.outcome.value}: {outcome.error}); expected: try again later, "
+            f"{system} could not be read ({outcome.outcome.value}: {for_caller(ctx.access, outcome.error)}); expected: try again later, "
             "or read the complaint by its own id once it is synced",
             extensions={"code": "SOURCE_UNAVAILABLE"},
         )
@@ -335,6 +359,7 @@ class ComplaintQuery:
             lambda cur, item: PublicComplaintEdge(
                 cursor=cur, node=PublicComplaint.from_canonical(item)
             ),
+            offload=True,
         )
         return PublicComplaintConnection(
             edges=edges, page_info=page_info, _scope=ctx.access.public, _filter=used

@@ -12,6 +12,7 @@ nested field is never loaded under a wider scope than its parent.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timezone
+from typing import TypeVar
 
 import strawberry
 
@@ -19,7 +20,7 @@ from auth.audit import AuditAction
 from schema import canonical as c
 from schema import deadlines as d
 from schema.live import INDEX_ONLY, Freshness
-from schema.privacy import mask_contacts
+from schema.graphql.public_view import masked
 from schema import regions as r
 from schema.graphql.deadline_types import ComplaintDeadlines
 from schema.graphql.live_types import SourceOutcome
@@ -46,6 +47,9 @@ from schema.graphql.types import (
     StatusEvent,
     local_time,
 )
+
+
+T = TypeVar("T")
 
 
 def _id(value: str | None) -> strawberry.ID | None:
@@ -101,10 +105,15 @@ class PublicComplaint:
     async def routed_agency(self, info: Ctx) -> Agency | None:
         return await _agency(info, self.routed_agency_id)
 
+    def _shown(self, value: T) -> T:
+        """What a resolver of this type answers: masked for the public view (the case view
+        overrides this and shows the text as written)."""
+        return masked(value)
+
     @strawberry.field(description="Follow-ups (tindak lanjut), oldest first.")
     async def follow_ups(self, info: Ctx) -> list[FollowUp]:
         zone = self._zone()
-        return [
+        return self._shown([
             FollowUp(
                 agency_id=strawberry.ID(f.agency_id),
                 content=f.content,
@@ -112,7 +121,7 @@ class PublicComplaint:
                 attachments=[self._attachment(a) for a in f.attachments],
             )
             for f in await self._loaders(info).follow_ups.load(str(self.id))
-        ]
+        ])
 
     @strawberry.field(description="Status history, oldest first.")
     async def status_history(self, info: Ctx) -> list[PublicStatusEvent]:
@@ -173,11 +182,8 @@ class PublicComplaint:
 
     @classmethod
     def from_canonical(cls, x: c.Complaint) -> PublicComplaint:
-        fields = cls._fields(x)
-        # Anyone reads this: contact details a reporter typed into the text stay out.
-        fields["title"] = mask_contacts(str(fields["title"]))
-        fields["content"] = mask_contacts(str(fields["content"]))
-        return cls(**fields)  # type: ignore[arg-type]
+        # Anyone reads this: contact details typed into any of its text stay out.
+        return masked(cls(**cls._fields(x)))  # type: ignore[arg-type]
 
 
 @strawberry.federation.type(
@@ -214,9 +220,9 @@ class Complaint(PublicComplaint):
         description="How its owner (system of record) answered the live read; null when the "
         "gateway owns it or the read was from the index."
     )
-    def owner(self) -> SourceOutcome | None:
+    def owner(self, info: Ctx) -> SourceOutcome | None:
         source = self._freshness.source
-        return SourceOutcome.of(source) if source else None
+        return SourceOutcome.of(source, info.context.access) if source else None
 
     def _loaders(self, info: Ctx) -> Loaders:
         return info.context.case_loaders
@@ -224,6 +230,9 @@ class Complaint(PublicComplaint):
     def _attachment(self, a: c.Attachment) -> Attachment:
         # The case file, within the caller's scope: the source's link is how staff open it.
         return Attachment.from_canonical(a)
+
+    def _shown(self, value: T) -> T:
+        return value  # the case file: text as written
 
     @strawberry.field
     async def suggested_agency(self, info: Ctx) -> Agency | None:

@@ -18,12 +18,13 @@ import strawberry
 from auth.audit import AuditAction
 from auth.roles import Role
 from auth.scope import RowScope
+from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
 from schema.graphql.connection_query import SourceInfo, SourcesReader
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
-from schema.graphql.sync_query import SyncInfo
+from schema.graphql.sync_query import SyncInfo, as_caller_may_see
 from schema.graphql.types import Ctx
 from schema.validation import FieldError
 
@@ -111,7 +112,7 @@ def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | N
 def _check(code: str | None, days: int) -> None:
     errors = []
     if code is not None and (not r.is_valid_code_format(code) or r.level_of(code).value > 2 or r.get_region(code) is None):
-        errors.append(FieldError("kodeWilayah", f"'{code[:20]}' is not a province or kab/kota", "a code like 16 or 16.05, or none for the national view"))
+        errors.append(FieldError("kodeWilayah", f"'{mask_contacts(code[:20])}' is not a province or kab/kota", "a code like 16 or 16.05, or none for the national view"))
     if not 1 <= days <= MAX_DAYS:
         errors.append(FieldError("days", f"is {days}", f"an integer from 1 to {MAX_DAYS}"))
     if errors:
@@ -137,7 +138,7 @@ class CoordinationQuery:
         since = until - timedelta(days=days)
         reader: CountsReader = ctx.coordination
         sources: SourcesReader | None = ctx.sources
-        syncs: Sequence[SyncInfo] = await ctx.sync.status() if ctx.sync is not None else ()
+        syncs: Sequence[SyncInfo] = as_caller_may_see(ctx, await ctx.sync.status()) if ctx.sync is not None else ()
         sync_by = {s.source: s for s in syncs}
         configured = {s.kode_wilayah: s for s in sources.regencies()} if sources is not None else {}
 

@@ -13,7 +13,9 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from schema.privacy import mask_contacts
 from schema import canonical as c
+from schema import edge_checks as edge
 from schema.graphql.types import Channel, Classification, PublicBucket, Status
 from schema.queries import ComplaintFilter, SortOrder as _SortOrder
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format
@@ -81,7 +83,7 @@ class ComplaintFilterInput:
             errors.append(
                 FieldError(
                     "filter.kodeWilayah",
-                    f"'{code[:20]}' is not a kode wilayah",
+                    f"'{mask_contacts(code[:20])}' is not a kode wilayah",
                     KODE_WILAYAH_EXPECTED,
                 )
             )
@@ -96,6 +98,8 @@ class ComplaintFilterInput:
                         "an ISO 8601 date-time with an offset, e.g. 2026-03-13T00:00:00+07:00",
                     )
                 )
+        errors += edge.registry_id("filter.agencyId", str(self.agency_id) if self.agency_id else None)
+        errors += edge.registry_id("filter.categoryId", str(self.category_id) if self.category_id else None)
         text = self.text.strip() if self.text else None
         if text is not None and len(text) > 200:
             errors.append(

@@ -13,10 +13,11 @@ from auth.audit import AuditAction
 from auth.policy import may_perform
 from auth.principal import Principal
 from schema import canonical as c
+from schema import edge_checks as edge
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.inputs import AttachmentInput, from_validation
 from schema.graphql.live_types import WriteDelivery
-from schema.graphql.inputs import IdempotencyKey, checked_key
+from schema.graphql.inputs import IdempotencyKey, UserInputError, checked_key
 from schema.graphql.types import Ctx, Kadar, Status
 from schema.lifecycle import (
     Action,
@@ -71,6 +72,12 @@ async def _apply(
         raise GraphQLError(
             f"{request.action.value} needs a token", extensions={"code": "UNAUTHENTICATED"}
         )
+    # Shapes and lengths first: nothing oversized or malformed reaches the store.
+    refused = edge.complaint_id("id", str(complaint_id)) + edge.action_request(
+        request, _ARGUMENTS.get(request.action, {})
+    )
+    if refused:
+        raise UserInputError(refused)
     try:
         changed, receipt = await ctx.writes.act(
             str(complaint_id),

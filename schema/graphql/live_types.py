@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from auth.policy import Access
 from schema import live
+from schema.upstream_text import for_caller
 
 SourceOutcomeKind = strawberry.enum(
     live.Outcome,
@@ -32,12 +34,13 @@ class SourceOutcome:
     truncated: bool = strawberry.field(description="It had more than a live read takes from one source.")
 
     @classmethod
-    def of(cls, x: live.SourceOutcome) -> SourceOutcome:
+    def of(cls, x: live.SourceOutcome, access: Access) -> SourceOutcome:
+        """The outcome as this caller may read it: a source's error can quote a record."""
         return cls(
             system=x.system,
             outcome=x.outcome,
             latency_ms=x.latency_ms,
-            error=x.error,
+            error=for_caller(access, x.error),
             records=x.records,
             truncated=x.truncated,
         )

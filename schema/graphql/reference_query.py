@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.privacy import mask_contacts
 from schema import regions as r
 from schema.graphql.inputs import UserInputError
 from schema.graphql.types import Agency, Category, Ctx, Region, RegionLevel, region_of
@@ -30,7 +31,7 @@ class ReferenceQuery:
     ) -> list[Region]:
         if parent is not None and not r.is_valid_code_format(parent.strip()):
             raise UserInputError(
-                [FieldError("parent", f"'{parent[:20]}' is not a kode wilayah", r.KODE_WILAYAH_EXPECTED)]
+                [FieldError("parent", f"'{mask_contacts(parent[:20])}' is not a kode wilayah", r.KODE_WILAYAH_EXPECTED)]
             )
         if search is not None:
             if len(search) > 100:
@@ -51,7 +52,7 @@ class ReferenceQuery:
     ) -> list[Agency]:
         if kode_wilayah is not None and not r.is_valid_code_format(kode_wilayah.strip()):
             raise UserInputError(
-                [FieldError("kodeWilayah", f"'{kode_wilayah[:20]}' is not a kode wilayah", r.KODE_WILAYAH_EXPECTED)]
+                [FieldError("kodeWilayah", f"'{mask_contacts(kode_wilayah[:20])}' is not a kode wilayah", r.KODE_WILAYAH_EXPECTED)]
             )
         found = await info.context.references.agencies(
             kode_wilayah=kode_wilayah.strip() if kode_wilayah else None,

@@ -14,6 +14,7 @@ from auth.audit import AuditAction
 from auth.roles import Role
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
+from schema.upstream_text import identity_free_fields, may_read_as_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,18 @@ class SyncInfo:
     last_note: str | None = None
     last_note_at: datetime | None = None
     statuses_not_sent: tuple[str, ...] = ()
+
+
+# What upstream systems wrote, which may quote a record's values (reporter identity).
+UPSTREAM_TEXT = ("last_error", "last_rejection", "last_note")
+
+
+def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
+    """The sync states with upstream text made identity-free unless the caller may read
+    reporter identity (the national admin may; coordinators and auditors never)."""
+    if may_read_as_written(ctx.access):  # type: ignore[attr-defined]
+        return list(infos)
+    return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]  # type: ignore[misc]
 
 
 class SyncReader(Protocol):
@@ -93,5 +106,5 @@ class SyncQuery:
             return []
         return [
             SourceSyncStatus(**{f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__})
-            for s in await reader.status()
+            for s in as_caller_may_see(ctx, await reader.status())
         ]

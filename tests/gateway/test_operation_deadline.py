@@ -36,7 +36,8 @@ def _post(client: httpx.AsyncClient, query: str, variables: dict[str, object] | 
 
 
 async def test_synchronous_resolution_stops_at_the_deadline(database_url: str, make_app: Callable[..., Starlette]) -> None:
-    app = make_app(limits=GraphQLLimits(operation_timeout=DEADLINE))
+    # A budget the tree fits in: what is tested here is the deadline, not the cost limit.
+    app = make_app(limits=GraphQLLimits(operation_timeout=DEADLINE, max_cost=10**9))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
         body = (await _post(client, TREE)).json()
     assert body["data"] is None, "the tree was built to the end"

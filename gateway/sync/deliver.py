@@ -254,15 +254,15 @@ class Deliverer:
             # Not even called: this try does not count against the entry.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
         except UpstreamUnavailable as exc:
-            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
+            return await self._retry(d, f"{exc.code}: {exc.described}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
         except DecodeError as exc:
             # The destination answered, but not readably: the write may have happened.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=True)
         except UpstreamRejected as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
             return "dead"
         except ConnectorError as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
             return "dead"
         await outbox.succeed(d, now=self.clock(), note=note)
         return "done"
@@ -404,7 +404,7 @@ class Deliverer:
             there = await connector.read_one(tracking)
         except UpstreamRejected as exc:
             # Refused (not a plain "no such record"): LAPOR! could not be asked.
-            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.message}); nothing was created") from None
+            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created") from None
         if there is None:
             return None
         now = self.clock()

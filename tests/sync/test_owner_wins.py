@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -18,6 +19,7 @@ from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from gateway.sources import open_sources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow, StatusEventRow
 from gateway.sync.engine import SyncEngine
+from gateway.sync.reconcile import reconcile
 from gateway.sync.topology import Topology
 
 CONFIG = load_config(DEMO_CONFIG)
@@ -146,3 +148,14 @@ async def test_a_system_that_is_not_the_owner_is_brought_back_in_line_each_time(
         await _round(p.engine)
         assert _at_lapor(p, tracking) == "SELESAI"
         assert (await ComplaintRow.get(id=cid)).status.value == "SELESAI"
+
+
+async def test_reconcile_counts_a_reopen_in_the_owner_as_the_index_behind(province: Province) -> None:
+    p = province
+    cid, wa_id, _ = await _a_wa_complaint(p, "Selesai Pengaduan")
+    await _set_at_wa(p, wa_id, "Proses OPD Terkait")
+    report = await reconcile(p.engine, WA, now=datetime.now(UTC), repair=False)
+    assert wa_id in report.index_behind and wa_id not in report.source_behind, report.render()
+    await reconcile(p.engine, WA, now=datetime.now(UTC), repair=True)
+    assert (await ComplaintRow.get(id=cid)).status.value == "DIDISPOSISIKAN"
+    assert not await OutboxRow.filter(destination=WA, complaint_id=cid, kind="status", state="pending").exists()

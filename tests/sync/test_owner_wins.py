@@ -159,3 +159,27 @@ async def test_reconcile_counts_a_reopen_in_the_owner_as_the_index_behind(provin
     await reconcile(p.engine, WA, now=datetime.now(UTC), repair=True)
     assert (await ComplaintRow.get(id=cid)).status.value == "DIDISPOSISIKAN"
     assert not await OutboxRow.filter(destination=WA, complaint_id=cid, kind="status", state="pending").exists()
+
+
+async def test_a_queued_status_does_not_overwrite_what_the_owner_changed_meanwhile(province: Province) -> None:
+    # LAPOR! closes a WA complaint; before the worker delivers that to WA, the regency's
+    # operator disposes it again there. The delivery must not undo the operator's change.
+    p = province
+    cid, wa_id, tracking = await _a_wa_complaint(p, "Selesai Penanganan")
+    async with p.http.put(
+        f"{p.urls['lapor']}/api/v3/laporan/{tracking}/status", json={"status": "SELESAI"},
+        headers={"X-Api-Key": DEFAULT_API_KEY},
+    ) as response:
+        assert response.status == 200
+    await p.engine.pull_all()
+    assert (await ComplaintRow.get(id=cid)).status.value == "SELESAI"
+    assert await OutboxRow.filter(destination=WA, complaint_id=cid, kind="status", state="pending").exists()
+    await _set_at_wa(p, wa_id, "Proses OPD Terkait")
+    await p.engine.drain()
+    assert _at_wa(p, wa_id) == "Proses OPD Terkait"
+    note = await OutboxRow.filter(destination=WA, complaint_id=cid, kind="status").order_by("-id").first()
+    assert note is not None and "the system of record, changed it to DIDISPOSISIKAN itself" in (note.last_error or "")
+    await _round(p.engine)
+    assert (await ComplaintRow.get(id=cid)).status.value == "DIDISPOSISIKAN"
+    assert _at_lapor(p, tracking) == "DIDISPOSISIKAN"
+    assert _at_wa(p, wa_id) == "Proses OPD Terkait"

@@ -15,10 +15,12 @@ from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.spec import load_spec
 from gateway.store.dead_letters import dead_letters
+from gateway.sync_cli import dead_letter_lines
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
 from gateway.sync.ingest import Ingestor
+from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.connectors.jsonapi_system import API_KEY, JsonApiSystem, serve
@@ -68,8 +70,11 @@ async def test_a_dead_letter_carries_the_systems_reason_masked(system: tuple[Jso
     assert "status: status berikutnya yang diizinkan: ditolak, diverifikasi" in reason, reason
     for private in ("Budi", "Santoso", "3456", "7890", "budi.s@contoh.id"):
         assert private not in reason, reason
-    [letter] = await dead_letters(SOURCE)  # what `penghubung sync dead-letters` and syncStatus show
+    [letter] = await dead_letters(SOURCE)
     assert letter.last_error == reason
+    assert any(reason in line for line in await dead_letter_lines(SOURCE))  # penghubung sync dead-letters
+    [shown] = [s for s in await sync_status(TOPOLOGY, now=datetime.now(UTC)) if s.source == SOURCE]
+    assert shown.dead_letters == 1 and shown.last_dead_letter == reason  # sync status, GraphQL syncStatus
 
 
 async def test_a_long_reason_is_cut_to_fit_and_says_so(system: tuple[JsonApiSystem, Deliverer]) -> None:

@@ -21,10 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from lokal.samaran import mask_pii
 
 from connectors.check_mapping import since_param, spec_of
-from connectors.errors import ConnectorError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import ConnectorError
 from connectors.protocol import Connector, cursor_for
 from connectors.records import SourceComplaint
 from connectors.time_formats import resolution
@@ -52,12 +51,7 @@ class SinceOutcome:
 
 def answered(exc: ConnectorError) -> str:
     """A source's failure in its own words (masked: replies can quote personal data)."""
-    body = exc.body if isinstance(exc, UpstreamRejected | UpstreamUnavailable) else b""
-    if body:
-        reply = body[:300].decode("utf-8", errors="replace").strip()
-        said = " ".join(mask_pii(reply).text.split())[:200]
-        return f"{exc.code}: {exc.message}; it said: {said}"
-    return f"{exc.code}: {exc.message}"
+    return f"{exc.code}: {exc.described}"
 
 
 def cursor_step(connector: Connector) -> timedelta | None:

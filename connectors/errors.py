@@ -8,11 +8,16 @@
 
 A record that cannot be mapped is a `connectors.mapping.MappingError` (skippable).
 Messages name the source and what happened; they never contain credentials or bodies.
+What the source said about it (its reason, `reason`) is read here, in one place, from the
+answer's body: masked and bounded (`connectors.reasons`); `described` joins the two for
+dead letters and the errors a caller sees.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
+
+from connectors.reasons import upstream_reason
 
 
 class ConnectorError(Exception):
@@ -28,6 +33,18 @@ class ConnectorError(Exception):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(source={self.source!r}, message={self.message!r})"
+
+    @property
+    def reason(self) -> str | None:
+        """What the source said (masked, bounded), when its answer said anything."""
+        body = getattr(self, "body", b"")
+        return upstream_reason(body) if body else None
+
+    @property
+    def described(self) -> str:
+        """The message with the source's reason: "answered 422; it said: <reason>"."""
+        reason = self.reason
+        return f"{self.message}; it said: {reason}" if reason else self.message
 
 
 class UpstreamUnavailable(ConnectorError):

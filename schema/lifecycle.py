@@ -169,3 +169,12 @@ PROGRESS: dict[Status, int] = {
 def is_further(new: Status, current: Status) -> bool:
     """Whether `new` is further along than `current` (sync applies only such moves)."""
     return PROGRESS[new] > PROGRESS[current]
+
+
+def leads_to(current: Status, target: Status) -> bool:
+    """Whether one action of the lifecycle moves `current` to `target` (a status another
+    system reports may have got there by a step the gateway has no action for)."""
+    steps = set(TRANSITIONS[current].values())
+    if Action.POST_FOLLOW_UP in TRANSITIONS[current]:
+        steps.add(Status.MENUNGGU_TANGGAPAN)
+    return target in steps

@@ -224,9 +224,9 @@ class WriteThrough:
                     sent.done.append(kind)
         except UpstreamRejected as exc:
             if not sent.done:
-                raise OwnerRefused(f"{owner.system} refused it: {exc.message}") from None
+                raise OwnerRefused(f"{owner.system} refused it: {exc.described}") from None
             sent.pending = (
-                f"{owner.system} refused part of it ({exc.message}); the outbox tries the rest again "
+                f"{owner.system} refused part of it ({exc.described}); the outbox tries the rest again "
                 "and keeps it as a dead letter if it is refused again"
             )
         except TimeoutError:
@@ -234,7 +234,7 @@ class WriteThrough:
         except CircuitOpen as exc:
             sent.pending = f"{owner.system}: {exc.message}"
         except UpstreamUnavailable as exc:
-            sent.pending, sent.in_doubt = f"{owner.system}: {exc.message}", exc.in_doubt
+            sent.pending, sent.in_doubt = f"{owner.system}: {exc.described}", exc.in_doubt
         except (DecodeError, MappingError) as exc:
             sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
         except Unsupported as exc:

@@ -39,3 +39,13 @@ async def dead_letters(destination: str | None = None, *, limit: int = 500) -> l
         DeadLetter(d.id, d.destination, d.kind, tracking.get(str(d.complaint_id), "?"), d.attempts, d.last_error)  # type: ignore[attr-defined]
         for d in dead
     ]
+
+
+async def latest_reasons() -> dict[str, str | None]:
+    """Each destination's newest dead letter's reason (destinations with none are absent)."""
+    newest: dict[str, str | None] = {}
+    for destination, reason in await OutboxRow.filter(state=DEAD).order_by("-updated_at", "-id").values_list(
+        "destination", "last_error"
+    ):
+        newest.setdefault(destination, reason)
+    return newest

@@ -1,4 +1,4 @@
-"""What a source adds to a complaint the index already has: dispositions and reporter replies.
+"""What a source adds to a complaint the index already has: dispositions, reporter replies, links.
 
 The sync ingest decides what is new (its own dedup rules); this module only reads and
 writes the rows, so the ingest does not talk to the ORM for them.
@@ -10,7 +10,7 @@ from datetime import datetime
 
 from schema.canonical import Disposition
 
-from gateway.store.models import DispositionRow, ReporterReplyRow
+from gateway.store.models import ComplaintSourceRow, DispositionRow, ReporterReplyRow
 
 
 async def has_disposition_to(complaint_id: str, agency_id: str) -> bool:
@@ -34,3 +34,8 @@ async def reply_texts(complaint_id: str) -> list[str]:
 async def add_reply(complaint_id: str, text: str, at: datetime) -> None:
     """Store one reporter reply (tanggapan pelapor)."""
     await ReporterReplyRow.create(complaint_id=complaint_id, content=text, at=at)
+
+
+async def holds(complaint_id: str, system: str) -> bool:
+    """Whether the complaint is linked to a record in this system."""
+    return await ComplaintSourceRow.filter(complaint_id=complaint_id, system=system).exists()

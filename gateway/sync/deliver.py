@@ -6,7 +6,9 @@ and the destination cannot recognise a repeat by itself, the record is looked up
 first, and not before the earlier attempt can have landed (its claim is kept until then,
 whatever the entries' schedule says). A status delivery sends the status the complaint has now, and not at all when the
 destination is already as far along, so late, repeated or reordered deliveries converge
-and never move a system backwards. What the destination refuses (4xx) becomes a dead
+and never move a system backwards; nor when the destination is the complaint's system of
+record and changed the status itself since it was last read (its word wins: the next pull
+brings it into the index). What the destination refuses (4xx) becomes a dead
 letter with the reason; what fails for now is retried with backoff.
 
 An entry ends in exactly one of two ways: delivered (the destination confirmed it, or is
@@ -59,7 +61,7 @@ from gateway.store.models import (
 )
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
-from gateway.sync.propagate import status_key
+from gateway.sync.propagate import home_regency, is_owner, status_key
 from gateway.sync.replies import find_reply, is_reply_key
 from gateway.sync.topology import Topology
 
@@ -252,15 +254,15 @@ class Deliverer:
             # Not even called: this try does not count against the entry.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
         except UpstreamUnavailable as exc:
-            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
+            return await self._retry(d, f"{exc.code}: {exc.described}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
         except DecodeError as exc:
             # The destination answered, but not readably: the write may have happened.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=True)
         except UpstreamRejected as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
             return "dead"
         except ConnectorError as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.message}", now=self.clock())
+            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
             return "dead"
         await outbox.succeed(d, now=self.clock(), note=note)
         return "done"
@@ -402,7 +404,7 @@ class Deliverer:
             there = await connector.read_one(tracking)
         except UpstreamRejected as exc:
             # Refused (not a plain "no such record"): LAPOR! could not be asked.
-            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.message}); nothing was created") from None
+            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created") from None
         if there is None:
             return None
         now = self.clock()
@@ -440,9 +442,18 @@ class Deliverer:
             if there.status in (seen, row.status):
                 await ComplaintSourceRow.filter(id=link.id).update(status=there.status)
                 return f"{d.destination} is already at {there.status.value}"
-            if link.status is not None and there.status != link.status and is_further(there.status, row.status):
-                # It moved ahead there since we last looked: the next pull brings that in.
-                return f"{d.destination} moved ahead to {there.status.value} on its own"
+            if link.status is not None and there.status != link.status:
+                if is_further(there.status, row.status):
+                    # It moved ahead there since we last looked: the next pull brings that in.
+                    return f"{d.destination} moved ahead to {there.status.value} on its own"
+                home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+                if await is_owner(d.destination, d.complaint_id, home, self.topology):
+                    # The system of record changed it itself (a reopen, a re-disposition):
+                    # its word wins and the next pull brings it in; never set it back.
+                    return (
+                        f"not sent: {d.destination}, the system of record, changed it to "
+                        f"{there.status.value} itself; the index follows it"
+                    )
         # Sent whatever its direction: the index's status is the latest word (a re-open,
         # a hand-over), and the destination has not moved on its own since we last synced.
         await connector.change_status(

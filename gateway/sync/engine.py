@@ -192,7 +192,7 @@ class SyncEngine:
                     progress(result)
         except Exception as exc:
             if isinstance(exc, ConnectorError):
-                result.error = f"{exc.code}: {exc.message}"
+                result.error = f"{exc.code}: {exc.described}"
                 # Said once per kind of failure (a source down for an hour is otherwise a
                 # warning every pull); sync status and the metrics keep counting.
                 repeated = cursor_row.consecutive_failures > 0 and (cursor_row.last_error or "") == result.error[:300]

@@ -1,11 +1,14 @@
-"""Applying one source record to the index: idempotent, forward-only, with its deliveries.
+"""Applying one source record to the index: idempotent, with its deliveries.
 
 Each record is one transaction: the complaint, its link (system, source id, version), its
 status and follow-ups, and the outbox entries the change causes commit together or not at
 all. A record is recognised, in this order, by its link; by the gateway's id it carries
 (`external_ref`, when the gateway created it there); by the LAPOR! tracking ID it carries;
-only then is it new. A version already applied is skipped; a status is applied only when
-it is further along; a follow-up whose text the complaint already has is the same one.
+only then is it new. A version already applied is skipped; a status is applied when it is
+further along, or when the complaint's system of record changed it itself since it was last
+read, in whatever direction (a reopen, a re-disposition: the owner wins for its own
+complaints; the trail says so, the change goes on to LAPOR! and is never sent back to the
+owner); a follow-up whose text the complaint already has is the same one.
 
 The rest of what a source says travels too: its list of files (attachment metadata)
 replaces the list it gave before; its category and incident date fill the
@@ -22,6 +25,7 @@ test records in a regency system) is skipped and said, unless the index already 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -41,7 +45,7 @@ from schema.canonical import (
     Status,
     StatusEvent,
 )
-from schema.lifecycle import is_further
+from schema.lifecycle import is_further, leads_to
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -70,6 +74,7 @@ from gateway.sync.propagate import (
     announce_status,
     follow_up_key,
     home_regency,
+    is_owner,
 )
 from gateway.sync.topology import Topology
 from gateway.tracking import new_tracking_id
@@ -287,26 +292,40 @@ class Ingestor:
             outcome = Outcome.LINKED
         else:
             await ComplaintSourceRow.filter(id=link.id).update(version=version, synced_at=now, status=record.status)
+        # The system of record changed the status itself since we last read it: its word,
+        # whatever the direction (a reopen, a re-disposition), and never sent back to it.
+        owner_moved = (
+            base is not None and record.status != base
+            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)  # type: ignore[attr-defined]
+        )
         if base is None or record.status != base:
-            await self._advance(row, source, record, now)
+            await self._advance(row, source, record, now, owner=owner_moved)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
         await self._details(row, source, record)
-        await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
+        await self._catch_up(
+            str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
+        )
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
             regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
         return outcome, str(row.id)
 
-    async def _catch_up(self, cid: str, source: str, record: SourceComplaint, now: datetime, *, linked: bool) -> None:
+    async def _catch_up(
+        self, cid: str, source: str, record: SourceComplaint, now: datetime, *, linked: bool, status: bool = True
+    ) -> None:
         """The source is behind the index (a delivery it never got, or one that landed just
-        before a worker died): enqueue what it lacks. Keys make this a no-op when queued."""
+        before a worker died): enqueue what it lacks. Keys make this a no-op when queued.
+        `status` False: the source is the system of record and just changed the status
+        itself; whatever the index holds, it is not sent back there."""
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
         current = row.status if row is not None else None
-        if current is not None and current != record.status:
+        if status and current is not None and current != record.status:
             # The deliverer decides whether the source really differs (in its own words)
-            # and whether it moved ahead on its own; the key makes this once per change.
-            key = await status_key(cid, current.value)
+            # and whether it moved ahead on its own. The key names the record's version:
+            # once per divergence, and a later one (the source moved away again after it
+            # was brought in line) is a new delivery, not blocked by the first.
+            key = f"{await status_key(cid, current.value)}:behind:{_digest(record.version)}"
             await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
@@ -365,19 +384,26 @@ class Ingestor:
             ).update(payload={"lapor_tracking_id": record.lapor_tracking_id})
         return cid
 
-    async def _advance(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
-        if not is_further(record.status, row.status):
-            return
+    async def _advance(
+        self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime, *, owner: bool = False
+    ) -> None:
+        """Take the source's status: when it is further along, or (`owner`) when the system
+        of record changed it itself, in whatever direction."""
         cid = row.id
-        # Only over a status still behind this one: a change made meanwhile by another
-        # worker or in the gateway (which locks the row) is not overwritten.
-        behind = [s for s in Status if is_further(record.status, s)]
+        if is_further(record.status, row.status):
+            # Only over a status still behind this one: a change made meanwhile by another
+            # worker or in the gateway (which locks the row) is not overwritten.
+            behind = [s for s in Status if is_further(record.status, s)]
+            note = f"status in {source}"
+        elif owner and record.status != row.status:
+            behind = [row.status]
+            note = _moved_back(source, row.status, record.status)
+        else:
+            return
         claimed = await ComplaintRow.filter(id=cid, status__in=behind).update(status=record.status, updated_at=now)
         if not claimed:
             return
-        await StatusEventRow.create(
-            complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=f"status in {source}"
-        )
+        await StatusEventRow.create(complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=note)
         history = [rows.status_event_from_row(e) for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")]
         due = deadlines.compute(
             created_at=row.created_at,
@@ -433,6 +459,20 @@ class Ingestor:
                 attachments=[attachment_to_dict(a) for a in f.attachments],
             )
             await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
+
+
+def _moved_back(source: str, before: Status, after: Status) -> str:
+    """The trail's note for a status the system of record moved back: what it was, and
+    whether the gateway's own lifecycle has such a step (a reopen of a closed complaint
+    has none; the system of record's word stands all the same)."""
+    what = "reopened" if before in (Status.SELESAI, Status.ARSIP) else "moved back"
+    rule = "" if leads_to(before, after) else "; not a step the gateway's lifecycle allows, taken as the system of record's word"
+    return f"{what} in {source} (from {before.value}{rule})"
+
+
+def _digest(text: str) -> str:
+    """A short fingerprint of a record's version, for an outbox key (the column is bounded)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _is_check_record(record: SourceComplaint) -> bool:

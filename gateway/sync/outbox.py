@@ -203,7 +203,7 @@ async def retry(
         next_attempt_at=now + timedelta(seconds=wait),
         leased_until=None,
         in_doubt=in_doubt,
-        last_error=error[:300],
+        last_error=_fit(error),
         updated_at=now,
     )
     return True
@@ -211,7 +211,13 @@ async def retry(
 
 async def bury(delivery: Delivery, reason: str, *, now: datetime) -> None:
     """A dead letter: kept, visible and replayable, never retried on its own."""
-    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=reason[:300], updated_at=now)
+    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=_fit(reason), updated_at=now)
+
+
+def _fit(text: str, limit: int = 300) -> str:
+    """A reason cut to the column's size, marked when cut (the upstream's own words are
+    at its end and are what gets cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 async def replay(ids: Sequence[int] | None, *, now: datetime) -> int:

@@ -6,6 +6,9 @@
   to (a create still in the outbox), except the one it came from. Deliveries carry no
   status value: the worker sends the status the complaint has when it delivers, so
   late, repeated or reordered deliveries all converge on the newest one.
+- Nothing goes back where it came from (an echo): a change read from a system is never
+  queued to that system, and a status its system of record reports is never sent back
+  to it (`is_owner`).
 - Nothing goes where it could never be sent: a system whose mapping declares no such
   write, or has no word for the status, gets no entry (`outbox.enqueue_if_taken`, which
   logs and counts each one; `penghubung sync status` lists the statuses a system is
@@ -19,6 +22,7 @@ import unicodedata
 from datetime import datetime
 
 from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
+from gateway.store.source_details import holds
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.topology import Topology
 
@@ -46,6 +50,20 @@ async def home_regency(
         if code and len(code) >= 5:
             return code[:5]
     return kode_wilayah[:5]
+
+
+async def is_owner(
+    system: str, complaint_id: str, home: str, topology: Topology
+) -> bool:
+    """Whether `system` is the complaint's system of record (the rule of
+    `gateway.federation.owner`): its kab/kota's system when connected and holding it, else
+    the national one. `home` is the kode of the complaint's kab/kota (`home_regency`)."""
+    regency = topology.regency_system(home)
+    if system == regency:
+        return True
+    if system != topology.national:
+        return False
+    return regency is None or not await holds(complaint_id, regency)
 
 
 async def announce_new(

@@ -3,7 +3,9 @@
 It reads the whole source and sorts every difference into:
 - missing in the index: the source has a record the index does not link (repaired by
   applying it, as a pull would);
-- index behind: the source's status is further along (repaired by applying it);
+- index behind: the source's status is further along, or the source is the complaint's
+  system of record and changed the status itself since it was last read, in whatever
+  direction (repaired by applying it);
 - source behind: the index's status is further along and the source shows something
   else than that status reads as there (repaired by enqueueing a status delivery);
 - missing at the source: the index links a record the source no longer lists (reported
@@ -27,7 +29,7 @@ from tortoise.transactions import in_transaction
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.outbox import enqueue_if_taken
-from gateway.sync.propagate import home_regency
+from gateway.sync.propagate import home_regency, is_owner
 
 SAMPLE = 5  # ids shown per kind of difference
 
@@ -82,9 +84,22 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
             for record in batch.records:
                 listed[record.source_id] = record
     report.in_source = len(listed)
-    links = {l.source_id: str(l.complaint_id) for l in await ComplaintSourceRow.filter(system=source)}  # type: ignore[attr-defined]
+    link_rows = await ComplaintSourceRow.filter(system=source)
+    links = {l.source_id: str(l.complaint_id) for l in link_rows}  # type: ignore[attr-defined]
+    shown = {l.source_id: l.status for l in link_rows}  # what the source showed when last read
     report.linked = len(links)
-    statuses = {str(r.id): r.status for r in await ComplaintRow.filter(id__in=list(links.values()))}
+    found = await ComplaintRow.filter(id__in=list(links.values()))
+    statuses = {str(r.id): r.status for r in found}
+    homes = {str(r.id): await home_regency(r.routed_agency_id, r.kode_wilayah) for r in found}  # type: ignore[attr-defined]
+
+    async def owner_moved(sid: str, cid: str, record: SourceComplaint) -> bool:
+        # The system of record changed the status itself since it was last read: its
+        # word, whatever the direction; never "source behind" to be set back.
+        was = shown.get(sid)
+        return was is not None and record.status not in (was, statuses[cid]) and await is_owner(
+            source, cid, homes[cid], engine.topology
+        )
+
     def seen_as(status: Status) -> Status | None:
         return status_as_read(connector, status)
     for sid, record in listed.items():
@@ -93,7 +108,7 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
             report.missing_in_index.append(sid)
             if repair:
                 await engine.ingestor.apply(source, record, now=now)
-        elif is_further(record.status, statuses[cid]):
+        elif is_further(record.status, statuses[cid]) or await owner_moved(sid, cid, record):
             report.index_behind.append(sid)
             if repair:
                 await engine.ingestor.apply(source, record, now=now)

@@ -12,6 +12,7 @@ from tortoise.functions import Count
 
 from schema.graphql.sync_query import SyncInfo
 
+from gateway.store.dead_letters import latest_reasons
 from gateway.store.models import OutboxRow, SyncCursorRow
 from gateway.sync.topology import Topology
 
@@ -40,6 +41,7 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
     """Every source of the topology, the national system first."""
     cursors = {c.source: c for c in await SyncCursorRow.all()}
     backlog, dead = await _counts("pending"), await _counts("dead")
+    reasons = await latest_reasons() if dead else {}
     names = [topology.national, *sorted(topology.regencies.values())]
     out = []
     for name in names:
@@ -52,6 +54,7 @@ async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncSt
                 lag_seconds=(now - c.last_success_at).total_seconds() if c and c.last_success_at else None,
                 backlog=backlog.get(name, 0),
                 dead_letters=dead.get(name, 0),
+                last_dead_letter=reasons.get(name),
                 consecutive_failures=c.consecutive_failures if c else 0,
                 last_error=c.last_error if c else None,
                 last_error_at=c.last_error_at if c else None,

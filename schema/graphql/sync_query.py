@@ -32,6 +32,7 @@ class SyncInfo:
     last_error_at: datetime | None
     records_seen: int
     records_rejected: int = 0
+    last_dead_letter: str | None = None
     last_rejection: str | None = None
     last_note: str | None = None
     last_note_at: datetime | None = None
@@ -66,6 +67,10 @@ class SourceSyncStatus:
     lag_seconds: float | None = strawberry.field(description="Seconds since the last successful pull (null: never pulled).")
     backlog: int = strawberry.field(description="Deliveries to this source still waiting.")
     dead_letters: int = strawberry.field(description="Deliveries that gave up (see `penghubung sync dead-letters`).")
+    last_dead_letter: str | None = strawberry.field(
+        description="Why the newest of them gave up, with what this source answered in its own words "
+        "(masked for personal data, at most 300 characters).",
+    )
     consecutive_failures: int
     last_error: str | None
     last_error_at: datetime | None

@@ -14,7 +14,8 @@ What it does the way that system does (and a mapping must be able to say, in TOM
 - the key as the `api_key` query parameter, on every request.
 
 Switches on the instance change its behaviour for a test: `paging` (how the next page is
-given), `time_format`, `fail_tanggapan` (answer 500 on follow-up lists).
+given), `time_format`, `fail_tanggapan` (answer 500 on follow-up lists), `refuse_status`
+(a body to answer every status change with, as a 422).
 """
 
 from __future__ import annotations
@@ -94,6 +95,9 @@ class JsonApiSystem:
         # relative | absolute | header | loop (page 2 points back at page 1) | foreign (another host)
         self.paging = "relative"
         self.fail_tanggapan = False
+        # A body to refuse status changes with (422), as a system whose own rules forbid a
+        # step: its reason is in the body, sometimes quoting the record's personal data.
+        self.refuse_status: dict[str, Any] | None = None
         self.list_calls: list[dict[str, str]] = []  # the query of every list request
         self.keys_seen: list[str | None] = []  # api_key of every request, in order
         self.tanggapan_calls = 0
@@ -248,6 +252,8 @@ class JsonApiSystem:
             return data
         if data.get("id") not in (None, record.id):
             return self._error(409, "data.id tidak sama dengan URL (does not match the URL)")
+        if self.refuse_status is not None:
+            return web.json_response(self.refuse_status, status=422)
         status = data["attributes"].get("status")
         if status not in STATUS_WORDS:
             return self._error(422, f"status harus salah satu dari {', '.join(STATUS_WORDS)}")

@@ -87,8 +87,9 @@ async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
     assert any(PRABUMULIH in line and "[maps.kategori_uji]" in line for line in lines), lines
     status = {s.source: s for s in await sync_status(TOPOLOGY, now=entry.updated_at)}  # penghubung sync status
     assert status[PRABUMULIH].dead_letters == 1
-    rows = _ok(await _gql(unmapped, "{ syncStatus { source deadLetters } }", {}, tokens.national_admin))["syncStatus"]
+    rows = _ok(await _gql(unmapped, "{ syncStatus { source deadLetters lastDeadLetter } }", {}, tokens.national_admin))["syncStatus"]
     assert {r["source"]: r["deadLetters"] for r in rows}[PRABUMULIH] == 1
+    assert {r["source"]: r["lastDeadLetter"] for r in rows}[PRABUMULIH] == entry.last_error
     await metrics._refresh(federated.connectors, TOPOLOGY)
     assert metrics.OUTBOX_ENTRIES.labels(PRABUMULIH, "dead")._value.get() == 1  # type: ignore[attr-defined]
 

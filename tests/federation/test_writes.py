@@ -132,6 +132,8 @@ async def test_a_refusal_by_the_owner_applies_nothing(federated: Federated, toke
     body = await federated.gql(VERIFY, {"id": cid, "key": "verify-2"}, token=_admin(tokens))
     assert body["errors"][0]["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED"
     assert PRABUMULIH in body["errors"][0]["message"] and "404" in body["errors"][0]["message"]
+    # The owner's own reason travels with the refusal, not only its HTTP status.
+    assert body["errors"][0]["message"].endswith("answered 404; it said: report not found"), body
     assert (await ComplaintRow.get(id=cid)).status is Status.BELUM_TERVERIFIKASI
     assert await OutboxRow.filter(complaint_id=cid).count() == queued
     assert await MutationReceiptRow.filter(key="verify-2").count() == 0  # the key is free again

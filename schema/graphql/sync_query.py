@@ -40,7 +40,7 @@ class SyncInfo:
 
 
 # What upstream systems wrote, which may quote a record's values (reporter identity).
-UPSTREAM_TEXT = ("last_error", "last_rejection", "last_note")
+UPSTREAM_TEXT = ("last_error", "last_dead_letter", "last_rejection", "last_note")
 
 
 def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:

@@ -11,7 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from auth.roles import Role
-from gateway.store.models import SyncCursorRow
+from gateway.store.models import OutboxRow, SyncCursorRow
+from gateway.store.writer import SubmittedBy, insert_complaints
+from tests.factories import make_complaint
 from tests.conftest import Tokens
 from tests.federation.conftest import REST, Federated, federated  # noqa: F401 (the fixture)
 
@@ -19,8 +21,9 @@ SECRETS = ("Ibu Sari", "081234567890", "sari@example.com", "3201234567890001")
 REJECTION = "record wa-081234567890: reporter_name: 'Ibu Sari' is not a name it can store"
 NOTE = 'record rep_1: category_id: the value "Ibu Sari sari@example.com" is not in [maps.kategori]'
 ERROR = "push refused: NIK 3201234567890001 already has a report from sari@example.com"
+DEAD_LETTER = "answered 422; it said: nama_pelapor 'Ibu Sari' sudah terdaftar dengan nomor 081234567890"
 
-SYNC = "{ syncStatus { source lastError lastRejection lastNote } }"
+SYNC = "{ syncStatus { source lastError lastRejection lastNote lastDeadLetter } }"
 COORDINATION = '{ coordination(kodeWilayah: "16") { rows { source lastError } summary { lastError } } }'
 
 
@@ -34,6 +37,13 @@ async def quoted(federated: Federated) -> Federated:  # noqa: F811
         last_error_at=datetime.now(UTC),
         consecutive_failures=2,
     )
+    complaint = make_complaint()
+    await insert_complaints([complaint], submitted_by=SubmittedBy(owner_subject="warga-1", subject="warga-1"))
+    now = datetime.now(UTC)
+    await OutboxRow.create(
+        destination=REST, kind="create", complaint_id=str(complaint.id), dedupe_key="dead-1", state="dead",
+        next_attempt_at=now, last_error=DEAD_LETTER, created_at=now, updated_at=now,
+    )
     return federated
 
 
@@ -45,6 +55,7 @@ def _row(body: dict[str, object]) -> dict[str, str | None]:
 async def test_the_national_admin_reads_upstream_text_as_written(quoted: Federated, tokens: Tokens) -> None:
     row = _row(await quoted.gql(SYNC, token=tokens.national_admin))
     assert (row["lastRejection"], row["lastNote"], row["lastError"]) == (REJECTION, NOTE, ERROR)
+    assert row["lastDeadLetter"] == DEAD_LETTER
 
 
 @pytest.mark.parametrize(
@@ -60,6 +71,7 @@ async def test_roles_without_identity_read_no_values(quoted: Federated, tokens: 
     assert row["lastRejection"] and "reporter_name" in row["lastRejection"]
     assert row["lastNote"] and "[maps.kategori]" in row["lastNote"]
     assert row["lastError"] and row["lastError"].startswith("push refused")
+    assert row["lastDeadLetter"] and row["lastDeadLetter"].startswith("answered 422")
     coordination = await quoted.gql(COORDINATION, token=token)
     assert "errors" not in coordination, coordination
     assert any(r["lastError"] for r in coordination["data"]["coordination"]["rows"])

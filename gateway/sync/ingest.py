@@ -67,6 +67,7 @@ from gateway.sync.propagate import (
     follow_up_key,
     home_regency,
 )
+from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 from gateway.tracking import new_tracking_id
 
@@ -286,7 +287,7 @@ class Ingestor:
         if base is None or record.status != base:
             await self._advance(row, source, record, now)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
-        await self._details(row, source, record)
+        await self._details(row, source, record, now)
         await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED)
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
@@ -384,7 +385,7 @@ class Ingestor:
         await ComplaintRow.filter(id=cid).update(**deadline_columns(due))
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
-    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint) -> None:
+    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
         """Category, incident date, the source's disposition and its reporter replies, on a
         complaint the index already has."""
         cid = row.id
@@ -409,14 +410,21 @@ class Ingestor:
                 if key not in known:
                     known.add(key)
                     await add_reply(str(cid), f.text, f.at)
+                    # Where a reply made in the gateway goes, one read from a system goes too.
+                    await announce_follow_up(
+                        str(cid), reply_key(f.text), origin=source, topology=self.topology, now=now, reply=True
+                    )
 
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
         if not record.follow_ups:
             return
         known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
+        # The reporter's own words read back from a system that does not say who wrote them
+        # are the reply, never an agency's answer credited to the routed agency.
+        replies = {follow_up_key(t) for t in await reply_texts(cid)}
         for f in _unique(record, by_reporter=False):
             key = follow_up_key(f.text)
-            if key in known:
+            if key in known or key in replies:
                 continue
             known.add(key)
             await FollowUpRow.create(

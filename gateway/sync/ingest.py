@@ -10,7 +10,9 @@ it is further along; a follow-up whose text the complaint already has is the sam
 The rest of what a source says travels too: its category and incident date fill the
 complaint's when it has none (an admin's later choice is not overwritten by every read);
 its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
-reporter replies are replies; a follow-up is credited to the OPD the source says answered
+reporter replies are replies (sent on to the other holders that can mark them as the
+reporter's), and an "agency" follow-up with the words of a reply the complaint already has
+is that reply read back from a system that does not say who wrote it; a follow-up is credited to the OPD the source says answered
 it, else to the complaint's routed agency. A category or OPD that names nothing in the
 registry is left out and said (`notes`, shown in sync status): the complaint is stored
 all the same.

@@ -217,7 +217,8 @@ class WriteThrough:
         if "reporter replies" in skipped:
             # The reply itself never reaches the owner: not APPLIED, whatever else went.
             sent.withheld = (
-                f"{owner.system} takes no follow-ups marked as the reporter's, so the reply stays in the gateway"
+                f"{owner.system} takes no follow-ups marked as the reporter's, so the reply is not written there; "
+                "it stays in the gateway and goes on to the systems that take replies"
             )
         current = None
         try:

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.protocol import FollowUp
+from auth.roles import Role
 from connectors.registry import NATIONAL_NAME
 from gateway.store.models import ComplaintSourceRow, FollowUpRow, OutboxRow, ReporterReplyRow
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
 from tests.federation.test_reporter_replies import HOLD, REPLY, TEXT
-from tests.federation.test_writes import PRABUMULIH, _admin, _ok, _report, _submitted
+from tests.federation.test_writes import IN_PRABUMULIH, PRABUMULIH, SUBMIT, _admin, _ok, _report, _submitted
 
 
 async def _sync_both_ways(federated: Federated) -> None:
@@ -106,3 +107,34 @@ async def test_a_follow_up_reaches_lapor_with_its_own_time(federated: Federated,
 async def test_a_create_carries_its_channel_where_the_system_stores_one(federated: Federated, tokens: Tokens) -> None:
     cid = await _submitted(federated, tokens)  # submitted from the mobile app
     assert _report(federated, cid)["channel"] == "android"
+
+
+async def test_a_system_that_cannot_mark_a_reply_is_sent_none_and_lapor_gets_it_once(
+    federated: Federated, tokens: Tokens
+) -> None:
+    """The WhatsApp bot's follow-up body has no key for who wrote it: a reply posted there
+    would stand as an OPD's conclusion. It is kept from the bot, and still reaches LAPOR!."""
+    wa = "16.05-musi-rawas"
+    complaint = {
+        **IN_PRABUMULIH,
+        "location": {"kodeWilayah": "16.05.01", "address": "Jl. Lintas"},
+        "suggestedAgencyId": "pemkab-16.05",
+        "isAnonymous": False,
+    }
+    made = _ok(await federated.gql(SUBMIT, {"input": complaint}, token=tokens.citizen))["submitComplaint"]
+    assert made["delivery"]["system"] == wa, made
+    cid = str(made["complaint"]["id"])
+    await federated.engine.drain()
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    _ok(await federated.gql(HOLD, {"id": cid}, token=admin))
+    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    assert done["delivery"]["state"] == "LOCAL" and "reporter's" in done["delivery"]["reason"], done
+    await federated.engine.drain()
+    await federated.engine.pull(NATIONAL_NAME)
+    await federated.engine.pull(wa)
+    await federated.engine.drain()
+    assert not [e for e in federated.sims[wa].received.entries if TEXT in (e.body or "")]
+    there = [t for t in _laporan(federated, cid)["tindak_lanjut"] if t["content"] == TEXT]
+    assert [t["author_type"] for t in there] == ["PELAPOR"]
+    assert await FollowUpRow.filter(complaint_id=cid, content=TEXT).count() == 0
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0

@@ -12,10 +12,10 @@ complaint's when it has none (an admin's later choice is not overwritten by ever
 its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
 reporter replies are replies (sent on to the other holders that can mark them as the
 reporter's), and an "agency" follow-up with the words of a reply the complaint already has
-is that reply read back from a system that does not say who wrote it; a follow-up is credited to the OPD the source says answered
-it, else to the complaint's routed agency. A category or OPD that names nothing in the
-registry is left out and said (`notes`, shown in sync status): the complaint is stored
-all the same.
+is that reply read back from a system that does not say who wrote it; a follow-up is
+credited to the OPD the source says answered it, else to the complaint's routed agency.
+A category or OPD that names nothing in the registry is left out and said (`notes`,
+shown in sync status): the complaint is stored all the same.
 
 A record labelled by the conformance check (`penghubung connector check --write` leaves
 test records in a regency system) is skipped and said, unless the index already holds it.

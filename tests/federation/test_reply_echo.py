@@ -138,3 +138,16 @@ async def test_a_system_that_cannot_mark_a_reply_is_sent_none_and_lapor_gets_it_
     assert [t["author_type"] for t in there] == ["PELAPOR"]
     assert await FollowUpRow.filter(complaint_id=cid, content=TEXT).count() == 0
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+
+
+async def test_a_follow_up_reaches_a_legacy_table_with_its_own_day(federated: Federated) -> None:
+    """The legacy tanggapan table stores a date: a late-synced answer keeps its own day."""
+    legacy = "16.09-ogan-komering-ulu-selatan"
+    sim = federated.sims[legacy]
+    pengaduan = next(iter(sim.pengaduan))  # type: ignore[attr-defined]
+    written = datetime(2026, 11, 13, 20, 0, tzinfo=UTC)  # 14 November in WIB
+    await federated.connectors[legacy].add_follow_up(
+        str(pengaduan), FollowUp("uji:jawaban", "Sudah ditangani oleh Dinas PUPR.", written)
+    )
+    row = max(sim.tanggapan.values(), key=lambda t: t.id_tanggapan)  # type: ignore[attr-defined]
+    assert (row.tanggapan, row.tgl_tanggapan.isoformat()) == ("Sudah ditangani oleh Dinas PUPR.", "2026-11-14")

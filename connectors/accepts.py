@@ -56,8 +56,9 @@ def status_read_back(spec: SourceSpec, status: Status) -> Status | None:
 
 @dataclass(frozen=True, slots=True)
 class Accepts:
-    """The outbox kinds a source takes (create, status, follow_up), and the statuses it has
-    a word for (None: every status)."""
+    """The outbox kinds a source takes (create, status, follow_up; `reply` when its
+    follow-ups can carry a reporter's reply as such), and the statuses it has a word for
+    (None: every status)."""
 
     kinds: frozenset[str]
     statuses: frozenset[Status] | None = None
@@ -71,7 +72,19 @@ class Accepts:
         return True
 
 
-EVERYTHING = Accepts(frozenset({"create", "status", "follow_up"}))
+EVERYTHING = Accepts(frozenset({"create", "status", "follow_up", "reply"}))
+
+
+def marks_replies(spec: SourceSpec) -> bool:
+    """Whether the [follow_up] body tells a reporter's reply from an agency's answer (it
+    sends `from_reporter`). A source whose body cannot is sent no replies: each would
+    land there, and be read back, as an agency's answer."""
+    follow_up = spec.writes.follow_up
+    if follow_up is None:
+        return False
+    return any(
+        item.value == "from_reporter" or "{from_reporter}" in (item.template or "") for item in follow_up.body
+    )
 
 
 def never_sent(spec: SourceSpec) -> list[Status]:
@@ -90,5 +103,7 @@ def accepts_of(spec: SourceSpec) -> Accepts:
         kind for kind, section in (("create", w.create), ("status", w.change_status), ("follow_up", w.follow_up))
         if section is not None
     }
+    if marks_replies(spec):
+        kinds.add("reply")
     statuses = frozenset(s for s in Status if status_word(spec, s) is not None) if w.change_status else frozenset()
     return Accepts(frozenset(kinds), statuses)

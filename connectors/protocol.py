@@ -15,7 +15,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from schema.canonical import Classification, Reporter, Status
+from schema.canonical import Channel, Classification, Reporter, Status
 
 from connectors.errors import ConnectorError
 from connectors.records import SourceComplaint
@@ -96,6 +96,7 @@ class NewComplaint:
     agency_id: str | None = None  # the instansi it is routed to
     is_anonymous: bool = False
     is_secret: bool = False
+    channel: Channel | None = None  # where it was written (kanal: web, app, SMS 1708, ...)
     # Only set when this destination may see who reported (domain.md §1.6).
     reporter: Reporter | None = field(default=None, repr=False)
 

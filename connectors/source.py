@@ -339,6 +339,7 @@ class HttpSource:
             "kode_wilayah": complaint.kode_wilayah,
             "created_at": complaint.created_at,
             "classification": complaint.classification,
+            "channel": complaint.channel,
             "incident_date": complaint.incident_date,
             "category_code": complaint.category_code,
             "address": complaint.address,

@@ -58,6 +58,7 @@ VALUES: Mapping[str, tuple[str, ...]] = {
         "kode_wilayah",
         "created_at",
         "classification",
+        "channel",
         "incident_date",
         "category_code",
         "address",

@@ -272,7 +272,9 @@ class Lifecycle:
             await announce_follow_up(cid, key, origin=None, topology=self.topology, now=now)
         if request.action is Action.REPLY:
             # The reporter's reply goes where follow-ups go, marked as the reporter's.
-            await announce_follow_up(cid, reply_key(str(clean["content"])), origin=None, topology=self.topology, now=now)
+            await announce_follow_up(
+                cid, reply_key(str(clean["content"])), origin=None, topology=self.topology, now=now, reply=True
+            )
 
     async def _effects(
         self,

@@ -7,12 +7,14 @@
 - `/api/v3/laporan…`: a PROVISIONAL JSON API INVENTED from the v3 form field names (§3.3,
   §3.4). No public spec exists; every v3 answer carries `X-Provisional-Api: true`. Auth by
   `X-Api-Key`; creates and follow-ups honour `Idempotency-Key`; a status is set with PUT
-  (idempotent by nature). Reporter data is never returned by v3 reads.
+  (idempotent by nature). Reporter data is never returned by v3 reads. A tindak lanjut
+  carries its `author_type` (INSTANSI or PELAPOR, the reporter's reply) and keeps the
+  `created_at` it was sent with.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -28,6 +30,7 @@ DEFAULT_XML_TOKEN = "{9C1B2A3D-4E5F-4A6B-8C7D-0E1F2A3B4C5D}"
 DEFAULT_KEYTOKEN = "sandbox-lapor-keytoken"
 DEFAULT_API_KEY = "sandbox-lapor-v3-key"
 PROVISIONAL = {"X-Provisional-Api": "true"}
+AUTHOR_TYPES = ("INSTANSI", "PELAPOR")  # an agency's tindak lanjut, the reporter's reply
 V3_STATUSES = (
     "BELUM_TERVERIFIKASI",
     "TUNDA",
@@ -289,15 +292,22 @@ class LaporNational(SeededSimulator):
         content = body.get("content")
         if not isinstance(content, str) or not content.strip():
             raise bad_request("content is required", 422)
+        author = body.get("author_type", "INSTANSI")
+        if author not in AUTHOR_TYPES:
+            raise bad_request(f"author_type must be one of {AUTHOR_TYPES}", 422)
+        if author == "PELAPOR" and body.get("institution_id"):
+            raise bad_request("institution_id must be empty when author_type is PELAPOR", 422)
         now = iso(self.clock.now())
         entry = {
             "id": f"{record['tracking_id']}-{len(record['tindak_lanjut']) + 1}",
             "content": content,
+            "author_type": author,
             "institution_id": body.get("institution_id"),
-            "created_at": now,
+            "created_at": _written_at(body.get("created_at")) or now,
         }
         record["tindak_lanjut"].append(entry)
-        if record["status"] not in ("SELESAI", "ARSIP"):
+        if author == "INSTANSI" and record["status"] not in ("SELESAI", "ARSIP"):
+            # Only an agency's answer moves the laporan on; a reporter's reply does not.
             record["status"] = "DITINDAKLANJUTI"
         record["updated_at"] = now
         if key:
@@ -315,6 +325,19 @@ class LaporNational(SeededSimulator):
             record["status_reason"] = body.get("reason")
             record["updated_at"] = iso(self.clock.now())
         return web.json_response(record, headers=PROVISIONAL)
+
+
+def _written_at(raw: object) -> str | None:
+    """A tindak lanjut's own time, as sent (ISO 8601 with an offset), in UTC; None when not sent."""
+    if raw is None:
+        return None
+    try:
+        at = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        raise bad_request("created_at must be ISO 8601 with a UTC offset", 422) from None
+    if at.tzinfo is None:
+        raise bad_request("created_at needs a UTC offset", 422)
+    return iso(at.astimezone(UTC))
 
 
 def _created(record: dict[str, Any]) -> dict[str, Any]:

@@ -282,7 +282,14 @@ class LegacySql(SeededSimulator):
                 {"status": "error", "pesan": "pengaduan/tanggapan tidak valid"},
                 status=422,
             )
-        row = self._answer(id_pengaduan, self._today(), text, petugas)
+        try:
+            # The answer's own day when the form gives one (a late import keeps its date).
+            day = date.fromisoformat(str(form["tgl_tanggapan"])) if form.get("tgl_tanggapan") else self._today()
+        except ValueError:
+            return web.json_response(
+                {"status": "error", "pesan": "tgl_tanggapan harus YYYY-MM-DD"}, status=422
+            )
+        row = self._answer(id_pengaduan, day, text, petugas)
         if (
             self.pengaduan[id_pengaduan].status == "0"
         ):  # answering moves a new row to 'proses'

@@ -33,6 +33,7 @@ from connectors.sandbox.seed import SeedFile, SeedRecord, seed_records
 
 WIB = timezone(timedelta(hours=7))
 STATUSES = ("PENDING", "PROSES", "SELESAI", "DITOLAK")
+CHANNELS = ("web", "android")
 DEFAULT_TOKEN = "sandbox-rest-json-v1-token"
 
 # The app's own category codes, by seed topic.
@@ -299,6 +300,10 @@ class RestJsonV1(SeededSimulator):
         for name in ("category", "subcategory", "incidentDate", "externalRef", "reporter"):
             if name in body:
                 report[name] = body[name]
+        if "channel" in body:
+            if body["channel"] not in CHANNELS:
+                raise bad_request(f"channel must be one of {CHANNELS}", 422)
+            report["channel"] = body["channel"]
         if body.get("priority") in ("LOW", "MEDIUM", "HIGH"):
             report["priority"] = body["priority"]
         self.reports[report["id"]] = report

@@ -185,7 +185,10 @@ class WriteThrough:
         if request.action is Action.REPLY:
             # A reporter's reply (tanggapan pelapor) goes to the owner as a follow-up marked
             # from the reporter, under the same key rules as an agency's follow-up.
-            if Capability.ADD_FOLLOW_UP in caps:
+            # Only where the owner's mapping can mark it as the reporter's: elsewhere it would
+            # stand, and be read back, as an agency's answer.
+            marks = self.topology is None or self.topology.takes(owner.system, "reply")
+            if Capability.ADD_FOLLOW_UP in caps and marks:
                 text = str(planned.clean["content"])
                 reply = FollowUp(f"{cid}:{reply_key(text)}", text, now, from_reporter=True)
                 writes.append(("follow_up", lambda: connector.add_follow_up(owner.source_id, reply)))
@@ -214,7 +217,10 @@ class WriteThrough:
         sent = _Sent(owner, skipped=f"{owner.system} takes no {' or '.join(skipped)}" if skipped else None)
         if "reporter replies" in skipped:
             # The reply itself never reaches the owner: not APPLIED, whatever else went.
-            sent.withheld = f"{owner.system} takes no follow-ups, so the reporter's reply stays in the gateway"
+            sent.withheld = (
+                f"{owner.system} takes no follow-ups marked as the reporter's, so the reply is not written there; "
+                "it stays in the gateway and goes on to the systems that take replies"
+            )
         current = None
         try:
             async with asyncio.timeout(self.deadline):

@@ -59,10 +59,11 @@ from gateway.store.models import (
     ReporterRow,
     StatusEventRow,
 )
+from gateway.store.source_details import reply_texts
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
 from gateway.sync.propagate import home_regency, is_owner, status_key
-from gateway.sync.replies import find_reply, is_reply_key
+from gateway.sync.replies import find_reply, is_reply_key, reply_key
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
@@ -310,6 +311,7 @@ class Deliverer:
             kode_wilayah=row.kode_wilayah,
             created_at=row.created_at,
             classification=row.classification,
+            channel=row.channel,
             incident_date=row.incident_date,
             category_code=row.category_id,  # type: ignore[attr-defined]
             address=row.address,
@@ -378,11 +380,13 @@ class Deliverer:
             if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
                 key = await status_key(cid, row.status.value)
                 await outbox.enqueue_if_taken(self.topology, dest, "status", cid, key, now=now, status=row.status.value)
-            for key in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True):
-                if key:
-                    await outbox.enqueue_if_taken(
-                        self.topology, dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
-                    )
+            keys = [k for k in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True) if k]
+            if self.topology.takes(dest, "reply"):
+                keys += [reply_key(text) for text in await reply_texts(cid)]
+            for key in keys:
+                await outbox.enqueue_if_taken(
+                    self.topology, dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+                )
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
     async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str | None:
@@ -472,6 +476,11 @@ class Deliverer:
         link = await self._link(d)
         key = str(d.payload.get("key", ""))
         from_reporter = is_reply_key(key)
+        if from_reporter and not self.topology.takes(d.destination, "reply"):
+            raise Undeliverable(
+                f"{d.destination}'s follow_up body cannot mark a reporter's reply (it sends no from_reporter), "
+                "so the reply would stand there as an agency's answer; nothing was sent"
+            )
         found = (
             await find_reply(d.complaint_id, key) if from_reporter
             else await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()

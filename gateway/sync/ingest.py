@@ -14,10 +14,12 @@ The rest of what a source says travels too: its list of files (attachment metada
 replaces the list it gave before; its category and incident date fill the
 complaint's when it has none (an admin's later choice is not overwritten by every read);
 its own disposition to an OPD is a hop of the disposition trail, added once per OPD; its
-reporter replies are replies; a follow-up is credited to the OPD the source says answered
-it, else to the complaint's routed agency. A category or OPD that names nothing in the
-registry is left out and said (`notes`, shown in sync status): the complaint is stored
-all the same.
+reporter replies are replies (sent on to the other holders that can mark them as the
+reporter's), and an "agency" follow-up with the words of a reply the complaint already has
+is that reply read back from a system that does not say who wrote it; a follow-up is
+credited to the OPD the source says answered it, else to the complaint's routed agency.
+A category or OPD that names nothing in the registry is left out and said (`notes`,
+shown in sync status): the complaint is stored all the same.
 
 A record labelled by the conformance check (`penghubung connector check --write` leaves
 test records in a regency system) is skipped and said, unless the index already holds it.
@@ -76,6 +78,7 @@ from gateway.sync.propagate import (
     home_regency,
     is_owner,
 )
+from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 from gateway.tracking import new_tracking_id
 
@@ -301,7 +304,7 @@ class Ingestor:
         if base is None or record.status != base:
             await self._advance(row, source, record, now, owner=owner_moved)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
-        await self._details(row, source, record)
+        await self._details(row, source, record, now)
         await self._catch_up(
             str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
         )
@@ -416,7 +419,7 @@ class Ingestor:
         await ComplaintRow.filter(id=cid).update(**deadline_columns(due))
         await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
 
-    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint) -> None:
+    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
         """Category, incident date, files, the source's disposition and its reporter replies,
         on a complaint the index already has."""
         cid = row.id
@@ -444,14 +447,21 @@ class Ingestor:
                 if key not in known:
                     known.add(key)
                     await add_reply(str(cid), f.text, f.at)
+                    # Where a reply made in the gateway goes, one read from a system goes too.
+                    await announce_follow_up(
+                        str(cid), reply_key(f.text), origin=source, topology=self.topology, now=now, reply=True
+                    )
 
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
         if not record.follow_ups:
             return
         known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
+        # The reporter's own words read back from a system that does not say who wrote them
+        # are the reply, never an agency's answer credited to the routed agency.
+        replies = {follow_up_key(t) for t in await reply_texts(cid)}
         for f in _unique(record, by_reporter=False):
             key = follow_up_key(f.text)
-            if key in known:
+            if key in known or key in replies:
                 continue
             known.add(key)
             await FollowUpRow.create(

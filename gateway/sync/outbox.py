@@ -83,6 +83,16 @@ async def enqueue(
 NOT_QUEUED: list[Callable[[str, str, str], None]] = []
 
 
+def not_queued(destination: str, kind: str, complaint_id: str, status: str | None = None) -> None:
+    """Log and count a delivery left out because `destination` could never take it."""
+    log.debug(
+        "not queued: %s takes no %s%s (its mapping has no such write or word); complaint %s",
+        destination, kind, f" {status}" if status else "", complaint_id,
+    )
+    for observe in NOT_QUEUED:
+        observe(destination, kind, status or "")
+
+
 async def enqueue_if_taken(
     topology: Topology,
     destination: str,
@@ -100,12 +110,7 @@ async def enqueue_if_taken(
     A delivery the destination's mapping has no section or word for is not queued at all
     (it could only end as a dead letter every time); it is logged and counted instead."""
     if not topology.takes(destination, kind, status):
-        log.debug(
-            "not queued: %s takes no %s%s (its mapping has no such write or word); complaint %s",
-            destination, kind, f" {status}" if status else "", complaint_id,
-        )
-        for observe in NOT_QUEUED:
-            observe(destination, kind, status or "")
+        not_queued(destination, kind, complaint_id, status)
         return False
     return await enqueue(destination, kind, complaint_id, dedupe_key, now=now, payload=payload)
 

@@ -9,6 +9,9 @@
 - Nothing goes back where it came from (an echo): a change read from a system is never
   queued to that system, and a status its system of record reports is never sent back
   to it (`is_owner`).
+- A reporter's reply (tanggapan pelapor), made in the gateway or read from any system,
+  goes to every other holder whose [follow_up] body marks who wrote it (`from_reporter`),
+  LAPOR! included; a holder that cannot tell a reply from an agency's answer gets none.
 - Nothing goes where it could never be sent: a system whose mapping declares no such
   write, or has no word for the status, gets no entry (`outbox.enqueue_if_taken`, which
   logs and counts each one; `penghubung sync status` lists the statuses a system is
@@ -23,7 +26,7 @@ from datetime import datetime
 
 from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
 from gateway.store.source_details import holds
-from gateway.sync.outbox import enqueue_if_taken
+from gateway.sync.outbox import enqueue_if_taken, not_queued
 from gateway.sync.topology import Topology
 
 
@@ -103,10 +106,15 @@ async def announce_status(
 
 
 async def announce_follow_up(
-    complaint_id: str, key: str, *, origin: str | None, topology: Topology, now: datetime
+    complaint_id: str, key: str, *, origin: str | None, topology: Topology, now: datetime, reply: bool = False
 ) -> None:
-    """Enqueue a follow-up delivery to every other system holding the complaint."""
+    """Enqueue a follow-up delivery to every other system holding the complaint; a
+    reporter's reply (`reply`) only to those whose mapping can mark it as the reporter's."""
     for system in await _holders(complaint_id, topology, origin):
+        if reply and not topology.takes(system, "reply"):
+            # Sent there, it would stand (and be read back) as an agency's answer.
+            not_queued(system, "reply", complaint_id)
+            continue
         await enqueue_if_taken(
             topology, system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key}
         )

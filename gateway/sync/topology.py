@@ -59,13 +59,16 @@ class Topology:
         for system in [self.national, *sorted(self.regencies.values())]:
             kinds = [k for k in ("create", "status", "follow_up") if not self.takes(system, k)]
             statuses = self.statuses_not_sent(system)
-            if kinds or statuses:
+            # Follow-ups without a from_reporter key would carry a reply as an OPD's answer.
+            replies = "follow_up" not in kinds and not self.takes(system, "reply")
+            if kinds or statuses or replies:
                 log.info(
                     "%s is never sent: %s (its mapping has no such write or word; such changes stay in the gateway)",
                     system,
                     "; ".join(
                         ([f"{', '.join(kinds)} writes"] if kinds else [])
                         + ([f"statuses {', '.join(statuses)}"] if statuses and "status" not in kinds else [])
+                        + (["reporter replies (its follow_up body sends no from_reporter)"] if replies else [])
                     ),
                 )
 

@@ -78,3 +78,14 @@ def test_what_is_taken_is_exactly_what_the_body_can_say(mapping: str) -> None:
             sendable = False
         assert accepts.takes("status", status.value) is sendable, status
         assert (status_read_back(spec, status) is not None) is sendable, status
+
+
+def test_replies_are_taken_only_where_the_follow_up_body_marks_them() -> None:
+    """A follow-up body without `from_reporter` would post a reporter's reply as an agency's
+    answer (and read it back as one): such a system takes follow-ups but no replies."""
+    assert not accepts_of(load_spec(WA)).takes("reply")
+    assert accepts_of(load_spec(WA)).takes("follow_up")
+    marked = WA.replace('body = { kesimpulan = "text" }', 'body = { kesimpulan = "text", dari = { value = "from_reporter", cast = "bool", true = "pelapor", false = "opd" } }')
+    assert marked != WA
+    assert accepts_of(load_spec(marked)).takes("reply")
+    assert accepts_of(bundled_spec("lapor_v3")).takes("reply")

@@ -20,7 +20,8 @@ REQUEST_LINES = 'path = "/api/reports"\nsince_param = "updatedSince"'
 CREATE_HEAD = '[create]\npath = "/api/reports"\nid = "id"'
 CREATE_IDEM = '[create]\npath = "/api/reports"\nid = "id"\nidempotency = { style = "header" }'
 STATUS_BODY = 'body = { status = { value = "status", map = "status_out" }, reason = "reason", opdId = { value = "unit", map = "opd_out", when_unmapped = "omit" } }'
-FOLLOW_BODY = 'body = { comment = "text", role = { const = "OPD" } }'
+ROLE = '{ value = "from_reporter", cast = "bool", true = "PELAPOR", false = "OPD" }'
+FOLLOW_BODY = f'body = {{ comment = "text", role = {ROLE} }}'
 FOLLOW_HEAD = '[follow_up]\npath = "/api/reports/{id}/comments"'
 STATUSES = ", ".join(s.value for s in Status)
 
@@ -54,7 +55,8 @@ def test_the_bundled_write_sections_parse_as_written() -> None:
     assert (status.value, status.map, status.cast) == ("status", "status_out", "str")
     assert w.change_status.idempotency == "none"
     role = {item.key: item for item in w.follow_up.body}["role"]
-    assert (role.value, role.const) == (None, "OPD")
+    # A reporter's reply goes as the reporter's, never as an OPD's answer.
+    assert (role.value, role.cast, role.true_word, role.false_word) == ("from_reporter", "bool", "PELAPOR", "OPD")
 
 
 def test_the_bundled_request_and_source_keys_parse_with_their_defaults() -> None:
@@ -172,7 +174,7 @@ BROKEN_WRITES = [
     ),
     pytest.param(
         STATUS_BODY, STATUS_BODY.replace('map = "status_out"', 'map = "status_outt"'),
-        "change_status.body.status.map: expected a table defined under [maps] (kanal, kategori, kategori_out, opd, opd_out, penulis, status, status_out); found 'status_outt'",
+        "change_status.body.status.map: expected a table defined under [maps] (kanal, kanal_out, kategori, kategori_out, opd, opd_out, penulis, status, status_out); found 'status_outt'",
         id="change-status-unknown-map",
     ),
     pytest.param(
@@ -206,7 +208,7 @@ BROKEN_WRITES = [
         id="follow-up-empty-body",
     ),
     pytest.param(
-        FOLLOW_BODY, FOLLOW_BODY.replace('{ const = "OPD" }', '{ const = "OPD", value = "text" }'),
+        FOLLOW_BODY, FOLLOW_BODY.replace(ROLE, '{ const = "OPD", value = "text" }'),
         "follow_up.body.role: expected exactly one of value, const or template; found ['const', 'value']",
         id="follow-up-value-and-const",
     ),
@@ -340,7 +342,7 @@ def test_a_body_key_that_is_also_a_parent_is_refused() -> None:
 
 @pytest.mark.parametrize("extra", ['cast = "bool01"', 'map = "status_out"'], ids=["cast", "map"])
 def test_a_const_with_a_cast_or_map_is_refused(extra: str) -> None:
-    text = variant(FOLLOW_BODY, FOLLOW_BODY.replace('{ const = "OPD" }', f'{{ const = "OPD", {extra} }}'))
+    text = variant(FOLLOW_BODY, FOLLOW_BODY.replace(ROLE, f'{{ const = "OPD", {extra} }}'))
     with pytest.raises(SpecError, match=r"^follow_up\.body\.role"):
         load_spec(text)
 

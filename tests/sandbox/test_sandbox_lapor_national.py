@@ -134,3 +134,25 @@ async def test_v3_pagination_and_addstream_share_the_store(
         headers=V3,
     ) as resp:
         assert (await resp.json())["total"] == 0
+
+
+async def test_v3_tindak_lanjut_keeps_its_author_kind_and_own_time(
+    sims: dict[str, Simulator], http: aiohttp.ClientSession
+) -> None:
+    payload = {"classification_id": 1, "title": "Jalan rusak", "content": "Berlubang besar"}
+    async with http.post(_url(sims, "/api/v3/laporan"), json=payload, headers=V3) as resp:
+        tid = (await resp.json())["tracking_id"]
+    path = _url(sims, f"/api/v3/laporan/{tid}/tindak-lanjut")
+    reply = {"content": "Masih rusak", "author_type": "PELAPOR", "created_at": "2026-11-13T10:00:00+07:00"}
+    async with http.post(path, json=reply, headers=V3) as resp:
+        entry = await resp.json()
+    assert (entry["author_type"], entry["created_at"]) == ("PELAPOR", "2026-11-13T03:00:00.000Z")
+    async with http.get(_url(sims, f"/api/v3/laporan/{tid}"), headers=V3) as resp:
+        assert (await resp.json())["status"] == "BELUM_TERVERIFIKASI"  # a reply moves nothing on
+    for bad in (
+        {"content": "x", "author_type": "WARGA"},
+        {"content": "x", "created_at": "2026-11-13T10:00:00"},
+        {"content": "x", "author_type": "PELAPOR", "institution_id": "16.01-pupr"},
+    ):
+        async with http.post(path, json=bad, headers=V3) as resp:
+            assert resp.status == 422, bad

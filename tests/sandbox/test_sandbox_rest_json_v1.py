@@ -154,3 +154,15 @@ async def test_status_and_comments(
     assert report["respondedAt"]
     async with http.get(_base(sims) + "/rep_missing", headers=AUTH) as resp:
         assert resp.status == 404
+
+
+async def test_a_create_keeps_the_channel_it_is_given(
+    sims: dict[str, Simulator], http: aiohttp.ClientSession
+) -> None:
+    report = {"title": "Sampah menumpuk", "description": "Di depan pasar"}
+    async with http.post(_base(sims), headers=AUTH, json=report | {"channel": "android"}) as resp:
+        assert resp.status == 201 and (await resp.json())["channel"] == "android"
+    async with http.post(_base(sims), headers=AUTH, json=report) as resp:
+        assert (await resp.json())["channel"] == "web"  # the app's own default
+    async with http.post(_base(sims), headers=AUTH, json=report | {"channel": "fax"}) as resp:
+        assert resp.status == 422

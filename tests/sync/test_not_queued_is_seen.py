@@ -86,3 +86,12 @@ async def test_sync_status_lists_the_statuses_a_source_is_never_sent(database_ur
     printed = not_sent_lines(list(rows.values())).splitlines()  # penghubung sync status
     (wa,) = [line for line in printed if WA in line]
     assert "TERVERIFIKASI" in wa and "DIDISPOSISIKAN" not in wa
+
+
+def test_the_topology_says_which_systems_are_sent_no_reporter_replies(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="gateway.sync.topology"):
+        topology = Topology.of(load_config(DEMO_CONFIG))
+    lines = {r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"}
+    assert "reporter replies" in lines[WA]  # its follow-up body cannot say who wrote it
+    assert "reporter replies" not in lines[XML]  # it takes no follow-ups at all: said once, as such
+    assert topology.takes("lapor", "reply") and not topology.takes(WA, "reply")

@@ -16,7 +16,6 @@ from auth.principal import Principal
 from auth.roles import Role
 from gateway.client_network import client_network
 from gateway.connection_leases import ConnectionLeases
-from gateway.in_flight import InFlight
 from gateway.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
 from gateway.rate_settings import RateLimitSettings
 from gateway.tarpit import Tarpit
@@ -45,7 +44,6 @@ class RateGuard:
         self.leases = ConnectionLeases(redis_url, prefix=f"{settings.key_prefix}:ws")
         self._rates = {role: parse_rates(text) for role, text in settings.rates.items()}
         self.tarpit = Tarpit(settings.delay, settings.most_delayed)
-        self.in_flight = InFlight(settings.in_flight_per_subject)
 
     def network(self, scope: Scope) -> str:
         """The caller's client network, as configured (/24 or /32, /64)."""

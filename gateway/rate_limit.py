@@ -2,8 +2,7 @@
 
 It sits after authentication (it needs the principal). Refusals are answered by
 `gateway.too_many_requests`, after a wait in the tarpit (`gateway.tarpit`) that slows a
-closed-loop flood down. A caller with a token is also bounded in the requests it has in
-progress at once (`gateway.in_flight`). Health, readiness and metrics are never limited: monitoring must see a gateway
+closed-loop flood down. Health, readiness and metrics are never limited: monitoring must see a gateway
 under attack.
 """
 
@@ -13,7 +12,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.authentication import principal_of, route_path
 from gateway.rate_guard import RateGuard
-from gateway.rate_limiter import Verdict
 from gateway.too_many_requests import send_too_many
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
@@ -31,22 +29,9 @@ class RateLimitMiddleware:
         if scope["type"] not in ("http", "websocket") or route_path(scope) in self.exempt:
             await self.app(scope, receive, send)
             return
-        principal = principal_of(scope)
-        verdict = await self.guard.check(principal, scope)
+        verdict = await self.guard.check(principal_of(scope), scope)
         if not verdict.allowed:
             await self.guard.slow_down(verdict)
             await send_too_many(scope, send, verdict.retry_after)
             return
-        if scope["type"] != "http" or principal.is_public or not self.guard.settings.enabled:
-            await self.app(scope, receive, send)  # sockets have leases; see gateway.in_flight
-            return
-        key = self.guard.caller(principal, scope).key
-        if not self.guard.in_flight.take(key):
-            busy = Verdict(False, 1)
-            await self.guard.slow_down(busy)
-            await send_too_many(scope, send, busy.retry_after, f"{self.guard.in_flight.most} requests in progress at once")
-            return
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self.guard.in_flight.give_back(key)
+        await self.app(scope, receive, send)

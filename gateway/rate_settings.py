@@ -64,7 +64,6 @@ class RateLimitSettings:
     # Seconds a refusal is held before its 429 (at most its Retry-After): see gateway.tarpit.
     delay: float = 1.0
     most_delayed: int = 1000  # refusals held at once per process; more are answered at once
-    in_flight_per_subject: int = 8  # HTTP requests in progress per (issuer, subject) and process
     # Prefix of every key in Redis (gateways sharing a Redis must share it to count together).
     key_prefix: str = "penghubung"
 
@@ -78,9 +77,7 @@ class RateLimitSettings:
             raise RateSettingsError(f"ipv4_prefix is {self.ipv4_prefix}, expected 8..32 (24 or 32 usually)")
         if not 32 <= self.ipv6_prefix <= 128:
             raise RateSettingsError(f"ipv6_prefix is {self.ipv6_prefix}, expected 32..128 (64 usually)")
-        for name in (
-            "ws_connections_per_subject", "subscriptions_per_connection", "bad_token_audit_seconds", "in_flight_per_subject"
-        ):
+        for name in ("ws_connections_per_subject", "subscriptions_per_connection", "bad_token_audit_seconds"):
             if getattr(self, name) < 1:
                 raise RateSettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
         if not 0 <= self.delay <= 60:
@@ -130,5 +127,4 @@ def rate_settings_from(config: Config) -> RateLimitSettings:
         bad_token_audit_seconds=number("PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS", defaults.bad_token_audit_seconds),
         delay=_seconds(config, "PENGHUBUNG_RATE_LIMIT_DELAY", defaults.delay),
         most_delayed=number("PENGHUBUNG_RATE_LIMIT_MOST_DELAYED", defaults.most_delayed),
-        in_flight_per_subject=number("PENGHUBUNG_IN_FLIGHT_PER_SUBJECT", defaults.in_flight_per_subject),
     )

@@ -19,18 +19,15 @@ CODE = "RATE_LIMITED"
 WS_CLOSE_CODE = 4429
 
 
-RATE = "the rate your role allows"
-
-
 @functools.lru_cache(maxsize=128)  # a flood is refused thousands of times with few distinct waits
-def error_body(retry_after: int, expected: str = RATE) -> bytes:
-    """The JSON body of a 429, in the shape of a GraphQL error; `expected` says what the
-    caller went past."""
+def error_body(retry_after: int) -> bytes:
+    """The JSON body of a 429, in the shape of a GraphQL error."""
     return json.dumps(
         {
             "errors": [
                 {
-                    "message": f"too many requests; expected at most {expected}, retry after {retry_after} s",
+                    "message": f"too many requests; expected at most the rate your role allows, "
+                    f"retry after {retry_after} s",
                     "extensions": {"code": CODE, "retryAfter": retry_after},
                 }
             ]
@@ -38,7 +35,7 @@ def error_body(retry_after: int, expected: str = RATE) -> bytes:
     ).encode()
 
 
-async def send_too_many(scope: Scope, send: Send, retry_after: int, expected: str = RATE) -> None:
+async def send_too_many(scope: Scope, send: Send, retry_after: int) -> None:
     """Answer 429 (or close a socket with 4429)."""
     refused(CODE)
     start = "http.response.start"
@@ -47,7 +44,7 @@ async def send_too_many(scope: Scope, send: Send, retry_after: int, expected: st
             await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
             return
         start = "websocket.http.response.start"
-    body = error_body(retry_after, expected)
+    body = error_body(retry_after)
     await send(
         {
             "type": start,

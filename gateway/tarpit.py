@@ -4,12 +4,15 @@ A client in a closed loop (send, wait for the answer, send again) sends its next
 as soon as a refusal arrives, so an instant 429 invites the next one at once and a flood on
 N connections costs the gateway thousands of refusals a second. Holding each refusal for
 `delay` seconds (never longer than its own Retry-After) limits such a client to about N
-answers a second per delay. Each wait is drawn between half the delay and all of it: refusals
-that arrived together would otherwise be answered together, and the flood come back as one
-burst (whose admitted requests then queue legitimate ones behind them). The wait is an `asyncio.sleep`: it costs no CPU, only a
-coroutine and the connection's memory, so at most `most_held` refusals wait at once in a
-process; past that they are answered at once (memory stays bounded, and a caller never
-waits for a place).
+answers a second per delay.
+
+Each wait is drawn between half the delay and all of it: refusals that arrived together
+would otherwise be answered together, and the flood come back as one burst (whose admitted
+requests then queue legitimate ones behind them).
+
+The wait is an `asyncio.sleep`: it costs no CPU, only a coroutine and the connection's
+memory, so at most `most_held` refusals wait at once in a process; past that they are
+answered at once (memory stays bounded, and a caller never waits for a place).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 import httpx2 as httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -25,8 +26,6 @@ from gateway.settings import SettingsError, from_env
 from gateway.tarpit import Tarpit
 from tests.conftest import Tokens
 from tests.gateway.test_rate_limits import client_from, limits, post
-
-import pytest
 
 
 async def _closed_loop(c: httpx.AsyncClient, until: float, token: str | None = None) -> list[httpx.Response]:

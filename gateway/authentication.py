@@ -109,6 +109,7 @@ class BearerAuthMiddleware:
         if self.bad_tokens is not None:
             verdict = await self.bad_tokens.rejected(error.code, scope, current_request_id())
             if not verdict.allowed:  # a flood of bad tokens: told to slow down, not why
+                await self.bad_tokens.guard.slow_down(verdict)
                 await send_too_many(scope, send, verdict.retry_after)
                 return
         else:

@@ -18,6 +18,7 @@ from gateway.client_network import client_network
 from gateway.connection_leases import ConnectionLeases
 from gateway.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
 from gateway.rate_settings import RateLimitSettings
+from gateway.tarpit import Tarpit
 
 SOCKET_LEASE_WITHOUT_EXPIRY = 3600.0  # seconds a socket's lease lasts when its token has no `exp`
 
@@ -42,6 +43,7 @@ class RateGuard:
         self.limiter = RateLimiter(redis_url, prefix=f"{settings.key_prefix}:rate")
         self.leases = ConnectionLeases(redis_url, prefix=f"{settings.key_prefix}:ws")
         self._rates = {role: parse_rates(text) for role, text in settings.rates.items()}
+        self.tarpit = Tarpit(settings.delay, settings.most_delayed)
 
     def network(self, scope: Scope) -> str:
         """The caller's client network, as configured (/24 or /32, /64)."""
@@ -66,6 +68,10 @@ class RateGuard:
         if not self.settings.enabled:
             return Verdict(True)
         return await self.limiter.hit(f"net:{hashed(self.network(scope))}", self._rates[Role.PUBLIC])
+
+    async def slow_down(self, verdict: Verdict) -> None:
+        """Hold a refusal in the tarpit before its 429 is sent (gateway.tarpit)."""
+        await self.tarpit.hold(verdict.retry_after)
 
     async def open_socket(self, principal: Principal) -> str | None:
         """A lease for one more WebSocket of this caller, or None when they hold the most."""

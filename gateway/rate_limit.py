@@ -1,7 +1,8 @@
 """The rate-limit middleware: every request and handshake counted before any GraphQL work.
 
 It sits after authentication (it needs the principal). Refusals are answered by
-`gateway.too_many_requests`. Health, readiness and metrics are never limited: monitoring must see a gateway
+`gateway.too_many_requests`, after a wait in the tarpit (`gateway.tarpit`) that slows a
+closed-loop flood down. Health, readiness and metrics are never limited: monitoring must see a gateway
 under attack.
 """
 
@@ -30,6 +31,7 @@ class RateLimitMiddleware:
             return
         verdict = await self.guard.check(principal_of(scope), scope)
         if not verdict.allowed:
+            await self.guard.slow_down(verdict)
             await send_too_many(scope, send, verdict.retry_after)
             return
         await self.app(scope, receive, send)

@@ -61,6 +61,9 @@ class RateLimitSettings:
     ws_connections_per_subject: int = 10  # open sockets per (issuer, subject), all processes
     subscriptions_per_connection: int = 5
     bad_token_audit_seconds: int = 60  # at most one audit row per client network this often
+    # Seconds a refusal is held before its 429 (at most its Retry-After): see gateway.tarpit.
+    delay: float = 1.0
+    most_delayed: int = 1000  # refusals held at once per process; more are answered at once
     # Prefix of every key in Redis (gateways sharing a Redis must share it to count together).
     key_prefix: str = "penghubung"
 
@@ -77,11 +80,28 @@ class RateLimitSettings:
         for name in ("ws_connections_per_subject", "subscriptions_per_connection", "bad_token_audit_seconds"):
             if getattr(self, name) < 1:
                 raise RateSettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
+        if not 0 <= self.delay <= 60:
+            raise RateSettingsError(f"delay is {self.delay} s, expected 0 (answer at once) to 60 s")
+        if self.most_delayed < 0:
+            raise RateSettingsError(f"most_delayed is {self.most_delayed}, expected 0 or more")
 
 
 def env_name(role: Role) -> str:
     """The variable that sets a role's rate, e.g. PENGHUBUNG_RATE_LIMIT_AGENCY_OFFICER."""
     return f"PENGHUBUNG_RATE_LIMIT_{role.value.upper()}"
+
+
+def _seconds(config: Config, name: str, default: float) -> float:
+    raw = config(name, default=None)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 60:
+        raise RateSettingsError(f"{name} is {raw!r}; expected seconds from 0 (answer at once) to 60, e.g. 1 or 0.5")
+    return value
 
 
 def rate_settings_from(config: Config) -> RateLimitSettings:
@@ -105,4 +125,6 @@ def rate_settings_from(config: Config) -> RateLimitSettings:
             "PENGHUBUNG_SUBSCRIPTIONS_PER_CONNECTION", defaults.subscriptions_per_connection
         ),
         bad_token_audit_seconds=number("PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS", defaults.bad_token_audit_seconds),
+        delay=_seconds(config, "PENGHUBUNG_RATE_LIMIT_DELAY", defaults.delay),
+        most_delayed=number("PENGHUBUNG_RATE_LIMIT_MOST_DELAYED", defaults.most_delayed),
     )

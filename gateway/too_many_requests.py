@@ -8,6 +8,7 @@ response to a handshake, else closed with 4429 (the code graphql-transport-ws al
 
 from __future__ import annotations
 
+import functools
 import json
 
 from starlette.types import Scope, Send
@@ -18,6 +19,7 @@ CODE = "RATE_LIMITED"
 WS_CLOSE_CODE = 4429
 
 
+@functools.lru_cache(maxsize=128)  # a flood is refused thousands of times with few distinct waits
 def error_body(retry_after: int) -> bytes:
     """The JSON body of a 429, in the shape of a GraphQL error."""
     return json.dumps(

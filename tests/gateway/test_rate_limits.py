@@ -56,7 +56,9 @@ def limits(**changes: Any) -> RateLimitSettings:
     """Settings with small rates (per minute, so no test races a window) and a fresh prefix."""
     rates = dict(DEFAULT_RATES) | {Role(k): v for k, v in changes.pop("rates", {}).items()}
     return RateLimitSettings(
-        rates=MappingProxyType(rates), key_prefix=f"penghubung-test-{uuid.uuid4().hex[:12]}", **changes
+        rates=MappingProxyType(rates),
+        key_prefix=f"penghubung-test-{uuid.uuid4().hex[:12]}",
+        **({"delay": 0.0} | changes),
     )
 
 

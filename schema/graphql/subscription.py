@@ -3,7 +3,8 @@
 Every event names only a complaint and what happened to it; for each one the complaint is
 read within the subscriber's own case scope (the same query as `complaint(id)`), and the
 subscriber hears of it only if it is there. So a subscription never carries what its token
-may not see, whatever process the change was made in.
+may not see, whatever process the change was made in. Subscribers with the same case scope
+share that read (`shared_reads`): one read per event and scope, not one per stream.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import strawberry
 from graphql import GraphQLError
 
 from schema.graphql.complaint_types import Complaint, case_file
+from schema.graphql.shared_reads import shared_reads
 from schema.graphql.types import Ctx, local_time
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, lies_in, zone_for
 
@@ -87,7 +89,11 @@ class Subscription:
                 if event.kode_wilayah and not lies_in(event.kode_wilayah, kode_wilayah):
                     continue  # elsewhere than it looks: not even read
                 try:
-                    found = await ctx.complaints.get(ctx.access.cases, id=event.complaint_id)
+                    scope = ctx.access.cases
+                    found = await shared_reads().read(
+                        (event.complaint_id, event.kind, event.at, scope),
+                        lambda: ctx.complaints.get(scope, id=event.complaint_id),
+                    )
                 except Exception:  # one failed read skips one update, never ends the stream
                     log.exception("complaintUpdates could not read a complaint (request %s)", ctx.request_id)
                     yield ComplaintUpdate(kind="gap", at=event.at, complaint=None)

@@ -58,8 +58,10 @@ class RateLimitSettings:
     rates: Mapping[Role, str] = field(default_factory=lambda: DEFAULT_RATES)
     ipv4_prefix: int = 24  # anonymous IPv4 callers share a limit per /24 (32: per address)
     ipv6_prefix: int = 64
-    ws_connections_per_subject: int = 10  # open sockets per (issuer, subject), all processes
-    subscriptions_per_connection: int = 5
+    # Open sockets per (issuer, subject), all processes, and subscriptions on each: a
+    # dashboard needs one or two streams; every stream costs a share of each change's fan-out.
+    ws_connections_per_subject: int = 4
+    subscriptions_per_connection: int = 3
     bad_token_audit_seconds: int = 60  # at most one audit row per client network this often
     # Seconds a refusal is held before its 429 (at most its Retry-After): see gateway.tarpit.
     delay: float = 1.0

@@ -8,6 +8,7 @@ hostnames or data) is logged with the request id and replaced for the client.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLEnumType, GraphQLError, GraphQLSchema
 from starlette.websockets import WebSocket
+from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 from strawberry.extensions import (
     AddValidationRules,
@@ -24,7 +26,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 
 from schema.live import SourceCallsExhausted
@@ -32,12 +33,16 @@ from schema.privacy import mask_contacts
 from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
 
+from gateway.fragment_expansion import expanded_size
 from gateway.metrics import OperationMetrics
 from gateway.operation_deadline import DeadlineCheck
 from gateway.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
 
 log = logging.getLogger(__name__)
+
+# Fields an operation may spread to per token of its text (see BoundedValidation).
+EXPANSION_PER_TOKEN = 10
 
 # Exceptions whose text is written for clients, with their codes. Everything else is masked.
 PUBLIC_ERRORS: dict[type[BaseException], str] = {
@@ -227,6 +232,38 @@ class TransportRules(SchemaExtension):
         yield
 
 
+# Strawberry's validation (graphql-core's rules and its own) by (schema, document, rules):
+# documents come from the parser's cache, so a repeated operation is validated once.
+_validate = functools.lru_cache(maxsize=256)(validate_document)
+
+
+class BoundedValidation(SchemaExtension):
+    """Validation, cached by document and rules (as Strawberry's ValidationCache), after a
+    linear count of the operation with its fragments spread: one too big to walk is refused
+    before any validation rule walks it (`gateway.fragment_expansion`)."""
+
+    def __init__(self, limits: GraphQLLimits) -> None:
+        # A document within the token limit spreads to at most this many fields without
+        # nesting fragments in fragments many times over.
+        self.ceiling = EXPANSION_PER_TOKEN * limits.max_tokens
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        size = expanded_size(document, ceiling=self.ceiling) if document is not None else 0
+        if size > self.ceiling:
+            context.pre_execution_errors = [
+                GraphQLError(
+                    f"this operation spreads its fragments to more than {self.ceiling} fields; "
+                    "expected: fragments that do not spread each other over and over",
+                    extensions={"code": "QUERY_TOO_COSTLY", "budget": self.ceiling},
+                )
+            ]
+        else:
+            context.pre_execution_errors = _validate(context.schema._schema, document, context.validation_rules)
+        yield
+
+
 class CostLimit(SchemaExtension):
     """Refuses an operation whose cost (gateway.query_cost) is over the budget, or that may
     call more regency systems than one request may, before any resolver runs."""
@@ -288,7 +325,7 @@ def schema_extensions(
         lambda: AddValidationRules(depth_rules),
         lambda: AddValidationRules(alias_rules),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: BoundedValidation(limits),
         lambda: ErrorCodes(suggestions=demo, request_id=request_id),
         lambda: CostLimit(limits),
     ]

@@ -12,7 +12,7 @@ quadratic time (60,000 characters once held the event loop for 44 s).
 What is masked is exactly what these two classic patterns mask (the tests compare them):
 
 - e-mail: ``[\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+``
-- number: ``(?<![\\w:-])(?<!\\d\\.)\\+?\\d(?:[\\d ]|-(?=\\d{3}))*\\d(?![\\w:-]|\\.\\d)`` with
+- number: ``(?<![\\w-])(?<!\\d:)(?<!\\d\\.)\\+?\\d(?:[\\d ]|-(?=\\d{3}))*\\d(?![\\w:-]|\\.\\d)`` with
   10 or more digits (phones spaced or dashed in groups of 3+, not inside a word, an id, a
   time or a decimal number; a full stop ending a sentence or a file name is no part of it).
 """
@@ -31,7 +31,7 @@ _ADDRESS_RUN = re.compile(r"[\w.+@-]++")
 _DOMAIN = re.compile(r"[\w-]++(?:\.[\w-]++)++")
 # A number's start and the furthest its digits, spaces and dashes reach (possessive:
 # the end is found by one backward look below, not by retrying).
-_NUMBER_RUN = re.compile(r"(?<![\w:-])(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}))*+")
+_NUMBER_RUN = re.compile(r"(?<![\w-])(?<!\d:)(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}))*+")
 _DIGIT_BEFORE_SPACE = re.compile(r"\d(?= )")
 _NOT_AFTER_NUMBER = re.compile(r"[\w:-]|\.\d")
 

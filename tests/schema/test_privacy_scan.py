@@ -19,7 +19,7 @@ from schema.privacy import mask_contacts
 # The patterns masking used before the scan was made linear, the reference for what is
 # masked; a number before a sentence's full stop or a file's extension is now masked too.
 CLASSIC_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-CLASSIC_DIGITS = re.compile(r"(?<![\w:-])(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}))*\d(?![\w:-]|\.\d)")
+CLASSIC_DIGITS = re.compile(r"(?<![\w-])(?<!\d:)(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}))*\d(?![\w:-]|\.\d)")
 
 
 def classic_mask(text: str) -> str:
@@ -54,6 +54,8 @@ def test_it_masks_exactly_what_the_classic_patterns_mask(text: str) -> None:
         ("3201234567890001.pdf", "[NUMBER].pdf"),
         ("1234567890.5 and 1.2345678901", "1234567890.5 and 1.2345678901"),
         ("NIK 1673014101900001", "NIK [NUMBER]"),
+        ("HP:081234567890, NIK:1673014101900001", "HP:[NUMBER], NIK:[NUMBER]"),  # a label's colon
+        ("pukul 12:30, 10:0812345678", "pukul 12:30, 10:0812345678"),  # a time's colon
         ("sejak 2026-03-10 pukul 10:00, id PGH-7K3M9QXZ", "sejak 2026-03-10 pukul 10:00, id PGH-7K3M9QXZ"),
         ("12345678901x", "12345678901x"),
         ("1 2 3 4 5 6 7 8 9 0 1x", "[NUMBER] 1x"),

@@ -49,12 +49,15 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from schema.canonical import RegionLevel
+from schema.graphql.types import REGION_PAGE_MAX
 from schema.regions import lies_in, provinces_and_regencies
 
 # One call to a regency system weighs as much as this many fields: a source call holds a
 # connection of a system the gateway does not own for up to the fan-out deadline.
 SOURCE_CALL_COST = 10
 PAGE_ARGUMENTS = ("first", "limit")
+# Paged lists whose own maximum page differs from the gateway's page limit.
+PAGE_MAXIMA: dict[str, int] = {"Region.children": REGION_PAGE_MAX}
 
 
 def _regions(args: dict[str, Any]) -> int:
@@ -204,19 +207,21 @@ class _Walk:
         except GraphQLError:
             return None  # an argument that does not coerce: execution refuses it anyway
 
-    def _page(self, field: GraphQLField, args: dict[str, Any] | None) -> int | None:
+    def _page(self, coordinate: str, field: GraphQLField, args: dict[str, Any] | None) -> int | None:
         name = page_argument(field)
         if name is None:
             return None
         value = (args or {}).get(name)
         if not isinstance(value, int) or isinstance(value, bool):
             return self.max_page
-        return max(0, min(value, self.max_page))
+        # A field with a maximum of its own (Region.children) returns up to that many; any
+        # other list refuses a page over the gateway's page limit.
+        return max(0, min(value, PAGE_MAXIMA.get(coordinate, self.max_page)))
 
     def _multiplier(self, coordinate: str, field: GraphQLField, args: dict[str, Any] | None, within: _Within) -> int:
         if not is_list(field.type):
             return 1
-        page = self._page(field, args)
+        page = self._page(coordinate, field, args)
         if page is not None:
             return page
         by_connection = CONNECTION_BOUNDS.get(coordinate)
@@ -260,7 +265,7 @@ class _Walk:
         if rule is not None and args is not None:
             self.calls += rule(args, self.sources_in)
         inner = self.selection(
-            get_named_type(field.type), node.selection_set, seen, _Within(args or {}, self._page(field, args))
+            get_named_type(field.type), node.selection_set, seen, _Within(args or {}, self._page(coordinate, field, args))
         )
         return 1 + self._multiplier(coordinate, field, args, within) * inner
 

@@ -26,7 +26,10 @@ async def forget_simulated(systems: Collection[str]) -> int:
         return 0
     async with in_transaction():
         # Complaints a connector brought in from these systems (not the demo's own seed).
-        brought = ComplaintRow.filter(submitted_by_subject__in=[f"connector:{n}" for n in names])
+        # A connector has no issuer: a token whose subject merely looks like one is not it.
+        brought = ComplaintRow.filter(
+            submitted_by_subject__in=[f"connector:{n}" for n in names], submitted_by_issuer__isnull=True
+        )
         count = await brought.count()
         await brought.delete()
         await OutboxRow.filter(destination__in=names).delete()

@@ -75,6 +75,8 @@ def test_lists_multiply_their_selection_by_their_page_and_nested_lists_multiply(
     assert cost("{ complaints { nodes { id } } }").fields == 1 + (1 + 20 * 1)  # the argument's default page
     # A page larger than the gateway serves weighs as the largest (the resolver refuses it).
     assert cost("{ complaints(first: 100000) { nodes { id } } }").fields == 1 + (1 + 100 * 1)
+    # A list with a larger maximum of its own is counted up to that maximum, not the page limit.
+    assert cost("{ regions { children(first: 120) { code } } }").fields == 1 + 38 * (1 + 120 * 1)
 
 
 def test_a_router_batch_weighs_as_many_entities_as_it_sends() -> None:

@@ -20,6 +20,7 @@ from connectors.loader import build_source
 from connectors.spec import load_spec
 from gateway.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
+from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.conftest import Tokens
@@ -122,3 +123,18 @@ async def test_a_reply_that_re_opens_sends_the_current_opd_with_the_status(feder
     reopened = _sent(federated, "/status")[before:]
     assert [(s["status"], s.get("opdId")) for s in reopened] == [("PROSES", "opd_dinas-pupr")], reopened
     assert _report(federated, cid)["opdId"] == "opd_dinas-pupr"
+
+
+async def test_a_queued_answer_of_the_regency_government_is_delivered_as_its_opd(
+    federated: Federated, crediting: httpx.AsyncClient, tokens: Tokens
+) -> None:
+    cid = await _disposed(federated, tokens, "16.74-pupr")
+    federated.sims[PRABUMULIH].faults.set(down="503")  # down when it is answered: the outbox holds it
+    done = _ok(await _gql(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, _admin(tokens)))["postFollowUp"]
+    assert done["delivery"]["state"] == "PENDING", done
+    federated.sims[PRABUMULIH].faults.clear()
+    worker = SyncEngine({**federated.connectors, PRABUMULIH: _crediting(federated)}, TOPOLOGY)
+    await worker.drain()
+    answers = [c for c in _sent(federated, "/comments") if c["comment"] == ANSWER_TEXT]
+    assert [(c["role"], c.get("userId")) for c in answers] == [("OPD", "opd_dinas-pupr")]
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0

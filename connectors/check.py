@@ -130,18 +130,34 @@ class CheckReport:
 
 
 async def _read_everything(connector: Connector, report: CheckReport, profile: Profile) -> list[SourceComplaint]:
-    records: list[SourceComplaint] = []
+    """Every record the source lists, each once, as last read. Pages can repeat a record:
+    oldest-first paging asks again from the newest change on the page (a since parameter
+    that counts whole minutes, inclusive, gives those back), and a record that changed
+    while paging comes again at the end; counted twice, 46 records read as 63."""
+    latest: dict[str, SourceComplaint] = {}
+    refused: dict[str, MappingError] = {}
+    unnamed = 0  # listed but neither mapped nor refused (skipped): no id to tell repeats by
     async for batch in connector.changes():
-        report.read += batch.raw_count
-        report.mapped += len(batch.records)
-        report.rejected.extend(e for e in batch.rejected if isinstance(e, MappingError))
-        report.statuses.update(r.status.value for r in batch.records)
-        report.notes.extend(batch.notes)
-        for r in batch.records:
-            report.gaps.extend(str(w) for w in r.warnings)
+        errors = [e for e in batch.rejected if isinstance(e, MappingError)]
+        unnamed += max(batch.raw_count - len(batch.records) - len(errors), 0)
         for record in batch.records:
-            profile.add(record)
-        records.extend(batch.records)
+            latest[record.source_id] = record
+            refused.pop(record.source_id, None)
+        for error in errors:
+            if error.record_ref in ("", "?"):  # no id to tell a repeat by: each counts
+                refused[f"?{len(refused)}"] = error
+                continue
+            refused[error.record_ref] = error
+            latest.pop(error.record_ref, None)
+        report.notes.extend(batch.notes)
+    records = list(latest.values())
+    report.read = len(latest) + len(refused) + unnamed
+    report.mapped = len(records)
+    report.rejected.extend(refused.values())
+    report.statuses.update(r.status.value for r in records)
+    for record in records:
+        report.gaps.extend(str(w) for w in record.warnings)
+        profile.add(record)
     return records
 
 

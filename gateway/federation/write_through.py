@@ -11,8 +11,10 @@ the index, in one transaction with its outbox entries and its idempotency receip
   attempt that may have landed is marked in doubt, so it is looked up before a resend);
 - the owner refused it (4xx) before anything reached it: nothing is applied and the
   caller gets the owner's reason;
-- the owner's mapping cannot express it (a value it has no word for): applied to the
-  index, the owner's entry is a dead letter with the reason, reported DEAD_LETTER.
+- the owner's mapping cannot express it (a value it has no word for): if nothing of the
+  action reached the owner, nothing is applied and the caller gets SYSTEM_OF_RECORD_REFUSED
+  with the reason; if an earlier part of it did, the index follows and the part left is a
+  dead letter with the reason, reported DEAD_LETTER.
 The answer says APPLIED only when the owner confirmed every part it takes.
 Once anything reached the owner, the rest runs to the end even if the caller goes away
 (it is shielded from cancellation), and the idempotency key is never given back. If the
@@ -51,7 +53,7 @@ from tortoise.exceptions import IntegrityError
 from gateway.federation import receipts
 from gateway.federation.owner import Owner, owners_of
 from gateway.lifecycle import Lifecycle, Planned
-from gateway.store import rows
+from gateway.store import hops, rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.store.scoping import in_scope
 from gateway.submission import Submission
@@ -122,13 +124,17 @@ class _Write:
     holder: str
 
 
-def _unit(request: ActionRequest, planned: Planned) -> str | None:
-    """The OPD disposed to, and only for DIDISPOSISIKAN (as the outbox sends it): the
-    routed agency is not a unit, and a unit map listing OPDs only has no word for it."""
+async def _unit(request: ActionRequest, planned: Planned) -> str | None:
+    """The OPD disposed to, and only for DIDISPOSISIKAN (as the outbox sends it): the one
+    this action disposes to, else the unit of the current disposition hop (a reporter's
+    reply re-opens to DIDISPOSISIKAN and names none). The routed agency is not a unit, and
+    a unit map listing OPDs only has no word for it."""
     if planned.status is not Status.DIDISPOSISIKAN:
         return None
     units = planned.clean.get("units") or request.unit_ids
-    return str(list(units)[0]) if units else None  # type: ignore[call-overload]
+    if units:
+        return str(list(units)[0])  # type: ignore[call-overload]
+    return await hops.current_unit(planned.complaint_id)
 
 
 def _reason(planned: Planned) -> str | None:
@@ -170,7 +176,8 @@ class WriteThrough:
     # -- lifecycle actions ----------------------------------------------------------------
 
     def _writes(
-        self, connector: Connector, owner: Owner, request: ActionRequest, planned: Planned, principal: Principal, now: datetime
+        self, connector: Connector, owner: Owner, request: ActionRequest, planned: Planned, now: datetime,
+        *, author: str | None, unit: str | None,
     ) -> tuple[list[tuple[str, Callable[[], Awaitable[None]]]], list[str]]:
         cid, caps = planned.complaint_id, connector.capabilities
         writes: list[tuple[str, Callable[[], Awaitable[None]]]] = []
@@ -178,7 +185,7 @@ class WriteThrough:
         if request.action is Action.POST_FOLLOW_UP:
             if Capability.ADD_FOLLOW_UP in caps:
                 text = str(planned.clean["content"])
-                note = FollowUp(f"{cid}:{follow_up_key(text)}", text, now, author_agency=principal.agency_id)
+                note = FollowUp(f"{cid}:{follow_up_key(text)}", text, now, author_agency=author)
                 writes.append(("follow_up", lambda: connector.add_follow_up(owner.source_id, note)))
             else:
                 skipped.append("follow-ups")
@@ -202,7 +209,7 @@ class WriteThrough:
             else:
                 change = StatusChange(
                     f"{cid}:{planned.status.value}", planned.status,
-                    reason=_reason(planned), unit=_unit(request, planned),
+                    reason=_reason(planned), unit=unit,
                 )
                 writes.append(("status", lambda: connector.change_status(owner.source_id, change)))
         return writes, skipped
@@ -213,7 +220,10 @@ class WriteThrough:
         connector = connectors.get(owner.system)
         if connector is None:
             return _Sent(owner, pending=f"{owner.system} has no connector in this process; a worker delivers it")
-        writes, skipped = self._writes(connector, owner, request, planned, principal, now)
+        # The regency government answering for its own OPD is credited to that OPD.
+        author = await hops.answering_agency(planned.complaint_id, principal.agency_id)
+        unit = await _unit(request, planned)
+        writes, skipped = self._writes(connector, owner, request, planned, now, author=author, unit=unit)
         sent = _Sent(owner, skipped=f"{owner.system} takes no {' or '.join(skipped)}" if skipped else None)
         if "reporter replies" in skipped:
             # The reply itself never reaches the owner: not APPLIED, whatever else went.
@@ -245,8 +255,16 @@ class WriteThrough:
             sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
         except Unsupported as exc:
             # Its mapping cannot express this write (a value with no word in its maps): it was
-            # not sent, and sending it later would fail the same way. A dead letter, so a
-            # person sees it (and the answer does not claim the owner has it).
+            # not sent, and sending it later would fail the same way. With nothing of it at the
+            # owner, nothing is applied either: the index moving alone would diverge from the
+            # system of record (and offer actions that system does not allow).
+            if not sent.done:
+                raise OwnerRefused(
+                    f"{owner.system} (the system of record) cannot take this {current or 'change'}: {exc.message}; "
+                    "nothing was changed, neither there nor in the gateway; expected: a value its mapping has a word for"
+                ) from None
+            # Part of it is at the owner already: the index follows that part, and the rest
+            # is a dead letter, so a person sees it (and the answer does not claim the owner has it).
             sent.unsendable = f"{current} to {owner.system}: {exc.message}"
             sent.unsendable_kind = current
             # What came after it in this action still goes, through the outbox.

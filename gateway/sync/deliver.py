@@ -43,17 +43,16 @@ from connectors.protocol import (
 )
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
-from schema.canonical import DispositionKind, Status
+from schema.canonical import Status
 from schema.lifecycle import Action
 from schema.lifecycle import is_further
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from gateway.store import rows
+from gateway.store import hops, rows
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
-    DispositionRow,
     FollowUpRow,
     OutboxRow,
     ReporterRow,
@@ -116,13 +115,12 @@ async def _status_note(row: ComplaintRow) -> str | None:
 
 
 async def _disposed_unit(row: ComplaintRow) -> str | None:
-    """The OPD the complaint is disposed to (the first target of its latest disposition),
-    and only for DIDISPOSISIKAN: the routed agency is not a unit, and a mapping whose
-    unit map lists OPDs only could not send a plain verify otherwise."""
+    """The OPD the complaint is disposed to (the unit of its latest disposition hop), and
+    only for DIDISPOSISIKAN: the routed agency is not a unit, and a mapping whose unit map
+    lists OPDs only could not send a plain verify otherwise."""
     if row.status is not Status.DIDISPOSISIKAN:
         return None
-    hop = await DispositionRow.filter(complaint_id=row.id, kind=DispositionKind.DISPOSISI).order_by("-at", "id").first()
-    return hop.to_agency_id if hop is not None else None
+    return await hops.current_unit(row.id)
 
 
 def _utcnow() -> datetime:
@@ -511,7 +509,7 @@ class Deliverer:
             link.source_id,
             FollowUp(
                 external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
-                author_agency=None if from_reporter else found.agency_id,  # type: ignore[union-attr]
+                author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]
                 from_reporter=from_reporter,
             ),
         )

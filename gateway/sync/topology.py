@@ -4,7 +4,7 @@ Known without touching the network, so the web process can enqueue deliveries in
 same transaction as a change, and workers know where complaints belong: the national
 system, and for each connected kab/kota its own system. It also knows, from each mapping,
 what a system can take at all, so that nothing is queued that could never be sent; what a
-system is never sent is logged once when the topology is built, and listed by
+system is never sent is logged once per process (again only when it changes), and listed by
 `penghubung sync status` and GraphQL `syncStatus` (`statuses_not_sent`).
 """
 
@@ -24,6 +24,9 @@ from schema.canonical import Status
 from schema.regions import regency_of
 
 log = logging.getLogger(__name__)
+
+# What was last told of each system in this process (None: nothing it is never sent).
+_TOLD: dict[str, str | None] = {}
 
 
 # The XML addstream (the legacy national API, and the xml_stream dialect) takes new
@@ -55,22 +58,29 @@ class Topology:
 
     def _tell_not_sent(self) -> None:
         """One line per system that is never sent something: an operator starting the
-        gateway sees it before wondering why a status never reached a system."""
+        gateway sees it before wondering why a status never reached a system. The topology
+        is built again whenever the sources are re-read (every pull round of a worker), so
+        each line is told once per process, and again only when what it says changed."""
         for system in [self.national, *sorted(self.regencies.values())]:
             kinds = [k for k in ("create", "status", "follow_up") if not self.takes(system, k)]
             statuses = self.statuses_not_sent(system)
             # Follow-ups without a from_reporter key would carry a reply as an OPD's answer.
             replies = "follow_up" not in kinds and not self.takes(system, "reply")
+            message = None
             if kinds or statuses or replies:
-                log.info(
-                    "%s is never sent: %s (its mapping has no such write or word; such changes stay in the gateway)",
-                    system,
-                    "; ".join(
+                message = (
+                    f"{system} is never sent: "
+                    + "; ".join(
                         ([f"{', '.join(kinds)} writes"] if kinds else [])
                         + ([f"statuses {', '.join(statuses)}"] if statuses and "status" not in kinds else [])
                         + (["reporter replies (its follow_up body sends no from_reporter)"] if replies else [])
-                    ),
+                    )
+                    + " (its mapping has no such write or word; such changes stay in the gateway)"
                 )
+            if _TOLD.get(system) != message:
+                _TOLD[system] = message
+                if message is not None:
+                    log.info("%s", message)
 
     def statuses_not_sent(self, system: str) -> list[str]:
         """The statuses `system` is never sent (all of them if it takes no status changes),

@@ -184,18 +184,19 @@ async def test_sync_status_names_the_statuses_each_source_is_never_sent(federate
     assert never["lapor"] == []
 
 
-async def test_a_status_its_owner_cannot_express_is_not_answered_applied(
+async def test_a_status_its_owner_cannot_express_is_refused_and_the_index_stays(
     federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
 ) -> None:
     cid = await _submitted(federated, tokens)  # created through the usual mapping
     _ok(await _gql(unmapped, VERIFY, {"id": cid}, _admin(tokens)))  # no unit: sent
-    done = _ok(await _gql(unmapped, DISPOSE, {"id": cid}, _admin(tokens)))["disposeComplaint"]  # to 16.74-pupr
-    assert done["status"] == "DIDISPOSISIKAN"  # kept in the gateway
-    assert done["delivery"]["state"] == "DEAD_LETTER", done
-    assert "[maps.opd_uji]" in done["delivery"]["reason"] and PRABUMULIH in done["delivery"]["reason"]
+    queued = await OutboxRow.filter(complaint_id=cid).count()
+    body = await _gql(unmapped, DISPOSE, {"id": cid, "key": "dispose-unmapped"}, _admin(tokens))  # to 16.74-pupr
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED", body
+    assert "[maps.opd_uji]" in error["message"] and PRABUMULIH in error["message"]
+    # Neither side moved: the index does not run ahead of the system of record.
+    assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI
     assert _report(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
-    (entry,) = await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", dedupe_key__contains="DIDISPOSISIKAN")
-    assert entry.state == "dead" and entry.last_error == done["delivery"]["reason"]
-    await federated.engine.drain()  # a worker does not finish it either
-    assert (await OutboxRow.get(id=entry.id)).state == "dead"
-    assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, state="done", last_error__contains="nothing").count() == 0
+    assert await OutboxRow.filter(complaint_id=cid).count() == queued
+    await federated.engine.drain()
+    assert _report(federated, cid)["bupatiStatus"] != "PROSES"

@@ -18,6 +18,7 @@ from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.writer import insert_complaints
 from gateway.sync.propagate import announce_status
 from gateway.sync.status import sync_status
+from gateway.sync import topology as topology_module
 from gateway.sync.topology import Topology
 from gateway.sync_cli import not_sent_lines
 from schema.canonical import Status
@@ -68,7 +69,8 @@ async def test_the_write_through_repair_does_not_queue_a_status_its_owner_has_no
     assert _not_queued(WA, "status", "TERVERIFIKASI") == before + 1
 
 
-def test_the_topology_says_at_start_up_what_each_system_is_never_sent(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_topology_says_at_start_up_what_each_system_is_never_sent(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topology_module, "_TOLD", {})  # as in a fresh process
     with caplog.at_level(logging.INFO, logger="gateway.sync.topology"):
         Topology.of(load_config(DEMO_CONFIG))
     lines = {r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"}
@@ -88,7 +90,8 @@ async def test_sync_status_lists_the_statuses_a_source_is_never_sent(database_ur
     assert "TERVERIFIKASI" in wa and "DIDISPOSISIKAN" not in wa
 
 
-def test_the_topology_says_which_systems_are_sent_no_reporter_replies(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_topology_says_which_systems_are_sent_no_reporter_replies(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(topology_module, "_TOLD", {})  # as in a fresh process
     with caplog.at_level(logging.INFO, logger="gateway.sync.topology"):
         topology = Topology.of(load_config(DEMO_CONFIG))
     lines = {r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"}

@@ -470,6 +470,10 @@ def _main(argv: Sequence[str] | None) -> int:
         log_config=None,
         # A subscription message is small; the HTTP body limit does not reach the socket.
         ws_max_size=settings.limits.max_body_bytes,
+        # The client's address (for per-network rate limits) from X-Forwarded-For, only when
+        # it comes from a trusted reverse proxy.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
     return 0
 

@@ -48,6 +48,10 @@ Environment variables:
     PENGHUBUNG_BODY_TIMEOUT, PENGHUBUNG_MAX_COST, PENGHUBUNG_MAX_SOURCE_CALLS
                           GraphQL request limits (see `GraphQLLimits`; cost rules in
                           gateway.query_cost)
+    PENGHUBUNG_FORWARDED_ALLOW_IPS
+                          comma-separated addresses or networks of the reverse proxies whose
+                          X-Forwarded-For names the client (default 127.0.0.1); the rate
+                          limits' client networks come from it
     PENGHUBUNG_CORS_ORIGINS
                           comma-separated origins (https://app.example.go.id) whose browser
                           pages may call the API; empty or unset: no cross-origin calls
@@ -209,6 +213,9 @@ class GatewaySettings:
     worker_metrics: tuple[str, int] | None = None
     # Origins whose browser pages may call the API (CORS); empty: none may.
     cors_origins: tuple[str, ...] = ()
+    # Addresses of the reverse proxies whose X-Forwarded-For names the client (uvicorn's
+    # forwarded_allow_ips); only loopback by default.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def database_kind(self) -> str:
@@ -300,6 +307,7 @@ def from_env(
         metrics_token=_metrics_token(config("PENGHUBUNG_METRICS_TOKEN", default=None)),
         worker_metrics=parse_address(config("PENGHUBUNG_WORKER_METRICS", default=None) or None),
         cors_origins=parse_cors_origins(config("PENGHUBUNG_CORS_ORIGINS", default="")),
+        forwarded_allow_ips=config("PENGHUBUNG_FORWARDED_ALLOW_IPS", default="127.0.0.1").strip() or "127.0.0.1",
         federation=FederationSettings(
             read_deadline=config("PENGHUBUNG_LIVE_READ_DEADLINE", cast=float, default=2.0),
             fanout_deadline=config("PENGHUBUNG_FANOUT_DEADLINE", cast=float, default=3.0),

@@ -122,3 +122,9 @@ def test_body_timeout_setting() -> None:
     assert from_env({"PENGHUBUNG_BODY_TIMEOUT": "2.5"}).limits.body_timeout == 2.5
     with pytest.raises(SettingsError, match="body_timeout is 0.0, expected a positive number of seconds"):
         from_env({"PENGHUBUNG_BODY_TIMEOUT": "0"})
+
+
+def test_only_the_named_reverse_proxies_are_trusted_for_the_client_address() -> None:
+    assert from_env({}).forwarded_allow_ips == "127.0.0.1"
+    env = {"PENGHUBUNG_FORWARDED_ALLOW_IPS": "10.20.0.0/16,10.30.0.5"}
+    assert from_env(env).forwarded_allow_ips == "10.20.0.0/16,10.30.0.5"

@@ -5,40 +5,22 @@ the WA bot (16.05) owns the complaints it holds; LAPOR! is the national system."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
-import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
-from connectors.sandbox import Simulator
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
-from gateway.sources import open_sources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow, StatusEventRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.reconcile import reconcile
-from gateway.sync.topology import Topology
+from tests.sync.conftest import Province
 
 CONFIG = load_config(DEMO_CONFIG)
 WA = "16.05-musi-rawas"
 WA_KEY = "sandbox-wa-bot-mongo-key"
 
 
-@dataclass
-class Province:
-    engine: SyncEngine
-    sims: dict[str, Simulator]
-    urls: dict[str, str]
-    http: aiohttp.ClientSession
-
-
-@pytest.fixture
-async def province(database_url: str) -> AsyncIterator[Province]:
-    async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True) as opened:
-        yield Province(SyncEngine(opened.connectors, Topology.of(CONFIG)), opened.simulators, opened.sandbox_urls, http)
 
 
 async def _round(engine: SyncEngine, times: int = 2) -> None:

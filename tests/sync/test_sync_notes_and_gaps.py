@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 
-import aiohttp
 import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
@@ -21,11 +20,10 @@ from auth.roles import Role
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
-from connectors.sandbox import Simulator
 from gateway.authentication import PRINCIPAL_KEY
 from gateway.reference import load_reference
 from gateway.reference_file import ReferenceDocument
-from gateway.sources import ConfiguredSources, open_sources
+from gateway.sources import ConfiguredSources
 from gateway.store.models import (
     AgencyRow,
     CategoryRow,
@@ -40,6 +38,7 @@ from gateway.sync.ingest import Ingestor
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
 from gateway.webhook import webhook
+from tests.sync.conftest import Province
 from schema.canonical import Agency, AgencyLevel, Category, Status
 
 CONFIG = load_config(DEMO_CONFIG)
@@ -47,17 +46,6 @@ TOPOLOGY = Topology.of(CONFIG)
 REST, WA = "16.01-ogan-komering-ulu", "16.05-musi-rawas"
 
 
-@dataclass
-class Province:
-    engine: SyncEngine
-    sims: dict[str, Simulator]
-    connectors: dict[str, object]
-
-
-@pytest.fixture
-async def province(database_url: str) -> AsyncIterator[Province]:
-    async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True) as opened:
-        yield Province(SyncEngine(opened.connectors, TOPOLOGY), opened.simulators, opened.connectors)
 
 
 async def _shown(source: str):  # type: ignore[no-untyped-def]

@@ -3,39 +3,22 @@ statuses and follow-ups flow both ways, once, and repeating a round changes noth
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import aiohttp
 import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
-from connectors.sandbox import Simulator
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
-from gateway.sources import open_sources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
+from tests.sync.conftest import Province
 from tests.factories import laporan_at_lapor
 
 CONFIG = load_config(DEMO_CONFIG)
 REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
 
 
-@dataclass
-class Province:
-    engine: SyncEngine
-    sims: dict[str, Simulator]
-    urls: dict[str, str]
-    http: aiohttp.ClientSession
-
-
-@pytest.fixture
-async def province(database_url: str) -> AsyncIterator[Province]:
-    async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True) as opened:
-        engine = SyncEngine(opened.connectors, Topology.of(CONFIG))
-        yield Province(engine, opened.simulators, opened.sandbox_urls, http)
 
 
 async def _round(engine: SyncEngine) -> None:

@@ -5,18 +5,13 @@ complaint is stored without it; writes the other way send category and incident 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
-import aiohttp
-import pytest
 
 from auth.roles import Role
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.records import Gap, SourceComplaint
-from connectors.sandbox import Simulator
-from gateway.sources import open_sources
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
@@ -27,11 +22,11 @@ from gateway.store.models import (
     SyncCursorRow,
 )
 from gateway.sync import outbox
-from gateway.sync.engine import SyncEngine
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
 from schema.canonical import Channel, DispositionKind, Status
 from tests.conftest import GraphQL, Tokens
+from tests.sync.conftest import Province
 from tests.factories import laporan_at_lapor
 
 CONFIG = load_config(DEMO_CONFIG)
@@ -40,18 +35,6 @@ REGENCY_SOURCES = sorted(TOPOLOGY.regencies.values())
 REST, WA, LEGACY = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan"
 
 
-@dataclass
-class Province:
-    engine: SyncEngine
-    sims: dict[str, Simulator]
-    urls: dict[str, str]
-    http: aiohttp.ClientSession
-
-
-@pytest.fixture
-async def province(database_url: str) -> AsyncIterator[Province]:
-    async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True) as opened:
-        yield Province(SyncEngine(opened.connectors, TOPOLOGY), opened.simulators, opened.sandbox_urls, http)
 
 
 async def _regency_complaints() -> list[ComplaintRow]:

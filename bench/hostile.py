@@ -1,6 +1,6 @@
 """The hostile-traffic benchmark: legitimate traffic alone, then beside a hostile client.
 
-    .venv/bin/python -m bench.hostile                     # SQLite, 30 req/s, 20 s per phase
+    .venv/bin/python -m bench.hostile                     # SQLite, 30 req/s, 3 x 20 s per phase
     .venv/bin/python -m bench.hostile --database postgres --report-only
 
 Loads demo complaints into a fresh database, starts `penghubung serve` on loopback, and
@@ -339,9 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     add(
         "--rounds",
         type=_positive(int),
-        default=1,
-        help="rounds of alone, then beside the attack; with several the ratio target "
-        "is the median of the rounds' ratios (default 1)",
+        default=3,
+        help="rounds of alone, then beside the attack; the ratio target is the median "
+        "of the rounds' ratios (default 3)",
     )
     add(
         "--warmup",

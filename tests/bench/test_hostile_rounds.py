@@ -95,5 +95,5 @@ def test_attack_tallies_add_up_over_rounds() -> None:
 
 
 def test_rounds_must_be_a_positive_count() -> None:
-    assert build_parser().parse_args([]).rounds == 1
+    assert build_parser().parse_args([]).rounds == 3
     assert build_parser().parse_args(["--rounds", "3"]).rounds == 3

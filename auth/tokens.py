@@ -10,12 +10,12 @@ Following RFC 8725 (JWT best current practice):
   lifetime is bounded; the leeway is small and configured.
 No message ever contains token text.
 
-A signature that verified is remembered for the (token, key, algorithm) it was checked with
-(`_signature_verified`, a bounded LRU): callers send the same token on every request, and
-an ECDSA check is most of what a request refused by the rate limit costs. Only the
-signature is remembered, and only while the issuer still hands out that key object for the
-token's `kid` (a rotated or withdrawn key is a different lookup, so no hit); every claim,
-`exp` first, is checked again on every request.
+A signature that verified is remembered for the (token, key, algorithm) it was checked
+with (`_signature_verified`, a bounded LRU): callers send the same token on every
+request, and an ECDSA check is most of what a request refused by the rate limit costs.
+Only the signature is remembered, and only while the issuer still hands out that key
+object for the token's `kid` (a rotated or withdrawn key is a different lookup, so no
+hit); every claim, `exp` first, is checked again on every request.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ _CLAIM_CHECKS = {
 
 
 class _SameKey:
-    """A key as a cache key, equal only to the very same key object. Key objects are not
-    hashable; the cache holds this wrapper, so the object (and its id) lives while cached."""
+    """A key as a cache key, equal only to the very same key object. Key objects are
+    not hashable; the cache holds this wrapper, so the object (and its id) lives while
+    cached."""
 
     __slots__ = ("key",)
 
@@ -90,8 +91,8 @@ def _verified(token: str, key: _SameKey, algorithm: str) -> bool:
 
 
 def _signature_verified(token: str, key: Any, algorithm: str) -> bool:
-    """True once the token's signature verified with `key`; raises PyJWT's error if it does
-    not (an error is not remembered, so a bad signature is checked each time it comes)."""
+    """True once the token's signature verified with `key`; raises PyJWT's error if it
+    does not (an error is not remembered: a bad signature is checked each time it comes)."""
     return _verified(token, _SameKey(key), algorithm)
 
 

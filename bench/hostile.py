@@ -1,6 +1,6 @@
 """The hostile-traffic benchmark: legitimate traffic alone, then beside a hostile client.
 
-    .venv/bin/python -m bench.hostile                     # SQLite, 30 req/s, 3 x 20 s per phase
+    .venv/bin/python -m bench.hostile                     # SQLite, 3 rounds, 30 req/s
     .venv/bin/python -m bench.hostile --database postgres --report-only
 
 Loads demo complaints into a fresh database, starts `penghubung serve` on loopback, and
@@ -179,7 +179,10 @@ async def measure(
             await legit(duration=args.warmup)
             for n in range(1, args.rounds + 1):
                 label = f"round {n} of {args.rounds}: " if args.rounds > 1 else ""
-                note(f"{label}legitimate traffic alone: {args.rate:g} req/s, {args.duration:g} s")
+                note(
+                    f"{label}legitimate traffic alone: {args.rate:g} req/s, "
+                    f"{args.duration:g} s"
+                )
                 began = time.monotonic()
                 alone = await legit(duration=args.duration)
                 alone_windows.append((began, time.monotonic()))

@@ -140,7 +140,9 @@ def measurements(outcome: Outcome) -> list[Measurement]:
         ]
     for n, legit in enumerate(outcome.rounds, start=1):
         found += [
-            Measurement(f"legit.round{n}.{phase}.p99", legit[phase].percentile_ms(99), "ms")
+            Measurement(
+                f"legit.round{n}.{phase}.p99", legit[phase].percentile_ms(99), "ms"
+            )
             for phase in PHASES
         ]
         found.append(Measurement(f"legit.round{n}.p99_ratio", _ratio(legit), "ratio"))
@@ -151,15 +153,26 @@ def measurements(outcome: Outcome) -> list[Measurement]:
     return found
 
 
-def summed_attacks(rounds: Sequence[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """The hostile client's tallies over every round: counts added, p99 the worst round's."""
+def summed_attacks(
+    rounds: Sequence[dict[str, dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
+    """The hostile client's tallies over every round: counts added, p99 the worst
+    round's."""
     if len(rounds) == 1:
         return rounds[0]
     found: dict[str, dict[str, Any]] = {}
     for attacks in rounds:
         for name, tally in attacks.items():
             into = found.setdefault(
-                name, {"sent": 0, "skipped": 0, "refused": 0, "served": 0, "p99_ms": None, "answers": {}}
+                name,
+                {
+                    "sent": 0,
+                    "skipped": 0,
+                    "refused": 0,
+                    "served": 0,
+                    "p99_ms": None,
+                    "answers": {},
+                },
             )
             for key in ("sent", "skipped", "refused", "served"):
                 into[key] += tally[key]
@@ -203,7 +216,7 @@ def _legit_row(
 
 
 def rounds_table(outcome: Outcome) -> str:
-    """Each round's p50 and p99 alone and beside the attack, its ratio, and the median."""
+    """Each round's p50 and p99 alone and beside the attack, its ratio, the median."""
     rows = [
         [
             f"round {n}",
@@ -213,7 +226,14 @@ def rounds_table(outcome: Outcome) -> str:
         for n, legit in enumerate(outcome.rounds, start=1)
     ]
     rows.append(["median", "", "", "", "", number(outcome.median_ratio, 2)])
-    headers = ["round", "alone p50", "alone p99", "beside p50", "beside p99", "p99 ratio"]
+    headers = [
+        "round",
+        "alone p50",
+        "alone p99",
+        "beside p50",
+        "beside p99",
+        "p99 ratio",
+    ]
     return format_table(headers, rows, labels=1)
 
 

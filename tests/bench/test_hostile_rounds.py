@@ -1,6 +1,6 @@
-"""`bench.hostile --rounds N`: each round's ratio is reported, the ratio target is their
-median, and the pooled phases and attack tallies add the rounds up. Only the arithmetic of
-the report is asserted, on made-up latencies, never a timing of a real run."""
+"""`bench.hostile --rounds N`: each round's ratio is reported, the ratio target is
+their median, and the pooled phases and attack tallies add the rounds up. Only the
+arithmetic of the report is asserted, on made-up latencies, never a timing of a run."""
 
 from __future__ import annotations
 
@@ -74,8 +74,11 @@ def test_one_round_reports_the_same_ratio_as_before() -> None:
     assert not {t.name: t for t in targets(outcome)}["legit_p99_ratio"].met
 
 
-def test_failures_of_every_round_count_and_a_round_without_an_alone_figure_is_skipped() -> None:
-    failing = {"alone": _run([5.0] * 10), "beside_hostile": _run([5.0] * 10, failures=2)}
+def test_every_rounds_failures_count_and_a_round_without_alone_is_skipped() -> None:
+    failing = {
+        "alone": _run([5.0] * 10),
+        "beside_hostile": _run([5.0] * 10, failures=2),
+    }
     empty = {"alone": _run([]), "beside_hostile": _run([5.0])}
     outcome = _outcome((failing, empty))
     assert outcome.legit["beside_hostile"].failures == 2
@@ -85,10 +88,29 @@ def test_failures_of_every_round_count_and_a_round_without_an_alone_figure_is_sk
 
 
 def test_attack_tallies_add_up_over_rounds() -> None:
-    one = {"sent": 10, "skipped": 1, "refused": 9, "served": 0, "p99_ms": 800.0, "answers": {"RATE_LIMITED": 9}}
-    two = {"sent": 12, "skipped": 0, "refused": 10, "served": 2, "p99_ms": 900.0, "answers": {"RATE_LIMITED": 10, "ok": 2}}
+    one = {
+        "sent": 10,
+        "skipped": 1,
+        "refused": 9,
+        "served": 0,
+        "p99_ms": 800.0,
+        "answers": {"RATE_LIMITED": 9},
+    }
+    two = {
+        "sent": 12,
+        "skipped": 0,
+        "refused": 10,
+        "served": 2,
+        "p99_ms": 900.0,
+        "answers": {"RATE_LIMITED": 10, "ok": 2},
+    }
     summed = summed_attacks([{"http_flood": one}, {"http_flood": two}])["http_flood"]
-    assert (summed["sent"], summed["skipped"], summed["refused"], summed["served"]) == (22, 1, 19, 2)
+    assert (summed["sent"], summed["skipped"], summed["refused"], summed["served"]) == (
+        22,
+        1,
+        19,
+        2,
+    )
     assert summed["answers"] == {"RATE_LIMITED": 19, "ok": 2}
     assert summed["p99_ms"] == 900.0
     json.dumps(summed)  # still a JSON-ready tally

@@ -9,6 +9,13 @@ Following RFC 8725 (JWT best current practice):
 - `exp`, `iat`, `iss`, `aud` and `sub` are required; `aud` must equal ours exactly; the
   lifetime is bounded; the leeway is small and configured.
 No message ever contains token text.
+
+A signature that verified is remembered for the (token, key, algorithm) it was checked
+with (`_signature_verified`, a bounded LRU): callers send the same token on every
+request, and an ECDSA check is most of what a request refused by the rate limit costs.
+Only the signature is remembered, and only while the issuer still hands out that key
+object for the token's `kid` (a rotated or withdrawn key is a different lookup, so no
+hit); every claim, `exp` first, is checked again on every request.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import base64
+import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -44,6 +52,48 @@ _KODE_WILAYAH = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 _ID = re.compile(r"^[A-Za-z0-9._:@-]{1,120}$")
 SUBJECT_PATTERN = _ID
 REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
+# Signatures remembered (module docstring): at most this many tokens of MAX_TOKEN_BYTES.
+VERIFIED_SIGNATURES = 512
+# The claims PyJWT checks, named because the signature is checked apart from them.
+_CLAIM_CHECKS = {
+    "verify_signature": False,
+    "verify_exp": True,
+    "verify_nbf": True,
+    "verify_iat": True,
+    "verify_aud": True,
+    "verify_iss": True,
+    "require": list(REQUIRED_CLAIMS),
+    "strict_aud": True,
+}
+
+
+class _SameKey:
+    """A key as a cache key, equal only to the very same key object. Key objects are
+    not hashable; the cache holds this wrapper, so the object (and its id) lives while
+    cached."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __hash__(self) -> int:
+        return id(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SameKey) and other.key is self.key
+
+
+@functools.lru_cache(maxsize=VERIFIED_SIGNATURES)
+def _verified(token: str, key: _SameKey, algorithm: str) -> bool:
+    jwt.api_jws.decode_complete(token, key.key, algorithms=[algorithm])
+    return True
+
+
+def _signature_verified(token: str, key: Any, algorithm: str) -> bool:
+    """True once the token's signature verified with `key`; raises PyJWT's error if it
+    does not (an error is not remembered: a bad signature is checked each time it comes)."""
+    return _verified(token, _SameKey(key), algorithm)
 
 
 def _invalid(code: str, message: str) -> InvalidToken:
@@ -222,14 +272,14 @@ class TokenVerifier:
             )
         key = await self._keysets[issuer.issuer].key_for(header.get("kid"))
         try:
+            _signature_verified(token, key, header["alg"])
             claims = jwt.decode(
                 token,
-                key,
                 algorithms=[header["alg"]],
                 audience=issuer.audience,
                 issuer=issuer.issuer,
                 leeway=issuer.leeway,
-                options={"require": list(REQUIRED_CLAIMS), "strict_aud": True},
+                options=_CLAIM_CHECKS,  # type: ignore[arg-type]
             )
         except jwt.PyJWTError as exc:
             raise _decode_error(exc, issuer) from None

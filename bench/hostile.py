@@ -1,6 +1,6 @@
 """The hostile-traffic benchmark: legitimate traffic alone, then beside a hostile client.
 
-    .venv/bin/python -m bench.hostile                     # SQLite, 30 req/s, 20 s per phase
+    .venv/bin/python -m bench.hostile                     # SQLite, 3 rounds, 30 req/s
     .venv/bin/python -m bench.hostile --database postgres --report-only
 
 Loads demo complaints into a fresh database, starts `penghubung serve` on loopback, and
@@ -49,7 +49,7 @@ from bench.legit_traffic import (
     follow_up_targets,
 )
 from bench.load import REQUEST_TIMEOUT_S
-from bench.open_loop import open_loop
+from bench.open_loop import KEPT_PROBLEMS, OpenLoopResult, open_loop
 from bench.report import json_lines
 from bench.seed import REPOSITORY, SeedError, seed_database
 from bench.server import GatewayError, GatewayProcess, running_gateway
@@ -170,50 +170,83 @@ async def measure(
         probe = HealthProbe(f"{gateway.base_url}/healthz")
         probing = asyncio.create_task(probe.run())
         child: asyncio.subprocess.Process | None = None
+        rounds: list[dict[str, OpenLoopResult]] = []
+        alone_windows: list[tuple[float, float]] = []
+        beside_windows: list[tuple[float, float]] = []
+        attacks: list[dict[str, Any]] = []
         try:
             note(f"warming up for {args.warmup:g} s ...")
             await legit(duration=args.warmup)
-            note(f"legitimate traffic alone: {args.rate:g} req/s, {args.duration:g} s")
-            began = time.monotonic()
-            alone = await legit(duration=args.duration)
-            alone_window = (began, time.monotonic())
-            note("legitimate traffic beside the hostile client ...")
-            child = await start_hostile_client(gateway, keys_dir, args)
-            began = time.monotonic()
-            beside = await legit(duration=args.duration)
-            beside_window = (began, time.monotonic())
-            attack = await hostile_result(child, args)
+            for n in range(1, args.rounds + 1):
+                label = f"round {n} of {args.rounds}: " if args.rounds > 1 else ""
+                note(
+                    f"{label}legitimate traffic alone: {args.rate:g} req/s, "
+                    f"{args.duration:g} s"
+                )
+                began = time.monotonic()
+                alone = await legit(duration=args.duration)
+                alone_windows.append((began, time.monotonic()))
+                note(f"{label}legitimate traffic beside the hostile client ...")
+                child = await start_hostile_client(gateway, keys_dir, args)
+                began = time.monotonic()
+                beside = await legit(duration=args.duration)
+                beside_windows.append((began, time.monotonic()))
+                attacks.append(await hostile_result(child, args))
+                child = None
+                rounds.append({"alone": alone, "beside_hostile": beside})
         finally:
             if child is not None:
                 await stop_child(child)
             await probe.stop(probing)
-    health, window = health_windows(probe, alone_window, beside_window, attack)
+    health, window = health_windows(probe, alone_windows, beside_windows, attacks)
     return hr.Outcome(
-        legit={"alone": alone, "beside_hostile": beside},
+        legit={phase: pooled([r[phase] for r in rounds]) for phase in hr.PHASES},
         health=health,
         worst_query_window=window,
-        attacks=attack["attacks"],
+        attacks=hr.summed_attacks([a["attacks"] for a in attacks]),
+        rounds=tuple(rounds),
     )
+
+
+def pooled(runs: Sequence[OpenLoopResult]) -> OpenLoopResult:
+    """Several rounds' requests of one phase as one run (one round: that run itself)."""
+    if len(runs) == 1:
+        return runs[0]
+    found = OpenLoopResult()
+    for run in runs:
+        found.elapsed += run.elapsed
+        for kind, tally in run.kinds.items():
+            into = found.tally(kind)
+            into.latencies += tally.latencies
+            into.failures += tally.failures
+            into.problems += [p for p in tally.problems if p not in into.problems]
+            del into.problems[KEPT_PROBLEMS:]
+    return found
 
 
 def health_windows(
     probe: HealthProbe,
-    alone: tuple[float, float],
-    beside: tuple[float, float],
-    attack: dict[str, Any],
+    alone: Sequence[tuple[float, float]],
+    beside: Sequence[tuple[float, float]],
+    attacks: Sequence[dict[str, Any]],
 ) -> tuple[dict[str, HealthStats], str]:
     """/healthz alone, beside the attack, and while a region tree request was in flight
-    (over the whole attack if no sample fell in one), and which window the last is."""
-    spans = [(float(a), float(b)) for a, b in attack.get("region_tree_in_flight", [])]
+    (over the whole attack if no sample fell in one), every round; and which window the
+    last is."""
+    spans = [
+        (float(a), float(b))
+        for attack in attacks
+        for a, b in attack.get("region_tree_in_flight", [])
+    ]
     worst, window = probe.within(spans), "while a region tree request was in flight"
     if worst.samples == 0:
         worst, window = (
-            probe.within([beside]),
+            probe.within(beside),
             "over the whole attack (no sample fell in a region tree request)",
         )
     health = {
-        "alone": probe.within([alone]),
-        "beside_hostile": probe.within([beside]),
+        "alone": probe.within(alone),
+        "beside_hostile": probe.within(beside),
         "worst_query": worst,
     }
     return health, window
@@ -248,11 +281,12 @@ def report(
     """The whole stdout: tables, then the JSON lines (targets last)."""
     heading = (
         f"hostile: {args.database}, {args.complaints:,} complaints, legitimate "
-        f"{args.rate:g} req/s for {args.duration:g} s per phase; {os.cpu_count()} CPUs, "
+        f"{args.rate:g} req/s for {args.duration:g} s per phase, {args.rounds} "
+        f"round{'s' if args.rounds > 1 else ''}; {os.cpu_count()} CPUs, "
         f"{platform.system()}, Python {platform.python_version()}"
     )
     parts = [
-        heading, "", hr.legit_table(outcome), "",
+        heading, "", hr.legit_table(outcome), "", hr.rounds_table(outcome), "",
         f"worst_query: /healthz {outcome.worst_query_window}", hr.health_table(outcome), "",
         hr.attack_table(outcome), "", hr.target_table(found), "",
         json_lines(hr.BENCH, hr.measurements(outcome)),
@@ -304,6 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive(float),
         default=20.0,
         help="measured seconds per phase (default 20)",
+    )
+    add(
+        "--rounds",
+        type=_positive(int),
+        default=3,
+        help="rounds of alone, then beside the attack; the ratio target is the median "
+        "of the rounds' ratios (default 3)",
     )
     add(
         "--warmup",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,20 +21,43 @@ MAX_P99_RATIO = 2.0
 MAX_HEALTHZ_MS = 100.0
 
 
+def _ratio(legit: dict[str, OpenLoopResult]) -> float:
+    alone = legit["alone"].percentile_ms(99)
+    beside = legit["beside_hostile"].percentile_ms(99)
+    return beside / alone if alone > 0 else math.nan
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """Everything one run measured."""
+    """Everything one run measured.
 
-    legit: dict[str, OpenLoopResult]  # by phase
+    `rounds` holds each round's two phases (alone, then beside the attack); `legit` pools
+    every round's requests by phase. With several rounds the target is the median of the
+    rounds' ratios: one round's p99 rests on its six slowest requests, so a neighbour's
+    burst on a shared machine can move it alone.
+    """
+
+    legit: dict[str, OpenLoopResult]  # by phase, every round pooled
     health: dict[str, HealthStats]  # by phase, and "worst_query"
     worst_query_window: str  # which samples "worst_query" holds
     attacks: dict[str, dict[str, Any]]  # the hostile client's tallies, by attack
+    rounds: tuple[dict[str, OpenLoopResult], ...] = ()  # by round, then by phase
 
     @property
     def p99_ratio(self) -> float:
-        alone = self.legit["alone"].percentile_ms(99)
-        beside = self.legit["beside_hostile"].percentile_ms(99)
-        return beside / alone if alone > 0 else math.nan
+        """Legitimate p99 beside the attack over alone, every round's requests pooled."""
+        return _ratio(self.legit)
+
+    @property
+    def round_ratios(self) -> list[float]:
+        """Each round's own ratio (the pooled one when no rounds are kept apart)."""
+        return [_ratio(r) for r in self.rounds] or [self.p99_ratio]
+
+    @property
+    def median_ratio(self) -> float:
+        """The median of the rounds' ratios: what the target is measured on."""
+        found = [r for r in self.round_ratios if not math.isnan(r)]
+        return statistics.median(found) if found else math.nan
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +86,7 @@ def targets(outcome: Outcome) -> list[Target]:
     /healthz under 100 ms while the worst query runs."""
     worst = outcome.health["worst_query"]
     return [
-        Target("legit_p99_ratio", outcome.p99_ratio, MAX_P99_RATIO, "ratio"),
+        Target("legit_p99_ratio", outcome.median_ratio, MAX_P99_RATIO, "ratio"),
         Target(
             "legit_errors",
             float(sum(r.failures for r in outcome.legit.values())),
@@ -114,9 +138,48 @@ def measurements(outcome: Outcome) -> list[Measurement]:
             Measurement(f"hostile.{name}.answers.{code}", n, "count")
             for code, n in tally["answers"].items()
         ]
-    found.append(
-        Measurement("legit.p99_beside_hostile_over_alone", outcome.p99_ratio, "ratio")
-    )
+    for n, legit in enumerate(outcome.rounds, start=1):
+        found += [
+            Measurement(
+                f"legit.round{n}.{phase}.p99", legit[phase].percentile_ms(99), "ms"
+            )
+            for phase in PHASES
+        ]
+        found.append(Measurement(f"legit.round{n}.p99_ratio", _ratio(legit), "ratio"))
+    found += [
+        Measurement("legit.p99_beside_hostile_over_alone", outcome.p99_ratio, "ratio"),
+        Measurement("legit.p99_ratio_median", outcome.median_ratio, "ratio"),
+    ]
+    return found
+
+
+def summed_attacks(
+    rounds: Sequence[dict[str, dict[str, Any]]],
+) -> dict[str, dict[str, Any]]:
+    """The hostile client's tallies over every round: counts added, p99 the worst
+    round's."""
+    if len(rounds) == 1:
+        return rounds[0]
+    found: dict[str, dict[str, Any]] = {}
+    for attacks in rounds:
+        for name, tally in attacks.items():
+            into = found.setdefault(
+                name,
+                {
+                    "sent": 0,
+                    "skipped": 0,
+                    "refused": 0,
+                    "served": 0,
+                    "p99_ms": None,
+                    "answers": {},
+                },
+            )
+            for key in ("sent", "skipped", "refused", "served"):
+                into[key] += tally[key]
+            if tally["p99_ms"] is not None:
+                into["p99_ms"] = max(into["p99_ms"] or 0.0, tally["p99_ms"])
+            for code, n in tally["answers"].items():
+                into["answers"][code] = into["answers"].get(code, 0) + n
     return found
 
 
@@ -150,6 +213,28 @@ def _legit_row(
         phase, kind, f"{len(latencies):,}", f"{failures:,}",
         *(number(percentile(list(latencies), q) * 1000, 1) for q in (50, 95, 99)),
     ]  # fmt: skip
+
+
+def rounds_table(outcome: Outcome) -> str:
+    """Each round's p50 and p99 alone and beside the attack, its ratio, the median."""
+    rows = [
+        [
+            f"round {n}",
+            *(number(legit[p].percentile_ms(q), 1) for p in PHASES for q in (50, 99)),
+            number(_ratio(legit), 2),
+        ]
+        for n, legit in enumerate(outcome.rounds, start=1)
+    ]
+    rows.append(["median", "", "", "", "", number(outcome.median_ratio, 2)])
+    headers = [
+        "round",
+        "alone p50",
+        "alone p99",
+        "beside p50",
+        "beside p99",
+        "p99 ratio",
+    ]
+    return format_table(headers, rows, labels=1)
 
 
 def health_table(outcome: Outcome) -> str:

@@ -25,7 +25,7 @@ TARGETS = (
     "healthz_worst_query_max",
     "healthz_worst_query_p99",
 )
-RATE, DURATION = 5, 2
+RATE, DURATION, ROUNDS = 5, 2, 2
 
 
 def _run_tiny_bench() -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,8 @@ def _run_tiny_bench() -> subprocess.CompletedProcess[str]:
         "--postgres-admin-url", POSTGRES_ADMIN_URL, "--complaints", "300",
         "--rate", str(RATE), "--duration", str(DURATION), "--warmup", "1", "--drain", "2",
         "--tree-aliases", "1", "--slow-rate", "1", "--http-connections", "2",
-        "--ws-connections", "3", "--legit-networks", "2", "--report-only",
+        "--ws-connections", "3", "--legit-networks", "2", "--rounds", str(ROUNDS),
+        "--report-only",
     ]  # fmt: skip
     return subprocess.run(
         command,
@@ -59,14 +60,19 @@ def test_the_hostile_bench_reports_both_phases_every_attack_and_its_targets() ->
     assert all({"value", "unit"} <= line.keys() for line in lines)
 
     for phase in ("alone", "beside_hostile"):
-        # Open loop: exactly rate x duration legitimate requests, whatever the gateway did.
-        assert by_metric[f"legit.{phase}.requests"]["value"] == RATE * DURATION
+        # Open loop: exactly rate x duration legitimate requests a round, whatever the
+        # gateway did.
+        assert by_metric[f"legit.{phase}.requests"]["value"] == ROUNDS * RATE * DURATION
+        for n in range(1, ROUNDS + 1):
+            assert f"legit.round{n}.{phase}.p99" in by_metric
         for stat in ("errors", "p50", "p95", "p99"):
             assert f"legit.{phase}.{stat}" in by_metric
         for stat in ("samples", "p99", "max"):
             assert f"healthz.{phase}.{stat}" in by_metric
     assert by_metric["legit.alone.errors"]["value"] == 0, done.stderr[-3000:]
     assert by_metric["legit.p99_beside_hostile_over_alone"]["unit"] == "ratio"
+    assert by_metric["legit.p99_ratio_median"]["unit"] == "ratio"
+    assert all(f"legit.round{n}.p99_ratio" in by_metric for n in range(1, ROUNDS + 1))
     assert {"healthz.worst_query.max", "healthz.worst_query.p99"} <= by_metric.keys()
 
     for attack in ATTACKS:

@@ -32,7 +32,7 @@ async def quick_province(database_url: str) -> AsyncIterator[Province]:
     async with aiohttp.ClientSession() as http, open_sources(CONFIG, http, sandbox=True, policy=policy) as opened:
         engine = SyncEngine(opened.connectors, Topology.of(CONFIG))
         engine.deliverer.settle_wait = SETTLE
-        yield Province(engine, opened.simulators, opened.sandbox_urls, http)
+        yield Province(engine, opened.simulators, opened.sandbox_urls, http, opened.connectors)
 
 
 async def _reply_at_lapor(province: Province, tracking_id: str, text: str) -> None:

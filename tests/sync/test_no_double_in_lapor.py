@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from connectors.sandbox.wa_bot_mongo import epoch_ms
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from tests.factories import laporan_at_lapor
-from tests.sync.test_sync_propagation import WA, Province, _round, province  # noqa: F401  (fixture)
+from tests.sync.test_sync_propagation import WA, Province, _round
 
 
 def _report_from_lapor(province: Province, tracking_id: str) -> str:

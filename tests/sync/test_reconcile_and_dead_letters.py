@@ -14,7 +14,7 @@ from gateway.sync import outbox
 from gateway.sync.reconcile import reconcile
 from tests.factories import make_complaint
 from gateway.store.writer import insert_complaints
-from tests.sync.test_sync_propagation import REST, WA, Province, _round, province  # noqa: F401 (fixture)
+from tests.sync.test_sync_propagation import REST, WA, Province, _round
 
 
 async def test_reconcile_reports_and_repairs(province: Province) -> None:

@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ import aiohttp
 
 from auth.dev import load_or_create
 from bench import hostile_report as hr
+from bench.arguments import positive
 from bench.databases import (
     DEFAULT_POSTGRES_ADMIN_URL,
     KINDS,
@@ -295,15 +296,6 @@ def report(
     return "\n".join(parts)
 
 
-def _positive(cast: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(value: str) -> Any:
-        parsed = cast(value)
-        if parsed <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, not {value}")
-        return parsed
-
-    return parse
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -323,45 +315,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--complaints",
-        type=_positive(int),
+        type=positive(int),
         default=3000,
         help="demo complaints to load (default 3000)",
     )
     add(
         "--rate",
-        type=_positive(float),
+        type=positive(float),
         default=30.0,
         help="legitimate requests per second (default 30)",
     )
     add(
         "--duration",
-        type=_positive(float),
+        type=positive(float),
         default=20.0,
         help="measured seconds per phase (default 20)",
     )
     add(
         "--rounds",
-        type=_positive(int),
+        type=positive(int),
         default=3,
         help="rounds of alone, then beside the attack; the ratio target is the median "
         "of the rounds' ratios (default 3)",
     )
     add(
         "--warmup",
-        type=_positive(float),
+        type=positive(float),
         default=2.0,
         help="seconds of legitimate traffic before measuring (default 2)",
     )
     add(
         "--drain",
-        type=_positive(float),
+        type=positive(float),
         default=10.0,
         help="seconds to wait for answers still out after a phase; later ones "
         "count as failed (default 10)",
     )
     add(
         "--legit-networks",
-        type=_positive(int),
+        type=positive(int),
         default=8,
         help="loopback networks the legitimate clients connect from, 127.1.N.1 "
         "(default 8)",
@@ -380,25 +372,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add(
         "--tree-aliases",
-        type=_positive(int),
+        type=positive(int),
         default=2,
         help="region trees per hostile request (default 2)",
     )
     add(
         "--slow-rate",
-        type=_positive(float),
+        type=positive(float),
         default=1.0,
         help="requests/s of each long-string and aliased-list attack (default 1)",
     )
     add(
         "--http-connections",
-        type=_positive(int),
+        type=positive(int),
         default=64,
         help="connections of the HTTP flood (default 64)",
     )
     add(
         "--ws-connections",
-        type=_positive(int),
+        type=positive(int),
         default=100,
         help="WebSockets on one token (default 100)",
     )

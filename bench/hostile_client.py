@@ -34,6 +34,7 @@ import aiohttp
 
 from auth.dev import load_or_create
 from bench import hostile_requests as attack
+from bench.arguments import positive
 from bench.load import JSON_HEADERS, percentile
 
 REQUEST_TIMEOUT_S = 60.0
@@ -392,15 +393,6 @@ def attack_names(value: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _positive(cast: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(value: str) -> Any:
-        parsed = cast(value)
-        if parsed <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, not {value}")
-        return parsed
-
-    return parse
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -421,11 +413,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="which attacks, comma-separated (all)",
     )
     parser.add_argument(
-        "--duration", type=_positive(float), default=20.0, help="seconds of attack (20)"
+        "--duration", type=positive(float), default=20.0, help="seconds of attack (20)"
     )
     parser.add_argument(
         "--drain",
-        type=_positive(float),
+        type=positive(float),
         default=10.0,
         help="seconds to wait for answers still out (10)",
     )
@@ -436,49 +428,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--tree-aliases",
-        type=_positive(int),
+        type=positive(int),
         default=2,
         help="aliases of the region tree per request (2)",
     )
     parser.add_argument(
         "--tree-rate",
-        type=_positive(float),
+        type=positive(float),
         default=0.5,
         help="region tree requests/s (0.5)",
     )
     parser.add_argument(
         "--slow-rate",
-        type=_positive(float),
+        type=positive(float),
         default=1.0,
         help="requests/s of each long-string and aliased-list attack (1)",
     )
     parser.add_argument(
         "--bad-token-rate",
-        type=_positive(float),
+        type=positive(float),
         default=10.0,
         help="requests/s with a bad token (10)",
     )
     parser.add_argument(
         "--http-connections",
-        type=_positive(int),
+        type=positive(int),
         default=64,
         help="connections of the HTTP flood (64)",
     )
     parser.add_argument(
         "--flood-max-requests",
-        type=_positive(int),
+        type=positive(int),
         default=20_000,
         help="requests of the HTTP flood at most (20000)",
     )
     parser.add_argument(
         "--ws-connections",
-        type=_positive(int),
+        type=positive(int),
         default=100,
         help="WebSockets on one token (100)",
     )
     parser.add_argument(
         "--ws-subscriptions",
-        type=_positive(int),
+        type=positive(int),
         default=5,
         help="subscriptions per WebSocket (5)",
     )

@@ -20,6 +20,7 @@ import aiohttp
 
 from auth.dev import issue_token, load_or_create
 from auth.roles import Role
+from bench.arguments import positive
 from bench.databases import (
     DEFAULT_POSTGRES_ADMIN_URL,
     KINDS,
@@ -331,15 +332,6 @@ def _databases(value: str) -> list[str]:
     return kinds
 
 
-def _positive(cast: Callable[[str], float]) -> Callable[[str], float]:
-    def parse(value: str) -> float:
-        parsed = cast(value)
-        if parsed <= 0:
-            raise argparse.ArgumentTypeError(f"expected a positive number, not {value}")
-        return parsed
-
-    return parse
-
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -348,19 +340,19 @@ def build_parser() -> argparse.ArgumentParser:
         "measure two read queries over HTTP at fixed concurrency.",
     )
     parser.add_argument(
-        "--complaints", type=_positive(int), default=100_000,
+        "--complaints", type=positive(int), default=100_000,
         help="complaints to load per database (default 100000)",
     )
     parser.add_argument(
-        "--concurrency", type=_positive(int), default=16,
+        "--concurrency", type=positive(int), default=16,
         help="concurrent clients, each in a closed loop (default 16)",
     )
     parser.add_argument(
-        "--duration", type=_positive(float), default=10.0,
+        "--duration", type=positive(float), default=10.0,
         help="measured seconds per scenario, after a 1 s warm-up (default 10)",
     )
     parser.add_argument(
-        "--max-requests", type=_positive(int), default=1_000_000,
+        "--max-requests", type=positive(int), default=1_000_000,
         help="end a scenario after this many requests even if time is left (default 1000000)",
     )
     parser.add_argument(

@@ -9,7 +9,6 @@ counted, charged to the client network's rate and audited at a bounded rate
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
 from gateway.audit import record_now
+from gateway.asgi_answers import error_json, send_json
 from gateway.metrics import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
@@ -124,21 +124,10 @@ class BearerAuthMiddleware:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401, "reason": error.code})
             return
-        body = json.dumps(
-            {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": error.http_status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"www-authenticate", f'Bearer error="invalid_token", error_description="{error.code}"'.encode()),
-                ],
-            }
+        challenge = f'Bearer error="invalid_token", error_description="{error.code}"'.encode()
+        await send_json(
+            send, error.http_status, error_json(error.message, error.code), headers=[(b"www-authenticate", challenge)]
         )
-        await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

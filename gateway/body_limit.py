@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.asgi_answers import StartTracking, error_json, send_json
 from gateway.metrics import refused
 
 
@@ -14,16 +13,7 @@ class BodyTooLarge(Exception):
 
 
 def _error_body(limit: int) -> bytes:
-    return json.dumps(
-        {
-            "errors": [
-                {
-                    "message": f"request body is larger than {limit} bytes",
-                    "extensions": {"code": "REQUEST_TOO_LARGE"},
-                }
-            ]
-        }
-    ).encode()
+    return error_json(f"request body is larger than {limit} bytes", "REQUEST_TOO_LARGE")
 
 
 class BodyLimitMiddleware:
@@ -35,18 +25,7 @@ class BodyLimitMiddleware:
 
     async def _reject(self, send: Send) -> None:
         refused("REQUEST_TOO_LARGE")
-        body = _error_body(self.max_bytes)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_json(send, 413, _error_body(self.max_bytes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +36,7 @@ class BodyLimitMiddleware:
             await self._reject(send)
             return
         seen = 0
-        started = False
+        tracked = StartTracking(send)
 
         async def counted_receive() -> Message:
             nonlocal seen
@@ -68,14 +47,8 @@ class BodyLimitMiddleware:
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, counted_receive, tracking_send)
+            await self.app(scope, counted_receive, tracked)
         except BodyTooLarge:
-            if not started:
+            if not tracked.started:
                 await self._reject(send)

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.asgi_answers import StartTracking, error_json, send_json
 from gateway.metrics import refused
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,10 @@ class BodyAborted(Exception):
 
 
 def _timeout_body(timeout: float) -> bytes:
-    message = f"the request body did not arrive within {timeout:g} s; expected the whole body to be sent promptly"
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": "BODY_TIMEOUT"}}]}).encode()
+    return error_json(
+        f"the request body did not arrive within {timeout:g} s; expected the whole body to be sent promptly",
+        "BODY_TIMEOUT",
+    )
 
 
 class BodyReadMiddleware:
@@ -48,11 +50,11 @@ class BodyReadMiddleware:
         deadline = asyncio.get_running_loop().time() + self.timeout
         complete = False
         received = 0
-        started = False
+        tracked = StartTracking(send)
 
         async def timed_receive() -> Message:
             nonlocal complete, received
-            if complete or started:
+            if complete or tracked.started:
                 # Past the body (or the answer is under way): a disconnect listener may wait.
                 return await receive()
             try:
@@ -66,21 +68,15 @@ class BodyReadMiddleware:
             complete = not message.get("more_body", False)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, timed_receive, tracking_send)
+            await self.app(scope, timed_receive, tracked)
         except BodyTimedOut:
             refused("BODY_TIMEOUT")
             log.warning(
                 "%s %s: request body incomplete after %g s (%d bytes received); answered 408",
                 scope.get("method"), scope.get("path"), self.timeout, received,
             )
-            if not started:
+            if not tracked.started:
                 await self._time_out(send)
         except (BodyAborted, ClientDisconnect):
             log.info(
@@ -89,17 +85,5 @@ class BodyReadMiddleware:
             )
 
     async def _time_out(self, send: Send) -> None:
-        body = _timeout_body(self.timeout)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 408,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    # The rest of the body may still be on its way: do not read it as a request.
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        # The rest of the body may still be on its way: do not read it as a request.
+        await send_json(send, 408, _timeout_body(self.timeout), headers=[(b"connection", b"close")])

@@ -9,10 +9,10 @@ response to a handshake, else closed with 4429 (the code graphql-transport-ws al
 from __future__ import annotations
 
 import functools
-import json
 
 from starlette.types import Scope, Send
 
+from gateway.asgi_answers import error_json, send_json
 from gateway.metrics import refused
 
 CODE = "RATE_LIMITED"
@@ -22,39 +22,17 @@ WS_CLOSE_CODE = 4429
 @functools.lru_cache(maxsize=128)  # a flood is refused thousands of times with few distinct waits
 def error_body(retry_after: int) -> bytes:
     """The JSON body of a 429, in the shape of a GraphQL error."""
-    return json.dumps(
-        {
-            "errors": [
-                {
-                    "message": f"too many requests; expected at most the rate your role allows, "
-                    f"retry after {retry_after} s",
-                    "extensions": {"code": CODE, "retryAfter": retry_after},
-                }
-            ]
-        }
-    ).encode()
+    return error_json(
+        f"too many requests; expected at most the rate your role allows, retry after {retry_after} s",
+        CODE,
+        retryAfter=retry_after,
+    )
 
 
 async def send_too_many(scope: Scope, send: Send, retry_after: int) -> None:
     """Answer 429 (or close a socket with 4429)."""
     refused(CODE)
-    start = "http.response.start"
-    if scope["type"] == "websocket":
-        if "websocket.http.response" not in scope.get("extensions", {}):
-            await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
-            return
-        start = "websocket.http.response.start"
-    body = error_body(retry_after)
-    await send(
-        {
-            "type": start,
-            "status": 429,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
-    )
-    body_type = "websocket.http.response.body" if scope["type"] == "websocket" else "http.response.body"
-    await send({"type": body_type, "body": body})
+    if scope["type"] == "websocket" and "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
+        return
+    await send_json(send, 429, error_body(retry_after), headers=[(b"retry-after", str(retry_after).encode())], scope=scope)

@@ -35,6 +35,7 @@ import aiohttp
 from auth.dev import load_or_create
 from bench import hostile_report as hr
 from bench.arguments import positive
+from bench.cpu_split import cpu_split, pin_client
 from bench.databases import (
     DEFAULT_POSTGRES_ADMIN_URL,
     KINDS,
@@ -103,6 +104,7 @@ async def start_hostile_client(
     process = await asyncio.create_subprocess_exec(
         *command, cwd=REPOSITORY, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, start_new_session=True,
+        preexec_fn=functools.partial(pin_client, args.cpus, hostile=True),
     )  # fmt: skip
     assert process.stdout is not None
     line = b""
@@ -269,7 +271,11 @@ async def bench(args: argparse.Namespace) -> hr.Outcome:
                 url, complaints=args.complaints, sample=SAMPLE_SIZE
             )
             note(f"{args.database}: loaded in {load.seconds:.1f} s")
-            async with running_gateway(url, tmp / "gateway.log") as gateway:
+            note(f"CPUs: {args.cpus.describe()}")
+            pin_client(args.cpus)
+            async with running_gateway(
+                url, tmp / "gateway.log", cpus=args.cpus
+            ) as gateway:
                 outcome = await measure(gateway, tmp, load.tracking_ids, args)
                 lines = gateway.log_lines()
                 note(f"the gateway logged {lines:,} lines (warnings and errors)")
@@ -283,7 +289,8 @@ def report(
     heading = (
         f"hostile: {args.database}, {args.complaints:,} complaints, legitimate "
         f"{args.rate:g} req/s for {args.duration:g} s per phase, {args.rounds} "
-        f"round{'s' if args.rounds > 1 else ''}; {os.cpu_count()} CPUs, "
+        f"round{'s' if args.rounds > 1 else ''}; {os.cpu_count()} CPUs "
+        f"({args.cpus.describe()}), "
         f"{platform.system()}, Python {platform.python_version()}"
     )
     parts = [
@@ -395,6 +402,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="WebSockets on one token (default 100)",
     )
     add(
+        "--pin",
+        action="store_true",
+        help="pin the gateway to the last CPU and the clients to the rest, the hostile "
+        "client at a lower priority (default: not pinned; on 2 CPUs pinning leaves the "
+        "gateway's SQLite thread no core of its own, so it measures worse)",
+    )
+    add(
         "--report-only", action="store_true", help="exit 0 even when a target is missed"
     )
     return parser
@@ -402,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.cpus = cpu_split(enabled=args.pin)
     try:
         outcome = asyncio.run(bench(args))
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import socket
@@ -13,6 +14,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
+
+from bench.cpu_split import CpuSplit, pin_gateway
 
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
@@ -108,10 +111,14 @@ class GatewayProcess:
 
 @asynccontextmanager
 async def running_gateway(
-    database_url: str, log_path: Path, *, mode: str = "production"
+    database_url: str,
+    log_path: Path,
+    *,
+    mode: str = "production",
+    cpus: CpuSplit | None = None,
 ) -> AsyncIterator[GatewayProcess]:
-    """Start the gateway on a free port against `database_url`, wait until it is ready,
-    yield it, and always stop it."""
+    """Start the gateway on a free port against `database_url` (on its own CPUs when `cpus`
+    pins it), wait until it is ready, yield it, and always stop it."""
     port = free_port()
     env = {
         **os.environ,
@@ -136,6 +143,7 @@ async def running_gateway(
             # Its own session: Ctrl+C reaches only the benchmark, which then stops the
             # gateway itself, before it drops the database the gateway is using.
             start_new_session=True,
+            preexec_fn=functools.partial(pin_gateway, cpus) if cpus else None,
         )
     gateway = GatewayProcess(process, port, log_path)
     try:

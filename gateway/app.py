@@ -35,6 +35,7 @@ from gateway.rate_guard import RateGuard
 from gateway.rate_limit import RateLimitMiddleware
 from gateway.request_id import RequestIdMiddleware, current_request_id
 from gateway.security_headers import SecurityHeadersMiddleware
+from gateway.unhandled_error import unhandled_error
 from gateway.startup_warnings import startup_warnings
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
@@ -206,5 +207,6 @@ def create_app(
             ),
             Middleware(RateLimitMiddleware, guard=rate_guard),
         ],
+        exception_handlers={Exception: unhandled_error},
         lifespan=lifespan,
     )

@@ -43,6 +43,7 @@ class RateGuard:
         self.limiter = RateLimiter(redis_url, prefix=f"{settings.key_prefix}:rate")
         self.leases = ConnectionLeases(redis_url, prefix=f"{settings.key_prefix}:ws")
         self._rates = {role: parse_rates(text) for role, text in settings.rates.items()}
+        self._citizen_network = parse_rates(settings.citizen_network_rate)
         self.tarpit = Tarpit(settings.delay, settings.most_delayed)
 
     def network(self, scope: Scope) -> str:
@@ -61,7 +62,15 @@ class RateGuard:
         if not self.settings.enabled:
             return Verdict(True)
         caller = self.caller(principal, scope)
-        return await self.limiter.hit(caller.key, caller.rates)
+        verdict = await self.limiter.hit(caller.key, caller.rates)
+        if not verdict.allowed or not self._citizen_only(principal):
+            return verdict
+        # Many self-registered subjects from one network share the network's citizen limit.
+        return await self.limiter.hit(f"citizens:{hashed(self.network(scope))}", self._citizen_network)
+
+    @staticmethod
+    def _citizen_only(principal: Principal) -> bool:
+        return set(principal.roles) == {Role.CITIZEN}
 
     async def charge_network(self, scope: Scope) -> Verdict:
         """Count a request against the client network's anonymous limit (a bad token)."""

@@ -56,6 +56,9 @@ class RateLimitSettings:
 
     enabled: bool = True
     rates: Mapping[Role, str] = field(default_factory=lambda: DEFAULT_RATES)
+    # Citizen identities are cheap to make (an app's self-registration), so one network's
+    # citizens together are also bounded: generous, since many phones share a carrier's NAT.
+    citizen_network_rate: str = "400 per 2 seconds"
     ipv4_prefix: int = 24  # anonymous IPv4 callers share a limit per /24 (32: per address)
     ipv6_prefix: int = 64
     # Open sockets per (issuer, subject), all processes, and subscriptions on each: a
@@ -72,6 +75,7 @@ class RateLimitSettings:
     def __post_init__(self) -> None:
         for role, rate in self.rates.items():
             check_rate(f"rate of {role.value}", rate)
+        check_rate("citizen_network_rate", self.citizen_network_rate)
         missing = set(Role) - set(self.rates)
         if missing:
             raise RateSettingsError(f"no rate for roles {', '.join(sorted(r.value for r in missing))}")
@@ -120,6 +124,10 @@ def rate_settings_from(config: Config) -> RateLimitSettings:
     return RateLimitSettings(
         enabled=config("PENGHUBUNG_RATE_LIMITS", cast=bool, default=True),
         rates=MappingProxyType(rates),
+        citizen_network_rate=check_rate(
+            "PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK",
+            config("PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK", default=defaults.citizen_network_rate),
+        ),
         ipv4_prefix=number("PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX", defaults.ipv4_prefix),
         ipv6_prefix=number("PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX", defaults.ipv6_prefix),
         ws_connections_per_subject=number("PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT", defaults.ws_connections_per_subject),

@@ -24,6 +24,12 @@ _ALWAYS: tuple[tuple[bytes, bytes], ...] = (
 _CSP = b"content-security-policy"
 
 
+def hardened_headers() -> dict[str, str]:
+    """The headers an answer sent outside this middleware carries (the unhandled-error
+    answer Starlette's outermost error middleware sends)."""
+    return {**{n.decode(): v.decode() for n, v in _ALWAYS}, _CSP.decode(): DEFAULT_CSP}
+
+
 class SecurityHeadersMiddleware:
     """Pure ASGI middleware: adds the headers to `http.response.start`."""
 

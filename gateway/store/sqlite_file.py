@@ -21,11 +21,15 @@ COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def sqlite_path(database_url: str) -> Path | None:
-    """The file of an SQLite URL; None for PostgreSQL or an in-memory database."""
+    """The file of an SQLite URL; None for PostgreSQL or an in-memory database.
+
+    Read as Tortoise reads it: host and path joined, so `sqlite://data/db.sqlite3` is a
+    relative file and `sqlite:///srv/db.sqlite3` an absolute one."""
     parts = urlsplit(database_url)
-    if parts.scheme != "sqlite" or parts.path in ("", ":memory:") or parts.netloc == ":memory:":
+    name = parts.netloc + parts.path
+    if parts.scheme != "sqlite" or name in ("", ":memory:"):
         return None
-    return Path(parts.path)
+    return Path(name)
 
 
 def secure_sqlite_files(database_url: str) -> None:

@@ -128,3 +128,21 @@ def test_only_the_named_reverse_proxies_are_trusted_for_the_client_address() -> 
     assert from_env({}).forwarded_allow_ips == "127.0.0.1"
     env = {"PENGHUBUNG_FORWARDED_ALLOW_IPS": "10.20.0.0/16,10.30.0.5"}
     assert from_env(env).forwarded_allow_ips == "10.20.0.0/16,10.30.0.5"
+
+
+async def test_an_unhandled_error_answers_hardened_json_without_details(make_app: Callable[..., Starlette]) -> None:
+    from starlette.requests import Request
+    from starlette.routing import Route
+
+    async def fails(request: Request) -> None:
+        raise RuntimeError("a detail only the log may hold")
+
+    app = make_app()
+    app.router.routes.append(Route("/fails", fails))  # a route that fails the way a bug would
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        r = await c.get("/fails")
+    assert r.status_code == 500
+    _assert_hardened(r)
+    assert r.json()["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    assert "a detail only the log may hold" not in r.text

@@ -115,6 +115,22 @@ async def test_limits_differ_by_role_and_count_per_subject(
         assert await statuses(c, 3) == [200, 200, 429]
 
 
+async def test_many_citizen_subjects_from_one_network_share_its_citizen_limit(
+    make_app: Callable[..., Starlette], tokens: Tokens
+) -> None:
+    # Citizen identities are cheap to make: fresh subjects do not buy a network fresh requests.
+    app = make_app(rate_limits=limits(rates={"citizen": "3 per minute"}, citizen_network_rate="4 per minute"))
+    citizens = [tokens.make(Role.CITIZEN, subject=f"warga-net-{n}") for n in range(3)]
+    officer = tokens.make(Role.AGENCY_OFFICER, subject="petugas-net", agency="dinkes-mura")
+    async with client_from(app, "198.51.100.7") as c, client_from(app, "192.0.2.1") as elsewhere:
+        assert await statuses(c, 2, citizens[0]) == [200, 200]
+        assert await statuses(c, 2, citizens[1]) == [200, 200]
+        assert await statuses(c, 1, citizens[2]) == [429]
+        # Another network's citizens, and staff on the same network, are counted apart.
+        assert await statuses(elsewhere, 1, citizens[2]) == [200]
+        assert await statuses(c, 1, officer) == [200]
+
+
 def test_the_limit_key_is_issuer_and_subject() -> None:
     guard = RateGuard(limits())
     a = Principal(subject="same", roles=frozenset({Role.CITIZEN}), issuer="https://sso.a.go.id")
@@ -228,6 +244,11 @@ def test_rates_come_from_the_environment_and_bad_ones_are_refused() -> None:
         from_env({"PENGHUBUNG_RATE_LIMIT_CITIZEN": "lots"})
     with pytest.raises(SettingsError, match="ipv4_prefix is 40, expected 8..32"):
         from_env({"PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX": "40"})
+    assert from_env({"PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK": "9 per second"}).rate_limits.citizen_network_rate == (
+        "9 per second"
+    )
+    with pytest.raises(SettingsError, match=r"PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK is 'many'; expected a rate"):
+        from_env({"PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK": "many"})
 
 
 @contextlib.asynccontextmanager

@@ -59,3 +59,12 @@ async def test_a_database_left_readable_by_others_is_tightened(tmp_path: Path, u
         assert (_mode(db), _mode(wal), _mode(shm)) == (0o600, 0o600, 0o600)
     finally:
         conn.close()
+
+
+async def test_a_relative_database_url_is_owner_only_too(
+    tmp_path: Path, usual_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `sqlite://data/db.sqlite3` is a file relative to the working directory, as Tortoise reads it.
+    monkeypatch.chdir(tmp_path)
+    await migrate_database("sqlite://data/relative.sqlite3")
+    assert _mode(tmp_path / "data" / "relative.sqlite3") == 0o600

@@ -72,6 +72,7 @@ MAX_SUBSCRIPTIONS = 5
 # Scope keys: the socket's lease on its caller's connection count, and whether it was refused.
 SOCKET_LEASE_KEY = "penghubung.socket_lease"
 SOCKET_REFUSED_KEY = "penghubung.socket_refused"
+SOCKET_RENEWAL_KEY = "penghubung.socket_renewal"
 TRANSPORT_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
 EXAMPLE_QUERY = """# Public complaints in Kabupaten Musi Rawas (kode wilayah 16.05), newest first.
@@ -231,6 +232,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         try:
             await super().__call__(scope, counted_receive, coded_send)
         finally:
+            renewal = scope.pop(SOCKET_RENEWAL_KEY, None)
+            if renewal is not None:
+                renewal.cancel()
             held = scope.pop(SOCKET_LEASE_KEY, None)
             if held is not None and self.rate_guard is not None:
                 await self.rate_guard.close_socket(*held)
@@ -245,6 +249,14 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             scope[SOCKET_REFUSED_KEY] = True
             raise ConnectionRejectionError({"reason": RATE_LIMITED})
         scope[SOCKET_LEASE_KEY] = (principal, lease)
+        scope[SOCKET_RENEWAL_KEY] = asyncio.create_task(self._keep_socket(principal, lease))
+
+    async def _keep_socket(self, principal: Principal, lease: str) -> None:
+        """Renew the socket's short lease while it is open (gateway.connection_leases)."""
+        assert self.rate_guard is not None
+        while True:
+            await asyncio.sleep(self.rate_guard.socket_renewal_seconds)
+            await self.rate_guard.keep_socket(principal, lease)
 
     async def _token_rejected(self, code: str, context: GraphQLContext) -> None:
         if self.bad_tokens is not None:

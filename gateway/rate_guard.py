@@ -6,7 +6,6 @@ A caller holding several roles gets the most generous of their rates. Sockets ar
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem
@@ -20,8 +19,6 @@ from gateway.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
 from gateway.rate_settings import RateLimitSettings
 from gateway.tarpit import Tarpit
 
-SOCKET_LEASE_WITHOUT_EXPIRY = 3600.0  # seconds a socket's lease lasts when its token has no `exp`
-
 
 @dataclass(frozen=True, slots=True)
 class Caller:
@@ -29,6 +26,10 @@ class Caller:
 
     key: str
     rates: tuple[RateLimitItem, ...]
+
+
+def _expiry(principal: Principal) -> float | None:
+    return principal.expires_at.timestamp() if principal.expires_at else None
 
 
 def _per_second(rates: tuple[RateLimitItem, ...]) -> float:
@@ -86,10 +87,22 @@ class RateGuard:
         """A lease for one more WebSocket of this caller, or None when they hold the most."""
         if not self.settings.enabled:
             return ""
-        until = principal.expires_at.timestamp() if principal.expires_at else time.time() + SOCKET_LEASE_WITHOUT_EXPIRY
         return await self.leases.take(
-            hashed(principal.issuer, principal.subject), most=self.settings.ws_connections_per_subject, until=until
+            hashed(principal.issuer, principal.subject),
+            most=self.settings.ws_connections_per_subject,
+            until=_expiry(principal),
         )
+
+    async def keep_socket(self, principal: Principal, lease: str) -> bool:
+        """Renew an open socket's lease (gateway.connection_leases); False if it had lapsed."""
+        if not lease:
+            return True
+        return await self.leases.renew(hashed(principal.issuer, principal.subject), lease, until=_expiry(principal))
+
+    @property
+    def socket_renewal_seconds(self) -> float:
+        """How often an open socket's lease is renewed: three times within its time."""
+        return self.leases.lease_seconds / 3
 
     async def close_socket(self, principal: Principal, lease: str) -> None:
         """Give back a socket's lease."""

@@ -29,6 +29,7 @@ from starlette.applications import Starlette
 
 from auth.principal import Principal
 from auth.roles import Role
+from gateway.connection_leases import ConnectionLeases
 from gateway.metrics import REGISTRY
 from gateway.rate_guard import RateGuard
 from gateway.rate_settings import DEFAULT_RATES, RateLimitSettings
@@ -306,6 +307,34 @@ async def test_sockets_per_subject_are_bounded(make_app: Callable[..., Starlette
 async def test_sockets_per_subject_are_bounded_across_gateways(make_app: Callable[..., Starlette], tokens: Tokens) -> None:
     shared = limits(ws_connections_per_subject=2)
     await _sockets_per_subject([make_app(rate_limits=shared, redis_url=REDIS_URL) for _ in range(2)], tokens)
+
+
+@pytest.mark.parametrize("shared", [False, pytest.param(True, marks=needs_redis)], ids=["memory", "redis"])
+async def test_a_dead_processs_socket_lease_lapses_and_a_live_one_is_renewed(shared: bool) -> None:
+    # A process that dies holds its caller's places only for one short lease, however long
+    # the token lives; an open socket's gateway renews its lease, so it keeps its place.
+    leases = ConnectionLeases(
+        REDIS_URL if shared else None, prefix=f"penghubung-test-{uuid.uuid4().hex[:12]}:ws", lease_seconds=1.0
+    )
+    a_day = time.time() + 86400
+    try:
+        dead = await leases.take("caller", most=2, until=a_day)
+        live = await leases.take("caller", most=2, until=a_day)
+        assert dead and live and await leases.take("caller", most=2, until=a_day) is None
+        for _ in range(4):  # the live socket's renewals, a third of a lease apart
+            await asyncio.sleep(0.35)
+            assert await leases.renew("caller", live, until=a_day)
+        # The dead one's lease ran out; the live one still holds its place.
+        assert not await leases.renew("caller", dead, until=a_day)
+        assert await leases.take("caller", most=2, until=a_day) is not None
+        assert await leases.take("caller", most=2, until=a_day) is None
+        # A lease never outlives its token.
+        soon = await leases.take("other", most=1, until=time.time() + 0.3)
+        assert soon and await leases.take("other", most=1, until=a_day) is None
+        await asyncio.sleep(0.5)
+        assert await leases.take("other", most=1, until=a_day) is not None
+    finally:
+        await leases.close()
 
 
 async def test_a_handshake_over_the_network_limit_is_refused(make_app: Callable[..., Starlette]) -> None:

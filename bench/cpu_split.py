@@ -1,11 +1,12 @@
 """Which CPUs the gateway gets and which the load generators get, so a benchmark measures
 the gateway and not the generators competing with it for the same core.
 
-On a machine with at least two CPUs the gateway is pinned to the last one and every client
-process to the rest (the way the peer comparison pins the gateway and wrk apart); on one CPU
-nothing is pinned. A hostile load generator also runs at a lower priority on the client
-CPUs: a real attacker's CPU is on another machine, so its own work must not be what delays
-the legitimate client's clock.
+When asked, on a machine with at least two CPUs, the gateway is pinned to the last one and
+every client process to the rest (the way the peer comparison pins the gateway and wrk
+apart); on one CPU nothing is pinned. A hostile load generator always runs at a lower
+priority: a real attacker's CPU is on another machine, so the generator's own work must not
+be what takes CPU time from the gateway or delays the legitimate client's clock; what the
+gateway spends on the attack is still all counted.
 """
 
 from __future__ import annotations

@@ -1,0 +1,121 @@
+"""The admission gate: so many slots for requests executing at once, a bounded line of
+requests waiting for one, and the measured pace at which slots come free.
+
+`enter()` admits a request when a slot is free; else it joins the line, unless the line is
+full or the pace says it would not get a slot within the longest wait (then it is refused at
+once, which costs next to nothing); a request in the line that has waited the longest wait
+gives up. A slot given back goes straight to the first in line. The pace is a moving average
+of how long requests hold a slot: with every slot busy, one comes free every
+`hold / concurrency` seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections import deque
+from typing import Final
+
+from gateway.metrics import ADMISSION_IN_FLIGHT, ADMISSION_QUEUED, ADMISSION_WAIT_SECONDS
+from gateway.settings import AdmissionSettings
+
+# Why a request was refused (the `reason` label of penghubung_admission_shed_total).
+QUEUE_FULL: Final = "queue_full"
+WOULD_WAIT: Final = "would_wait"
+WAITED: Final = "waited"
+SOCKET: Final = "socket"
+# Weight of the newest hold time in the moving average: about the last 20 requests count.
+HOLD_WEIGHT = 0.1
+LONGEST_RETRY_AFTER = 30  # seconds; a Retry-After past this says nothing useful
+
+
+class AdmissionGate:
+    """Slots and a waiting line for one process (one event loop)."""
+
+    def __init__(self, settings: AdmissionSettings) -> None:
+        self.concurrency = settings.concurrency
+        self.queue_limit = settings.queue
+        self.max_wait = settings.max_wait
+        self.in_flight = 0
+        self._line: deque[asyncio.Future[None]] = deque()
+        self._hold: float | None = None  # seconds, moving average; None until a request finished
+
+    @property
+    def queued(self) -> int:
+        """Requests waiting for a slot."""
+        return len(self._line)
+
+    @property
+    def saturated(self) -> bool:
+        """Every slot is taken: a request arriving now would have to wait."""
+        return self.in_flight >= self.concurrency
+
+    def expected_wait(self, position: int) -> float:
+        """Seconds until the `position`th in line (1 = first) gets a slot, at the measured pace."""
+        return 0.0 if self._hold is None else position * self._hold / self.concurrency
+
+    def retry_after(self) -> int:
+        """Whole seconds after which the line as it is now has gone through (1 at least)."""
+        return max(1, min(LONGEST_RETRY_AFTER, math.ceil(self.expected_wait(self.queued + 1))))
+
+    async def enter(self) -> str | None:
+        """Take a slot, waiting in line if need be: None when admitted (then `leave` must
+        follow), else why the request is refused."""
+        if not self.saturated and not self._line:
+            self._take()
+            ADMISSION_WAIT_SECONDS.observe(0.0)
+            return None
+        if len(self._line) >= self.queue_limit:
+            return QUEUE_FULL
+        if self.expected_wait(len(self._line) + 1) > self.max_wait:
+            return WOULD_WAIT
+        loop = asyncio.get_running_loop()
+        turn: asyncio.Future[None] = loop.create_future()
+        self._line.append(turn)
+        ADMISSION_QUEUED.set(len(self._line))
+        began = loop.time()
+        try:
+            # asyncio.wait, not wait_for: the future must not be cancelled under a slot
+            # handed to it at the very moment the wait ends.
+            await asyncio.wait((turn,), timeout=self.max_wait)
+        except BaseException:
+            self._abandon(turn)  # cancelled (the client went away, the server stops)
+            raise
+        if turn.done():
+            ADMISSION_WAIT_SECONDS.observe(loop.time() - began)
+            return None
+        self._abandon(turn)
+        return WAITED
+
+    def leave(self, held: float) -> None:
+        """Give the slot back after holding it `held` seconds: to the first in line, if any."""
+        self._hold = held if self._hold is None else self._hold + HOLD_WEIGHT * (held - self._hold)
+        self._pass_on()
+
+    def _take(self) -> None:
+        self.in_flight += 1
+        ADMISSION_IN_FLIGHT.set(self.in_flight)
+
+    def _pass_on(self) -> None:
+        """A slot comes free: it goes to the first in line still waiting, else back to the pool."""
+        while self._line:
+            turn = self._line.popleft()
+            ADMISSION_QUEUED.set(len(self._line))
+            if not turn.done():
+                turn.set_result(None)  # the slot passes on; in_flight stays as it is
+                return
+        self.in_flight -= 1
+        ADMISSION_IN_FLIGHT.set(self.in_flight)
+
+    def _abandon(self, turn: asyncio.Future[None]) -> None:
+        """Leave the line; a slot handed over meanwhile passes on unused (no hold time:
+        nothing ran)."""
+        if turn.done() and not turn.cancelled():
+            self._pass_on()
+            return
+        turn.cancel()
+        try:
+            self._line.remove(turn)
+        except ValueError:
+            pass  # already taken off the line by `_pass_on`
+        ADMISSION_QUEUED.set(len(self._line))

@@ -8,7 +8,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -108,10 +108,10 @@ class GatewayProcess:
 
 @asynccontextmanager
 async def running_gateway(
-    database_url: str, log_path: Path, *, mode: str = "production"
+    database_url: str, log_path: Path, *, mode: str = "production", extra_env: Mapping[str, str] | None = None
 ) -> AsyncIterator[GatewayProcess]:
-    """Start the gateway on a free port against `database_url`, wait until it is ready,
-    yield it, and always stop it."""
+    """Start the gateway on a free port against `database_url` (with `extra_env` added to
+    its environment), wait until it is ready, yield it, and always stop it."""
     port = free_port()
     env = {
         **os.environ,
@@ -120,6 +120,7 @@ async def running_gateway(
         # Trust the benchmark's own development key, kept beside the gateway's log.
         "PENGHUBUNG_TRUST_DEV_TOKENS": "1",
         "PENGHUBUNG_DEV_KEYS": str(log_path.parent / "dev-keys"),
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "gateway.cli", "serve",

@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import os
 import platform
+import re
 import signal
 import sys
 import tempfile
@@ -140,6 +141,7 @@ class Outcome:
     at_2x: Phase
     health: HealthStats
     peak_rss_mib: float
+    shed: dict[str, float]  # the gateway's own count of 503 OVERLOADED by reason, whole run
 
     @property
     def capacity(self) -> float:
@@ -148,6 +150,16 @@ class Outcome:
     @property
     def ratio(self) -> float:
         return self.at_2x.ok_per_s / self.capacity if self.capacity > 0 else 0.0
+
+
+SHED_LINE = re.compile(r'^penghubung_admission_shed_total\{reason="(\w+)"\} (\S+)$', re.MULTILINE)
+
+
+async def shed_by_reason(base_url: str) -> dict[str, float]:
+    """What the gateway counted as refused OVERLOADED, by reason (its /metrics)."""
+    async with aiohttp.ClientSession() as session, session.get(f"{base_url}/metrics") as response:
+        text = await response.text()
+    return {reason: float(value) for reason, value in SHED_LINE.findall(text)}
 
 
 async def measure(base_url: str, keys_dir: Path, tracking_ids: list[str], args: argparse.Namespace) -> tuple[list[Phase], Phase, HealthStats]:
@@ -196,7 +208,8 @@ async def bench(args: argparse.Namespace) -> Outcome:
             load = await seed_database(url, complaints=args.complaints, sample=SAMPLE_SIZE)
             async with running_gateway(url, tmp / "gateway.log", extra_env=extra) as gateway:
                 ramp, at_2x, health = await measure(gateway.base_url, tmp / "dev-keys", load.tracking_ids, args)
-                return Outcome(ramp, at_2x, health, gateway.peak_rss_mib())
+                shed = await shed_by_reason(gateway.base_url)
+                return Outcome(ramp, at_2x, health, gateway.peak_rss_mib(), shed)
 
 
 def _ms(values: list[float], q: float) -> float:
@@ -215,10 +228,12 @@ def measurements(outcome: Outcome) -> list[Measurement]:
         Measurement("at_2x.sent", x2.sent, "requests"),
         Measurement("at_2x.ok.p50", _ms(x2.ok, 50), "ms"),
         Measurement("at_2x.ok.p99", _ms(x2.ok, 99), "ms"),
+        Measurement("at_2x.overloaded.p50", _ms(x2.overloaded, 50), "ms"),
         Measurement("at_2x.overloaded.p99", _ms(x2.overloaded, 99), "ms"),
         Measurement("at_2x.healthz.p99", outcome.health.p99_ms, "ms"),
         Measurement("at_2x.healthz.max", outcome.health.max_ms, "ms"),
         Measurement("peak_rss", outcome.peak_rss_mib, "MiB"),
+        *(Measurement(f"shed.{reason}", n, "requests") for reason, n in sorted(outcome.shed.items())),
         Measurement("goodput_at_2x_ratio", outcome.ratio, "ratio"),
     ]
     return found
@@ -233,18 +248,20 @@ def report(outcome: Outcome, args: argparse.Namespace) -> str:
     rows = [
         [
             p.name, number(p.offered), number(p.ok_per_s), str(len(p.ok)), str(len(p.overloaded)), str(len(p.failed)),
-            number(_ms(p.ok, 50)), number(_ms(p.ok, 99)), number(_ms(p.overloaded, 99)),
+            number(_ms(p.ok, 50)), number(_ms(p.ok, 99)), number(_ms(p.overloaded, 50)), number(_ms(p.overloaded, 99)),
         ]
         for p in [*outcome.ramp, outcome.at_2x]
     ]  # fmt: skip
     table = format_table(
-        ["phase", "sent/s", "ok/s", "ok", "503", "failed", "ok p50 ms", "ok p99 ms", "503 p99 ms"], rows
+        ["phase", "sent/s", "ok/s", "ok", "503", "failed", "ok p50 ms", "ok p99 ms", "503 p50 ms", "503 p99 ms"], rows
     )
     summary = (
         f"capacity {outcome.capacity:.1f} ok/s; at 2x {outcome.at_2x.ok_per_s:.1f} ok/s; "
         f"goodput_at_2x_ratio {outcome.ratio:.3f} (target >= {TARGET_RATIO}); /healthz at 2x "
         f"p99 {outcome.health.p99_ms:.1f} ms, max {outcome.health.max_ms:.1f} ms, "
-        f"{outcome.health.failures} of {outcome.health.samples} failed; peak RSS {outcome.peak_rss_mib:.0f} MiB"
+        f"{outcome.health.failures} of {outcome.health.samples} failed; peak RSS {outcome.peak_rss_mib:.0f} MiB; "
+        f"refused OVERLOADED by the gateway, whole run: "
+        + (", ".join(f"{reason} {n:.0f}" for reason, n in sorted(outcome.shed.items())) or "none")
     )
     return "\n".join([heading, "", table, "", summary, "", json_lines(BENCH, measurements(outcome))])
 

@@ -7,6 +7,12 @@ once, which costs next to nothing); a request in the line that has waited the lo
 gives up. A slot given back goes straight to the first in line. The pace is a moving average
 of how long requests hold a slot: with every slot busy, one comes free every
 `hold / concurrency` seconds.
+
+The line is for bursts. Once it has not emptied for `STANDING_AFTER` (a standing line, as
+CoDel calls it: arrivals outpace the slots, not a passing burst), a newcomer may wait only
+`STANDING_WAIT`, so under a sustained overload the excess is refused on arrival and what is
+served is served without first waiting out the longest wait; as soon as the line empties,
+the longest wait applies again.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ SOCKET: Final = "socket"
 # Weight of the newest hold time in the moving average: about the last 20 requests count.
 HOLD_WEIGHT = 0.1
 LONGEST_RETRY_AFTER = 30  # seconds; a Retry-After past this says nothing useful
+# A line that has not emptied for this long is standing (CoDel's interval)...
+STANDING_AFTER = 0.1  # seconds
+# ...and a newcomer then waits at most this long (CoDel's target): enough for the next slot
+# to come free at any pace a useful gateway has, too short to run a backlog late.
+STANDING_WAIT = 0.05  # seconds
 
 
 class AdmissionGate:
@@ -39,6 +50,7 @@ class AdmissionGate:
         self.in_flight = 0
         self._line: deque[asyncio.Future[None]] = deque()
         self._hold: float | None = None  # seconds, moving average; None until a request finished
+        self._line_since: float | None = None  # when the line last went from empty to not
 
     @property
     def queued(self) -> int:
@@ -58,6 +70,12 @@ class AdmissionGate:
         """Whole seconds after which the line as it is now has gone through (1 at least)."""
         return max(1, min(LONGEST_RETRY_AFTER, math.ceil(self.expected_wait(self.queued + 1))))
 
+    def longest_wait(self, now: float) -> float:
+        """How long a newcomer may wait at `now`: short while the line is standing."""
+        if self._line_since is not None and now - self._line_since >= STANDING_AFTER:
+            return min(STANDING_WAIT, self.max_wait)
+        return self.max_wait
+
     async def enter(self) -> str | None:
         """Take a slot, waiting in line if need be: None when admitted (then `leave` must
         follow), else why the request is refused."""
@@ -67,17 +85,20 @@ class AdmissionGate:
             return None
         if len(self._line) >= self.queue_limit:
             return QUEUE_FULL
-        if self.expected_wait(len(self._line) + 1) > self.max_wait:
-            return WOULD_WAIT
         loop = asyncio.get_running_loop()
+        began = loop.time()
+        longest = self.longest_wait(began)
+        if self.expected_wait(len(self._line) + 1) > longest:
+            return WOULD_WAIT
         turn: asyncio.Future[None] = loop.create_future()
+        if not self._line:
+            self._line_since = began
         self._line.append(turn)
         ADMISSION_QUEUED.set(len(self._line))
-        began = loop.time()
         try:
             # asyncio.wait, not wait_for: the future must not be cancelled under a slot
             # handed to it at the very moment the wait ends.
-            await asyncio.wait((turn,), timeout=self.max_wait)
+            await asyncio.wait((turn,), timeout=longest)
         except BaseException:
             self._abandon(turn)  # cancelled (the client went away, the server stops)
             raise
@@ -100,7 +121,7 @@ class AdmissionGate:
         """A slot comes free: it goes to the first in line still waiting, else back to the pool."""
         while self._line:
             turn = self._line.popleft()
-            ADMISSION_QUEUED.set(len(self._line))
+            self._line_changed()
             if not turn.done():
                 turn.set_result(None)  # the slot passes on; in_flight stays as it is
                 return
@@ -118,4 +139,9 @@ class AdmissionGate:
             self._line.remove(turn)
         except ValueError:
             pass  # already taken off the line by `_pass_on`
+        self._line_changed()
+
+    def _line_changed(self) -> None:
         ADMISSION_QUEUED.set(len(self._line))
+        if not self._line:
+            self._line_since = None

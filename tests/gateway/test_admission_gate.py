@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from gateway.admission_gate import QUEUE_FULL, WAITED, WOULD_WAIT, AdmissionGate
+from gateway.admission_gate import QUEUE_FULL, STANDING_AFTER, STANDING_WAIT, WAITED, WOULD_WAIT, AdmissionGate
 from gateway.settings import AdmissionSettings, SettingsError, from_env
 
 
@@ -49,6 +49,25 @@ async def test_a_request_that_waited_the_longest_wait_gives_up_and_leaves_the_li
     assert gate.queued == 0
     gate.leave(0.01)
     assert gate.in_flight == 0
+
+
+async def test_a_standing_line_lets_newcomers_wait_only_briefly_until_it_empties() -> None:
+    gate = AdmissionGate(AdmissionSettings(concurrency=1, queue=10, max_wait=60.0))
+    assert await gate.enter() is None
+    first = asyncio.create_task(gate.enter())
+    await asyncio.sleep(STANDING_AFTER)  # the line has not emptied since: it is standing
+    # Refused after the short wait, not after the longest one (60 s).
+    assert await asyncio.wait_for(gate.enter(), 10) == WAITED
+    gate.leave(0.001)
+    assert await first is None and gate.queued == 0
+    # The line emptied: a newcomer may wait the longest wait again.
+    later = asyncio.create_task(gate.enter())
+    await asyncio.sleep(STANDING_WAIT * 4)
+    assert not later.done()
+    gate.leave(0.001)
+    assert await later is None
+    gate.leave(0.001)
+    assert (gate.in_flight, gate.queued) == (0, 0)
 
 
 async def test_a_waiting_request_that_goes_away_passes_its_slot_on() -> None:

@@ -1,7 +1,7 @@
 """The overload benchmark (issue #18): find the gateway's capacity, then send twice that,
 open loop, and see how much is still served.
 
-    .venv/bin/python -m bench.overload                          # PostgreSQL, about 3 minutes
+    .venv/bin/python -m bench.overload                          # PostgreSQL, about 3-4 minutes
     .venv/bin/python -m bench.overload --database sqlite --duration 20
     .venv/bin/python -m bench.overload --gateway-env PENGHUBUNG_ADMISSION_CONCURRENCY=0   # no admission control
 
@@ -10,7 +10,7 @@ limits off: this measures what the process can serve, not what one caller may) a
 the legitimate mix of the hostile bench (public and staff reads with real tokens, 8%
 submissions, 7% follow-ups, each with an idempotency key), open loop:
 
-1. **Ramp**: `--start-rate` requests/s for `--step` seconds, then 25% more each step, until
+1. **Ramp**: `--start-rate` (20) requests/s for `--step` (8) seconds, then 25% more each step, until
    a step serves less than 90% of what it was sent (or `--max-steps`). Capacity is the
    most answered-OK per second of any step.
 2. **Twice capacity**: 2 x capacity for `--duration` seconds. `goodput_at_2x_ratio` is
@@ -282,9 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--database", choices=KINDS, default="postgres", help="the store (default postgres)")
     add("--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL, help="where a PostgreSQL database is created and dropped")
     add("--complaints", type=positive(int), default=3000, help="demo complaints to load (default 3000)")
-    add("--start-rate", type=positive(float), default=40.0, help="first ramp step, requests/s (default 40)")
-    add("--step", type=positive(float), default=10.0, help="seconds per ramp step (default 10)")
-    add("--max-steps", type=positive(int), default=12, help="ramp steps at most (default 12)")
+    add(
+        "--start-rate", type=positive(float), default=20.0,
+        help="first ramp step, requests/s (default 20; below capacity, or capacity is measured overloaded)",
+    )  # fmt: skip
+    add("--step", type=positive(float), default=8.0, help="seconds per ramp step (default 8)")
+    add("--max-steps", type=positive(int), default=14, help="ramp steps at most (default 14)")
     add("--duration", type=positive(float), default=30.0, help="seconds at twice capacity (default 30)")
     add("--warmup", type=positive(float), default=3.0, help="seconds at the start rate first, not measured (default 3)")
     add("--drain", type=positive(float), default=10.0, help="seconds to wait for answers after a phase (default 10)")

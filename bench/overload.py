@@ -11,14 +11,15 @@ the legitimate mix of the hostile bench (public and staff reads with real tokens
 submissions, 7% follow-ups, each with an idempotency key), open loop:
 
 1. **Ramp**: `--start-rate` (20) requests/s for `--step` (8) seconds, then 25% more each step, until
-   a step serves less than 90% of what it was sent (or `--max-steps`). Capacity is the
-   most answered-OK per second of any step.
+   two steps in a row serve less than 90% of what they were sent (or `--max-steps`).
+   Capacity is the most answered-OK per second of any step.
 2. **Twice capacity**: 2 x capacity for `--duration` seconds. `goodput_at_2x_ratio` is
    the answered-OK per second there over capacity (target >= 0.9).
 
 An answer is OK when it is HTTP 200 with data and no `errors`; `503 OVERLOADED` is counted
-apart from other failures (timeouts, other errors). Per second means over the phase's whole
-span, from the first request sent to the last answer (or the end of the drain). `/healthz`
+apart from other failures (timeouts, other errors). OK per second counts the OK answers
+that arrived while the phase was sending, over its duration: what a stalled gateway
+answers during the drain is late (the latency columns still show every answer). `/healthz`
 is sampled every 100 ms during the second phase. Prints a table, then one JSON object per
 number (`{"bench": "overload", "metric": ..., "value": ..., "unit": ...}`); the exit status
 is 1 when the target is missed (0 with `--report-only`), 130 if interrupted.
@@ -72,15 +73,19 @@ class Phase:
 
     name: str
     offered: float  # requests/s sent
+    duration: float  # seconds of sending
+    began: float = 0.0  # time.perf_counter() when the first request was due
     ok: list[float] = field(default_factory=list)  # latencies, seconds from when each was due
+    ok_in_time: int = 0  # OK answers that arrived while the phase was sending
     overloaded: list[float] = field(default_factory=list)
     failed: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    span: float = 0.0  # seconds from the first request sent to the last answer
 
     @property
     def ok_per_s(self) -> float:
-        return len(self.ok) / self.span if self.span > 0 else 0.0
+        """OK answers per second, counted as they arrived while the phase was sending
+        (answers a stalled gateway sends during the drain are late, not goodput)."""
+        return self.ok_in_time / self.duration
 
     @property
     def sent(self) -> int:
@@ -89,6 +94,8 @@ class Phase:
     def record(self, latency: float, problem: str | None) -> None:
         if problem is None:
             self.ok.append(latency)
+            if time.perf_counter() <= self.began + self.duration:
+                self.ok_in_time += 1
         elif problem.startswith("HTTP 503") and "OVERLOADED" in problem:
             self.overloaded.append(latency)
         else:
@@ -99,7 +106,7 @@ class Phase:
 
 async def run_phase(traffic: LegitTraffic, name: str, rate: float, duration: float, drain: float) -> Phase:
     """`rate` requests/s of the mix for `duration` s; every answer sorted by outcome."""
-    phase = Phase(name, rate)
+    phase = Phase(name, rate, duration, began=time.perf_counter())
 
     def pick() -> tuple[str, Send]:
         kind, send = traffic.pick()
@@ -116,8 +123,7 @@ async def run_phase(traffic: LegitTraffic, name: str, rate: float, duration: flo
 
         return kind, sorted_send
 
-    result = await open_loop(pick, rate=rate, duration=duration, drain=drain)
-    phase.span = result.elapsed
+    await open_loop(pick, rate=rate, duration=duration, drain=drain)
     return phase
 
 
@@ -173,6 +179,7 @@ async def measure(base_url: str, keys_dir: Path, tracking_ids: list[str], args: 
         await run_phase(traffic, "warmup", args.start_rate, args.warmup, args.drain)
         ramp: list[Phase] = []
         rate = args.start_rate
+        saturated_steps = 0
         for _ in range(args.max_steps):
             step = await run_phase(traffic, f"ramp {rate:.0f}/s", rate, args.step, args.drain)
             ramp.append(step)
@@ -180,7 +187,8 @@ async def measure(base_url: str, keys_dir: Path, tracking_ids: list[str], args: 
                 f"ramp: sent {rate:.1f}/s, ok {step.ok_per_s:.1f}/s, overloaded {len(step.overloaded)}, "
                 f"failed {len(step.failed)}"
             )
-            if step.ok_per_s < SATURATED * rate:
+            saturated_steps = saturated_steps + 1 if step.ok_per_s < SATURATED * rate else 0
+            if saturated_steps == 2:  # one more step past the first saturated one: the most it serves
                 break
             rate *= RAMP_FACTOR
         capacity = max(p.ok_per_s for p in ramp)

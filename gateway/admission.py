@@ -19,12 +19,14 @@ How (see gateway.admission_gate):
   `PENGHUBUNG_ADMISSION_QUEUE` (64), for at most `PENGHUBUNG_ADMISSION_MAX_WAIT` (1 s).
   The gate measures how long requests hold a slot; one that by that pace would not get a
   slot within its wait is refused on arrival rather than after waiting for nothing, and so
-  is one that finds the line full. The line is for bursts: once it has not emptied for
-  100 ms (a standing line, in CoDel's words: arrivals outpace the slots), newcomers may
-  wait only 50 ms, so under a sustained overload the excess is refused at once instead of
-  after a second in line. (Measured at twice capacity with the 1 s wait alone: the 503s'
-  p99 was 1.25 s; with this rule, p99 0.5 s and median 40 ms,
-  client-side on a busy machine.)
+  is one that finds the line full. The line is for bursts: once it has not emptied for as
+  long as a request holds a slot (at least 100 ms; a standing line, in CoDel's words:
+  arrivals outpace the slots), newcomers may wait only half a hold (at least 50 ms), so
+  under a sustained overload the excess is refused at once instead of after a second in
+  line. (Measured at twice capacity with the 1 s wait alone: the 503s' p99 was 1.25 s.
+  With CoDel's fixed 100 ms / 50 ms the 503s' median was 30-40 ms, but requests were
+  refused already near capacity, where they could still be served: the gate's figures
+  scale with the hold because a burst takes about one hold to go through.)
 - Refused: `503`, `Retry-After` (how long the line would take to go through, at least 1 s)
   and `{"errors": [{"extensions": {"code": "OVERLOADED", "retryAfter": n}}]}`, the
   envelope of a 429 (gateway.overloaded). Counted in penghubung_admission_shed_total by

@@ -8,11 +8,14 @@ gives up. A slot given back goes straight to the first in line. The pace is a mo
 of how long requests hold a slot: with every slot busy, one comes free every
 `hold / concurrency` seconds.
 
-The line is for bursts. Once it has not emptied for `STANDING_AFTER` (a standing line, as
-CoDel calls it: arrivals outpace the slots, not a passing burst), a newcomer may wait only
-`STANDING_WAIT`, so under a sustained overload the excess is refused on arrival and what is
-served is served without first waiting out the longest wait; as soon as the line empties,
-the longest wait applies again.
+The line is for bursts. Once it has not emptied for as long as a request holds a slot (at
+least `STANDING_AFTER`: a standing line, as CoDel calls it, where arrivals outpace the
+slots, not a passing burst), a newcomer may wait only half that hold (at least
+`STANDING_WAIT`), so under a sustained overload the excess is refused on arrival rather
+than after waiting out the longest wait; as soon as the line empties, the longest wait
+applies again. Both scale with the measured hold because a burst takes about one hold to
+go through: fixed figures (100 ms, 50 ms) refused requests near, not past,
+capacity when requests hold a slot for a few hundred ms.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ SOCKET: Final = "socket"
 # Weight of the newest hold time in the moving average: about the last 20 requests count.
 HOLD_WEIGHT = 0.1
 LONGEST_RETRY_AFTER = 30  # seconds; a Retry-After past this says nothing useful
-# A line that has not emptied for this long is standing (CoDel's interval)...
+# A line that has not emptied for one hold, and at least this long, is standing (CoDel's
+# interval)...
 STANDING_AFTER = 0.1  # seconds
-# ...and a newcomer then waits at most this long (CoDel's target): enough for the next slot
-# to come free at any pace a useful gateway has, too short to run a backlog late.
+# ...and a newcomer then waits at most half a hold, and at least this long (CoDel's target).
 STANDING_WAIT = 0.05  # seconds
 
 
@@ -72,8 +75,9 @@ class AdmissionGate:
 
     def longest_wait(self, now: float) -> float:
         """How long a newcomer may wait at `now`: short while the line is standing."""
-        if self._line_since is not None and now - self._line_since >= STANDING_AFTER:
-            return min(STANDING_WAIT, self.max_wait)
+        hold = self._hold or 0.0
+        if self._line_since is not None and now - self._line_since >= max(STANDING_AFTER, hold):
+            return min(max(STANDING_WAIT, hold / 2), self.max_wait)
         return self.max_wait
 
     async def enter(self) -> str | None:

@@ -9,12 +9,13 @@ Past capacity, the only way to keep serving at capacity is to refuse the excess,
 refuse it cheaply and early.
 
 How (see gateway.admission_gate):
-- At most `PENGHUBUNG_ADMISSION_CONCURRENCY` (32) requests execute at once in a process.
+- At most `PENGHUBUNG_ADMISSION_CONCURRENCY` (16) requests execute at once in a process.
   CPU-bound work gains nothing from more (the core is shared; each just takes longer), and
-  a few dozen keep the core busy while others wait on the database or a regency system.
+  a dozen or so keep the core busy while others wait on the database or a regency system.
   Fewer cut the latency of what is served (each admitted request shares the core with
-  fewer others) but leave slots idle while requests wait on I/O: in one run on the busy
-  test machine, 8 slots served 0.76 of capacity at twice capacity, 32 about 0.9.
+  fewer others) but leave slots idle while requests wait on I/O. On the (very busy) test
+  machine, at twice capacity, 16 slots served what 32 did with half the latency (p99
+  3-5 s against 6-9 s, and no operation ran into its 10 s deadline); 8 served less.
 - A request that finds every slot taken waits in a FIFO line of at most
   `PENGHUBUNG_ADMISSION_QUEUE` (64), for at most `PENGHUBUNG_ADMISSION_MAX_WAIT` (1 s).
   The gate measures how long requests hold a slot; one that by that pace would not get a

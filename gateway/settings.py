@@ -57,7 +57,7 @@ Environment variables:
                           pages may call the API; empty or unset: no cross-origin calls
     PENGHUBUNG_ADMISSION_CONCURRENCY, PENGHUBUNG_ADMISSION_QUEUE, PENGHUBUNG_ADMISSION_MAX_WAIT
                           admission control (see `AdmissionSettings` and gateway.admission:
-                          32 operations at once per process, 64 waiting, 1 s the longest
+                          16 operations at once per process, 64 waiting, 1 s the longest
                           wait; past that `503 OVERLOADED`); concurrency 0 turns it off
     PENGHUBUNG_RATE_LIMITS, PENGHUBUNG_RATE_LIMIT_<ROLE>, PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX,
     PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX, PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT,
@@ -161,8 +161,8 @@ class AdmissionSettings:
     """How much work one gateway process takes on at once (gateway.admission)."""
 
     # Requests executing at once in this process; 0 turns admission control off. The event
-    # loop is one core: past a few dozen, more at once only makes each one slower.
-    concurrency: int = 32
+    # loop is one core: past a dozen or so, more at once only makes each one slower.
+    concurrency: int = 16
     # Requests waiting for a slot; one more is answered 503 OVERLOADED at once.
     queue: int = 64
     # Seconds a request may wait for a slot; one that would wait longer (by the measured

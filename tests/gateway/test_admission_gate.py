@@ -94,7 +94,7 @@ async def test_a_waiting_request_that_goes_away_passes_its_slot_on() -> None:
 
 def test_settings_from_the_environment() -> None:
     env = {"DATABASE_URL": "sqlite:///x.sqlite3"}
-    assert from_env(env).admission == AdmissionSettings(concurrency=32, queue=64, max_wait=1.0)
+    assert from_env(env).admission == AdmissionSettings(concurrency=16, queue=64, max_wait=1.0)
     tuned = from_env(
         env | {"PENGHUBUNG_ADMISSION_CONCURRENCY": "8", "PENGHUBUNG_ADMISSION_QUEUE": "0", "PENGHUBUNG_ADMISSION_MAX_WAIT": "0.5"}
     ).admission

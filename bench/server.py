@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -116,9 +116,11 @@ async def running_gateway(
     *,
     mode: str = "production",
     cpus: CpuSplit | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> AsyncIterator[GatewayProcess]:
     """Start the gateway on a free port against `database_url` (on its own CPUs when `cpus`
-    pins it), wait until it is ready, yield it, and always stop it."""
+    pins it, with `extra_env` added to its environment), wait until it is ready, yield it,
+    and always stop it."""
     port = free_port()
     env = {
         **os.environ,
@@ -127,6 +129,7 @@ async def running_gateway(
         # Trust the benchmark's own development key, kept beside the gateway's log.
         "PENGHUBUNG_TRUST_DEV_TOKENS": "1",
         "PENGHUBUNG_DEV_KEYS": str(log_path.parent / "dev-keys"),
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "gateway.cli", "serve",

@@ -19,6 +19,8 @@ from auth.tokens import TokenVerifier
 from connectors.spec_errors import SpecError
 from schema.graphql import build_schema
 
+from gateway.admission import AdmissionMiddleware
+from gateway.admission_gate import AdmissionGate
 from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
 from gateway.bad_tokens import BadTokens
 from gateway.body_limit import BodyLimitMiddleware
@@ -206,6 +208,12 @@ def create_app(
                 BearerAuthMiddleware, verifier=verifier, own_credentials=frozenset({"/metrics"}), bad_tokens=bad_tokens
             ),
             Middleware(RateLimitMiddleware, guard=rate_guard),
+            # Innermost: a refusal costs no body read or parse; a caller over its rate is not
+            # held in the tarpit with a slot (gateway.admission).
+            Middleware(
+                AdmissionMiddleware,
+                gate=AdmissionGate(settings.admission) if settings.admission.enabled else None,
+            ),
         ],
         exception_handlers={Exception: unhandled_error},
         lifespan=lifespan,

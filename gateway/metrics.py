@@ -58,6 +58,24 @@ REQUESTS_REFUSED = Counter(
     "penghubung_requests_refused_total", "Requests refused before any GraphQL work (a bad token, a body too large), by code.",
     ["code"], registry=REGISTRY,
 )
+ADMISSION_SHED = Counter(
+    "penghubung_admission_shed_total", "Requests and WebSocket handshakes answered 503 OVERLOADED because the process "
+    "was saturated, by why: queue_full, would_wait (the measured pace said it could not be served within the longest "
+    "wait), waited (it did wait that long), socket (a new WebSocket or streamed subscription).",
+    ["reason"], registry=REGISTRY,
+)
+ADMISSION_IN_FLIGHT = Gauge(
+    "penghubung_admission_in_flight", "Requests executing now in this process (at most PENGHUBUNG_ADMISSION_CONCURRENCY).",
+    registry=REGISTRY,
+)
+ADMISSION_QUEUED = Gauge(
+    "penghubung_admission_queued", "Requests waiting for a slot now in this process (at most PENGHUBUNG_ADMISSION_QUEUE).",
+    registry=REGISTRY,
+)
+ADMISSION_WAIT_SECONDS = Histogram(
+    "penghubung_admission_wait_seconds", "How long admitted requests waited for a slot (0 when one was free).",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5), registry=REGISTRY,
+)
 BAD_TOKENS = Counter(
     "penghubung_bad_tokens_total", "Tokens refused (HTTP and WebSocket), by code; the audit log keeps a bounded "
     "sample of them.",

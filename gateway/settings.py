@@ -55,6 +55,10 @@ Environment variables:
     PENGHUBUNG_CORS_ORIGINS
                           comma-separated origins (https://app.example.go.id) whose browser
                           pages may call the API; empty or unset: no cross-origin calls
+    PENGHUBUNG_ADMISSION_CONCURRENCY, PENGHUBUNG_ADMISSION_QUEUE, PENGHUBUNG_ADMISSION_MAX_WAIT
+                          admission control (see `AdmissionSettings` and gateway.admission:
+                          16 operations at once per process, 64 waiting, 1 s the longest
+                          wait; past that `503 OVERLOADED`); concurrency 0 turns it off
     PENGHUBUNG_RATE_LIMITS, PENGHUBUNG_RATE_LIMIT_<ROLE>, PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX,
     PENGHUBUNG_RATE_LIMIT_IPV6_PREFIX, PENGHUBUNG_WS_CONNECTIONS_PER_SUBJECT,
     PENGHUBUNG_SUBSCRIPTIONS_PER_CONNECTION, PENGHUBUNG_BAD_TOKEN_AUDIT_SECONDS
@@ -152,6 +156,33 @@ class GraphQLLimits:
                 raise SettingsError(f"{name} is {getattr(self, name)}, expected a positive number of seconds")
 
 
+@dataclass(frozen=True, slots=True)
+class AdmissionSettings:
+    """How much work one gateway process takes on at once (gateway.admission)."""
+
+    # Requests executing at once in this process; 0 turns admission control off. The event
+    # loop is one core: past a dozen or so, more at once only makes each one slower.
+    concurrency: int = 16
+    # Requests waiting for a slot; one more is answered 503 OVERLOADED at once.
+    queue: int = 64
+    # Seconds a request may wait for a slot; one that would wait longer (by the measured
+    # pace), or has, is answered 503 OVERLOADED instead of running late.
+    max_wait: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 0:
+            raise SettingsError(f"admission concurrency is {self.concurrency}, expected 0 (off) or more")
+        if self.queue < 0:
+            raise SettingsError(f"admission queue is {self.queue}, expected 0 or more")
+        if self.max_wait <= 0:
+            raise SettingsError(f"admission max_wait is {self.max_wait}, expected a positive number of seconds")
+
+    @property
+    def enabled(self) -> bool:
+        """Whether requests are admitted through the gate at all."""
+        return self.concurrency > 0
+
+
 def sqlite_url(path: str | Path) -> str:
     """The database URL of an SQLite file, made absolute so a chdir cannot move it."""
     return f"sqlite://{Path(path).resolve()}"
@@ -189,6 +220,7 @@ class GatewaySettings:
     demo: bool = False
     limits: GraphQLLimits = field(default_factory=GraphQLLimits)
     rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    admission: AdmissionSettings = field(default_factory=AdmissionSettings)
     # Apply pending migrations at start-up (the demo does; production runs `penghubung migrate`).
     migrate_on_start: bool = False
     deadlines: DeadlinePolicy = field(default_factory=DeadlinePolicy)
@@ -288,6 +320,7 @@ def from_env(
         demo=is_demo,
         limits=limits,
         rate_limits=rate_limits,
+        admission=_admission(config),
         auth_config=Path(auth_config).resolve() if auth_config else None,
         dev_keys_dir=Path(config("PENGHUBUNG_DEV_KEYS", default=DEFAULT_DEV_KEYS_DIR)).resolve(),
         trust_dev_tokens=is_demo or config("PENGHUBUNG_TRUST_DEV_TOKENS", cast=bool, default=False),
@@ -314,6 +347,15 @@ def from_env(
             fanout_max_pages=config("PENGHUBUNG_FANOUT_MAX_PAGES", cast=int, default=3),
             write_deadline=config("PENGHUBUNG_WRITE_DEADLINE", cast=float, default=5.0),
         ),
+    )
+
+
+def _admission(config: Config) -> AdmissionSettings:
+    defaults = AdmissionSettings()
+    return AdmissionSettings(
+        concurrency=config("PENGHUBUNG_ADMISSION_CONCURRENCY", cast=int, default=defaults.concurrency),
+        queue=config("PENGHUBUNG_ADMISSION_QUEUE", cast=int, default=defaults.queue),
+        max_wait=config("PENGHUBUNG_ADMISSION_MAX_WAIT", cast=float, default=defaults.max_wait),
     )
 
 

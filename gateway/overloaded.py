@@ -1,0 +1,40 @@
+"""The answer when the gateway is saturated: `503` with `Retry-After` and a GraphQL-style body.
+
+`{"errors": [{"message": ..., "extensions": {"code": "OVERLOADED", "retryAfter": n}}]}`,
+the envelope of a 429 (gateway.too_many_requests) with its own code: the caller did nothing
+wrong, this process has no room right now. A WebSocket handshake is answered 503 too where
+the server can send an HTTP response to a handshake, else closed with 1013 ("try again
+later", RFC 6455).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from starlette.types import Scope, Send
+
+from gateway.asgi_answers import error_json, send_json
+from gateway.metrics import ADMISSION_SHED, refused
+
+CODE = "OVERLOADED"
+WS_CLOSE_CODE = 1013
+
+
+@functools.lru_cache(maxsize=64)  # an overload is answered thousands of times with few distinct waits
+def error_body(retry_after: int) -> bytes:
+    """The JSON body of a 503, in the shape of a GraphQL error."""
+    return error_json(
+        f"the gateway is at capacity and cannot take this request now; retry after {retry_after} s",
+        CODE,
+        retryAfter=retry_after,
+    )
+
+
+async def send_overloaded(scope: Scope, send: Send, retry_after: int, reason: str) -> None:
+    """Answer 503 (or close a socket with 1013), counted by `reason`."""
+    refused(CODE)
+    ADMISSION_SHED.labels(reason).inc()
+    if scope["type"] == "websocket" and "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
+        return
+    await send_json(send, 503, error_body(retry_after), headers=[(b"retry-after", str(retry_after).encode())], scope=scope)

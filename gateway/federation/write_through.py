@@ -563,16 +563,18 @@ class WriteThrough:
     def _receipt(sent: _Sent, key: str | None) -> WriteReceipt:
         if sent.owner is None:
             return WriteReceipt(DeliveryState.LOCAL, idempotency_key=key)
+        # What an earlier attempt under this key had brought to the owner: answered as its repeat.
+        again = bool(sent.found)
         if sent.unsendable is not None:
-            return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key)
+            return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key, again)
         if sent.pending is not None:
-            return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key)
+            return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key, again)
         if sent.withheld is not None:
-            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key)
+            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key, again)
         if not sent.done:
             why = f"{sent.skipped}; kept in the gateway" if sent.skipped else "nothing of this action goes to it; kept in the gateway"
             return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, why, key)
-        return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key, replayed=bool(sent.found))
+        return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key, again)
 
     async def _replay(self, stored: dict[str, object], key: str) -> tuple[Complaint, WriteReceipt]:
         """The answer to a repeat: the complaint as it is now, the delivery as it stands now."""

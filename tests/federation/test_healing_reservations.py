@@ -218,7 +218,10 @@ async def test_a_holder_that_died_after_the_owner_took_the_change_is_taken_over_
 async def test_the_sweep_ends_reservations_nobody_came_back_for(database_url: str) -> None:
     cid = "7b0c8f5e-1f7e-4c35-9a39-4b1d9f0f3a11"
     past = datetime.now(UTC) - timedelta(minutes=1)
-    common = {"caller": "c" * 64, "fingerprint": "f" * 64, "access": "a" * 64, "created_at": past, "updated_at": past}
+    common = {
+        "caller": receipts.caller_of(ADMIN), "fingerprint": "f" * 64, "access": receipts.access_of(ADMIN),
+        "created_at": past, "updated_at": past,
+    }
     # As dead processes leave them: a submission's, an action's, and one still within its lease.
     await MutationReceiptRow.create(key="sub-dead", holder="h1", lease_until=past, **common)
     await MutationReceiptRow.create(key="act-dead", holder="h2", lease_until=past, complaint_id=cid, **common)
@@ -228,3 +231,10 @@ async def test_the_sweep_ends_reservations_nobody_came_back_for(database_url: st
     assert (await MutationReceiptRow.get(key="act-dead")).state == "lapsed"  # its repeat looks at the owner first
     assert (await MutationReceiptRow.get(key="act-live")).state == "started"
     assert await MutationReceiptRow.filter(state="started", lease_until__lt=datetime.now(UTC)).count() == 0
+    # Its repeat takes the lapsed one over, told to look at the owner before sending; the
+    # live one stays its holder's.
+    lease = timedelta(seconds=20)
+    taken = await receipts.begin(ADMIN, "act-dead", "f" * 64, now=datetime.now(UTC), lease=lease, complaint_id=cid)
+    assert taken.taken_over and taken.done is None
+    with pytest.raises(KeyInProgress):
+        await receipts.begin(ADMIN, "act-live", "f" * 64, now=datetime.now(UTC), lease=lease, complaint_id=cid)

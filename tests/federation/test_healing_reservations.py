@@ -25,7 +25,7 @@ from gateway.federation import receipts
 from gateway.federation.receipts import KeyInProgress
 from gateway.federation.write_through import WriteBusy, WriteThrough
 from gateway.lifecycle import Lifecycle, Planned
-from gateway.store.models import ComplaintRow, MutationReceiptRow, StatusEventRow
+from gateway.store.models import ComplaintRow, DeliveryClaimRow, MutationReceiptRow, StatusEventRow
 from gateway.sync.topology import Topology
 from schema.canonical import Complaint, Status
 from schema.deadlines import DeadlinePolicy
@@ -100,6 +100,12 @@ async def _disposed_there(federated: Federated, cid: str) -> bool:
     return _report(federated, cid)["bupatiStatus"] == "PROSES"
 
 
+async def _held(cid: str) -> None:
+    """Once a holder has taken the complaint's write hold."""
+    while not await DeliveryClaimRow.filter(name=f"write|{cid}").exists():
+        await asyncio.sleep(0.01)
+
+
 class _Dies:
     """A hook that never comes back until the test ends it, and then fails (the process is gone)."""
 
@@ -172,9 +178,7 @@ async def test_a_live_holder_keeps_its_key_and_hold_and_a_dead_one_is_taken_over
     dies = _Dies()
     writer = _writer(_Faulty(before_check=dies))  # holds key and complaint, then never comes back
     first = asyncio.create_task(_act(writer, federated, cid, key="dispose-dies"))
-    while not await MutationReceiptRow.filter(key="dispose-dies").exists():
-        await asyncio.sleep(0.01)
-    await asyncio.sleep(0.1)
+    await _held(cid)
     # Within its lease the holder may still be at work: a repeat and another change wait.
     with pytest.raises(KeyInProgress):
         await _act(writer, federated, cid, key="dispose-dies")
@@ -238,3 +242,18 @@ async def test_the_sweep_ends_reservations_nobody_came_back_for(database_url: st
     assert taken.taken_over and taken.done is None
     with pytest.raises(KeyInProgress):
         await receipts.begin(ADMIN, "act-live", "f" * 64, now=datetime.now(UTC), lease=lease, complaint_id=cid)
+
+
+async def test_a_dead_holders_hold_on_its_complaint_is_taken_over_after_its_lease(federated: Federated, tokens: Tokens) -> None:
+    cid = await _verified(federated, tokens)
+    dies = _Dies()
+    first = asyncio.create_task(_act(_writer(_Faulty(before_check=dies)), federated, cid, key=None))
+    writer = _writer(_Faulty())
+    await _held(cid)
+    with pytest.raises(WriteBusy):  # within its lease
+        await _act(writer, federated, cid, key=None)
+    _, receipt = await _act(writer, federated, cid, key=None, now=_after_lease())  # COMPLAINT_BUSY no longer
+    assert receipt.state is DeliveryState.APPLIED
+    assert _status_posts(federated) == 1
+    assert isinstance(await dies.bury(first), RuntimeError)
+    assert _status_posts(federated) == 1

@@ -90,6 +90,11 @@ async def _housekeeping_loop(
             count = await auto_close(lifecycle, now=now, closed_one=closed_one)
             if count:
                 log.info("auto-closed %d complaints after their reply window", count)
+        dropped, lapsed = await receipts.sweep(now=now)
+        if dropped or lapsed:
+            # Their holders failed or died: a submission's key is free again, an action's
+            # is taken over by its repeat after a look at the system of record.
+            log.info("ended %d abandoned idempotency reservations (%d freed, %d lapsed)", dropped + lapsed, dropped, lapsed)
         forgotten = await receipts.purge(now=now)
         if forgotten:
             log.info("forgot %d idempotency receipts older than %s", forgotten, receipts.KEEP)
@@ -102,8 +107,8 @@ async def _housekeeping_loop(
 async def run_worker(
     settings: GatewaySettings, *, once: bool, interval: float, stop: asyncio.Event | None = None
 ) -> None:
-    """Run the jobs: sync continuously; every `interval` seconds (or each once) auto-close
-    and forget old idempotency receipts."""
+    """Run the jobs: sync continuously; every `interval` seconds (or each once) auto-close,
+    end abandoned idempotency reservations and forget old idempotency receipts."""
     stop = stop or asyncio.Event()
     topology = load_topology(settings.sources_file)
     lifecycle = Lifecycle(settings.deadlines, topology=topology)

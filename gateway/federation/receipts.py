@@ -5,9 +5,20 @@ transaction, so two copies of one request racing each other cannot both go on: t
 sees the first's reservation. The receipt is completed (`finish`) inside the transaction
 that applies the change, so it exists exactly when the change does; a request that fails
 before anything left the gateway gives its key back (`release`), so a corrected retry may
-use it. A reservation left by a process that died mid-request is taken over after
-`STALE_AFTER`; each reservation has its own holder token, so the one that died cannot
-finish or release what its successor holds. `purge` drops receipts older than `KEEP`.
+use it.
+
+A reservation carries its holder's lease (`lease_until`: the write deadline plus the settle
+wait of a write cut off on its way, renewed with `keep` while the holder works). A holder
+that failed without giving the key back, or died, blocks its key only until then: a repeat
+after it takes the reservation over atomically (a compare-and-set on the holder token, on
+SQLite and PostgreSQL alike) and is told so (`Reservation.taken_over`), so it first looks
+whether the earlier attempt reached its destination before it sends anything. Each
+reservation has its own holder token, so the one that died cannot finish or release what
+its successor holds (`finish` then fails, and the change it was part of is rolled back).
+`sweep` (the worker's housekeeping) ends reservations nobody came back for: a submission's
+is dropped (nothing of it was stored: its receipt is written in the same transaction), an
+action's is marked `lapsed`, to be taken over, with the lookup, by its repeat.
+`purge` drops receipts older than `KEEP`.
 
 A receipt belongs to one identity, (issuer, subject), and to what that identity's token
 allowed when the key was used (`access_of`): a repeat sent by the same account with a token
@@ -17,8 +28,10 @@ that now allows something else (another agency, region, role or scope) is refuse
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,12 +40,18 @@ from typing import Any
 from auth.principal import Principal
 from schema.live import WriteRefused
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import MutationReceiptRow
 
-STALE_AFTER = timedelta(minutes=2)
+log = logging.getLogger(__name__)
+
+# The lease of a reservation written before reservations carried one (counted from its last update).
+LEGACY_LEASE = timedelta(minutes=2)
 KEEP = timedelta(days=7)  # how long a repeat is recognised
+RELEASE_ATTEMPTS = 3  # giving a key back through a database error that may pass
 
 
 class KeyReused(WriteRefused):
@@ -51,6 +70,10 @@ class KeyInProgress(WriteRefused):
     """A request with this key is still being applied."""
 
     code = "IDEMPOTENCY_KEY_IN_PROGRESS"
+
+
+class ReservationLost(KeyInProgress):
+    """This request outran its lease and a repeat of it took the key over."""
 
 
 def caller_of(principal: Principal) -> str:
@@ -92,10 +115,28 @@ class Reservation:
     key: str
     holder: str
     done: dict[str, Any] | None = None  # the stored answer of an earlier, completed request
+    # Taken over from an earlier holder that failed or died: what it sent may have landed.
+    taken_over: bool = False
 
 
-async def begin(principal: Principal, key: str, print_: str, *, now: datetime) -> Reservation:
-    """Reserve `key` for this caller's request, or return the earlier answer.
+def _mine(reservation: Reservation) -> QuerySet[MutationReceiptRow]:
+    """The reservation while its holder still has it."""
+    return MutationReceiptRow.filter(
+        caller=reservation.caller, key=reservation.key, holder=reservation.holder, state="started"
+    )
+
+
+def _lapsed(now: datetime) -> Q:
+    """Reservations whose holder's lease ran out (or, written before leases, went stale)."""
+    return Q(lease_until__lte=now) | Q(lease_until__isnull=True, updated_at__lt=now - LEGACY_LEASE)
+
+
+async def begin(
+    principal: Principal, key: str, print_: str, *, now: datetime, lease: timedelta, complaint_id: str | None = None
+) -> Reservation:
+    """Reserve `key` for this caller's request until `now + lease`, or return the earlier answer.
+
+    `complaint_id` is the complaint a lifecycle action acts on (None for a submission).
 
     Raises KeyReused, KeyInProgress, or KeyOutOfScope (a repeat from changed access)."""
     caller, holder, access = caller_of(principal), secrets.token_hex(8), access_of(principal)
@@ -104,7 +145,7 @@ async def begin(principal: Principal, key: str, print_: str, *, now: datetime) -
             async with in_transaction():
                 await MutationReceiptRow.create(
                     caller=caller, key=key, fingerprint=print_, holder=holder, access=access,
-                    created_at=now, updated_at=now,
+                    complaint_id=complaint_id, lease_until=now + lease, created_at=now, updated_at=now,
                 )
             return Reservation(caller, key, holder)
         except IntegrityError:
@@ -122,30 +163,71 @@ async def begin(principal: Principal, key: str, print_: str, *, now: datetime) -
             raise out_of_scope(key)
         if found.state == "done":
             return Reservation(caller, key, found.holder, dict(found.result or {}))
+        # Compare-and-set on the holder token: of two repeats racing for it, one wins.
         taken = await MutationReceiptRow.filter(
-            id=found.id, state="started", holder=found.holder, updated_at__lt=now - STALE_AFTER
-        ).update(holder=holder, updated_at=now)
+            _lapsed(now), id=found.id, state__in=("started", "lapsed"), holder=found.holder
+        ).update(holder=holder, state="started", lease_until=now + lease, updated_at=now)
         if not taken:
             raise KeyInProgress(
                 f"a request with idempotencyKey '{key[:40]}' is still being applied; "
                 "expected: wait a moment and send the same request again"
             )
-        return Reservation(caller, key, holder)  # its first holder died mid-request
+        return Reservation(caller, key, holder, taken_over=True)  # its earlier holder failed or died
     raise KeyInProgress(f"idempotencyKey '{key[:40]}' is contended; expected: send the request again")
 
 
+async def keep(reservation: Reservation, *, until: datetime) -> bool:
+    """Renew the lease of a reservation its holder is still working on; False if it was taken over."""
+    return bool(await _mine(reservation).update(lease_until=until))
+
+
 async def finish(reservation: Reservation, result: dict[str, Any], *, complaint_id: str | None, now: datetime) -> None:
-    """Store the answer (call inside the change's transaction)."""
-    await MutationReceiptRow.filter(caller=reservation.caller, key=reservation.key, holder=reservation.holder).update(
-        state="done", result=result, complaint_id=complaint_id, updated_at=now
-    )
+    """Store the answer (call inside the change's transaction).
+
+    Raises ReservationLost when a repeat took the key over meanwhile: the change must then
+    not be recorded by this request (its successor records it)."""
+    stored = await _mine(reservation).update(state="done", result=result, complaint_id=complaint_id, lease_until=None, updated_at=now)
+    if not stored:
+        raise ReservationLost(
+            f"the request with idempotencyKey '{reservation.key[:40]}' outran its lease and a repeat of it "
+            "took over; expected: send the same request again for its answer"
+        )
 
 
-async def release(reservation: Reservation) -> None:
-    """Give the key back: the request failed and nothing of it left the gateway."""
-    await MutationReceiptRow.filter(
-        caller=reservation.caller, key=reservation.key, holder=reservation.holder, state="started"
-    ).delete()
+async def release(reservation: Reservation, *, now: datetime) -> None:
+    """Give the key back: the request failed and nothing of it left the gateway.
+
+    A lifecycle action's reservation taken over from a holder that failed or died is not
+    dropped but marked `lapsed`: what that earlier holder sent may still have reached the
+    system of record, so its next repeat looks there first too.
+
+    Never raises (it runs while another error is on its way to the caller): a database
+    error that does not pass leaves the key to its lease, after which a repeat takes it over."""
+    for attempt in range(1, RELEASE_ATTEMPTS + 1):
+        try:
+            if reservation.taken_over:
+                await _mine(reservation).filter(complaint_id__not_isnull=True).update(
+                    state="lapsed", lease_until=now, updated_at=now
+                )
+            await _mine(reservation).delete()
+            return
+        except Exception:
+            if attempt == RELEASE_ATTEMPTS:
+                log.warning("could not give an idempotency key back; it is free again when its lease runs out", exc_info=True)
+                return
+            await asyncio.sleep(0.1 * attempt)
+
+
+async def sweep(*, now: datetime) -> tuple[int, int]:
+    """End the reservations whose holder's lease ran out and nobody came back for (the
+    worker calls this): a submission's is dropped, since its receipt and its complaint are
+    stored together and neither was; an action's is marked `lapsed`, since what it sent
+    may have reached the system of record, and its repeat takes it over after a look
+    there. Returns (dropped, lapsed)."""
+    abandoned = MutationReceiptRow.filter(_lapsed(now), state="started")
+    dropped = await abandoned.filter(complaint_id__isnull=True, lease_until__not_isnull=True).delete()
+    lapsed = await MutationReceiptRow.filter(_lapsed(now), state="started").update(state="lapsed", updated_at=now)
+    return dropped, lapsed
 
 
 async def purge(*, now: datetime) -> int:

@@ -51,6 +51,7 @@ from schema.validation import ComplaintDraft, ValidationFailed
 from tortoise.exceptions import IntegrityError
 
 from gateway.federation import receipts
+from gateway.federation.landed import CannotTell, landed
 from gateway.federation.owner import Owner, owners_of
 from gateway.lifecycle import Lifecycle, Planned
 from gateway.store import hops, rows
@@ -104,6 +105,7 @@ class _Sent:
     unsendable: str | None = None  # why one part can never be sent as it is (a dead letter)
     unsendable_kind: str | None = None  # that part: "status" or "follow_up"
     withheld: str | None = None  # the action's own content (a reply) that the owner takes none of
+    found: list[str] = field(default_factory=list)  # parts an earlier attempt had already brought there
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,15 @@ def _reason(planned: Planned) -> str | None:
     return note or None
 
 
+async def _let_go(hold: str, holder: str) -> None:
+    """Release a complaint's write-through hold; never raises (another error may be on its
+    way to the caller), since a hold that cannot be released runs out with its lease."""
+    try:
+        await claims.release(hold, holder)
+    except Exception:
+        log.warning("could not release a write's hold on its complaint; it runs out with its lease", exc_info=True)
+
+
 def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
     return {"state": r.state.value, "system": r.system, "reason": r.reason}
 
@@ -167,6 +178,10 @@ class WriteThrough:
         # outbox neither looks it up there nor sends it again before this has passed (the
         # sync engine's rule: three times the time a call may take).
         self.settle = timedelta(seconds=3 * deadline)
+        # How long a write's holder keeps its complaint's hold and its idempotency key: the
+        # deadline plus the settle wait. A holder that failed or died blocks them no longer;
+        # one still at work renews both once its calls to the owner are over.
+        self.lease = timedelta(seconds=deadline) + self.settle
         self.publish = publish  # live updates, told after each change committed
 
     async def _announce(self, complaint: Complaint, kind: str, at: datetime) -> None:
@@ -215,7 +230,8 @@ class WriteThrough:
         return writes, skipped
 
     async def _send(
-        self, connectors: Mapping[str, Connector], owner: Owner, request: ActionRequest, planned: Planned, principal: Principal, now: datetime
+        self, connectors: Mapping[str, Connector], owner: Owner, request: ActionRequest, planned: Planned, principal: Principal, now: datetime,
+        *, taken_over: bool = False,
     ) -> _Sent:
         connector = connectors.get(owner.system)
         if connector is None:
@@ -236,7 +252,12 @@ class WriteThrough:
             async with asyncio.timeout(self.deadline):
                 for kind, write in writes:
                     current = kind
-                    await write()
+                    # A key taken over from a holder that failed or died: what it sent
+                    # may be there already, and is then not sent again.
+                    if taken_over and await landed(connector, owner.source_id, kind, planned):
+                        sent.found.append(kind)
+                    else:
+                        await write()
                     sent.done.append(kind)
         except UpstreamRejected as exc:
             if not sent.done:
@@ -247,6 +268,8 @@ class WriteThrough:
             )
         except TimeoutError:
             sent.pending, sent.in_doubt = f"{owner.system} did not answer within {self.deadline:g} s", True
+        except CannotTell as exc:
+            sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
         except CircuitOpen as exc:
             sent.pending = f"{owner.system}: {exc.message}"
         except UpstreamUnavailable as exc:
@@ -354,7 +377,9 @@ class WriteThrough:
         reservation = None
         if idempotency_key is not None:
             asked = receipts.fingerprint("act", {"id": complaint_id, "request": asdict(request)})
-            reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
+            reservation = await receipts.begin(
+                principal, idempotency_key, asked, now=now, lease=self.lease, complaint_id=complaint_id
+            )
             if reservation.done is not None:
                 # Re-checked against the caller's scope now: the answer speaks of a complaint.
                 done_id = str(reservation.done.get("complaint_id") or "")
@@ -364,7 +389,7 @@ class WriteThrough:
         hold, holder = f"write|{complaint_id}", f"write:{secrets.token_hex(6)}"
         handed_over = False
         try:
-            if not await claims.take(hold, holder, now=now, hold=timedelta(seconds=self.deadline + 60)):
+            if not await claims.take(hold, holder, now=now, hold=self.lease):
                 raise WriteBusy("another change to this complaint is being applied right now; expected: try again in a moment")
             planned = await self.lifecycle.check(complaint_id, request, principal=principal, access=access)
             # From the first byte sent to the owner, the write must run to its end whatever
@@ -378,9 +403,9 @@ class WriteThrough:
             return await asyncio.shield(through)
         except BaseException:
             if not handed_over:
-                await claims.release(hold, holder)
+                await _let_go(hold, holder)
                 if reservation is not None:
-                    await receipts.release(reservation)
+                    await receipts.release(reservation, now=now)
             raise
 
     async def _through(self, w: _Write) -> tuple[Complaint, WriteReceipt]:
@@ -388,13 +413,18 @@ class WriteThrough:
         planned = w.planned
         try:
             owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
-            sent = await self._send(w.connectors, owner, w.request, planned, w.principal, w.now) if owner else _Sent(None)
+            taken_over = w.reservation is not None and w.reservation.taken_over
+            sent = (
+                await self._send(w.connectors, owner, w.request, planned, w.principal, w.now, taken_over=taken_over)
+                if owner else _Sent(None)
+            )
         except BaseException:
             # Refused by the owner (nothing applied there), or failed before anything went.
-            await claims.release(w.hold, w.holder)
+            await _let_go(w.hold, w.holder)
             if w.reservation is not None:
-                await receipts.release(w.reservation)
+                await receipts.release(w.reservation, now=w.now)
             raise
+        await self._renew(w)
         may_double = self._may_double(sent, w)
         if may_double:
             # The worker's claim on this follow-up, held until a late landing is surely in
@@ -406,6 +436,27 @@ class WriteThrough:
             except Exception:  # the change still goes into the index and the outbox
                 log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]
         return await self._finish(w, sent, may_double=may_double)
+
+    async def _renew(self, w: _Write) -> None:
+        """The calls to the owner are over and the index step follows: the hold and the key
+        are kept for another lease, so a slow index step is not taken for a dead holder."""
+        until = datetime.now(UTC) + self.lease
+        try:
+            await claims.keep(w.hold, w.holder, until=until)
+            if w.reservation is not None:
+                await receipts.keep(w.reservation, until=until)
+        except Exception:  # they then run out at their first lease; the index step goes on
+            log.warning("could not renew a write's hold on its complaint", exc_info=True)
+
+    @staticmethod
+    async def _give_back(w: _Write, sent: _Sent) -> None:
+        """The change was not recorded: the key is given back when nothing of it reached the
+        owner. When something may have (a call cut off on its way), it is kept until its
+        lease runs out (the settle wait included), and a repeat then takes it over and
+        looks at the owner first; what the owner surely has keeps the key too."""
+        if w.reservation is None or sent.done or sent.in_doubt:
+            return
+        await receipts.release(w.reservation, now=w.now)
 
     @staticmethod
     def _may_double(sent: _Sent, w: _Write) -> bool:
@@ -430,24 +481,25 @@ class WriteThrough:
 
         try:
             changed = await self._apply(w, settle, owner_took=bool(sent.done))
+        except receipts.ReservationLost:
+            # It outran its lease and a repeat took the key over: that repeat looks at the
+            # owner and records the change; nothing is set back here.
+            raise
         except _INDEX_REFUSALS:
             if sent.done:
                 await self._repair(sent, connector, w.planned, w.now)
-            if w.reservation is not None and not sent.done:
-                await receipts.release(w.reservation)
+            await self._give_back(w, sent)
             raise
         except Exception as exc:
             if not sent.done:
-                if w.reservation is not None:
-                    await receipts.release(w.reservation)
+                await self._give_back(w, sent)
                 raise
             raise await self._behind_owner(w, sent, exc) from None
         except BaseException:
-            if w.reservation is not None and not sent.done:
-                await receipts.release(w.reservation)
+            await self._give_back(w, sent)
             raise
         finally:
-            await claims.release(w.hold, w.holder)
+            await _let_go(w.hold, w.holder)
         kind = {Action.POST_FOLLOW_UP: "follow_up", Action.RATE: "rated"}.get(w.request.action, "status")
         await self._announce(changed, kind, w.now)
         return changed, receipt
@@ -503,7 +555,7 @@ class WriteThrough:
             }
             try:
                 await receipts.finish(w.reservation, answer, complaint_id=w.complaint_id, now=w.now)
-            except Exception:  # the key then stays "in progress" until it goes stale
+            except Exception:  # the key then stays "in progress" until its lease runs out; a repeat then looks at the owner
                 log.warning("could not keep the answer of a write the index could not record", exc_info=True)
         return IndexBehindOwner(message)
 
@@ -511,16 +563,18 @@ class WriteThrough:
     def _receipt(sent: _Sent, key: str | None) -> WriteReceipt:
         if sent.owner is None:
             return WriteReceipt(DeliveryState.LOCAL, idempotency_key=key)
+        # What an earlier attempt under this key had brought to the owner: answered as its repeat.
+        again = bool(sent.found)
         if sent.unsendable is not None:
-            return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key)
+            return WriteReceipt(DeliveryState.DEAD_LETTER, sent.owner.system, sent.unsendable, key, again)
         if sent.pending is not None:
-            return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key)
+            return WriteReceipt(DeliveryState.PENDING, sent.owner.system, sent.pending, key, again)
         if sent.withheld is not None:
-            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key)
+            return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key, again)
         if not sent.done:
             why = f"{sent.skipped}; kept in the gateway" if sent.skipped else "nothing of this action goes to it; kept in the gateway"
             return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, why, key)
-        return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key)
+        return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key, again)
 
     async def _replay(self, stored: dict[str, object], key: str) -> tuple[Complaint, WriteReceipt]:
         """The answer to a repeat: the complaint as it is now, the delivery as it stands now."""
@@ -583,7 +637,7 @@ class WriteThrough:
             asked = receipts.fingerprint("submit", asdict(draft))
             # A submitter need not have the new complaint in its case scope (a walk-in an
             # officer enters is routed elsewhere): the receipt's access check suffices here.
-            reservation = await receipts.begin(principal, idempotency_key, asked, now=now)
+            reservation = await receipts.begin(principal, idempotency_key, asked, now=now, lease=self.lease)
             if reservation.done is not None:
                 return await self._replay(reservation.done, idempotency_key)
         owner_of_new: dict[str, str | None] = {}
@@ -604,7 +658,7 @@ class WriteThrough:
             stored = await self.submission.submit(draft, now=now, principal=principal, in_same_transaction=settle)
         except BaseException:
             if reservation is not None:
-                await receipts.release(reservation)
+                await receipts.release(reservation, now=now)
             raise
         await self._announce(stored, "created", now)
         system = owner_of_new.get("system")

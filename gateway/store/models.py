@@ -386,8 +386,13 @@ class MutationReceiptRow(Model):
     # A digest of what the caller's token allowed when the key was used (roles, agency,
     # region, scopes): a repeat from a caller whose access changed is not answered from here.
     access = fields.CharField(max_length=64, null=True)
-    state = fields.CharField(max_length=8, default="started")  # started, done
+    state = fields.CharField(max_length=8, default="started")  # started, lapsed, done
+    # For a lifecycle action, the complaint it acts on from the start; for a submission,
+    # the new complaint once it is stored.
     complaint_id = fields.CharField(max_length=40, null=True)
+    # Until when its holder may still be working on it (the write deadline plus the settle
+    # wait of a write cut off on its way); after it, a repeat may take it over.
+    lease_until = fields.DatetimeField(null=True)
     result = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()

@@ -27,7 +27,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        deliver: Callable[[outbox.Delivery], Awaitable[None]],
+        deliver: Callable[[outbox.Delivery], Awaitable[object]],
         *,
         owner: str,
         clock: Callable[[], datetime],
@@ -43,7 +43,7 @@ class Dispatcher:
         self.lease_for = lease_for
         self.concurrency = concurrency
         self.per_destination = per_destination
-        self.running: dict[str, set[asyncio.Task[None]]] = {}
+        self.running: dict[str, set[asyncio.Task[object]]] = {}
         self._wake = asyncio.Event()
         self._turn = 0  # where the next round starts among the due destinations (fairness)
 
@@ -52,7 +52,7 @@ class Dispatcher:
         """Deliveries running now."""
         return sum(len(tasks) for tasks in self.running.values())
 
-    def _done(self, destination: str, task: asyncio.Task[None]) -> None:
+    def _done(self, destination: str, task: asyncio.Task[object]) -> None:
         tasks = self.running.get(destination)
         if tasks is not None:
             tasks.discard(task)

@@ -241,23 +241,16 @@ class SyncEngine:
     # -- delivering --------------------------------------------------------------------
 
     async def deliver_due(self, *, limit: int = 50) -> dict[str, int]:
-        """Lease due outbox entries and deliver them; returns counts by outcome."""
+        """Lease due outbox entries and deliver them, waiting for all; returns counts by
+        outcome (one round, for `drain` and `--once`: `run` delivers continuously)."""
         leased = await outbox.lease(self.owner, now=self.clock(), limit=limit, lease_for=self._lease)
         counts: dict[str, int] = {}
         slots = asyncio.Semaphore(self.delivery_concurrency)
 
         async def one(d: outbox.Delivery) -> None:
             async with slots:
-                try:
-                    outcome = await self.deliverer.deliver(d)
-                except Exception:
-                    # A bug or a database fault: the lease runs out and the entry comes
-                    # back in doubt; nothing is lost.
-                    log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
-                    outcome = "error"
+                outcome = await self._deliver_one(d)
                 counts[outcome] = counts.get(outcome, 0) + 1
-                if self.on_delivery is not None:
-                    self.on_delivery(d.destination, d.kind, outcome)
 
         await asyncio.gather(*(one(d) for d in leased))
         return counts
@@ -272,7 +265,7 @@ class SyncEngine:
             handled += sum(counts.values())
         return handled
 
-    async def _deliver_one(self, d: outbox.Delivery) -> None:
+    async def _deliver_one(self, d: outbox.Delivery) -> str:
         try:
             outcome = await self.deliverer.deliver(d)
         except Exception:
@@ -282,6 +275,7 @@ class SyncEngine:
             outcome = "error"
         if self.on_delivery is not None:
             self.on_delivery(d.destination, d.kind, outcome)
+        return outcome
 
     async def _pulling(self, stop: asyncio.Event, failing: _Failing) -> None:
         """Each source pulled every `settings.pull_every` seconds on its own schedule, a

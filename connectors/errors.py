@@ -2,7 +2,8 @@
 
     ConnectorError(source, message)
     ├── UpstreamUnavailable   retry later: timeouts, refused connections, 5xx, 429
-    │   └── CircuitOpen       the source failed too often; not even tried
+    │   ├── CircuitOpen       the source failed too often; not even tried
+    │   └── SourceBusy        its connections and queue are full (bulkhead); not even tried
     ├── UpstreamRejected      fatal until fixed: 4xx (credentials, configuration), redirects
     └── DecodeError           fatal for the batch: malformed, oversized or hostile bodies
 
@@ -76,6 +77,13 @@ class CircuitOpen(UpstreamUnavailable):
     """The source failed repeatedly; calls are refused until the cool-off ends."""
 
     code = "CIRCUIT_OPEN"
+
+
+class SourceBusy(UpstreamUnavailable):
+    """Not called: the source's connections are all in use and its queue is full (or the
+    wait for a free one ran out); nothing was sent, and its other calls go on."""
+
+    code = "SOURCE_BUSY"
 
 
 class UpstreamRejected(ConnectorError):

@@ -3,11 +3,16 @@ a circuit breaker, and bodies capped after decompression.
 
 One `UpstreamClient` per source, all sharing the gateway's aiohttp session:
 - a connect deadline and a total deadline per attempt (`ClientTimeout`);
-- a per-source semaphore (bulkhead): one slow regency cannot take every connection;
+- a per-source bulkhead: at most `max_connections` calls in flight and `max_queued`
+  waiting for one, each for at most `queue_timeout` seconds; a call past that fails at
+  once with SourceBusy (nothing sent), so a hanging regency costs only its own calls and
+  never a growing queue of callers that time out long after it recovered;
 - retries only for idempotent requests (or those carrying an idempotency key), at most
   `attempts` times, with exponential backoff and full jitter, honouring Retry-After;
 - a circuit breaker: after `failure_threshold` consecutive failures, calls fail at once
-  with CircuitOpen for `open_seconds`, then one trial call decides;
+  with CircuitOpen for `open_seconds`, then one trial call decides; a read its caller cut
+  off after it had been on the wire for `slow_call_seconds` counts as a failure (a hanging
+  source opens its circuit even when every caller's deadline is shorter than ours);
 - redirects are never followed (a 3xx is refused: URLs come from configuration only);
 - the body is read in chunks and refused past `max_body_bytes` *after* decompression, so
   a gzip bomb costs at most that much memory.
@@ -25,7 +30,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from connectors.errors import CircuitOpen, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import CircuitOpen, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
@@ -37,7 +42,7 @@ class CallRecord:
     source: str
     method: str
     seconds: float | None  # None: not a request of its own (an answer found unreadable later)
-    outcome: str  # ok, rejected, unavailable, timeout, unreadable
+    outcome: str  # ok, rejected, unavailable, timeout, unreadable, busy
 
 
 # Called after every request to every source (the gateway's metrics register here); an
@@ -56,7 +61,9 @@ class Policy:
 
     connect_timeout: float = 2.0
     total_timeout: float = 10.0
-    max_connections: int = 4
+    max_connections: int = 4  # calls in flight to this source at once (its bulkhead)
+    max_queued: int = 8  # calls waiting for one of those; more fail at once (SourceBusy)
+    queue_timeout: float = 2.0  # seconds a call waits for a connection before SourceBusy
     attempts: int = 3
     backoff_base: float = 0.2
     backoff_max: float = 5.0
@@ -64,11 +71,15 @@ class Policy:
     failure_threshold: int = 5
     open_seconds: float = 30.0
     max_body_bytes: int = 5 * 1024 * 1024
+    # A read cut off by its caller after this long on the wire was not answered in time.
+    slow_call_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or self.max_connections < 1 or self.max_body_bytes < 1:
             raise ValueError("attempts, max_connections and max_body_bytes must be at least 1")
-        if self.connect_timeout <= 0 or self.total_timeout <= 0:
+        if self.max_queued < 0:
+            raise ValueError("max_queued must be 0 or more")
+        if min(self.connect_timeout, self.total_timeout, self.queue_timeout, self.slow_call_seconds) <= 0:
             raise ValueError("timeouts must be positive")
 
 
@@ -151,11 +162,52 @@ class UpstreamClient:
         self.policy = policy
         self.breaker = CircuitBreaker(policy.failure_threshold, policy.open_seconds)
         self._slots = asyncio.Semaphore(policy.max_connections)
+        self._waiting = 0  # calls queued for a slot
+        self._in_flight = 0  # calls holding a slot
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeout = aiohttp.ClientTimeout(
             total=policy.total_timeout, connect=policy.connect_timeout
         )
+
+    @property
+    def in_flight(self) -> int:
+        """Calls to this source holding a connection slot now."""
+        return self._in_flight
+
+    @property
+    def waiting(self) -> int:
+        """Calls queued for a connection slot now."""
+        return self._waiting
+
+    async def _take_slot(self, what: str) -> None:
+        """A connection slot, or SourceBusy at once (queue full) or after `queue_timeout`."""
+        if self._slots.locked():
+            if self._waiting >= self.policy.max_queued:
+                raise SourceBusy(
+                    self.source,
+                    f"{what} not sent: all {self.policy.max_connections} connections in use and "
+                    f"{self._waiting} calls waiting (PENGHUBUNG_UPSTREAM_MAX_QUEUED)",
+                )
+            self._waiting += 1
+            try:
+                async with asyncio.timeout(self.policy.queue_timeout):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise SourceBusy(
+                    self.source,
+                    f"{what} not sent: no free connection within {self.policy.queue_timeout:g} s "
+                    f"(all {self.policy.max_connections} in use)",
+                ) from None
+            finally:
+                self._waiting -= 1
+        else:
+            await self._slots.acquire()
+        self._in_flight += 1
+
+    def _give_slot(self) -> None:
+        self._in_flight -= 1
+        self._slots.release()
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         body = bytearray()
@@ -168,11 +220,11 @@ class UpstreamClient:
                 )
         return bytes(body)
 
-    async def _once(self, method: str, url: str, **kwargs: object) -> Response:
+    async def _once(self, method: str, url: str, on_wire: list[float], **kwargs: object) -> Response:
         started = time.perf_counter()
         outcome = "unavailable"
         try:
-            response = await self._attempt(method, url, **kwargs)
+            response = await self._attempt(method, url, on_wire, **kwargs)
             outcome = "ok"
             return response
         except UpstreamRejected:
@@ -181,16 +233,21 @@ class UpstreamClient:
         except DecodeError:
             outcome = "unreadable"
             raise
+        except SourceBusy:
+            outcome = "busy"
+            raise
         except UpstreamUnavailable as exc:
             outcome = "timeout" if "timed out" in exc.message else "unavailable"
             raise
         finally:
             _observe(CallRecord(self.source, method, time.perf_counter() - started, outcome))
 
-    async def _attempt(self, method: str, url: str, **kwargs: object) -> Response:
+    async def _attempt(self, method: str, url: str, on_wire: list[float], **kwargs: object) -> Response:
         # Named by method and path only: a query string may carry the source's key.
         what = f"{method} {urlsplit(url).path or '/'}"
-        async with self._slots:
+        await self._take_slot(what)
+        on_wire.append(time.monotonic())  # from here the source keeps it waiting, not our queue
+        try:
             try:
                 async with self.session.request(
                     method, url, timeout=self._timeout, allow_redirects=False, **kwargs  # type: ignore[arg-type]
@@ -212,6 +269,8 @@ class UpstreamClient:
                 if "NonHttpUrl" in type(exc).__name__:
                     raise UpstreamRejected(self.source, f"{what}: the URL needs http:// or https://") from exc
                 raise UpstreamUnavailable(self.source, f"{what} failed ({type(exc).__name__})", in_doubt=True) from exc
+        finally:
+            self._give_slot()
         if status == 429 or status >= 500:
             raise UpstreamUnavailable(
                 self.source,
@@ -264,19 +323,28 @@ class UpstreamClient:
         retriable = method in IDEMPOTENT or idempotency_key is not None or safe_to_retry
         attempts = self.policy.attempts if retriable else 1
         for attempt in range(attempts):
-            started = time.monotonic()
+            on_wire: list[float] = []  # when this attempt was sent (empty: still queued)
             try:
-                response = await self._once(method, url, **kwargs)
+                response = await self._once(method, url, on_wire, **kwargs)
             except (asyncio.CancelledError, TimeoutError):
-                # The caller cut the call off. A read that kept it waiting longer than a
-                # connect deadline was not answered in time: that counts against the source.
+                # The caller cut the call off. A read that kept it waiting on the wire for
+                # `slow_call_seconds` was not answered in time: that counts against the
+                # source (time queued for a slot does not: that is our bulkhead, not it).
+                # Measured against our own short threshold, not the connect deadline: a live
+                # read's deadline (2 s) is no longer than that, and a hanging source must
+                # still open its circuit so the next reads fail fast.
                 # A write cut off says nothing sure (the sync engine's own deadline cuts
                 # writes, and opening circuits on them would rush in-doubt retries); a
                 # half-open trial cut off is given back, or the circuit stays shut for good.
-                if method in IDEMPOTENT and time.monotonic() - started >= self.policy.connect_timeout:
+                if method in IDEMPOTENT and on_wire and time.monotonic() - on_wire[0] >= self.policy.slow_call_seconds:
                     self.breaker.failure()
                 else:
                     self.breaker.abandon_trial()
+                raise
+            except SourceBusy:
+                # Not sent (our bulkhead is full): says nothing of the source, and a retry
+                # would only queue again. A trial call that never went is given back.
+                self.breaker.abandon_trial()
                 raise
             except UpstreamUnavailable as exc:
                 self.breaker.failure()

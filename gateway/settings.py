@@ -28,6 +28,11 @@ Environment variables:
     PENGHUBUNG_SYNC_PULL_SECONDS, PENGHUBUNG_SYNC_MAX_ATTEMPTS, PENGHUBUNG_SYNC_BACKOFF_MAX,
     PENGHUBUNG_UPSTREAM_TIMEOUT, PENGHUBUNG_CIRCUIT_OPEN_SECONDS, PENGHUBUNG_SYNC_LEASE_SECONDS
                           sync pacing (see `SyncSettings`: 5 s, 12, 300 s, 10 s, 30 s, 30 s)
+    PENGHUBUNG_UPSTREAM_MAX_CONNECTIONS, PENGHUBUNG_UPSTREAM_MAX_QUEUED,
+    PENGHUBUNG_UPSTREAM_QUEUE_SECONDS, PENGHUBUNG_SYNC_DELIVERIES_PER_DESTINATION
+                          each source's bulkhead: calls in flight to it (4), calls waiting
+                          for one (8; more fail at once with SOURCE_BUSY), how long one
+                          waits (2 s), and outbox deliveries in flight to it (2)
     PENGHUBUNG_LIVE_READ_DEADLINE, PENGHUBUNG_FANOUT_DEADLINE, PENGHUBUNG_FANOUT_MAX_PAGES,
     PENGHUBUNG_WRITE_DEADLINE
                           live reads and writes through the system of record (see
@@ -100,13 +105,21 @@ class SyncSettings:
     upstream_timeout: float = 10.0  # seconds per call to a source
     circuit_open_seconds: float = 30.0  # how long a failing source is left alone
     lease_seconds: float = 30.0  # how long a worker holds a source or a delivery (renewed)
+    # Each source's bulkhead, in every process (live reads, write-throughs, pulls, deliveries).
+    upstream_connections: int = 4  # calls in flight to one source at once
+    upstream_queued: int = 8  # calls waiting for one of those; more fail at once (SOURCE_BUSY)
+    upstream_queue_seconds: float = 2.0  # how long a call waits for a connection
+    deliveries_per_destination: int = 2  # outbox deliveries in flight to one destination
 
     def __post_init__(self) -> None:
-        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds", "lease_seconds"):
+        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds", "lease_seconds", "upstream_queue_seconds"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"sync {name} is {getattr(self, name)}, expected a positive number")
-        if self.max_attempts < 1:
-            raise SettingsError(f"sync max_attempts is {self.max_attempts}, expected at least 1")
+        for name in ("max_attempts", "upstream_connections", "deliveries_per_destination"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"sync {name} is {getattr(self, name)}, expected at least 1")
+        if self.upstream_queued < 0:
+            raise SettingsError(f"sync upstream_queued is {self.upstream_queued}, expected 0 or more")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +347,10 @@ def from_env(
             upstream_timeout=config("PENGHUBUNG_UPSTREAM_TIMEOUT", cast=float, default=10.0),
             circuit_open_seconds=config("PENGHUBUNG_CIRCUIT_OPEN_SECONDS", cast=float, default=30.0),
             lease_seconds=config("PENGHUBUNG_SYNC_LEASE_SECONDS", cast=float, default=30.0),
+            upstream_connections=config("PENGHUBUNG_UPSTREAM_MAX_CONNECTIONS", cast=int, default=4),
+            upstream_queued=config("PENGHUBUNG_UPSTREAM_MAX_QUEUED", cast=int, default=8),
+            upstream_queue_seconds=config("PENGHUBUNG_UPSTREAM_QUEUE_SECONDS", cast=float, default=2.0),
+            deliveries_per_destination=config("PENGHUBUNG_SYNC_DELIVERIES_PER_DESTINATION", cast=int, default=2),
         ),
         router_secret=config("PENGHUBUNG_ROUTER_SECRET", default=None) or None,
         redis_url=config("PENGHUBUNG_REDIS_URL", default=None) or None,

@@ -144,7 +144,12 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         config = load_config(settings.sources_file)
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
-    policy = Policy(total_timeout=settings.sync.upstream_timeout, open_seconds=settings.sync.circuit_open_seconds)
+    sync = settings.sync
+    policy = Policy(
+        total_timeout=sync.upstream_timeout, open_seconds=sync.circuit_open_seconds,
+        max_connections=sync.upstream_connections, max_queued=sync.upstream_queued,
+        queue_timeout=sync.upstream_queue_seconds,
+    )
     async with open_sources(config, http, sandbox=settings.sandbox, policy=policy) as opened:
         log.info(
             "sources: %d of %d kab/kota connected in %s",

@@ -22,11 +22,12 @@ class Outcome(Enum):
     TIMEOUT = "TIMEOUT"  # no answer within the deadline
     ERROR = "ERROR"  # it answered with an error, or unreadably, or refused the connection
     CIRCUIT_OPEN = "CIRCUIT_OPEN"  # not called: it failed too often lately
+    SOURCE_BUSY = "SOURCE_BUSY"  # not called: its connections and queue are full (it is slow)
     NOT_FOUND = "NOT_FOUND"  # it answered, without the record
     NOT_READABLE = "NOT_READABLE"  # it offers no way to read one record (the index answers)
 
 
-FAILED = frozenset({Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN})
+FAILED = frozenset({Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN, Outcome.SOURCE_BUSY})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """One live call to one source under a deadline, turned into a result and a SourceOutcome.
 
 Every failure a source can have (no answer in time, an error, an unreadable answer, its
-circuit open) becomes an outcome that travels with the answer, never an exception that
+circuit open, its connections and queue full) becomes an outcome that travels with the answer, never an exception that
 fails the query: the caller decides what the index answers instead.
 """
 
@@ -13,7 +13,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from connectors.errors import CircuitOpen, ConnectorError
+from connectors.errors import CircuitOpen, ConnectorError, SourceBusy
 from connectors.mapping import MappingError
 from connectors.protocol import Unsupported
 from schema.live import Outcome, SourceOutcome
@@ -38,6 +38,10 @@ async def call_source(
         return None, outcome(Outcome.TIMEOUT, f"no answer within {deadline:g} s")
     except CircuitOpen as exc:
         return None, outcome(Outcome.CIRCUIT_OPEN, exc.message)
+    except SourceBusy as exc:
+        # Its bulkhead is full: failed at once, so a hanging source costs its own readers
+        # nothing more than this answer, and the others nothing at all.
+        return None, outcome(Outcome.SOURCE_BUSY, exc.message)
     except Unsupported as exc:
         return None, outcome(Outcome.NOT_READABLE, str(exc) or "it offers no live read")
     except MappingError as exc:

@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 
 from auth.policy import Access
 from auth.principal import Principal
-from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
 from schema.canonical import Complaint, Status
@@ -270,8 +270,10 @@ class WriteThrough:
             sent.pending, sent.in_doubt = f"{owner.system} did not answer within {self.deadline:g} s", True
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
-        except CircuitOpen as exc:
-            sent.pending = f"{owner.system}: {exc.message}"
+        except (CircuitOpen, SourceBusy) as exc:
+            # Not sent (its circuit is open, or its bulkhead full): queued in the outbox at
+            # once rather than waited on, and surely not in doubt.
+            sent.pending = f"{owner.system}: {exc.code}: {exc.message}"
         except UpstreamUnavailable as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc.described}", exc.in_doubt
         except (DecodeError, MappingError) as exc:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
 from connectors.protocol import (
     Capability,
     Connector,
@@ -249,8 +249,8 @@ class Deliverer:
             return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
         except TimeoutError:
             return await self._retry(d, "the delivery took longer than its lease", in_doubt=True)
-        except CircuitOpen as exc:
-            # Not even called: this try does not count against the entry.
+        except (CircuitOpen, SourceBusy) as exc:
+            # Not even called (circuit open, or its bulkhead full): this try does not count.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
         except UpstreamUnavailable as exc:
             return await self._retry(d, f"{exc.code}: {exc.described}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)

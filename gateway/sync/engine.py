@@ -1,5 +1,11 @@
 """The sync engine: pull every source from its cursor, deliver the outbox, repeat.
 
+`run` keeps two things going side by side, each bounded per source so that one hanging
+or failing system costs only its own work: every source is pulled on its own schedule
+(a slow pull delays only the next pull of that source), and outbox deliveries run
+continuously with at most a few in flight to each destination (gateway.sync.dispatch),
+so the worker keeps delivering to the healthy ones meanwhile.
+
 Several workers may run it against one PostgreSQL database: a source is pulled by one
 worker at a time (a lease on its cursor row, which expires if the worker dies) and outbox
 entries are leased with SKIP LOCKED. Cursors are saved after each page, so a killed pull
@@ -9,6 +15,7 @@ resumes where it was, and re-reading a page applies nothing twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -26,6 +33,7 @@ from gateway.store.models import SyncCursorRow
 from gateway.store.sync_notes import save_note
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
+from gateway.sync.dispatch import Dispatcher
 from gateway.sync.ingest import Ingestor, Outcome
 from gateway.sync.topology import Topology
 
@@ -93,7 +101,8 @@ class SyncEngine:
     settings: SyncSettings = field(default_factory=SyncSettings)
     owner: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = _utcnow
-    delivery_concurrency: int = 8
+    delivery_concurrency: int = 12
+    pull_concurrency: int = 4  # sources pulled at once (`run`)
     # Told the ids of the complaints a pull created or changed, after they committed
     # (the live updates' broker).
     notify: Callable[[Sequence[str]], Awaitable[None]] | None = None
@@ -232,23 +241,16 @@ class SyncEngine:
     # -- delivering --------------------------------------------------------------------
 
     async def deliver_due(self, *, limit: int = 50) -> dict[str, int]:
-        """Lease due outbox entries and deliver them; returns counts by outcome."""
+        """Lease due outbox entries and deliver them, waiting for all; returns counts by
+        outcome (one round, for `drain` and `--once`: `run` delivers continuously)."""
         leased = await outbox.lease(self.owner, now=self.clock(), limit=limit, lease_for=self._lease)
         counts: dict[str, int] = {}
         slots = asyncio.Semaphore(self.delivery_concurrency)
 
         async def one(d: outbox.Delivery) -> None:
             async with slots:
-                try:
-                    outcome = await self.deliverer.deliver(d)
-                except Exception:
-                    # A bug or a database fault: the lease runs out and the entry comes
-                    # back in doubt; nothing is lost.
-                    log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
-                    outcome = "error"
+                outcome = await self._deliver_one(d)
                 counts[outcome] = counts.get(outcome, 0) + 1
-                if self.on_delivery is not None:
-                    self.on_delivery(d.destination, d.kind, outcome)
 
         await asyncio.gather(*(one(d) for d in leased))
         return counts
@@ -263,28 +265,62 @@ class SyncEngine:
             handled += sum(counts.values())
         return handled
 
-    async def run(self, *, stop: asyncio.Event, idle_sleep: float = 0.5) -> None:
-        """Pull every `settings.pull_every` seconds and deliver continuously, until `stop` is set."""
-        pull_every = self.settings.pull_every
-        next_pull = 0.0
+    async def _deliver_one(self, d: outbox.Delivery) -> str:
+        try:
+            outcome = await self.deliverer.deliver(d)
+        except Exception:
+            # A bug or a database fault: the lease runs out and the entry comes back in
+            # doubt; nothing is lost.
+            log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
+            outcome = "error"
+        if self.on_delivery is not None:
+            self.on_delivery(d.destination, d.kind, outcome)
+        return outcome
+
+    async def _pulling(self, stop: asyncio.Event, failing: _Failing) -> None:
+        """Each source pulled every `settings.pull_every` seconds on its own schedule, a
+        few at a time: a source that hangs holds back only its own next pull."""
         loop = asyncio.get_running_loop()
-        failing = _Failing()
-        while not stop.is_set():
-            if loop.time() >= next_pull:
+        slots = asyncio.Semaphore(self.pull_concurrency)
+
+        async def source(name: str) -> None:
+            while not stop.is_set():
+                async with slots:
+                    if stop.is_set():
+                        return
+                    try:
+                        await self.pull(name)
+                        failing.over(f"pull of {name}")
+                    except Exception as exc:
+                        failing.report(f"pull of {name}", exc, loop.time())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.settings.pull_every)
+
+        names = [n for n, c in self.connectors.items() if Capability.LIST_CHANGES in c.capabilities]
+        await asyncio.gather(*(source(n) for n in names))
+
+    async def _delivering(self, stop: asyncio.Event, failing: _Failing, *, idle_sleep: float) -> None:
+        """Deliveries in flight continuously, a few per destination (gateway.sync.dispatch)."""
+        loop = asyncio.get_running_loop()
+        dispatcher = Dispatcher(
+            self._deliver_one, owner=self.owner, clock=self.clock, lease_for=self._lease,
+            concurrency=self.delivery_concurrency, per_destination=self.settings.deliveries_per_destination,
+        )
+        try:
+            while not stop.is_set():
                 try:
-                    await self.pull_all()
-                    failing.over("pull round")
+                    started = await dispatcher.fill()
+                    failing.over("delivery round")
                 except Exception as exc:
-                    failing.report("pull round", exc, loop.time())
-                next_pull = loop.time() + pull_every
-            try:
-                counts = await self.deliver_due()
-                failing.over("delivery round")
-            except Exception as exc:
-                failing.report("delivery round", exc, loop.time())
-                counts = {}
-            if not counts:
-                try:
-                    await asyncio.wait_for(stop.wait(), timeout=idle_sleep)
-                except TimeoutError:
-                    pass
+                    failing.report("delivery round", exc, loop.time())
+                    started = 0
+                if not started:
+                    await dispatcher.wait(stop, idle=idle_sleep)
+        finally:
+            await dispatcher.finish()
+
+    async def run(self, *, stop: asyncio.Event, idle_sleep: float = 0.5) -> None:
+        """Pull every source every `settings.pull_every` seconds and deliver continuously,
+        side by side, until `stop` is set (deliveries in flight then end first)."""
+        failing = _Failing()
+        await asyncio.gather(self._pulling(stop, failing), self._delivering(stop, failing, idle_sleep=idle_sleep))

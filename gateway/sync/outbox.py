@@ -124,10 +124,12 @@ async def lease(
     destination: str | None = None,
     dedupe_key: str | None = None,
 ) -> list[Delivery]:
-    """Claim up to `limit` due entries for `owner` until `now + lease_for` (only the one
-    with `destination` and `dedupe_key` when given: a write delivered at once)."""
+    """Claim up to `limit` due entries for `owner` until `now + lease_for` (only those to
+    `destination` when given; only the one with `dedupe_key` too: a write delivered at once)."""
     async with in_transaction() as tx:
-        one = {"destination": destination, "dedupe_key": dedupe_key} if destination and dedupe_key else {}
+        one: dict[str, str] = {"destination": destination} if destination else {}
+        if destination and dedupe_key:
+            one["dedupe_key"] = dedupe_key
         due = (
             OutboxRow.filter(state=PENDING, next_attempt_at__lte=now, **one)
             .filter(Q(leased_until=None) | Q(leased_until__lt=now))
@@ -157,6 +159,18 @@ async def lease(
                 Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)  # type: ignore[attr-defined]
             )
     return sorted(leased, key=lambda d: d.id)
+
+
+async def due_destinations(*, now: datetime) -> list[str]:
+    """The destinations with entries due now (not leased by anyone), by name: a worker
+    leases for each on its own, so one destination's backlog never fills a whole batch."""
+    rows = await (
+        OutboxRow.filter(state=PENDING, next_attempt_at__lte=now)
+        .filter(Q(leased_until=None) | Q(leased_until__lt=now))
+        .distinct()
+        .values_list("destination", flat=True)
+    )
+    return sorted({str(r) for r in rows})
 
 
 def _mine(delivery: Delivery) -> Any:

@@ -34,7 +34,7 @@ from schema.graphql.context import GraphQLContext
 from schema.graphql.inputs import ComplaintFilterInput, SortOrder, UserInputError
 from schema.graphql.types import Ctx, PageInfo
 from schema.graphql.live_types import SourceOutcome
-from schema.live import Freshness, LivePage, Outcome
+from schema.live import FAILED, Freshness, LivePage, Outcome
 from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
 from schema.queries import SortOrder as _SortOrder
 from schema.validation import FieldError, ValidationFailed
@@ -255,7 +255,7 @@ async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
     found, outcome = await ctx.federation.read_unsynced(ctx.access.cases, system, source_id)  # type: ignore[union-attr]
     if found is not None:
         return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
-    if outcome is not None and outcome.outcome in (Outcome.TIMEOUT, Outcome.ERROR, Outcome.CIRCUIT_OPEN):
+    if outcome is not None and outcome.outcome in FAILED:
         raise GraphQLError(
             f"{system} could not be read ({outcome.outcome.value}: {for_caller(ctx.access, outcome.error)}); expected: try again later, "
             "or read the complaint by its own id once it is synced",

@@ -13,6 +13,7 @@ SourceOutcomeKind = strawberry.enum(
     name="SourceOutcomeKind",
     description="How a source answered a live call: OK, TIMEOUT (no answer within the deadline), "
     "ERROR (an error or unreadable answer), CIRCUIT_OPEN (not called: it failed too often lately), "
+    "SOURCE_BUSY (not called: as many calls to it as it is allowed are already waiting on it), "
     "NOT_FOUND (it does not have the record), NOT_READABLE (it offers no live read; the index answers).",
 )
 DeliveryState = strawberry.enum(

@@ -42,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from auth.policy import Access
 from auth.principal import Principal
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, UpstreamRejected, UpstreamUnavailable
+from connectors.http import watching_writes
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
 from schema.canonical import Complaint, Status
@@ -233,11 +234,12 @@ class WriteThrough:
             )
         current = None
         try:
-            async with asyncio.timeout(self.deadline):
-                for kind, write in writes:
-                    current = kind
-                    await write()
-                    sent.done.append(kind)
+            with watching_writes() as seen:
+                async with asyncio.timeout(self.deadline):
+                    for kind, write in writes:
+                        current = kind
+                        await write()
+                        sent.done.append(kind)
         except UpstreamRejected as exc:
             if not sent.done:
                 raise OwnerRefused(f"{owner.system} refused it: {exc.described}") from None
@@ -246,7 +248,10 @@ class WriteThrough:
                 "and keeps it as a dead letter if it is refused again"
             )
         except TimeoutError:
-            sent.pending, sent.in_doubt = f"{owner.system} did not answer within {self.deadline:g} s", True
+            # Only a write that may have left is in doubt: one cut off while it waited for a
+            # connection is simply sent again by the outbox.
+            sent.pending = f"{owner.system} did not answer within {self.deadline:g} s"
+            sent.in_doubt = seen.may_have_left
         except CircuitOpen as exc:
             sent.pending = f"{owner.system}: {exc.message}"
         except UpstreamUnavailable as exc:

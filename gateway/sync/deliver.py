@@ -437,10 +437,11 @@ class Deliverer:
         return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
 
     async def _sibling_tried(self, d: Delivery) -> bool:
-        """Whether another entry for the same write was already attempted (a duplicate of it
-        may have reached the destination even though this entry never did)."""
+        """Whether another entry for the same write was already attempted and may have reached
+        the destination (a duplicate of it may be there even though this entry never was).
+        One whose attempts provably never left is not in doubt, so it puts none here."""
         siblings = await OutboxRow.filter(
-            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0
+            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0, in_doubt=True
         ).exclude(id=d.id).values_list("payload", flat=True)
         key = d.payload.get("key")
         return any(p.get("key") == key for p in siblings)

@@ -8,9 +8,7 @@ listing says what to check there and how to settle it."""
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
@@ -32,57 +30,11 @@ from gateway.sync.topology import Topology
 from gateway.sync_cli import dead_letter_lines
 from tests.factories import make_complaint
 from tests.servers import free_port
+from tests.sockets import hanging_connects, raw_server
 
 TOPOLOGY = Topology.of(load_config(DEMO_CONFIG))
 XML = "16.07-banyuasin"  # an xml_stream regency of the demo province
 SETTLE = 0.3  # seconds an in-doubt create waits before its next attempt (short for the test)
-
-
-@contextmanager
-def hanging_connects() -> Iterator[int]:
-    """A port whose listener never accepts and whose backlog is full: a connect hangs (the
-    kernel drops the SYN), as it does to a system that is down behind a firewall."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    for _ in range(3):
-        filler = socket.socket()
-        filler.setblocking(False)
-        try:
-            filler.connect(("127.0.0.1", port))
-        except BlockingIOError:
-            pass
-        fillers.append(filler)
-    try:
-        yield port
-    finally:
-        for s in (*fillers, listener):
-            s.close()
-
-
-@asynccontextmanager
-async def raw_server(handle: str) -> AsyncIterator[int]:
-    """A server that reads the request and never answers ("silent"), or closes each
-    connection as soon as it is accepted, before reading anything ("closing")."""
-    stop = asyncio.Event()
-
-    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        if handle == "closing":
-            writer.close()
-            return
-        await reader.read(65536)
-        await stop.wait()
-        writer.close()
-
-    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        stop.set()
-        server.close()
-        await server.wait_closed()
 
 
 def _deliverer(http: aiohttp.ClientSession, port: int, *, policy: Policy, deadline: float = 20.0) -> Deliverer:

@@ -7,6 +7,12 @@
     ├── UpstreamRejected      fatal until fixed: 4xx (credentials, configuration), redirects
     └── DecodeError           fatal for the batch: malformed, oversized or hostile bodies
 
+Whether a failed request may have reached the source is data on the error, decided in one
+place (`connectors.http`): `sent` is False only when it provably never left this process
+(refused, DNS or connect failure, connect timeout, cut off before its headers were written),
+so a write that failed so can be sent again whatever the source; `in_doubt` (on
+`UpstreamUnavailable`) says it was sent and not answered, so it may have been applied.
+
 A record that cannot be mapped is a `connectors.mapping.MappingError` (skippable).
 Messages name the source and what happened; they never contain credentials or bodies.
 What the source said about it (its reason, `reason`) is read here, in one place, from the
@@ -27,13 +33,16 @@ class ConnectorError(Exception):
     code: ClassVar[str] = "CONNECTOR_ERROR"
     retriable: ClassVar[bool] = False
 
-    def __init__(self, source: str, message: str) -> None:
+    def __init__(self, source: str, message: str, *, sent: bool = True) -> None:
         self.source = source
         self.message = message
+        # Whether the request may have reached the source. True unless it provably never
+        # left: not knowing counts as sent.
+        self.sent = sent
         super().__init__(f"{source}: {message}")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(source={self.source!r}, message={self.message!r})"
+        return f"{type(self).__name__}(source={self.source!r}, message={self.message!r}, sent={self.sent!r})"
 
     @property
     def reason(self) -> str | None:
@@ -62,21 +71,26 @@ class UpstreamUnavailable(ConnectorError):
         retry_after: float | None = None,
         in_doubt: bool = False,
         body: bytes = b"",
+        sent: bool = True,
     ) -> None:
-        super().__init__(source, message)
+        super().__init__(source, message, sent=sent)
         self.retry_after = retry_after
         # What a failing server said (a 5xx page often names the bad parameter); kept out
         # of the message, which is logged: only the conformance check quotes it, masked.
         self.body = body
         # The request may have reached the source and been applied (a timeout, a 5xx, a
-        # dropped connection): a write must be looked up before it is sent again.
-        self.in_doubt = in_doubt
+        # dropped connection): a write must be looked up before it is sent again. Never
+        # for a request that did not leave.
+        self.in_doubt = in_doubt and sent
 
 
 class CircuitOpen(UpstreamUnavailable):
     """The source failed repeatedly; calls are refused until the cool-off ends."""
 
     code = "CIRCUIT_OPEN"
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(source, message, sent=False)  # not even called
 
 
 class SourceBusy(UpstreamUnavailable):
@@ -91,8 +105,10 @@ class UpstreamRejected(ConnectorError):
 
     code = "UPSTREAM_REJECTED"
 
-    def __init__(self, source: str, message: str, *, status: int | None = None, body: bytes = b"") -> None:
-        super().__init__(source, message)
+    def __init__(
+        self, source: str, message: str, *, status: int | None = None, body: bytes = b"", sent: bool = True
+    ) -> None:
+        super().__init__(source, message, sent=sent)
         # Kept for the caller to inspect (a 404, a 409 naming the existing record), never
         # put in the message: a body may hold personal data.
         self.status = status

@@ -15,7 +15,10 @@ One `UpstreamClient` per source, all sharing the gateway's aiohttp session:
   source opens its circuit even when every caller's deadline is shorter than ours);
 - redirects are never followed (a 3xx is refused: URLs come from configuration only);
 - the body is read in chunks and refused past `max_body_bytes` *after* decompression, so
-  a gzip bomb costs at most that much memory.
+  a gzip bomb costs at most that much memory;
+- every failure says whether the request may have left (`ConnectorError.sent`): see
+  `_failure` for the one table, and `watching_writes` for callers that cut calls off with
+  their own deadline.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from urllib.parse import urlsplit
 
@@ -33,6 +39,68 @@ import aiohttp
 from connectors.errors import CircuitOpen, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})  # requests that change nothing at the source
+
+
+@dataclass(slots=True)
+class WritesSeen:
+    """Whether a write request made within `watching_writes` may have left this process
+    (its headers were handed to a connection, or it cannot be told)."""
+
+    may_have_left: bool = False
+
+
+_WATCH: ContextVar[WritesSeen | None] = ContextVar("penghubung_writes_seen", default=None)
+
+
+@contextmanager
+def watching_writes() -> Iterator[WritesSeen]:
+    """Watch the writes made inside the block (in this task and tasks it starts): for a
+    caller that cuts calls off with its own deadline, where no error says what happened.
+    A write cut off while it waited for a slot or a connection never left."""
+    seen = WritesSeen()
+    token = _WATCH.set(seen)
+    try:
+        yield seen
+    finally:
+        _WATCH.reset(token)
+
+
+@dataclass(slots=True)
+class _Mark:
+    """One request's progress: whether its headers were handed to a connection."""
+
+    write: bool
+    left: bool = False
+    # The caller's watch, taken when the request starts: aiohttp may write from a task of its own.
+    seen: WritesSeen | None = field(default_factory=_WATCH.get)
+
+    def leaving(self) -> None:
+        self.left = True
+        if self.write and self.seen is not None:
+            self.seen.may_have_left = True
+
+
+class _SendTracing(aiohttp.TraceConfig):
+    """Tells each request's `_Mark` when its headers go to the connection: before that
+    (waiting for a pool slot, resolving, connecting, TLS) nothing of it has left."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_request_headers_sent.append(_headers_sent)
+
+
+async def _headers_sent(session: aiohttp.ClientSession, context: SimpleNamespace, params: object) -> None:
+    mark = getattr(context, "trace_request_ctx", None)
+    if isinstance(mark, _Mark):
+        mark.leaving()
+
+
+def send_tracing() -> aiohttp.TraceConfig:
+    """The trace config for a session the connectors share (`trace_configs=[...]`). Without
+    it a request counts as possibly sent as soon as it is handed to aiohttp, so a write cut
+    off while connecting is in doubt rather than known unsent."""
+    return _SendTracing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +213,34 @@ def _retry_after(value: str | None) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
+def _failure(source: str, what: str, exc: BaseException, *, left: bool) -> Exception:
+    """The one table of transport failures, with whether the request may have left (`left`:
+    its headers reached a connection, or nothing can tell).
+
+    Never sent: refused, DNS or other connect failures, a connect timeout (aiohttp's
+    `connect` deadline covers waiting for a pooled connection too), a bad URL. Sent and
+    unanswered, so in doubt: a read timeout, a connection dropped or reset after the request
+    went out (the source may have read and applied it before it closed; a server that closed
+    before reading cannot be told apart from one that applied it and then crashed)."""
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return DecodeError(source, f"{what} body was cut off or badly encoded")
+    if isinstance(exc, aiohttp.InvalidURL):
+        return UpstreamRejected(source, f"{what}: not a valid http(s) URL", sent=False)
+    if isinstance(exc, aiohttp.ClientError) and "NonHttpUrl" in type(exc).__name__:
+        return UpstreamRejected(source, f"{what}: the URL needs http:// or https://", sent=False)
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return UpstreamUnavailable(source, f"{what} timed out connecting; nothing was sent", sent=False)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return UpstreamUnavailable(source, f"{what} failed ({type(exc).__name__}); nothing was sent", sent=False)
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+        if not left:
+            return UpstreamUnavailable(source, f"{what} timed out before it was sent", sent=False)
+        return UpstreamUnavailable(source, f"{what} timed out", in_doubt=True)
+    if not left:
+        return UpstreamUnavailable(source, f"{what} failed before it was sent ({type(exc).__name__})", sent=False)
+    return UpstreamUnavailable(source, f"{what} failed ({type(exc).__name__})", in_doubt=True)
+
+
 class UpstreamClient:
     """Requests to one source, under its Policy."""
 
@@ -169,6 +265,7 @@ class UpstreamClient:
         self._timeout = aiohttp.ClientTimeout(
             total=policy.total_timeout, connect=policy.connect_timeout
         )
+        self._traced = any(isinstance(t, _SendTracing) for t in session.trace_configs)
 
     @property
     def in_flight(self) -> int:
@@ -245,30 +342,22 @@ class UpstreamClient:
     async def _attempt(self, method: str, url: str, on_wire: list[float], **kwargs: object) -> Response:
         # Named by method and path only: a query string may carry the source's key.
         what = f"{method} {urlsplit(url).path or '/'}"
+        mark = _Mark(write=method not in READS)
         await self._take_slot(what)
         on_wire.append(time.monotonic())  # from here the source keeps it waiting, not our queue
         try:
+            if not self._traced:
+                mark.leaving()  # nothing tells when it leaves: from here it may have
             try:
                 async with self.session.request(
-                    method, url, timeout=self._timeout, allow_redirects=False, **kwargs  # type: ignore[arg-type]
+                    method, url, timeout=self._timeout, allow_redirects=False, trace_request_ctx=mark, **kwargs  # type: ignore[arg-type]
                 ) as response:
                     body = await self._read(response)
                     status, headers = response.status, dict(response.headers)
             except DecodeError:
                 raise
-            except (TimeoutError, asyncio.TimeoutError) as exc:
-                raise UpstreamUnavailable(self.source, f"{what} timed out", in_doubt=True) from exc
-            except aiohttp.ClientPayloadError as exc:
-                raise DecodeError(self.source, f"{what} body was cut off or badly encoded") from exc
-            except aiohttp.InvalidURL as exc:
-                raise UpstreamRejected(self.source, f"{what}: not a valid http(s) URL") from exc
-            except aiohttp.ClientConnectorError as exc:
-                # Never connected: nothing was sent.
-                raise UpstreamUnavailable(self.source, f"{what} failed ({type(exc).__name__})") from exc
-            except aiohttp.ClientError as exc:
-                if "NonHttpUrl" in type(exc).__name__:
-                    raise UpstreamRejected(self.source, f"{what}: the URL needs http:// or https://") from exc
-                raise UpstreamUnavailable(self.source, f"{what} failed ({type(exc).__name__})", in_doubt=True) from exc
+            except (aiohttp.ClientError, TimeoutError, asyncio.TimeoutError) as exc:
+                raise _failure(self.source, what, exc, left=mark.left) from exc
         finally:
             self._give_slot()
         if status == 429 or status >= 500:

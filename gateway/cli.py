@@ -162,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show", type=int, default=0, metavar="N", help="preview N mapped records (personal values masked)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too (suspicious values, statuses never sent, records stored without a part)")
 
-    sync = sub.add_parser("sync", help="the sync engine: status, dead letters, replay, reconcile, backfill")
+    sync = sub.add_parser("sync", help="the sync engine: status, dead letters, replay, confirm, reconcile, backfill")
     sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
     sync_sub.add_parser("status", help="each source's last success, lag, backlog, failures and dead letters")
     dead = sync_sub.add_parser("dead-letters", help="deliveries that gave up, with their reasons")
@@ -170,6 +170,15 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sync_sub.add_parser("replay", help="send dead letters again")
     replay.add_argument("ids", nargs="*", type=int, help="dead letter ids (see dead-letters)")
     replay.add_argument("--all", action="store_true", help="every dead letter")
+    replay.add_argument(
+        "--not-there", action="store_true",
+        help="you checked the destination and it does not hold them: send those in doubt without looking them up",
+    )
+    confirm = sync_sub.add_parser(
+        "confirm", help="a create in doubt is at its destination after all: link it to the id found there"
+    )
+    confirm.add_argument("id", type=int, help="the dead letter's id (see dead-letters)")
+    confirm.add_argument("source_id", help="the complaint's id in the destination's system")
     rec = sync_sub.add_parser("reconcile", help="compare a source with the index and report the differences")
     rec.add_argument("source", help="the source's name, e.g. 16.05-musi-rawas or lapor")
     rec.add_argument("--repair", action="store_true", help="also fix what can be fixed")
@@ -386,7 +395,9 @@ def _main(argv: Sequence[str] | None) -> int:
             if args.sync_command == "dead-letters":
                 return asyncio.run(sync_cli.show_dead_letters(settings, args.destination))
             if args.sync_command == "replay":
-                return asyncio.run(sync_cli.replay_dead_letters(settings, args.ids, args.all))
+                return asyncio.run(sync_cli.replay_dead_letters(settings, args.ids, args.all, args.not_there))
+            if args.sync_command == "confirm":
+                return asyncio.run(sync_cli.confirm_dead_letter(settings, args.id, args.source_id))
             if args.sync_command == "reconcile":
                 return asyncio.run(sync_cli.run_reconcile(settings, args.source, args.repair))
             return asyncio.run(sync_cli.run_backfill(settings, args.source, args.from_start, args.deliver, args.expect))

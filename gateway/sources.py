@@ -18,7 +18,7 @@ import aiohttp
 
 from connectors.config import SANDBOX_URL, SourcesConfig, load_config
 from connectors.protocol import Connector
-from connectors.http import Policy
+from connectors.http import Policy, send_tracing
 from connectors.registry import DEFAULT_POLICY, NATIONAL_NAME, Endpoint, build_connectors
 from connectors.spec_errors import SpecError
 from schema.graphql.connection_query import SourceInfo
@@ -79,8 +79,11 @@ class ConfiguredSources:
 def upstream_session() -> aiohttp.ClientSession:
     """The HTTP session every connector shares. No pool-wide cap: each source has its own
     (its UpstreamClient's bulkhead), and aiohttp's default of 100 connections would make a
-    fan-out to hundreds of sources wait on each other."""
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, limit_per_host=0))
+    fan-out to hundreds of sources wait on each other. Traced so that a write cut off
+    before it went out is known never to have reached its source (`connectors.http`)."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=0), trace_configs=[send_tracing()]
+    )
 
 
 def _endpoint(url: str, secret_env: str | None, where: str) -> Endpoint:

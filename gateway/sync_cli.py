@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from gateway.settings import GatewaySettings, SettingsError
 from gateway.sources import upstream_session, running_sources
 from gateway.store.database import store
-from gateway.store.dead_letters import dead_letters
+from gateway.store.dead_letters import DeadLetter, NotConfirmable, dead_letters
 from gateway.sync import outbox
+from gateway.sync.confirm import confirm
 from gateway.sync.engine import PullResult, SyncEngine
 from gateway.sync.reconcile import reconcile
 from gateway.sync.status import SourceSyncStatus, sync_status
@@ -83,8 +84,26 @@ async def dead_letter_lines(destination: str | None) -> list[str]:
     lines = [f"{'id':>8}  {'destination':34} {'kind':9} {'complaint':14} {'tries':>5}  reason"]
     for d in dead:
         lines.append(f"{d.id:8}  {d.destination:34} {d.kind:9} {d.tracking_id:14} {d.attempts:5}  {d.last_error or ''}")
+        if d.create_in_doubt:
+            lines += in_doubt_guidance(d)
     lines.append(f"{len(dead)} dead letters; `penghubung sync replay ID ...` (or --all) sends them again")
     return lines
+
+
+def in_doubt_guidance(d: DeadLetter) -> list[str]:
+    """What to check at the destination for a create that was sent and not answered, and
+    the two ways to settle it. No content is printed (it may hold personal data): the
+    complaint is named by its tracking ID, where staff read its title."""
+    pad = " " * 10
+    window = f"between {_when(d.queued_at)} and {_when(d.buried_at)} UTC"
+    return [
+        f"{pad}in doubt: a create was sent to {d.destination} and not answered; it may be there, "
+        "and the gateway cannot look it up there",
+        f"{pad}check: in {d.destination}, a complaint received {window} whose text begins with the "
+        f"title of {d.tracking_id}",
+        f"{pad}if it is there: penghubung sync confirm {d.id} <its id there>   (links it; nothing is sent)",
+        f"{pad}if it is not:   penghubung sync replay {d.id} --not-there      (sends it once more)",
+    ]
 
 
 async def show_dead_letters(settings: GatewaySettings, destination: str | None) -> int:
@@ -95,14 +114,35 @@ async def show_dead_letters(settings: GatewaySettings, destination: str | None) 
     return 0
 
 
-async def replay_dead_letters(settings: GatewaySettings, ids: Sequence[int], every: bool) -> int:
-    """Make dead letters pending again."""
+async def replay_dead_letters(settings: GatewaySettings, ids: Sequence[int], every: bool, not_there: bool = False) -> int:
+    """Make dead letters pending again (`not_there`: a person checked that the destination
+    does not hold them, so those in doubt are sent without being looked up)."""
     if not ids and not every:
         print("penghubung: give dead letter ids, or --all", file=sys.stderr)
         return 2
     async with store(settings.database_url):
-        count = await outbox.replay(None if every else list(ids), now=datetime.now(UTC))
+        doubtful = [d.id for d in await dead_letters(None) if d.create_in_doubt and (every or d.id in ids)]
+        count = await outbox.replay(None if every else list(ids), now=datetime.now(UTC), not_there=not_there)
     print(f"{count} dead letters queued again; the worker delivers them")
+    if doubtful and not not_there:
+        print(
+            f"note: {', '.join(map(str, doubtful))} in doubt: where the destination cannot be searched they come "
+            "back as dead letters; check there, then `confirm` or `replay --not-there`",
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def confirm_dead_letter(settings: GatewaySettings, entry_id: int, source_id: str) -> int:
+    """Settle an in-doubt create as delivered: its destination holds it as `source_id`."""
+    topology = _topology(settings)
+    async with store(settings.database_url):
+        try:
+            said = await confirm(topology, entry_id, source_id, now=datetime.now(UTC))
+        except NotConfirmable as exc:
+            print(f"penghubung: {exc}", file=sys.stderr)
+            return 2
+    print(said)
     return 0
 
 

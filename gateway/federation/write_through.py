@@ -42,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from auth.policy import Access
 from auth.principal import Principal
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
+from connectors.http import watching_writes
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
 from schema.canonical import Complaint, Status
@@ -249,16 +250,17 @@ class WriteThrough:
             )
         current = None
         try:
-            async with asyncio.timeout(self.deadline):
-                for kind, write in writes:
-                    current = kind
-                    # A key taken over from a holder that failed or died: what it sent
-                    # may be there already, and is then not sent again.
-                    if taken_over and await landed(connector, owner.source_id, kind, planned):
-                        sent.found.append(kind)
-                    else:
-                        await write()
-                    sent.done.append(kind)
+            with watching_writes() as seen:
+                async with asyncio.timeout(self.deadline):
+                    for kind, write in writes:
+                        current = kind
+                        # A key taken over from a holder that failed or died: what it sent
+                        # may be there already, and is then not sent again.
+                        if taken_over and await landed(connector, owner.source_id, kind, planned):
+                            sent.found.append(kind)
+                        else:
+                            await write()
+                        sent.done.append(kind)
         except UpstreamRejected as exc:
             if not sent.done:
                 raise OwnerRefused(f"{owner.system} refused it: {exc.described}") from None
@@ -267,7 +269,10 @@ class WriteThrough:
                 "and keeps it as a dead letter if it is refused again"
             )
         except TimeoutError:
-            sent.pending, sent.in_doubt = f"{owner.system} did not answer within {self.deadline:g} s", True
+            # Only a write that may have left is in doubt: one cut off while it waited for a
+            # connection is simply sent again by the outbox.
+            sent.pending = f"{owner.system} did not answer within {self.deadline:g} s"
+            sent.in_doubt = seen.may_have_left
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
         except (CircuitOpen, SourceBusy) as exc:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
+from connectors.http import watching_writes
 from connectors.protocol import (
     Capability,
     Connector,
@@ -123,6 +124,24 @@ async def _disposed_unit(row: ComplaintRow) -> str | None:
     return await hops.current_unit(row.id)
 
 
+async def queue_what_the_copy_lacks(topology: Topology, row: ComplaintRow, dest: str, *, now: datetime) -> None:
+    """Bring a new copy at `dest` up to date: the status and follow-ups it was created
+    without (a create starts at BELUM_TERVERIFIKASI everywhere). Only for this destination:
+    the others have them already, or have them coming. Also after an operator confirmed
+    an in-doubt create (`penghubung sync confirm`)."""
+    cid = str(row.id)
+    if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
+        key = await status_key(cid, row.status.value)
+        await outbox.enqueue_if_taken(topology, dest, "status", cid, key, now=now, status=row.status.value)
+    keys = [k for k in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True) if k]
+    if topology.takes(dest, "reply"):
+        keys += [reply_key(text) for text in await reply_texts(cid)]
+    for key in keys:
+        await outbox.enqueue_if_taken(
+            topology, dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+        )
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -213,7 +232,7 @@ class Deliverer:
     async def _deliver(self, d: Delivery) -> str:
         if d.attempts > self.max_attempts + 3:
             # Leased again and again without being settled: the worker dies or fails on it.
-            await outbox.bury(d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock())
+            await outbox.bury(d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock(), in_doubt=True)
             return "dead"
         connector = self.connectors.get(d.destination)
         if connector is None:
@@ -221,13 +240,14 @@ class Deliverer:
             return "dead"
         try:
             # Settled well within the lease, so no other worker takes it over meanwhile.
-            async with asyncio.timeout(self.deadline):
-                if d.kind == "create":
-                    note = await self._create(d, connector)
-                elif d.kind == "status":
-                    note = await self._status(d, connector)
-                else:
-                    note = await self._follow_up(d, connector)
+            with watching_writes() as writes:
+                async with asyncio.timeout(self.deadline):
+                    if d.kind == "create":
+                        note = await self._create(d, connector)
+                    elif d.kind == "status":
+                        note = await self._status(d, connector)
+                    else:
+                        note = await self._follow_up(d, connector)
         except _Settled:
             return "dead"
         except Done as exc:
@@ -248,11 +268,17 @@ class Deliverer:
             # lacks): a fault to fix in the mapping, retried meanwhile, visible in status.
             return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
         except TimeoutError:
+            if not writes.may_have_left:
+                # Cut off while it waited for a connection slot or connected: nothing of
+                # the write left, so it is simply sent again (not looked up, never "unknown").
+                return await self._retry(d, "the delivery took longer than its lease; nothing was sent", in_doubt=d.in_doubt)
             return await self._retry(d, "the delivery took longer than its lease", in_doubt=True)
         except (CircuitOpen, SourceBusy) as exc:
             # Not even called (circuit open, or its bulkhead full): this try does not count.
             return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
         except UpstreamUnavailable as exc:
+            # Never sent (refused, connect failure or timeout): retried as it stands; sent
+            # and unanswered: in doubt (`connectors.http` decides which, in one place).
             return await self._retry(d, f"{exc.code}: {exc.described}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
         except DecodeError as exc:
             # The destination answered, but not readably: the write may have happened.
@@ -261,7 +287,7 @@ class Deliverer:
             await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
             return "dead"
         except ConnectorError as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
+            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock(), in_doubt=exc.sent or d.in_doubt)
             return "dead"
         await outbox.succeed(d, now=self.clock(), note=note)
         return "done"
@@ -343,11 +369,15 @@ class Deliverer:
             except Unsupported:
                 searchable = False
             if not searchable:
+                # Only a write that was sent and not answered gets here (one that never
+                # left is retried as it stands): a person checks the destination, then
+                # confirms it with the id found there or replays it (`sync dead-letters`).
                 await outbox.bury(
                     d,
-                    "outcome unknown: an earlier attempt may have created it, and "
-                    f"{d.destination} can neither recognise a repeat nor be searched; check there, then replay or leave",
-                    now=self.clock(),
+                    f"outcome unknown: an earlier attempt was sent and not answered, and {d.destination} "
+                    "can neither recognise a repeat nor be searched; check there, then confirm or replay "
+                    "(penghubung sync dead-letters says how)",
+                    now=self.clock(), in_doubt=True,
                 )
                 raise _Settled
         replayed = source_id is not None
@@ -371,20 +401,7 @@ class Deliverer:
                         )
                 except IntegrityError:
                     pass  # a pull of the destination linked it just now
-            # Bring the new copy up to date: the status and follow-ups it was created without
-            # (a create starts at BELUM_TERVERIFIKASI everywhere).
-            # Only for this destination: the others have them already, or have them coming.
-            cid, dest = str(row.id), d.destination
-            if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
-                key = await status_key(cid, row.status.value)
-                await outbox.enqueue_if_taken(self.topology, dest, "status", cid, key, now=now, status=row.status.value)
-            keys = [k for k in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True) if k]
-            if self.topology.takes(dest, "reply"):
-                keys += [reply_key(text) for text in await reply_texts(cid)]
-            for key in keys:
-                await outbox.enqueue_if_taken(
-                    self.topology, dest, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
-                )
+            await queue_what_the_copy_lacks(self.topology, row, d.destination, now=now)
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
     async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str | None:
@@ -420,10 +437,11 @@ class Deliverer:
         return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
 
     async def _sibling_tried(self, d: Delivery) -> bool:
-        """Whether another entry for the same write was already attempted (a duplicate of it
-        may have reached the destination even though this entry never did)."""
+        """Whether another entry for the same write was already attempted and may have reached
+        the destination (a duplicate of it may be there even though this entry never was).
+        One whose attempts provably never left is not in doubt, so it puts none here."""
         siblings = await OutboxRow.filter(
-            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0
+            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0, in_doubt=True
         ).exclude(id=d.id).values_list("payload", flat=True)
         key = d.payload.get("key")
         return any(p.get("key") == key for p in siblings)
@@ -499,7 +517,7 @@ class Deliverer:
                     d,
                     f"outcome unknown: an earlier attempt may have added it, and {d.destination} "
                     "can neither recognise a repeat nor list follow-ups; check there, then replay or leave",
-                    now=self.clock(),
+                    now=self.clock(), in_doubt=True,
                 )
                 raise _Settled
             there = await read_back(connector, link.source_id)

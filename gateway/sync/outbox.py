@@ -213,7 +213,7 @@ async def retry(
 
     `refund`: this attempt did not count (the destination was not even called)."""
     if not refund and delivery.attempts >= max_attempts:
-        await bury(delivery, f"gave up after {delivery.attempts} attempts: {error}", now=now)
+        await bury(delivery, f"gave up after {delivery.attempts} attempts: {error}", now=now, in_doubt=in_doubt)
         return False
     wait = after if after is not None else backoff(delivery.attempts, most=backoff_max)
     extra = {"attempts": delivery.attempts - 1} if refund else {}
@@ -228,9 +228,14 @@ async def retry(
     return True
 
 
-async def bury(delivery: Delivery, reason: str, *, now: datetime) -> None:
-    """A dead letter: kept, visible and replayable, never retried on its own."""
-    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=_fit(reason), updated_at=now)
+async def bury(delivery: Delivery, reason: str, *, now: datetime, in_doubt: bool | None = None) -> None:
+    """A dead letter: kept, visible and replayable, never retried on its own.
+
+    `in_doubt`: whether the write may be at the destination already (a replay looks it up
+    first, and the operator's listing says what to check); None: as the delivery knew it
+    (`Delivery.in_doubt`: an earlier attempt may have reached it; this one did not)."""
+    doubt = delivery.in_doubt if in_doubt is None else in_doubt
+    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=_fit(reason), updated_at=now, in_doubt=doubt)
 
 
 def _fit(text: str, limit: int = 300) -> str:
@@ -239,9 +244,14 @@ def _fit(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-async def replay(ids: Sequence[int] | None, *, now: datetime) -> int:
-    """Make dead letters (these, or all) pending again; returns how many."""
+async def replay(ids: Sequence[int] | None, *, now: datetime, not_there: bool = False) -> int:
+    """Make dead letters (these, or all) pending again; returns how many.
+
+    An entry in doubt stays in doubt (looked up before it is sent, or a dead letter again
+    where the destination cannot be searched) unless `not_there`: a person checked the
+    destination and it does not hold the write, so it is sent as it stands."""
     query = OutboxRow.filter(state=DEAD)
     if ids is not None:
         query = query.filter(id__in=list(ids))
-    return await query.update(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now)
+    cleared = {"in_doubt": False} if not_there else {}
+    return await query.update(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now, **cleared)

@@ -23,7 +23,7 @@ from tests.conftest import Tokens
 from tests.federation.conftest import Federated
 from tests.federation.test_writes import DISPOSE, IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _report
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 COMPLAINTS = 24
 # Pulls of the owner running side by side (as two workers would).

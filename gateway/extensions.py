@@ -38,6 +38,7 @@ from gateway.metrics import OperationMetrics
 from gateway.operation_deadline import DeadlineCheck
 from gateway.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
+from gateway.store.transactions import StoreBusy
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ PUBLIC_ERRORS: dict[type[BaseException], str] = {
     ValidationFailed: "BAD_USER_INPUT",
     InvalidCursor: InvalidCursor.code,
     SourceCallsExhausted: SourceCallsExhausted.code,
+    # A change that kept colliding with concurrent ones (deadlocks) was not applied.
+    StoreBusy: StoreBusy.code,
 }
 
 INTERNAL_MESSAGE = "Internal error; the gateway's log has the details under this request id."

@@ -23,11 +23,12 @@ from schema.deadlines import DeadlinePolicy, compute
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
 from schema.live import ChangedMeanwhile
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
-from tortoise.transactions import in_transaction
 
 from gateway.audit import record_now
 from gateway.reference import LOAD_COMMAND
 from gateway.store import registry, rows
+from gateway.store.locks import lock_complaints
+from gateway.store.transactions import transaction
 from gateway.store.trees import AGENCY_TREE
 from gateway.store.models import (
     ComplaintRow,
@@ -201,15 +202,16 @@ class Lifecycle:
 
         Raises:
             ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed,
-            ChangedMeanwhile.
+            ChangedMeanwhile, StoreBusy (every attempt collided with concurrent changes).
         """
         cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
-        async with in_transaction() as conn:
-            query = ComplaintRow.filter(await scope_q(access.cases), id=cid)
-            if conn.capabilities.dialect == "postgres":
-                query = query.select_for_update()
-            row = await query.first()
+
+        async def work() -> ComplaintRow:
+            # The lock order (gateway.store.locks): the complaint first, then its links,
+            # outbox entries and receipt (`in_same_transaction` writes those last).
+            await lock_complaints([cid])
+            row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
             if row is None:
                 raise ComplaintNotFound
             if expected_status is not None and row.status is not expected_status:
@@ -254,6 +256,11 @@ class Lifecycle:
             )
             if in_same_transaction is not None:
                 await in_same_transaction(str(cid), new_status)
+            return row
+
+        # Run again whole if PostgreSQL ends it as one side of a deadlock (or SQLite's write
+        # lock stays taken): the client never sees that as an internal error.
+        row = await transaction(work, what=f"{request.action.value} on {cid}")
         return rows.complaint_from_row(row)
 
     async def _announce(

@@ -51,6 +51,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from gateway.store import hops, rows
+from gateway.store.locks import lock_complaints
 from gateway.store.models import (
     ComplaintRow,
     ComplaintSourceRow,
@@ -60,6 +61,7 @@ from gateway.store.models import (
     StatusEventRow,
 )
 from gateway.store.source_details import reply_texts
+from gateway.store.transactions import transaction
 from gateway.sync import claims, outbox
 from gateway.sync.outbox import Delivery
 from gateway.sync.propagate import home_regency, is_owner, status_key
@@ -391,7 +393,10 @@ class Deliverer:
             # (it lost its records, or reuses ids): never merge two complaints.
             await outbox.bury(d, f"{d.destination} answered id {source_id}, already linked to another complaint", now=now)
             raise _Settled
-        async with in_transaction():
+        async def link_and_catch_up() -> None:
+            # The lock order (gateway.store.locks): the complaint before its new link and the
+            # outbox entries below; a pull of the destination linking it too waits here.
+            await lock_complaints([row.id])
             if holder is None:
                 try:
                     async with in_transaction():
@@ -402,6 +407,8 @@ class Deliverer:
                 except IntegrityError:
                     pass  # a pull of the destination linked it just now
             await queue_what_the_copy_lacks(self.topology, row, d.destination, now=now)
+
+        await transaction(link_and_catch_up, what=f"link {d.destination}/{source_id}")
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
     async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str | None:

@@ -49,7 +49,6 @@ from schema.canonical import (
 )
 from schema.lifecycle import is_further, leads_to
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from gateway.store import rows
 from gateway.store.models import (
@@ -60,6 +59,8 @@ from gateway.store.models import (
     OutboxRow,
     StatusEventRow,
 )
+from gateway.store.locks import lock_complaints
+from gateway.store.transactions import transaction
 from gateway.store.attachments import mark_origin as mark_attachment_origin
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.registry import unknown_agencies, unknown_categories
@@ -128,11 +129,14 @@ class Ingestor:
         """Apply one record; safe to repeat (a retried page applies nothing twice).
         `changed` collects the ids of the complaints it created or changed; `notes` what
         the record said that could not be stored (no personal data)."""
+        async def work() -> tuple[Outcome, str | None, list[str]]:
+            said: list[str] = []  # afresh for each attempt: nothing of a failed one stays
+            outcome, cid = await self._apply(source, record, now, said, set())
+            return outcome, cid, said
+
         for _ in range(3):
-            said: list[str] = []
             try:
-                async with in_transaction():
-                    outcome, cid = await self._apply(source, record, now, said)
+                outcome, cid, said = await transaction(work, what=f"pull {source}/{record.source_id}")
                 if cid is not None and changed is not None:
                     changed.append(cid)
                 if notes is not None:
@@ -158,11 +162,19 @@ class Ingestor:
         of them, the page is applied again one record per transaction. `changed` collects
         the ids of the complaints created or changed, once the page committed."""
         said: list[str] = []
+
+        async def work() -> list[tuple[Outcome, str | None]]:
+            said.clear()  # run again whole after a deadlock: nothing of a failed attempt stays
+            # The lock order (gateway.store.locks): every complaint of the page first, in id
+            # order, before any link or status of them is written.
+            locked = await self._lock_page(source, records)
+            applied = [await self._apply(source, record, now, said, locked) for record in records]
+            if then is not None:
+                await then()
+            return applied
+
         try:
-            async with in_transaction():
-                applied = [await self._apply(source, record, now, said) for record in records]
-                if then is not None:
-                    await then()
+            applied = await transaction(work, what=f"pull {source}: a page of {len(records)}")
             if changed is not None:
                 changed.extend(cid for _, cid in applied if cid is not None)
             if notes is not None:
@@ -174,6 +186,44 @@ class Ingestor:
         if then is not None:
             await then()
         return outcomes
+
+    async def _lock_page(self, source: str, records: Sequence[SourceComplaint]) -> set[str]:
+        """Lock the complaints a page may touch, in id order; returns their ids.
+
+        Looked up in bulk the ways `_find` recognises a record (a superset does no harm:
+        a complaint locked here that `_find` then does not link stays as it was)."""
+        ids: set[str] = set()
+        source_ids = [r.source_id for r in records]
+        if source_ids:
+            ids.update(str(c) for c in await ComplaintSourceRow.filter(system=source, source_id__in=source_ids).values_list("complaint_id", flat=True))
+        for r in records:
+            if r.external_ref:
+                try:
+                    ids.add(str(uuid.UUID(r.external_ref)))
+                except ValueError:
+                    pass
+        trackings = [r.lapor_tracking_id for r in records if r.lapor_tracking_id]
+        if trackings and source != self.topology.national:
+            ids.update(
+                str(c) for c in await ComplaintSourceRow.filter(
+                    system=self.topology.national, source_id__in=trackings
+                ).values_list("complaint_id", flat=True)
+            )
+        await lock_complaints(ids)
+        return ids
+
+    async def _find_locked(
+        self, source: str, record: SourceComplaint, locked: set[str]
+    ) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
+        """`_find`, with the complaint found locked (the lock order: the complaint before
+        its link), and read again once it is held: what a write-through committed while
+        this waited for the lock is what the record is compared with."""
+        row, link = await self._find(source, record)
+        while row is not None and str(row.id) not in locked:
+            await lock_complaints([row.id])
+            locked.add(str(row.id))
+            row, link = await self._find(source, record)
+        return row, link
 
     async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
@@ -266,10 +316,11 @@ class Ingestor:
         return tuple(out)
 
     async def _apply(
-        self, source: str, record: SourceComplaint, now: datetime, notes: list[str]
+        self, source: str, record: SourceComplaint, now: datetime, notes: list[str], locked: set[str]
     ) -> tuple[Outcome, str | None]:
-        """What happened, and to which complaint (None when nothing did)."""
-        row, link = await self._find(source, record)
+        """What happened, and to which complaint (None when nothing did). `locked`: the
+        complaints this transaction holds already."""
+        row, link = await self._find_locked(source, record, locked)
         if row is None and _is_check_record(record):
             # Left behind by `penghubung connector check --write`: pulling it would show a
             # test to the public and file it in LAPOR!. One the index already holds stays.

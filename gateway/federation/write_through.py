@@ -59,6 +59,7 @@ from gateway.store.scoping import in_scope
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
+from gateway.sync.follow_up_echo import Echo, echo_of
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
@@ -428,8 +429,13 @@ class WriteThrough:
                 answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
                 await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
 
+        echo = None
+        if sent.owner is not None and (sent.done or sent.in_doubt):
+            # A pull of the owner may read this change back before the index step: that
+            # copy is this change's, not news (nor a change meanwhile).
+            echo = echo_of(sent.owner.system, connector, late=timedelta(seconds=self.deadline) + self.settle)
         try:
-            changed = await self._apply(w, settle, owner_took=bool(sent.done))
+            changed = await self._apply(w, settle, owner_took=bool(sent.done), echo=echo)
         except _INDEX_REFUSALS:
             if sent.done:
                 await self._repair(sent, connector, w.planned, w.now)
@@ -452,7 +458,9 @@ class WriteThrough:
         await self._announce(changed, kind, w.now)
         return changed, receipt
 
-    async def _apply(self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool) -> Complaint:
+    async def _apply(
+        self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool, echo: Echo | None = None
+    ) -> Complaint:
         """The index step; once the owner took the change, a failure that may pass (a
         database error other than a constraint) is tried again rather than left behind."""
         attempt = 1
@@ -461,6 +469,7 @@ class WriteThrough:
                 return await self.lifecycle.apply(
                     w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now,
                     request_id=w.request_id, in_same_transaction=settle, expected_status=w.planned.status_before,
+                    echo=echo,
                 )
             except _INDEX_REFUSALS:
                 raise

@@ -61,6 +61,7 @@ from gateway.store.models import (
     StatusEventRow,
 )
 from gateway.store.attachments import mark_origin as mark_attachment_origin
+from gateway.store.echoes import lock_complaint
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.registry import unknown_agencies, unknown_categories
 from gateway.store.rows import attachment_to_dict
@@ -277,6 +278,13 @@ class Ingestor:
             return Outcome.SKIPPED, None
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
+        if row is not None and await self._brings_follow_ups(str(row.id), record):
+            # One at a time with a mutation writing a follow-up through this complaint's
+            # system of record (it holds the row while it records it): either that
+            # follow-up is in the index by the time this record's are compared, or the
+            # mutation finds the copy read here and takes it over. Taken before any row of
+            # this record is written, in the mutation's order (complaint, then its links).
+            await lock_complaint(row.id)
         record, gap = await self._checked(record, notes, row)
         # Stored without a part the registry or the mapping lacked: the link keeps a
         # version the record never has, so its next read applies it again and fills the
@@ -451,6 +459,15 @@ class Ingestor:
                     await announce_follow_up(
                         str(cid), reply_key(f.text), origin=source, topology=self.topology, now=now, reply=True
                     )
+
+    @staticmethod
+    async def _brings_follow_ups(cid: str, record: SourceComplaint) -> bool:
+        """Whether the record has a follow-up or reply the index may not have yet."""
+        if not record.follow_ups:
+            return False
+        known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
+        known |= {follow_up_key(t) for t in await reply_texts(cid)}
+        return any(follow_up_key(f.text) not in known for f in record.follow_ups)
 
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
         if not record.follow_ups:

@@ -289,6 +289,46 @@ class Lifecycle:
                 await in_same_transaction(str(cid), new_status)
         return rows.complaint_from_row(row)
 
+    async def record_landed(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        clean: dict[str, object],
+        *,
+        principal: Principal,
+        now: datetime,
+        request_id: str,
+        in_same_transaction: Callable[[str, Status], Awaitable[None]],
+        echo: Echo | None = None,
+    ) -> Complaint:
+        """Record a follow-up or reply its system of record has taken although the index
+        refused the action (the complaint moved meanwhile): the words are there and cannot
+        be taken back, so they are the index's too; the status stays as it is now.
+        `clean` are the values the action was checked with; the row is read unscoped (the
+        caller was allowed when it was sent, and the pull would bring it in anyway)."""
+        assert request.action in (Action.POST_FOLLOW_UP, Action.REPLY)
+        cid = _uuid(complaint_id)
+        now = now.replace(microsecond=0)
+        async with in_transaction() as conn:
+            query = ComplaintRow.filter(id=cid)
+            if conn.capabilities.dialect == "postgres":
+                query = query.select_for_update()
+            row = await query.first()
+            if row is None:
+                raise ComplaintNotFound
+            await self._effects(row, request, clean, principal, now, echo=echo)
+            row.updated_at = now
+            await row.save(update_fields=["updated_at"])
+            if self.topology is not None:
+                await self._announce(str(cid), request, clean, row.status, now, status_changed=False)
+            await record_now(
+                principal,
+                AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
+                request_id,
+            )
+            await in_same_transaction(str(cid), row.status)
+        return rows.complaint_from_row(row)
+
     async def _announce(
         self, cid: str, request: ActionRequest, clean: dict[str, object], status: Status, now: datetime,
         *, status_changed: bool = True,

@@ -36,7 +36,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from auth.policy import Access
@@ -439,9 +439,14 @@ class WriteThrough:
         except _INDEX_REFUSALS:
             if sent.done:
                 await self._repair(sent, connector, w.planned, w.now)
-            if w.reservation is not None and not sent.done:
-                await receipts.release(w.reservation)
-            raise
+            if "follow_up" not in sent.done:
+                if w.reservation is not None and not sent.done:
+                    await receipts.release(w.reservation)
+                raise
+            # The owner has the follow-up (or reply) and it cannot be taken back: it is the
+            # index's too, whatever moved meanwhile, and the answer says so (never an error
+            # for words that were published).
+            changed, receipt = await self._landed(w, sent, connector, echo)
         except Exception as exc:
             if not sent.done:
                 if w.reservation is not None:
@@ -457,6 +462,37 @@ class WriteThrough:
         kind = {Action.POST_FOLLOW_UP: "follow_up", Action.RATE: "rated"}.get(w.request.action, "status")
         await self._announce(changed, kind, w.now)
         return changed, receipt
+
+    async def _landed(
+        self, w: _Write, sent: _Sent, connector: Connector | None, echo: Echo | None
+    ) -> tuple[Complaint, WriteReceipt]:
+        """Record a follow-up or reply the owner took after the index refused the action;
+        its status part, if the owner took that too, is being set back (`_repair`)."""
+        system = sent.owner.system  # type: ignore[union-attr]
+        words = "reply" if w.request.action is Action.REPLY else "follow-up"
+        only_words = replace(sent, done=["follow_up"])
+        answered: list[WriteReceipt] = []
+
+        async def settle(cid: str, status: Status) -> None:
+            reason = (
+                f"the {words} is at {system} and in the gateway; the complaint's status had changed meanwhile, "
+                f"so it stays {status.value}"
+                + (f" (and {system} is set back to it)" if "status" in sent.done else "")
+            )
+            receipt = WriteReceipt(DeliveryState.APPLIED, system, reason, w.key)
+            answered.append(receipt)
+            keys = await self._keys(cid, status, w.request, w.planned)
+            await self._settle(only_words, connector, keys, cid, status, w.now)
+            if w.reservation is not None:
+                answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": [keys["follow_up"]]}
+                await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
+
+        log.warning("write-through: %s took a %s the index then refused; recorded as it stands", system, words)
+        changed = await self.lifecycle.record_landed(
+            w.complaint_id, w.request, w.planned.clean, principal=w.principal, now=w.now,
+            request_id=w.request_id, in_same_transaction=settle, echo=echo,
+        )
+        return changed, answered[-1]
 
     async def _apply(
         self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool, echo: Echo | None = None

@@ -148,3 +148,46 @@ async def test_a_follow_up_whose_own_status_is_read_back_first_answers_applied(
     kept = [k["text"] for k in federated.sims[WA].reports[link.source_id]["tindakan"]["kesimpulan"]]  # type: ignore[attr-defined]
     assert kept.count(text) == 1
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+
+
+async def test_a_follow_up_its_owner_took_is_recorded_and_answered_though_the_owner_closed_it_meanwhile(
+    federated: Federated, tokens: Tokens, gated: Callable[[str], Any]
+) -> None:
+    # The regency closes the complaint itself while the follow-up is on its way: the words
+    # are published there and cannot be taken back, so they are the gateway's too, and the
+    # answer says the status stayed as the system of record set it (no error).
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    cid = await _disposed(federated, tokens, IN_MURA, admin, DISPOSE_MURA)
+    officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-mura", agency="16.05-pupr")
+    link = await ComplaintSourceRow.get(complaint_id=cid, system=WA)
+    text = "Tim sudah memperbaiki pipa yang bocor di lokasi."
+    variables = {"id": cid, "text": text, "key": "fu-closed"}
+    async with gated(WA) as g:
+        g.gate.hold("PATCH", r"/tindakan$", b'"status"')
+        mutation = asyncio.create_task(g.gql(FOLLOW_UP, variables, token=officer))
+        await asyncio.wait_for(g.gate.arrived.wait(), 10)
+        closed = await federated.http.patch(
+            f"{federated.urls[WA]}/reports/{link.source_id}/tindakan",
+            json={"status": "Selesai Pengaduan"},
+            headers={"x-api-key": federated.sims[WA].api_key},  # type: ignore[attr-defined]
+        )
+        assert closed.status == 200
+        await federated.engine.pull(WA)
+        g.gate.release()
+        body = await asyncio.wait_for(mutation, 15)
+        again = await g.gql(FOLLOW_UP, variables, token=officer)
+    assert "errors" not in body, body  # was CHANGED_MEANWHILE, though the follow-up was published
+    done = body["data"]["postFollowUp"]
+    assert done["status"] == "SELESAI" and done["delivery"]["state"] == "APPLIED", done
+    assert "stays SELESAI" in done["delivery"]["reason"], done
+    assert again["data"]["postFollowUp"]["delivery"]["replayed"] is True, again
+    assert await FollowUpRow.filter(complaint_id=cid, content=text).values_list("origin_system", flat=True) == ["penghubung"]
+    await federated.engine.drain()
+    await federated.engine.pull(WA)
+    await federated.engine.drain()
+    assert (await ComplaintRow.get(id=cid)).status is Status.SELESAI
+    report = federated.sims[WA].reports[link.source_id]  # type: ignore[attr-defined]
+    assert report["tindakan"]["status"] == "Selesai Pengaduan"  # the owner's word stands
+    assert [k["text"] for k in report["tindakan"]["kesimpulan"]].count(text) == 1
+    assert await FollowUpRow.filter(complaint_id=cid, content=text).count() == 1
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0

@@ -191,3 +191,55 @@ async def test_a_follow_up_its_owner_took_is_recorded_and_answered_though_the_ow
     assert [k["text"] for k in report["tindakan"]["kesimpulan"]].count(text) == 1
     assert await FollowUpRow.filter(complaint_id=cid, content=text).count() == 1
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+
+
+ARCHIVE = """mutation($id: ID!, $key: String) {
+  archiveComplaint(id: $id, reason: "Bukan kewenangan kabupaten.", idempotencyKey: $key) { status delivery { state system reason } }
+}"""
+DISPOSE_MURA_KEYED = """mutation($id: ID!, $key: String) {
+  disposeComplaint(id: $id, unitIds: ["16.05-pupr"], idempotencyKey: $key) { status delivery { state system reason } }
+}"""
+CLOSE = """mutation($id: ID!, $key: String) {
+  closeComplaint(id: $id, idempotencyKey: $key) { status delivery { state system reason } }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("field", "mutation", "status"),
+    [
+        ("disposeComplaint", DISPOSE_MURA_KEYED, Status.DIDISPOSISIKAN),
+        ("archiveComplaint", ARCHIVE, Status.ARSIP),
+        ("closeComplaint", CLOSE, Status.SELESAI),
+    ],
+)
+async def test_a_status_action_whose_result_is_read_back_first_answers_applied(
+    federated: Federated, tokens: Tokens, gated: Callable[[str], Any], field: str, mutation: str, status: Status
+) -> None:
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    cid = str(made["complaint"]["id"])
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    if status is Status.SELESAI:
+        _ok(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
+        officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-mura", agency="16.05-pupr")
+        _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": "Pipa sudah diganti oleh petugas."}, token=officer))
+    await federated.engine.drain()
+    before = await StatusEventRow.filter(complaint_id=cid).count()
+    hops = await federated.gql('query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }', {"id": cid}, token=admin)
+    async with gated(WA) as g:
+        g.gate.hold("PATCH", r"/tindakan$", b'"status"')
+        task = asyncio.create_task(g.gql(mutation, {"id": cid, "key": f"{field}-1"}, token=admin))
+        await asyncio.wait_for(g.gate.arrived.wait(), 10)  # the bot has the new status
+        await federated.engine.pull(WA)  # and the index reads it back first
+        assert (await ComplaintRow.get(id=cid)).status is status
+        g.gate.release()
+        body = await asyncio.wait_for(task, 15)
+    assert "errors" not in body, body  # was CHANGED_MEANWHILE, though applied everywhere
+    done = body["data"][field]
+    assert done["status"] == status.value and done["delivery"]["state"] == "APPLIED", done
+    assert await StatusEventRow.filter(complaint_id=cid).count() == before + 1  # the pull's; not a second
+    after = await federated.gql('query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }', {"id": cid}, token=admin)
+    added = len(after["data"]["complaint"]["dispositions"]) - len(hops["data"]["complaint"]["dispositions"])
+    assert added == (1 if status is Status.DIDISPOSISIKAN else 0)
+    await federated.engine.drain()
+    assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0

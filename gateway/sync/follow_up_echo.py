@@ -86,3 +86,16 @@ def echo_of(system: str, connector: object, *, late: timedelta) -> Echo:
     zone_name = getattr(at, "zone", None) or getattr(spec, "time_zone", None) or "WIB"
     zone = ZONES.get(str(zone_name), ZONES["WIB"])
     return Echo(system, _BY_CAST.get(str(getattr(at, "cast", ""))), zone, late)
+
+
+def copy_of(echo: Echo, held_at: datetime, read_at: datetime, *, from_there: bool) -> bool:
+    """Whether a follow-up read from `echo.system` at `read_at` can be one the index holds
+    at `held_at` (same words; the caller compares those). One the index read from that
+    system itself has the same time, as far as the system keeps it. One the gateway (or
+    another system, through it) sent there is not shown before it was written, in the
+    system's precision; it may show later, however late it was delivered (a system stamps
+    its own time on arrival)."""
+    earliest = echo.floor(held_at, echo.kept(read_at)) - SKEW
+    if from_there:
+        return earliest <= read_at <= held_at + SKEW
+    return earliest <= read_at

@@ -243,3 +243,35 @@ async def test_a_status_action_whose_result_is_read_back_first_answers_applied(
     assert added == (1 if status is Status.DIDISPOSISIKAN else 0)
     await federated.engine.drain()
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
+
+
+async def test_the_same_words_twice_in_the_legacy_app_on_one_day_are_two_follow_ups_and_its_echo_is_one(
+    federated: Federated, tokens: Tokens
+) -> None:
+    # Its export has date-only times: the gateway's own follow-up read back is recognised
+    # (by its words, from the day it was written), and is then known by its id there; the
+    # same words written again in the app that day, under another id, are a second one.
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-okus", agency="pemkab-16.09")
+    cid = await _disposed(federated, tokens, IN_OKU_SELATAN, admin, DISPOSE_OKUS)
+    officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-okus", agency="16.09-pupr")
+    text = "Laporan sedang ditindaklanjuti oleh dinas terkait."
+    _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))
+    link = await ComplaintSourceRow.get(complaint_id=cid, system=LEGACY)
+    sim = federated.sims[LEGACY]
+
+    async def pulled() -> list[str | None]:
+        for _ in range(2):  # read twice: a copy is recognised the same way every time
+            await federated.engine.pull(LEGACY, full=True)
+        return list(await FollowUpRow.filter(complaint_id=cid, content=text).order_by("id").values_list("origin_system", flat=True))
+
+    assert await pulled() == ["penghubung"]
+    written = await federated.http.post(
+        f"{federated.urls[LEGACY]}/import/tanggapan", params={"key": sim.key},  # type: ignore[attr-defined]
+        data={"id_pengaduan": link.source_id, "tanggapan": text},
+    )
+    assert written.status == 200
+    assert await pulled() == ["penghubung", LEGACY]
+    await federated.engine.drain()
+    assert await pulled() == ["penghubung", LEGACY]
+    answers = [t for t in sim.tanggapan.values() if str(t.id_pengaduan) == link.source_id]  # type: ignore[attr-defined]
+    assert [t.tanggapan for t in answers].count(text) == 2

@@ -20,7 +20,7 @@ from auth.principal import Principal
 from auth.roles import Role
 from schema.canonical import Complaint, DispositionKind, Status
 from schema.deadlines import DeadlinePolicy, compute
-from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, transition
+from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition, transition
 from schema.live import ChangedMeanwhile
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 
@@ -37,12 +37,15 @@ from gateway.store.models import (
     ReporterReplyRow,
     StatusEventRow,
 )
+from gateway.store.echoes import read_back_follow_ups, read_back_reply, take_over_follow_up
 from gateway.store.rows import attachment_to_dict
+from gateway.store.source_details import has_disposition_to
 from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
 from gateway.submission import LOCAL_SYSTEM
 from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
+from gateway.sync.follow_up_echo import Echo
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 
@@ -132,6 +135,25 @@ async def _check(
     return clean
 
 
+def _leads_to(status: Status, request: ActionRequest) -> Status | None:
+    """The status `request` leads to from `status`, None if it does not apply there."""
+    try:
+        return transition(status, request.action, final=request.final)
+    except IllegalTransition:
+        return None
+
+
+async def _read_back(cid: str, key: str, now: datetime, echo: Echo | None) -> int | None:
+    """The id of this follow-up's own copy, read back from the system it was written to
+    first (by a pull before this step), if there is one."""
+    if echo is None:
+        return None
+    for copy in await read_back_follow_ups(cid, key, echo.system):
+        if echo.same(now, copy.at):
+            return int(copy.id)
+    return None
+
+
 def _uuid(complaint_id: str) -> uuid.UUID:
     try:
         return uuid.UUID(complaint_id)
@@ -192,13 +214,18 @@ class Lifecycle:
         request_id: str,
         in_same_transaction: Callable[[str, Status], Awaitable[None]] | None = None,
         expected_status: Status | None = None,
+        echo: Echo | None = None,
     ) -> Complaint:
         """Apply one action; returns the complaint as it is afterwards.
 
         `in_same_transaction(complaint_id, new_status)` runs last, inside the change's
         transaction (the write-through settles its outbox entries and receipt there).
         `expected_status`: the status the action was checked against (and sent to its
-        system of record from); anything else now is ChangedMeanwhile.
+        system of record from); anything else now is ChangedMeanwhile, except the very
+        status this action leads to when `echo` says where it was written first: a pull of
+        that system brought the action's own result in meanwhile (no second status event),
+        and a follow-up or reply it read back there is this action's (taken over, not
+        added again).
 
         Raises:
             ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed,
@@ -214,14 +241,20 @@ class Lifecycle:
             row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
             if row is None:
                 raise ComplaintNotFound
+            echoed = False
             if expected_status is not None and row.status is not expected_status:
-                raise ChangedMeanwhile(
-                    f"the complaint moved from {expected_status.value} to {row.status.value} while this "
-                    "change was on its way; expected: read it again and decide anew"
-                )
+                if echo is None or row.status is not _leads_to(expected_status, request):
+                    raise ChangedMeanwhile(
+                        f"the complaint moved from {expected_status.value} to {row.status.value} while this "
+                        "change was on its way; expected: read it again and decide anew"
+                    )
+                # Its system of record took this change and a pull read the result back
+                # before this step: the status is this action's own, not a change meanwhile.
+                echoed = True
+                row.status = expected_status  # admitted as it was checked and sent
             new_status, clean = await _admit(row, request, principal)
-            await self._effects(row, request, clean, principal, now)
-            if request.action is not Action.RATE:
+            await self._effects(row, request, clean, principal, now, echo=echo)
+            if request.action is not Action.RATE and not echoed:
                 await StatusEventRow.create(
                     complaint_id=cid,
                     status=new_status,
@@ -248,7 +281,7 @@ class Lifecycle:
             row.search_text = search_document(row.title, row.original_title, row.content)
             await row.save()
             if self.topology is not None:
-                await self._announce(str(cid), request, clean, new_status, now)
+                await self._announce(str(cid), request, clean, new_status, now, status_changed=not echoed)
             await record_now(
                 principal,
                 AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
@@ -263,12 +296,55 @@ class Lifecycle:
         row = await transaction(work, what=f"{request.action.value} on {cid}")
         return rows.complaint_from_row(row)
 
+    async def record_landed(
+        self,
+        complaint_id: str,
+        request: ActionRequest,
+        clean: dict[str, object],
+        *,
+        principal: Principal,
+        now: datetime,
+        request_id: str,
+        in_same_transaction: Callable[[str, Status], Awaitable[None]],
+        echo: Echo | None = None,
+    ) -> Complaint:
+        """Record a follow-up or reply its system of record has taken although the index
+        refused the action (the complaint moved meanwhile): the words are there and cannot
+        be taken back, so they are the index's too; the status stays as it is now.
+        `clean` are the values the action was checked with; the row is read unscoped (the
+        caller was allowed when it was sent, and the pull would bring it in anyway)."""
+        assert request.action in (Action.POST_FOLLOW_UP, Action.REPLY)
+        cid = _uuid(complaint_id)
+        now = now.replace(microsecond=0)
+        async with in_transaction() as conn:
+            query = ComplaintRow.filter(id=cid)
+            if conn.capabilities.dialect == "postgres":
+                query = query.select_for_update()
+            row = await query.first()
+            if row is None:
+                raise ComplaintNotFound
+            await self._effects(row, request, clean, principal, now, echo=echo)
+            row.updated_at = now
+            await row.save(update_fields=["updated_at"])
+            if self.topology is not None:
+                await self._announce(str(cid), request, clean, row.status, now, status_changed=False)
+            await record_now(
+                principal,
+                AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
+                request_id,
+            )
+            await in_same_transaction(str(cid), row.status)
+        return rows.complaint_from_row(row)
+
     async def _announce(
-        self, cid: str, request: ActionRequest, clean: dict[str, object], status: Status, now: datetime
+        self, cid: str, request: ActionRequest, clean: dict[str, object], status: Status, now: datetime,
+        *, status_changed: bool = True,
     ) -> None:
-        """Enqueue the change for the other systems (in the change's transaction)."""
+        """Enqueue the change for the other systems (in the change's transaction). A status
+        read back from the system of record before this step was announced by that pull."""
         assert self.topology is not None
-        await announce_status(cid, status.value, origin=None, topology=self.topology, now=now)
+        if status_changed:
+            await announce_status(cid, status.value, origin=None, topology=self.topology, now=now)
         if request.action is Action.NOT_OUR_AUTHORITY and request.to_agency_id:
             # Handed to another agency (pelimpahan): its kab/kota's system gets it too.
             row = await ComplaintRow.get(id=cid)
@@ -290,6 +366,8 @@ class Lifecycle:
         clean: dict[str, object],
         principal: Principal,
         now: datetime,
+        *,
+        echo: Echo | None = None,
     ) -> None:
         a, cid = request.action, row.id
         if a is Action.VERIFY:
@@ -313,6 +391,8 @@ class Lifecycle:
             row.routed_agency_id = request.to_agency_id  # type: ignore[attr-defined]
         elif a is Action.DISPOSE:
             for unit in clean["units"]:  # type: ignore[attr-defined]
+                if echo is not None and await has_disposition_to(str(cid), unit):
+                    continue  # read back from its system of record meanwhile: the same hop
                 await DispositionRow.create(
                     complaint_id=cid,
                     kind=DispositionKind.DISPOSISI,
@@ -322,17 +402,28 @@ class Lifecycle:
                     note=clean["note"],
                 )
         elif a is Action.POST_FOLLOW_UP:
-            await FollowUpRow.create(
-                complaint_id=cid,
-                agency_id=principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
-                content=clean["content"],
-                at=now,
-                attachments=[attachment_to_dict(x) for x in request.attachments],
-                key=follow_up_key(str(clean["content"])),
-                origin_system=LOCAL_SYSTEM,
-            )
+            values = {
+                "agency_id": principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
+                "content": clean["content"],
+                "at": now,
+                "attachments": [attachment_to_dict(x) for x in request.attachments],
+                "origin_system": LOCAL_SYSTEM,
+            }
+            key = follow_up_key(str(clean["content"]))
+            copy = await _read_back(str(cid), key, now, echo)
+            if copy is not None:
+                await take_over_follow_up(copy, **values)
+            else:
+                await FollowUpRow.create(complaint_id=cid, key=key, **values)
         elif a is Action.REPLY:
-            await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
+            key = follow_up_key(str(clean["content"]))
+            reply = None
+            if echo is not None:
+                reply = await read_back_reply(
+                    str(cid), lambda text: follow_up_key(text) == key, lambda at: echo.same(now, at)
+                )
+            if reply is None:
+                await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
         elif a is Action.RATE:
             row.rating_score = request.score
             row.rating_comment = clean["note"]  # type: ignore[assignment]

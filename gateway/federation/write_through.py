@@ -36,7 +36,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from auth.policy import Access
@@ -61,6 +61,7 @@ from gateway.store.scoping import in_scope
 from gateway.submission import Submission
 from gateway.sync import claims, outbox
 from gateway.sync.deliver import Deliverer, claim_name
+from gateway.sync.follow_up_echo import Echo, echo_of
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
@@ -486,8 +487,13 @@ class WriteThrough:
                 answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": sorted(keys.values())}
                 await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
 
+        echo = None
+        if sent.owner is not None and (sent.done or sent.in_doubt):
+            # A pull of the owner may read this change back before the index step: that
+            # copy is this change's, not news (nor a change meanwhile).
+            echo = echo_of(sent.owner.system, connector, late=timedelta(seconds=self.deadline) + self.settle)
         try:
-            changed = await self._apply(w, settle, owner_took=bool(sent.done))
+            changed = await self._apply(w, settle, owner_took=bool(sent.done), echo=echo)
         except receipts.ReservationLost:
             # It outran its lease and a repeat took the key over: that repeat looks at the
             # owner and records the change; nothing is set back here.
@@ -495,8 +501,13 @@ class WriteThrough:
         except _INDEX_REFUSALS:
             if sent.done:
                 await self._repair(sent, connector, w.planned, w.now)
-            await self._give_back(w, sent)
-            raise
+            if "follow_up" not in sent.done:
+                await self._give_back(w, sent)
+                raise
+            # The owner has the follow-up (or reply) and it cannot be taken back: it is the
+            # index's too, whatever moved meanwhile, and the answer says so (never an error
+            # for words that were published).
+            changed, receipt = await self._landed(w, sent, connector, echo)
         except Exception as exc:
             if not sent.done:
                 await self._give_back(w, sent)
@@ -511,7 +522,40 @@ class WriteThrough:
         await self._announce(changed, kind, w.now)
         return changed, receipt
 
-    async def _apply(self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool) -> Complaint:
+    async def _landed(
+        self, w: _Write, sent: _Sent, connector: Connector | None, echo: Echo | None
+    ) -> tuple[Complaint, WriteReceipt]:
+        """Record a follow-up or reply the owner took after the index refused the action;
+        its status part, if the owner took that too, is being set back (`_repair`)."""
+        system = sent.owner.system  # type: ignore[union-attr]
+        words = "reply" if w.request.action is Action.REPLY else "follow-up"
+        only_words = replace(sent, done=["follow_up"])
+        answered: list[WriteReceipt] = []
+
+        async def settle(cid: str, status: Status) -> None:
+            reason = (
+                f"the {words} is at {system} and in the gateway; the complaint's status had changed meanwhile, "
+                f"so it stays {status.value}"
+                + (f" (and {system} is set back to it)" if "status" in sent.done else "")
+            )
+            receipt = WriteReceipt(DeliveryState.APPLIED, system, reason, w.key)
+            answered.append(receipt)
+            keys = await self._keys(cid, status, w.request, w.planned)
+            await self._settle(only_words, connector, keys, cid, status, w.now)
+            if w.reservation is not None:
+                answer = {"complaint_id": cid, "receipt": _receipt_dict(receipt), "keys": [keys["follow_up"]]}
+                await receipts.finish(w.reservation, answer, complaint_id=cid, now=w.now)
+
+        log.warning("write-through: %s took a %s the index then refused; recorded as it stands", system, words)
+        changed = await self.lifecycle.record_landed(
+            w.complaint_id, w.request, w.planned.clean, principal=w.principal, now=w.now,
+            request_id=w.request_id, in_same_transaction=settle, echo=echo,
+        )
+        return changed, answered[-1]
+
+    async def _apply(
+        self, w: _Write, settle: Callable[[str, Status], Awaitable[None]], *, owner_took: bool, echo: Echo | None = None
+    ) -> Complaint:
         """The index step; once the owner took the change, a failure that may pass (a
         database error other than a constraint) is tried again rather than left behind."""
         attempt = 1
@@ -520,6 +564,7 @@ class WriteThrough:
                 return await self.lifecycle.apply(
                     w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now,
                     request_id=w.request_id, in_same_transaction=settle, expected_status=w.planned.status_before,
+                    echo=echo,
                 )
             except _INDEX_REFUSALS:
                 raise

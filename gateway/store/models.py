@@ -251,6 +251,10 @@ class FollowUpRow(Model):
     # echo of one we delivered) is recognised instead of stored twice.
     key = fields.CharField(max_length=32, null=True)
     origin_system = fields.CharField(max_length=80, null=True)
+    # Its own id in each system it was read from, {system: that system's follow-up id}: a
+    # copy read again is recognised by it, and a second follow-up with the same words in
+    # that system (another id) is not taken for this one (null: none read yet).
+    links = fields.JSONField(null=True)
 
     class Meta:
         table = "follow_up"

@@ -34,6 +34,7 @@ from gateway.store.sync_notes import save_note
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
 from gateway.sync.dispatch import Dispatcher
+from gateway.sync.follow_up_echo import echo_of
 from gateway.sync.ingest import Ingestor, Outcome
 from gateway.sync.topology import Topology
 
@@ -112,7 +113,8 @@ class SyncEngine:
     def __post_init__(self) -> None:
         # A killed worker's hold on a source or a delivery runs out after this long.
         self._lease = timedelta(seconds=self.settings.lease_seconds)
-        self.ingestor = Ingestor(self.topology, self.policy)
+        echoes = {name: echo_of(name, c, late=timedelta(0)) for name, c in self.connectors.items()}
+        self.ingestor = Ingestor(self.topology, self.policy, echoes=echoes)
         deadline, settle = max(1.0, self.settings.lease_seconds - 2), self.settings.upstream_timeout * 3
         self.deliverer = Deliverer(
             self.connectors,

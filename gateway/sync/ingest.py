@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -62,6 +62,7 @@ from gateway.store.models import (
 from gateway.store.locks import lock_complaints
 from gateway.store.transactions import transaction
 from gateway.store.attachments import mark_origin as mark_attachment_origin
+from gateway.store.echoes import lock_complaint
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.registry import unknown_agencies, unknown_categories
 from gateway.store.rows import attachment_to_dict
@@ -69,6 +70,7 @@ from gateway.store.source_details import add_disposition, add_reply, has_disposi
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
 from gateway.submission import government_of
 from gateway.sync import outbox
+from gateway.sync.follow_up_echo import Echo, copy_of
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import (
     status_key,
@@ -116,6 +118,9 @@ class Ingestor:
     # Registry ids found (category, agency). Only found ones: an id the registry lacks
     # may be loaded any time (`penghubung reference load`), and is looked up again.
     _known: set[tuple[str, str]] = field(default_factory=set, compare=False, repr=False)
+    # How each system keeps follow-up times (its mapping's precision and zone), to
+    # recognise a copy read back; a system without one is judged by each value.
+    echoes: Mapping[str, Echo] = field(default_factory=dict, compare=False, repr=False)
 
     async def apply(
         self,
@@ -328,6 +333,13 @@ class Ingestor:
             return Outcome.SKIPPED, None
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
+        if row is not None and await self._brings_follow_ups(str(row.id), source, record):
+            # One at a time with a mutation writing a follow-up through this complaint's
+            # system of record (it holds the row while it records it): either that
+            # follow-up is in the index by the time this record's are compared, or the
+            # mutation finds the copy read here and takes it over. Taken before any row of
+            # this record is written, in the mutation's order (complaint, then its links).
+            await lock_complaint(row.id)
         record, gap = await self._checked(record, notes, row)
         # Stored without a part the registry or the mapping lacked: the link keeps a
         # version the record never has, so its next read applies it again and fills the
@@ -404,6 +416,7 @@ class Ingestor:
                 self._governments[record.kode_wilayah] = await government_of(record.kode_wilayah)
             routed = self._governments[record.kode_wilayah]
         cid = str(uuid.uuid4())
+        listed = _listed(record)
         history = [StatusEvent(Status.BELUM_TERVERIFIKASI, record.created_at, note=f"received from {source}")]
         if record.status is not Status.BELUM_TERVERIFIKASI:
             history.append(StatusEvent(record.status, record.updated_at, note=f"status in {source}"))
@@ -414,7 +427,7 @@ class Ingestor:
             status_history=tuple(history),
             follow_ups=tuple(
                 FollowUp(agency_id=f.agency or routed or source, content=f.text, at=f.at, attachments=f.attachments)
-                for f in _unique(record, by_reporter=False)
+                for f in listed
             ),
             replies=tuple(ReporterReply(f.text, f.at) for f in _unique(record, by_reporter=True)),
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
@@ -424,10 +437,12 @@ class Ingestor:
         await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(
             version=version, synced_at=now, status=record.status
         )
-        await FollowUpRow.filter(complaint_id=cid).update(origin_system=source)
         await mark_attachment_origin(cid, source)
-        for f in await FollowUpRow.filter(complaint_id=cid):
-            await FollowUpRow.filter(id=f.id).update(key=follow_up_key(f.content))
+        # Stored in the order given: each row is linked to its follow-up's id there.
+        for row, f in zip(await FollowUpRow.filter(complaint_id=cid).order_by("id"), listed, strict=False):
+            await FollowUpRow.filter(id=row.id).update(
+                key=follow_up_key(row.content), origin_system=source, links={source: f.source_id}
+            )
         regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
         if record.lapor_tracking_id and source != self.topology.national:
@@ -503,22 +518,62 @@ class Ingestor:
                         str(cid), reply_key(f.text), origin=source, topology=self.topology, now=now, reply=True
                     )
 
+    @staticmethod
+    async def _brings_follow_ups(cid: str, source: str, record: SourceComplaint) -> bool:
+        """Whether the record has a follow-up the index has not linked to its id there yet
+        (or a reply it does not have)."""
+        if not record.follow_ups:
+            return False
+        linked = {
+            (str(links[source]), key)
+            for links, key in await FollowUpRow.filter(complaint_id=cid).values_list("links", "key")
+            if isinstance(links, dict) and source in links
+        }
+        replies = {follow_up_key(t) for t in await reply_texts(cid)}
+        return any(
+            follow_up_key(f.text) not in replies if f.by_reporter else (f.source_id, follow_up_key(f.text)) not in linked
+            for f in record.follow_ups
+        )
+
     async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
+        """The record's follow-ups the index does not hold yet. One is held when a follow-up
+        is linked to its id in this system; else when one with the same words, a fitting
+        author and a time that can be its time there (`copy_of`: the system's precision, a
+        date-only export included) is not linked to another of this system's follow-ups
+        yet; it is linked to it then. Two with the same words in this system (two ids) are
+        two follow-ups, whatever day they share."""
         if not record.follow_ups:
             return
-        known = set(await FollowUpRow.filter(complaint_id=cid).values_list("key", flat=True))
+        held = list(await FollowUpRow.filter(complaint_id=cid).order_by("at", "id"))
         # The reporter's own words read back from a system that does not say who wrote them
         # are the reply, never an agency's answer credited to the routed agency.
         replies = {follow_up_key(t) for t in await reply_texts(cid)}
-        for f in _unique(record, by_reporter=False):
+        echo = self.echoes.get(source) or Echo(source)
+        linked = {(str((r.links or {})[source]), r.key) for r in held if source in (r.links or {})}
+        taken = {r.id for r in held if source in (r.links or {})}
+        for f in _listed(record):
             key = follow_up_key(f.text)
-            if key in known or key in replies:
+            if key in replies or (f.source_id, key) in linked:
                 continue
-            known.add(key)
-            await FollowUpRow.create(
-                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source,
-                attachments=[attachment_to_dict(a) for a in f.attachments],
+            linked.add((f.source_id, key))
+            row = next(
+                (
+                    r for r in held
+                    if r.id not in taken and r.key == key and _author_fits(r.agency_id, f.agency, agency)
+                    and copy_of(echo, r.at, f.at, from_there=r.origin_system == source)
+                ),
+                None,
             )
+            if row is not None:
+                taken.add(row.id)
+                await FollowUpRow.filter(id=row.id).update(links={**(row.links or {}), source: f.source_id})
+                continue
+            created = await FollowUpRow.create(
+                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source,
+                attachments=[attachment_to_dict(a) for a in f.attachments], links={source: f.source_id},
+            )
+            held.append(created)
+            taken.add(created.id)
             await announce_follow_up(cid, key, origin=source, topology=self.topology, now=now)
 
 
@@ -556,6 +611,26 @@ def _disposition(source: str, record: SourceComplaint, routed: str | None) -> Di
         from_agency_id=routed,
         note=f"disposed in {source}",
     )
+
+
+def _listed(record: SourceComplaint) -> list[SourceFollowUp]:
+    """A record's agency follow-ups, each once by its id and words (a system listing one
+    twice), in time order: the same words twice under two ids are two follow-ups."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in sorted((f for f in record.follow_ups if not f.by_reporter), key=lambda f: f.at):
+        mark = (f.source_id, follow_up_key(f.text))
+        if mark not in seen:
+            seen.add(mark)
+            out.append(f)
+    return out
+
+
+def _author_fits(held: str | None, read: str | None, routed: str | None) -> bool:
+    """Whether a follow-up read with author `read` can be one the index credits to `held`:
+    unless both name an agency and they differ (a row credited to the routed agency, for
+    a system that did not say who answered, fits any)."""
+    return read is None or held is None or held in (read, routed)
 
 
 def _unique(record: SourceComplaint, *, by_reporter: bool) -> list:  # type: ignore[type-arg]

@@ -384,6 +384,10 @@ async def soak(
             for k, v in sorted(outcome_counts(errors).items())
         ),
         *(
+            Measurement(f"errors_outside_faults.phase.{k}", v, "requests")
+            for k, v in sorted(Counter(e.phase for e in errors).items())
+        ),
+        *(
             Measurement(f"errors_outside_faults.kind.{k}", v, "requests")
             for k, v in sorted(Counter(e.kind for e in errors).items())
         ),

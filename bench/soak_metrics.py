@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from bench.load import percentile
 from bench.report import Measurement
 from bench.soak_faults import Window
-from bench.soak_traffic import Sample
+from bench.soak_ledger import Sample
 
 SHED_STATUSES = (429, 503)
 

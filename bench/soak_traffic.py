@@ -19,14 +19,14 @@ import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-import asyncpg
 
 from auth.dev import DevKeys, issue_token
 from auth.roles import Role
+from bench.soak_ledger import Ledger, Sample, Write
+from bench.soak_targets import Case, Targets
 
 JSON_HEADERS = {"content-type": "application/json"}
 REQUEST_TIMEOUT_S = 30.0
@@ -45,9 +45,6 @@ MIX = (
     ("dispose_complaint", 0.01),
 )
 KINDS = tuple(k for k, _ in MIX)
-WRITE_KINDS = ("submit_complaint", "post_follow_up", "dispose_complaint")
-# Kinds that reach a source's system (the rest are answered from the index).
-REACHING_KINDS = ("case_live", *WRITE_KINDS)
 
 PUBLIC_BY_ID = "query($t: String!) { publicComplaint(trackingId: $t) { id trackingId title status } }"
 PUBLIC_LIST = (
@@ -76,111 +73,7 @@ DISPOSE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    """A complaint in the index the traffic reads or acts on."""
-
-    id: str
-    tracking_id: str
-    regency: str | None  # its kab/kota code, e.g. "16.05"
-    agency_id: str | None = None  # routed to
-    units: tuple[str, ...] = ()  # that agency's units (for a disposition)
-
-
-@dataclass(frozen=True, slots=True)
-class Targets:
-    """What the traffic reads and acts on, read from the index after the first pulls."""
-
-    public: list[Case]
-    actionable: list[Case]  # may take a follow-up or a disposition now
-    regencies: list[str]  # connected kab/kota codes, for submissions and lists
-
-
-async def read_targets(database_url: str, regencies: Sequence[str]) -> Targets:
-    """Public complaints and actionable ones (DIDISPOSISIKAN, DITINDAKLANJUTI, routed to an
-    agency with units), straight from the bench's own database."""
-    conn = await asyncpg.connect(
-        database_url.replace("postgres://", "postgresql://", 1)
-    )
-    try:
-        public = await conn.fetch(
-            "SELECT id, tracking_id, regency_code FROM complaint WHERE NOT is_secret ORDER BY tracking_id"
-        )
-        rows = await conn.fetch(
-            "SELECT c.id, c.tracking_id, c.regency_code, c.routed_agency_id, "
-            "array_agg(u.id ORDER BY u.id) AS units FROM complaint c "
-            "JOIN agency u ON u.parent_id = c.routed_agency_id "
-            "WHERE c.status IN ('DIDISPOSISIKAN', 'DITINDAKLANJUTI') "
-            "GROUP BY c.id ORDER BY c.tracking_id"
-        )
-    finally:
-        await conn.close()
-    return Targets(
-        public=[
-            Case(str(r["id"]), r["tracking_id"], r["regency_code"]) for r in public
-        ],
-        actionable=[
-            Case(
-                str(r["id"]),
-                r["tracking_id"],
-                r["regency_code"],
-                r["routed_agency_id"],
-                tuple(r["units"][:2]),
-            )
-            for r in rows
-        ],
-        regencies=list(regencies),
-    )
-
-
-@dataclass(slots=True)
-class Sample:
-    """One request: when it was due (seconds since the run began), how long until its
-    answer, and the answer (`ok`, an error code, `HTTP_<status>`, `TIMEOUT`...)."""
-
-    kind: str
-    reaches: str | None  # the kab/kota whose system it reaches, if any
-    at: float
-    latency: float = 0.0
-    outcome: str = "UNFINISHED"
-    retry_after: bool = False
-    status: int | None = None  # the HTTP status, if an answer came
-    phase: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.outcome == "ok"
-
-    @property
-    def end(self) -> float:
-        return self.at + self.latency
-
-
-@dataclass(slots=True)
-class Write:
-    """One write the traffic sent, and what the gateway answered."""
-
-    kind: str
-    marker: str  # unique text inside the write, to find it wherever it went
-    regency: str | None  # the owner's kab/kota
-    complaint_id: str | None  # the complaint acted on (or created, once acknowledged)
-    sample: Sample
-    tracking_id: str | None = None
-    delivery: str | None = None  # the answer's delivery state, if any
-
-    @property
-    def acked(self) -> bool:
-        return self.sample.ok
-
-
-@dataclass
-class Ledger:
-    """Every request and every write of the run."""
-
-    samples: list[Sample] = field(default_factory=list)
-    writes: list[Write] = field(default_factory=list)
-
-
+# One request, ready to go: sends itself and records its answer in the ledger.
 Send = Callable[[], Awaitable[None]]
 
 

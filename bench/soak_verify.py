@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 import aiohttp
 import asyncpg
 
+from bench.soak_ledger import Write
 from bench.soak_stack import Sandbox
-from bench.soak_traffic import Write
 from connectors.bundled import bundled_spec
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source

@@ -15,10 +15,10 @@ import aiohttp
 import pytest
 
 from bench.soak_faults import EVERY, Window
+from bench.soak_ledger import Sample, Write
 from bench.soak_memory import Series
 from bench.soak_metrics import unexplained
 from bench.soak_stack import Sandbox, sandbox_urls
-from bench.soak_traffic import Sample, Write
 from bench.soak_verify import INDEX, Place, judge, read_source
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.registry import NATIONAL_NAME

@@ -248,6 +248,10 @@ async def soak(
     note(
         f"  outbox after {drained_in:.0f} s: {backlog}; verifying {len(ledger.writes)} writes"
     )
+    # Nothing writes to the systems while they are read: a list paged by update time
+    # would show a record updated meanwhile twice and skip another.
+    await stack.worker.stop()
+    await stack.gateway.stop()
     places = await read_places(url, stack.sandbox, f"SOAK{run_id}N")
     verdict = judge(ledger.writes, places, stack.sandbox)
     for line in verdict.examples:

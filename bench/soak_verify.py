@@ -150,13 +150,16 @@ async def read_source(
     source = build_source(
         spec, UpstreamClient(name, http, Policy()), url, secret=secret
     )
-    contents: list[str] = []
-    texts: list[str] = []
+    # By id: should a record be updated during the read, a list ordered by update time
+    # pages it twice; that is one record, not a write stored twice.
+    contents: dict[str, str] = {}
+    texts: dict[tuple[str, str], str] = {}
     async for batch in source.changes():
         for record in batch.records:
-            contents.append(record.content)
-            texts.extend(f.text for f in record.follow_ups)
-    return Place(_markers(contents, prefix), _markers(texts, prefix))
+            contents[record.source_id] = record.content
+            for f in record.follow_ups:
+                texts[(record.source_id, f.source_id)] = f.text
+    return Place(_markers(contents.values(), prefix), _markers(texts.values(), prefix))
 
 
 async def read_received(http: aiohttp.ClientSession, url: str, prefix: str) -> Place:

@@ -19,7 +19,7 @@ from schema.regions import WIB
 
 from connectors.accepts import never_sent
 from connectors.protocol import Connector
-from connectors.records import PERSONAL, SourceComplaint
+from connectors.records import SourceComplaint
 from connectors.spec import SourceSpec
 from connectors.time_formats import ZONES
 from connectors.write_body import out_word

@@ -316,11 +316,11 @@ class Lifecycle:
         assert request.action in (Action.POST_FOLLOW_UP, Action.REPLY)
         cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
-        async with in_transaction() as conn:
-            query = ComplaintRow.filter(id=cid)
-            if conn.capabilities.dialect == "postgres":
-                query = query.select_for_update()
-            row = await query.first()
+
+        async def work() -> ComplaintRow:
+            # The lock order (gateway.store.locks): the complaint row first.
+            await lock_complaints([cid])
+            row = await ComplaintRow.filter(id=cid).first()
             if row is None:
                 raise ComplaintNotFound
             await self._effects(row, request, clean, principal, now, echo=echo)
@@ -334,6 +334,9 @@ class Lifecycle:
                 request_id,
             )
             await in_same_transaction(str(cid), row.status)
+            return row
+
+        row = await transaction(work, what=f"{request.action.value} recorded on {cid}")
         return rows.complaint_from_row(row)
 
     async def _announce(

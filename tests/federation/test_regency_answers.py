@@ -26,7 +26,7 @@ from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state
 from tests.federation.test_reporter_replies import REPLY, TEXT
-from tests.federation.test_writes import DISPOSE, PRABUMULIH, VERIFY, _admin, _ok, _report, _submitted
+from tests.federation.test_writes import PRABUMULIH, VERIFY, _admin, _ok, _report, _submitted
 
 TOPOLOGY = Topology.of(CONFIG)
 DISPOSE_TO = """mutation($id: ID!, $unit: ID!) {

@@ -15,7 +15,6 @@ import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
-from auth.roles import Role
 from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec

@@ -29,7 +29,7 @@ NATIONAL_SECRETS = {"v3": lapor_national.DEFAULT_API_KEY, "legacy": lapor_nation
 
 # The requests a long-running sandbox remembers per simulator (`GET /_sandbox/received`):
 # enough to look at what just happened, bounded so hours of pulls do not grow its memory.
-LONG_RUN_RECEIVED = 1000
+LONG_RUN_RECEIVED = 200
 
 
 def province_simulators(

@@ -104,9 +104,17 @@ class OpenSources:
 
 @asynccontextmanager
 async def open_sources(
-    config: SourcesConfig, http: aiohttp.ClientSession, *, sandbox: bool, policy: Policy = DEFAULT_POLICY
+    config: SourcesConfig,
+    http: aiohttp.ClientSession,
+    *,
+    sandbox: bool,
+    policy: Policy = DEFAULT_POLICY,
+    long_running: bool = False,
 ) -> AsyncIterator[OpenSources]:
     """Connectors for every source, simulating the `url = "sandbox"` ones when `sandbox`.
+
+    The simulators of a `long_running` process (the gateway, the worker) remember only
+    their latest requests; otherwise (tests) every request.
 
     Raises SettingsError."""
     sandboxed = {r.source_name for r in config.connected if r.url == SANDBOX_URL}
@@ -122,10 +130,11 @@ async def open_sources(
         sims: dict[str, Any] = {}
         endpoints: dict[str, Endpoint] = {}
         if sandboxed:
-            from connectors.sandbox.province import province_simulators, sandbox_endpoints
+            from connectors.sandbox.province import LONG_RUN_RECEIVED, province_simulators, sandbox_endpoints
             from connectors.sandbox.runner import serve_all
 
-            sims = {n: s for n, s in province_simulators(config).items() if n in sandboxed}
+            keep = LONG_RUN_RECEIVED if long_running else None
+            sims = {n: s for n, s in province_simulators(config, keep_received=keep).items() if n in sandboxed}
             urls = await stack.enter_async_context(serve_all(sims))
             endpoints = sandbox_endpoints(config, urls)
             log.info("sandbox: %d simulators on loopback", len(urls))
@@ -153,7 +162,8 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         max_connections=sync.upstream_connections, max_queued=sync.upstream_queued,
         queue_timeout=sync.upstream_queue_seconds,
     )
-    async with open_sources(config, http, sandbox=settings.sandbox, policy=policy) as opened:
+    # The gateway and the worker run for hours: their simulators keep a bounded log.
+    async with open_sources(config, http, sandbox=settings.sandbox, policy=policy, long_running=True) as opened:
         log.info(
             "sources: %d of %d kab/kota connected in %s",
             len(config.connected),

@@ -11,7 +11,7 @@ from pathlib import Path
 from connectors.config import DEMO_CONFIG, SourcesConfig, load_config
 from connectors.registry import NATIONAL_NAME
 from connectors.sandbox import lapor_national, legacy_sql, rest_json_v1, wa_bot_mongo, xml_stream
-from connectors.sandbox.province import province_simulators
+from connectors.sandbox.province import LONG_RUN_RECEIVED, province_simulators
 from connectors.sandbox.runner import serve_all
 
 DEFAULT_BASE_PORT = 8701
@@ -37,7 +37,7 @@ def _label(config: SourcesConfig, name: str) -> tuple[str, str]:
 
 async def _run(host: str, base_port: int, config_path: Path) -> None:
     config = load_config(config_path)
-    sims = province_simulators(config)
+    sims = province_simulators(config, keep_received=LONG_RUN_RECEIVED)
     async with serve_all(sims, host=host, base_port=base_port) as urls:
         for name, url in urls.items():
             label, kind = _label(config, name)

@@ -179,7 +179,7 @@ class Simulator:
             request.query.get("method"), request.query.get("path")
         )
         return web.json_response(
-            {"count": len(entries), "items": [e.as_dict() for e in entries]}
+            {"count": len(entries), "forgotten": self.received.forgotten, "items": [e.as_dict() for e in entries]}
         )
 
     async def _post_reset(self, _request: web.Request) -> web.Response:

@@ -27,8 +27,17 @@ SANDBOX_SECRETS = {
 NATIONAL_SECRETS = {"v3": lapor_national.DEFAULT_API_KEY, "legacy": lapor_national.DEFAULT_XML_TOKEN}
 
 
-def province_simulators(config: SourcesConfig, *, seed_count: int = 12) -> dict[str, Simulator]:
-    """Simulators by source name, the national one first."""
+# The requests a long-running sandbox remembers per simulator (`GET /_sandbox/received`):
+# enough to look at what just happened, bounded so hours of pulls do not grow its memory.
+LONG_RUN_RECEIVED = 200
+
+
+def province_simulators(
+    config: SourcesConfig, *, seed_count: int = 12, keep_received: int | None = None
+) -> dict[str, Simulator]:
+    """Simulators by source name, the national one first; each remembers the latest
+    `keep_received` requests it received (None: all, as tests that check every request
+    of a run need)."""
     absent = [r.kode_wilayah for r in config.regencies if not r.connected]
     sims: dict[str, Simulator] = {
         NATIONAL_NAME: LaporNational(
@@ -48,6 +57,8 @@ def province_simulators(config: SourcesConfig, *, seed_count: int = 12) -> dict[
         else:
             sim = XmlStream(first_tracking_id=2_000_001 + index * 100_000, seed=index)
         sims[entry.source_name] = sim
+    for sim in sims.values():
+        sim.received.keep = keep_received
     return sims
 
 

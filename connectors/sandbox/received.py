@@ -1,4 +1,10 @@
-"""The log of requests a simulator received, for exactly-once and privacy checks in tests."""
+"""The log of requests a simulator received, for exactly-once and privacy checks in tests.
+
+A test keeps every request of its run (the default). A long-running sandbox (`penghubung
+sandbox`, the demo's simulators inside the gateway or the worker) keeps only the latest
+`keep` entries: it is pulled every few seconds for hours, and a log of every request would
+grow its process's memory without end.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +36,15 @@ class Received:
 
 @dataclass(slots=True)
 class ReceivedLog:
-    """Every non-admin request in arrival order."""
+    """Non-admin requests in arrival order: all of them, or the latest `keep`."""
 
     entries: list[Received] = field(default_factory=list)
+    keep: int | None = None  # None: every request
+    forgotten: int = 0  # the oldest entries dropped to stay within `keep`
+
+    def __post_init__(self) -> None:
+        if self.keep is not None and self.keep < 1:
+            raise ValueError(f"keep must be at least 1 (or None for every request), not {self.keep}")
 
     def record(
         self,
@@ -56,6 +68,10 @@ class ReceivedLog:
             at=datetime.now(UTC).isoformat(),
         )
         self.entries.append(entry)
+        if self.keep is not None and len(self.entries) > self.keep:
+            excess = len(self.entries) - self.keep
+            del self.entries[:excess]
+            self.forgotten += excess
         return entry
 
     def matching(
@@ -72,3 +88,4 @@ class ReceivedLog:
     def clear(self) -> None:
         """Forget everything."""
         self.entries.clear()
+        self.forgotten = 0

@@ -24,13 +24,7 @@ from gateway.demo.agencies import PROVINCE_ID, government_id, unit_id
 from gateway.demo.attachments import PDF, reporter_attachments
 from gateway.demo.frequencies import leaf_table
 from gateway.demo.geography import RegencyGeo, RegencyPicker, draw_spot, regency_geo
-from gateway.demo.identifiers import (
-    LAPOR_SYSTEM,
-    PENGHUBUNG_SYSTEM,
-    complaint_uuid,
-    lapor_number,
-    tracking_id,
-)
+from gateway.demo.identifiers import PENGHUBUNG_SYSTEM, complaint_uuid, tracking_id
 from gateway.demo.lifecycle import build_history
 from gateway.demo.people import draw_reporter
 from gateway.demo.regencies import is_city
@@ -177,9 +171,7 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
     picker = RegencyPicker()
     leaf_tables = {code: leaf_table(code) for code in picker.codes}
     window = WINDOW_DAYS * DAY
-    earliest = now_ts - window
     tracking_seen: set[str] = set()
-    lapor_seen: set[str] = set()
     pengaduan = Classification.PENGADUAN
     info = Classification.PERMINTAAN_INFORMASI
     durations, amounts = narratives.DURATIONS, narratives.AMOUNTS
@@ -305,15 +297,10 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
                 suggested = case.national
         category_id = case.leaf if rand() < 0.93 else case.top
 
-        if rand() < 0.7:
-            progress = (created.timestamp() - earliest) / window
-            lapor = lapor_number(rng, progress, lapor_seen)
-            sources: tuple[SourceRef, ...] = (
-                SourceRef(PENGHUBUNG_SYSTEM, tracking),
-                SourceRef(LAPOR_SYSTEM, lapor),
-            )
-        else:
-            sources = (SourceRef(PENGHUBUNG_SYSTEM, tracking),)
+        # Linked to the gateway only: a link to LAPOR! or a kab/kota system would name a
+        # record the sandbox does not hold (it starts fresh with its own ids), and every
+        # live read of it would be stale and every change sent there a dead letter.
+        sources = (SourceRef(PENGHUBUNG_SYSTEM, tracking),)
 
         incident: date | None = None
         if rand() < (0.85 if classification is pengaduan else 0.3):

@@ -1,4 +1,4 @@
-"""Deterministic demo identifiers: UUIDs, PGH- tracking ids, LAPOR! numbers."""
+"""Deterministic demo identifiers: UUIDs and PGH- tracking ids."""
 
 from __future__ import annotations
 
@@ -6,13 +6,7 @@ from gateway.demo.rng import DemoRandom
 
 TRACKING_PREFIX = "PGH-"
 CROCKFORD32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # the alphabet of gateway.tracking
-LAPOR_SYSTEM = "lapor"
 PENGHUBUNG_SYSTEM = "penghubung"
-
-# LAPOR! tracking numbers were 7 digits in 2017-2019 (domain.md §2.1); the demo keeps
-# them 7 digits and roughly increasing with the complaint's date.
-_LAPOR_FIRST = 5_200_000
-_LAPOR_LAST = 9_999_999
 
 
 _VERSION_4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
@@ -44,25 +38,3 @@ def tracking_id(rng: DemoRandom, seen: set[str]) -> str:
             seen.add(value)
             return value
 
-
-def lapor_number(rng: DemoRandom, progress: float, seen: set[str]) -> str:
-    """A unique 7-digit LAPOR! tracking number, larger for later complaints.
-
-    Args:
-        rng: the generator's random source.
-        progress: where the complaint falls in the demo period, 0.0 (oldest) to 1.0.
-        seen: numbers already handed out; the new one is added.
-    """
-    span = 3_000_000
-    centre = _LAPOR_FIRST + int(min(max(progress, 0.0), 1.0) * span)
-    for _ in range(32):
-        number = centre + rng.below(50_000) - 25_000
-        value = str(number)
-        if value not in seen:
-            seen.add(value)
-            return value
-    while True:  # a crowded neighbourhood: take any free 7-digit number
-        value = str(rng.randint(_LAPOR_FIRST, _LAPOR_LAST))
-        if value not in seen:
-            seen.add(value)
-            return value

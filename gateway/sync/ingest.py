@@ -48,6 +48,7 @@ from schema.canonical import (
     StatusEvent,
 )
 from schema.lifecycle import is_further, leads_to
+from schema.regions import regency_of
 from tortoise.exceptions import IntegrityError
 
 from gateway.store import rows
@@ -111,10 +112,13 @@ class Ingestor:
 
     topology: Topology
     policy: deadlines.DeadlinePolicy = deadlines.DeadlinePolicy()
-    # Agency id -> its kode wilayah, and kode -> the government agency, for bulk pulls
+    # Agency id -> its kode wilayah, and kab/kota -> its government agency, for bulk pulls
     # (the registry changes rarely; a new Ingestor per engine start reads it afresh).
     _agency_regions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
-    _governments: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    # Keyed by the kab/kota (at most 514 entries), the only part of a record's code the
+    # answer depends on: keyed by the record's own kecamatan or desa code, it grew with
+    # every place complaints came from, for as long as the worker ran.
+    _governments: dict[str | None, str | None] = field(default_factory=dict, compare=False, repr=False)
     # Registry ids found (category, agency). Only found ones: an id the registry lacks
     # may be loaded any time (`penghubung reference load`), and is looked up again.
     _known: set[tuple[str, str]] = field(default_factory=set, compare=False, repr=False)
@@ -412,9 +416,10 @@ class Ingestor:
     async def _create(self, source: str, record: SourceComplaint, now: datetime, version: str) -> str:
         routed = await self._agency(record)
         if routed is None:
-            if record.kode_wilayah not in self._governments:
-                self._governments[record.kode_wilayah] = await government_of(record.kode_wilayah)
-            routed = self._governments[record.kode_wilayah]
+            regency = regency_of(record.kode_wilayah)
+            if regency not in self._governments:
+                self._governments[regency] = await government_of(record.kode_wilayah)
+            routed = self._governments[regency]
         cid = str(uuid.uuid4())
         listed = _listed(record)
         history = [StatusEvent(Status.BELUM_TERVERIFIKASI, record.created_at, note=f"received from {source}")]

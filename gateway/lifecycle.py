@@ -39,13 +39,13 @@ from gateway.store.models import (
 )
 from gateway.store.echoes import read_back_follow_ups, read_back_reply, take_over_follow_up
 from gateway.store.rows import attachment_to_dict
-from gateway.store.source_details import has_disposition_to
+from gateway.store.source_details import complete_pulled_hop, pulled_hop_to
 from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
 from gateway.submission import LOCAL_SYSTEM
 from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
-from gateway.sync.follow_up_echo import Echo
+from gateway.sync.follow_up_echo import Echo, Precision
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 
@@ -393,13 +393,22 @@ class Lifecycle:
             )
             row.routed_agency_id = request.to_agency_id  # type: ignore[attr-defined]
         elif a is Action.DISPOSE:
+            sender = principal.agency_id or row.routed_agency_id  # type: ignore[attr-defined]
             for unit in clean["units"]:  # type: ignore[attr-defined]
-                if echo is not None and await has_disposition_to(str(cid), unit):
-                    continue  # read back from its system of record meanwhile: the same hop
+                # Read back from its system of record meanwhile: the same hop, which keeps
+                # this one's note (that system has none). Only a hop pulled since this
+                # change was sent: an earlier hop to the same OPD is another disposition.
+                pulled = (
+                    await pulled_hop_to(str(cid), unit, since=echo.floor(now, Precision.DAY))
+                    if echo is not None else None
+                )
+                if pulled is not None:
+                    await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]
+                    continue
                 await DispositionRow.create(
                     complaint_id=cid,
                     kind=DispositionKind.DISPOSISI,
-                    from_agency_id=principal.agency_id or row.routed_agency_id,  # type: ignore[attr-defined]
+                    from_agency_id=sender,
                     to_agency_id=unit,
                     at=now,
                     note=clean["note"],

@@ -18,6 +18,23 @@ async def has_disposition_to(complaint_id: str, agency_id: str) -> bool:
     return await DispositionRow.filter(complaint_id=complaint_id, to_agency_id=agency_id).exists()
 
 
+async def pulled_hop_to(complaint_id: str, agency_id: str, *, since: datetime) -> DispositionRow | None:
+    """The complaint's latest hop to this agency if a pull stored it no earlier than `since`
+    and it carries no note: a system of record's copy of a disposition the gateway sent
+    there, read back before the gateway recorded its own (those systems keep no note)."""
+    hop = await DispositionRow.filter(complaint_id=complaint_id, to_agency_id=agency_id).order_by("-id").first()
+    if hop is None or hop.note or hop.at < since:
+        return None
+    return hop
+
+
+async def complete_pulled_hop(hop: DispositionRow, *, note: str | None, from_agency_id: str | None) -> None:
+    """Give a pulled copy of the gateway's own disposition what its system could not carry."""
+    hop.note = note
+    hop.from_agency_id = hop.from_agency_id or from_agency_id
+    await hop.save(update_fields=["note", "from_agency_id"])
+
+
 async def add_disposition(complaint_id: str, d: Disposition) -> None:
     """Append one hop to the complaint's disposition trail."""
     await DispositionRow.create(

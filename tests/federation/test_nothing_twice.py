@@ -197,8 +197,14 @@ ARCHIVE = """mutation($id: ID!, $key: String) {
   archiveComplaint(id: $id, reason: "Bukan kewenangan kabupaten.", idempotencyKey: $key) { status delivery { state system reason } }
 }"""
 DISPOSE_MURA_KEYED = """mutation($id: ID!, $key: String) {
-  disposeComplaint(id: $id, unitIds: ["16.05-pupr"], idempotencyKey: $key) { status delivery { state system reason } }
+  disposeComplaint(id: $id, unitIds: ["16.05-pupr"], note: "Mohon dicek hari ini.", idempotencyKey: $key) {
+    status delivery { state system reason }
+  }
 }"""
+DISPOSE_MURA_NOTED = """mutation($id: ID!, $note: String) {
+  disposeComplaint(id: $id, unitIds: ["16.05-pupr"], note: $note) { status delivery { state } }
+}"""
+HOPS = 'query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId note } } }'
 CLOSE = """mutation($id: ID!, $key: String) {
   closeComplaint(id: $id, idempotencyKey: $key) { status delivery { state system reason } }
 }"""
@@ -238,9 +244,12 @@ async def test_a_status_action_whose_result_is_read_back_first_answers_applied(
     done = body["data"][field]
     assert done["status"] == status.value and done["delivery"]["state"] == "APPLIED", done
     assert await StatusEventRow.filter(complaint_id=cid).count() == before + 1  # the pull's; not a second
-    after = await federated.gql('query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }', {"id": cid}, token=admin)
+    after = await federated.gql(HOPS, {"id": cid}, token=admin)
     added = len(after["data"]["complaint"]["dispositions"]) - len(hops["data"]["complaint"]["dispositions"])
     assert added == (1 if status is Status.DIDISPOSISIKAN else 0)
+    if status is Status.DIDISPOSISIKAN:
+        # The one hop is the pull's copy, with the note its system could not carry.
+        assert after["data"]["complaint"]["dispositions"][-1]["note"] == "Mohon dicek hari ini."
     await federated.engine.drain()
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
 
@@ -275,3 +284,23 @@ async def test_the_same_words_twice_in_the_legacy_app_on_one_day_are_two_follow_
     assert await pulled() == ["penghubung", LEGACY]
     answers = [t for t in sim.tanggapan.values() if str(t.id_pengaduan) == link.source_id]  # type: ignore[attr-defined]
     assert [t.tanggapan for t in answers].count(text) == 2
+
+
+async def test_a_second_disposition_to_the_same_opd_keeps_its_own_hop_and_note(
+    federated: Federated, tokens: Tokens
+) -> None:
+    # An earlier hop to that OPD is another disposition, not this one read back: before, every
+    # re-disposition to an OPD already in the trail was dropped, its note with it.
+    admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
+    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    cid = str(made["complaint"]["id"])
+    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    for note in ("Disposisi pertama.", "Disposisi kedua: belum ada tindak lanjut."):
+        _ok(await federated.gql(DISPOSE_MURA_NOTED, {"id": cid, "note": note}, token=admin))
+        await federated.engine.drain()
+        await federated.engine.pull(WA)
+    hops = (await federated.gql(HOPS, {"id": cid}, token=admin))["data"]["complaint"]["dispositions"]
+    assert [(h["toAgencyId"], h["note"]) for h in hops] == [
+        ("16.05-pupr", "Disposisi pertama."),
+        ("16.05-pupr", "Disposisi kedua: belum ada tindak lanjut."),
+    ]

@@ -27,6 +27,15 @@ class GatewayError(RuntimeError):
     """The gateway died or never became ready."""
 
 
+def log_tail(path: Path, lines: int = 30) -> str:
+    """The last `lines` lines of a process's log file ("" before it has one)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
 def free_port() -> int:
     """A TCP port nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -52,11 +61,7 @@ class GatewayProcess:
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines the gateway wrote to stdout/stderr."""
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def log_lines(self) -> int:
         """How many lines the gateway logged (at --log-level warning, each is news)."""

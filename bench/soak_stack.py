@@ -22,6 +22,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.server import log_tail
 from connectors.config import DEMO_CONFIG, SourcesConfig, load_config
 from connectors.registry import NATIONAL_NAME
 from connectors.sandbox.province import NATIONAL_SECRETS, SANDBOX_SECRETS
@@ -156,11 +157,7 @@ class Managed:
             )  # fmt: skip
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None

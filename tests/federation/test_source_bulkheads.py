@@ -91,5 +91,8 @@ async def test_a_hanging_regency_costs_only_its_own_requests(bulkheaded: Federat
     assert all(c["stale"] and not c["live"] for c in answer.values())
     busy = next(c["owner"]["error"] for c in answer.values() if c["owner"]["outcome"] == "SOURCE_BUSY")
     assert "not sent" in busy
-    assert sum(1 for e in fed.sims[PRABUMULIH].received.entries if e.method == "GET") == 2
+    # Two reached it while the others waited; at the shared deadline a waiter may take a
+    # slot its holder gave up a moment before being cut off itself, so at most the four that
+    # were not refused ever reach it; the four SOURCE_BUSY never do.
+    assert 2 <= sum(1 for e in fed.sims[PRABUMULIH].received.entries if e.method == "GET") <= 4
 

@@ -35,6 +35,17 @@ async def send_json(
     await send({"type": f"{prefix}response.body", "body": body})
 
 
+async def send_retry_later(
+    scope: Scope, send: Send, *, status: int, body: bytes, retry_after: int, code: str, ws_close_code: int
+) -> None:
+    """A refusal to come back later: `status` with `Retry-After` and `body`, or, for a
+    WebSocket handshake the server cannot answer over HTTP, a close with `ws_close_code`."""
+    if scope["type"] == "websocket" and "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": ws_close_code, "reason": f"{code} retry after {retry_after} s"})
+        return
+    await send_json(send, status, body, headers=[(b"retry-after", str(retry_after).encode())], scope=scope)
+
+
 class StartTracking:
     """Wraps `send`; `started` turns true once the app has begun its response."""
 

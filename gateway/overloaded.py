@@ -13,7 +13,7 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_json
+from gateway.asgi_answers import error_json, send_retry_later
 from gateway.metrics import ADMISSION_SHED, refused
 
 CODE = "OVERLOADED"
@@ -34,7 +34,6 @@ async def send_overloaded(scope: Scope, send: Send, retry_after: int, reason: st
     """Answer 503 (or close a socket with 1013), counted by `reason`."""
     refused(CODE)
     ADMISSION_SHED.labels(reason).inc()
-    if scope["type"] == "websocket" and "websocket.http.response" not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
-        return
-    await send_json(send, 503, error_body(retry_after), headers=[(b"retry-after", str(retry_after).encode())], scope=scope)
+    await send_retry_later(
+        scope, send, status=503, body=error_body(retry_after), retry_after=retry_after, code=CODE, ws_close_code=WS_CLOSE_CODE
+    )

@@ -12,7 +12,7 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_json
+from gateway.asgi_answers import error_json, send_retry_later
 from gateway.metrics import refused
 
 CODE = "RATE_LIMITED"
@@ -32,7 +32,6 @@ def error_body(retry_after: int) -> bytes:
 async def send_too_many(scope: Scope, send: Send, retry_after: int) -> None:
     """Answer 429 (or close a socket with 4429)."""
     refused(CODE)
-    if scope["type"] == "websocket" and "websocket.http.response" not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": WS_CLOSE_CODE, "reason": f"{CODE} retry after {retry_after} s"})
-        return
-    await send_json(send, 429, error_body(retry_after), headers=[(b"retry-after", str(retry_after).encode())], scope=scope)
+    await send_retry_later(
+        scope, send, status=429, body=error_body(retry_after), retry_after=retry_after, code=CODE, ws_close_code=WS_CLOSE_CODE
+    )

@@ -38,6 +38,7 @@ from bench.soak_faults import Injector, Plan
 from bench.soak_ledger import Ledger, Sample
 from bench.soak_memory import Series, sample_memory
 from bench.soak_metrics import (
+    goals_for,
     ok_per_second,
     outcome_counts,
     phase_measurements,
@@ -263,7 +264,7 @@ async def soak(
     headline, details = numbers(
         args, phases, verdict, series, stack, drained_in, backlog
     )
-    missed = print_results(headline, details)
+    missed = print_results(headline, details, goals_for(args.duration))
     if missed:
         note(f"goals missed: {', '.join(missed)}")
     return 0 if args.report_only or not missed else 1

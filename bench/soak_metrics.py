@@ -52,6 +52,16 @@ GOALS = (
     Goal("goodput_at_2x_ratio", 0.9, False),
     Goal("unrelated_p99_ratio_during_hang", 1.5, True),
 )
+# Resident memory flat over a long run: the worker's common slope after warm-up, held to a
+# limit only when the main phase lasted at least RSS_JUDGED_AFTER_S (a few minutes show
+# warm-up, not a trend). 5 MiB an hour is about the sampler's noise over 30 minutes.
+RSS_GOAL = Goal("worker_rss_mib_per_hour", 5.0, True)
+RSS_JUDGED_AFTER_S = 1800.0
+
+
+def goals_for(duration: float) -> tuple[Goal, ...]:
+    """The goals a run of a main phase this long is held to."""
+    return GOALS + ((RSS_GOAL,) if duration >= RSS_JUDGED_AFTER_S else ())
 
 
 def is_shed(sample: Sample) -> bool:

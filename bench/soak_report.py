@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from bench.report import Measurement, format_table, json_lines, number
-from bench.soak_metrics import GOALS
+from bench.soak_metrics import Goal
 
 BENCH = "soak"
 # A headline metric: (value, unit).
@@ -20,9 +20,11 @@ def _cell(value: float) -> str:
     return "n/a" if math.isnan(value) else number(value, 2)
 
 
-def print_results(headline: Headline, details: Sequence[Measurement]) -> list[str]:
-    """Print everything to stdout; return the goals missed."""
-    goals = {g.metric: g for g in GOALS}
+def print_results(
+    headline: Headline, details: Sequence[Measurement], held_to: Sequence[Goal]
+) -> list[str]:
+    """Print everything to stdout; return the goals in `held_to` missed."""
+    goals = {g.metric: g for g in held_to}
     rows = []
     for metric, (value, unit) in headline.items():
         goal = goals.get(metric)
@@ -44,11 +46,11 @@ def print_results(headline: Headline, details: Sequence[Measurement]) -> list[st
             BENCH, [*(Measurement(k, v, u) for k, (v, u) in headline.items()), *details]
         )
     )
-    for g in GOALS:
+    for g in held_to:
         value, unit = headline[g.metric]
         print(json.dumps({
             "bench": BENCH, "metric": f"target.{g.metric}",
             "value": None if math.isnan(value) else round(value, 3),
             "unit": unit, "limit": g.limit, "met": g.met(value),
         }))  # fmt: skip
-    return [g.metric for g in GOALS if not g.met(headline[g.metric][0])]
+    return [g.metric for g in held_to if not g.met(headline[g.metric][0])]

@@ -32,6 +32,7 @@ from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
+from gateway.memory_trim import trim_memory_periodically
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
 from gateway.rate_guard import RateGuard
 from gateway.rate_limit import RateLimitMiddleware
@@ -168,6 +169,8 @@ def create_app(
                 "ingestor": Ingestor(topology, settings.deadlines) if topology is not None else None,
             }
             await broker.start()
+            trimming_stop = asyncio.Event()
+            trimming = asyncio.create_task(trim_memory_periodically(trimming_stop))
             try:
                 if not manage_store:
                     yield state
@@ -175,6 +178,8 @@ def create_app(
                 async with _store(settings), _sync_in_process(settings, sources, topology, broker):
                     yield state
             finally:
+                trimming_stop.set()
+                await trimming
                 await broker.stop()
                 await rate_guard.close()
 

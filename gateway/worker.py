@@ -26,6 +26,7 @@ from schema.lifecycle import Action, ActionRequest, IllegalTransition
 from schema.canonical import Status
 
 from gateway.lifecycle import Lifecycle
+from gateway.memory_trim import trim_memory_periodically
 from gateway.metrics import record_delivery
 from gateway.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
@@ -150,4 +151,6 @@ async def run_worker(
                 log.info("sync: one round, %d deliveries handled", handled)
             else:
                 jobs.append(engine.run(stop=stop))
+        if not once:
+            jobs.append(trim_memory_periodically(stop))
         await asyncio.gather(*jobs)

@@ -6,8 +6,8 @@ by content wherever it went, whatever id each system gave it:
 - the index: complaints (submissions), follow-ups and dispositions whose text holds it;
 - LAPOR! and the readable kab/kota systems: read in full through the bundled mappings, as
   the worker reads them (records whose content holds it; follow-ups whose text does);
-- a push-only system (`xml_stream`, no list to read): the requests it received and
-  accepted (2xx) that carry it.
+- a push-only system (`xml_stream`, no list to read): the submissions it holds
+  (`GET /_sandbox/accepted`) whose text carries it.
 
 An acknowledged write missing from a place it belongs is lost; a write (acknowledged or
 not) found more than once in one place is stored twice. A write answered with an error
@@ -162,16 +162,13 @@ async def read_source(
     return Place(_markers(contents.values(), prefix), _markers(texts.values(), prefix))
 
 
-async def read_received(http: aiohttp.ClientSession, url: str, prefix: str) -> Place:
-    """A push-only system: the creates it accepted, from its received log."""
-    async with http.get(
-        f"{url}/_sandbox/received", params={"method": "POST"}
-    ) as response:
-        log = await response.json()
-    bodies = [
-        e["body"] for e in log["items"] if e.get("status") and 200 <= e["status"] < 300
-    ]
-    return Place(_markers(bodies, prefix), Counter(), readable=False)
+async def read_accepted(http: aiohttp.ClientSession, url: str, prefix: str) -> Place:
+    """A push-only system: the creates it holds (its own store, not the received log,
+    which keeps only the latest requests in a long run)."""
+    async with http.get(f"{url}/_sandbox/accepted") as response:
+        response.raise_for_status()
+        accepted = await response.json()
+    return Place(_markers([i["isi"] for i in accepted["items"]], prefix), Counter(), readable=False)
 
 
 async def read_places(
@@ -192,13 +189,13 @@ async def read_places(
                 prefix,
             )
         else:  # the legacy API is push-only too
-            places[NATIONAL_NAME] = await read_received(
+            places[NATIONAL_NAME] = await read_accepted(
                 http, sandbox.urls[NATIONAL_NAME], prefix
             )
         for entry in config.connected:
             url = sandbox.urls[entry.source_name]
             if entry.dialect in PUSH_ONLY:
-                places[entry.source_name] = await read_received(http, url, prefix)
+                places[entry.source_name] = await read_accepted(http, url, prefix)
             else:
                 places[entry.source_name] = await read_source(
                     http,

@@ -35,8 +35,9 @@ class Simulator:
 
     Python control: `sim.faults.set(...)`, `sim.faults.clear()`, `sim.received`, `sim.reset()`.
     HTTP control: `POST /_sandbox/faults` (JSON of switches), `GET /_sandbox/faults`,
-    `GET /_sandbox/received`, `POST /_sandbox/reset`. Admin routes are never faulted nor
-    authenticated: the sandbox binds to loopback only.
+    `GET /_sandbox/received`, `POST /_sandbox/reset`, and any a simulator adds in
+    `admin_routes`. Admin routes are never faulted nor authenticated: the sandbox binds to
+    loopback only.
     """
 
     name: ClassVar[str] = "simulator"
@@ -55,6 +56,10 @@ class Simulator:
     def authorised(self, request: web.Request) -> bool:
         """Whether the request carries valid credentials (checked after faults)."""
         raise NotImplementedError
+
+    def admin_routes(self) -> list[web.RouteDef]:
+        """Routes under `/_sandbox/` of this simulator alone (none by default)."""
+        return []
 
     def unauthorised(self) -> web.Response:
         """The 401 answer in this system's style."""
@@ -83,6 +88,7 @@ class Simulator:
                 web.post("/_sandbox/faults", self._post_faults),
                 web.get("/_sandbox/received", self._get_received),
                 web.post("/_sandbox/reset", self._post_reset),
+                *self.admin_routes(),
             ]
         )
         app.add_routes(self.routes())

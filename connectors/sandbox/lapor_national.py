@@ -179,6 +179,10 @@ class LaporNational(SeededSimulator):
             web.put("/api/v3/laporan/{tracking_id}/status", self.v3_status),
         ]
 
+    def admin_routes(self) -> list[web.RouteDef]:
+        # What the legacy (push-only) intake accepted, as connectors.sandbox.xml_stream.
+        return [web.get("/_sandbox/accepted", self.sink.accepted)]
+
     def authorised(self, request: web.Request) -> bool:
         if request.path.startswith("/api/v3/"):
             return request.headers.get("X-Api-Key") == self.api_key

@@ -3,7 +3,7 @@
 `POST /api/stream/addstream` with the §3.2 document; the token is the `token` attribute of
 `<lapor>` (a GUID in braces), a wrong one answers 401. There is no read API and no
 idempotency: every accepted POST is a new laporan with a new 7-digit tracking id, so
-`submissions` (and `GET /_sandbox/received`) is how tests check exactly-once delivery.
+`submissions` (over HTTP `GET /_sandbox/accepted`) is how tests check exactly-once delivery.
 """
 
 from __future__ import annotations
@@ -46,6 +46,14 @@ class AddstreamSink:
         tracking_id = f"{self._next:07d}"
         self._next += 1
         return tracking_id
+
+    async def accepted(self, _request: web.Request) -> web.Response:
+        """`GET /_sandbox/accepted`: every submission this system holds, as its tracking id
+        and its text (isi), in arrival order. A push-only system has no read API, and the
+        received log keeps only the latest requests in a long run; this is the system's own
+        store, so a soak can check every write it was sent. No reporter fields."""
+        items = [{"tracking_id": t, "isi": s.isi} for t, s in self.submissions]
+        return web.json_response({"items": items})
 
     def accept(self, submission: Submission) -> tuple[str, str]:
         """Store a submission; return (tracking id, transaction id)."""
@@ -100,6 +108,9 @@ class XmlStream(Simulator):
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post("/api/stream/addstream", self.addstream)]
+
+    def admin_routes(self) -> list[web.RouteDef]:
+        return [web.get("/_sandbox/accepted", self.sink.accepted)]
 
     def authorised(self, request: web.Request) -> bool:
         return (

@@ -95,3 +95,25 @@ async def test_dtds_entities_and_garbage_are_400(
         assert b"<error>" in await resp.read()
     sim = sims[name]
     assert isinstance(sim, XmlStream | LaporNational) and sim.submissions == []
+
+
+@pytest.mark.parametrize(("name", "token"), TARGETS)
+async def test_accepted_lists_every_submission_beyond_the_received_bound(
+    sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str, token: str
+) -> None:
+    # A long run's received log keeps only the latest requests; what the system holds is
+    # its own store, and a soak checks every write against it.
+    sim = sims[name]
+    sim.received.keep = 2
+    try:
+        url = f"{sim.base_url}/api/stream/addstream"
+        for n in range(5):
+            async with http.post(url, data=document(token, isi=f"Laporan nomor {n}"), headers=HEADERS) as resp:
+                assert resp.status == 200
+        async with http.get(f"{sim.base_url}/_sandbox/accepted") as resp:
+            items = (await resp.json())["items"]
+    finally:
+        sim.received.keep = None  # the shared sandbox keeps every request for other tests
+    assert [i["isi"] for i in items] == [f"Laporan nomor {n}" for n in range(5)]
+    assert all(set(i) == {"tracking_id", "isi"} for i in items)  # no reporter fields
+    assert len(sim.received.entries) == 2

@@ -53,13 +53,16 @@ def build_connectors(
     endpoints: Mapping[str, Endpoint],
     *,
     policy: Policy = DEFAULT_POLICY,
+    national_policy: Policy | None = None,
 ) -> dict[str, Connector]:
-    """Connectors by source name ("lapor" first); `endpoints` holds one per source name."""
+    """Connectors by source name ("lapor" first); `endpoints` holds one per source name.
+    The national system calls under `national_policy` when given (it takes every kab/kota's
+    traffic), the kab/kota systems under `policy`."""
     connectors: dict[str, Connector] = {
         NATIONAL_NAME: national_connector(
             config.national,
             config.province,
-            UpstreamClient(NATIONAL_NAME, session, policy),
+            UpstreamClient(NATIONAL_NAME, session, national_policy or policy),
             endpoints[NATIONAL_NAME],
         )
     }

@@ -8,6 +8,7 @@ overview from it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -109,12 +110,14 @@ async def open_sources(
     *,
     sandbox: bool,
     policy: Policy = DEFAULT_POLICY,
+    national_policy: Policy | None = None,
     long_running: bool = False,
 ) -> AsyncIterator[OpenSources]:
     """Connectors for every source, simulating the `url = "sandbox"` ones when `sandbox`.
 
     The simulators of a `long_running` process (the gateway, the worker) remember only
-    their latest requests; otherwise (tests) every request.
+    their latest requests; otherwise (tests) every request. `national_policy` is the
+    national system's (default: `policy`).
 
     Raises SettingsError."""
     sandboxed = {r.source_name for r in config.connected if r.url == SANDBOX_URL}
@@ -143,7 +146,8 @@ async def open_sources(
         for r in config.connected:
             if r.source_name not in endpoints:
                 endpoints[r.source_name] = _endpoint(r.url or "", r.secret_env, r.source_name)
-        yield OpenSources(build_connectors(config, http, endpoints, policy=policy), urls, sims)
+        connectors = build_connectors(config, http, endpoints, policy=policy, national_policy=national_policy)
+        yield OpenSources(connectors, urls, sims)
 
 
 @asynccontextmanager
@@ -162,8 +166,17 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         max_connections=sync.upstream_connections, max_queued=sync.upstream_queued,
         queue_timeout=sync.upstream_queue_seconds,
     )
+    # The national system serves every kab/kota's traffic: a wider bulkhead, its queue in
+    # proportion.
+    national_policy = dataclasses.replace(
+        policy,
+        max_connections=sync.national_connections,
+        max_queued=sync.upstream_queued * sync.national_connections // sync.upstream_connections,
+    )
     # The gateway and the worker run for hours: their simulators keep a bounded log.
-    async with open_sources(config, http, sandbox=settings.sandbox, policy=policy, long_running=True) as opened:
+    async with open_sources(
+        config, http, sandbox=settings.sandbox, policy=policy, national_policy=national_policy, long_running=True
+    ) as opened:
         log.info(
             "sources: %d of %d kab/kota connected in %s",
             len(config.connected),

@@ -3,8 +3,8 @@
 A worker used to lease a batch of due entries and wait for all of them: one hanging
 destination then held the whole round (its deliveries wait up to their deadline), and a
 batch of nothing but its entries left every other destination waiting. Here each
-delivery is its own task; at most `per_destination` run to one destination and
-`concurrency` in all, and a new entry is leased as soon as a slot frees, only for a
+delivery is its own task; at most `per_destination` run to one destination (more to the
+few in `wider`, the national system) and `concurrency` in all, and a new entry is leased as soon as a slot frees, only for a
 destination with room. So a hanging or failing destination keeps at most its own few
 deliveries busy, and the rest go on being delivered meanwhile.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 
 from gateway.sync import outbox
@@ -34,18 +34,26 @@ class Dispatcher:
         lease_for: timedelta,
         concurrency: int,
         per_destination: int,
+        wider: Mapping[str, int] | None = None,
     ) -> None:
-        if concurrency < 1 or per_destination < 1:
-            raise ValueError("concurrency and per_destination must be at least 1")
+        if concurrency < 1 or per_destination < 1 or any(n < 1 for n in (wider or {}).values()):
+            raise ValueError("concurrency and per_destination (and wider's limits) must be at least 1")
         self._deliver = deliver
         self.owner = owner
         self.clock = clock
         self.lease_for = lease_for
         self.concurrency = concurrency
         self.per_destination = per_destination
+        # Destinations with their own limit: the national system takes every kab/kota's
+        # writes, so it gets more deliveries in flight than one kab/kota.
+        self.wider = dict(wider or {})
         self.running: dict[str, set[asyncio.Task[object]]] = {}
         self._wake = asyncio.Event()
         self._turn = 0  # where the next round starts among the due destinations (fairness)
+
+    def limit(self, destination: str) -> int:
+        """Deliveries that may be in flight to `destination` at once."""
+        return self.wider.get(destination, self.per_destination)
 
     @property
     def in_flight(self) -> int:
@@ -67,7 +75,7 @@ class Dispatcher:
         if room <= 0:
             return 0
         now = self.clock()
-        due = [d for d in await outbox.due_destinations(now=now) if len(self.running.get(d, ())) < self.per_destination]
+        due = [d for d in await outbox.due_destinations(now=now) if len(self.running.get(d, ())) < self.limit(d)]
         if not due:
             return 0
         self._turn = (self._turn + 1) % len(due)
@@ -75,7 +83,7 @@ class Dispatcher:
         for destination in due[self._turn :] + due[: self._turn]:
             if room <= 0:
                 break
-            free = min(room, self.per_destination - len(self.running.get(destination, ())))
+            free = min(room, self.limit(destination) - len(self.running.get(destination, ())))
             leased = await outbox.lease(
                 self.owner, now=now, limit=free, lease_for=self.lease_for, destination=destination
             )

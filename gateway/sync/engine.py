@@ -102,7 +102,7 @@ class SyncEngine:
     settings: SyncSettings = field(default_factory=SyncSettings)
     owner: str = field(default_factory=worker_name)
     clock: Callable[[], datetime] = _utcnow
-    delivery_concurrency: int = 12
+    delivery_concurrency: int = 16  # the national system's 8 and a few per kab/kota
     pull_concurrency: int = 4  # sources pulled at once (`run`)
     # Told the ids of the complaints a pull created or changed, after they committed
     # (the live updates' broker).
@@ -307,6 +307,7 @@ class SyncEngine:
         dispatcher = Dispatcher(
             self._deliver_one, owner=self.owner, clock=self.clock, lease_for=self._lease,
             concurrency=self.delivery_concurrency, per_destination=self.settings.deliveries_per_destination,
+            wider={self.topology.national: self.settings.deliveries_to_national},
         )
         try:
             while not stop.is_set():

@@ -24,7 +24,7 @@ from auth.keys import JwksKeys, KeySet, StaticKeys
 from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
-from gateway.audit import record_now
+from gateway.domain.audit import record_now
 from gateway.asgi_answers import error_json, send_json
 from gateway.metrics import refused
 from gateway.request_id import current_request_id

@@ -1,7 +1,7 @@
 """Prometheus metrics: GraphQL latency by operation, upstream calls per source, circuit
 states, deliveries, deliveries not queued, outbox depth and sync lag, in the text exposition format: served at the
 gateway's `/metrics` and, for the sync worker's own calls, by `penghubung worker` when
-PENGHUBUNG_WORKER_METRICS names an address (gateway.worker_metrics).
+PENGHUBUNG_WORKER_METRICS names an address (gateway.worker.metrics_server).
 
 Request, upstream and delivery metrics are recorded as they happen (a schema extension, an
 observer of every connector call, the sync engine's delivery hook, an observer of the

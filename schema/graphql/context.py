@@ -152,7 +152,7 @@ class FederationPort(Protocol):
 
 
 class Auditor(Protocol):
-    """Notes acts for the audit log (implemented by gateway.audit.AuditTrail)."""
+    """Notes acts for the audit log (implemented by gateway.domain.audit.AuditTrail)."""
 
     def record(
         self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
@@ -204,7 +204,7 @@ class GraphQLContext:
     writes: WritePort
     audit: Auditor
     max_page_size: int
-    audit_reader: Any = None  # gateway.audit.read_audit, for auditors
+    audit_reader: Any = None  # gateway.domain.audit.read_audit, for auditors
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
     sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured

@@ -24,7 +24,7 @@ from connectors.sandbox.rest_json_v1 import RestJsonV1
 from connectors.sandbox.runner import serve_all
 from gateway.settings import SettingsError, from_env
 from gateway.store.writer import insert_complaints
-from gateway.worker_metrics import serving_metrics
+from gateway.worker.metrics_server import serving_metrics
 from schema.regions import children
 from tests.conftest import Tokens
 from tests.factories import make_complaint

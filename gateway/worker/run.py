@@ -25,19 +25,19 @@ from auth.roles import Role
 from schema.lifecycle import Action, ActionRequest, IllegalTransition
 from schema.canonical import Status
 
-from gateway.lifecycle import Lifecycle
-from gateway.memory_trim import trim_memory_periodically
+from gateway.domain.lifecycle import Lifecycle
+from gateway.worker.memory_trim import trim_memory_periodically
 from gateway.metrics import record_delivery
-from gateway.sources import upstream_session, running_sources
+from gateway.domain.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
 from gateway.settings import GatewaySettings
 from gateway.federation import receipts
 from gateway.store.database import store
-from gateway.reference import empty_registry_warning
+from gateway.domain.reference import empty_registry_warning
 from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import announce_changed, notifier
-from gateway.worker_metrics import serving_metrics
+from gateway.worker.metrics_server import serving_metrics
 from gateway.store.models import ComplaintRow
 
 log = logging.getLogger(__name__)

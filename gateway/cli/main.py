@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 async def _migrate(settings: GatewaySettings, target: str | None, owner_issuer: str | None = None) -> int:
-    from gateway.reference import upgrade_database
+    from gateway.domain.reference import upgrade_database
     from gateway.store.database import migrate_database, store
     from gateway.store.owners import adopt_owners
 
@@ -354,7 +354,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
     if args.command == "connector":
         from connectors.config import DEMO_CONFIG
-        from gateway.connector_check import check_config, check_one
+        from gateway.cli.connector import check_config, check_one
 
         if args.write and args.read_only:
             print("penghubung: --write and --read-only exclude each other", file=sys.stderr)
@@ -387,7 +387,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
 
     if args.command == "sync":
-        from gateway import sync_cli
+        from gateway.cli import sync as sync_cli
 
         try:
             if args.sync_command == "status":
@@ -406,7 +406,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return 2
 
     if args.command == "worker":
-        from gateway.worker import run_worker
+        from gateway.worker.run import run_worker
 
         if pending := asyncio.run(_pending(settings)):
             print(
@@ -427,7 +427,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 0
 
     if args.command == "reference":
-        from gateway.reference_cli import run_load
+        from gateway.cli.reference import run_load
 
         return asyncio.run(run_load(settings, args.file, dry_run=args.dry_run))
 
@@ -502,6 +502,3 @@ def steady_garbage_collection() -> None:
     _, second, third = gc.get_threshold()
     gc.set_threshold(GC_FIRST_GENERATION, second, third)
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,63 +1,30 @@
-"""`penghubung reference load FILE [--dry-run]`: load the agency and category registries.
-
-Prints, per registry, what was added, updated (with the fields), unchanged, and kept (in
-the store but not in the file; never deleted, complaints refer to them).
-"""
+"""`penghubung reference load`: the command line of the registry loader (gateway.cli.reference_load)."""
 
 from __future__ import annotations
 
-import sys
+import argparse
+import asyncio
 from pathlib import Path
 
-from gateway.domain.reference import LoadReport, RegistryChanges, load_reference
-from gateway.domain.reference_file import ReferenceFileError, read_reference
-from gateway.settings import GatewaySettings, redacted
-from gateway.store.database import pending_migrations, store
+from gateway.settings import GatewaySettings
 
 
-def _lines(kind: str, changes: RegistryChanges) -> list[str]:
-    lines = [
-        f"{kind}: {len(changes.added)} added, {len(changes.updated)} updated, "
-        f"{len(changes.unchanged)} unchanged, {len(changes.kept)} kept (in the store, not in the file)"
-    ]
-    lines += [f"  added      {i}" for i in changes.added]
-    lines += [f"  updated    {u.id}: {', '.join(u.fields)}" for u in changes.updated]
-    lines += [f"  kept       {i} (not in the file; never deleted, complaints may refer to it)" for i in changes.kept]
-    return lines
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register `reference load`."""
+    reference = sub.add_parser("reference", help="reference data: the agency (instansi) and category registries")
+    reference_sub = reference.add_subparsers(dest="reference_command", required=True, metavar="ACTION")
+    load = reference_sub.add_parser(
+        "load",
+        help="load instansi, their OPD units and the category tree from a TOML file (docs/reference-data.md); "
+        "adds and updates, never deletes",
+    )
+    load.add_argument("file", type=Path, help="the reference file, e.g. docs/examples/reference-sumsel.toml")
+    load.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    load.set_defaults(run=run)
 
 
-def report_lines(report: LoadReport) -> list[str]:
-    """The report as an operator reads it."""
-    lines = _lines("agencies", report.agencies) + _lines("categories", report.categories)
-    if not report.written:
-        lines.append("dry run: nothing was written")
-    elif not report.changed:
-        lines.append("nothing changed: the store already holds this file's registry")
-    return lines
+def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
+    """Load the file into the settings' database, or report what would change."""
+    from gateway.cli.reference_load import run_load
 
-
-async def run_load(settings: GatewaySettings, path: Path, *, dry_run: bool) -> int:
-    """Load a reference file into the store named by the settings; returns the exit code."""
-    try:
-        document = read_reference(path)
-    except ReferenceFileError as exc:
-        print(f"penghubung: {exc}", file=sys.stderr)
-        return 2
-    if pending := await pending_migrations(settings.database_url):
-        print(
-            f"penghubung: database {redacted(settings.database_url)} lacks migrations "
-            f"{', '.join(pending)}; run `penghubung migrate` first",
-            file=sys.stderr,
-        )
-        return 2
-    async with store(settings.database_url):
-        try:
-            report = await load_reference(document, dry_run=dry_run)
-        except ReferenceFileError as exc:
-            print(f"penghubung: {path}: {exc}", file=sys.stderr)
-            return 2
-    for line in report_lines(report):
-        print(line)
-    if report.written:
-        print(f"loaded {path} into {redacted(settings.database_url)}")
-    return 0
+    return asyncio.run(run_load(settings, args.file, dry_run=args.dry_run))

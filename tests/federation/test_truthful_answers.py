@@ -23,7 +23,7 @@ from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.cli.sync import dead_letter_lines
+from gateway.cli.sync_actions import dead_letter_lines
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state

@@ -20,7 +20,7 @@ from gateway.sync.propagate import announce_status
 from gateway.sync.status import sync_status
 from gateway.sync import topology as topology_module
 from gateway.sync.topology import Topology
-from gateway.cli.sync import not_sent_lines
+from gateway.cli.sync_actions import not_sent_lines
 from schema.canonical import Status
 from tests.factories import make_complaint
 

@@ -27,7 +27,7 @@ from gateway.sync import outbox
 from gateway.sync.confirm import confirm
 from gateway.sync.deliver import Deliverer
 from gateway.sync.topology import Topology
-from gateway.cli.sync import dead_letter_lines
+from gateway.cli.sync_actions import dead_letter_lines
 from tests.factories import make_complaint
 from tests.servers import free_port
 from tests.sockets import hanging_connects, raw_server

@@ -181,7 +181,7 @@ async def test_sync_status_prints_the_latest_rejection_and_note_apart(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from gateway.store.sync_notes import save_note
-    from gateway.cli.sync import print_notes
+    from gateway.cli.sync_actions import print_notes
 
     await save_note(REST, "record rep_1: category_id: the value 'X' is not in [maps.kategori] (stored without it)", datetime.now(UTC))
     await SyncCursorRow.filter(source=REST).update(last_rejection="record rep_2: status: 'ENTAH' is not in [maps.status]")

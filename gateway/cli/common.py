@@ -10,8 +10,11 @@ import logging
 import os
 import socket
 import sys
+from typing import TYPE_CHECKING
 
-from gateway.settings import GatewaySettings, redacted
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
+
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -86,4 +89,6 @@ async def pending_migrations(settings: GatewaySettings) -> list[str]:
 
 def lacks_migrations(settings: GatewaySettings, pending: list[str]) -> str:
     """The start of the message for a database that lacks `pending` migrations."""
+    from gateway.settings import redacted
+
     return f"database {redacted(settings.database_url)} lacks migrations {', '.join(pending)}"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gateway.cli.common import fail
-from gateway.settings import GatewaySettings
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,6 +51,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """Check one mapping against a live source, or every source of a sources file."""
+    import asyncio
+
     from connectors.config import DEMO_CONFIG
     from gateway.cli.connector_check import check_config, check_one
 

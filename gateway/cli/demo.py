@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
 from gateway.cli.common import add_server_args, cannot_listen, fail
-from gateway.settings import GatewaySettings
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 DEMO_COMPLAINTS = 3000
 
@@ -31,6 +33,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """Seed the demo database if new, print where to start, then serve."""
+    import asyncio
+
     from gateway.cli.serve import serve_app
     from gateway.demo.run import prepare_demo, print_welcome
 

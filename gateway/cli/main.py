@@ -12,9 +12,19 @@ import os
 import sys
 from collections.abc import Sequence
 
-from gateway.cli import connector, demo, migrate, reference, sandbox, schema, serve, sync, token, worker
+from gateway.cli import (
+    connector,
+    demo,
+    migrate,
+    reference,
+    sandbox,
+    schema,
+    serve,
+    sync,
+    token,
+    worker,
+)
 from gateway.cli.common import configure_logging, fail
-from gateway.settings import SettingsError, from_env
 
 # In the order `penghubung --help` lists them.
 COMMANDS = (serve, demo, token, sandbox, connector, sync, worker, schema, migrate, reference)
@@ -60,6 +70,9 @@ def _is_unreachable_database(exc: Exception) -> bool:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    # After parsing: `--help` and a usage error never read the settings.
+    from gateway.settings import SettingsError, from_env
+
     try:
         configure_logging(getattr(args, "log_level", "info"))
     except ValueError as exc:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
 from gateway.cli.common import fail
-from gateway.settings import GatewaySettings, redacted
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """List, migrate to --to, or upgrade fully (and adopt owners for --owner-issuer)."""
+    import asyncio
+
     if args.list:
         return asyncio.run(_list_migrations(settings))
     if args.owner_issuer is not None and (args.to or not args.owner_issuer.strip() or len(args.owner_issuer) > 200):
@@ -42,6 +46,7 @@ def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
 
 async def _migrate(settings: GatewaySettings, target: str | None, owner_issuer: str | None = None) -> int:
     from gateway.domain.reference import upgrade_database
+    from gateway.settings import redacted
     from gateway.store.database import migrate_database, store
     from gateway.store.owners import adopt_owners
 

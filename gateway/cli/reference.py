@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gateway.settings import GatewaySettings
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
+
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """Load the file into the settings' database, or report what would change."""
+    import asyncio
+
     from gateway.cli.reference_load import run_load
 
     return asyncio.run(run_load(settings, args.file, dry_run=args.dry_run))

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from gateway.cli.common import add_server_args, cannot_listen, fail, lacks_migrations, pending_migrations
-from gateway.settings import GatewaySettings
+from gateway.cli.common import (
+    add_server_args,
+    cannot_listen,
+    fail,
+    lacks_migrations,
+    pending_migrations,
+)
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 # Allocations between first-generation collections in `serve` (the interpreter's default
 # is 700: a busy server collected hundreds of times a second).
@@ -33,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """Check the port and the database, then serve until interrupted."""
+    import asyncio
+
     if (code := cannot_listen(args.host, args.port)) is not None:
         return code
     settings = replace(settings, migrate_on_start=args.migrate)

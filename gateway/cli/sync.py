@@ -6,14 +6,15 @@ Each action's function is set as its parser's default; the work is loaded only w
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from gateway.cli.common import fail
-from gateway.settings import GatewaySettings, SettingsError
 
-Action = Callable[[argparse.Namespace, GatewaySettings], Coroutine[Any, Any, int]]
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
+
+Action: TypeAlias = "Callable[[argparse.Namespace, GatewaySettings], Coroutine[Any, Any, int]]"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,7 +56,10 @@ def _running(action: Action) -> Callable[[argparse.Namespace, GatewaySettings], 
     """The action run to its end, a configuration problem told as a usage error."""
 
     def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
+        import asyncio
+
         from connectors.spec_errors import SpecError
+        from gateway.settings import SettingsError
 
         try:
             return asyncio.run(action(args, settings))

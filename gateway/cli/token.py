@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from auth.roles import KNOWN_SCOPES, Role
 from gateway.cli.common import fail
-from gateway.settings import GatewaySettings
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

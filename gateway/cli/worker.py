@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+from typing import TYPE_CHECKING
 
 from gateway.cli.common import add_log_level, fail, lacks_migrations, pending_migrations
-from gateway.settings import GatewaySettings, SettingsError
+
+if TYPE_CHECKING:
+    from gateway.settings import GatewaySettings
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,7 +26,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
     """Refuse a database without the migrations, else run the jobs until interrupted."""
+    import asyncio
+
     from connectors.spec_errors import SpecError
+    from gateway.settings import SettingsError
     from gateway.worker.run import run_worker
 
     if pending := asyncio.run(pending_migrations(settings)):

@@ -33,7 +33,8 @@ from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.worker.memory_trim import trim_memory_periodically
-from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
+from gateway.metrics import metrics_endpoint
+from gateway.telemetry import observe_upstream, record_delivery
 from gateway.rate_guard import RateGuard
 from gateway.rate_limit import RateLimitMiddleware
 from gateway.request_id import RequestIdMiddleware, current_request_id

@@ -26,7 +26,7 @@ from auth.tokens import TokenVerifier
 
 from gateway.domain.audit import record_now
 from gateway.asgi_answers import error_json, send_json
-from gateway.metrics import refused
+from gateway.telemetry import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
 from gateway.too_many_requests import send_too_many

@@ -41,7 +41,7 @@ from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
-from gateway.metrics import refused
+from gateway.telemetry import refused
 from gateway.domain.audit import AuditTrail, read_audit, record_now
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder

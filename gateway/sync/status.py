@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from tortoise.functions import Count
 
-from schema.graphql.sync_query import SyncInfo
+from schema.ports.sync import SyncInfo
 
 from gateway.store.dead_letters import latest_reasons
 from gateway.store.models import OutboxRow, SyncCursorRow

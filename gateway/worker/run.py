@@ -27,7 +27,7 @@ from schema.canonical import Status
 
 from gateway.domain.lifecycle import Lifecycle
 from gateway.worker.memory_trim import trim_memory_periodically
-from gateway.metrics import record_delivery
+from gateway.telemetry import record_delivery
 from gateway.domain.sources import upstream_session, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology

@@ -18,7 +18,7 @@ from tortoise import Tortoise
 from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec
-from gateway import metrics
+from gateway import telemetry as metrics
 from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.status import sync_status

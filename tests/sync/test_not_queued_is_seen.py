@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
-from gateway import metrics
+from gateway import telemetry as metrics
 from gateway.federation.owner import Owner
 from gateway.federation.write_through import WriteThrough, _Sent
 from gateway.domain.lifecycle import Planned

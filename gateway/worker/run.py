@@ -1,13 +1,12 @@
-"""`penghubung worker`: the gateway's background jobs.
+"""`penghubung worker`'s run loop: the process's resources, then its jobs side by side.
 
 - Sync (with a sources file, PENGHUBUNG_SOURCES): pull every source and deliver the
   outbox, continuously. Several workers may run on PostgreSQL; on SQLite, one.
-- Auto-close: closing complaints whose reporter's reply window has passed (LAPOR! says
-  the reporter "may respond within 10 days"; whether it then closes by itself is not
-  confirmed, so the rule is configurable: PENGHUBUNG_AUTO_CLOSE). Each close goes through
-  the same lifecycle path as a person's, audited as the worker.
-- Receipts: idempotency keys older than a week are forgotten.
-- Metrics: its own /metrics on PENGHUBUNG_WORKER_METRICS (host:port), when set.
+- Housekeeping (gateway.worker.housekeeping): auto-close after the reply window
+  (gateway.worker.jobs), end abandoned idempotency reservations, forget old receipts.
+- Metrics: its own /metrics on PENGHUBUNG_WORKER_METRICS (host:port), when set
+  (gateway.worker.metrics_server).
+- Memory: freed heap given back to the system once a minute (gateway.worker.memory_trim).
 """
 
 from __future__ import annotations
@@ -15,94 +14,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-
-
-from auth.policy import access_for
-from auth.principal import Principal
-from auth.roles import Role
-from schema.lifecycle import Action, ActionRequest, IllegalTransition
-from schema.canonical import Status
 
 from gateway.domain.lifecycle import Lifecycle
-from gateway.worker.memory_trim import trim_memory_periodically
-from gateway.telemetry import record_delivery
-from gateway.domain.sources import upstream_session, running_sources
+from gateway.domain.reference import empty_registry_warning
+from gateway.domain.sources import running_sources, upstream_session
+from gateway.settings import GatewaySettings
+from gateway.store.database import store
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
-from gateway.settings import GatewaySettings
-from gateway.federation import receipts
-from gateway.store.database import store
-from gateway.domain.reference import empty_registry_warning
-from gateway.updates.broker import LocalBroker, make_broker
-from gateway.updates.notify import announce_changed, notifier
+from gateway.telemetry import record_delivery
+from gateway.updates.broker import make_broker
+from gateway.updates.notify import notifier
+from gateway.worker.housekeeping import housekeeping_loop
+from gateway.worker.memory_trim import trim_memory_periodically
 from gateway.worker.metrics_server import serving_metrics
-from gateway.store.models import ComplaintRow
 
 log = logging.getLogger(__name__)
-
-# The worker acts as the national system would: on every complaint, and audited by name.
-WORKER = Principal(subject="penghubung-worker", roles=frozenset({Role.NATIONAL_ADMIN}))
-AUTO_CLOSE_NOTE = "closed automatically: the reporter's reply window has passed"
-BATCH = 200
-
-
-async def auto_close(
-    lifecycle: Lifecycle, *, now: datetime, closed_one: Callable[[str], Awaitable[None]] | None = None
-) -> int:
-    """Close every complaint waiting for a reply whose window ended before `now`
-    (`closed_one(id)` is told of each, after it committed)."""
-    access = access_for(WORKER)
-    closed = 0
-    while True:
-        due = await ComplaintRow.filter(
-            status=Status.MENUNGGU_TANGGAPAN, reply_due__lt=now
-        ).order_by("reply_due").limit(BATCH).values_list("id", flat=True)
-        if not due:
-            return closed
-        for complaint_id in due:
-            try:
-                await lifecycle.apply(
-                    str(complaint_id),
-                    ActionRequest(Action.CLOSE, note=AUTO_CLOSE_NOTE),
-                    principal=WORKER,
-                    access=access,
-                    now=now,
-                    request_id="worker",
-                )
-                closed += 1
-                if closed_one is not None:
-                    await closed_one(str(complaint_id))
-            except IllegalTransition:
-                # Someone replied or closed it meanwhile: nothing to do.
-                continue
-
-
-async def _housekeeping_loop(
-    lifecycle: Lifecycle, broker: LocalBroker, *, auto_closing: bool, once: bool, interval: float, stop: asyncio.Event
-) -> None:
-    async def closed_one(complaint_id: str) -> None:
-        await announce_changed(broker, [complaint_id], "status")
-
-    while not stop.is_set():
-        now = datetime.now(UTC)
-        if auto_closing:
-            count = await auto_close(lifecycle, now=now, closed_one=closed_one)
-            if count:
-                log.info("auto-closed %d complaints after their reply window", count)
-        dropped, lapsed = await receipts.sweep(now=now)
-        if dropped or lapsed:
-            # Their holders failed or died: a submission's key is free again, an action's
-            # is taken over by its repeat after a look at the system of record.
-            log.info("ended %d abandoned idempotency reservations (%d freed, %d lapsed)", dropped + lapsed, dropped, lapsed)
-        forgotten = await receipts.purge(now=now)
-        if forgotten:
-            log.info("forgot %d idempotency receipts older than %s", forgotten, receipts.KEEP)
-        if once:
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
 async def run_worker(
@@ -140,7 +67,7 @@ async def run_worker(
                 )
             )
             on_delivery = record_delivery
-        jobs = [_housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
+        jobs = [housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
             engine = SyncEngine(
                 sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=on_delivery

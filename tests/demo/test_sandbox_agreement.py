@@ -33,7 +33,7 @@ from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.store.rows import complaint_from_row
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
-from gateway.worker.run import auto_close
+from gateway.worker.jobs import auto_close
 
 
 async def main(url: str, count: int) -> None:

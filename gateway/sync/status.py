@@ -17,7 +17,7 @@ from gateway.store.models import OutboxRow, SyncCursorRow
 from gateway.sync.topology import Topology
 
 
-# The GraphQL port's value type is the one shape of a source's sync state.
+# The sync port's value (schema.ports.sync) is the one shape of a source's sync state.
 SourceSyncStatus = SyncInfo
 
 

@@ -18,16 +18,16 @@ from gateway.cli import (
     migrate,
     reference,
     sandbox,
-    schema,
+    schema_sdl,
     serve,
     sync,
-    token,
+    tokens,
     worker,
 )
 from gateway.cli.common import configure_logging, fail
 
 # In the order `penghubung --help` lists them.
-COMMANDS = (serve, demo, token, sandbox, connector, sync, worker, schema, migrate, reference)
+COMMANDS = (serve, demo, tokens, sandbox, connector, sync, worker, schema_sdl, migrate, reference)
 
 
 def build_parser() -> argparse.ArgumentParser:

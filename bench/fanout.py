@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from connectors.http import Policy
 from connectors.sandbox.nation import nation_connectors, regency_codes, source_name
 from gateway.federation.fanout import FanOut
-from gateway.sources import upstream_session
+from gateway.domain.sources import upstream_session
 from gateway.sync.topology import Topology
 
 SIZES = (1, 17, 100, 514)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gateway.demo import demo_agencies, demo_categories, demo_complaints
-from gateway.reference import load_regions, load_registry
+from gateway.domain.reference import load_regions, load_registry
 from gateway.store.database import migrate_database, store
 from gateway.store.models import ComplaintRow
 from gateway.store.writer import insert_complaints

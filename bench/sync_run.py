@@ -29,7 +29,7 @@ from connectors.sandbox.province import SANDBOX_SECRETS
 from connectors.sandbox.rest_json_v1 import RestJsonV1
 from connectors.sandbox.runner import serve_all
 from gateway.demo import demo_agencies, demo_categories
-from gateway.reference import load_regions, load_registry
+from gateway.domain.reference import load_regions, load_registry
 from gateway.settings import SyncSettings
 from gateway.store.database import close_store, migrate_database, open_store
 from gateway.store.models import ComplaintSourceRow

@@ -1,8 +1,6 @@
-"""The running service: settings, the Starlette app, the GraphQL endpoint, the store, the CLI."""
+"""The running service: settings, the store, the domain services, sync, the edge, the worker, the CLI.
 
-from __future__ import annotations
-
-from gateway.app import create_app
-from gateway.settings import GatewaySettings, GraphQLLimits, from_env
-
-__all__ = ["GatewaySettings", "GraphQLLimits", "create_app", "from_env"]
+This package imports nothing: `import gateway.settings` (or `penghubung --help`) must not
+load the Starlette app and the GraphQL schema. Import what you need from its module, e.g.
+`from gateway.settings import from_env`. The layout is drawn in docs/architecture.md.
+"""

@@ -31,7 +31,7 @@ How (see gateway.admission_gate):
 - Refused: `503`, `Retry-After` (how long the line would take to go through, at least 1 s)
   and `{"errors": [{"extensions": {"code": "OVERLOADED", "retryAfter": n}}]}`, the
   envelope of a 429 (gateway.overloaded). Counted in penghubung_admission_shed_total by
-  reason, beside gauges of slots and line in use and a histogram of waits (gateway.metrics).
+  reason, beside gauges of slots and line in use and a histogram of waits (gateway.telemetry).
 
 Where: the innermost middleware, right before the routes. A refusal then costs the HTTP
 parse, the request id, the token check (remembered per token) and the rate-limit count, and

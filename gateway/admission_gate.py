@@ -25,7 +25,7 @@ import math
 from collections import deque
 from typing import Final
 
-from gateway.metrics import ADMISSION_IN_FLIGHT, ADMISSION_QUEUED, ADMISSION_WAIT_SECONDS
+from gateway.telemetry import ADMISSION_IN_FLIGHT, ADMISSION_QUEUED, ADMISSION_WAIT_SECONDS
 from gateway.settings import AdmissionSettings
 
 # Why a request was refused (the `reason` label of penghubung_admission_shed_total).

@@ -32,8 +32,9 @@ from gateway.graphiql import static_route
 from gateway.graphql_app import GatewayGraphQL
 from gateway.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
-from gateway.memory_trim import trim_memory_periodically
-from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
+from gateway.worker.memory_trim import trim_memory_periodically
+from gateway.metrics import metrics_endpoint
+from gateway.telemetry import observe_upstream, record_delivery
 from gateway.rate_guard import RateGuard
 from gateway.rate_limit import RateLimitMiddleware
 from gateway.request_id import RequestIdMiddleware, current_request_id
@@ -41,7 +42,7 @@ from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.unhandled_error import unhandled_error
 from gateway.startup_warnings import startup_warnings
 from gateway.settings import GatewaySettings, SettingsError, redacted
-from gateway.sources import upstream_session, ConfiguredSources, running_sources
+from gateway.domain.sources import upstream_session, ConfiguredSources, running_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.forget import forget_simulated
 from gateway.sync.ingest import Ingestor
@@ -49,7 +50,7 @@ from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import notifier
 from gateway.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
-from gateway.reference import empty_registry_warning, upgrade_database
+from gateway.domain.reference import empty_registry_warning, upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
 
 log = logging.getLogger(__name__)

@@ -24,9 +24,9 @@ from auth.keys import JwksKeys, KeySet, StaticKeys
 from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
-from gateway.audit import record_now
+from gateway.domain.audit import record_now
 from gateway.asgi_answers import error_json, send_json
-from gateway.metrics import refused
+from gateway.telemetry import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
 from gateway.too_many_requests import send_too_many

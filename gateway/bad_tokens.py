@@ -16,8 +16,8 @@ from starlette.types import Scope
 
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
-from gateway.audit import record_now
-from gateway.metrics import bad_token
+from gateway.domain.audit import record_now
+from gateway.telemetry import bad_token
 from gateway.rate_guard import RateGuard
 from gateway.rate_limiter import Verdict, hashed
 

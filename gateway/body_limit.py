@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.asgi_answers import StartTracking, error_json, send_json
-from gateway.metrics import refused
+from gateway.telemetry import refused
 
 
 class BodyTooLarge(Exception):

@@ -16,7 +16,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.asgi_answers import StartTracking, error_json, send_json
-from gateway.metrics import refused
+from gateway.telemetry import refused
 
 log = logging.getLogger(__name__)
 

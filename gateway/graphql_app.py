@@ -41,8 +41,8 @@ from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
-from gateway.metrics import refused
-from gateway.audit import AuditTrail, read_audit, record_now
+from gateway.telemetry import refused
+from gateway.domain.audit import AuditTrail, read_audit, record_now
 from gateway.authentication import principal_of
 from gateway.extensions import ErrorCoder
 from auth.errors import AuthError
@@ -50,7 +50,7 @@ from auth.tokens import TokenVerifier
 from gateway.federation.service import Federation, Writes
 from gateway.updates.broker import LocalBroker
 from gateway.federation.write_through import WriteThrough
-from gateway.lifecycle import Lifecycle
+from gateway.domain.lifecycle import Lifecycle
 from gateway.settings import FederationSettings
 from gateway.graphiql import graphiql_page
 from gateway.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
@@ -58,7 +58,7 @@ from gateway.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.store.coordination import StoreCounts
 from gateway.store.statistics import StoreStatistics
-from gateway.submission import Submission
+from gateway.domain.submission import Submission
 from gateway.too_many_requests import CODE as RATE_LIMITED, WS_CLOSE_CODE
 
 if TYPE_CHECKING:

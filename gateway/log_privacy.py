@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 
-from lokal.samaran import mask_pii
-
 from schema.privacy import mask_contacts
 
 
 def redact(text: str) -> str:
     """The text with NIKs, phone numbers, e-mail addresses and names replaced (what the
     masker may miss for want of a label, "e-mail x@y" rather than "email: x@y", too)."""
+    # Imported at the first redaction: the masker's detectors take half a second to load,
+    # and every command configures logging, most without ever logging personal data.
+    from lokal.samaran import mask_pii
+
     return mask_contacts(mask_pii(text).text)
 
 

@@ -14,7 +14,7 @@ import functools
 from starlette.types import Scope, Send
 
 from gateway.asgi_answers import error_json, send_retry_later
-from gateway.metrics import ADMISSION_SHED, refused
+from gateway.telemetry import ADMISSION_SHED, refused
 
 CODE = "OVERLOADED"
 WS_CLOSE_CODE = 1013

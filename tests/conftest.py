@@ -27,7 +27,7 @@ from auth.tokens import TokenVerifier
 from gateway.app import create_app
 from gateway.authentication import build_verifier
 from gateway.demo import demo_agencies, demo_categories
-from gateway.reference import load_regions, load_registry
+from gateway.domain.reference import load_regions, load_registry
 from gateway.settings import GatewaySettings, sqlite_url
 from gateway.store.database import close_store, migrate_database, open_store
 from gateway.store.models import (

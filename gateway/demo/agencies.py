@@ -7,7 +7,7 @@ from typing import Any
 
 from schema.canonical import Agency, AgencyLevel
 
-from gateway.reference_file import parse_document
+from gateway.domain.reference_file import parse_document
 
 from gateway.demo.regencies import PROVINCE_CODE, PROVINCE_NAME, is_city, regencies
 

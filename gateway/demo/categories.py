@@ -7,7 +7,7 @@ from typing import Any
 
 from schema.canonical import Category
 
-from gateway.reference_file import parse_document
+from gateway.domain.reference_file import parse_document
 
 # (id, name, ((child id suffix, child name), ...)). Child ids are "<parent>.<suffix>".
 _TREE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (

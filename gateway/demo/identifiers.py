@@ -5,7 +5,7 @@ from __future__ import annotations
 from gateway.demo.rng import DemoRandom
 
 TRACKING_PREFIX = "PGH-"
-CROCKFORD32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # the alphabet of gateway.tracking
+CROCKFORD32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # the alphabet of schema.tracking
 PENGHUBUNG_SYSTEM = "penghubung"
 
 

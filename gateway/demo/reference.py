@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.demo.agencies import agency_tables
 from gateway.demo.categories import category_tables
-from gateway.reference_file import ReferenceDocument, parse_document
+from gateway.domain.reference_file import ReferenceDocument, parse_document
 
 
 def demo_document() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from auth.dev import DEV_ISSUER, issue_token, load_or_create
 from auth.roles import Role
 from schema.canonical import Reporter
 
-from gateway.reference import load_reference, upgrade_database
+from gateway.domain.reference import load_reference, upgrade_database
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow

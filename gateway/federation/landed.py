@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from connectors.protocol import Capability, Connector, read_back, status_as_read
 
-from gateway.lifecycle import Planned
+from gateway.domain.lifecycle import Planned
 
 
 class CannotTell(Exception):

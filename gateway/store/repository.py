@@ -57,7 +57,7 @@ from gateway.store.models import (
 )
 from gateway.store.scoping import region_q, scope_q
 from gateway.store.search_text import fold
-from gateway.tracking import canonical_tracking_id
+from schema.tracking import canonical_tracking_id
 
 # The stored deadline columns are named as the Deadlines fields.
 DEADLINE_FIELDS = tuple(f.name for f in fields(Deadlines))

@@ -69,7 +69,7 @@ from gateway.store.registry import unknown_agencies, unknown_categories
 from gateway.store.rows import attachment_to_dict
 from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
 from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
-from gateway.submission import government_of
+from gateway.domain.submission import government_of
 from gateway.sync import outbox
 from gateway.sync.follow_up_echo import Echo, copy_of
 from gateway.sync.outbox import enqueue_if_taken
@@ -84,7 +84,7 @@ from gateway.sync.propagate import (
 )
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
-from gateway.tracking import new_tracking_id
+from schema.tracking import new_tracking_id
 
 log = logging.getLogger(__name__)
 

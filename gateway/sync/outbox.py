@@ -78,7 +78,7 @@ async def enqueue(
 
 
 # Told (destination, kind, status or "") of every delivery not queued because the
-# destination cannot take it; the metrics register here (gateway.metrics), so the sync
+# destination cannot take it; the metrics register here (gateway.telemetry), so the sync
 # code needs no metrics import.
 NOT_QUEUED: list[Callable[[str, str, str], None]] = []
 

@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 
 from tortoise.functions import Count
 
-from schema.graphql.sync_query import SyncInfo
+from schema.ports.sync import SyncInfo
 
 from gateway.store.dead_letters import latest_reasons
 from gateway.store.models import OutboxRow, SyncCursorRow
 from gateway.sync.topology import Topology
 
 
-# The GraphQL port's value type is the one shape of a source's sync state.
+# The sync port's value (schema.ports.sync) is the one shape of a source's sync state.
 SourceSyncStatus = SyncInfo
 
 

@@ -6,10 +6,7 @@ with the sync engine). Citizens and the public do not see it: it names internal 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 import strawberry
 
@@ -17,37 +14,7 @@ from auth.audit import AuditAction
 from auth.roles import Role
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
-
-
-@dataclass(frozen=True, slots=True)
-class SourceInfo:
-    """One source as the gateway knows it (plain values; no connector objects)."""
-
-    name: str
-    kode_wilayah: str
-    region_name: str
-    connected: bool
-    kind: str  # a dialect, "custom mapping", or the national API in use
-    capabilities: tuple[str, ...] = ()
-    connected_since: date | None = None
-    provisional: bool = False
-
-
-class SourcesReader(Protocol):
-    """The port the gateway fills from its sources configuration."""
-
-    @property
-    def province(self) -> str:
-        """The province code the configuration covers."""
-        ...
-
-    def national(self) -> SourceInfo:
-        """The national system."""
-        ...
-
-    def regencies(self) -> Sequence[SourceInfo]:
-        """Every kab/kota of the province, connected or not, by kode wilayah."""
-        ...
+from schema.ports.sources import SourceInfo, SourcesReader
 
 
 @strawberry.type(description="One system the gateway connects, or a kab/kota not connected yet.")

@@ -1,19 +1,17 @@
 """The per-request GraphQL context: who is asking, what they may see, the ports, the loaders.
 
-The ports are Protocols so that this package never imports the ORM; the gateway passes
-its store implementations in. There are two sets of DataLoaders, one per view: the public
-view (non-secret complaints, public fields) and the case view (the caller's case scope),
-so a nested field can never be loaded under a wider scope than its parent was.
+The ports are Protocols (schema.ports) so that this package never imports the ORM; the
+gateway passes its store implementations in. There are two sets of DataLoaders, one per
+view: the public view (non-secret complaints, public fields) and the case view (the
+caller's case scope), so a nested field can never be loaded under a wider scope than its
+parent was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from auth.audit import AuditAction
 from auth.policy import Access, access_for
 from auth.principal import Principal
 from auth.scope import RowScope
@@ -29,134 +27,12 @@ from schema.canonical import (
     SourceRef,
     StatusEvent,
 )
-from schema.deadlines import AgencyPerformance, Clock, DeadlinePolicy, Deadlines
-from schema.lifecycle import ActionRequest
-from schema.live import INDEX_ONLY, Freshness, LivePage, SourceOutcome, WriteReceipt
-from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
-from schema.validation import ComplaintDraft
+from schema.deadlines import DeadlinePolicy, Deadlines
+from schema.live import INDEX_ONLY, Freshness
+from schema.ports.federation import FederationPort
+from schema.ports.reads import ComplaintReader, ReferenceReader
+from schema.ports.writes import Auditor, WritePort
 from strawberry.dataloader import DataLoader
-
-
-class ComplaintReader(Protocol):
-    """Scoped complaint reads (implemented by gateway.store.repository)."""
-
-    async def get(
-        self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
-    ) -> Complaint | None: ...
-    async def get_by_keys(
-        self, scope: RowScope, keys: Sequence[tuple[str, str]]
-    ) -> list[Complaint | None]: ...
-    async def exists(self, *, id: str | None = None, tracking_id: str | None = None) -> bool: ...
-    async def list(
-        self,
-        scope: RowScope,
-        filter: ComplaintFilter,
-        *,
-        first: int,
-        after: Cursor | None = None,
-        order: SortOrder = SortOrder.NEWEST_FIRST,
-    ) -> Page[Complaint]: ...
-    async def count(self, scope: RowScope, filter: ComplaintFilter) -> int: ...
-    async def status_history_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[StatusEvent]]: ...
-    async def dispositions_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Disposition]]: ...
-    async def follow_ups_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[FollowUp]]: ...
-    async def replies_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[ReporterReply]]: ...
-    async def attachments_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Attachment]]: ...
-    async def sources_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[SourceRef]]: ...
-    async def reporters_for(
-        self,
-        identities: RowScope,
-        anonymous_identities: RowScope,
-        complaint_ids: Sequence[str],
-    ) -> list[Reporter | None]: ...
-    async def deadlines_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[Deadlines | None]: ...
-    async def list_due(
-        self,
-        scope: RowScope,
-        clock: Clock,
-        *,
-        before: datetime,
-        after: datetime | None,
-        filter: ComplaintFilter,
-        first: int,
-    ) -> list[Complaint]: ...
-    async def performance(
-        self, scope: RowScope, *, since: datetime, until: datetime, filter: ComplaintFilter
-    ) -> list[AgencyPerformance]: ...
-
-
-class ReferenceReader(Protocol):
-    """Agencies and categories (implemented by gateway.store.repository)."""
-
-    async def agencies(
-        self,
-        *,
-        kode_wilayah: str | None = None,
-        parent_id: str | None = None,
-        ids: Sequence[str] | None = None,
-    ) -> list[Agency]: ...
-    async def categories(self) -> list[Category]: ...
-
-
-class WritePort(Protocol):
-    """Mutations through the system of record (implemented by gateway.federation)."""
-
-    async def act(
-        self,
-        complaint_id: str,
-        request: ActionRequest,
-        *,
-        principal: Principal,
-        access: Access,
-        now: datetime,
-        request_id: str,
-        idempotency_key: str | None = None,
-    ) -> tuple[Complaint, WriteReceipt]: ...
-    async def submit(
-        self, draft: ComplaintDraft, *, principal: Principal, now: datetime, idempotency_key: str | None = None
-    ) -> tuple[Complaint, WriteReceipt]: ...
-
-
-class FederationPort(Protocol):
-    """Live reads from the systems that own complaints (implemented by gateway.federation)."""
-
-    async def read_live(self, complaints: Sequence[Complaint]) -> list[tuple[Complaint, Freshness]]: ...
-    def sources_in(self, partition: str | None) -> int: ...
-    async def read_unsynced(
-        self, scope: RowScope, system: str, source_id: str
-    ) -> tuple[Complaint | None, SourceOutcome | None]: ...
-    async def live_page(
-        self,
-        scope: RowScope,
-        filter: ComplaintFilter,
-        *,
-        first: int,
-        after: Cursor | None,
-        order: SortOrder,
-        now: datetime,
-    ) -> LivePage[Complaint]: ...
-
-
-class Auditor(Protocol):
-    """Notes acts for the audit log (implemented by gateway.audit.AuditTrail)."""
-
-    def record(
-        self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
-    ) -> None: ...
 
 
 def _batched(
@@ -204,15 +80,15 @@ class GraphQLContext:
     writes: WritePort
     audit: Auditor
     max_page_size: int
-    audit_reader: Any = None  # gateway.audit.read_audit, for auditors
+    audit_reader: Any = None  # gateway.domain.audit.read_audit, for auditors
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
-    sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
-    sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
+    sources: Any = None  # schema.ports.sources.SourcesReader, when configured
+    sync: Any = None  # schema.ports.sync.SyncReader, when syncing
     federation: FederationPort | None = None  # when sources are configured
-    statistics: Any = None  # schema.graphql.statistics_query.StatisticsReader
-    updates: Any = None  # schema.graphql.subscription.UpdatesPort
-    coordination: Any = None  # schema.graphql.coordination_query.CountsReader
+    statistics: Any = None  # schema.ports.reads.StatisticsReader
+    updates: Any = None  # schema.ports.updates.UpdatesPort
+    coordination: Any = None  # schema.ports.reads.CountsReader
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
     request: Any = None

@@ -11,34 +11,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
 import strawberry
 
 from auth.audit import AuditAction
 from auth.roles import Role
-from auth.scope import RowScope
 from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
-from schema.graphql.connection_query import SourceInfo, SourcesReader
+from schema.ports.sources import SourceInfo, SourcesReader
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
-from schema.graphql.sync_query import SyncInfo, as_caller_may_see
+from schema.graphql.sync_query import as_caller_may_see
+from schema.ports.sync import SyncInfo
 from schema.graphql.types import Ctx
 from schema.validation import FieldError
+from schema.ports.reads import CountsReader
 
 Level = strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 MAX_DAYS = 366
-
-
-class CountsReader(Protocol):
-    """Grouped counts within a scope (implemented by gateway.store.coordination)."""
-
-    async def group_counts(
-        self, scope: RowScope, *, by: str, within: str | None, since: datetime, until: datetime, now: datetime
-    ) -> Mapping[str | None, co.GroupCounts]: ...
 
 
 @strawberry.type(description="One province, kab/kota or agency in the coordinators' view.")

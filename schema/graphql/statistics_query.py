@@ -4,30 +4,21 @@ caller's scope (the public's for callers without a case scope), small counts wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Protocol
+from typing import Annotated
 
 import strawberry
 
-from auth.scope import RowScope
 from schema import statistics as s
 from schema.graphql.inputs import ComplaintFilterInput, UserInputError
 from schema.graphql.types import Ctx
 from schema.queries import ComplaintFilter
 from schema.regions import WIB
 from schema.validation import FieldError
+from schema.ports.reads import StatisticsReader
 
 Dimension = strawberry.enum(s.Dimension, name="StatisticsDimension", description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).")
 Period = strawberry.enum(s.Period, name="StatisticsPeriod", description="How time is split: DAY, WEEK (from Monday), MONTH, ALL; days in WIB.")
-
-
-class StatisticsReader(Protocol):
-    """Day counts within a scope (implemented by gateway.store.statistics)."""
-
-    async def day_counts(
-        self, scope: RowScope, dimension: s.Dimension, *, since: datetime, until: datetime, filter: ComplaintFilter
-    ) -> Sequence[s.DayCount]: ...
 
 
 @strawberry.type(description="One cell: complaints created in a period with one value of the dimension.")

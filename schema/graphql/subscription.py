@@ -10,10 +10,8 @@ share that read (`shared_reads`): one read per event and scope, not one per stre
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import AbstractAsyncContextManager
 import logging
 from datetime import UTC, datetime
-from typing import Any, Protocol
 
 import strawberry
 from graphql import GraphQLError
@@ -22,22 +20,9 @@ from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.shared_reads import shared_reads
 from schema.graphql.types import Ctx, local_time
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, lies_in, zone_for
+from schema.ports.updates import UpdateEvent
 
 log = logging.getLogger(__name__)
-
-
-class UpdateEvent(Protocol):
-    """What the broker hands over (gateway.updates.broker.ComplaintChanged)."""
-
-    complaint_id: str
-    kind: str
-    at: datetime
-
-
-class UpdatesPort(Protocol):
-    """Subscribes to complaint change events (implemented by gateway.updates.broker)."""
-
-    def subscribe(self) -> AbstractAsyncContextManager[Any]: ...
 
 
 @strawberry.type(description="A change to a complaint you may see.")

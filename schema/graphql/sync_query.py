@@ -4,9 +4,7 @@ the statuses a source is never sent (its mapping has no word for them)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 import strawberry
 
@@ -15,28 +13,7 @@ from auth.roles import Role
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
 from schema.upstream_text import identity_free_fields, may_read_as_written
-
-
-@dataclass(frozen=True, slots=True)
-class SyncInfo:
-    """One source's sync state (plain values, filled by the gateway)."""
-
-    source: str
-    last_success_at: datetime | None
-    last_attempt_at: datetime | None
-    lag_seconds: float | None
-    backlog: int
-    dead_letters: int
-    consecutive_failures: int
-    last_error: str | None
-    last_error_at: datetime | None
-    records_seen: int
-    records_rejected: int = 0
-    last_dead_letter: str | None = None
-    last_rejection: str | None = None
-    last_note: str | None = None
-    last_note_at: datetime | None = None
-    statuses_not_sent: tuple[str, ...] = ()
+from schema.ports.sync import SyncInfo, SyncReader
 
 
 # What upstream systems wrote, which may quote a record's values (reporter identity).
@@ -49,14 +26,6 @@ def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
     if may_read_as_written(ctx.access):  # type: ignore[attr-defined]
         return list(infos)
     return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]  # type: ignore[misc]
-
-
-class SyncReader(Protocol):
-    """The port the gateway fills from its sync tables."""
-
-    async def status(self) -> Sequence[SyncInfo]:
-        """Every source, the national system first."""
-        ...
 
 
 @strawberry.type(description="How the sync with one source is doing.")

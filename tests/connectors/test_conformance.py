@@ -157,7 +157,7 @@ async def test_a_sources_file_with_a_real_url_beside_sandbox_entries(
     """A regency's own entry (its mapping file, its URL, its secret) is checked beside the simulated ones."""
     from connectors.sandbox.runner import serve
     from connectors.sandbox.wa_bot_mongo import WaBotMongo
-    from gateway.connector_check import check_config
+    from gateway.cli.connector_check import check_config
 
     config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
     (tmp_path / "mappings").mkdir()
@@ -184,7 +184,7 @@ async def test_beside_the_simulators_a_real_system_is_written_to_only_when_asked
 ) -> None:
     from connectors.sandbox.runner import serve
     from connectors.sandbox.wa_bot_mongo import WaBotMongo
-    from gateway.connector_check import check_config
+    from gateway.cli.connector_check import check_config
 
     config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
     monkeypatch.setenv("MUSI_RAWAS_KEY", SANDBOX_SECRETS["wa_bot_mongo"])

@@ -380,7 +380,7 @@ def test_the_registry_is_a_reference_document_the_loader_accepts() -> None:
     # The demo's agencies and categories come out of the reference file parser, so the demo
     # cannot hold what `penghubung reference load` would refuse.
     from gateway.demo.reference import demo_reference
-    from gateway.reference_file import check_parents
+    from gateway.domain.reference_file import check_parents
 
     document = demo_reference()
     assert list(document.agencies) == demo_agencies()

@@ -25,15 +25,15 @@ from datetime import UTC, datetime
 from connectors.config import DEMO_CONFIG, load_config
 from gateway.demo.run import prepare_demo
 from gateway.federation.live_read import LiveReader
-from gateway.lifecycle import Lifecycle
+from gateway.domain.lifecycle import Lifecycle
 from gateway.settings import GatewaySettings
-from gateway.sources import open_sources, upstream_session
+from gateway.domain.sources import open_sources, upstream_session
 from gateway.store.database import store
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.store.rows import complaint_from_row
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
-from gateway.worker import auto_close
+from gateway.worker.jobs import auto_close
 
 
 async def main(url: str, count: int) -> None:

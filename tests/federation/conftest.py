@@ -18,7 +18,7 @@ from connectors.http import Policy
 from connectors.protocol import Connector
 from connectors.sandbox import Simulator
 from gateway.settings import FederationSettings
-from gateway.sources import ConfiguredSources, open_sources
+from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 

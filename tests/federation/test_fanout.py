@@ -20,7 +20,7 @@ from auth.roles import Role
 from connectors.http import Policy
 from connectors.sandbox.nation import Nation, serve_nation
 from gateway.settings import FederationSettings, GraphQLLimits
-from gateway.sources import upstream_session
+from gateway.domain.sources import upstream_session
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
 from tests.federation.conftest import with_state

@@ -24,7 +24,7 @@ from auth.roles import Role
 from gateway.federation import receipts
 from gateway.federation.receipts import KeyInProgress
 from gateway.federation.write_through import WriteBusy, WriteThrough
-from gateway.lifecycle import Lifecycle, Planned
+from gateway.domain.lifecycle import Lifecycle, Planned
 from gateway.store.models import ComplaintRow, DeliveryClaimRow, MutationReceiptRow, StatusEventRow
 from gateway.sync.topology import Topology
 from schema.canonical import Complaint, Status

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gateway import metrics
+from gateway import telemetry as metrics
 from gateway.sync.outbox import enqueue
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated

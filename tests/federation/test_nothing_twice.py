@@ -22,7 +22,7 @@ from starlette.applications import Starlette
 from auth.roles import Role
 from connectors.config import DEMO_CONFIG
 from connectors.loader import build_source
-from gateway.sources import ConfiguredSources
+from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow, StatusEventRow
 from gateway.sync.topology import Topology
 from schema.canonical import Status

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec
-from gateway.sources import ConfiguredSources
+from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology

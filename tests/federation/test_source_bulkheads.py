@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from connectors.config import DEMO_CONFIG
 from connectors.http import Policy
 from gateway.settings import FederationSettings
-from gateway.sources import ConfiguredSources, open_sources
+from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology

@@ -18,12 +18,12 @@ from tortoise import Tortoise
 from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec
-from gateway import metrics
-from gateway.sources import ConfiguredSources
+from gateway import telemetry as metrics
+from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.sync_cli import dead_letter_lines
+from gateway.cli.sync_actions import dead_letter_lines
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state

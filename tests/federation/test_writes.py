@@ -239,7 +239,7 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     from connectors.config import DEMO_CONFIG
 
     from gateway.settings import GraphQLLimits
-    from gateway.sources import ConfiguredSources
+    from gateway.domain.sources import ConfiguredSources
     from gateway.sync.topology import Topology
     from tests.federation.conftest import CONFIG, DEADLINES, with_state
     import httpx2 as httpx

@@ -24,7 +24,7 @@ from connectors.sandbox.rest_json_v1 import RestJsonV1
 from connectors.sandbox.runner import serve_all
 from gateway.settings import SettingsError, from_env
 from gateway.store.writer import insert_complaints
-from gateway.worker_metrics import serving_metrics
+from gateway.worker.metrics_server import serving_metrics
 from schema.regions import children
 from tests.conftest import Tokens
 from tests.factories import make_complaint
@@ -168,7 +168,7 @@ async def test_a_worker_metrics_address_it_cannot_use_is_a_clear_error(tmp_path:
 
 
 async def test_metrics_are_still_served_while_the_database_cannot_be_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gateway.metrics as metrics
+    import gateway.telemetry as metrics
 
     async def unreadable(*_: object) -> None:
         raise OperationalError("connection refused")  # as a store that went away answers
@@ -181,7 +181,7 @@ async def test_metrics_are_still_served_while_the_database_cannot_be_read(monkey
 
 
 async def test_a_database_that_never_answers_does_not_stall_a_scrape(monkeypatch: pytest.MonkeyPatch) -> None:
-    import gateway.metrics as metrics
+    import gateway.telemetry as metrics
 
     async def hanging(*_: object) -> None:
         await asyncio.sleep(60)  # a store that accepts the connection and never answers

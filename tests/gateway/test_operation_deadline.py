@@ -18,7 +18,7 @@ from connectors.config import DEMO_CONFIG
 from connectors.http import Policy
 from connectors.sandbox import Simulator
 from gateway.settings import FederationSettings, GraphQLLimits
-from gateway.sources import ConfiguredSources, open_sources
+from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.store.models import ComplaintSourceRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology

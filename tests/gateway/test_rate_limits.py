@@ -30,7 +30,7 @@ from starlette.applications import Starlette
 from auth.principal import Principal
 from auth.roles import Role
 from gateway.connection_leases import ConnectionLeases
-from gateway.metrics import REGISTRY
+from gateway.telemetry import REGISTRY
 from gateway.rate_guard import RateGuard
 from gateway.rate_settings import DEFAULT_RATES, RateLimitSettings
 from gateway.settings import SettingsError, from_env

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gateway.demo.reference import demo_reference
-from gateway.reference_file import (
+from gateway.domain.reference_file import (
     AGENCY_KEYS,
     CATEGORY_KEYS,
     LEVELS,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gateway.cli import GC_FIRST_GENERATION, steady_garbage_collection
+from gateway.cli.serve import GC_FIRST_GENERATION, steady_garbage_collection
 
 
 @pytest.fixture

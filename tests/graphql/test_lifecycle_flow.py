@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from auth.roles import Role
-from gateway.lifecycle import Lifecycle
+from gateway.domain.lifecycle import Lifecycle
 from gateway.store.models import AuditEventRow, ComplaintRow, StatusEventRow
 from gateway.store.writer import insert_complaints
-from gateway.worker import auto_close
+from gateway.worker.jobs import auto_close
 from schema.canonical import Location, Status
 from schema.deadlines import DeadlinePolicy
 from tests.conftest import GraphQL, Tokens

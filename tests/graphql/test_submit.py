@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from gateway.store.models import ComplaintRow, ReporterRow, StatusEventRow
-from gateway.tracking import PATTERN
+from schema.tracking import PATTERN
 from tests.conftest import GraphQL, Tokens
 
 SUBMIT = """

@@ -17,7 +17,7 @@ from connectors.registry import NATIONAL_NAME
 from connectors.sandbox import ReceivedLog
 from connectors.sandbox.province import LONG_RUN_RECEIVED, province_simulators
 from gateway.settings import GatewaySettings
-from gateway.sources import running_sources
+from gateway.domain.sources import running_sources
 
 
 def _record(log: ReceivedLog, n: int) -> None:

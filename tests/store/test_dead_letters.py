@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from gateway.store.dead_letters import dead_letters
 from gateway.store.models import OutboxRow
 from gateway.store.writer import insert_complaints
-from gateway.sync_cli import dead_letter_lines
+from gateway.cli.sync_actions import dead_letter_lines
 from tests.factories import make_complaint
 
 

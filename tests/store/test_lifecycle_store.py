@@ -13,7 +13,7 @@ from auth.audit import AuditAction
 from auth.policy import access_for
 from auth.principal import Principal
 from auth.roles import SCOPE_ALL_COMPLAINTS, Role
-from gateway.lifecycle import Lifecycle
+from gateway.domain.lifecycle import Lifecycle
 from gateway.store.models import AuditEventRow, ComplaintRow, StatusEventRow
 from gateway.store.writer import insert_complaints
 from schema.canonical import Status

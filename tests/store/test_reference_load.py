@@ -13,8 +13,8 @@ from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
 from gateway.demo.reference import demo_reference
-from gateway.reference import Updated, load_reference, load_regions
-from gateway.reference_file import ReferenceFileError, parse_document
+from gateway.domain.reference import Updated, load_reference, load_regions
+from gateway.domain.reference_file import ReferenceFileError, parse_document
 from gateway.store import registry
 from gateway.store.config import tortoise_config
 from gateway.store.database import migrate_database

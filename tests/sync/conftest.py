@@ -11,7 +11,7 @@ import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.sandbox import Simulator
-from gateway.sources import open_sources
+from gateway.domain.sources import open_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 

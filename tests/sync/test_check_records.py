@@ -13,7 +13,7 @@ import pytest
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.records import SourceComplaint
-from gateway.sources import open_sources
+from gateway.domain.sources import open_sources
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow, SyncCursorRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.ingest import Outcome

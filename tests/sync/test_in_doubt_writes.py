@@ -16,7 +16,7 @@ import pytest
 
 from connectors.http import Policy
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
-from gateway.sources import open_sources
+from gateway.domain.sources import open_sources
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology

@@ -10,17 +10,17 @@ from datetime import UTC, datetime
 import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
-from gateway import metrics
+from gateway import telemetry as metrics
 from gateway.federation.owner import Owner
 from gateway.federation.write_through import WriteThrough, _Sent
-from gateway.lifecycle import Planned
+from gateway.domain.lifecycle import Planned
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.writer import insert_complaints
 from gateway.sync.propagate import announce_status
 from gateway.sync.status import sync_status
 from gateway.sync import topology as topology_module
 from gateway.sync.topology import Topology
-from gateway.sync_cli import not_sent_lines
+from gateway.cli.sync_actions import not_sent_lines
 from schema.canonical import Status
 from tests.factories import make_complaint
 

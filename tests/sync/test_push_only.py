@@ -19,7 +19,7 @@ from connectors.http import Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector
 from connectors.sandbox.runner import serve
 from connectors.sandbox.xml_stream import DEFAULT_TOKEN, XmlStream
-from gateway.sources import upstream_session
+from gateway.domain.sources import upstream_session
 from gateway.store.dead_letters import NotConfirmable
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.writer import insert_complaints
@@ -27,7 +27,7 @@ from gateway.sync import outbox
 from gateway.sync.confirm import confirm
 from gateway.sync.deliver import Deliverer
 from gateway.sync.topology import Topology
-from gateway.sync_cli import dead_letter_lines
+from gateway.cli.sync_actions import dead_letter_lines
 from tests.factories import make_complaint
 from tests.servers import free_port
 from tests.sockets import hanging_connects, raw_server

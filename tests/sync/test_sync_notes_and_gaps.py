@@ -21,9 +21,9 @@ from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
 from gateway.authentication import PRINCIPAL_KEY
-from gateway.reference import load_reference
-from gateway.reference_file import ReferenceDocument
-from gateway.sources import ConfiguredSources
+from gateway.domain.reference import load_reference
+from gateway.domain.reference_file import ReferenceDocument
+from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import (
     AgencyRow,
     CategoryRow,
@@ -181,7 +181,7 @@ async def test_sync_status_prints_the_latest_rejection_and_note_apart(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from gateway.store.sync_notes import save_note
-    from gateway.sync_cli import print_notes
+    from gateway.cli.sync_actions import print_notes
 
     await save_note(REST, "record rep_1: category_id: the value 'X' is not in [maps.kategori] (stored without it)", datetime.now(UTC))
     await SyncCursorRow.filter(source=REST).update(last_rejection="record rep_2: status: 'ENTAH' is not in [maps.status]")

@@ -109,7 +109,7 @@ async def test_a_move_back_made_in_the_gateway_is_not_undone_by_a_sync(province:
     from auth.policy import access_for
     from auth.principal import Principal
     from auth.roles import SCOPE_ALL_COMPLAINTS, Role
-    from gateway.lifecycle import Lifecycle
+    from gateway.domain.lifecycle import Lifecycle
     from schema.lifecycle import Action, ActionRequest
 
     engine, sims = province.engine, province.sims

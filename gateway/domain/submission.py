@@ -24,7 +24,7 @@ from gateway.store.repository import ReferenceRepository
 from gateway.store.writer import SubmittedBy, insert_complaints
 from gateway.sync.propagate import announce_new, home_regency
 from gateway.sync.topology import Topology
-from gateway.tracking import new_tracking_id
+from schema.tracking import new_tracking_id
 
 # Our own system name in source references and link tables.
 LOCAL_SYSTEM = "penghubung"

@@ -1,7 +1,7 @@
 """The worker's own `/metrics`: most upstream calls are the sync worker's, and a gateway's
 `/metrics` sees only its own process. Served on PENGHUBUNG_WORKER_METRICS (host:port) by
 a small aiohttp server beside the jobs, with the same registry, token rule and
-scrape-time gauges as the gateway's (gateway.metrics)."""
+scrape-time gauges as the gateway's (gateway.telemetry)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from gateway.metrics import observe_upstream, scrape, token_problem
+from gateway.telemetry import observe_upstream, scrape, token_problem
 from gateway.settings import SettingsError
 
 log = logging.getLogger(__name__)

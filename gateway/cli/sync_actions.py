@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 
 from gateway.settings import GatewaySettings, SettingsError
-from gateway.sources import upstream_session, running_sources
+from gateway.domain.sources import upstream_session, running_sources
 from gateway.store.database import store
 from gateway.store.dead_letters import DeadLetter, NotConfirmable, dead_letters
 from gateway.sync import outbox

@@ -22,7 +22,7 @@ from connectors.protocol import Connector
 from connectors.http import Policy, send_tracing
 from connectors.registry import DEFAULT_POLICY, NATIONAL_NAME, Endpoint, build_connectors
 from connectors.spec_errors import SpecError
-from schema.graphql.connection_query import SourceInfo
+from schema.ports.sources import SourceInfo
 from schema.regions import get_region
 
 from gateway.settings import GatewaySettings, SettingsError, secret_from_env

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
-from gateway.reference_file import ReferenceDocument, check_parents, parents_first
+from gateway.domain.reference_file import ReferenceDocument, check_parents, parents_first
 from gateway.store import registry
 from gateway.store.database import migrate_database, store
 from gateway.store.writer import upsert_regions

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gateway.reference import LoadReport, RegistryChanges, load_reference
-from gateway.reference_file import ReferenceFileError, read_reference
+from gateway.domain.reference import LoadReport, RegistryChanges, load_reference
+from gateway.domain.reference_file import ReferenceFileError, read_reference
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import pending_migrations, store
 

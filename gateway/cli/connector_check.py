@@ -19,7 +19,7 @@ from connectors.loader import build_source
 from connectors.registry import NATIONAL_NAME
 from connectors.spec import SourceSpec, SpecError, load_spec
 from gateway.settings import SettingsError, secret_from_env
-from gateway.sources import open_sources
+from gateway.domain.sources import open_sources
 
 CHECK_POLICY = Policy(total_timeout=10, attempts=2)
 

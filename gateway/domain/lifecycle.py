@@ -24,8 +24,8 @@ from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNo
 from schema.live import ChangedMeanwhile
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 
-from gateway.audit import record_now
-from gateway.reference import LOAD_COMMAND
+from gateway.domain.audit import record_now
+from gateway.domain.reference import LOAD_COMMAND
 from gateway.store import registry, rows
 from gateway.store.locks import lock_complaints
 from gateway.store.transactions import transaction
@@ -43,7 +43,7 @@ from gateway.store.source_details import complete_pulled_hop, pulled_hop_to
 from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
 from gateway.store.writer import deadline_columns
-from gateway.submission import LOCAL_SYSTEM
+from gateway.domain.submission import LOCAL_SYSTEM
 from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
 from gateway.sync.follow_up_echo import Echo, Precision
 from gateway.sync.replies import reply_key

@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import uvicorn
-from tortoise.exceptions import DBConnectionError
 
 from auth.roles import KNOWN_SCOPES, Role
 from gateway.app import create_app
@@ -26,6 +25,7 @@ from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData
 from gateway.request_id import RequestIdLogFilter
 from connectors.spec_errors import SpecError
 from gateway.settings import GatewaySettings, SettingsError, from_env, redacted
+from gateway.store.errors import StoreUnreachable
 
 log = logging.getLogger("penghubung")
 
@@ -313,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `penghubung` command."""
     try:
         return _main(argv)
-    except DBConnectionError as exc:
+    except StoreUnreachable as exc:
         # The cause is what a person needs ("database ... does not exist"), not the stack.
         cause = exc.__cause__ or exc.__context__ or exc
         print(f"penghubung: cannot reach the database: {str(cause).splitlines()[0][:300]}", file=sys.stderr)

@@ -23,7 +23,6 @@ from auth.policy import access_for
 from auth.principal import Principal
 from auth.roles import Role
 from schema.lifecycle import Action, ActionRequest, IllegalTransition
-from schema.canonical import Status
 
 from gateway.lifecycle import Lifecycle
 from gateway.memory_trim import trim_memory_periodically
@@ -38,7 +37,7 @@ from gateway.reference import empty_registry_warning
 from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import announce_changed, notifier
 from gateway.worker_metrics import serving_metrics
-from gateway.store.models import ComplaintRow
+from gateway.store.complaint_reads import reply_window_ended
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +55,7 @@ async def auto_close(
     access = access_for(WORKER)
     closed = 0
     while True:
-        due = await ComplaintRow.filter(
-            status=Status.MENUNGGU_TANGGAPAN, reply_due__lt=now
-        ).order_by("reply_due").limit(BATCH).values_list("id", flat=True)
+        due = await reply_window_ended(now=now, limit=BATCH)
         if not due:
             return closed
         for complaint_id in due:

@@ -25,10 +25,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from tortoise.functions import Count
 
 from connectors import http as upstream
-from gateway.store.models import OutboxRow
+from gateway.store.outbox import counts_by_destination_and_state
 from gateway.sync import outbox
 from gateway.sync.status import sync_status
 
@@ -154,16 +153,14 @@ def _circuits(connectors: Mapping[str, Any] | None) -> None:
 async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:
     """The gauges read from the shared tables (the same in every process: aggregate them
     across processes with max, not sum)."""
-    rows = await OutboxRow.filter(state__in=["pending", "dead"]).annotate(n=Count("id")).group_by("destination", "state").values(
-        "destination", "state", "n"
-    )
+    rows = await counts_by_destination_and_state(["pending", "dead"])
     statuses = await sync_status(topology, now=datetime.now(UTC)) if topology is not None else []
     OUTBOX_ENTRIES.clear()
     for name in connectors or {}:  # an empty outbox is 0, not a missing series
         for state in ("pending", "dead"):
             OUTBOX_ENTRIES.labels(name, state).set(0)
-    for row in rows:
-        OUTBOX_ENTRIES.labels(row["destination"], row["state"]).set(row["n"])
+    for destination, state, n in rows:
+        OUTBOX_ENTRIES.labels(destination, state).set(n)
     SYNC_LAG.clear()
     for status in statuses:
         if status.lag_seconds is not None:

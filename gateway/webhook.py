@@ -14,14 +14,13 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from tortoise.expressions import F
 
 from auth.roles import SCOPE_ALL_COMPLAINTS, Role
 from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
-from gateway.store.models import SyncCursorRow
+from gateway.store import sync_state
 from gateway.store.sync_notes import save_note
 from gateway.updates.notify import announce_changed
 from gateway.sync.ingest import Ingestor
@@ -36,11 +35,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 async def _heard(source: str, now: datetime, records: int, rejected: int) -> None:
     """A push is the source's sync: its status (last success, lag, records seen) says when
     it was last heard from, as a pull's does (a push-only source has no pulls)."""
-    await SyncCursorRow.get_or_create(source=source)
-    await SyncCursorRow.filter(source=source).update(
-        last_success_at=now, last_attempt_at=now, consecutive_failures=0,
-        records_seen=F("records_seen") + records, records_rejected=F("records_rejected") + rejected,
-    )
+    await sync_state.pushed(source, at=now, records=records, rejected=rejected)
 
 
 async def webhook(request: Request) -> JSONResponse:

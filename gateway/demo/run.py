@@ -14,7 +14,7 @@ from schema.canonical import Reporter
 from gateway.domain.reference import load_reference, upgrade_database
 from gateway.settings import GatewaySettings, redacted
 from gateway.store.database import store
-from gateway.store.models import ComplaintRow
+from gateway.store.complaint_reads import complaint_count
 from gateway.store.owners import adopt_owners
 from gateway.store.writer import SubmittedBy, insert_complaints
 
@@ -44,7 +44,7 @@ async def prepare_demo(settings: GatewaySettings, *, complaints: int) -> None:
     await upgrade_database(settings.database_url)
     async with store(settings.database_url):
         await load_reference(demo_reference())
-        existing = await ComplaintRow.all().count()
+        existing = await complaint_count()
         # A demo database seeded before owners had an issuer: every token it ever served
         # came from the development issuer.
         await adopt_owners(DEV_ISSUER)

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from auth.audit import AuditAction, AuditEvent, AuditFilter, AuditRecord
 from auth.principal import Principal
 from schema.queries import Cursor, InvalidCursor, Page
-from tortoise.expressions import Q
 
-from gateway.store.models import AuditEventRow
+from gateway.store import audit_log
+from gateway.store.audit_log import AuditEntry
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,9 @@ def _orphaned_done(write: asyncio.Future[object]) -> None:
         log.error("audit events of a cancelled request could not be written: %s", type(write.exception()).__name__)
 
 
-def _row(principal: Principal, event: AuditEvent, request_id: str, at: datetime) -> AuditEventRow:
+def _entry(principal: Principal, event: AuditEvent, request_id: str, at: datetime) -> AuditEntry:
     complaint_id, reason = _complaint(event)
-    return AuditEventRow(
+    return AuditEntry(
         at=at,
         action=event.action.value,
         outcome=event.outcome.value,
@@ -94,7 +94,7 @@ class AuditTrail:
         events, self._events = self._events, {}
         at = datetime.now(UTC)
         write = asyncio.ensure_future(
-            AuditEventRow.bulk_create([_row(self.principal, e, self.request_id, at) for e in events])
+            audit_log.append([_entry(self.principal, e, self.request_id, at) for e in events])
         )
         try:
             # Shielded: a caller cancelled mid-write (a subscriber that went away) cannot
@@ -112,48 +112,24 @@ class AuditTrail:
 
 async def record_now(principal: Principal, event: AuditEvent, request_id: str) -> None:
     """Write one event at once (for acts outside a GraphQL request, e.g. a rejected token)."""
-    await _row(principal, event, request_id, datetime.now(UTC)).save()
+    await audit_log.append_one(_entry(principal, event, request_id, datetime.now(UTC)))
 
 
 async def read_audit(f: AuditFilter, *, first: int, after: Cursor | None) -> Page[AuditRecord]:
     """Newest first, keyset-paginated on (at, id)."""
-    qs = AuditEventRow.all()
-    if f.actions:
-        qs = qs.filter(action__in=list(f.actions))
-    if f.actor_issuer:
-        qs = qs.filter(actor_issuer=f.actor_issuer)
-    if f.actor_subject:
-        qs = qs.filter(actor_subject=f.actor_subject)
+    complaint_id = None
     if f.complaint_id:
         try:
-            qs = qs.filter(complaint_id=uuid.UUID(f.complaint_id))
+            complaint_id = uuid.UUID(f.complaint_id)
         except ValueError:
             return Page(items=[], cursors=[], has_next_page=False)
-    if f.after:
-        qs = qs.filter(at__gte=f.after)
-    if f.before:
-        qs = qs.filter(at__lt=f.before)
+    key = None
     if after is not None:
         if not after.id.isdigit():
             raise InvalidCursor
-        qs = qs.filter(Q(at__lt=after.created_at) | Q(at=after.created_at, id__lt=int(after.id)))
-    found = await qs.order_by("-at", "-id").limit(first + 1)
-    records = [
-        AuditRecord(
-            id=r.id,
-            at=r.at,
-            action=r.action,
-            outcome=r.outcome,
-            actor_issuer=r.actor_issuer,
-            actor_subject=r.actor_subject,
-            actor_roles=r.actor_roles,
-            actor_agency_id=r.actor_agency_id,
-            complaint_id=str(r.complaint_id) if r.complaint_id else None,
-            reason=r.reason,
-            request_id=r.request_id,
-        )
-        for r in found[:first]
-    ]
+        key = (after.created_at, int(after.id))
+    found = await audit_log.newest_first(f, complaint_id=complaint_id, after=key, limit=first + 1)
+    records = found[:first]
     return Page(
         items=records,
         cursors=[Cursor(created_at=r.at, id=str(r.id)) for r in records],

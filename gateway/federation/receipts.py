@@ -24,6 +24,8 @@ A receipt belongs to one identity, (issuer, subject), and to what that identity'
 allowed when the key was used (`access_of`): a repeat sent by the same account with a token
 that now allows something else (another agency, region, role or scope) is refused with
 `FORBIDDEN` rather than answered, since the stored answer was given to the access it had.
+
+The statements (the insert, the compare-and-set, the leases) are in `gateway.store.receipts`.
 """
 
 from __future__ import annotations
@@ -39,17 +41,11 @@ from typing import Any
 
 from auth.principal import Principal
 from schema.live import WriteRefused
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
-from gateway.store.models import MutationReceiptRow
+from gateway.store import receipts as stored
 
 log = logging.getLogger(__name__)
 
-# The lease of a reservation written before reservations carried one (counted from its last update).
-LEGACY_LEASE = timedelta(minutes=2)
 KEEP = timedelta(days=7)  # how long a repeat is recognised
 RELEASE_ATTEMPTS = 3  # giving a key back through a database error that may pass
 
@@ -119,18 +115,6 @@ class Reservation:
     taken_over: bool = False
 
 
-def _mine(reservation: Reservation) -> QuerySet[MutationReceiptRow]:
-    """The reservation while its holder still has it."""
-    return MutationReceiptRow.filter(
-        caller=reservation.caller, key=reservation.key, holder=reservation.holder, state="started"
-    )
-
-
-def _lapsed(now: datetime) -> Q:
-    """Reservations whose holder's lease ran out (or, written before leases, went stale)."""
-    return Q(lease_until__lte=now) | Q(lease_until__isnull=True, updated_at__lt=now - LEGACY_LEASE)
-
-
 async def begin(
     principal: Principal, key: str, print_: str, *, now: datetime, lease: timedelta, complaint_id: str | None = None
 ) -> Reservation:
@@ -141,16 +125,12 @@ async def begin(
     Raises KeyReused, KeyInProgress, or KeyOutOfScope (a repeat from changed access)."""
     caller, holder, access = caller_of(principal), secrets.token_hex(8), access_of(principal)
     for _ in range(3):  # a key given back meanwhile is tried again
-        try:
-            async with in_transaction():
-                await MutationReceiptRow.create(
-                    caller=caller, key=key, fingerprint=print_, holder=holder, access=access,
-                    complaint_id=complaint_id, lease_until=now + lease, created_at=now, updated_at=now,
-                )
+        if await stored.reserve(
+            caller, key, fingerprint=print_, holder=holder, access=access,
+            complaint_id=complaint_id, lease_until=now + lease, now=now,
+        ):
             return Reservation(caller, key, holder)
-        except IntegrityError:
-            pass
-        found = await MutationReceiptRow.filter(caller=caller, key=key).first()
+        found = await stored.find(caller, key)
         if found is None:
             continue
         if found.fingerprint != print_:
@@ -164,10 +144,7 @@ async def begin(
         if found.state == "done":
             return Reservation(caller, key, found.holder, dict(found.result or {}))
         # Compare-and-set on the holder token: of two repeats racing for it, one wins.
-        taken = await MutationReceiptRow.filter(
-            _lapsed(now), id=found.id, state__in=("started", "lapsed"), holder=found.holder
-        ).update(holder=holder, state="started", lease_until=now + lease, updated_at=now)
-        if not taken:
+        if not await stored.take_over(found.id, held_by=found.holder, holder=holder, lease_until=now + lease, now=now):
             raise KeyInProgress(
                 f"a request with idempotencyKey '{key[:40]}' is still being applied; "
                 "expected: wait a moment and send the same request again"
@@ -178,7 +155,7 @@ async def begin(
 
 async def keep(reservation: Reservation, *, until: datetime) -> bool:
     """Renew the lease of a reservation its holder is still working on; False if it was taken over."""
-    return bool(await _mine(reservation).update(lease_until=until))
+    return await stored.renew(reservation.caller, reservation.key, reservation.holder, until=until)
 
 
 async def finish(reservation: Reservation, result: dict[str, Any], *, complaint_id: str | None, now: datetime) -> None:
@@ -186,8 +163,9 @@ async def finish(reservation: Reservation, result: dict[str, Any], *, complaint_
 
     Raises ReservationLost when a repeat took the key over meanwhile: the change must then
     not be recorded by this request (its successor records it)."""
-    stored = await _mine(reservation).update(state="done", result=result, complaint_id=complaint_id, lease_until=None, updated_at=now)
-    if not stored:
+    if not await stored.complete(
+        reservation.caller, reservation.key, reservation.holder, result=result, complaint_id=complaint_id, now=now
+    ):
         raise ReservationLost(
             f"the request with idempotencyKey '{reservation.key[:40]}' outran its lease and a repeat of it "
             "took over; expected: send the same request again for its answer"
@@ -205,11 +183,9 @@ async def release(reservation: Reservation, *, now: datetime) -> None:
     error that does not pass leaves the key to its lease, after which a repeat takes it over."""
     for attempt in range(1, RELEASE_ATTEMPTS + 1):
         try:
-            if reservation.taken_over:
-                await _mine(reservation).filter(complaint_id__not_isnull=True).update(
-                    state="lapsed", lease_until=now, updated_at=now
-                )
-            await _mine(reservation).delete()
+            await stored.give_back(
+                reservation.caller, reservation.key, reservation.holder, now=now, keep_action=reservation.taken_over
+            )
             return
         except Exception:
             if attempt == RELEASE_ATTEMPTS:
@@ -224,12 +200,9 @@ async def sweep(*, now: datetime) -> tuple[int, int]:
     stored together and neither was; an action's is marked `lapsed`, since what it sent
     may have reached the system of record, and its repeat takes it over after a look
     there. Returns (dropped, lapsed)."""
-    abandoned = MutationReceiptRow.filter(_lapsed(now), state="started")
-    dropped = await abandoned.filter(complaint_id__isnull=True, lease_until__not_isnull=True).delete()
-    lapsed = await MutationReceiptRow.filter(_lapsed(now), state="started").update(state="lapsed", updated_at=now)
-    return dropped, lapsed
+    return await stored.sweep(now=now)
 
 
 async def purge(*, now: datetime) -> int:
     """Forget receipts older than KEEP (the worker calls this); returns how many."""
-    return await MutationReceiptRow.filter(created_at__lt=now - KEEP).delete()
+    return await stored.purge(before=now - KEEP)

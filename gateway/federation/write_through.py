@@ -55,11 +55,11 @@ from gateway.federation import receipts
 from gateway.federation.landed import CannotTell, landed
 from gateway.federation.owner import Owner, owners_of
 from gateway.domain.lifecycle import Lifecycle, Planned
-from gateway.store import hops, rows
+from gateway.store import claims, hops, rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.store.scoping import in_scope
 from gateway.domain.submission import Submission
-from gateway.sync import claims, outbox
+from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer, claim_name
 from gateway.sync.follow_up_echo import Echo, echo_of
 from gateway.sync.propagate import follow_up_key, home_regency, status_key

@@ -14,9 +14,7 @@ from schema.canonical import Status
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
-
-DEAD = "dead"  # the outbox state of a delivery that gave up (gateway.sync.outbox.DEAD)
-DONE = "done"  # (gateway.sync.outbox.DONE)
+from gateway.store.outbox import DEAD, DONE
 
 
 class NotConfirmable(Exception):

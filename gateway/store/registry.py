@@ -41,6 +41,12 @@ async def stored_categories() -> dict[str, Category]:
     return {r.id: rows.category_from_row(r) for r in await CategoryRow.all()}
 
 
+async def agency_region(agency_id: str) -> str | None:
+    """The kode wilayah of one agency (None: no such agency, or it has none)."""
+    agency = await AgencyRow.filter(id=agency_id).only("id", "kode_wilayah").first()
+    return agency.kode_wilayah if agency is not None else None
+
+
 async def registry_sizes() -> tuple[int, int]:
     """How many agencies and categories are stored."""
     return await AgencyRow.all().count(), await CategoryRow.all().count()

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tortoise.transactions import in_transaction
-
+from gateway.store import outbound
+from gateway.store.atomic import atomic
 from gateway.store.dead_letters import confirm_created
-from gateway.store.models import ComplaintRow
 from gateway.sync.deliver import queue_what_the_copy_lacks
 from gateway.sync.topology import Topology
 
@@ -23,8 +22,8 @@ async def confirm(topology: Topology, entry_id: int, source_id: str, *, now: dat
     """Settle dead letter `entry_id` (a create) as delivered under `source_id`; returns what
     was done. Raises `gateway.store.dead_letters.NotConfirmable`."""
     cid, system = await confirm_created(entry_id, source_id, now=now)
-    row = await ComplaintRow.filter(id=cid).first()
+    row = await outbound.complaint(cid)
     if row is not None:
-        async with in_transaction():
+        async with atomic():
             await queue_what_the_copy_lacks(topology, row, system, now=now)
     return f"dead letter {entry_id} confirmed: the complaint is linked to {system}/{source_id.strip()}; nothing was sent"

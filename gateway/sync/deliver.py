@@ -47,23 +47,16 @@ from connectors.records import SourceComplaint
 from schema.canonical import Status
 from schema.lifecycle import Action
 from schema.lifecycle import is_further
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from gateway.store import hops, rows
+from gateway.store import claims, hops, outbound, source_links
+from gateway.store import outbox as outbox_table
 from gateway.store.locks import lock_complaints
-from gateway.store.models import (
-    ComplaintRow,
-    ComplaintSourceRow,
-    FollowUpRow,
-    OutboxRow,
-    ReporterRow,
-    StatusEventRow,
-)
+from gateway.store.outbound import OutboundComplaint
+from gateway.store.outbox import Delivery
 from gateway.store.source_details import reply_texts
+from gateway.store.source_links import SourceLink
 from gateway.store.transactions import transaction
-from gateway.sync import claims, outbox
-from gateway.sync.outbox import Delivery
+from gateway.sync import outbox
 from gateway.sync.propagate import home_regency, is_owner, status_key
 from gateway.sync.replies import find_reply, is_reply_key, reply_key
 from gateway.sync.topology import Topology
@@ -108,16 +101,15 @@ def claim_name(destination: str, kind: str, complaint_id: str, key: str = "") ->
     return None
 
 
-async def _status_note(row: ComplaintRow) -> str | None:
+async def _status_note(row: OutboundComplaint) -> str | None:
     """The note of the status event that made the complaint's current status (why it was
     verified, held, archived, handed on), so the destination's staff read the same reason.
     A bare action name is what the lifecycle stores when no note was given: not a note."""
-    event = await StatusEventRow.filter(complaint_id=row.id, status=row.status).order_by("-at", "-id").first()
-    note = (event.note or "").strip() if event is not None else ""
+    note = (await outbound.status_note(row.id, row.status) or "").strip()
     return note if note and note not in _ACTION_NAMES else None
 
 
-async def _disposed_unit(row: ComplaintRow) -> str | None:
+async def _disposed_unit(row: OutboundComplaint) -> str | None:
     """The OPD the complaint is disposed to (the unit of its latest disposition hop), and
     only for DIDISPOSISIKAN: the routed agency is not a unit, and a mapping whose unit map
     lists OPDs only could not send a plain verify otherwise."""
@@ -126,16 +118,16 @@ async def _disposed_unit(row: ComplaintRow) -> str | None:
     return await hops.current_unit(row.id)
 
 
-async def queue_what_the_copy_lacks(topology: Topology, row: ComplaintRow, dest: str, *, now: datetime) -> None:
+async def queue_what_the_copy_lacks(topology: Topology, row: OutboundComplaint, dest: str, *, now: datetime) -> None:
     """Bring a new copy at `dest` up to date: the status and follow-ups it was created
     without (a create starts at BELUM_TERVERIFIKASI everywhere). Only for this destination:
     the others have them already, or have them coming. Also after an operator confirmed
     an in-doubt create (`penghubung sync confirm`)."""
-    cid = str(row.id)
+    cid = row.id
     if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
         key = await status_key(cid, row.status.value)
         await outbox.enqueue_if_taken(topology, dest, "status", cid, key, now=now, status=row.status.value)
-    keys = [k for k in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True) if k]
+    keys = await outbound.follow_up_keys(cid)
     if topology.takes(dest, "reply"):
         keys += [reply_key(text) for text in await reply_texts(cid)]
     for key in keys:
@@ -296,21 +288,17 @@ class Deliverer:
 
     # -- kinds -------------------------------------------------------------------------
 
-    async def _row(self, d: Delivery) -> ComplaintRow:
-        row = await ComplaintRow.filter(id=d.complaint_id).first()
+    async def _row(self, d: Delivery) -> OutboundComplaint:
+        row = await outbound.complaint(d.complaint_id)
         if row is None:
             raise Undeliverable("the complaint was deleted from the gateway before it was delivered; nothing was sent")
         return row
 
-    async def _link(self, d: Delivery) -> ComplaintSourceRow:
-        link = await ComplaintSourceRow.filter(complaint_id=d.complaint_id, system=d.destination).first()
+    async def _link(self, d: Delivery) -> SourceLink:
+        link = await source_links.link_of(d.complaint_id, d.destination)
         if link is not None:
             return link
-        states = set(
-            await OutboxRow.filter(complaint_id=d.complaint_id, destination=d.destination, kind="create").values_list(
-                "state", flat=True
-            )
-        )
+        states = await outbox_table.create_states(d.complaint_id, d.destination)
         if outbox.PENDING in states:
             raise NotYet(2.0)
         if outbox.DEAD in states:
@@ -321,17 +309,16 @@ class Deliverer:
             "nothing was sent (reconcile --repair queues the create)"
         )
 
-    async def _new_complaint(self, row: ComplaintRow, destination: str) -> NewComplaint:
+    async def _new_complaint(self, row: OutboundComplaint, destination: str) -> NewComplaint:
         reporter = None
         # An anonymous reporter's identity goes to the national system only (national
         # admins may see it; a kab/kota's system is also read by its OPD staff).
         may_see = destination == self.topology.national or not row.is_anonymous
-        if may_see and row.reporter_id is not None:  # type: ignore[attr-defined]
-            found = await ReporterRow.filter(id=row.reporter_id).first()  # type: ignore[attr-defined]
-            reporter = rows.reporter_from_row(found) if found else None
-        national = await ComplaintSourceRow.filter(complaint_id=row.id, system=self.topology.national).first()
+        if may_see and row.reporter_id is not None:
+            reporter = await outbound.reporter(row.reporter_id)
+        national = await source_links.link_of(row.id, self.topology.national)
         return NewComplaint(
-            external_ref=str(row.id),
+            external_ref=row.id,
             title=row.title or row.original_title,
             content=row.content,
             kode_wilayah=row.kode_wilayah,
@@ -339,12 +326,12 @@ class Deliverer:
             classification=row.classification,
             channel=row.channel,
             incident_date=row.incident_date,
-            category_code=row.category_id,  # type: ignore[attr-defined]
+            category_code=row.category_id,
             address=row.address,
             latitude=row.latitude,
             longitude=row.longitude,
             lapor_tracking_id=national.source_id if national else None,
-            agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+            agency_id=row.routed_agency_id,
             is_anonymous=row.is_anonymous,
             is_secret=row.is_secret,
             reporter=reporter,
@@ -352,7 +339,7 @@ class Deliverer:
 
     async def _create(self, d: Delivery, connector: Connector) -> str:
         row = await self._row(d)
-        if await ComplaintSourceRow.filter(complaint_id=row.id, system=d.destination).exists():
+        if await source_links.is_linked(row.id, d.destination):
             return "already linked"
         complaint = await self._new_complaint(row, d.destination)
         claimed = d.payload.get("lapor_tracking_id")
@@ -387,8 +374,8 @@ class Deliverer:
             created = await connector.create(complaint)
             source_id, replayed = created.source_id, created.replayed
         now = self.clock()
-        holder = await ComplaintSourceRow.filter(system=d.destination, source_id=source_id).first()
-        if holder is not None and str(holder.complaint_id) != str(row.id):  # type: ignore[attr-defined]
+        holder = await source_links.holder_of(d.destination, source_id)
+        if holder is not None and holder.complaint_id != row.id:
             # The destination gave an id the index already knows for another complaint
             # (it lost its records, or reuses ids): never merge two complaints.
             await outbox.bury(d, f"{d.destination} answered id {source_id}, already linked to another complaint", now=now)
@@ -398,20 +385,17 @@ class Deliverer:
             # outbox entries below; a pull of the destination linking it too waits here.
             await lock_complaints([row.id])
             if holder is None:
-                try:
-                    async with in_transaction():
-                        await ComplaintSourceRow.create(
-                            complaint_id=row.id, system=d.destination, source_id=source_id, synced_at=now,
-                            status=Status.BELUM_TERVERIFIKASI,  # where every system starts a new record
-                        )
-                except IntegrityError:
-                    pass  # a pull of the destination linked it just now
+                # False: a pull of the destination linked it just now.
+                await source_links.add_link(
+                    row.id, d.destination, source_id, synced_at=now,
+                    status=Status.BELUM_TERVERIFIKASI,  # where every system starts a new record
+                )
             await queue_what_the_copy_lacks(self.topology, row, d.destination, now=now)
 
         await transaction(link_and_catch_up, what=f"link {d.destination}/{source_id}")
         return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
 
-    async def _link_national(self, d: Delivery, connector: Connector, row: ComplaintRow, tracking: str) -> str | None:
+    async def _link_national(self, d: Delivery, connector: Connector, row: OutboundComplaint, tracking: str) -> str | None:
         """A complaint pulled from a regency that says it came from LAPOR! (it carries a
         tracking ID the index did not know): linked to that record when LAPOR! has it;
         None when LAPOR! answers that it has no such record (it may then be created); a
@@ -420,8 +404,7 @@ class Deliverer:
         undecided = (
             f"carries LAPOR tracking ID {tracking} that the index does not know; check LAPOR, then link or replay"
         )
-        holder = await ComplaintSourceRow.filter(system=d.destination, source_id=tracking).first()
-        if holder is not None:
+        if await source_links.holder_of(d.destination, tracking) is not None:
             # Another complaint of the index is that LAPOR! record: never merge two.
             raise Undeliverable(f"{undecided} (already linked to another complaint of the index)")
         if Capability.READ_ONE not in connector.capabilities:
@@ -434,22 +417,15 @@ class Deliverer:
         if there is None:
             return None
         now = self.clock()
-        try:
-            async with in_transaction():
-                await ComplaintSourceRow.create(
-                    complaint_id=row.id, system=d.destination, source_id=there.source_id, synced_at=now, status=there.status,
-                )
-        except IntegrityError:
-            pass  # a pull of LAPOR! linked it just now
+        # False: a pull of LAPOR! linked it just now.
+        await source_links.add_link(row.id, d.destination, there.source_id, synced_at=now, status=there.status)
         return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
 
     async def _sibling_tried(self, d: Delivery) -> bool:
         """Whether another entry for the same write was already attempted and may have reached
         the destination (a duplicate of it may be there even though this entry never was).
         One whose attempts provably never left is not in doubt, so it puts none here."""
-        siblings = await OutboxRow.filter(
-            destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0, in_doubt=True
-        ).exclude(id=d.id).values_list("payload", flat=True)
+        siblings = await outbox_table.tried_payloads(d)
         key = d.payload.get("key")
         return any(p.get("key") == key for p in siblings)
 
@@ -467,13 +443,13 @@ class Deliverer:
         there = await self._current(connector, link.source_id)
         if there is not None:
             if there.status in (seen, row.status):
-                await ComplaintSourceRow.filter(id=link.id).update(status=there.status)
+                await source_links.set_status(link.id, there.status)
                 return f"{d.destination} is already at {there.status.value}"
             if link.status is not None and there.status != link.status:
                 if is_further(there.status, row.status):
                     # It moved ahead there since we last looked: the next pull brings that in.
                     return f"{d.destination} moved ahead to {there.status.value} on its own"
-                home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+                home = await home_regency(row.routed_agency_id, row.kode_wilayah)
                 if await is_owner(d.destination, d.complaint_id, home, self.topology):
                     # The system of record changed it itself (a reopen, a re-disposition):
                     # its word wins and the next pull brings it in; never set it back.
@@ -490,7 +466,7 @@ class Deliverer:
                 reason=await _status_note(row), unit=await _disposed_unit(row),
             ),
         )
-        await ComplaintSourceRow.filter(id=link.id).update(status=seen)
+        await source_links.set_status(link.id, seen)
         return f"set {row.status.value}"
 
     async def _follow_up(self, d: Delivery, connector: Connector) -> str:
@@ -506,14 +482,12 @@ class Deliverer:
             )
         found = (
             await find_reply(d.complaint_id, key) if from_reporter
-            else await FollowUpRow.filter(complaint_id=d.complaint_id, key=key).first()
+            else await outbound.follow_up(d.complaint_id, key)
         )
         if found is None:
             what = "reporter's reply" if from_reporter else "follow-up"
             raise Undeliverable(f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
-        delivered = await OutboxRow.filter(
-            destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
-        ).exclude(id=d.id).values_list("payload", flat=True)
+        delivered = await outbox_table.delivered_payloads(d)
         if any(p.get("key") == key for p in delivered):
             raise Done("another entry delivered this follow-up")
         # A source that cannot recognise a repeat is asked first whenever this write may

@@ -26,10 +26,9 @@ from datetime import UTC, datetime, timedelta
 from connectors.errors import ConnectorError
 from connectors.protocol import Capability, Connector
 from schema.deadlines import DeadlinePolicy
-from tortoise.expressions import F, Q
 
 from gateway.settings import SyncSettings
-from gateway.store.models import SyncCursorRow
+from gateway.store import sync_state
 from gateway.store.sync_notes import save_note
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
@@ -132,13 +131,9 @@ class SyncEngine:
 
     # -- pulling -----------------------------------------------------------------------
 
-    async def _lease_source(self, source: str) -> SyncCursorRow | None:
+    async def _lease_source(self, source: str) -> sync_state.SourceState | None:
         now = self.clock()
-        await SyncCursorRow.get_or_create(source=source)
-        taken = await SyncCursorRow.filter(source=source).filter(
-            Q(leased_until=None) | Q(leased_until__lt=now) | Q(lease_owner=self.owner)
-        ).update(leased_until=now + self._lease, lease_owner=self.owner, last_attempt_at=now)
-        return await SyncCursorRow.get(source=source) if taken else None
+        return await sync_state.lease_source(source, self.owner, now=now, until=now + self._lease)
 
     async def pull(self, source: str, *, since: str | None = None, full: bool = False, progress: Callable[[PullResult], None] | None = None) -> PullResult:
         """Apply every change of one source since its cursor (`full`: from the start)."""
@@ -152,34 +147,37 @@ class SyncEngine:
             result.pulled = False
             return result
         cursor = None if full else (since or cursor_row.cursor)
+        newest_seen = cursor_row.newest_seen_at
         try:
             async for batch in connector.changes(cursor):
                 newest = max((r.updated_at for r in batch.records), default=None)
-                updates: dict[str, object] = {
-                    # Added to the row as it is then, not set from the lease-time copy: a push
-                    # (webhook) counts into the same row meanwhile.
-                    "records_seen": F("records_seen") + len(batch.records),
-                    "records_rejected": F("records_rejected") + len(batch.rejected),
-                    "leased_until": self.clock() + self._lease,
-                }
+                # Counts are added to the row as it is then, not set from the lease-time
+                # copy: a push (webhook) counts into the same row meanwhile.
+                leased_until = self.clock() + self._lease
+                rejection: str | None = None
+                note_at: datetime | None = None
                 if batch.rejected:
                     # Kept visible (sync status): a record the mapping cannot read is not
                     # stored; `penghubung connector check` shows every one of them.
                     first = batch.rejected[0]
-                    updates["last_rejection"] = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[:300]
-                    log.warning("pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), updates["last_rejection"])
+                    rejection = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[:300]
+                    log.warning("pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), rejection)
                 for note in batch.notes:
                     # Not a failure, but a person must look (the check fails on it).
                     log.warning("pull %s: %s", source, note)
                 if batch.notes:
-                    updates["last_note"], updates["last_note_at"] = str(batch.notes[-1])[:300], self.clock()
-                if batch.cursor is not None:
-                    updates["cursor"] = batch.cursor
-                if newest is not None and (cursor_row.newest_seen_at is None or newest > cursor_row.newest_seen_at):
-                    updates["newest_seen_at"] = cursor_row.newest_seen_at = newest
+                    note_at = self.clock()
+                newer: datetime | None = None
+                if newest is not None and (newest_seen is None or newest > newest_seen):
+                    newer = newest_seen = newest
+                page = sync_state.PageRead(
+                    seen=len(batch.records), rejected=len(batch.rejected), leased_until=leased_until,
+                    last_rejection=rejection, last_note=str(batch.notes[-1])[:300] if batch.notes else None,
+                    last_note_at=note_at, cursor=batch.cursor, newest_seen_at=newer,
+                )
 
-                async def save_cursor(updates: dict[str, object] = updates) -> None:
-                    await SyncCursorRow.filter(source=source).update(**updates)
+                async def save_cursor(page: sync_state.PageRead = page) -> None:
+                    await sync_state.save_page(source, page)
 
                 # The page and the cursor after it commit together.
                 changed: list[str] = []
@@ -213,16 +211,11 @@ class SyncEngine:
                 # whole page left it, so nothing is skipped; the error is shown in status.
                 result.error = f"INTERNAL: {type(exc).__name__}"
                 log.exception("pull %s failed", source)
-            await SyncCursorRow.filter(source=source).update(
-                last_error=result.error[:300],
-                last_error_at=self.clock(),
-                consecutive_failures=cursor_row.consecutive_failures + 1,
-                leased_until=None,
+            await sync_state.pull_failed(
+                source, error=result.error[:300], at=self.clock(), failures=cursor_row.consecutive_failures + 1
             )
             return result
-        await SyncCursorRow.filter(source=source).update(
-            last_success_at=self.clock(), consecutive_failures=0, leased_until=None
-        )
+        await sync_state.pull_succeeded(source, at=self.clock())
         if cursor_row.consecutive_failures:
             log.warning("pull %s works again after %d failed pulls", source, cursor_row.consecutive_failures)
         if result.outcomes.get(Outcome.CREATED.value) or result.rejected:

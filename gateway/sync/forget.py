@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 
-from tortoise.transactions import in_transaction
-
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, DeliveryClaimRow, OutboxRow, SyncCursorRow
+from gateway.store.sync_reset import drop_synced
 
 log = logging.getLogger(__name__)
 
@@ -24,18 +22,8 @@ async def forget_simulated(systems: Collection[str]) -> int:
     names = list(systems)
     if not names:
         return 0
-    async with in_transaction():
-        # Complaints a connector brought in from these systems (not the demo's own seed).
-        # A connector has no issuer: a token whose subject merely looks like one is not it.
-        brought = ComplaintRow.filter(
-            submitted_by_subject__in=[f"connector:{n}" for n in names], submitted_by_issuer__isnull=True
-        )
-        count = await brought.count()
-        await brought.delete()
-        await OutboxRow.filter(destination__in=names).delete()
-        await ComplaintSourceRow.filter(system__in=names).delete()
-        await SyncCursorRow.filter(source__in=names).delete()
-        await DeliveryClaimRow.all().delete()
+    # Complaints a connector brought in from these systems (not the demo's own seed).
+    count = await drop_synced(names, brought_by=[f"connector:{n}" for n in names])
     if count:
         log.info("sandbox starts fresh: forgot %d complaints synced from it last time", count)
     return count

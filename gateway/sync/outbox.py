@@ -13,46 +13,29 @@
   the destination may already have it.
 - `succeed`, `retry` (backoff with full jitter) and `bury` (a dead letter, with its
   reason) settle an entry; `replay` brings dead letters back.
+
+The statements themselves are in `gateway.store.outbox`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
-
-from gateway.store.models import OutboxRow
+from gateway.store import outbox as table
+from gateway.store.outbox import DEAD, DONE, PENDING, Delivery
 from gateway.sync.topology import Topology
 
 log = logging.getLogger(__name__)
 
-PENDING, DONE, DEAD = "pending", "done", "dead"
 KINDS = ("create", "status", "follow_up")
 DEFAULT_LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = 1.0  # seconds
 BACKOFF_MAX = 300.0
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A leased outbox entry."""
-
-    id: int
-    destination: str
-    kind: str
-    complaint_id: str
-    payload: dict[str, Any]
-    attempts: int  # including this one
-    in_doubt: bool  # an earlier attempt may have reached the destination
-    owner: str = ""  # the worker holding the lease: only it may settle the entry
 
 
 async def enqueue(
@@ -61,20 +44,7 @@ async def enqueue(
     """Add a delivery (inside the caller's transaction); False if it was already there."""
     if kind not in KINDS:
         raise ValueError(f"outbox kind {kind!r}; expected one of {', '.join(KINDS)}")
-    # One statement: a key already there (or inserted meanwhile by another worker) is
-    # skipped by the database itself, and never aborts the caller's transaction.
-    async with in_transaction() as tx:
-        postgres = tx.capabilities.dialect == "postgres"
-        marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 11))
-        rows = await tx.execute_query_dict(
-            "INSERT INTO outbox (destination, kind, complaint_id, dedupe_key, payload, state, attempts, "
-            "next_attempt_at, created_at, updated_at, in_doubt) "
-            f"VALUES ({marks}, {'false' if postgres else '0'}) "
-            "ON CONFLICT (destination, dedupe_key) DO NOTHING RETURNING id",
-            [destination, kind, str(complaint_id), dedupe_key, json.dumps(payload or {}, separators=(",", ":")),
-             PENDING, 0, now, now, now],
-        )
-    return bool(rows)
+    return await table.insert(destination, kind, complaint_id, dedupe_key, now=now, payload=payload)
 
 
 # Told (destination, kind, status or "") of every delivery not queued because the
@@ -126,70 +96,25 @@ async def lease(
 ) -> list[Delivery]:
     """Claim up to `limit` due entries for `owner` until `now + lease_for` (only those to
     `destination` when given; only the one with `dedupe_key` too: a write delivered at once)."""
-    async with in_transaction() as tx:
-        one: dict[str, str] = {"destination": destination} if destination else {}
-        if destination and dedupe_key:
-            one["dedupe_key"] = dedupe_key
-        due = (
-            OutboxRow.filter(state=PENDING, next_attempt_at__lte=now, **one)
-            .filter(Q(leased_until=None) | Q(leased_until__lt=now))
-            .order_by("next_attempt_at", "id")
-            .limit(limit)
-            .using_db(tx)
-        )
-        if tx.capabilities.dialect == "postgres":
-            # Whole rows: Tortoise drops FOR UPDATE from a values_list() query, and without
-            # the lock two workers could lease one entry at once (and one of them undo the
-            # other's attempt count and doubt when it gives its turn back).
-            due = due.select_for_update(skip_locked=True)
-        entries = await due
-        if not entries:
-            return []
-        leased: list[Delivery] = []
-        for e in entries:
-            doubt = e.in_doubt or e.leased_until is not None  # an expired lease: a worker died
-            await OutboxRow.filter(id=e.id).using_db(tx).update(
-                leased_until=now + lease_for,
-                lease_owner=owner,
-                attempts=e.attempts + 1,
-                in_doubt=True,
-                updated_at=now,
-            )
-            leased.append(
-                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)  # type: ignore[attr-defined]
-            )
-    return sorted(leased, key=lambda d: d.id)
+    return await table.lease(owner, now=now, limit=limit, lease_for=lease_for, destination=destination, dedupe_key=dedupe_key)
 
 
 async def due_destinations(*, now: datetime) -> list[str]:
     """The destinations with entries due now (not leased by anyone), by name: a worker
     leases for each on its own, so one destination's backlog never fills a whole batch."""
-    rows = await (
-        OutboxRow.filter(state=PENDING, next_attempt_at__lte=now)
-        .filter(Q(leased_until=None) | Q(leased_until__lt=now))
-        .distinct()
-        .values_list("destination", flat=True)
-    )
-    return sorted({str(r) for r in rows})
-
-
-def _mine(delivery: Delivery) -> Any:
-    """The entry, if this lease still holds it: a worker whose lease ran out and that was
-    overtaken by another must not settle what the other is doing."""
-    return OutboxRow.filter(id=delivery.id, lease_owner=delivery.owner, attempts=delivery.attempts)
+    return await table.due_destinations(now=now)
 
 
 async def still_mine(delivery: Delivery) -> bool:
     """Whether this lease still holds the entry (another worker may have taken it over
-    while this one waited its turn)."""
-    return await _mine(delivery).filter(state=PENDING).exists()
+    while this one waited its turn). A worker whose lease ran out and that was overtaken by
+    another must not settle what the other is doing: every settling below checks it too."""
+    return await table.still_held(delivery)
 
 
 async def succeed(delivery: Delivery, *, now: datetime, note: str | None = None) -> None:
     """The destination has it."""
-    await _mine(delivery).update(
-        state=DONE, done_at=now, updated_at=now, leased_until=None, in_doubt=False, last_error=note
-    )
+    await table.mark_done(delivery, now=now, note=note)
 
 
 def backoff(attempts: int, rng: random.Random | None = None, *, most: float = BACKOFF_MAX) -> float:
@@ -216,14 +141,9 @@ async def retry(
         await bury(delivery, f"gave up after {delivery.attempts} attempts: {error}", now=now, in_doubt=in_doubt)
         return False
     wait = after if after is not None else backoff(delivery.attempts, most=backoff_max)
-    extra = {"attempts": delivery.attempts - 1} if refund else {}
-    await _mine(delivery).update(
-        **extra,
-        next_attempt_at=now + timedelta(seconds=wait),
-        leased_until=None,
-        in_doubt=in_doubt,
-        last_error=_fit(error),
-        updated_at=now,
+    await table.mark_retry(
+        delivery, next_attempt_at=now + timedelta(seconds=wait), in_doubt=in_doubt, last_error=_fit(error),
+        now=now, refund=refund,
     )
     return True
 
@@ -235,7 +155,7 @@ async def bury(delivery: Delivery, reason: str, *, now: datetime, in_doubt: bool
     first, and the operator's listing says what to check); None: as the delivery knew it
     (`Delivery.in_doubt`: an earlier attempt may have reached it; this one did not)."""
     doubt = delivery.in_doubt if in_doubt is None else in_doubt
-    await _mine(delivery).update(state=DEAD, leased_until=None, last_error=_fit(reason), updated_at=now, in_doubt=doubt)
+    await table.mark_dead(delivery, reason=_fit(reason), in_doubt=doubt, now=now)
 
 
 def _fit(text: str, limit: int = 300) -> str:
@@ -250,8 +170,11 @@ async def replay(ids: Sequence[int] | None, *, now: datetime, not_there: bool = 
     An entry in doubt stays in doubt (looked up before it is sent, or a dead letter again
     where the destination cannot be searched) unless `not_there`: a person checked the
     destination and it does not hold the write, so it is sent as it stands."""
-    query = OutboxRow.filter(state=DEAD)
-    if ids is not None:
-        query = query.filter(id__in=list(ids))
-    cleared = {"in_doubt": False} if not_there else {}
-    return await query.update(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now, **cleared)
+    return await table.revive(ids, now=now, not_there=not_there)
+
+
+__all__ = [
+    "BACKOFF_BASE", "BACKOFF_MAX", "DEAD", "DEFAULT_LEASE", "DONE", "KINDS", "MAX_ATTEMPTS", "NOT_QUEUED", "PENDING",
+    "Delivery", "backoff", "bury", "due_destinations", "enqueue", "enqueue_if_taken", "lease", "not_queued", "replay",
+    "retry", "still_mine", "succeed",
+]

@@ -24,7 +24,9 @@ import hashlib
 import unicodedata
 from datetime import datetime
 
-from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
+from gateway.store import outbound, source_links
+from gateway.store.outbox import create_destinations
+from gateway.store.registry import agency_region
 from gateway.store.source_details import holds
 from gateway.sync.outbox import enqueue_if_taken, not_queued
 from gateway.sync.topology import Topology
@@ -46,8 +48,7 @@ async def home_regency(
         if cache is not None and routed_agency_id in cache:
             code = cache[routed_agency_id]
         else:
-            agency = await AgencyRow.filter(id=routed_agency_id).only("id", "kode_wilayah").first()
-            code = agency.kode_wilayah if agency is not None else None
+            code = await agency_region(routed_agency_id)
             if cache is not None:
                 cache[routed_agency_id] = code
         if code and len(code) >= 5:
@@ -73,7 +74,7 @@ async def announce_new(
     complaint_id: str, *, regency_code: str, origin: str | None, topology: Topology, now: datetime
 ) -> list[str]:
     """Enqueue its creation wherever it belongs but is not yet; returns the destinations."""
-    linked = set(await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
+    linked = set(await source_links.systems_of(complaint_id))
     targets = {topology.national, topology.regency_system(regency_code)} - {None, origin} - linked
     chosen = []
     for system in sorted(t for t in targets if t):
@@ -84,15 +85,15 @@ async def announce_new(
 
 
 async def _holders(complaint_id: str, topology: Topology, origin: str | None) -> list[str]:
-    linked = await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True)
-    coming = await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True)
+    linked = await source_links.systems_of(complaint_id)
+    coming = await create_destinations(complaint_id)
     return sorted({*linked, *coming} & topology.systems - {origin})
 
 
 async def status_key(complaint_id: str, status: str) -> str:
     """The outbox key of one status change: its place in the history makes a status reached
     a second time (a re-open) a new delivery, and a repeat of the same change the same one."""
-    steps = await StatusEventRow.filter(complaint_id=complaint_id).count()
+    steps = await outbound.status_steps(complaint_id)
     return f"status:{complaint_id}:{steps}:{status}"
 
 

@@ -23,10 +23,9 @@ from connectors.protocol import Capability, status_as_read
 from schema.canonical import Status
 from connectors.records import SourceComplaint
 from schema.lifecycle import is_further
-from tortoise.expressions import Subquery
-from tortoise.transactions import in_transaction
 
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from gateway.store import outbound, source_links
+from gateway.store.atomic import atomic
 from gateway.sync.engine import SyncEngine
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import home_regency, is_owner
@@ -84,13 +83,13 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
             for record in batch.records:
                 listed[record.source_id] = record
     report.in_source = len(listed)
-    link_rows = await ComplaintSourceRow.filter(system=source)
-    links = {l.source_id: str(l.complaint_id) for l in link_rows}  # type: ignore[attr-defined]
+    link_rows = await source_links.links_in(source)
+    links = {l.source_id: l.complaint_id for l in link_rows}
     shown = {l.source_id: l.status for l in link_rows}  # what the source showed when last read
     report.linked = len(links)
-    found = await ComplaintRow.filter(id__in=list(links.values()))
-    statuses = {str(r.id): r.status for r in found}
-    homes = {str(r.id): await home_regency(r.routed_agency_id, r.kode_wilayah) for r in found}  # type: ignore[attr-defined]
+    found = await outbound.complaints(list(links.values()))
+    statuses = {r.id: r.status for r in found}
+    homes = {r.id: await home_regency(r.routed_agency_id, r.kode_wilayah) for r in found}
 
     async def owner_moved(sid: str, cid: str, record: SourceComplaint) -> bool:
         # The system of record changed the status itself since it was last read: its
@@ -116,7 +115,7 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
             report.source_behind.append(sid)
             if repair:
                 value = statuses[cid].value
-                async with in_transaction():
+                async with atomic():
                     await enqueue_if_taken(
                         engine.topology, source, "status", cid, f"reconcile:{cid}:{value}:{now.isoformat()}", now=now, status=value
                     )
@@ -128,18 +127,13 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
 
 async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport, *, now: datetime, repair: bool) -> None:
     topology = engine.topology
-    linked = Subquery(ComplaintSourceRow.filter(system=source).values("complaint_id"))
-    queued = Subquery(OutboxRow.filter(destination=source, kind="create").values("complaint_id"))
-    candidates = ComplaintRow.filter(id__not_in=linked).filter(id__not_in=queued)
-    if source != topology.national:
-        code = next(k for k, v in topology.regencies.items() if v == source)
-        candidates = candidates.filter(regency_code=code)
-    for row in await candidates.only("id", "routed_agency_id", "kode_wilayah", "tracking_id"):
+    code = None if source == topology.national else next(k for k, v in topology.regencies.items() if v == source)
+    for row in await source_links.unlinked(source, regency_code=code):
         if source != topology.national:
-            home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            home = await home_regency(row.routed_agency_id, row.kode_wilayah)
             if topology.regency_system(home) != source:
                 continue
         report.not_delivered.append(row.tracking_id)
         if repair:
-            async with in_transaction():
-                await enqueue_if_taken(topology, source, "create", str(row.id), f"create:{row.id}", now=now)
+            async with atomic():
+                await enqueue_if_taken(topology, source, "create", row.id, f"create:{row.id}", now=now)

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tortoise.functions import Count
-
 from schema.ports.sync import SyncInfo
 
 from gateway.store.dead_letters import latest_reasons
-from gateway.store.models import OutboxRow, SyncCursorRow
+from gateway.store.outbox import counts_by_destination
+from gateway.store.sync_state import source_states
 from gateway.sync.topology import Topology
 
 
-# The sync port's value (schema.ports.sync) is the one shape of a source's sync state.
+# The GraphQL port's value type is the one shape of a source's sync state.
 SourceSyncStatus = SyncInfo
-
-
-async def _counts(state: str) -> dict[str, int]:
-    rows = await OutboxRow.filter(state=state).annotate(n=Count("id")).group_by("destination").values("destination", "n")
-    return {r["destination"]: r["n"] for r in rows}
 
 
 class TableSyncReader:
@@ -39,8 +33,8 @@ class TableSyncReader:
 
 async def sync_status(topology: Topology, *, now: datetime) -> list[SourceSyncStatus]:
     """Every source of the topology, the national system first."""
-    cursors = {c.source: c for c in await SyncCursorRow.all()}
-    backlog, dead = await _counts("pending"), await _counts("dead")
+    cursors = await source_states()
+    backlog, dead = await counts_by_destination("pending"), await counts_by_destination("dead")
     reasons = await latest_reasons() if dead else {}
     names = [topology.national, *sorted(topology.regencies.values())]
     out = []

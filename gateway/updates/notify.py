@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
-from gateway.store.models import ComplaintRow
+from gateway.store.complaint_reads import regions_of
 from gateway.updates.broker import ComplaintChanged, LocalBroker
 
 
@@ -15,7 +15,7 @@ async def announce_changed(broker: LocalBroker, complaint_ids: Sequence[str], ki
     if not ids:
         return
     now = datetime.now(UTC)
-    where = {str(k): v for k, v in await ComplaintRow.filter(id__in=ids).values_list("id", "kode_wilayah")}
+    where = await regions_of(ids)
     for cid in ids:
         await broker.publish(ComplaintChanged(cid, kind, now, where.get(cid)))
 

@@ -13,11 +13,10 @@ from datetime import datetime
 from auth.policy import access_for
 from auth.principal import Principal
 from auth.roles import Role
-from schema.canonical import Status
 from schema.lifecycle import Action, ActionRequest, IllegalTransition
 
 from gateway.domain.lifecycle import Lifecycle
-from gateway.store.models import ComplaintRow
+from gateway.store.complaint_reads import reply_window_ended
 
 # The worker acts as the national system would: on every complaint, and audited by name.
 WORKER = Principal(subject="penghubung-worker", roles=frozenset({Role.NATIONAL_ADMIN}))
@@ -33,9 +32,7 @@ async def auto_close(
     access = access_for(WORKER)
     closed = 0
     while True:
-        due = await ComplaintRow.filter(
-            status=Status.MENUNGGU_TANGGAPAN, reply_due__lt=now
-        ).order_by("reply_due").limit(BATCH).values_list("id", flat=True)
+        due = await reply_window_ended(now=now, limit=BATCH)
         if not due:
             return closed
         for complaint_id in due:

@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 from lokal import wilayah as _wilayah
 
 from schema.canonical import Region, RegionLevel
+from schema.errors import InputError
 
 KODE_WILAYAH_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 KODE_WILAYAH_EXPECTED = "a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN"
@@ -95,7 +96,7 @@ BPS_CODES: dict[str, str] = {
 }
 
 
-class UnknownRegion(ValueError):
+class UnknownRegion(InputError, ValueError):
     """A well-formed kode wilayah that names no region."""
 
 

@@ -14,12 +14,13 @@ from schema.canonical import Status
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from schema.errors import PenghubungError
 
 DEAD = "dead"  # the outbox state of a delivery that gave up (gateway.sync.outbox.DEAD)
 DONE = "done"  # (gateway.sync.outbox.DONE)
 
 
-class NotConfirmable(Exception):
+class NotConfirmable(PenghubungError):
     """The dead letter cannot be confirmed as asked; the message says why."""
 
     code = "NOT_CONFIRMABLE"

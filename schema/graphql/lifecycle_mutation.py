@@ -93,7 +93,7 @@ async def _apply(
             ctx.audit.record(
                 AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=f"REPLAY:{request.action.value}"
             )
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+        raise  # a public error of the tree: the error extension gives it its code
     except ComplaintNotFound as exc:
         system = str(complaint_id).partition(":")[0]
         if ctx.sources is not None and system in ctx.sources.connectors:  # a live list's unsynced record
@@ -106,10 +106,10 @@ async def _apply(
             ctx.audit.record(
                 AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}"
             )
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
-    except ActionForbidden as exc:
+        raise
+    except ActionForbidden:
         ctx.audit.record(AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=request.action.value)
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+        raise
     except IllegalTransition as exc:
         raise GraphQLError(
             str(exc),

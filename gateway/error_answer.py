@@ -39,11 +39,9 @@ class ErrorAnswer:
     hardened: bool = False
 
     @classmethod
-    def of(
-        cls, error: PenghubungError, *, headers: Mapping[str, str] | None = None, message: str | None = None
-    ) -> ErrorAnswer:
-        """The answer reporting `error`: its status, code and (unless given) message."""
-        return cls(error.http_status, error.code, str(error) if message is None else message, headers=headers or {})
+    def of(cls, error: PenghubungError, *, headers: Mapping[str, str] | None = None) -> ErrorAnswer:
+        """The answer reporting `error`: its status, code and message."""
+        return cls(error.http_status, error.code, str(error), headers=headers or {})
 
     @functools.cached_property  # an overload or a flood is answered thousands of times
     def body(self) -> bytes:

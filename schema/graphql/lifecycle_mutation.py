@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
+from auth.errors import AuthError
 from auth.policy import may_perform
 from auth.principal import Principal
 from schema import canonical as c
@@ -69,9 +70,7 @@ async def _apply(
 ) -> ComplaintActionPayload:
     ctx = info.context
     if ctx.principal.is_public:
-        raise GraphQLError(
-            f"{request.action.value} needs a token", extensions={"code": "UNAUTHENTICATED"}
-        )
+        raise AuthError(f"{request.action.value} needs a token")
     # Shapes and lengths first: nothing oversized or malformed reaches the store.
     refused = edge.complaint_id("id", str(complaint_id)) + edge.action_request(
         request, _ARGUMENTS.get(request.action, {})

@@ -31,7 +31,7 @@ from schema.errors import PenghubungError
 class ConnectorError(PenghubungError):
     """Base of the tree."""
 
-    code = "CONNECTOR_ERROR"
+    code: ClassVar[str] = "CONNECTOR_ERROR"
     http_status = 502
     retriable: ClassVar[bool] = False
 

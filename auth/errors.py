@@ -7,19 +7,21 @@
     │   └── UnknownKey        kid (or issuer) names no key we hold
     └── PermissionDenied      403: the caller may not do this
 
-Messages name what was wrong and what was expected, and never contain token text.
+A public family of `schema.errors.PenghubungError`: messages name what was wrong and what
+was expected, and never contain token text.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from schema.errors import PenghubungError
 
 
-class AuthError(Exception):
+class AuthError(PenghubungError):
     """Base of the tree."""
 
-    code: ClassVar[str] = "UNAUTHENTICATED"
-    http_status: ClassVar[int] = 401
+    code = "UNAUTHENTICATED"
+    http_status = 401
+    public = True
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

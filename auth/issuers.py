@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
 from auth.roles import TokenKind
+from schema.errors import ConfigurationError
 
 ASYMMETRIC_ALGORITHMS = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
@@ -47,8 +48,10 @@ _KEYS = {
 }
 
 
-class IssuerConfigError(ValueError):
+class IssuerConfigError(ConfigurationError, ValueError):
     """The issuer configuration is wrong; the message names the path."""
+
+    code = "BAD_ISSUER_CONFIG"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from jwt import PyJWK
 from jwt.exceptions import InvalidKeyError, PyJWKError
 
 from auth.errors import UnknownKey
+from schema.errors import PenghubungError
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,10 @@ class StaticKeys:
         return self._keys[kid]
 
 
-class JwksFetchError(Exception):
+class JwksFetchError(PenghubungError):
     """The JWKS document could not be fetched or read."""
+
+    code = "JWKS_UNAVAILABLE"
 
 
 class JwksKeys:

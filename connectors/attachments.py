@@ -15,6 +15,7 @@ from schema.canonical import Attachment
 
 from connectors.attachment_spec import AttachmentsSpec
 from connectors.records import Gap
+from schema.errors import RecordError
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # A source's link is kept as it gives it: an absolute http(s) URL, or a path on the
@@ -28,8 +29,10 @@ UNKNOWN_TYPE = "application/octet-stream"
 ReadValue = Callable[[object, Mapping[str, object], str], object]
 
 
-class BadAttachment(ValueError):
+class BadAttachment(RecordError, ValueError):
     """One file's metadata could not be read: `field` and why, never its value."""
+
+    code = "BAD_ATTACHMENT"
 
     def __init__(self, field: str, reason: str) -> None:
         self.field, self.reason = field, reason

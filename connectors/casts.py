@@ -15,14 +15,17 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timezone
 
 from connectors.time_formats import FormatMismatch, read_date, read_datetime
+from schema.errors import RecordError
 
 CASTS = ("bool", "date", "datetime", "epoch_ms", "epoch_s", "float", "int", "str")
 TRUE_WORDS = ("1", "true", "yes", "ya", "y")
 FALSE_WORDS = ("0", "false", "no", "tidak", "n")
 
 
-class CastMismatch(ValueError):
+class CastMismatch(RecordError, ValueError):
     """A value outside what the field accepts; the message is the phrase after "the value"."""
+
+    code = "BAD_VALUE"
 
 
 def text(value: object) -> str:

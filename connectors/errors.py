@@ -25,12 +25,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from connectors.reasons import upstream_reason
+from schema.errors import PenghubungError
 
 
-class ConnectorError(Exception):
+class ConnectorError(PenghubungError):
     """Base of the tree."""
 
     code: ClassVar[str] = "CONNECTOR_ERROR"
+    http_status = 502
     retriable: ClassVar[bool] = False
 
     def __init__(self, source: str, message: str, *, sent: bool = True) -> None:
@@ -61,6 +63,7 @@ class UpstreamUnavailable(ConnectorError):
     """The source did not answer usefully now; trying again later may work."""
 
     code = "UPSTREAM_UNAVAILABLE"
+    http_status = 503
     retriable = True
 
     def __init__(

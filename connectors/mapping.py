@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from schema.canonical import Attachment, Channel, Classification, Reporter, Status
+from schema.errors import RecordError
 from schema.regions import is_valid_code_format, region_exists
 from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
@@ -28,7 +29,7 @@ TITLE_MAX = 150
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-class MappingError(ValueError):
+class MappingError(RecordError, ValueError):
     """One record could not be mapped (skippable: the batch goes on)."""
 
     code = "MAPPING_ERROR"

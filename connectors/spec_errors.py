@@ -12,6 +12,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from schema.errors import ConfigurationError
+
 # Table name (as the reference names it, see `table_name`) -> every key `only` allowed there.
 ACCEPTED: dict[str, frozenset[str]] = {}
 # (file, line) of every `only` call that has run: the test checks that each one in the code
@@ -27,7 +29,7 @@ _GENERIC = (
 )
 
 
-class SpecError(ValueError):
+class SpecError(ConfigurationError, ValueError):
     """A mapping file is wrong; the message names the path, expected and found values."""
 
     code = "BAD_MAPPING"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from schema.errors import RecordError
 from schema.regions import WIB, WIT, WITA
 
 from connectors.spec_errors import SpecError, fail
@@ -32,8 +33,10 @@ EXPECTED = (
 _PROBE = datetime(2026, 11, 13, 21, 45, 59, 123456, tzinfo=WIB)
 
 
-class FormatMismatch(ValueError):
+class FormatMismatch(RecordError, ValueError):
     """A value that the field's pattern cannot read; the message says which pattern."""
+
+    code = "BAD_VALUE"
 
 
 def check_format(pattern: object, where: str) -> str:

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.tokens import TokenVerifier
 from connectors.spec_errors import SpecError
+from schema.errors import ConfigurationError
 from schema.graphql import build_schema
 
 from gateway.admission import AdmissionMiddleware
@@ -56,8 +57,10 @@ from gateway.store.database import close_store, open_store, pending_migrations
 log = logging.getLogger(__name__)
 
 
-class SchemaBehind(RuntimeError):
+class SchemaBehind(ConfigurationError, RuntimeError):
     """The database lacks migrations this version needs."""
+
+    code = "SCHEMA_BEHIND"
 
 
 @asynccontextmanager

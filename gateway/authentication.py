@@ -25,7 +25,7 @@ from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
 from gateway.domain.audit import record_now
-from gateway.asgi_answers import error_json, send_json
+from gateway.error_answer import ErrorAnswer
 from gateway.telemetry import refused
 from gateway.request_id import current_request_id
 from gateway.settings import GatewaySettings
@@ -124,10 +124,8 @@ class BearerAuthMiddleware:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 4401, "reason": error.code})
             return
-        challenge = f'Bearer error="invalid_token", error_description="{error.code}"'.encode()
-        await send_json(
-            send, error.http_status, error_json(error.message, error.code), headers=[(b"www-authenticate", challenge)]
-        )
+        challenge = f'Bearer error="invalid_token", error_description="{error.code}"'
+        await ErrorAnswer.of(error, headers={"www-authenticate": challenge}).send(send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):

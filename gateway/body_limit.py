@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.asgi_answers import StartTracking, error_json, send_json
+from gateway.asgi_answers import StartTracking
+from gateway.error_answer import ErrorAnswer
 from gateway.telemetry import refused
+from schema.errors import RequestError
 
 
-class BodyTooLarge(Exception):
+class BodyTooLarge(RequestError):
     """The client sent more bytes than the limit."""
 
-
-def _error_body(limit: int) -> bytes:
-    return error_json(f"request body is larger than {limit} bytes", "REQUEST_TOO_LARGE")
+    code = "REQUEST_TOO_LARGE"
+    http_status = 413
 
 
 class BodyLimitMiddleware:
@@ -24,8 +25,8 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
-        refused("REQUEST_TOO_LARGE")
-        await send_json(send, 413, _error_body(self.max_bytes))
+        refused(BodyTooLarge.code)
+        await ErrorAnswer.of(BodyTooLarge(f"request body is larger than {self.max_bytes} bytes")).send(send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

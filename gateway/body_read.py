@@ -15,25 +15,26 @@ import logging
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.asgi_answers import StartTracking, error_json, send_json
+from gateway.asgi_answers import StartTracking
+from gateway.error_answer import ErrorAnswer
 from gateway.telemetry import refused
+from schema.errors import RequestError
 
 log = logging.getLogger(__name__)
 
 
-class BodyTimedOut(Exception):
+class BodyTimedOut(RequestError):
     """The body was not complete by its deadline."""
 
+    code = "BODY_TIMEOUT"
+    http_status = 408
 
-class BodyAborted(Exception):
+
+class BodyAborted(RequestError):
     """The client disconnected before its body was complete."""
 
-
-def _timeout_body(timeout: float) -> bytes:
-    return error_json(
-        f"the request body did not arrive within {timeout:g} s; expected the whole body to be sent promptly",
-        "BODY_TIMEOUT",
-    )
+    code = "CLIENT_CLOSED_REQUEST"
+    http_status = 499  # nginx's status for a client that left: nobody reads the answer
 
 
 class BodyReadMiddleware:
@@ -71,7 +72,7 @@ class BodyReadMiddleware:
         try:
             await self.app(scope, timed_receive, tracked)
         except BodyTimedOut:
-            refused("BODY_TIMEOUT")
+            refused(BodyTimedOut.code)
             log.warning(
                 "%s %s: request body incomplete after %g s (%d bytes received); answered 408",
                 scope.get("method"), scope.get("path"), self.timeout, received,
@@ -85,5 +86,6 @@ class BodyReadMiddleware:
             )
 
     async def _time_out(self, send: Send) -> None:
+        message = f"the request body did not arrive within {self.timeout:g} s; expected the whole body to be sent promptly"
         # The rest of the body may still be on its way: do not read it as a request.
-        await send_json(send, 408, _timeout_body(self.timeout), headers=[(b"connection", b"close")])
+        await ErrorAnswer.of(BodyTimedOut(message), headers={"connection": "close"}).send(send)

@@ -1,9 +1,11 @@
 """GraphQL schema extensions: request limits, caches, and one stable code on every error.
 
 `ErrorCodes` is shaped like Strawberry's MaskErrors: after the operation it rewrites the
-result's errors. Errors we raise on purpose (bad input, limits, validation) stay readable
-and get their code; anything else is an internal error: its text (which may hold SQL,
-hostnames or data) is logged with the request id and replaced for the client.
+result's errors. A public error of the tree (`schema.errors`: bad input, limits, refused
+writes...) stays readable and gets its own code; graphql-core's validation errors get
+GRAPHQL_VALIDATION_FAILED, except where a rule reports one of ours (`gateway.coded_rules`);
+anything else is an internal error: its text (which may hold SQL, hostnames or data) is
+logged with the request id and replaced for the client.
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLEnumType, GraphQLError, GraphQLSchema
+from graphql import ExecutionResult, GraphQLEnumType, GraphQLError, GraphQLSchema, GraphQLSyntaxError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.websockets import WebSocket
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 from strawberry.extensions import (
     AddValidationRules,
-    DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -28,42 +30,35 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from schema.live import SourceCallsExhausted
+from schema.errors import (
+    IntrospectionDisabled,
+    ParseFailed,
+    PenghubungError,
+    QueryTooDeep,
+    TooManyAliases,
+    TooManyTokens,
+)
 from schema.privacy import mask_contacts
-from schema.queries import InvalidCursor
-from schema.validation import ValidationFailed
 
+from gateway.coded_rules import coded
 from gateway.fragment_expansion import expanded_size
 from gateway.metrics import OperationMetrics
 from gateway.operation_deadline import DeadlineCheck
 from gateway.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
-from gateway.store.transactions import StoreBusy
 
 log = logging.getLogger(__name__)
 
 # Fields an operation may spread to per token of its text (see BoundedValidation).
 EXPANSION_PER_TOKEN = 10
 
-# Exceptions whose text is written for clients, with their codes. Everything else is masked.
-PUBLIC_ERRORS: dict[type[BaseException], str] = {
-    ValidationFailed: "BAD_USER_INPUT",
-    InvalidCursor: InvalidCursor.code,
-    SourceCallsExhausted: SourceCallsExhausted.code,
-    # A change that kept colliding with concurrent ones (deadlocks) was not applied.
-    StoreBusy: StoreBusy.code,
-}
-
 INTERNAL_MESSAGE = "Internal error; the gateway's log has the details under this request id."
 
-# Limit and validation messages from graphql-core and Strawberry, mapped to stable codes.
-_MESSAGE_CODES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
-    (re.compile(r"aliases found\. Allowed"), "TOO_MANY_ALIASES"),
-    (re.compile(r"more than \d+ tokens"), "TOO_MANY_TOKENS"),
-    (re.compile(r"^Syntax Error"), "GRAPHQL_PARSE_FAILED"),
-    (re.compile(r"introspection", re.IGNORECASE), "INTROSPECTION_DISABLED"),
-)
+# graphql-core raises its token limit as a plain GraphQLSyntaxError, from its parser and
+# from its lexer (while it skips a run of comments) alike, with no attribute to tell it
+# from a real syntax error: its wording is the only way (a parser subclass would have to
+# follow both places through graphql-core's versions).
+_TOKEN_LIMIT = re.compile(r"more than \d+ tokens")
 _ENUM_VALUE = re.compile(r"Value does not exist in '(\w+)' enum\.")
 # The echoed value in a coercion or literal message: a bounded look for the phrase, then
 # the rest of the message (the value is last); nothing here can retry across the text.
@@ -121,6 +116,13 @@ def _drop_encountered(message: str) -> str:
     return "".join(parts)
 
 
+def _library_code(error: GraphQLError) -> str:
+    """The code of an error graphql-core raised (parse or validation) without one of ours."""
+    if isinstance(error, GraphQLSyntaxError) or isinstance(error.original_error, GraphQLSyntaxError):
+        return TooManyTokens.code if _TOKEN_LIMIT.search(error.message) else ParseFailed.code
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
 class ErrorCoder:
     """Gives every error a stable `extensions.code` and masks what is not for clients.
 
@@ -153,10 +155,7 @@ class ErrorCoder:
         if not self.suggestions:
             message = _SUGGESTION.sub("", message)
         message = self._enum_expected(message)
-        for pattern, code in _MESSAGE_CODES:
-            if pattern.search(message):
-                return _with_code(error, code, message)
-        return _with_code(error, "GRAPHQL_VALIDATION_FAILED", message)
+        return _with_code(error, _library_code(error), message)
 
     def process(self, error: GraphQLError) -> GraphQLError:
         """The error as the client may see it."""
@@ -170,9 +169,8 @@ class ErrorCoder:
                 return _with_code(error, str(original.extensions["code"]))  # type: ignore[index]
             # graphql-core's own errors (variable coercion) wrap another GraphQLError.
             return self._client_error(error)
-        code = PUBLIC_ERRORS.get(type(original))
-        if code is not None:
-            return _with_code(error, code, str(original))
+        if isinstance(original, PenghubungError) and original.public:
+            return _with_code(error, original.code, str(original))
         rid = self.request_id()
         log.error(
             "internal error in %s (request %s): %s",
@@ -321,8 +319,10 @@ def schema_extensions(
     # QueryDepthLimiter and MaxAliasesLimiter define a new rule class in every __init__,
     # and ValidationCache keys on the rule classes: built per request, they made every
     # request miss the cache and re-validate. Build the rules once, reuse them per request.
-    depth_rules = QueryDepthLimiter(max_depth=limits.max_depth).validation_rules
-    alias_rules = MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules
+    # Each rule reports one of our coded errors (gateway.coded_rules), not bare wording.
+    depth_rules = [coded(r, QueryTooDeep) for r in QueryDepthLimiter(max_depth=limits.max_depth).validation_rules]
+    alias_rules = [coded(r, TooManyAliases) for r in MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    introspection_rules = [coded(NoSchemaIntrospectionCustomRule, IntrospectionDisabled)]
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: AddValidationRules(depth_rules),
@@ -333,7 +333,8 @@ def schema_extensions(
         lambda: CostLimit(limits),
     ]
     if not demo:
-        extensions.insert(0, DisableIntrospection)
+        # Strawberry's DisableIntrospection, with the rule coded.
+        extensions.insert(0, lambda: AddValidationRules(introspection_rules))
     extensions.append(TransportRules)
     extensions.append(DeadlineCheck)
     # First, so its closing half runs last: it sees the errors with their codes.

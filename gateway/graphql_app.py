@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -44,6 +44,7 @@ from auth.principal import Principal
 from gateway.telemetry import refused
 from gateway.domain.audit import AuditTrail, read_audit, record_now
 from gateway.authentication import principal_of
+from gateway.error_answer import ErrorAnswer
 from gateway.extensions import ErrorCoder
 from auth.errors import AuthError
 from auth.tokens import TokenVerifier
@@ -94,14 +95,6 @@ query MusiRawas {
   }
 }
 """
-
-
-class CodedHTTPException(HTTPException):
-    """A transport error whose code is not the one its status implies."""
-
-    def __init__(self, status_code: int, reason: str, code: str) -> None:
-        super().__init__(status_code, reason)
-        self.code = code
 
 
 def _is_subscribe(message: Message) -> bool:
@@ -185,19 +178,10 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as e:
             # Strawberry answers these in plain text; every error here carries a code.
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": e.reason,
-                            "extensions": {
-                                "code": getattr(e, "code", None) or TRANSPORT_CODES.get(e.status_code, "BAD_REQUEST")
-                            },
-                        }
-                    ]
-                },
-                status_code=e.status_code,
-            )
+            code = TRANSPORT_CODES.get(e.status_code, "BAD_REQUEST")
+            response = ErrorAnswer(e.status_code, code, e.reason).response()
+        except (BadOperationBody, NulInBody) as e:
+            response = ErrorAnswer.of(e).response()
         await response(scope, receive, send)
 
     async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -386,20 +370,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
     def parse_json(self, data: str | bytes) -> Any:
         # Every JSON Strawberry parses over HTTP (the body, GET variables and extensions)
         # must be an object; a bare "x" or 5 would otherwise reach `.get` and be a 500.
+        # A refusal here (NulInBody, BadOperationBody) is answered by __call__.
         parsed = super().parse_json(data)
-        try:
-            check_no_nul(parsed)
-            return check_object(parsed)
-        except (NulInBody, BadOperationBody) as exc:
-            raise CodedHTTPException(400, str(exc), exc.code) from None
+        check_no_nul(parsed)
+        return check_object(parsed)
 
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         # GET (demo mode): the query text is a plain parameter, not JSON; check it too.
         parsed = super().parse_query_params(params)
-        try:
-            check_no_nul(parsed)
-        except NulInBody as exc:
-            raise CodedHTTPException(400, str(exc), exc.code) from None
+        check_no_nul(parsed)
         return parsed
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
@@ -408,10 +387,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         if request.method != "POST" or "application/json" not in content_type or streamed:
             return await super().parse_http_body(request)
         data = self.parse_json(await request.get_body())
-        try:
-            check_operation(data)
-        except BadOperationBody as exc:
-            raise CodedHTTPException(400, str(exc), exc.code) from None
+        check_operation(data)
         return GraphQLRequestData(
             query=data["query"],
             variables=data.get("variables"),

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from schema.errors import InputError, RequestError
+
 _JSON_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array", dict: "an object"}
 _OPTIONAL_OBJECTS = ("variables", "extensions")
 
 
-class BadOperationBody(ValueError):
+class BadOperationBody(RequestError, ValueError):
     """The body is JSON but not a GraphQL operation (code BAD_REQUEST)."""
 
     code = "BAD_REQUEST"
 
 
-class NulInBody(ValueError):
+class NulInBody(InputError, ValueError):
     """A string in the body holds a NUL character (code BAD_USER_INPUT)."""
 
     code = "BAD_USER_INPUT"

@@ -13,7 +13,8 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_retry_later
+from gateway.asgi_answers import send_retry_later
+from gateway.error_answer import ErrorAnswer
 from gateway.telemetry import ADMISSION_SHED, refused
 
 CODE = "OVERLOADED"
@@ -21,12 +22,13 @@ WS_CLOSE_CODE = 1013
 
 
 @functools.lru_cache(maxsize=64)  # an overload is answered thousands of times with few distinct waits
-def error_body(retry_after: int) -> bytes:
-    """The JSON body of a 503, in the shape of a GraphQL error."""
-    return error_json(
-        f"the gateway is at capacity and cannot take this request now; retry after {retry_after} s",
+def answer(retry_after: int) -> ErrorAnswer:
+    """The 503, its body in the shape of a GraphQL error."""
+    return ErrorAnswer(
+        503,
         CODE,
-        retryAfter=retry_after,
+        f"the gateway is at capacity and cannot take this request now; retry after {retry_after} s",
+        retry_after=retry_after,
     )
 
 
@@ -34,6 +36,4 @@ async def send_overloaded(scope: Scope, send: Send, retry_after: int, reason: st
     """Answer 503 (or close a socket with 1013), counted by `reason`."""
     refused(CODE)
     ADMISSION_SHED.labels(reason).inc()
-    await send_retry_later(
-        scope, send, status=503, body=error_body(retry_after), retry_after=retry_after, code=CODE, ws_close_code=WS_CLOSE_CODE
-    )
+    await send_retry_later(scope, send, answer(retry_after), ws_close_code=WS_CLOSE_CODE)

@@ -16,6 +16,7 @@ from limits import parse_many
 from starlette.config import Config
 
 from auth.roles import Role
+from schema.errors import ConfigurationError
 
 # Per network for anonymous callers, per (issuer, subject) for everyone else.
 DEFAULT_RATES: Mapping[Role, str] = MappingProxyType(
@@ -32,8 +33,10 @@ DEFAULT_RATES: Mapping[Role, str] = MappingProxyType(
 )
 
 
-class RateSettingsError(ValueError):
+class RateSettingsError(ConfigurationError, ValueError):
     """A rate-limit setting has a value the gateway cannot use."""
+
+    code = "BAD_RATE_SETTING"
 
 
 def check_rate(name: str, value: str) -> str:

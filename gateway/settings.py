@@ -86,6 +86,7 @@ from starlette.config import Config
 
 from gateway.rate_settings import RateLimitSettings, RateSettingsError, rate_settings_from
 from schema.deadlines import DeadlinePolicy
+from schema.errors import ConfigurationError
 from schema.working_days import WorkingCalendar
 
 DEFAULT_SQLITE_FILE = "penghubung.sqlite3"
@@ -94,8 +95,10 @@ DEMO_SQLITE_FILE = "penghubung-demo.sqlite3"
 MODES = ("production", "demo")
 
 
-class SettingsError(ValueError):
+class SettingsError(ConfigurationError, ValueError):
     """A setting has a value the gateway cannot use."""
+
+    code = "BAD_SETTING"
 
 
 @dataclass(frozen=True, slots=True)

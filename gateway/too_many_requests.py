@@ -12,7 +12,8 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_retry_later
+from gateway.asgi_answers import send_retry_later
+from gateway.error_answer import ErrorAnswer
 from gateway.telemetry import refused
 
 CODE = "RATE_LIMITED"
@@ -20,18 +21,17 @@ WS_CLOSE_CODE = 4429
 
 
 @functools.lru_cache(maxsize=128)  # a flood is refused thousands of times with few distinct waits
-def error_body(retry_after: int) -> bytes:
-    """The JSON body of a 429, in the shape of a GraphQL error."""
-    return error_json(
-        f"too many requests; expected at most the rate your role allows, retry after {retry_after} s",
+def answer(retry_after: int) -> ErrorAnswer:
+    """The 429, its body in the shape of a GraphQL error."""
+    return ErrorAnswer(
+        429,
         CODE,
-        retryAfter=retry_after,
+        f"too many requests; expected at most the rate your role allows, retry after {retry_after} s",
+        retry_after=retry_after,
     )
 
 
 async def send_too_many(scope: Scope, send: Send, retry_after: int) -> None:
     """Answer 429 (or close a socket with 4429)."""
     refused(CODE)
-    await send_retry_later(
-        scope, send, status=429, body=error_body(retry_after), retry_after=retry_after, code=CODE, ws_close_code=WS_CLOSE_CODE
-    )
+    await send_retry_later(scope, send, answer(retry_after), ws_close_code=WS_CLOSE_CODE)

@@ -10,17 +10,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.asgi_answers import error_json
-from gateway.security_headers import hardened_headers
+from gateway.error_answer import ErrorAnswer
 
 MESSAGE = "internal error: the gateway failed to answer; the operator's log has the details"
+ANSWER = ErrorAnswer(500, "INTERNAL_ERROR", MESSAGE, hardened=True)
 
 
 async def unhandled_error(request: Request, exc: Exception) -> Response:
     """Starlette's handler for `Exception` (it logs and re-raises the error itself)."""
-    return Response(
-        error_json(MESSAGE, "INTERNAL_ERROR"),
-        status_code=500,
-        media_type="application/json",
-        headers=hardened_headers(),
-    )
+    return ANSWER.response()

@@ -13,13 +13,14 @@ import logging
 from datetime import UTC, datetime
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from auth.roles import SCOPE_ALL_COMPLAINTS, Role
 from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.authentication import principal_of
+from gateway.error_answer import ErrorAnswer
 from gateway.store import sync_state
 from gateway.store.sync_notes import save_note
 from gateway.updates.notify import announce_changed
@@ -28,8 +29,8 @@ from gateway.sync.ingest import Ingestor
 log = logging.getLogger(__name__)
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+def _error(status: int, code: str, message: str) -> Response:
+    return ErrorAnswer(status, code, message).response()
 
 
 async def _heard(source: str, now: datetime, records: int, rejected: int) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from schema.canonical import Attachment, Kadar, Status
+from schema.errors import LifecycleError
 
 
 class Action(enum.Enum):
@@ -37,7 +38,7 @@ class Action(enum.Enum):
     RATE = "RATE"  # the reporter's rating of a closed complaint
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(LifecycleError, ValueError):
     """An action that the complaint's current status does not allow."""
 
     code = "ILLEGAL_TRANSITION"
@@ -113,19 +114,21 @@ def transition(status: Status, action: Action, *, final: bool = False) -> Status
     return target
 
 
-class ComplaintNotFound(LookupError):
+class ComplaintNotFound(LifecycleError, LookupError):
     """No complaint with that id in the caller's case scope (or at all)."""
 
     code = "NOT_FOUND"
+    http_status = 404
 
     def __init__(self) -> None:
         super().__init__("no complaint with that id in your case scope")
 
 
-class ActionForbidden(PermissionError):
+class ActionForbidden(LifecycleError, PermissionError):
     """The caller's roles do not allow this action."""
 
     code = "FORBIDDEN"
+    http_status = 403
 
     def __init__(self, action: Action) -> None:
         self.action = action

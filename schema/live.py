@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Generic, TypeVar
 
+from schema.errors import LimitError, PenghubungError
+
 T = TypeVar("T")
 
 
@@ -92,11 +94,13 @@ class WriteReceipt:
     replayed: bool = False  # a repeat of an earlier request with the same key
 
 
-class WriteRefused(Exception):
+class WriteRefused(PenghubungError):
     """A write that was not applied, with a code for the client (subclassed by the gateway:
     the system of record refused it, or its idempotency key does not fit)."""
 
     code = "WRITE_REFUSED"
+    http_status = 409
+    public = True
 
 
 class ChangedMeanwhile(WriteRefused):
@@ -105,7 +109,7 @@ class ChangedMeanwhile(WriteRefused):
     code = "CHANGED_MEANWHILE"
 
 
-class SourceCallsExhausted(Exception):
+class SourceCallsExhausted(LimitError):
     """A request would start more calls to sources than one request may (the per-request
     cap behind the cost budget, for what the estimate before execution could not see)."""
 

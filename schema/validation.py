@@ -19,6 +19,7 @@ from datetime import date
 from lokal import nik as _nik
 from lokal import phone as _phone
 
+from schema.errors import InputError
 from schema.privacy import mask_contacts
 from schema.canonical import (
     Attachment,
@@ -82,7 +83,7 @@ class FieldError:
     expected: str
 
 
-class ValidationFailed(ValueError):
+class ValidationFailed(InputError, ValueError):
     """The input was rejected; nothing was stored. Carries every problem found."""
 
     code = "BAD_USER_INPUT"

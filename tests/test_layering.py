@@ -74,7 +74,7 @@ PACKAGES = ("auth", "connectors", "schema", "gateway")
 FLAT_EDGE = tuple(
     f"gateway.{name}"
     for name in (
-        "admission", "admission_gate", "app", "asgi_answers", "authentication", "bad_tokens",
+        "admission", "admission_gate", "app", "asgi_answers", "authentication", "bad_tokens", "coded_rules", "error_answer",
         "body_limit", "body_read", "client_network", "connection_leases", "cors", "dashboard",
         "extensions", "fragment_expansion", "graphiql", "graphql_app", "health", "log_format",
         "log_privacy", "metrics", "operation_body", "operation_deadline", "overloaded",

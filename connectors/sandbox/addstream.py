@@ -14,9 +14,14 @@ from xml.sax.saxutils import escape
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from schema.errors import RecordError
 
-class AddstreamError(ValueError):
+
+class AddstreamError(RecordError, ValueError):
     """The body is not an acceptable addstream document."""
+
+    code = "BAD_ADDSTREAM"
+    http_status = 400
 
 
 @dataclass(frozen=True, slots=True)

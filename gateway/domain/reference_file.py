@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from schema.canonical import Agency, AgencyLevel, Category
+from schema.errors import ConfigurationError
 from schema.regions import KODE_WILAYAH_EXPECTED, get_region, lies_in
 
 # The widths of the store's columns (gateway/store/models.py AgencyRow, CategoryRow).
@@ -53,7 +54,7 @@ _GOVERNMENT_REGION = {
 }
 
 
-class ReferenceFileError(ValueError):
+class ReferenceFileError(ConfigurationError, ValueError):
     """A reference data file is wrong; the message names the path, expected and found values."""
 
     code = "BAD_REFERENCE_FILE"

@@ -14,6 +14,7 @@ from auth.principal import Principal
 from auth.roles import Role
 from schema.canonical import AgencyLevel, Complaint, SourceRef, Status, StatusEvent
 from schema.deadlines import DeadlinePolicy
+from schema.errors import PenghubungError
 from schema.regions import regency_of, zone_for
 from schema.validation import ComplaintDraft, validate_draft
 from tortoise.exceptions import IntegrityError
@@ -54,8 +55,10 @@ def submitted_by(principal: Principal) -> SubmittedBy:
     )
 
 
-class TrackingIdExhausted(RuntimeError):
+class TrackingIdExhausted(PenghubungError, RuntimeError):
     """No free tracking ID was found after several random draws."""
+
+    code = "TRACKING_ID_EXHAUSTED"
 
 
 @dataclass(frozen=True, slots=True)

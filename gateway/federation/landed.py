@@ -18,10 +18,13 @@ from __future__ import annotations
 from connectors.protocol import Capability, Connector, read_back, status_as_read
 
 from gateway.domain.lifecycle import Planned
+from schema.errors import PenghubungError
 
 
-class CannotTell(Exception):
+class CannotTell(PenghubungError):
     """The owner can neither recognise a repeat of this write nor show whether it has it."""
+
+    code = "IN_DOUBT"
 
 
 async def landed(connector: Connector, source_id: str, kind: str, planned: Planned) -> bool:

@@ -54,12 +54,14 @@ class KeyReused(WriteRefused):
     """The key was used before for a different request."""
 
     code = "IDEMPOTENCY_KEY_REUSED"
+    http_status = 422
 
 
 class KeyOutOfScope(WriteRefused):
     """A repeat from a caller whose access changed since the key was used."""
 
     code = "FORBIDDEN"
+    http_status = 403
 
 
 class KeyInProgress(WriteRefused):

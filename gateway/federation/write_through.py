@@ -74,6 +74,7 @@ class OwnerRefused(WriteRefused):
     """The system of record refused the write; nothing was applied."""
 
     code = "SYSTEM_OF_RECORD_REFUSED"
+    http_status = 502
 
 
 class WriteBusy(WriteRefused):
@@ -87,6 +88,7 @@ class IndexBehindOwner(WriteRefused):
     keeps it and the next pull brings it into the index (nothing sets the owner back)."""
 
     code = "INDEX_BEHIND_SYSTEM_OF_RECORD"
+    http_status = 502
 
 
 # Attempts at the index step after the owner took a change (a database error may pass).

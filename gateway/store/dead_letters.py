@@ -14,10 +14,12 @@ from schema.canonical import Status
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from schema.errors import PenghubungError
+
 from gateway.store.outbox import DEAD, DONE
 
 
-class NotConfirmable(Exception):
+class NotConfirmable(PenghubungError):
     """The dead letter cannot be confirmed as asked; the message says why."""
 
     code = "NOT_CONFIRMABLE"

@@ -30,6 +30,8 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from schema.errors import PenghubungError
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -46,10 +48,13 @@ RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 _SQLITE_BUSY = ("database is locked", "database table is locked")
 
 
-class StoreBusy(Exception):
+class StoreBusy(PenghubungError):
     """A change kept colliding with concurrent changes to the same rows; nothing of it was kept."""
 
     code = "STORE_BUSY"
+    http_status = 503
+    # Nothing was applied and trying again may work: the caller may read that.
+    public = True
 
 
 def is_contention(exc: BaseException) -> bool:

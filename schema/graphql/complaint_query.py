@@ -17,6 +17,7 @@ from anyio import to_thread
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
+from auth.errors import AuthError, PermissionDenied
 from auth.live_regions import live_regions, may_list_live
 from auth.roles import Role
 from auth.scope import RowScope
@@ -184,14 +185,11 @@ async def _live_page(
     # A live list costs every source of the partition a call: not for callers without a
     # case scope, and a whole-country fan-out only for those whose scope is the country.
     if ctx.principal.is_public:
-        raise GraphQLError("live: true needs a token", extensions={"code": "UNAUTHENTICATED"})
+        raise AuthError("live: true needs a token")
     if not ctx.principal.has(*LIVE_LIST_ROLES):
-        raise GraphQLError(
-            "live lists are for agency staff, coordinators and the national admin; expected: live: false",
-            extensions={"code": "FORBIDDEN"},
-        )
+        raise PermissionDenied("live lists are for agency staff, coordinators and the national admin; expected: live: false")
     if ctx.access.cases.empty:
-        raise GraphQLError("your roles have no case scope to list live", extensions={"code": "FORBIDDEN"})
+        raise PermissionDenied("your roles have no case scope to list live")
     if used.kode_wilayah is None and not ctx.access.cases.everything:
         raise UserInputError(
             [FieldError("filter.kodeWilayah", "is missing for a live list", "the partition to ask, e.g. \"16\" or \"16.05\"")]
@@ -229,10 +227,9 @@ async def _check_live_partition(ctx: GraphQLContext, partition: str | None) -> N
     if may_list_live(partition, regions):
         return
     allowed = ", ".join(sorted(regions or ())) or "none (your agency has no region)"
-    raise GraphQLError(
+    raise PermissionDenied(
         f"a live list over {partition or 'every region'} is outside your regions; expected "
-        f"filter.kodeWilayah within: {allowed}",
-        extensions={"code": "FORBIDDEN"},
+        f"filter.kodeWilayah within: {allowed}"
     )
 
 

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from schema.privacy import mask_contacts
 from schema import canonical as c
 from schema import edge_checks as edge
+from schema.errors import InputError
 from schema.graphql.types import Channel, Classification, PublicBucket, Status
 from schema.queries import ComplaintFilter, SortOrder as _SortOrder
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format
@@ -24,14 +25,14 @@ from schema.validation import ComplaintDraft, FieldError, ValidationFailed
 SortOrder = strawberry.enum(_SortOrder, description="Stable sort of complaint lists.")
 
 
-class UserInputError(GraphQLError):
+class UserInputError(GraphQLError, InputError):
     """A readable error about the request's arguments; always shown to the client."""
 
     def __init__(self, errors: list[FieldError]) -> None:
         super().__init__(
             "; ".join(f"{e.field}: {e.message} (expected {e.expected})" for e in errors),
             extensions={
-                "code": "BAD_USER_INPUT",
+                "code": self.code,
                 "fieldErrors": [
                     {"field": e.field, "message": e.message, "expected": e.expected}
                     for e in errors

@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 
 from auth.audit import AuditAction
+from auth.errors import AuthError
 from auth.policy import may_perform
 from auth.principal import Principal
 from schema import canonical as c
@@ -69,9 +70,7 @@ async def _apply(
 ) -> ComplaintActionPayload:
     ctx = info.context
     if ctx.principal.is_public:
-        raise GraphQLError(
-            f"{request.action.value} needs a token", extensions={"code": "UNAUTHENTICATED"}
-        )
+        raise AuthError(f"{request.action.value} needs a token")
     # Shapes and lengths first: nothing oversized or malformed reaches the store.
     refused = edge.complaint_id("id", str(complaint_id)) + edge.action_request(
         request, _ARGUMENTS.get(request.action, {})
@@ -93,7 +92,7 @@ async def _apply(
             ctx.audit.record(
                 AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=f"REPLAY:{request.action.value}"
             )
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+        raise  # a public error of the tree: the error extension gives it its code
     except ComplaintNotFound as exc:
         system = str(complaint_id).partition(":")[0]
         if ctx.sources is not None and system in ctx.sources.connectors:  # a live list's unsynced record
@@ -106,10 +105,10 @@ async def _apply(
             ctx.audit.record(
                 AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}"
             )
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
-    except ActionForbidden as exc:
+        raise
+    except ActionForbidden:
         ctx.audit.record(AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=request.action.value)
-        raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+        raise
     except IllegalTransition as exc:
         raise GraphQLError(
             str(exc),

@@ -11,7 +11,6 @@ import strawberry
 
 from auth.audit import AuditAction
 from schema.graphql.complaint_types import Complaint, case_file
-from graphql import GraphQLError
 
 from schema.graphql.inputs import IdempotencyKey, SubmitComplaintInput, checked_key, from_validation
 from schema.graphql.live_types import WriteDelivery
@@ -63,7 +62,7 @@ class SubmitMutation:
         except WriteRefused as exc:
             if exc.code == "FORBIDDEN":  # a repeat refused to a caller whose access changed
                 ctx.audit.record(AuditAction.MUTATION_DENIED, reason="REPLAY:SUBMIT")
-            raise GraphQLError(str(exc), extensions={"code": exc.code}) from None
+            raise  # a public error of the tree: the error extension gives it its code
         if not receipt.replayed:
             ctx.audit.record(AuditAction.COMPLAINT_SUBMITTED, complaint_id=stored.id)
         visible = await ctx.complaints.get(ctx.access.cases, id=stored.id)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError
-
 from auth.audit import AuditAction
+from auth.errors import AuthError, PermissionDenied
 from schema.graphql.context import GraphQLContext
 
 
@@ -15,13 +14,13 @@ def refuse(
     reason: str,
     without_token: str,
     with_token: str,
-) -> GraphQLError:
+) -> AuthError:
     """The error to raise for an act the caller may not do.
 
     A caller without a token is told that one is needed (nothing to audit: nobody acted);
     an authenticated caller's attempt is recorded as denied.
     """
     if ctx.principal.is_public:
-        return GraphQLError(without_token, extensions={"code": "UNAUTHENTICATED"})
+        return AuthError(without_token)  # UNAUTHENTICATED
     ctx.audit.record(action, reason=reason)
-    return GraphQLError(with_token, extensions={"code": "FORBIDDEN"})
+    return PermissionDenied(with_token)  # FORBIDDEN

@@ -11,9 +11,9 @@ forwards: a key never reaches a complaint its caller could not read directly.
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.printer import print_schema
 
+from auth.errors import PermissionDenied
 from schema.graphql.types import Ctx
 
 FEDERATION_VERSION = "2.5"  # composes in Apollo Router 1.x/2.x and Hive Gateway
@@ -23,10 +23,9 @@ MAX_ENTITIES = 100  # representations per `_entities` call (a router batches a p
 def refuse_unless_router(info: Ctx, entry: str) -> None:
     """The federation entry points are for the router only."""
     if not info.context.router_trusted:
-        raise GraphQLError(
+        raise PermissionDenied(
             f"{entry} is for the federation router; expected the X-Penghubung-Router header "
-            "with the router's shared secret (PENGHUBUNG_ROUTER_SECRET)",
-            extensions={"code": "FORBIDDEN"},
+            "with the router's shared secret (PENGHUBUNG_ROUTER_SECRET)"
         )
 
 

@@ -32,7 +32,7 @@ from connectors.check_round_trip import (
 )
 from connectors.check_since import answered
 from connectors.errors import ConnectorError
-from connectors.protocol import Capability, Connector, StatusChange, Unsupported, can_read_back
+from connectors.protocol import Capability, Connector, NewComplaint, StatusChange, Unsupported, can_read_back
 from connectors.records import SourceComplaint
 
 # Where the walk goes: the disposition is the step every routed complaint takes.
@@ -147,7 +147,7 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     caps = connector.capabilities
     if Capability.CREATE not in caps:
         return []
-    records = labelled_records(connector, kode_wilayah, seen)
+    records: Sequence[NewComplaint] = labelled_records(connector, kode_wilayah, seen)
     if not can_read_back(connector):
         records = records[:1]  # nothing can be compared: one labelled record is enough
     trip, source_id = await create_trip(connector, records)

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import Enum
+from typing import Literal
 
 from schema.canonical import Reporter, Status
 
@@ -185,7 +186,7 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
     return problems
 
 
-async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | Literal[False]:
     """The record as the source now has it; False when the source cannot be read at all."""
     return await read_back(connector, source_id) if can_read_back(connector) else False
 

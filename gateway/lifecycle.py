@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
@@ -379,9 +380,9 @@ class Lifecycle:
             if clean.get("title"):
                 row.title = str(clean["title"])
             if request.category_id:
-                row.category_id = request.category_id  # type: ignore[attr-defined]
+                row.category_id = request.category_id
             if row.routed_agency_id is None and principal.agency_id:  # type: ignore[attr-defined]
-                row.routed_agency_id = principal.agency_id  # type: ignore[attr-defined]
+                row.routed_agency_id = principal.agency_id
         elif a is Action.NOT_OUR_AUTHORITY:
             await DispositionRow.create(
                 complaint_id=cid,
@@ -391,7 +392,7 @@ class Lifecycle:
                 at=now,
                 note=clean["note"],
             )
-            row.routed_agency_id = request.to_agency_id  # type: ignore[attr-defined]
+            row.routed_agency_id = request.to_agency_id
         elif a is Action.DISPOSE:
             sender = principal.agency_id or row.routed_agency_id  # type: ignore[attr-defined]
             for unit in clean["units"]:  # type: ignore[attr-defined]
@@ -414,7 +415,7 @@ class Lifecycle:
                     note=clean["note"],
                 )
         elif a is Action.POST_FOLLOW_UP:
-            values = {
+            values: dict[str, Any] = {
                 "agency_id": principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
                 "content": clean["content"],
                 "at": now,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def _category(table: Mapping[str, Any], path: str) -> Category:
     )
 
 
-def _unique(items: tuple[Agency, ...] | tuple[Category, ...], kind: str) -> None:
+def _unique(items: Sequence[Agency | Category], kind: str) -> None:
     first: dict[str, int] = {}
     for i, item in enumerate(items):
         if item.id in first:
@@ -203,7 +203,7 @@ def read_reference(path: Path) -> ReferenceDocument:
         raise ReferenceFileError(f"{path}: {exc}") from None
 
 
-def _index(items: tuple[Agency, ...] | tuple[Category, ...]) -> dict[str, int]:
+def _index(items: Sequence[Agency | Category]) -> dict[str, int]:
     return {item.id: i for i, item in enumerate(items)}
 
 
@@ -216,10 +216,11 @@ def check_parents(
     Raises:
         ReferenceFileError: the first broken link.
     """
-    for kind, items, stored in (
+    kinds: list[tuple[str, Sequence[Agency | Category], Mapping[str, Agency | Category]]] = [
         ("agency", document.agencies, stored_agencies),
         ("category", document.categories, stored_categories),
-    ):
+    ]
+    for kind, items, stored in kinds:
         position = _index(items)
         merged: dict[str, Any] = {**stored, **{item.id: item for item in items}}
         for i, item in enumerate(items):
@@ -233,7 +234,7 @@ def check_parents(
                     raise fail(path, f"a parent that is not below this {kind} (the parents form a cycle)", item.parent_id)
                 seen.add(up)
                 up = merged[up].parent_id if up in merged else None
-            if kind == "agency" and item.parent_id is not None:
+            if isinstance(item, Agency) and item.parent_id is not None:
                 parent = merged[item.parent_id]
                 code, region = item.kode_wilayah, parent.kode_wilayah
                 if code is not None and region is not None and not lies_in(code, region):

@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 
 from auth.policy import access_for
@@ -140,7 +141,7 @@ async def run_worker(
                 )
             )
             on_delivery = record_delivery
-        jobs = [_housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
+        jobs: list[Coroutine[Any, Any, object]] = [_housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
         if sources is not None and topology is not None:
             engine = SyncEngine(
                 sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=on_delivery

@@ -39,8 +39,8 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
         "complaint_id", "system", "source_id", "synced_at", "status"
     )
     held: dict[str, dict[str, dict]] = {}
-    for link in links:
-        held.setdefault(str(link["complaint_id"]), {})[link["system"]] = link
+    for row in links:
+        held.setdefault(str(row["complaint_id"]), {})[row["system"]] = row
     places = await ComplaintRow.filter(id__in=list(held)).values("id", "kode_wilayah", "routed_agency_id")
     agencies = sorted({p["routed_agency_id"] for p in places if p["routed_agency_id"]})
     # home_regency's cache, filled for all of them in one query (an unknown agency: None).

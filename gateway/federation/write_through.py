@@ -38,6 +38,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from auth.policy import Access
 from auth.principal import Principal
@@ -640,13 +641,13 @@ class WriteThrough:
         if isinstance(behind, dict):
             if not await self._caught_up(cid, row.status, behind):
                 raise IndexBehindOwner(str(was.get("reason") or "the index is behind the system of record"))
-            reason = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
-            return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
+            why = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
+            return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), why, key, replayed=True)
         state = DeliveryState(was["state"])
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
             entries = await OutboxRow.filter(
-                destination=was["system"], complaint_id=cid, dedupe_key__in=list(stored.get("keys") or [])  # type: ignore[arg-type]
+                destination=was["system"], complaint_id=cid, dedupe_key__in=list(cast(list[str], stored.get("keys") or []))
             ).values_list("state", "last_error")
             states = {s for s, _ in entries}
             if outbox.DEAD in states:
@@ -657,7 +658,7 @@ class WriteThrough:
                 reason = next((e for s, e in entries if s == outbox.PENDING and e), reason)
             elif states:  # every entry of it delivered (none at all: the stored answer stands)
                 state, reason = DeliveryState.APPLIED, None
-        return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
+        return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)
 
     @staticmethod
     async def _caught_up(cid: str, status: Status, behind: dict[str, object]) -> bool:

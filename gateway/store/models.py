@@ -8,6 +8,8 @@ index together with the sort key.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -43,7 +45,7 @@ class AgencyRow(Model):
     short_name = fields.CharField(max_length=60, null=True)
     level = fields.CharEnumField(AgencyLevel, max_length=12)
     kode_wilayah = fields.CharField(max_length=13, null=True, db_index=True)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name="units", null=True, on_delete=fields.RESTRICT
     )
 
@@ -56,7 +58,7 @@ class CategoryRow(Model):
 
     id = fields.CharField(max_length=80, primary_key=True)
     name = fields.CharField(max_length=120)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name="children", null=True, on_delete=fields.RESTRICT
     )
 
@@ -97,21 +99,21 @@ class ComplaintRow(Model):
     address = fields.CharField(max_length=500, null=True)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
-    suggested_agency = fields.ForeignKeyField(
+    suggested_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    routed_agency = fields.ForeignKeyField(
+    routed_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    category = fields.ForeignKeyField(
+    category: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    tags = fields.JSONField(default=list)
+    tags: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_anonymous = fields.BooleanField(default=False)
     is_secret = fields.BooleanField(default=False)
     channel = fields.CharEnumField(Channel, max_length=16)
     status = fields.CharEnumField(Status, max_length=24)
-    reporter = fields.ForeignKeyField(
+    reporter: fields.ForeignKeyNullableRelation[ReporterRow] = fields.ForeignKeyField(
         "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     # Who submitted it, from their token: the citizen account that owns it, or the agency
@@ -158,7 +160,7 @@ class ComplaintSourceRow(Model):
     """Link table: each (system, id) a canonical complaint is known by."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="sources", on_delete=fields.CASCADE
     )
     system = fields.CharField(max_length=80)
@@ -181,7 +183,7 @@ class AttachmentRow(Model):
     """Metadata of a file attached to a complaint."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="attachments", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=200)
@@ -203,7 +205,7 @@ class StatusEventRow(Model):
     """One step of a complaint's status history."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="status_events", on_delete=fields.CASCADE
     )
     status = fields.CharEnumField(Status, max_length=24)
@@ -220,7 +222,7 @@ class DispositionRow(Model):
     """One hop of a complaint's disposition trail."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="dispositions", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(DispositionKind, max_length=12)
@@ -238,7 +240,7 @@ class FollowUpRow(Model):
     """A tindak lanjut posted by an agency."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="follow_ups", on_delete=fields.CASCADE
     )
     agency_id = fields.CharField(max_length=80)
@@ -246,7 +248,7 @@ class FollowUpRow(Model):
     at = fields.DatetimeField()
     # Attachment metadata as a JSON list of {name, media_type, size, sha256, url}: a follow-up's
     # files are only ever read with it, and bulk inserts cannot return the new row ids.
-    attachments = fields.JSONField(default=list)
+    attachments: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     # A fingerprint of the text: the same follow-up seen again from another system (an
     # echo of one we delivered) is recognised instead of stored twice.
     key = fields.CharField(max_length=32, null=True)
@@ -254,7 +256,7 @@ class FollowUpRow(Model):
     # Its own id in each system it was read from, {system: that system's follow-up id}: a
     # copy read again is recognised by it, and a second follow-up with the same words in
     # that system (another id) is not taken for this one (null: none read yet).
-    links = fields.JSONField(null=True)
+    links: fields.JSONField[dict[str, str] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "follow_up"
@@ -265,7 +267,7 @@ class ReporterReplyRow(Model):
     """A tanggapan from the reporter."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="replies", on_delete=fields.CASCADE
     )
     content = fields.TextField()
@@ -336,9 +338,9 @@ class OutboxRow(Model):
     id = fields.BigIntField(primary_key=True)
     destination = fields.CharField(max_length=80)
     kind = fields.CharField(max_length=16)  # create, status, follow_up
-    complaint = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
     dedupe_key = fields.CharField(max_length=200)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     state = fields.CharField(max_length=8, default="pending")  # pending, done, dead
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
@@ -397,7 +399,7 @@ class MutationReceiptRow(Model):
     # Until when its holder may still be working on it (the write deadline plus the settle
     # wait of a write cut off on its way); after it, a repeat may take it over.
     lease_until = fields.DatetimeField(null=True)
-    result = fields.JSONField(null=True)
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

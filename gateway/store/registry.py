@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -46,7 +47,7 @@ async def registry_sizes() -> tuple[int, int]:
     return await AgencyRow.all().count(), await CategoryRow.all().count()
 
 
-def _agency_columns(a: Agency) -> dict[str, object]:
+def _agency_columns(a: Agency) -> dict[str, Any]:
     return {
         "name": a.name,
         "short_name": a.short_name,

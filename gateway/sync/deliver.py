@@ -29,6 +29,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
 from connectors.http import watching_writes
@@ -135,7 +136,8 @@ async def queue_what_the_copy_lacks(topology: Topology, row: ComplaintRow, dest:
     if row.status not in (Status.SUBMITTED, Status.BELUM_TERVERIFIKASI):
         key = await status_key(cid, row.status.value)
         await outbox.enqueue_if_taken(topology, dest, "status", cid, key, now=now, status=row.status.value)
-    keys = [k for k in await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True) if k]
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    keys = [k for k in cast(list[str | None], await FollowUpRow.filter(complaint_id=row.id).values_list("key", flat=True)) if k]
     if topology.takes(dest, "reply"):
         keys += [reply_key(text) for text in await reply_texts(cid)]
     for key in keys:
@@ -447,9 +449,9 @@ class Deliverer:
         """Whether another entry for the same write was already attempted and may have reached
         the destination (a duplicate of it may be there even though this entry never was).
         One whose attempts provably never left is not in doubt, so it puts none here."""
-        siblings = await OutboxRow.filter(
+        siblings = cast(list[dict[str, Any]], await OutboxRow.filter(
             destination=d.destination, complaint_id=d.complaint_id, kind=d.kind, attempts__gt=0, in_doubt=True
-        ).exclude(id=d.id).values_list("payload", flat=True)
+        ).exclude(id=d.id).values_list("payload", flat=True))
         key = d.payload.get("key")
         return any(p.get("key") == key for p in siblings)
 
@@ -511,9 +513,9 @@ class Deliverer:
         if found is None:
             what = "reporter's reply" if from_reporter else "follow-up"
             raise Undeliverable(f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
-        delivered = await OutboxRow.filter(
+        delivered = cast(list[dict[str, Any]], await OutboxRow.filter(
             destination=d.destination, complaint_id=d.complaint_id, kind="follow_up", state=outbox.DONE
-        ).exclude(id=d.id).values_list("payload", flat=True)
+        ).exclude(id=d.id).values_list("payload", flat=True))
         if any(p.get("key") == key for p in delivered):
             raise Done("another entry delivered this follow-up")
         # A source that cannot recognise a repeat is asked first whenever this write may

@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
@@ -399,10 +400,11 @@ class Ingestor:
             await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
-            for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
-                if key and key not in have:
+            follow_up_keys = FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True)
+            for held in cast(list[str | None], await follow_up_keys):
+                if held and held not in have:
                     await enqueue_if_taken(
-                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{held}", now=now, payload={"key": held}
                     )
 
     async def _home(self, routed: str | None, kode_wilayah: str) -> str:
@@ -638,11 +640,11 @@ def _author_fits(held: str | None, read: str | None, routed: str | None) -> bool
     return read is None or held is None or held in (read, routed)
 
 
-def _unique(record: SourceComplaint, *, by_reporter: bool) -> list:  # type: ignore[type-arg]
+def _unique(record: SourceComplaint, *, by_reporter: bool) -> list[SourceFollowUp]:
     """A record's follow-ups by the reporter (replies) or by the agencies, each once by
     `follow_up_key` (a text differing only in spacing or case is the same one)."""
     seen: set[str] = set()
-    out = []
+    out: list[SourceFollowUp] = []
     for f in record.follow_ups:
         if f.by_reporter != by_reporter:
             continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from datetime import datetime
+from typing import cast
 
 from gateway.store.models import AgencyRow, ComplaintSourceRow, OutboxRow, StatusEventRow
 from gateway.store.source_details import holds
@@ -84,8 +85,9 @@ async def announce_new(
 
 
 async def _holders(complaint_id: str, topology: Topology, origin: str | None) -> list[str]:
-    linked = await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True)
-    coming = await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True)
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    linked = cast(list[str], await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
+    coming = cast(list[str], await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True))
     return sorted({*linked, *coming} & topology.systems - {origin})
 
 

@@ -239,7 +239,7 @@ class Complaint(PublicComplaint):
         return await _agency(info, self.suggested_agency_id)
 
     @strawberry.field(description="Status history with who acted and why, oldest first.")
-    async def status_history(self, info: Ctx) -> list[StatusEvent]:  # type: ignore[override]
+    async def status_history(self, info: Ctx) -> list[StatusEvent]:
         zone = self._zone()
         return [
             StatusEvent(
@@ -306,7 +306,7 @@ class Complaint(PublicComplaint):
         return case_file(info.context, found) if found else None
 
     @classmethod
-    def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:  # type: ignore[override]
+    def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:
         return cls(
             **cls._fields(x),  # type: ignore[arg-type]
             original_title=x.original_title,

@@ -8,10 +8,11 @@ so a nested field can never be loaded under a wider scope than its parent was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import builtins
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from auth.audit import AuditAction
 from auth.policy import Access, access_for
@@ -37,6 +38,9 @@ from schema.validation import ComplaintDraft
 from strawberry.dataloader import DataLoader
 
 
+V = TypeVar("V")
+
+
 class ComplaintReader(Protocol):
     """Scoped complaint reads (implemented by gateway.store.repository)."""
 
@@ -59,31 +63,31 @@ class ComplaintReader(Protocol):
     async def count(self, scope: RowScope, filter: ComplaintFilter) -> int: ...
     async def status_history_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[StatusEvent]]: ...
+    ) -> builtins.list[builtins.list[StatusEvent]]: ...
     async def dispositions_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Disposition]]: ...
+    ) -> builtins.list[builtins.list[Disposition]]: ...
     async def follow_ups_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[FollowUp]]: ...
+    ) -> builtins.list[builtins.list[FollowUp]]: ...
     async def replies_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[ReporterReply]]: ...
+    ) -> builtins.list[builtins.list[ReporterReply]]: ...
     async def attachments_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Attachment]]: ...
+    ) -> builtins.list[builtins.list[Attachment]]: ...
     async def sources_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[SourceRef]]: ...
+    ) -> builtins.list[builtins.list[SourceRef]]: ...
     async def reporters_for(
         self,
         identities: RowScope,
         anonymous_identities: RowScope,
         complaint_ids: Sequence[str],
-    ) -> list[Reporter | None]: ...
+    ) -> builtins.list[Reporter | None]: ...
     async def deadlines_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[Deadlines | None]: ...
+    ) -> builtins.list[Deadlines | None]: ...
     async def list_due(
         self,
         scope: RowScope,
@@ -93,10 +97,10 @@ class ComplaintReader(Protocol):
         after: datetime | None,
         filter: ComplaintFilter,
         first: int,
-    ) -> list[Complaint]: ...
+    ) -> builtins.list[Complaint]: ...
     async def performance(
         self, scope: RowScope, *, since: datetime, until: datetime, filter: ComplaintFilter
-    ) -> list[AgencyPerformance]: ...
+    ) -> builtins.list[AgencyPerformance]: ...
 
 
 class ReferenceReader(Protocol):
@@ -157,13 +161,14 @@ class Auditor(Protocol):
     def record(
         self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
     ) -> None: ...
+    async def flush(self) -> None: ...
 
 
 def _batched(
-    reader: ComplaintReader, scope: RowScope, method: str
-) -> DataLoader[str, list[Any]]:
-    async def load(keys: list[str]) -> list[list[Any]]:
-        return list(await getattr(reader, method)(scope, keys))
+    load_many: Callable[[RowScope, Sequence[str]], Awaitable[Sequence[V]]], scope: RowScope
+) -> DataLoader[str, V]:
+    async def load(keys: list[str]) -> list[V]:
+        return list(await load_many(scope, keys))
 
     return DataLoader(load_fn=load)
 
@@ -184,13 +189,13 @@ class Loaders:
     def create(cls, complaints: ComplaintReader, scope: RowScope) -> Loaders:
         """Fresh loaders for one request and one scope."""
         return cls(
-            status_history=_batched(complaints, scope, "status_history_for"),
-            dispositions=_batched(complaints, scope, "dispositions_for"),
-            follow_ups=_batched(complaints, scope, "follow_ups_for"),
-            replies=_batched(complaints, scope, "replies_for"),
-            attachments=_batched(complaints, scope, "attachments_for"),
-            sources=_batched(complaints, scope, "sources_for"),
-            deadlines=_batched(complaints, scope, "deadlines_for"),
+            status_history=_batched(complaints.status_history_for, scope),
+            dispositions=_batched(complaints.dispositions_for, scope),
+            follow_ups=_batched(complaints.follow_ups_for, scope),
+            replies=_batched(complaints.replies_for, scope),
+            attachments=_batched(complaints.attachments_for, scope),
+            sources=_batched(complaints.sources_for, scope),
+            deadlines=_batched(complaints.deadlines_for, scope),
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import strawberry
 
@@ -78,11 +78,11 @@ class CoordinationView:
     )
 
 
-def _counted(c: co.GroupCounts) -> dict[str, object]:
+def _counted(c: co.GroupCounts) -> dict[str, Any]:
     return {"complaints": c.complaints, "open": c.open, "overdue": c.overdue, "on_time_rate": c.on_time_rate}
 
 
-def _blank() -> dict[str, object]:
+def _blank() -> dict[str, Any]:
     return dict.fromkeys(
         ("kode_wilayah", "agency_id", "regency_count", "connected_count", "connected", "connected_since", "kind",
          "source", "sync_lag_seconds", "backlog", "dead_letters", "last_error"),
@@ -106,7 +106,7 @@ def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | N
             # An error it has recovered from since is history, not health.
             "last_error": sync.last_error if sync.consecutive_failures else None,
         }
-    return CoordinationRow(**fields)  # type: ignore[arg-type]
+    return CoordinationRow(**fields)
 
 
 def _check(code: str | None, days: int) -> None:

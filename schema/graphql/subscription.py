@@ -13,6 +13,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import AbstractAsyncContextManager
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Protocol
 
 import strawberry
@@ -32,6 +33,7 @@ class UpdateEvent(Protocol):
     complaint_id: str
     kind: str
     at: datetime
+    kode_wilayah: str | None
 
 
 class UpdatesPort(Protocol):
@@ -92,7 +94,7 @@ class Subscription:
                     scope = ctx.access.cases
                     found = await shared_reads().read(
                         (event.complaint_id, event.kind, event.at, scope),
-                        lambda: ctx.complaints.get(scope, id=event.complaint_id),
+                        partial(ctx.complaints.get, scope, id=event.complaint_id),
                     )
                 except Exception:  # one failed read skips one update, never ends the stream
                     log.exception("complaintUpdates could not read a complaint (request %s)", ctx.request_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import strawberry
 
@@ -93,6 +93,12 @@ class SourceSyncStatus:
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 
 
+def _sync_status(s: SyncInfo) -> SourceSyncStatus:
+    # SyncInfo's fields, with its tuples as the lists GraphQL answers.
+    values: dict[str, Any] = {f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__}
+    return SourceSyncStatus(**values)
+
+
 @strawberry.type
 class SyncQuery:
     @strawberry.field(description="Sync health per source (national and regional admins, auditors).")
@@ -109,7 +115,4 @@ class SyncQuery:
         reader: SyncReader | None = ctx.sync
         if reader is None:
             return []
-        return [
-            SourceSyncStatus(**{f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__})
-            for s in as_caller_may_see(ctx, await reader.status())
-        ]
+        return [_sync_status(s) for s in as_caller_may_see(ctx, await reader.status())]

@@ -87,7 +87,7 @@ async def _check(
         clean["title"] = check.text("title", request.title, max_len=TITLE_MAX, min_len=5) or None
         if request.category_id:
             await _check_category(check, request.category_id)
-        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        routed = row.routed_agency_id
         if routed is None and principal.agency_id and await registry.unknown_agencies([principal.agency_id]):
             # Verifying routes an unrouted complaint to the verifier's agency (from the token).
             check.add(
@@ -101,11 +101,11 @@ async def _check(
             check.add("toAgencyId", "is empty", "an id from the agencies query")
         elif await registry.unknown_agencies([target]):
             check.add("toAgencyId", _not_registered(target), "an id from the agencies query")
-        elif target == row.routed_agency_id:  # type: ignore[attr-defined]
+        elif target == row.routed_agency_id:
             check.add("toAgencyId", "is the agency it is routed to already", "another agency")
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
-        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        routed = row.routed_agency_id
         unknown = set(await registry.unknown_agencies(units))
         if principal.has(Role.NATIONAL_ADMIN):
             # LAPOR!'s admin disposes to any competent agency.
@@ -202,7 +202,7 @@ class Lifecycle:
         if row is None:
             raise ComplaintNotFound
         new_status, clean = await _admit(row, request, principal)
-        return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)  # type: ignore[attr-defined]
+        return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)
 
     async def apply(
         self,
@@ -381,20 +381,20 @@ class Lifecycle:
                 row.title = str(clean["title"])
             if request.category_id:
                 row.category_id = request.category_id
-            if row.routed_agency_id is None and principal.agency_id:  # type: ignore[attr-defined]
+            if row.routed_agency_id is None and principal.agency_id:
                 row.routed_agency_id = principal.agency_id
         elif a is Action.NOT_OUR_AUTHORITY:
             await DispositionRow.create(
                 complaint_id=cid,
                 kind=DispositionKind.PELIMPAHAN,
-                from_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+                from_agency_id=row.routed_agency_id,
                 to_agency_id=request.to_agency_id,
                 at=now,
                 note=clean["note"],
             )
             row.routed_agency_id = request.to_agency_id
         elif a is Action.DISPOSE:
-            sender = principal.agency_id or row.routed_agency_id  # type: ignore[attr-defined]
+            sender = principal.agency_id or row.routed_agency_id
             for unit in clean["units"]:  # type: ignore[attr-defined]
                 # Read back from its system of record meanwhile: the same hop, which keeps
                 # this one's note (that system has none). Only a hop pulled since this
@@ -416,7 +416,7 @@ class Lifecycle:
                 )
         elif a is Action.POST_FOLLOW_UP:
             values: dict[str, Any] = {
-                "agency_id": principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
+                "agency_id": principal.agency_id or row.routed_agency_id or "unknown",
                 "content": clean["content"],
                 "at": now,
                 "attachments": [attachment_to_dict(x) for x in request.attachments],

@@ -138,7 +138,7 @@ async def _unit(request: ActionRequest, planned: Planned) -> str | None:
         return None
     units = planned.clean.get("units") or request.unit_ids
     if units:
-        return str(list(units)[0])  # type: ignore[call-overload]
+        return str(next(iter(units)))  # type: ignore[call-overload]
     return await hops.current_unit(planned.complaint_id)
 
 

@@ -4,11 +4,15 @@ The reporter's identity lives in its own table (a PII vault), joined only on pur
 Region codes are strings; each complaint also keeps its province and regency codes in
 indexed columns so that the common region filters are equality lookups that can use an
 index together with the sort key.
+
+Each relation's own column (`complaint_id`, `routed_agency_id`) is declared beside it for
+the type checker; Tortoise adds the attribute itself at runtime.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -48,6 +52,7 @@ class AgencyRow(Model):
     parent: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name="units", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: str | None
 
     class Meta:
         table = "agency"
@@ -61,6 +66,7 @@ class CategoryRow(Model):
     parent: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: str | None
 
     class Meta:
         table = "category"
@@ -102,12 +108,15 @@ class ComplaintRow(Model):
     suggested_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    suggested_agency_id: str | None
     routed_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    routed_agency_id: str | None
     category: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    category_id: str | None
     tags: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_anonymous = fields.BooleanField(default=False)
     is_secret = fields.BooleanField(default=False)
@@ -116,6 +125,7 @@ class ComplaintRow(Model):
     reporter: fields.ForeignKeyNullableRelation[ReporterRow] = fields.ForeignKeyField(
         "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    reporter_id: UUID | None
     # Who submitted it, from their token: the citizen account that owns it, or the agency
     # that entered it (a walk-in) or the connector that brought it in. The owner is the pair
     # (issuer, subject): a subject alone is only unique within its issuer.
@@ -163,6 +173,7 @@ class ComplaintSourceRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="sources", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     system = fields.CharField(max_length=80)
     source_id = fields.CharField(max_length=120)
     # The source's version last applied (sync is idempotent on (system, source_id, version)).
@@ -186,6 +197,7 @@ class AttachmentRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="attachments", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     name = fields.CharField(max_length=200)
     media_type = fields.CharField(max_length=120)
     # Null where the holding system does not say; `url` is its own link to the file.
@@ -208,6 +220,7 @@ class StatusEventRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="status_events", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     status = fields.CharEnumField(Status, max_length=24)
     at = fields.DatetimeField()
     actor_agency_id = fields.CharField(max_length=80, null=True)
@@ -225,6 +238,7 @@ class DispositionRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="dispositions", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     kind = fields.CharEnumField(DispositionKind, max_length=12)
     from_agency_id = fields.CharField(max_length=80, null=True)
     to_agency_id = fields.CharField(max_length=80, db_index=True)
@@ -243,6 +257,7 @@ class FollowUpRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="follow_ups", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     agency_id = fields.CharField(max_length=80)
     content = fields.TextField()
     at = fields.DatetimeField()
@@ -270,6 +285,7 @@ class ReporterReplyRow(Model):
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="replies", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     content = fields.TextField()
     at = fields.DatetimeField()
 
@@ -339,6 +355,7 @@ class OutboxRow(Model):
     destination = fields.CharField(max_length=80)
     kind = fields.CharField(max_length=16)  # create, status, follow_up
     complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    complaint_id: UUID
     dedupe_key = fields.CharField(max_length=200)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     state = fields.CharField(max_length=8, default="pending")  # pending, done, dead

@@ -328,8 +328,8 @@ class Deliverer:
         # An anonymous reporter's identity goes to the national system only (national
         # admins may see it; a kab/kota's system is also read by its OPD staff).
         may_see = destination == self.topology.national or not row.is_anonymous
-        if may_see and row.reporter_id is not None:  # type: ignore[attr-defined]
-            found = await ReporterRow.filter(id=row.reporter_id).first()  # type: ignore[attr-defined]
+        if may_see and row.reporter_id is not None:
+            found = await ReporterRow.filter(id=row.reporter_id).first()
             reporter = rows.reporter_from_row(found) if found else None
         national = await ComplaintSourceRow.filter(complaint_id=row.id, system=self.topology.national).first()
         return NewComplaint(
@@ -341,12 +341,12 @@ class Deliverer:
             classification=row.classification,
             channel=row.channel,
             incident_date=row.incident_date,
-            category_code=row.category_id,  # type: ignore[attr-defined]
+            category_code=row.category_id,
             address=row.address,
             latitude=row.latitude,
             longitude=row.longitude,
             lapor_tracking_id=national.source_id if national else None,
-            agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+            agency_id=row.routed_agency_id,
             is_anonymous=row.is_anonymous,
             is_secret=row.is_secret,
             reporter=reporter,
@@ -390,7 +390,7 @@ class Deliverer:
             source_id, replayed = created.source_id, created.replayed
         now = self.clock()
         holder = await ComplaintSourceRow.filter(system=d.destination, source_id=source_id).first()
-        if holder is not None and str(holder.complaint_id) != str(row.id):  # type: ignore[attr-defined]
+        if holder is not None and str(holder.complaint_id) != str(row.id):
             # The destination gave an id the index already knows for another complaint
             # (it lost its records, or reuses ids): never merge two complaints.
             await outbox.bury(d, f"{d.destination} answered id {source_id}, already linked to another complaint", now=now)
@@ -475,7 +475,7 @@ class Deliverer:
                 if is_further(there.status, row.status):
                     # It moved ahead there since we last looked: the next pull brings that in.
                     return f"{d.destination} moved ahead to {there.status.value} on its own"
-                home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+                home = await home_regency(row.routed_agency_id, row.kode_wilayah)
                 if await is_owner(d.destination, d.complaint_id, home, self.topology):
                     # The system of record changed it itself (a reopen, a re-disposition):
                     # its word wins and the next pull brings it in; never set it back.

@@ -238,7 +238,7 @@ class Ingestor:
     async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
         if link is not None:
-            return await ComplaintRow.filter(id=link.complaint_id).first(), link  # type: ignore[attr-defined]
+            return await ComplaintRow.filter(id=link.complaint_id).first(), link
         found: ComplaintRow | None = None
         if record.external_ref:
             try:
@@ -252,7 +252,7 @@ class Ingestor:
                 system=self.topology.national, source_id=record.lapor_tracking_id
             ).first()
             if national is not None:
-                found = await ComplaintRow.filter(id=national.complaint_id).first()  # type: ignore[attr-defined]
+                found = await ComplaintRow.filter(id=national.complaint_id).first()
         if found is not None and not await self._belongs(found, source):
             # A reference is only a claim: a kab/kota's record naming a complaint routed
             # elsewhere (a typo, or a push trying to reach a complaint it may not see) is
@@ -266,7 +266,7 @@ class Ingestor:
         when the complaint is routed there or its creation there is in the outbox."""
         if source == self.topology.national:
             return True
-        home = await self._home(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+        home = await self._home(row.routed_agency_id, row.kode_wilayah)
         if self.topology.regency_system(home) == source:
             return True
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
@@ -288,7 +288,7 @@ class Ingestor:
         a category gap of a complaint that has a category: nothing is missing there, e.g.
         one the gateway created in the source under the source's catch-all code)."""
         before = len(notes)
-        has_category = row is not None and row.category_id is not None  # type: ignore[attr-defined]
+        has_category = row is not None and row.category_id is not None
         notes.extend(str(g) for g in record.warnings if not (g.field == "category_id" and has_category))
         category, unit = record.category_id, record.disposed_to
         if category is not None and not has_category and not await self._exists("category", category):
@@ -367,18 +367,18 @@ class Ingestor:
         # whatever the direction (a reopen, a re-disposition), and never sent back to it.
         owner_moved = (
             base is not None and record.status != base
-            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)  # type: ignore[attr-defined]
+            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)
         )
         if base is None or record.status != base:
             await self._advance(row, source, record, now, owner=owner_moved)
-        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
+        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)
         await self._details(row, source, record, now)
         await self._catch_up(
             str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
         )
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
-            regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
         return outcome, str(row.id)
 
@@ -497,7 +497,7 @@ class Ingestor:
         on a complaint the index already has."""
         cid = row.id
         filled: dict[str, object] = {}
-        if row.category_id is None and record.category_id is not None:  # type: ignore[attr-defined]
+        if row.category_id is None and record.category_id is not None:
             filled["category_id"] = record.category_id
         if row.incident_date is None and record.incident_date is not None:
             filled["incident_date"] = record.incident_date
@@ -510,7 +510,7 @@ class Ingestor:
         # Once per OPD: the same disposition read again (every later version says it) is
         # not a new hop; a disposition made in the gateway to that OPD is the same one.
         if unit is not None and not await has_disposition_to(str(cid), unit):
-            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))  # type: ignore[attr-defined]
+            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))
         replies = _unique(record, by_reporter=True)
         if replies:
             # The follow-ups' rule: a reply differing only in spacing or case is the same one.

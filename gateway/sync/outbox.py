@@ -156,7 +156,7 @@ async def lease(
                 updated_at=now,
             )
             leased.append(
-                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)  # type: ignore[attr-defined]
+                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)
             )
     return sorted(leased, key=lambda d: d.id)
 

@@ -85,12 +85,12 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
                 listed[record.source_id] = record
     report.in_source = len(listed)
     link_rows = await ComplaintSourceRow.filter(system=source)
-    links = {l.source_id: str(l.complaint_id) for l in link_rows}  # type: ignore[attr-defined]
-    shown = {l.source_id: l.status for l in link_rows}  # what the source showed when last read
+    links = {link.source_id: str(link.complaint_id) for link in link_rows}
+    shown = {link.source_id: link.status for link in link_rows}  # what the source showed when last read
     report.linked = len(links)
     found = await ComplaintRow.filter(id__in=list(links.values()))
     statuses = {str(r.id): r.status for r in found}
-    homes = {str(r.id): await home_regency(r.routed_agency_id, r.kode_wilayah) for r in found}  # type: ignore[attr-defined]
+    homes = {str(r.id): await home_regency(r.routed_agency_id, r.kode_wilayah) for r in found}
 
     async def owner_moved(sid: str, cid: str, record: SourceComplaint) -> bool:
         # The system of record changed the status itself since it was last read: its
@@ -136,7 +136,7 @@ async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport,
         candidates = candidates.filter(regency_code=code)
     for row in await candidates.only("id", "routed_agency_id", "kode_wilayah", "tracking_id"):
         if source != topology.national:
-            home = await home_regency(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            home = await home_regency(row.routed_agency_id, row.kode_wilayah)
             if topology.regency_system(home) != source:
                 continue
         report.not_delivered.append(row.tracking_id)

@@ -145,7 +145,7 @@ class CoordinationQuery:
         async def counts(by: str, within: str | None) -> Mapping[str | None, co.GroupCounts]:
             return await reader.group_counts(ctx.access.cases, by=by, within=within, since=since, until=until, now=until)
 
-        view = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
+        view: dict[str, Any] = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
         if code is None:
             grouped = await counts("province", None)
             rows = []
@@ -156,7 +156,7 @@ class CoordinationQuery:
                     "kode_wilayah": p.code, "name": p.name, "regency_count": len(regencies), "connected_count": connected})))
             summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
                 "name": "Indonesia", "regency_count": sum(x.regency_count or 0 for x in rows), "connected_count": sum(x.connected_count or 0 for x in rows)}))
-            return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+            return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)
         region = r.get_region(code)
         assert region is not None
         if region.level is r.RegionLevel.PROVINCE:
@@ -168,7 +168,7 @@ class CoordinationQuery:
             summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
                 "kode_wilayah": code, "name": region.name, "regency_count": len(rows),
                 "connected_count": sum(1 for x in rows if x.connected)}))
-            return CoordinationView(level=co.Level.PROVINCE, name=region.name, parent_kode_wilayah=None, parent_name="Indonesia", summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+            return CoordinationView(level=co.Level.PROVINCE, name=region.name, parent_kode_wilayah=None, parent_name="Indonesia", summary=summary, rows=rows, **view)
         grouped = await counts("agency", code)
         names = {a.id: a.name for a in await ctx.references.agencies(ids=[k for k in grouped if k])}
         rows = [
@@ -178,4 +178,4 @@ class CoordinationQuery:
         source = configured.get(code)
         summary = _regency_row(region, source, sync_by.get(source.name) if source else None, _total(grouped))
         parent = r.get_region(region.parent_code or "")
-        return CoordinationView(level=co.Level.REGENCY, name=region.name, parent_kode_wilayah=region.parent_code, parent_name=parent.name if parent else None, summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+        return CoordinationView(level=co.Level.REGENCY, name=region.name, parent_kode_wilayah=region.parent_code, parent_name=parent.name if parent else None, summary=summary, rows=rows, **view)

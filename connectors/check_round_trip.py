@@ -105,7 +105,7 @@ def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[Sou
         is_secret=True,
         is_anonymous=False,
         reporter=TEST_REPORTER,
-        **picks,  # type: ignore[arg-type]
+        **picks,  # type: ignore[arg-type]  # picks holds the fields named by the source's own values
     )
     second = replace(first, external_ref=labelled_ref(), is_secret=False, is_anonymous=True, reporter=None)
     return first, second

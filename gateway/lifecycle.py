@@ -395,7 +395,7 @@ class Lifecycle:
             row.routed_agency_id = request.to_agency_id
         elif a is Action.DISPOSE:
             sender = principal.agency_id or row.routed_agency_id
-            for unit in clean["units"]:  # type: ignore[attr-defined]
+            for unit in clean["units"]:  # type: ignore[attr-defined]  # DISPOSE's check leaves a tuple of unit ids
                 # Read back from its system of record meanwhile: the same hop, which keeps
                 # this one's note (that system has none). Only a hop pulled since this
                 # change was sent: an earlier hop to the same OPD is another disposition.
@@ -404,7 +404,7 @@ class Lifecycle:
                     if echo is not None else None
                 )
                 if pulled is not None:
-                    await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]
+                    await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]  # the check leaves the note as str | None
                     continue
                 await DispositionRow.create(
                     complaint_id=cid,
@@ -439,7 +439,7 @@ class Lifecycle:
                 await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
         elif a is Action.RATE:
             row.rating_score = request.score
-            row.rating_comment = clean["note"]  # type: ignore[assignment]
+            row.rating_comment = clean["note"]  # type: ignore[assignment]  # the check leaves the note as str | None
             row.rated_at = now
 
 

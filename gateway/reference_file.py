@@ -132,8 +132,8 @@ def _agency(table: Mapping[str, Any], path: str) -> Agency:
     if parent == agency_id:
         raise fail(f"{path}.parent", "another agency's id", parent)
     return Agency(
-        id=agency_id,  # type: ignore[arg-type]
-        name=_text(table, "name", path, AGENCY_NAME_MAX, required=True),  # type: ignore[arg-type]
+        id=agency_id,  # type: ignore[arg-type]  # required=True: _id raises instead of returning None
+        name=_text(table, "name", path, AGENCY_NAME_MAX, required=True),  # type: ignore[arg-type]  # required=True: _text raises instead of returning None
         level=level,
         kode_wilayah=_kode_wilayah(table, path, level),
         parent_id=parent,
@@ -148,8 +148,8 @@ def _category(table: Mapping[str, Any], path: str) -> Category:
     if parent == category_id:
         raise fail(f"{path}.parent", "another category's id", parent)
     return Category(
-        id=category_id,  # type: ignore[arg-type]
-        name=_text(table, "name", path, CATEGORY_NAME_MAX, required=True),  # type: ignore[arg-type]
+        id=category_id,  # type: ignore[arg-type]  # required=True: _id raises instead of returning None
+        name=_text(table, "name", path, CATEGORY_NAME_MAX, required=True),  # type: ignore[arg-type]  # required=True: _text raises instead of returning None
         parent_id=parent,
     )
 

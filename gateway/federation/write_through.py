@@ -138,7 +138,7 @@ async def _unit(request: ActionRequest, planned: Planned) -> str | None:
         return None
     units = planned.clean.get("units") or request.unit_ids
     if units:
-        return str(next(iter(units)))  # type: ignore[call-overload]
+        return str(next(iter(units)))  # type: ignore[call-overload]  # clean["units"] is the checked tuple of unit ids
     return await hops.current_unit(planned.complaint_id)
 
 
@@ -439,11 +439,11 @@ class WriteThrough:
             # The worker's claim on this follow-up, held until a late landing is surely in
             # (the outbox entry's schedule says the same; this also stops a copy of it).
             key = follow_up_key(str(planned.clean["content"]))
-            name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]
+            name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]  # may_double: the owner was called
             try:
                 await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
             except Exception:  # the change still goes into the index and the outbox
-                log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]
+                log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]  # may_double: the owner was called
         return await self._finish(w, sent, may_double=may_double)
 
     async def _renew(self, w: _Write) -> None:
@@ -528,7 +528,7 @@ class WriteThrough:
     ) -> tuple[Complaint, WriteReceipt]:
         """Record a follow-up or reply the owner took after the index refused the action;
         its status part, if the owner took that too, is being set back (`_repair`)."""
-        system = sent.owner.system  # type: ignore[union-attr]
+        system = sent.owner.system  # type: ignore[union-attr]  # only a write the owner took gets here
         words = "reply" if w.request.action is Action.REPLY else "follow-up"
         only_words = replace(sent, done=["follow_up"])
         answered: list[WriteReceipt] = []
@@ -582,7 +582,7 @@ class WriteThrough:
         pull sees the owner's new status as news and brings it into the index, and a
         status delivery from the index sees the owner moved ahead and leaves it. The
         idempotency key keeps this answer, so a repeat does not send the change again."""
-        system = sent.owner.system  # type: ignore[union-attr]
+        system = sent.owner.system  # type: ignore[union-attr]  # only a write the owner took gets here
         log.error(
             "write-through: %s took a change to %s, but the index could not record it (%s); "
             "the next pull of %s brings it in", system, w.complaint_id, type(exc).__name__, system,

@@ -107,7 +107,7 @@ def attachment_from_dict(d: dict[str, object]) -> Attachment:
         name=str(d["name"]),
         media_type=str(d["media_type"]),
         # Older rows have no url; a size and a digest are absent where the source gave none.
-        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]
+        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]  # a stored attachment's size is an int
         sha256=str(d["sha256"]) if d.get("sha256") is not None else None,
         url=str(d["url"]) if d.get("url") is not None else None,
     )

@@ -536,7 +536,7 @@ class Deliverer:
             link.source_id,
             FollowUp(
                 external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
-                author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]
+                author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]  # not from_reporter: found is a FollowUpRow
                 from_reporter=from_reporter,
             ),
         )

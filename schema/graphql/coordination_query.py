@@ -64,7 +64,7 @@ class CoordinationRow:
 
 @strawberry.type(description="The coordinators' view of one level.")
 class CoordinationView:
-    level: Level  # type: ignore[valid-type]
+    level: Level  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     kode_wilayah: str | None
     name: str
     parent_kode_wilayah: str | None = strawberry.field(description="One level up (null at national).")

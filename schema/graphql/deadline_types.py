@@ -18,7 +18,7 @@ EscalationLevel = strawberry.enum(
 
 @strawberry.type(description="One deadline of a complaint.")
 class Deadline:
-    clock: DeadlineClock  # type: ignore[valid-type]
+    clock: DeadlineClock  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     due: datetime = strawberry.field(description="End of the last day, in the region's zone.")
     met_at: datetime | None = strawberry.field(description="When it was met, if it was.")
     seconds_left: int | None = strawberry.field(
@@ -36,7 +36,7 @@ class ComplaintDeadlines:
         description="The reporter's 10 days after the final answer."
     )
     resolution: Deadline | None = strawberry.field(description="By kadar; starts at verification.")
-    escalation: EscalationLevel | None = strawberry.field(  # type: ignore[valid-type]
+    escalation: EscalationLevel | None = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
         description="Regency, then province, then national, as a missed deadline ages."
     )
 

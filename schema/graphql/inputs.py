@@ -52,8 +52,8 @@ def from_validation(exc: ValidationFailed, *, prefix: str | None = "input") -> U
 
 @strawberry.input(description="Narrow a complaint list; every field given must match.")
 class ComplaintFilterInput:
-    status: list[Status] | None = None  # type: ignore[valid-type]
-    public_bucket: list[PublicBucket] | None = None  # type: ignore[valid-type]
+    status: list[Status] | None = None  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    public_bucket: list[PublicBucket] | None = None  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     kode_wilayah: str | None = strawberry.field(
         default=None, description="This region and everything under it, e.g. 16.05."
     )
@@ -63,8 +63,8 @@ class ComplaintFilterInput:
     category_id: strawberry.ID | None = strawberry.field(
         default=None, description="In this category or one below it."
     )
-    classification: list[Classification] | None = None  # type: ignore[valid-type]
-    channel: list[Channel] | None = None  # type: ignore[valid-type]
+    classification: list[Classification] | None = None  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    channel: list[Channel] | None = None  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     created_after: datetime | None = strawberry.field(
         default=None, description="Created at or after this instant."
     )
@@ -147,7 +147,7 @@ class ReporterInput:
 
 @strawberry.input(description="A new complaint.")
 class SubmitComplaintInput:
-    classification: Classification  # type: ignore[valid-type]
+    classification: Classification  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     title: str
     content: str
     location: LocationInput
@@ -162,7 +162,7 @@ class SubmitComplaintInput:
     is_secret: bool = strawberry.field(
         default=False, description="Rahasia: hide the whole complaint from the public."
     )
-    channel: Channel = c.Channel.WEB  # type: ignore[valid-type]
+    channel: Channel = c.Channel.WEB  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     reporter: ReporterInput | None = None
 
     def to_draft(self) -> ComplaintDraft:

@@ -35,11 +35,11 @@ ComplaintAction = strawberry.enum(Action, name="ComplaintAction", description="A
 
 @strawberry.type(description="The result of a lifecycle action.")
 class ComplaintActionPayload:
-    status: Status  # type: ignore[valid-type]
+    status: Status  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     delivery: WriteDelivery = strawberry.field(
         description="Where the change went: applied at its system of record, or pending there."
     )
-    allowed_actions: list[ComplaintAction] = strawberry.field(  # type: ignore[valid-type]
+    allowed_actions: list[ComplaintAction] = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
         description="What your roles may do next."
     )
     complaint: Complaint | None = strawberry.field(
@@ -146,7 +146,7 @@ class LifecycleMutation:
         self,
         info: Ctx,
         id: strawberry.ID,
-        kadar: Kadar | None = None,  # type: ignore[valid-type]
+        kadar: Kadar | None = None,  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
         title: str | None = None,
         category_id: strawberry.ID | None = None,
         note: str | None = None,

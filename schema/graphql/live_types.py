@@ -28,7 +28,7 @@ DeliveryState = strawberry.enum(
 @strawberry.type(description="One source's part in a live answer.")
 class SourceOutcome:
     system: str = strawberry.field(description="The source's name, e.g. 16.05-musi-rawas.")
-    outcome: SourceOutcomeKind  # type: ignore[valid-type]
+    outcome: SourceOutcomeKind  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     latency_ms: float
     error: str | None = strawberry.field(description="What went wrong, in the connector's words.")
     records: int = strawberry.field(description="Records it returned that you may see.")
@@ -49,7 +49,7 @@ class SourceOutcome:
 
 @strawberry.type(description="Where a write went: its system of record, and whether it has it yet.")
 class WriteDelivery:
-    state: DeliveryState  # type: ignore[valid-type]
+    state: DeliveryState  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     system: str | None = strawberry.field(description="The system of record (null: the gateway).")
     reason: str | None = strawberry.field(description="Why it is pending.")
     idempotency_key: str | None

@@ -43,8 +43,8 @@ class StatisticsBucket:
 
 @strawberry.type(description="Complaint counts over time, small counts withheld.")
 class ComplaintStatistics:
-    dimension: Dimension  # type: ignore[valid-type]
-    period: Period  # type: ignore[valid-type]
+    dimension: Dimension  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    period: Period  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     minimum_count: int = strawberry.field(description="Counts below this are withheld.")
     buckets: list[StatisticsBucket]
     suppressed_count: int = strawberry.field(description="How many buckets are withheld.")
@@ -60,10 +60,10 @@ class StatisticsQuery:
     async def statistics(
         self,
         info: Ctx,
-        group_by: Dimension,  # type: ignore[valid-type]
+        group_by: Dimension,  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
         from_date: Annotated[date, strawberry.argument(name="from", description="The first day (WIB).")],
         to_date: Annotated[date, strawberry.argument(name="to", description="The last day (WIB), included.")],
-        period: Period = s.Period.MONTH,  # type: ignore[valid-type]
+        period: Period = s.Period.MONTH,  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
         filter: ComplaintFilterInput | None = None,
     ) -> ComplaintStatistics:
         ctx = info.context

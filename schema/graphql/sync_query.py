@@ -12,6 +12,7 @@ import strawberry
 
 from auth.audit import AuditAction
 from auth.roles import Role
+from schema.graphql.context import GraphQLContext
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
 from schema.upstream_text import identity_free_fields, may_read_as_written
@@ -43,12 +44,12 @@ class SyncInfo:
 UPSTREAM_TEXT = ("last_error", "last_dead_letter", "last_rejection", "last_note")
 
 
-def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
+def as_caller_may_see(ctx: GraphQLContext, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
     """The sync states with upstream text made identity-free unless the caller may read
     reporter identity (the national admin may; coordinators and auditors never)."""
-    if may_read_as_written(ctx.access):  # type: ignore[attr-defined]
+    if may_read_as_written(ctx.access):
         return list(infos)
-    return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]  # type: ignore[misc]
+    return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]
 
 
 class SyncReader(Protocol):

@@ -56,7 +56,7 @@ def local_time(at: datetime, zone: timezone) -> datetime:
 class Region:
     code: str = strawberry.field(description="Kode wilayah, e.g. 16.05.")
     name: str
-    level: RegionLevel  # type: ignore[valid-type]
+    level: RegionLevel  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     kind: str = strawberry.field(description="provinsi, kabupaten, kota, kecamatan, desa...")
     parent_code: str | None
 
@@ -111,7 +111,7 @@ class Agency:
     id: strawberry.ID
     name: str
     short_name: str | None
-    level: AgencyLevel  # type: ignore[valid-type]
+    level: AgencyLevel  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     kode_wilayah: str | None
     parent_id: strawberry.ID | None
 
@@ -213,13 +213,13 @@ class Attachment:
 
 @strawberry.type(description="One step of the status history, as the public sees it.")
 class PublicStatusEvent:
-    status: Status  # type: ignore[valid-type]
+    status: Status  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     at: datetime
 
 
 @strawberry.type(description="One step of the status history, with who acted and why.")
 class StatusEvent:
-    status: Status  # type: ignore[valid-type]
+    status: Status  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     at: datetime
     actor_agency_id: strawberry.ID | None
     note: str | None
@@ -227,7 +227,7 @@ class StatusEvent:
 
 @strawberry.type(description="One hop of the disposition trail.")
 class Disposition:
-    kind: DispositionKind  # type: ignore[valid-type]
+    kind: DispositionKind  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
     from_agency_id: strawberry.ID | None
     to_agency_id: strawberry.ID
     at: datetime

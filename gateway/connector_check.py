@@ -18,7 +18,8 @@ from connectors.config import SourcesConfig, load_config
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.registry import NATIONAL_NAME
-from connectors.spec import SourceSpec, SpecError, load_spec
+from connectors.spec import SourceSpec, load_spec
+from connectors.spec_errors import SpecError
 from gateway.settings import SettingsError, secret_from_env
 from gateway.sources import open_sources
 

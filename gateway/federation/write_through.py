@@ -274,7 +274,7 @@ class WriteThrough:
             # Only a write that may have left is in doubt: one cut off while it waited for a
             # connection is simply sent again by the outbox.
             sent.pending = f"{owner.system} did not answer within {self.deadline:g} s"
-            sent.in_doubt = seen.may_have_left
+            sent.in_doubt = seen.may_have_left  # type: ignore[possibly-undefined]  # bound as the with-block is entered
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
         except (CircuitOpen, SourceBusy) as exc:

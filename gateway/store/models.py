@@ -6,12 +6,13 @@ indexed columns so that the common region filters are equality lookups that can 
 index together with the sort key.
 
 Each relation's own column (`complaint_id`, `routed_agency_id`) is declared beside it for
-the type checker; Tortoise adds the attribute itself at runtime.
+the type checker; Tortoise adds the attribute itself at runtime. Tortoise types a nullable
+enum or text column as never None, hence the casts on those.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from tortoise import fields
@@ -136,7 +137,7 @@ class ComplaintRow(Model):
     submitted_by_agency_id = fields.CharField(max_length=80, null=True)
     # Folded title and content for text search (see gateway.store.search_text).
     search_text = fields.TextField(default="")
-    kadar = fields.CharEnumField(Kadar, max_length=24, null=True)
+    kadar = cast("fields.Field[Kadar | None]", fields.CharEnumField(Kadar, max_length=24, null=True))
     # Deadlines (schema.deadlines), recomputed whenever the history changes, so that
     # overdue and on-time questions are plain indexed SQL.
     verification_due = fields.DatetimeField(null=True, db_index=True)
@@ -148,7 +149,7 @@ class ComplaintRow(Model):
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     rating_score = fields.SmallIntField(null=True)
-    rating_comment = fields.TextField(null=True)
+    rating_comment = cast("fields.Field[str | None]", fields.TextField(null=True))
     rated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -182,7 +183,7 @@ class ComplaintSourceRow(Model):
     # The status this system showed when last read or written: a later read showing the
     # same is no news from it (the base of a three-way comparison), so a move made in the
     # gateway (a re-open, a hand-over) is not undone by a system that has not caught up.
-    status = fields.CharEnumField(Status, max_length=24, null=True)
+    status = cast("fields.Field[Status | None]", fields.CharEnumField(Status, max_length=24, null=True))
 
     class Meta:
         table = "complaint_source"
@@ -203,7 +204,7 @@ class AttachmentRow(Model):
     # Null where the holding system does not say; `url` is its own link to the file.
     size = fields.BigIntField(null=True)
     sha256 = fields.CharField(max_length=64, null=True)
-    url = fields.TextField(null=True)
+    url = cast("fields.Field[str | None]", fields.TextField(null=True))
     # The system the file's metadata was read from (null: submitted through the gateway):
     # a source's next list replaces only its own files.
     origin_system = fields.CharField(max_length=80, null=True)
@@ -224,7 +225,7 @@ class StatusEventRow(Model):
     status = fields.CharEnumField(Status, max_length=24)
     at = fields.DatetimeField()
     actor_agency_id = fields.CharField(max_length=80, null=True)
-    note = fields.TextField(null=True)
+    note = cast("fields.Field[str | None]", fields.TextField(null=True))
 
     class Meta:
         table = "status_event"
@@ -243,7 +244,7 @@ class DispositionRow(Model):
     from_agency_id = fields.CharField(max_length=80, null=True)
     to_agency_id = fields.CharField(max_length=80, db_index=True)
     at = fields.DatetimeField()
-    note = fields.TextField(null=True)
+    note = cast("fields.Field[str | None]", fields.TextField(null=True))
 
     class Meta:
         table = "disposition"

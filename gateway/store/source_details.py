@@ -31,7 +31,7 @@ async def pulled_hop_to(complaint_id: str, agency_id: str, *, since: datetime) -
 
 async def complete_pulled_hop(hop: DispositionRow, *, note: str | None, from_agency_id: str | None) -> None:
     """Give a pulled copy of the gateway's own disposition what its system could not carry."""
-    hop.note = note  # type: ignore[assignment]  # Tortoise types a TextField as str even with null=True
+    hop.note = note
     hop.from_agency_id = hop.from_agency_id or from_agency_id
     await hop.save(update_fields=["note", "from_agency_id"])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import cast
 
 from schema import deadlines
 from schema.canonical import Complaint, Region
@@ -39,7 +40,8 @@ BULK_BATCH = 500
 async def upsert_regions(regions: Iterable[Region]) -> int:
     """Store regions (replacing names of existing codes); returns how many were written."""
     items = list(regions)
-    existing = set(await RegionRow.all().values_list("code", flat=True))
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    existing = set(cast(list[str], await RegionRow.all().values_list("code", flat=True)))
     new = [
         RegionRow(
             code=r.code,

@@ -272,7 +272,7 @@ class Deliverer:
             # lacks): a fault to fix in the mapping, retried meanwhile, visible in status.
             return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
         except TimeoutError:
-            if not writes.may_have_left:
+            if not writes.may_have_left:  # type: ignore[possibly-undefined]  # bound as the with-block is entered
                 # Cut off while it waited for a connection slot or connected: nothing of
                 # the write left, so it is simply sent again (not looked up, never "unknown").
                 return await self._retry(d, "the delivery took longer than its lease; nothing was sent", in_doubt=d.in_doubt)
@@ -309,9 +309,9 @@ class Deliverer:
         if link is not None:
             return link
         states = set(
-            await OutboxRow.filter(complaint_id=d.complaint_id, destination=d.destination, kind="create").values_list(
+            cast(list[str], await OutboxRow.filter(complaint_id=d.complaint_id, destination=d.destination, kind="create").values_list(
                 "state", flat=True
-            )
+            ))
         )
         if outbox.PENDING in states:
             raise NotYet(2.0)

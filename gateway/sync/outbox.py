@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import OutboxRow
@@ -173,7 +174,7 @@ async def due_destinations(*, now: datetime) -> list[str]:
     return sorted({str(r) for r in rows})
 
 
-def _mine(delivery: Delivery) -> Any:
+def _mine(delivery: Delivery) -> QuerySet[OutboxRow]:
     """The entry, if this lease still holds it: a worker whose lease ran out and that was
     overtaken by another must not settle what the other is doing."""
     return OutboxRow.filter(id=delivery.id, lease_owner=delivery.owner, attempts=delivery.attempts)

@@ -306,7 +306,7 @@ class ComplaintQuery:
         filter: ComplaintFilterInput | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+        order: SortOrder = _SortOrder.NEWEST_FIRST,
         live: Annotated[
             bool,
             strawberry.argument(
@@ -347,7 +347,7 @@ class ComplaintQuery:
         filter: ComplaintFilterInput | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+        order: SortOrder = _SortOrder.NEWEST_FIRST,
     ) -> PublicComplaintConnection:
         ctx = info.context
         edges, page_info, used = await _page(

@@ -67,7 +67,7 @@ async def _agency(info: Ctx, agency_id: strawberry.ID | None) -> Agency | None:
 class PublicComplaint:
     id: strawberry.ID = strawberry.field(description="The gateway's stable id.")
     tracking_id: str = strawberry.field(description="The number the reporter sees.")
-    classification: Classification  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    classification: Classification
     title: str = strawberry.field(description="The admin-edited title, else the reporter's.")
     content: str
     incident_date: date | None
@@ -75,8 +75,8 @@ class PublicComplaint:
     category_id: strawberry.ID | None
     routed_agency_id: strawberry.ID | None
     is_anonymous: bool
-    status: Status  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
-    public_bucket: PublicBucket  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    status: Status
+    public_bucket: PublicBucket
     rating: Rating | None
     time_zone: str = strawberry.field(description="WIB, WITA or WIT: the zone times are in.")
     created_at: datetime
@@ -194,8 +194,8 @@ class Complaint(PublicComplaint):
     suggested_agency_id: strawberry.ID | None
     tags: list[str]
     is_secret: bool
-    channel: Channel  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
-    kadar: Kadar = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    channel: Channel
+    kadar: Kadar = strawberry.field(
         description="Kadar pengawasan: the handling tier that sets the resolution deadline."
     )
     _freshness: strawberry.Private[Freshness] = INDEX_ONLY

@@ -21,6 +21,7 @@ from auth.scope import RowScope
 from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
+from schema.canonical import Region, RegionLevel
 from schema.graphql.connection_query import SourceInfo, SourcesReader
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
@@ -28,7 +29,10 @@ from schema.graphql.sync_query import SyncInfo, as_caller_may_see
 from schema.graphql.types import Ctx
 from schema.validation import FieldError
 
-Level = strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
+Level = co.Level
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 MAX_DAYS = 366
 
@@ -64,7 +68,7 @@ class CoordinationRow:
 
 @strawberry.type(description="The coordinators' view of one level.")
 class CoordinationView:
-    level: Level  # type: ignore[valid-type]  # a strawberry.enum(...) value, which mypy does not take for a type
+    level: Level
     kode_wilayah: str | None
     name: str
     parent_kode_wilayah: str | None = strawberry.field(description="One level up (null at national).")
@@ -94,7 +98,7 @@ def _total(groups: Mapping[str | None, co.GroupCounts]) -> co.GroupCounts:
     return co.GroupCounts(*(sum(getattr(v, f) for v in values) for f in ("complaints", "open", "overdue", "on_time", "late")))
 
 
-def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts) -> CoordinationRow:
+def _regency_row(region: Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts) -> CoordinationRow:
     fields = _blank() | _counted(counts) | {"kode_wilayah": region.code, "name": region.name}
     if source is not None:
         fields |= {"connected": source.connected, "connected_since": source.connected_since, "kind": source.kind, "source": source.name if source.connected else None}
@@ -149,7 +153,7 @@ class CoordinationQuery:
         if code is None:
             grouped = await counts("province", None)
             rows = []
-            for p in (x for x in r.provinces_and_regencies() if x.level is r.RegionLevel.PROVINCE):
+            for p in (x for x in r.provinces_and_regencies() if x.level is RegionLevel.PROVINCE):
                 regencies = [x for x in r.children(p.code)]
                 connected = sum(1 for x in regencies if configured.get(x.code) and configured[x.code].connected)
                 rows.append(CoordinationRow(**(_blank() | _counted(grouped.get(p.code, co.NO_COUNTS)) | {
@@ -159,7 +163,7 @@ class CoordinationQuery:
             return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)
         region = r.get_region(code)
         assert region is not None
-        if region.level is r.RegionLevel.PROVINCE:
+        if region.level is RegionLevel.PROVINCE:
             grouped = await counts("regency", code)
             rows = []
             for k in r.children(code):

@@ -246,7 +246,7 @@ async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
     callers a live list is for."""
     system, _, source_id = ref.partition(":")
     if (
-        ctx.federation is None  # no sources configured: no live list made this id
+        ctx.federation is None  # the caller checks this too; here it tells the type checker
         or not ctx.principal.has(*LIVE_LIST_ROLES)
         or ctx.access.cases.empty
         or not _SOURCE_ID.fullmatch(source_id)

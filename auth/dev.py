@@ -60,8 +60,8 @@ def load_or_create(directory: Path) -> DevKeys:
     private_path = directory / _PRIVATE
     if not private_path.exists():
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        key = ec.generate_private_key(ec.SECP256R1())
-        pem = key.private_bytes(
+        new_key = ec.generate_private_key(ec.SECP256R1())
+        pem = new_key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
@@ -70,7 +70,7 @@ def load_or_create(directory: Path) -> DevKeys:
         with os.fdopen(fd, "wb") as f:
             f.write(pem)
         (directory / _PUBLIC).write_bytes(
-            key.public_key().public_bytes(
+            new_key.public_key().public_bytes(
                 serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
             )
         )

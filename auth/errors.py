@@ -45,7 +45,7 @@ class InvalidToken(AuthError):
     def __init__(self, message: str, *, code: str | None = None) -> None:
         super().__init__(message)
         if code is not None:
-            self.code = code  # type: ignore[misc]
+            self.code = code  # type: ignore[misc]  # narrows the class's code on this instance
 
 
 class ExpiredToken(InvalidToken):

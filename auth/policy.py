@@ -101,9 +101,9 @@ def _role_access(p: Principal, role: Role) -> Access:
         if SCOPE_ALL_COMPLAINTS in p.scopes:
             synced = RowScope.of(AllRows())
         else:
-            routed, disposed = _agency_grants(p)
-            region = InRegion(p.kode_wilayah) if p.kode_wilayah else None
-            synced = _grants(routed, disposed, region)
+            routed_to, disposed_to = _agency_grants(p)
+            in_region = InRegion(p.kode_wilayah) if p.kode_wilayah else None
+            synced = _grants(routed_to, disposed_to, in_region)
         anonymous = synced if SCOPE_ANONYMOUS_IDENTITY in p.scopes else NOTHING
         return Access(PUBLIC, synced, synced, anonymous, may_submit=True, may_read_audit=False)
     if role is Role.AUDITOR:

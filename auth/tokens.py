@@ -27,7 +27,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 
@@ -44,6 +44,9 @@ from auth.roles import (
     TokenKind,
 )
 
+if TYPE_CHECKING:
+    from jwt.types import Options
+
 MAX_TOKEN_BYTES = 8 * 1024
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 _FORBIDDEN_HEADERS = frozenset({"jku", "jwk", "x5u", "x5c", "x5t", "x5t#S256"})
@@ -55,7 +58,7 @@ REQUIRED_CLAIMS = ("exp", "iat", "iss", "aud", "sub")
 # Signatures remembered (module docstring): at most this many tokens of MAX_TOKEN_BYTES.
 VERIFIED_SIGNATURES = 512
 # The claims PyJWT checks, named because the signature is checked apart from them.
-_CLAIM_CHECKS = {
+_CLAIM_CHECKS: Options = {
     "verify_signature": False,
     "verify_exp": True,
     "verify_nbf": True,
@@ -279,7 +282,7 @@ class TokenVerifier:
                 audience=issuer.audience,
                 issuer=issuer.issuer,
                 leeway=issuer.leeway,
-                options=_CLAIM_CHECKS,  # type: ignore[arg-type]
+                options=_CLAIM_CHECKS,
             )
         except jwt.PyJWTError as exc:
             raise _decode_error(exc, issuer) from None

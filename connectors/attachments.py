@@ -10,12 +10,17 @@ from __future__ import annotations
 import mimetypes
 import re
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from schema.canonical import Attachment
 
 from connectors.attachment_spec import AttachmentsSpec
 from connectors.records import Gap
 from schema.errors import RecordError
+
+if TYPE_CHECKING:
+    # Only a name here: connectors.spec imports this package's attachment_spec.
+    from connectors.spec import FieldSpec
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # A source's link is kept as it gives it: an absolute http(s) URL, or a path on the
@@ -26,7 +31,7 @@ SIZE_MAX = 2**63 - 1  # the store's column
 UNKNOWN_TYPE = "application/octet-stream"
 
 # Reads one field of an item: (FieldSpec, item, record ref) -> value; raises MappingError.
-ReadValue = Callable[[object, Mapping[str, object], str], object]
+ReadValue = Callable[["FieldSpec", Mapping[str, object], str], object]
 
 
 class BadAttachment(RecordError, ValueError):

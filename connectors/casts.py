@@ -68,7 +68,7 @@ def cast_value(
     if cast == "bool":
         return yes_no(value, true_words, false_words)
     if cast in ("epoch_ms", "epoch_s"):
-        seconds = float(value) / (1000 if cast == "epoch_ms" else 1)  # type: ignore[arg-type]
+        seconds = float(value) / (1000 if cast == "epoch_ms" else 1)  # type: ignore[arg-type]  # upstream data; a non-number raises, as for the other casts
         return datetime.fromtimestamp(seconds, UTC)
     try:
         if cast == "date":

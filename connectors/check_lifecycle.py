@@ -32,7 +32,7 @@ from connectors.check_round_trip import (
 )
 from connectors.check_since import answered
 from connectors.errors import ConnectorError
-from connectors.protocol import Capability, Connector, StatusChange, Unsupported, can_read_back
+from connectors.protocol import Capability, Connector, NewComplaint, StatusChange, Unsupported, can_read_back
 from connectors.records import SourceComplaint
 
 # Where the walk goes: the disposition is the step every routed complaint takes.
@@ -147,7 +147,7 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     caps = connector.capabilities
     if Capability.CREATE not in caps:
         return []
-    records = labelled_records(connector, kode_wilayah, seen)
+    records: Sequence[NewComplaint] = labelled_records(connector, kode_wilayah, seen)
     if not can_read_back(connector):
         records = records[:1]  # nothing can be compared: one labelled record is enough
     trip, source_id = await create_trip(connector, records)
@@ -159,11 +159,11 @@ async def round_trips(connector: Connector, kode_wilayah: str, seen: Sequence[So
     statuses = Capability.CHANGE_STATUS in caps
     if statuses:
         trips.append(await walk_to_disposition(connector, source_id, ref, unit))
-        if not trips[-1].ok:  # type: ignore[union-attr]
+        if not trips[-1].ok:  # type: ignore[union-attr]  # just appended: never None
             return [t for t in trips if t is not None]  # the record is not where the next steps start
     if Capability.ADD_FOLLOW_UP in caps:
         trips.append(await follow_up_trip(connector, source_id, ref, unit=unit))
-        if statuses and trips[-1].ok:  # type: ignore[union-attr]
+        if statuses and trips[-1].ok:  # type: ignore[union-attr]  # just appended: never None
             trips.append(await status_steps(connector, source_id, ref, GOAL, AFTER_ANSWER))
         if tells_replies(connector):
             trips.append(await follow_up_trip(connector, source_id, ref, from_reporter=True))

@@ -116,9 +116,7 @@ class Profile:
 
 
 def _shown_field(name: str, reads: frozenset[str] | None) -> bool:
-    if reads is None or name in ALWAYS or name in reads:
-        return True
-    return False
+    return reads is None or name in ALWAYS or name in reads
 
 
 def _shown(name: str, value: object) -> str:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import Enum
+from typing import Literal
 
 from schema.canonical import Reporter, Status
 
@@ -104,7 +105,7 @@ def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[Sou
         is_secret=True,
         is_anonymous=False,
         reporter=TEST_REPORTER,
-        **picks,  # type: ignore[arg-type]
+        **picks,  # type: ignore[arg-type]  # picks holds the fields named by the source's own values
     )
     second = replace(first, external_ref=labelled_ref(), is_secret=False, is_anonymous=True, reporter=None)
     return first, second
@@ -185,7 +186,7 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
     return problems
 
 
-async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | bool:
+async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | Literal[False]:
     """The record as the source now has it; False when the source cannot be read at all."""
     return await read_back(connector, source_id) if can_read_back(connector) else False
 

@@ -116,7 +116,7 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
     only(raw, where, ("kode_wilayah", "connected", "dialect", "mapping", "url", "secret_env", "connected_since"))
     code = raw.get("kode_wilayah")
     region = get_region(code) if isinstance(code, str) else None
-    if region is None or not code.startswith(f"{province}.") or code.count(".") != 1:  # type: ignore[union-attr]
+    if region is None or not isinstance(code, str) or not code.startswith(f"{province}.") or code.count(".") != 1:
         raise fail(f"{where}.kode_wilayah", f"the code of a kab/kota of province {province}, like \"{province}.05\"", code)
     connected = raw.get("connected", True)
     if not isinstance(connected, bool):
@@ -130,7 +130,7 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
         extra = [k for k in ("dialect", "mapping", "url", "secret_env", "connected_since") if k in raw]
         if extra:
             raise fail(f"{where}.{extra[0]}", "nothing (connected = false)", raw[extra[0]])
-        return RegencyEntry(kode_wilayah=code, name=region.name, connected=False)  # type: ignore[arg-type]
+        return RegencyEntry(kode_wilayah=code, name=region.name, connected=False)
     if (dialect is None) == (mapping is None):
         raise fail(where, "exactly one of dialect or mapping", sorted(raw))
     if dialect is not None and dialect not in DIALECTS:
@@ -147,7 +147,7 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
     if path is not None and not path.is_file():
         raise fail(f"{where}.mapping", "a mapping file that exists", str(path))
     return RegencyEntry(
-        kode_wilayah=code,  # type: ignore[arg-type]
+        kode_wilayah=code,
         name=region.name,
         connected=True,
         dialect=dialect,

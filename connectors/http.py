@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -250,7 +250,7 @@ class UpstreamClient:
         session: aiohttp.ClientSession,
         policy: Policy = Policy(),
         *,
-        sleep: Callable[[float], object] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.source = source
@@ -350,7 +350,7 @@ class UpstreamClient:
                 mark.leaving()  # nothing tells when it leaves: from here it may have
             try:
                 async with self.session.request(
-                    method, url, timeout=self._timeout, allow_redirects=False, trace_request_ctx=mark, **kwargs  # type: ignore[arg-type]
+                    method, url, timeout=self._timeout, allow_redirects=False, trace_request_ctx=mark, **kwargs  # type: ignore[arg-type]  # kwargs are aiohttp's own request arguments, passed through
                 ) as response:
                     body = await self._read(response)
                     status, headers = response.status, dict(response.headers)
@@ -406,7 +406,7 @@ class UpstreamClient:
             raise CircuitOpen(self.source, "too many recent failures; not calling it for now")
         method = method.upper()
         if idempotency_key is not None:
-            headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]
+            headers = dict(kwargs.pop("headers", None) or {})  # type: ignore[call-overload]  # kwargs are aiohttp's own request arguments; headers is a mapping
             headers[idempotency_header] = idempotency_key
             kwargs["headers"] = headers
         retriable = method in IDEMPOTENT or idempotency_key is not None or safe_to_retry
@@ -439,7 +439,7 @@ class UpstreamClient:
                 self.breaker.failure()
                 if attempt + 1 >= attempts or self.breaker.state == "open":
                     raise
-                await self._sleep(self._delay(attempt, exc.retry_after))  # type: ignore[misc]
+                await self._sleep(self._delay(attempt, exc.retry_after))
                 continue
             except (UpstreamRejected, DecodeError):
                 # The source answered: it is up, the request or its body is the problem.

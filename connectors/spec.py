@@ -310,6 +310,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         raise fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
     only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern", "extract", "format", "zone", "true", "false"))
     extract = raw.get("extract")
+    extract_re: re.Pattern[str] | None = None
     if extract is not None:
         try:
             extract_re = re.compile(extract)
@@ -367,6 +368,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
             except (ValueError, TypeError, OverflowError):
                 raise fail(f"{path}.default", f"a value that casts to {cast}", default) from None
     pattern = raw.get("pattern")
+    compiled: re.Pattern[str] | None = None
     if pattern is not None:
         try:
             compiled = re.compile(pattern)
@@ -385,8 +387,8 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         map=table,
         default=raw.get("default"),
         optional=optional,
-        pattern=compiled if pattern is not None else None,
-        extract=extract_re if extract is not None else None,
+        pattern=compiled,
+        extract=extract_re,
         format=fmt,
         zone=zone,
         true_words=true_words,

@@ -42,9 +42,9 @@ def _out(value: object, item: BodyValue, zone: timezone) -> object:
         # A mapped word is read as the load check read it (a decimal comma too).
         return cast_value(value, cast, zone)
     if cast == "int":
-        return int(value)  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload]  # a value int() cannot take raises TypeError, reported as a bad body value
     if cast == "float":
-        return float(value)  # type: ignore[arg-type]
+        return float(value)  # type: ignore[arg-type]  # a value float() cannot take raises TypeError, reported as a bad body value
     if cast == "bool":
         if isinstance(value, str):
             value = yes_no(value, None, None)  # a mapped "false" is False, not a truthy string

@@ -70,7 +70,7 @@ def build_verifier(
 def _bearer(scope: Scope) -> str | None:
     for name, value in scope.get("headers", ()):
         if name == b"authorization":
-            text = value.decode("latin-1").strip()
+            text: str = value.decode("latin-1").strip()
             scheme, _, token = text.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise InvalidToken(

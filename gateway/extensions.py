@@ -165,8 +165,8 @@ class ErrorCoder:
                 return error
             return self._client_error(error)
         if isinstance(original, GraphQLError):
-            if "code" in (original.extensions or {}):
-                return _with_code(error, str(original.extensions["code"]))  # type: ignore[index]
+            if original.extensions and "code" in original.extensions:
+                return _with_code(error, str(original.extensions["code"]))
             # graphql-core's own errors (variable coercion) wrap another GraphQLError.
             return self._client_error(error)
         if isinstance(original, PenghubungError) and original.public:

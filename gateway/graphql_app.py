@@ -349,7 +349,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         # parse error raised by ParserCache skips it); coding is idempotent.
         if result.errors:
             coder = ErrorCoder(
-                self.schema._schema,  # type: ignore[attr-defined]
+                self.schema._schema,  # type: ignore[attr-defined]  # Strawberry's Schema keeps graphql-core's schema there; BaseSchema does not say so
                 suggestions=self.demo,
                 request_id=current_request_id,
             )

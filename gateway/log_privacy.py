@@ -32,9 +32,9 @@ class AccessLogPrivacy(logging.Filter):
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3:
             client, method, path, *rest = args
-            host, _, port = str(client).rpartition(":")
+            host, _, _port = str(client).rpartition(":")
             if "." in host:
-                host = ".".join(host.split(".")[:3] + ["0"])
+                host = ".".join([*host.split(".")[:3], "0"])
             elif ":" in host:
                 host = ":".join(host.split(":")[:3]) + "::"
             record.args = (host or str(client), method, str(path).split("?", 1)[0], *rest)

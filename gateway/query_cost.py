@@ -46,7 +46,7 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from schema.canonical import RegionLevel
 from schema.graphql.types import REGION_PAGE_MAX
@@ -189,7 +189,7 @@ class _Walk:
         self,
         schema: GraphQLSchema,
         fragments: dict[str, FragmentDefinitionNode],
-        variables: dict[str, Any],
+        variables: VariableValues,
         *,
         max_page: int,
         sources_in: SourceCount,

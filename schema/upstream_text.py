@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import TYPE_CHECKING, TypeVar
 
 from lokal.samaran import mask_pii
 
 from auth.policy import Access
 from schema.privacy import mask_contacts
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+D = TypeVar("D", bound="DataclassInstance")
 
 WITHHELD = "'(withheld)'"
 # A quoted value, bounded (the stored texts are at most 300 characters); possessive, so a
@@ -43,6 +49,6 @@ def identity_free(text: str | None) -> str | None:
     return mask_contacts(mask_pii(_QUOTED.sub(WITHHELD, text)).text)
 
 
-def identity_free_fields(value: object, fields: tuple[str, ...]) -> object:
+def identity_free_fields(value: D, fields: tuple[str, ...]) -> D:
     """A dataclass value with the named text fields passed through `identity_free`."""
-    return replace(value, **{f: identity_free(getattr(value, f)) for f in fields})  # type: ignore[type-var]
+    return replace(value, **{f: identity_free(getattr(value, f)) for f in fields})

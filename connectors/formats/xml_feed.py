@@ -49,6 +49,7 @@ def decode_xml(source: str, body: bytes, records_path: str = "") -> list[RawReco
     if found is MISSING:
         raise DecodeError(source, f"no records at '{records_path}'")
     records = found if isinstance(found, list) else [found]
-    if not all(isinstance(r, dict) for r in records):
+    elements: list[RawRecord] = [r for r in records if isinstance(r, dict)]
+    if len(elements) != len(records):
         raise DecodeError(source, f"expected elements with children at '{records_path}'")
-    return records
+    return elements

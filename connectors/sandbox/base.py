@@ -159,7 +159,7 @@ class Simulator:
             and isinstance(response, web.Response)
             and response.body
         ):
-            raw = bytes(response.body)  # type: ignore[arg-type]
+            raw = bytes(response.body)  # type: ignore[arg-type]  # the simulators answer with bytes, never a streamed Payload
             cut = web.Response(body=raw[: max(1, len(raw) // 2)], status=200)
             cut.content_type = response.content_type
             return cut, "garbage"

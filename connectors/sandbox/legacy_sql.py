@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -98,7 +99,7 @@ class Tanggapan:
 
 
 def to_csv(
-    header: tuple[str, ...], rows: list[tuple[object, ...]], crlf_every: int = 3
+    header: tuple[str, ...], rows: Sequence[tuple[object, ...]], crlf_every: int = 3
 ) -> bytes:
     """Latin-1 `;` CSV with a header; every `crlf_every`-th row ends in CRLF, the others in LF."""
     out = io.StringIO(newline="")

@@ -65,7 +65,7 @@ async def serve_simulators(
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # a started site has its server
     try:
         yield f"http://127.0.0.1:{port}", sims
     finally:

@@ -77,6 +77,7 @@ class RestJsonV1(SeededSimulator):
     """`rest_json_v1`: REST JSON with `Authorization: Bearer <token>`."""
 
     name = "rest_json_v1"
+    _order: tuple[list[dict[str, Any]], list[tuple[datetime, str]]] | None
 
     def __init__(
         self,
@@ -102,7 +103,7 @@ class RestJsonV1(SeededSimulator):
         return self._order
 
     def clear_records(self) -> None:
-        self._order: tuple[list[dict[str, Any]], list[tuple[datetime, str]]] | None = None
+        self._order = None
         self.reports.clear()
         self.idempotency.clear()
         self._uuids = Random(f"rest:{self.seed}")
@@ -354,7 +355,7 @@ class RestJsonV1(SeededSimulator):
         if not isinstance(text, str) or not text.strip():
             raise bad_request("comment is required", 422)
         now = self.clock.now()
-        role = body.get("role") if body.get("role") in ("OPD", "PELAPOR") else "OPD"
+        role = str(body["role"]) if body.get("role") in ("OPD", "PELAPOR") else "OPD"
         comment = self._comment(
             report["id"], str(body.get("userId") or "usr_gateway"), text, now, role=role
         )

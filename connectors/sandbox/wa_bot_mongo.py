@@ -256,7 +256,7 @@ class WaBotMongo(SeededSimulator):
                 status=409,
             )
         location = (
-            body.get("location") if isinstance(body.get("location"), dict) else {}
+            found if isinstance(found := body.get("location"), dict) else {}
         )
         report = self._blank(
             session_id=session_id,
@@ -273,7 +273,7 @@ class WaBotMongo(SeededSimulator):
                 "kabupaten": None,
                 **location,
             },
-            user=body.get("user") if isinstance(body.get("user"), dict) else {},
+            user=user if isinstance(user := body.get("user"), dict) else {},
         )
         if body.get("trackingId") is not None:
             report["tindakan"]["trackingId"] = body["trackingId"]

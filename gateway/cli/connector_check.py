@@ -7,6 +7,7 @@ the sandbox's simulators are written to unless --read-only, since nothing real i
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from connectors.config import SourcesConfig, load_config
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.registry import NATIONAL_NAME
-from connectors.spec import SourceSpec, SpecError, load_spec
+from connectors.spec import SourceSpec, load_spec
+from connectors.spec_errors import SpecError
 from gateway.settings import SettingsError, secret_from_env
 from gateway.domain.sources import open_sources
 
@@ -41,7 +43,7 @@ async def check_one(
 ) -> int:
     """Check one mapping file against a live source; prints the report, returns an exit code."""
     try:
-        spec = load_spec(mapping.read_text(encoding="utf-8"))
+        spec = load_spec(await asyncio.to_thread(mapping.read_text, encoding="utf-8"))
         problem = _problem(spec, base_url, secret_env)
         secret = secret_from_env(secret_env) if secret_env and problem is None else None
     except (SpecError, LookupError, OSError) as exc:

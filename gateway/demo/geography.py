@@ -216,6 +216,7 @@ def regency_geo(regency_code: str) -> RegencyGeo:
         district = District(d.code, d.name, d_lat, d_lon, tuple(villages))
         districts.append(district)
         desa.extend((district, v) for v in district.villages if v.is_desa)
+    streets: tuple[str, ...]
     if regency_code == "16.71":
         streets = _PALEMBANG_STREETS
     elif is_city(region):
@@ -255,6 +256,8 @@ def draw_spot(
             caller checks that the regency has desa at all.
     """
     rand = rng.random
+    village: Village | None
+    address: str | None
     if need_desa:
         district, village = geo.desa[int(rand() * len(geo.desa))]
         level = 4

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
 
 T = TypeVar("T")
 
@@ -18,7 +21,7 @@ T = TypeVar("T")
 class DemoRandom(random.Random):
     """A seeded random.Random whose small-range draws are fast."""
 
-    def choice(self, seq: Sequence[T]) -> T:
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
         return seq[int(self.random() * len(seq))]
 
     def below(self, n: int) -> int:

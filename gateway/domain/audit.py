@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 
 # Writes whose caller went away, kept referenced until they finish (the loop itself holds
 # only weak references to tasks).
-_ORPHANED: set[asyncio.Future[object]] = set()
+_ORPHANED: set[asyncio.Future[None]] = set()
 
 
-def _orphaned_done(write: asyncio.Future[object]) -> None:
+def _orphaned_done(write: asyncio.Future[None]) -> None:
     _ORPHANED.discard(write)
     if write.cancelled():
         log.error("audit events of a cancelled request were not written: the write was cancelled")

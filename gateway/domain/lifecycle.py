@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
@@ -86,7 +87,7 @@ async def _check(
         clean["title"] = check.text("title", request.title, max_len=TITLE_MAX, min_len=5) or None
         if request.category_id:
             await _check_category(check, request.category_id)
-        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        routed = row.routed_agency_id
         if routed is None and principal.agency_id and await registry.unknown_agencies([principal.agency_id]):
             # Verifying routes an unrouted complaint to the verifier's agency (from the token).
             check.add(
@@ -100,11 +101,11 @@ async def _check(
             check.add("toAgencyId", "is empty", "an id from the agencies query")
         elif await registry.unknown_agencies([target]):
             check.add("toAgencyId", _not_registered(target), "an id from the agencies query")
-        elif target == row.routed_agency_id:  # type: ignore[attr-defined]
+        elif target == row.routed_agency_id:
             check.add("toAgencyId", "is the agency it is routed to already", "another agency")
     if a is Action.DISPOSE:
         units = list(dict.fromkeys(request.unit_ids))
-        routed = row.routed_agency_id  # type: ignore[attr-defined]
+        routed = row.routed_agency_id
         unknown = set(await registry.unknown_agencies(units))
         if principal.has(Role.NATIONAL_ADMIN):
             # LAPOR!'s admin disposes to any competent agency.
@@ -201,7 +202,7 @@ class Lifecycle:
         if row is None:
             raise ComplaintNotFound
         new_status, clean = await _admit(row, request, principal)
-        return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)  # type: ignore[attr-defined]
+        return Planned(str(cid), row.status, new_status, clean, row.routed_agency_id)
 
     async def apply(
         self,
@@ -379,22 +380,22 @@ class Lifecycle:
             if clean.get("title"):
                 row.title = str(clean["title"])
             if request.category_id:
-                row.category_id = request.category_id  # type: ignore[attr-defined]
-            if row.routed_agency_id is None and principal.agency_id:  # type: ignore[attr-defined]
-                row.routed_agency_id = principal.agency_id  # type: ignore[attr-defined]
+                row.category_id = request.category_id
+            if row.routed_agency_id is None and principal.agency_id:
+                row.routed_agency_id = principal.agency_id
         elif a is Action.NOT_OUR_AUTHORITY:
             await DispositionRow.create(
                 complaint_id=cid,
                 kind=DispositionKind.PELIMPAHAN,
-                from_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+                from_agency_id=row.routed_agency_id,
                 to_agency_id=request.to_agency_id,
                 at=now,
                 note=clean["note"],
             )
-            row.routed_agency_id = request.to_agency_id  # type: ignore[attr-defined]
+            row.routed_agency_id = request.to_agency_id
         elif a is Action.DISPOSE:
-            sender = principal.agency_id or row.routed_agency_id  # type: ignore[attr-defined]
-            for unit in clean["units"]:  # type: ignore[attr-defined]
+            sender = principal.agency_id or row.routed_agency_id
+            for unit in clean["units"]:  # type: ignore[attr-defined]  # DISPOSE's check leaves a tuple of unit ids
                 # Read back from its system of record meanwhile: the same hop, which keeps
                 # this one's note (that system has none). Only a hop pulled since this
                 # change was sent: an earlier hop to the same OPD is another disposition.
@@ -403,7 +404,7 @@ class Lifecycle:
                     if echo is not None else None
                 )
                 if pulled is not None:
-                    await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]
+                    await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]  # the check leaves the note as str | None
                     continue
                 await DispositionRow.create(
                     complaint_id=cid,
@@ -414,8 +415,8 @@ class Lifecycle:
                     note=clean["note"],
                 )
         elif a is Action.POST_FOLLOW_UP:
-            values = {
-                "agency_id": principal.agency_id or row.routed_agency_id or "unknown",  # type: ignore[attr-defined]
+            values: dict[str, Any] = {
+                "agency_id": principal.agency_id or row.routed_agency_id or "unknown",
                 "content": clean["content"],
                 "at": now,
                 "attachments": [attachment_to_dict(x) for x in request.attachments],
@@ -438,7 +439,7 @@ class Lifecycle:
                 await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
         elif a is Action.RATE:
             row.rating_score = request.score
-            row.rating_comment = clean["note"]  # type: ignore[assignment]
+            row.rating_comment = clean["note"]  # type: ignore[assignment]  # the check leaves the note as str | None
             row.rated_at = now
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 from gateway.domain.reference_file import ReferenceDocument, check_parents, parents_first
 from gateway.store import registry
@@ -65,15 +66,19 @@ class LoadReport:
         return self.agencies.changed or self.categories.changed
 
 
+R = TypeVar("R", Agency, Category)  # one registry's kind of entry
+
+
 def _differing(new: Agency | Category, old: Agency | Category) -> tuple[str, ...]:
     return tuple(f.name for f in fields(new) if getattr(new, f.name) != getattr(old, f.name))
 
 
-def _plan(
-    items: Sequence[Agency] | Sequence[Category], stored: Mapping[str, Agency] | Mapping[str, Category]
-) -> tuple[RegistryChanges, list[Agency | Category], list[Agency | Category]]:
+def _plan(items: Sequence[R], stored: Mapping[str, R]) -> tuple[RegistryChanges, list[R], list[R]]:
     """The changes of one registry, and the items to insert (parents first) and to update."""
-    added, updated, changes, unchanged = [], [], [], []
+    added: list[R] = []
+    updated: list[R] = []
+    changes: list[Updated] = []
+    unchanged: list[str] = []
     for item in parents_first(list(items)):
         old = stored.get(item.id)
         if old is None:
@@ -104,8 +109,8 @@ async def load_reference(document: ReferenceDocument, *, dry_run: bool = False) 
         agency_changes, new_agencies, changed_agencies = _plan(document.agencies, agencies)
         category_changes, new_categories, changed_categories = _plan(document.categories, categories)
         if not dry_run:
-            await registry.write_agencies(new_agencies, changed_agencies)  # type: ignore[arg-type]
-            await registry.write_categories(new_categories, changed_categories)  # type: ignore[arg-type]
+            await registry.write_agencies(new_agencies, changed_agencies)
+            await registry.write_categories(new_categories, changed_categories)
     return LoadReport(agency_changes, category_changes, written=not dry_run)
 
 

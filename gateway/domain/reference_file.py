@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,8 +133,8 @@ def _agency(table: Mapping[str, Any], path: str) -> Agency:
     if parent == agency_id:
         raise fail(f"{path}.parent", "another agency's id", parent)
     return Agency(
-        id=agency_id,  # type: ignore[arg-type]
-        name=_text(table, "name", path, AGENCY_NAME_MAX, required=True),  # type: ignore[arg-type]
+        id=agency_id,  # type: ignore[arg-type]  # required=True: _id raises instead of returning None
+        name=_text(table, "name", path, AGENCY_NAME_MAX, required=True),  # type: ignore[arg-type]  # required=True: _text raises instead of returning None
         level=level,
         kode_wilayah=_kode_wilayah(table, path, level),
         parent_id=parent,
@@ -149,13 +149,13 @@ def _category(table: Mapping[str, Any], path: str) -> Category:
     if parent == category_id:
         raise fail(f"{path}.parent", "another category's id", parent)
     return Category(
-        id=category_id,  # type: ignore[arg-type]
-        name=_text(table, "name", path, CATEGORY_NAME_MAX, required=True),  # type: ignore[arg-type]
+        id=category_id,  # type: ignore[arg-type]  # required=True: _id raises instead of returning None
+        name=_text(table, "name", path, CATEGORY_NAME_MAX, required=True),  # type: ignore[arg-type]  # required=True: _text raises instead of returning None
         parent_id=parent,
     )
 
 
-def _unique(items: tuple[Agency, ...] | tuple[Category, ...], kind: str) -> None:
+def _unique(items: Sequence[Agency | Category], kind: str) -> None:
     first: dict[str, int] = {}
     for i, item in enumerate(items):
         if item.id in first:
@@ -204,7 +204,7 @@ def read_reference(path: Path) -> ReferenceDocument:
         raise ReferenceFileError(f"{path}: {exc}") from None
 
 
-def _index(items: tuple[Agency, ...] | tuple[Category, ...]) -> dict[str, int]:
+def _index(items: Sequence[Agency | Category]) -> dict[str, int]:
     return {item.id: i for i, item in enumerate(items)}
 
 
@@ -217,10 +217,11 @@ def check_parents(
     Raises:
         ReferenceFileError: the first broken link.
     """
-    for kind, items, stored in (
+    kinds: list[tuple[str, Sequence[Agency | Category], Mapping[str, Agency | Category]]] = [
         ("agency", document.agencies, stored_agencies),
         ("category", document.categories, stored_categories),
-    ):
+    ]
+    for kind, items, stored in kinds:
         position = _index(items)
         merged: dict[str, Any] = {**stored, **{item.id: item for item in items}}
         for i, item in enumerate(items):
@@ -234,7 +235,7 @@ def check_parents(
                     raise fail(path, f"a parent that is not below this {kind} (the parents form a cycle)", item.parent_id)
                 seen.add(up)
                 up = merged[up].parent_id if up in merged else None
-            if kind == "agency" and item.parent_id is not None:
+            if isinstance(item, Agency) and item.parent_id is not None:
                 parent = merged[item.parent_id]
                 code, region = item.kode_wilayah, parent.kode_wilayah
                 if code is not None and region is not None and not lies_in(code, region):

@@ -62,7 +62,7 @@ class FanOut:
         records: list[SourceComplaint] = []
         pages = unreadable = 0
         cursor = cursor_for(connector, since) if since is not None else None
-        async with aclosing(connector.changes(cursor)) as batches:  # type: ignore[type-var]
+        async with aclosing(connector.changes(cursor)) as batches:  # type: ignore[type-var]  # changes() is an async generator; the protocol says only AsyncIterator
             async for batch in batches:
                 records.extend(batch.records)
                 unreadable += len(batch.rejected)

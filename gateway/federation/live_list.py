@@ -123,7 +123,7 @@ class LiveLister:
             if ref is not None and str(ref) in known:
                 links[(system, record.source_id)] = str(ref)
             elif record.lapor_tracking_id in national:
-                links[(system, record.source_id)] = national[record.lapor_tracking_id]  # type: ignore[index]
+                links[(system, record.source_id)] = national[record.lapor_tracking_id]
         return links
 
     async def _visible(

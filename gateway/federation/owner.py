@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from schema.canonical import Status
 
@@ -38,9 +39,9 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
     links = await ComplaintSourceRow.filter(complaint_id__in=ids, system__in=sorted(topology.systems)).values(
         "complaint_id", "system", "source_id", "synced_at", "status"
     )
-    held: dict[str, dict[str, dict]] = {}
-    for link in links:
-        held.setdefault(str(link["complaint_id"]), {})[link["system"]] = link
+    held: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in links:
+        held.setdefault(str(row["complaint_id"]), {})[row["system"]] = row
     places = await ComplaintRow.filter(id__in=list(held)).values("id", "kode_wilayah", "routed_agency_id")
     agencies = sorted({p["routed_agency_id"] for p in places if p["routed_agency_id"]})
     # home_regency's cache, filled for all of them in one query (an unknown agency: None).

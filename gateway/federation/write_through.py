@@ -38,6 +38,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from auth.policy import Access
 from auth.principal import Principal
@@ -139,7 +140,7 @@ async def _unit(request: ActionRequest, planned: Planned) -> str | None:
         return None
     units = planned.clean.get("units") or request.unit_ids
     if units:
-        return str(list(units)[0])  # type: ignore[call-overload]
+        return str(next(iter(units)))  # type: ignore[call-overload]  # clean["units"] is the checked tuple of unit ids
     return await hops.current_unit(planned.complaint_id)
 
 
@@ -275,7 +276,7 @@ class WriteThrough:
             # Only a write that may have left is in doubt: one cut off while it waited for a
             # connection is simply sent again by the outbox.
             sent.pending = f"{owner.system} did not answer within {self.deadline:g} s"
-            sent.in_doubt = seen.may_have_left
+            sent.in_doubt = seen.may_have_left  # type: ignore[possibly-undefined]  # bound as the with-block is entered
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
         except (CircuitOpen, SourceBusy) as exc:
@@ -440,11 +441,11 @@ class WriteThrough:
             # The worker's claim on this follow-up, held until a late landing is surely in
             # (the outbox entry's schedule says the same; this also stops a copy of it).
             key = follow_up_key(str(planned.clean["content"]))
-            name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]
+            name = claim_name(sent.owner.system, "follow_up", planned.complaint_id, key)  # type: ignore[union-attr]  # may_double: the owner was called
             try:
                 await claims.take(name or "", f"write-through:{w.holder}", now=datetime.now(UTC), hold=self.settle)
             except Exception:  # the change still goes into the index and the outbox
-                log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]
+                log.warning("could not hold back the follow-up's redelivery to %s", sent.owner.system, exc_info=True)  # type: ignore[union-attr]  # may_double: the owner was called
         return await self._finish(w, sent, may_double=may_double)
 
     async def _renew(self, w: _Write) -> None:
@@ -529,7 +530,7 @@ class WriteThrough:
     ) -> tuple[Complaint, WriteReceipt]:
         """Record a follow-up or reply the owner took after the index refused the action;
         its status part, if the owner took that too, is being set back (`_repair`)."""
-        system = sent.owner.system  # type: ignore[union-attr]
+        system = sent.owner.system  # type: ignore[union-attr]  # only a write the owner took gets here
         words = "reply" if w.request.action is Action.REPLY else "follow-up"
         only_words = replace(sent, done=["follow_up"])
         answered: list[WriteReceipt] = []
@@ -583,7 +584,7 @@ class WriteThrough:
         pull sees the owner's new status as news and brings it into the index, and a
         status delivery from the index sees the owner moved ahead and leaves it. The
         idempotency key keeps this answer, so a repeat does not send the change again."""
-        system = sent.owner.system  # type: ignore[union-attr]
+        system = sent.owner.system  # type: ignore[union-attr]  # only a write the owner took gets here
         log.error(
             "write-through: %s took a change to %s, but the index could not record it (%s); "
             "the next pull of %s brings it in", system, w.complaint_id, type(exc).__name__, system,
@@ -642,13 +643,13 @@ class WriteThrough:
         if isinstance(behind, dict):
             if not await self._caught_up(cid, row.status, behind):
                 raise IndexBehindOwner(str(was.get("reason") or "the index is behind the system of record"))
-            reason = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
-            return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
+            why = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
+            return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), why, key, replayed=True)
         state = DeliveryState(was["state"])
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
             entries = await OutboxRow.filter(
-                destination=was["system"], complaint_id=cid, dedupe_key__in=list(stored.get("keys") or [])  # type: ignore[arg-type]
+                destination=was["system"], complaint_id=cid, dedupe_key__in=list(cast(list[str], stored.get("keys") or []))
             ).values_list("state", "last_error")
             states = {s for s, _ in entries}
             if outbox.DEAD in states:
@@ -659,7 +660,7 @@ class WriteThrough:
                 reason = next((e for s, e in entries if s == outbox.PENDING and e), reason)
             elif states:  # every entry of it delivered (none at all: the stored answer stands)
                 state, reason = DeliveryState.APPLIED, None
-        return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)  # type: ignore[arg-type]
+        return complaint, WriteReceipt(state, was.get("system"), reason, key, replayed=True)
 
     @staticmethod
     async def _caught_up(cid: str, status: Status, behind: dict[str, object]) -> bool:

@@ -16,7 +16,7 @@ from gateway.store.models import AttachmentRow
 from gateway.store.rows import attachment_from_row
 
 
-def _same_file(a: Attachment) -> tuple[str, int]:
+def _same_file(a: Attachment) -> tuple[str, int | None]:
     # A system echoing a file it got from elsewhere keeps its name and size, not always
     # its type spelling, link or digest.
     return (a.name, a.size)

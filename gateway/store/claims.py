@@ -10,6 +10,7 @@ no other attempt looks for the write there before it can have landed.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -52,7 +53,8 @@ async def keep(name: str, owner: str, *, until: datetime) -> None:
 
 async def held_until(name: str) -> datetime | None:
     """When the hold on `name` runs out (None: nobody holds it)."""
-    found = await DeliveryClaimRow.filter(name=name).values_list("until", flat=True)
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    found = cast(list[datetime], await DeliveryClaimRow.filter(name=name).values_list("until", flat=True))
     return found[0] if found else None
 
 

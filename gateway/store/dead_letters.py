@@ -53,12 +53,12 @@ async def dead_letters(destination: str | None = None, *, limit: int = 500) -> l
     dead = await query.limit(limit)
     tracking = {
         str(cid): tid
-        for cid, tid in await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")  # type: ignore[attr-defined]
+        for cid, tid in await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")
     } if dead else {}
     # Complaint ids come back as UUIDs from one backend and strings from another: keyed as text.
     return [
         DeadLetter(
-            d.id, d.destination, d.kind, tracking.get(str(d.complaint_id), "?"), d.attempts, d.last_error,  # type: ignore[attr-defined]
+            d.id, d.destination, d.kind, tracking.get(str(d.complaint_id), "?"), d.attempts, d.last_error,
             d.in_doubt, d.created_at, d.updated_at,
         )
         for d in dead
@@ -86,9 +86,9 @@ async def confirm_created(entry_id: int, source_id: str, *, now: datetime) -> tu
         entry = await OutboxRow.filter(id=entry_id).select_for_update().first()
         if entry is None or entry.state != DEAD or entry.kind != "create":
             raise NotConfirmable(f"{entry_id} is not a dead letter of a create (see `penghubung sync dead-letters`)")
-        cid, system = str(entry.complaint_id), entry.destination  # type: ignore[attr-defined]
+        cid, system = str(entry.complaint_id), entry.destination
         holder = await ComplaintSourceRow.filter(system=system, source_id=source_id).first()
-        if holder is not None and str(holder.complaint_id) != cid:  # type: ignore[attr-defined]
+        if holder is not None and str(holder.complaint_id) != cid:
             raise NotConfirmable(f"{system}/{source_id} is already linked to another complaint; never merged")
         linked = await ComplaintSourceRow.filter(complaint_id=cid, system=system).first()
         if linked is not None and linked.source_id != source_id:

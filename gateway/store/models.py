@@ -4,9 +4,16 @@ The reporter's identity lives in its own table (a PII vault), joined only on pur
 Region codes are strings; each complaint also keeps its province and regency codes in
 indexed columns so that the common region filters are equality lookups that can use an
 index together with the sort key.
+
+Each relation's own column (`complaint_id`, `routed_agency_id`) is declared beside it for
+the type checker; Tortoise adds the attribute itself at runtime. Tortoise types a nullable
+enum or text column as never None, hence the casts on those.
 """
 
 from __future__ import annotations
+
+from typing import Any, cast
+from uuid import UUID
 
 from tortoise import fields
 from tortoise.models import Model
@@ -43,9 +50,10 @@ class AgencyRow(Model):
     short_name = fields.CharField(max_length=60, null=True)
     level = fields.CharEnumField(AgencyLevel, max_length=12)
     kode_wilayah = fields.CharField(max_length=13, null=True, db_index=True)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name="units", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: str | None
 
     class Meta:
         table = "agency"
@@ -56,9 +64,10 @@ class CategoryRow(Model):
 
     id = fields.CharField(max_length=80, primary_key=True)
     name = fields.CharField(max_length=120)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: str | None
 
     class Meta:
         table = "category"
@@ -97,23 +106,27 @@ class ComplaintRow(Model):
     address = fields.CharField(max_length=500, null=True)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
-    suggested_agency = fields.ForeignKeyField(
+    suggested_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    routed_agency = fields.ForeignKeyField(
+    suggested_agency_id: str | None
+    routed_agency: fields.ForeignKeyNullableRelation[AgencyRow] = fields.ForeignKeyField(
         "models.AgencyRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    category = fields.ForeignKeyField(
+    routed_agency_id: str | None
+    category: fields.ForeignKeyNullableRelation[CategoryRow] = fields.ForeignKeyField(
         "models.CategoryRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    tags = fields.JSONField(default=list)
+    category_id: str | None
+    tags: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_anonymous = fields.BooleanField(default=False)
     is_secret = fields.BooleanField(default=False)
     channel = fields.CharEnumField(Channel, max_length=16)
     status = fields.CharEnumField(Status, max_length=24)
-    reporter = fields.ForeignKeyField(
+    reporter: fields.ForeignKeyNullableRelation[ReporterRow] = fields.ForeignKeyField(
         "models.ReporterRow", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    reporter_id: UUID | None
     # Who submitted it, from their token: the citizen account that owns it, or the agency
     # that entered it (a walk-in) or the connector that brought it in. The owner is the pair
     # (issuer, subject): a subject alone is only unique within its issuer.
@@ -124,7 +137,7 @@ class ComplaintRow(Model):
     submitted_by_agency_id = fields.CharField(max_length=80, null=True)
     # Folded title and content for text search (see gateway.store.search_text).
     search_text = fields.TextField(default="")
-    kadar = fields.CharEnumField(Kadar, max_length=24, null=True)
+    kadar = cast("fields.Field[Kadar | None]", fields.CharEnumField(Kadar, max_length=24, null=True))
     # Deadlines (schema.deadlines), recomputed whenever the history changes, so that
     # overdue and on-time questions are plain indexed SQL.
     verification_due = fields.DatetimeField(null=True, db_index=True)
@@ -136,7 +149,7 @@ class ComplaintRow(Model):
     resolved_at = fields.DatetimeField(null=True)
     closed_at = fields.DatetimeField(null=True)
     rating_score = fields.SmallIntField(null=True)
-    rating_comment = fields.TextField(null=True)
+    rating_comment = cast("fields.Field[str | None]", fields.TextField(null=True))
     rated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
@@ -158,9 +171,10 @@ class ComplaintSourceRow(Model):
     """Link table: each (system, id) a canonical complaint is known by."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="sources", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     system = fields.CharField(max_length=80)
     source_id = fields.CharField(max_length=120)
     # The source's version last applied (sync is idempotent on (system, source_id, version)).
@@ -169,7 +183,7 @@ class ComplaintSourceRow(Model):
     # The status this system showed when last read or written: a later read showing the
     # same is no news from it (the base of a three-way comparison), so a move made in the
     # gateway (a re-open, a hand-over) is not undone by a system that has not caught up.
-    status = fields.CharEnumField(Status, max_length=24, null=True)
+    status = cast("fields.Field[Status | None]", fields.CharEnumField(Status, max_length=24, null=True))
 
     class Meta:
         table = "complaint_source"
@@ -181,15 +195,16 @@ class AttachmentRow(Model):
     """Metadata of a file attached to a complaint."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="attachments", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     name = fields.CharField(max_length=200)
     media_type = fields.CharField(max_length=120)
     # Null where the holding system does not say; `url` is its own link to the file.
     size = fields.BigIntField(null=True)
     sha256 = fields.CharField(max_length=64, null=True)
-    url = fields.TextField(null=True)
+    url = cast("fields.Field[str | None]", fields.TextField(null=True))
     # The system the file's metadata was read from (null: submitted through the gateway):
     # a source's next list replaces only its own files.
     origin_system = fields.CharField(max_length=80, null=True)
@@ -203,13 +218,14 @@ class StatusEventRow(Model):
     """One step of a complaint's status history."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="status_events", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     status = fields.CharEnumField(Status, max_length=24)
     at = fields.DatetimeField()
     actor_agency_id = fields.CharField(max_length=80, null=True)
-    note = fields.TextField(null=True)
+    note = cast("fields.Field[str | None]", fields.TextField(null=True))
 
     class Meta:
         table = "status_event"
@@ -220,14 +236,15 @@ class DispositionRow(Model):
     """One hop of a complaint's disposition trail."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="dispositions", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     kind = fields.CharEnumField(DispositionKind, max_length=12)
     from_agency_id = fields.CharField(max_length=80, null=True)
     to_agency_id = fields.CharField(max_length=80, db_index=True)
     at = fields.DatetimeField()
-    note = fields.TextField(null=True)
+    note = cast("fields.Field[str | None]", fields.TextField(null=True))
 
     class Meta:
         table = "disposition"
@@ -238,15 +255,16 @@ class FollowUpRow(Model):
     """A tindak lanjut posted by an agency."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="follow_ups", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     agency_id = fields.CharField(max_length=80)
     content = fields.TextField()
     at = fields.DatetimeField()
     # Attachment metadata as a JSON list of {name, media_type, size, sha256, url}: a follow-up's
     # files are only ever read with it, and bulk inserts cannot return the new row ids.
-    attachments = fields.JSONField(default=list)
+    attachments: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     # A fingerprint of the text: the same follow-up seen again from another system (an
     # echo of one we delivered) is recognised instead of stored twice.
     key = fields.CharField(max_length=32, null=True)
@@ -254,7 +272,7 @@ class FollowUpRow(Model):
     # Its own id in each system it was read from, {system: that system's follow-up id}: a
     # copy read again is recognised by it, and a second follow-up with the same words in
     # that system (another id) is not taken for this one (null: none read yet).
-    links = fields.JSONField(null=True)
+    links: fields.JSONField[dict[str, str] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "follow_up"
@@ -265,9 +283,10 @@ class ReporterReplyRow(Model):
     """A tanggapan from the reporter."""
 
     id = fields.BigIntField(primary_key=True)
-    complaint = fields.ForeignKeyField(
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
         "models.ComplaintRow", related_name="replies", on_delete=fields.CASCADE
     )
+    complaint_id: UUID
     content = fields.TextField()
     at = fields.DatetimeField()
 
@@ -336,9 +355,10 @@ class OutboxRow(Model):
     id = fields.BigIntField(primary_key=True)
     destination = fields.CharField(max_length=80)
     kind = fields.CharField(max_length=16)  # create, status, follow_up
-    complaint = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    complaint_id: UUID
     dedupe_key = fields.CharField(max_length=200)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     state = fields.CharField(max_length=8, default="pending")  # pending, done, dead
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
@@ -397,7 +417,7 @@ class MutationReceiptRow(Model):
     # Until when its holder may still be working on it (the write deadline plus the settle
     # wait of a write cut off on its way); after it, a repeat may take it over.
     lease_until = fields.DatetimeField(null=True)
-    result = fields.JSONField(null=True)
+    result: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -52,7 +53,7 @@ async def registry_sizes() -> tuple[int, int]:
     return await AgencyRow.all().count(), await CategoryRow.all().count()
 
 
-def _agency_columns(a: Agency) -> dict[str, object]:
+def _agency_columns(a: Agency) -> dict[str, Any]:
     return {
         "name": a.name,
         "short_name": a.short_name,
@@ -84,7 +85,8 @@ async def write_categories(added: Sequence[Category], updated: Sequence[Category
 
 async def unknown_agencies(ids: Sequence[str]) -> list[str]:
     """Those of `ids` that are not in the registry, in the order given."""
-    known = set(await AgencyRow.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    known = set(cast(list[str], await AgencyRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
     return [i for i in ids if i not in known]
 
 
@@ -95,5 +97,5 @@ async def category_registry_empty() -> bool:
 
 async def unknown_categories(ids: Sequence[str]) -> list[str]:
     """Those of `ids` that are not in the category registry, in the order given."""
-    known = set(await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True)) if ids else set()
+    known = set(cast(list[str], await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
     return [i for i in ids if i not in known]

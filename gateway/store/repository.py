@@ -11,11 +11,12 @@ methods load those for many complaints in one query each (DataLoader batches).
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from dataclasses import fields
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from auth.scope import RowScope
@@ -102,6 +103,12 @@ _LIST_FIELDS = (
 )
 
 
+def _q(lookups: dict[str, Any]) -> Q:
+    # Lookups with computed names; spelt as Q(**{...}) mypy would match them against Q's
+    # own `join_type` argument.
+    return Q(**lookups)
+
+
 def deadline_counts(now: datetime) -> dict[str, Count]:
     """Count expressions for a grouped query: complaints, and for each clock (but the reply
     window) the deadlines met on time and late (one missed and still unmet is late)."""
@@ -110,9 +117,9 @@ def deadline_counts(now: datetime) -> dict[str, Count]:
         if clock is Clock.REPLY_WINDOW:
             continue
         name = clock.value.lower()
-        counts[f"{name}_on_time"] = Count("id", _filter=Q(**{f"{met}__lte": F(due)}))
+        counts[f"{name}_on_time"] = Count("id", _filter=_q({f"{met}__lte": F(due)}))
         counts[f"{name}_late"] = Count(
-            "id", _filter=Q(**{f"{met}__gt": F(due)}) | Q(**{f"{met}__isnull": True, f"{due}__lt": now})
+            "id", _filter=_q({f"{met}__gt": F(due)}) | _q({f"{met}__isnull": True, f"{due}__lt": now})
         )
     return counts
 
@@ -120,7 +127,7 @@ def deadline_counts(now: datetime) -> dict[str, Count]:
 def overdue_q(now: datetime) -> Q:
     """Open complaints past a deadline they have not met."""
     past = [
-        Q(**{f"{due}__lt": now, f"{met}__isnull": True})
+        _q({f"{due}__lt": now, f"{met}__isnull": True})
         for clock, (due, met) in _CLOCK_COLUMNS.items()
         if clock is not Clock.REPLY_WINDOW
     ]
@@ -158,8 +165,8 @@ async def filter_q(f: ComplaintFilter) -> Q:
 
 def _after_q(cursor: Cursor, order: SortOrder) -> Q:
     op = "lt" if order is SortOrder.NEWEST_FIRST else "gt"
-    return Q(**{f"created_at__{op}": cursor.created_at}) | Q(
-        Q(created_at=cursor.created_at), Q(**{f"id__{op}": cursor.id})
+    return _q({f"created_at__{op}": cursor.created_at}) | Q(
+        Q(created_at=cursor.created_at), _q({f"id__{op}": cursor.id})
     )
 
 
@@ -251,7 +258,7 @@ class ComplaintRepository:
 
     async def deadlines_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[Deadlines | None]:
+    ) -> builtins.list[Deadlines | None]:
         """Stored deadlines per complaint, None where absent or out of scope."""
         uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         found = await (await self._scoped(scope)).filter(id__in=uuids).only(
@@ -269,7 +276,7 @@ class ComplaintRepository:
         after: datetime | None,
         filter: ComplaintFilter,
         first: int,
-    ) -> list[Complaint]:
+    ) -> builtins.list[Complaint]:
         """Open complaints whose `clock` is not met and falls due in [after, before),
         soonest (or most overdue) first."""
         due, met = _CLOCK_COLUMNS[clock]
@@ -284,7 +291,7 @@ class ComplaintRepository:
 
     async def performance(
         self, scope: RowScope, *, since: datetime, until: datetime, filter: ComplaintFilter
-    ) -> list[AgencyPerformance]:
+    ) -> builtins.list[AgencyPerformance]:
         """Per routed agency: deadlines met on time or late (or missed, still unmet), for
         complaints created in [since, until). Counted in SQL, within the scope."""
         counts = deadline_counts(datetime.now(UTC))
@@ -323,7 +330,7 @@ class ComplaintRepository:
         identities: RowScope,
         anonymous_identities: RowScope,
         complaint_ids: Sequence[str],
-    ) -> list[Reporter | None]:
+    ) -> builtins.list[Reporter | None]:
         """Reporter identities, None where absent or not to be revealed to this caller.
 
         Both scopes are pushed into the query: `identities` for complaints that are not
@@ -355,7 +362,7 @@ class ComplaintRepository:
         complaint_ids: Sequence[str],
         convert: Callable[[M], R],
         order: tuple[str, ...] = ("at", "id"),
-    ) -> list[list[R]]:
+    ) -> builtins.list[builtins.list[R]]:
         uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         grouped: dict[str, list[R]] = defaultdict(list)
         visible = (await self._scoped(scope)).filter(id__in=uuids).values("id")
@@ -368,7 +375,7 @@ class ComplaintRepository:
 
     async def status_history_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[StatusEvent]]:
+    ) -> builtins.list[builtins.list[StatusEvent]]:
         """Status events per complaint, oldest first."""
         return await self._children(
             StatusEventRow, scope, complaint_ids, rows.status_event_from_row
@@ -376,7 +383,7 @@ class ComplaintRepository:
 
     async def dispositions_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Disposition]]:
+    ) -> builtins.list[builtins.list[Disposition]]:
         """Disposition trail per complaint, oldest first."""
         return await self._children(
             DispositionRow, scope, complaint_ids, rows.disposition_from_row
@@ -384,7 +391,7 @@ class ComplaintRepository:
 
     async def follow_ups_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[FollowUp]]:
+    ) -> builtins.list[builtins.list[FollowUp]]:
         """Follow-ups (tindak lanjut) per complaint, oldest first."""
         return await self._children(
             FollowUpRow, scope, complaint_ids, rows.follow_up_from_row
@@ -392,7 +399,7 @@ class ComplaintRepository:
 
     async def replies_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[ReporterReply]]:
+    ) -> builtins.list[builtins.list[ReporterReply]]:
         """Reporter replies per complaint, oldest first."""
         return await self._children(
             ReporterReplyRow, scope, complaint_ids, rows.reply_from_row
@@ -400,7 +407,7 @@ class ComplaintRepository:
 
     async def attachments_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[Attachment]]:
+    ) -> builtins.list[builtins.list[Attachment]]:
         """Attachment metadata per complaint."""
         return await self._children(
             AttachmentRow, scope, complaint_ids, rows.attachment_from_row, order=("id",)
@@ -408,7 +415,7 @@ class ComplaintRepository:
 
     async def sources_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> list[list[SourceRef]]:
+    ) -> builtins.list[builtins.list[SourceRef]]:
         """Every (system, id) each complaint is known by."""
         return await self._children(
             ComplaintSourceRow, scope, complaint_ids, rows.source_from_row, order=("id",)
@@ -446,8 +453,8 @@ class ReferenceRepository:
 
     async def agency_ids(self) -> set[str]:
         """Every agency id (for validating input)."""
-        return set(await AgencyRow.all().values_list("id", flat=True))
+        return set(cast(list[str], await AgencyRow.all().values_list("id", flat=True)))
 
     async def category_ids(self) -> set[str]:
         """Every category id (for validating input)."""
-        return set(await CategoryRow.all().values_list("id", flat=True))
+        return set(cast(list[str], await CategoryRow.all().values_list("id", flat=True)))

@@ -60,9 +60,9 @@ def complaint_from_row(row: ComplaintRow) -> Complaint:
         ),
         status=row.status,
         channel=row.channel,
-        category_id=row.category_id,  # type: ignore[attr-defined]
-        suggested_agency_id=row.suggested_agency_id,  # type: ignore[attr-defined]
-        routed_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+        category_id=row.category_id,
+        suggested_agency_id=row.suggested_agency_id,
+        routed_agency_id=row.routed_agency_id,
         tags=tuple(row.tags or ()),
         is_anonymous=row.is_anonymous,
         is_secret=row.is_secret,
@@ -81,13 +81,13 @@ def agency_from_row(row: AgencyRow) -> Agency:
         short_name=row.short_name,
         level=row.level,
         kode_wilayah=row.kode_wilayah,
-        parent_id=row.parent_id,  # type: ignore[attr-defined]
+        parent_id=row.parent_id,
     )
 
 
 def category_from_row(row: CategoryRow) -> Category:
     """Canonical category."""
-    return Category(id=row.id, name=row.name, parent_id=row.parent_id)  # type: ignore[attr-defined]
+    return Category(id=row.id, name=row.name, parent_id=row.parent_id)
 
 
 def region_from_row(row: RegionRow) -> Region:
@@ -107,7 +107,7 @@ def attachment_from_dict(d: dict[str, object]) -> Attachment:
         name=str(d["name"]),
         media_type=str(d["media_type"]),
         # Older rows have no url; a size and a digest are absent where the source gave none.
-        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]
+        size=int(d["size"]) if d.get("size") is not None else None,  # type: ignore[call-overload]  # a stored attachment's size is an int
         sha256=str(d["sha256"]) if d.get("sha256") is not None else None,
         url=str(d["url"]) if d.get("url") is not None else None,
     )

@@ -7,6 +7,7 @@ writes the rows, so the ingest does not talk to the ORM for them.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from schema.canonical import Disposition
 
@@ -45,7 +46,8 @@ async def add_disposition(complaint_id: str, d: Disposition) -> None:
 
 async def reply_texts(complaint_id: str) -> list[str]:
     """The texts of the complaint's stored reporter replies."""
-    return list(await ReporterReplyRow.filter(complaint_id=complaint_id).values_list("content", flat=True))
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    return cast(list[str], await ReporterReplyRow.filter(complaint_id=complaint_id).values_list("content", flat=True))
 
 
 async def add_reply(complaint_id: str, text: str, at: datetime) -> None:

@@ -10,12 +10,14 @@ children can reference their complaint without reading ids back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import cast
 
 from schema import deadlines
 from schema.canonical import Complaint, Region
 from schema.regions import BPS_CODES, province_of, regency_of
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import (
@@ -38,7 +40,8 @@ BULK_BATCH = 500
 async def upsert_regions(regions: Iterable[Region]) -> int:
     """Store regions (replacing names of existing codes); returns how many were written."""
     items = list(regions)
-    existing = set(await RegionRow.all().values_list("code", flat=True))
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    existing = set(cast(list[str], await RegionRow.all().values_list("code", flat=True)))
     new = [
         RegionRow(
             code=r.code,
@@ -191,7 +194,7 @@ class _Rows:
 
     async def write(self) -> None:
         # Parents before children, for the foreign keys.
-        for batch in (
+        batches: list[Sequence[Model]] = [
             self.reporters,
             self.complaints,
             self.sources,
@@ -200,7 +203,8 @@ class _Rows:
             self.dispositions,
             self.follow_ups,
             self.replies,
-        ):
+        ]
+        for batch in batches:
             if batch:
                 await type(batch[0]).bulk_create(batch, batch_size=BULK_BATCH)
 

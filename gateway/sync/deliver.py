@@ -262,7 +262,7 @@ class Deliverer:
             # lacks): a fault to fix in the mapping, retried meanwhile, visible in status.
             return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
         except TimeoutError:
-            if not writes.may_have_left:
+            if not writes.may_have_left:  # type: ignore[possibly-undefined]  # bound as the with-block is entered
                 # Cut off while it waited for a connection slot or connected: nothing of
                 # the write left, so it is simply sent again (not looked up, never "unknown").
                 return await self._retry(d, "the delivery took longer than its lease; nothing was sent", in_doubt=d.in_doubt)
@@ -508,7 +508,7 @@ class Deliverer:
             link.source_id,
             FollowUp(
                 external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
-                author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]
+                author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]  # not from_reporter: found is a FollowUpRow
                 from_reporter=from_reporter,
             ),
         )

@@ -14,7 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
+from collections.abc import Coroutine
+from functools import partial
+from typing import Any
 from datetime import datetime, timedelta
 
 from gateway.sync import outbox
@@ -27,7 +30,7 @@ class Dispatcher:
 
     def __init__(
         self,
-        deliver: Callable[[outbox.Delivery], Awaitable[object]],
+        deliver: Callable[[outbox.Delivery], Coroutine[Any, Any, object]],
         *,
         owner: str,
         clock: Callable[[], datetime],
@@ -90,7 +93,7 @@ class Dispatcher:
             for d in leased:
                 task = asyncio.create_task(self._deliver(d), name=f"deliver-{d.id}")
                 self.running.setdefault(destination, set()).add(task)
-                task.add_done_callback(lambda t, dest=destination: self._done(dest, t))
+                task.add_done_callback(partial(self._done, destination))
             room -= len(leased)
             started += len(leased)
         return started

@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
@@ -237,7 +238,7 @@ class Ingestor:
     async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
         if link is not None:
-            return await ComplaintRow.filter(id=link.complaint_id).first(), link  # type: ignore[attr-defined]
+            return await ComplaintRow.filter(id=link.complaint_id).first(), link
         found: ComplaintRow | None = None
         if record.external_ref:
             try:
@@ -251,7 +252,7 @@ class Ingestor:
                 system=self.topology.national, source_id=record.lapor_tracking_id
             ).first()
             if national is not None:
-                found = await ComplaintRow.filter(id=national.complaint_id).first()  # type: ignore[attr-defined]
+                found = await ComplaintRow.filter(id=national.complaint_id).first()
         if found is not None and not await self._belongs(found, source):
             # A reference is only a claim: a kab/kota's record naming a complaint routed
             # elsewhere (a typo, or a push trying to reach a complaint it may not see) is
@@ -265,7 +266,7 @@ class Ingestor:
         when the complaint is routed there or its creation there is in the outbox."""
         if source == self.topology.national:
             return True
-        home = await self._home(row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+        home = await self._home(row.routed_agency_id, row.kode_wilayah)
         if self.topology.regency_system(home) == source:
             return True
         return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
@@ -287,7 +288,7 @@ class Ingestor:
         a category gap of a complaint that has a category: nothing is missing there, e.g.
         one the gateway created in the source under the source's catch-all code)."""
         before = len(notes)
-        has_category = row is not None and row.category_id is not None  # type: ignore[attr-defined]
+        has_category = row is not None and row.category_id is not None
         notes.extend(str(g) for g in record.warnings if not (g.field == "category_id" and has_category))
         category, unit = record.category_id, record.disposed_to
         if category is not None and not has_category and not await self._exists("category", category):
@@ -366,18 +367,18 @@ class Ingestor:
         # whatever the direction (a reopen, a re-disposition), and never sent back to it.
         owner_moved = (
             base is not None and record.status != base
-            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)  # type: ignore[attr-defined]
+            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)
         )
         if base is None or record.status != base:
             await self._advance(row, source, record, now, owner=owner_moved)
-        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)  # type: ignore[attr-defined]
+        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)
         await self._details(row, source, record, now)
         await self._catch_up(
             str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
         )
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
-            regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+            regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)
             await announce_new(str(row.id), regency_code=regency, origin=source, topology=self.topology, now=now)
         return outcome, str(row.id)
 
@@ -399,10 +400,11 @@ class Ingestor:
             await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
-            for key in await FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True):
-                if key and key not in have:
+            follow_up_keys = FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True)
+            for held in cast(list[str | None], await follow_up_keys):
+                if held and held not in have:
                     await enqueue_if_taken(
-                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{key}", now=now, payload={"key": key}
+                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{held}", now=now, payload={"key": held}
                     )
 
     async def _home(self, routed: str | None, kode_wilayah: str) -> str:
@@ -495,7 +497,7 @@ class Ingestor:
         on a complaint the index already has."""
         cid = row.id
         filled: dict[str, object] = {}
-        if row.category_id is None and record.category_id is not None:  # type: ignore[attr-defined]
+        if row.category_id is None and record.category_id is not None:
             filled["category_id"] = record.category_id
         if row.incident_date is None and record.incident_date is not None:
             filled["incident_date"] = record.incident_date
@@ -508,7 +510,7 @@ class Ingestor:
         # Once per OPD: the same disposition read again (every later version says it) is
         # not a new hop; a disposition made in the gateway to that OPD is the same one.
         if unit is not None and not await has_disposition_to(str(cid), unit):
-            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))  # type: ignore[attr-defined]
+            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))
         replies = _unique(record, by_reporter=True)
         if replies:
             # The follow-ups' rule: a reply differing only in spacing or case is the same one.
@@ -638,11 +640,11 @@ def _author_fits(held: str | None, read: str | None, routed: str | None) -> bool
     return read is None or held is None or held in (read, routed)
 
 
-def _unique(record: SourceComplaint, *, by_reporter: bool) -> list:  # type: ignore[type-arg]
+def _unique(record: SourceComplaint, *, by_reporter: bool) -> list[SourceFollowUp]:
     """A record's follow-ups by the reporter (replies) or by the agencies, each once by
     `follow_up_key` (a text differing only in spacing or case is the same one)."""
     seen: set[str] = set()
-    out = []
+    out: list[SourceFollowUp] = []
     for f in record.follow_ups:
         if f.by_reporter != by_reporter:
             continue

@@ -14,7 +14,8 @@ from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx, PageInfo
 from schema.validation import FieldError
 
-AuditActionEnum = strawberry.enum(AuditAction, name="AuditAction", description="Audited acts.")
+# strawberry.enum marks the enum itself, so fields below can name AuditAction as a type.
+strawberry.enum(AuditAction, name="AuditAction", description="Audited acts.")
 
 
 @strawberry.type(description="The caller, as the gateway understood their token.")
@@ -58,7 +59,7 @@ class AuditEventConnection:
 
 @strawberry.input(description="Narrow the audit log.")
 class AuditFilterInput:
-    action: list[AuditActionEnum] | None = None  # type: ignore[valid-type]
+    action: list[AuditAction] | None = None
     actor_issuer: str | None = None
     actor_subject: str | None = None
     complaint_id: strawberry.ID | None = None

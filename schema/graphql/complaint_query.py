@@ -243,13 +243,14 @@ async def _unsynced(ctx: GraphQLContext, ref: str) -> Complaint | None:
     callers a live list is for."""
     system, _, source_id = ref.partition(":")
     if (
-        not ctx.principal.has(*LIVE_LIST_ROLES)
+        ctx.federation is None  # the caller checks this too; here it tells the type checker
+        or not ctx.principal.has(*LIVE_LIST_ROLES)
         or ctx.access.cases.empty
         or not _SOURCE_ID.fullmatch(source_id)
         or source_id.strip(".") == ""
     ):
         return None  # as for any id the caller cannot read: nothing is asked of the source
-    found, outcome = await ctx.federation.read_unsynced(ctx.access.cases, system, source_id)  # type: ignore[union-attr]
+    found, outcome = await ctx.federation.read_unsynced(ctx.access.cases, system, source_id)
     if found is not None:
         return case_file(ctx, found, Freshness(live=True, stale=False, synced_at=None, source=outcome))
     if outcome is not None and outcome.outcome in FAILED:
@@ -302,7 +303,7 @@ class ComplaintQuery:
         filter: ComplaintFilterInput | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]
+        order: SortOrder = _SortOrder.NEWEST_FIRST,
         live: Annotated[
             bool,
             strawberry.argument(
@@ -343,7 +344,7 @@ class ComplaintQuery:
         filter: ComplaintFilterInput | None = None,
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
-        order: SortOrder = _SortOrder.NEWEST_FIRST,  # type: ignore[valid-type]
+        order: SortOrder = _SortOrder.NEWEST_FIRST,
     ) -> PublicComplaintConnection:
         ctx = info.context
         edges, page_info, used = await _page(

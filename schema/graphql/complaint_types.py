@@ -12,7 +12,7 @@ nested field is never loaded under a wider scope than its parent.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timezone
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -67,7 +67,7 @@ async def _agency(info: Ctx, agency_id: strawberry.ID | None) -> Agency | None:
 class PublicComplaint:
     id: strawberry.ID = strawberry.field(description="The gateway's stable id.")
     tracking_id: str = strawberry.field(description="The number the reporter sees.")
-    classification: Classification  # type: ignore[valid-type]
+    classification: Classification
     title: str = strawberry.field(description="The admin-edited title, else the reporter's.")
     content: str
     incident_date: date | None
@@ -75,8 +75,8 @@ class PublicComplaint:
     category_id: strawberry.ID | None
     routed_agency_id: strawberry.ID | None
     is_anonymous: bool
-    status: Status  # type: ignore[valid-type]
-    public_bucket: PublicBucket  # type: ignore[valid-type]
+    status: Status
+    public_bucket: PublicBucket
     rating: Rating | None
     time_zone: str = strawberry.field(description="WIB, WITA or WIT: the zone times are in.")
     created_at: datetime
@@ -149,7 +149,7 @@ class PublicComplaint:
         )
 
     @classmethod
-    def _fields(cls, x: c.Complaint) -> dict[str, object]:
+    def _fields(cls, x: c.Complaint) -> dict[str, Any]:
         zone = r.zone_for(x.location.kode_wilayah)
         rating = (
             Rating(score=x.rating.score, comment=x.rating.comment, at=local_time(x.rating.at, zone))
@@ -183,7 +183,7 @@ class PublicComplaint:
     @classmethod
     def from_canonical(cls, x: c.Complaint) -> PublicComplaint:
         # Anyone reads this: contact details typed into any of its text stay out.
-        return masked(cls(**cls._fields(x)))  # type: ignore[arg-type]
+        return masked(cls(**cls._fields(x)))
 
 
 @strawberry.federation.type(
@@ -194,8 +194,8 @@ class Complaint(PublicComplaint):
     suggested_agency_id: strawberry.ID | None
     tags: list[str]
     is_secret: bool
-    channel: Channel  # type: ignore[valid-type]
-    kadar: Kadar = strawberry.field(  # type: ignore[valid-type]
+    channel: Channel
+    kadar: Kadar = strawberry.field(
         description="Kadar pengawasan: the handling tier that sets the resolution deadline."
     )
     _freshness: strawberry.Private[Freshness] = INDEX_ONLY
@@ -239,7 +239,7 @@ class Complaint(PublicComplaint):
         return await _agency(info, self.suggested_agency_id)
 
     @strawberry.field(description="Status history with who acted and why, oldest first.")
-    async def status_history(self, info: Ctx) -> list[StatusEvent]:  # type: ignore[override]
+    async def status_history(self, info: Ctx) -> list[StatusEvent]:
         zone = self._zone()
         return [
             StatusEvent(
@@ -306,9 +306,9 @@ class Complaint(PublicComplaint):
         return case_file(info.context, found) if found else None
 
     @classmethod
-    def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:  # type: ignore[override]
+    def from_canonical(cls, x: c.Complaint, freshness: Freshness = INDEX_ONLY) -> Complaint:
         return cls(
-            **cls._fields(x),  # type: ignore[arg-type]
+            **cls._fields(x),
             original_title=x.original_title,
             suggested_agency_id=_id(x.suggested_agency_id),
             tags=list(x.tags),

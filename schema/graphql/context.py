@@ -10,7 +10,8 @@ parent was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
 
 from auth.policy import Access, access_for
 from auth.principal import Principal
@@ -35,11 +36,14 @@ from schema.ports.writes import Auditor, WritePort
 from strawberry.dataloader import DataLoader
 
 
+V = TypeVar("V")
+
+
 def _batched(
-    reader: ComplaintReader, scope: RowScope, method: str
-) -> DataLoader[str, list[Any]]:
-    async def load(keys: list[str]) -> list[list[Any]]:
-        return list(await getattr(reader, method)(scope, keys))
+    load_many: Callable[[RowScope, Sequence[str]], Awaitable[Sequence[V]]], scope: RowScope
+) -> DataLoader[str, V]:
+    async def load(keys: list[str]) -> list[V]:
+        return list(await load_many(scope, keys))
 
     return DataLoader(load_fn=load)
 
@@ -60,13 +64,13 @@ class Loaders:
     def create(cls, complaints: ComplaintReader, scope: RowScope) -> Loaders:
         """Fresh loaders for one request and one scope."""
         return cls(
-            status_history=_batched(complaints, scope, "status_history_for"),
-            dispositions=_batched(complaints, scope, "dispositions_for"),
-            follow_ups=_batched(complaints, scope, "follow_ups_for"),
-            replies=_batched(complaints, scope, "replies_for"),
-            attachments=_batched(complaints, scope, "attachments_for"),
-            sources=_batched(complaints, scope, "sources_for"),
-            deadlines=_batched(complaints, scope, "deadlines_for"),
+            status_history=_batched(complaints.status_history_for, scope),
+            dispositions=_batched(complaints.dispositions_for, scope),
+            follow_ups=_batched(complaints.follow_ups_for, scope),
+            replies=_batched(complaints.replies_for, scope),
+            attachments=_batched(complaints.attachments_for, scope),
+            sources=_batched(complaints.sources_for, scope),
+            deadlines=_batched(complaints.deadlines_for, scope),
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import strawberry
 
@@ -20,6 +21,7 @@ from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
 from schema.ports.sources import SourceInfo, SourcesReader
+from schema.canonical import Region, RegionLevel
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
 from schema.graphql.sync_query import as_caller_may_see
@@ -28,7 +30,10 @@ from schema.graphql.types import Ctx
 from schema.validation import FieldError
 from schema.ports.reads import CountsReader
 
-Level = strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
+Level = co.Level
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 MAX_DAYS = 366
 
@@ -56,7 +61,7 @@ class CoordinationRow:
 
 @strawberry.type(description="The coordinators' view of one level.")
 class CoordinationView:
-    level: Level  # type: ignore[valid-type]
+    level: Level
     kode_wilayah: str | None
     name: str
     parent_kode_wilayah: str | None = strawberry.field(description="One level up (null at national).")
@@ -70,11 +75,11 @@ class CoordinationView:
     )
 
 
-def _counted(c: co.GroupCounts) -> dict[str, object]:
+def _counted(c: co.GroupCounts) -> dict[str, Any]:
     return {"complaints": c.complaints, "open": c.open, "overdue": c.overdue, "on_time_rate": c.on_time_rate}
 
 
-def _blank() -> dict[str, object]:
+def _blank() -> dict[str, Any]:
     return dict.fromkeys(
         ("kode_wilayah", "agency_id", "regency_count", "connected_count", "connected", "connected_since", "kind",
          "source", "sync_lag_seconds", "backlog", "dead_letters", "last_error"),
@@ -86,7 +91,7 @@ def _total(groups: Mapping[str | None, co.GroupCounts]) -> co.GroupCounts:
     return co.GroupCounts(*(sum(getattr(v, f) for v in values) for f in ("complaints", "open", "overdue", "on_time", "late")))
 
 
-def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts) -> CoordinationRow:
+def _regency_row(region: Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts) -> CoordinationRow:
     fields = _blank() | _counted(counts) | {"kode_wilayah": region.code, "name": region.name}
     if source is not None:
         fields |= {"connected": source.connected, "connected_since": source.connected_since, "kind": source.kind, "source": source.name if source.connected else None}
@@ -98,7 +103,7 @@ def _regency_row(region: r.Region, source: SourceInfo | None, sync: SyncInfo | N
             # An error it has recovered from since is history, not health.
             "last_error": sync.last_error if sync.consecutive_failures else None,
         }
-    return CoordinationRow(**fields)  # type: ignore[arg-type]
+    return CoordinationRow(**fields)
 
 
 def _check(code: str | None, days: int) -> None:
@@ -137,21 +142,21 @@ class CoordinationQuery:
         async def counts(by: str, within: str | None) -> Mapping[str | None, co.GroupCounts]:
             return await reader.group_counts(ctx.access.cases, by=by, within=within, since=since, until=until, now=until)
 
-        view = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
+        view: dict[str, Any] = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
         if code is None:
             grouped = await counts("province", None)
             rows = []
-            for p in (x for x in r.provinces_and_regencies() if x.level is r.RegionLevel.PROVINCE):
+            for p in (x for x in r.provinces_and_regencies() if x.level is RegionLevel.PROVINCE):
                 regencies = [x for x in r.children(p.code)]
                 connected = sum(1 for x in regencies if configured.get(x.code) and configured[x.code].connected)
                 rows.append(CoordinationRow(**(_blank() | _counted(grouped.get(p.code, co.NO_COUNTS)) | {
                     "kode_wilayah": p.code, "name": p.name, "regency_count": len(regencies), "connected_count": connected})))
             summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
                 "name": "Indonesia", "regency_count": sum(x.regency_count or 0 for x in rows), "connected_count": sum(x.connected_count or 0 for x in rows)}))
-            return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+            return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)
         region = r.get_region(code)
         assert region is not None
-        if region.level is r.RegionLevel.PROVINCE:
+        if region.level is RegionLevel.PROVINCE:
             grouped = await counts("regency", code)
             rows = []
             for k in r.children(code):
@@ -160,7 +165,7 @@ class CoordinationQuery:
             summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
                 "kode_wilayah": code, "name": region.name, "regency_count": len(rows),
                 "connected_count": sum(1 for x in rows if x.connected)}))
-            return CoordinationView(level=co.Level.PROVINCE, name=region.name, parent_kode_wilayah=None, parent_name="Indonesia", summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+            return CoordinationView(level=co.Level.PROVINCE, name=region.name, parent_kode_wilayah=None, parent_name="Indonesia", summary=summary, rows=rows, **view)
         grouped = await counts("agency", code)
         names = {a.id: a.name for a in await ctx.references.agencies(ids=[k for k in grouped if k])}
         rows = [
@@ -170,4 +175,4 @@ class CoordinationQuery:
         source = configured.get(code)
         summary = _regency_row(region, source, sync_by.get(source.name) if source else None, _total(grouped))
         parent = r.get_region(region.parent_code or "")
-        return CoordinationView(level=co.Level.REGENCY, name=region.name, parent_kode_wilayah=region.parent_code, parent_name=parent.name if parent else None, summary=summary, rows=rows, **view)  # type: ignore[arg-type]
+        return CoordinationView(level=co.Level.REGENCY, name=region.name, parent_kode_wilayah=region.parent_code, parent_name=parent.name if parent else None, summary=summary, rows=rows, **view)

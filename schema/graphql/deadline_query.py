@@ -48,7 +48,7 @@ class DeadlineQuery:
     async def overdue_complaints(
         self,
         info: Ctx,
-        clock: DeadlineClock = Clock.VERIFICATION,  # type: ignore[valid-type]
+        clock: DeadlineClock = Clock.VERIFICATION,
         filter: ComplaintFilterInput | None = None,
         first: int = 20,
     ) -> list[Complaint]:
@@ -67,7 +67,7 @@ class DeadlineQuery:
     async def due_soon_complaints(
         self,
         info: Ctx,
-        clock: DeadlineClock = Clock.VERIFICATION,  # type: ignore[valid-type]
+        clock: DeadlineClock = Clock.VERIFICATION,
         within_hours: int = DEFAULT_DUE_SOON_HOURS,
         filter: ComplaintFilterInput | None = None,
         first: int = 20,

@@ -10,15 +10,19 @@ from schema import deadlines as d
 from schema.canonical import Status as CanonicalStatus
 from schema.graphql.types import local_time
 
-DeadlineClock = strawberry.enum(d.Clock, name="DeadlineClock", description="A promised deadline.")
-EscalationLevel = strawberry.enum(
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(d.Clock, name="DeadlineClock", description="A promised deadline.")
+DeadlineClock = d.Clock
+strawberry.enum(
     d.EscalationLevel, description="Who is told about a missed deadline."
 )
+EscalationLevel = d.EscalationLevel
 
 
 @strawberry.type(description="One deadline of a complaint.")
 class Deadline:
-    clock: DeadlineClock  # type: ignore[valid-type]
+    clock: DeadlineClock
     due: datetime = strawberry.field(description="End of the last day, in the region's zone.")
     met_at: datetime | None = strawberry.field(description="When it was met, if it was.")
     seconds_left: int | None = strawberry.field(
@@ -36,7 +40,7 @@ class ComplaintDeadlines:
         description="The reporter's 10 days after the final answer."
     )
     resolution: Deadline | None = strawberry.field(description="By kadar; starts at verification.")
-    escalation: EscalationLevel | None = strawberry.field(  # type: ignore[valid-type]
+    escalation: EscalationLevel | None = strawberry.field(
         description="Regency, then province, then national, as a missed deadline ages."
     )
 

@@ -22,7 +22,10 @@ from schema.queries import ComplaintFilter, SortOrder as _SortOrder
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format
 from schema.validation import ComplaintDraft, FieldError, ValidationFailed
 
-SortOrder = strawberry.enum(_SortOrder, description="Stable sort of complaint lists.")
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(_SortOrder, description="Stable sort of complaint lists.")
+SortOrder = _SortOrder
 
 
 class UserInputError(GraphQLError, InputError):
@@ -53,8 +56,8 @@ def from_validation(exc: ValidationFailed, *, prefix: str | None = "input") -> U
 
 @strawberry.input(description="Narrow a complaint list; every field given must match.")
 class ComplaintFilterInput:
-    status: list[Status] | None = None  # type: ignore[valid-type]
-    public_bucket: list[PublicBucket] | None = None  # type: ignore[valid-type]
+    status: list[Status] | None = None
+    public_bucket: list[PublicBucket] | None = None
     kode_wilayah: str | None = strawberry.field(
         default=None, description="This region and everything under it, e.g. 16.05."
     )
@@ -64,8 +67,8 @@ class ComplaintFilterInput:
     category_id: strawberry.ID | None = strawberry.field(
         default=None, description="In this category or one below it."
     )
-    classification: list[Classification] | None = None  # type: ignore[valid-type]
-    channel: list[Channel] | None = None  # type: ignore[valid-type]
+    classification: list[Classification] | None = None
+    channel: list[Channel] | None = None
     created_after: datetime | None = strawberry.field(
         default=None, description="Created at or after this instant."
     )
@@ -148,7 +151,7 @@ class ReporterInput:
 
 @strawberry.input(description="A new complaint.")
 class SubmitComplaintInput:
-    classification: Classification  # type: ignore[valid-type]
+    classification: Classification
     title: str
     content: str
     location: LocationInput
@@ -163,7 +166,7 @@ class SubmitComplaintInput:
     is_secret: bool = strawberry.field(
         default=False, description="Rahasia: hide the whole complaint from the public."
     )
-    channel: Channel = c.Channel.WEB  # type: ignore[valid-type]
+    channel: Channel = c.Channel.WEB
     reporter: ReporterInput | None = None
 
     def to_draft(self) -> ComplaintDraft:

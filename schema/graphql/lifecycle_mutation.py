@@ -31,16 +31,19 @@ from schema.lifecycle import (
 from schema.live import WriteRefused
 from schema.validation import ValidationFailed
 
-ComplaintAction = strawberry.enum(Action, name="ComplaintAction", description="A lifecycle action.")
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(Action, name="ComplaintAction", description="A lifecycle action.")
+ComplaintAction = Action
 
 
 @strawberry.type(description="The result of a lifecycle action.")
 class ComplaintActionPayload:
-    status: Status  # type: ignore[valid-type]
+    status: Status
     delivery: WriteDelivery = strawberry.field(
         description="Where the change went: applied at its system of record, or pending there."
     )
-    allowed_actions: list[ComplaintAction] = strawberry.field(  # type: ignore[valid-type]
+    allowed_actions: list[ComplaintAction] = strawberry.field(
         description="What your roles may do next."
     )
     complaint: Complaint | None = strawberry.field(
@@ -145,7 +148,7 @@ class LifecycleMutation:
         self,
         info: Ctx,
         id: strawberry.ID,
-        kadar: Kadar | None = None,  # type: ignore[valid-type]
+        kadar: Kadar | None = None,
         title: str | None = None,
         category_id: strawberry.ID | None = None,
         note: str | None = None,

@@ -8,7 +8,9 @@ from auth.policy import Access
 from schema import live
 from schema.upstream_text import for_caller
 
-SourceOutcomeKind = strawberry.enum(
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(
     live.Outcome,
     name="SourceOutcomeKind",
     description="How a source answered a live call: OK, TIMEOUT (no answer within the deadline), "
@@ -16,19 +18,21 @@ SourceOutcomeKind = strawberry.enum(
     "SOURCE_BUSY (not called: as many calls to it as it is allowed are already waiting on it), "
     "NOT_FOUND (it does not have the record), NOT_READABLE (it offers no live read; the index answers).",
 )
-DeliveryState = strawberry.enum(
+SourceOutcomeKind = live.Outcome
+strawberry.enum(
     live.DeliveryState,
     description="APPLIED: the system of record has the write, and so has the index. PENDING: the "
     "system of record was unreachable; the write is queued and will be delivered once. LOCAL: the "
     "gateway is the system of record. DEAD_LETTER: the system of record refused it (see reason); it is "
     "kept for an operator (`penghubung sync dead-letters`) and applied in the gateway.",
 )
+DeliveryState = live.DeliveryState
 
 
 @strawberry.type(description="One source's part in a live answer.")
 class SourceOutcome:
     system: str = strawberry.field(description="The source's name, e.g. 16.05-musi-rawas.")
-    outcome: SourceOutcomeKind  # type: ignore[valid-type]
+    outcome: SourceOutcomeKind
     latency_ms: float
     error: str | None = strawberry.field(description="What went wrong, in the connector's words.")
     records: int = strawberry.field(description="Records it returned that you may see.")
@@ -49,7 +53,7 @@ class SourceOutcome:
 
 @strawberry.type(description="Where a write went: its system of record, and whether it has it yet.")
 class WriteDelivery:
-    state: DeliveryState  # type: ignore[valid-type]
+    state: DeliveryState
     system: str | None = strawberry.field(description="The system of record (null: the gateway).")
     reason: str | None = strawberry.field(description="Why it is pending.")
     idempotency_key: str | None

@@ -27,7 +27,7 @@ class ReferenceQuery:
         self,
         parent: str | None = None,
         search: str | None = None,
-        level: RegionLevel | None = None,  # type: ignore[valid-type]
+        level: RegionLevel | None = None,
     ) -> list[Region]:
         if parent is not None and not r.is_valid_code_format(parent.strip()):
             raise UserInputError(

@@ -17,8 +17,12 @@ from schema.regions import WIB
 from schema.validation import FieldError
 from schema.ports.reads import StatisticsReader
 
-Dimension = strawberry.enum(s.Dimension, name="StatisticsDimension", description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).")
-Period = strawberry.enum(s.Period, name="StatisticsPeriod", description="How time is split: DAY, WEEK (from Monday), MONTH, ALL; days in WIB.")
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(s.Dimension, name="StatisticsDimension", description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).")
+Dimension = s.Dimension
+strawberry.enum(s.Period, name="StatisticsPeriod", description="How time is split: DAY, WEEK (from Monday), MONTH, ALL; days in WIB.")
+Period = s.Period
 
 
 @strawberry.type(description="One cell: complaints created in a period with one value of the dimension.")
@@ -34,8 +38,8 @@ class StatisticsBucket:
 
 @strawberry.type(description="Complaint counts over time, small counts withheld.")
 class ComplaintStatistics:
-    dimension: Dimension  # type: ignore[valid-type]
-    period: Period  # type: ignore[valid-type]
+    dimension: Dimension
+    period: Period
     minimum_count: int = strawberry.field(description="Counts below this are withheld.")
     buckets: list[StatisticsBucket]
     suppressed_count: int = strawberry.field(description="How many buckets are withheld.")
@@ -51,10 +55,10 @@ class StatisticsQuery:
     async def statistics(
         self,
         info: Ctx,
-        group_by: Dimension,  # type: ignore[valid-type]
+        group_by: Dimension,
         from_date: Annotated[date, strawberry.argument(name="from", description="The first day (WIB).")],
         to_date: Annotated[date, strawberry.argument(name="to", description="The last day (WIB), included.")],
-        period: Period = s.Period.MONTH,  # type: ignore[valid-type]
+        period: Period = s.Period.MONTH,
         filter: ComplaintFilterInput | None = None,
     ) -> ComplaintStatistics:
         ctx = info.context

@@ -10,13 +10,15 @@ forwards: a key never reaches a complaint its caller could not read directly.
 
 from __future__ import annotations
 
+from typing import Final
+
 import strawberry
 from strawberry.printer import print_schema
 
 from auth.errors import PermissionDenied
 from schema.graphql.types import Ctx
 
-FEDERATION_VERSION = "2.5"  # composes in Apollo Router 1.x/2.x and Hive Gateway
+FEDERATION_VERSION: Final = "2.5"  # composes in Apollo Router 1.x/2.x and Hive Gateway
 MAX_ENTITIES = 100  # representations per `_entities` call (a router batches a page's worth)
 
 

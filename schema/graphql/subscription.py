@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 import logging
 from datetime import UTC, datetime
+from functools import partial
 
 import strawberry
 from graphql import GraphQLError
@@ -77,7 +78,7 @@ class Subscription:
                     scope = ctx.access.cases
                     found = await shared_reads().read(
                         (event.complaint_id, event.kind, event.at, scope),
-                        lambda: ctx.complaints.get(scope, id=event.complaint_id),
+                        partial(ctx.complaints.get, scope, id=event.complaint_id),
                     )
                 except Exception:  # one failed read skips one update, never ends the stream
                     log.exception("complaintUpdates could not read a complaint (request %s)", ctx.request_id)

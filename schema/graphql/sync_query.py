@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from auth.audit import AuditAction
 from auth.roles import Role
+from schema.graphql.context import GraphQLContext
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
 from schema.upstream_text import identity_free_fields, may_read_as_written
@@ -20,12 +22,12 @@ from schema.ports.sync import SyncInfo, SyncReader
 UPSTREAM_TEXT = ("last_error", "last_dead_letter", "last_rejection", "last_note")
 
 
-def as_caller_may_see(ctx: object, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
+def as_caller_may_see(ctx: GraphQLContext, infos: Sequence[SyncInfo]) -> list[SyncInfo]:
     """The sync states with upstream text made identity-free unless the caller may read
     reporter identity (the national admin may; coordinators and auditors never)."""
-    if may_read_as_written(ctx.access):  # type: ignore[attr-defined]
+    if may_read_as_written(ctx.access):
         return list(infos)
-    return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]  # type: ignore[misc]
+    return [identity_free_fields(s, UPSTREAM_TEXT) for s in infos]
 
 
 @strawberry.type(description="How the sync with one source is doing.")
@@ -62,6 +64,12 @@ class SourceSyncStatus:
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 
 
+def _sync_status(s: SyncInfo) -> SourceSyncStatus:
+    # SyncInfo's fields, with its tuples as the lists GraphQL answers.
+    values: dict[str, Any] = {f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__}
+    return SourceSyncStatus(**values)
+
+
 @strawberry.type
 class SyncQuery:
     @strawberry.field(description="Sync health per source (national and regional admins, auditors).")
@@ -78,7 +86,4 @@ class SyncQuery:
         reader: SyncReader | None = ctx.sync
         if reader is None:
             return []
-        return [
-            SourceSyncStatus(**{f: list(v) if isinstance(v := getattr(s, f), tuple) else v for f in SyncInfo.__slots__})
-            for s in as_caller_may_see(ctx, await reader.status())
-        ]
+        return [_sync_status(s) for s in as_caller_may_see(ctx, await reader.status())]

@@ -24,8 +24,11 @@ from schema.validation import FieldError
 REGION_PAGE_DEFAULT = 50
 REGION_PAGE_MAX = 120
 
-Classification = strawberry.enum(c.Classification, description="Klasifikasi: kind of submission.")
-Status = strawberry.enum(
+# strawberry.enum marks the enum class itself (and returns it): each name below is that
+# class, so type checkers take it as a type.
+strawberry.enum(c.Classification, description="Klasifikasi: kind of submission.")
+Classification = c.Classification
+strawberry.enum(
     c.Status,
     description="Lifecycle status, in LAPOR!'s Indonesian terms: SUBMITTED (written), "
     "BELUM_TERVERIFIKASI (awaiting verification), TUNDA (on hold), TERVERIFIKASI (verified), "
@@ -33,16 +36,23 @@ Status = strawberry.enum(
     "DITINDAKLANJUTI (answered), MENUNGGU_TANGGAPAN (awaiting the reporter's reply), "
     "SELESAI (closed), ARSIP (archived).",
 )
-PublicBucket = strawberry.enum(
+Status = c.Status
+strawberry.enum(
     c.PublicBucket, description="The tab citizens see: Belum (waiting), Proses, Selesai."
 )
-Channel = strawberry.enum(c.Channel, description="Where the complaint was written.")
-AgencyLevel = strawberry.enum(c.AgencyLevel, description="Level of an agency (instansi).")
-RegionLevel = strawberry.enum(c.RegionLevel, description="Level of a kode wilayah.")
-Kadar = strawberry.enum(c.Kadar, description="Kadar pengawasan: the handling tier.")
-DispositionKind = strawberry.enum(
+PublicBucket = c.PublicBucket
+strawberry.enum(c.Channel, description="Where the complaint was written.")
+Channel = c.Channel
+strawberry.enum(c.AgencyLevel, description="Level of an agency (instansi).")
+AgencyLevel = c.AgencyLevel
+strawberry.enum(c.RegionLevel, description="Level of a kode wilayah.")
+RegionLevel = c.RegionLevel
+strawberry.enum(c.Kadar, description="Kadar pengawasan: the handling tier.")
+Kadar = c.Kadar
+strawberry.enum(
     c.DispositionKind, description="Disposisi (down to a unit) or pelimpahan (sideways)."
 )
+DispositionKind = c.DispositionKind
 
 Ctx = Info[GraphQLContext, None]
 
@@ -56,7 +66,7 @@ def local_time(at: datetime, zone: timezone) -> datetime:
 class Region:
     code: str = strawberry.field(description="Kode wilayah, e.g. 16.05.")
     name: str
-    level: RegionLevel  # type: ignore[valid-type]
+    level: RegionLevel
     kind: str = strawberry.field(description="provinsi, kabupaten, kota, kecamatan, desa...")
     parent_code: str | None
 
@@ -111,7 +121,7 @@ class Agency:
     id: strawberry.ID
     name: str
     short_name: str | None
-    level: AgencyLevel  # type: ignore[valid-type]
+    level: AgencyLevel
     kode_wilayah: str | None
     parent_id: strawberry.ID | None
 
@@ -213,13 +223,13 @@ class Attachment:
 
 @strawberry.type(description="One step of the status history, as the public sees it.")
 class PublicStatusEvent:
-    status: Status  # type: ignore[valid-type]
+    status: Status
     at: datetime
 
 
 @strawberry.type(description="One step of the status history, with who acted and why.")
 class StatusEvent:
-    status: Status  # type: ignore[valid-type]
+    status: Status
     at: datetime
     actor_agency_id: strawberry.ID | None
     note: str | None
@@ -227,7 +237,7 @@ class StatusEvent:
 
 @strawberry.type(description="One hop of the disposition trail.")
 class Disposition:
-    kind: DispositionKind  # type: ignore[valid-type]
+    kind: DispositionKind
     from_agency_id: strawberry.ID | None
     to_agency_id: strawberry.ID
     at: datetime

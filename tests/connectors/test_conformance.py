@@ -59,7 +59,7 @@ def test_each_mapping_is_at_most_60_lines(mapping: str) -> None:
 async def test_each_mapping_reads_maps_and_round_trips_every_write(
     mapping: str, sandbox: tuple[dict[str, object], dict[str, str]]
 ) -> None:
-    sims, urls = sandbox
+    _sims, urls = sandbox
     async with aiohttp.ClientSession() as session:
         source = _source(mapping, session, urls, total_timeout=5)
         report = await check_source(source, kode_wilayah=source.spec.kode_wilayah)
@@ -213,7 +213,7 @@ async def test_the_check_shows_what_each_bundled_mapping_carries(
 ) -> None:
     """Category and incident date on every seeded record, the regency's OPD disposition
     where its system has one (the national system routes instead)."""
-    sims, urls = sandbox
+    _sims, urls = sandbox
     async with aiohttp.ClientSession() as session:
         report = await check_source(_source(mapping, session, urls), kode_wilayah="16", writes=False)
     assert report.passed and report.gaps == [], report.render()
@@ -241,7 +241,7 @@ async def test_the_check_counts_and_previews_files(sandbox: tuple[dict[str, obje
 
 
 async def test_the_check_warns_when_a_files_path_finds_none(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
-    sims, urls = sandbox
+    _sims, urls = sandbox
     spec = replace(bundled_spec("wa_bot_mongo"), attachments=replace(bundled_spec("wa_bot_mongo").attachments, path="foto"))  # type: ignore[arg-type]
     async with aiohttp.ClientSession() as session:
         client = UpstreamClient(spec.name, session, Policy(total_timeout=5))

@@ -65,7 +65,7 @@ idempotency = { style = "header" }
 
 
 def mappings() -> list[str]:
-    files = sorted((ROOT / "connectors" / "mappings").glob("*.toml")) + [Path(__file__).parent / "fixtures" / "jsonapi.toml"]
+    files = [*sorted((ROOT / "connectors" / "mappings").glob("*.toml")), Path(__file__).parent / "fixtures" / "jsonapi.toml"]
     return [f.read_text() for f in files] + [EXTRA]
 
 

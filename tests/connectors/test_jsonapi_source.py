@@ -110,7 +110,7 @@ async def test_next_links_that_loop_are_an_error_not_ten_thousand_pages(system, 
     simulated, url = system
     simulated.paging = "loop"
     seen: list[str] = []
-    with pytest.raises(DecodeError, match="the next link at 'links.next' repeated"):
+    with pytest.raises(DecodeError, match=r"the next link at 'links\.next' repeated"):
         async for batch in connect(session, url).changes():
             seen.extend(r.source_id for r in batch.records)
     # Pages 1 and 2, then page 1 again, whose next link (page 2) was already followed: the
@@ -120,7 +120,7 @@ async def test_next_links_that_loop_are_an_error_not_ten_thousand_pages(system, 
 
 async def test_a_full_first_page_without_the_declared_cursor_fails_the_check(system, session) -> None:
     """The issue's silent one-page read: a cursor path the answers never have."""
-    simulated, url = system
+    _simulated, url = system
     source = connect(session, url, with_pagination(
         '{ style = "cursor", next = "meta.cursor", size_param = "page[size]", size = 3 }'))
     batches = await read_all(source)
@@ -131,14 +131,14 @@ async def test_a_full_first_page_without_the_declared_cursor_fails_the_check(sys
 
 
 async def test_a_full_first_page_without_a_link_header_fails_the_check(system, session) -> None:
-    simulated, url = system  # its links are in the body, not in a header
+    _simulated, url = system  # its links are in the body, not in a header
     source = connect(session, url, with_pagination('{ style = "link_header", size_param = "page[size]", size = 3 }'))
     batches = await read_all(source)
     assert ids(batches) == ALL_IDS[:3] and "has no Link header" in batches[0].notes[0]
 
 
 async def test_a_last_page_without_a_next_link_is_no_note(system, session) -> None:
-    simulated, url = system
+    _simulated, url = system
     source = connect(session, url, with_pagination('{ style = "next_link", size_param = "page[size]", size = 10 }'))
     batches = await read_all(source)
     assert ids(batches) == ALL_IDS and batches[0].notes == ()
@@ -178,7 +178,7 @@ async def test_a_failing_follow_up_list_fails_the_page(system, session) -> None:
 
 
 async def test_read_one_unwraps_data_and_fetches_its_follow_ups(system, session) -> None:
-    simulated, url = system
+    _simulated, url = system
     source = connect(session, url)
     record = await source.read_one("LPR-0005")
     assert record is not None and record.status is Status.DITINDAKLANJUTI and record.disposed_to is None
@@ -191,7 +191,7 @@ async def test_read_one_unwraps_data_and_fetches_its_follow_ups(system, session)
 
 
 async def test_jsonapi_attributes_relationships_and_flags_map(system, session) -> None:
-    simulated, url = system
+    _simulated, url = system
     records = {r.source_id: r for b in await read_all(connect(session, url)) for r in b.records}
     secret = records["LPR-0003"]
     assert (secret.title, secret.status, secret.disposed_to) == ("Pungutan liar", Status.DIDISPOSISIKAN, "16.05-inspektorat")

@@ -253,6 +253,6 @@ def test_a_category_parent_in_the_out_map_covers_its_children() -> None:
     text = text.replace('map = "kategori_out", when_unmapped = "omit"', 'map = "kategori_out"')
     assert create({**VALUES, "category_code": "infrastruktur.jalan.berlubang"}, text)["kategori"] == "K01"
     assert create({**VALUES, "category_code": "infrastruktur.jembatan"}, text)["kategori"] == "K10"
-    with pytest.raises(UnmappedValue, match="'kesehatan.puskesmas'"):
+    with pytest.raises(UnmappedValue, match=r"'kesehatan\.puskesmas'"):
         create({**VALUES, "category_code": "kesehatan.puskesmas"}, text)
 

@@ -174,7 +174,7 @@ async def test_a_source_failing_again_and_again_is_not_called_while_its_circuit_
         page, _ = await ask(tokens.national_admin, partition)
         assert page["sources"][0]["outcome"] == "ERROR"
     calls = len(broken.received.entries)
-    page, took = await ask(tokens.national_admin, partition)
+    page, _ = await ask(tokens.national_admin, partition)
     assert page["sources"][0]["outcome"] == "CIRCUIT_OPEN" and page["partial"] is True
     assert len(broken.received.entries) == calls  # not called at all
 

@@ -88,7 +88,10 @@ async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Fe
     done = _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))["verifyComplaint"]
     assert done["status"] == "TERVERIFIKASI"
     assert done["delivery"] == {"state": "APPLIED", "system": PRABUMULIH, "reason": None, "idempotencyKey": None, "replayed": False}
-    status_posts = lambda: sum(1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status"))  # noqa: E731
+
+    def status_posts() -> int:
+        return sum(1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status"))
+
     assert status_posts() == 1
     # The owner's outbox entry is settled; a sync round sends it nothing more and undoes nothing.
     assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", state="done").count() == 1

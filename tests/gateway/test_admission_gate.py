@@ -100,7 +100,7 @@ def test_settings_from_the_environment() -> None:
     ).admission
     assert tuned == AdmissionSettings(concurrency=8, queue=0, max_wait=0.5)
     assert not from_env(env | {"PENGHUBUNG_ADMISSION_CONCURRENCY": "0"}).admission.enabled
-    with pytest.raises(SettingsError, match="max_wait is 0.0, expected a positive number"):
+    with pytest.raises(SettingsError, match=r"max_wait is 0\.0, expected a positive number"):
         from_env(env | {"PENGHUBUNG_ADMISSION_MAX_WAIT": "0"})
     with pytest.raises(SettingsError, match="concurrency is -1"):
         from_env(env | {"PENGHUBUNG_ADMISSION_CONCURRENCY": "-1"})

@@ -92,7 +92,7 @@ def test_admins_see_sync_health_per_source(demo: tuple[int, Path]) -> None:
             break
         assert time.monotonic() < deadline, rows
         time.sleep(0.5)
-    assert len(rows) == 16 and list(rows)[0] == "lapor"
+    assert len(rows) == 16 and next(iter(rows)) == "lapor"
     assert rows["16.05-musi-rawas"]["consecutiveFailures"] == 0 and rows["16.05-musi-rawas"]["lagSeconds"] >= 0
     officer = _token(cwd, "--role", "agency_officer", "--agency", "16.05-pupr")
     refused = _post(port, SYNC_QUERY, officer)

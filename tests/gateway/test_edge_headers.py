@@ -120,7 +120,7 @@ def test_cors_origins_setting_is_parsed_and_checked() -> None:
 
 def test_body_timeout_setting() -> None:
     assert from_env({"PENGHUBUNG_BODY_TIMEOUT": "2.5"}).limits.body_timeout == 2.5
-    with pytest.raises(SettingsError, match="body_timeout is 0.0, expected a positive number of seconds"):
+    with pytest.raises(SettingsError, match=r"body_timeout is 0\.0, expected a positive number of seconds"):
         from_env({"PENGHUBUNG_BODY_TIMEOUT": "0"})
 
 

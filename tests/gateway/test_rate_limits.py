@@ -243,7 +243,7 @@ def test_rates_come_from_the_environment_and_bad_ones_are_refused() -> None:
     assert settings.rate_limits.ipv4_prefix == 32
     with pytest.raises(SettingsError, match=r"PENGHUBUNG_RATE_LIMIT_CITIZEN is 'lots'; expected a rate such as"):
         from_env({"PENGHUBUNG_RATE_LIMIT_CITIZEN": "lots"})
-    with pytest.raises(SettingsError, match="ipv4_prefix is 40, expected 8..32"):
+    with pytest.raises(SettingsError, match=r"ipv4_prefix is 40, expected 8\.\.32"):
         from_env({"PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX": "40"})
     assert from_env({"PENGHUBUNG_RATE_LIMIT_CITIZEN_NETWORK": "9 per second"}).rate_limits.citizen_network_rate == (
         "9 per second"

@@ -28,7 +28,9 @@ class CreatesOnly:
     name = DEST
     capabilities = frozenset({Capability.CREATE, Capability.ADD_FOLLOW_UP})
     repeat_safe = frozenset({Capability.CREATE, Capability.ADD_FOLLOW_UP})
-    sent: list[str] = []
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []  # per instance: a class-level list would carry over between tests
 
     async def create(self, complaint: NewComplaint) -> Created:
         raise Unsupported(DEST, f"[maps.kategori] has no word for category_code {complaint.category_code}")

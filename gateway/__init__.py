@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway.app import create_app
+from gateway.edge.app import create_app
 from gateway.settings import GatewaySettings, GraphQLLimits, from_env
 
 __all__ = ["GatewaySettings", "GraphQLLimits", "create_app", "from_env"]

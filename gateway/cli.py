@@ -20,10 +20,10 @@ import uvicorn
 from tortoise.exceptions import DBConnectionError
 
 from auth.roles import KNOWN_SCOPES, Role
-from gateway.app import create_app
+from gateway.edge.app import create_app
 from gateway.log_format import formatter as log_formatter
 from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData
-from gateway.request_id import RequestIdLogFilter
+from gateway.edge.middleware.request_id import RequestIdLogFilter
 from connectors.spec_errors import SpecError
 from gateway.settings import GatewaySettings, SettingsError, from_env, redacted
 

@@ -20,7 +20,7 @@ from auth.roles import Role
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
-from gateway.authentication import PRINCIPAL_KEY
+from gateway.edge.middleware.authentication import PRINCIPAL_KEY
 from gateway.reference import load_reference
 from gateway.reference_file import ReferenceDocument
 from gateway.sources import ConfiguredSources
@@ -37,7 +37,7 @@ from gateway.sync.engine import SyncEngine
 from gateway.sync.ingest import Ingestor
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.webhook import webhook
+from gateway.edge.endpoints.webhook import webhook
 from tests.sync.conftest import Province
 from schema.canonical import Agency, AgencyLevel, Category, Status
 

@@ -5,7 +5,7 @@ short lines become a million fields. graphql-core's validation rules and the dep
 alias limits walk the operation with its fragments spread, so such a document held the
 event loop for seconds to minutes before any limit could answer. This count spreads each
 fragment once (its size is remembered), so it costs no more than the document's own
-length, and it runs before validation (`gateway.extensions.BoundedValidation`).
+length, and it runs before validation (`gateway.edge.graphql_endpoint.extensions.BoundedValidation`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The coordinators' dashboard: one static page and its assets, served by the gateway.
 
 No build step and no external assets: plain HTML, CSS and JavaScript under
-gateway/static/dashboard/, reading the gateway's own GraphQL API (`coordination`, and
+gateway/edge/endpoints/static/dashboard/, reading the gateway's own GraphQL API (`coordination`, and
 `complaintUpdates` over graphql-transport-ws) with the token the viewer pastes in.
 """
 

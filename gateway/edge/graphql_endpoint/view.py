@@ -5,7 +5,7 @@
 - Malformed transport (invalid UTF-8, deeply nested or broken JSON, JSON that is not one
   operation, NUL characters) is a 400 with a code, never a 500.
 - A whole operation has a deadline.
-- A caller holds at most so many sockets at once (gateway.rate_guard): over that, the
+- A caller holds at most so many sockets at once (gateway.edge.limits.rate_guard): over that, the
   socket is closed with 4429 at `connection_init`. Each `subscribe` counts against the
   caller's request rate like an HTTP request; over it, the socket is closed with 4429.
 - GraphiQL, when on, is served from local assets.
@@ -36,15 +36,15 @@ from strawberry.types import ExecutionResult
 from schema.deadlines import DeadlinePolicy
 from schema.graphql import GraphQLContext
 
-from gateway.operation_deadline import DeadlinePassed, operation_deadline
+from gateway.edge.graphql_endpoint.operation_deadline import DeadlinePassed, operation_deadline
 from gateway.sync.status import TableSyncReader
 from gateway.sync.topology import Topology
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
 from gateway.metrics import refused
 from gateway.audit import AuditTrail, read_audit, record_now
-from gateway.authentication import principal_of
-from gateway.extensions import ErrorCoder
+from gateway.edge.middleware.authentication import principal_of
+from gateway.edge.graphql_endpoint.extensions import ErrorCoder
 from auth.errors import AuthError
 from auth.tokens import TokenVerifier
 from gateway.federation.service import Federation, Writes
@@ -52,18 +52,18 @@ from gateway.updates.broker import LocalBroker
 from gateway.federation.write_through import WriteThrough
 from gateway.lifecycle import Lifecycle
 from gateway.settings import FederationSettings
-from gateway.graphiql import graphiql_page
-from gateway.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
-from gateway.request_id import current_request_id
+from gateway.edge.endpoints.graphiql import graphiql_page
+from gateway.edge.graphql_endpoint.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
+from gateway.edge.middleware.request_id import current_request_id
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.store.coordination import StoreCounts
 from gateway.store.statistics import StoreStatistics
 from gateway.submission import Submission
-from gateway.too_many_requests import CODE as RATE_LIMITED, WS_CLOSE_CODE
+from gateway.edge.limits.too_many_requests import CODE as RATE_LIMITED, WS_CLOSE_CODE
 
 if TYPE_CHECKING:
-    from gateway.bad_tokens import BadTokens
-    from gateway.rate_guard import RateGuard
+    from gateway.edge.middleware.bad_tokens import BadTokens
+    from gateway.edge.limits.rate_guard import RateGuard
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +252,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         scope[SOCKET_RENEWAL_KEY] = asyncio.create_task(self._keep_socket(principal, lease))
 
     async def _keep_socket(self, principal: Principal, lease: str) -> None:
-        """Renew the socket's short lease while it is open (gateway.connection_leases)."""
+        """Renew the socket's short lease while it is open (gateway.edge.limits.connection_leases)."""
         assert self.rate_guard is not None
         while True:
             await asyncio.sleep(self.rate_guard.socket_renewal_seconds)

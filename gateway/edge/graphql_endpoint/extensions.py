@@ -33,10 +33,10 @@ from schema.privacy import mask_contacts
 from schema.queries import InvalidCursor
 from schema.validation import ValidationFailed
 
-from gateway.fragment_expansion import expanded_size
+from gateway.edge.graphql_endpoint.fragment_expansion import expanded_size
 from gateway.metrics import OperationMetrics
-from gateway.operation_deadline import DeadlineCheck
-from gateway.query_cost import operation_cost
+from gateway.edge.graphql_endpoint.operation_deadline import DeadlineCheck
+from gateway.edge.graphql_endpoint.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
 from gateway.store.transactions import StoreBusy
 
@@ -243,7 +243,7 @@ _validate = functools.lru_cache(maxsize=256)(validate_document)
 class BoundedValidation(SchemaExtension):
     """Validation, cached by document and rules (as Strawberry's ValidationCache), after a
     linear count of the operation with its fragments spread: one too big to walk is refused
-    before any validation rule walks it (`gateway.fragment_expansion`)."""
+    before any validation rule walks it (`gateway.edge.graphql_endpoint.fragment_expansion`)."""
 
     def __init__(self, limits: GraphQLLimits) -> None:
         # A document within the token limit spreads to at most this many fields without
@@ -268,7 +268,7 @@ class BoundedValidation(SchemaExtension):
 
 
 class CostLimit(SchemaExtension):
-    """Refuses an operation whose cost (gateway.query_cost) is over the budget, or that may
+    """Refuses an operation whose cost (gateway.edge.graphql_endpoint.query_cost) is over the budget, or that may
     call more regency systems than one request may, before any resolver runs."""
 
     def __init__(self, limits: GraphQLLimits) -> None:

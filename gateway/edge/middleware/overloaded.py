@@ -1,7 +1,7 @@
 """The answer when the gateway is saturated: `503` with `Retry-After` and a GraphQL-style body.
 
 `{"errors": [{"message": ..., "extensions": {"code": "OVERLOADED", "retryAfter": n}}]}`,
-the envelope of a 429 (gateway.too_many_requests) with its own code: the caller did nothing
+the envelope of a 429 (gateway.edge.limits.too_many_requests) with its own code: the caller did nothing
 wrong, this process has no room right now. A WebSocket handshake is answered 503 too where
 the server can send an HTTP response to a handshake, else closed with 1013 ("try again
 later", RFC 6455).
@@ -13,7 +13,7 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_retry_later
+from gateway.edge.middleware.asgi_answers import error_json, send_retry_later
 from gateway.metrics import ADMISSION_SHED, refused
 
 CODE = "OVERLOADED"

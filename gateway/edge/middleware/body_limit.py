@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.asgi_answers import StartTracking, error_json, send_json
+from gateway.edge.middleware.asgi_answers import StartTracking, error_json, send_json
 from gateway.metrics import refused
 
 

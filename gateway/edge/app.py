@@ -19,26 +19,26 @@ from auth.tokens import TokenVerifier
 from connectors.spec_errors import SpecError
 from schema.graphql import build_schema
 
-from gateway.admission import AdmissionMiddleware
-from gateway.admission_gate import AdmissionGate
-from gateway.authentication import BearerAuthMiddleware, build_verifier, issuers_for
-from gateway.bad_tokens import BadTokens
-from gateway.body_limit import BodyLimitMiddleware
-from gateway.body_read import BodyReadMiddleware
-from gateway.cors import cors_middleware
-from gateway.extensions import schema_extensions
-from gateway.dashboard import dashboard_routes
-from gateway.graphiql import static_route
-from gateway.graphql_app import GatewayGraphQL
-from gateway.health import healthz, readyz
+from gateway.edge.middleware.admission import AdmissionMiddleware
+from gateway.edge.middleware.admission_gate import AdmissionGate
+from gateway.edge.middleware.authentication import BearerAuthMiddleware, build_verifier, issuers_for
+from gateway.edge.middleware.bad_tokens import BadTokens
+from gateway.edge.middleware.body_limit import BodyLimitMiddleware
+from gateway.edge.middleware.body_read import BodyReadMiddleware
+from gateway.edge.middleware.cors import cors_middleware
+from gateway.edge.graphql_endpoint.extensions import schema_extensions
+from gateway.edge.endpoints.dashboard import dashboard_routes
+from gateway.edge.endpoints.graphiql import static_route
+from gateway.edge.graphql_endpoint.view import GatewayGraphQL
+from gateway.edge.endpoints.health import healthz, readyz
 from gateway.log_privacy import silence_sql_parameter_logs
 from gateway.memory_trim import trim_memory_periodically
 from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
-from gateway.rate_guard import RateGuard
-from gateway.rate_limit import RateLimitMiddleware
-from gateway.request_id import RequestIdMiddleware, current_request_id
-from gateway.security_headers import SecurityHeadersMiddleware
-from gateway.unhandled_error import unhandled_error
+from gateway.edge.limits.rate_guard import RateGuard
+from gateway.edge.limits.rate_limit import RateLimitMiddleware
+from gateway.edge.middleware.request_id import RequestIdMiddleware, current_request_id
+from gateway.edge.middleware.security_headers import SecurityHeadersMiddleware
+from gateway.edge.middleware.unhandled_error import unhandled_error
 from gateway.startup_warnings import startup_warnings
 from gateway.settings import GatewaySettings, SettingsError, redacted
 from gateway.sources import upstream_session, ConfiguredSources, running_sources
@@ -47,7 +47,7 @@ from gateway.sync.forget import forget_simulated
 from gateway.sync.ingest import Ingestor
 from gateway.updates.broker import LocalBroker, make_broker
 from gateway.updates.notify import notifier
-from gateway.webhook import webhook
+from gateway.edge.endpoints.webhook import webhook
 from gateway.sync.topology import Topology, load_topology
 from gateway.reference import empty_registry_warning, upgrade_database
 from gateway.store.database import close_store, open_store, pending_migrations
@@ -214,7 +214,7 @@ def create_app(
             ),
             Middleware(RateLimitMiddleware, guard=rate_guard),
             # Innermost: a refusal costs no body read or parse; a caller over its rate is not
-            # held in the tarpit with a slot (gateway.admission).
+            # held in the tarpit with a slot (gateway.edge.middleware.admission).
             Middleware(
                 AdmissionMiddleware,
                 gate=AdmissionGate(settings.admission) if settings.admission.enabled else None,

@@ -12,7 +12,7 @@ import functools
 
 from starlette.types import Scope, Send
 
-from gateway.asgi_answers import error_json, send_retry_later
+from gateway.edge.middleware.asgi_answers import error_json, send_retry_later
 from gateway.metrics import refused
 
 CODE = "RATE_LIMITED"

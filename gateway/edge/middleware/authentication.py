@@ -4,7 +4,7 @@ A pure ASGI middleware (no GraphQL inside): it reads the Authorization header, a
 TokenVerifier, and puts the Principal in the ASGI scope for the GraphQL view. A request
 without a header is the public principal; a bad token is refused before any GraphQL work,
 counted, charged to the client network's rate and audited at a bounded rate
-(gateway.bad_tokens), by its code, never by its text.
+(gateway.edge.middleware.bad_tokens), by its code, never by its text.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from auth.principal import Principal
 from auth.tokens import TokenVerifier
 
 from gateway.audit import record_now
-from gateway.asgi_answers import error_json, send_json
+from gateway.edge.middleware.asgi_answers import error_json, send_json
 from gateway.metrics import refused
-from gateway.request_id import current_request_id
+from gateway.edge.middleware.request_id import current_request_id
 from gateway.settings import GatewaySettings
-from gateway.too_many_requests import send_too_many
+from gateway.edge.limits.too_many_requests import send_too_many
 
 if TYPE_CHECKING:
-    from gateway.bad_tokens import BadTokens
+    from gateway.edge.middleware.bad_tokens import BadTokens
 
 log = logging.getLogger(__name__)
 PRINCIPAL_KEY = "penghubung.principal"

@@ -13,11 +13,11 @@ from starlette.types import Scope
 
 from auth.principal import Principal
 from auth.roles import Role
-from gateway.client_network import client_network
-from gateway.connection_leases import ConnectionLeases
-from gateway.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
+from gateway.edge.middleware.client_network import client_network
+from gateway.edge.limits.connection_leases import ConnectionLeases
+from gateway.edge.limits.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
 from gateway.rate_settings import RateLimitSettings
-from gateway.tarpit import Tarpit
+from gateway.edge.limits.tarpit import Tarpit
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ class RateGuard:
         return await self.limiter.hit(f"net:{hashed(self.network(scope))}", self._rates[Role.PUBLIC])
 
     async def slow_down(self, verdict: Verdict) -> None:
-        """Hold a refusal in the tarpit before its 429 is sent (gateway.tarpit)."""
+        """Hold a refusal in the tarpit before its 429 is sent (gateway.edge.limits.tarpit)."""
         await self.tarpit.hold(verdict.retry_after)
 
     async def open_socket(self, principal: Principal) -> str | None:
@@ -94,7 +94,7 @@ class RateGuard:
         )
 
     async def keep_socket(self, principal: Principal, lease: str) -> bool:
-        """Renew an open socket's lease (gateway.connection_leases); False if it had lapsed."""
+        """Renew an open socket's lease (gateway.edge.limits.connection_leases); False if it had lapsed."""
         if not lease:
             return True
         return await self.leases.renew(hashed(principal.issuer, principal.subject), lease, until=_expiry(principal))

@@ -8,7 +8,7 @@ requests fell towards zero while memory grew with the requests in flight (issue 
 Past capacity, the only way to keep serving at capacity is to refuse the excess, and to
 refuse it cheaply and early.
 
-How (see gateway.admission_gate):
+How (see gateway.edge.middleware.admission_gate):
 - At most `PENGHUBUNG_ADMISSION_CONCURRENCY` (16) requests execute at once in a process.
   CPU-bound work gains nothing from more (the core is shared; each just takes longer), and
   a dozen or so keep the core busy while others wait on the database or a regency system.
@@ -30,14 +30,14 @@ How (see gateway.admission_gate):
   scale with the hold because a burst takes about one hold to go through.)
 - Refused: `503`, `Retry-After` (how long the line would take to go through, at least 1 s)
   and `{"errors": [{"extensions": {"code": "OVERLOADED", "retryAfter": n}}]}`, the
-  envelope of a 429 (gateway.overloaded). Counted in penghubung_admission_shed_total by
+  envelope of a 429 (gateway.edge.middleware.overloaded). Counted in penghubung_admission_shed_total by
   reason, beside gauges of slots and line in use and a histogram of waits (gateway.metrics).
 
 Where: the innermost middleware, right before the routes. A refusal then costs the HTTP
 parse, the request id, the token check (remembered per token) and the rate-limit count, and
 never the body read, its parse or validation, which happen in the GraphQL view behind the
 gate. Inside the rate limit on purpose: a caller over its own limit is held in the tarpit
-(gateway.tarpit) and must not hold a slot meanwhile, and a flood from one caller is that
+(gateway.edge.limits.tarpit) and must not hold a slot meanwhile, and a flood from one caller is that
 caller's 429, not everyone's 503.
 
 What is never refused: `/healthz`, `/readyz` and `/metrics` (monitoring must see a saturated
@@ -63,9 +63,9 @@ import asyncio
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.admission_gate import SOCKET, AdmissionGate
-from gateway.authentication import route_path
-from gateway.overloaded import send_overloaded
+from gateway.edge.middleware.admission_gate import SOCKET, AdmissionGate
+from gateway.edge.middleware.authentication import route_path
+from gateway.edge.middleware.overloaded import send_overloaded
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 _STREAM_TYPES = (b"multipart/mixed", b"text/event-stream")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.asgi_answers import error_json
-from gateway.security_headers import hardened_headers
+from gateway.edge.middleware.asgi_answers import error_json
+from gateway.edge.middleware.security_headers import hardened_headers
 
 MESSAGE = "internal error: the gateway failed to answer; the operator's log has the details"
 

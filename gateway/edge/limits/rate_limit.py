@@ -1,7 +1,7 @@
 """The rate-limit middleware: every request and handshake counted before any GraphQL work.
 
 It sits after authentication (it needs the principal). Refusals are answered by
-`gateway.too_many_requests`, after a wait in the tarpit (`gateway.tarpit`) that slows a
+`gateway.edge.limits.too_many_requests`, after a wait in the tarpit (`gateway.edge.limits.tarpit`) that slows a
 closed-loop flood down. Health, readiness and metrics are never limited: monitoring must see a gateway
 under attack.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.authentication import principal_of, route_path
-from gateway.rate_guard import RateGuard
-from gateway.too_many_requests import send_too_many
+from gateway.edge.middleware.authentication import principal_of, route_path
+from gateway.edge.limits.rate_guard import RateGuard
+from gateway.edge.limits.too_many_requests import send_too_many
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 

@@ -1,4 +1,4 @@
-"""The demo-mode GraphiQL page, served from the assets in gateway/static/graphiql."""
+"""The demo-mode GraphiQL page, served from the assets in gateway/edge/endpoints/static/graphiql."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import logging
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.asgi_answers import StartTracking, error_json, send_json
+from gateway.edge.middleware.asgi_answers import StartTracking, error_json, send_json
 from gateway.metrics import refused
 
 log = logging.getLogger(__name__)

@@ -18,8 +18,8 @@ from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
 from gateway.audit import record_now
 from gateway.metrics import bad_token
-from gateway.rate_guard import RateGuard
-from gateway.rate_limiter import Verdict, hashed
+from gateway.edge.limits.rate_guard import RateGuard
+from gateway.edge.limits.rate_limiter import Verdict, hashed
 
 log = logging.getLogger(__name__)
 _LOCAL_MAX = 10_000  # networks remembered in process when the shared store is unreachable

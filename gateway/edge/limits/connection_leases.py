@@ -16,7 +16,7 @@ import uuid
 
 import redis.asyncio as aioredis
 
-from gateway.rate_limiter import REDIS_TIMEOUT, FailOpen
+from gateway.edge.limits.rate_limiter import REDIS_TIMEOUT, FailOpen
 
 LEASE_SECONDS = 60.0  # how long a lease outlives the last renewal of a dead process's socket
 

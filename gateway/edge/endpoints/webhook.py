@@ -20,7 +20,7 @@ from auth.roles import SCOPE_ALL_COMPLAINTS, Role
 from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
-from gateway.authentication import principal_of
+from gateway.edge.middleware.authentication import principal_of
 from gateway.store.models import SyncCursorRow
 from gateway.store.sync_notes import save_note
 from gateway.updates.notify import announce_changed

@@ -10,7 +10,8 @@ depth and sync lag are read at scrape time, so every process reports its own cir
 what it sees of the shared tables. Labels are bounded: operations are named by their type
 and first root field (from the schema, never the client's operation name), sources by
 their configured names. No label holds a complaint, a reporter or a token. With
-PENGHUBUNG_METRICS_TOKEN set, a scrape must bring it as a bearer token.
+PENGHUBUNG_METRICS_TOKEN set, a scrape must bring it as a bearer token (the gateway serves it
+through gateway.edge.endpoints.metrics).
 """
 
 from __future__ import annotations
@@ -31,9 +32,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from starlette.requests import Request
-from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from tortoise.functions import Count
 
@@ -244,18 +242,3 @@ def token_problem(authorization: str | None, token: str | None) -> str | None:
     if not hmac.compare_digest(given.strip().encode(), token.encode()):
         return "metrics token not accepted; expected the value of PENGHUBUNG_METRICS_TOKEN"
     return None
-
-
-def metrics_endpoint(token: str | None) -> Any:
-    """`GET /metrics` for the gateway app (behind `token` when one is set)."""
-
-    async def metrics(request: Request) -> Response:
-        problem = token_problem(request.headers.get("authorization"), token)
-        if problem is not None:
-            return Response(problem + "\n", status_code=401, media_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
-        state = request.scope.get("state", {})
-        sources = state.get("sources")
-        body = await scrape(sources.connectors if sources is not None else None, state.get("topology"))
-        return Response(body, media_type=CONTENT_TYPE_LATEST)
-
-    return metrics

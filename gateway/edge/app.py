@@ -6,8 +6,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
-
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,80 +15,52 @@ from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from auth.tokens import TokenVerifier
 from connectors.spec_errors import SpecError
-from schema.graphql import build_schema
-
+from gateway.edge.endpoints.dashboard import dashboard_routes
+from gateway.edge.endpoints.graphiql import static_route
+from gateway.edge.endpoints.health import healthz, readyz
+from gateway.edge.endpoints.metrics import metrics_endpoint
+from gateway.edge.endpoints.webhook import webhook
+from gateway.edge.graphql_endpoint.extensions import schema_extensions
+from gateway.edge.graphql_endpoint.view import GatewayGraphQL
+from gateway.edge.limits.rate_guard import RateGuard
+from gateway.edge.limits.rate_limit import RateLimitMiddleware
 from gateway.edge.middleware.admission import AdmissionMiddleware
 from gateway.edge.middleware.admission_gate import AdmissionGate
-from gateway.edge.middleware.authentication import BearerAuthMiddleware, build_verifier, issuers_for
+from gateway.edge.middleware.authentication import (
+    BearerAuthMiddleware,
+    build_verifier,
+    issuers_for,
+)
 from gateway.edge.middleware.bad_tokens import BadTokens
 from gateway.edge.middleware.body_limit import BodyLimitMiddleware
 from gateway.edge.middleware.body_read import BodyReadMiddleware
 from gateway.edge.middleware.cors import cors_middleware
-from gateway.edge.graphql_endpoint.extensions import schema_extensions
-from gateway.edge.endpoints.dashboard import dashboard_routes
-from gateway.edge.endpoints.graphiql import static_route
-from gateway.edge.graphql_endpoint.view import GatewayGraphQL
-from gateway.edge.endpoints.health import healthz, readyz
-from gateway.log_privacy import silence_sql_parameter_logs
-from gateway.memory_trim import trim_memory_periodically
-from gateway.metrics import metrics_endpoint, observe_upstream, record_delivery
-from gateway.edge.limits.rate_guard import RateGuard
-from gateway.edge.limits.rate_limit import RateLimitMiddleware
 from gateway.edge.middleware.request_id import RequestIdMiddleware, current_request_id
 from gateway.edge.middleware.security_headers import SecurityHeadersMiddleware
 from gateway.edge.middleware.unhandled_error import unhandled_error
+from gateway.edge.state import AppState
+from gateway.log_privacy import silence_sql_parameter_logs
+from gateway.memory_trim import trim_memory_periodically
+from gateway.metrics import observe_upstream, record_delivery
+from gateway.services import Services, StoreUse, build_domain, build_services
+from gateway.settings import GatewaySettings, SettingsError
 from gateway.startup_warnings import startup_warnings
-from gateway.settings import GatewaySettings, SettingsError, redacted
-from gateway.sources import upstream_session, ConfiguredSources, running_sources
-from gateway.sync.engine import SyncEngine
 from gateway.sync.forget import forget_simulated
-from gateway.sync.ingest import Ingestor
-from gateway.updates.broker import LocalBroker, make_broker
-from gateway.updates.notify import notifier
-from gateway.edge.endpoints.webhook import webhook
-from gateway.sync.topology import Topology, load_topology
-from gateway.reference import empty_registry_warning, upgrade_database
-from gateway.store.database import close_store, open_store, pending_migrations
+from gateway.sync.topology import load_topology
+from schema.graphql import build_schema
 
 log = logging.getLogger(__name__)
 
 
-class SchemaBehind(RuntimeError):
-    """The database lacks migrations this version needs."""
-
-
 @asynccontextmanager
-async def _store(settings: GatewaySettings) -> AsyncIterator[None]:
-    if settings.migrate_on_start:
-        await upgrade_database(settings.database_url)
-    elif pending := await pending_migrations(settings.database_url):
-        raise SchemaBehind(
-            f"database {redacted(settings.database_url)} lacks migrations "
-            f"{', '.join(pending)}; run `penghubung migrate` first"
-        )
-    await open_store(settings.database_url)
-    log.info("store open: %s", redacted(settings.database_url))
-    if (empty := await empty_registry_warning()) is not None:
-        log.warning(empty)
-    try:
-        yield
-    finally:
-        await close_store()
-
-
-@asynccontextmanager
-async def _sync_in_process(
-    settings: GatewaySettings, sources: ConfiguredSources | None, topology: Topology | None, broker: LocalBroker
-) -> AsyncIterator[None]:
+async def _sync_in_process(settings: GatewaySettings, services: Services) -> AsyncIterator[None]:
     """The one-process setup: the sync engine runs beside the gateway (the demo's default)."""
-    if not settings.sync_in_process or sources is None or topology is None:
+    engine = services.sync_engine(on_delivery=record_delivery) if settings.sync_in_process else None
+    if engine is None:
         yield
         return
-    if settings.demo and sources.sandbox_urls:
-        await forget_simulated(sources.sandbox_urls)
-    engine = SyncEngine(
-        sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=record_delivery
-    )
+    if settings.demo and services.sources is not None and services.sources.sandbox_urls:
+        await forget_simulated(services.sources.sandbox_urls)
     stop = asyncio.Event()
     task = asyncio.create_task(engine.run(stop=stop), name="sync-engine")
     log.info("sync engine running in this process")
@@ -127,20 +97,18 @@ def create_app(
         topology = load_topology(settings.sources_file)
     except SpecError as exc:
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
-    broker = make_broker(settings.redis_url)
+    # Built before the lifespan runs: the middleware and the GraphQL view hold them from
+    # the start (tests run the app over ASGI without a lifespan).
+    domain = build_domain(settings, topology)
     # Shared through the same Redis as live updates, so every gateway process counts together.
     rate_guard = RateGuard(settings.rate_limits, settings.redis_url)
     bad_tokens = BadTokens(rate_guard)
     graphql = GatewayGraphQL(
         schema,
-        broker=broker,
+        domain=domain,
         verifier=verifier,
         demo=settings.demo,
-        max_page_size=settings.limits.max_page_size,
-        timeout=settings.limits.operation_timeout,
-        max_source_calls=settings.limits.max_source_calls,
-        deadlines=settings.deadlines,
-        topology=topology,
+        limits=settings.limits,
         federation=settings.federation,
         router_secret=settings.router_secret,
         rate_guard=rate_guard,
@@ -149,39 +117,34 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        async with upstream_session() as http, running_sources(settings, http) as sources:
-            issuers = issuers_for(settings) if verifier is None else []
-            if verifier is None and not issuers:
-                log.warning(
-                    "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
-                    "only the public view answers"
-                )
-            for warning in startup_warnings(settings):
-                log.warning(warning)
-            if settings.sources_file is None:
-                log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
-            state = {
-                "verifier": verifier or build_verifier(issuers, http),
-                "sources": sources,
-                "topology": topology,
-                "broker": broker,
-                "ingestor": Ingestor(topology, settings.deadlines) if topology is not None else None,
-            }
-            await broker.start()
-            trimming_stop = asyncio.Event()
-            trimming = asyncio.create_task(trim_memory_periodically(trimming_stop))
-            try:
-                if not manage_store:
-                    yield state
-                    return
-                async with _store(settings), _sync_in_process(settings, sources, topology, broker):
-                    yield state
-            finally:
-                trimming_stop.set()
-                await trimming
-                await broker.stop()
-                await rate_guard.close()
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, AppState]]:
+        store = StoreUse.CHECKED if manage_store else StoreUse.CALLER
+        try:
+            async with build_services(settings, domain=domain, store=store, announce=True) as services:
+                issuers = issuers_for(settings) if verifier is None else []
+                if verifier is None and not issuers:
+                    log.warning(
+                        "no token issuer is trusted (set PENGHUBUNG_AUTH_CONFIG): every token is refused, "
+                        "only the public view answers"
+                    )
+                for warning in startup_warnings(settings):
+                    log.warning(warning)
+                if settings.sources_file is None:
+                    log.info("no sources file (PENGHUBUNG_SOURCES): no sync, no live reads; the index answers")
+                state = AppState.of(services, verifier or build_verifier(issuers, services.http))
+                trimming_stop = asyncio.Event()
+                trimming = asyncio.create_task(trim_memory_periodically(trimming_stop))
+                try:
+                    if not manage_store:  # tests sharing one store run no sync beside it
+                        yield state.lifespan_state()
+                        return
+                    async with _sync_in_process(settings, services):
+                        yield state.lifespan_state()
+                finally:
+                    trimming_stop.set()
+                    await trimming
+        finally:
+            await rate_guard.close()
 
     async def index(request: Request) -> Response:
         if settings.demo:

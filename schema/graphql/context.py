@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from auth.audit import AuditAction
 from auth.policy import Access, access_for
@@ -35,6 +35,18 @@ from schema.live import INDEX_ONLY, Freshness, LivePage, SourceOutcome, WriteRec
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
 from schema.validation import ComplaintDraft
 from strawberry.dataloader import DataLoader
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.websockets import WebSocket
+
+    from auth.audit import AuditFilter, AuditRecord
+    from schema.graphql.connection_query import SourcesReader
+    from schema.graphql.coordination_query import CountsReader
+    from schema.graphql.statistics_query import StatisticsReader
+    from schema.graphql.subscription import UpdatesPort
+    from schema.graphql.sync_query import SyncReader
 
 
 class ComplaintReader(Protocol):
@@ -151,6 +163,12 @@ class FederationPort(Protocol):
     ) -> LivePage[Complaint]: ...
 
 
+class AuditReader(Protocol):
+    """Reads the audit log, newest first (implemented by gateway.audit.read_audit)."""
+
+    async def __call__(self, f: AuditFilter, *, first: int, after: Cursor | None) -> Page[AuditRecord]: ...
+
+
 class Auditor(Protocol):
     """Notes acts for the audit log (implemented by gateway.audit.AuditTrail)."""
 
@@ -204,20 +222,21 @@ class GraphQLContext:
     writes: WritePort
     audit: Auditor
     max_page_size: int
-    audit_reader: Any = None  # gateway.audit.read_audit, for auditors
+    audit_reader: AuditReader | None = None  # for auditors
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
-    sources: Any = None  # schema.graphql.connection_query.SourcesReader, when configured
-    sync: Any = None  # schema.graphql.sync_query.SyncReader, when syncing
+    sources: SourcesReader | None = None  # when a sources file is configured
+    sync: SyncReader | None = None  # when syncing
     federation: FederationPort | None = None  # when sources are configured
-    statistics: Any = None  # schema.graphql.statistics_query.StatisticsReader
-    updates: Any = None  # schema.graphql.subscription.UpdatesPort
-    coordination: Any = None  # schema.graphql.coordination_query.CountsReader
+    statistics: StatisticsReader | None = None
+    updates: UpdatesPort | None = None
+    coordination: CountsReader | None = None
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
-    request: Any = None
-    response: Any = None
-    connection_params: Any = None  # graphql-transport-ws connection_init payload
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
+    # graphql-transport-ws connection_init payload (Strawberry sets it on a socket's context)
+    connection_params: dict[str, object] | None = None
     access: Access = field(init=False)
     public_loaders: Loaders = field(init=False)
     case_loaders: Loaders = field(init=False)

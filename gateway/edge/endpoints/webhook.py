@@ -21,10 +21,10 @@ from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
 
 from gateway.edge.middleware.authentication import principal_of
+from gateway.edge.state import app_state
 from gateway.store.models import SyncCursorRow
 from gateway.store.sync_notes import save_note
 from gateway.updates.notify import announce_changed
-from gateway.sync.ingest import Ingestor
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,9 @@ async def _heard(source: str, now: datetime, records: int, rejected: int) -> Non
 
 async def webhook(request: Request) -> JSONResponse:
     """Apply records a source pushed."""
-    sources = request.scope.get("state", {}).get("sources")
-    ingestor: Ingestor | None = request.scope.get("state", {}).get("ingestor")
+    state = app_state(request.scope)
+    sources = state.sources if state is not None else None
+    ingestor = state.ingestor if state is not None else None
     name = request.path_params["source"]
     if sources is None or ingestor is None:
         return _error(404, "NOT_CONFIGURED", "this gateway has no sources file, so no push intake")
@@ -79,7 +80,7 @@ async def webhook(request: Request) -> JSONResponse:
         # Said in the answer and kept in sync status: a push-only source has no pulls to show it.
         await save_note(name, notes[0], now)
         log.warning("webhook %s: %d records stored without part of them, e.g. %s", name, len(notes), notes[0][:300])
-    broker = request.scope.get("state", {}).get("broker")
+    broker = state.broker if state is not None else None
     if broker is not None:
         await announce_changed(broker, changed)
     log.info("webhook %s: %s, %d not mapped", name, outcomes, len(rejected))

@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 import hmac
 import json
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -27,43 +28,46 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from cross_web import HTTPException
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
-from schema.deadlines import DeadlinePolicy
+from auth.audit import AuditAction, AuditEvent
+from auth.errors import AuthError
+from auth.principal import Principal
+from auth.tokens import TokenVerifier
+from gateway.audit import AuditTrail, record_now
+from gateway.edge.endpoints.graphiql import graphiql_page
+from gateway.edge.graphql_endpoint.audit_flush import flushed
+from gateway.edge.graphql_endpoint.context import request_context
+from gateway.edge.graphql_endpoint.extensions import ErrorCoder
+from gateway.edge.graphql_endpoint.operation_body import (
+    BadOperationBody,
+    NulInBody,
+    check_no_nul,
+    check_object,
+    check_operation,
+)
+from gateway.edge.graphql_endpoint.operation_deadline import (
+    DeadlinePassed,
+    operation_deadline,
+)
+from gateway.edge.limits.too_many_requests import CODE as RATE_LIMITED
+from gateway.edge.limits.too_many_requests import WS_CLOSE_CODE
+from gateway.edge.middleware.authentication import principal_of
+from gateway.edge.middleware.request_id import current_request_id
+from gateway.edge.state import app_state
+from gateway.metrics import refused
+from gateway.settings import FederationSettings, GraphQLLimits
 from schema.graphql import GraphQLContext
 
-from gateway.edge.graphql_endpoint.operation_deadline import DeadlinePassed, operation_deadline
-from gateway.sync.status import TableSyncReader
-from gateway.sync.topology import Topology
-from auth.audit import AuditAction, AuditEvent
-from auth.principal import Principal
-from gateway.metrics import refused
-from gateway.audit import AuditTrail, read_audit, record_now
-from gateway.edge.middleware.authentication import principal_of
-from gateway.edge.graphql_endpoint.extensions import ErrorCoder
-from auth.errors import AuthError
-from auth.tokens import TokenVerifier
-from gateway.federation.service import Federation, Writes
-from gateway.updates.broker import LocalBroker
-from gateway.federation.write_through import WriteThrough
-from gateway.lifecycle import Lifecycle
-from gateway.settings import FederationSettings
-from gateway.edge.endpoints.graphiql import graphiql_page
-from gateway.edge.graphql_endpoint.operation_body import BadOperationBody, NulInBody, check_no_nul, check_object, check_operation
-from gateway.edge.middleware.request_id import current_request_id
-from gateway.store.repository import ComplaintRepository, ReferenceRepository
-from gateway.store.coordination import StoreCounts
-from gateway.store.statistics import StoreStatistics
-from gateway.submission import Submission
-from gateway.edge.limits.too_many_requests import CODE as RATE_LIMITED, WS_CLOSE_CODE
-
 if TYPE_CHECKING:
-    from gateway.edge.middleware.bad_tokens import BadTokens
+    from strawberry import Schema
+
     from gateway.edge.limits.rate_guard import RateGuard
+    from gateway.edge.middleware.bad_tokens import BadTokens
+    from gateway.services import Domain
 
 log = logging.getLogger(__name__)
 
@@ -121,17 +125,13 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
 
     def __init__(
         self,
-        schema: Any,
+        schema: Schema,
         *,
+        domain: Domain,
         demo: bool,
-        max_page_size: int,
-        timeout: float,
-        max_source_calls: int | None = None,
-        deadlines: DeadlinePolicy,
-        topology: Topology | None = None,
-        federation: FederationSettings | None = None,
+        limits: GraphQLLimits,
+        federation: FederationSettings,
         router_secret: str | None = None,
-        broker: LocalBroker | None = None,
         verifier: TokenVerifier | None = None,
         rate_guard: RateGuard | None = None,
         bad_tokens: BadTokens | None = None,
@@ -148,31 +148,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=max_subscriptions,
         )
+        self.domain = domain
         self.rate_guard = rate_guard
         self.bad_tokens = bad_tokens
-        self.broker = broker or LocalBroker()
         self.verifier = verifier
         self.demo = demo
-        self.max_page_size = max_page_size
-        self.max_source_calls = max_source_calls
-        self.timeout = timeout
-        self.complaints = ComplaintRepository()
-        self.references = ReferenceRepository()
-        self.submission = Submission(references=self.references, policy=deadlines, topology=topology)
-        self.deadlines = deadlines
-        self.topology = topology
-        self.federation_settings = federation or FederationSettings()
+        self.limits = limits
+        self.timeout = limits.operation_timeout
+        self.federation_settings = federation
         self.router_secret = router_secret
-        self.write_through = WriteThrough(
-            Lifecycle(deadlines, topology=topology),
-            self.submission,
-            topology,
-            deadline=self.federation_settings.write_deadline,
-            publish=self.broker.publish,
-        )
-        self.sync = TableSyncReader(topology) if topology is not None else None
-        self.statistics = StoreStatistics()
-        self.coordination = StoreCounts()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -270,35 +254,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         principal = principal_of(request.scope)
         trail = AuditTrail(principal, current_request_id())
         request.state.audit_trail = trail
-        state = request.scope.get("state", {})
-        sources = state.get("sources")
-        connectors = sources.connectors if sources is not None else {}
-        # The lifespan's sources, and the topology they were opened with (the app's own,
-        # read from the sources file, unless the lifespan says otherwise).
-        topology = state.get("topology", self.topology)
-        federation = (
-            Federation(connectors, topology, self.complaints, self.federation_settings, max_calls=self.max_source_calls)
-            if sources is not None and topology is not None
-            else None
-        )
-        return GraphQLContext(
+        return request_context(
+            self.domain,
+            app_state(request.scope),
             principal=principal,
-            complaints=self.complaints,
-            references=self.references,
-            writes=Writes(self.write_through, connectors),
             audit=trail,
-            audit_reader=read_audit,
-            deadline_policy=self.deadlines,
-            request_id=current_request_id(),
-            sources=sources,
-            sync=self.sync,
-            federation=federation,
-            statistics=self.statistics,
-            updates=self.broker,
-            coordination=self.coordination,
+            federation=self.federation_settings,
+            limits=self.limits,
             demo=self.demo,
             router_trusted=self._from_router(request),
-            max_page_size=self.max_page_size,
             request=request,
             response=response,
         )
@@ -316,7 +280,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             principal = context.principal  # from the handshake's Authorization header
         else:
             scheme, _, token = str(sent).strip().partition(" ")
-            verifier = self.verifier or context.request.scope.get("state", {}).get("verifier")
+            state = app_state(context.request.scope)
+            verifier = self.verifier or (state.verifier if state is not None else None)
             if scheme.lower() != "bearer" or not token.strip() or verifier is None:
                 refused("MALFORMED_AUTHORIZATION")
                 raise ConnectionRejectionError({"reason": "MALFORMED_AUTHORIZATION: expected \"Bearer <token>\""})
@@ -338,29 +303,8 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             return False
         return hmac.compare_digest(sent.encode(), self.router_secret.encode())
 
-    async def _flush_audit(self, request: Request, result: ExecutionResult) -> ExecutionResult:
-        trail: AuditTrail | None = getattr(request.state, "audit_trail", None)
-        if trail is None:
-            return result
-        try:
-            await trail.flush()
-        except Exception:
-            # A confidential read that cannot be recorded is not served.
-            log.exception("audit log write failed; withholding the response data")
-            return ExecutionResult(
-                data=None,
-                errors=[
-                    GraphQLError(
-                        "the audit log could not be written, so the answer is withheld; "
-                        f"request id {current_request_id()}",
-                        extensions={"code": "AUDIT_UNAVAILABLE"},
-                    )
-                ],
-            )
-        return result
-
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
-        result = await self._flush_audit(request, result)
+        result = await flushed(request, result)
         # A safety net for errors that never passed the ErrorCodes extension's hook (a
         # parse error raised by ParserCache skips it); coding is idempotent.
         if result.errors:

@@ -28,6 +28,7 @@ from gateway.audit import record_now
 from gateway.edge.middleware.asgi_answers import error_json, send_json
 from gateway.metrics import refused
 from gateway.edge.middleware.request_id import current_request_id
+from gateway.edge.state import app_state
 from gateway.settings import GatewaySettings
 from gateway.edge.limits.too_many_requests import send_too_many
 
@@ -137,7 +138,8 @@ class BearerAuthMiddleware:
             scope[PRINCIPAL_KEY] = Principal.public()
             await self.app(scope, receive, send)
             return
-        verifier = self.verifier or scope.get("state", {}).get("verifier")
+        state = app_state(scope)
+        verifier = self.verifier or (state.verifier if state is not None else None)
         try:
             token = _bearer(scope)
             if token is None:

@@ -222,15 +222,15 @@ class GraphQLContext:
     writes: WritePort
     audit: Auditor
     max_page_size: int
-    audit_reader: AuditReader | None = None  # for auditors
+    audit_reader: AuditReader  # for auditors
+    statistics: StatisticsReader
+    updates: UpdatesPort
+    coordination: CountsReader
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
     sources: SourcesReader | None = None  # when a sources file is configured
     sync: SyncReader | None = None  # when syncing
     federation: FederationPort | None = None  # when sources are configured
-    statistics: StatisticsReader | None = None
-    updates: UpdatesPort | None = None
-    coordination: CountsReader | None = None
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
     request: Request | WebSocket | None = None

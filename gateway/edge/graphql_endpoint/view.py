@@ -120,8 +120,15 @@ def _is_subscribe(message: Message) -> bool:
     return isinstance(parsed, dict) and parsed.get("type") == "subscribe"
 
 
+def _scope_of(context: GraphQLContext) -> Scope:
+    """The ASGI scope of the request or socket a context was made for (get_context always
+    gives it one)."""
+    assert context.request is not None
+    return context.request.scope
+
+
 class GatewayGraphQL(GraphQL[GraphQLContext, None]):
-    """Strawberry's ASGI GraphQL view, wired to the store."""
+    """Strawberry's ASGI GraphQL view, wired to the domain services."""
 
     def __init__(
         self,
@@ -244,7 +251,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
 
     async def _token_rejected(self, code: str, context: GraphQLContext) -> None:
         if self.bad_tokens is not None:
-            await self.bad_tokens.rejected(code, context.request.scope, context.request_id)
+            await self.bad_tokens.rejected(code, _scope_of(context), context.request_id)
             return
         await record_now(Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=code), context.request_id)
 
@@ -280,7 +287,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             principal = context.principal  # from the handshake's Authorization header
         else:
             scheme, _, token = str(sent).strip().partition(" ")
-            state = app_state(context.request.scope)
+            state = app_state(_scope_of(context))
             verifier = self.verifier or (state.verifier if state is not None else None)
             if scheme.lower() != "bearer" or not token.strip() or verifier is None:
                 refused("MALFORMED_AUTHORIZATION")
@@ -291,7 +298,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
                 refused(error.code)
                 await self._token_rejected(error.code, context)
                 raise ConnectionRejectionError({"reason": error.code}) from None
-        await self._take_socket(principal, context.request.scope)
+        await self._take_socket(principal, _scope_of(context))
         context.become(principal)
         context.audit = AuditTrail(principal, context.request_id)  # acts over this socket are its
         return {"principal": "token"}

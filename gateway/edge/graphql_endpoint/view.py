@@ -278,7 +278,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         """graphql-transport-ws `connection_init`: the token comes in its payload (a
         browser cannot set headers on a WebSocket). Without a valid one the socket is
         closed (4403): the only thing a socket is for, subscriptions, needs one."""
-        params = context.connection_params if isinstance(getattr(context, "connection_params", None), dict) else {}
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
         sent = params.get("authorization") or params.get("Authorization")
         if sent is None:
             if context.principal.is_public:

@@ -3,6 +3,7 @@ what they run with, and the app's requests reach it through one typed state."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 
 import httpx2 as httpx
@@ -48,8 +49,9 @@ async def test_the_sandbox_sources_give_one_engine_that_announces_only_with_a_br
         engine = services.sync_engine()
         assert engine is not None and engine.notify is not None
         async with broker.subscribe() as heard:
-            await engine.notify(["c-1"])
-            assert (await heard.get()).complaint_id == "c-1"
+            changed = str(uuid.uuid4())  # no such complaint: announced without a region
+            await engine.notify([changed])
+            assert (await heard.get()).complaint_id == changed
 
 
 async def test_the_lifespan_hands_requests_a_typed_state(settings: GatewaySettings) -> None:

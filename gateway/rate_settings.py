@@ -69,7 +69,7 @@ class RateLimitSettings:
     ws_connections_per_subject: int = 4
     subscriptions_per_connection: int = 3
     bad_token_audit_seconds: int = 60  # at most one audit row per client network this often
-    # Seconds a refusal is held before its 429 (at most its Retry-After): see gateway.tarpit.
+    # Seconds a refusal is held before its 429 (at most its Retry-After): see gateway.edge.limits.tarpit.
     delay: float = 1.0
     most_delayed: int = 1000  # refusals held at once per process; more are answered at once
     # Prefix of every key in Redis (gateways sharing a Redis must share it to count together).

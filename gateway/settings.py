@@ -55,7 +55,7 @@ Environment variables:
     PENGHUBUNG_MAX_PAGE_SIZE, PENGHUBUNG_MAX_BODY_BYTES, PENGHUBUNG_OPERATION_TIMEOUT,
     PENGHUBUNG_BODY_TIMEOUT, PENGHUBUNG_MAX_COST, PENGHUBUNG_MAX_SOURCE_CALLS
                           GraphQL request limits (see `GraphQLLimits`; cost rules in
-                          gateway.query_cost)
+                          gateway.edge.graphql_endpoint.query_cost)
     PENGHUBUNG_FORWARDED_ALLOW_IPS
                           comma-separated addresses or networks of the reverse proxies whose
                           X-Forwarded-For names the client (default 127.0.0.1); the rate
@@ -64,7 +64,7 @@ Environment variables:
                           comma-separated origins (https://app.example.go.id) whose browser
                           pages may call the API; empty or unset: no cross-origin calls
     PENGHUBUNG_ADMISSION_CONCURRENCY, PENGHUBUNG_ADMISSION_QUEUE, PENGHUBUNG_ADMISSION_MAX_WAIT
-                          admission control (see `AdmissionSettings` and gateway.admission:
+                          admission control (see `AdmissionSettings` and gateway.edge.middleware.admission:
                           16 operations at once per process, 64 waiting, 1 s the longest
                           wait; past that `503 OVERLOADED`); concurrency 0 turns it off
     PENGHUBUNG_RATE_LIMITS, PENGHUBUNG_RATE_LIMIT_<ROLE>, PENGHUBUNG_RATE_LIMIT_IPV4_PREFIX,
@@ -166,7 +166,7 @@ class GraphQLLimits:
     # Seconds a client has to send its whole request body (slow-trickling bodies hold a
     # connection and a task; a legitimate 64 KB body arrives in well under a second).
     body_timeout: float = 10.0
-    # The cost budget of one operation (gateway.query_cost): a field costs 1, a list
+    # The cost budget of one operation (gateway.edge.graphql_endpoint.query_cost): a field costs 1, a list
     # multiplies its selection by its page size, a call to a source costs SOURCE_CALL_COST.
     max_cost: int = 5_000
     # Calls to regency systems one request may start (live lists and live reads).
@@ -185,7 +185,7 @@ class GraphQLLimits:
 
 @dataclass(frozen=True, slots=True)
 class AdmissionSettings:
-    """How much work one gateway process takes on at once (gateway.admission)."""
+    """How much work one gateway process takes on at once (gateway.edge.middleware.admission)."""
 
     # Requests executing at once in this process; 0 turns admission control off. The event
     # loop is one core: past a dozen or so, more at once only makes each one slower.

@@ -1,7 +1,7 @@
 """The process's Prometheus registry: every meter, the recorders that fill them, and the scrape.
 
 Free of HTTP and GraphQL: the sync engine, the connectors' observers and the worker record
-here, and both `/metrics` endpoints (the gateway's, gateway.metrics, and the worker's,
+here, and both `/metrics` endpoints (the gateway's, gateway.edge.endpoints.metrics, and the worker's,
 gateway.worker.metrics_server) serve `scrape()`. Circuit states, outbox depth and sync lag
 are read at scrape time, so every process reports its own circuits and what it sees of the
 shared tables. Labels are bounded: sources by their configured names, codes from closed

@@ -9,22 +9,22 @@ where graphql-core's errors are given them).
 
     PenghubungError              500 INTERNAL_ERROR, not public
     ├── RequestError             400 BAD_REQUEST, public: the HTTP request is unusable
-    │   ├── BadOperationBody     JSON but not one operation        gateway.operation_body
-    │   ├── BodyTooLarge         413 REQUEST_TOO_LARGE             gateway.body_limit
-    │   ├── BodyTimedOut         408 BODY_TIMEOUT                  gateway.body_read
-    │   └── BodyAborted          499 CLIENT_CLOSED_REQUEST         gateway.body_read
+    │   ├── BadOperationBody     JSON but not one operation        gateway.edge.graphql_endpoint.operation_body
+    │   ├── BodyTooLarge         413 REQUEST_TOO_LARGE             gateway.edge.middleware.body_limit
+    │   ├── BodyTimedOut         408 BODY_TIMEOUT                  gateway.edge.middleware.body_read
+    │   └── BodyAborted          499 CLIENT_CLOSED_REQUEST         gateway.edge.middleware.body_read
     ├── InputError               400 BAD_USER_INPUT, public: an argument or field is wrong
     │   ├── ValidationFailed     every problem of a draft          schema.validation
     │   ├── InvalidCursor        not a cursor from this API        schema.queries
     │   ├── UnknownRegion        a kode wilayah of no region       schema.regions
-    │   ├── NulInBody            a NUL character in the body       gateway.operation_body
+    │   ├── NulInBody            a NUL character in the body       gateway.edge.graphql_endpoint.operation_body
     │   └── UserInputError       with `fieldErrors`                schema.graphql.inputs
     ├── LimitError               400, public: over a limit, or not GraphQL at all
-    │   ├── QueryTooDeep         QUERY_TOO_DEEP                    (gateway.coded_rules)
-    │   ├── TooManyAliases       TOO_MANY_ALIASES                  (gateway.coded_rules)
-    │   ├── TooManyTokens        TOO_MANY_TOKENS                   (gateway.extensions)
-    │   ├── IntrospectionDisabled INTROSPECTION_DISABLED           (gateway.coded_rules)
-    │   ├── ParseFailed          GRAPHQL_PARSE_FAILED              (gateway.extensions)
+    │   ├── QueryTooDeep         QUERY_TOO_DEEP                    (gateway.edge.graphql_endpoint.coded_rules)
+    │   ├── TooManyAliases       TOO_MANY_ALIASES                  (gateway.edge.graphql_endpoint.coded_rules)
+    │   ├── TooManyTokens        TOO_MANY_TOKENS                   (gateway.edge.graphql_endpoint.extensions)
+    │   ├── IntrospectionDisabled INTROSPECTION_DISABLED           (gateway.edge.graphql_endpoint.coded_rules)
+    │   ├── ParseFailed          GRAPHQL_PARSE_FAILED              (gateway.edge.graphql_endpoint.extensions)
     │   └── SourceCallsExhausted QUERY_TOO_COSTLY                  schema.live
     ├── AuthError                401 UNAUTHENTICATED, public       auth.errors
     │   ├── MissingToken         MISSING_TOKEN
@@ -64,23 +64,23 @@ where graphql-core's errors are given them).
     ├── ConfigurationError       500 BAD_CONFIGURATION, not public: the operator's files or env
     │   ├── SettingsError        BAD_SETTING                       gateway.settings
     │   ├── RateSettingsError    BAD_RATE_SETTING                  gateway.rate_settings
-    │   ├── ReferenceFileError   BAD_REFERENCE_FILE                gateway.reference_file
+    │   ├── ReferenceFileError   BAD_REFERENCE_FILE                gateway.domain.reference_file
     │   ├── SpecError            BAD_MAPPING                       connectors.spec_errors
     │   ├── IssuerConfigError    BAD_ISSUER_CONFIG                 auth.issuers
-    │   └── SchemaBehind         SCHEMA_BEHIND                     gateway.app
-    ├── TrackingIdExhausted      TRACKING_ID_EXHAUSTED             gateway.submission
+    │   └── SchemaBehind         SCHEMA_BEHIND                     gateway.edge.app
+    ├── TrackingIdExhausted      TRACKING_ID_EXHAUSTED             gateway.domain.submission
     ├── CannotTell               IN_DOUBT                          gateway.federation.landed
     ├── NotConfirmable           NOT_CONFIRMABLE                   gateway.store.dead_letters
     └── JwksFetchError           JWKS_UNAVAILABLE                  auth.keys
 
 Leaves keep the builtin base they had (`ValueError`, `LookupError`, ...) beside their
 family, so `except ValueError` around a parser still catches them. Outside the tree on
-purpose: `gateway.operation_deadline.DeadlinePassed`, a `BaseException` that stops an
+purpose: `gateway.edge.graphql_endpoint.operation_deadline.DeadlinePassed`, a `BaseException` that stops an
 operation (no resolver's `except Exception` may swallow it).
 
-How the tree is shown: over GraphQL, `gateway.extensions.ErrorCoder` gives a public error
+How the tree is shown: over GraphQL, `gateway.edge.graphql_endpoint.extensions.ErrorCoder` gives a public error
 its `code` and message and masks the rest as INTERNAL_ERROR; over plain HTTP,
-`gateway.error_answer.ErrorAnswer.of(error)` answers with its status, code and message.
+`gateway.edge.error_answer.ErrorAnswer.of(error)` answers with its status, code and message.
 """
 
 from __future__ import annotations

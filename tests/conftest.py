@@ -24,8 +24,8 @@ from starlette.applications import Starlette
 from auth.dev import DevKeys, issue_token, load_or_create
 from auth.roles import Role
 from auth.tokens import TokenVerifier
-from gateway.app import create_app
-from gateway.authentication import build_verifier
+from gateway.edge.app import create_app
+from gateway.edge.middleware.authentication import build_verifier
 from gateway.demo import demo_agencies, demo_categories
 from gateway.domain.reference import load_regions, load_registry
 from gateway.settings import GatewaySettings, sqlite_url

@@ -70,19 +70,9 @@ def test_the_sync_commands_and_the_ingests_registry_and_details_go_through_the_s
 
 PACKAGES = ("auth", "connectors", "schema", "gateway")
 
-# The HTTP edge's modules that are still flat in gateway/ (they move into gateway.edge).
-FLAT_EDGE = tuple(
-    f"gateway.{name}"
-    for name in (
-        "admission", "admission_gate", "app", "asgi_answers", "authentication", "bad_tokens", "coded_rules", "error_answer",
-        "body_limit", "body_read", "client_network", "connection_leases", "cors", "dashboard",
-        "extensions", "fragment_expansion", "graphiql", "graphql_app", "health", "log_format",
-        "log_privacy", "metrics", "operation_body", "operation_deadline", "overloaded",
-        "query_cost", "rate_guard", "rate_limit", "rate_limiter", "request_id",
-        "security_headers", "startup_warnings", "tarpit", "too_many_requests",
-        "unhandled_error", "webhook",
-    )
-)
+# The HTTP edge's modules that stay flat in gateway/: the logging both `serve` and the
+# worker configure, and the start-up warnings.
+FLAT_EDGE = tuple(f"gateway.{name}" for name in ("log_format", "log_privacy", "startup_warnings"))
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # 1. The canonical model, its rules and ports; tokens and principals; the connectors.

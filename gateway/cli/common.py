@@ -31,7 +31,7 @@ def configure_logging(level: str, kind: str | None = None) -> None:
     """Log to stderr with request ids, personal data redacted, in text or JSON."""
     from gateway.log_format import formatter as log_formatter
     from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData
-    from gateway.request_id import RequestIdLogFilter
+    from gateway.edge.middleware.request_id import RequestIdLogFilter
 
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdLogFilter())

@@ -62,7 +62,7 @@ def serve_app(settings: GatewaySettings, args: argparse.Namespace) -> None:
     """Build the app and run it under uvicorn on --host/--port until interrupted."""
     import uvicorn
 
-    from gateway.app import create_app
+    from gateway.edge.app import create_app
 
     app = create_app(settings)
     steady_garbage_collection()

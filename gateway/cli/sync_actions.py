@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 
 from gateway.settings import GatewaySettings, SettingsError
-from gateway.domain.sources import upstream_session, running_sources
+from gateway.services import StoreUse, build_domain, build_services
 from gateway.store.database import store
 from gateway.store.dead_letters import DeadLetter, NotConfirmable, dead_letters
 from gateway.sync import outbox
@@ -19,6 +19,7 @@ from gateway.sync.engine import PullResult, SyncEngine
 from gateway.sync.reconcile import reconcile
 from gateway.sync.status import SourceSyncStatus, sync_status
 from gateway.sync.topology import Topology, load_topology
+from gateway.updates.broker import LocalBroker
 
 
 def _topology(settings: GatewaySettings) -> Topology:
@@ -33,10 +34,13 @@ def _topology(settings: GatewaySettings) -> Topology:
 
 @asynccontextmanager
 async def _engine(settings: GatewaySettings) -> AsyncIterator[SyncEngine]:
-    topology = _topology(settings)
-    async with upstream_session() as http, running_sources(settings, http) as sources:
-        assert sources is not None
-        yield SyncEngine(sources.connectors, topology, settings.deadlines, settings.sync)
+    """The sync engine over the configured sources; the caller holds the store open, and
+    what the engine changes is not announced (no broker runs in a command)."""
+    domain = build_domain(settings, _topology(settings), broker=LocalBroker())
+    async with build_services(settings, domain=domain, store=StoreUse.CALLER, announce=False) as services:
+        engine = services.sync_engine()
+        assert engine is not None
+        yield engine
 
 
 def _when(value: datetime | None) -> str:

@@ -1,6 +1,6 @@
 """The append-only audit log (`audit_event`): appending entries and reading them back.
 
-Who did what is decided in `gateway.audit`; here are its rows. Database triggers refuse
+Who did what is decided in `gateway.domain.audit`; here are its rows. Database triggers refuse
 UPDATE and DELETE (migration 0003), so nothing here changes an entry once written.
 """
 

@@ -15,16 +15,10 @@ import asyncio
 import contextlib
 import logging
 
-from gateway.domain.lifecycle import Lifecycle
-from gateway.domain.reference import empty_registry_warning
-from gateway.domain.sources import running_sources, upstream_session
+from gateway.services import StoreUse, build_domain, build_services
 from gateway.settings import GatewaySettings
-from gateway.store.database import store
-from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import load_topology
 from gateway.telemetry import record_delivery
-from gateway.updates.broker import make_broker
-from gateway.updates.notify import notifier
 from gateway.worker.housekeeping import housekeeping_loop
 from gateway.worker.memory_trim import trim_memory_periodically
 from gateway.worker.metrics_server import serving_metrics
@@ -38,40 +32,34 @@ async def run_worker(
     """Run the jobs: sync continuously; every `interval` seconds (or each once) auto-close,
     end abandoned idempotency reservations and forget old idempotency receipts."""
     stop = stop or asyncio.Event()
-    topology = load_topology(settings.sources_file)
-    lifecycle = Lifecycle(settings.deadlines, topology=topology)
+    domain = build_domain(settings, load_topology(settings.sources_file))
     async with (
         contextlib.AsyncExitStack() as stack,
-        store(settings.database_url),
-        upstream_session() as http,
-        running_sources(settings, http) as sources,
+        build_services(settings, domain=domain, store=StoreUse.OPENED, announce=True) as services,
     ):
-        if (empty := await empty_registry_warning()) is not None:
-            log.warning(empty)
         if settings.redis_url is None:
             log.warning(
                 "no PENGHUBUNG_REDIS_URL: what this worker changes is not announced to the gateways' "
                 "subscribers (set it when the gateway runs in another process)"
             )
-        broker = make_broker(settings.redis_url)
-        await broker.start()
-        stack.push_async_callback(broker.stop)
         on_delivery = None
         if settings.worker_metrics is not None and once:
             log.warning("PENGHUBUNG_WORKER_METRICS is not served with --once (a single round ends at once)")
         if settings.worker_metrics is not None and not once:
             await stack.enter_async_context(
                 serving_metrics(
-                    settings.worker_metrics, connectors=sources.connectors if sources is not None else None,
-                    topology=topology, token=settings.metrics_token,
+                    settings.worker_metrics, connectors=services.connectors if services.sources is not None else None,
+                    topology=services.topology, token=settings.metrics_token,
                 )
             )
             on_delivery = record_delivery
-        jobs = [housekeeping_loop(lifecycle, broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop)]
-        if sources is not None and topology is not None:
-            engine = SyncEngine(
-                sources.connectors, topology, settings.deadlines, settings.sync, notify=notifier(broker), on_delivery=on_delivery
+        jobs = [
+            housekeeping_loop(
+                domain.lifecycle, domain.broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop
             )
+        ]
+        engine = services.sync_engine(on_delivery=on_delivery)
+        if engine is not None:
             if once:
                 await engine.pull_all()
                 handled = await engine.drain()

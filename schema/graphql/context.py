@@ -9,9 +9,9 @@ parent was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from auth.policy import Access, access_for
 from auth.principal import Principal
@@ -32,8 +32,18 @@ from schema.deadlines import DeadlinePolicy, Deadlines
 from schema.live import INDEX_ONLY, Freshness
 from schema.ports.federation import FederationPort
 from schema.ports.reads import ComplaintReader, ReferenceReader
-from schema.ports.writes import Auditor, WritePort
+from schema.ports.writes import AuditReader, Auditor, WritePort
 from strawberry.dataloader import DataLoader
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.websockets import WebSocket
+
+    from schema.ports.reads import CountsReader, StatisticsReader
+    from schema.ports.sources import SourcesReader
+    from schema.ports.sync import SyncReader
+    from schema.ports.updates import UpdatesPort
 
 
 V = TypeVar("V")
@@ -84,20 +94,21 @@ class GraphQLContext:
     writes: WritePort
     audit: Auditor
     max_page_size: int
-    audit_reader: Any = None  # gateway.domain.audit.read_audit, for auditors
+    audit_reader: AuditReader  # for auditors
+    statistics: StatisticsReader
+    updates: UpdatesPort
+    coordination: CountsReader
     deadline_policy: DeadlinePolicy = field(default_factory=DeadlinePolicy)
     request_id: str = "-"
-    sources: Any = None  # schema.ports.sources.SourcesReader, when configured
-    sync: Any = None  # schema.ports.sync.SyncReader, when syncing
+    sources: SourcesReader | None = None  # when a sources file is configured
+    sync: SyncReader | None = None  # when syncing
     federation: FederationPort | None = None  # when sources are configured
-    statistics: Any = None  # schema.ports.reads.StatisticsReader
-    updates: Any = None  # schema.ports.updates.UpdatesPort
-    coordination: Any = None  # schema.ports.reads.CountsReader
     demo: bool = False
     router_trusted: bool = False  # the request carries the federation router's shared secret
-    request: Any = None
-    response: Any = None
-    connection_params: Any = None  # graphql-transport-ws connection_init payload
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
+    # graphql-transport-ws connection_init payload (Strawberry sets it on a socket's context)
+    connection_params: dict[str, object] | None = None
     access: Access = field(init=False)
     public_loaders: Loaders = field(init=False)
     case_loaders: Loaders = field(init=False)

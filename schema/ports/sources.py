@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -28,6 +28,11 @@ class SourcesReader(Protocol):
     @property
     def province(self) -> str:
         """The province code the configuration covers."""
+        ...
+
+    @property
+    def connectors(self) -> Mapping[str, object]:
+        """The live connectors by source name (which systems a record's id may name)."""
         ...
 
     def national(self) -> SourceInfo:

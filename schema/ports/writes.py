@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from auth.audit import AuditAction
+from auth.audit import AuditAction, AuditFilter, AuditRecord
 from auth.policy import Access
 from auth.principal import Principal
 from schema.canonical import Complaint
 from schema.lifecycle import ActionRequest
 from schema.live import WriteReceipt
+from schema.queries import Cursor, Page
 from schema.validation import ComplaintDraft
 
 
@@ -31,6 +32,12 @@ class WritePort(Protocol):
     async def submit(
         self, draft: ComplaintDraft, *, principal: Principal, now: datetime, idempotency_key: str | None = None
     ) -> tuple[Complaint, WriteReceipt]: ...
+
+
+class AuditReader(Protocol):
+    """Reads the audit log, newest first (implemented by gateway.domain.audit.read_audit)."""
+
+    async def __call__(self, f: AuditFilter, *, first: int, after: Cursor | None) -> Page[AuditRecord]: ...
 
 
 class Auditor(Protocol):

@@ -11,12 +11,12 @@ import aiohttp
 import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
-from starlette.types import Receive, Scope, Send
 
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.http import Policy
 from connectors.protocol import Connector
 from connectors.sandbox import Simulator
+from gateway.edge.state import AppState, with_app_state
 from gateway.settings import FederationSettings
 from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.sync.engine import SyncEngine
@@ -51,17 +51,6 @@ class Federated:
         return sum(1 for e in self.sims[system].received.entries if e.method == method)
 
 
-def with_state(app: Starlette, state: dict[str, Any]) -> Callable[[Scope, Receive, Send], Any]:
-    """The app as its lifespan would run it: with the sources in the request state."""
-
-    async def run(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket"):
-            scope = {**scope, "state": {**scope.get("state", {}), **state}}
-        await app(scope, receive, send)
-
-    return run
-
-
 @pytest.fixture
 async def federated(database_url: str, make_app: Callable[..., Starlette]) -> AsyncIterator[Federated]:
     policy = Policy(attempts=1, total_timeout=2.0, open_seconds=60.0)
@@ -73,6 +62,6 @@ async def federated(database_url: str, make_app: Callable[..., Starlette]) -> As
             sim.received.clear()
         app = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": Topology.of(CONFIG)}))
+        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Federated(client, engine, opened.simulators, opened.sandbox_urls, opened.connectors, http)

@@ -30,7 +30,8 @@ from gateway.store.models import ComplaintSourceRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, REST, with_state
+from tests.federation.conftest import CONFIG, REST
+from gateway.edge.state import AppState, with_app_state
 from tests.loopback import serving
 
 # One request at a time, one waiting; a waiting request may wait as long as the test needs.
@@ -67,7 +68,7 @@ async def gateway_on_loopback(
             sim.received.clear()
         app = make_app(sources_file=DEMO_CONFIG, federation=LONG, admission=admission)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        async with serving(with_state(app, {"sources": sources, "topology": Topology.of(CONFIG)})) as port:
+        async with serving(with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG)))) as port:
             try:
                 yield Loopback(port, opened.simulators)
             finally:

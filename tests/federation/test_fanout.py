@@ -23,7 +23,7 @@ from gateway.settings import FederationSettings, GraphQLLimits
 from gateway.domain.sources import upstream_session
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from tests.federation.conftest import with_state
+from gateway.edge.state import AppState, with_app_state
 
 pytestmark = pytest.mark.fanout
 
@@ -62,10 +62,10 @@ def asker(nation: Nation, make_app: Callable[..., Starlette], deadline: float) -
     # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST).
     limits = GraphQLLimits(max_source_calls=520, max_cost=20_000)
     app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=limits)
-    state = {"sources": SimpleNamespace(connectors=nation.connectors), "topology": Topology(regencies=nation.regencies)}
+    state = AppState(sources=SimpleNamespace(connectors=nation.connectors), topology=Topology(regencies=nation.regencies))
 
     async def run(token: str | None, variables: dict[str, Any] | None = None, *, expect_errors: bool = False) -> Any:
-        transport = httpx.ASGITransport(app=with_state(app, state))
+        transport = httpx.ASGITransport(app=with_app_state(app, state))
         headers = {"authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             started = time.perf_counter()

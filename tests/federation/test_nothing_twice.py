@@ -27,7 +27,8 @@ from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, 
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, DEADLINES, LEGACY, WA, Federated, with_state
+from tests.federation.conftest import CONFIG, DEADLINES, LEGACY, WA, Federated
+from gateway.edge.state import AppState, with_app_state
 from tests.federation.gate import Gate, gate
 from tests.federation.test_live_lists import IN_MURA
 from tests.federation.test_writes import DISPOSE_MURA, FOLLOW_UP, SUBMIT, VERIFY, _ok
@@ -64,8 +65,8 @@ def gated(federated: Federated, make_app: Callable[..., Starlette]) -> Callable[
             connector = build_source(live.spec, live.client, g.url, secret=live.secret)  # type: ignore[attr-defined]
             app = make_app(sources_file=DEMO_CONFIG, federation=SLOW_OWNER)
             sources = ConfiguredSources(CONFIG, {**federated.connectors, system: connector}, federated.urls)
-            state = {"sources": sources, "topology": Topology.of(CONFIG)}
-            transport = httpx.ASGITransport(app=with_state(app, state))
+            state = AppState(sources=sources, topology=Topology.of(CONFIG))
+            transport = httpx.ASGITransport(app=with_app_state(app, state))
             async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
                 yield Gated(client, g)
 

@@ -24,7 +24,8 @@ from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state
+from tests.federation.conftest import CONFIG, DEADLINES, Federated
+from gateway.edge.state import AppState, with_app_state
 from tests.federation.test_reporter_replies import REPLY, TEXT
 from tests.federation.test_writes import PRABUMULIH, VERIFY, _admin, _ok, _report, _submitted
 
@@ -57,7 +58,7 @@ async def crediting(federated: Federated, make_app: Any) -> AsyncIterator[httpx.
     connectors = {**federated.connectors, PRABUMULIH: _crediting(federated)}
     app: Starlette = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
     sources = ConfiguredSources(CONFIG, connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": TOPOLOGY}))
+    transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=TOPOLOGY)))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
         yield client
 

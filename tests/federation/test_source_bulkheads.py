@@ -22,7 +22,8 @@ from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, REST, Federated, with_state
+from tests.federation.conftest import CONFIG, REST, Federated
+from gateway.edge.state import AppState, with_app_state
 from tests.federation.test_writes import PRABUMULIH, VERIFY, _admin, _ok, _submitted
 from tests.sync.test_worker_bulkheads import until
 
@@ -41,7 +42,7 @@ async def bulkheaded(database_url: str, make_app: Callable[..., Starlette]) -> A
         await engine.drain()
         app = make_app(sources_file=DEMO_CONFIG, federation=LONG)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": Topology.of(CONFIG)}))
+        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Federated(client, engine, opened.simulators, opened.sandbox_urls, opened.connectors, http)
 

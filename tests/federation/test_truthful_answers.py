@@ -26,7 +26,8 @@ from gateway.sync.topology import Topology
 from gateway.cli.sync_actions import dead_letter_lines
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, DEADLINES, Federated, with_state
+from tests.federation.conftest import CONFIG, DEADLINES, Federated
+from gateway.edge.state import AppState, with_app_state
 from tests.federation.test_writes import DISPOSE, IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _ok, _report, _submitted
 
 TOPOLOGY = Topology.of(CONFIG)
@@ -54,7 +55,7 @@ async def unmapped(federated: Federated, make_app: Any) -> AsyncIterator[httpx.A
     connectors = {**federated.connectors, PRABUMULIH: _without_the_category(federated)}
     app: Starlette = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
     sources = ConfiguredSources(CONFIG, connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": TOPOLOGY}))
+    transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=TOPOLOGY)))
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
         yield client
 

@@ -244,7 +244,8 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     from gateway.settings import GraphQLLimits
     from gateway.domain.sources import ConfiguredSources
     from gateway.sync.topology import Topology
-    from tests.federation.conftest import CONFIG, DEADLINES, with_state
+    from tests.federation.conftest import CONFIG, DEADLINES
+    from gateway.edge.state import AppState, with_app_state
     import httpx2 as httpx
 
     cid = await _submitted(federated, tokens)
@@ -252,7 +253,7 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     # This gateway gives a whole operation 0.4 s; the owner answers after 0.6 s.
     hurried = make_app(sources_file=DEMO_CONFIG, federation=with_changes(DEADLINES, write_deadline=2.0), limits=GraphQLLimits(operation_timeout=0.4))
     sources = ConfiguredSources(CONFIG, federated.connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_state(hurried, {"sources": sources, "topology": Topology.of(CONFIG)}))
+    transport = httpx.ASGITransport(app=with_app_state(hurried, AppState(sources=sources, topology=Topology.of(CONFIG))))
     federated.sims[PRABUMULIH].faults.set(latency_ms=600)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
         response = await client.post(

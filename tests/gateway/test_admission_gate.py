@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from gateway.admission_gate import QUEUE_FULL, STANDING_AFTER, STANDING_WAIT, WAITED, WOULD_WAIT, AdmissionGate
+from gateway.edge.middleware.admission_gate import QUEUE_FULL, STANDING_AFTER, STANDING_WAIT, WAITED, WOULD_WAIT, AdmissionGate
 from gateway.settings import AdmissionSettings, SettingsError, from_env
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType, parse
 
-from gateway.query_cost import CONNECTION_BOUNDS, LIST_BOUNDS, SOURCE_CALL_COST, Cost, is_list, operation_cost, page_argument
+from gateway.edge.graphql_endpoint.query_cost import CONNECTION_BOUNDS, LIST_BOUNDS, SOURCE_CALL_COST, Cost, is_list, operation_cost, page_argument
 from gateway.settings import GraphQLLimits, SettingsError, from_env
 from schema import regions as r
 from schema.graphql.build import build_schema

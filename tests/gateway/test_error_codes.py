@@ -6,8 +6,8 @@ import strawberry
 from graphql import GraphQLError, ValidationContext, parse
 from graphql.validation import ASTValidationRule, validate
 
-from gateway.coded_rules import coded
-from gateway.extensions import INTERNAL_MESSAGE, schema_extensions
+from gateway.edge.graphql_endpoint.coded_rules import coded
+from gateway.edge.graphql_endpoint.extensions import INTERNAL_MESSAGE, schema_extensions
 from gateway.settings import GraphQLLimits
 from schema.errors import PenghubungError, QueryTooDeep
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from strawberry.extensions import SchemaExtension
 
-from gateway.extensions import schema_extensions
+from gateway.edge.graphql_endpoint.extensions import schema_extensions
 from gateway.settings import GraphQLLimits
 
 

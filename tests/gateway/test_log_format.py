@@ -12,7 +12,7 @@ from pathlib import Path
 from gateway.cli import main
 from gateway.log_format import formatter
 from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData, redact
-from gateway.request_id import RequestIdLogFilter
+from gateway.edge.middleware.request_id import RequestIdLogFilter
 from tests.servers import clean_env, running
 
 

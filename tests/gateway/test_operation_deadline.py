@@ -23,7 +23,8 @@ from gateway.store.models import ComplaintSourceRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, REST, with_state
+from tests.federation.conftest import CONFIG, REST
+from gateway.edge.state import AppState, with_app_state
 
 # Far below what the region tree takes to build; far above what a single field takes.
 DEADLINE = 0.05
@@ -72,7 +73,7 @@ async def hanging(database_url: str, make_app: Callable[..., Starlette]) -> Asyn
             limits=GraphQLLimits(operation_timeout=0.3),
         )
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_state(app, {"sources": sources, "topology": Topology.of(CONFIG)}))
+        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Hanging(client, opened.simulators)
             for sim in opened.simulators.values():

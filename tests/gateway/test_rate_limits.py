@@ -29,9 +29,9 @@ from starlette.applications import Starlette
 
 from auth.principal import Principal
 from auth.roles import Role
-from gateway.connection_leases import ConnectionLeases
+from gateway.edge.limits.connection_leases import ConnectionLeases
 from gateway.telemetry import REGISTRY
-from gateway.rate_guard import RateGuard
+from gateway.edge.limits.rate_guard import RateGuard
 from gateway.rate_settings import DEFAULT_RATES, RateLimitSettings
 from gateway.settings import SettingsError, from_env
 from gateway.store.models import AuditEventRow
@@ -189,7 +189,7 @@ async def test_redis_down_fails_open_with_one_warning(
 ) -> None:
     nobody = f"redis://127.0.0.1:{free_port()}/0"
     app = make_app(rate_limits=limits(rates={"public": "2 per minute"}), redis_url=nobody)
-    with caplog.at_level(logging.WARNING, logger="gateway.rate_limiter"):
+    with caplog.at_level(logging.WARNING, logger="gateway.edge.limits.rate_limiter"):
         async with client_from(app) as c:
             assert await statuses(c, 5) == [200] * 5
     warnings = [r for r in caplog.records if "store could not be reached" in r.getMessage()]

@@ -20,10 +20,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from auth.roles import Role
-from gateway.rate_guard import RateGuard
-from gateway.rate_limit import RateLimitMiddleware
+from gateway.edge.limits.rate_guard import RateGuard
+from gateway.edge.limits.rate_limit import RateLimitMiddleware
 from gateway.settings import SettingsError, from_env
-from gateway.tarpit import Tarpit
+from gateway.edge.limits.tarpit import Tarpit
 from tests.conftest import Tokens
 from tests.gateway.test_rate_limits import client_from, limits, post
 

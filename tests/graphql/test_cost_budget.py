@@ -14,7 +14,7 @@ import pytest
 from graphql import parse
 from starlette.applications import Starlette
 
-from gateway.query_cost import operation_cost
+from gateway.edge.graphql_endpoint.query_cost import operation_cost
 from gateway.settings import GraphQLLimits
 from schema import regions as r
 from schema.graphql.build import build_schema
@@ -23,7 +23,7 @@ from tests.servers import clean_env, running
 
 TREE = "{ regions { children { children { children { code name } } } } }"
 COMPLAINT_PAGE = "complaints(first: 100) { totalCount edges { node { id title status dispositions { toAgencyId at } } } }"
-# The coordination dashboard's own query (gateway/static/dashboard/dashboard.js).
+# The coordination dashboard's own query (gateway/edge/endpoints/static/dashboard/dashboard.js).
 DASHBOARD = """query Coordination($kode: String, $days: Int!) {
   coordination(kodeWilayah: $kode, days: $days) {
     level kodeWilayah name parentKodeWilayah parentName since until countsInScope

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from graphql import parse
 
-from gateway.fragment_expansion import expanded_size
+from gateway.edge.graphql_endpoint.fragment_expansion import expanded_size
 from tests.conftest import GraphQL
 
 

@@ -18,8 +18,8 @@ import pytest
 
 from auth.dev import DEV_ISSUER, DevKeys, issue_token, load_or_create
 from auth.roles import Role
-from gateway.app import create_app
-from gateway.authentication import build_verifier
+from gateway.edge.app import create_app
+from gateway.edge.middleware.authentication import build_verifier
 from gateway.settings import GatewaySettings
 from gateway.store.models import ComplaintRow
 from gateway.store.writer import SubmittedBy, insert_complaints

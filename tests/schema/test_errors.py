@@ -15,7 +15,7 @@ from schema.errors import PenghubungError
 # Outside the tree on purpose: a BaseException that stops an operation, and the
 # deliverer's control flow (its outcomes).
 OUTSIDE = {
-    "gateway.operation_deadline.DeadlinePassed",
+    "gateway.edge.graphql_endpoint.operation_deadline.DeadlinePassed",
     "gateway.sync.deliver.NotYet",
     "gateway.sync.deliver.Done",
     "gateway.sync.deliver.Undeliverable",

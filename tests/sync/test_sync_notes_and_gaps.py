@@ -20,7 +20,8 @@ from auth.roles import Role
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
-from gateway.authentication import PRINCIPAL_KEY
+from gateway.edge.middleware.authentication import PRINCIPAL_KEY
+from gateway.edge.state import AppState, with_app_state
 from gateway.domain.reference import load_reference
 from gateway.domain.reference_file import ReferenceDocument
 from gateway.domain.sources import ConfiguredSources
@@ -37,7 +38,7 @@ from gateway.sync.engine import SyncEngine
 from gateway.sync.ingest import Ingestor
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.webhook import webhook
+from gateway.edge.endpoints.webhook import webhook
 from tests.sync.conftest import Province
 from schema.canonical import Agency, AgencyLevel, Category, Status
 
@@ -91,11 +92,10 @@ def _pushing(province: Province, principal: Principal) -> Starlette:
     inner = Starlette(routes=[Route("/sync/webhook/{source}", webhook, methods=["POST"])])
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["state"] = {"sources": sources, "ingestor": Ingestor(TOPOLOGY)}
         scope[PRINCIPAL_KEY] = principal
         await inner(scope, receive, send)
 
-    return app  # type: ignore[return-value]
+    return with_app_state(app, AppState(sources=sources, ingestor=Ingestor(TOPOLOGY)))  # type: ignore[return-value]
 
 
 async def test_a_pushed_records_note_is_kept_in_sync_status(province: Province) -> None:

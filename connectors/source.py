@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from typing_extensions import override
+
 from connectors.accepts import status_read_back
+from connectors.base import ConnectorBase
 from connectors.errors import DecodeError, UpstreamRejected
 from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
 from connectors.http import Response, UpstreamClient
@@ -81,8 +84,11 @@ def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-class HttpSource:
+class HttpSource(ConnectorBase):
     """One source described by a SourceSpec."""
+
+    spec: SourceSpec
+    client: UpstreamClient
 
     def __init__(self, spec: SourceSpec, client: UpstreamClient, base_url: str, *, secret: str | None = None) -> None:
         self.spec = spec
@@ -94,6 +100,7 @@ class HttpSource:
     # -- the protocol ----------------------------------------------------------------
 
     @property
+    @override
     def name(self) -> str:
         """The source's name."""
         return self.spec.name
@@ -122,16 +129,19 @@ class HttpSource:
             safe.add(Capability.ADD_FOLLOW_UP)
         return frozenset(safe)
 
+    @override
     def status_as_read(self, status: Status) -> Status | None:
         """What a record set to `status` reads back as here: the source's word for it, mapped
         back (PROSES is DIDISPOSISIKAN for DITINDAKLANJUTI too); None if it has no word."""
         return status_read_back(self.spec, status)
 
     @property
+    @override
     def reads_follow_ups(self) -> bool:
         """Whether records come with their follow-ups (the mapping has [follow_ups])."""
         return self.spec.follow_ups is not None
 
+    @override
     async def find(self, external_ref: str) -> str | None:
         """The id of the record the gateway created under `external_ref`, by reading the list
         (for sources that cannot recognise a repeated create); None if there is none."""
@@ -196,10 +206,12 @@ class HttpSource:
         return replace(record, version=content_version(record))
 
     @property
+    @override
     def says_secret(self) -> bool:
         """Whether this source's records say if they are secret (rahasia)."""
         return "is_secret" in self.spec.fields
 
+    @override
     def cursor_for(self, when: datetime) -> str | None:
         """The `changes` cursor meaning "changed since `when`", where the source filters by time."""
         r = self.spec.request
@@ -389,6 +401,13 @@ class HttpSource:
         }
         await self._write(spec, source_id, values, follow_up.external_ref)
 
+    @property
+    @override
+    def takes_pushes(self) -> bool:
+        """Records pushed in its own format are mapped like those it lists."""
+        return True
+
+    @override
     def map_body(self, body: bytes) -> tuple[list[SourceComplaint], list[MappingError]]:
         """Records pushed to us (a webhook) in this source's own format, mapped."""
         mapped, rejected = self._map_all(self._decode(body))

@@ -12,10 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from schema.canonical import Status
-
 from connectors.protocol import Unsupported
 from connectors.records import SourceComplaint
+from schema.canonical import Status
 
 if TYPE_CHECKING:
     from connectors.http import UpstreamClient

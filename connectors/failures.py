@@ -24,7 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import (
+    CircuitOpen,
+    ConnectorError,
+    DecodeError,
+    SourceBusy,
+    UpstreamRejected,
+    UpstreamUnavailable,
+)
 from connectors.mapping import MappingError
 from connectors.protocol import Unsupported
 

@@ -35,7 +35,6 @@ from connectors.registry import NATIONAL_NAME
 from connectors.sandbox.province import NATIONAL_SECRETS, SANDBOX_SECRETS
 
 INDEX = "index"
-PUSH_ONLY = ("xml_stream",)
 # Answers that mean the gateway could not tell the outcome (the caller must look it up):
 # such a write may or may not be applied, and either is true.
 UNKNOWN_OUTCOMES = frozenset(
@@ -194,7 +193,7 @@ async def read_places(
             )
         for entry in config.connected:
             url = sandbox.urls[entry.source_name]
-            if entry.dialect in PUSH_ONLY:
+            if not entry.mapped:  # push-only: no list to read
                 places[entry.source_name] = await read_accepted(http, url, prefix)
             else:
                 places[entry.source_name] = await read_source(
@@ -238,7 +237,7 @@ def expected_places(write: Write, sandbox: Sandbox) -> list[str]:
         (r for r in sandbox.config.connected if r.kode_wilayah == write.regency), None
     )
     if owner is not None and not (
-        owner.dialect in PUSH_ONLY and write.kind != "submit_complaint"
+        not owner.mapped and write.kind != "submit_complaint"
     ):
         places.append(owner.source_name)
     return places

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.config import MAPPINGS_DIR
+from connectors.dialects import MAPPINGS_DIR
 from connectors.spec import SourceSpec, load_spec
 
 __all__ = ["MAPPINGS_DIR", "bundled_spec"]

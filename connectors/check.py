@@ -29,8 +29,9 @@ from connectors.check_mapping import read_fields, unexpressed, write_warnings
 from connectors.check_profile import Profile, preview
 from connectors.check_lifecycle import round_trips
 from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip
-from connectors.check_since import SinceOutcome, answered, incremental_pass
+from connectors.check_since import SinceOutcome, incremental_pass
 from connectors.errors import ConnectorError
+from connectors.failures import in_words
 from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
@@ -195,7 +196,7 @@ async def check_source(
         if writes:
             report.round_trips = await round_trips(connector, kode_wilayah, records)
     except ConnectorError as exc:
-        report.failure = answered(exc)
+        report.failure = in_words(exc)
     except MappingError as exc:
         report.failure = f"{exc.code}: the test record was written but cannot be read back: fields.{exc.field}: {exc.reason}"
     return report

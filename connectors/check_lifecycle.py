@@ -30,8 +30,8 @@ from connectors.check_round_trip import (
     labelled_records,
     status_trip,
 )
-from connectors.check_since import answered
 from connectors.errors import ConnectorError
+from connectors.failures import in_words
 from connectors.protocol import Capability, Connector, NewComplaint, StatusChange, Unsupported, can_read_back
 from connectors.records import SourceComplaint
 
@@ -86,7 +86,7 @@ async def walk_to_disposition(connector: Connector, source_id: str, ref: str, un
     try:
         trip = await status_trip(connector, source_id, ref, unit)
     except ConnectorError as exc:
-        trip = RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, GOAL)} was refused: {answered(exc)}")
+        trip = RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, GOAL)} was refused: {in_words(exc)}")
     if earlier is not None:
         trip = RoundTrip(trip.capability, trip.ok, f"{earlier.detail}; then {trip.detail}")
     return trip
@@ -113,7 +113,7 @@ async def status_steps(
         except Unsupported as exc:
             return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}")
         except ConnectorError as exc:
-            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {answered(exc)}")
+            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {in_words(exc)}")
         now = await find_record(connector, source_id)
         if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
             return RoundTrip(

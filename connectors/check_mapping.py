@@ -59,8 +59,7 @@ def _read_name(name: str, reads: frozenset[str]) -> str | None:
 
 def spec_of(connector: Connector) -> SourceSpec | None:
     """The mapping file behind a connector (an HttpSource), or None."""
-    spec = getattr(connector, "spec", None)
-    return spec if isinstance(spec, SourceSpec) else None
+    return connector.spec
 
 
 def zone_of(connector: Connector) -> timezone:

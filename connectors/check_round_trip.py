@@ -26,8 +26,8 @@ from typing import Literal
 from schema.canonical import Reporter, Status
 
 from connectors.check_mapping import Pair, picked_values, round_trip_pairs, spec_of, zone_of
-from connectors.check_since import answered
 from connectors.errors import ConnectorError
+from connectors.failures import in_words
 from connectors.protocol import (
     Capability,
     Connector,
@@ -320,14 +320,14 @@ async def follow_up_trip(
     except ConnectorError as exc:
         return RoundTrip(
             Capability.ADD_FOLLOW_UP, False,
-            f"lifecycle step {'REPLY' if from_reporter else 'POST_FOLLOW_UP'} ({what}) was refused: {answered(exc)}",
+            f"lifecycle step {'REPLY' if from_reporter else 'POST_FOLLOW_UP'} ({what}) was refused: {in_words(exc)}",
         )
     found = await find_record(connector, source_id)
     if found is False:
         return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what}; not readable")
     if found is None:
         return RoundTrip(Capability.ADD_FOLLOW_UP, False, f"added {what}, but the record is gone")
-    if not getattr(connector, "reads_follow_ups", False):
+    if not connector.reads_follow_ups:
         return RoundTrip(
             Capability.ADD_FOLLOW_UP,
             True,

@@ -1,7 +1,7 @@
 """The conformance check's incremental pass: does "changed since" work as the sync engine uses it?
 
 After a full read the engine keeps a cursor made from the newest change it saw
-(`cursor_for(connector, newest)`, the same text a batch hands back) and every later pull
+(`connector.cursor_for(newest)`, the same text a batch hands back) and every later pull
 sends it as the since parameter. So the check sends exactly that, and asks:
 
 - the source accepts it (a refused format is a failed check, naming the parameter and what
@@ -24,7 +24,8 @@ from datetime import timedelta
 
 from connectors.check_mapping import since_param, spec_of
 from connectors.errors import ConnectorError
-from connectors.protocol import Connector, cursor_for
+from connectors.failures import in_words
+from connectors.protocol import Connector
 from connectors.records import SourceComplaint
 from connectors.time_formats import resolution
 
@@ -47,11 +48,6 @@ class SinceOutcome:
     ok: bool
     detail: str
     warning: str | None = None
-
-
-def answered(exc: ConnectorError) -> str:
-    """A source's failure in its own words (masked: replies can quote personal data)."""
-    return f"{exc.code}: {exc.described}"
 
 
 def cursor_step(connector: Connector) -> timedelta | None:
@@ -80,7 +76,7 @@ async def incremental_pass(connector: Connector, full: list[SourceComplaint], fu
     if not full:
         return None
     newest = max(r.updated_at for r in full)
-    cursor = cursor_for(connector, newest)
+    cursor = connector.cursor_for(newest)
     if cursor is None:
         return None
     param = since_param(connector)
@@ -89,7 +85,7 @@ async def incremental_pass(connector: Connector, full: list[SourceComplaint], fu
     try:
         got, raw = await _list(connector, cursor)
     except ConnectorError as exc:
-        return SinceOutcome(False, f"{param}={cursor} (the newest change) was refused: {answered(exc)}")
+        return SinceOutcome(False, f"{param}={cursor} (the newest change) was refused: {in_words(exc)}")
     if raw > full_count:
         return SinceOutcome(False, f"{param}={cursor} returned {raw} records, more than the full list's {full_count}")
     ids = {r.source_id for r in got}
@@ -107,11 +103,11 @@ async def incremental_pass(connector: Connector, full: list[SourceComplaint], fu
             False, f"{param}={cursor} returned {raw} records but not the newest ({shown_ids}): changes would be lost"
         )
     # None at all: an exclusive filter ("changed after"), or one that matches nothing.
-    earlier = cursor_for(connector, newest - EXCLUSIVE_PROBE) or cursor
+    earlier = connector.cursor_for(newest - EXCLUSIVE_PROBE) or cursor
     try:
         got, raw = await _list(connector, earlier)
     except ConnectorError as exc:
-        return SinceOutcome(False, f"{param}={earlier} (a day before the newest change) was refused: {answered(exc)}")
+        return SinceOutcome(False, f"{param}={earlier} (a day before the newest change) was refused: {in_words(exc)}")
     if raw > full_count:
         return SinceOutcome(False, f"{param}={earlier} returned {raw} records, more than the full list's {full_count}")
     if newest_ids <= {r.source_id for r in got}:

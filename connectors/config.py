@@ -37,12 +37,11 @@ from typing import Any
 
 from schema.regions import children, get_region
 
+from connectors.dialects import BY_NAME, NAMES
 from connectors.spec import SourceSpec, load_spec
 from connectors.spec_errors import SpecError, fail, only
 
-MAPPINGS_DIR = Path(__file__).parent / "mappings"
 DEMO_CONFIG = Path(__file__).parent / "demo" / "sumsel.toml"
-DIALECTS = ("rest_json_v1", "wa_bot_mongo", "legacy_sql", "xml_stream")
 NATIONAL_APIS = ("v3", "legacy")
 SANDBOX_URL = "sandbox"
 
@@ -72,9 +71,17 @@ class RegencyEntry:
         """The source's name, e.g. 16.05-musi-rawas."""
         return f"{self.kode_wilayah}-{slug(self.name)}"
 
+    @property
+    def mapped(self) -> bool:
+        """Whether its system is described by a mapping (its own, or its dialect's); a
+        push-only dialect has none."""
+        return self.mapping is not None or (self.dialect is not None and BY_NAME[self.dialect].mapped)
+
     def spec(self) -> SourceSpec:
-        """The mapping of this regency's system, named and coded for it (not for xml_stream)."""
-        path = self.mapping or MAPPINGS_DIR / f"{self.dialect}.toml"
+        """The mapping of this regency's system, named and coded for it (only when `mapped`)."""
+        path = self.mapping or (BY_NAME[self.dialect].mapping if self.dialect else None)
+        if path is None:
+            raise SpecError(f"{self.source_name}: the {self.dialect} dialect has no mapping")
         spec = load_spec(path.read_text(encoding="utf-8"))
         return replace(spec, name=self.source_name, kode_wilayah=self.kode_wilayah)
 
@@ -133,8 +140,8 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
         return RegencyEntry(kode_wilayah=code, name=region.name, connected=False)
     if (dialect is None) == (mapping is None):
         raise fail(where, "exactly one of dialect or mapping", sorted(raw))
-    if dialect is not None and dialect not in DIALECTS:
-        raise fail(f"{where}.dialect", f"one of {', '.join(DIALECTS)}", dialect)
+    if dialect is not None and dialect not in NAMES:
+        raise fail(f"{where}.dialect", f"one of {', '.join(NAMES)}", dialect)
     if url is None:
         raise fail(f"{where}.url", f"the system's base URL, or \"{SANDBOX_URL}\"", None)
     if url == SANDBOX_URL and dialect is None:

@@ -8,7 +8,6 @@ Values that are personal data (reporter fields) are never quoted in a reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -21,12 +20,12 @@ from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 from connectors.casts import CastMismatch, cast_value, text
 from connectors.attachments import read_attachments, read_own_file
+from connectors.paths import MISSING, get_path
 from connectors.records import UNQUOTED, Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
 
 TITLE_MAX = 150
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
 class MappingError(RecordError, ValueError):
@@ -37,28 +36,6 @@ class MappingError(RecordError, ValueError):
     def __init__(self, record_ref: str, field: str, reason: str) -> None:
         self.record_ref, self.field, self.reason = record_ref, field, reason
         super().__init__(f"record {record_ref}: {field}: {reason}")
-
-
-class _Missing:
-    """A path that leads nowhere (distinct from an explicit null)."""
-
-
-MISSING = _Missing()
-
-
-def get_path(record: object, path: str) -> object:
-    """The value at a dotted path ("a.b[0].c", "@attr" keys as written), or MISSING."""
-    current = record
-    for key, index in _STEP.findall(path):
-        if index:
-            if not isinstance(current, list | tuple) or int(index) >= len(current):
-                return MISSING
-            current = current[int(index)]
-        elif isinstance(current, Mapping) and key in current:
-            current = current[key]
-        else:
-            return MISSING
-    return current
 
 
 def _text(value: object) -> str:

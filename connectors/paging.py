@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from connectors.errors import DecodeError
-from connectors.mapping import MISSING, get_path
-from connectors.spec import RequestSpec
+from connectors.paths import MISSING, get_path
+
+if TYPE_CHECKING:
+    from connectors.spec import RequestSpec
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # One link-value of a Link header: <target> followed by ;-separated parameters.

@@ -1,7 +1,7 @@
 """The path syntax of a mapping file, checked once at load time.
 
 A path names a value inside a record or an answer: keys joined by dots (`a.b`), list items
-by index (`a[0].b`), XML attributes as written (`@attr`). `mapping.get_path` reads exactly
+by index (`a[0].b`), XML attributes as written (`@attr`). `get_path` reads exactly
 this syntax; anything else it would read as "missing" without a word (`data[-1].id` finds
 no step `-1`, `a..b` an empty key), so such a path is refused when the mapping is loaded.
 """
@@ -9,6 +9,7 @@ no step `-1`, `a..b` an empty key), so such a path is refused when the mapping i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from connectors.spec_errors import SpecError, fail
 
@@ -16,6 +17,29 @@ from connectors.spec_errors import SpecError, fail
 # directly by [index]; the same steps `get_path` takes.
 _PATH = re.compile(r"(?:[^.\[\]]+|\[\d+\])(?:\.[^.\[\]]+|\[\d+\])*")
 SYNTAX = "a dotted path like a.b, a[0].b or @attr (keys joined by dots, list items as [n])"
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+class _Missing:
+    """A path that leads nowhere (distinct from an explicit null)."""
+
+
+MISSING = _Missing()
+
+
+def get_path(record: object, path: str) -> object:
+    """The value at a dotted path ("a.b[0].c", "@attr" keys as written), or MISSING."""
+    current = record
+    for key, index in _STEP.findall(path):
+        if index:
+            if not isinstance(current, list | tuple) or int(index) >= len(current):
+                return MISSING
+            current = current[int(index)]
+        elif isinstance(current, Mapping) and key in current:
+            current = current[key]
+        else:
+            return MISSING
+    return current
 
 
 def check_path(path: object, where: str, *, empty_ok: bool = False) -> str:
@@ -32,4 +56,4 @@ def check_path(path: object, where: str, *, empty_ok: bool = False) -> str:
     return path
 
 
-__all__ = ["SYNTAX", "SpecError", "check_path"]
+__all__ = ["MISSING", "SYNTAX", "SpecError", "check_path", "get_path"]

@@ -13,12 +13,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from schema.canonical import Channel, Classification, Reporter, Status
 
 from connectors.errors import ConnectorError
 from connectors.records import SourceComplaint
+
+if TYPE_CHECKING:
+    from connectors.mapping import MappingError
+    from connectors.spec import SourceSpec
 
 
 class Capability(StrEnum):
@@ -172,6 +176,51 @@ class Connector(Protocol):
         """Add a follow-up (tindak lanjut) or reply to a record."""
         ...
 
+    # What callers ask beyond the capabilities; `connectors.base.ConnectorBase` has the
+    # cautious defaults.
+
+    @property
+    def spec(self) -> SourceSpec | None:
+        """The mapping file behind this connector, if any."""
+        ...
+
+    @property
+    def says_secret(self) -> bool:
+        """Whether its records carry a secret (rahasia) flag."""
+        ...
+
+    @property
+    def reads_follow_ups(self) -> bool:
+        """Whether its records come with their follow-ups."""
+        ...
+
+    @property
+    def takes_pushes(self) -> bool:
+        """Whether it maps records pushed to the gateway (`map_body`)."""
+        ...
+
+    @property
+    def circuit_state(self) -> str | None:
+        """Its circuit breaker's state (closed, open, half_open); None without one."""
+        ...
+
+    def cursor_for(self, when: datetime) -> str | None:
+        """A `changes` cursor for "changed since `when`"; None if the source cannot filter."""
+        ...
+
+    def status_as_read(self, status: Status) -> Status | None:
+        """What a record set to `status` reads back as here; None if it has no word for it."""
+        ...
+
+    async def find(self, external_ref: str) -> str | None:
+        """The id of the record created under `external_ref`; raises Unsupported where the
+        source cannot be searched."""
+        ...
+
+    def map_body(self, body: bytes) -> tuple[list[SourceComplaint], list[MappingError]]:
+        """Records pushed to the gateway in this source's format, mapped; raises Unsupported."""
+        ...
+
 
 def can_read_back(connector: Connector) -> bool:
     """Whether a record can be read back from this source at all (by id, or from its list)."""
@@ -189,23 +238,3 @@ async def read_back(connector: Connector, source_id: str) -> SourceComplaint | N
                 if record.source_id == source_id:
                     return record
     return None
-
-
-def cursor_for(connector: Connector, when: datetime) -> str | None:
-    """A `changes` cursor for "changed since `when`", for sources that can say; None
-    otherwise (their whole list is read)."""
-    make = getattr(connector, "cursor_for", None)
-    return make(when) if make is not None else None
-
-
-def says_secret(connector: Connector) -> bool:
-    """Whether a source's records carry a secret (rahasia) flag; a record of one that does
-    not may be secret without saying so."""
-    return bool(getattr(connector, "says_secret", False))
-
-
-def status_as_read(connector: Connector, status: Status) -> Status | None:
-    """What a record set to `status` reads back as in this source (its own, maybe coarser,
-    words mapped back), for sources that say; else the status itself."""
-    reader = getattr(connector, "status_as_read", None)
-    return reader(status) if reader is not None else status

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 
-from connectors.config import MAPPINGS_DIR, NationalEntry, RegencyEntry, SourcesConfig
+from connectors.config import NationalEntry, RegencyEntry, SourcesConfig
+from connectors.dialects import BY_NAME, MAPPINGS_DIR, from_mapping
 from connectors.http import Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector
 from connectors.loader import build_source
@@ -42,9 +43,9 @@ def national_connector(
 
 def regency_connector(entry: RegencyEntry, client: UpstreamClient, endpoint: Endpoint) -> Connector:
     """One connected kab/kota's system, in its dialect or its own mapping."""
-    if entry.dialect == "xml_stream":
-        return AddstreamConnector(entry.source_name, client, endpoint.url, token=endpoint.secret or "")
-    return build_source(entry.spec(), client, endpoint.url, secret=endpoint.secret)
+    build = BY_NAME[entry.dialect].build if entry.dialect else from_mapping
+    spec = entry.spec() if entry.mapped else None
+    return build(entry.source_name, spec, client, endpoint.url, endpoint.secret)
 
 
 def build_connectors(

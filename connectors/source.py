@@ -20,12 +20,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from typing_extensions import override
+
 from connectors.accepts import status_read_back
+from connectors.authenticators import AUTHENTICATORS, Authenticator
+from connectors.base import ConnectorBase
 from connectors.errors import DecodeError, UpstreamRejected
-from connectors.formats import decode_csv, decode_graphql, decode_json, decode_xml
+from connectors.formats.registry import FORMATS
 from connectors.http import Response, UpstreamClient
-from connectors.mapping import MISSING, Mapper, MappingError, get_path
-from connectors.paging import first_page_notes, link_in_body, link_in_header, repeat_message, resolve, without_param
+from connectors.idempotency import IDEMPOTENCY
+from connectors.mapping import Mapper, MappingError
+from connectors.paginators import PAGINATORS, Paginator
+from connectors.paths import MISSING, get_path
+from connectors.paging import first_page_notes, repeat_message, resolve
 from connectors.protocol import (
     Batch,
     Capability,
@@ -81,8 +88,11 @@ def _cursor_text(value: datetime, request: RequestSpec, zone: Any) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-class HttpSource:
+class HttpSource(ConnectorBase):
     """One source described by a SourceSpec."""
+
+    spec: SourceSpec
+    client: UpstreamClient
 
     def __init__(self, spec: SourceSpec, client: UpstreamClient, base_url: str, *, secret: str | None = None) -> None:
         self.spec = spec
@@ -94,6 +104,7 @@ class HttpSource:
     # -- the protocol ----------------------------------------------------------------
 
     @property
+    @override
     def name(self) -> str:
         """The source's name."""
         return self.spec.name
@@ -116,22 +127,25 @@ class HttpSource:
         """Writes with an idempotency style, and status changes (setting a status twice is once)."""
         w = self.spec.writes
         safe = {Capability.CHANGE_STATUS} if w.change_status is not None else set()
-        if w.create is not None and w.create.idempotency != "none":
+        if w.create is not None and IDEMPOTENCY[w.create.idempotency].recognises_repeats:
             safe.add(Capability.CREATE)
-        if w.follow_up is not None and w.follow_up.idempotency != "none":
+        if w.follow_up is not None and IDEMPOTENCY[w.follow_up.idempotency].recognises_repeats:
             safe.add(Capability.ADD_FOLLOW_UP)
         return frozenset(safe)
 
+    @override
     def status_as_read(self, status: Status) -> Status | None:
         """What a record set to `status` reads back as here: the source's word for it, mapped
         back (PROSES is DIDISPOSISIKAN for DITINDAKLANJUTI too); None if it has no word."""
         return status_read_back(self.spec, status)
 
     @property
+    @override
     def reads_follow_ups(self) -> bool:
         """Whether records come with their follow-ups (the mapping has [follow_ups])."""
         return self.spec.follow_ups is not None
 
+    @override
     async def find(self, external_ref: str) -> str | None:
         """The id of the record the gateway created under `external_ref`, by reading the list
         (for sources that cannot recognise a repeated create); None if there is none."""
@@ -196,10 +210,12 @@ class HttpSource:
         return replace(record, version=content_version(record))
 
     @property
+    @override
     def says_secret(self) -> bool:
         """Whether this source's records say if they are secret (rahasia)."""
         return "is_secret" in self.spec.fields
 
+    @override
     def cursor_for(self, when: datetime) -> str | None:
         """The `changes` cursor meaning "changed since `when`", where the source filters by time."""
         r = self.spec.request
@@ -208,6 +224,7 @@ class HttpSource:
     async def changes(self, since: str | None = None) -> AsyncIterator[Batch]:
         """Every page of the source's list (changed since `since`, where the source filters)."""
         r = self.spec.request
+        pager = self._pager
         page, cursor, newest = 1, None, None
         link: str | None = None  # the next page's URL, for the styles that follow links
         followed: set[str] = set()  # cursors and links already asked for: a repeat is a loop
@@ -218,10 +235,7 @@ class HttpSource:
                 params[r.since_param] = since
             if r.size_param:
                 params[r.size_param] = str(r.size)
-            if r.pagination == "page":
-                params[r.page_param] = str(page)
-            elif r.pagination == "cursor" and cursor:
-                params[r.cursor_param] = cursor
+            params.update(pager.params(r, page, cursor))
             # A next link carries its own parameters; only the secret is added again.
             response = await (self._follow(link) if link else self._list(params))
             asked = link or self._url(r.path, None) + (f"?{urlencode(params)}" if params else "")
@@ -231,27 +245,25 @@ class HttpSource:
             mapped = [self._with_follow_ups(m, separate) for m in mapped]
             notes = self._paging_notes(response, raw) if number == 0 else ()
             ahead = None
-            if raw and r.pagination in ("cursor", "next_link", "link_header"):
+            if raw and pager.names_next:
                 # Read before the page is handed on: a page that repeats one already read
                 # is refused rather than passed on again.
-                ahead = self._next_cursor(response.body) if r.pagination == "cursor" else self._next_link(response, asked)
+                ahead = self._next(pager, response, asked)
                 if ahead is not None and self._seen(ahead, followed):
                     raise DecodeError(self.name, repeat_message(r, ahead, self._shown(ahead)))
             for record in mapped:
                 newest = record.updated_at if newest is None else max(newest, record.updated_at)
             resume = _cursor_text(newest, r, self.mapper.zone) if newest else since
             yield Batch(tuple(mapped), tuple(rejected), len(raw), resume, notes)
-            if r.pagination == "none" or not raw:
+            if not pager.pages or not raw:
                 return
-            if r.pagination == "cursor":
-                cursor = ahead
-                if cursor is None:
+            if pager.names_next:
+                if ahead is None:
                     return
-                continue
-            if r.pagination in ("next_link", "link_header"):
-                link = ahead
-                if link is None:
-                    return
+                if pager.links:
+                    link = ahead
+                else:
+                    cursor = ahead
                 continue
             if r.oldest_first and resume and resume != since:
                 # Keyset paging on the update time: offsets would skip records that move
@@ -264,7 +276,7 @@ class HttpSource:
         raise DecodeError(self.spec.name, f"still paging after {MAX_PAGES} pages")
 
     def _seen(self, ahead: str, followed: set[str]) -> bool:
-        key = without_param(ahead, self.spec.request.auth_name) if self.spec.request.auth == "query" else ahead
+        key = self._auth.strip(ahead, self.spec.request.auth_name)
         if key in followed:
             return True
         followed.add(key)
@@ -277,28 +289,23 @@ class HttpSource:
         return value if len(value) <= 120 else value[:119] + "…"
 
     def _paging_notes(self, response: Response, raw: list[RawRecord]) -> tuple[str, ...]:
-        r = self.spec.request
-        if r.pagination not in ("cursor", "next_link", "link_header") or not r.size_param or len(raw) < r.size:
+        r, pager = self.spec.request, self._pager
+        if not pager.names_next or not r.size_param or len(raw) < r.size:
             return ()
-        document = response.headers if r.pagination == "link_header" else self._json(response.body)
-        return first_page_notes(r, document, len(raw))
+        return first_page_notes(r, pager.noted(response, lambda: self._json(response.body)), len(raw))
 
-    def _next_link(self, response: Response, asked: str) -> str | None:
-        """The next page's absolute URL, or None at the last page."""
-        r = self.spec.request
-        if r.pagination == "link_header":
-            found = link_in_header(response.headers)
-        else:
-            found = link_in_body(self.name, self._json(response.body), r.next_cursor)
-        if found is None:
-            return None
+    def _next(self, pager: Paginator, response: Response, asked: str) -> str | None:
+        """The next page as the answer names it: a cursor, or a link's absolute URL; None
+        at the last page."""
+        found = pager.next_of(self.name, self.spec.request, response, lambda: self._json(response.body))
+        if found is None or not pager.links:
+            return found
         return resolve(self.name, found, asked, self.base_url)
 
     async def _follow(self, link: str) -> Response:
         """GET a next link as the source wrote it, carrying the secret as the first page did."""
         r = self.spec.request
-        if r.auth == "query":
-            link = without_param(link, r.auth_name)  # the link may echo the secret back
+        link = self._auth.strip(link, r.auth_name)  # the link may echo the secret back
         parts = urlsplit(link)
         # A next link that drops the fixed parameters (an order, say) would page another list.
         carried = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
@@ -357,7 +364,7 @@ class HttpSource:
         try:
             response = await self._write(spec, None, values, complaint.external_ref)
         except UpstreamRejected as exc:
-            if spec.idempotency == "conflict" and exc.status == spec.conflict_status:
+            if IDEMPOTENCY[spec.idempotency].answers_conflict and exc.status == spec.conflict_status:
                 # The source already holds this record (its unique field): take its id.
                 return self._created(spec, exc.body, replayed=True)
             raise
@@ -389,6 +396,13 @@ class HttpSource:
         }
         await self._write(spec, source_id, values, follow_up.external_ref)
 
+    @property
+    @override
+    def takes_pushes(self) -> bool:
+        """Records pushed in its own format are mapped like those it lists."""
+        return True
+
+    @override
     def map_body(self, body: bytes) -> tuple[list[SourceComplaint], list[MappingError]]:
         """Records pushed to us (a webhook) in this source's own format, mapped."""
         mapped, rejected = self._map_all(self._decode(body))
@@ -405,6 +419,14 @@ class HttpSource:
         return body
 
     # -- internals -------------------------------------------------------------------
+
+    @property
+    def _pager(self) -> Paginator:
+        return PAGINATORS[self.spec.request.pagination]
+
+    @property
+    def _auth(self) -> Authenticator:
+        return AUTHENTICATORS[self.spec.request.auth]
 
     def _section(self, capability: Capability, section: Any) -> Any:
         if section is None:
@@ -434,18 +456,11 @@ class HttpSource:
         self, url: str, params: dict[str, str]
     ) -> tuple[str, dict[str, str], dict[str, str]]:
         """(url with query, headers, body fields) carrying the secret where the mapping says."""
-        r = self.spec.request
         headers: dict[str, str] = {}
         body: dict[str, str] = {}
         if self.secret:
-            if r.auth == "bearer":
-                headers["Authorization"] = f"Bearer {self.secret}"
-            elif r.auth == "header" and r.auth_name:
-                headers[r.auth_name] = self.secret
-            elif r.auth == "query" and r.auth_name:
-                params = {**params, r.auth_name: self.secret}
-            elif r.auth == "body" and r.auth_name:
-                body[r.auth_name] = self.secret
+            headers, in_query, body = self._auth.carry(self.secret, self.spec.request.auth_name)
+            params = {**params, **in_query}
         query = f"?{urlencode(params)}" if params else ""
         return f"{url}{query}", headers, body
 
@@ -454,15 +469,13 @@ class HttpSource:
         path = path or r.path
         if self.base_url.startswith("file://"):
             return self._read_file(path)
-        if r.format == "graphql":
+        document = FORMATS[r.format].document(r, params)
+        if document is not None:
             url, headers, secret_fields = self._authorised(self._url(path, None), {})
-            # Page numbers and sizes are Int variables; cursors and times stay strings
-            # (an opaque cursor may look like a number).
-            numeric = {r.page_param, r.size_param}
-            variables: dict[str, object] = {k: int(v) if k in numeric else v for k, v in params.items()}
-            payload = {"query": r.query, "variables": variables, **secret_fields}
             # A GraphQL read is a POST but changes nothing: safe to retry.
-            return await self.client.request("POST", url, headers=headers, json=payload, safe_to_retry=True)
+            return await self.client.request(
+                "POST", url, headers=headers, json={**document, **secret_fields}, safe_to_retry=True
+            )
         if r.method == "POST":
             url, headers, secret_fields = self._authorised(self._url(path, None), {})
             return await self.client.request(
@@ -497,21 +510,8 @@ class HttpSource:
     def _decode(
         self, body: bytes, *, required: tuple[str, ...] | None = None, records: str | None = None
     ) -> list[RawRecord]:
-        r, name = self.spec.request, self.spec.name
         path = self.spec.records_path if records is None else records
-        if r.format == "csv":
-            if required is None:
-                required = tuple(
-                    f.path for f in self.spec.fields.values() if f.path and not f.optional and f.default is None
-                )
-            return decode_csv(
-                name, body, encoding=self.spec.encoding, delimiter=r.delimiter, required_columns=required
-            )
-        if r.format == "xml":
-            return decode_xml(name, body, path)
-        if r.format == "graphql":
-            return decode_graphql(name, body, path)
-        return decode_json(name, body, path)
+        return FORMATS[self.spec.request.format].decode(self.spec, body, path, required=required)
 
     def _json(self, body: bytes, method: str = "GET") -> object:
         try:
@@ -519,10 +519,6 @@ class HttpSource:
         except (ValueError, RecursionError):
             self.client.unreadable_answer(method)
             raise DecodeError(self.name, "body is not valid JSON") from None
-
-    def _next_cursor(self, body: bytes) -> str | None:
-        found = get_path(self._json(body), self.spec.request.next_cursor)
-        return None if found is MISSING or found in (None, "") else str(found)
 
     async def _write(
         self, spec: WriteSpec, source_id: str | None, values: Mapping[str, object], external_ref: str
@@ -537,14 +533,15 @@ class HttpSource:
         payload: dict[str, object] = (
             {"json": body} if spec.encoding == "json" else {"data": {k: str(v) for k, v in body.items()}}
         )
-        key = f"{spec.action}:{external_ref}" if spec.idempotency == "header" else None
+        style = IDEMPOTENCY[spec.idempotency]
         return await self.client.request(
             spec.method,
             url,
             headers=headers,
-            idempotency_key=key,
+            idempotency_key=style.key(spec.action, external_ref),
             idempotency_header=spec.idempotency_header,
-            safe_to_retry=spec.idempotency == "conflict",
+            # A repeat answered with a conflict naming the record is harmless: retried freely.
+            safe_to_retry=style.answers_conflict,
             **payload,
         )
 

@@ -43,9 +43,12 @@ from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
 
 from connectors.attachment_spec import AttachmentsSpec, parse_attachments
+from connectors.authenticators import AUTHENTICATORS
 from connectors.casts import CASTS, cast_value
 from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
+from connectors.formats.registry import FORMATS as FORMAT_CLASSES
 from connectors.map_casts import check_map_casts
+from connectors.paginators import PAGINATORS
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only, url_path
 from connectors.time_formats import ZONES, check_format, check_zone
@@ -118,9 +121,10 @@ class FieldSpec:
     false_words: tuple[str, ...] | None = None
 
 
-PAGINATION_STYLES = ("none", "page", "cursor", "next_link", "link_header")
-FORMATS = ("json", "xml", "csv", "graphql")
-AUTH_KINDS = ("none", "bearer", "header", "query", "body")
+# The names a mapping may use, each a class looked up by it when the source is called.
+PAGINATION_STYLES = tuple(PAGINATORS)
+FORMATS = tuple(FORMAT_CLASSES)
+AUTH_KINDS = tuple(AUTHENTICATORS)
 METHODS = ("GET", "POST")
 # How the since parameter is written: "datetime" is UTC ISO 8601 with +00:00 (the meaning it
 # always had); "local_datetime" is ISO 8601 in the source's zone without an offset.
@@ -155,21 +159,13 @@ class RequestSpec:
     auth_name: str | None = None  # header, query parameter or body field name
 
 
-# Which pagination keys each style reads: a key another style reads is a mistake to name,
-# not something to ignore (a next-page URL sent back as a cursor pages forever).
-_STYLE_KEYS: Mapping[str, tuple[str, ...]] = {
-    "none": ("size_param", "size"),
-    "page": ("page_param", "size_param", "size", "oldest_first"),
-    "cursor": ("cursor_param", "next", "size_param", "size"),
-    "next_link": ("next", "size_param", "size"),
-    "link_header": ("size_param", "size"),
-}
-
-
 def _pagination_keys(pages: Mapping[str, Any], style: str) -> None:
-    if style not in ("next_link", "link_header"):
+    """Only the pagination keys the style reads (`Paginator.keys`): a key another style reads
+    is a mistake to name, not something to ignore (a next-page URL sent back as a cursor
+    pages forever)."""
+    if not PAGINATORS[style].links:
         return  # the older styles keep accepting what they always did
-    for key in sorted(set(pages) - {"style"} - set(_STYLE_KEYS[style])):
+    for key in sorted(set(pages) - {"style"} - set(PAGINATORS[style].keys)):
         hint = "the next page's URL is in the Link header" if style == "link_header" else "the next link is followed as it is"
         raise fail(f"request.pagination.{key}", f"no {key} with style = \"{style}\" ({hint})", pages[key])
     nxt = pages.get("next", "links.next")
@@ -233,7 +229,7 @@ def _request(raw: object) -> RequestSpec:
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
         raise fail("request.pagination.size", "an integer from 1 to 1000", size)
     _pagination_keys(pages, style)
-    if style in ("next_link", "link_header") and (method != "GET" or fmt == "graphql"):
+    if PAGINATORS[style].links and (method != "GET" or FORMAT_CLASSES[fmt].posts_document):
         raise fail("request.pagination.style", "page, cursor or none (next links are followed with GET, not GraphQL or POST)", style)
     if style == "next_link" and fmt != "json":
         raise fail("request.pagination.style", f"link_header, page, cursor or none (a next link in the body needs format = \"json\", not {fmt})", style)
@@ -244,9 +240,9 @@ def _request(raw: object) -> RequestSpec:
     kind = auth.get("kind", "none")
     if kind not in AUTH_KINDS:
         raise fail("request.auth.kind", f"one of {', '.join(AUTH_KINDS)}", kind)
-    if kind == "body" and method != "POST":
+    if AUTHENTICATORS[kind].post_only and method != "POST":
         raise fail("request.auth.kind", "header, query or bearer (a token in the body needs method = \"POST\")", kind)
-    if kind in ("header", "query", "body") and not isinstance(auth.get("name"), str):
+    if AUTHENTICATORS[kind].named and not isinstance(auth.get("name"), str):
         raise fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
     # A fixed parameter the product also sets would be overwritten on some pages and not others.
     own = {raw.get("since_param"), pages.get("page_param", "page"), pages.get("size_param"), pages.get("cursor_param", "cursor"), auth.get("name")}

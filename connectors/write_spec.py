@@ -37,6 +37,7 @@ from typing import Any
 
 from schema.canonical import Status
 
+from connectors.idempotency import IDEMPOTENCY
 from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only, url_path
@@ -45,7 +46,7 @@ from connectors.time_formats import check_format
 WRITE_ACTIONS = ("create", "change_status", "follow_up")
 METHODS = ("POST", "PUT", "PATCH")
 ENCODINGS = ("json", "form")
-IDEMPOTENCY_STYLES = ("none", "header", "conflict")
+IDEMPOTENCY_STYLES = tuple(IDEMPOTENCY)  # each a class looked up by its name (connectors.idempotency)
 OUT_CASTS = ("str", "int", "float", "bool", "bool01", "date", "datetime", "epoch_ms")
 WHEN_UNMAPPED = ("fail", "default", "omit")
 

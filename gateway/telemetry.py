@@ -145,9 +145,9 @@ def bad_token(code: str) -> None:
 
 def _circuits(connectors: Mapping[str, Any] | None) -> None:
     for name, connector in (connectors or {}).items():
-        client = getattr(connector, "client", None)
-        if client is not None:
-            CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(client.breaker.state, 0))
+        state = connector.circuit_state
+        if state is not None:
+            CIRCUIT_STATE.labels(name).set(_CIRCUIT_VALUES.get(state, 0))
 
 
 async def _refresh(connectors: Mapping[str, Any] | None, topology: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from connectors.errors import DecodeError, UpstreamRejected
-from connectors.mapping import MISSING, get_path
+from connectors.paths import MISSING, get_path
 from connectors.records import RawRecord
 
 

@@ -13,7 +13,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from connectors.errors import DecodeError
-from connectors.mapping import MISSING, get_path
+from connectors.paths import MISSING, get_path
 from connectors.records import RawRecord
 
 

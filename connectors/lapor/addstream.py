@@ -17,7 +17,9 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, tostring
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from typing_extensions import override
 
+from connectors.base import ConnectorBase
 from connectors.errors import DecodeError, UpstreamRejected
 from connectors.http import UpstreamClient
 from connectors.protocol import (
@@ -78,8 +80,10 @@ def _answer(source: str, body: bytes) -> Element:
     return answer
 
 
-class AddstreamConnector:
+class AddstreamConnector(ConnectorBase):
     """Pushes complaints to an addstream endpoint (LAPOR! legacy, or an xml_stream regency)."""
+
+    client: UpstreamClient
 
     def __init__(self, name: str, client: UpstreamClient, base_url: str, *, token: str) -> None:
         self._name = name
@@ -88,6 +92,7 @@ class AddstreamConnector:
         self.token = token
 
     @property
+    @override
     def name(self) -> str:
         """The source's name."""
         return self._name

@@ -9,23 +9,16 @@ import contextlib
 from pathlib import Path
 
 from connectors.config import DEMO_CONFIG, SourcesConfig, load_config
+from connectors.dialects import DIALECTS
 from connectors.registry import NATIONAL_NAME
-from connectors.sandbox import lapor_national, legacy_sql, rest_json_v1, wa_bot_mongo, xml_stream
+from connectors.sandbox.lapor_national import LaporNational
 from connectors.sandbox.province import LONG_RUN_RECEIVED, province_simulators
 from connectors.sandbox.runner import serve_all
 
 DEFAULT_BASE_PORT = 8701
 
 # How each kind wants its secret: sandbox values, printed so a newcomer can use them.
-CREDENTIALS = {
-    "lapor_national": f"POST /api/stream/addstream (XML token {lapor_national.DEFAULT_XML_TOKEN}), "
-    f"POST /api/services/f01/gettopics (KEYTOKEN {lapor_national.DEFAULT_KEYTOKEN}), "
-    f"/api/v3/laporan (PROVISIONAL; X-Api-Key {lapor_national.DEFAULT_API_KEY})",
-    "rest_json_v1": f"GET /api/reports?page=&limit=, Authorization: Bearer {rest_json_v1.DEFAULT_TOKEN}",
-    "wa_bot_mongo": f"GET /reports?cursor=&limit=, x-api-key: {wa_bot_mongo.DEFAULT_API_KEY}",
-    "legacy_sql": f"GET /export/pengaduan.csv?key={legacy_sql.DEFAULT_KEY} (and /export/tanggapan.csv)",
-    "xml_stream": f"POST /api/stream/addstream, token attribute {xml_stream.DEFAULT_TOKEN}",
-}
+CREDENTIALS = {LaporNational.name: LaporNational.calls} | {d.name: d.simulator_class().calls for d in DIALECTS}
 
 
 def _label(config: SourcesConfig, name: str) -> tuple[str, str]:

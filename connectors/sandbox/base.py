@@ -41,11 +41,18 @@ class Simulator:
     """
 
     name: ClassVar[str] = "simulator"
+    secret: ClassVar[str] = ""  # the sandbox credential it wants by default
+    calls: ClassVar[str] = ""  # how it is called, with that credential: printed for a newcomer
 
     def __init__(self) -> None:
         self.faults = Faults()
         self.received = ReceivedLog()
         self.base_url: str | None = None
+
+    @classmethod
+    def for_regency(cls, kode_wilayah: str, *, seed_count: int, index: int) -> Simulator:
+        """The simulator of the `index`-th connected kab/kota of a province's sandbox."""
+        raise NotImplementedError(f"{cls.name} does not simulate a kab/kota")
 
     # -- to override -------------------------------------------------------------------
 

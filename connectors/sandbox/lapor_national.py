@@ -77,6 +77,12 @@ class LaporNational(SeededSimulator):
     """The national system. One laporan store behind both the addstream and v3."""
 
     name = "lapor_national"
+    secret = DEFAULT_API_KEY
+    calls = (
+        f"POST /api/stream/addstream (XML token {DEFAULT_XML_TOKEN}), "
+        f"POST /api/services/f01/gettopics (KEYTOKEN {DEFAULT_KEYTOKEN}), "
+        f"/api/v3/laporan (PROVISIONAL; X-Api-Key {DEFAULT_API_KEY})"
+    )
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from aiohttp import web
+from typing_extensions import override
 
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.seed import seed_records
@@ -118,6 +119,13 @@ class LegacySql(SeededSimulator):
     """`legacy_sql`: CSV export of a pengaduan_db, API key as `?key=`."""
 
     name = "legacy_sql"
+    secret = DEFAULT_KEY
+    calls = f"GET /export/pengaduan.csv?key={DEFAULT_KEY} (and /export/tanggapan.csv)"
+
+    @classmethod
+    @override
+    def for_regency(cls, kode_wilayah: str, *, seed_count: int, index: int) -> LegacySql:
+        return cls(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=index)
 
     def __init__(
         self,

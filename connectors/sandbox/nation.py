@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import aiohttp
 from aiohttp import web
 
-from connectors.config import MAPPINGS_DIR
+from connectors.dialects import MAPPINGS_DIR
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.protocol import Connector

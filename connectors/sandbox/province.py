@@ -9,21 +9,14 @@ sandbox credentials (`SANDBOX_SECRETS`).
 from __future__ import annotations
 
 from connectors.config import SourcesConfig
+from connectors.dialects import BY_NAME, DIALECTS
 from connectors.registry import NATIONAL_NAME, Endpoint
-from connectors.sandbox import lapor_national, legacy_sql, rest_json_v1, wa_bot_mongo, xml_stream
+from connectors.sandbox import lapor_national
 from connectors.sandbox.base import Simulator
 from connectors.sandbox.lapor_national import LaporNational
-from connectors.sandbox.legacy_sql import LegacySql
-from connectors.sandbox.rest_json_v1 import RestJsonV1
-from connectors.sandbox.wa_bot_mongo import WaBotMongo
-from connectors.sandbox.xml_stream import XmlStream
 
-SANDBOX_SECRETS = {
-    "rest_json_v1": rest_json_v1.DEFAULT_TOKEN,
-    "wa_bot_mongo": wa_bot_mongo.DEFAULT_API_KEY,
-    "legacy_sql": legacy_sql.DEFAULT_KEY,
-    "xml_stream": xml_stream.DEFAULT_TOKEN,
-}
+# Each dialect's default sandbox credential, by dialect name.
+SANDBOX_SECRETS = {d.name: d.simulator_class().secret for d in DIALECTS}
 NATIONAL_SECRETS = {"v3": lapor_national.DEFAULT_API_KEY, "legacy": lapor_national.DEFAULT_XML_TOKEN}
 
 
@@ -47,16 +40,10 @@ def province_simulators(
         )
     }
     for index, entry in enumerate(config.connected, start=1):
-        code = entry.kode_wilayah
-        if entry.dialect == "rest_json_v1":
-            sim: Simulator = RestJsonV1(kode_wilayah=code, seed_count=seed_count, seed=index)
-        elif entry.dialect == "wa_bot_mongo":
-            sim = WaBotMongo(kode_wilayah=code, seed_count=seed_count, seed=index)
-        elif entry.dialect == "legacy_sql":
-            sim = LegacySql(kode_wilayah=code, seed_count=seed_count, seed=index)
-        else:
-            sim = XmlStream(first_tracking_id=2_000_001 + index * 100_000, seed=index)
-        sims[entry.source_name] = sim
+        if entry.dialect is None:
+            continue  # its own mapping: the sandbox simulates the bundled dialects only
+        simulator = BY_NAME[entry.dialect].simulator_class()
+        sims[entry.source_name] = simulator.for_regency(entry.kode_wilayah, seed_count=seed_count, index=index)
     for sim in sims.values():
         sim.received.keep = keep_received
     return sims

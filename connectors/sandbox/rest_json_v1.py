@@ -25,7 +25,9 @@ from datetime import datetime, timedelta, timezone
 from random import Random
 from typing import Any
 
+
 from aiohttp import web
+from typing_extensions import override
 
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
@@ -78,6 +80,14 @@ class RestJsonV1(SeededSimulator):
 
     name = "rest_json_v1"
     _order: tuple[list[dict[str, Any]], list[tuple[datetime, str]]] | None
+
+    secret = DEFAULT_TOKEN
+    calls = f"GET /api/reports?page=&limit=, Authorization: Bearer {DEFAULT_TOKEN}"
+
+    @classmethod
+    @override
+    def for_regency(cls, kode_wilayah: str, *, seed_count: int, index: int) -> RestJsonV1:
+        return cls(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=index)
 
     def __init__(
         self,

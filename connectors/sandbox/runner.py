@@ -7,31 +7,17 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiohttp import web
 
+from connectors.dialects import DIALECTS
 from connectors.sandbox.base import Simulator
 from connectors.sandbox.lapor_national import LaporNational
-from connectors.sandbox.legacy_sql import LegacySql
-from connectors.sandbox.rest_json_v1 import RestJsonV1
-from connectors.sandbox.wa_bot_mongo import WaBotMongo
-from connectors.sandbox.xml_stream import XmlStream
 
-SIMULATOR_ORDER = (
-    "lapor_national",
-    "rest_json_v1",
-    "wa_bot_mongo",
-    "legacy_sql",
-    "xml_stream",
-)
+# The national simulator, then one per regency dialect.
+SIMULATOR_ORDER = ("lapor_national", *(d.name for d in DIALECTS))
 
 
 def default_simulators() -> dict[str, Simulator]:
     """One fresh simulator of each kind, with default credentials and seed data, by name."""
-    sims: list[Simulator] = [
-        LaporNational(),
-        RestJsonV1(),
-        WaBotMongo(),
-        LegacySql(),
-        XmlStream(),
-    ]
+    sims: list[Simulator] = [LaporNational(), *(d.simulator_class()() for d in DIALECTS)]
     return {s.name: s for s in sims}
 
 
@@ -63,7 +49,7 @@ async def serve_all(
     host: str = "127.0.0.1",
     base_port: int = 0,
 ) -> AsyncIterator[dict[str, str]]:
-    """Serve several simulators (all five by default); yields {name: base URL}.
+    """Serve several simulators (one of each kind by default); yields {name: base URL}.
 
     base_port 0 picks free ports; otherwise the simulators take base_port, base_port+1, … in
     SIMULATOR_ORDER (unknown names after them).

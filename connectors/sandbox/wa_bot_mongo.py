@@ -23,7 +23,9 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
+
 from aiohttp import web
+from typing_extensions import override
 
 from connectors.sandbox.base import SeededSimulator
 from connectors.sandbox.payloads import bad_request, int_param, json_object, not_found
@@ -82,6 +84,13 @@ class WaBotMongo(SeededSimulator):
     """`wa_bot_mongo`: REST JSON with `x-api-key`, cursor pagination."""
 
     name = "wa_bot_mongo"
+    secret = DEFAULT_API_KEY
+    calls = f"GET /reports?cursor=&limit=, x-api-key: {DEFAULT_API_KEY}"
+
+    @classmethod
+    @override
+    def for_regency(cls, kode_wilayah: str, *, seed_count: int, index: int) -> WaBotMongo:
+        return cls(kode_wilayah=kode_wilayah, seed_count=seed_count, seed=index)
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from random import Random
 
 from aiohttp import web
+from typing_extensions import override
 
 from connectors.sandbox.addstream import (
     AddstreamError,
@@ -87,6 +88,14 @@ class XmlStream(Simulator):
     """`xml_stream`: push-only XML, token inside the document."""
 
     name = "xml_stream"
+    secret = DEFAULT_TOKEN
+    calls = f"POST /api/stream/addstream, token attribute {DEFAULT_TOKEN}"
+
+    @classmethod
+    @override
+    def for_regency(cls, kode_wilayah: str, *, seed_count: int, index: int) -> XmlStream:
+        # It keeps no records of its own: each kab/kota numbers its pushes in its own range.
+        return cls(first_tracking_id=2_000_001 + index * 100_000, seed=index)
 
     def __init__(
         self,

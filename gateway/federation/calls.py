@@ -13,13 +13,35 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from connectors.errors import CircuitOpen, ConnectorError, SourceBusy
+from connectors.errors import ConnectorError
+from connectors.failures import Kind, classify
 from connectors.mapping import MappingError
-from connectors.protocol import Unsupported
 from schema.live import Outcome, SourceOutcome
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+# Sources not even called: told apart from an error of the source's own.
+_NOT_CALLED = {Kind.CIRCUIT_OPEN: Outcome.CIRCUIT_OPEN, Kind.SOURCE_BUSY: Outcome.SOURCE_BUSY}
+
+
+def _told(exc: Exception, kind: Kind, deadline: float) -> tuple[Outcome, str]:
+    """A classified failure as the source's outcome and what the answer says of it."""
+    if kind is Kind.TIMEOUT:
+        return Outcome.TIMEOUT, f"no answer within {deadline:g} s"
+    if isinstance(exc, MappingError):
+        # The field, not the value: a value that did not map may be a reporter's data.
+        return Outcome.ERROR, f"{exc.code}: a record with an unreadable {exc.field}"
+    if kind is Kind.UNSUPPORTED:
+        return Outcome.NOT_READABLE, str(exc) or "it offers no live read"
+    if not isinstance(exc, ConnectorError):  # the classifier names no other failure
+        return Outcome.ERROR, f"unexpected {type(exc).__name__}"
+    if kind in _NOT_CALLED:
+        # Circuit open, or its bulkhead full: failed at once, so a hanging source costs its
+        # own readers nothing more than this answer, and the others nothing at all.
+        return _NOT_CALLED[kind], exc.message
+    return Outcome.ERROR, f"{exc.code}: {exc.message}"[:300]
 
 
 async def call_source(
@@ -34,22 +56,10 @@ async def call_source(
     try:
         async with asyncio.timeout(deadline):
             result = await call()
-    except TimeoutError:
-        return None, outcome(Outcome.TIMEOUT, f"no answer within {deadline:g} s")
-    except CircuitOpen as exc:
-        return None, outcome(Outcome.CIRCUIT_OPEN, exc.message)
-    except SourceBusy as exc:
-        # Its bulkhead is full: failed at once, so a hanging source costs its own readers
-        # nothing more than this answer, and the others nothing at all.
-        return None, outcome(Outcome.SOURCE_BUSY, exc.message)
-    except Unsupported as exc:
-        return None, outcome(Outcome.NOT_READABLE, str(exc) or "it offers no live read")
-    except MappingError as exc:
-        # The field, not the value: a value that did not map may be a reporter's data.
-        return None, outcome(Outcome.ERROR, f"{exc.code}: a record with an unreadable {exc.field}")
-    except ConnectorError as exc:
-        return None, outcome(Outcome.ERROR, f"{exc.code}: {exc.message}"[:300])
-    except Exception as exc:  # one source's bug must not fail the others' answer
-        log.exception("live call to %s failed unexpectedly", system)
-        return None, outcome(Outcome.ERROR, f"unexpected {type(exc).__name__}; see the gateway's log")
+    except Exception as exc:
+        failure = classify(exc)
+        if failure is None:  # one source's bug must not fail the others' answer
+            log.exception("live call to %s failed unexpectedly", system)
+            return None, outcome(Outcome.ERROR, f"unexpected {type(exc).__name__}; see the gateway's log")
+        return None, outcome(*_told(exc, failure.kind, deadline))
     return result, outcome(Outcome.OK)

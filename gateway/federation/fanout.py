@@ -16,7 +16,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from connectors.protocol import Capability, Connector, cursor_for
+from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
 from schema.live import Outcome, SourceOutcome
 from schema.regions import lies_in, provinces_and_regencies
@@ -61,7 +61,7 @@ class FanOut:
     async def _list(self, connector: Connector, since: datetime | None) -> Fetched:
         records: list[SourceComplaint] = []
         pages = unreadable = 0
-        cursor = cursor_for(connector, since) if since is not None else None
+        cursor = connector.cursor_for(since) if since is not None else None
         async with aclosing(connector.changes(cursor)) as batches:  # type: ignore[type-var]  # changes() is an async generator; the protocol says only AsyncIterator
             async for batch in batches:
                 records.extend(batch.records)

@@ -15,7 +15,7 @@ part is neither applied twice nor reported as new:
 
 from __future__ import annotations
 
-from connectors.protocol import Capability, Connector, read_back, status_as_read
+from connectors.protocol import Capability, Connector, read_back
 
 from gateway.domain.lifecycle import Planned
 from schema.errors import PenghubungError
@@ -32,8 +32,8 @@ async def landed(connector: Connector, source_id: str, kind: str, planned: Plann
 
     Raises CannotTell, and what the connector raises when the owner cannot be read."""
     if kind == "status":
-        shown = status_as_read(connector, planned.status) or planned.status
-        if shown == (status_as_read(connector, planned.status_before) or planned.status_before):
+        shown = connector.status_as_read(planned.status) or planned.status
+        if shown == (connector.status_as_read(planned.status_before) or planned.status_before):
             return False  # the owner shows no difference to look for: sent again, it sets it once
         if not connector.capabilities & {Capability.READ_ONE, Capability.LIST_CHANGES}:
             return False
@@ -41,7 +41,7 @@ async def landed(connector: Connector, source_id: str, kind: str, planned: Plann
         return there is not None and there.status == shown
     if Capability.ADD_FOLLOW_UP in connector.repeat_safe:
         return False  # sent again: the owner knows it by its reference
-    if not getattr(connector, "reads_follow_ups", False):
+    if not connector.reads_follow_ups:
         raise CannotTell(
             "an earlier attempt of this request may have added it, and its system can neither recognise "
             "a repeat nor list follow-ups; it waits in the outbox, in doubt, for a person to check there"

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from auth.scope import RowScope
-from connectors.protocol import Connector, says_secret
+from connectors.protocol import Connector
 from connectors.records import SourceComplaint, to_canonical
 from schema.canonical import Complaint, Status
 from schema.live import LivePage
@@ -152,8 +152,8 @@ class LiveLister:
                     # another): shown once, as the one that changed it last has it.
                     if cid not in shown or c.updated_at > shown[cid][0].updated_at:
                         shown[cid] = (c, system)
-            elif await record_in_scope(scope, record, says_secret=says_secret(self.connectors[system])):
-                c = unsynced_complaint(system, record, says_secret=says_secret(self.connectors[system]))
+            elif await record_in_scope(scope, record, says_secret=self.connectors[system].says_secret):
+                c = unsynced_complaint(system, record, says_secret=self.connectors[system].says_secret)
                 shown[c.id] = (c, system)
         return list(shown.values())
 

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from connectors.protocol import Capability, Connector, status_as_read
+from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
 from schema.canonical import Complaint, Status
 from schema.lifecycle import is_further
@@ -41,7 +41,7 @@ def overlay(
     system that cannot express the index's status (no word for it) or has a change still on
     its way to it (`owner_behind`) is not taken to have moved back, unless it moved further
     on its own."""
-    as_owner_words = status_as_read(connector, indexed.status)
+    as_owner_words = connector.status_as_read(indexed.status)
     status = record.status
     if record.status in (indexed.status, as_owner_words) or (seen is not None and record.status == seen):
         status = indexed.status

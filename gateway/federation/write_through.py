@@ -42,10 +42,10 @@ from typing import cast
 
 from auth.policy import Access
 from auth.principal import Principal
-from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import ConnectorError
+from connectors.failures import Doubt, Failure, Kind, classify
 from connectors.http import watching_writes
-from connectors.mapping import MappingError
-from connectors.protocol import Capability, Connector, FollowUp, StatusChange, Unsupported, status_as_read
+from connectors.protocol import Capability, Connector, FollowUp, StatusChange
 from schema.canonical import Complaint, Status
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition
 from schema.live import DeliveryState, WriteReceipt, WriteRefused
@@ -61,7 +61,7 @@ from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, 
 from gateway.store.scoping import in_scope
 from gateway.domain.submission import Submission
 from gateway.sync import outbox
-from gateway.sync.deliver import Deliverer, claim_name
+from gateway.sync.deliver import Deliverer, Outcome, claim_name
 from gateway.sync.follow_up_echo import Echo, echo_of
 from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.replies import reply_key
@@ -159,6 +159,19 @@ async def _let_go(hold: str, holder: str) -> None:
         log.warning("could not release a write's hold on its complaint; it runs out with its lease", exc_info=True)
 
 
+def _pending(system: str, exc: Exception, failure: Failure, deadline: float) -> str:
+    """Why a write waits in the outbox, after a failure that leaves it to be tried again."""
+    if failure.kind is Kind.TIMEOUT:
+        return f"{system} did not answer within {deadline:g} s"
+    if not isinstance(exc, ConnectorError):
+        return f"{system} answered unreadably ({type(exc).__name__})"  # a record that did not map
+    if failure.kind in (Kind.CIRCUIT_OPEN, Kind.SOURCE_BUSY):
+        return f"{system}: {exc.code}: {exc.message}"
+    if failure.kind is Kind.UNREADABLE:
+        return f"{system} answered unreadably ({type(exc).__name__})"
+    return f"{system}: {exc.described}"
+
+
 def _receipt_dict(r: WriteReceipt) -> dict[str, object]:
     return {"state": r.state.value, "system": r.system, "reason": r.reason}
 
@@ -224,7 +237,7 @@ class WriteThrough:
         if request.action is not Action.RATE:  # a rating stays in the gateway
             if Capability.CHANGE_STATUS not in caps:
                 skipped.append("status changes")
-            elif status_as_read(connector, planned.status) is None:
+            elif connector.status_as_read(planned.status) is None:
                 skipped.append(f"status {planned.status.value} (its system has no word for it)")
             else:
                 change = StatusChange(
@@ -265,48 +278,44 @@ class WriteThrough:
                         else:
                             await write()
                         sent.done.append(kind)
-        except UpstreamRejected as exc:
-            if not sent.done:
-                raise OwnerRefused(f"{owner.system} refused it: {exc.described}") from None
-            sent.pending = (
-                f"{owner.system} refused part of it ({exc.described}); the outbox tries the rest again "
-                "and keeps it as a dead letter if it is refused again"
-            )
-        except TimeoutError:
-            # Only a write that may have left is in doubt: one cut off while it waited for a
-            # connection is simply sent again by the outbox.
-            sent.pending = f"{owner.system} did not answer within {self.deadline:g} s"
-            sent.in_doubt = seen.may_have_left  # type: ignore[possibly-undefined]  # bound as the with-block is entered
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
-        except (CircuitOpen, SourceBusy) as exc:
-            # Not sent (its circuit is open, or its bulkhead full): queued in the outbox at
-            # once rather than waited on, and surely not in doubt.
-            sent.pending = f"{owner.system}: {exc.code}: {exc.message}"
-        except UpstreamUnavailable as exc:
-            sent.pending, sent.in_doubt = f"{owner.system}: {exc.described}", exc.in_doubt
-        except (DecodeError, MappingError) as exc:
-            sent.pending, sent.in_doubt = f"{owner.system} answered unreadably ({type(exc).__name__})", True
-        except Unsupported as exc:
-            # Its mapping cannot express this write (a value with no word in its maps): it was
-            # not sent, and sending it later would fail the same way. With nothing of it at the
-            # owner, nothing is applied either: the index moving alone would diverge from the
-            # system of record (and offer actions that system does not allow).
-            if not sent.done:
-                raise OwnerRefused(
-                    f"{owner.system} (the system of record) cannot take this {current or 'change'}: {exc.message}; "
-                    "nothing was changed, neither there nor in the gateway; expected: a value its mapping has a word for"
-                ) from None
-            # Part of it is at the owner already: the index follows that part, and the rest
-            # is a dead letter, so a person sees it (and the answer does not claim the owner has it).
-            sent.unsendable = f"{current} to {owner.system}: {exc.message}"
-            sent.unsendable_kind = current
-            # What came after it in this action still goes, through the outbox.
-            if current == "follow_up" and any(k == "status" for k, _ in writes):
-                sent.pending = f"{owner.system}: the status change waits in the outbox"
-        except (ConnectorError, Exception) as exc:  # whatever it was, the outbox holds the write
-            log.exception("write-through to %s failed unexpectedly", owner.system)
-            sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
+        except Exception as exc:
+            failure = classify(exc, left=seen.may_have_left)
+            if failure is None or failure.kind is Kind.FAILED:  # whatever it was, the outbox holds the write
+                log.exception("write-through to %s failed unexpectedly", owner.system)
+                sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
+            elif failure.kind is Kind.REFUSED:
+                said = exc.described if isinstance(exc, ConnectorError) else str(exc)
+                if not sent.done:
+                    raise OwnerRefused(f"{owner.system} refused it: {said}") from None
+                sent.pending = (
+                    f"{owner.system} refused part of it ({said}); the outbox tries the rest again "
+                    "and keeps it as a dead letter if it is refused again"
+                )
+            elif failure.kind is Kind.UNSUPPORTED:
+                # Its mapping cannot express this write (a value with no word in its maps): it was
+                # not sent, and sending it later would fail the same way. With nothing of it at the
+                # owner, nothing is applied either: the index moving alone would diverge from the
+                # system of record (and offer actions that system does not allow).
+                message = exc.message if isinstance(exc, ConnectorError) else str(exc)
+                if not sent.done:
+                    raise OwnerRefused(
+                        f"{owner.system} (the system of record) cannot take this {current or 'change'}: {message}; "
+                        "nothing was changed, neither there nor in the gateway; expected: a value its mapping has a word for"
+                    ) from None
+                # Part of it is at the owner already: the index follows that part, and the rest
+                # is a dead letter, so a person sees it (and the answer does not claim the owner has it).
+                sent.unsendable = f"{current} to {owner.system}: {message}"
+                sent.unsendable_kind = current
+                # What came after it in this action still goes, through the outbox.
+                if current == "follow_up" and any(k == "status" for k, _ in writes):
+                    sent.pending = f"{owner.system}: the status change waits in the outbox"
+            else:
+                # Left to the outbox; in doubt unless it provably never reached the owner (one
+                # cut off while it waited for a connection, its circuit open, its bulkhead full).
+                sent.pending = _pending(owner.system, exc, failure, self.deadline)
+                sent.in_doubt = failure.doubt is not Doubt.NO
         return sent
 
     async def _keys(self, cid: str, status: Status, request: ActionRequest, planned: Planned) -> dict[str, str]:
@@ -333,7 +342,7 @@ class WriteThrough:
                 state=outbox.DONE, done_at=now, updated_at=now, last_error="written through by the mutation"
             )
         if "status" in sent.done and connector is not None:
-            seen = status_as_read(connector, status) or status
+            seen = connector.status_as_read(status) or status
             await ComplaintSourceRow.filter(complaint_id=cid, system=owner.system).update(status=seen, synced_at=now)
         if sent.unsendable is not None and sent.unsendable_kind in keys:
             await entries.filter(dedupe_key=keys[sent.unsendable_kind]).update(
@@ -351,7 +360,7 @@ class WriteThrough:
         if sent.owner is None or "status" not in sent.done:
             return
         cid, system = planned.complaint_id, sent.owner.system
-        shown = (status_as_read(connector, planned.status) if connector else None) or planned.status
+        shown = (connector.status_as_read(planned.status) if connector else None) or planned.status
         await ComplaintSourceRow.filter(complaint_id=cid, system=system).update(status=shown)
         # The delivery sends the index's status as it is now: the owner must have a word for it.
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
@@ -721,7 +730,7 @@ class WriteThrough:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)
         # Stored: from here the create is the outbox's, delivered now if the owner answers.
         outcome, reason = await asyncio.shield(self._deliver_create(connectors, system, stored.id))
-        state = {"done": DeliveryState.APPLIED, "dead": DeliveryState.DEAD_LETTER}.get(outcome, DeliveryState.PENDING)
+        state = {Outcome.DONE: DeliveryState.APPLIED, Outcome.DEAD: DeliveryState.DEAD_LETTER}.get(outcome, DeliveryState.PENDING)
         return stored, WriteReceipt(state, system, None if state is DeliveryState.APPLIED else reason, idempotency_key)
 
     async def _new_owner(self, stored: Complaint) -> str | None:
@@ -731,15 +740,18 @@ class WriteThrough:
         home = await home_regency(stored.routed_agency_id, stored.location.kode_wilayah)
         return self.topology.regency_system(home) or self.topology.national
 
-    async def _deliver_create(self, connectors: Mapping[str, Connector], system: str, cid: str) -> tuple[str, str | None]:
+    async def _deliver_create(
+        self, connectors: Mapping[str, Connector], system: str, cid: str
+    ) -> tuple[Outcome | None, str | None]:
+        """Deliver a new complaint's create now; no outcome when it is left to a worker."""
         if system not in connectors or self.topology is None:
-            return "pending", f"{system} has no connector in this process; a worker delivers it"
+            return None, f"{system} has no connector in this process; a worker delivers it"
         leased = await outbox.lease(
             f"write:{cid[:8]}", now=datetime.now(UTC), limit=1, lease_for=timedelta(seconds=self.deadline + 30),
             destination=system, dedupe_key=f"create:{cid}",
         )
         if not leased:
-            return "pending", "a worker is delivering it"
+            return None, "a worker is delivering it"
         deliverer = Deliverer(
             connectors, self.topology, owner="write-through", deadline=self.deadline, settle_wait=self.settle.total_seconds()
         )

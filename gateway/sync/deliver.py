@@ -29,8 +29,10 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 
-from connectors.errors import CircuitOpen, ConnectorError, DecodeError, SourceBusy, UpstreamRejected, UpstreamUnavailable
+from connectors.errors import ConnectorError, UpstreamRejected
+from connectors.failures import Doubt, Failure, Kind, Next, classify, in_words
 from connectors.http import watching_writes
 from connectors.protocol import (
     Capability,
@@ -40,7 +42,6 @@ from connectors.protocol import (
     StatusChange,
     Unsupported,
     read_back,
-    status_as_read,
 )
 from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
@@ -66,27 +67,43 @@ log = logging.getLogger(__name__)
 _ACTION_NAMES = frozenset(a.value for a in Action)
 
 
-class NotYet(Exception):
+class Outcome(StrEnum):
+    """How one delivery attempt ended."""
+
+    DONE = "done"  # the destination confirmed it, or verifiably has it already
+    RETRY = "retry"  # tried again later
+    DEAD = "dead"  # a dead letter, with its reason
+    OVERTAKEN = "overtaken"  # another worker has the entry now; this one left it alone
+    ERROR = "error"  # the deliverer itself failed: the lease runs out and it comes back
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """The destination has it: it confirmed the write, or verifiably holds it already
+    (already linked, at that status, another entry delivered it); `note` says which."""
+
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotYet:
     """The destination does not hold the complaint yet (its create is still in the outbox,
-    or a dead letter waiting to be replayed)."""
+    or a dead letter waiting to be replayed): tried again after `after` seconds."""
 
-    def __init__(self, after: float = 2.0) -> None:
-        super().__init__()
-        self.after = after
+    after: float = 2.0
 
 
-class Done(Exception):
-    """The destination verifiably has it already (another entry delivered it); the message
-    says why. Only for confirmed cases: what cannot be sent is `Undeliverable`."""
+@dataclass(frozen=True, slots=True)
+class Dead:
+    """The write cannot be sent as it stands: a dead letter with this reason (what is wrong
+    and what would fix it); `in_doubt` None keeps what the entry knew."""
+
+    reason: str
+    in_doubt: bool | None = None
 
 
-class Undeliverable(Exception):
-    """The write cannot be sent as it stands; the entry becomes a dead letter with this
-    reason (what is wrong and what would fix it)."""
-
-
-class _Settled(Exception):
-    """The entry was settled inside the kind's handler (a dead letter)."""
+# What a kind's handler decided, short of a connector failure (which is classified).
+Step = Delivered | NotYet | Dead
 
 
 def claim_name(destination: str, kind: str, complaint_id: str, key: str = "") -> str | None:
@@ -159,7 +176,9 @@ class Deliverer:
         # Entries whose attempt may have sent the write, and until when it may still land.
         self._settling: dict[int, datetime] = {}
 
-    async def _retry(self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False) -> str:
+    async def _retry(
+        self, d: Delivery, error: str, *, in_doubt: bool, after: float | None = None, refund: bool = False
+    ) -> Outcome:
         """Settle the entry for another try (or as a dead letter once its tries are used up)."""
         now = self.clock()
         if in_doubt and not refund:
@@ -172,12 +191,12 @@ class Deliverer:
             d, error, now=now, in_doubt=in_doubt, after=after,
             max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
         )
-        return "retry" if kept else "dead"
+        return Outcome.RETRY if kept else Outcome.DEAD
 
     def _lock_name(self, d: Delivery) -> str | None:
         return claim_name(d.destination, d.kind, d.complaint_id, str(d.payload.get("key", "")))
 
-    async def deliver(self, d: Delivery) -> str:
+    async def deliver(self, d: Delivery) -> Outcome:
         """Deliver one entry and settle it; returns the outcome (done, retry, dead, overtaken)."""
         name = self._lock_name(d)
         if name is None:
@@ -193,7 +212,7 @@ class Deliverer:
             if not lock.locked():
                 self._locks.pop(name, None)  # nobody else waits for it: keep the map small
 
-    async def _deliver_claimed(self, d: Delivery, name: str) -> str:
+    async def _deliver_claimed(self, d: Delivery, name: str) -> Outcome:
         owner = f"{self.owner}:{d.id}"
         if not await claims.take(name, owner, now=self.clock(), hold=self.hold):  # across workers
             until = await claims.held_until(name)
@@ -206,7 +225,7 @@ class Deliverer:
             # Overtaken while waiting for the claim: the other worker has (or had)
             # this entry, and what this worker knows of it is stale.
             await claims.release(name, owner)
-            return "overtaken"
+            return Outcome.OVERTAKEN
         outcome = None
         try:
             outcome = await self._deliver(d)
@@ -223,88 +242,92 @@ class Deliverer:
                 await claims.release(name, owner)
         return outcome
 
-    async def _deliver(self, d: Delivery) -> str:
+    async def _deliver(self, d: Delivery) -> Outcome:
         if d.attempts > self.max_attempts + 3:
             # Leased again and again without being settled: the worker dies or fails on it.
             await outbox.bury(d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock(), in_doubt=True)
-            return "dead"
+            return Outcome.DEAD
         connector = self.connectors.get(d.destination)
         if connector is None:
             await outbox.bury(d, f"no connector is configured for {d.destination}", now=self.clock())
-            return "dead"
+            return Outcome.DEAD
         try:
             # Settled well within the lease, so no other worker takes it over meanwhile.
             with watching_writes() as writes:
                 async with asyncio.timeout(self.deadline):
                     if d.kind == "create":
-                        note = await self._create(d, connector)
+                        step = await self._create(d, connector)
                     elif d.kind == "status":
-                        note = await self._status(d, connector)
+                        step = await self._status(d, connector)
                     else:
-                        note = await self._follow_up(d, connector)
-        except _Settled:
-            return "dead"
-        except Done as exc:
-            await outbox.succeed(d, now=self.clock(), note=str(exc)[:300])
-            return "done"
-        except Undeliverable as exc:
-            await outbox.bury(d, f"{d.kind} to {d.destination}: {exc}", now=self.clock())
-            return "dead"
-        except Unsupported as exc:
+                        step = await self._follow_up(d, connector)
+        except Exception as exc:
+            failure = classify(exc, left=writes.may_have_left)
+            if failure is None:
+                raise
+            return await self._failed(d, exc, failure)
+        return await self._settle(d, step)
+
+    async def _settle(self, d: Delivery, step: Step) -> Outcome:
+        """Settle the entry as its handler decided."""
+        if isinstance(step, NotYet):
+            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=step.after, refund=True)
+        if isinstance(step, Dead):
+            await outbox.bury(d, step.reason, now=self.clock(), in_doubt=step.in_doubt)
+            return Outcome.DEAD
+        await outbox.succeed(d, now=self.clock(), note=step.note[:300])
+        return Outcome.DONE
+
+    async def _failed(self, d: Delivery, exc: Exception, failure: Failure) -> Outcome:
+        """Settle the entry after a failed call, as `connectors.failures` classifies it: a
+        retry (in doubt when this failure or an earlier one may have sent the write), or a
+        dead letter."""
+        in_doubt = failure.in_doubt or d.in_doubt
+        if failure.kind is Kind.TIMEOUT:
+            # Cut off while it waited for a connection slot or connected, nothing of the
+            # write left: it is simply sent again (not looked up, never "unknown").
+            nothing = "" if failure.doubt is Doubt.MAYBE else "; nothing was sent"
+            return await self._retry(d, f"the delivery took longer than its lease{nothing}", in_doubt=in_doubt)
+        if isinstance(exc, MappingError):
+            # A record read back that does not map (a status word its mapping lacks): a
+            # fault to fix in the mapping, retried meanwhile, visible in status.
+            said = f"{exc.code}: {exc}"
+        elif failure.kind is Kind.UNSUPPORTED and isinstance(exc, ConnectorError):
             # The destination cannot take this write (a value its mapping has no word for,
             # a capability it does not declare): never sent, so never "done".
-            await outbox.bury(d, f"{d.kind} to {d.destination}: {exc.message}", now=self.clock())
-            return "dead"
-        except NotYet as wait:
-            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=wait.after, refund=True)
-        except MappingError as exc:
-            # The destination's copy cannot be read back (say, a status word its mapping
-            # lacks): a fault to fix in the mapping, retried meanwhile, visible in status.
-            return await self._retry(d, f"{exc.code}: {exc}", in_doubt=d.in_doubt)
-        except TimeoutError:
-            if not writes.may_have_left:  # type: ignore[possibly-undefined]  # bound as the with-block is entered
-                # Cut off while it waited for a connection slot or connected: nothing of
-                # the write left, so it is simply sent again (not looked up, never "unknown").
-                return await self._retry(d, "the delivery took longer than its lease; nothing was sent", in_doubt=d.in_doubt)
-            return await self._retry(d, "the delivery took longer than its lease", in_doubt=True)
-        except (CircuitOpen, SourceBusy) as exc:
-            # Not even called (circuit open, or its bulkhead full): this try does not count.
-            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=d.in_doubt, refund=True)
-        except UpstreamUnavailable as exc:
-            # Never sent (refused, connect failure or timeout): retried as it stands; sent
-            # and unanswered: in doubt (`connectors.http` decides which, in one place).
-            return await self._retry(d, f"{exc.code}: {exc.described}", in_doubt=exc.in_doubt or d.in_doubt, after=exc.retry_after)
-        except DecodeError as exc:
-            # The destination answered, but not readably: the write may have happened.
-            return await self._retry(d, f"{exc.code}: {exc.message}", in_doubt=True)
-        except UpstreamRejected as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock())
-            return "dead"
-        except ConnectorError as exc:
-            await outbox.bury(d, f"{exc.code}: {exc.described}", now=self.clock(), in_doubt=exc.sent or d.in_doubt)
-            return "dead"
-        await outbox.succeed(d, now=self.clock(), note=note)
-        return "done"
+            said = f"{d.kind} to {d.destination}: {exc.message}"
+        else:
+            said = in_words(exc) if isinstance(exc, ConnectorError) else str(exc)
+        if failure.next is Next.DEAD:
+            await outbox.bury(d, said, now=self.clock(), in_doubt=True if failure.in_doubt else None)
+            return Outcome.DEAD
+        return await self._retry(d, said, in_doubt=in_doubt, after=failure.after, refund=not failure.counts)
 
     # -- kinds -------------------------------------------------------------------------
 
-    async def _row(self, d: Delivery) -> OutboundComplaint:
+    @staticmethod
+    def _undeliverable(d: Delivery, why: str) -> Dead:
+        """A dead letter for a write that cannot be sent as it stands (nothing was sent)."""
+        return Dead(f"{d.kind} to {d.destination}: {why}")
+
+    async def _row(self, d: Delivery) -> OutboundComplaint | Dead:
         row = await outbound.complaint(d.complaint_id)
         if row is None:
-            raise Undeliverable("the complaint was deleted from the gateway before it was delivered; nothing was sent")
+            return self._undeliverable(d, "the complaint was deleted from the gateway before it was delivered; nothing was sent")
         return row
 
-    async def _link(self, d: Delivery) -> SourceLink:
+    async def _link(self, d: Delivery) -> SourceLink | NotYet | Dead:
         link = await source_links.link_of(d.complaint_id, d.destination)
         if link is not None:
             return link
         states = await outbox_table.create_states(d.complaint_id, d.destination)
         if outbox.PENDING in states:
-            raise NotYet(2.0)
+            return NotYet(2.0)
         if outbox.DEAD in states:
             # Parked until the create is replayed (or given up on by a person).
-            raise NotYet(60.0)
-        raise Undeliverable(
+            return NotYet(60.0)
+        return self._undeliverable(
+            d,
             f"{d.destination} does not hold this complaint and no create for it is in the outbox; "
             "nothing was sent (reconcile --repair queues the create)"
         )
@@ -337,10 +360,12 @@ class Deliverer:
             reporter=reporter,
         )
 
-    async def _create(self, d: Delivery, connector: Connector) -> str:
+    async def _create(self, d: Delivery, connector: Connector) -> Step:
         row = await self._row(d)
+        if isinstance(row, Dead):
+            return row
         if await source_links.is_linked(row.id, d.destination):
-            return "already linked"
+            return Delivered("already linked")
         complaint = await self._new_complaint(row, d.destination)
         claimed = d.payload.get("lapor_tracking_id")
         if claimed and d.destination == self.topology.national:
@@ -351,24 +376,18 @@ class Deliverer:
             # cannot double one, so it is made (with a new tracking ID) as for any complaint.
         source_id = None
         if Capability.CREATE not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
-            find = getattr(connector, "find", None)
             try:
-                source_id = await find(complaint.external_ref) if find is not None else None
-                searchable = find is not None
+                source_id = await connector.find(complaint.external_ref)
             except Unsupported:
-                searchable = False
-            if not searchable:
                 # Only a write that was sent and not answered gets here (one that never
                 # left is retried as it stands): a person checks the destination, then
                 # confirms it with the id found there or replays it (`sync dead-letters`).
-                await outbox.bury(
-                    d,
+                return Dead(
                     f"outcome unknown: an earlier attempt was sent and not answered, and {d.destination} "
                     "can neither recognise a repeat nor be searched; check there, then confirm or replay "
                     "(penghubung sync dead-letters says how)",
-                    now=self.clock(), in_doubt=True,
+                    in_doubt=True,
                 )
-                raise _Settled
         replayed = source_id is not None
         if source_id is None:
             created = await connector.create(complaint)
@@ -378,8 +397,7 @@ class Deliverer:
         if holder is not None and holder.complaint_id != row.id:
             # The destination gave an id the index already knows for another complaint
             # (it lost its records, or reuses ids): never merge two complaints.
-            await outbox.bury(d, f"{d.destination} answered id {source_id}, already linked to another complaint", now=now)
-            raise _Settled
+            return Dead(f"{d.destination} answered id {source_id}, already linked to another complaint")
         async def link_and_catch_up() -> None:
             # The lock order (gateway.store.locks): the complaint before its new link and the
             # outbox entries below; a pull of the destination linking it too waits here.
@@ -393,9 +411,9 @@ class Deliverer:
             await queue_what_the_copy_lacks(self.topology, row, d.destination, now=now)
 
         await transaction(link_and_catch_up, what=f"link {d.destination}/{source_id}")
-        return f"{'found' if replayed else 'created'} {d.destination}/{source_id}"
+        return Delivered(f"{'found' if replayed else 'created'} {d.destination}/{source_id}")
 
-    async def _link_national(self, d: Delivery, connector: Connector, row: OutboundComplaint, tracking: str) -> str | None:
+    async def _link_national(self, d: Delivery, connector: Connector, row: OutboundComplaint, tracking: str) -> Step | None:
         """A complaint pulled from a regency that says it came from LAPOR! (it carries a
         tracking ID the index did not know): linked to that record when LAPOR! has it;
         None when LAPOR! answers that it has no such record (it may then be created); a
@@ -406,20 +424,20 @@ class Deliverer:
         )
         if await source_links.holder_of(d.destination, tracking) is not None:
             # Another complaint of the index is that LAPOR! record: never merge two.
-            raise Undeliverable(f"{undecided} (already linked to another complaint of the index)")
+            return self._undeliverable(d, f"{undecided} (already linked to another complaint of the index)")
         if Capability.READ_ONE not in connector.capabilities:
-            raise Undeliverable(f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
+            return self._undeliverable(d, f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
         try:
             there = await connector.read_one(tracking)
         except UpstreamRejected as exc:
             # Refused (not a plain "no such record"): LAPOR! could not be asked.
-            raise Undeliverable(f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created") from None
+            return self._undeliverable(d, f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created")
         if there is None:
             return None
         now = self.clock()
         # False: a pull of LAPOR! linked it just now.
         await source_links.add_link(row.id, d.destination, there.source_id, synced_at=now, status=there.status)
-        return f"found {d.destination}/{tracking} by its tracking ID; linked, not created"
+        return Delivered(f"found {d.destination}/{tracking} by its tracking ID; linked, not created")
 
     async def _sibling_tried(self, d: Delivery) -> bool:
         """Whether another entry for the same write was already attempted and may have reached
@@ -434,26 +452,30 @@ class Deliverer:
             return await connector.read_one(source_id)
         return None
 
-    async def _status(self, d: Delivery, connector: Connector) -> str:
+    async def _status(self, d: Delivery, connector: Connector) -> Step:
         if Capability.CHANGE_STATUS not in connector.capabilities:
-            raise Undeliverable(f"{d.destination} takes no status changes (its mapping declares no change_status); nothing was sent")
+            return self._undeliverable(d, f"{d.destination} takes no status changes (its mapping declares no change_status); nothing was sent")
         link = await self._link(d)
+        if not isinstance(link, SourceLink):
+            return link
         row = await self._row(d)
-        seen = status_as_read(connector, row.status) or row.status
+        if isinstance(row, Dead):
+            return row
+        seen = connector.status_as_read(row.status) or row.status
         there = await self._current(connector, link.source_id)
         if there is not None:
             if there.status in (seen, row.status):
                 await source_links.set_status(link.id, there.status)
-                return f"{d.destination} is already at {there.status.value}"
+                return Delivered(f"{d.destination} is already at {there.status.value}")
             if link.status is not None and there.status != link.status:
                 if is_further(there.status, row.status):
                     # It moved ahead there since we last looked: the next pull brings that in.
-                    return f"{d.destination} moved ahead to {there.status.value} on its own"
+                    return Delivered(f"{d.destination} moved ahead to {there.status.value} on its own")
                 home = await home_regency(row.routed_agency_id, row.kode_wilayah)
                 if await is_owner(d.destination, d.complaint_id, home, self.topology):
                     # The system of record changed it itself (a reopen, a re-disposition):
                     # its word wins and the next pull brings it in; never set it back.
-                    return (
+                    return Delivered(
                         f"not sent: {d.destination}, the system of record, changed it to "
                         f"{there.status.value} itself; the index follows it"
                     )
@@ -467,16 +489,19 @@ class Deliverer:
             ),
         )
         await source_links.set_status(link.id, seen)
-        return f"set {row.status.value}"
+        return Delivered(f"set {row.status.value}")
 
-    async def _follow_up(self, d: Delivery, connector: Connector) -> str:
+    async def _follow_up(self, d: Delivery, connector: Connector) -> Step:
         if Capability.ADD_FOLLOW_UP not in connector.capabilities:
-            raise Undeliverable(f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
+            return self._undeliverable(d, f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
         link = await self._link(d)
+        if not isinstance(link, SourceLink):
+            return link
         key = str(d.payload.get("key", ""))
         from_reporter = is_reply_key(key)
         if from_reporter and not self.topology.takes(d.destination, "reply"):
-            raise Undeliverable(
+            return self._undeliverable(
+                d,
                 f"{d.destination}'s follow_up body cannot mark a reporter's reply (it sends no from_reporter), "
                 "so the reply would stand there as an agency's answer; nothing was sent"
             )
@@ -486,24 +511,22 @@ class Deliverer:
         )
         if found is None:
             what = "reporter's reply" if from_reporter else "follow-up"
-            raise Undeliverable(f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
+            return self._undeliverable(d, f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
         delivered = await outbox_table.delivered_payloads(d)
         if any(p.get("key") == key for p in delivered):
-            raise Done("another entry delivered this follow-up")
+            return Delivered("another entry delivered this follow-up")
         # A source that cannot recognise a repeat is asked first whenever this write may
         # have been sent before, by this entry or a copy of it.
         if Capability.ADD_FOLLOW_UP not in connector.repeat_safe and (d.in_doubt or await self._sibling_tried(d)):
-            if not getattr(connector, "reads_follow_ups", False):
-                await outbox.bury(
-                    d,
+            if not connector.reads_follow_ups:
+                return Dead(
                     f"outcome unknown: an earlier attempt may have added it, and {d.destination} "
                     "can neither recognise a repeat nor list follow-ups; check there, then replay or leave",
-                    now=self.clock(), in_doubt=True,
+                    in_doubt=True,
                 )
-                raise _Settled
             there = await read_back(connector, link.source_id)
             if there is not None and any(f.text.strip() == found.content.strip() for f in there.follow_ups):
-                return "already there"
+                return Delivered("already there")
         await connector.add_follow_up(
             link.source_id,
             FollowUp(
@@ -512,4 +535,4 @@ class Deliverer:
                 from_reporter=from_reporter,
             ),
         )
-        return "added"
+        return Delivered("added")

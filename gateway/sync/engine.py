@@ -32,6 +32,7 @@ from gateway.store import sync_state
 from gateway.store.sync_notes import save_note
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer
+from gateway.sync.deliver import Outcome as DeliveryOutcome
 from gateway.sync.dispatch import Dispatcher
 from gateway.sync.follow_up_echo import echo_of
 from gateway.sync.ingest import Ingestor, Outcome
@@ -260,14 +261,14 @@ class SyncEngine:
             handled += sum(counts.values())
         return handled
 
-    async def _deliver_one(self, d: outbox.Delivery) -> str:
+    async def _deliver_one(self, d: outbox.Delivery) -> DeliveryOutcome:
         try:
             outcome = await self.deliverer.deliver(d)
         except Exception:
             # A bug or a database fault: the lease runs out and the entry comes back in
             # doubt; nothing is lost.
             log.exception("delivery %d to %s failed unexpectedly", d.id, d.destination)
-            outcome = "error"
+            outcome = DeliveryOutcome.ERROR
         if self.on_delivery is not None:
             self.on_delivery(d.destination, d.kind, outcome)
         return outcome

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from connectors.protocol import Connector
 from connectors.time_formats import ZONES
 
 # Clocks of the gateway and of a system differ a little: a copy stamped by the system may
@@ -77,15 +78,14 @@ class Echo:
         return earliest <= read <= written + self.late + SKEW
 
 
-def echo_of(system: str, connector: object, *, late: timedelta) -> Echo:
+def echo_of(system: str, connector: Connector | None, *, late: timedelta) -> Echo:
     """How `system`'s copies of a follow-up are recognised, from its mapping's [follow_ups]
     time (its cast and zone); a connector without a mapping is judged by each value."""
-    spec = getattr(connector, "spec", None)
-    follow_ups = getattr(spec, "follow_ups", None)
-    at = getattr(follow_ups, "at", None)
-    zone_name = getattr(at, "zone", None) or getattr(spec, "time_zone", None) or "WIB"
+    spec = connector.spec if connector is not None else None
+    at = spec.follow_ups.at if spec is not None and spec.follow_ups is not None else None
+    zone_name = (at.zone if at is not None else None) or (spec.time_zone if spec is not None else None) or "WIB"
     zone = ZONES.get(str(zone_name), ZONES["WIB"])
-    return Echo(system, _BY_CAST.get(str(getattr(at, "cast", ""))), zone, late)
+    return Echo(system, _BY_CAST.get(str(at.cast if at is not None else "")), zone, late)
 
 
 def copy_of(echo: Echo, held_at: datetime, read_at: datetime, *, from_there: bool) -> bool:

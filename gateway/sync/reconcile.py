@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from connectors.protocol import Capability, status_as_read
+from connectors.protocol import Capability
 from schema.canonical import Status
 from connectors.records import SourceComplaint
 from schema.lifecycle import is_further
@@ -100,7 +100,7 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
         )
 
     def seen_as(status: Status) -> Status | None:
-        return status_as_read(connector, status)
+        return connector.status_as_read(status)
     for sid, record in listed.items():
         cid = links.get(sid)
         if cid is None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.accepts import EVERYTHING, Accepts, accepts_of
-from connectors.config import MAPPINGS_DIR, SourcesConfig, load_config
+from connectors.config import SourcesConfig, load_config
+from connectors.dialects import MAPPINGS_DIR
 from connectors.spec import load_spec
 from connectors.registry import NATIONAL_NAME
 from schema.canonical import Status
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 _TOLD: dict[str, str | None] = {}
 
 
-# The XML addstream (the legacy national API, and the xml_stream dialect) takes new
-# reports only: no status changes, no follow-ups (connectors/lapor/addstream.py).
+# The XML addstream (the legacy national API, and the push-only dialect without a mapping)
+# takes new reports only: no status changes, no follow-ups (connectors/lapor/addstream.py).
 CREATES_ONLY = Accepts(frozenset({"create"}))
 
 
@@ -46,7 +47,7 @@ class Topology:
     @classmethod
     def of(cls, config: SourcesConfig) -> Topology:
         accepts = {
-            r.source_name: CREATES_ONLY if r.dialect == "xml_stream" else accepts_of(r.spec()) for r in config.connected
+            r.source_name: accepts_of(r.spec()) if r.mapped else CREATES_ONLY for r in config.connected
         }
         if config.national.api == "legacy":
             accepts[NATIONAL_NAME] = CREATES_ONLY

@@ -7,7 +7,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from connectors.config import DIALECTS, NATIONAL_APIS, parse_config
+from connectors.config import NATIONAL_APIS, parse_config
+from connectors.dialects import NAMES as DIALECTS
 
 GUIDE = Path(__file__).parents[2] / "docs" / "connect-your-regency.md"
 KEYS = {

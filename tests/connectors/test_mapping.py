@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.mapping import Mapper, MappingError, get_path
+from connectors.mapping import Mapper, MappingError
+from connectors.paths import get_path
 from connectors.spec import SpecError, load_spec
 from schema.canonical import Status
 

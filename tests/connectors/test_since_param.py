@@ -15,7 +15,6 @@ from aiohttp import web
 from connectors.errors import UpstreamUnavailable
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
-from connectors.protocol import cursor_for
 from connectors.source import HttpSource
 from connectors.spec import SpecError, load_spec
 from tests.connectors.test_graphql_and_files import serve_app
@@ -97,7 +96,7 @@ async def test_a_local_since_pattern_asks_for_newer_records_only(served: Served)
         # 02:00 UTC is 09:00 WIB; asked from one minute earlier (the pattern's step), so a
         # system comparing whole minutes still lists what changed at 09:00. Record 1 (08:00
         # on the 12th) is older.
-        since = cursor_for(connector, datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
+        since = connector.cursor_for(datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
         assert since == "13/03/2026 08:59"
         batches = [b async for b in connector.changes(since=since)]
         assert seen == ["13/03/2026 08:59"]
@@ -120,7 +119,7 @@ async def test_the_old_utc_since_is_what_this_system_refuses(served: Served) -> 
     base, seen, _ = served
     async with aiohttp.ClientSession() as session:
         connector = source("", session, base)  # since_cast = "datetime": UTC ISO 8601
-        since = cursor_for(connector, datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
+        since = connector.cursor_for(datetime(2026, 3, 13, 2, 0, tzinfo=UTC))
         assert since == "2026-03-13T02:00:00+00:00"
         with pytest.raises(UpstreamUnavailable):
             [b async for b in connector.changes(since=since)]

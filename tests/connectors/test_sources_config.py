@@ -12,12 +12,12 @@ import pytest
 
 from connectors.config import (
     DEMO_CONFIG,
-    DIALECTS,
     SANDBOX_URL,
     SourcesConfig,
     load_config,
     parse_config,
 )
+from connectors.dialects import NAMES as DIALECTS
 from connectors.spec import SpecError
 from schema.regions import children
 

@@ -15,7 +15,8 @@ import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 
-from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
+from connectors.config import DEMO_CONFIG
+from connectors.dialects import MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec
 from gateway.domain.sources import ConfiguredSources

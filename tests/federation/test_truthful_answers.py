@@ -15,7 +15,8 @@ import pytest
 from starlette.applications import Starlette
 from tortoise import Tortoise
 
-from connectors.config import DEMO_CONFIG, MAPPINGS_DIR
+from connectors.config import DEMO_CONFIG
+from connectors.dialects import MAPPINGS_DIR
 from connectors.loader import build_source
 from connectors.spec import load_spec
 from gateway import telemetry as metrics

@@ -228,10 +228,9 @@ async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(fede
         await federated.engine.drain()
     index = (await ComplaintRow.get(id=cid)).status
     there = federated.connectors[PRABUMULIH]
-    from connectors.protocol import status_as_read
 
     record = await there.read_one(_report(federated, cid)["id"])
-    assert record is not None and record.status == (status_as_read(there, index) or index)
+    assert record is not None and record.status == (there.status_as_read(index) or index)
 
 
 async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from connectors.base import ConnectorBase
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Capability, Created, NewComplaint, Unsupported
 from gateway.store.models import ComplaintSourceRow, OutboxRow
@@ -21,7 +22,7 @@ DEST = "16.74-kota-prabumulih"
 WA = "16.05-musi-rawas"  # the WhatsApp bot: no word for TERVERIFIKASI
 
 
-class CreatesOnly:
+class CreatesOnly(ConnectorBase):
     """A destination (at the connector seam) that takes creates only, and whose mapping has
     no word for the category of the complaint it is asked to create."""
 

@@ -17,6 +17,7 @@ from starlette.types import Receive, Scope, Send
 
 from auth.principal import Principal
 from auth.roles import Role
+from connectors.base import ConnectorBase
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
@@ -68,7 +69,7 @@ async def test_a_rejection_is_not_hidden_by_a_note_of_the_same_page(province: Pr
     assert (shown.last_rejection, shown.last_note) == (cursor.last_rejection, cursor.last_note)
 
 
-class _OddPaging:
+class _OddPaging(ConnectorBase):
     """A source whose one page comes with a paging note (a seam: the Connector protocol)."""
 
     capabilities = frozenset({Capability.LIST_CHANGES})

@@ -48,7 +48,7 @@ async def webhook(request: Request) -> JSONResponse:
     if sources is None or ingestor is None:
         return _error(404, "NOT_CONFIGURED", "this gateway has no sources file, so no push intake")
     connector = sources.connectors.get(name)
-    if connector is None or not hasattr(connector, "map_body"):
+    if connector is None or not connector.takes_pushes:
         return _error(404, "UNKNOWN_SOURCE", f"no source {name!r} takes pushes here; expected one of the sources file's names")
     principal = principal_of(request.scope)
     if principal.is_public:

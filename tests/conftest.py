@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import aiohttp
 import asyncpg
 import httpx2 as httpx
 import pytest
@@ -228,6 +229,13 @@ def admin_gql(gql: GraphQL, tokens: Tokens) -> GraphQL:
         return await gql(query, variables, token=tokens.national_admin)
 
     return run
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session on the test's loop, for talking to servers on loopback."""
+    async with aiohttp.ClientSession() as s:
+        yield s
 
 
 @pytest.fixture

@@ -197,24 +197,18 @@ async def server() -> AsyncIterator[JwksServer]:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 
 
 @pytest.fixture
 def make_keyset(
-    server: JwksServer, http: aiohttp.ClientSession, clock: Clock
+    server: JwksServer, session: aiohttp.ClientSession, clock: Clock
 ) -> Callable[..., JwksKeys]:
     def build(algorithms: tuple[str, ...] = ("ES256",)) -> JwksKeys:
         return JwksKeys(
             server.url,
-            http,
+            session,
             algorithms=algorithms,
             max_age=MAX_AGE,
             cooldown=COOLDOWN,

@@ -42,12 +42,6 @@ async def sims(sandbox: tuple[dict[str, Simulator], dict[str, str]]) -> AsyncIte
         sim.faults.clear()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
 def source(dialect: str, session: aiohttp.ClientSession, urls: dict[str, str], policy: Policy = FAST) -> HttpSource:
     spec = bundled_spec(dialect)
     return build_source(spec, UpstreamClient(spec.name, session, policy), urls[dialect], secret=SANDBOX_SECRETS[dialect])

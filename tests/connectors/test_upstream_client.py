@@ -89,12 +89,6 @@ async def upstream() -> AsyncIterator[str]:
         await server.close()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
 FAST = Policy(total_timeout=1.0, connect_timeout=0.5, backoff_base=0.01, backoff_max=0.05, max_body_bytes=1024 * 1024)
 
 

@@ -110,7 +110,7 @@ async def test_a_complaint_of_an_unconnected_regency_is_read_from_lapor(federate
 
 
 async def test_a_complaint_no_system_holds_yet_is_answered_by_the_index(federated: Federated, tokens: Tokens) -> None:
-    from tests.graphql.test_submit import GOOD, SUBMIT
+    from tests.submissions import GOOD, SUBMIT
 
     # Every system down: the submission is stored (the gateway holds it alone) and its
     # creates wait in the outbox.

@@ -420,7 +420,9 @@ async def test_timeout_keeps_cached_keys(
     clock.set(MAX_AGE + 2)
     started = time.monotonic()
     assert await outcome(verifier, key.token()) == "ok"
-    assert time.monotonic() - started < 1
+    # No fetch (the count below) and so no wait: under the 3 s a fetch of the hanging IdP
+    # would take, with room for a loaded machine.
+    assert time.monotonic() - started < 2.5
     assert keyset.fetches == 2
 
 

@@ -49,7 +49,17 @@ if TEST_DATABASE not in ("sqlite", "postgres"):
     )
 
 
+# Fixtures that cost seconds for every test using them (the demo province's simulators
+# served over HTTP and synced into the index first): such a test is `slow` wherever it is,
+# so that `pytest -m "not slow"` stays a quick run. Measured with `--durations`.
+SLOW_FIXTURES = frozenset({"federated", "province"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     if TEST_DATABASE == "postgres":
         return
     skip = pytest.mark.skip(reason="needs PENGHUBUNG_TEST_DATABASE=postgres")

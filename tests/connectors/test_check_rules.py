@@ -248,6 +248,7 @@ async def _cli(*args: str) -> tuple[int, str]:
     return process.returncode or 0, out.decode()
 
 
+@pytest.mark.slow
 async def test_the_command_writes_only_with_write_and_previews_with_show(tmp_path: Path) -> None:
     mapping = tmp_path / "uji.toml"
     mapping.write_text(MAPPING)

@@ -116,6 +116,7 @@ async def test_bad_bodies_are_decode_errors(dialect: str, garbage: str, says: st
     assert [c.outcome for c in seen if c.outcome != "ok"] == ["unreadable"], seen
 
 
+@pytest.mark.slow
 async def test_a_decompression_bomb_costs_bounded_memory(sims, sandbox, session) -> None:
     sims["rest_json_v1"].faults.set(bomb=True, bomb_mb=256)
     policy = Policy(total_timeout=5, attempts=1, max_body_bytes=1024 * 1024)

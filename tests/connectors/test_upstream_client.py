@@ -141,6 +141,7 @@ async def test_a_hanging_source_does_not_slow_a_healthy_one(upstream: str, sessi
     assert all(isinstance(r, UpstreamUnavailable) for r in results)
 
 
+@pytest.mark.slow
 async def test_a_decompression_bomb_is_refused_with_bounded_memory(upstream: str, session: aiohttp.ClientSession) -> None:
     client = UpstreamClient("bomb", session, FAST)
     with pytest.raises(DecodeError, match="larger than 1048576 bytes"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from gateway.demo import demo_agencies, demo_categories
 from schema.canonical import Status
 from tests.conftest import ScratchDatabases
@@ -18,6 +20,7 @@ asyncio.run(prepare_demo(GatewaySettings(database_url=sys.argv[1], demo=True), c
 """
 
 
+@pytest.mark.slow
 async def test_demo_database_is_seeded_once(scratch_databases: ScratchDatabases) -> None:
     url = await scratch_databases.new()
     first = subprocess.run(

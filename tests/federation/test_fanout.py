@@ -64,8 +64,9 @@ def asker(nation: Nation, make_app: Callable[..., Starlette], deadline: float) -
     """Runs the live list query against a gateway whose fan-out deadline is `deadline`."""
     # A whole-country deployment: one country-wide live list is 514 source calls, over the
     # default per-request cap and budget, which such a deployment raises
-    # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST).
-    limits = GraphQLLimits(max_source_calls=520, max_cost=20_000)
+    # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST), and its operation timeout with its
+    # fan-out deadline (PENGHUBUNG_OPERATION_TIMEOUT), so that the deadline is what cuts.
+    limits = GraphQLLimits(max_source_calls=520, max_cost=20_000, operation_timeout=UPSTREAM_TIMEOUT)
     app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=limits)
     state = {"sources": SimpleNamespace(connectors=nation.connectors), "topology": Topology(regencies=nation.regencies)}
 

@@ -3,7 +3,7 @@
 One place decides, and tests check it as a table. The result is data (`Access`) that the
 store pushes into SQL; nothing here looks at rows.
 
-Reporter identity follows domain.md §1.6: for anonymous (anonim) complaints only the
+Reporter identity follows docs/domain.md §1.6: for anonymous (anonim) complaints only the
 national admin, the admin instansi of an agency in the complaint's trail, the reporter and
 explicitly trusted connectors may see it; OPD staff (admin penghubung), coordinators,
 auditors and the public never do.

@@ -101,7 +101,7 @@ class NewComplaint:
     is_anonymous: bool = False
     is_secret: bool = False
     channel: Channel | None = None  # where it was written (kanal: web, app, SMS 1708, ...)
-    # Only set when this destination may see who reported (domain.md §1.6).
+    # Only set when this destination may see who reported (docs/domain.md §1.6).
     reporter: Reporter | None = field(default=None, repr=False)
 
 

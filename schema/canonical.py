@@ -1,7 +1,7 @@
 """The canonical complaint model: the contract every connector produces and the store keeps.
 
 Plain frozen dataclasses and enums, with no ORM or GraphQL inside. Field names follow the
-LAPOR! v3 complaint form where one exists (domain.md §2.1, §3.3); Indonesian domain terms
+LAPOR! v3 complaint form where one exists (docs/domain.md §2.1, §3.3); Indonesian domain terms
 keep their names in the enum values (tindak lanjut, disposisi, kode wilayah).
 
 Timestamps are always timezone-aware and normalised to UTC here; a complaint is *shown* in
@@ -24,7 +24,7 @@ class Classification(enum.Enum):
 
 
 class Status(enum.Enum):
-    """Canonical lifecycle status (domain.md §1.3)."""
+    """Canonical lifecycle status (docs/domain.md §1.3)."""
 
     SUBMITTED = "SUBMITTED"  # written, not yet in the verification queue
     BELUM_TERVERIFIKASI = "BELUM_TERVERIFIKASI"  # waiting for verification

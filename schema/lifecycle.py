@@ -11,7 +11,7 @@
 
 Every action is a pure function of the current status: `transition(status, action)` gives
 the next status or raises `IllegalTransition`, naming the current status and what is
-allowed from it (domain.md §1.3).
+allowed from it (docs/domain.md §1.3).
 """
 
 from __future__ import annotations

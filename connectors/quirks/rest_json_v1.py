@@ -1,7 +1,7 @@
 """`rest_json_v1`: PROSES means disposed or answered, told apart by `respondedAt`.
 
 The regent's office status PROSES covers both "sent to the OPD" and "the OPD answered"
-(domain.md §4.5); the second is when `respondedAt` is set. A value map sees one word, so
+(docs/domain.md §4.5); the second is when `respondedAt` is set. A value map sees one word, so
 this hook finishes the job: PROSES with a response is DITINDAKLANJUTI.
 """
 

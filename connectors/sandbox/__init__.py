@@ -1,7 +1,7 @@
 """Simulators of LAPOR! and the four regency dialects, served by aiohttp on loopback.
 
 Used by tests, the demo and benchmarks. Each simulator keeps its own records, ids, status
-words and quirks (domain.md §3, §4.5) and shares the fault switches of `Faults`:
+words and quirks (docs/domain.md §3, §4.5) and shares the fault switches of `Faults`:
 
     sims = default_simulators()
     async with serve_all(sims) as urls:

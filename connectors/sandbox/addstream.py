@@ -1,4 +1,4 @@
-"""The legacy LAPOR! XML addstream contract (domain.md §3.2): parse safely, answer in XML.
+"""The legacy LAPOR! XML addstream contract (docs/domain.md §3.2): parse safely, answer in XML.
 
 The legacy API has no transaction reference from the sender, so a retried submission creates
 a second laporan: duplicates are possible, and simulators count submissions so tests can

@@ -1,6 +1,6 @@
 """Simulator of the `legacy_sql` dialect: a PHP/MySQL `pengaduan_db` exported as CSV over HTTP.
 
-Quirks (domain.md §4.3, §4.5): integer autoincrement ids, date-only timestamps, status
+Quirks (docs/domain.md §4.3, §4.5): integer autoincrement ids, date-only timestamps, status
 '0' (new) / 'proses' / 'selesai', NIK as the reporter key, one photo, no category. The
 export is Latin-1, `;`-separated, with a header row; some rows end in CRLF and others in LF,
 fields holding `;`, quotes or newlines are quoted, and characters outside Latin-1 come out

@@ -1,6 +1,6 @@
 """Simulator of the `rest_json_v1` dialect: a Next.js/Prisma regency app like e-Lapor Kab. Kupang.
 
-Quirks (domain.md §4.1, §4.5): ids `rep_<uuid>`/`cmt_<uuid>`; two parallel statuses,
+Quirks (docs/domain.md §4.1, §4.5): ids `rep_<uuid>`/`cmt_<uuid>`; two parallel statuses,
 `bupatiStatus` (the regent's office, the one that counts) and `opdStatus` (the unit), both in
 PENDING/PROSES/SELESAI/DITOLAK; within PROSES, `respondedAt` set means the OPD answered
 (DITINDAKLANJUTI), unset means only disposed (`assignedAt`). Timestamps are ISO 8601 in WIB

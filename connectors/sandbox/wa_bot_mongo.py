@@ -1,6 +1,6 @@
 """Simulator of the `wa_bot_mongo` dialect: a WhatsApp-bot intake on Express/MongoDB like LaporAA.
 
-Quirks (domain.md §4.2, §4.5): header `x-api-key`; 24-hex Mongo ObjectIds; epoch-millisecond
+Quirks (docs/domain.md §4.2, §4.5): header `x-api-key`; 24-hex Mongo ObjectIds; epoch-millisecond
 timestamps; a nested `location` and `tindakan` (with `trackingId`, the LAPOR! number or
 null, and `opd` as a list). Listing is cursor pagination over (updatedAt, _id): the cursor is
 opaque, `nextCursor` is null on the last page, `since` (epoch ms, inclusive) narrows the

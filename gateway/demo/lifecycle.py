@@ -2,7 +2,7 @@
 
 Given when a complaint was written and the status it is in now (`timing.draw_start`),
 its history is planned as steps with drawn delays (who acts, after how long) along a
-path that ends in that status (domain.md §1.3), then placed on the calendar: agency
+path that ends in that status (docs/domain.md §1.3), then placed on the calendar: agency
 actions move into office hours (Mon-Fri 08:00-16:00 WIB), reporter and system actions
 do not.
 """

@@ -30,6 +30,7 @@ REGENCY = "16.01-ogan-komering-ulu"  # rest_json_v1 in the demo province
 PREFIX = "SOAKTESTN"
 
 
+@pytest.mark.slow
 def test_the_soak_command_explains_itself_and_refuses_a_nonsense_duration() -> None:
     helped = subprocess.run(
         [sys.executable, "-m", "bench.soak", "--help"],

@@ -14,7 +14,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
+import aiohttp
 from aiohttp import web
+
+from connectors.check import CheckReport, check_source
+from connectors.http import Policy, UpstreamClient
+from connectors.loader import build_source
+from connectors.spec import load_spec
 
 WIB = timezone(timedelta(hours=7))
 
@@ -221,6 +227,14 @@ async def serving(system: System) -> AsyncIterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+async def run_check(system: System, mapping: str = MAPPING, **options: object) -> CheckReport:
+    """The conformance check of a source with `mapping` against `system` served on loopback."""
+    spec = load_spec(mapping)
+    async with serving(system) as url, aiohttp.ClientSession() as session:
+        client = UpstreamClient(spec.name, session, Policy(total_timeout=5, attempts=1))
+        return await check_source(build_source(spec, client, url), kode_wilayah="16.05", **options)  # type: ignore[arg-type]
 
 
 def dumps(records: dict[str, dict[str, object]]) -> str:

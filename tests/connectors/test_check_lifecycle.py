@@ -10,7 +10,7 @@ from connectors.protocol import Capability
 from schema.canonical import Status
 from schema.lifecycle import Action
 from tests.connectors.gowa_rules_system import MAPPING_B, GowaSystem
-from tests.connectors.test_check_rules import _check
+from tests.connectors.check_system import run_check
 
 
 def _trips(report, capability):  # type: ignore[no-untyped-def]
@@ -27,7 +27,7 @@ def test_the_path_to_a_disposition_is_the_lifecycle_s_own() -> None:
 
 async def test_the_honest_mapping_of_a_system_that_guards_its_lifecycle_passes() -> None:
     system = GowaSystem()
-    report = await _check(system, MAPPING_B, writes=True)
+    report = await run_check(system, MAPPING_B, writes=True)
     assert report.passed, report.render()
     statuses = [body for kind, body in system.received if kind == "status"]
     # Verified, disposed with its OPD, in progress after the answer, closed at the end.
@@ -54,7 +54,7 @@ async def test_a_refused_step_names_the_step_and_quotes_the_system() -> None:
     # Without a word for TERVERIFIKASI the sync disposes a new record straight away: the
     # system refuses, and the check says which step and why.
     mapping = MAPPING_B.replace('TERVERIFIKASI = "VERIFIKASI"\n', "")
-    report = await _check(GowaSystem(), mapping, writes=True)
+    report = await run_check(GowaSystem(), mapping, writes=True)
     assert not report.passed
     (walk,) = _trips(report, Capability.CHANGE_STATUS)
     assert walk.detail.startswith(
@@ -71,7 +71,7 @@ async def test_an_answer_from_an_opd_the_map_cannot_say_fails_before_it_is_sent(
         'kode_opd = { value = "author_agency", map = "opd_dlh",',
     ) + '\n[maps.opd_dlh]\n"16.05-dlh" = "DLH"\n'
     system = GowaSystem()
-    report = await _check(system, mapping, writes=True)
+    report = await run_check(system, mapping, writes=True)
     assert not report.passed
     answer = _trips(report, Capability.ADD_FOLLOW_UP)[0]
     assert not answer.ok and "kode_opd" in answer.detail and "opd_dlh" in answer.detail, answer.detail
@@ -81,7 +81,7 @@ async def test_an_answer_from_an_opd_the_map_cannot_say_fails_before_it_is_sent(
 async def test_a_default_opd_on_the_reply_is_refused_by_the_system_and_named() -> None:
     # The trial's workaround: a default OPD makes every reply carry one, which the system forbids.
     mapping = MAPPING_B.replace("only_if = { from_reporter = false }", 'default = "DPUPR"')
-    report = await _check(GowaSystem(), mapping, writes=True)
+    report = await run_check(GowaSystem(), mapping, writes=True)
     assert not report.passed
     reply = _trips(report, Capability.ADD_FOLLOW_UP)[1]
     assert reply.detail.startswith("lifecycle step REPLY (the reporter's reply) was refused: "), reply.detail
@@ -90,7 +90,7 @@ async def test_a_default_opd_on_the_reply_is_refused_by_the_system_and_named() -
 
 async def test_a_leaf_category_is_sent_when_the_out_map_starts_with_a_parent() -> None:
     system = GowaSystem()
-    report = await _check(system, MAPPING_B, writes=True)
+    report = await run_check(system, MAPPING_B, writes=True)
     creates = [body for kind, body in system.received if kind == "create"]
     assert {b["kategori"] for b in creates} == {"JLN"}
     (create,) = _trips(report, Capability.CREATE)
@@ -100,7 +100,7 @@ async def test_a_leaf_category_is_sent_when_the_out_map_starts_with_a_parent() -
 async def test_a_parent_that_reads_back_as_its_child_passes_only_with_the_same_code() -> None:
     # Only a parent can be said: it files under its child with the very code sent.
     only_parent = MAPPING_B.replace('"infrastruktur.jalan" = "JLN"\n"kesehatan" = "KES"\n', "")
-    report = await _check(GowaSystem(), only_parent, writes=True)
+    report = await run_check(GowaSystem(), only_parent, writes=True)
     assert report.passed, report.render()
     # The same parent sent as a code the system files as another category: a mismatch.
     other = only_parent.replace('JLN = "infrastruktur.jalan"', 'JLN = "infrastruktur.jalan"\nJMB = "infrastruktur.jembatan"')
@@ -114,7 +114,7 @@ async def test_a_parent_that_reads_back_as_its_child_passes_only_with_the_same_c
         return answer
 
     system.create = files_as_bridge  # type: ignore[method-assign]
-    report = await _check(system, other, writes=True)
+    report = await run_check(system, other, writes=True)
     (create,) = _trips(report, Capability.CREATE)
     assert not create.ok
     assert "category_code: sent 'infrastruktur', read back 'infrastruktur.jembatan'" in create.detail, create.detail
@@ -124,10 +124,10 @@ async def test_a_constant_status_on_create_is_warned_and_fails_a_strict_check() 
     # The trial's way past a guarded lifecycle: every created complaint would start verified.
     mapping = MAPPING_B.replace('body = { judul = "title",', 'body = { status = { const = "VERIFIKASI" }, judul = "title",')
     assert mapping != MAPPING_B
-    report = await _check(GowaSystem(), mapping, writes=False, strict=True)
+    report = await run_check(GowaSystem(), mapping, writes=False, strict=True)
     assert not report.passed
     assert any(
         w.startswith("[create] sends status = 'VERIFIKASI' (read as TERVERIFIKASI) on every new complaint")
         for w in report.write_warnings
     ), report.render()
-    assert not any("[create] sends" in w for w in (await _check(GowaSystem(), MAPPING_B, writes=False)).write_warnings)
+    assert not any("[create] sends" in w for w in (await run_check(GowaSystem(), MAPPING_B, writes=False)).write_warnings)

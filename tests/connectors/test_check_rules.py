@@ -8,27 +8,15 @@ import asyncio
 import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from connectors.check import CheckReport, check_source
-from connectors.http import Policy, UpstreamClient
-from connectors.loader import build_source
 from connectors.protocol import Capability
-from connectors.spec import load_spec
-from tests.connectors.check_system import MAPPING, System, dumps, serving
-
-
-async def _check(system: System, mapping: str = MAPPING, **options: object) -> CheckReport:
-    spec = load_spec(mapping)
-    async with serving(system) as url, aiohttp.ClientSession() as session:
-        client = UpstreamClient(spec.name, session, Policy(total_timeout=5, attempts=1))
-        return await check_source(build_source(spec, client, url), kode_wilayah="16.05", **options)  # type: ignore[arg-type]
+from tests.connectors.check_system import MAPPING, System, dumps, run_check, serving
 
 
 async def test_a_since_filter_that_answers_500_fails_naming_the_parameter_and_the_answer() -> None:
     system = System(since="fail")
-    report = await _check(system, writes=False)
+    report = await run_check(system, writes=False)
     assert system.sinces, "the check never sent the since parameter"
     assert not report.passed
     text = report.render()
@@ -38,7 +26,7 @@ async def test_a_since_filter_that_answers_500_fails_naming_the_parameter_and_th
 
 async def test_the_since_parameter_is_the_cursor_the_sync_engine_would_send() -> None:
     system = System(since="inclusive")
-    report = await _check(system, writes=False)
+    report = await run_check(system, writes=False)
     assert report.passed, report.render()
     # The newest change of the seed (2026-11-07 09:00 WIB), written as the engine writes it.
     assert system.sinces == ["2026-11-07T02:00:00+00:00"]
@@ -47,7 +35,7 @@ async def test_the_since_parameter_is_the_cursor_the_sync_engine_would_send() ->
 
 async def test_an_exclusive_since_filter_passes_when_a_day_earlier_brings_the_newest() -> None:
     system = System(since="exclusive")
-    report = await _check(system, writes=False)
+    report = await run_check(system, writes=False)
     assert report.passed, report.render()
     assert report.since is not None and "the filter is exclusive" in report.since.detail
     assert system.sinces == ["2026-11-07T02:00:00+00:00", "2026-11-06T02:00:00+00:00"]
@@ -58,7 +46,7 @@ async def test_an_exclusive_day_filter_fails_when_the_cursor_is_coarser_than_a_s
     # minute still finds nothing, and every change later on the cursor's day would be lost.
     system = System(since="exclusive_day")
     mapping = MAPPING.replace('since_param = "sejak"', 'since_param = "sejak"\nsince_format = "%Y-%m-%dT%H:%M"')
-    report = await _check(system, mapping, writes=False)
+    report = await run_check(system, mapping, writes=False)
     assert not report.passed, report.render()
     assert report.since is not None
     assert "sejak=2026-11-07T08:59 returned none" in report.since.detail, report.since.detail
@@ -68,7 +56,7 @@ async def test_an_exclusive_day_filter_fails_when_the_cursor_is_coarser_than_a_s
 async def test_a_date_cursor_steps_back_a_day_so_an_exclusive_day_filter_lists_the_newest() -> None:
     system = System(since="exclusive_day")
     mapping = MAPPING.replace('since_param = "sejak"', 'since_param = "sejak"\nsince_cast = "date"')
-    report = await _check(system, mapping, writes=False)
+    report = await run_check(system, mapping, writes=False)
     assert report.passed, report.render()
     assert system.sinces == ["2026-11-06"]  # the newest change's day (07 Nov) minus one
 
@@ -81,13 +69,13 @@ async def test_a_date_cursor_steps_back_a_day_so_an_exclusive_day_filter_lists_t
     ],
 )
 async def test_a_since_filter_that_loses_or_adds_records_fails(behaviour: str, said: str) -> None:
-    report = await _check(System(since=behaviour), writes=False)
+    report = await run_check(System(since=behaviour), writes=False)
     assert not report.passed
     assert report.since is not None and said in report.since.detail, report.render()
 
 
 async def test_a_source_that_ignores_since_passes_with_a_warning() -> None:
-    report = await _check(System(since="ignore"), writes=False)
+    report = await run_check(System(since="ignore"), writes=False)
     assert report.passed, report.render()
     assert report.since is not None and report.since.warning is not None
     assert "seems to ignore the parameter" in report.since.warning
@@ -95,7 +83,7 @@ async def test_a_source_that_ignores_since_passes_with_a_warning() -> None:
 
 async def test_a_correct_mapping_round_trips_every_value_with_labelled_test_records() -> None:
     system = System()
-    report = await _check(system, writes=True)
+    report = await run_check(system, writes=True)
     assert report.passed, report.render() + dumps(system.records)
     create = next(t for t in report.round_trips if t.capability is Capability.CREATE)
     for name in ("title", "content", "created_at", "kode_wilayah", "category_code", "agency_id", "is_secret",
@@ -118,14 +106,14 @@ async def test_a_correct_mapping_round_trips_every_value_with_labelled_test_reco
 async def test_a_mapping_turning_every_flag_true_fails_the_round_trip_and_warns() -> None:
     wrong = MAPPING.replace('Y = "1"\nT = ""', 'Y = "1"\nT = "1"')
     assert wrong != MAPPING
-    read_only = await _check(System(), wrong, writes=False)
+    read_only = await run_check(System(), wrong, writes=False)
     assert read_only.passed, read_only.render()  # a warning, not a failure...
     assert any("every record (5) reads as secret" in w for w in read_only.warnings)
     assert any("every record (5) reads as anonymous" in w for w in read_only.warnings)
-    strict = await _check(System(), wrong, writes=False, strict=True)
+    strict = await run_check(System(), wrong, writes=False, strict=True)
     assert not strict.passed  # ...unless strict
     assert "FAIL every record (5) reads as secret" in strict.render()
-    written = await _check(System(), wrong, writes=True)
+    written = await run_check(System(), wrong, writes=True)
     assert not written.passed
     create = written.round_trips[0]
     assert not create.ok and "is_anonymous: sent False, read back True" in create.detail, create.detail
@@ -134,7 +122,7 @@ async def test_a_mapping_turning_every_flag_true_fails_the_round_trip_and_warns(
 
 async def test_a_time_read_in_the_wrong_zone_fails_naming_what_was_sent() -> None:
     # The system stores follow-up times in UTC without an offset; the mapping reads them as WIB.
-    report = await _check(System(utc_follow_ups=True), writes=True)
+    report = await run_check(System(utc_follow_ups=True), writes=True)
     follow_up = next(t for t in report.round_trips if t.capability is Capability.ADD_FOLLOW_UP)
     assert not follow_up.ok and not report.passed
     assert "its time reads back as" in follow_up.detail and "follow_ups.at" in follow_up.detail
@@ -146,7 +134,7 @@ async def test_a_create_with_a_category_that_has_no_word_fails_naming_the_key_an
         'opd = "agency_id"', 'opd = "agency_id", kategori_nama = { value = "category_code", map = "kategori_nama" }'
     ).replace("[maps.status_out]", '[maps.kategori_nama]\nUMUM = "Umum"\n\n[maps.status_out]')
     system = System()
-    report = await _check(system, two_tables, writes=True)
+    report = await run_check(system, two_tables, writes=True)
     assert not report.passed
     create = report.round_trips[0]
     assert create.detail.startswith(
@@ -159,14 +147,14 @@ async def test_a_create_with_a_category_that_has_no_word_fails_naming_the_key_an
 async def test_a_status_with_no_word_fails_naming_the_key() -> None:
     coarse = MAPPING.replace('DIDISPOSISIKAN = "PROSES"\nSELESAI = "SELESAI"\n', 'SELESAI = "SELESAI"\n')
     assert coarse != MAPPING
-    report = await _check(System(), coarse, writes=True)
+    report = await run_check(System(), coarse, writes=True)
     trip = next(t for t in report.round_trips if t.capability is Capability.CHANGE_STATUS)
     assert not trip.ok and "status: [maps.status_out] has no word for status 'DIDISPOSISIKAN'" in trip.detail
 
 
 async def test_categories_of_the_source_that_create_cannot_say_are_warned() -> None:
     narrow = MAPPING.replace('INFRA-JALAN = "JLN"\nKESEHATAN = "KES"', 'INFRA-JALAN = "JLN"')
-    report = await _check(System(), narrow, writes=False)
+    report = await run_check(System(), narrow, writes=False)
     assert any("have no word in [maps.kategori_out] for [create]: 'KESEHATAN'" in w for w in report.warnings)
 
 
@@ -175,7 +163,7 @@ async def test_a_category_the_create_sends_as_its_default_is_not_warned() -> Non
         'map = "kategori_out" }', 'map = "kategori_out", default = "LAIN" }'
     )
     assert narrow.count('default = "LAIN"') == 1
-    report = await _check(System(), narrow, writes=False)
+    report = await run_check(System(), narrow, writes=False)
     assert not report.warnings, report.render()
 
 
@@ -185,7 +173,7 @@ async def test_the_test_record_carries_the_registry_category_the_sync_sends() ->
     plain = MAPPING.replace('kategori = { value = "category_code", map = "kategori_out" }', 'kategori = "category_code"')
     assert plain != MAPPING
     system = System()
-    await _check(system, plain, writes=True)
+    await run_check(system, plain, writes=True)
     creates = [body for kind, body in system.received if kind == "create"]
     assert creates and {body["kategori"] for body in creates} == {"INFRA-JALAN"}, creates
 
@@ -199,7 +187,7 @@ EVERY_STATUS = MAPPING.replace(
 
 
 async def test_statuses_the_mapping_never_sends_are_warned_beside_what_it_declares() -> None:
-    report = await _check(System(), writes=False)
+    report = await run_check(System(), writes=False)
     lines = report.render().splitlines()
     assert lines[1].startswith("      declares: ")
     assert lines[2] == (
@@ -207,40 +195,40 @@ async def test_statuses_the_mapping_never_sends_are_warned_beside_what_it_declar
         "MENUNGGU_TANGGAPAN, ARSIP (no word in [maps.status_out]; add one, or a default)"
     ), lines
     assert report.passed
-    strict = await _check(System(), writes=False, strict=True)
+    strict = await run_check(System(), writes=False, strict=True)
     assert not strict.passed and "      FAIL change_status never sends: TUNDA," in strict.render()
     # A word for each, or a default for the rest, and the strict check passes.
-    assert (await _check(System(), EVERY_STATUS, writes=False, strict=True)).passed
+    assert (await run_check(System(), EVERY_STATUS, writes=False, strict=True)).passed
     fallback = MAPPING.replace('map = "status_out" }', 'map = "status_out", default = "PROSES" }')
     assert fallback.count('default = "PROSES"') == 1
-    report = await _check(System(), fallback, writes=False, strict=True)
+    report = await run_check(System(), fallback, writes=False, strict=True)
     assert report.passed, report.render()
 
 
 async def test_a_mapping_without_create_warns_that_routed_complaints_are_not_created() -> None:
     start, end = EVERY_STATUS.index("[create]"), EVERY_STATUS.index("[change_status]")
     read_only = EVERY_STATUS[:start] + EVERY_STATUS[end:]
-    report = await _check(System(), read_only, writes=False)
+    report = await run_check(System(), read_only, writes=False)
     assert report.passed
     assert (
         "      warn no [create]: complaints LAPOR! routes to this regency will not be created in its system"
         " (add a [create] section to receive them)"
     ) in report.render().splitlines()
-    assert not (await _check(System(), read_only, writes=False, strict=True)).passed
+    assert not (await run_check(System(), read_only, writes=False, strict=True)).passed
 
 
 async def test_strict_fails_on_records_stored_without_a_part() -> None:
     system = System()
     system.records["3"]["kategori"] = "XYZ"  # a category code with no entry in [maps.kategori]
-    report = await _check(system, EVERY_STATUS, writes=False)
+    report = await run_check(system, EVERY_STATUS, writes=False)
     assert report.passed and report.gaps, report.render()
-    strict = await _check(system, EVERY_STATUS, writes=False, strict=True)
+    strict = await run_check(system, EVERY_STATUS, writes=False, strict=True)
     assert not strict.passed
     assert "      FAIL stored without: " in strict.render()
 
 
 async def test_value_counts_are_shown_without_personal_values() -> None:
-    report = await _check(System(), writes=False)
+    report = await run_check(System(), writes=False)
     text = report.render()
     assert "flags: is_anonymous false 4, true 1; is_secret false 4, true 1" in text
     # The source's own codes, and the registry's categories they map to.
@@ -260,6 +248,7 @@ async def _cli(*args: str) -> tuple[int, str]:
     return process.returncode or 0, out.decode()
 
 
+@pytest.mark.slow
 async def test_the_command_writes_only_with_write_and_previews_with_show(tmp_path: Path) -> None:
     mapping = tmp_path / "uji.toml"
     mapping.write_text(MAPPING)
@@ -292,14 +281,14 @@ async def test_times_all_identical_in_the_future_or_decades_old_are_warned(when:
     system = System()
     for record in system.records.values():
         record["dibuat"] = when
-    report = await _check(system, writes=False)
+    report = await run_check(system, writes=False)
     assert report.passed, report.render()  # warnings only...
     assert said in report.warnings and "every record (5) has the same created_at: check its path and cast" in report.warnings
-    assert not (await _check(system, writes=False, strict=True)).passed  # ...unless strict
+    assert not (await run_check(system, writes=False, strict=True)).passed  # ...unless strict
 
 
 async def test_a_personal_value_read_back_differently_fails_without_quoting_it() -> None:
-    report = await _check(System(upper_names=True), writes=True)
+    report = await run_check(System(upper_names=True), writes=True)
     create = report.round_trips[0]
     assert not create.ok
     assert "reporter_name: sent (a personal value, masked), read back (a personal value, masked)" in create.detail

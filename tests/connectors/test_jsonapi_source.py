@@ -28,12 +28,6 @@ ALL_IDS = [f"LPR-000{n}" for n in range(1, 8)]
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
-@pytest.fixture
 async def system() -> AsyncIterator[tuple[JsonApiSystem, str]]:
     simulated = JsonApiSystem()
     async with serve(simulated) as url:

@@ -45,12 +45,6 @@ TARGETS: dict[str, tuple[Callable[[], Sim], str, str]] = {
 }
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
 @pytest.fixture(params=sorted(TARGETS))
 async def target(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Sim, str, str, str]]:
     """(simulator, base URL, token, first tracking id), served fresh for each test."""

@@ -89,12 +89,6 @@ async def upstream() -> AsyncIterator[str]:
         await server.close()
 
 
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as s:
-        yield s
-
-
 FAST = Policy(total_timeout=1.0, connect_timeout=0.5, backoff_base=0.01, backoff_max=0.05, max_body_bytes=1024 * 1024)
 
 
@@ -130,21 +124,24 @@ async def test_a_hanging_source_times_out_within_its_deadline(upstream: str, ses
     started = time.perf_counter()
     with pytest.raises(UpstreamUnavailable, match="timed out"):
         await client.request("GET", f"{upstream}/hang")
-    assert time.perf_counter() - started < 2
+    # Cut at its 0.3 s deadline, not after the 30 s the server hangs; wide for a loaded machine.
+    assert time.perf_counter() - started < 10
 
 
 async def test_a_hanging_source_does_not_slow_a_healthy_one(upstream: str, session: aiohttp.ClientSession) -> None:
     slow = UpstreamClient("hang", session, Policy(total_timeout=1.5, attempts=1, max_connections=2))
     fast = UpstreamClient("ok", session, FAST)
     stuck = [asyncio.create_task(slow.request("GET", f"{upstream}/hang")) for _ in range(6)]
-    started = time.perf_counter()
     for _ in range(10):
         assert (await fast.request("GET", f"{upstream}/ok")).status == 200
-    assert time.perf_counter() - started < 1.0
+    # All ten answered while the stuck calls still wait for their 1.5 s deadline: the healthy
+    # source did not queue behind the hanging one (an ordering, not a latency).
+    assert not any(task.done() for task in stuck)
     results = await asyncio.gather(*stuck, return_exceptions=True)
     assert all(isinstance(r, UpstreamUnavailable) for r in results)
 
 
+@pytest.mark.slow
 async def test_a_decompression_bomb_is_refused_with_bounded_memory(upstream: str, session: aiohttp.ClientSession) -> None:
     client = UpstreamClient("bomb", session, FAST)
     with pytest.raises(DecodeError, match="larger than 1048576 bytes"):

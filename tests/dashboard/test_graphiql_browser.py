@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from tests.dashboard.test_dashboard_browser import browser  # noqa: F401  (a fixture)
 from tests.loopback import serving
 
 pytestmark = pytest.mark.browser
@@ -26,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 async def test_graphiql_works_under_its_content_security_policy(
-    make_app: Callable[..., Starlette], browser: Any  # noqa: F811
+    make_app: Callable[..., Starlette], browser: Any
 ) -> None:
     async with serving(make_app(demo=True)) as port:
         page = await browser.new_page()

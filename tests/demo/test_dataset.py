@@ -128,6 +128,7 @@ def test_category_tree() -> None:
 # -- complaints -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_generation_is_deterministic_and_prefix_stable(
     complaints: list[Complaint],
 ) -> None:
@@ -159,6 +160,7 @@ print(h.hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_same_output_in_another_process(complaints: list[Complaint]) -> None:
     """No dependence on string hashing (PYTHONHASHSEED) or other process state."""
     root = Path(__file__).resolve().parents[2]

@@ -12,6 +12,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ScratchDatabases
 
 COMPLAINTS = 600
@@ -66,6 +68,7 @@ asyncio.run(main(sys.argv[1], int(sys.argv[2])))
 """
 
 
+@pytest.mark.slow
 async def test_first_worker_round_on_the_demo_leaves_no_dead_letters_and_no_stale_reads(
     scratch_databases: ScratchDatabases,
 ) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from gateway.demo import demo_agencies, demo_categories
 from schema.canonical import Status
 from tests.conftest import ScratchDatabases
-from tests.store.test_migrations import _sql
+from tests.store.raw_sql import raw_sql
 
 PREPARE = """
 import asyncio, sys
@@ -18,6 +20,7 @@ asyncio.run(prepare_demo(GatewaySettings(database_url=sys.argv[1], demo=True), c
 """
 
 
+@pytest.mark.slow
 async def test_demo_database_is_seeded_once(scratch_databases: ScratchDatabases) -> None:
     url = await scratch_databases.new()
     first = subprocess.run(
@@ -27,7 +30,7 @@ async def test_demo_database_is_seeded_once(scratch_databases: ScratchDatabases)
     assert "seeded 1500 complaints" in first.stdout
 
     counts = (
-        await _sql(
+        await raw_sql(
             url,
             "SELECT (SELECT COUNT(*) FROM complaint) AS complaints,"
             " (SELECT COUNT(*) FROM region) AS regions,"
@@ -46,13 +49,13 @@ async def test_demo_database_is_seeded_once(scratch_databases: ScratchDatabases)
     assert counts["regencies"] == 17
     assert 0 < counts["secret"] < counts["anonymous"] < 1500
     # The registry the demo seeded through the reference loader is exactly its own.
-    agencies = await _sql(url, "SELECT id, name, short_name, level, kode_wilayah, parent_id FROM agency")
+    agencies = await raw_sql(url, "SELECT id, name, short_name, level, kode_wilayah, parent_id FROM agency")
     assert {tuple(r.values()) for r in agencies} == {
         (a.id, a.name, a.short_name, a.level.value, a.kode_wilayah, a.parent_id) for a in demo_agencies()
     }
-    categories = await _sql(url, "SELECT id, name, parent_id FROM category")
+    categories = await raw_sql(url, "SELECT id, name, parent_id FROM category")
     assert {tuple(r.values()) for r in categories} == {(c.id, c.name, c.parent_id) for c in demo_categories()}
-    statuses = {r["status"] for r in await _sql(url, "SELECT DISTINCT status FROM complaint")}
+    statuses = {r["status"] for r in await raw_sql(url, "SELECT DISTINCT status FROM complaint")}
     assert statuses == {s.value for s in Status}
 
     again = subprocess.run(

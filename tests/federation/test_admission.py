@@ -101,6 +101,7 @@ def _gauge(metrics: str, name: str) -> float:
     return float(found.group(1))
 
 
+@pytest.mark.slow
 async def test_a_saturated_gateway_refuses_the_excess_at_once_and_serves_again(one_slot: Loopback, tokens: Tokens) -> None:
     link = await ComplaintSourceRow.filter(system=REST).order_by("id").first()
     assert link is not None

@@ -1,7 +1,11 @@
 """A live list fans out to every source of a partition at once: with 514 kab/kota sources,
-5% hanging and 5% failing, it answers at the fan-out deadline instead of waiting for the
-hanging ones, names every failing source, and shows only what the caller's scope holds.
-How fast it answers is measured by `python -m bench.fanout`, not here."""
+5% hanging and 5% failing, every source is asked, the hanging ones are cut off at the
+fan-out deadline instead of holding the answer, every failing source is named, the healthy
+ones' records are merged, and the caller sees only what its scope holds.
+
+These tests assert behaviour, not speed: how fast the answer comes (the whole fan-out
+against its slowest source, and how far past the deadline a list with hanging sources
+answers) is measured by `python -m bench.fanout`, not here."""
 
 from __future__ import annotations
 
@@ -25,12 +29,13 @@ from gateway.sync.topology import Topology
 from tests.conftest import Tokens
 from gateway.edge.state import AppState, with_app_state
 
-pytestmark = pytest.mark.fanout
+pytestmark = [pytest.mark.fanout, pytest.mark.slow]
 
-# Long enough that the 462 healthy simulators in this very process answer on a loaded
-# machine; far below how long a hanging source would hold the request (UPSTREAM_TIMEOUT).
-DEADLINE = 5.0
-UPSTREAM_TIMEOUT = 60.0
+# Long enough that the 462 healthy simulators, served by this very process, answer on a
+# loaded machine (at 5 s they did not always): the test is about which sources are cut off,
+# not how soon. Far below how long a hanging source would hold the request otherwise.
+DEADLINE = 15.0
+UPSTREAM_TIMEOUT = 90.0
 # The simulators' seeds are from 2025; a live list reads the last 30 days unless told.
 SINCE_2000 = {"createdAfter": "2000-01-01T00:00:00Z"}
 LIST = """query($after: String, $filter: ComplaintFilterInput) {
@@ -51,6 +56,16 @@ async def nation() -> AsyncIterator[Nation]:
 
 
 @pytest.fixture
+async def patient_nation() -> AsyncIterator[Nation]:
+    """The nation with connects as patient as calls: on a loaded machine the simulators,
+    served by this very process, may take seconds to accept, and only the fan-out deadline
+    should cut a source off here."""
+    policy = Policy(attempts=1, total_timeout=UPSTREAM_TIMEOUT, connect_timeout=UPSTREAM_TIMEOUT)
+    async with upstream_session() as http, serve_nation(http, policy=policy) as served:
+        yield served
+
+
+@pytest.fixture
 def ask(nation: Nation, make_app: Callable[..., Starlette]) -> Callable[..., Any]:
     return asker(nation, make_app, DEADLINE)
 
@@ -59,8 +74,9 @@ def asker(nation: Nation, make_app: Callable[..., Starlette], deadline: float) -
     """Runs the live list query against a gateway whose fan-out deadline is `deadline`."""
     # A whole-country deployment: one country-wide live list is 514 source calls, over the
     # default per-request cap and budget, which such a deployment raises
-    # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST).
-    limits = GraphQLLimits(max_source_calls=520, max_cost=20_000)
+    # (PENGHUBUNG_MAX_SOURCE_CALLS, PENGHUBUNG_MAX_COST), and its operation timeout with its
+    # fan-out deadline (PENGHUBUNG_OPERATION_TIMEOUT), so that the deadline is what cuts.
+    limits = GraphQLLimits(max_source_calls=520, max_cost=20_000, operation_timeout=UPSTREAM_TIMEOUT)
     app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=limits)
     state = AppState(sources=SimpleNamespace(connectors=nation.connectors), topology=Topology(regencies=nation.regencies))
 
@@ -93,20 +109,23 @@ def _faults(nation: Nation) -> tuple[set[str], set[str]]:
     return hanging, failing
 
 
-async def test_514_sources_answer_within_the_deadline_and_failures_are_named(
-    database_url: str, nation: Nation, ask: Callable[..., Any], tokens: Tokens
+async def test_514_sources_are_all_asked_the_hanging_cut_off_and_failures_named(
+    database_url: str, patient_nation: Nation, make_app: Callable[..., Starlette], tokens: Tokens
 ) -> None:
+    nation, ask = patient_nation, asker(patient_nation, make_app, DEADLINE)
     hanging, failing = _faults(nation)
     await ask(tokens.national_admin, {"filter": SINCE_2000})  # connections warmed up, as in a running gateway
     page, took = await ask(tokens.national_admin, {"filter": SINCE_2000})
     outcomes = {s["system"]: s for s in page["sources"]}
-    assert len(outcomes) == 514
+    assert len(outcomes) == 514  # every source has its outcome: asked, and answered or cut off
     assert {n for n, s in outcomes.items() if s["outcome"] == "TIMEOUT"} == hanging, {n: outcomes[n] for n in hanging if outcomes[n]["outcome"] != "TIMEOUT"}
     assert {n for n, s in outcomes.items() if s["outcome"] == "ERROR"} == failing
     assert all("503" in outcomes[n]["error"] for n in failing)
     assert page["partial"] is True
-    # The hanging sources did not hold the answer until the upstream timeout.
-    assert took < UPSTREAM_TIMEOUT / 2, f"{took:.2f} s: the fan-out deadline did not cut off hanging sources"
+    # The hanging sources did not hold the answer until the upstream timeout. A sanity
+    # bound, not a speed claim: wide enough for any load, far short of what waiting for
+    # the hanging sources would take (bench.fanout measures the time past the deadline).
+    assert took < (DEADLINE + UPSTREAM_TIMEOUT) / 2, f"{took:.2f} s: the fan-out deadline did not cut off hanging sources"
     healthy = [n for n in nation.simulators if n not in hanging | failing]
     expected = sum(len(nation.simulators[n].reports) for n in healthy)
     assert page["totalCount"] == expected == sum(outcomes[n]["records"] for n in healthy)
@@ -193,5 +212,7 @@ async def test_a_hanging_source_opens_its_circuit_too(
         assert page["sources"][0]["outcome"] == "TIMEOUT"
     calls = len(hanging.received.entries)
     page, took = await ask(tokens.national_admin, partition)
+    # Refused at once, not after the 2.5 s deadline: an open circuit answers in milliseconds,
+    # so this bound holds on any machine and fails only if the source was waited for.
     assert page["sources"][0]["outcome"] == "CIRCUIT_OPEN" and took < 2.5
     assert len(hanging.received.entries) == calls

@@ -33,7 +33,7 @@ from schema.lifecycle import Action, ActionRequest
 from schema.live import DeliveryState
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, Federated
-from tests.federation.test_writes import PRABUMULIH, _report, _submitted
+from tests.federation.scenarios import PRABUMULIH, report_at_prabumulih, submitted_at_prabumulih
 
 ADMIN = Principal(subject="admin-pbm", roles=frozenset({Role.AGENCY_ADMIN}), issuer="test", agency_id="pemkot-16.74")
 VERIFY = ActionRequest(Action.VERIFY)
@@ -90,14 +90,14 @@ def _status_posts(federated: Federated) -> int:
 
 async def _verified(federated: Federated, tokens: Tokens) -> str:
     """A complaint of Prabumulih's system, verified; the simulator's log cleared."""
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     await _act(_writer(_Faulty()), federated, cid, key=None, request=VERIFY)
     federated.sims[PRABUMULIH].received.clear()
     return cid
 
 
 async def _disposed_there(federated: Federated, cid: str) -> bool:
-    return _report(federated, cid)["bupatiStatus"] == "PROSES"
+    return report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
 
 
 async def _held(cid: str) -> None:

@@ -13,11 +13,11 @@ from tests.conftest import Tokens
 from connectors.sandbox.province import SANDBOX_SECRETS
 from tests.factories import laporan_at_lapor
 from tests.federation.conftest import REST, WA, Federated
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.federation.scenarios import IN_MURA
+from tests.submissions import SUBMIT
 
 FILTER = {"kodeWilayah": "16", "createdAfter": "2000-01-01T00:00:00Z"}
 MURA = {**FILTER, "kodeWilayah": "16.05"}
-IN_MURA = {**GOOD, "location": {"kodeWilayah": "16.05.01", "address": "Jl. Lintas"}, "suggestedAgencyId": "pemkab-16.05"}
 LIVE = """query($f: ComplaintFilterInput) { complaints(live: true, first: 100, filter: $f) {
   totalCount partial sources { system outcome records } edges { node { id isSecret location { kodeWilayah } owner { system } } } } }"""
 INDEX = """query($f: ComplaintFilterInput) { complaints(first: 100, filter: $f) { totalCount edges { node { id } } } }"""

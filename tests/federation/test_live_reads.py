@@ -65,8 +65,10 @@ async def test_a_hanging_owner_costs_the_read_deadline_only(federated: Federated
     got = (await federated.gql(READ, {"id": cid}, token=tokens.national_admin))["data"]["complaint"]
     took = time.perf_counter() - started
     assert got["stale"] is True and got["owner"]["outcome"] == "TIMEOUT"
-    assert f"{DEADLINES.read_deadline:g} s" in got["owner"]["error"]
-    assert took < DEADLINES.read_deadline + 1.5  # the deadline, plus the index read, on a noisy machine
+    assert f"{DEADLINES.read_deadline:g} s" in got["owner"]["error"]  # the read deadline cut it off
+    # A sanity bound, not a latency claim: the deadline plus the index read, with room for a
+    # loaded machine; a read that waited for the hanging owner would hang far longer.
+    assert took < DEADLINES.read_deadline + 5
 
 
 async def test_one_upstream_call_per_distinct_record_per_request(federated: Federated, tokens: Tokens) -> None:
@@ -110,7 +112,7 @@ async def test_a_complaint_of_an_unconnected_regency_is_read_from_lapor(federate
 
 
 async def test_a_complaint_no_system_holds_yet_is_answered_by_the_index(federated: Federated, tokens: Tokens) -> None:
-    from tests.graphql.test_submit import GOOD, SUBMIT
+    from tests.submissions import GOOD, SUBMIT
 
     # Every system down: the submission is stored (the gateway holds it alone) and its
     # creates wait in the outbox.

@@ -11,7 +11,7 @@ from gateway import telemetry as metrics
 from gateway.sync.outbox import enqueue
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.gateway.test_metrics import _samples, _value
+from tests.prometheus import metric_samples, metric_value
 
 
 async def test_upstream_calls_circuits_and_outbox_depth_are_exported(
@@ -25,10 +25,10 @@ async def test_upstream_calls_circuits_and_outbox_depth_are_exported(
     some = await federated.gql("{ complaints(first: 1) { edges { node { id } } } }", token=tokens.national_admin)
     await enqueue("16.05-musi-rawas", "status", some["data"]["complaints"]["edges"][0]["node"]["id"], "metrics-test", now=datetime.now(UTC))
     text = (await federated.client.get("/metrics")).text
-    samples = _samples(text)
-    assert _value(samples, "penghubung_upstream_errors_total", source=rest, outcome="unavailable") >= 5
-    assert _value(samples, "penghubung_upstream_request_seconds_count", source=rest, method="GET") >= 5
-    assert _value(samples, "penghubung_upstream_circuit_state", source=rest) == 2
-    assert _value(samples, "penghubung_upstream_circuit_state", source="16.05-musi-rawas") == 0
-    assert _value(samples, "penghubung_outbox_entries", destination="16.05-musi-rawas", state="pending") >= 1
+    samples = metric_samples(text)
+    assert metric_value(samples, "penghubung_upstream_errors_total", source=rest, outcome="unavailable") >= 5
+    assert metric_value(samples, "penghubung_upstream_request_seconds_count", source=rest, method="GET") >= 5
+    assert metric_value(samples, "penghubung_upstream_circuit_state", source=rest) == 2
+    assert metric_value(samples, "penghubung_upstream_circuit_state", source="16.05-musi-rawas") == 0
+    assert metric_value(samples, "penghubung_outbox_entries", destination="16.05-musi-rawas", state="pending") >= 1
     assert any(name == "penghubung_sync_lag_seconds" for name, _ in samples)

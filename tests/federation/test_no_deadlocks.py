@@ -21,7 +21,15 @@ from gateway.store.models import ComplaintRow, OutboxRow
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.federation.test_writes import DISPOSE, IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _report
+from tests.federation.scenarios import (
+    DISPOSE,
+    IN_PRABUMULIH,
+    PRABUMULIH,
+    SUBMIT,
+    VERIFY,
+    prabumulih_admin,
+    report_at_prabumulih,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -42,7 +50,7 @@ async def _act_while_pulling(federated: Federated, tokens: Tokens, mutation: str
 
     pullers = [asyncio.create_task(pull_until_stopped()) for _ in range(PULLERS)]
     try:
-        bodies = await asyncio.gather(*(federated.gql(mutation, {"id": cid}, token=_admin(tokens)) for cid in ids))
+        bodies = await asyncio.gather(*(federated.gql(mutation, {"id": cid}, token=prabumulih_admin(tokens)) for cid in ids))
     finally:
         stop.set()
         await asyncio.gather(*pullers)
@@ -64,7 +72,7 @@ async def test_pulls_and_write_throughs_of_the_same_complaints_do_not_deadlock(
 ) -> None:
     ids = [await _submitted(federated, tokens, f"warga-{round_}-{i}") for i in range(COMPLAINTS)]
     for cid in ids:
-        verified = await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens))
+        verified = await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens))
         assert verified["data"]["verifyComplaint"]["status"] == "TERVERIFIKASI", verified
     await federated.engine.pull(PRABUMULIH)
     caplog.set_level(logging.WARNING)
@@ -89,7 +97,7 @@ async def test_pulls_and_write_throughs_of_the_same_complaints_do_not_deadlock(
     await federated.engine.pull(PRABUMULIH)
     await federated.engine.drain()
     assert set(await ComplaintRow.filter(id__in=ids).values_list("status", flat=True)) == {Status.DIDISPOSISIKAN}
-    assert {_report(federated, cid)["bupatiStatus"] for cid in ids} == {"PROSES"}
+    assert {report_at_prabumulih(federated, cid)["bupatiStatus"] for cid in ids} == {"PROSES"}
     assert await OutboxRow.filter(complaint_id__in=ids, destination=PRABUMULIH, state="pending").count() == 0
     assert await OutboxRow.filter(complaint_id__in=ids, state="dead").count() == 0
     # Nor was anything ended by PostgreSQL on the way (the write-through's own retry of its

@@ -30,8 +30,7 @@ from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, LEGACY, WA, Federated
 from gateway.edge.state import AppState, with_app_state
 from tests.federation.gate import Gate, gate
-from tests.federation.test_live_lists import IN_MURA
-from tests.federation.test_writes import DISPOSE_MURA, FOLLOW_UP, SUBMIT, VERIFY, _ok
+from tests.federation.scenarios import DISPOSE_MURA, FOLLOW_UP, IN_MURA, SUBMIT, VERIFY, data_of
 
 # Generous: the held answer must not run into the write deadline while the pull runs.
 SLOW_OWNER = replace(DEADLINES, write_deadline=10.0)
@@ -74,11 +73,11 @@ def gated(federated: Federated, make_app: Callable[..., Starlette]) -> Callable[
 
 
 async def _disposed(federated: Federated, tokens: Tokens, where: dict[str, Any], admin: str, dispose: str) -> str:
-    made = _ok(await federated.gql(SUBMIT, {"input": where}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": where}, token=tokens.citizen))["submitComplaint"]
     assert made["delivery"]["state"] == "APPLIED", made
     cid = str(made["complaint"]["id"])
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
-    _ok(await federated.gql(dispose, {"id": cid}, token=admin))
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    data_of(await federated.gql(dispose, {"id": cid}, token=admin))
     await federated.engine.drain()
     return cid
 
@@ -107,7 +106,7 @@ async def test_a_follow_up_read_back_date_only_before_the_index_has_it_is_stored
         body = await _follow_up_while_pulled(
             federated, g, LEGACY, ("POST", r"/import/status$", b""), variables={"id": cid, "text": text, "key": "fu-okus"}, token=officer
         )
-    done = _ok(body)["postFollowUp"]
+    done = data_of(body)["postFollowUp"]
     assert done["delivery"]["state"] == "APPLIED", done
     stored = await FollowUpRow.filter(complaint_id=cid, content=text).values_list("agency_id", "origin_system")
     assert len(stored) == 1, stored  # was two: the pull's copy, then the mutation's
@@ -223,13 +222,13 @@ async def test_a_status_action_whose_result_is_read_back_first_answers_applied(
     federated: Federated, tokens: Tokens, gated: Callable[[str], Any], field: str, mutation: str, status: Status
 ) -> None:
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
-    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
     cid = str(made["complaint"]["id"])
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))
     if status is Status.SELESAI:
-        _ok(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
+        data_of(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
         officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-mura", agency="16.05-pupr")
-        _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": "Pipa sudah diganti oleh petugas."}, token=officer))
+        data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": "Pipa sudah diganti oleh petugas."}, token=officer))
     await federated.engine.drain()
     before = await StatusEventRow.filter(complaint_id=cid).count()
     hops = await federated.gql('query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }', {"id": cid}, token=admin)
@@ -265,7 +264,7 @@ async def test_the_same_words_twice_in_the_legacy_app_on_one_day_are_two_follow_
     cid = await _disposed(federated, tokens, IN_OKU_SELATAN, admin, DISPOSE_OKUS)
     officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-okus", agency="16.09-pupr")
     text = "Laporan sedang ditindaklanjuti oleh dinas terkait."
-    _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))
+    data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))
     link = await ComplaintSourceRow.get(complaint_id=cid, system=LEGACY)
     sim = federated.sims[LEGACY]
 
@@ -293,11 +292,11 @@ async def test_a_second_disposition_to_the_same_opd_keeps_its_own_hop_and_note(
     # An earlier hop to that OPD is another disposition, not this one read back: before, every
     # re-disposition to an OPD already in the trail was dropped, its note with it.
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
-    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
     cid = str(made["complaint"]["id"])
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))
     for note in ("Disposisi pertama.", "Disposisi kedua: belum ada tindak lanjut."):
-        _ok(await federated.gql(DISPOSE_MURA_NOTED, {"id": cid, "note": note}, token=admin))
+        data_of(await federated.gql(DISPOSE_MURA_NOTED, {"id": cid, "note": note}, token=admin))
         await federated.engine.drain()
         await federated.engine.pull(WA)
     hops = (await federated.gql(HOPS, {"id": cid}, token=admin))["data"]["complaint"]["dispositions"]

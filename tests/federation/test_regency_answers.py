@@ -8,27 +8,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-from starlette.applications import Starlette
 
-from connectors.config import DEMO_CONFIG
 from connectors.dialects import MAPPINGS_DIR
-from connectors.loader import build_source
-from connectors.spec import load_spec
-from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, DEADLINES, Federated
-from gateway.edge.state import AppState, with_app_state
-from tests.federation.test_reporter_replies import REPLY, TEXT
-from tests.federation.test_writes import PRABUMULIH, VERIFY, _admin, _ok, _report, _submitted
+from tests.federation.conftest import CONFIG, Federated
+from tests.federation.scenarios import (
+    PRABUMULIH,
+    REPLY,
+    TEXT,
+    VERIFY,
+    data_of,
+    gateway_with,
+    gql_on,
+    prabumulih_admin,
+    remapped_prabumulih,
+    report_at_prabumulih,
+    submitted_at_prabumulih,
+)
 
 TOPOLOGY = Topology.of(CONFIG)
 DISPOSE_TO = """mutation($id: ID!, $unit: ID!) {
@@ -48,26 +52,14 @@ def _crediting(federated: Federated) -> Any:
     assert COMMENT_BODY in text
     credited = COMMENT_BODY[:-2] + ', userId = { value = "author_agency", map = "opd_uji", only_if = { from_reporter = false } } }'
     mapped = text.replace(COMMENT_BODY, credited) + '\n[maps.opd_uji]\n"{kode_wilayah}-pupr" = "opd_dinas-pupr"\n'
-    live = federated.connectors[PRABUMULIH]
-    spec = replace(load_spec(mapped), name=live.spec.name, kode_wilayah=live.spec.kode_wilayah)  # type: ignore[attr-defined]
-    return build_source(spec, live.client, live.base_url, secret=live.secret)  # type: ignore[attr-defined]
+    return remapped_prabumulih(federated, mapped)
 
 
 @pytest.fixture
 async def crediting(federated: Federated, make_app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A gateway whose Prabumulih mapping sends the answering OPD with each follow-up."""
-    connectors = {**federated.connectors, PRABUMULIH: _crediting(federated)}
-    app: Starlette = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
-    sources = ConfiguredSources(CONFIG, connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=TOPOLOGY)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+    async with gateway_with(federated, make_app, {PRABUMULIH: _crediting(federated)}) as client:
         yield client
-
-
-async def _gql(client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 def _sent(federated: Federated, suffix: str) -> list[dict[str, Any]]:
@@ -80,9 +72,9 @@ def _sent(federated: Federated, suffix: str) -> list[dict[str, Any]]:
 
 
 async def _disposed(federated: Federated, tokens: Tokens, unit: str) -> str:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
-    done = _ok(await federated.gql(DISPOSE_TO, {"id": cid, "unit": unit}, token=_admin(tokens)))["disposeComplaint"]
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
+    done = data_of(await federated.gql(DISPOSE_TO, {"id": cid, "unit": unit}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert done["status"] == "DIDISPOSISIKAN" and done["delivery"]["state"] == "APPLIED", done
     return cid
 
@@ -92,7 +84,7 @@ async def test_the_regency_governments_answer_is_sent_as_its_disposed_opd(
 ) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
     # The pemkot's own admin answers (not an officer of the OPD).
-    done = _ok(await _gql(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, _admin(tokens)))["postFollowUp"]
+    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))["postFollowUp"]
     assert done["status"] == "MENUNGGU_TANGGAPAN" and done["delivery"]["state"] == "APPLIED", done
     answers = [c for c in _sent(federated, "/comments") if c["comment"] == ANSWER_TEXT]
     assert [(c["role"], c.get("userId")) for c in answers] == [("OPD", "opd_dinas-pupr")]
@@ -105,7 +97,7 @@ async def test_an_answer_its_owner_cannot_credit_is_refused_and_the_index_stays(
 ) -> None:
     cid = await _disposed(federated, tokens, "16.74-dishub")  # opd_uji has no word for DISHUB
     queued = await OutboxRow.filter(complaint_id=cid).count()
-    body = await _gql(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, _admin(tokens))
+    body = await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens))
     error = body["errors"][0]
     assert error["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED", body
     assert "[maps.opd_uji]" in error["message"] and PRABUMULIH in error["message"], error
@@ -117,14 +109,14 @@ async def test_an_answer_its_owner_cannot_credit_is_refused_and_the_index_stays(
 
 async def test_a_reply_that_re_opens_sends_the_current_opd_with_the_status(federated: Federated, tokens: Tokens) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
-    answered = _ok(await federated.gql(ANSWER, {"id": cid, "text": ANSWER_TEXT}, token=_admin(tokens)))["postFollowUp"]
+    answered = data_of(await federated.gql(ANSWER, {"id": cid, "text": ANSWER_TEXT}, token=prabumulih_admin(tokens)))["postFollowUp"]
     assert answered["status"] == "MENUNGGU_TANGGAPAN", answered
     before = len(_sent(federated, "/status"))
-    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
     assert done["status"] == "DIDISPOSISIKAN" and done["delivery"]["state"] == "APPLIED", done
     reopened = _sent(federated, "/status")[before:]
     assert [(s["status"], s.get("opdId")) for s in reopened] == [("PROSES", "opd_dinas-pupr")], reopened
-    assert _report(federated, cid)["opdId"] == "opd_dinas-pupr"
+    assert report_at_prabumulih(federated, cid)["opdId"] == "opd_dinas-pupr"
 
 
 async def test_a_queued_answer_of_the_regency_government_is_delivered_as_its_opd(
@@ -132,7 +124,7 @@ async def test_a_queued_answer_of_the_regency_government_is_delivered_as_its_opd
 ) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
     federated.sims[PRABUMULIH].faults.set(down="503")  # down when it is answered: the outbox holds it
-    done = _ok(await _gql(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, _admin(tokens)))["postFollowUp"]
+    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))["postFollowUp"]
     assert done["delivery"]["state"] == "PENDING", done
     federated.sims[PRABUMULIH].faults.clear()
     worker = SyncEngine({**federated.connectors, PRABUMULIH: _crediting(federated)}, TOPOLOGY)

@@ -13,8 +13,18 @@ from connectors.registry import NATIONAL_NAME
 from gateway.store.models import ComplaintSourceRow, FollowUpRow, OutboxRow, ReporterReplyRow
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.federation.test_reporter_replies import HOLD, REPLY, TEXT
-from tests.federation.test_writes import IN_PRABUMULIH, PRABUMULIH, SUBMIT, _admin, _ok, _report, _submitted
+from tests.federation.scenarios import (
+    HOLD,
+    IN_PRABUMULIH,
+    PRABUMULIH,
+    REPLY,
+    SUBMIT,
+    TEXT,
+    data_of,
+    prabumulih_admin,
+    report_at_prabumulih,
+    submitted_at_prabumulih,
+)
 
 
 async def _sync_both_ways(federated: Federated) -> None:
@@ -38,7 +48,7 @@ async def _one_reply_everywhere(federated: Federated, cid: str, text: str) -> No
     assert [c for c in credited if c[1] == text] == [], "the reply was credited to an agency"
     there = [t for t in _laporan(federated, cid)["tindak_lanjut"] if t["content"] == text]
     assert [(t["author_type"], t["institution_id"]) for t in there] == [("PELAPOR", None)]
-    comments = [c for c in _report(federated, cid)["comments"] if c["comment"] == text]
+    comments = [c for c in report_at_prabumulih(federated, cid)["comments"] if c["comment"] == text]
     assert [c["role"] for c in comments] == ["PELAPOR"]
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
 
@@ -46,11 +56,11 @@ async def _one_reply_everywhere(federated: Federated, cid: str, text: str) -> No
 async def test_a_reply_made_in_the_gateway_is_one_reply_in_the_index_lapor_and_the_regency(
     federated: Federated, tokens: Tokens
 ) -> None:
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     await federated.engine.drain()  # the national copy is created
     assert await ComplaintSourceRow.filter(complaint_id=cid, system=NATIONAL_NAME).exists()
-    _ok(await federated.gql(HOLD, {"id": cid}, token=_admin(tokens)))
-    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    data_of(await federated.gql(HOLD, {"id": cid}, token=prabumulih_admin(tokens)))
+    done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
     assert done["delivery"]["state"] == "APPLIED", done
     await _sync_both_ways(federated)
     await _one_reply_everywhere(federated, cid, TEXT)
@@ -59,9 +69,9 @@ async def test_a_reply_made_in_the_gateway_is_one_reply_in_the_index_lapor_and_t
 async def test_a_reply_made_in_the_regency_reaches_lapor_once_as_the_reporters(
     federated: Federated, tokens: Tokens
 ) -> None:
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     await federated.engine.drain()
-    report = _report(federated, cid)
+    report = report_at_prabumulih(federated, cid)
     text = "Lampunya masih padam sampai malam ini, mohon segera diperbaiki."
     url = f"{federated.urls[PRABUMULIH]}/api/reports/{report['id']}/comments"
     token = federated.sims[PRABUMULIH].token  # type: ignore[attr-defined]
@@ -78,10 +88,10 @@ async def test_a_reply_read_back_without_its_author_is_not_an_agency_answer(
 ) -> None:
     """A system that drops who wrote a tindak lanjut (here LAPOR! answering it as an
     agency's): the reporter's words it echoes are the reply the index has, not a new answer."""
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     await federated.engine.drain()
-    _ok(await federated.gql(HOLD, {"id": cid}, token=_admin(tokens)))
-    _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))
+    data_of(await federated.gql(HOLD, {"id": cid}, token=prabumulih_admin(tokens)))
+    data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))
     await federated.engine.drain()
     for entry in _laporan(federated, cid)["tindak_lanjut"]:
         entry["author_type"] = "INSTANSI"
@@ -89,11 +99,11 @@ async def test_a_reply_read_back_without_its_author_is_not_an_agency_answer(
     await federated.engine.drain()
     assert await FollowUpRow.filter(complaint_id=cid, content=TEXT).count() == 0
     assert await ReporterReplyRow.filter(complaint_id=cid).count() == 1
-    assert len([c for c in _report(federated, cid)["comments"] if c["comment"] == TEXT]) == 1
+    assert len([c for c in report_at_prabumulih(federated, cid)["comments"] if c["comment"] == TEXT]) == 1
 
 
 async def test_a_follow_up_reaches_lapor_with_its_own_time(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     await federated.engine.drain()
     tracking = _laporan(federated, cid)["tracking_id"]
     written = datetime(2026, 11, 13, 3, 4, 5, tzinfo=UTC)
@@ -105,8 +115,8 @@ async def test_a_follow_up_reaches_lapor_with_its_own_time(federated: Federated,
 
 
 async def test_a_create_carries_its_channel_where_the_system_stores_one(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)  # submitted from the mobile app
-    assert _report(federated, cid)["channel"] == "android"
+    cid = await submitted_at_prabumulih(federated, tokens)  # submitted from the mobile app
+    assert report_at_prabumulih(federated, cid)["channel"] == "android"
 
 
 async def test_a_system_that_cannot_mark_a_reply_is_sent_none_and_lapor_gets_it_once(
@@ -121,13 +131,13 @@ async def test_a_system_that_cannot_mark_a_reply_is_sent_none_and_lapor_gets_it_
         "suggestedAgencyId": "pemkab-16.05",
         "isAnonymous": False,
     }
-    made = _ok(await federated.gql(SUBMIT, {"input": complaint}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": complaint}, token=tokens.citizen))["submitComplaint"]
     assert made["delivery"]["system"] == wa, made
     cid = str(made["complaint"]["id"])
     await federated.engine.drain()
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
-    _ok(await federated.gql(HOLD, {"id": cid}, token=admin))
-    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    data_of(await federated.gql(HOLD, {"id": cid}, token=admin))
+    done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
     assert done["delivery"]["state"] == "LOCAL" and "reporter's" in done["delivery"]["reason"], done
     await federated.engine.drain()
     await federated.engine.pull(NATIONAL_NAME)

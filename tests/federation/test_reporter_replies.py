@@ -10,13 +10,7 @@ from typing import Any
 from gateway.store.models import OutboxRow
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.federation.test_writes import PRABUMULIH, _admin, _ok, _submitted
-
-HOLD = """mutation($id: ID!) { holdComplaint(id: $id, note: "Mohon lengkapi alamat") { status } }"""
-REPLY = """mutation($id: ID!, $text: String!) {
-  replyToComplaint(id: $id, content: $text) { status delivery { state system reason } }
-}"""
-TEXT = "Alamatnya di Jl. Sudirman depan pasar, dekat tiang listrik nomor 12."
+from tests.federation.scenarios import HOLD, PRABUMULIH, REPLY, TEXT, data_of, prabumulih_admin, submitted_at_prabumulih
 
 
 def _comments(federated: Federated) -> list[dict[str, Any]]:
@@ -28,9 +22,9 @@ def _comments(federated: Federated) -> list[dict[str, Any]]:
 
 
 async def test_a_reply_is_written_through_to_the_owner_once(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(HOLD, {"id": cid}, token=_admin(tokens)))
-    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(HOLD, {"id": cid}, token=prabumulih_admin(tokens)))
+    done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
     assert done["delivery"]["state"] == "APPLIED", done
     assert [c.get("comment") for c in _comments(federated)] == [TEXT]
     await federated.engine.drain()  # the worker sends it no second time
@@ -39,11 +33,11 @@ async def test_a_reply_is_written_through_to_the_owner_once(federated: Federated
 
 
 async def test_a_reply_while_the_owner_is_down_arrives_once_through_the_outbox(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(HOLD, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(HOLD, {"id": cid}, token=prabumulih_admin(tokens)))
     sim = federated.sims[PRABUMULIH]
     sim.faults.set(down="503")
-    done = _ok(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
+    done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
     assert done["delivery"]["state"] == "PENDING", done
     sim.faults.clear()
     sim.received.clear()

@@ -22,10 +22,10 @@ from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, REST, Federated
 from gateway.edge.state import AppState, with_app_state
-from tests.federation.test_writes import PRABUMULIH, VERIFY, _admin, _ok, _submitted
-from tests.sync.test_worker_bulkheads import until
+from tests.federation.conftest import CONFIG, REST, Federated
+from tests.federation.scenarios import PRABUMULIH, VERIFY, data_of, prabumulih_admin, submitted_at_prabumulih
+from tests.waiting import until
 
 # Long enough that the healthy requests and the write below happen while the hanging
 # system still holds its calls; nothing waits for it in this test but those calls.
@@ -59,7 +59,7 @@ async def _owned_by(system: str, count: int) -> list[str]:
 
 async def test_a_hanging_regency_costs_only_its_own_requests(bulkheaded: Federated, tokens: Tokens) -> None:
     fed = bulkheaded
-    mine = await _submitted(fed, tokens)  # a Prabumulih complaint, created there while it answered
+    mine = await submitted_at_prabumulih(fed, tokens)  # a Prabumulih complaint, created there while it answered
     hanging_ids = (await _owned_by(PRABUMULIH, 7)) + [mine]
     assert len(hanging_ids) == 8
     healthy_ids = await _owned_by(REST, 4)  # its own bulkhead's worth: 2 calls and 2 waiting
@@ -71,19 +71,19 @@ async def test_a_hanging_regency_costs_only_its_own_requests(bulkheaded: Federat
     try:
         await until(lambda: client.in_flight == 2)
         # Meanwhile: reads touching only healthy systems, and the index, answer normally.
-        healthy = _ok(await fed.gql(_reads(healthy_ids), token=tokens.national_admin))
+        healthy = data_of(await fed.gql(_reads(healthy_ids), token=tokens.national_admin))
         assert [(c["live"], c["stale"], c["owner"]["outcome"]) for c in healthy.values()] == [(True, False, "OK")] * 4
-        public = _ok(await fed.gql("{ publicComplaints(first: 5) { totalCount edges { node { trackingId } } } }", token=tokens.citizen))
+        public = data_of(await fed.gql("{ publicComplaints(first: 5) { totalCount edges { node { trackingId } } } }", token=tokens.citizen))
         assert public["publicComplaints"]["totalCount"] > 0
         # A write to the hanging system is queued, not waited on: its bulkhead is full,
         # so nothing is sent and nothing is in doubt.
-        done = _ok(await fed.gql(VERIFY, {"id": mine}, token=_admin(tokens)))["verifyComplaint"]
+        done = data_of(await fed.gql(VERIFY, {"id": mine}, token=prabumulih_admin(tokens)))["verifyComplaint"]
         assert done["status"] == "TERVERIFIKASI"
         assert done["delivery"]["state"] == "PENDING" and "SOURCE_BUSY" in done["delivery"]["reason"]
         entry = await OutboxRow.get(complaint_id=mine, destination=PRABUMULIH, kind="status", state="pending")
         assert entry.in_doubt is False
     finally:
-        answer = _ok(await stuck)
+        answer = data_of(await stuck)
     # The hanging system's own reads: two reached it and two waited for them, until their
     # deadline; the other four failed at once with a code. All are answered from the
     # index, marked stale.

@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.conftest import Tokens
 from tests.federation.conftest import Federated
-from tests.federation.test_writes import PRABUMULIH, _admin, _ok, _submitted
+from tests.federation.scenarios import PRABUMULIH, data_of, prabumulih_admin, submitted_at_prabumulih
 
 VERIFY_NOTE = """mutation($id: ID!, $note: String) {
   verifyComplaint(id: $id, note: $note) { status delivery { state reason } }
@@ -30,24 +30,24 @@ def _status_bodies(federated: Federated) -> list[dict[str, Any]]:
 async def test_a_written_through_status_carries_its_note_and_only_a_disposition_names_a_unit(
     federated: Federated, tokens: Tokens
 ) -> None:
-    cid = await _submitted(federated, tokens)
-    done = _ok(await federated.gql(VERIFY_NOTE, {"id": cid, "note": "Laporan lengkap"}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    done = data_of(await federated.gql(VERIFY_NOTE, {"id": cid, "note": "Laporan lengkap"}, token=prabumulih_admin(tokens)))
     assert done["verifyComplaint"]["delivery"]["state"] == "APPLIED"
     (verify,) = _status_bodies(federated)
     assert verify.get("reason") == "Laporan lengkap"
     assert verify.get("opdId") is None  # the routed agency (pemkot-16.74) is not an OPD
-    done = _ok(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=_admin(tokens)))
+    done = data_of(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens)))
     assert done["disposeComplaint"]["delivery"]["state"] == "APPLIED"
     dispose = _status_bodies(federated)[-1]
     assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "opd_dinas-pupr"  # the app's own id for 16.74-pupr
 
 
 async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY_NOTE, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY_NOTE, {"id": cid}, token=prabumulih_admin(tokens)))
     sim = federated.sims[PRABUMULIH]
     sim.faults.set(down="503")
-    disposed = _ok(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=_admin(tokens)))
+    disposed = data_of(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens)))
     assert disposed["disposeComplaint"]["delivery"]["state"] == "PENDING"
     sim.faults.clear()
     sim.received.clear()
@@ -57,12 +57,12 @@ async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tok
 
 
 async def test_a_status_without_a_note_sends_no_reason(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY_NOTE, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY_NOTE, {"id": cid}, token=prabumulih_admin(tokens)))
     assert _status_bodies(federated)[-1].get("reason") is None
     sim = federated.sims[PRABUMULIH]
     sim.faults.set(down="503")
-    _ok(await federated.gql(DISPOSE_NOTE, {"id": cid}, token=_admin(tokens)))
+    data_of(await federated.gql(DISPOSE_NOTE, {"id": cid}, token=prabumulih_admin(tokens)))
     sim.faults.clear()
     sim.received.clear()
     await federated.engine.drain()

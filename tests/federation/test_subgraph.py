@@ -1,11 +1,19 @@
 """The unified schema as an Apollo Federation v2 subgraph: its SDL composes with another
 subgraph (The Guild's composition, as Hive Gateway runs it), and its entry points `_service`
-and `_entities` answer the router only, `_entities` under the caller's own scope."""
+and `_entities` answer the router only, `_entities` under the caller's own scope.
+
+The composer (tools/federation-compose) is installed by `npm ci` into a cache outside the
+checkout ($XDG_CACHE_HOME/penghubung/, else ~/.cache/penghubung/), once per version of its
+files; with the npm registry unreachable the composition test is skipped."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -87,13 +95,47 @@ async def test_entities_resolve_under_the_callers_own_scope(database_url: str, s
     assert theirs["data"]["_entities"] == [None]
 
 
+# npm's words for "the registry could not be reached"; any other failure of `npm ci` fails the test.
+UNREACHABLE = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH", "network")
+
+
+def _compose_cache() -> Path:
+    """Where the composer is installed: a cache directory outside the checkout, keyed by the
+    composer's files, so a test writes nothing into the tree and installs once per version."""
+    digest = hashlib.sha256()
+    for name in ("package.json", "package-lock.json", "compose.mjs"):
+        digest.update((COMPOSE / name).read_bytes())
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "penghubung" / f"federation-compose-{digest.hexdigest()[:16]}"
+
+
 @pytest.fixture(scope="module")
 def composer() -> Path:
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("needs node and npm (CI installs them; see .ci/run)")
-    if not (COMPOSE / "node_modules" / "@theguild" / "federation-composition").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=COMPOSE, check=True, capture_output=True, timeout=300)
-    return COMPOSE / "compose.mjs"
+    installed = _compose_cache()
+    if not (installed / "node_modules" / "@theguild" / "federation-composition").is_dir():
+        installed.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=installed.parent) as scratch:
+            work = Path(scratch) / "federation-compose"
+            work.mkdir()
+            for name in ("package.json", "package-lock.json", "compose.mjs"):
+                shutil.copyfile(COMPOSE / name, work / name)
+            try:
+                subprocess.run(
+                    ["npm", "ci", "--no-audit", "--no-fund", "--fetch-retries=1"],
+                    cwd=work, check=True, capture_output=True, text=True, timeout=300,
+                )
+            except subprocess.TimeoutExpired:
+                pytest.skip("npm ci did not finish in 300 s: is the npm registry reachable?")
+            except subprocess.CalledProcessError as failed:
+                if any(word in failed.stderr for word in UNREACHABLE):
+                    pytest.skip(f"the npm registry is unreachable: {failed.stderr.strip()[-300:]}")
+                raise
+            # Complete installs only: another run may have finished first.
+            with contextlib.suppress(OSError):
+                work.rename(installed)
+    return installed / "compose.mjs"
 
 
 def test_the_subgraph_composes_with_another_into_a_supergraph(composer: Path, tmp_path: Path) -> None:

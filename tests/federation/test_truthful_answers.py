@@ -7,29 +7,35 @@ from __future__ import annotations
 import re
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-from starlette.applications import Starlette
 from tortoise import Tortoise
 
-from connectors.config import DEMO_CONFIG
 from connectors.dialects import MAPPINGS_DIR
-from connectors.loader import build_source
-from connectors.spec import load_spec
 from gateway import telemetry as metrics
-from gateway.domain.sources import ConfiguredSources
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
 from gateway.cli.sync_actions import dead_letter_lines
 from schema.canonical import Status
 from tests.conftest import Tokens
-from tests.federation.conftest import CONFIG, DEADLINES, Federated
-from gateway.edge.state import AppState, with_app_state
-from tests.federation.test_writes import DISPOSE, IN_PRABUMULIH, PRABUMULIH, SUBMIT, VERIFY, _admin, _ok, _report, _submitted
+from tests.federation.conftest import CONFIG, Federated
+from tests.federation.scenarios import (
+    DISPOSE,
+    IN_PRABUMULIH,
+    PRABUMULIH,
+    SUBMIT,
+    VERIFY,
+    data_of,
+    gateway_with,
+    gql_on,
+    prabumulih_admin,
+    remapped_prabumulih,
+    report_at_prabumulih,
+    submitted_at_prabumulih,
+)
 
 TOPOLOGY = Topology.of(CONFIG)
 
@@ -45,32 +51,20 @@ def _without_the_category(federated: Federated) -> Any:
     mapped, units = re.subn(r'opdId = (\{[^}]*\}|"unit")', 'opdId = { value = "unit", map = "opd_uji" }', mapped)
     assert categories == units == 1
     mapped += '\n[maps.kategori_uji]\nkesehatan = "KES"\n\n[maps.opd_uji]\n"16.74-dinkes" = "DINKES"\n'
-    live = federated.connectors[PRABUMULIH]
-    spec = replace(load_spec(mapped), name=live.spec.name, kode_wilayah=live.spec.kode_wilayah)  # type: ignore[attr-defined]
-    return build_source(spec, live.client, live.base_url, secret=live.secret)  # type: ignore[attr-defined]
+    return remapped_prabumulih(federated, mapped)
 
 
 @pytest.fixture
 async def unmapped(federated: Federated, make_app: Any) -> AsyncIterator[httpx.AsyncClient]:
     """A gateway whose Prabumulih mapping has no word for the category submitted."""
-    connectors = {**federated.connectors, PRABUMULIH: _without_the_category(federated)}
-    app: Starlette = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
-    sources = ConfiguredSources(CONFIG, connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=TOPOLOGY)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+    async with gateway_with(federated, make_app, {PRABUMULIH: _without_the_category(federated)}) as client:
         yield client
-
-
-async def _gql(client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"})
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
 
 
 async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
     federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
 ) -> None:
-    made = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH}, tokens.citizen))["submitComplaint"]
+    made = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH}, tokens.citizen))["submitComplaint"]
     cid = made["complaint"]["id"]
     delivery = made["delivery"]
     assert delivery["state"] == "DEAD_LETTER" and delivery["system"] == PRABUMULIH, delivery
@@ -88,15 +82,15 @@ async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
     assert any(PRABUMULIH in line and "[maps.kategori_uji]" in line for line in lines), lines
     status = {s.source: s for s in await sync_status(TOPOLOGY, now=entry.updated_at)}  # penghubung sync status
     assert status[PRABUMULIH].dead_letters == 1
-    rows = _ok(await _gql(unmapped, "{ syncStatus { source deadLetters lastDeadLetter } }", {}, tokens.national_admin))["syncStatus"]
+    rows = data_of(await gql_on(unmapped, "{ syncStatus { source deadLetters lastDeadLetter } }", {}, tokens.national_admin))["syncStatus"]
     assert {r["source"]: r["deadLetters"] for r in rows}[PRABUMULIH] == 1
     assert {r["source"]: r["lastDeadLetter"] for r in rows}[PRABUMULIH] == entry.last_error
     await metrics._refresh(federated.connectors, TOPOLOGY)
     assert metrics.OUTBOX_ENTRIES.labels(PRABUMULIH, "dead")._value.get() == 1  # type: ignore[attr-defined]
 
     # Asked again with the same key, the answer stays true.
-    keyed = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
-    again = _ok(await _gql(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
+    keyed = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
+    again = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
     assert keyed["delivery"]["state"] == again["delivery"]["state"] == "DEAD_LETTER" and again["delivery"]["replayed"]
 
 
@@ -131,16 +125,16 @@ async def failing_index_step(database_url: str) -> AsyncIterator[None]:
 async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the_owner_back(
     federated: Federated, tokens: Tokens, failing_index_step: None
 ) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
-    body = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens))
-    assert _report(federated, cid)["bupatiStatus"] == "PROSES"  # the owner took it
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
+    body = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=prabumulih_admin(tokens))
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"  # the owner took it
     assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI  # the index could not
     # Sync rounds: the owner is never set back; the index takes the owner's status.
     for _ in range(2):
         await federated.engine.pull_all()
         await federated.engine.drain()
-    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
     (error,) = body["errors"]  # and the answer said so
     assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
@@ -148,7 +142,7 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
     # The same request again is answered, not sent again.
     posts = federated.calls(PRABUMULIH, "POST")
-    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
     assert federated.calls(PRABUMULIH, "POST") == posts
 
@@ -156,14 +150,14 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
 async def test_a_repeat_of_a_write_the_index_could_not_record_is_not_answered_applied_until_it_caught_up(
     federated: Federated, tokens: Tokens, failing_index_step: None
 ) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
-    first = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
+    first = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=prabumulih_admin(tokens))
     (error,) = first["errors"]
     assert error["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", error
     posts = federated.calls(PRABUMULIH, "POST")
     # Repeated before any pull: the index is still behind, and the answer says so again.
-    again = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens))
+    again = await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=prabumulih_admin(tokens))
     (repeat,) = again["errors"]
     assert repeat["extensions"]["code"] == "INDEX_BEHIND_SYSTEM_OF_RECORD", again
     assert repeat["message"] == error["message"]
@@ -172,13 +166,13 @@ async def test_a_repeat_of_a_write_the_index_could_not_record_is_not_answered_ap
     # Once a pull has brought the owner's status in, a repeat is answered APPLIED.
     await federated.engine.pull_all()
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
-    caught = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=_admin(tokens)))["disposeComplaint"]
+    caught = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert caught["delivery"]["replayed"] is True and caught["delivery"]["state"] == "APPLIED", caught
     assert federated.calls(PRABUMULIH, "POST") == posts
 
 
 async def test_sync_status_names_the_statuses_each_source_is_never_sent(federated: Federated, tokens: Tokens) -> None:
-    rows = _ok(await federated.gql("{ syncStatus { source statusesNotSent } }", token=tokens.national_admin))["syncStatus"]
+    rows = data_of(await federated.gql("{ syncStatus { source statusesNotSent } }", token=tokens.national_admin))["syncStatus"]
     never = {r["source"]: r["statusesNotSent"] for r in rows}
     expected = [s.value for s in Status if s is not Status.SUBMITTED and not TOPOLOGY.takes(PRABUMULIH, "status", s.value)]
     assert never[PRABUMULIH] == expected and "TUNDA" in expected and "DIDISPOSISIKAN" not in expected
@@ -188,16 +182,16 @@ async def test_sync_status_names_the_statuses_each_source_is_never_sent(federate
 async def test_a_status_its_owner_cannot_express_is_refused_and_the_index_stays(
     federated: Federated, unmapped: httpx.AsyncClient, tokens: Tokens
 ) -> None:
-    cid = await _submitted(federated, tokens)  # created through the usual mapping
-    _ok(await _gql(unmapped, VERIFY, {"id": cid}, _admin(tokens)))  # no unit: sent
+    cid = await submitted_at_prabumulih(federated, tokens)  # created through the usual mapping
+    data_of(await gql_on(unmapped, VERIFY, {"id": cid}, prabumulih_admin(tokens)))  # no unit: sent
     queued = await OutboxRow.filter(complaint_id=cid).count()
-    body = await _gql(unmapped, DISPOSE, {"id": cid, "key": "dispose-unmapped"}, _admin(tokens))  # to 16.74-pupr
+    body = await gql_on(unmapped, DISPOSE, {"id": cid, "key": "dispose-unmapped"}, prabumulih_admin(tokens))  # to 16.74-pupr
     error = body["errors"][0]
     assert error["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED", body
     assert "[maps.opd_uji]" in error["message"] and PRABUMULIH in error["message"]
     # Neither side moved: the index does not run ahead of the system of record.
     assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI
-    assert _report(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] != "PROSES"  # never sent
     assert await OutboxRow.filter(complaint_id=cid).count() == queued
     await federated.engine.drain()
-    assert _report(federated, cid)["bupatiStatus"] != "PROSES"
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] != "PROSES"

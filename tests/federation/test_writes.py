@@ -14,69 +14,29 @@ from gateway.store.models import ComplaintRow, ComplaintSourceRow, DeliveryClaim
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import DEADLINES, WA, Federated
-from tests.federation.test_live_lists import IN_MURA
-from tests.graphql.test_submit import GOOD
-
-PRABUMULIH = "16.74-kota-prabumulih"  # rest_json_v1: honours Idempotency-Key
-IN_PRABUMULIH = {
-    **GOOD,
-    "location": {"kodeWilayah": "16.74.01", "address": "Jl. Sudirman"},
-    "suggestedAgencyId": "pemkot-16.74",
-}
-SUBMIT = """mutation($input: SubmitComplaintInput!, $key: String) {
-  submitComplaint(input: $input, idempotencyKey: $key) {
-    trackingId complaint { id status }
-    delivery { state system reason idempotencyKey replayed }
-  }
-}"""
-VERIFY = """mutation($id: ID!, $key: String) {
-  verifyComplaint(id: $id, idempotencyKey: $key) {
-    status delivery { state system reason idempotencyKey replayed }
-  }
-}"""
-DISPOSE = """mutation($id: ID!, $key: String) {
-  disposeComplaint(id: $id, unitIds: ["16.74-pupr"], idempotencyKey: $key) {
-    status delivery { state system reason idempotencyKey replayed }
-  }
-}"""
-DISPOSE_MURA = """mutation($id: ID!) {
-  disposeComplaint(id: $id, unitIds: ["16.05-pupr"]) { status delivery { state } }
-}"""
-FOLLOW_UP = """mutation($id: ID!, $text: String!, $key: String) {
-  postFollowUp(id: $id, content: $text, idempotencyKey: $key) {
-    status delivery { state system reason replayed }
-  }
-}"""
-
-
-def _admin(tokens: Tokens) -> str:
-    return tokens.make(Role.AGENCY_ADMIN, subject="admin-pbm", agency="pemkot-16.74")
+from tests.federation.scenarios import (
+    DISPOSE,
+    DISPOSE_MURA,
+    FOLLOW_UP,
+    IN_MURA,
+    IN_PRABUMULIH,
+    PRABUMULIH,
+    SUBMIT,
+    VERIFY,
+    data_of,
+    prabumulih_admin,
+    report_at_prabumulih,
+    submitted_at_prabumulih,
+)
 
 
 def _officer(tokens: Tokens) -> str:
     return tokens.make(Role.AGENCY_OFFICER, subject="officer-pbm", agency="16.74-pupr")
 
 
-def _ok(body: dict[str, Any]) -> dict[str, Any]:
-    assert "errors" not in body, body
-    return body["data"]  # type: ignore[no-any-return]
-
-
-async def _submitted(federated: Federated, tokens: Tokens) -> str:
-    made = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH}, token=tokens.citizen))["submitComplaint"]
-    assert made["delivery"]["state"] == "APPLIED" and made["delivery"]["system"] == PRABUMULIH
-    return str(made["complaint"]["id"])
-
-
-def _report(federated: Federated, cid: str) -> dict[str, Any]:
-    found = [r for r in federated.sims[PRABUMULIH].reports.values() if r.get("externalRef") == cid]  # type: ignore[attr-defined]
-    assert len(found) == 1, found
-    return found[0]
-
-
 async def test_a_submission_is_created_in_its_system_of_record_at_once(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    report = _report(federated, cid)  # there before any worker ran
+    cid = await submitted_at_prabumulih(federated, tokens)
+    report = report_at_prabumulih(federated, cid)  # there before any worker ran
     link = await ComplaintSourceRow.get(complaint_id=cid, system=PRABUMULIH)
     assert link.source_id == report["id"]
     assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, state="pending").count() == 0
@@ -84,8 +44,8 @@ async def test_a_submission_is_created_in_its_system_of_record_at_once(federated
 
 
 async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    done = _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))["verifyComplaint"]
+    cid = await submitted_at_prabumulih(federated, tokens)
+    done = data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))["verifyComplaint"]
     assert done["status"] == "TERVERIFIKASI"
     assert done["delivery"] == {"state": "APPLIED", "system": PRABUMULIH, "reason": None, "idempotencyKey": None, "replayed": False}
 
@@ -103,24 +63,24 @@ async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Fe
 
 
 async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.set(down="503")
-    done = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=_admin(tokens)))["disposeComplaint"]
+    done = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert done["status"] == "DIDISPOSISIKAN"
     assert done["delivery"]["state"] == "PENDING" and "503" in done["delivery"]["reason"]
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN  # accepted
     assert await OutboxRow.filter(complaint_id=cid, destination=PRABUMULIH, kind="status", state="pending").count() == 1
-    assert _report(federated, cid)["bupatiStatus"] == "PENDING"  # not there yet
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PENDING"  # not there yet
 
     federated.sims[PRABUMULIH].faults.clear()
     federated.sims[PRABUMULIH].received.clear()
     await federated.engine.drain()
     posts = [e for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")]
     assert len(posts) == 1
-    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
     # Asked again with the same key: the first answer, now delivered; nothing applied again.
-    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert again["delivery"]["state"] == "APPLIED" and again["delivery"]["replayed"] is True
     assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
     await federated.engine.drain()
@@ -128,11 +88,11 @@ async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once
 
 
 async def test_a_refusal_by_the_owner_applies_nothing(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    report = _report(federated, cid)
+    cid = await submitted_at_prabumulih(federated, tokens)
+    report = report_at_prabumulih(federated, cid)
     del federated.sims[PRABUMULIH].reports[report["id"]]  # type: ignore[attr-defined]  # gone there: 404
     queued = await OutboxRow.filter(complaint_id=cid).count()
-    body = await federated.gql(VERIFY, {"id": cid, "key": "verify-2"}, token=_admin(tokens))
+    body = await federated.gql(VERIFY, {"id": cid, "key": "verify-2"}, token=prabumulih_admin(tokens))
     assert body["errors"][0]["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED"
     assert PRABUMULIH in body["errors"][0]["message"] and "404" in body["errors"][0]["message"]
     # The owner's own reason travels with the refusal, not only its HTTP status.
@@ -143,25 +103,25 @@ async def test_a_refusal_by_the_owner_applies_nothing(federated: Federated, toke
 
 
 async def test_a_repeated_follow_up_is_applied_once(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
-    _ok(await federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
+    data_of(await federated.gql(DISPOSE, {"id": cid}, token=prabumulih_admin(tokens)))
     text = "Petugas sudah memperbaiki lampu jalan tersebut."
-    first = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
-    second = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
+    first = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
+    second = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
     assert first["delivery"]["state"] == "APPLIED" and first["delivery"]["replayed"] is False
     assert second["delivery"]["replayed"] is True and second["status"] == first["status"]
     assert await FollowUpRow.filter(complaint_id=cid).count() == 1
-    assert [c["comment"] for c in _report(federated, cid)["comments"]].count(text) == 1
+    assert [c["comment"] for c in report_at_prabumulih(federated, cid)["comments"]].count(text) == 1
     reused = await federated.gql(FOLLOW_UP, {"id": cid, "text": text + " Lagi.", "key": "fu-1"}, token=_officer(tokens))
     assert reused["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
 
 
 async def test_concurrent_copies_of_one_request_apply_once(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
+    cid = await submitted_at_prabumulih(federated, tokens)
     federated.sims[PRABUMULIH].faults.set(latency_ms=300)  # both copies in flight together
     bodies = await asyncio.gather(
-        *(federated.gql(VERIFY, {"id": cid, "key": "same"}, token=_admin(tokens)) for _ in range(2))
+        *(federated.gql(VERIFY, {"id": cid, "key": "same"}, token=prabumulih_admin(tokens)) for _ in range(2))
     )
     applied = [b for b in bodies if "errors" not in b and not b["data"]["verifyComplaint"]["delivery"]["replayed"]]
     others = [b for b in bodies if b not in applied]
@@ -172,21 +132,21 @@ async def test_concurrent_copies_of_one_request_apply_once(federated: Federated,
 
 
 async def test_a_repeated_submission_creates_one_complaint(federated: Federated, tokens: Tokens) -> None:
-    first = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
-    second = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
+    first = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
+    second = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
     assert first["trackingId"] == second["trackingId"] and second["delivery"]["replayed"] is True
     assert second["delivery"]["state"] == "APPLIED"
     assert await ComplaintRow.filter(tracking_id=first["trackingId"]).count() == 1
-    _report(federated, first["complaint"]["id"])  # exactly one there
+    report_at_prabumulih(federated, first["complaint"]["id"])  # exactly one there
     # The key is the caller's own: another citizen using it submits their own complaint.
     other = tokens.make(Role.CITIZEN, subject="warga-2")
-    theirs = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=other))["submitComplaint"]
+    theirs = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=other))["submitComplaint"]
     assert theirs["trackingId"] != first["trackingId"] and theirs["delivery"]["replayed"] is False
 
 
 async def test_a_submission_while_its_owner_is_down_is_pending(federated: Federated, tokens: Tokens) -> None:
     federated.sims[PRABUMULIH].faults.set(down="503")
-    made = _ok(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH}, token=tokens.citizen))["submitComplaint"]
     assert made["delivery"]["state"] == "PENDING" and made["delivery"]["system"] == PRABUMULIH
     assert "503" in made["delivery"]["reason"]
     federated.sims[PRABUMULIH].faults.clear()
@@ -199,7 +159,7 @@ async def test_a_submission_while_its_owner_is_down_is_pending(federated: Federa
     await waiting.update(next_attempt_at=datetime.now(UTC))
     await DeliveryClaimRow.all().delete()
     await federated.engine.drain()
-    _report(federated, made["complaint"]["id"])
+    report_at_prabumulih(federated, made["complaint"]["id"])
 
 
 async def test_a_bad_idempotency_key_is_refused_with_what_is_expected(federated: Federated, tokens: Tokens) -> None:
@@ -210,13 +170,13 @@ async def test_a_bad_idempotency_key_is_refused_with_what_is_expected(federated:
 
 
 async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.set(latency_ms=300)  # both in flight together
     archive = 'mutation($id: ID!) { archiveComplaint(id: $id, reason: "duplikat laporan lain") { status delivery { state } } }'
     bodies = await asyncio.gather(
-        federated.gql(archive, {"id": cid}, token=_admin(tokens)),
-        federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)),
+        federated.gql(archive, {"id": cid}, token=prabumulih_admin(tokens)),
+        federated.gql(DISPOSE, {"id": cid}, token=prabumulih_admin(tokens)),
     )
     applied = [b for b in bodies if "errors" not in b]
     refused = [b for b in bodies if "errors" in b]
@@ -229,7 +189,7 @@ async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(fede
     index = (await ComplaintRow.get(id=cid)).status
     there = federated.connectors[PRABUMULIH]
 
-    record = await there.read_one(_report(federated, cid)["id"])
+    record = await there.read_one(report_at_prabumulih(federated, cid)["id"])
     assert record is not None and record.status == (there.status_as_read(index) or index)
 
 
@@ -247,8 +207,8 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     from gateway.edge.state import AppState, with_app_state
     import httpx2 as httpx
 
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     # This gateway gives a whole operation 0.4 s; the owner answers after 0.6 s.
     hurried = make_app(sources_file=DEMO_CONFIG, federation=with_changes(DEADLINES, write_deadline=2.0), limits=GraphQLLimits(operation_timeout=0.4))
     sources = ConfiguredSources(CONFIG, federated.connectors, federated.urls)
@@ -257,26 +217,26 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
         response = await client.post(
             "/graphql", json={"query": DISPOSE, "variables": {"id": cid, "key": "late-1"}},
-            headers={"authorization": f"Bearer {_admin(tokens)}"},
+            headers={"authorization": f"Bearer {prabumulih_admin(tokens)}"},
         )
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
     await asyncio.sleep(1.0)  # the write goes on without the caller
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
-    assert _report(federated, cid)["bupatiStatus"] == "PROSES"
+    assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
     federated.sims[PRABUMULIH].faults.clear()
-    again = _ok(await federated.gql(DISPOSE, {"id": cid, "key": "late-1"}, token=_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "late-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
     assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
     assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
 
 
 async def test_a_live_read_does_not_undo_a_change_still_on_its_way(federated: Federated, tokens: Tokens) -> None:
-    cid = await _submitted(federated, tokens)
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=_admin(tokens)))
+    cid = await submitted_at_prabumulih(federated, tokens)
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.set(down="503")
-    _ok(await federated.gql(DISPOSE, {"id": cid}, token=_admin(tokens)))
+    data_of(await federated.gql(DISPOSE, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.clear()  # back, before any worker delivered the change
     read = "query($id: ID!) { complaint(id: $id) { status live owner { outcome } } }"
-    got = _ok(await federated.gql(read, {"id": cid}, token=_admin(tokens)))["complaint"]
+    got = data_of(await federated.gql(read, {"id": cid}, token=prabumulih_admin(tokens)))["complaint"]
     assert got["live"] is True and got["owner"]["outcome"] == "OK"
     assert got["status"] == "DIDISPOSISIKAN"  # the owner still shows the older one
 
@@ -285,16 +245,16 @@ async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_li
     federated: Federated, tokens: Tokens
 ) -> None:
     # Musi Rawas's WhatsApp-bot system has no word for TERVERIFIKASI (its own statuses are coarser).
-    made = _ok(await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": "pemkab-16.05"}}, token=tokens.citizen))
+    made = data_of(await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": "pemkab-16.05"}}, token=tokens.citizen))
     cid = made["submitComplaint"]["complaint"]["id"]
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
-    done = _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]
+    done = data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]
     assert done["status"] == "TERVERIFIKASI"
     assert done["delivery"]["state"] == "LOCAL" and "no word" in done["delivery"]["reason"]
     await federated.engine.pull_all()
     await federated.engine.drain()
     read = "query($id: ID!) { complaint(id: $id) { status live owner { system outcome } } }"
-    got = _ok(await federated.gql(read, {"id": cid}, token=admin))["complaint"]
+    got = data_of(await federated.gql(read, {"id": cid}, token=admin))["complaint"]
     assert got["owner"] == {"system": "16.05-musi-rawas", "outcome": "OK"} and got["live"] is True
     assert got["status"] == "TERVERIFIKASI"  # its system still says "new", which is not news
 
@@ -302,16 +262,16 @@ async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_li
 async def test_a_follow_up_that_reaches_a_slow_owner_late_is_not_sent_again(federated: Federated, tokens: Tokens) -> None:
     # The WhatsApp bot cannot recognise a repeated follow-up: one the mutation stopped
     # waiting for must not be looked up there (and sent again) before it can have landed.
-    made = _ok(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
+    made = data_of(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]
     cid = made["complaint"]["id"]
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
-    _ok(await federated.gql(VERIFY, {"id": cid}, token=admin))
-    _ok(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
+    data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))
+    data_of(await federated.gql(DISPOSE_MURA, {"id": cid}, token=admin))
     officer = tokens.make(Role.AGENCY_OFFICER, subject="officer-mura", agency="16.05-pupr")
     wa = federated.sims[WA]
     wa.faults.set(latency_ms=int(DEADLINES.write_deadline * 1000) + 700)  # lands after the mutation gave up
     text = "Saluran sudah dibersihkan oleh petugas."
-    done = _ok(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))["postFollowUp"]
+    done = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text}, token=officer))["postFollowUp"]
     wa.faults.clear()
     assert done["delivery"]["state"] == "PENDING"
     link = await ComplaintSourceRow.get(complaint_id=cid, system=WA)

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from gateway.store.database import known_migrations
-
-
-# The commands must not inherit a database or mode from the developer's shell.
-BASE_ENV = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PENGHUBUNG_MODE")}
-
-
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gateway.cli", *args],
-        cwd=cwd,
-        env={**BASE_ENV, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.gateway.commands import run
 
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:

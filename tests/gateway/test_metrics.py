@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 from tortoise.exceptions import OperationalError
 
@@ -28,21 +27,10 @@ from gateway.worker.metrics_server import serving_metrics
 from schema.regions import children
 from tests.conftest import Tokens
 from tests.factories import make_complaint
+from tests.prometheus import metric_samples, metric_value
 from tests.servers import clean_env, free_port
 
 REGENCY = "16.01-ogan-komering-ulu"
-
-
-def _samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
-
-
-def _value(samples: dict, name: str, **labels: str) -> float:
-    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 async def test_operations_and_errors_are_counted_by_schema_names_only(
@@ -51,16 +39,16 @@ async def test_operations_and_errors_are_counted_by_schema_names_only(
     complaint = make_complaint()
     await insert_complaints([complaint])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://t") as c:
-        before = _samples((await c.get("/metrics")).text)
+        before = metric_samples((await c.get("/metrics")).text)
         await c.post("/graphql", json={"query": "query Mine { publicComplaints(first: 1) { totalCount } }"})
         await c.post("/graphql", json={"query": "{ madeUpField }"})
         await c.post("/graphql", json={"query": "{ complaint(id: \"x\", trackingId: \"y\") { id } }"}, headers={"authorization": f"Bearer {tokens.national_admin}"})
         response = await c.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
-    after = _samples(response.text)
+    after = metric_samples(response.text)
 
     def grew(name: str, **labels: str) -> float:
-        return _value(after, name, **labels) - _value(before, name, **labels)
+        return metric_value(after, name, **labels) - metric_value(before, name, **labels)
 
     assert grew("penghubung_graphql_request_seconds_count", operation="query publicComplaints") == 1
     assert grew("penghubung_graphql_request_seconds_count", operation="query unknown") == 1  # not "madeUpField"
@@ -117,7 +105,7 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
                     except httpx.TransportError:
                         response = None
                     if response is not None and response.status_code == 200:
-                        samples = _samples(response.text)
+                        samples = metric_samples(response.text)
                         if done(samples):
                             return samples
                     await asyncio.sleep(0.5)
@@ -125,20 +113,20 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
 
             # Its pulls and its deliveries (the regency's six complaints go to LAPOR!).
             healthy = await scraped_until(
-                lambda m: _value(m, "penghubung_sync_deliveries_total", destination="lapor", kind="create", outcome="done") >= 6
+                lambda m: metric_value(m, "penghubung_sync_deliveries_total", destination="lapor", kind="create", outcome="done") >= 6
             )
             for source in ("lapor", REGENCY):
-                assert _value(healthy, "penghubung_upstream_request_seconds_count", source=source, method="GET") > 0
+                assert metric_value(healthy, "penghubung_upstream_request_seconds_count", source=source, method="GET") > 0
                 assert (("penghubung_upstream_circuit_state", (("source", source),)), 0.0) in healthy.items()
             assert (await asyncio.to_thread(_scrape, port, None)).status_code == 401
 
             # The regency's system goes down: its errors are counted and its circuit opens.
             sims[REGENCY].faults.set(down="503")
             broken = await scraped_until(
-                lambda m: _value(m, "penghubung_upstream_circuit_state", source=REGENCY) == 2.0, within=40
+                lambda m: metric_value(m, "penghubung_upstream_circuit_state", source=REGENCY) == 2.0, within=40
             )
-            assert _value(broken, "penghubung_upstream_errors_total", source=REGENCY, outcome="unavailable") >= 5
-            assert _value(broken, "penghubung_upstream_errors_total", source="lapor", outcome="unavailable") == 0
+            assert metric_value(broken, "penghubung_upstream_errors_total", source=REGENCY, outcome="unavailable") >= 5
+            assert metric_value(broken, "penghubung_upstream_errors_total", source="lapor", outcome="unavailable") == 0
             text = (await asyncio.to_thread(_scrape, port, token)).text
             assert token not in text and DEFAULT_API_KEY not in text
         finally:
@@ -148,9 +136,9 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
 
 async def test_refusals_before_graphql_are_counted_and_a_blank_token_is_refused(make_app: Callable[..., Starlette]) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://t") as c:
-        before = _samples((await c.get("/metrics")).text)
+        before = metric_samples((await c.get("/metrics")).text)
         await c.post("/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Bearer not.a.jwt"})
-        after = _samples((await c.get("/metrics")).text)
+        after = metric_samples((await c.get("/metrics")).text)
     grown = {k: v - before.get(k, 0.0) for k, v in after.items() if k[0] == "penghubung_requests_refused_total"}
     assert sum(grown.values()) == 1 and "not.a.jwt" not in str(after)
     with pytest.raises(SettingsError, match="PENGHUBUNG_METRICS_TOKEN is set but blank"):
@@ -176,7 +164,7 @@ async def test_metrics_are_still_served_while_the_database_cannot_be_read(monkey
     monkeypatch.setattr(metrics, "_refresh", unreadable)
     monkeypatch.setitem(metrics._refreshed, "at", 0.0)
     text = (await metrics.scrape(None, None)).decode()
-    assert _value(_samples(text), "penghubung_store_up") == 0.0
+    assert metric_value(metric_samples(text), "penghubung_store_up") == 0.0
     assert "# HELP penghubung_upstream_request_seconds" in text  # the rest still served
 
 
@@ -190,4 +178,4 @@ async def test_a_database_that_never_answers_does_not_stall_a_scrape(monkeypatch
     monkeypatch.setattr(metrics, "STORE_TIMEOUT", 0.2)
     monkeypatch.setitem(metrics._refreshed, "at", 0.0)
     text = (await asyncio.wait_for(metrics.scrape(None, None), 5)).decode()
-    assert _value(_samples(text), "penghubung_store_up") == 0.0
+    assert metric_value(metric_samples(text), "penghubung_store_up") == 0.0

@@ -17,7 +17,6 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
-from types import MappingProxyType
 from typing import Any
 
 import httpx2 as httpx
@@ -32,14 +31,14 @@ from auth.roles import Role
 from gateway.edge.limits.connection_leases import ConnectionLeases
 from gateway.telemetry import REGISTRY
 from gateway.edge.limits.rate_guard import RateGuard
-from gateway.rate_settings import DEFAULT_RATES, RateLimitSettings
+from gateway.rate_settings import DEFAULT_RATES
 from gateway.settings import SettingsError, from_env
 from gateway.store.models import AuditEventRow
 from tests.conftest import Tokens
+from tests.gateway.rates import client_from, limits, post
 from tests.servers import free_port
 
 REDIS_URL = os.environ.get("PENGHUBUNG_TEST_REDIS", "redis://127.0.0.1:6379/0")
-QUERY = {"query": "{ __typename }"}
 SUBSCRIBE = "subscription { complaintUpdates { kind at complaint { id } } }"
 
 
@@ -51,28 +50,6 @@ def _redis_up() -> bool:
 
 
 needs_redis = pytest.mark.skipif(not _redis_up(), reason=f"needs Redis at {REDIS_URL}")
-
-
-def limits(**changes: Any) -> RateLimitSettings:
-    """Settings with small rates (per minute, so no test races a window) and a fresh prefix."""
-    rates = dict(DEFAULT_RATES) | {Role(k): v for k, v in changes.pop("rates", {}).items()}
-    return RateLimitSettings(
-        rates=MappingProxyType(rates),
-        key_prefix=f"penghubung-test-{uuid.uuid4().hex[:12]}",
-        **({"delay": 0.0} | changes),
-    )
-
-
-@contextlib.asynccontextmanager
-async def client_from(app: Starlette, address: str = "203.0.113.7") -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=(address, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-        yield c
-
-
-async def post(c: httpx.AsyncClient, token: str | None = None) -> httpx.Response:
-    headers = {"authorization": f"Bearer {token}"} if token else {}
-    return await c.post("/graphql", json=QUERY, headers=headers)
 
 
 async def statuses(c: httpx.AsyncClient, n: int, token: str | None = None) -> list[int]:

@@ -25,7 +25,7 @@ from gateway.edge.limits.rate_limit import RateLimitMiddleware
 from gateway.settings import SettingsError, from_env
 from gateway.edge.limits.tarpit import Tarpit
 from tests.conftest import Tokens
-from tests.gateway.test_rate_limits import client_from, limits, post
+from tests.gateway.rates import client_from, limits, post
 
 
 async def _closed_loop(c: httpx.AsyncClient, until: float, token: str | None = None) -> list[httpx.Response]:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.gateway.test_cli import BASE_ENV, run
+from tests.gateway.commands import BASE_ENV, run
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "docs" / "examples" / "reference-sumsel.toml")

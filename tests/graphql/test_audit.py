@@ -10,7 +10,7 @@ from gateway.store.models import AuditEventRow
 from gateway.store.writer import insert_complaints
 from tests.conftest import GraphQL, Tokens
 from tests.factories import make_complaint
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 AUDIT = """query($f: AuditFilterInput, $after: String) {
   auditEvents(first: 50, filter: $f, after: $after) {

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import GraphQL, Tokens
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 NIK = "3201234567890001"
 PHONE = "081234567890"

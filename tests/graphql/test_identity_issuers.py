@@ -26,7 +26,7 @@ from gateway.store.writer import SubmittedBy, insert_complaints
 from schema.canonical import Status
 from tests.conftest import GraphQL, Tokens
 from tests.factories import make_complaint
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 SECOND = "https://sso.kota-lain.example/realms/warga"
 

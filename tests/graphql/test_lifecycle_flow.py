@@ -17,7 +17,7 @@ from schema.canonical import Location, Status
 from schema.deadlines import DeadlinePolicy
 from tests.conftest import GraphQL, Tokens
 from tests.factories import make_complaint
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 STATE = """query($id: ID) { complaint(id: $id) {
   status kadar

@@ -4,7 +4,7 @@ the case view shows the text as written."""
 from __future__ import annotations
 
 from tests.conftest import GraphQL, Tokens
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 
 async def test_contacts_in_the_text_are_masked_for_the_public_only(database_url: str, gql: GraphQL, tokens: Tokens) -> None:

@@ -113,7 +113,9 @@ async def test_timeout_hangs_until_the_client_gives_up(
     started = time.monotonic()
     with pytest.raises(asyncio.TimeoutError):
         await _probe(http, sim, timeout=aiohttp.ClientTimeout(total=0.3))
-    assert time.monotonic() - started < 2
+    # The client's timeout ended it, not the simulator (which hangs for ten minutes): a
+    # bound wide enough for a loaded machine, not a measure of how soon.
+    assert time.monotonic() - started < 30
     await _set(http, sim, timeout=False)
     assert (await _probe(http, sim)).status == 200
 

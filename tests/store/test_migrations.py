@@ -22,21 +22,12 @@ from gateway.store.models import ComplaintRow
 from gateway.store.owners import adopt_owners
 from gateway.store.scoping import scope_q
 from tests.conftest import ScratchDatabases
+from tests.store.raw_sql import raw_sql
 
 T = TypeVar("T")
 
 LATEST = known_migrations()
 CREATED = datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
-
-
-async def _sql(url: str, query: str, params: list[object] | None = None) -> list[dict[str, object]]:
-    async with TortoiseContext():
-        await Tortoise.init(config=tortoise_config(url))
-        try:
-            conn = Tortoise.get_connection("default")
-            return await conn.execute_query_dict(query, params)
-        finally:
-            await Tortoise.close_connections()
 
 
 async def test_migrate_from_empty_applies_everything_once(
@@ -57,7 +48,7 @@ async def test_upgrade_from_previous_schema_keeps_and_backfills_rows(
     assert await migrate_database(url, target="models.0001_initial") == ["models.0001_initial"]
     postgres = url.startswith("postgres")
     marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 16))
-    await _sql(
+    await raw_sql(
         url,
         "INSERT INTO complaint (id, tracking_id, classification, original_title, content,"
         " kode_wilayah, province_code, regency_code, tags, is_anonymous, is_secret, channel,"
@@ -82,7 +73,7 @@ async def test_upgrade_from_previous_schema_keeps_and_backfills_rows(
     )
     assert await pending_migrations(url) == LATEST[1:]
     assert await migrate_database(url) == LATEST[1:]
-    rows = await _sql(url, "SELECT tracking_id, search_text, verification_due FROM complaint")
+    rows = await raw_sql(url, "SELECT tracking_id, search_text, verification_due FROM complaint")
     assert [(r["tracking_id"], r["search_text"]) for r in rows] == [
         ("OLD-00000001", "lampu jalan padam sudah dua minggu lampu di simpang kecamatan padam.")
     ]
@@ -106,7 +97,7 @@ async def test_audit_log_is_append_only_in_the_database(scratch_databases: Scrat
     await migrate_database(url)
     postgres = url.startswith("postgres")
     mark = "$1" if postgres else "?"
-    await _sql(
+    await raw_sql(
         url,
         "INSERT INTO audit_event (at, action, outcome, actor_roles) VALUES "
         f"({mark}, 'SECRET_COMPLAINT_READ', 'ALLOWED', 'national_admin')",
@@ -114,12 +105,12 @@ async def test_audit_log_is_append_only_in_the_database(scratch_databases: Scrat
     )
     for statement in ("UPDATE audit_event SET outcome = 'DENIED'", "DELETE FROM audit_event"):
         try:
-            await _sql(url, statement)
+            await raw_sql(url, statement)
         except Exception as exc:  # the driver's own error type differs per database
             assert "append-only" in str(exc)
         else:
             raise AssertionError(f"{statement} was allowed")
-    assert len(await _sql(url, "SELECT id FROM audit_event")) == 1
+    assert len(await raw_sql(url, "SELECT id FROM audit_event")) == 1
 
 
 async def _in_store(url: str, work: Callable[[], Awaitable[T]]) -> T:
@@ -138,7 +129,7 @@ async def test_owners_stored_before_issuers_belong_to_nobody_until_adopted(
     await migrate_database(url, target="models.0008_sync_notes")
     postgres = url.startswith("postgres")
     marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, 17))
-    await _sql(
+    await raw_sql(
         url,
         "INSERT INTO complaint (id, tracking_id, classification, original_title, content,"
         " kode_wilayah, province_code, regency_code, tags, is_anonymous, is_secret, channel,"
@@ -151,7 +142,7 @@ async def test_owners_stored_before_issuers_belong_to_nobody_until_adopted(
         ],
     )
     assert await migrate_database(url) == LATEST[LATEST.index("models.0008_sync_notes") + 1 :]
-    rows = await _sql(url, "SELECT owner_issuer, owner_subject FROM complaint")
+    rows = await raw_sql(url, "SELECT owner_issuer, owner_subject FROM complaint")
     assert [(r["owner_issuer"], r["owner_subject"]) for r in rows] == [(None, "warga-lama")]
 
     async def owned_by(issuer: str) -> int:
@@ -175,7 +166,7 @@ async def test_attachments_keep_their_metadata_and_may_then_lack_a_digest_or_siz
     marks = lambda n: ", ".join(f"${i}" if postgres else "?" for i in range(1, n + 1))  # noqa: E731
     cid = "7b0c8f5e-1f7e-4c35-9a39-4b1d9f0f3a12"
     at = CREATED if postgres else CREATED.isoformat()
-    await _sql(
+    await raw_sql(
         url,
         "INSERT INTO complaint (id, tracking_id, classification, original_title, content, kode_wilayah,"
         " province_code, regency_code, tags, is_anonymous, is_secret, channel, status, created_at, updated_at)"
@@ -183,19 +174,19 @@ async def test_attachments_keep_their_metadata_and_may_then_lack_a_digest_or_siz
         [cid, "OLD-00000002", "PENGADUAN", "Jalan rusak", "Berlubang.", "16.05", "16", "16.05", "[]",
          False, False, "WEB", "BELUM_TERVERIFIKASI", at, at],
     )
-    await _sql(
+    await raw_sql(
         url,
         f"INSERT INTO attachment (complaint_id, name, media_type, size, sha256) VALUES ({marks(5)})",
         [cid, "jalan.jpg", "image/jpeg", 2048, "ab" * 32],
     )
     await migrate_database(url)
-    assert await _sql(url, "SELECT name, size, sha256, url, origin_system FROM attachment") == [
+    assert await raw_sql(url, "SELECT name, size, sha256, url, origin_system FROM attachment") == [
         {"name": "jalan.jpg", "size": 2048, "sha256": "ab" * 32, "url": None, "origin_system": None}
     ]
     # A kab/kota system's file: a name and its link, no size and no digest.
-    await _sql(
+    await raw_sql(
         url,
         f"INSERT INTO attachment (complaint_id, name, media_type, url, origin_system) VALUES ({marks(5)})",
         [cid, "foto_3.jpg", "image/jpeg", "/foto/foto_3.jpg", "16.09-oku-selatan"],
     )
-    assert len(await _sql(url, "SELECT id FROM attachment WHERE sha256 IS NULL AND size IS NULL")) == 1
+    assert len(await raw_sql(url, "SELECT id FROM attachment WHERE sha256 IS NULL AND size IS NULL")) == 1

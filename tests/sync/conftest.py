@@ -17,6 +17,9 @@ from gateway.sync.topology import Topology
 
 CONFIG = load_config(DEMO_CONFIG)
 TOPOLOGY = Topology.of(CONFIG)
+REGENCY_SOURCES = sorted(TOPOLOGY.regencies.values())
+# One system of each dialect the tests lean on.
+REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
 
 
 @dataclass
@@ -26,6 +29,12 @@ class Province:
     urls: dict[str, str]
     http: aiohttp.ClientSession
     connectors: dict[str, object]
+
+
+async def sync_round(engine: SyncEngine) -> None:
+    """One sync round: every source pulled, then every outbox drained."""
+    await engine.pull_all()
+    await engine.drain()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from collections import Counter
 
 from gateway.store.models import AttachmentRow, ComplaintRow, ComplaintSourceRow, FollowUpRow
 from schema.canonical import Channel
-from tests.sync.test_whole_complaint import LEGACY, REGENCY_SOURCES, REST, TOPOLOGY, WA, Province
+from tests.sync.conftest import LEGACY, REGENCY_SOURCES, REST, TOPOLOGY, WA, Province
 
 
 async def _files_by_source_id(system: str) -> dict[str, list[tuple[str, str, int | None, str | None, str | None]]]:

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from gateway.sync.engine import _Failing
-from tests.sync.test_sync_propagation import REST, Province
+from tests.sync.conftest import REST, Province
 
 
 def test_a_round_failing_again_and_again_is_logged_a_line_a_minute(caplog: pytest.LogCaptureFixture) -> None:

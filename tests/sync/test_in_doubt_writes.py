@@ -20,7 +20,7 @@ from gateway.domain.sources import open_sources
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
-from tests.sync.test_sync_propagation import CONFIG, WA, Province, _round
+from tests.sync.conftest import CONFIG, WA, Province, sync_round
 
 TIMEOUT = 0.6  # the client gives up after this long; the slow simulator applies the write later
 SETTLE = 2.5  # the deliverer waits this long before looking an in-doubt write up
@@ -64,7 +64,7 @@ async def test_a_late_landing_follow_up_is_not_sent_again(quick_province: Provin
     province, engine = quick_province, quick_province.engine
     if retried_by == "a copy of an entry out of tries":
         engine.deliverer.max_attempts = 1  # the attempt in doubt was its last: a dead letter
-    await _round(engine)
+    await sync_round(engine)
     link = await ComplaintSourceRow.filter(system=WA).first()
     assert link is not None
     national = await ComplaintSourceRow.get(complaint_id=link.complaint_id, system="lapor")

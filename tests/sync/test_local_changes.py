@@ -14,7 +14,7 @@ from auth.roles import Role
 from connectors.config import DEMO_CONFIG
 from gateway.store.models import OutboxRow
 from tests.conftest import Tokens
-from tests.graphql.test_submit import GOOD, SUBMIT
+from tests.submissions import GOOD, SUBMIT
 
 LUBUK_LINGGAU = "16.73-kota-lubuk-linggau"
 

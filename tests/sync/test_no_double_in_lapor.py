@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from connectors.sandbox.wa_bot_mongo import epoch_ms
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from tests.factories import laporan_at_lapor
-from tests.sync.test_sync_propagation import WA, Province, _round
+from tests.sync.conftest import WA, Province, sync_round
 
 
 def _report_from_lapor(province: Province, tracking_id: str) -> str:
@@ -32,7 +32,7 @@ def _report_from_lapor(province: Province, tracking_id: str) -> str:
 
 async def test_a_regency_record_from_lapor_is_linked_there_not_created_again(province: Province) -> None:
     engine, lapor = province.engine, province.sims["lapor"]
-    await _round(engine)
+    await sync_round(engine)
     tracking_id = await laporan_at_lapor(
         province.http, province.urls["lapor"], title="Jembatan lapuk", content="Jembatan kayu lapuk.",
         location_id="16.05.01", institution_id="pemkab-16.05",
@@ -50,12 +50,12 @@ async def test_a_regency_record_from_lapor_is_linked_there_not_created_again(pro
 
 async def test_a_tracking_id_lapor_does_not_hold_is_created_there_once(province: Province) -> None:
     engine, lapor = province.engine, province.sims["lapor"]
-    await _round(engine)
+    await sync_round(engine)
     before = len(lapor.laporan)  # type: ignore[attr-defined]
     source_id = _report_from_lapor(province, "4020119")
     await engine.pull(WA)
     await engine.drain()
-    await _round(engine)
+    await sync_round(engine)
     assert len(lapor.laporan) == before + 1  # type: ignore[attr-defined]
     link = await ComplaintSourceRow.get(system=WA, source_id=source_id)
     national = await ComplaintSourceRow.get(complaint_id=link.complaint_id, system="lapor")  # type: ignore[attr-defined]

@@ -14,12 +14,12 @@ from gateway.sync import outbox
 from gateway.sync.reconcile import reconcile
 from tests.factories import make_complaint
 from gateway.store.writer import insert_complaints
-from tests.sync.test_sync_propagation import REST, WA, Province, _round
+from tests.sync.conftest import REST, WA, Province, sync_round
 
 
 async def test_reconcile_reports_and_repairs(province: Province) -> None:
     engine, sims = province.engine, province.sims
-    await _round(engine)
+    await sync_round(engine)
     now = datetime.now(UTC)
     clean = await reconcile(engine, WA, now=now, repair=False)
     assert clean.differences == 0, clean.render()

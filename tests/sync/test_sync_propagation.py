@@ -7,28 +7,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from connectors.config import DEMO_CONFIG, load_config
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
-from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
-from tests.sync.conftest import Province
+from tests.sync.conftest import CONFIG, LEGACY, REST, WA, Province, sync_round
 from tests.factories import laporan_at_lapor
-
-CONFIG = load_config(DEMO_CONFIG)
-REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
-
-
-
-
-async def _round(engine: SyncEngine) -> None:
-    await engine.pull_all()
-    await engine.drain()
 
 
 async def test_regency_complaints_reach_the_national_system_once(province: Province) -> None:
     engine, sims = province.engine, province.sims
-    await _round(engine)
+    await sync_round(engine)
     national = sims["lapor"]
     by_ref = [r["external_ref"] for r in national.laporan.values() if r.get("external_ref")]  # type: ignore[attr-defined]
     assert len(by_ref) == len(set(by_ref)) > 0
@@ -40,7 +28,7 @@ async def test_regency_complaints_reach_the_national_system_once(province: Provi
     assert regency_made <= set(by_ref)  # every regency complaint is in LAPOR!
     complaints = await ComplaintRow.all().count()
     # A second round (the national system now lists them too) links, creates nothing.
-    await _round(engine)
+    await sync_round(engine)
     assert await ComplaintRow.all().count() == complaints
     assert await OutboxRow.filter(state="pending").count() == 0
     assert await OutboxRow.filter(state="dead").count() == 0
@@ -50,12 +38,12 @@ async def test_regency_complaints_reach_the_national_system_once(province: Provi
 
 async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(province: Province) -> None:
     engine, sims, urls = province.engine, province.sims, province.urls
-    await _round(engine)
+    await sync_round(engine)
     tracking_id = await laporan_at_lapor(
         province.http, urls["lapor"], title="Lampu jalan padam", content="Lampu PJU di Simpang padam.",
         location_id="16.05.01", institution_id="pemkab-16.05",
     )
-    await _round(engine)
+    await sync_round(engine)
     link = await ComplaintSourceRow.get(system="lapor", source_id=tracking_id)
     wa = sims[WA]
     arrived = [r for r in wa.reports.values() if r["sessionId"] == str(link.complaint_id)]  # type: ignore[attr-defined]
@@ -67,14 +55,14 @@ async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(
         headers={"x-api-key": "sandbox-wa-bot-mongo-key"},
     ):
         pass
-    await _round(engine)
+    await sync_round(engine)
     assert sims["lapor"].laporan[tracking_id]["status"] == "SELESAI"  # type: ignore[attr-defined]
     assert (await ComplaintRow.get(id=link.complaint_id)).status.value == "SELESAI"
 
 
 async def test_follow_ups_flow_both_ways_once(province: Province) -> None:
     engine, sims, urls = province.engine, province.sims, province.urls
-    await _round(engine)
+    await sync_round(engine)
     rest_link = await ComplaintSourceRow.filter(system=REST).first()
     assert rest_link is not None
     national = await ComplaintSourceRow.get(complaint_id=rest_link.complaint_id, system="lapor")
@@ -84,7 +72,7 @@ async def test_follow_ups_flow_both_ways_once(province: Province) -> None:
     ):
         pass
     for _ in range(2):
-        await _round(engine)
+        await sync_round(engine)
     report = sims[REST].reports[rest_link.source_id]  # type: ignore[attr-defined]
     assert [c["comment"] for c in report["comments"]].count("Sudah ditangani oleh Dinas PU.") == 1
     assert await FollowUpRow.filter(complaint_id=rest_link.complaint_id, content="Sudah ditangani oleh Dinas PU.").count() == 1
@@ -94,10 +82,10 @@ async def test_follow_ups_flow_both_ways_once(province: Province) -> None:
 
 async def test_repeated_rounds_change_nothing(province: Province) -> None:
     engine = province.engine
-    await _round(engine)
-    await _round(engine)
+    await sync_round(engine)
+    await sync_round(engine)
     before = (await ComplaintRow.all().count(), await OutboxRow.all().count(), await FollowUpRow.all().count())
-    await _round(engine)
+    await sync_round(engine)
     after = (await ComplaintRow.all().count(), await OutboxRow.all().count(), await FollowUpRow.all().count())
     assert before == after
     assert datetime.now(UTC)  # the simulators' clocks move on; nothing else does
@@ -113,7 +101,7 @@ async def test_a_move_back_made_in_the_gateway_is_not_undone_by_a_sync(province:
     from schema.lifecycle import Action, ActionRequest
 
     engine, sims = province.engine, province.sims
-    await _round(engine)
+    await sync_round(engine)
     link = await ComplaintSourceRow.filter(system=WA).first()
     assert link is not None
     cid = str(link.complaint_id)  # type: ignore[attr-defined]
@@ -125,8 +113,8 @@ async def test_a_move_back_made_in_the_gateway_is_not_undone_by_a_sync(province:
     async def act(action: Action, **kwargs: object) -> str:
         done = await lifecycle.apply(cid, ActionRequest(action, note="alasan yang jelas", **kwargs), principal=actor,  # type: ignore[arg-type]
                                      access=access_for(actor), now=datetime.now(UTC), request_id="t")
-        await _round(engine)
-        await _round(engine)
+        await sync_round(engine)
+        await sync_round(engine)
         return done.status.value
 
     if row.status.value in ("BELUM_TERVERIFIKASI", "SUBMITTED"):
@@ -144,7 +132,7 @@ async def test_a_regency_cannot_claim_a_complaint_routed_elsewhere(province: Pro
     """A record that names another kab/kota's complaint (its LAPOR! tracking ID) is not
     linked to it: it cannot reach that complaint's follow-ups or move its status."""
     engine, sims = province.engine, province.sims
-    await _round(engine)
+    await sync_round(engine)
     rest_link = await ComplaintSourceRow.filter(system=REST).first()
     assert rest_link is not None
     national = await ComplaintSourceRow.get(complaint_id=rest_link.complaint_id, system="lapor")  # type: ignore[attr-defined]
@@ -154,7 +142,7 @@ async def test_a_regency_cannot_claim_a_complaint_routed_elsewhere(province: Pro
     forged = dict(claim, _id="6b0b65c9f9e2a38fa3f1ee77", sessionId="wa-forged", updatedAt=now_ms,
                   tindakan=dict(claim["tindakan"], trackingId=int(national.source_id), status="Selesai Pengaduan"))
     wa.reports[forged["_id"]] = forged  # type: ignore[attr-defined]
-    await _round(engine)
+    await sync_round(engine)
     link = await ComplaintSourceRow.get(system=WA, source_id=forged["_id"])
     assert str(link.complaint_id) != str(rest_link.complaint_id)  # type: ignore[attr-defined]
     assert not await ComplaintSourceRow.filter(complaint_id=rest_link.complaint_id, system=WA).exists()  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 
 
 from auth.roles import Role
-from connectors.config import DEMO_CONFIG, load_config
 from connectors.records import Gap, SourceComplaint
 from gateway.store.models import (
     ComplaintRow,
@@ -23,18 +22,10 @@ from gateway.store.models import (
 )
 from gateway.sync import outbox
 from gateway.sync.status import sync_status
-from gateway.sync.topology import Topology
 from schema.canonical import Channel, DispositionKind, Status
 from tests.conftest import GraphQL, Tokens
-from tests.sync.conftest import Province
+from tests.sync.conftest import REGENCY_SOURCES, REST, TOPOLOGY, WA, Province
 from tests.factories import laporan_at_lapor
-
-CONFIG = load_config(DEMO_CONFIG)
-TOPOLOGY = Topology.of(CONFIG)
-REGENCY_SOURCES = sorted(TOPOLOGY.regencies.values())
-REST, WA, LEGACY = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan"
-
-
 
 
 async def _regency_complaints() -> list[ComplaintRow]:

@@ -6,7 +6,6 @@ when its backlog is older (first in line) and larger than a whole batch."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -17,15 +16,6 @@ from gateway.sync.engine import SyncEngine
 from tests.sync.conftest import TOPOLOGY, Province
 
 HANGING, HEALTHY = "16.05-musi-rawas", "16.01-ogan-komering-ulu"
-
-
-async def until(condition: Callable[[], object], *, limit: float = 30.0) -> None:
-    """Wait until `condition()` holds (polled; the limit only ends a run that is broken)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + limit
-    while not condition():
-        assert loop.time() < end, "condition never held"
-        await asyncio.sleep(0.05)
 
 
 async def _linked(system: str, count: int) -> list[str]:

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from auth.issuers import IssuerConfig
-from auth.tokens import SUBJECT_PATTERN
 from auth.roles import NEEDS_AGENCY, NEEDS_REGION, ROLES_BY_KIND, Role, TokenKind
+from auth.tokens import SUBJECT_PATTERN
 
 DEV_ISSUER = "penghubung-dev"
 DEV_AUDIENCE = "penghubung"

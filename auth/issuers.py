@@ -74,9 +74,7 @@ class IssuerConfig:
                 f"non-empty subset of {sorted(ASYMMETRIC_ALGORITHMS)}"
             )
         if bool(self.keys) == bool(self.jwks_url):
-            raise IssuerConfigError(
-                f"issuer {self.issuer}: expected exactly one of keys or jwks_url"
-            )
+            raise IssuerConfigError(f"issuer {self.issuer}: expected exactly one of keys or jwks_url")
         if not self.kinds:
             raise IssuerConfigError(f"issuer {self.issuer}: expected at least one kind")
 
@@ -101,8 +99,10 @@ def _parse_issuer(entry: Mapping[str, Any], path: str, base_dir: Path) -> Issuer
         raise _fail(f"{path}.algorithms", "a list of algorithm names", algorithms)
     kinds_raw = entry.get("kinds")
     valid_kinds = {k.name.lower(): k for k in TokenKind}
-    if not isinstance(kinds_raw, list) or not kinds_raw or not all(
-        isinstance(k, str) and k in valid_kinds for k in kinds_raw
+    if (
+        not isinstance(kinds_raw, list)
+        or not kinds_raw
+        or not all(isinstance(k, str) and k in valid_kinds for k in kinds_raw)
     ):
         raise _fail(f"{path}.kinds", f"a list from {sorted(valid_kinds)}", kinds_raw)
     keys: dict[str, Any] = {}
@@ -119,10 +119,7 @@ def _parse_issuer(entry: Mapping[str, Any], path: str, base_dir: Path) -> Issuer
         parts = urlsplit(str(jwks_url))
         # Plain HTTP would let anyone on the path publish keys; only loopback is exempt
         # (a local identity provider, and tests).
-        if not (
-            parts.scheme == "https"
-            or (parts.scheme == "http" and parts.hostname in _LOOPBACK)
-        ):
+        if not (parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in _LOOPBACK)):
             raise _fail(f"{path}.jwks_url", "an https:// URL (http:// only on loopback)", jwks_url)
     numbers: dict[str, float] = {}
     for key, default in (("leeway_seconds", DEFAULT_LEEWAY), ("max_lifetime_seconds", DEFAULT_MAX_LIFETIME)):
@@ -157,9 +154,7 @@ def load_issuers(path: Path) -> list[IssuerConfig]:
     entries = data.get("issuer", [])
     if not isinstance(entries, list):
         raise _fail(f"{path}.issuer", "an array of tables ([[issuer]])", type(entries).__name__)
-    issuers = [
-        _parse_issuer(e, f"issuer[{i}]", path.parent) for i, e in enumerate(entries)
-    ]
+    issuers = [_parse_issuer(e, f"issuer[{i}]", path.parent) for i, e in enumerate(entries)]
     seen: set[str] = set()
     for i, issuer in enumerate(issuers):
         if issuer.issuer in seen:

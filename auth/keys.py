@@ -93,9 +93,7 @@ class JwksKeys:
     async def _fetch(self) -> dict[str, Any]:
         self.fetches += 1
         try:
-            async with self._session.get(
-                self.url, timeout=FETCH_TIMEOUT, allow_redirects=False
-            ) as response:
+            async with self._session.get(self.url, timeout=FETCH_TIMEOUT, allow_redirects=False) as response:
                 if response.status != 200:
                     raise JwksFetchError(f"JWKS answered HTTP {response.status}, expected 200")
                 body = b""

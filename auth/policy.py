@@ -113,9 +113,7 @@ def _role_access(p: Principal, role: Role) -> Access:
 
 def access_for(principal: Principal) -> Access:
     """The union of what each of the principal's roles allows."""
-    return reduce(
-        lambda acc, role: acc | _role_access(principal, role), principal.roles, NO_ACCESS
-    )
+    return reduce(lambda acc, role: acc | _role_access(principal, role), principal.roles, NO_ACCESS)
 
 
 # Who may take each lifecycle action (schema.lifecycle.Action values), on a complaint that

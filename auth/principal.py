@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from auth.roles import Role, TokenKind
 

@@ -20,13 +20,12 @@ hit); every claim, `exp` first, is checked again on every request.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import base64
 import functools
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import jwt
@@ -115,9 +114,7 @@ def _segment_json(segment: str) -> dict[str, Any] | None:
 
 def _header(token: str) -> dict[str, Any]:
     if len(token) > MAX_TOKEN_BYTES:
-        raise _invalid(
-            "TOKEN_TOO_LARGE", f"token is {len(token)} bytes; expected at most {MAX_TOKEN_BYTES}"
-        )
+        raise _invalid("TOKEN_TOO_LARGE", f"token is {len(token)} bytes; expected at most {MAX_TOKEN_BYTES}")
     if not _SHAPE.match(token):
         raise _invalid("MALFORMED_TOKEN", "token is not three base64url parts joined by dots")
     header = _segment_json(token.split(".", 1)[0])
@@ -133,9 +130,7 @@ def _header(token: str) -> dict[str, Any]:
         raise _invalid("UNSUPPORTED_CRITICAL_HEADER", "token header has crit; none is supported")
     unknown = header.keys() - _KNOWN_HEADERS
     if unknown:
-        raise _invalid(
-            "UNKNOWN_HEADER", f"token header has {sorted(unknown)}; expected only alg, typ, kid"
-        )
+        raise _invalid("UNKNOWN_HEADER", f"token header has {sorted(unknown)}; expected only alg, typ, kid")
     if not isinstance(header.get("alg"), str):
         raise _invalid("MALFORMED_TOKEN", "token header has no alg")
     kid = header.get("kid")
@@ -180,14 +175,8 @@ def _decode_error(exc: jwt.PyJWTError, issuer: IssuerConfig) -> InvalidToken:
 def _roles(claims: Mapping[str, Any], kind: TokenKind) -> frozenset[Role]:
     raw = claims.get("roles")
     valid = {r.value: r for r in Role if r is not Role.PUBLIC}
-    if (
-        not isinstance(raw, list)
-        or not raw
-        or not all(isinstance(r, str) and r in valid for r in raw)
-    ):
-        raise _invalid(
-            "BAD_CLAIM", f"token roles must be a non-empty list from {sorted(valid)}"
-        )
+    if not isinstance(raw, list) or not raw or not all(isinstance(r, str) and r in valid for r in raw):
+        raise _invalid("BAD_CLAIM", f"token roles must be a non-empty list from {sorted(valid)}")
     roles = frozenset(valid[r] for r in raw)
     if not roles <= ROLES_BY_KIND[kind]:
         allowed = sorted(r.value for r in ROLES_BY_KIND[kind])
@@ -270,9 +259,7 @@ class TokenVerifier:
                 f"token algorithm is not allowed for its issuer; expected {list(issuer.algorithms)}",
             )
         if kind not in issuer.kinds:
-            raise _invalid(
-                "BAD_TOKEN_TYPE", f"issuer does not issue {kind.value} tokens"
-            )
+            raise _invalid("BAD_TOKEN_TYPE", f"issuer does not issue {kind.value} tokens")
         key = await self._keysets[issuer.issuer].key_for(header.get("kid"))
         try:
             _signature_verified(token, key, header["alg"])

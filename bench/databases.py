@@ -61,9 +61,7 @@ async def _fresh_postgres(admin_url: str, name: str) -> AsyncIterator[str]:
     try:
         await _admin(admin_url, create)
     except (OSError, asyncpg.PostgresError) as exc:
-        raise DatabaseSetupError(
-            f"cannot create a database on {redacted(admin_url)}: {exc}"
-        ) from exc
+        raise DatabaseSetupError(f"cannot create a database on {redacted(admin_url)}: {exc}") from exc
     except BaseException:
         # Interrupted during CREATE: the server may have created the database anyway.
         with suppress(Exception):

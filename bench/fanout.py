@@ -36,10 +36,10 @@ import aiohttp
 
 from connectors.http import Policy
 from connectors.sandbox.nation import nation_connectors, regency_codes, source_name
-from gateway.federation.fanout import FanOut
 from gateway.domain.sources import upstream_session
-from schema.live import Outcome
+from gateway.federation.fanout import FanOut
 from gateway.sync.topology import Topology
+from schema.live import Outcome
 
 SIZES = (1, 17, 100, 514)
 SINCE = datetime(2000, 1, 1, tzinfo=UTC)  # every seeded record
@@ -74,7 +74,9 @@ async def _set_faults(http: aiohttp.ClientSession, url: str, codes: list[str], s
                 raise SystemExit(f"bench.fanout: could not set faults on {code}: {await response.text()}")
 
 
-async def _faulted(http: aiohttp.ClientSession, url: str, codes: list[str], deadline: float, latency_ms: int) -> tuple[list[float], Counter[Outcome]]:
+async def _faulted(
+    http: aiohttp.ClientSession, url: str, codes: list[str], deadline: float, latency_ms: int
+) -> tuple[list[float], Counter[Outcome]]:
     """Fan-outs to every source with 5% hanging and 5% failing: each round's time, and the
     outcomes of the last round."""
     picked = random.Random(514).sample(sorted(codes), HANGING + FAILING)
@@ -123,23 +125,42 @@ async def _run(url: str, rounds: int, deadline: float, latency_ms: int) -> None:
                 totals.append(total)
                 slowest.append(worst)
                 ratios.append(total / worst)
-            rows.append((n, len(records), statistics.median(totals), _pct(totals, 0.95), statistics.median(slowest), statistics.median(ratios)))
+            rows.append(
+                (
+                    n,
+                    len(records),
+                    statistics.median(totals),
+                    _pct(totals, 0.95),
+                    statistics.median(slowest),
+                    statistics.median(ratios),
+                )
+            )
             print(f"bench.fanout: {n} sources done", file=sys.stderr)
         rss_after = _rss_mb()
         print("bench.fanout: 514 sources with faults", file=sys.stderr)
         faulted, outcomes = await _faulted(http, url, codes, deadline, latency_ms)
     print(f"\nFan-out, every source answering after its simulated latency; {rounds} rounds per size\n")
-    print(f"{'sources':>8} {'records':>8} {'total p50 ms':>13} {'total p95 ms':>13} {'slowest p50 ms':>15} {'total/slowest':>14}")
+    print(
+        f"{'sources':>8} {'records':>8} {'total p50 ms':>13} {'total p95 ms':>13} {'slowest p50 ms':>15} {'total/slowest':>14}"
+    )
     for n, recs, p50, p95, worst, ratio in rows:
         print(f"{n:>8} {recs:>8} {p50:>13.1f} {p95:>13.1f} {worst:>15.1f} {ratio:>14.2f}")
-    print(f"\nresident memory (MB): before {rss_before:.1f}, with 514 connectors {rss_configured:.1f} "
-          f"(+{rss_configured - rss_before:.1f}, {(rss_configured - rss_before) * 1024 / 514:.1f} KB per source), "
-          f"after fan-outs to all {rss_after:.1f}")
+    print(
+        f"\nresident memory (MB): before {rss_before:.1f}, with 514 connectors {rss_configured:.1f} "
+        f"(+{rss_configured - rss_before:.1f}, {(rss_configured - rss_before) * 1024 / 514:.1f} KB per source), "
+        f"after fan-outs to all {rss_after:.1f}"
+    )
     past = [t - deadline * 1000 for t in faulted]
-    print(f"\nFan-out to 514 sources, {HANGING} hanging and {FAILING} answering 503; deadline {deadline:g} s; {FAULT_ROUNDS} rounds\n")
-    print(f"{'total p50 ms':>13} {'total max ms':>13} {'past deadline p50 ms':>21} {'past deadline max ms':>21}  outcomes (last round)")
-    print(f"{statistics.median(faulted):>13.1f} {max(faulted):>13.1f} {statistics.median(past):>21.1f} {max(past):>21.1f}  "
-          + ", ".join(f"{o.value} {n}" for o, n in sorted(outcomes.items(), key=lambda kv: kv[0].value)))
+    print(
+        f"\nFan-out to 514 sources, {HANGING} hanging and {FAILING} answering 503; deadline {deadline:g} s; {FAULT_ROUNDS} rounds\n"
+    )
+    print(
+        f"{'total p50 ms':>13} {'total max ms':>13} {'past deadline p50 ms':>21} {'past deadline max ms':>21}  outcomes (last round)"
+    )
+    print(
+        f"{statistics.median(faulted):>13.1f} {max(faulted):>13.1f} {statistics.median(past):>21.1f} {max(past):>21.1f}  "
+        + ", ".join(f"{o.value} {n}" for o, n in sorted(outcomes.items(), key=lambda kv: kv[0].value))
+    )
     if outcomes[Outcome.TIMEOUT] != HANGING or outcomes[Outcome.ERROR] != FAILING:
         raise SystemExit(f"bench.fanout: expected {HANGING} timeouts and {FAILING} errors, got {dict(outcomes)}")
 
@@ -148,11 +169,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--deadline", type=float, default=1.5, help="the fan-out deadline of the faulted rounds, in seconds")
+    parser.add_argument(
+        "--deadline", type=float, default=1.5, help="the fan-out deadline of the faulted rounds, in seconds"
+    )
     args = parser.parse_args()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.nation_server", "--latency-ms", str(args.latency_ms)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         url = server.stdout.readline().strip() if server.stdout else ""

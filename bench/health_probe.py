@@ -19,9 +19,7 @@ import aiohttp
 from bench.load import percentile
 
 PROBE_TIMEOUT_S = 60.0
-MAX_IN_FLIGHT = (
-    500  # beyond this the gateway is plainly stuck; skip instead of piling on
-)
+MAX_IN_FLIGHT = 500  # beyond this the gateway is plainly stuck; skip instead of piling on
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +66,11 @@ class HealthProbe:
     async def run(self) -> None:
         timeout = aiohttp.ClientTimeout(total=PROBE_TIMEOUT_S)
         connector = aiohttp.TCPConnector(limit=MAX_IN_FLIGHT)
-        async with aiohttp.ClientSession(
-            connector=connector, timeout=timeout
-        ) as session:
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             began = time.monotonic()
             i = 0
             while not self._stopping:
-                await asyncio.sleep(
-                    max(0.0, began + i * self.interval - time.monotonic())
-                )
+                await asyncio.sleep(max(0.0, began + i * self.interval - time.monotonic()))
                 i += 1
                 if len(self._out) < MAX_IN_FLIGHT:
                     sent = time.monotonic()

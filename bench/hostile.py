@@ -78,9 +78,7 @@ def legit_sessions(networks: int) -> list[aiohttp.ClientSession]:
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     return [
         aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(
-                limit=64, local_addr=(f"127.1.{n + 1}.1", 0)
-            ),
+            connector=aiohttp.TCPConnector(limit=64, local_addr=(f"127.1.{n + 1}.1", 0)),
             timeout=timeout,
         )
         for n in range(networks)
@@ -116,21 +114,16 @@ async def start_hostile_client(
     if not started:
         await stop_child(process)
         raise HostileClientError(
-            f"the hostile client did not start within {CHILD_START_TIMEOUT_S:g} s "
-            f"(it said {line[:200]!r})"
+            f"the hostile client did not start within {CHILD_START_TIMEOUT_S:g} s (it said {line[:200]!r})"
         )
     return process
 
 
-async def hostile_result(
-    process: asyncio.subprocess.Process, args: argparse.Namespace
-) -> dict[str, Any]:
+async def hostile_result(process: asyncio.subprocess.Process, args: argparse.Namespace) -> dict[str, Any]:
     """The hostile client's last line, waited for at most its duration, drain and a margin."""
     assert process.stdout is not None
     try:
-        out = await asyncio.wait_for(
-            process.stdout.read(), args.duration + args.drain + CHILD_EXTRA_S
-        )
+        out = await asyncio.wait_for(process.stdout.read(), args.duration + args.drain + CHILD_EXTRA_S)
         await process.wait()
     except TimeoutError:
         raise HostileClientError("the hostile client did not finish in time") from None
@@ -138,9 +131,7 @@ async def hostile_result(
         await stop_child(process)
     lines = out.decode(errors="replace").strip().splitlines()
     if process.returncode != 0 or not lines:
-        raise HostileClientError(
-            f"the hostile client failed (exit {process.returncode})"
-        )
+        raise HostileClientError(f"the hostile client failed (exit {process.returncode})")
     return json.loads(lines[-1])  # type: ignore[no-any-return]
 
 
@@ -161,15 +152,10 @@ async def measure(
     keys = load_or_create(keys_dir)
     url = f"{gateway.base_url}/graphql"
     async with AsyncExitStack() as stack:
-        sessions = [
-            await stack.enter_async_context(s)
-            for s in legit_sessions(args.legit_networks)
-        ]
+        sessions = [await stack.enter_async_context(s) for s in legit_sessions(args.legit_networks)]
         targets = await follow_up_targets(sessions[0], url, admin_token(keys))
         traffic = LegitTraffic(url, sessions, keys, tracking_ids, targets)
-        legit = functools.partial(
-            open_loop, traffic.pick, rate=args.rate, drain=args.drain
-        )
+        legit = functools.partial(open_loop, traffic.pick, rate=args.rate, drain=args.drain)
         probe = HealthProbe(f"{gateway.base_url}/healthz")
         probing = asyncio.create_task(probe.run())
         child: asyncio.subprocess.Process | None = None
@@ -182,10 +168,7 @@ async def measure(
             await legit(duration=args.warmup)
             for n in range(1, args.rounds + 1):
                 label = f"round {n} of {args.rounds}: " if args.rounds > 1 else ""
-                note(
-                    f"{label}legitimate traffic alone: {args.rate:g} req/s, "
-                    f"{args.duration:g} s"
-                )
+                note(f"{label}legitimate traffic alone: {args.rate:g} req/s, {args.duration:g} s")
                 began = time.monotonic()
                 alone = await legit(duration=args.duration)
                 alone_windows.append((began, time.monotonic()))
@@ -236,11 +219,7 @@ def health_windows(
     """/healthz alone, beside the attack, and while a region tree request was in flight
     (over the whole attack if no sample fell in one), every round; and which window the
     last is."""
-    spans = [
-        (float(a), float(b))
-        for attack in attacks
-        for a, b in attack.get("region_tree_in_flight", [])
-    ]
+    spans = [(float(a), float(b)) for attack in attacks for a, b in attack.get("region_tree_in_flight", [])]
     worst, window = probe.within(spans), "while a region tree request was in flight"
     if worst.samples == 0:
         worst, window = (
@@ -263,28 +242,20 @@ async def bench(args: argparse.Namespace) -> hr.Outcome:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     with tempfile.TemporaryDirectory(prefix="penghubung-hostile-") as tmp_name:
         tmp = Path(tmp_name)
-        async with fresh_database(
-            args.database, tmp_dir=tmp, postgres_admin_url=args.postgres_admin_url
-        ) as url:
+        async with fresh_database(args.database, tmp_dir=tmp, postgres_admin_url=args.postgres_admin_url) as url:
             note(f"{args.database}: loading {args.complaints:,} complaints ...")
-            load = await seed_database(
-                url, complaints=args.complaints, sample=SAMPLE_SIZE
-            )
+            load = await seed_database(url, complaints=args.complaints, sample=SAMPLE_SIZE)
             note(f"{args.database}: loaded in {load.seconds:.1f} s")
             note(f"CPUs: {args.cpus.describe()}")
             pin_client(args.cpus)
-            async with running_gateway(
-                url, tmp / "gateway.log", cpus=args.cpus
-            ) as gateway:
+            async with running_gateway(url, tmp / "gateway.log", cpus=args.cpus) as gateway:
                 outcome = await measure(gateway, tmp, load.tracking_ids, args)
                 lines = gateway.log_lines()
                 note(f"the gateway logged {lines:,} lines (warnings and errors)")
                 return outcome
 
 
-def report(
-    outcome: hr.Outcome, found: Sequence[hr.Target], args: argparse.Namespace
-) -> str:
+def report(outcome: hr.Outcome, found: Sequence[hr.Target], args: argparse.Namespace) -> str:
     """The whole stdout: tables, then the JSON lines (targets last)."""
     heading = (
         f"hostile: {args.database}, {args.complaints:,} complaints, legitimate "
@@ -303,7 +274,6 @@ def report(
     return "\n".join(parts)
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench.hostile",
@@ -311,14 +281,11 @@ def build_parser() -> argparse.ArgumentParser:
         "fresh gateway: latency, errors, /healthz, and how the attacks were answered.",
     )
     add = parser.add_argument
-    add(
-        "--database", choices=KINDS, default="sqlite", help="the store (default sqlite)"
-    )
+    add("--database", choices=KINDS, default="sqlite", help="the store (default sqlite)")
     add(
         "--postgres-admin-url",
         default=DEFAULT_POSTGRES_ADMIN_URL,
-        help="where a PostgreSQL benchmark database is created and dropped "
-        f"(default {DEFAULT_POSTGRES_ADMIN_URL})",
+        help=f"where a PostgreSQL benchmark database is created and dropped (default {DEFAULT_POSTGRES_ADMIN_URL})",
     )
     add(
         "--complaints",
@@ -336,8 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--duration",
         type=positive(float),
         default=30.0,
-        help="measured seconds per phase (default 30; fewer make p99 rest on a handful "
-        "of requests)",
+        help="measured seconds per phase (default 30; fewer make p99 rest on a handful of requests)",
     )
     add(
         "--rounds",
@@ -356,15 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--drain",
         type=positive(float),
         default=10.0,
-        help="seconds to wait for answers still out after a phase; later ones "
-        "count as failed (default 10)",
+        help="seconds to wait for answers still out after a phase; later ones count as failed (default 10)",
     )
     add(
         "--legit-networks",
         type=positive(int),
         default=8,
-        help="loopback networks the legitimate clients connect from, 127.1.N.1 "
-        "(default 8)",
+        help="loopback networks the legitimate clients connect from, 127.1.N.1 (default 8)",
     )
     add(
         "--hostile-address",
@@ -375,8 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--attacks",
         type=attack_names,
         default=list(ATTACKS),
-        help="which hostile attacks, comma-separated "
-        f"(default all: {','.join(ATTACKS)})",
+        help=f"which hostile attacks, comma-separated (default all: {','.join(ATTACKS)})",
     )
     add(
         "--tree-aliases",
@@ -410,9 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         "so it measures worse). The hostile client always runs at a lower priority: an "
         "attacker's own CPU is not the gateway's",
     )
-    add(
-        "--report-only", action="store_true", help="exit 0 even when a target is missed"
-    )
+    add("--report-only", action="store_true", help="exit 0 even when a target is missed")
     return parser
 
 

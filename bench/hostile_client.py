@@ -43,9 +43,7 @@ KEPT_INTERVALS = 2_000  # in-flight spans of the worst query, for /healthz while
 OK = "ok"
 UNFINISHED = "UNFINISHED"
 # Answers that mean the gateway did not cope, rather than that it refused.
-NOT_REFUSALS = frozenset(
-    {OK, UNFINISHED, "CLIENT_TIMEOUT", "CONNECTION_ERROR", "INTERNAL_ERROR", "TIMEOUT"}
-)
+NOT_REFUSALS = frozenset({OK, UNFINISHED, "CLIENT_TIMEOUT", "CONNECTION_ERROR", "INTERNAL_ERROR", "TIMEOUT"})
 
 
 def answer_code(status: int, payload: bytes) -> str:
@@ -154,9 +152,7 @@ class HostileClient:
         tally.sent += 1
         started = time.monotonic()
         try:
-            async with (session or self.session).post(
-                self.url, data=body, headers=headers
-            ) as response:
+            async with (session or self.session).post(self.url, data=body, headers=headers) as response:
                 code = answer_code(response.status, await response.read())
         except TimeoutError:
             code = "CLIENT_TIMEOUT"
@@ -195,12 +191,8 @@ class HostileClient:
         """`connections` keep-alive connections, each sending as fast as answers come."""
         body = attack.cheap_read()
         sent = 0
-        connector = aiohttp.TCPConnector(
-            limit=connections, local_addr=(self.local_address, 0)
-        )
-        async with aiohttp.ClientSession(
-            connector=connector, timeout=self.session.timeout
-        ) as own:
+        connector = aiohttp.TCPConnector(limit=connections, local_addr=(self.local_address, 0))
+        async with aiohttp.ClientSession(connector=connector, timeout=self.session.timeout) as own:
 
             async def worker() -> None:
                 nonlocal sent
@@ -208,24 +200,18 @@ class HostileClient:
                     sent += 1
                     await self.post("http_flood", body, token, own)
 
-            await self._bounded(
-                [asyncio.create_task(worker()) for _ in range(connections)]
-            )
+            await self._bounded([asyncio.create_task(worker()) for _ in range(connections)])
 
     async def _bounded(self, tasks: list[asyncio.Task[None]]) -> None:
         """Wait for `tasks` until the stop plus the drain, then cancel what is left."""
         if not tasks:
             return
-        await asyncio.wait(
-            tasks, timeout=max(0.0, self.stop_at + self.drain - time.monotonic())
-        )
+        await asyncio.wait(tasks, timeout=max(0.0, self.stop_at + self.drain - time.monotonic()))
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def sockets(
-        self, ws_url: str, connections: int, per_connection: int, token: str
-    ) -> None:
+    async def sockets(self, ws_url: str, connections: int, per_connection: int, token: str) -> None:
         """`connections` WebSockets on one token, each subscribing `per_connection` times,
         held open until the stop."""
         tally = self.tallies.setdefault("socket_flood", Tally())
@@ -234,13 +220,9 @@ class HostileClient:
             tally.sent += 1
             started = time.monotonic()
             try:
-                async with self.session.ws_connect(
-                    ws_url, protocols=("graphql-transport-ws",)
-                ) as ws:
+                async with self.session.ws_connect(ws_url, protocols=("graphql-transport-ws",)) as ws:
                     payload = {"authorization": f"Bearer {token}"}
-                    await ws.send_str(
-                        json.dumps({"type": "connection_init", "payload": payload})
-                    )
+                    await ws.send_str(json.dumps({"type": "connection_init", "payload": payload}))
                     refused = _refusal(ws, await ws.receive(timeout=WS_ACK_TIMEOUT_S))
                     if refused:
                         tally.answers[refused] += 1
@@ -291,17 +273,12 @@ class HostileClient:
 def _refusal(ws: aiohttp.ClientWebSocketResponse, ack: aiohttp.WSMessage) -> str | None:
     """How a socket's first answer refused it (its close code), or None if it was the
     `connection_ack`."""
-    if (
-        ack.type == aiohttp.WSMsgType.TEXT
-        and json.loads(ack.data).get("type") == "connection_ack"
-    ):
+    if ack.type == aiohttp.WSMsgType.TEXT and json.loads(ack.data).get("type") == "connection_ack":
         return None
     return f"WS_CLOSE_{ws.close_code}" if ws.close_code else "WS_NO_ACK"
 
 
-def paced_attacks(
-    args: argparse.Namespace, tokens: attack.HostileTokens
-) -> list[Paced]:
+def paced_attacks(args: argparse.Namespace, tokens: attack.HostileTokens) -> list[Paced]:
     """The paced attacks with their rates (per second) and caps of requests in flight."""
     bad = itertools.cycle(tokens.bad)
     return [
@@ -322,9 +299,7 @@ def paced_attacks(
         ),
         Paced("long_text_filter", attack.long_text_filter, args.slow_rate, 4),
         # Each request carries the next bad token in turn.
-        Paced(
-            "bad_tokens", attack.cheap_read, args.bad_token_rate, 32, lambda: next(bad)
-        ),
+        Paced("bad_tokens", attack.cheap_read, args.bad_token_rate, 32, lambda: next(bad)),
     ]
 
 
@@ -344,15 +319,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         print(json.dumps({"event": "started", "at": began}), flush=True)
         ws_url = args.url.replace("http://", "ws://", 1) + "/graphql"
         chosen = set(args.attacks)
-        jobs = [
-            client.paced(a) for a in paced_attacks(args, tokens) if a.name in chosen
-        ]
+        jobs = [client.paced(a) for a in paced_attacks(args, tokens) if a.name in chosen]
         if "http_flood" in chosen:
-            jobs.append(
-                client.flood(
-                    args.http_connections, args.flood_max_requests, tokens.citizen
-                )
-            )
+            jobs.append(client.flood(args.http_connections, args.flood_max_requests, tokens.citizen))
         if "socket_flood" in chosen:
             jobs.append(
                 client.sockets(
@@ -369,9 +338,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "event": "finished",
         "started": began,
         "ended": ended,
-        "attacks": {
-            name: tally.to_json() for name, tally in sorted(client.tallies.items())
-        },
+        "attacks": {name: tally.to_json() for name, tally in sorted(client.tallies.items())},
         "region_tree_in_flight": client.intervals,
     }
 
@@ -393,14 +360,9 @@ def attack_names(value: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.hostile_client", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument(
-        "--url", required=True, help="the gateway, e.g. http://127.0.0.1:8000"
-    )
+    parser = argparse.ArgumentParser(prog="python -m bench.hostile_client", description=__doc__.split("\n")[0])
+    parser.add_argument("--url", required=True, help="the gateway, e.g. http://127.0.0.1:8000")
     parser.add_argument(
         "--dev-keys",
         required=True,
@@ -412,9 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=list(ATTACKS),
         help="which attacks, comma-separated (all)",
     )
-    parser.add_argument(
-        "--duration", type=positive(float), default=20.0, help="seconds of attack (20)"
-    )
+    parser.add_argument("--duration", type=positive(float), default=20.0, help="seconds of attack (20)")
     parser.add_argument(
         "--drain",
         type=positive(float),

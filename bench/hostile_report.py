@@ -134,17 +134,9 @@ def measurements(outcome: Outcome) -> list[Measurement]:
             Measurement(f"hostile.{name}.served", tally["served"], "count"),
             Measurement(f"hostile.{name}.p99", _nan(tally["p99_ms"]), "ms"),
         ]
-        found += [
-            Measurement(f"hostile.{name}.answers.{code}", n, "count")
-            for code, n in tally["answers"].items()
-        ]
+        found += [Measurement(f"hostile.{name}.answers.{code}", n, "count") for code, n in tally["answers"].items()]
     for n, legit in enumerate(outcome.rounds, start=1):
-        found += [
-            Measurement(
-                f"legit.round{n}.{phase}.p99", legit[phase].percentile_ms(99), "ms"
-            )
-            for phase in PHASES
-        ]
+        found += [Measurement(f"legit.round{n}.{phase}.p99", legit[phase].percentile_ms(99), "ms") for phase in PHASES]
         found.append(Measurement(f"legit.round{n}.p99_ratio", _ratio(legit), "ratio"))
     found += [
         Measurement("legit.p99_beside_hostile_over_alone", outcome.p99_ratio, "ratio"),
@@ -206,9 +198,7 @@ def legit_table(outcome: Outcome) -> str:
     return format_table(headers, rows, labels=2)
 
 
-def _legit_row(
-    phase: str, kind: str, latencies: Sequence[float], failures: int
-) -> list[str]:
+def _legit_row(phase: str, kind: str, latencies: Sequence[float], failures: int) -> list[str]:
     return [
         phase, kind, f"{len(latencies):,}", f"{failures:,}",
         *(number(percentile(list(latencies), q) * 1000, 1) for q in (50, 95, 99)),
@@ -249,9 +239,7 @@ def health_table(outcome: Outcome) -> str:
         ]
         for window, s in outcome.health.items()
     ]
-    return format_table(
-        ["/healthz while", "samples", "failed", "p50 ms", "p99 ms", "max ms"], rows
-    )
+    return format_table(["/healthz while", "samples", "failed", "p50 ms", "p99 ms", "max ms"], rows)
 
 
 def attack_table(outcome: Outcome) -> str:
@@ -262,9 +250,7 @@ def attack_table(outcome: Outcome) -> str:
         ]
         for name, t in outcome.attacks.items()
     ]  # fmt: skip
-    return format_table(
-        ["hostile", "sent", "refused", "served", "answers by code"], rows
-    )
+    return format_table(["hostile", "sent", "refused", "served", "answers by code"], rows)
 
 
 def target_table(found: Sequence[Target]) -> str:

@@ -50,10 +50,7 @@ def long_tracking_id() -> bytes:
 def long_text_submission() -> bytes:
     """A complaint in Musi Rawas (where the legitimate public list reads) whose 10,000
     characters every public read of it must mask."""
-    query = (
-        "mutation($input: SubmitComplaintInput!) "
-        "{ submitComplaint(input: $input) { trackingId } }"
-    )
+    query = "mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { trackingId } }"
     variables = {
         "input": {
             "classification": "PENGADUAN",
@@ -80,9 +77,7 @@ def cheap_read() -> bytes:
 def subscription(index: int) -> str:
     """A graphql-transport-ws `subscribe` message."""
     query = 'subscription { complaintUpdates(kodeWilayah: "16") { kind complaint { id status } } }'
-    return json.dumps(
-        {"id": str(index), "type": "subscribe", "payload": {"query": query}}
-    )
+    return json.dumps({"id": str(index), "type": "subscribe", "payload": {"query": query}})
 
 
 class HostileTokens:
@@ -90,24 +85,18 @@ class HostileTokens:
     well hold a token) signed with the key the gateway trusts, and bad ones of every sort."""
 
     def __init__(self, trusted: DevKeys, scratch: Path | None = None) -> None:
-        self.citizen = issue_token(
-            trusted, subject="hostile-warga", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
-        )
+        self.citizen = issue_token(trusted, subject="hostile-warga", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S)
         self.coordinator = issue_token(
             trusted, subject="hostile-coordinator", roles=[Role.REGIONAL_COORDINATOR],
             kode_wilayah="16", ttl=TOKEN_TTL_S,
         )  # fmt: skip
         with tempfile.TemporaryDirectory(prefix="hostile-keys-", dir=scratch) as tmp:
             stranger = load_or_create(Path(tmp))  # a key the gateway has never seen
-        signed = issue_token(
-            trusted, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
-        )
+        signed = issue_token(trusted, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S)
         header, claims, _ = signed.split(".")
         self.bad = [
             "not-a-token",
-            issue_token(
-                stranger, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S
-            ),
+            issue_token(stranger, subject="hostile-x", roles=[Role.CITIZEN], ttl=TOKEN_TTL_S),
             issue_token(
                 trusted,
                 subject="hostile-x",

@@ -40,10 +40,7 @@ KINDS = tuple(name for name, _ in MIX)
 CITIZENS = 5
 STAFF = 3
 
-PUBLIC_BY_ID = (
-    "query($t: String!) { publicComplaint(trackingId: $t) "
-    "{ id trackingId title content status createdAt } }"
-)
+PUBLIC_BY_ID = "query($t: String!) { publicComplaint(trackingId: $t) { id trackingId title content status createdAt } }"
 PUBLIC_LIST = (
     '{ publicComplaints(first: 20, filter: {kodeWilayah: "16.05"}) '
     "{ edges { node { trackingId title content status } } pageInfo { hasNextPage } } }"
@@ -53,16 +50,14 @@ STAFF_LIST = (
     "{ totalCount edges { node { id trackingId title status } } } }"
 )
 CASE_BY_ID = (
-    "query($t: String!) { complaint(trackingId: $t) "
-    "{ id trackingId title status dispositions { toAgencyId } } }"
+    "query($t: String!) { complaint(trackingId: $t) { id trackingId title status dispositions { toAgencyId } } }"
 )
 SUBMIT = (
     "mutation($input: SubmitComplaintInput!, $k: String) "
     "{ submitComplaint(input: $input, idempotencyKey: $k) { trackingId } }"
 )
 FOLLOW_UP = (
-    "mutation($id: ID!, $c: String!, $k: String) "
-    "{ postFollowUp(id: $id, content: $c, idempotencyKey: $k) { status } }"
+    "mutation($id: ID!, $c: String!, $k: String) { postFollowUp(id: $id, content: $c, idempotencyKey: $k) { status } }"
 )
 # Complaints an agency may answer (follow-ups are allowed in these statuses), for the
 # writes; read once before the runs, as the national admin.
@@ -112,9 +107,7 @@ async def follow_up_targets(
         async with session.post(url, data=body, headers=headers) as response:
             answer = await response.json()
         if answer.get("errors") or not answer.get("data"):
-            raise LegitSetupError(
-                f"reading follow-up targets failed: {json.dumps(answer)[:300]}"
-            )
+            raise LegitSetupError(f"reading follow-up targets failed: {json.dumps(answer)[:300]}")
         page = answer["data"]["complaints"]
         for edge in page["edges"]:
             node = edge["node"]
@@ -124,9 +117,7 @@ async def follow_up_targets(
             break
         after = page["pageInfo"]["endCursor"]
     if not found:
-        raise LegitSetupError(
-            "no complaint to post a follow-up to; use more --complaints"
-        )
+        raise LegitSetupError("no complaint to post a follow-up to; use more --complaints")
     return found[:limit]
 
 
@@ -143,13 +134,9 @@ class LegitTraffic:
         targets: Sequence[FollowUpTarget],
     ) -> None:
         if not tracking_ids:
-            raise LegitSetupError(
-                "no public tracking ID to read; use more --complaints"
-            )
+            raise LegitSetupError("no public tracking ID to read; use more --complaints")
         if not targets:
-            raise LegitSetupError(
-                "no complaint to post a follow-up to; use more --complaints"
-            )
+            raise LegitSetupError("no complaint to post a follow-up to; use more --complaints")
         self.url = url
         self.sessions = list(sessions)
         self.tracking_ids = list(tracking_ids)
@@ -164,9 +151,7 @@ class LegitTraffic:
         kind = self.rng.choices(KINDS, weights=[w for _, w in MIX])[0]
         return kind, getattr(self, f"_{kind}")()
 
-    def _send(
-        self, query: str, variables: dict[str, Any], field: str, token: str | None
-    ) -> Send:
+    def _send(self, query: str, variables: dict[str, Any], field: str, token: str | None) -> Send:
         session = self.sessions[self.turn % len(self.sessions)]
         self.turn += 1
         body = json.dumps({"query": query, "variables": variables}).encode()
@@ -177,9 +162,7 @@ class LegitTraffic:
 
         async def send() -> str | None:
             try:
-                async with session.post(
-                    self.url, data=body, headers=headers
-                ) as response:
+                async with session.post(self.url, data=body, headers=headers) as response:
                     return check(response.status, await response.read())
             except (aiohttp.ClientError, TimeoutError) as exc:
                 return f"{type(exc).__name__}: {exc}"
@@ -243,20 +226,14 @@ def _tokens(keys: DevKeys, agencies: Sequence[str]) -> dict[str, str]:
     """Real tokens for every legitimate caller, signed with the key the gateway trusts."""
 
     def token(subject: str, role: Role, **claims: Any) -> str:
-        return issue_token(
-            keys, subject=subject, roles=[role], ttl=TOKEN_TTL_S, **claims
-        )
+        return issue_token(keys, subject=subject, roles=[role], ttl=TOKEN_TTL_S, **claims)
 
     found: dict[str, str] = {}
     for i in range(STAFF):
         found[f"admin-{i}"] = admin_token(keys, i)
-        found[f"coordinator-{i}"] = token(
-            f"bench-coordinator-16-{i}", Role.REGIONAL_COORDINATOR, kode_wilayah="16"
-        )
+        found[f"coordinator-{i}"] = token(f"bench-coordinator-16-{i}", Role.REGIONAL_COORDINATOR, kode_wilayah="16")
     for i in range(CITIZENS):
         found[f"citizen-{i}"] = token(f"bench-warga-{i}", Role.CITIZEN)
     for agency in agencies:
-        found[f"agency:{agency}"] = token(
-            f"bench-admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency
-        )
+        found[f"agency:{agency}"] = token(f"bench-admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency)
     return found

@@ -27,9 +27,7 @@ UNFINISHED = "unfinished when the run ended"
 class KindTally:
     """What one kind of request saw."""
 
-    latencies: list[float] = field(
-        default_factory=list
-    )  # seconds, every finished request
+    latencies: list[float] = field(default_factory=list)  # seconds, every finished request
     failures: int = 0
     problems: list[str] = field(default_factory=list)  # the first few distinct ones
 
@@ -73,9 +71,7 @@ class OpenLoopResult:
         return percentile(self.latencies, q) * 1000.0
 
 
-async def open_loop(
-    pick: Pick, *, rate: float, duration: float, drain: float
-) -> OpenLoopResult:
+async def open_loop(pick: Pick, *, rate: float, duration: float, drain: float) -> OpenLoopResult:
     """Send `rate` requests a second for `duration` seconds (at most rate x duration in
     all), then wait up to `drain` seconds for the last answers; a request still out then
     is cancelled and counted as failed, with the time it had waited."""
@@ -90,9 +86,7 @@ async def open_loop(
             problem = await send()
         except (asyncio.CancelledError, KeyboardInterrupt):
             raise
-        except (
-            Exception
-        ) as exc:  # a bug in a checker is a failed request, not a dead run
+        except Exception as exc:  # a bug in a checker is a failed request, not a dead run
             problem = f"{type(exc).__name__}: {exc}"
         result.tally(kind).record(time.perf_counter() - scheduled, problem)
 

@@ -168,7 +168,9 @@ async def shed_by_reason(base_url: str) -> dict[str, float]:
     return {reason: float(value) for reason, value in SHED_LINE.findall(text)}
 
 
-async def measure(base_url: str, keys_dir: Path, tracking_ids: list[str], args: argparse.Namespace) -> tuple[list[Phase], Phase, HealthStats]:
+async def measure(
+    base_url: str, keys_dir: Path, tracking_ids: list[str], args: argparse.Namespace
+) -> tuple[list[Phase], Phase, HealthStats]:
     keys = load_or_create(keys_dir)
     url = f"{base_url}/graphql"
     async with AsyncExitStack() as stack:
@@ -288,7 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add = parser.add_argument
     add("--database", choices=KINDS, default="postgres", help="the store (default postgres)")
-    add("--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL, help="where a PostgreSQL database is created and dropped")
+    add(
+        "--postgres-admin-url",
+        default=DEFAULT_POSTGRES_ADMIN_URL,
+        help="where a PostgreSQL database is created and dropped",
+    )
     add("--complaints", type=positive(int), default=3000, help="demo complaints to load (default 3000)")
     add(
         "--start-rate", type=positive(float), default=20.0,

@@ -48,8 +48,7 @@ BY_TRACKING_ID_QUERY = (
 # The case view as the national admin: the same lookup plus token verification (ES256)
 # and the audit trail of the request.
 CASE_BY_TRACKING_ID_QUERY = (
-    "query($t: String!) { complaint(trackingId: $t) "
-    "{ id trackingId title status createdAt location { kodeWilayah } } }"
+    "query($t: String!) { complaint(trackingId: $t) { id trackingId title status createdAt location { kodeWilayah } } }"
 )
 LIST_16_05_QUERY = (
     '{ publicComplaints(first: 50, filter: {kodeWilayah: "16.05"}) '
@@ -178,9 +177,7 @@ async def run_scenario(
 
 async def bench_database(kind: str, args: argparse.Namespace, tmp_dir: Path) -> DatabaseRun:
     """Create, load and serve one database, run every scenario against it, clean up."""
-    async with fresh_database(
-        kind, tmp_dir=tmp_dir, postgres_admin_url=args.postgres_admin_url
-    ) as url:
+    async with fresh_database(kind, tmp_dir=tmp_dir, postgres_admin_url=args.postgres_admin_url) as url:
         note(f"{kind}: loading {args.complaints:,} complaints ...")
         load = await seed_database(url, complaints=args.complaints, sample=SAMPLE_SIZE)
         note(f"{kind}: loaded in {load.seconds:.1f} s ({load.rate:,.0f} complaints/s)")
@@ -191,9 +188,7 @@ async def bench_database(kind: str, args: argparse.Namespace, tmp_dir: Path) -> 
             async with client_session(args.concurrency) as session:
                 for scenario in scenarios(load.tracking_ids, tmp_dir / "dev-keys"):
                     note(f"{kind}: {scenario.name} for {args.duration:g} s ...")
-                    runs.append(
-                        await run_scenario(session, f"{gateway.base_url}/graphql", scenario, args)
-                    )
+                    runs.append(await run_scenario(session, f"{gateway.base_url}/graphql", scenario, args))
             # Read while the process still runs: VmHWM is gone once it exits.
             peak = gateway.peak_rss_mib()
             return DatabaseRun(
@@ -234,14 +229,10 @@ def ratios(runs: Sequence[DatabaseRun]) -> list[Measurement]:
     for db, rps in by_db.items():
         if rps.get("by_tracking_id", 0) > 0:
             value = rps["list_16_05"] / rps["by_tracking_id"]
-            found.append(
-                Measurement(f"{db}.list_16_05_over_by_tracking_id.rps", value, "ratio")
-            )
+            found.append(Measurement(f"{db}.list_16_05_over_by_tracking_id.rps", value, "ratio"))
             # What a token (verification, case scope, audit trail) costs per lookup.
             value = rps["case_by_tracking_id_token"] / rps["by_tracking_id"]
-            found.append(
-                Measurement(f"{db}.case_token_over_public_by_tracking_id.rps", value, "ratio")
-            )
+            found.append(Measurement(f"{db}.case_token_over_public_by_tracking_id.rps", value, "ratio"))
     return found
 
 
@@ -326,11 +317,8 @@ def _databases(value: str) -> list[str]:
     kinds = [k.strip() for k in value.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]
     if not kinds or unknown or len(set(kinds)) != len(kinds):
-        raise argparse.ArgumentTypeError(
-            f"expected a comma-separated list of distinct kinds from {','.join(KINDS)}"
-        )
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of distinct kinds from {','.join(KINDS)}")
     return kinds
-
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -340,27 +328,38 @@ def build_parser() -> argparse.ArgumentParser:
         "measure two read queries over HTTP at fixed concurrency.",
     )
     parser.add_argument(
-        "--complaints", type=positive(int), default=100_000,
+        "--complaints",
+        type=positive(int),
+        default=100_000,
         help="complaints to load per database (default 100000)",
     )
     parser.add_argument(
-        "--concurrency", type=positive(int), default=16,
+        "--concurrency",
+        type=positive(int),
+        default=16,
         help="concurrent clients, each in a closed loop (default 16)",
     )
     parser.add_argument(
-        "--duration", type=positive(float), default=10.0,
+        "--duration",
+        type=positive(float),
+        default=10.0,
         help="measured seconds per scenario, after a 1 s warm-up (default 10)",
     )
     parser.add_argument(
-        "--max-requests", type=positive(int), default=1_000_000,
+        "--max-requests",
+        type=positive(int),
+        default=1_000_000,
         help="end a scenario after this many requests even if time is left (default 1000000)",
     )
     parser.add_argument(
-        "--databases", type=_databases, default=list(KINDS),
+        "--databases",
+        type=_databases,
+        default=list(KINDS),
         help="which databases, in this order (default sqlite,postgres)",
     )
     parser.add_argument(
-        "--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL,
+        "--postgres-admin-url",
+        default=DEFAULT_POSTGRES_ADMIN_URL,
         help="the PostgreSQL server (and a database on it to connect to) where the "
         f"benchmark database is created and dropped (default {DEFAULT_POSTGRES_ADMIN_URL})",
     )

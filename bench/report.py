@@ -20,9 +20,7 @@ class Measurement:
         """The measurement as one JSON object on one line."""
         # NaN (no successful request to take a percentile of) is not JSON; null is.
         value = None if math.isnan(self.value) else round(self.value, 3)
-        return json.dumps(
-            {"bench": bench, "metric": self.metric, "value": value, "unit": self.unit}
-        )
+        return json.dumps({"bench": bench, "metric": self.metric, "value": value, "unit": self.unit})
 
 
 def json_lines(bench: str, measurements: Iterable[Measurement]) -> str:
@@ -30,9 +28,7 @@ def json_lines(bench: str, measurements: Iterable[Measurement]) -> str:
     return "\n".join(m.to_json(bench) for m in measurements)
 
 
-def format_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], *, labels: int = 1
-) -> str:
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, labels: int = 1) -> str:
     """An aligned table: the first `labels` columns left-aligned, the numbers right-aligned."""
     widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
 

@@ -87,9 +87,7 @@ class GatewayProcess:
                 except (aiohttp.ClientError, TimeoutError):
                     pass  # not listening yet
                 await asyncio.sleep(POLL_INTERVAL_S)
-        raise GatewayError(
-            f"the gateway was not ready within {timeout:g} s; its output:\n{self.log_tail()}"
-        )
+        raise GatewayError(f"the gateway was not ready within {timeout:g} s; its output:\n{self.log_tail()}")
 
     def peak_rss_mib(self) -> float:
         """The process's peak resident set size (VmHWM in /proc), in MiB."""

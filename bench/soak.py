@@ -67,9 +67,7 @@ async def wait_for_first_pull(database_url: str, stack: Stack) -> int:
     began, last, stable = time.monotonic(), -1, 0
     while time.monotonic() - began < PULL_WAIT_S:
         if not stack.worker.alive():
-            raise RuntimeError(
-                f"the worker exited; its output:\n{stack.worker.log_tail()}"
-            )
+            raise RuntimeError(f"the worker exited; its output:\n{stack.worker.log_tail()}")
         conn = await asyncpg.connect(dsn)
         try:
             count = await conn.fetchval("SELECT count(*) FROM complaint")
@@ -82,8 +80,7 @@ async def wait_for_first_pull(database_url: str, stack: Stack) -> int:
             return int(count)
         await asyncio.sleep(2.0)
     raise RuntimeError(
-        f"the index held {last} complaints after {PULL_WAIT_S:g} s; the worker's output:\n"
-        f"{stack.worker.log_tail()}"
+        f"the index held {last} complaints after {PULL_WAIT_S:g} s; the worker's output:\n{stack.worker.log_tail()}"
     )
 
 
@@ -91,12 +88,8 @@ async def run(args: argparse.Namespace) -> int:
     run_id = uuid.uuid4().hex[:8].upper()
     with tempfile.TemporaryDirectory(prefix="penghubung-soak-") as tmp:
         workdir = Path(tmp)
-        async with fresh_database(
-            "postgres", tmp_dir=workdir, postgres_admin_url=args.postgres_admin_url
-        ) as url:
-            note(
-                f"soak {run_id}: database {urlsplit(url).path.lstrip('/')}; migrating, loading reference data"
-            )
+        async with fresh_database("postgres", tmp_dir=workdir, postgres_admin_url=args.postgres_admin_url) as url:
+            note(f"soak {run_id}: database {urlsplit(url).path.lstrip('/')}; migrating, loading reference data")
             await seed_database(url, complaints=0, sample=0)
             keys = load_or_create(workdir / "dev-keys")
             stack = await start_stack(workdir, url, args.redis_url)
@@ -108,9 +101,7 @@ async def run(args: argparse.Namespace) -> int:
                     args.keep_logs.mkdir(parents=True, exist_ok=True)
                     for part in (stack.gateway, stack.worker, stack.sandbox_process):
                         with contextlib.suppress(OSError):
-                            (args.keep_logs / part.log_path.name).write_bytes(
-                                part.log_path.read_bytes()
-                            )
+                            (args.keep_logs / part.log_path.name).write_bytes(part.log_path.read_bytes())
 
 
 @dataclass
@@ -129,9 +120,7 @@ class Phases:
     overload: list[Sample] = field(default_factory=list)
 
 
-async def drive(
-    args: argparse.Namespace, stack: Stack, mix: Mix, url: str, phases: Phases
-) -> None:
+async def drive(args: argparse.Namespace, stack: Stack, mix: Mix, url: str, phases: Phases) -> None:
     """Warm-up, step test, the main phase with its faults, the 2x phase."""
     now = lambda: time.monotonic() - mix.origin  # noqa: E731
     note("  warm-up: 5 s at 5 req/s")
@@ -201,20 +190,13 @@ async def drive(
     )
 
 
-async def soak(
-    args: argparse.Namespace, run_id: str, stack: Stack, url: str, keys: DevKeys
-) -> int:
+async def soak(args: argparse.Namespace, run_id: str, stack: Stack, url: str, keys: DevKeys) -> int:
     regencies = [r.kode_wilayah for r in stack.sandbox.config.connected]
     if args.regency not in regencies:
-        raise SystemExit(
-            f"--regency {args.regency} is not a connected kab/kota ({', '.join(regencies)})"
-        )
+        raise SystemExit(f"--regency {args.regency} is not a connected kab/kota ({', '.join(regencies)})")
     pulled = await wait_for_first_pull(url, stack)
     targets = await read_targets(url, regencies)
-    note(
-        f"  first pull: {pulled} complaints, {len(targets.public)} public, "
-        f"{len(targets.actionable)} actionable"
-    )
+    note(f"  first pull: {pulled} complaints, {len(targets.public)} public, {len(targets.actionable)} actionable")
     origin = time.monotonic()
     ledger = Ledger()
     sessions = client_sessions()
@@ -250,9 +232,7 @@ async def soak(
     finally:
         stop_supervising.set()
         await supervisor
-    note(
-        f"  outbox after {drained_in:.0f} s: {backlog}; verifying {len(ledger.writes)} writes"
-    )
+    note(f"  outbox after {drained_in:.0f} s: {backlog}; verifying {len(ledger.writes)} writes")
     # Nothing writes to the systems while they are read: a list paged by update time
     # would show a record updated meanwhile twice and skip another.
     await stack.worker.stop()
@@ -261,9 +241,7 @@ async def soak(
     verdict = judge(ledger.writes, places, stack.sandbox)
     for line in verdict.examples:
         note(f"  {line}")
-    headline, details = numbers(
-        args, phases, verdict, series, stack, drained_in, backlog
-    )
+    headline, details = numbers(args, phases, verdict, series, stack, drained_in, backlog)
     missed = print_results(headline, details, goals_for(args.duration))
     if missed:
         note(f"goals missed: {', '.join(missed)}")
@@ -283,12 +261,8 @@ def numbers(
     assert phases.injector is not None and phases.plan is not None
     injector, main, overload = phases.injector, phases.main, phases.overload
     baseline = (phases.main_start, phases.main_start + phases.plan.postgres)
-    errors, shed = unexplained(
-        [*main, *overload], injector.windows, shedding_phase="overload"
-    )
-    ratio, p_hang, p_before, n_hang, n_before = unrelated_p99_ratio(
-        main, args.regency, injector.hang, baseline
-    )
+    errors, shed = unexplained([*main, *overload], injector.windows, shedding_phase="overload")
+    ratio, p_hang, p_before, n_hang, n_before = unrelated_p99_ratio(main, args.regency, injector.hang, baseline)
     goodput = ok_per_second(overload, phases.overload_start, args.overload_seconds)
     worker, gateway = series.get("worker", Series()), series.get("gateway", Series())
     headline = {
@@ -307,9 +281,7 @@ def numbers(
     }
 
     def counted(prefix: str, counts: Counter[str], unit: str) -> list[Measurement]:
-        return [
-            Measurement(f"{prefix}.{k}", v, unit) for k, v in sorted(counts.items())
-        ]
+        return [Measurement(f"{prefix}.{k}", v, unit) for k, v in sorted(counts.items())]
 
     details = [
         Measurement("capacity", phases.capacity, "req/s"),
@@ -342,20 +314,10 @@ def numbers(
         *counted("acked_lost.in", verdict.lost_by_place, "writes"),
         *counted("stored_twice.in", verdict.twice_by_place, "writes"),
         *counted("errors_outside_faults", outcome_counts(errors), "requests"),
-        *counted(
-            "errors_outside_faults.phase", Counter(e.phase for e in errors), "requests"
-        ),
-        *counted(
-            "errors_outside_faults.kind", Counter(e.kind for e in errors), "requests"
-        ),
-        *(
-            Measurement(f"step_{s.rate:g}.ok_per_s", s.ok_per_s, "req/s")
-            for s in phases.steps
-        ),
-        *(
-            Measurement(f"fault.{w.fault}.window", w.end - w.start, "s")
-            for w in injector.windows
-        ),
+        *counted("errors_outside_faults.phase", Counter(e.phase for e in errors), "requests"),
+        *counted("errors_outside_faults.kind", Counter(e.kind for e in errors), "requests"),
+        *(Measurement(f"step_{s.rate:g}.ok_per_s", s.ok_per_s, "req/s") for s in phases.steps),
+        *(Measurement(f"fault.{w.fault}.window", w.end - w.start, "s") for w in injector.windows),
     ]
     return headline, details
 

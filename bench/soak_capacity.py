@@ -41,11 +41,7 @@ class Capacity:
     @property
     def capacity(self) -> float:
         held = [s.ok_per_s for s in self.steps if s.held]
-        return (
-            max(held)
-            if held
-            else (self.steps[0].ok_per_s if self.steps else float("nan"))
-        )
+        return max(held) if held else (self.steps[0].ok_per_s if self.steps else float("nan"))
 
     @property
     def peak(self) -> float:
@@ -76,18 +72,14 @@ async def measure_capacity(
     found = Capacity()
     for rate in step_rates(start, factor, highest):
         began = origin_now()
-        samples = await open_loop(
-            mix, rate=rate, duration=seconds, drain=STEP_DRAIN_S, phase=f"step_{rate:g}"
-        )
+        samples = await open_loop(mix, rate=rate, duration=seconds, drain=STEP_DRAIN_S, phase=f"step_{rate:g}")
         # Answers that arrive in the drain are a stalled gateway catching up, not a rate
         # it held: counted in the window alone, as the 2x phase's goodput is.
         ok_rate = ok_per_second(samples, began, seconds)
         share = sum(1 for s in samples if s.ok) / len(samples) if samples else 0.0
         step = Step(rate, ok_rate, p99_ms(samples), share)
         found.steps.append(step)
-        note(
-            f"  step {rate:g} req/s: {ok_rate:.1f} OK/s, {share:.1%} OK, p99 {step.p99_ms:.0f} ms"
-        )
+        note(f"  step {rate:g} req/s: {ok_rate:.1f} OK/s, {share:.1%} OK, p99 {step.p99_ms:.0f} ms")
         if not step.held:
             break
     return found

@@ -94,9 +94,7 @@ async def set_faults(base_url: str, switches: dict[str, object]) -> None:
         session.post(url, json=switches) as response,
     ):
         if response.status != 200:
-            raise RuntimeError(
-                f"the sandbox refused fault switches {switches}: {await response.text()}"
-            )
+            raise RuntimeError(f"the sandbox refused fault switches {switches}: {await response.text()}")
 
 
 class Injector:
@@ -159,18 +157,14 @@ class Injector:
         recovered = self.now()
         self.hang = (hang_start, recovered)
         self.note(f"  fault: {self.regency} recovered at {recovered:.0f} s")
-        self.regency_window = Window(
-            "regency", start, recovered + self.grace, self.regency
-        )
+        self.regency_window = Window("regency", start, recovered + self.grace, self.regency)
         self.windows.append(self.regency_window)
 
         await self._at(phase_start, p.gateway)
         start = self.now()
         await self.stack.restart_gateway()
         ready = self.now()
-        self.note(
-            f"  fault: gateway SIGKILLed at {start:.0f} s, ready again after {ready - start:.1f} s"
-        )
+        self.note(f"  fault: gateway SIGKILLed at {start:.0f} s, ready again after {ready - start:.1f} s")
         self.windows.append(Window("gateway", start, ready + self.grace, EVERY))
 
     async def clear(self) -> None:

@@ -27,9 +27,7 @@ class Series:
         self.segments.setdefault(pid, []).append((at, mib))
 
     def peak(self) -> float:
-        return max(
-            (m for seg in self.segments.values() for _, m in seg), default=float("nan")
-        )
+        return max((m for seg in self.segments.values() for _, m in seg), default=float("nan"))
 
     def slope_mib_per_hour(self, warmup: float) -> float:
         """The common slope of every segment after its first `warmup` seconds; NaN with

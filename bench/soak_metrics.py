@@ -93,11 +93,7 @@ def ok_per_second(samples: Sequence[Sample], start: float, duration: float) -> f
 
 
 def p99_ms(samples: Sequence[Sample]) -> float:
-    return (
-        percentile([s.latency for s in samples], 99) * 1000.0
-        if samples
-        else float("nan")
-    )
+    return percentile([s.latency for s in samples], 99) * 1000.0 if samples else float("nan")
 
 
 def unrelated_p99_ratio(
@@ -113,9 +109,7 @@ def unrelated_p99_ratio(
     during = [s for s in unrelated if hang[0] <= s.at <= hang[1]]
     before = [s for s in unrelated if baseline[0] <= s.at < baseline[1]]
     p_during, p_before = p99_ms(during), p99_ms(before)
-    ratio = (
-        p_during / p_before if p_before and not math.isnan(p_before) else float("nan")
-    )
+    ratio = p_during / p_before if p_before and not math.isnan(p_before) else float("nan")
     return ratio, p_during, p_before, len(during), len(before)
 
 
@@ -123,22 +117,14 @@ def outcome_counts(samples: Sequence[Sample]) -> Counter[str]:
     return Counter(s.outcome for s in samples)
 
 
-def phase_measurements(
-    name: str, samples: Sequence[Sample], span: float
-) -> list[Measurement]:
+def phase_measurements(name: str, samples: Sequence[Sample], span: float) -> list[Measurement]:
     """Requests, OK per second, p50 and p99 of one phase."""
     lat = [s.latency for s in samples]
     ok = sum(1 for s in samples if s.ok)
     return [
         Measurement(f"{name}.requests", len(samples), "requests"),
         Measurement(f"{name}.ok", ok, "requests"),
-        Measurement(
-            f"{name}.ok_per_s", ok / span if span > 0 else float("nan"), "req/s"
-        ),
-        Measurement(
-            f"{name}.p50", percentile(lat, 50) * 1000.0 if lat else float("nan"), "ms"
-        ),
-        Measurement(
-            f"{name}.p99", percentile(lat, 99) * 1000.0 if lat else float("nan"), "ms"
-        ),
+        Measurement(f"{name}.ok_per_s", ok / span if span > 0 else float("nan"), "req/s"),
+        Measurement(f"{name}.p50", percentile(lat, 50) * 1000.0 if lat else float("nan"), "ms"),
+        Measurement(f"{name}.p99", percentile(lat, 99) * 1000.0 if lat else float("nan"), "ms"),
     ]

@@ -62,9 +62,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
         default=240.0,
         help="highest step (req/s, 240)",
     )
-    p.add_argument(
-        "--step-seconds", type=positive(float), default=8.0, help="seconds per step (8)"
-    )
+    p.add_argument("--step-seconds", type=positive(float), default=8.0, help="seconds per step (8)")
     p.add_argument(
         "--overload-seconds",
         type=positive(float),
@@ -110,9 +108,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
         default=DEFAULT_REDIS_URL,
         help=f"the Redis the gateway and worker share (default {DEFAULT_REDIS_URL})",
     )
-    p.add_argument(
-        "--report-only", action="store_true", help="exit 0 even when a goal is missed"
-    )
+    p.add_argument("--report-only", action="store_true", help="exit 0 even when a goal is missed")
     p.add_argument(
         "--keep-logs",
         type=Path,

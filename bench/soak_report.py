@@ -20,18 +20,14 @@ def _cell(value: float) -> str:
     return "n/a" if math.isnan(value) else number(value, 2)
 
 
-def print_results(
-    headline: Headline, details: Sequence[Measurement], held_to: Sequence[Goal]
-) -> list[str]:
+def print_results(headline: Headline, details: Sequence[Measurement], held_to: Sequence[Goal]) -> list[str]:
     """Print everything to stdout; return the goals in `held_to` missed."""
     goals = {g.metric: g for g in held_to}
     rows = []
     for metric, (value, unit) in headline.items():
         goal = goals.get(metric)
         met = "" if goal is None else ("met" if goal.met(value) else "MISSED")
-        rows.append(
-            [metric, _cell(value), unit, goal.text if goal else "(report)", met]
-        )
+        rows.append([metric, _cell(value), unit, goal.text if goal else "(report)", met])
     print(format_table(["metric", "value", "unit", "goal", ""], rows))
     print()
     print(
@@ -41,11 +37,7 @@ def print_results(
         )
     )
     print()
-    print(
-        json_lines(
-            BENCH, [*(Measurement(k, v, u) for k, (v, u) in headline.items()), *details]
-        )
-    )
+    print(json_lines(BENCH, [*(Measurement(k, v, u) for k, (v, u) in headline.items()), *details]))
     for g in held_to:
         value, unit = headline[g.metric]
         print(json.dumps({

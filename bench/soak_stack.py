@@ -96,15 +96,9 @@ def write_sources_file(sandbox: Sandbox, path: Path) -> Path:
     )
     for r in sandbox.config.regencies:
         if not r.connected:
-            lines.append(
-                f'[[regency]]\nkode_wilayah = "{r.kode_wilayah}"\nconnected = false\n'
-            )
+            lines.append(f'[[regency]]\nkode_wilayah = "{r.kode_wilayah}"\nconnected = false\n')
             continue
-        since = (
-            f"connected_since = {r.connected_since.isoformat()}\n"
-            if r.connected_since
-            else ""
-        )
+        since = f"connected_since = {r.connected_since.isoformat()}\n" if r.connected_since else ""
         lines.append(
             f'[[regency]]\nkode_wilayah = "{r.kode_wilayah}"\ndialect = "{r.dialect}"\n'
             f'url = "{sandbox.urls[r.source_name]}"\nsecret_env = "{SECRET_ENV[r.dialect or ""]}"\n{since}'
@@ -139,11 +133,7 @@ class Managed:
 
     @property
     def pid(self) -> int | None:
-        return (
-            self.process.pid
-            if self.process and self.process.returncode is None
-            else None
-        )
+        return self.process.pid if self.process and self.process.returncode is None else None
 
     async def start(self) -> None:
         self.starts += 1
@@ -261,9 +251,7 @@ async def _wait_http(url: str, process: Managed, limit: float) -> None:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         while asyncio.get_running_loop().time() < deadline:
             if not process.alive():
-                raise StackError(
-                    f"{process.name} exited before it was ready; its output:\n{process.log_tail()}"
-                )
+                raise StackError(f"{process.name} exited before it was ready; its output:\n{process.log_tail()}")
             try:
                 async with session.get(url) as response:
                     if response.status == 200:
@@ -271,9 +259,7 @@ async def _wait_http(url: str, process: Managed, limit: float) -> None:
             except (aiohttp.ClientError, TimeoutError):
                 pass  # not listening yet
             await asyncio.sleep(0.2)
-    raise StackError(
-        f"{process.name} was not ready within {limit:g} s; its output:\n{process.log_tail()}"
-    )
+    raise StackError(f"{process.name} was not ready within {limit:g} s; its output:\n{process.log_tail()}")
 
 
 def stack_env(
@@ -285,11 +271,7 @@ def stack_env(
 ) -> dict[str, str]:
     """The environment of the gateway and the worker (the bench's own PENGHUBUNG_ settings
     are dropped so that a developer's shell does not change the run)."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))
-    }
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
     return (
         inherited
         | secrets_env(config)
@@ -315,9 +297,7 @@ async def start_stack(workdir: Path, database_url: str, redis_url: str) -> Stack
     sandbox = Sandbox(config, sandbox_urls(config, base))
     sources = write_sources_file(sandbox, workdir / "sources.toml")
     env = stack_env(database_url, redis_url, sources, workdir, config)
-    sandbox_process = Managed(
-        "sandbox", ["sandbox", "--base-port", str(base)], env, workdir
-    )
+    sandbox_process = Managed("sandbox", ["sandbox", "--base-port", str(base)], env, workdir)
     port = free_port()
     gateway = Managed(
         "gateway",

@@ -32,9 +32,7 @@ class Targets:
 async def read_targets(database_url: str, regencies: Sequence[str]) -> Targets:
     """Public complaints and actionable ones (DIDISPOSISIKAN, DITINDAKLANJUTI, routed to an
     agency with units), straight from the bench's own database."""
-    conn = await asyncpg.connect(
-        database_url.replace("postgres://", "postgresql://", 1)
-    )
+    conn = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
     try:
         public = await conn.fetch(
             "SELECT id, tracking_id, regency_code FROM complaint WHERE NOT is_secret ORDER BY tracking_id"
@@ -49,9 +47,7 @@ async def read_targets(database_url: str, regencies: Sequence[str]) -> Targets:
     finally:
         await conn.close()
     return Targets(
-        public=[
-            Case(str(r["id"]), r["tracking_id"], r["regency_code"]) for r in public
-        ],
+        public=[Case(str(r["id"]), r["tracking_id"], r["regency_code"]) for r in public],
         actionable=[
             Case(
                 str(r["id"]),

@@ -56,8 +56,7 @@ STAFF_LIST = (
     "{ totalCount edges { node { id trackingId status } } } }"
 )
 CASE_LIVE = (
-    "query($t: String!) { complaint(trackingId: $t, live: true) "
-    "{ id trackingId status followUps { content } } }"
+    "query($t: String!) { complaint(trackingId: $t, live: true) { id trackingId status followUps { content } } }"
 )
 SUBMIT = (
     "mutation($input: SubmitComplaintInput!, $k: String) "
@@ -77,9 +76,7 @@ DISPOSE = (
 Send = Callable[[], Awaitable[None]]
 
 
-def _outcome(
-    status: int, headers: Any, payload: bytes
-) -> tuple[str, dict[str, Any] | None, bool]:
+def _outcome(status: int, headers: Any, payload: bytes) -> tuple[str, dict[str, Any] | None, bool]:
     retry_after = "retry-after" in {k.lower() for k in headers}
     try:
         answer = json.loads(payload)
@@ -87,11 +84,7 @@ def _outcome(
         return f"HTTP_{status}", None, retry_after
     errors = answer.get("errors") if isinstance(answer, dict) else None
     if errors:
-        code = (
-            (errors[0].get("extensions") or {}).get("code")
-            if isinstance(errors[0], dict)
-            else None
-        )
+        code = (errors[0].get("extensions") or {}).get("code") if isinstance(errors[0], dict) else None
         return (
             str(code or (f"HTTP_{status}" if status != 200 else "GRAPHQL_ERROR")),
             None,
@@ -177,9 +170,7 @@ class Mix:
             began = time.monotonic()
             data = None
             try:
-                async with session.post(
-                    self.url, data=body, headers=headers
-                ) as response:
+                async with session.post(self.url, data=body, headers=headers) as response:
                     sample.status = response.status
                     sample.outcome, data, sample.retry_after = _outcome(
                         response.status, response.headers, await response.read()
@@ -208,9 +199,7 @@ class Mix:
 
     def _public_by_tracking_id(self) -> Send:
         case = self.rng.choice(self.targets.public)
-        return self._request(
-            "public_by_tracking_id", None, PUBLIC_BY_ID, {"t": case.tracking_id}, None
-        )
+        return self._request("public_by_tracking_id", None, PUBLIC_BY_ID, {"t": case.tracking_id}, None)
 
     def _public_list(self) -> Send:
         k = self.rng.choice(self.targets.regencies)
@@ -224,9 +213,7 @@ class Mix:
     def _case_live(self) -> Send:
         case = self.rng.choice(self.targets.public)
         token = self.tokens[f"admin-{self.rng.randrange(STAFF)}"]
-        return self._request(
-            "case_live", case.regency, CASE_LIVE, {"t": case.tracking_id}, token
-        )
+        return self._request("case_live", case.regency, CASE_LIVE, {"t": case.tracking_id}, token)
 
     def _submit_complaint(self) -> Send:
         regency = self.rng.choice(self.targets.regencies)
@@ -245,9 +232,7 @@ class Mix:
         sample = Sample("submit_complaint", regency, 0.0, phase=self.phase)
         write = Write("submit_complaint", marker, regency, None, sample)
         self.ledger.writes.append(write)
-        return self._request(
-            "submit_complaint", regency, SUBMIT, variables, token, write, sample
-        )
+        return self._request("submit_complaint", regency, SUBMIT, variables, token, write, sample)
 
     def _post_follow_up(self) -> Send:
         case = self._case()
@@ -258,14 +243,10 @@ class Mix:
             "k": str(uuid.UUID(int=self.rng.getrandbits(128))),
         }
         sample = Sample("post_follow_up", case.regency, 0.0, phase=self.phase)
-        write = Write(
-            "post_follow_up", marker, case.regency, case.id, sample, case.tracking_id
-        )
+        write = Write("post_follow_up", marker, case.regency, case.id, sample, case.tracking_id)
         self.ledger.writes.append(write)
         token = self.tokens[f"agency:{case.agency_id}"]
-        return self._request(
-            "post_follow_up", case.regency, FOLLOW_UP, variables, token, write, sample
-        )
+        return self._request("post_follow_up", case.regency, FOLLOW_UP, variables, token, write, sample)
 
     def _dispose_complaint(self) -> Send:
         case = self._case()
@@ -277,14 +258,10 @@ class Mix:
             "k": str(uuid.UUID(int=self.rng.getrandbits(128))),
         }
         sample = Sample("dispose_complaint", case.regency, 0.0, phase=self.phase)
-        write = Write(
-            "dispose_complaint", marker, case.regency, case.id, sample, case.tracking_id
-        )
+        write = Write("dispose_complaint", marker, case.regency, case.id, sample, case.tracking_id)
         self.ledger.writes.append(write)
         token = self.tokens[f"agency:{case.agency_id}"]
-        return self._request(
-            "dispose_complaint", case.regency, DISPOSE, variables, token, write, sample
-        )
+        return self._request("dispose_complaint", case.regency, DISPOSE, variables, token, write, sample)
 
 
 def _note_answer(write: Write, data: dict[str, Any]) -> None:
@@ -308,9 +285,7 @@ def client_sessions(networks: int = NETWORKS) -> list[aiohttp.ClientSession]:
     ]
 
 
-async def open_loop(
-    mix: Mix, *, rate: float, duration: float, drain: float, phase: str
-) -> list[Sample]:
+async def open_loop(mix: Mix, *, rate: float, duration: float, drain: float, phase: str) -> list[Sample]:
     """Send `rate` requests a second for `duration` seconds whatever came back, then wait up
     to `drain` seconds for the last answers (what is still out then stays UNFINISHED, with
     the time it had waited). Returns the phase's samples."""
@@ -355,13 +330,9 @@ def _tokens(keys: DevKeys, run_id: str, agencies: Sequence[str]) -> dict[str, st
     found = {}
     for i in range(STAFF):
         found[f"admin-{i}"] = token(f"national-admin-{i}", Role.NATIONAL_ADMIN)
-        found[f"coordinator-{i}"] = token(
-            f"coordinator-16-{i}", Role.REGIONAL_COORDINATOR, kode_wilayah="16"
-        )
+        found[f"coordinator-{i}"] = token(f"coordinator-16-{i}", Role.REGIONAL_COORDINATOR, kode_wilayah="16")
     for i in range(CITIZENS):
         found[f"citizen-{i}"] = token(f"warga-{i}", Role.CITIZEN)
     for agency in agencies:
-        found[f"agency:{agency}"] = token(
-            f"admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency
-        )
+        found[f"agency:{agency}"] = token(f"admin-{agency}", Role.AGENCY_ADMIN, agency_id=agency)
     return found

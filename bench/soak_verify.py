@@ -37,9 +37,7 @@ from connectors.sandbox.province import NATIONAL_SECRETS, SANDBOX_SECRETS
 INDEX = "index"
 # Answers that mean the gateway could not tell the outcome (the caller must look it up):
 # such a write may or may not be applied, and either is true.
-UNKNOWN_OUTCOMES = frozenset(
-    {"TIMEOUT", "DISCONNECTED", "CONNECT_FAILED", "UNFINISHED", "HTTP_502", "HTTP_504"}
-)
+UNKNOWN_OUTCOMES = frozenset({"TIMEOUT", "DISCONNECTED", "CONNECT_FAILED", "UNFINISHED", "HTTP_502", "HTTP_504"})
 
 
 def _dsn(url: str) -> str:
@@ -50,17 +48,13 @@ async def outbox_backlog(database_url: str) -> dict[str, int]:
     """Outbox entries by state (pending, done, dead)."""
     conn = await asyncpg.connect(_dsn(database_url))
     try:
-        rows = await conn.fetch(
-            "SELECT state, count(*) AS n FROM outbox GROUP BY state"
-        )
+        rows = await conn.fetch("SELECT state, count(*) AS n FROM outbox GROUP BY state")
     finally:
         await conn.close()
     return {r["state"]: r["n"] for r in rows}
 
 
-async def wait_for_drain(
-    database_url: str, limit: float, note: Callable[[str], None]
-) -> tuple[float, dict[str, int]]:
+async def wait_for_drain(database_url: str, limit: float, note: Callable[[str], None]) -> tuple[float, dict[str, int]]:
     """Poll until no outbox entry is pending (twice in a row) or `limit` seconds pass;
     returns the time it took and the last counts."""
     began = time.monotonic()
@@ -116,15 +110,9 @@ async def read_index(database_url: str, prefix: str) -> Place:
     conn = await asyncpg.connect(_dsn(database_url))
     try:
         like = f"%{prefix}%"
-        complaints = await conn.fetch(
-            "SELECT content FROM complaint WHERE content LIKE $1", like
-        )
-        follow_ups = await conn.fetch(
-            "SELECT content FROM follow_up WHERE content LIKE $1", like
-        )
-        dispositions = await conn.fetch(
-            "SELECT note FROM disposition WHERE note LIKE $1", like
-        )
+        complaints = await conn.fetch("SELECT content FROM complaint WHERE content LIKE $1", like)
+        follow_ups = await conn.fetch("SELECT content FROM follow_up WHERE content LIKE $1", like)
+        dispositions = await conn.fetch("SELECT note FROM disposition WHERE note LIKE $1", like)
     finally:
         await conn.close()
     return Place(
@@ -146,9 +134,7 @@ async def read_source(
     spec = bundled_spec(spec_name)
     if kode is not None:
         spec = replace(spec, name=name, kode_wilayah=kode)
-    source = build_source(
-        spec, UpstreamClient(name, http, Policy()), url, secret=secret
-    )
+    source = build_source(spec, UpstreamClient(name, http, Policy()), url, secret=secret)
     # By id: should a record be updated during the read, a list ordered by update time
     # pages it twice; that is one record, not a write stored twice.
     contents: dict[str, str] = {}
@@ -170,9 +156,7 @@ async def read_accepted(http: aiohttp.ClientSession, url: str, prefix: str) -> P
     return Place(_markers([i["isi"] for i in accepted["items"]], prefix), Counter(), readable=False)
 
 
-async def read_places(
-    database_url: str, sandbox: Sandbox, prefix: str
-) -> dict[str, Place]:
+async def read_places(database_url: str, sandbox: Sandbox, prefix: str) -> dict[str, Place]:
     """The index, LAPOR! and every connected kab/kota system, by source name."""
     places = {INDEX: await read_index(database_url, prefix)}
     config = sandbox.config
@@ -188,9 +172,7 @@ async def read_places(
                 prefix,
             )
         else:  # the legacy API is push-only too
-            places[NATIONAL_NAME] = await read_accepted(
-                http, sandbox.urls[NATIONAL_NAME], prefix
-            )
+            places[NATIONAL_NAME] = await read_accepted(http, sandbox.urls[NATIONAL_NAME], prefix)
         for entry in config.connected:
             url = sandbox.urls[entry.source_name]
             if not entry.mapped:  # push-only: no list to read
@@ -233,12 +215,8 @@ def expected_places(write: Write, sandbox: Sandbox) -> list[str]:
     if write.kind == "dispose_complaint":
         return [INDEX]
     places = [INDEX, NATIONAL_NAME]
-    owner = next(
-        (r for r in sandbox.config.connected if r.kode_wilayah == write.regency), None
-    )
-    if owner is not None and not (
-        not owner.mapped and write.kind != "submit_complaint"
-    ):
+    owner = next((r for r in sandbox.config.connected if r.kode_wilayah == write.regency), None)
+    if owner is not None and not (not owner.mapped and write.kind != "submit_complaint"):
         places.append(owner.source_name)
     return places
 
@@ -253,9 +231,7 @@ def judge(writes: list[Write], places: dict[str, Place], sandbox: Sandbox) -> Ve
         if twice:
             verdict.stored_twice += 1
             verdict.twice_by_place.update(twice)
-            verdict.example(
-                f"{write.kind} {write.marker} stored twice in {', '.join(twice)}: {counts}"
-            )
+            verdict.example(f"{write.kind} {write.marker} stored twice in {', '.join(twice)}: {counts}")
         if write.acked:
             verdict.acked += 1
             verdict.acked_by_kind[write.kind] += 1
@@ -263,12 +239,8 @@ def judge(writes: list[Write], places: dict[str, Place], sandbox: Sandbox) -> Ve
             if missing:
                 verdict.acked_lost += 1
                 verdict.lost_by_place.update(missing)
-                verdict.example(
-                    f"{write.kind} {write.marker} acknowledged but missing in {', '.join(missing)}"
-                )
+                verdict.example(f"{write.kind} {write.marker} acknowledged but missing in {', '.join(missing)}")
         elif write.sample.outcome not in UNKNOWN_OUTCOMES and counts[INDEX] > 0:
             verdict.untrue_errors += 1
-            verdict.example(
-                f"{write.kind} {write.marker} answered {write.sample.outcome} yet applied"
-            )
+            verdict.example(f"{write.kind} {write.marker} answered {write.sample.outcome} yet applied")
     return verdict

@@ -48,9 +48,22 @@ def _table(results: dict[str, dict[str, float]]) -> str:
 async def _run(kind: str, args: argparse.Namespace, tmp: Path) -> dict[str, float]:
     async with fresh_database(kind, tmp_dir=tmp, postgres_admin_url=args.postgres_admin_url) as url:
         out = subprocess.run(
-            [sys.executable, "-m", "bench.sync_run", "--database-url", url, "--records", str(args.records),
-             "--rate", str(args.rate), "--duration", str(args.duration)],
-            capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "bench.sync_run",
+                "--database-url",
+                url,
+                "--records",
+                str(args.records),
+                "--rate",
+                str(args.rate),
+                "--duration",
+                str(args.duration),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         sys.stderr.write(out.stderr)
         if out.returncode != 0:
@@ -71,11 +84,15 @@ async def main_async(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the options and run."""
-    parser = argparse.ArgumentParser(prog="python -m bench.sync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.sync", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--records", type=int, default=100_000, help="records to backfill (default 100000)")
     parser.add_argument("--rate", type=float, default=20.0, help="complaints per second for the lag run (default 20)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of the lag run (default 30)")
-    parser.add_argument("--databases", type=lambda v: v.split(","), default=list(KINDS), help="sqlite,postgres (default both)")
+    parser.add_argument(
+        "--databases", type=lambda v: v.split(","), default=list(KINDS), help="sqlite,postgres (default both)"
+    )
     parser.add_argument("--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL)
     args = parser.parse_args(argv)
     try:

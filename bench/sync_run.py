@@ -45,7 +45,9 @@ def _engine(http: aiohttp.ClientSession, urls: dict[str, str]) -> SyncEngine:
     policy = Policy(max_connections=8)
     connectors = {
         "lapor": build_source(national, UpstreamClient("lapor", http, policy), urls["lapor"], secret=DEFAULT_API_KEY),
-        REGENCY: build_source(rest, UpstreamClient(REGENCY, http, policy), urls[REGENCY], secret=SANDBOX_SECRETS["rest_json_v1"]),
+        REGENCY: build_source(
+            rest, UpstreamClient(REGENCY, http, policy), urls[REGENCY], secret=SANDBOX_SECRETS["rest_json_v1"]
+        ),
     }
     return SyncEngine(connectors, Topology("lapor", {"16.01": REGENCY}), settings=SyncSettings(pull_every=0.2))
 
@@ -92,7 +94,11 @@ async def _lag(rate: float, duration: float) -> dict[str, float]:
         start = time.perf_counter()
         for n in range(count):
             await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
-            async with http.post(f"{urls[REGENCY]}/api/reports", json={"title": f"Lampu padam {n}", "description": f"Lampu jalan padam, laporan {n}."}, headers=headers) as r:
+            async with http.post(
+                f"{urls[REGENCY]}/api/reports",
+                json={"title": f"Lampu padam {n}", "description": f"Lampu jalan padam, laporan {n}."},
+                headers=headers,
+            ) as r:
                 created[(await r.json())["id"]] = datetime.now(UTC)
         deadline = time.perf_counter() + 60
         national = sims["lapor"]
@@ -103,7 +109,10 @@ async def _lag(rate: float, duration: float) -> dict[str, float]:
             await asyncio.sleep(0.2)
         stop.set()
         await runner
-        links = {str(c): s for c, s in await ComplaintSourceRow.filter(system=REGENCY).values_list("complaint_id", "source_id")}
+        links = {
+            str(c): s
+            for c, s in await ComplaintSourceRow.filter(system=REGENCY).values_list("complaint_id", "source_id")
+        }
         lags = []
         for record in national.laporan.values():  # type: ignore[attr-defined]
             sid = links.get(record.get("external_ref") or "")

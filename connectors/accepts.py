@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schema.canonical import Status
-
 from connectors.spec import SourceSpec
+from schema.canonical import Status
 
 
 def status_word(spec: SourceSpec, status: Status) -> object | None:
@@ -82,9 +81,7 @@ def marks_replies(spec: SourceSpec) -> bool:
     follow_up = spec.writes.follow_up
     if follow_up is None:
         return False
-    return any(
-        item.value == "from_reporter" or "{from_reporter}" in (item.template or "") for item in follow_up.body
-    )
+    return any(item.value == "from_reporter" or "{from_reporter}" in (item.template or "") for item in follow_up.body)
 
 
 def never_sent(spec: SourceSpec) -> list[Status]:
@@ -100,7 +97,8 @@ def accepts_of(spec: SourceSpec) -> Accepts:
     """What the source this mapping describes can take."""
     w = spec.writes
     kinds = {
-        kind for kind, section in (("create", w.create), ("status", w.change_status), ("follow_up", w.follow_up))
+        kind
+        for kind, section in (("create", w.create), ("status", w.change_status), ("follow_up", w.follow_up))
         if section is not None
     }
     if marks_replies(spec):

@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from schema.canonical import Attachment
-
 from connectors.attachment_spec import AttachmentsSpec
 from connectors.records import Gap
+from schema.canonical import Attachment
 from schema.errors import RecordError
 
 if TYPE_CHECKING:
@@ -59,14 +58,18 @@ def read_attachments(
         try:
             found = _one(spec, item, ref, read)
         except BadAttachment as exc:
-            gaps.append(Gap("attachments", f"record {ref}: {where}[{index}].{exc.field}: {exc.reason} (the file is left out)"))
+            gaps.append(
+                Gap("attachments", f"record {ref}: {where}[{index}].{exc.field}: {exc.reason} (the file is left out)")
+            )
             continue
         if found is not None:
             kept.append(found)
     return tuple(kept), tuple(gaps)
 
 
-def read_own_file(spec: AttachmentsSpec, raw: Mapping[str, object], ref: str, read: ReadValue) -> tuple[tuple[Attachment, ...], tuple[Gap, ...]]:
+def read_own_file(
+    spec: AttachmentsSpec, raw: Mapping[str, object], ref: str, read: ReadValue
+) -> tuple[tuple[Attachment, ...], tuple[Gap, ...]]:
     """The one file a record without a list holds (a `foto` column), if it names one."""
     try:
         found = _one(spec, raw, ref, read)

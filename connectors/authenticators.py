@@ -88,4 +88,6 @@ class Body(Authenticator):
         return {}, {}, ({name: secret} if name else {})
 
 
-AUTHENTICATORS: Mapping[str, Authenticator] = {a.kind: a for a in (Authenticator(), Bearer(), Header(), Query(), Body())}
+AUTHENTICATORS: Mapping[str, Authenticator] = {
+    a.kind: a for a in (Authenticator(), Bearer(), Header(), Query(), Body())
+}

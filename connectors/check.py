@@ -25,9 +25,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from connectors.check_lifecycle import round_trips
 from connectors.check_mapping import read_fields, unexpressed, write_warnings
 from connectors.check_profile import Profile, preview
-from connectors.check_lifecycle import round_trips
 from connectors.check_round_trip import TEST_CONTENT, TEST_TITLE, RoundTrip
 from connectors.check_since import SinceOutcome, incremental_pass
 from connectors.errors import ConnectorError
@@ -36,7 +36,7 @@ from connectors.mapping import MappingError
 from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
 
-__all__ = ["CheckReport", "RoundTrip", "TEST_CONTENT", "TEST_TITLE", "check_source"]
+__all__ = ["TEST_CONTENT", "TEST_TITLE", "CheckReport", "RoundTrip", "check_source"]
 
 _WRITES = (Capability.CREATE, Capability.CHANGE_STATUS, Capability.ADD_FOLLOW_UP)
 
@@ -198,5 +198,7 @@ async def check_source(
     except ConnectorError as exc:
         report.failure = in_words(exc)
     except MappingError as exc:
-        report.failure = f"{exc.code}: the test record was written but cannot be read back: fields.{exc.field}: {exc.reason}"
+        report.failure = (
+            f"{exc.code}: the test record was written but cannot be read back: fields.{exc.field}: {exc.reason}"
+        )
     return report

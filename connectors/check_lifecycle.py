@@ -16,16 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schema.canonical import Status
-from schema.lifecycle import TRANSITIONS, Action
-
 from connectors.accepts import status_read_back, status_word
 from connectors.check_mapping import spec_of
 from connectors.check_round_trip import (
     RoundTrip,
-    find_record,
     check_unit,
     create_trip,
+    find_record,
     follow_up_trip,
     labelled_records,
     status_trip,
@@ -34,6 +31,8 @@ from connectors.errors import ConnectorError
 from connectors.failures import in_words
 from connectors.protocol import Capability, Connector, NewComplaint, StatusChange, Unsupported, can_read_back
 from connectors.records import SourceComplaint
+from schema.canonical import Status
+from schema.lifecycle import TRANSITIONS, Action
 
 # Where the walk goes: the disposition is the step every routed complaint takes.
 GOAL = Status.DIDISPOSISIKAN
@@ -111,13 +110,18 @@ async def status_steps(
         try:
             await connector.change_status(source_id, StatusChange(external_ref=f"{ref}:{status.value}", status=status))
         except Unsupported as exc:
-            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}")
+            return RoundTrip(
+                Capability.CHANGE_STATUS, False, f"{_step(action, before, status)}: not sent: {exc.message}"
+            )
         except ConnectorError as exc:
-            return RoundTrip(Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {in_words(exc)}")
+            return RoundTrip(
+                Capability.CHANGE_STATUS, False, f"{_step(action, before, status)} was refused: {in_words(exc)}"
+            )
         now = await find_record(connector, source_id)
         if isinstance(now, SourceComplaint) and now.status not in (status, _reads_as(connector, status)):
             return RoundTrip(
-                Capability.CHANGE_STATUS, False,
+                Capability.CHANGE_STATUS,
+                False,
                 f"{_step(action, before, status)}: set {status.value}, read back {now.status.value}",
             )
         done.append(f"{action.value} to {status.value}")

@@ -14,15 +14,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timezone
 
-from schema.canonical import Status
-from schema.regions import WIB
-
 from connectors.accepts import never_sent
 from connectors.protocol import Connector
 from connectors.records import SourceComplaint
 from connectors.spec import SourceSpec
 from connectors.time_formats import ZONES
 from connectors.write_body import out_word
+from schema.canonical import Status
+from schema.regions import WIB
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,9 +146,7 @@ def _leaf_category(spec: SourceSpec, tables: list[Mapping[str, str]]) -> str | N
     return None
 
 
-def picked_values(
-    connector: Connector, records: Iterable[SourceComplaint], fixed: Iterable[str]
-) -> dict[str, str]:
+def picked_values(connector: Connector, records: Iterable[SourceComplaint], fixed: Iterable[str]) -> dict[str, str]:
     """Values for the test records' coded fields (category, agency/OPD, classification...),
     by canonical name: the first key of the out-map the create sends them through, so a
     correct mapping can express them; without a map, the value most records of the source

@@ -24,12 +24,31 @@ from connectors.records import PERSONAL, SourceComplaint
 # With one or two records "every record" says little; from three on it is a pattern.
 MIN_FOR_WARNINGS = 3
 # Coded fields shown with their values (never personal, never free text).
-CODED = ("status", "classification", "channel", "kode_wilayah", "category_code", "category_id", "agency_id", "disposed_to")
+CODED = (
+    "status",
+    "classification",
+    "channel",
+    "kode_wilayah",
+    "category_code",
+    "category_id",
+    "agency_id",
+    "disposed_to",
+)
 # Fields shown only as present/absent.
 PRESENCE = ("incident_date", "reporter", "address", "latitude", "lapor_tracking_id", "external_ref", "attachments")
 # Shown whether or not the mapping reads them: a default here is as telling as a value.
-ALWAYS = ("is_secret", "is_anonymous", "category_code", "category_id", "channel", "kode_wilayah", "agency_id",
-          "disposed_to", "incident_date", "reporter")
+ALWAYS = (
+    "is_secret",
+    "is_anonymous",
+    "category_code",
+    "category_id",
+    "channel",
+    "kode_wilayah",
+    "agency_id",
+    "disposed_to",
+    "incident_date",
+    "reporter",
+)
 FUTURE_SLACK = timedelta(minutes=10)  # clocks differ a little; a wrong zone is hours off
 DECADES = timedelta(days=365 * 20)
 TOP = 6
@@ -103,7 +122,11 @@ class Profile:
             categories = self.counts.get(name, Counter())
             if categories.get(_NONE) == self.total and (reads is None or name in reads):
                 found.append(f"no record ({self.total}) has a category: check the path and map of {name}")
-        if reads is not None and "attachments" in reads and not self.counts.get("attachments", Counter()).get("present"):
+        if (
+            reads is not None
+            and "attachments" in reads
+            and not self.counts.get("attachments", Counter()).get("present")
+        ):
             found.append(f"no record ({self.total}) has files: check [attachments] path and name")
         if len(self.created) == 1:
             found.append(f"every record ({self.total}) has the same created_at: check its path and cast")

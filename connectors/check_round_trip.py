@@ -23,8 +23,6 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from enum import Enum
 from typing import Literal
 
-from schema.canonical import Reporter, Status
-
 from connectors.check_mapping import Pair, picked_values, round_trip_pairs, spec_of, zone_of
 from connectors.errors import ConnectorError
 from connectors.failures import in_words
@@ -41,6 +39,7 @@ from connectors.protocol import (
 )
 from connectors.records import PERSONAL, SourceComplaint
 from connectors.write_body import out_word
+from schema.canonical import Reporter, Status
 
 TEST_TITLE = "[TEST] Penghubung conformance check"
 TEST_CONTENT = (
@@ -59,8 +58,21 @@ TEST_REPORTER = Reporter(name="Pelapor Uji Penghubung", email="uji.penghubung@ex
 TIME_SLACK = timedelta(seconds=60)
 # Values the check sets itself; the other coded values come from the mapping's maps.
 FIXED = frozenset(
-    {"external_ref", "title", "content", "kode_wilayah", "created_at", "incident_date", "address",
-     "is_anonymous", "is_secret", "lapor_tracking_id", "latitude", "longitude", *PERSONAL}
+    {
+        "external_ref",
+        "title",
+        "content",
+        "kode_wilayah",
+        "created_at",
+        "incident_date",
+        "address",
+        "is_anonymous",
+        "is_secret",
+        "lapor_tracking_id",
+        "latitude",
+        "longitude",
+        *PERSONAL,
+    }
 )
 
 
@@ -75,10 +87,12 @@ class RoundTrip:
 
 def labelled_ref() -> str:
     """A fresh external_ref for a test record."""
-    return TEST_REF_PREFIX + str(uuid.uuid4())[len(TEST_REF_PREFIX):]
+    return TEST_REF_PREFIX + str(uuid.uuid4())[len(TEST_REF_PREFIX) :]
 
 
-def labelled_records(connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]) -> tuple[NewComplaint, NewComplaint]:
+def labelled_records(
+    connector: Connector, kode_wilayah: str, seen: Sequence[SourceComplaint]
+) -> tuple[NewComplaint, NewComplaint]:
     """The two test complaints: known values, the flags one way and the other."""
     zone = zone_of(connector)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -186,7 +200,7 @@ def compare(connector: Connector, sent: NewComplaint, found: SourceComplaint, pa
     return problems
 
 
-async def find_record(connector: Connector, source_id: str) -> SourceComplaint | None | Literal[False]:
+async def find_record(connector: Connector, source_id: str) -> SourceComplaint | Literal[False] | None:
     """The record as the source now has it; False when the source cannot be read at all."""
     return await read_back(connector, source_id) if can_read_back(connector) else False
 
@@ -195,7 +209,9 @@ def _not_sent(exc: Unsupported) -> str:
     return f"not sent: {exc.message}"
 
 
-async def _create_one(connector: Connector, record: NewComplaint, pairs: Sequence[Pair]) -> tuple[Created, list[str], str]:
+async def _create_one(
+    connector: Connector, record: NewComplaint, pairs: Sequence[Pair]
+) -> tuple[Created, list[str], str]:
     """Create one test record, read it back and compare; (created, problems, how it read back)."""
     created = await connector.create(record)
     found = await find_record(connector, created.source_id)
@@ -283,17 +299,21 @@ async def status_trip(connector: Connector, source_id: str, ref: str, unit: str 
     if found.disposed_to != unit and not mapped:
         # Sent as is, a registry id the system may keep under its own code: said, not failed.
         return RoundTrip(
-            Capability.CHANGE_STATUS, True,
+            Capability.CHANGE_STATUS,
+            True,
             f"set {target.value} to OPD {unit} (sent as is: no out-map), read back {now} with OPD "
             f"{found.disposed_to or 'none'}; give the body's unit a map to compare it",
         )
     if found.disposed_to != unit:
         return RoundTrip(
-            Capability.CHANGE_STATUS, False,
+            Capability.CHANGE_STATUS,
+            False,
             f"set {target.value} to OPD {unit}, read back {now} with OPD {found.disposed_to or 'none'}: "
             "check the map [change_status] body sends unit through and fields.disposed_to",
         )
-    return RoundTrip(Capability.CHANGE_STATUS, True, f"set {target.value} to OPD {unit}, read back {now} with the same OPD")
+    return RoundTrip(
+        Capability.CHANGE_STATUS, True, f"set {target.value} to OPD {unit}, read back {now} with the same OPD"
+    )
 
 
 TEST_REPLY = "Tanggapan pelapor uji koneksi (test reply)."
@@ -310,8 +330,11 @@ async def follow_up_trip(
     text = TEST_REPLY if from_reporter else TEST_FOLLOW_UP
     key = "reply" if from_reporter else "tl"
     sent = FollowUp(
-        external_ref=f"{ref}:{key}", text=text, at=datetime.now(UTC).replace(microsecond=0),
-        author_agency=None if from_reporter else unit, from_reporter=from_reporter,
+        external_ref=f"{ref}:{key}",
+        text=text,
+        at=datetime.now(UTC).replace(microsecond=0),
+        author_agency=None if from_reporter else unit,
+        from_reporter=from_reporter,
     )
     try:
         await connector.add_follow_up(source_id, sent)
@@ -319,7 +342,8 @@ async def follow_up_trip(
         return RoundTrip(Capability.ADD_FOLLOW_UP, False, f"{what}: {_not_sent(exc)}")
     except ConnectorError as exc:
         return RoundTrip(
-            Capability.ADD_FOLLOW_UP, False,
+            Capability.ADD_FOLLOW_UP,
+            False,
             f"lifecycle step {'REPLY' if from_reporter else 'POST_FOLLOW_UP'} ({what}) was refused: {in_words(exc)}",
         )
     found = await find_record(connector, source_id)
@@ -337,13 +361,15 @@ async def follow_up_trip(
     arrived = [f for f in found.follow_ups if f.text == sent.text]
     if not arrived:
         return RoundTrip(
-            Capability.ADD_FOLLOW_UP, False,
+            Capability.ADD_FOLLOW_UP,
+            False,
             f"sent {what}, but reading the record back does not show its text, record now {found.status.value}",
         )
     at = arrived[-1].at
     if not same(sent.at, at, exact=True, date_only=False, zone=zone):
         return RoundTrip(
-            Capability.ADD_FOLLOW_UP, False,
+            Capability.ADD_FOLLOW_UP,
+            False,
             f"added {what}, but its time reads back as {at.isoformat()} (sent {sent.at.isoformat()}): check the cast and time_zone of follow_ups.at",
         )
     spec = spec_of(connector)
@@ -351,16 +377,30 @@ async def follow_up_trip(
     if follow_ups is not None and follow_ups.author is not None and arrived[-1].by_reporter is not from_reporter:
         read = "the reporter's reply" if arrived[-1].by_reporter else "an agency's answer"
         return RoundTrip(
-            Capability.ADD_FOLLOW_UP, False,
+            Capability.ADD_FOLLOW_UP,
+            False,
             f"added {what}, but it reads back as {read}: check the [follow_up] body and follow_ups.author",
         )
     if unit and follow_ups is not None and follow_ups.agency is not None and arrived[-1].agency != unit:
         return RoundTrip(
-            Capability.ADD_FOLLOW_UP, False,
+            Capability.ADD_FOLLOW_UP,
+            False,
             f"added {what}, but it reads back from OPD {arrived[-1].agency or 'none'}: "
             "check the map the [follow_up] body sends author_agency through and follow_ups.agency",
         )
-    return RoundTrip(Capability.ADD_FOLLOW_UP, True, f"added {what} and read back (text and time), record now {found.status.value}")
+    return RoundTrip(
+        Capability.ADD_FOLLOW_UP, True, f"added {what} and read back (text and time), record now {found.status.value}"
+    )
 
 
-__all__ = ["RoundTrip", "TEST_CONTENT", "TEST_TITLE", "create_trip", "find_record", "follow_up_trip", "labelled_records", "same", "status_trip"]
+__all__ = [
+    "TEST_CONTENT",
+    "TEST_TITLE",
+    "RoundTrip",
+    "create_trip",
+    "find_record",
+    "follow_up_trip",
+    "labelled_records",
+    "same",
+    "status_trip",
+]

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-
 from connectors.check_mapping import since_param, spec_of
 from connectors.errors import ConnectorError
 from connectors.failures import in_words
@@ -97,7 +96,9 @@ async def incremental_pass(connector: Connector, full: list[SourceComplaint], fu
                 f"{param}={cursor} returned the whole list ({raw} records, {len(stale)} changed more than a "
                 "day before it): the source seems to ignore the parameter, so every pull reads everything"
             )
-        return SinceOutcome(True, f"{param}={cursor} returned {raw} of {full_count} records, the newest among them", warning)
+        return SinceOutcome(
+            True, f"{param}={cursor} returned {raw} of {full_count} records, the newest among them", warning
+        )
     if ids:
         return SinceOutcome(
             False, f"{param}={cursor} returned {raw} records but not the newest ({shown_ids}): changes would be lost"

@@ -35,11 +35,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from schema.regions import children, get_region
-
 from connectors.dialects import BY_NAME, NAMES
 from connectors.spec import SourceSpec, load_spec
 from connectors.spec_errors import SpecError, fail, only
+from schema.regions import children, get_region
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "sumsel.toml"
 NATIONAL_APIS = ("v3", "legacy")
@@ -124,13 +123,15 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
     code = raw.get("kode_wilayah")
     region = get_region(code) if isinstance(code, str) else None
     if region is None or not isinstance(code, str) or not code.startswith(f"{province}.") or code.count(".") != 1:
-        raise fail(f"{where}.kode_wilayah", f"the code of a kab/kota of province {province}, like \"{province}.05\"", code)
+        raise fail(
+            f"{where}.kode_wilayah", f'the code of a kab/kota of province {province}, like "{province}.05"', code
+        )
     connected = raw.get("connected", True)
     if not isinstance(connected, bool):
         raise fail(f"{where}.connected", "true or false", connected)
     dialect = raw.get("dialect")
     mapping = _text(raw, "mapping", where, "a path to a mapping file")
-    url = _text(raw, "url", where, f"an http(s) URL or \"{SANDBOX_URL}\"")
+    url = _text(raw, "url", where, f'an http(s) URL or "{SANDBOX_URL}"')
     secret_env = _text(raw, "secret_env", where, "the name of an environment variable")
     since = raw.get("connected_since")
     if not connected:
@@ -143,11 +144,11 @@ def _regency(raw: object, where: str, province: str, base: Path) -> RegencyEntry
     if dialect is not None and dialect not in NAMES:
         raise fail(f"{where}.dialect", f"one of {', '.join(NAMES)}", dialect)
     if url is None:
-        raise fail(f"{where}.url", f"the system's base URL, or \"{SANDBOX_URL}\"", None)
+        raise fail(f"{where}.url", f'the system\'s base URL, or "{SANDBOX_URL}"', None)
     if url == SANDBOX_URL and dialect is None:
         raise fail(f"{where}.url", "a real URL (the sandbox simulates the bundled dialects only)", url)
     if url != SANDBOX_URL and not re.match(r"^(https?|file)://", url):
-        raise fail(f"{where}.url", f"an http(s) or file:// URL, or \"{SANDBOX_URL}\"", url)
+        raise fail(f"{where}.url", f'an http(s) or file:// URL, or "{SANDBOX_URL}"', url)
     if since is not None and not isinstance(since, date):
         raise fail(f"{where}.connected_since", "a date like 2025-02-03", since)
     path = (base / mapping) if mapping else None
@@ -174,7 +175,7 @@ def parse_config(data: Mapping[str, Any], *, base: Path = Path(".")) -> SourcesC
     only(province_raw, "province", ("kode_wilayah",))
     province = province_raw.get("kode_wilayah")
     if not isinstance(province, str) or get_region(province) is None or "." in province:
-        raise fail("province.kode_wilayah", "a province code, like \"16\"", province)
+        raise fail("province.kode_wilayah", 'a province code, like "16"', province)
     national_raw = data.get("national")
     if not isinstance(national_raw, dict):
         raise fail("national", "a [national] table", national_raw)
@@ -182,10 +183,12 @@ def parse_config(data: Mapping[str, Any], *, base: Path = Path(".")) -> SourcesC
     api = national_raw.get("api", "v3")
     if api not in NATIONAL_APIS:
         raise fail("national.api", f"one of {', '.join(NATIONAL_APIS)}", api)
-    url = _text(national_raw, "url", "national", f"an http(s) URL or \"{SANDBOX_URL}\"")
+    url = _text(national_raw, "url", "national", f'an http(s) URL or "{SANDBOX_URL}"')
     if url is None or (url != SANDBOX_URL and not re.match(r"^https?://", url)):
-        raise fail("national.url", f"an http(s) URL, or \"{SANDBOX_URL}\"", url)
-    national = NationalEntry(api=api, url=url, secret_env=_text(national_raw, "secret_env", "national", "a variable name"))
+        raise fail("national.url", f'an http(s) URL, or "{SANDBOX_URL}"', url)
+    national = NationalEntry(
+        api=api, url=url, secret_env=_text(national_raw, "secret_env", "national", "a variable name")
+    )
     listed = data.get("regency", [])
     if not isinstance(listed, list):
         raise fail("regency", "[[regency]] tables", listed)
@@ -198,7 +201,9 @@ def parse_config(data: Mapping[str, Any], *, base: Path = Path(".")) -> SourcesC
     missing = sorted(expected - set(codes))
     if missing:
         raise fail("regency", f"every kab/kota of {province} listed (connected or not)", _no_entry(missing))
-    return SourcesConfig(province=province, national=national, regencies=tuple(sorted(regencies, key=lambda r: r.kode_wilayah)))
+    return SourcesConfig(
+        province=province, national=national, regencies=tuple(sorted(regencies, key=lambda r: r.kode_wilayah))
+    )
 
 
 # Enough to write the missing entries from, short enough to read in one error.

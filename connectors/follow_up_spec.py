@@ -75,7 +75,9 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         return None
     if not isinstance(raw, dict):
         raise fail("follow_ups", "a [follow_ups] table", raw)
-    only(raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author", "agency"))
+    only(
+        raw, "follow_ups", ("path", "list", "endpoint", "records", "record_id", "id", "text", "at", "author", "agency")
+    )
     if sum(k in raw for k in ("path", "list", "endpoint")) != 1:
         raise fail(
             "follow_ups",
@@ -91,12 +93,16 @@ def parse_follow_ups(raw: object, field: Callable[[str, object, str], Any]) -> F
         raise fail("follow_ups.record_id", "nothing (only a separate list is joined)", raw["record_id"])
     if "endpoint" in raw:
         endpoint = raw["endpoint"]
-        expected = "a path starting with / holding {id}, e.g. \"/x/{id}/tanggapan\""
+        expected = 'a path starting with / holding {id}, e.g. "/x/{id}/tanggapan"'
         url_path(endpoint, "follow_ups.endpoint", expected)
         if "{id}" not in endpoint:
             raise fail("follow_ups.endpoint", expected, endpoint)
         if not isinstance(raw.get("records", ""), str):
-            raise fail("follow_ups.records", "a dotted path to the list in the endpoint's answer (\"\" for the whole)", raw["records"])
+            raise fail(
+                "follow_ups.records",
+                'a dotted path to the list in the endpoint\'s answer ("" for the whole)',
+                raw["records"],
+            )
     elif "records" in raw:
         raise fail("follow_ups.records", "nothing (only an endpoint's answer has a list to find)", raw["records"])
     if "path" in raw and (not isinstance(raw["path"], str) or not raw["path"]):

@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -262,9 +261,7 @@ class UpstreamClient:
         self._in_flight = 0  # calls holding a slot
         self._sleep = sleep
         self._rng = rng or random.Random()
-        self._timeout = aiohttp.ClientTimeout(
-            total=policy.total_timeout, connect=policy.connect_timeout
-        )
+        self._timeout = aiohttp.ClientTimeout(total=policy.total_timeout, connect=policy.connect_timeout)
         self._traced = any(isinstance(t, _SendTracing) for t in session.trace_configs)
 
     @property
@@ -350,13 +347,18 @@ class UpstreamClient:
                 mark.leaving()  # nothing tells when it leaves: from here it may have
             try:
                 async with self.session.request(
-                    method, url, timeout=self._timeout, allow_redirects=False, trace_request_ctx=mark, **kwargs  # type: ignore[arg-type]  # kwargs are aiohttp's own request arguments, passed through
+                    method,
+                    url,
+                    timeout=self._timeout,
+                    allow_redirects=False,
+                    trace_request_ctx=mark,
+                    **kwargs,  # type: ignore[arg-type]  # kwargs are aiohttp's own request arguments, passed through
                 ) as response:
                     body = await self._read(response)
                     status, headers = response.status, dict(response.headers)
             except DecodeError:
                 raise
-            except (aiohttp.ClientError, TimeoutError, asyncio.TimeoutError) as exc:
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 raise _failure(self.source, what, exc, left=mark.left) from exc
         finally:
             self._give_slot()

@@ -29,8 +29,6 @@ def source_class(spec: SourceSpec) -> type[HttpSource]:
     return found
 
 
-def build_source(
-    spec: SourceSpec, client: UpstreamClient, base_url: str, *, secret: str | None = None
-) -> HttpSource:
+def build_source(spec: SourceSpec, client: UpstreamClient, base_url: str, *, secret: str | None = None) -> HttpSource:
     """The connector for one mapping."""
     return source_class(spec)(spec, client, base_url, secret=secret)

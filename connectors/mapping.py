@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from schema.canonical import Attachment, Channel, Classification, Reporter, Status
-from schema.errors import RecordError
-from schema.regions import is_valid_code_format, region_exists
-from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
-
-from connectors.casts import CastMismatch, cast_value, text
 from connectors.attachments import read_attachments, read_own_file
+from connectors.casts import CastMismatch, cast_value, text
 from connectors.paths import MISSING, get_path
 from connectors.records import UNQUOTED, Gap, RawRecord, SourceComplaint, SourceFollowUp
 from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
+from schema.canonical import Attachment, Channel, Classification, Reporter, Status
+from schema.errors import RecordError
+from schema.regions import is_valid_code_format, region_exists
+from schema.validation import LATITUDE_RANGE, LONGITUDE_RANGE
 
 TITLE_MAX = 150
 
@@ -86,18 +85,14 @@ class Mapper:
             word = _text(value)
             if word not in table:
                 shown = "" if f.name in UNQUOTED else f" '{word[:40]}'"
-                raise MappingError(
-                    ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})"
-                )
+                raise MappingError(ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})")
             if f.name in ENUM_TARGETS:
                 return table[word]  # a canonical name, checked against its enum by map()
             # Any other mapped value is still cast: "false" from a map must become False.
             value = table[word]
         zone = ZONES[f.zone] if f.zone else self.zone
         try:
-            return cast_value(
-                value, f.cast, zone, pattern=f.format, true_words=f.true_words, false_words=f.false_words
-            )
+            return cast_value(value, f.cast, zone, pattern=f.format, true_words=f.true_words, false_words=f.false_words)
         except CastMismatch as exc:
             shown = "" if f.name in UNQUOTED else f" {str(value)[:40]!r}"
             raise MappingError(ref, f.name, f"the value{shown} {exc}") from None
@@ -128,7 +123,12 @@ class Mapper:
             attached, file_gaps = self.attachments(get_path(item, files.follow_ups), ref, f"{where}.{files.follow_ups}")
             gap = gap or (file_gaps[0] if file_gaps else None)
         return SourceFollowUp(
-            source_id=str(fid), text=text, at=at, by_reporter=author == "REPORTER", agency=agency, gap=gap,
+            source_id=str(fid),
+            text=text,
+            at=at,
+            by_reporter=author == "REPORTER",
+            agency=agency,
+            gap=gap,
             attachments=attached,
         )
 
@@ -156,7 +156,9 @@ class Mapper:
         try:
             value = self._value(spec.agency, item, ref)
         except MappingError as exc:
-            return None, Gap("follow_ups.agency", f"record {ref}: {where}.agency: {exc.reason} (credited to the routed agency)")
+            return None, Gap(
+                "follow_ups.agency", f"record {ref}: {where}.agency: {exc.reason} (credited to the routed agency)"
+            )
         if value is None:
             return None, None
         return str(value).replace("{kode_wilayah}", self.spec.kode_wilayah), None
@@ -167,7 +169,9 @@ class Mapper:
         One rule wherever follow-ups come from: a bad follow-up is left out and said so, and
         the record is kept (rejecting it would also hold back its status changes)."""
         if not isinstance(items, list):
-            return (), (Gap("follow_ups", f"record {ref}: follow_ups: expected a list at '{where}' (stored without them)"),)
+            return (), (
+                Gap("follow_ups", f"record {ref}: follow_ups: expected a list at '{where}' (stored without them)"),
+            )
         kept: list[SourceFollowUp] = []
         gaps: list[Gap] = []
         for index, item in enumerate(items):
@@ -233,9 +237,7 @@ class Mapper:
             else None
         )
         status = _enum(Status, values["status"], source_id, "status")
-        classification = _enum(
-            Classification, values.get("classification") or "PENGADUAN", source_id, "classification"
-        )
+        classification = _enum(Classification, values.get("classification") or "PENGADUAN", source_id, "classification")
         channel = _enum(Channel, values.get("channel") or "REGENCY_SYSTEM", source_id, "channel")
         if not region_exists(str(code)):
             raise MappingError(source_id, "kode_wilayah", f"'{str(code)[:20]}' names no region")

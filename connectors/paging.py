@@ -97,7 +97,9 @@ def repeat_message(request: RequestSpec, value: str, shown: str) -> str:
         )
         return f"the cursor at '{request.next_cursor}' repeated ('{shown}' was already followed); {hint}"
     where = (
-        'the Link header\'s rel="next"' if request.pagination == "link_header" else f"the next link at '{request.next_cursor}'"
+        'the Link header\'s rel="next"'
+        if request.pagination == "link_header"
+        else f"the next link at '{request.next_cursor}'"
     )
     return (
         f"{where} repeated ('{shown}' was already followed): the source sends a page already read; "

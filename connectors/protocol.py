@@ -15,10 +15,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from schema.canonical import Channel, Classification, Reporter, Status
-
 from connectors.errors import ConnectorError
 from connectors.records import SourceComplaint
+from schema.canonical import Channel, Classification, Reporter, Status
 
 if TYPE_CHECKING:
     from connectors.mapping import MappingError
@@ -65,7 +64,11 @@ class UnmappedValue(Unsupported):
 
 def _toml_key(word: str) -> str:
     """A word as a TOML key: bare when it can be, quoted otherwise."""
-    return word if word.replace("_", "").replace("-", "").isalnum() and word.isascii() else json.dumps(word, ensure_ascii=False)
+    return (
+        word
+        if word.replace("_", "").replace("-", "").isalnum() and word.isascii()
+        else json.dumps(word, ensure_ascii=False)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,14 +31,14 @@ class Endpoint:
     secret: str | None
 
 
-def national_connector(
-    entry: NationalEntry, province: str, client: UpstreamClient, endpoint: Endpoint
-) -> Connector:
+def national_connector(entry: NationalEntry, province: str, client: UpstreamClient, endpoint: Endpoint) -> Connector:
     """The national system: the provisional v3 JSON API, or the legacy XML addstream."""
     if entry.api == "legacy":
         return AddstreamConnector(NATIONAL_NAME, client, endpoint.url, token=endpoint.secret or "")
     spec = load_spec((MAPPINGS_DIR / "lapor_v3.toml").read_text(encoding="utf-8"))
-    return build_source(replace(spec, name=NATIONAL_NAME, kode_wilayah=province), client, endpoint.url, secret=endpoint.secret)
+    return build_source(
+        replace(spec, name=NATIONAL_NAME, kode_wilayah=province), client, endpoint.url, secret=endpoint.secret
+    )
 
 
 def regency_connector(entry: RegencyEntry, client: UpstreamClient, endpoint: Endpoint) -> Connector:

@@ -31,8 +31,8 @@ from connectors.http import Response, UpstreamClient
 from connectors.idempotency import IDEMPOTENCY
 from connectors.mapping import Mapper, MappingError
 from connectors.paginators import PAGINATORS, Paginator
-from connectors.paths import MISSING, get_path
 from connectors.paging import first_page_notes, repeat_message, resolve
+from connectors.paths import MISSING, get_path
 from connectors.protocol import (
     Batch,
     Capability,
@@ -46,14 +46,14 @@ from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp, 
 from connectors.spec import RequestSpec, SourceSpec
 from connectors.time_formats import resolution
 from connectors.time_formats import write as write_time
-from schema.canonical import Status
 from connectors.write_body import build_body
 from connectors.write_spec import WriteSpec
+from schema.canonical import Status
 
 MAX_PAGES = 10_000  # a source that never stops paging is a bug on one side or the other
 FOLLOW_UP_CALLS = 4  # follow-up lists fetched at once per page: quick, yet gentle on the source
 
-__all__ = ["Batch", "HttpSource", "MAX_PAGES"]
+__all__ = ["MAX_PAGES", "Batch", "HttpSource"]
 
 # A record's follow-ups as read, and a gap for each one left out.
 Found = tuple[tuple[SourceFollowUp, ...], tuple[Gap, ...]]
@@ -430,8 +430,11 @@ class HttpSource(ConnectorBase):
 
     def _section(self, capability: Capability, section: Any) -> Any:
         if section is None:
-            raise Unsupported(self.name, f"the mapping declares no {capability.value} (capabilities: "
-                              f"{', '.join(sorted(c.value for c in self.capabilities))})")
+            raise Unsupported(
+                self.name,
+                f"the mapping declares no {capability.value} (capabilities: "
+                f"{', '.join(sorted(c.value for c in self.capabilities))})",
+            )
         return section
 
     def _map(self, raw: RawRecord) -> SourceComplaint:
@@ -452,9 +455,7 @@ class HttpSource(ConnectorBase):
             path = path.replace("{id}", quote(source_id, safe=""))
         return f"{self.base_url}{path}"
 
-    def _authorised(
-        self, url: str, params: dict[str, str]
-    ) -> tuple[str, dict[str, str], dict[str, str]]:
+    def _authorised(self, url: str, params: dict[str, str]) -> tuple[str, dict[str, str], dict[str, str]]:
         """(url with query, headers, body fields) carrying the secret where the mapping says."""
         headers: dict[str, str] = {}
         body: dict[str, str] = {}

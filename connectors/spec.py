@@ -39,9 +39,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from schema.canonical import Channel, Classification, Status
-from schema.regions import KODE_WILAYAH_PATTERN
-
 from connectors.attachment_spec import AttachmentsSpec, parse_attachments
 from connectors.authenticators import AUTHENTICATORS
 from connectors.casts import CASTS, cast_value
@@ -53,6 +50,8 @@ from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only, url_path
 from connectors.time_formats import ZONES, check_format, check_zone
 from connectors.write_spec import WriteSpecs, parse_writes
+from schema.canonical import Channel, Classification, Status
+from schema.regions import KODE_WILAYAH_PATTERN
 
 TIME_ZONES = ("WIB", "WITA", "WIT")
 ENCODINGS = ("utf-8", "latin-1", "cp1252")
@@ -166,17 +165,21 @@ def _pagination_keys(pages: Mapping[str, Any], style: str) -> None:
     if not PAGINATORS[style].links:
         return  # the older styles keep accepting what they always did
     for key in sorted(set(pages) - {"style"} - set(PAGINATORS[style].keys)):
-        hint = "the next page's URL is in the Link header" if style == "link_header" else "the next link is followed as it is"
-        raise fail(f"request.pagination.{key}", f"no {key} with style = \"{style}\" ({hint})", pages[key])
+        hint = (
+            "the next page's URL is in the Link header"
+            if style == "link_header"
+            else "the next link is followed as it is"
+        )
+        raise fail(f"request.pagination.{key}", f'no {key} with style = "{style}" ({hint})', pages[key])
     nxt = pages.get("next", "links.next")
     if style == "next_link" and (not isinstance(nxt, str) or not nxt):
-        raise fail("request.pagination.next", "the dotted path of the next page's URL, e.g. \"links.next\"", nxt)
+        raise fail("request.pagination.next", 'the dotted path of the next page\'s URL, e.g. "links.next"', nxt)
 
 
 def _fixed_params(raw: object) -> dict[str, str]:
     """`[request] params`: names and text values, sent as they are on every list request."""
     if not isinstance(raw, dict) or not all(isinstance(k, str) and k and isinstance(v, str) for k, v in raw.items()):
-        raise fail("request.params", "a table of text values like { urut = \"asc\" }", raw)
+        raise fail("request.params", 'a table of text values like { urut = "asc" }', raw)
     return dict(raw)
 
 
@@ -185,7 +188,23 @@ def _request(raw: object) -> RequestSpec:
         return RequestSpec()
     if not isinstance(raw, dict):
         raise fail("request", "a [request] table", raw)
-    only(raw, "request", ("path", "method", "format", "query", "delimiter", "since_param", "since_cast", "since_format", "pagination", "auth", "params"))
+    only(
+        raw,
+        "request",
+        (
+            "path",
+            "method",
+            "format",
+            "query",
+            "delimiter",
+            "since_param",
+            "since_cast",
+            "since_format",
+            "pagination",
+            "auth",
+            "params",
+        ),
+    )
     path = url_path(raw.get("path", "/"), "request.path")
     params = _fixed_params(raw.get("params", {}))
     fmt = raw.get("format", "json")
@@ -197,11 +216,11 @@ def _request(raw: object) -> RequestSpec:
     query = raw.get("query")
     if fmt == "graphql":
         if not isinstance(query, str) or not query.strip():
-            raise fail("request.query", "the GraphQL query document (format = \"graphql\")", query)
+            raise fail("request.query", 'the GraphQL query document (format = "graphql")', query)
         if method != "POST":
             raise fail("request.method", "POST (GraphQL requests are POSTed)", method)
     elif query is not None:
-        raise fail("request.query", "no query (only format = \"graphql\" takes one)", query)
+        raise fail("request.query", 'no query (only format = "graphql" takes one)', query)
     since_cast = raw.get("since_cast", "datetime")
     if since_cast not in SINCE_CASTS:
         raise fail("request.since_cast", f"one of {', '.join(SINCE_CASTS)}", since_cast)
@@ -215,13 +234,19 @@ def _request(raw: object) -> RequestSpec:
         raise fail("request.delimiter", "one character", delimiter)
     pages = raw.get("pagination", {"style": "none"})
     if not isinstance(pages, dict):
-        raise fail("request.pagination", "a table like { style = \"page\" }", pages)
-    only(pages, "request.pagination", ("style", "page_param", "size_param", "size", "cursor_param", "next", "oldest_first"))
+        raise fail("request.pagination", 'a table like { style = "page" }', pages)
+    only(
+        pages,
+        "request.pagination",
+        ("style", "page_param", "size_param", "size", "cursor_param", "next", "oldest_first"),
+    )
     oldest_first = pages.get("oldest_first", False)
     if not isinstance(oldest_first, bool):
         raise fail("request.pagination.oldest_first", "true or false", oldest_first)
     if oldest_first and (raw.get("since_param") is None or pages.get("style") != "page"):
-        raise fail("request.pagination.oldest_first", "false unless style = \"page\" and a since_param is set", oldest_first)
+        raise fail(
+            "request.pagination.oldest_first", 'false unless style = "page" and a since_param is set', oldest_first
+        )
     style = pages.get("style", "none")
     if style not in PAGINATION_STYLES:
         raise fail("request.pagination.style", f"one of {', '.join(PAGINATION_STYLES)}", style)
@@ -230,25 +255,43 @@ def _request(raw: object) -> RequestSpec:
         raise fail("request.pagination.size", "an integer from 1 to 1000", size)
     _pagination_keys(pages, style)
     if PAGINATORS[style].links and (method != "GET" or FORMAT_CLASSES[fmt].posts_document):
-        raise fail("request.pagination.style", "page, cursor or none (next links are followed with GET, not GraphQL or POST)", style)
+        raise fail(
+            "request.pagination.style",
+            "page, cursor or none (next links are followed with GET, not GraphQL or POST)",
+            style,
+        )
     if style == "next_link" and fmt != "json":
-        raise fail("request.pagination.style", f"link_header, page, cursor or none (a next link in the body needs format = \"json\", not {fmt})", style)
+        raise fail(
+            "request.pagination.style",
+            f'link_header, page, cursor or none (a next link in the body needs format = "json", not {fmt})',
+            style,
+        )
     auth = raw.get("auth", {"kind": "none"})
     if not isinstance(auth, dict):
-        raise fail("request.auth", "a table like { kind = \"bearer\" }", auth)
+        raise fail("request.auth", 'a table like { kind = "bearer" }', auth)
     only(auth, "request.auth", ("kind", "name"))
     kind = auth.get("kind", "none")
     if kind not in AUTH_KINDS:
         raise fail("request.auth.kind", f"one of {', '.join(AUTH_KINDS)}", kind)
     if AUTHENTICATORS[kind].post_only and method != "POST":
-        raise fail("request.auth.kind", "header, query or bearer (a token in the body needs method = \"POST\")", kind)
+        raise fail("request.auth.kind", 'header, query or bearer (a token in the body needs method = "POST")', kind)
     if AUTHENTICATORS[kind].named and not isinstance(auth.get("name"), str):
         raise fail("request.auth.name", f"the {kind} name that carries the secret", auth.get("name"))
     # A fixed parameter the product also sets would be overwritten on some pages and not others.
-    own = {raw.get("since_param"), pages.get("page_param", "page"), pages.get("size_param"), pages.get("cursor_param", "cursor"), auth.get("name")}
+    own = {
+        raw.get("since_param"),
+        pages.get("page_param", "page"),
+        pages.get("size_param"),
+        pages.get("cursor_param", "cursor"),
+        auth.get("name"),
+    }
     for name in params:
         if name in own:
-            raise fail(f"request.params.{name}", "a parameter the product does not set itself (since, page, size, cursor or secret)", name)
+            raise fail(
+                f"request.params.{name}",
+                "a parameter the product does not set itself (since, page, size, cursor or secret)",
+                name,
+            )
     return RequestSpec(
         path=path,
         method=method,
@@ -304,7 +347,24 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         raw = {"path": raw}
     if not isinstance(raw, dict):
         raise fail(path, 'a path string or a table like { path = "...", cast = "..." }', raw)
-    only(raw, path, ("path", "const", "cast", "map", "default", "optional", "pattern", "extract", "format", "zone", "true", "false"))
+    only(
+        raw,
+        path,
+        (
+            "path",
+            "const",
+            "cast",
+            "map",
+            "default",
+            "optional",
+            "pattern",
+            "extract",
+            "format",
+            "zone",
+            "true",
+            "false",
+        ),
+    )
     extract = raw.get("extract")
     extract_re: re.Pattern[str] | None = None
     if extract is not None:
@@ -313,7 +373,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         except (re.error, TypeError):
             extract_re = None
         if extract_re is None or extract_re.groups != 1:
-            raise fail(f"{path}.extract", "a regular expression with one group, e.g. \"ref:([0-9a-f-]+)\"", extract)
+            raise fail(f"{path}.extract", 'a regular expression with one group, e.g. "ref:([0-9a-f-]+)"', extract)
     if ("path" in raw) == ("const" in raw):
         raise fail(path, "exactly one of path or const", sorted(raw))
     if "path" in raw:
@@ -349,8 +409,14 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
             # A mapped value is still cast (the map gives "true", the field wants True): every
             # value of the table must cast, or each record would fail on it later.
             check_map_casts(
-                table, maps[table], cast, f"fields.{name}",
-                zone=ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words,
+                table,
+                maps[table],
+                cast,
+                f"fields.{name}",
+                zone=ZONES[zone or "WIB"],
+                pattern=fmt,
+                true_words=true_words,
+                false_words=false_words,
             )
     default = raw.get("default")
     if default is not None:
@@ -360,7 +426,9 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
             raise fail(f"{path}.default", f"a word of [maps.{table}] ({', '.join(maps[table])})", default)
         if table is None:
             try:
-                cast_value(default, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words)
+                cast_value(
+                    default, cast, ZONES[zone or "WIB"], pattern=fmt, true_words=true_words, false_words=false_words
+                )
             except (ValueError, TypeError, OverflowError):
                 raise fail(f"{path}.default", f"a value that casts to {cast}", default) from None
     pattern = raw.get("pattern")
@@ -369,7 +437,7 @@ def _field(name: str, raw: object, path: str, maps: Mapping[str, Mapping[str, st
         try:
             compiled = re.compile(pattern)
         except (re.error, TypeError):
-            raise fail(f"{path}.pattern", "a regular expression, e.g. \"^rep_[0-9a-f-]{36}$\"", pattern) from None
+            raise fail(f"{path}.pattern", 'a regular expression, e.g. "^rep_[0-9a-f-]{36}$"', pattern) from None
     optional = raw.get("optional", False)
     if not isinstance(optional, bool):
         raise fail(f"{path}.optional", "true or false", optional)
@@ -416,14 +484,16 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
         raise fail("source", "a [source] table", source)
     only(source, "source", ("name", "kode_wilayah", "time_zone", "encoding", "python"))
     python = source.get("python")
-    if python is not None and (not isinstance(python, str) or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*", python)):
-        raise fail("source.python", "\"package.module:ClassName\" of an HttpSource subclass", python)
+    if python is not None and (
+        not isinstance(python, str) or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*", python)
+    ):
+        raise fail("source.python", '"package.module:ClassName" of an HttpSource subclass', python)
     name = source.get("name")
     if not isinstance(name, str) or not name:
         raise fail("source.name", "a non-empty string", name)
     code = source.get("kode_wilayah")
     if not isinstance(code, str) or not KODE_WILAYAH_PATTERN.match(code):
-        raise fail("source.kode_wilayah", "a Kemendagri code as a string, like \"16.05\"", code)
+        raise fail("source.kode_wilayah", 'a Kemendagri code as a string, like "16.05"', code)
     zone = source.get("time_zone", "WIB")
     if zone not in TIME_ZONES:
         raise fail("source.time_zone", f"one of {', '.join(TIME_ZONES)}", zone)
@@ -441,7 +511,7 @@ def parse_spec(data: Mapping[str, Any]) -> SourceSpec:
     maps: dict[str, dict[str, str]] = {}
     for table, words in maps_raw.items():
         if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
-            raise fail(f"maps.{table}", "a table of word = \"VALUE\" strings", words)
+            raise fail(f"maps.{table}", 'a table of word = "VALUE" strings', words)
         maps[table] = dict(words)
     fields_raw = data.get("fields")
     if not isinstance(fields_raw, dict):
@@ -481,7 +551,9 @@ def _check_follow_up_endpoint(data: Mapping[str, Any]) -> None:
     follow_ups, request = data.get("follow_ups"), data.get("request")
     fmt = request.get("format", "json") if isinstance(request, dict) else "json"
     if isinstance(follow_ups, dict) and "endpoint" in follow_ups and fmt not in ("json", "xml"):
-        raise fail("follow_ups.endpoint", "a list source of format json or xml (its answers are read the same way)", fmt)
+        raise fail(
+            "follow_ups.endpoint", "a list source of format json or xml (its answers are read the same way)", fmt
+        )
 
 
 def load_spec(text: str) -> SourceSpec:
@@ -491,4 +563,3 @@ def load_spec(text: str) -> SourceSpec:
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"(file): expected valid TOML; found an error: {exc}") from None
     return parse_spec(data)
-

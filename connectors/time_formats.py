@@ -14,17 +14,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from connectors.spec_errors import SpecError, fail
 from schema.errors import RecordError
 from schema.regions import WIB, WIT, WITA
-
-from connectors.spec_errors import SpecError, fail
 
 ZONES: dict[str, timezone] = {"WIB": WIB, "WITA": WITA, "WIT": WIT, "UTC": UTC}
 DATE_DIRECTIVES = frozenset("dmyYj")
 TIME_DIRECTIVES = frozenset("HIMSfpz")
 DIRECTIVES = DATE_DIRECTIVES | TIME_DIRECTIVES | {"%"}
 EXPECTED = (
-    "a strptime pattern with a date, like \"%d/%m/%Y %H:%M\" (directives: "
+    'a strptime pattern with a date, like "%d/%m/%Y %H:%M" (directives: '
     + " ".join(f"%{d}" for d in "dmYyjHIMSfpz")
     + " %%)"
 )
@@ -107,5 +106,13 @@ def write(value: datetime | date, pattern: str, zone: timezone) -> str:
 
 
 __all__ = [
-    "ZONES", "FormatMismatch", "SpecError", "check_format", "check_zone", "read_date", "read_datetime", "resolution", "write",
+    "ZONES",
+    "FormatMismatch",
+    "SpecError",
+    "check_format",
+    "check_zone",
+    "read_date",
+    "read_datetime",
+    "resolution",
+    "write",
 ]

@@ -35,13 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from schema.canonical import Status
-
 from connectors.idempotency import IDEMPOTENCY
 from connectors.map_casts import check_map_casts
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only, url_path
 from connectors.time_formats import check_format
+from schema.canonical import Status
 
 WRITE_ACTIONS = ("create", "change_status", "follow_up")
 METHODS = ("POST", "PUT", "PATCH")
@@ -138,14 +137,14 @@ def _path(raw: Mapping[str, Any], where: str) -> str:
     if others:
         raise fail(f"{where}.path", "no placeholder but {id} (the record's id)", others[0])
     if where == "read_one" and "{id}" not in path:
-        raise fail(f"{where}.path", "a path holding {id}, e.g. \"/api/reports/{id}\"", path)
+        raise fail(f"{where}.path", 'a path holding {id}, e.g. "/api/reports/{id}"', path)
     return path
 
 
 def _check_map_casts(table: str, words: Mapping[str, str], cast: str, where: str) -> None:
     """Every word of an out-map must survive the body value's cast, or each write with it fails."""
     if cast in ("date", "datetime", "epoch_ms"):
-        raise fail(f"{where}.map", f"no map with cast = \"{cast}\" (a map gives words, not times)", table)
+        raise fail(f"{where}.map", f'no map with cast = "{cast}" (a map gives words, not times)', table)
     check_map_casts(table, words, cast, where)
 
 
@@ -156,7 +155,11 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raw = {"value": raw}
     if not isinstance(raw, dict):
         raise fail(where, 'a value name or a table like { value = "...", map = "..." }', raw)
-    only(raw, where, ("value", "const", "template", "map", "cast", "default", "when_unmapped", "format", "true", "false", "only_if"))
+    only(
+        raw,
+        where,
+        ("value", "const", "template", "map", "cast", "default", "when_unmapped", "format", "true", "false", "only_if"),
+    )
     if sum(k in raw for k in ("value", "const", "template")) != 1:
         raise fail(where, "exactly one of value, const or template", sorted(raw))
     template = raw.get("template")
@@ -201,7 +204,7 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         raise fail(f"{where}.when_unmapped", "no when_unmapped without a map (only a map can lack a word)", when)
     if when == "omit" and value == "status":
         # A status change sent without its status would be a different change (or none).
-        raise fail(f"{where}.when_unmapped", 'fail or default (a status change cannot leave its status out)', when)
+        raise fail(f"{where}.when_unmapped", "fail or default (a status change cannot leave its status out)", when)
     if when == "default" and default is None:
         raise fail(f"{where}.default", 'a default to send (when_unmapped = "default")', None)
     fmt = raw.get("format")
@@ -217,7 +220,9 @@ def _body_value(key: str, raw: object, where: str, action: str, maps: Mapping[st
         for w in ("true", "false"):
             found = words.get(w)
             if not isinstance(found, str | int) or isinstance(found, bool):
-                raise fail(f"{where}.{w}", 'the word sent for each of true and false, like true = "Y", false = "T"', found)
+                raise fail(
+                    f"{where}.{w}", 'the word sent for each of true and false, like true = "Y", false = "T"', found
+                )
         if words["true"] == words["false"]:
             raise fail(f"{where}.false", "a word other than the true word", words["false"])
     return BodyValue(
@@ -241,7 +246,7 @@ def _only_if(raw: object, where: str, action: str) -> tuple[tuple[str, object], 
     if raw is None:
         return ()
     if not isinstance(raw, dict) or not raw:
-        raise fail(where, 'a table like { from_reporter = false } (value name = the value it must hold)', raw)
+        raise fail(where, "a table like { from_reporter = false } (value name = the value it must hold)", raw)
     allowed = VALUES[action]
     statuses = tuple(s.value for s in Status)
     for name, wanted in raw.items():
@@ -269,9 +274,7 @@ def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> W
     body_raw = raw.get("body", {})
     if not isinstance(body_raw, dict) or not body_raw:
         raise fail(f"{action}.body", "a non-empty table of source key = value name", body_raw)
-    body = tuple(
-        _body_value(key, value, f"{action}.body.{key}", action, maps) for key, value in body_raw.items()
-    )
+    body = tuple(_body_value(key, value, f"{action}.body.{key}", action, maps) for key, value in body_raw.items())
     keys = [item.key for item in body]
     for key in keys:
         if not all(part.strip() for part in key.split(".")):
@@ -283,7 +286,7 @@ def _write(action: str, raw: object, maps: Mapping[str, Mapping[str, str]]) -> W
             raise fail(f"{action}.body.{key}", f"no value where {inner} nests an object", key)
     id_path = raw.get("id")
     if action == "create" and (not isinstance(id_path, str) or not id_path):
-        raise fail("create.id", "where the new record's id is in the answer, e.g. \"id\"", id_path)
+        raise fail("create.id", 'where the new record\'s id is in the answer, e.g. "id"', id_path)
     if action == "create":
         check_path(id_path, "create.id")
     tracking = raw.get("tracking_id")
@@ -333,7 +336,7 @@ def parse_writes(data: Mapping[str, Any], maps: Mapping[str, Mapping[str, str]])
         only(raw, "read_one", ("path", "record"))
         record = raw.get("record", "")
         if not isinstance(record, str):
-            raise fail("read_one.record", "a dotted path (or \"\" for the whole answer)", record)
+            raise fail("read_one.record", 'a dotted path (or "" for the whole answer)', record)
         check_path(record, "read_one.record", empty_ok=True)
         read_one = ReadOneSpec(path=_path(raw, "read_one"), record=record)
     writes = {a: _write(a, data[a], maps) for a in WRITE_ACTIONS if a in data}

@@ -47,8 +47,7 @@ def check_rate(name: str, value: str) -> str:
         parsed = []
     if not parsed or any(item.amount < 1 for item in parsed):
         raise RateSettingsError(
-            f"{name} is {value!r}; expected a rate such as '40 per 2 seconds' "
-            "(several separated by ';')"
+            f"{name} is {value!r}; expected a rate such as '40 per 2 seconds' (several separated by ';')"
         )
     return value
 

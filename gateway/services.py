@@ -26,16 +26,16 @@ from enum import Enum
 import aiohttp
 
 from connectors.protocol import Connector
-from gateway.federation.write_through import WriteThrough
 from gateway.domain.lifecycle import Lifecycle
 from gateway.domain.reference import empty_registry_warning, upgrade_database
-from gateway.settings import GatewaySettings, redacted
 from gateway.domain.sources import ConfiguredSources, running_sources, upstream_session
+from gateway.domain.submission import Submission
+from gateway.federation.write_through import WriteThrough
+from gateway.settings import GatewaySettings, redacted
 from gateway.store.coordination import StoreCounts
 from gateway.store.database import close_store, open_store, pending_migrations
 from gateway.store.repository import ComplaintRepository, ReferenceRepository
 from gateway.store.statistics import StoreStatistics
-from gateway.domain.submission import Submission
 from gateway.sync.engine import SyncEngine
 from gateway.sync.ingest import Ingestor
 from gateway.sync.status import TableSyncReader

@@ -123,11 +123,21 @@ class SyncSettings:
     deliveries_to_national: int = 8  # outbox deliveries in flight to the national system
 
     def __post_init__(self) -> None:
-        for name in ("pull_every", "backoff_max", "upstream_timeout", "circuit_open_seconds", "lease_seconds", "upstream_queue_seconds"):
+        for name in (
+            "pull_every",
+            "backoff_max",
+            "upstream_timeout",
+            "circuit_open_seconds",
+            "lease_seconds",
+            "upstream_queue_seconds",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"sync {name} is {getattr(self, name)}, expected a positive number")
         for name in (
-            "max_attempts", "upstream_connections", "deliveries_per_destination", "national_connections",
+            "max_attempts",
+            "upstream_connections",
+            "deliveries_per_destination",
+            "national_connections",
             "deliveries_to_national",
         ):
             if getattr(self, name) < 1:
@@ -174,7 +184,13 @@ class GraphQLLimits:
 
     def __post_init__(self) -> None:
         for name in (
-            "max_depth", "max_aliases", "max_tokens", "max_page_size", "max_body_bytes", "max_cost", "max_source_calls",
+            "max_depth",
+            "max_aliases",
+            "max_tokens",
+            "max_page_size",
+            "max_body_bytes",
+            "max_cost",
+            "max_source_calls",
         ):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} is {getattr(self, name)}, expected at least 1")
@@ -224,9 +240,7 @@ def normalise_database_url(url: str) -> str:
     if scheme == "postgresql":
         return "postgres" + url[len("postgresql") :]
     if scheme not in ("sqlite", "postgres"):
-        raise SettingsError(
-            f"DATABASE_URL has scheme '{scheme}', expected sqlite:///path or postgres://..."
-        )
+        raise SettingsError(f"DATABASE_URL has scheme '{scheme}', expected sqlite:///path or postgres://...")
     return url
 
 
@@ -282,9 +296,7 @@ class GatewaySettings:
         return urlsplit(self.database_url).scheme
 
 
-def from_env(
-    environ: Mapping[str, str] | None = None, *, demo: bool | None = None
-) -> GatewaySettings:
+def from_env(environ: Mapping[str, str] | None = None, *, demo: bool | None = None) -> GatewaySettings:
     """Build settings from environment variables (see the module docstring).
 
     Args:
@@ -303,20 +315,12 @@ def from_env(
         max_depth=config("PENGHUBUNG_MAX_DEPTH", cast=int, default=defaults.max_depth),
         max_aliases=config("PENGHUBUNG_MAX_ALIASES", cast=int, default=defaults.max_aliases),
         max_tokens=config("PENGHUBUNG_MAX_TOKENS", cast=int, default=defaults.max_tokens),
-        max_page_size=config(
-            "PENGHUBUNG_MAX_PAGE_SIZE", cast=int, default=defaults.max_page_size
-        ),
-        max_body_bytes=config(
-            "PENGHUBUNG_MAX_BODY_BYTES", cast=int, default=defaults.max_body_bytes
-        ),
-        operation_timeout=config(
-            "PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout
-        ),
+        max_page_size=config("PENGHUBUNG_MAX_PAGE_SIZE", cast=int, default=defaults.max_page_size),
+        max_body_bytes=config("PENGHUBUNG_MAX_BODY_BYTES", cast=int, default=defaults.max_body_bytes),
+        operation_timeout=config("PENGHUBUNG_OPERATION_TIMEOUT", cast=float, default=defaults.operation_timeout),
         body_timeout=config("PENGHUBUNG_BODY_TIMEOUT", cast=float, default=defaults.body_timeout),
         max_cost=config("PENGHUBUNG_MAX_COST", cast=int, default=defaults.max_cost),
-        max_source_calls=config(
-            "PENGHUBUNG_MAX_SOURCE_CALLS", cast=int, default=defaults.max_source_calls
-        ),
+        max_source_calls=config("PENGHUBUNG_MAX_SOURCE_CALLS", cast=int, default=defaults.max_source_calls),
     )
     try:
         rate_limits = rate_settings_from(config)
@@ -332,13 +336,9 @@ def from_env(
     if reply_days < 1:
         raise SettingsError(f"PENGHUBUNG_REPLY_WINDOW_DAYS is {reply_days}, expected at least 1")
     policy = DeadlinePolicy(
-        calendar=WorkingCalendar(
-            cuti_bersama_off=config("PENGHUBUNG_CUTI_BERSAMA_OFF", cast=bool, default=True)
-        ),
+        calendar=WorkingCalendar(cuti_bersama_off=config("PENGHUBUNG_CUTI_BERSAMA_OFF", cast=bool, default=True)),
         reply_window_days=reply_days,
-        reply_window_working_days=config(
-            "PENGHUBUNG_REPLY_WINDOW_WORKING_DAYS", cast=bool, default=False
-        ),
+        reply_window_working_days=config("PENGHUBUNG_REPLY_WINDOW_WORKING_DAYS", cast=bool, default=False),
     )
     return GatewaySettings(
         deadlines=policy,
@@ -398,7 +398,9 @@ def _metrics_token(value: str | None) -> str | None:
     if value is None:
         return None
     if not value.strip():
-        raise SettingsError("PENGHUBUNG_METRICS_TOKEN is set but blank; expected a token (16 characters or more), or unset it")
+        raise SettingsError(
+            "PENGHUBUNG_METRICS_TOKEN is set but blank; expected a token (16 characters or more), or unset it"
+        )
     return value.strip()
 
 

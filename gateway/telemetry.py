@@ -36,73 +36,103 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 GRAPHQL_SECONDS = Histogram(
-    "penghubung_graphql_request_seconds", "GraphQL operations by type and first root field.",
-    ["operation"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+    "penghubung_graphql_request_seconds",
+    "GraphQL operations by type and first root field.",
+    ["operation"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
 )
 GRAPHQL_ERRORS = Counter(
-    "penghubung_graphql_errors_total", "Errors in GraphQL answers, by operation and code (one answer may hold several).",
-    ["operation", "code"], registry=REGISTRY,
+    "penghubung_graphql_errors_total",
+    "Errors in GraphQL answers, by operation and code (one answer may hold several).",
+    ["operation", "code"],
+    registry=REGISTRY,
 )
 REQUESTS_REFUSED = Counter(
-    "penghubung_requests_refused_total", "Requests refused before any GraphQL work (a bad token, a body too large), by code.",
-    ["code"], registry=REGISTRY,
+    "penghubung_requests_refused_total",
+    "Requests refused before any GraphQL work (a bad token, a body too large), by code.",
+    ["code"],
+    registry=REGISTRY,
 )
 ADMISSION_SHED = Counter(
-    "penghubung_admission_shed_total", "Requests and WebSocket handshakes answered 503 OVERLOADED because the process "
+    "penghubung_admission_shed_total",
+    "Requests and WebSocket handshakes answered 503 OVERLOADED because the process "
     "was saturated, by why: queue_full, would_wait (the measured pace said it could not be served within the longest "
     "wait), waited (it did wait that long), socket (a new WebSocket or streamed subscription).",
-    ["reason"], registry=REGISTRY,
+    ["reason"],
+    registry=REGISTRY,
 )
 ADMISSION_IN_FLIGHT = Gauge(
-    "penghubung_admission_in_flight", "Requests executing now in this process (at most PENGHUBUNG_ADMISSION_CONCURRENCY).",
+    "penghubung_admission_in_flight",
+    "Requests executing now in this process (at most PENGHUBUNG_ADMISSION_CONCURRENCY).",
     registry=REGISTRY,
 )
 ADMISSION_QUEUED = Gauge(
-    "penghubung_admission_queued", "Requests waiting for a slot now in this process (at most PENGHUBUNG_ADMISSION_QUEUE).",
+    "penghubung_admission_queued",
+    "Requests waiting for a slot now in this process (at most PENGHUBUNG_ADMISSION_QUEUE).",
     registry=REGISTRY,
 )
 ADMISSION_WAIT_SECONDS = Histogram(
-    "penghubung_admission_wait_seconds", "How long admitted requests waited for a slot (0 when one was free).",
-    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5), registry=REGISTRY,
+    "penghubung_admission_wait_seconds",
+    "How long admitted requests waited for a slot (0 when one was free).",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+    registry=REGISTRY,
 )
 BAD_TOKENS = Counter(
-    "penghubung_bad_tokens_total", "Tokens refused (HTTP and WebSocket), by code; the audit log keeps a bounded "
-    "sample of them.",
-    ["code"], registry=REGISTRY,
+    "penghubung_bad_tokens_total",
+    "Tokens refused (HTTP and WebSocket), by code; the audit log keeps a bounded sample of them.",
+    ["code"],
+    registry=REGISTRY,
 )
 STORE_UP = Gauge(
-    "penghubung_store_up", "1 when the last scrape could read the database, else 0 (the outbox and lag gauges "
-    "are then from the last good read).", registry=REGISTRY,
+    "penghubung_store_up",
+    "1 when the last scrape could read the database, else 0 (the outbox and lag gauges "
+    "are then from the last good read).",
+    registry=REGISTRY,
 )
 UPSTREAM_SECONDS = Histogram(
-    "penghubung_upstream_request_seconds", "Requests to upstream sources, by source and method (outcomes: the errors counter).",
-    ["source", "method"], buckets=_LATENCY_BUCKETS, registry=REGISTRY,
+    "penghubung_upstream_request_seconds",
+    "Requests to upstream sources, by source and method (outcomes: the errors counter).",
+    ["source", "method"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
 )
 UPSTREAM_ERRORS = Counter(
-    "penghubung_upstream_errors_total", "Failed requests to upstream sources, by outcome.",
-    ["source", "outcome"], registry=REGISTRY,
+    "penghubung_upstream_errors_total",
+    "Failed requests to upstream sources, by outcome.",
+    ["source", "outcome"],
+    registry=REGISTRY,
 )
 CIRCUIT_STATE = Gauge(
-    "penghubung_upstream_circuit_state", "Circuit breaker per source: 0 closed, 1 half open, 2 open.",
-    ["source"], registry=REGISTRY,
+    "penghubung_upstream_circuit_state",
+    "Circuit breaker per source: 0 closed, 1 half open, 2 open.",
+    ["source"],
+    registry=REGISTRY,
 )
 OUTBOX_ENTRIES = Gauge(
-    "penghubung_outbox_entries", "Outbox entries per destination waiting (pending) or given up (dead).",
-    ["destination", "state"], registry=REGISTRY,
+    "penghubung_outbox_entries",
+    "Outbox entries per destination waiting (pending) or given up (dead).",
+    ["destination", "state"],
+    registry=REGISTRY,
 )
 SYNC_DELIVERIES = Counter(
-    "penghubung_sync_deliveries_total", "Outbox deliveries handled, by destination, kind and outcome "
-    "(done, retry, dead, overtaken, error).",
-    ["destination", "kind", "outcome"], registry=REGISTRY,
+    "penghubung_sync_deliveries_total",
+    "Outbox deliveries handled, by destination, kind and outcome (done, retry, dead, overtaken, error).",
+    ["destination", "kind", "outcome"],
+    registry=REGISTRY,
 )
 SYNC_NOT_QUEUED = Counter(
-    "penghubung_sync_not_queued_total", "Deliveries never queued because the destination's mapping cannot take them "
+    "penghubung_sync_not_queued_total",
+    "Deliveries never queued because the destination's mapping cannot take them "
     "(no such write, or no word for the status), by destination, kind and status (empty unless a status).",
-    ["destination", "kind", "status"], registry=REGISTRY,
+    ["destination", "kind", "status"],
+    registry=REGISTRY,
 )
 SYNC_LAG = Gauge(
-    "penghubung_sync_lag_seconds", "Seconds since each source's last successful pull.",
-    ["source"], registry=REGISTRY,
+    "penghubung_sync_lag_seconds",
+    "Seconds since each source's last successful pull.",
+    ["source"],
+    registry=REGISTRY,
 )
 _CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 
@@ -185,7 +215,10 @@ async def scrape(connectors: Mapping[str, Any] | None, topology: Any) -> bytes:
                 _refreshed["at"] = time.monotonic()
             except Exception as exc:  # the in-memory metrics are wanted most when the store is down
                 STORE_UP.set(0)
-                log.warning("metrics: the database could not be read (%s); its gauges keep their last values", type(exc).__name__)
+                log.warning(
+                    "metrics: the database could not be read (%s); its gauges keep their last values",
+                    type(exc).__name__,
+                )
     return generate_latest(REGISTRY)
 
 

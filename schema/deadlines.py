@@ -134,16 +134,10 @@ def compute(
     return Deadlines(
         verification_due=cal.due(created_at, VERIFICATION_DAYS, zone),
         verified_at=verified_at,
-        follow_up_due=(
-            cal.due(verified_at, FOLLOW_UP_DAYS, zone) if verified_at and not archived else None
-        ),
+        follow_up_due=(cal.due(verified_at, FOLLOW_UP_DAYS, zone) if verified_at and not archived else None),
         first_follow_up_at=first_follow_up,
         reply_due=reply_due,
-        resolution_due=(
-            cal.due(verified_at, RESOLUTION_DAYS[kadar], zone)
-            if verified_at and not archived
-            else None
-        ),
+        resolution_due=(cal.due(verified_at, RESOLUTION_DAYS[kadar], zone) if verified_at and not archived else None),
         resolved_at=resolved_at,
         closed_at=_first(history, FINAL),
     )

@@ -64,6 +64,7 @@ def text(field: str, value: str | None, maximum: int) -> list[FieldError]:
 def action_request(request: ActionRequest, names: dict[str, str]) -> list[FieldError]:
     """A lifecycle action's arguments; `names` renames fields as the mutation calls them
     (RATE's note is `comment`, ARCHIVE's `reason`)."""
+
     def name(field: str) -> str:
         return names.get(field, field)
 

@@ -46,9 +46,7 @@ class IllegalTransition(LifecycleError, ValueError):
     def __init__(self, status: Status, action: Action, allowed: tuple[Action, ...]) -> None:
         self.status, self.action, self.allowed = status, action, allowed
         names = ", ".join(a.value for a in allowed) or "none (the complaint is final)"
-        super().__init__(
-            f"cannot {action.value} a complaint in status {status.value}; allowed: {names}"
-        )
+        super().__init__(f"cannot {action.value} a complaint in status {status.value}; allowed: {names}")
 
 
 _WAITING = {

@@ -76,8 +76,10 @@ def _number_end(text: str, first_digit: int, run_end: int) -> int | None:
     end whatever character comes next decides.
     """
     last = run_end - 1
-    if last > first_digit and text[last].isdecimal() and (
-        run_end == len(text) or not _NOT_AFTER_NUMBER.match(text, run_end)
+    if (
+        last > first_digit
+        and text[last].isdecimal()
+        and (run_end == len(text) or not _NOT_AFTER_NUMBER.match(text, run_end))
     ):
         return run_end
     end = None

@@ -92,8 +92,7 @@ class InvalidCursor(InputError, ValueError):
 
     def __init__(self) -> None:
         super().__init__(
-            "after: not a cursor from this API; expected an endCursor or edge cursor "
-            "returned by an earlier page"
+            "after: not a cursor from this API; expected an endCursor or edge cursor returned by an earlier page"
         )
 
 

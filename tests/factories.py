@@ -98,9 +98,7 @@ def make_complaint(**overrides: Any) -> Complaint:
         ),
         replies=(ReporterReply("Terima kasih atas tanggapannya.", created + timedelta(days=4)),),
         rating=Rating(4, created + timedelta(days=5), "cukup cepat"),
-        reporter=Reporter(
-            name="Siti Aminah", nik="1605014101900001", phone="+6281234567890", email="siti@example.id"
-        ),
+        reporter=Reporter(name="Siti Aminah", nik="1605014101900001", phone="+6281234567890", email="siti@example.id"),
         created_at=created,
         updated_at=created + timedelta(days=5),
     )
@@ -109,7 +107,8 @@ def make_complaint(**overrides: Any) -> Complaint:
 
 async def laporan_at_lapor(http: aiohttp.ClientSession, lapor_url: str, **fields: object) -> str:
     """A laporan made at the LAPOR! simulator's v3 API, as its own users would; its tracking ID."""
-    async with http.post(f"{lapor_url}/api/v3/laporan", json={"classification_id": 1, **fields},
-                         headers={"X-Api-Key": DEFAULT_API_KEY}) as response:
+    async with http.post(
+        f"{lapor_url}/api/v3/laporan", json={"classification_id": 1, **fields}, headers={"X-Api-Key": DEFAULT_API_KEY}
+    ) as response:
         assert response.status == 201, await response.text()
         return str((await response.json())["tracking_id"])

@@ -20,9 +20,7 @@ async def serving(app: ASGIApp, *, lifespan: str = "off") -> AsyncIterator[int]:
     """Serve `app` until the block ends; yields the port. uvicorn's loggers are left to
     propagate (log_config=None) so that caplog sees what it logs."""
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan=lifespan)
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan=lifespan))
     task = asyncio.create_task(server.serve())
     for _ in range(200):
         if server.started:

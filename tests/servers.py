@@ -27,19 +27,24 @@ def clean_env(extra: Mapping[str, str] = {}) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running(args: list[str], *, env: Mapping[str, str], log: Path, cwd: Path | None = None, within: float = 60) -> Iterator[int]:
+def running(
+    args: list[str], *, env: Mapping[str, str], log: Path, cwd: Path | None = None, within: float = 60
+) -> Iterator[int]:
     """`python -m gateway.cli <args> --port P` until the block ends; yields P."""
     port = free_port()
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", *args, "--port", str(port)],
-            cwd=cwd, env=dict(env), stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=dict(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):  # noqa: S310 (loopback)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1):
                     break
             except OSError:
                 if process.poll() is not None:

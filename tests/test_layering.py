@@ -84,8 +84,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "domain",
         (
-            "gateway.domain", "gateway.sync", "gateway.federation", "gateway.updates",
-            "gateway.worker", "gateway.telemetry", "gateway.demo",
+            "gateway.domain",
+            "gateway.sync",
+            "gateway.federation",
+            "gateway.updates",
+            "gateway.worker",
+            "gateway.telemetry",
+            "gateway.demo",
         ),
     ),
     # 4. The composition root: builds the services the processes run.
@@ -94,7 +99,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "edge",
         (
-            "schema.graphql", "gateway.edge", "gateway.worker.run", "gateway.worker.metrics_server",
+            "schema.graphql",
+            "gateway.edge",
+            "gateway.worker.run",
+            "gateway.worker.metrics_server",
             *FLAT_EDGE,
         ),
     ),
@@ -111,9 +119,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-MODULES = {
-    _module_name(p): p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))
-}
+MODULES = {_module_name(p): p for package in PACKAGES for p in sorted((ROOT / package).rglob("*.py"))}
 
 
 def layer_of(module: str) -> int | None:
@@ -123,9 +129,9 @@ def layer_of(module: str) -> int | None:
     best: tuple[int, int] | None = None
     for index, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                if best is None or len(prefix) > best[0]:
-                    best = (len(prefix), index)
+            names = module == prefix or module.startswith(prefix + ".")
+            if names and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), index)
     return None if best is None else best[1]
 
 
@@ -220,7 +226,11 @@ def _orm_imports(path: Path) -> set[str]:
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.update(a.name for a in node.names if a.name.split(".")[0] == "tortoise" or a.name.startswith("gateway.store.models"))
+            found.update(
+                a.name
+                for a in node.names
+                if a.name.split(".")[0] == "tortoise" or a.name.startswith("gateway.store.models")
+            )
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if node.module.split(".")[0] == "tortoise" or node.module == "gateway.store.models":
                 found.add(node.module)
@@ -236,14 +246,20 @@ def _outside_the_store() -> list[object]:
         if path.is_relative_to(store):
             continue
         name = str(path.relative_to(ROOT))
-        marks = [pytest.mark.xfail(reason="not moved onto the store yet", strict=True)] if name in NOT_YET_THROUGH_THE_STORE else []
+        marks = (
+            [pytest.mark.xfail(reason="not moved onto the store yet", strict=True)]
+            if name in NOT_YET_THROUGH_THE_STORE
+            else []
+        )
         params.append(pytest.param(path, id=name, marks=marks))
     return params
 
 
 @pytest.mark.parametrize("path", _outside_the_store())
 def test_only_the_store_talks_to_the_orm(path: Path) -> None:
-    assert not _orm_imports(path), f"{path.relative_to(ROOT)} imports {sorted(_orm_imports(path))}: go through gateway.store"
+    assert not _orm_imports(path), (
+        f"{path.relative_to(ROOT)} imports {sorted(_orm_imports(path))}: go through gateway.store"
+    )
 
 
 def test_the_orm_check_sees_every_form_of_import(tmp_path: Path) -> None:
@@ -258,5 +274,7 @@ def test_the_orm_check_sees_every_form_of_import(tmp_path: Path) -> None:
     ):
         module.write_text(line + "\n", encoding="utf-8")
         assert _orm_imports(module), line
-    module.write_text("from gateway.store import outbox\nimport logging\nlogging.getLogger('tortoise')\n", encoding="utf-8")
+    module.write_text(
+        "from gateway.store import outbox\nimport logging\nlogging.getLogger('tortoise')\n", encoding="utf-8"
+    )
     assert not _orm_imports(module)

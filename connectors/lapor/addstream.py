@@ -61,13 +61,19 @@ def addstream_document(token: str, complaint: NewComplaint) -> bytes:
         rahasia="1" if complaint.is_secret else "0",
         anonim="1" if complaint.is_anonymous else "0",
     )
-    isi = complaint.content if complaint.content.startswith(complaint.title) else f"{complaint.title}\n\n{complaint.content}"
+    isi = (
+        complaint.content
+        if complaint.content.startswith(complaint.title)
+        else f"{complaint.title}\n\n{complaint.content}"
+    )
     facts = [f"Tanggal kejadian: {complaint.incident_date.isoformat()}"] if complaint.incident_date else []
     facts += [f"Kategori: {complaint.category_code}"] if complaint.category_code else []
     if facts:
         isi = f"{isi}\n\n" + "\n".join(facts)
     SubElement(laporan, "isi").text = _xml_text(isi)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + cast(bytes, tostring(root, encoding="utf-8", xml_declaration=False))
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + cast(
+        bytes, tostring(root, encoding="utf-8", xml_declaration=False)
+    )
 
 
 def _answer(source: str, body: bytes) -> Element:

@@ -12,10 +12,9 @@ from typing import final
 
 from typing_extensions import override
 
-from schema.canonical import Status
-
 from connectors.records import RawRecord, SourceComplaint
 from connectors.source import HttpSource
+from schema.canonical import Status
 
 
 @final

@@ -46,9 +46,7 @@ def _text(parent: Element | None, tag: str) -> str:
 def parse_addstream(body: bytes) -> Submission:
     """Parse with defusedxml only: DTDs, entities and external references are refused."""
     try:
-        root = fromstring(
-            body, forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise AddstreamError(f"forbidden XML construct: {type(exc).__name__}") from None
     except ParseError as exc:

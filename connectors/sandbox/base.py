@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 from aiohttp import web
 
 from connectors.sandbox.bomb import gzip_bomb
+from connectors.sandbox.clock import Clock
 from connectors.sandbox.faults import Faults
 from connectors.sandbox.received import ReceivedLog
-from connectors.sandbox.clock import Clock
 
 ADMIN_PREFIX = "/_sandbox/"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -22,7 +22,7 @@ _WRONG_SHAPE = '{"status": "maintenance", "data": {"message": "Sistem sedang dal
 _ENTITY_BOMB = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol0 "lol">'
     + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
-    + ']>\n<response><trackingid>&lol9;</trackingid></response>'
+    + "]>\n<response><trackingid>&lol9;</trackingid></response>"
 )
 _HTML_GARBAGE = (
     "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
@@ -86,9 +86,7 @@ class Simulator:
 
     def app(self) -> web.Application:
         """A fresh aiohttp application serving this simulator."""
-        app = web.Application(
-            middlewares=[self._middleware], client_max_size=4 * 1024 * 1024
-        )
+        app = web.Application(middlewares=[self._middleware], client_max_size=4 * 1024 * 1024)
         app.add_routes(
             [
                 web.get("/_sandbox/faults", self._get_faults),
@@ -106,9 +104,7 @@ class Simulator:
         self.faults.release_hung()
 
     @web.middleware
-    async def _middleware(
-        self, request: web.Request, handler: Handler
-    ) -> web.StreamResponse:
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return await handler(request)
         body = await request.read()
@@ -123,9 +119,7 @@ class Simulator:
         entry.status, entry.fault = response.status, fault
         return response
 
-    async def _faulted(
-        self, request: web.Request, handler: Handler
-    ) -> tuple[web.StreamResponse, str | None]:
+    async def _faulted(self, request: web.Request, handler: Handler) -> tuple[web.StreamResponse, str | None]:
         f = self.faults
         if f.down == "close":
             if request.transport is not None:
@@ -141,14 +135,10 @@ class Simulator:
         if f.retry_after > 0:
             f.retry_after -= 1
             headers = {"Retry-After": str(f.retry_after_seconds)}
-            return web.Response(
-                status=429, text="Too Many Requests", headers=headers
-            ), "retry_after"
+            return web.Response(status=429, text="Too Many Requests", headers=headers), "retry_after"
         if f.draw_error():
             status = f.error_status()
-            return web.Response(
-                status=status, text="Internal error (sandbox fault)"
-            ), "error_rate"
+            return web.Response(status=status, text="Internal error (sandbox fault)"), "error_rate"
         if f.bomb:
             headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
             return web.Response(body=gzip_bomb(f.bomb_mb), headers=headers), "bomb"
@@ -161,11 +151,7 @@ class Simulator:
         if not self.authorised(request):
             return self.unauthorised(), None
         response = await handler(request)
-        if (
-            f.garbage == "truncated"
-            and isinstance(response, web.Response)
-            and response.body
-        ):
+        if f.garbage == "truncated" and isinstance(response, web.Response) and response.body:
             raw = bytes(response.body)  # type: ignore[arg-type]  # the simulators answer with bytes, never a streamed Payload
             cut = web.Response(body=raw[: max(1, len(raw) // 2)], status=200)
             cut.content_type = response.content_type
@@ -188,9 +174,7 @@ class Simulator:
         return web.json_response(self.faults.as_dict())
 
     async def _get_received(self, request: web.Request) -> web.Response:
-        entries = self.received.matching(
-            request.query.get("method"), request.query.get("path")
-        )
+        entries = self.received.matching(request.query.get("method"), request.query.get("path"))
         return web.json_response(
             {"count": len(entries), "forgotten": self.received.forgotten, "items": [e.as_dict() for e in entries]}
         )

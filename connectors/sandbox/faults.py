@@ -67,11 +67,7 @@ class Faults:
 
     def as_dict(self) -> dict[str, Any]:
         """The public switches as JSON-ready values."""
-        return {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if not f.name.startswith("_")
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
     def draw_error(self) -> bool:
         """Whether this request should fail, by the seeded error rate."""
@@ -119,8 +115,7 @@ def _validate(values: dict[str, Any]) -> None:
         "retry_after must be an int >= 0",
     )
     check(
-        isinstance(values["retry_after_seconds"], int)
-        and values["retry_after_seconds"] >= 0,
+        isinstance(values["retry_after_seconds"], int) and values["retry_after_seconds"] >= 0,
         "retry_after_seconds must be an int >= 0",
     )
     check(isinstance(values["bomb"], bool), "bomb must be a bool")

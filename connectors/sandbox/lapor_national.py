@@ -102,9 +102,7 @@ class LaporNational(SeededSimulator):
         self.keytoken, self.api_key = keytoken, api_key
         self.sink = AddstreamSink(xml_token, first_tracking_id, f"lapor:{seed}")
         self.laporan: dict[str, dict[str, Any]] = {}
-        self.reporters: dict[
-            str, dict[str, str]
-        ] = {}  # tracking id -> pelapor, never served
+        self.reporters: dict[str, dict[str, str]] = {}  # tracking id -> pelapor, never served
         self.idempotency: dict[tuple[str, str], str] = {}
         self.clear_records()
 
@@ -207,12 +205,8 @@ class LaporNational(SeededSimulator):
     async def gettopics(self, request: web.Request) -> web.Response:
         form = await request.post()
         if form.get("KEYTOKEN") != self.keytoken:
-            return web.json_response(
-                {"status": "error", "message": "KEYTOKEN tidak valid"}, status=401
-            )
-        return web.json_response(
-            [{"id": i, "parent": p, "topic_name": n} for i, p, n in TOPICS]
-        )
+            return web.json_response({"status": "error", "message": "KEYTOKEN tidak valid"}, status=401)
+        return web.json_response([{"id": i, "parent": p, "topic_name": n} for i, p, n in TOPICS])
 
     def _laporan(self, request: web.Request) -> dict[str, Any]:
         record = self.laporan.get(request.match_info["tracking_id"])
@@ -227,9 +221,7 @@ class LaporNational(SeededSimulator):
     async def v3_list(self, request: web.Request) -> web.Response:
         page = int_param(request, "page", 1, 1, 10**6)
         per_page = int_param(request, "per_page", 20, 1, 100)
-        rows = sorted(
-            self.laporan.values(), key=lambda r: (r["updated_at"], r["tracking_id"])
-        )
+        rows = sorted(self.laporan.values(), key=lambda r: (r["updated_at"], r["tracking_id"]))
         since = request.query.get("since")
         if since:
             try:
@@ -238,12 +230,7 @@ class LaporNational(SeededSimulator):
                 raise bad_request("since must be ISO 8601") from None
             if since_at.tzinfo is None:
                 raise bad_request("since needs a UTC offset")
-            rows = [
-                r
-                for r in rows
-                if datetime.fromisoformat(r["updated_at"].replace("Z", "+00:00"))
-                >= since_at
-            ]
+            rows = [r for r in rows if datetime.fromisoformat(r["updated_at"].replace("Z", "+00:00")) >= since_at]
         chunk = rows[(page - 1) * per_page : page * per_page]
         next_page = page + 1 if page * per_page < len(rows) else None
         body = {
@@ -264,9 +251,7 @@ class LaporNational(SeededSimulator):
         key = request.headers.get("Idempotency-Key")
         if key and ("create", key) in self.idempotency:
             record = self.laporan[self.idempotency[("create", key)]]
-            return web.json_response(
-                _created(record), headers=PROVISIONAL | {"Idempotent-Replayed": "true"}
-            )
+            return web.json_response(_created(record), headers=PROVISIONAL | {"Idempotent-Replayed": "true"})
         unknown = set(body) - set(_V3_FIELDS) - {"attachments"}
         if unknown:
             raise bad_request(f"unknown fields: {sorted(unknown)}", 422)
@@ -293,12 +278,8 @@ class LaporNational(SeededSimulator):
         key = request.headers.get("Idempotency-Key")
         scope = ("tindak-lanjut:" + record["tracking_id"], key or "")
         if key and scope in self.idempotency:
-            entry = next(
-                t for t in record["tindak_lanjut"] if t["id"] == self.idempotency[scope]
-            )
-            return web.json_response(
-                entry, headers=PROVISIONAL | {"Idempotent-Replayed": "true"}
-            )
+            entry = next(t for t in record["tindak_lanjut"] if t["id"] == self.idempotency[scope])
+            return web.json_response(entry, headers=PROVISIONAL | {"Idempotent-Replayed": "true"})
         content = body.get("content")
         if not isinstance(content, str) or not content.strip():
             raise bad_request("content is required", 422)

@@ -99,9 +99,7 @@ class Tanggapan:
     id_petugas: int
 
 
-def to_csv(
-    header: tuple[str, ...], rows: Sequence[tuple[object, ...]], crlf_every: int = 3
-) -> bytes:
+def to_csv(header: tuple[str, ...], rows: Sequence[tuple[object, ...]], crlf_every: int = 3) -> bytes:
     """Latin-1 `;` CSV with a header; every `crlf_every`-th row ends in CRLF, the others in LF."""
     out = io.StringIO(newline="")
     for i, row in enumerate([header, *rows]):
@@ -144,9 +142,7 @@ class LegacySql(SeededSimulator):
     def clear_records(self) -> None:
         self.pengaduan.clear()
         self.tanggapan.clear()
-        for r in seed_records(
-            self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed
-        ):
+        for r in seed_records(self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed):
             content = r.content
             if r.index == 1:
                 content = f'{content}\nLokasi: RT 03; RW 01 (dekat "Simpang Tiga") \u2013 mohon segera'
@@ -175,12 +171,8 @@ class LegacySql(SeededSimulator):
         self.pengaduan[row.id_pengaduan] = row
         return row
 
-    def _answer(
-        self, id_pengaduan: int, day: date, text: str, petugas: int
-    ) -> Tanggapan:
-        row = Tanggapan(
-            max(self.tanggapan, default=0) + 1, id_pengaduan, day, text, petugas
-        )
+    def _answer(self, id_pengaduan: int, day: date, text: str, petugas: int) -> Tanggapan:
+        row = Tanggapan(max(self.tanggapan, default=0) + 1, id_pengaduan, day, text, petugas)
         self.tanggapan[row.id_tanggapan] = row
         return row
 
@@ -199,9 +191,7 @@ class LegacySql(SeededSimulator):
         return request.query.get("key") == self.key
 
     def unauthorised(self) -> web.Response:
-        return web.Response(
-            status=401, text="Akses ditolak: key salah", content_type="text/plain"
-        )
+        return web.Response(status=401, text="Akses ditolak: key salah", content_type="text/plain")
 
     @staticmethod
     def _since(request: web.Request) -> date | None:
@@ -215,9 +205,7 @@ class LegacySql(SeededSimulator):
 
     @staticmethod
     def _csv(body: bytes, filename: str) -> web.Response:
-        response = web.Response(
-            body=body, content_type="text/csv", charset="ISO-8859-1"
-        )
+        response = web.Response(body=body, content_type="text/csv", charset="ISO-8859-1")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -263,9 +251,7 @@ class LegacySql(SeededSimulator):
         form = await request.post()
         nik, isi = str(form.get("nik", "")), str(form.get("isi_laporan", ""))
         if not isi.strip():
-            return web.json_response(
-                {"status": "error", "pesan": "isi_laporan wajib diisi"}, status=422
-            )
+            return web.json_response({"status": "error", "pesan": "isi_laporan wajib diisi"}, status=422)
         row = self._insert(self._today(), nik, isi, str(form.get("foto", "")))
         kategori, kejadian = str(form.get("id_kategori", "")), str(form.get("tgl_kejadian", ""))
         if kategori.isdigit():
@@ -282,9 +268,7 @@ class LegacySql(SeededSimulator):
             id_pengaduan = int(str(form.get("id_pengaduan", "")))
             petugas = int(str(form.get("id_petugas", "1")))
         except ValueError:
-            return web.json_response(
-                {"status": "error", "pesan": "id tidak valid"}, status=422
-            )
+            return web.json_response({"status": "error", "pesan": "id tidak valid"}, status=422)
         text = str(form.get("tanggapan", ""))
         if id_pengaduan not in self.pengaduan or not text.strip():
             return web.json_response(
@@ -295,13 +279,9 @@ class LegacySql(SeededSimulator):
             # The answer's own day when the form gives one (a late import keeps its date).
             day = date.fromisoformat(str(form["tgl_tanggapan"])) if form.get("tgl_tanggapan") else self._today()
         except ValueError:
-            return web.json_response(
-                {"status": "error", "pesan": "tgl_tanggapan harus YYYY-MM-DD"}, status=422
-            )
+            return web.json_response({"status": "error", "pesan": "tgl_tanggapan harus YYYY-MM-DD"}, status=422)
         row = self._answer(id_pengaduan, day, text, petugas)
-        if (
-            self.pengaduan[id_pengaduan].status == "0"
-        ):  # answering moves a new row to 'proses'
+        if self.pengaduan[id_pengaduan].status == "0":  # answering moves a new row to 'proses'
             self.pengaduan[id_pengaduan].status = "proses"
         return web.json_response({"status": "ok", "id_tanggapan": row.id_tanggapan})
 
@@ -310,13 +290,9 @@ class LegacySql(SeededSimulator):
         try:
             id_pengaduan = int(str(form.get("id_pengaduan", "")))
         except ValueError:
-            return web.json_response(
-                {"status": "error", "pesan": "id tidak valid"}, status=422
-            )
+            return web.json_response({"status": "error", "pesan": "id tidak valid"}, status=422)
         status = str(form.get("status", ""))
         if id_pengaduan not in self.pengaduan or status not in STATUSES:
-            return web.json_response(
-                {"status": "error", "pesan": "status tidak valid"}, status=422
-            )
+            return web.json_response({"status": "error", "pesan": "status tidak valid"}, status=422)
         self.pengaduan[id_pengaduan].status = status
         return web.json_response({"status": "ok"})

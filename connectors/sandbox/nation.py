@@ -23,7 +23,6 @@ from connectors.sandbox.rest_json_v1 import DEFAULT_TOKEN, RestJsonV1
 from connectors.spec import load_spec
 from schema.regions import provinces_and_regencies
 
-
 # Fan-out reads are not retried within their deadline.
 ONE_TRY = Policy(attempts=1)
 

@@ -25,9 +25,7 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     return value
 
 
-def int_param(
-    request: web.Request, name: str, default: int, low: int, high: int
-) -> int:
+def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
     """A query parameter as an int within [low, high], or a 400."""
     raw = request.query.get(name)
     if raw is None or raw == "":
@@ -43,6 +41,4 @@ def int_param(
 
 def not_found(what: str) -> web.HTTPNotFound:
     """A JSON 404."""
-    return web.HTTPNotFound(
-        text=json.dumps({"error": f"{what} not found"}), content_type="application/json"
-    )
+    return web.HTTPNotFound(text=json.dumps({"error": f"{what} not found"}), content_type="application/json")

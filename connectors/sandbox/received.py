@@ -55,10 +55,7 @@ class ReceivedLog:
         body: bytes,
     ) -> Received:
         """Append a request and return its entry (status is filled in later)."""
-        kept = {
-            k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v)
-            for k, v in headers.items()
-        }
+        kept = {k: ("<redacted>" if k.lower() in _REDACTED_HEADERS else v) for k, v in headers.items()}
         entry = Received(
             method=method,
             path=path,
@@ -74,16 +71,9 @@ class ReceivedLog:
             self.forgotten += excess
         return entry
 
-    def matching(
-        self, method: str | None = None, path: str | None = None
-    ) -> list[Received]:
+    def matching(self, method: str | None = None, path: str | None = None) -> list[Received]:
         """Entries with this method and/or path."""
-        return [
-            e
-            for e in self.entries
-            if (method is None or e.method == method)
-            and (path is None or e.path == path)
-        ]
+        return [e for e in self.entries if (method is None or e.method == method) and (path is None or e.path == path)]
 
     def clear(self) -> None:
         """Forget everything."""

@@ -25,7 +25,6 @@ from datetime import datetime, timedelta, timezone
 from random import Random
 from typing import Any
 
-
 from aiohttp import web
 from typing_extensions import override
 
@@ -106,9 +105,7 @@ class RestJsonV1(SeededSimulator):
     def _ordered(self) -> tuple[list[dict[str, Any]], list[tuple[datetime, str]]]:
         """Reports by (updatedAt, id), cached until the next write (a big seed lists fast)."""
         if self._order is None:
-            keyed = sorted(
-                ((datetime.fromisoformat(r["updatedAt"]), r["id"]), r) for r in self.reports.values()
-            )
+            keyed = sorted(((datetime.fromisoformat(r["updatedAt"]), r["id"]), r) for r in self.reports.values())
             self._order = ([r for _, r in keyed], [k for k, _ in keyed])
         return self._order
 
@@ -117,9 +114,7 @@ class RestJsonV1(SeededSimulator):
         self.reports.clear()
         self.idempotency.clear()
         self._uuids = Random(f"rest:{self.seed}")
-        for record in seed_records(
-            self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed
-        ):
+        for record in seed_records(self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed):
             report = self._from_seed(record)
             self.reports[report["id"]] = report
 
@@ -128,11 +123,7 @@ class RestJsonV1(SeededSimulator):
 
     def _from_seed(self, r: SeedRecord) -> dict[str, Any]:
         status = _STAGE_STATUS[r.stage]
-        assigned = (
-            r.created_at + timedelta(hours=1)
-            if r.stage in ("disposed", "answered", "done")
-            else None
-        )
+        assigned = r.created_at + timedelta(hours=1) if r.stage in ("disposed", "answered", "done") else None
         responded = r.updated_at if r.stage in ("answered", "done") else None
         report = self._blank(
             title=r.title,
@@ -142,16 +133,12 @@ class RestJsonV1(SeededSimulator):
         )
         report.update(
             bupatiStatus=status,
-            opdStatus=None
-            if assigned is None
-            else ("SELESAI" if r.stage == "done" else "PROSES"),
+            opdStatus=None if assigned is None else ("SELESAI" if r.stage == "done" else "PROSES"),
             opdId=OPD_IDS[r.opd] if assigned and r.opd else None,
             category=CATEGORIES[r.topic],
             incidentDate=r.incident_date.isoformat() if r.incident_date else None,
             channel="android" if r.index % 3 == 0 else "web",
-            bupatiReason="Bukan kewenangan pemerintah kabupaten"
-            if status == "DITOLAK"
-            else None,
+            bupatiReason="Bukan kewenangan pemerintah kabupaten" if status == "DITOLAK" else None,
             updatedAt=iso(max(r.updated_at, r.created_at)),
             assignedAt=iso(assigned) if assigned else None,
             respondedAt=iso(responded) if responded else None,
@@ -162,26 +149,18 @@ class RestJsonV1(SeededSimulator):
                 "email": r.email,
             },
         )
-        report["attachments"] = [
-            _upload(report["id"], n, f, r.created_at) for n, f in enumerate(r.files)
-        ]
+        report["attachments"] = [_upload(report["id"], n, f, r.created_at) for n, f in enumerate(r.files)]
         if responded:
-            answer = self._comment(
-                report["id"], "usr_opd", "Sudah kami tinjau ke lokasi.", responded
-            )
+            answer = self._comment(report["id"], "usr_opd", "Sudah kami tinjau ke lokasi.", responded)
             if r.stage == "done" and r.files:
                 visit = SeedFile(f"tinjauan_{report['id'][4:12]}.jpg", "image/jpeg", 512_000 + 97 * r.index, "")
                 answer["attachments"].append(_upload(answer["id"], 0, visit, responded))
             report["comments"].append(answer)
         if responded and r.reply:
-            report["comments"].append(
-                self._comment(report["id"], "usr_pelapor", r.reply, responded, role="PELAPOR")
-            )
+            report["comments"].append(self._comment(report["id"], "usr_pelapor", r.reply, responded, role="PELAPOR"))
         return report
 
-    def _blank(
-        self, *, title: str, description: str, location: str, at: datetime
-    ) -> dict[str, Any]:
+    def _blank(self, *, title: str, description: str, location: str, at: datetime) -> dict[str, Any]:
         return {
             "id": self._new_id("rep"),
             "userId": "usr_gateway",
@@ -210,9 +189,7 @@ class RestJsonV1(SeededSimulator):
             "comments": [],
         }
 
-    def _comment(
-        self, report_id: str, user_id: str, text: str, at: datetime, role: str = "OPD"
-    ) -> dict[str, Any]:
+    def _comment(self, report_id: str, user_id: str, text: str, at: datetime, role: str = "OPD") -> dict[str, Any]:
         return {
             "id": self._new_id("cmt"),
             "reportId": report_id,
@@ -264,25 +241,17 @@ class RestJsonV1(SeededSimulator):
                 raise bad_request("updatedSince needs a UTC offset")
             rows = rows[bisect.bisect_left(keys, (since, "")) :]
         chunk = rows[(page - 1) * limit : page * limit]
-        return web.json_response(
-            {"data": chunk, "meta": {"page": page, "limit": limit, "total": len(rows)}}
-        )
+        return web.json_response({"data": chunk, "meta": {"page": page, "limit": limit, "total": len(rows)}})
 
     async def get_report(self, request: web.Request) -> web.Response:
         return web.json_response(self._report(request))
 
-    def _replay(
-        self, scope: str, request: web.Request, body: dict[str, Any]
-    ) -> str | None:
+    def _replay(self, scope: str, request: web.Request, body: dict[str, Any]) -> str | None:
         key = request.headers.get("Idempotency-Key")
         found = self.idempotency.get((scope, key)) if key else None
         if found is None and scope == "create" and body.get("externalRef"):
             found = next(
-                (
-                    r["id"]
-                    for r in self.reports.values()
-                    if r["externalRef"] == body["externalRef"]
-                ),
+                (r["id"] for r in self.reports.values() if r["externalRef"] == body["externalRef"]),
                 None,
             )
         return found
@@ -296,9 +265,7 @@ class RestJsonV1(SeededSimulator):
         body = await json_object(request)
         replayed = self._replay("create", request, body)
         if replayed:
-            return web.json_response(
-                self.reports[replayed], headers={"Idempotent-Replayed": "true"}
-            )
+            return web.json_response(self.reports[replayed], headers={"Idempotent-Replayed": "true"})
         for name in ("title", "description"):
             if not isinstance(body.get(name), str) or not body[name].strip():
                 raise bad_request(f"{name} is required", 422)
@@ -366,19 +333,11 @@ class RestJsonV1(SeededSimulator):
             raise bad_request("comment is required", 422)
         now = self.clock.now()
         role = str(body["role"]) if body.get("role") in ("OPD", "PELAPOR") else "OPD"
-        comment = self._comment(
-            report["id"], str(body.get("userId") or "usr_gateway"), text, now, role=role
-        )
+        comment = self._comment(report["id"], str(body.get("userId") or "usr_gateway"), text, now, role=role)
         report["comments"].append(comment)
-        if (
-            body.get("role") == "OPD"
-        ):  # the OPD's first answer marks the report as responded
+        if body.get("role") == "OPD":  # the OPD's first answer marks the report as responded
             report["respondedAt"] = report["respondedAt"] or iso(now)
-            report["opdStatus"] = (
-                "PROSES"
-                if report["opdStatus"] in (None, "PENDING")
-                else report["opdStatus"]
-            )
+            report["opdStatus"] = "PROSES" if report["opdStatus"] in (None, "PENDING") else report["opdStatus"]
         report["updatedAt"] = iso(now)
         self._order = None
         self._remember(scope, request, comment["id"])

@@ -22,13 +22,9 @@ def default_simulators() -> dict[str, Simulator]:
 
 
 @asynccontextmanager
-async def serve(
-    simulator: Simulator, *, host: str = "127.0.0.1", port: int = 0
-) -> AsyncIterator[str]:
+async def serve(simulator: Simulator, *, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
     """Serve one simulator (port 0: a free port); yields its base URL, e.g. http://127.0.0.1:40123."""
-    runner = web.AppRunner(
-        simulator.app(), handle_signals=False, access_log=None, shutdown_timeout=0.5
-    )
+    runner = web.AppRunner(simulator.app(), handle_signals=False, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port)
@@ -55,14 +51,10 @@ async def serve_all(
     SIMULATOR_ORDER (unknown names after them).
     """
     sims = dict(simulators) if simulators is not None else default_simulators()
-    names = [n for n in SIMULATOR_ORDER if n in sims] + [
-        n for n in sims if n not in SIMULATOR_ORDER
-    ]
+    names = [n for n in SIMULATOR_ORDER if n in sims] + [n for n in sims if n not in SIMULATOR_ORDER]
     urls: dict[str, str] = {}
     async with AsyncExitStack() as stack:
         for offset, name in enumerate(names):
             port = base_port + offset if base_port else 0
-            urls[name] = await stack.enter_async_context(
-                serve(sims[name], host=host, port=port)
-            )
+            urls[name] = await stack.enter_async_context(serve(sims[name], host=host, port=port))
         yield urls

@@ -145,9 +145,7 @@ def seed_records(
     now = now or datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
     region = get_region(kode_wilayah)
     regency_name = region.name if region else kode_wilayah
-    districts = [(d.code, d.name) for d in children(kode_wilayah)] or [
-        (kode_wilayah, regency_name)
-    ]
+    districts = [(d.code, d.name) for d in children(kode_wilayah)] or [(kode_wilayah, regency_name)]
     # A second generator for what was added later, so the first keeps giving the same
     # titles, people and times for the same arguments.
     extra = random.Random(f"{seed}:{kode_wilayah}:details")

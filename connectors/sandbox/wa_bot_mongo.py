@@ -23,7 +23,6 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
-
 from aiohttp import web
 from typing_extensions import override
 
@@ -110,9 +109,7 @@ class WaBotMongo(SeededSimulator):
         self._rng = Random(f"mongo:{self.seed}")
         self._counter = self._rng.randrange(1 << 24)
         self._process = self._rng.getrandbits(40)
-        for record in seed_records(
-            self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed
-        ):
+        for record in seed_records(self.seed_count, kode_wilayah=self.kode_wilayah, seed=self.seed):
             report = self._from_seed(record)
             self.reports[report["_id"]] = report
 
@@ -153,9 +150,7 @@ class WaBotMongo(SeededSimulator):
             t["situasi"] = SITUASI[r.index % len(SITUASI)]
         if r.stage in ("answered", "done"):
             t["hasil"] = "Perbaikan sudah dijadwalkan."
-            t["kesimpulan"].append(
-                {"text": "Ditangani OPD terkait", "timestamp": epoch_ms(r.updated_at)}
-            )
+            t["kesimpulan"].append({"text": "Ditangani OPD terkait", "timestamp": epoch_ms(r.updated_at)})
         report["updatedAt"] = t["updatedAt"] = epoch_ms(max(r.updated_at, r.created_at))
         return report
 
@@ -215,9 +210,7 @@ class WaBotMongo(SeededSimulator):
         return request.headers.get("x-api-key") == self.api_key
 
     def unauthorised(self) -> web.Response:
-        return web.json_response(
-            {"success": False, "message": "Invalid API key"}, status=401
-        )
+        return web.json_response({"success": False, "message": "Invalid API key"}, status=401)
 
     def _report(self, request: web.Request) -> dict[str, Any]:
         report = self.reports.get(request.match_info["id"])
@@ -237,9 +230,7 @@ class WaBotMongo(SeededSimulator):
             rows = [r for r in rows if r["updatedAt"] >= since]
         items = rows[:limit]
         more = len(rows) > limit
-        next_cursor = (
-            _encode_cursor(items[-1]["updatedAt"], items[-1]["_id"]) if more else None
-        )
+        next_cursor = _encode_cursor(items[-1]["updatedAt"], items[-1]["_id"]) if more else None
         return web.json_response({"items": items, "nextCursor": next_cursor})
 
     async def get_report(self, request: web.Request) -> web.Response:
@@ -252,9 +243,7 @@ class WaBotMongo(SeededSimulator):
             raise bad_request("sessionId is required", 422)
         if not isinstance(message, str) or not message.strip():
             raise bad_request("message is required", 422)
-        existing = next(
-            (r for r in self.reports.values() if r["sessionId"] == session_id), None
-        )
+        existing = next((r for r in self.reports.values() if r["sessionId"] == session_id), None)
         if existing is not None:
             return web.json_response(
                 {
@@ -264,9 +253,7 @@ class WaBotMongo(SeededSimulator):
                 },
                 status=409,
             )
-        location = (
-            found if isinstance(found := body.get("location"), dict) else {}
-        )
+        location = found if isinstance(found := body.get("location"), dict) else {}
         report = self._blank(
             session_id=session_id,
             sender=str(body.get("from") or ""),
@@ -300,10 +287,7 @@ class WaBotMongo(SeededSimulator):
             raise bad_request(f"status must be one of {STATUSES}", 422)
         if "situasi" in body and body["situasi"] not in (None, *SITUASI):
             raise bad_request(f"situasi must be one of {SITUASI}", 422)
-        if "opd" in body and not (
-            isinstance(body["opd"], list)
-            and all(isinstance(o, str) for o in body["opd"])
-        ):
+        if "opd" in body and not (isinstance(body["opd"], list) and all(isinstance(o, str) for o in body["opd"])):
             raise bad_request("opd must be a list of strings", 422)
         for name in ("status", "situasi", "opd", "trackingId", "hasil", "prioritas"):
             if name in body:
@@ -322,9 +306,7 @@ def _encode_cursor(updated_at: int, object_id: str) -> str:
 
 def _decode_cursor(cursor: str) -> tuple[int, str]:
     try:
-        updated_at, object_id = json.loads(
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        )
+        updated_at, object_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return int(updated_at), str(object_id)
     except (ValueError, TypeError):
         raise bad_request("invalid cursor") from None

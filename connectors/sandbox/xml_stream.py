@@ -73,15 +73,11 @@ class AddstreamSink:
         except AddstreamError as exc:
             return web.Response(text=error_xml(str(exc)), status=400, content_type=XML)
         if submission.token != self.token:
-            return web.Response(
-                text=error_xml("invalid token"), status=401, content_type=XML
-            )
+            return web.Response(text=error_xml("invalid token"), status=401, content_type=XML)
         tracking_id, transaction_id = self.accept(submission)
         if on_accept is not None:
             on_accept(tracking_id, submission)
-        return web.Response(
-            text=response_xml(tracking_id, transaction_id), content_type=XML
-        )
+        return web.Response(text=response_xml(tracking_id, transaction_id), content_type=XML)
 
 
 class XmlStream(Simulator):
@@ -122,9 +118,7 @@ class XmlStream(Simulator):
         return [web.get("/_sandbox/accepted", self.sink.accepted)]
 
     def authorised(self, request: web.Request) -> bool:
-        return (
-            True  # the token sits inside the XML; AddstreamSink checks it after parsing
-        )
+        return True  # the token sits inside the XML; AddstreamSink checks it after parsing
 
     async def addstream(self, request: web.Request) -> web.Response:
         return await self.sink.handle(request)

@@ -29,9 +29,9 @@ def fail(message: str) -> int:
 
 def configure_logging(level: str, kind: str | None = None) -> None:
     """Log to stderr with request ids, personal data redacted, in text or JSON."""
+    from gateway.edge.middleware.request_id import RequestIdLogFilter
     from gateway.log_format import formatter as log_formatter
     from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData
-    from gateway.edge.middleware.request_id import RequestIdLogFilter
 
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdLogFilter())
@@ -56,9 +56,7 @@ def add_log_level(p: argparse.ArgumentParser) -> None:
 def add_server_args(p: argparse.ArgumentParser) -> None:
     """The flags of a command that serves HTTP: where to listen, how much to log."""
     p.add_argument("--host", default=DEFAULT_HOST, help=f"bind address (default {DEFAULT_HOST})")
-    p.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"bind port (default {DEFAULT_PORT})"
-    )
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"bind port (default {DEFAULT_PORT})")
     add_log_level(p)
 
 

@@ -26,9 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     check.add_argument(
         "--all", action="store_true", help="check every source of a sources file (--config; default: the demo's)"
     )
-    check.add_argument(
-        "--sandbox", action="store_true", help="with --all: simulate the sources whose url is \"sandbox\""
-    )
+    check.add_argument("--sandbox", action="store_true", help='with --all: simulate the sources whose url is "sandbox"')
     check.add_argument(
         "--config",
         type=Path,
@@ -41,11 +39,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="also try every declared write with two labelled [TEST] records and read them back "
         "(the --all --sandbox simulators are written to without it)",
     )
+    check.add_argument("--read-only", action="store_true", help="only read and map (the default for a real system)")
     check.add_argument(
-        "--read-only", action="store_true", help="only read and map (the default for a real system)"
+        "--show", type=int, default=0, metavar="N", help="preview N mapped records (personal values masked)"
     )
-    check.add_argument("--show", type=int, default=0, metavar="N", help="preview N mapped records (personal values masked)")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too (suspicious values, statuses never sent, records stored without a part)")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (suspicious values, statuses never sent, records stored without a part)",
+    )
     check.set_defaults(run=run)
 
 

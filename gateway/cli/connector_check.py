@@ -20,8 +20,8 @@ from connectors.loader import build_source
 from connectors.registry import NATIONAL_NAME
 from connectors.spec import SourceSpec, load_spec
 from connectors.spec_errors import SpecError
-from gateway.settings import SettingsError, secret_from_env
 from gateway.domain.sources import open_sources
+from gateway.settings import SettingsError, secret_from_env
 
 CHECK_POLICY = Policy(total_timeout=10, attempts=2)
 

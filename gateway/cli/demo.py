@@ -17,8 +17,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     """Register `demo`."""
     demo = sub.add_parser(
         "demo",
-        help="run the gateway with a seeded Sumatera Selatan dataset, files in the current "
-        "directory",
+        help="run the gateway with a seeded Sumatera Selatan dataset, files in the current directory",
     )
     add_server_args(demo)
     demo.add_argument(

@@ -14,12 +14,8 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `migrate`."""
     migrate = sub.add_parser("migrate", help="upgrade the database schema in place")
-    migrate.add_argument(
-        "--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial"
-    )
-    migrate.add_argument(
-        "--list", action="store_true", help="list shipped migrations and whether each is applied"
-    )
+    migrate.add_argument("--to", metavar="MIGRATION", help="migrate (up or down) to this one, e.g. models.0001_initial")
+    migrate.add_argument("--list", action="store_true", help="list shipped migrations and whether each is applied")
     migrate.add_argument(
         "--owner-issuer",
         metavar="ISSUER",
@@ -38,8 +34,7 @@ def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
         return asyncio.run(_list_migrations(settings))
     if args.owner_issuer is not None and (args.to or not args.owner_issuer.strip() or len(args.owner_issuer) > 200):
         return fail(
-            "--owner-issuer expects a token issuer (1 to 200 characters) and goes "
-            "with a full upgrade, not with --to"
+            "--owner-issuer expects a token issuer (1 to 200 characters) and goes with a full upgrade, not with --to"
         )
     return asyncio.run(_migrate(settings, args.to, args.owner_issuer))
 

@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from gateway.settings import GatewaySettings
 
 
-
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `reference load`."""
     reference = sub.add_parser("reference", help="reference data: the agency (instansi) and category registries")

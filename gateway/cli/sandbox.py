@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     from gateway.settings import GatewaySettings
 
 
-
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `sandbox`."""
     sandbox = sub.add_parser(
@@ -18,9 +17,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="run a simulator for every source of the demo province (national + 15 kab/kota) on loopback",
     )
     sandbox.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    sandbox.add_argument(
-        "--base-port", type=int, default=8701, help="first port; the rest follow (default 8701)"
-    )
+    sandbox.add_argument("--base-port", type=int, default=8701, help="first port; the rest follow (default 8701)")
     sandbox.add_argument("--config", type=Path, default=None, help="sources file (default: the Sumatera Selatan demo)")
     sandbox.set_defaults(run=run)
 

@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from gateway.settings import GatewaySettings
 
 
-
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `schema`."""
     schema = sub.add_parser(

@@ -51,9 +51,7 @@ def run(args: argparse.Namespace, settings: GatewaySettings) -> int:
         return code
     settings = replace(settings, migrate_on_start=args.migrate)
     if not args.migrate and (pending := asyncio.run(pending_migrations(settings))):
-        return fail(
-            f"{lacks_migrations(settings, pending)}; run `penghubung migrate` first (or serve --migrate)"
-        )
+        return fail(f"{lacks_migrations(settings, pending)}; run `penghubung migrate` first (or serve --migrate)")
     serve_app(settings, args)
     return 0
 

@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     replay.add_argument("ids", nargs="*", type=int, help="dead letter ids (see dead-letters)")
     replay.add_argument("--all", action="store_true", help="every dead letter")
     replay.add_argument(
-        "--not-there", action="store_true",
+        "--not-there",
+        action="store_true",
         help="you checked the destination and it does not hold them: send those in doubt without looking them up",
     )
     replay.set_defaults(run=_running(_replay))

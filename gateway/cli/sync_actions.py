@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-
-from gateway.settings import GatewaySettings, SettingsError
 from gateway.services import StoreUse, build_domain, build_services
+from gateway.settings import GatewaySettings, SettingsError
 from gateway.store.database import store
 from gateway.store.dead_letters import DeadLetter, NotConfirmable, dead_letters
 from gateway.sync import outbox
@@ -56,7 +55,9 @@ async def show_status(settings: GatewaySettings) -> int:
     for s in rows:
         lag = f"{s.lag_seconds:.0f}s" if s.lag_seconds is not None else "-"
         error = (s.last_error or "")[:60]
-        print(f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}")
+        print(
+            f"{s.source:36} {_when(s.last_success_at):19}  {lag:>8} {s.backlog:7} {s.dead_letters:5} {s.consecutive_failures:5}  {error}"
+        )
     print_notes(rows)
     print(not_sent_lines(rows))
     return 0
@@ -118,7 +119,9 @@ async def show_dead_letters(settings: GatewaySettings, destination: str | None) 
     return 0
 
 
-async def replay_dead_letters(settings: GatewaySettings, ids: Sequence[int], every: bool, not_there: bool = False) -> int:
+async def replay_dead_letters(
+    settings: GatewaySettings, ids: Sequence[int], every: bool, not_there: bool = False
+) -> int:
     """Make dead letters pending again (`not_there`: a person checked that the destination
     does not hold them, so those in doubt are sent without being looked up)."""
     if not ids and not every:
@@ -170,7 +173,9 @@ def _bar(result: PullResult, started: float, total: int | None) -> None:
     sys.stderr.flush()
 
 
-async def run_backfill(settings: GatewaySettings, source: str, from_start: bool, deliver: bool, total: int | None) -> int:
+async def run_backfill(
+    settings: GatewaySettings, source: str, from_start: bool, deliver: bool, total: int | None
+) -> int:
     """Pull a source's whole history into the index, resumably, with a progress bar."""
     async with store(settings.database_url), _engine(settings) as engine:
         if source not in engine.connectors:
@@ -186,7 +191,9 @@ async def run_backfill(settings: GatewaySettings, source: str, from_start: bool,
             print(f"{source} is being pulled by another worker (or has no list); try again later", file=sys.stderr)
             return 1
         took = time.monotonic() - started
-        print(f"{source}: {result.records} records in {took:.1f} s ({result.records / max(took, 1e-6):,.0f}/s); {result.outcomes}")
+        print(
+            f"{source}: {result.records} records in {took:.1f} s ({result.records / max(took, 1e-6):,.0f}/s); {result.outcomes}"
+        )
         if deliver:
             handled = await engine.drain()
             print(f"delivered {handled} outbox entries")

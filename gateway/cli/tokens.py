@@ -32,12 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     issue.add_argument("--agency", help="agency (instansi) id, e.g. pemkab-16.05 or 16.05-pupr")
     issue.add_argument("--region", help="kode wilayah, e.g. 16 or 16.05")
     issue.add_argument("--subject", default="dev-user", help="the token subject (default dev-user)")
-    issue.add_argument(
-        "--scope", action="append", default=[], choices=sorted(KNOWN_SCOPES), help="extra scope"
-    )
-    issue.add_argument(
-        "--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 hours)"
-    )
+    issue.add_argument("--scope", action="append", default=[], choices=sorted(KNOWN_SCOPES), help="extra scope")
+    issue.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds (default 8 hours)")
     issue.set_defaults(run=run)
 
 

@@ -17,9 +17,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "worker", help="run background jobs: sync (with a sources file) and auto-close after the reply window"
     )
     worker.add_argument("--once", action="store_true", help="run each job once and exit")
-    worker.add_argument(
-        "--interval", type=float, default=60.0, help="seconds between runs (default 60)"
-    )
+    worker.add_argument("--interval", type=float, default=60.0, help="seconds between runs (default 60)")
     add_log_level(worker)
     worker.set_defaults(run=run)
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from schema.canonical import Agency, AgencyLevel
-
-from gateway.domain.reference_file import parse_document
-
 from gateway.demo.regencies import PROVINCE_CODE, PROVINCE_NAME, is_city, regencies
+from gateway.domain.reference_file import parse_document
+from schema.canonical import Agency, AgencyLevel
 
 LAPOR_OPERATOR_ID = "kemenpanrb"
 PROVINCE_ID = f"pemprov-{PROVINCE_CODE}"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from schema.canonical import Attachment
-
 from gateway.demo.rng import DemoRandom
+from schema.canonical import Attachment
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 
@@ -25,9 +24,7 @@ def _digest(rng: DemoRandom) -> str:
     return hashlib.sha256(rng.getrandbits(256).to_bytes(32, "big")).hexdigest()
 
 
-def reporter_attachments(
-    rng: DemoRandom, taken_at: datetime, slug: str
-) -> tuple[Attachment, ...]:
+def reporter_attachments(rng: DemoRandom, taken_at: datetime, slug: str) -> tuple[Attachment, ...]:
     """0-2 files a reporter attaches: phone photos, screenshots, the odd scanned PDF.
 
     Args:
@@ -41,9 +38,7 @@ def reporter_attachments(
     out: list[Attachment] = []
     for i in range(count):
         kind = rand()
-        ts = datetime.fromtimestamp(
-            taken_at.timestamp() - int(rand() * 3 * 86400), taken_at.tzinfo
-        )
+        ts = datetime.fromtimestamp(taken_at.timestamp() - int(rand() * 3 * 86400), taken_at.tzinfo)
         day = f"{ts.year:04d}{ts.month:02d}{ts.day:02d}"
         clock = f"{ts.hour:02d}{ts.minute:02d}{ts.second:02d}"
         if kind < 0.70:
@@ -51,10 +46,7 @@ def reporter_attachments(
             if style == 0:
                 name = f"IMG_{day}_{clock}.jpg"
             elif style == 1:
-                name = (
-                    f"WhatsApp Image {day[:4]}-{day[4:6]}-{day[6:]} "
-                    f"at {clock[:2]}.{clock[2:4]}.{clock[4:]}.jpeg"
-                )
+                name = f"WhatsApp Image {day[:4]}-{day[4:6]}-{day[6:]} at {clock[:2]}.{clock[2:4]}.{clock[4:]}.jpeg"
             else:
                 name = f"foto_{slug}_{i + 1}.jpg"
             media, size = JPEG, 90_000 + int(rand() * 1_910_000)

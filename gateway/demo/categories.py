@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from schema.canonical import Category
-
 from gateway.domain.reference_file import parse_document
+from schema.canonical import Category
 
 # (id, name, ((child id suffix, child name), ...)). Child ids are "<parent>.<suffix>".
 _TREE: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
@@ -144,9 +143,7 @@ def category_tables() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for top_id, top_name, leaves in _TREE:
         out.append({"id": top_id, "name": top_name})
-        out.extend(
-            {"id": f"{top_id}.{suffix}", "name": name, "parent": top_id} for suffix, name in leaves
-        )
+        out.extend({"id": f"{top_id}.{suffix}", "name": name, "parent": top_id} for suffix, name in leaves)
     return out
 
 

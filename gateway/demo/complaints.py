@@ -9,16 +9,6 @@ from functools import cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from schema.canonical import (
-    Channel,
-    Classification,
-    Complaint,
-    Location,
-    SourceRef,
-    utc,
-)
-from schema.regions import WIB
-
 from gateway.demo import narratives, responses
 from gateway.demo.agencies import PROVINCE_ID, government_id, unit_id
 from gateway.demo.attachments import PDF, reporter_attachments
@@ -39,6 +29,15 @@ from gateway.demo.routing import (
     route_to,
 )
 from gateway.demo.timing import DAY, draw_start
+from schema.canonical import (
+    Channel,
+    Classification,
+    Complaint,
+    Location,
+    SourceRef,
+    utc,
+)
+from schema.regions import WIB
 
 WINDOW_DAYS = 548  # about 18 months before `now`
 
@@ -96,9 +95,7 @@ def _receiver_drawer(
     return draw
 
 
-def _admin_title(
-    classification: Classification, subject: str, tempat: str, kec: str, short: str
-) -> str:
+def _admin_title(classification: Classification, subject: str, tempat: str, kec: str, short: str) -> str:
     if classification is Classification.PERMINTAAN_INFORMASI:
         return f"Permintaan Informasi {subject} di {short}"
     if classification is Classification.ASPIRASI:
@@ -108,9 +105,7 @@ def _admin_title(
     return f"Pengaduan {subject} di {tempat}, Kec. {kec}"
 
 
-def demo_complaints(
-    count: int, *, seed: int = 2026, now: datetime
-) -> Iterator[Complaint]:
+def demo_complaints(count: int, *, seed: int = 2026, now: datetime) -> Iterator[Complaint]:
     """Generate `count` realistic complaints from Sumatera Selatan, deterministically.
 
     The same arguments always give the same complaints, ids included, and a shorter
@@ -187,9 +182,7 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
         start, final = draw_start(rng, now_ts, window)
 
         roll = rand()
-        classification = (
-            pengaduan if roll < 0.82 else info if roll < 0.92 else _ASPIRASI
-        )
+        classification = pengaduan if roll < 0.82 else info if roll < 0.92 else _ASPIRASI
         channel = _CHANNEL_LIST[bisect(_CHANNEL_CUM, rand() * _CHANNEL_CUM[-1])]
         roll = rand()
         level = 4 if roll < 0.75 else 3 if roll < 0.90 else 2
@@ -210,17 +203,9 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
         created, updated = events[0].at, events[-1].at
         local_created = created.astimezone(WIB)
 
-        attachments = (
-            reporter_attachments(rng, local_created, case.slug)
-            if classification is pengaduan
-            else ()
-        )
+        attachments = reporter_attachments(rng, local_created, case.slug) if classification is pengaduan else ()
         kec = spot.district.name
-        levels = (
-            _UPPER_SCHOOL_LEVELS
-            if history.delegated and case.upper_school
-            else _SCHOOL_LEVELS
-        )
+        levels = _UPPER_SCHOOL_LEVELS if history.delegated and case.upper_school else _SCHOOL_LEVELS
         kind, few, many = levels[int(rand() * len(levels))]
         if case.school_many:
             school = f"{kind} Negeri {1 + int(rand() * many)} {geo.profile.short}"
@@ -269,9 +254,7 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
 
         title = None
         if history.verified and rand() < 0.3:
-            title = _admin_title(
-                classification, text.subject, spot.tempat, kec, geo.profile.short
-            )
+            title = _admin_title(classification, text.subject, spot.tempat, kec, geo.profile.short)
 
         roll = rand()
         k = 0 if roll < 0.35 else 1 if roll < 0.65 else 2 if roll < 0.9 else 3
@@ -312,9 +295,7 @@ def _generate(count: int, seed: int, now_ts: float) -> Iterator[Complaint]:
             classification=classification,
             original_title=original_title[:150],
             content=content,
-            location=Location(
-                spot.kode_wilayah, spot.address, spot.latitude, spot.longitude
-            ),
+            location=Location(spot.kode_wilayah, spot.address, spot.latitude, spot.longitude),
             status=final,
             created_at=created,
             updated_at=updated,

@@ -116,9 +116,7 @@ def leaf_table(regency_code: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
     for leaf, weight in _LEAF_WEIGHTS.items():
         if leaf in NEEDS_DESA and not geo.desa:
             continue
-        factor = _REGIONAL.get(leaf, {}).get(
-            regency_code, _REGIONAL_DEFAULT.get(leaf, 1)
-        )
+        factor = _REGIONAL.get(leaf, {}).get(regency_code, _REGIONAL_DEFAULT.get(leaf, 1))
         if city and leaf in _RURAL_ONLY:
             factor *= 0.2
         if city and leaf in _URBAN:

@@ -10,9 +10,6 @@ from functools import cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from schema.canonical import Region
-from schema.regions import children
-
 from gateway.demo.regencies import (
     LATITUDE_BOUNDS,
     LONGITUDE_BOUNDS,
@@ -21,6 +18,8 @@ from gateway.demo.regencies import (
     regencies,
 )
 from gateway.demo.rng import DemoRandom
+from schema.canonical import Region
+from schema.regions import children
 
 _NUMBER_WORDS = {
     "satu": 1,
@@ -243,9 +242,7 @@ class RegencyPicker:
         return code
 
 
-def draw_spot(
-    rng: DemoRandom, geo: RegencyGeo, *, level: int, need_desa: bool = False
-) -> Spot:
+def draw_spot(rng: DemoRandom, geo: RegencyGeo, *, level: int, need_desa: bool = False) -> Spot:
     """Draw an incident place in a regency.
 
     Args:

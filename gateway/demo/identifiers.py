@@ -37,4 +37,3 @@ def tracking_id(rng: DemoRandom, seen: set[str]) -> str:
         if value not in seen:
             seen.add(value)
             return value
-

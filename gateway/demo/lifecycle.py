@@ -16,17 +16,6 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from schema.canonical import (
-    Channel,
-    Disposition,
-    DispositionKind,
-    FollowUp,
-    Rating,
-    ReporterReply,
-    Status,
-    StatusEvent,
-)
-
 from gateway.demo import responses
 from gateway.demo.agencies import agency_index, unit_key
 from gateway.demo.attachments import follow_up_attachments
@@ -40,6 +29,16 @@ from gateway.demo.timing import (
     delay_days,
     delay_hours,
     office_time,
+)
+from schema.canonical import (
+    Channel,
+    Disposition,
+    DispositionKind,
+    FollowUp,
+    Rating,
+    ReporterReply,
+    Status,
+    StatusEvent,
 )
 
 # Step modes: how a step's time is found from the previous one.
@@ -78,8 +77,7 @@ def _disposition_notes(handler_id: str, again: bool) -> tuple[str, str | None]:
         short = _short_name(handler_id)
         if again:
             notes = (
-                "Dibuka kembali atas tanggapan pelapor; "
-                f"didisposisikan ulang kepada {short}.",
+                f"Dibuka kembali atas tanggapan pelapor; didisposisikan ulang kepada {short}.",
                 "Disposisi ulang setelah tanggapan pelapor.",
             )
         else:
@@ -222,9 +220,7 @@ class _Planner:
         note = f"Bukan wewenang: {reason}. Dilimpahkan kepada {target.name}."
         delay = delay_hours(self.rng, 48, 0.8, 20 * 24)
         self._event(_OFFICE, delay, Status.DILIMPAHKAN, source, note)
-        self._step(
-            _SAME, 0.0, ("D", DispositionKind.PELIMPAHAN, target.id, source, note)
-        )
+        self._step(_SAME, 0.0, ("D", DispositionKind.PELIMPAHAN, target.id, source, note))
         self.route = receiver
         self.routed = target.id
         self.delegated = True
@@ -232,9 +228,7 @@ class _Planner:
     def receive(self, from_id: str) -> None:
         note = f"Diterima dari pelimpahan {_short_name(from_id)}."
         delay = self.rng.uniform(300, 5400)
-        self._event(
-            _FREE, delay, Status.BELUM_TERVERIFIKASI, self.route.verifier_id, note
-        )
+        self._event(_FREE, delay, Status.BELUM_TERVERIFIKASI, self.route.verifier_id, note)
 
     def delegate_and_redispose(self) -> None:
         source = self.route.verifier_id
@@ -258,9 +252,7 @@ class _Planner:
 
     def await_reply(self) -> None:
         delay = delay_hours(self.rng, 8, 1.0, 7 * 24)
-        self._event(
-            _OFFICE, delay, Status.MENUNGGU_TANGGAPAN, self.route.verifier_id, None
-        )
+        self._event(_OFFICE, delay, Status.MENUNGGU_TANGGAPAN, self.route.verifier_id, None)
 
     def reopen(self) -> None:
         text = self.rng.choice(responses.DISSATISFIED_REPLIES)
@@ -350,9 +342,7 @@ class _Planner:
         self.close()
 
 
-def _place(
-    steps: list[tuple[int, float, float, tuple[Any, ...]]], start: float
-) -> list[float]:
+def _place(steps: list[tuple[int, float, float, tuple[Any, ...]]], start: float) -> list[float]:
     """The time of every step when the first one happens at `start`."""
     times: list[float] = []
     append = times.append

@@ -500,8 +500,7 @@ LEAVES: dict[str, LeafText] = {
             ),
             (
                 "Sungai Keruh Akibat Aktivitas Tambang",
-                "Aktivitas tambang di hulu sungai dekat {lokasi} membuat air sungai "
-                "keruh dan berlumpur {durasi}.",
+                "Aktivitas tambang di hulu sungai dekat {lokasi} membuat air sungai keruh dan berlumpur {durasi}.",
             ),
         ),
         ("pencemaran", "sungai"),
@@ -862,8 +861,7 @@ LEAVES: dict[str, LeafText] = {
         (
             (
                 "Pungli Pengurusan Surat di Kantor {tempat}",
-                "Untuk mengurus surat keterangan di kantor {tempat}, warga dimintai "
-                "uang Rp{nominal} tanpa kuitansi.",
+                "Untuk mengurus surat keterangan di kantor {tempat}, warga dimintai uang Rp{nominal} tanpa kuitansi.",
             ),
             (
                 "Pungutan Liar Pengurusan Sertifikat Tanah",
@@ -902,8 +900,7 @@ LEAVES: dict[str, LeafText] = {
             ),
             (
                 "BLT Dana Desa Dipotong Oknum Perangkat",
-                "BLT Dana Desa yang diterima warga di {lokasi} dipotong Rp{nominal} "
-                "oleh oknum perangkat desa.",
+                "BLT Dana Desa yang diterima warga di {lokasi} dipotong Rp{nominal} oleh oknum perangkat desa.",
             ),
         ),
         ("dana desa", "transparansi"),
@@ -914,9 +911,7 @@ LEAVES: dict[str, LeafText] = {
 NEEDS_DESA = frozenset({"pelayanan-publik.dana-desa"})
 
 # Topics where asking for the budget makes sense (the last information request).
-BUDGET_TOPICS = frozenset(
-    {"infrastruktur", "air-bersih", "energi", "lingkungan", "kebencanaan"}
-)
+BUDGET_TOPICS = frozenset({"infrastruktur", "air-bersih", "energi", "lingkungan", "kebencanaan"})
 INFORMATION_REQUESTS: tuple[tuple[str, str], ...] = (
     (
         "Permintaan Informasi {subject}",

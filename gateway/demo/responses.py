@@ -98,12 +98,10 @@ FOLLOW_UPS: dict[str, tuple[str, ...]] = {
     "satpolpp": (
         "Personel {unit} telah melakukan penertiban di {lokasi} pada {tanggal}. Pihak "
         "terkait telah diberi surat peringatan dan diminta mematuhi Peraturan Daerah.",
-        "Patroli malam di {lokasi} telah ditingkatkan oleh {unit} bersama kepolisian "
-        "sektor setempat sejak {tanggal}.",
+        "Patroli malam di {lokasi} telah ditingkatkan oleh {unit} bersama kepolisian sektor setempat sejak {tanggal}.",
     ),
     "dishub": (
-        "Petugas {unit} telah memperbaiki lampu dan rambu di lokasi yang Saudara "
-        "laporkan pada {tanggal}.",
+        "Petugas {unit} telah memperbaiki lampu dan rambu di lokasi yang Saudara laporkan pada {tanggal}.",
         "Penertiban parkir dan angkutan yang melanggar telah dilakukan {unit} bersama "
         "kepolisian pada {tanggal}. Pengawasan akan dilakukan secara berkala.",
     ),
@@ -181,8 +179,7 @@ ASPIRATION_ANSWERS: tuple[str, ...] = (
 FOLLOW_UP_ALIASES: dict[str, str] = {"disnakertrans": "disnaker"}
 
 TUNDA_NOTES: tuple[str, ...] = (
-    "Mohon pelapor melengkapi lokasi kejadian secara rinci (desa/kelurahan dan nama "
-    "jalan).",
+    "Mohon pelapor melengkapi lokasi kejadian secara rinci (desa/kelurahan dan nama jalan).",
     "Mohon pelapor melampirkan foto atau bukti pendukung.",
     "Mohon penjelasan lebih rinci mengenai waktu kejadian dan pihak yang dilaporkan.",
 )
@@ -192,27 +189,20 @@ ARCHIVE_NOTES: tuple[str, ...] = (
     "Diarsipkan: laporan ganda dengan laporan sebelumnya.",
     "Diarsipkan: isi laporan tidak dapat dipahami.",
 )
-ARCHIVE_AFTER_TUNDA = (
-    "Diarsipkan: pelapor tidak memberikan klarifikasi dalam batas waktu."
-)
+ARCHIVE_AFTER_TUNDA = "Diarsipkan: pelapor tidak memberikan klarifikasi dalam batas waktu."
 CLOSED_SATISFIED = "Ditutup: pelapor menyatakan tindak lanjut telah sesuai."
 CLOSED_TIMEOUT = "Ditutup: tidak ada tanggapan pelapor dalam 10 hari."
 CLOSED_BY_ADMIN = "Ditutup oleh admin instansi setelah tindak lanjut akhir."
 
 CLARIFICATIONS: tuple[str, ...] = (
-    "Lokasinya di {lokasi}, dekat masjid dan sekolah dasar. Foto kondisi terbaru saya "
-    "lampirkan.",
-    "Berikut saya lampirkan foto dan titik lokasinya. Kejadiannya masih berlangsung "
-    "sampai sekarang.",
-    "Kejadian tersebut terakhir terjadi minggu lalu di {lokasi}. Saya bersedia "
-    "dihubungi petugas bila perlu.",
+    "Lokasinya di {lokasi}, dekat masjid dan sekolah dasar. Foto kondisi terbaru saya lampirkan.",
+    "Berikut saya lampirkan foto dan titik lokasinya. Kejadiannya masih berlangsung sampai sekarang.",
+    "Kejadian tersebut terakhir terjadi minggu lalu di {lokasi}. Saya bersedia dihubungi petugas bila perlu.",
 )
 DISSATISFIED_REPLIES: tuple[str, ...] = (
-    "Mohon maaf, sampai hari ini kondisi di lapangan belum berubah. Jawaban yang "
-    "diberikan hanya normatif.",
+    "Mohon maaf, sampai hari ini kondisi di lapangan belum berubah. Jawaban yang diberikan hanya normatif.",
     "Tindak lanjut belum sesuai. Petugas belum pernah datang ke lokasi.",
-    "Perbaikan baru dilakukan sebagian dan masalahnya muncul lagi. Mohon ditinjau "
-    "ulang.",
+    "Perbaikan baru dilakukan sebagian dan masalahnya muncul lagi. Mohon ditinjau ulang.",
     "Saya sudah datang ke kantor sesuai arahan tetapi tetap belum dilayani.",
 )
 SATISFIED_REPLIES: tuple[str, ...] = (

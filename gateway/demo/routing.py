@@ -63,18 +63,14 @@ _HANDLERS: dict[str, str] = {
 # regency: the same OPD kind of another kabupaten/kota receives it.
 OTHER_REGENCY = "@other-regency"
 _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
-    "pendidikan": (
-        ("16-disdik", "pengelolaan SMA/SMK merupakan kewenangan Pemerintah Provinsi"),
-    ),
+    "pendidikan": (("16-disdik", "pengelolaan SMA/SMK merupakan kewenangan Pemerintah Provinsi"),),
     "kesehatan.jkn": (
         (
             "bpjs-kesehatan-palembang",
             "kepesertaan dan penjaminan JKN dikelola BPJS Kesehatan",
         ),
     ),
-    "kesehatan.rumah-sakit": (
-        ("bpjs-kesehatan-palembang", "penjaminan pasien JKN ditangani BPJS Kesehatan"),
-    ),
+    "kesehatan.rumah-sakit": (("bpjs-kesehatan-palembang", "penjaminan pasien JKN ditangani BPJS Kesehatan"),),
     "infrastruktur.jalan": (
         ("16-pupr", "ruas yang dilaporkan berstatus jalan provinsi"),
         ("kemen-pu-bbpjn-16", "ruas yang dilaporkan berstatus jalan nasional"),
@@ -93,18 +89,10 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
             "penetapan penerima bantuan dilakukan Kementerian Sosial",
         ),
     ),
-    "sosial.pkh": (
-        ("kemensos-linjamsos", "penyaluran PKH dikelola Kementerian Sosial"),
-    ),
-    "lingkungan.limbah": (
-        ("16-dlh", "izin lingkungan perusahaan diterbitkan Pemerintah Provinsi"),
-    ),
-    "lingkungan.pencemaran-sungai": (
-        ("16-dlh", "sungai tersebut melintasi lebih dari satu kabupaten/kota"),
-    ),
-    "perhubungan.angkutan-batubara": (
-        ("16-dishub", "angkutan batubara lintas kabupaten diatur Pemerintah Provinsi"),
-    ),
+    "sosial.pkh": (("kemensos-linjamsos", "penyaluran PKH dikelola Kementerian Sosial"),),
+    "lingkungan.limbah": (("16-dlh", "izin lingkungan perusahaan diterbitkan Pemerintah Provinsi"),),
+    "lingkungan.pencemaran-sungai": (("16-dlh", "sungai tersebut melintasi lebih dari satu kabupaten/kota"),),
+    "perhubungan.angkutan-batubara": (("16-dishub", "angkutan batubara lintas kabupaten diatur Pemerintah Provinsi"),),
     "ketenagakerjaan.upah": (
         (
             "16-disnakertrans",
@@ -117,18 +105,10 @@ _RECEIVERS: dict[str, tuple[tuple[str, str], ...]] = {
             "pengawasan ketenagakerjaan merupakan kewenangan provinsi",
         ),
     ),
-    "energi.pju": (
-        ("pln-uid-s2jb", "lampu yang dilaporkan merupakan jaringan milik PLN"),
-    ),
-    "energi.pemadaman": (
-        ("16-esdm", "jaringan di lokasi tersebut belum dikelola PLN"),
-    ),
-    "energi.sambungan": (
-        ("16-esdm", "perluasan listrik perdesaan dikoordinasikan Dinas ESDM Provinsi"),
-    ),
-    "kebencanaan.karhutla": (
-        ("16-bpbd", "kebakaran lahan lintas kabupaten ditangani BPBD Provinsi"),
-    ),
+    "energi.pju": (("pln-uid-s2jb", "lampu yang dilaporkan merupakan jaringan milik PLN"),),
+    "energi.pemadaman": (("16-esdm", "jaringan di lokasi tersebut belum dikelola PLN"),),
+    "energi.sambungan": (("16-esdm", "perluasan listrik perdesaan dikoordinasikan Dinas ESDM Provinsi"),),
+    "kebencanaan.karhutla": (("16-bpbd", "kebakaran lahan lintas kabupaten ditangani BPBD Provinsi"),),
     "pelayanan-publik": (
         (
             "ombudsman-16",

@@ -9,14 +9,13 @@ from itertools import islice
 
 from auth.dev import DEV_ISSUER, issue_token, load_or_create
 from auth.roles import Role
-from schema.canonical import Reporter
-
 from gateway.domain.reference import load_reference, upgrade_database
 from gateway.settings import GatewaySettings, redacted
-from gateway.store.database import store
 from gateway.store.complaint_reads import complaint_count
+from gateway.store.database import store
 from gateway.store.owners import adopt_owners
 from gateway.store.writer import SubmittedBy, insert_complaints
+from schema.canonical import Reporter
 
 DEMO_CITIZEN = "warga-demo"
 # One person behind the demo citizen's account (made-up values).
@@ -86,8 +85,10 @@ def demo_tokens(settings: GatewaySettings) -> list[tuple[str, str]]:
         for label, roles, agency, region, scopes in DEMO_TOKENS
     ]
     tokens.append(
-        (f"citizen '{DEMO_CITIZEN}' (owns {CITIZEN_COMPLAINTS} complaints)",
-         issue_token(keys, subject=DEMO_CITIZEN, roles=[Role.CITIZEN]))
+        (
+            f"citizen '{DEMO_CITIZEN}' (owns {CITIZEN_COMPLAINTS} complaints)",
+            issue_token(keys, subject=DEMO_CITIZEN, roles=[Role.CITIZEN]),
+        )
     )
     return tokens
 
@@ -143,6 +144,6 @@ def _print_sources(settings: GatewaySettings, base: str) -> None:
         "Live from the kab/kota systems (the national admin's token):\n"
         '  { complaints(live: true, first: 5, filter: {kodeWilayah: "16", createdAfter: "2000-01-01T00:00:00Z"}) '
         "{ partial sources { system outcome latencyMs } edges { node { trackingId status owner { system } } } } }\n"
-        "  { complaint(trackingId: \"...\") { status live stale syncedAt owner { system outcome latencyMs error } } }\n",
+        '  { complaint(trackingId: "...") { status live stale syncedAt owner { system outcome latencyMs error } } }\n',
         flush=True,
     )

@@ -7,9 +7,8 @@ from bisect import bisect
 from itertools import accumulate
 from statistics import NormalDist
 
-from schema.canonical import Status
-
 from gateway.demo.rng import DemoRandom
+from schema.canonical import Status
 
 HOUR = 3600.0
 DAY = 86400.0

@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 
 from auth.audit import AuditAction, AuditEvent, AuditFilter, AuditRecord
 from auth.principal import Principal
-from schema.queries import Cursor, InvalidCursor, Page
-
 from gateway.store import audit_log
 from gateway.store.audit_log import AuditEntry
+from schema.queries import Cursor, InvalidCursor, Page
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +73,7 @@ class AuditTrail:
         self.request_id = request_id
         self._events: dict[AuditEvent, None] = {}
 
-    def record(
-        self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
-    ) -> None:
+    def record(self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None) -> None:
         """Note an act; it is written by `flush`."""
         self._events[AuditEvent(action, complaint_id, reason)] = None
 

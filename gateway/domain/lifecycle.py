@@ -19,18 +19,12 @@ from auth.audit import AuditAction, AuditEvent
 from auth.policy import Access, may_perform
 from auth.principal import Principal
 from auth.roles import Role
-from schema.canonical import Complaint, DispositionKind, Status
-from schema.deadlines import DeadlinePolicy, compute
-from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition, transition
-from schema.live import ChangedMeanwhile
-from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
-
 from gateway.domain.audit import record_now
 from gateway.domain.reference import LOAD_COMMAND
+from gateway.domain.submission import LOCAL_SYSTEM
 from gateway.store import registry, rows
+from gateway.store.echoes import read_back_follow_ups, read_back_reply, take_over_follow_up
 from gateway.store.locks import lock_complaints
-from gateway.store.transactions import transaction
-from gateway.store.trees import AGENCY_TREE
 from gateway.store.models import (
     ComplaintRow,
     DispositionRow,
@@ -38,17 +32,22 @@ from gateway.store.models import (
     ReporterReplyRow,
     StatusEventRow,
 )
-from gateway.store.echoes import read_back_follow_ups, read_back_reply, take_over_follow_up
 from gateway.store.rows import attachment_to_dict
-from gateway.store.source_details import complete_pulled_hop, pulled_hop_to
 from gateway.store.scoping import scope_q
 from gateway.store.search_text import search_document
+from gateway.store.source_details import complete_pulled_hop, pulled_hop_to
+from gateway.store.transactions import transaction
+from gateway.store.trees import AGENCY_TREE
 from gateway.store.writer import deadline_columns
-from gateway.domain.submission import LOCAL_SYSTEM
-from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
 from gateway.sync.follow_up_echo import Echo, Precision
+from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
+from schema.canonical import Complaint, DispositionKind, Status
+from schema.deadlines import DeadlinePolicy, compute
+from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition, transition
+from schema.live import ChangedMeanwhile
+from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
 
 NOTE_MAX = 2000
 FOLLOW_UP_MIN = 10
@@ -57,18 +56,20 @@ FOLLOW_UP_MIN = 10
 async def _check_category(check: FieldChecker, category_id: str) -> None:
     """A category an action writes must be in the registry (the column is a foreign key)."""
     if await registry.category_registry_empty():
-        check.add("categoryId", "cannot be set: the category registry is empty", f"a registry loaded with `{LOAD_COMMAND}`")
+        check.add(
+            "categoryId", "cannot be set: the category registry is empty", f"a registry loaded with `{LOAD_COMMAND}`"
+        )
     elif await registry.unknown_categories([category_id]):
-        check.add("categoryId", f"'{category_id[:60]}' is not in the category registry", "an id from the categories query")
+        check.add(
+            "categoryId", f"'{category_id[:60]}' is not in the category registry", "an id from the categories query"
+        )
 
 
 def _not_registered(agency_id: str) -> str:
     return f"agency '{agency_id[:60]}' is not in the registry; load it with `{LOAD_COMMAND}`"
 
 
-async def _check(
-    request: ActionRequest, row: ComplaintRow, principal: Principal
-) -> dict[str, object]:
+async def _check(request: ActionRequest, row: ComplaintRow, principal: Principal) -> dict[str, object]:
     """Validate what the action needs; returns the cleaned values.
 
     Runs before anything is sent to the complaint's system of record, so every agency or
@@ -78,10 +79,7 @@ async def _check(
     check = FieldChecker()
     a = request.action
     clean: dict[str, object] = {
-        "note": check.text(
-            "note", request.note, max_len=NOTE_MAX, required=a in (Action.ARCHIVE, Action.HOLD)
-        )
-        or None
+        "note": check.text("note", request.note, max_len=NOTE_MAX, required=a in (Action.ARCHIVE, Action.HOLD)) or None
     }
     if a is Action.VERIFY:
         clean["title"] = check.text("title", request.title, max_len=TITLE_MAX, min_len=5) or None
@@ -341,8 +339,14 @@ class Lifecycle:
         return rows.complaint_from_row(row)
 
     async def _announce(
-        self, cid: str, request: ActionRequest, clean: dict[str, object], status: Status, now: datetime,
-        *, status_changed: bool = True,
+        self,
+        cid: str,
+        request: ActionRequest,
+        clean: dict[str, object],
+        status: Status,
+        now: datetime,
+        *,
+        status_changed: bool = True,
     ) -> None:
         """Enqueue the change for the other systems (in the change's transaction). A status
         read back from the system of record before this step was announced by that pull."""
@@ -401,7 +405,8 @@ class Lifecycle:
                 # change was sent: an earlier hop to the same OPD is another disposition.
                 pulled = (
                     await pulled_hop_to(str(cid), unit, since=echo.floor(now, Precision.DAY))
-                    if echo is not None else None
+                    if echo is not None
+                    else None
                 )
                 if pulled is not None:
                     await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]  # the check leaves the note as str | None

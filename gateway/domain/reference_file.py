@@ -48,9 +48,9 @@ _ID = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
 _ID_EXPECTED = f"an id of lowercase letters, digits, '.' and '-' (at most {ID_MAX} characters)"
 # The region a government of each level stands for, and the kind of region it must be.
 _GOVERNMENT_REGION = {
-    AgencyLevel.PROVINCE: (("provinsi",), "the code of a province, like \"16\""),
-    AgencyLevel.REGENCY: (("kabupaten",), "the code of a kabupaten, like \"16.05\""),
-    AgencyLevel.CITY: (("kota",), "the code of a kota, like \"16.71\""),
+    AgencyLevel.PROVINCE: (("provinsi",), 'the code of a province, like "16"'),
+    AgencyLevel.REGENCY: (("kabupaten",), 'the code of a kabupaten, like "16.05"'),
+    AgencyLevel.CITY: (("kota",), 'the code of a kota, like "16.71"'),
 }
 
 
@@ -227,12 +227,18 @@ def check_parents(
         for i, item in enumerate(items):
             path = f"{kind}[{i}].parent"
             if item.parent_id is not None and item.parent_id not in merged:
-                raise fail(path, f"the id of {'an agency' if kind == 'agency' else 'a category'} in this file or already in the store", item.parent_id)
+                raise fail(
+                    path,
+                    f"the id of {'an agency' if kind == 'agency' else 'a category'} in this file or already in the store",
+                    item.parent_id,
+                )
             # Follow the parents up; meeting this item again is a cycle.
             seen, up = {item.id}, item.parent_id
             while up is not None:
                 if up in seen:
-                    raise fail(path, f"a parent that is not below this {kind} (the parents form a cycle)", item.parent_id)
+                    raise fail(
+                        path, f"a parent that is not below this {kind} (the parents form a cycle)", item.parent_id
+                    )
                 seen.add(up)
                 up = merged[up].parent_id if up in merged else None
             if isinstance(item, Agency) and item.parent_id is not None:

@@ -18,14 +18,13 @@ from typing import Any
 import aiohttp
 
 from connectors.config import SANDBOX_URL, SourcesConfig, load_config
-from connectors.protocol import Connector
 from connectors.http import Policy, send_tracing
+from connectors.protocol import Connector
 from connectors.registry import DEFAULT_POLICY, NATIONAL_NAME, Endpoint, build_connectors
 from connectors.spec_errors import SpecError
+from gateway.settings import GatewaySettings, SettingsError, secret_from_env
 from schema.ports.sources import SourceInfo
 from schema.regions import get_region
-
-from gateway.settings import GatewaySettings, SettingsError, secret_from_env
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,9 @@ log = logging.getLogger(__name__)
 class ConfiguredSources:
     """The sources configuration and its live connectors (the GraphQL SourcesReader port)."""
 
-    def __init__(self, config: SourcesConfig, connectors: Mapping[str, Connector], sandbox_urls: Mapping[str, str]) -> None:
+    def __init__(
+        self, config: SourcesConfig, connectors: Mapping[str, Connector], sandbox_urls: Mapping[str, str]
+    ) -> None:
         self.config = config
         self.connectors = dict(connectors)
         self.sandbox_urls = dict(sandbox_urls)
@@ -125,7 +126,7 @@ async def open_sources(
         sandboxed.add(NATIONAL_NAME)
     if sandboxed and not sandbox:
         raise SettingsError(
-            f"{len(sandboxed)} sources have url = \"sandbox\" ({', '.join(sorted(sandboxed)[:3])}...); "
+            f'{len(sandboxed)} sources have url = "sandbox" ({", ".join(sorted(sandboxed)[:3])}...); '
             "simulate them (PENGHUBUNG_SANDBOX=1, or --sandbox) or give their real URLs"
         )
     async with AsyncExitStack() as stack:
@@ -151,7 +152,9 @@ async def open_sources(
 
 
 @asynccontextmanager
-async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession) -> AsyncIterator[ConfiguredSources | None]:
+async def running_sources(
+    settings: GatewaySettings, http: aiohttp.ClientSession
+) -> AsyncIterator[ConfiguredSources | None]:
     """The configured sources for the lifespan (None without a sources file)."""
     if settings.sources_file is None:
         yield None
@@ -162,8 +165,10 @@ async def running_sources(settings: GatewaySettings, http: aiohttp.ClientSession
         raise SettingsError(f"PENGHUBUNG_SOURCES: {exc}") from None
     sync = settings.sync
     policy = Policy(
-        total_timeout=sync.upstream_timeout, open_seconds=sync.circuit_open_seconds,
-        max_connections=sync.upstream_connections, max_queued=sync.upstream_queued,
+        total_timeout=sync.upstream_timeout,
+        open_seconds=sync.circuit_open_seconds,
+        max_connections=sync.upstream_connections,
+        max_queued=sync.upstream_queued,
         queue_timeout=sync.upstream_queue_seconds,
     )
     # The national system serves every kab/kota's traffic: a wider bulkhead, its queue in

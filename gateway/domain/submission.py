@@ -10,22 +10,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.principal import Principal
-from auth.roles import Role
-from schema.canonical import AgencyLevel, Complaint, SourceRef, Status, StatusEvent
-from schema.deadlines import DeadlinePolicy
-from schema.errors import PenghubungError
-from schema.regions import regency_of, zone_for
-from schema.validation import ComplaintDraft, validate_draft
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.principal import Principal
+from auth.roles import Role
 from gateway.store.models import AgencyRow, ComplaintRow
 from gateway.store.repository import ReferenceRepository
 from gateway.store.writer import SubmittedBy, insert_complaints
 from gateway.sync.propagate import announce_new, home_regency
 from gateway.sync.topology import Topology
+from schema.canonical import AgencyLevel, Complaint, SourceRef, Status, StatusEvent
+from schema.deadlines import DeadlinePolicy
+from schema.errors import PenghubungError
+from schema.regions import regency_of, zone_for
 from schema.tracking import new_tracking_id
+from schema.validation import ComplaintDraft, validate_draft
 
 # Our own system name in source references and link tables.
 LOCAL_SYSTEM = "penghubung"
@@ -37,9 +37,7 @@ async def government_of(kode_wilayah: str) -> str | None:
     regency = regency_of(kode_wilayah)
     if regency is None:
         return None
-    found = await AgencyRow.filter(
-        kode_wilayah=regency, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]
-    ).first()
+    found = await AgencyRow.filter(kode_wilayah=regency, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]).first()
     return found.id if found else None
 
 
@@ -130,14 +128,14 @@ class Submission:
             )
             try:
                 async with in_transaction():
-                    await insert_complaints(
-                        [complaint], submitted_by=submitted_by(principal), policy=self.policy
-                    )
+                    await insert_complaints([complaint], submitted_by=submitted_by(principal), policy=self.policy)
                     if self.topology is not None:
                         # In the same transaction: delivered exactly when it is stored.
                         await announce_new(
                             complaint.id,
-                            regency_code=await home_regency(complaint.routed_agency_id, complaint.location.kode_wilayah),
+                            regency_code=await home_regency(
+                                complaint.routed_agency_id, complaint.location.kode_wilayah
+                            ),
                             origin=None,
                             topology=self.topology,
                             now=now,

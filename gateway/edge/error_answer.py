@@ -62,7 +62,9 @@ class ErrorAnswer:
 
     def response(self) -> Response:
         """As a Starlette response, for endpoints and exception handlers."""
-        return Response(self.body, status_code=self.status, media_type="application/json", headers=dict(self.header_items()))
+        return Response(
+            self.body, status_code=self.status, media_type="application/json", headers=dict(self.header_items())
+        )
 
     async def send(self, send: Send, scope: Scope | None = None) -> None:
         """As one whole raw ASGI response; over a WebSocket handshake (when `scope` is one)

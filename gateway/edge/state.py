@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from auth.tokens import TokenVerifier
-    from gateway.services import Services
     from gateway.domain.sources import ConfiguredSources
+    from gateway.services import Services
     from gateway.sync.ingest import Ingestor
     from gateway.sync.topology import Topology
     from gateway.updates.broker import LocalBroker

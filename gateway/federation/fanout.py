@@ -18,11 +18,10 @@ from datetime import datetime
 
 from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
-from schema.live import Outcome, SourceOutcome
-from schema.regions import lies_in, provinces_and_regencies
-
 from gateway.federation.calls import call_source
 from gateway.sync.topology import Topology
+from schema.live import Outcome, SourceOutcome
+from schema.regions import lies_in, provinces_and_regencies
 
 
 def _overlaps(regency: str, partition: str | None) -> bool:
@@ -52,11 +51,7 @@ class FanOut:
 
     def systems_of(self, partition: str | None) -> list[str]:
         """The connected kab/kota systems whose region overlaps the partition."""
-        return sorted(
-            name
-            for code, name in self.topology.regencies.items()
-            if _overlaps(code, partition)
-        )
+        return sorted(name for code, name in self.topology.regencies.items() if _overlaps(code, partition))
 
     async def _list(self, connector: Connector, since: datetime | None) -> Fetched:
         records: list[SourceComplaint] = []
@@ -79,7 +74,9 @@ class FanOut:
             return None, SourceOutcome(system, Outcome.NOT_READABLE, 0.0, "it offers no list to read")
         fetched, outcome = await call_source(system, lambda: self._list(connector, since), deadline=self.deadline)
         if fetched is not None:
-            note = f"{fetched.unreadable} of its records could not be read by its mapping" if fetched.unreadable else None
+            note = (
+                f"{fetched.unreadable} of its records could not be read by its mapping" if fetched.unreadable else None
+            )
             outcome = replace(outcome, records=len(fetched.records), truncated=fetched.truncated, error=note)
         return fetched, outcome
 
@@ -87,10 +84,14 @@ class FanOut:
         """The kab/kota of the partition with no connected system: a live list cannot ask
         them (LAPOR! holds their complaints; the index answers with live: false)."""
         return [
-            SourceOutcome(f"{r.code} (not connected)", Outcome.NOT_READABLE, 0.0, "not connected; its complaints are in LAPOR! and the index (live: false)")
+            SourceOutcome(
+                f"{r.code} (not connected)",
+                Outcome.NOT_READABLE,
+                0.0,
+                "not connected; its complaints are in LAPOR! and the index (live: false)",
+            )
             for r in provinces_and_regencies()
-            if len(r.code) == 5 and r.code not in self.topology.regencies
-            and _overlaps(r.code, partition)
+            if len(r.code) == 5 and r.code not in self.topology.regencies and _overlaps(r.code, partition)
         ]
 
     async def gather(

@@ -16,7 +16,6 @@ part is neither applied twice nor reported as new:
 from __future__ import annotations
 
 from connectors.protocol import Capability, Connector, read_back
-
 from gateway.domain.lifecycle import Planned
 from schema.errors import PenghubungError
 

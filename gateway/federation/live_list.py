@@ -18,18 +18,17 @@ from datetime import datetime, timedelta
 from auth.scope import RowScope
 from connectors.protocol import Connector
 from connectors.records import SourceComplaint, to_canonical
-from schema.canonical import Complaint, Status
-from schema.live import LivePage
-from schema.queries import ComplaintFilter, Cursor, SortOrder
-from schema.regions import lies_in
-from schema.validation import FieldError, ValidationFailed
-
 from gateway.federation.fanout import FanOut
 from gateway.federation.live_read import overlay
 from gateway.federation.live_scope import record_in_scope
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.repository import ComplaintRepository, as_uuid
 from gateway.sync import outbox
+from schema.canonical import Complaint, Status
+from schema.live import LivePage
+from schema.queries import ComplaintFilter, Cursor, SortOrder
+from schema.regions import lies_in
+from schema.validation import FieldError, ValidationFailed
 
 # Ids per query: well under PostgreSQL's 32,767 parameters, whatever a fan-out returns.
 CHUNK = 1000
@@ -55,7 +54,11 @@ _UNSUPPORTED = {
 def check_live_filter(filter: ComplaintFilter) -> None:
     """Refuse filters a live list cannot apply, naming them."""
     errors = [
-        FieldError(f"filter.{name}", "cannot be used with live: true", "status, kodeWilayah, classification, createdAfter/createdBefore")
+        FieldError(
+            f"filter.{name}",
+            "cannot be used with live: true",
+            "status, kodeWilayah, classification, createdAfter/createdBefore",
+        )
         for attr, name in _UNSUPPORTED.items()
         if getattr(filter, attr)
     ]
@@ -102,7 +105,9 @@ class LiveLister:
             by_system.setdefault(system, []).append(record.source_id)
         for system, ids in by_system.items():
             for part in _chunks(ids):
-                rows = await ComplaintSourceRow.filter(system=system, source_id__in=part).values("source_id", "complaint_id", "status")
+                rows = await ComplaintSourceRow.filter(system=system, source_id__in=part).values(
+                    "source_id", "complaint_id", "status"
+                )
                 for x in rows:
                     links[(system, x["source_id"])] = str(x["complaint_id"])
                     seen[(system, x["source_id"])] = x["status"]
@@ -126,9 +131,7 @@ class LiveLister:
                 links[(system, record.source_id)] = national[record.lapor_tracking_id]
         return links
 
-    async def _visible(
-        self, scope: RowScope, found: list[tuple[str, SourceComplaint]]
-    ) -> list[tuple[Complaint, str]]:
+    async def _visible(self, scope: RowScope, found: list[tuple[str, SourceComplaint]]) -> list[tuple[Complaint, str]]:
         seen: dict[tuple[str, str], Status | None] = {}
         links = await self._links(found, seen)
         linked = sorted(set(links.values()))
@@ -145,8 +148,11 @@ class LiveLister:
             if cid is not None:
                 if cid in indexed:  # else outside the caller's scope
                     c = overlay(
-                        indexed[cid], record, self.connectors[system],
-                        seen=seen.get((system, record.source_id)), owner_behind=(cid, system) in waiting,
+                        indexed[cid],
+                        record,
+                        self.connectors[system],
+                        seen=seen.get((system, record.source_id)),
+                        owner_behind=(cid, system) in waiting,
                     )
                     # Listed by two systems of the partition (handed from one kab/kota to
                     # another): shown once, as the one that changed it last has it.
@@ -186,7 +192,9 @@ class LiveLister:
         total = len(rows)
         if after is not None:
             key = (after.created_at, after.id)
-            rows = [r for r in rows if ((r[0].created_at, r[0].id) < key if newest else (r[0].created_at, r[0].id) > key)]
+            rows = [
+                r for r in rows if ((r[0].created_at, r[0].id) < key if newest else (r[0].created_at, r[0].id) > key)
+            ]
         page = rows[:first]
         return LivePage(
             items=[c for c, _ in page],

@@ -15,15 +15,14 @@ from dataclasses import replace
 
 from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
-from schema.canonical import Complaint, Status
-from schema.lifecycle import is_further
-from schema.live import INDEX_ONLY, Freshness, Outcome, SourceOutcome
-
 from gateway.federation.calls import call_source
 from gateway.federation.owner import Owner, owners_of
 from gateway.store.models import OutboxRow
 from gateway.sync import outbox
 from gateway.sync.topology import Topology
+from schema.canonical import Complaint, Status
+from schema.lifecycle import is_further
+from schema.live import INDEX_ONLY, Freshness, Outcome, SourceOutcome
 
 
 def overlay(
@@ -43,9 +42,11 @@ def overlay(
     on its own."""
     as_owner_words = connector.status_as_read(indexed.status)
     status = record.status
-    if record.status in (indexed.status, as_owner_words) or (seen is not None and record.status == seen):
-        status = indexed.status
-    elif (owner_behind or as_owner_words is None) and not is_further(record.status, indexed.status):
+    if (
+        record.status in (indexed.status, as_owner_words)
+        or (seen is not None and record.status == seen)
+        or ((owner_behind or as_owner_words is None) and not is_further(record.status, indexed.status))
+    ):
         status = indexed.status
     return replace(indexed, status=status, updated_at=max(indexed.updated_at, record.updated_at))
 
@@ -68,13 +69,17 @@ class LiveReader:
         self.topology = topology
         self.deadline = deadline
 
-    async def _one(self, indexed: Complaint, owner: Owner, waiting: set[tuple[str, str]]) -> tuple[Complaint, Freshness]:
+    async def _one(
+        self, indexed: Complaint, owner: Owner, waiting: set[tuple[str, str]]
+    ) -> tuple[Complaint, Freshness]:
         connector = self.connectors.get(owner.system)
         if connector is None:
             failed = SourceOutcome(owner.system, Outcome.ERROR, 0.0, "no connector is configured for it")
             return indexed, Freshness(live=False, stale=True, synced_at=owner.synced_at, source=failed)
         if Capability.READ_ONE not in connector.capabilities:
-            unread = SourceOutcome(owner.system, Outcome.NOT_READABLE, 0.0, "it offers no read by id; the index answers")
+            unread = SourceOutcome(
+                owner.system, Outcome.NOT_READABLE, 0.0, "it offers no read by id; the index answers"
+            )
             return indexed, Freshness(live=False, stale=False, synced_at=owner.synced_at, source=unread)
         record, outcome = await read_by_id(owner.system, connector, owner.source_id, deadline=self.deadline)
         if record is None:
@@ -88,12 +93,16 @@ class LiveReader:
         are found in one batch and called concurrently, one call per distinct record."""
         owners = await owners_of([c.id for c in complaints], self.topology)
         # Status changes accepted while their owner was unreachable, still on their way.
-        waiting = {
-            (str(cid), dest)
-            for cid, dest in await OutboxRow.filter(
-                complaint_id__in=list(owners), kind="status", state=outbox.PENDING
-            ).values_list("complaint_id", "destination")
-        } if owners else set()
+        waiting = (
+            {
+                (str(cid), dest)
+                for cid, dest in await OutboxRow.filter(
+                    complaint_id__in=list(owners), kind="status", state=outbox.PENDING
+                ).values_list("complaint_id", "destination")
+            }
+            if owners
+            else set()
+        )
         calls: dict[str, asyncio.Task[tuple[Complaint, Freshness]]] = {}
         async with asyncio.TaskGroup() as group:
             for c in complaints:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
 from connectors.records import SourceComplaint
-from schema.regions import lies_in
-
 from gateway.store.trees import AGENCY_TREE
+from schema.regions import lies_in
 
 
 async def _grants(grant: Grant, record: SourceComplaint, secret: bool) -> bool:

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from schema.canonical import Status
-
 from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow
 from gateway.sync.propagate import home_regency
 from gateway.sync.topology import Topology
+from schema.canonical import Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,9 +40,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from auth.principal import Principal
-from schema.live import WriteRefused
-
 from gateway.store import receipts as stored
+from schema.live import WriteRefused
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +127,14 @@ async def begin(
     caller, holder, access = caller_of(principal), secrets.token_hex(8), access_of(principal)
     for _ in range(3):  # a key given back meanwhile is tried again
         if await stored.reserve(
-            caller, key, fingerprint=print_, holder=holder, access=access,
-            complaint_id=complaint_id, lease_until=now + lease, now=now,
+            caller,
+            key,
+            fingerprint=print_,
+            holder=holder,
+            access=access,
+            complaint_id=complaint_id,
+            lease_until=now + lease,
+            now=now,
         ):
             return Reservation(caller, key, holder)
         found = await stored.find(caller, key)
@@ -191,7 +196,9 @@ async def release(reservation: Reservation, *, now: datetime) -> None:
             return
         except Exception:
             if attempt == RELEASE_ATTEMPTS:
-                log.warning("could not give an idempotency key back; it is free again when its lease runs out", exc_info=True)
+                log.warning(
+                    "could not give an idempotency key back; it is free again when its lease runs out", exc_info=True
+                )
                 return
             await asyncio.sleep(0.1 * attempt)
 

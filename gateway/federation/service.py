@@ -11,12 +11,6 @@ from auth.policy import Access
 from auth.principal import Principal
 from auth.scope import RowScope
 from connectors.protocol import Capability, Connector
-from schema.canonical import Complaint
-from schema.lifecycle import ActionRequest
-from schema.live import Freshness, LivePage, Outcome, SourceCallsExhausted, SourceOutcome, WriteReceipt
-from schema.queries import ComplaintFilter, Cursor, SortOrder
-from schema.validation import ComplaintDraft
-
 from gateway.federation.fanout import FanOut
 from gateway.federation.live_list import LiveLister
 from gateway.federation.live_read import LiveReader, read_by_id
@@ -24,6 +18,11 @@ from gateway.federation.write_through import WriteThrough
 from gateway.settings import FederationSettings
 from gateway.store.repository import ComplaintRepository
 from gateway.sync.topology import Topology
+from schema.canonical import Complaint
+from schema.lifecycle import ActionRequest
+from schema.live import Freshness, LivePage, Outcome, SourceCallsExhausted, SourceOutcome, WriteReceipt
+from schema.queries import ComplaintFilter, Cursor, SortOrder
+from schema.validation import ComplaintDraft
 
 
 class Federation:
@@ -114,8 +113,14 @@ class Writes:
     ) -> tuple[Complaint, WriteReceipt]:
         """A lifecycle action, through the complaint's owner."""
         return await self.through.act(
-            complaint_id, request, principal=principal, access=access, now=now, request_id=request_id,
-            connectors=self.connectors, idempotency_key=idempotency_key,
+            complaint_id,
+            request,
+            principal=principal,
+            access=access,
+            now=now,
+            request_id=request_id,
+            connectors=self.connectors,
+            idempotency_key=idempotency_key,
         )
 
     async def submit(

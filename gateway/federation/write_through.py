@@ -40,26 +40,22 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
+from tortoise.exceptions import IntegrityError
+
 from auth.policy import Access
 from auth.principal import Principal
 from connectors.errors import ConnectorError
 from connectors.failures import Doubt, Failure, Kind, classify
 from connectors.http import watching_writes
 from connectors.protocol import Capability, Connector, FollowUp, StatusChange
-from schema.canonical import Complaint, Status
-from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition
-from schema.live import DeliveryState, WriteReceipt, WriteRefused
-from schema.validation import ComplaintDraft, ValidationFailed
-from tortoise.exceptions import IntegrityError
-
+from gateway.domain.lifecycle import Lifecycle, Planned
+from gateway.domain.submission import Submission
 from gateway.federation import receipts
 from gateway.federation.landed import CannotTell, landed
 from gateway.federation.owner import Owner, owners_of
-from gateway.domain.lifecycle import Lifecycle, Planned
 from gateway.store import claims, hops, rows
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.store.scoping import in_scope
-from gateway.domain.submission import Submission
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer, Outcome, claim_name
 from gateway.sync.follow_up_echo import Echo, echo_of
@@ -67,6 +63,10 @@ from gateway.sync.propagate import follow_up_key, home_regency, status_key
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
 from gateway.updates.broker import ComplaintChanged
+from schema.canonical import Complaint, Status
+from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition
+from schema.live import DeliveryState, WriteReceipt, WriteRefused
+from schema.validation import ComplaintDraft, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +209,15 @@ class WriteThrough:
     # -- lifecycle actions ----------------------------------------------------------------
 
     def _writes(
-        self, connector: Connector, owner: Owner, request: ActionRequest, planned: Planned, now: datetime,
-        *, author: str | None, unit: str | None,
+        self,
+        connector: Connector,
+        owner: Owner,
+        request: ActionRequest,
+        planned: Planned,
+        now: datetime,
+        *,
+        author: str | None,
+        unit: str | None,
     ) -> tuple[list[tuple[str, Callable[[], Awaitable[None]]]], list[str]]:
         cid, caps = planned.complaint_id, connector.capabilities
         writes: list[tuple[str, Callable[[], Awaitable[None]]]] = []
@@ -241,15 +248,24 @@ class WriteThrough:
                 skipped.append(f"status {planned.status.value} (its system has no word for it)")
             else:
                 change = StatusChange(
-                    f"{cid}:{planned.status.value}", planned.status,
-                    reason=_reason(planned), unit=unit,
+                    f"{cid}:{planned.status.value}",
+                    planned.status,
+                    reason=_reason(planned),
+                    unit=unit,
                 )
                 writes.append(("status", lambda: connector.change_status(owner.source_id, change)))
         return writes, skipped
 
     async def _send(
-        self, connectors: Mapping[str, Connector], owner: Owner, request: ActionRequest, planned: Planned, principal: Principal, now: datetime,
-        *, taken_over: bool = False,
+        self,
+        connectors: Mapping[str, Connector],
+        owner: Owner,
+        request: ActionRequest,
+        planned: Planned,
+        principal: Principal,
+        now: datetime,
+        *,
+        taken_over: bool = False,
     ) -> _Sent:
         connector = connectors.get(owner.system)
         if connector is None:
@@ -284,7 +300,10 @@ class WriteThrough:
             failure = classify(exc, left=seen.may_have_left)
             if failure is None or failure.kind is Kind.FAILED:  # whatever it was, the outbox holds the write
                 log.exception("write-through to %s failed unexpectedly", owner.system)
-                sent.pending, sent.in_doubt = f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it", True
+                sent.pending, sent.in_doubt = (
+                    f"{owner.system}: unexpected {type(exc).__name__}; the outbox holds it",
+                    True,
+                )
             elif failure.kind is Kind.REFUSED:
                 said = exc.described if isinstance(exc, ConnectorError) else str(exc)
                 if not sent.done:
@@ -328,8 +347,15 @@ class WriteThrough:
         return keys
 
     async def _settle(
-        self, sent: _Sent, connector: Connector | None, keys: dict[str, str], cid: str, status: Status, now: datetime,
-        *, may_double: bool = False,
+        self,
+        sent: _Sent,
+        connector: Connector | None,
+        keys: dict[str, str],
+        cid: str,
+        status: Status,
+        now: datetime,
+        *,
+        may_double: bool = False,
     ) -> None:
         """Inside the change's transaction: what the owner has is not delivered again."""
         owner = sent.owner
@@ -352,7 +378,9 @@ class WriteThrough:
             rest = [v for k, v in keys.items() if k not in sent.done]
             await entries.filter(dedupe_key__in=rest).update(in_doubt=True)
             if "follow_up" in keys and may_double:
-                await entries.filter(dedupe_key=keys["follow_up"]).update(next_attempt_at=datetime.now(UTC) + self.settle)
+                await entries.filter(dedupe_key=keys["follow_up"]).update(
+                    next_attempt_at=datetime.now(UTC) + self.settle
+                )
 
     async def _repair(self, sent: _Sent, connector: Connector | None, planned: Planned, now: datetime) -> None:
         """The owner took a change the index then refused: send the owner the index's
@@ -366,15 +394,26 @@ class WriteThrough:
         row = await ComplaintRow.filter(id=cid).only("id", "status").first()
         current = row.status.value if row is not None else planned.status_before.value
         queued = await outbox.enqueue_if_taken(
-            self.topology or Topology(), system, "status", cid, f"status:{cid}:repair:{secrets.token_hex(6)}",
-            now=now, status=current,
+            self.topology or Topology(),
+            system,
+            "status",
+            cid,
+            f"status:{cid}:repair:{secrets.token_hex(6)}",
+            now=now,
+            status=current,
         )
         if queued:
-            log.warning("write-through to %s: the index refused a change %s had taken; its status is sent again", system, system)
+            log.warning(
+                "write-through to %s: the index refused a change %s had taken; its status is sent again", system, system
+            )
         else:
             log.warning(
                 "write-through to %s: the index refused a change %s had taken, and %s has no word for the index's "
-                "status %s, so it cannot be set back; reconcile it by hand", system, system, system, current,
+                "status %s, so it cannot be set back; reconcile it by hand",
+                system,
+                system,
+                system,
+                current,
             )
 
     async def act(
@@ -410,14 +449,26 @@ class WriteThrough:
         handed_over = False
         try:
             if not await claims.take(hold, holder, now=now, hold=self.lease):
-                raise WriteBusy("another change to this complaint is being applied right now; expected: try again in a moment")
+                raise WriteBusy(
+                    "another change to this complaint is being applied right now; expected: try again in a moment"
+                )
             planned = await self.lifecycle.check(complaint_id, request, principal=principal, access=access)
             # From the first byte sent to the owner, the write must run to its end whatever
             # the caller does (a client gone, an operation deadline): shielded.
             handed_over = True
             write = _Write(
-                complaint_id, request, planned, connectors, principal, access, now, request_id,
-                reservation, idempotency_key, hold, holder,
+                complaint_id,
+                request,
+                planned,
+                connectors,
+                principal,
+                access,
+                now,
+                request_id,
+                reservation,
+                idempotency_key,
+                hold,
+                holder,
             )
             through = asyncio.ensure_future(self._through(write))
             return await asyncio.shield(through)
@@ -432,11 +483,16 @@ class WriteThrough:
         """Send to the owner, then apply to the index (see `act`)."""
         planned = w.planned
         try:
-            owner = (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id) if self.topology else None
+            owner = (
+                (await owners_of([planned.complaint_id], self.topology)).get(planned.complaint_id)
+                if self.topology
+                else None
+            )
             taken_over = w.reservation is not None and w.reservation.taken_over
             sent = (
                 await self._send(w.connectors, owner, w.request, planned, w.principal, w.now, taken_over=taken_over)
-                if owner else _Sent(None)
+                if owner
+                else _Sent(None)
             )
         except BaseException:
             # Refused by the owner (nothing applied there), or failed before anything went.
@@ -484,7 +540,9 @@ class WriteThrough:
         recognise it if sent again (a status sent again sets it once)."""
         connector = w.connectors.get(sent.owner.system) if sent.owner else None
         return (
-            sent.in_doubt and connector is not None and w.request.action is Action.POST_FOLLOW_UP
+            sent.in_doubt
+            and connector is not None
+            and w.request.action is Action.POST_FOLLOW_UP
             and Capability.ADD_FOLLOW_UP not in connector.repeat_safe
         )
 
@@ -547,8 +605,7 @@ class WriteThrough:
         async def settle(cid: str, status: Status) -> None:
             reason = (
                 f"the {words} is at {system} and in the gateway; the complaint's status had changed meanwhile, "
-                f"so it stays {status.value}"
-                + (f" (and {system} is set back to it)" if "status" in sent.done else "")
+                f"so it stays {status.value}" + (f" (and {system} is set back to it)" if "status" in sent.done else "")
             )
             receipt = WriteReceipt(DeliveryState.APPLIED, system, reason, w.key)
             answered.append(receipt)
@@ -560,8 +617,14 @@ class WriteThrough:
 
         log.warning("write-through: %s took a %s the index then refused; recorded as it stands", system, words)
         changed = await self.lifecycle.record_landed(
-            w.complaint_id, w.request, w.planned.clean, principal=w.principal, now=w.now,
-            request_id=w.request_id, in_same_transaction=settle, echo=echo,
+            w.complaint_id,
+            w.request,
+            w.planned.clean,
+            principal=w.principal,
+            now=w.now,
+            request_id=w.request_id,
+            in_same_transaction=settle,
+            echo=echo,
         )
         return changed, answered[-1]
 
@@ -574,8 +637,14 @@ class WriteThrough:
         while True:
             try:
                 return await self.lifecycle.apply(
-                    w.complaint_id, w.request, principal=w.principal, access=w.access, now=w.now,
-                    request_id=w.request_id, in_same_transaction=settle, expected_status=w.planned.status_before,
+                    w.complaint_id,
+                    w.request,
+                    principal=w.principal,
+                    access=w.access,
+                    now=w.now,
+                    request_id=w.request_id,
+                    in_same_transaction=settle,
+                    expected_status=w.planned.status_before,
                     echo=echo,
                 )
             except _INDEX_REFUSALS:
@@ -596,7 +665,11 @@ class WriteThrough:
         system = sent.owner.system  # type: ignore[union-attr]  # only a write the owner took gets here
         log.error(
             "write-through: %s took a change to %s, but the index could not record it (%s); "
-            "the next pull of %s brings it in", system, w.complaint_id, type(exc).__name__, system,
+            "the next pull of %s brings it in",
+            system,
+            w.complaint_id,
+            type(exc).__name__,
+            system,
         )
         message = (
             f"{system} (the system of record) has the change, but the gateway could not record it "
@@ -606,7 +679,9 @@ class WriteThrough:
         if w.reservation is not None:
             # Kept as index-behind, with what the index must show to have caught up: a
             # repeat answers the same error until then, never APPLIED on the owner's word alone.
-            follow_up = follow_up_key(str(w.planned.clean["content"])) if w.request.action is Action.POST_FOLLOW_UP else None
+            follow_up = (
+                follow_up_key(str(w.planned.clean["content"])) if w.request.action is Action.POST_FOLLOW_UP else None
+            )
             answer = {
                 "complaint_id": w.complaint_id,
                 "receipt": {"state": DeliveryState.APPLIED.value, "system": system, "reason": message},
@@ -619,7 +694,9 @@ class WriteThrough:
             }
             try:
                 await receipts.finish(w.reservation, answer, complaint_id=w.complaint_id, now=w.now)
-            except Exception:  # the key then stays "in progress" until its lease runs out; a repeat then looks at the owner
+            except (
+                Exception
+            ):  # the key then stays "in progress" until its lease runs out; a repeat then looks at the owner
                 log.warning("could not keep the answer of a write the index could not record", exc_info=True)
         return IndexBehindOwner(message)
 
@@ -636,7 +713,11 @@ class WriteThrough:
         if sent.withheld is not None:
             return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, sent.withheld, key, again)
         if not sent.done:
-            why = f"{sent.skipped}; kept in the gateway" if sent.skipped else "nothing of this action goes to it; kept in the gateway"
+            why = (
+                f"{sent.skipped}; kept in the gateway"
+                if sent.skipped
+                else "nothing of this action goes to it; kept in the gateway"
+            )
             return WriteReceipt(DeliveryState.LOCAL, sent.owner.system, why, key)
         return WriteReceipt(DeliveryState.APPLIED, sent.owner.system, sent.skipped, key, again)
 
@@ -658,7 +739,9 @@ class WriteThrough:
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
             entries = await OutboxRow.filter(
-                destination=was["system"], complaint_id=cid, dedupe_key__in=list(cast(list[str], stored.get("keys") or []))
+                destination=was["system"],
+                complaint_id=cid,
+                dedupe_key__in=list(cast(list[str], stored.get("keys") or [])),
             ).values_list("state", "last_error")
             states = {s for s, _ in entries}
             if outbox.DEAD in states:
@@ -730,7 +813,9 @@ class WriteThrough:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)
         # Stored: from here the create is the outbox's, delivered now if the owner answers.
         outcome, reason = await asyncio.shield(self._deliver_create(connectors, system, stored.id))
-        state = {Outcome.DONE: DeliveryState.APPLIED, Outcome.DEAD: DeliveryState.DEAD_LETTER}.get(outcome, DeliveryState.PENDING)
+        state = {Outcome.DONE: DeliveryState.APPLIED, Outcome.DEAD: DeliveryState.DEAD_LETTER}.get(
+            outcome, DeliveryState.PENDING
+        )
         return stored, WriteReceipt(state, system, None if state is DeliveryState.APPLIED else reason, idempotency_key)
 
     async def _new_owner(self, stored: Complaint) -> str | None:
@@ -747,13 +832,21 @@ class WriteThrough:
         if system not in connectors or self.topology is None:
             return None, f"{system} has no connector in this process; a worker delivers it"
         leased = await outbox.lease(
-            f"write:{cid[:8]}", now=datetime.now(UTC), limit=1, lease_for=timedelta(seconds=self.deadline + 30),
-            destination=system, dedupe_key=f"create:{cid}",
+            f"write:{cid[:8]}",
+            now=datetime.now(UTC),
+            limit=1,
+            lease_for=timedelta(seconds=self.deadline + 30),
+            destination=system,
+            dedupe_key=f"create:{cid}",
         )
         if not leased:
             return None, "a worker is delivering it"
         deliverer = Deliverer(
-            connectors, self.topology, owner="write-through", deadline=self.deadline, settle_wait=self.settle.total_seconds()
+            connectors,
+            self.topology,
+            owner="write-through",
+            deadline=self.deadline,
+            settle_wait=self.settle.total_seconds(),
         )
         outcome = await deliverer.deliver(leased[0])
         entry = await OutboxRow.filter(id=leased[0].id).first()

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schema.canonical import Attachment
-
 from gateway.store.models import AttachmentRow
 from gateway.store.rows import attachment_from_row
+from schema.canonical import Attachment
 
 
 def _same_file(a: Attachment) -> tuple[str, int | None]:
@@ -37,8 +36,13 @@ async def replace_from_source(complaint_id: str, source: str, attachments: Seque
         await AttachmentRow.bulk_create(
             [
                 AttachmentRow(
-                    complaint_id=complaint_id, name=a.name, media_type=a.media_type, size=a.size,
-                    sha256=a.sha256, url=a.url, origin_system=source,
+                    complaint_id=complaint_id,
+                    name=a.name,
+                    media_type=a.media_type,
+                    size=a.size,
+                    sha256=a.sha256,
+                    url=a.url,
+                    origin_system=source,
                 )
                 for a in wanted
             ]

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.audit import AuditFilter, AuditRecord
 from tortoise.expressions import Q
 
+from auth.audit import AuditFilter, AuditRecord
 from gateway.store.models import AuditEventRow
 
 
@@ -35,8 +35,15 @@ class AuditEntry:
 
 def _row(e: AuditEntry) -> AuditEventRow:
     return AuditEventRow(
-        at=e.at, action=e.action, outcome=e.outcome, actor_issuer=e.actor_issuer, actor_subject=e.actor_subject,
-        actor_roles=e.actor_roles, actor_agency_id=e.actor_agency_id, complaint_id=e.complaint_id, reason=e.reason,
+        at=e.at,
+        action=e.action,
+        outcome=e.outcome,
+        actor_issuer=e.actor_issuer,
+        actor_subject=e.actor_subject,
+        actor_roles=e.actor_roles,
+        actor_agency_id=e.actor_agency_id,
+        complaint_id=e.complaint_id,
+        reason=e.reason,
         request_id=e.request_id,
     )
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from auth.scope import RowScope
-from schema.coordination import GroupCounts
-from schema.deadlines import FINAL
 from tortoise.expressions import Q
 from tortoise.functions import Count
 
+from auth.scope import RowScope
 from gateway.store.models import ComplaintRow
 from gateway.store.repository import deadline_counts, overdue_q
 from gateway.store.scoping import region_q, scope_q
+from schema.coordination import GroupCounts
+from schema.deadlines import FINAL
 
 GROUP_COLUMNS = {"province": "province_code", "regency": "regency_code", "agency": "routed_agency_id"}
 

@@ -53,9 +53,7 @@ async def applied_migrations(database_url: str) -> list[str]:
         await Tortoise.init(config=tortoise_config(database_url))
         try:
             conn = Tortoise.get_connection("default")
-            rows = await conn.execute_query_dict(
-                "SELECT app, name FROM tortoise_migrations ORDER BY id"
-            )
+            rows = await conn.execute_query_dict("SELECT app, name FROM tortoise_migrations ORDER BY id")
         finally:
             await Tortoise.close_connections()
     return [f"{r['app']}.{r['name']}" for r in rows]
@@ -90,9 +88,7 @@ async def ping() -> None:
 def known_migrations() -> list[str]:
     """Names of the migrations shipped with this version, oldest first."""
     package = Path(__file__).parent / "migrations"
-    return sorted(
-        f"models.{p.stem}" for p in package.glob("[0-9][0-9][0-9][0-9]_*.py")
-    )
+    return sorted(f"models.{p.stem}" for p in package.glob("[0-9][0-9][0-9][0-9]_*.py"))
 
 
 def _missing_sqlite_file(database_url: str) -> bool:

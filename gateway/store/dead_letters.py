@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from schema.canonical import Status
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
-from schema.errors import PenghubungError
-
 from gateway.store.outbox import DEAD, DONE
+from schema.canonical import Status
+from schema.errors import PenghubungError
 
 
 class NotConfirmable(PenghubungError):
@@ -51,15 +50,28 @@ async def dead_letters(destination: str | None = None, *, limit: int = 500) -> l
     if destination:
         query = query.filter(destination=destination)
     dead = await query.limit(limit)
-    tracking = {
-        str(cid): tid
-        for cid, tid in await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list("id", "tracking_id")
-    } if dead else {}
+    tracking = (
+        {
+            str(cid): tid
+            for cid, tid in await ComplaintRow.filter(id__in=[d.complaint_id for d in dead]).values_list(
+                "id", "tracking_id"
+            )
+        }
+        if dead
+        else {}
+    )
     # Complaint ids come back as UUIDs from one backend and strings from another: keyed as text.
     return [
         DeadLetter(
-            d.id, d.destination, d.kind, tracking.get(str(d.complaint_id), "?"), d.attempts, d.last_error,
-            d.in_doubt, d.created_at, d.updated_at,
+            d.id,
+            d.destination,
+            d.kind,
+            tracking.get(str(d.complaint_id), "?"),
+            d.attempts,
+            d.last_error,
+            d.in_doubt,
+            d.created_at,
+            d.updated_at,
         )
         for d in dead
     ]
@@ -68,8 +80,8 @@ async def dead_letters(destination: str | None = None, *, limit: int = 500) -> l
 async def latest_reasons() -> dict[str, str | None]:
     """Each destination's newest dead letter's reason (destinations with none are absent)."""
     newest: dict[str, str | None] = {}
-    for destination, reason in await OutboxRow.filter(state=DEAD).order_by("-updated_at", "-id").values_list(
-        "destination", "last_error"
+    for destination, reason in (
+        await OutboxRow.filter(state=DEAD).order_by("-updated_at", "-id").values_list("destination", "last_error")
     ):
         newest.setdefault(destination, reason)
     return newest
@@ -95,11 +107,17 @@ async def confirm_created(entry_id: int, source_id: str, *, now: datetime) -> tu
             raise NotConfirmable(f"the complaint is already linked to {system}/{linked.source_id}")
         if linked is None:
             await ComplaintSourceRow.create(
-                complaint_id=cid, system=system, source_id=source_id, synced_at=now,
+                complaint_id=cid,
+                system=system,
+                source_id=source_id,
+                synced_at=now,
                 status=Status.BELUM_TERVERIFIKASI,  # where every system starts a new record
             )
         await OutboxRow.filter(id=entry_id).update(
-            state=DONE, done_at=now, updated_at=now, in_doubt=False,
+            state=DONE,
+            done_at=now,
+            updated_at=now,
+            in_doubt=False,
             last_error=f"confirmed by an operator: {system} holds it as {source_id}"[:300],
         )
     return cid, system

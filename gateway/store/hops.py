@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from schema.canonical import DispositionKind
-
 from gateway.store.models import DispositionRow
 from gateway.store.trees import AGENCY_TREE
+from schema.canonical import DispositionKind
 
 
 async def current_unit(complaint_id: str | UUID) -> str | None:
     """The unit of the latest disposition (the trail's latest hop), or None if never disposed."""
-    hop = await DispositionRow.filter(complaint_id=complaint_id, kind=DispositionKind.DISPOSISI).order_by("-at", "id").first()
+    hop = (
+        await DispositionRow.filter(complaint_id=complaint_id, kind=DispositionKind.DISPOSISI)
+        .order_by("-at", "id")
+        .first()
+    )
     return hop.to_agency_id if hop is not None else None
 
 

@@ -355,7 +355,9 @@ class OutboxRow(Model):
     id = fields.BigIntField(primary_key=True)
     destination = fields.CharField(max_length=80)
     kind = fields.CharField(max_length=16)  # create, status, follow_up
-    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField("models.ComplaintRow", related_name=False, on_delete=fields.CASCADE)
+    complaint: fields.ForeignKeyRelation[ComplaintRow] = fields.ForeignKeyField(
+        "models.ComplaintRow", related_name=False, on_delete=fields.CASCADE
+    )
     complaint_id: UUID
     dedupe_key = fields.CharField(max_length=200)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)

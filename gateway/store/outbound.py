@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schema.canonical import Channel, Classification, Reporter, ReporterReply, Status
-
 from gateway.store import rows
 from gateway.store.models import ComplaintRow, FollowUpRow, ReporterReplyRow, ReporterRow, StatusEventRow
+from schema.canonical import Channel, Classification, Reporter, ReporterReply, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +48,23 @@ class OutboundFollowUp:
 def _outbound(row: ComplaintRow) -> OutboundComplaint:
     reporter_id = row.reporter_id  # type: ignore[attr-defined]
     return OutboundComplaint(
-        id=str(row.id), status=row.status, title=row.title, original_title=row.original_title, content=row.content,
-        kode_wilayah=row.kode_wilayah, created_at=row.created_at, classification=row.classification,
-        channel=row.channel, incident_date=row.incident_date, category_id=row.category_id,  # type: ignore[attr-defined]
-        address=row.address, latitude=row.latitude, longitude=row.longitude,
+        id=str(row.id),
+        status=row.status,
+        title=row.title,
+        original_title=row.original_title,
+        content=row.content,
+        kode_wilayah=row.kode_wilayah,
+        created_at=row.created_at,
+        classification=row.classification,
+        channel=row.channel,
+        incident_date=row.incident_date,
+        category_id=row.category_id,  # type: ignore[attr-defined]
+        address=row.address,
+        latitude=row.latitude,
+        longitude=row.longitude,
         routed_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
-        is_anonymous=row.is_anonymous, is_secret=row.is_secret,
+        is_anonymous=row.is_anonymous,
+        is_secret=row.is_secret,
         reporter_id=str(reporter_id) if reporter_id is not None else None,
     )
 
@@ -100,4 +110,6 @@ async def follow_up(complaint_id: str, key: str) -> OutboundFollowUp | None:
 
 async def replies(complaint_id: str) -> list[ReporterReply]:
     """The reporter's replies to the complaint, oldest first."""
-    return [rows.reply_from_row(r) for r in await ReporterReplyRow.filter(complaint_id=complaint_id).order_by("at", "id")]
+    return [
+        rows.reply_from_row(r) for r in await ReporterReplyRow.filter(complaint_id=complaint_id).order_by("at", "id")
+    ]

@@ -52,8 +52,18 @@ async def insert(
             "next_attempt_at, created_at, updated_at, in_doubt) "
             f"VALUES ({marks}, {'false' if postgres else '0'}) "
             "ON CONFLICT (destination, dedupe_key) DO NOTHING RETURNING id",
-            [destination, kind, str(complaint_id), dedupe_key, json.dumps(payload or {}, separators=(",", ":")),
-             PENDING, 0, now, now, now],
+            [
+                destination,
+                kind,
+                str(complaint_id),
+                dedupe_key,
+                json.dumps(payload or {}, separators=(",", ":")),
+                PENDING,
+                0,
+                now,
+                now,
+                now,
+            ],
         )
     return bool(rows)
 
@@ -85,15 +95,21 @@ async def lease(
         leased: list[Delivery] = []
         for e in entries:
             doubt = e.in_doubt or e.leased_until is not None  # an expired lease: a worker died
-            await OutboxRow.filter(id=e.id).using_db(tx).update(
-                leased_until=now + lease_for,
-                lease_owner=owner,
-                attempts=e.attempts + 1,
-                in_doubt=True,
-                updated_at=now,
+            await (
+                OutboxRow.filter(id=e.id)
+                .using_db(tx)
+                .update(
+                    leased_until=now + lease_for,
+                    lease_owner=owner,
+                    attempts=e.attempts + 1,
+                    in_doubt=True,
+                    updated_at=now,
+                )
             )
             leased.append(
-                Delivery(e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner)  # type: ignore[attr-defined]
+                Delivery(
+                    e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner
+                )  # type: ignore[attr-defined]
             )
     return sorted(leased, key=lambda d: d.id)
 
@@ -159,14 +175,19 @@ async def revive(ids: Sequence[int] | None, *, now: datetime, not_there: bool) -
 
 async def counts_by_destination(state: str) -> dict[str, int]:
     """How many entries in `state` each destination has (those with none are absent)."""
-    rows = await OutboxRow.filter(state=state).annotate(n=Count("id")).group_by("destination").values("destination", "n")
+    rows = (
+        await OutboxRow.filter(state=state).annotate(n=Count("id")).group_by("destination").values("destination", "n")
+    )
     return {r["destination"]: r["n"] for r in rows}
 
 
 async def counts_by_destination_and_state(states: Iterable[str]) -> list[tuple[str, str, int]]:
     """(destination, state, how many) for each pair with entries in one of `states`."""
-    rows = await OutboxRow.filter(state__in=list(states)).annotate(n=Count("id")).group_by("destination", "state").values(
-        "destination", "state", "n"
+    rows = (
+        await OutboxRow.filter(state__in=list(states))
+        .annotate(n=Count("id"))
+        .group_by("destination", "state")
+        .values("destination", "state", "n")
     )
     return [(r["destination"], r["state"], r["n"]) for r in rows]
 

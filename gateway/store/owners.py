@@ -17,6 +17,4 @@ async def adopt_owners(issuer: str) -> int:
     Returns how many complaints were updated; rows that already name an issuer are kept."""
     if not issuer or len(issuer) > 200:
         raise ValueError(f"owner issuer {issuer[:40]!r}: expected a token issuer of 1 to 200 characters")
-    return await ComplaintRow.filter(owner_subject__isnull=False, owner_issuer__isnull=True).update(
-        owner_issuer=issuer
-    )
+    return await ComplaintRow.filter(owner_subject__isnull=False, owner_issuer__isnull=True).update(owner_issuer=issuer)

@@ -46,15 +46,29 @@ def _lapsed(now: datetime) -> Q:
 
 
 async def reserve(
-    caller: str, key: str, *, fingerprint: str, holder: str, access: str, complaint_id: str | None,
-    lease_until: datetime, now: datetime,
+    caller: str,
+    key: str,
+    *,
+    fingerprint: str,
+    holder: str,
+    access: str,
+    complaint_id: str | None,
+    lease_until: datetime,
+    now: datetime,
 ) -> bool:
     """Write a new reservation in its own committed transaction; False if (caller, key) is taken."""
     try:
         async with in_transaction():
             await MutationReceiptRow.create(
-                caller=caller, key=key, fingerprint=fingerprint, holder=holder, access=access,
-                complaint_id=complaint_id, lease_until=lease_until, created_at=now, updated_at=now,
+                caller=caller,
+                key=key,
+                fingerprint=fingerprint,
+                holder=holder,
+                access=access,
+                complaint_id=complaint_id,
+                lease_until=lease_until,
+                created_at=now,
+                updated_at=now,
             )
     except IntegrityError:
         return False
@@ -97,8 +111,10 @@ async def give_back(caller: str, key: str, holder: str, *, now: datetime, keep_a
     """Drop the holder's reservation; with `keep_action`, an action's (one that names its
     complaint) is marked `lapsed` instead, for its repeat to take over."""
     if keep_action:
-        await _held(caller, key, holder).filter(complaint_id__not_isnull=True).update(
-            state="lapsed", lease_until=now, updated_at=now
+        await (
+            _held(caller, key, holder)
+            .filter(complaint_id__not_isnull=True)
+            .update(state="lapsed", lease_until=now, updated_at=now)
         )
     await _held(caller, key, holder).delete()
 
@@ -117,4 +133,15 @@ async def purge(*, before: datetime) -> int:
     return await MutationReceiptRow.filter(created_at__lt=before).delete()
 
 
-__all__ = ["LEGACY_LEASE", "Receipt", "complete", "find", "give_back", "purge", "renew", "reserve", "sweep", "take_over"]
+__all__ = [
+    "LEGACY_LEASE",
+    "Receipt",
+    "complete",
+    "find",
+    "give_back",
+    "purge",
+    "renew",
+    "reserve",
+    "sweep",
+    "take_over",
+]

@@ -86,7 +86,9 @@ async def write_categories(added: Sequence[Category], updated: Sequence[Category
 async def unknown_agencies(ids: Sequence[str]) -> list[str]:
     """Those of `ids` that are not in the registry, in the order given."""
     # Tortoise types every values_list as tuples; flat=True gives the bare values.
-    known = set(cast(list[str], await AgencyRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
+    known = (
+        set(cast(list[str], await AgencyRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
+    )
     return [i for i in ids if i not in known]
 
 
@@ -97,5 +99,7 @@ async def category_registry_empty() -> bool:
 
 async def unknown_categories(ids: Sequence[str]) -> list[str]:
     """Those of `ids` that are not in the category registry, in the order given."""
-    known = set(cast(list[str], await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
+    known = (
+        set(cast(list[str], await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
+    )
     return [i for i in ids if i not in known]

@@ -13,13 +13,34 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from dataclasses import fields
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 from uuid import UUID
 
+from tortoise.expressions import F, Q, Subquery
+from tortoise.functions import Count
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
 from auth.scope import RowScope
+from gateway.store import rows
+from gateway.store.models import (
+    AgencyRow,
+    AttachmentRow,
+    CategoryRow,
+    ComplaintRow,
+    ComplaintSourceRow,
+    DispositionRow,
+    FollowUpRow,
+    ReporterReplyRow,
+    ReporterRow,
+    StatusEventRow,
+)
+from gateway.store.scoping import region_q, scope_q
+from gateway.store.search_text import fold
+from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
 from schema.canonical import (
     Agency,
     AgencyLevel,
@@ -37,27 +58,6 @@ from schema.canonical import (
 )
 from schema.deadlines import FINAL, AgencyPerformance, Clock, Deadlines
 from schema.queries import ComplaintFilter, Cursor, Page, SortOrder
-from tortoise.expressions import F, Q, Subquery
-from tortoise.functions import Count
-from tortoise.models import Model
-from tortoise.queryset import QuerySet
-
-from gateway.store import rows
-from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
-from gateway.store.models import (
-    AgencyRow,
-    AttachmentRow,
-    CategoryRow,
-    ComplaintRow,
-    ComplaintSourceRow,
-    DispositionRow,
-    FollowUpRow,
-    ReporterReplyRow,
-    ReporterRow,
-    StatusEventRow,
-)
-from gateway.store.scoping import region_q, scope_q
-from gateway.store.search_text import fold
 from schema.tracking import canonical_tracking_id
 
 # The stored deadline columns are named as the Deadlines fields.
@@ -184,9 +184,7 @@ class ComplaintRepository:
     async def _scoped(self, scope: RowScope) -> QuerySet[ComplaintRow]:
         return ComplaintRow.filter(await scope_q(scope))
 
-    async def get(
-        self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None
-    ) -> Complaint | None:
+    async def get(self, scope: RowScope, *, id: str | None = None, tracking_id: str | None = None) -> Complaint | None:
         """One complaint by gateway id or tracking ID, or None if absent or out of scope."""
         qs = await self._scoped(scope)
         if id is not None:
@@ -201,9 +199,7 @@ class ComplaintRepository:
         row = await qs.only(*_LIST_FIELDS).first()
         return rows.complaint_from_row(row) if row else None
 
-    async def get_by_keys(
-        self, scope: RowScope, keys: Sequence[tuple[str, str]]
-    ) -> list[Complaint | None]:
+    async def get_by_keys(self, scope: RowScope, keys: Sequence[tuple[str, str]]) -> list[Complaint | None]:
         """Complaints by ("id", value) or ("tracking_id", value) keys, in the order asked:
         one query for a whole batch of lookups."""
         uuids = [u for kind, v in keys if kind == "id" and (u := as_uuid(v)) is not None]
@@ -244,11 +240,7 @@ class ComplaintRepository:
         if after is not None:
             qs = qs.filter(_after_q(after, order))
         direction = "-" if order is SortOrder.NEWEST_FIRST else ""
-        found = (
-            await qs.order_by(f"{direction}created_at", f"{direction}id")
-            .limit(first + 1)
-            .only(*_LIST_FIELDS)
-        )
+        found = await qs.order_by(f"{direction}created_at", f"{direction}id").limit(first + 1).only(*_LIST_FIELDS)
         page = [rows.complaint_from_row(r) for r in found[:first]]
         return Page(
             items=page,
@@ -256,14 +248,10 @@ class ComplaintRepository:
             has_next_page=len(found) > first,
         )
 
-    async def deadlines_for(
-        self, scope: RowScope, complaint_ids: Sequence[str]
-    ) -> builtins.list[Deadlines | None]:
+    async def deadlines_for(self, scope: RowScope, complaint_ids: Sequence[str]) -> builtins.list[Deadlines | None]:
         """Stored deadlines per complaint, None where absent or out of scope."""
         uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
-        found = await (await self._scoped(scope)).filter(id__in=uuids).only(
-            "id", "created_at", *DEADLINE_FIELDS
-        )
+        found = await (await self._scoped(scope)).filter(id__in=uuids).only("id", "created_at", *DEADLINE_FIELDS)
         by_id = {str(r.id): rows.deadlines_from_row(r) for r in found}
         return [by_id.get(i) for i in complaint_ids]
 
@@ -280,9 +268,13 @@ class ComplaintRepository:
         """Open complaints whose `clock` is not met and falls due in [after, before),
         soonest (or most overdue) first."""
         due, met = _CLOCK_COLUMNS[clock]
-        qs = (await self._scoped(scope)).filter(await filter_q(filter)).filter(
-            **{f"{due}__lt": before, f"{due}__isnull": False, f"{met}__isnull": True},
-            status__not_in=[s.value for s in FINAL],
+        qs = (
+            (await self._scoped(scope))
+            .filter(await filter_q(filter))
+            .filter(
+                **{f"{due}__lt": before, f"{due}__isnull": False, f"{met}__isnull": True},
+                status__not_in=[s.value for s in FINAL],
+            )
         )
         if after is not None:
             qs = qs.filter(**{f"{due}__gte": after})
@@ -295,12 +287,8 @@ class ComplaintRepository:
         """Per routed agency: deadlines met on time or late (or missed, still unmet), for
         complaints created in [since, until). Counted in SQL, within the scope."""
         counts = deadline_counts(datetime.now(UTC))
-        qs = (await self._scoped(scope)).filter(
-            await filter_q(filter), created_at__gte=since, created_at__lt=until
-        )
-        found = await qs.annotate(**counts).group_by("routed_agency_id").values(
-            "routed_agency_id", *counts
-        )
+        qs = (await self._scoped(scope)).filter(await filter_q(filter), created_at__gte=since, created_at__lt=until)
+        found = await qs.annotate(**counts).group_by("routed_agency_id").values("routed_agency_id", *counts)
         return sorted(
             (
                 AgencyPerformance(
@@ -343,12 +331,8 @@ class ComplaintRepository:
         pairs = await ComplaintRow.filter(allowed, id__in=uuids, reporter_id__isnull=False).values_list(
             "id", "reporter_id"
         )
-        people = {
-            r.id: r for r in await ReporterRow.filter(id__in=[p for _, p in pairs])
-        }
-        by_complaint = {
-            str(c): rows.reporter_from_row(people[p]) for c, p in pairs if p in people
-        }
+        people = {r.id: r for r in await ReporterRow.filter(id__in=[p for _, p in pairs])}
+        by_complaint = {str(c): rows.reporter_from_row(people[p]) for c, p in pairs if p in people}
         return [by_complaint.get(i) for i in complaint_ids]
 
     async def count(self, scope: RowScope, filter: ComplaintFilter) -> int:
@@ -366,9 +350,7 @@ class ComplaintRepository:
         uuids = [u for u in (as_uuid(i) for i in complaint_ids) if u is not None]
         grouped: dict[str, list[R]] = defaultdict(list)
         visible = (await self._scoped(scope)).filter(id__in=uuids).values("id")
-        found: Iterable[Any] = await model.filter(
-            complaint_id__in=Subquery(visible)
-        ).order_by(*order)
+        found: Iterable[Any] = await model.filter(complaint_id__in=Subquery(visible)).order_by(*order)
         for row in found:
             grouped[str(row.complaint_id)].append(convert(row))
         return [grouped.get(i, []) for i in complaint_ids]
@@ -377,49 +359,37 @@ class ComplaintRepository:
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[StatusEvent]]:
         """Status events per complaint, oldest first."""
-        return await self._children(
-            StatusEventRow, scope, complaint_ids, rows.status_event_from_row
-        )
+        return await self._children(StatusEventRow, scope, complaint_ids, rows.status_event_from_row)
 
     async def dispositions_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[Disposition]]:
         """Disposition trail per complaint, oldest first."""
-        return await self._children(
-            DispositionRow, scope, complaint_ids, rows.disposition_from_row
-        )
+        return await self._children(DispositionRow, scope, complaint_ids, rows.disposition_from_row)
 
     async def follow_ups_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[FollowUp]]:
         """Follow-ups (tindak lanjut) per complaint, oldest first."""
-        return await self._children(
-            FollowUpRow, scope, complaint_ids, rows.follow_up_from_row
-        )
+        return await self._children(FollowUpRow, scope, complaint_ids, rows.follow_up_from_row)
 
     async def replies_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[ReporterReply]]:
         """Reporter replies per complaint, oldest first."""
-        return await self._children(
-            ReporterReplyRow, scope, complaint_ids, rows.reply_from_row
-        )
+        return await self._children(ReporterReplyRow, scope, complaint_ids, rows.reply_from_row)
 
     async def attachments_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[Attachment]]:
         """Attachment metadata per complaint."""
-        return await self._children(
-            AttachmentRow, scope, complaint_ids, rows.attachment_from_row, order=("id",)
-        )
+        return await self._children(AttachmentRow, scope, complaint_ids, rows.attachment_from_row, order=("id",))
 
     async def sources_for(
         self, scope: RowScope, complaint_ids: Sequence[str]
     ) -> builtins.list[builtins.list[SourceRef]]:
         """Every (system, id) each complaint is known by."""
-        return await self._children(
-            ComplaintSourceRow, scope, complaint_ids, rows.source_from_row, order=("id",)
-        )
+        return await self._children(ComplaintSourceRow, scope, complaint_ids, rows.source_from_row, order=("id",))
 
 
 class ReferenceRepository:
@@ -435,9 +405,7 @@ class ReferenceRepository:
         """Agencies, optionally within a region (and below it) or under a parent."""
         qs = AgencyRow.all()
         if kode_wilayah:
-            qs = qs.filter(
-                Q(kode_wilayah=kode_wilayah) | Q(kode_wilayah__startswith=kode_wilayah + ".")
-            )
+            qs = qs.filter(Q(kode_wilayah=kode_wilayah) | Q(kode_wilayah__startswith=kode_wilayah + "."))
         if parent_id:
             qs = qs.filter(parent_id=parent_id)
         if ids is not None:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from schema.deadlines import Deadlines
+from gateway.store.models import (
+    AgencyRow,
+    AttachmentRow,
+    CategoryRow,
+    ComplaintRow,
+    ComplaintSourceRow,
+    DispositionRow,
+    FollowUpRow,
+    RegionRow,
+    ReporterReplyRow,
+    ReporterRow,
+    StatusEventRow,
+)
 from schema.canonical import (
     Agency,
     Attachment,
@@ -21,20 +33,7 @@ from schema.canonical import (
     SourceRef,
     StatusEvent,
 )
-
-from gateway.store.models import (
-    AgencyRow,
-    AttachmentRow,
-    CategoryRow,
-    ComplaintRow,
-    ComplaintSourceRow,
-    DispositionRow,
-    FollowUpRow,
-    RegionRow,
-    ReporterReplyRow,
-    ReporterRow,
-    StatusEventRow,
-)
+from schema.deadlines import Deadlines
 
 
 def complaint_from_row(row: ComplaintRow) -> Complaint:
@@ -125,9 +124,7 @@ def attachment_from_row(row: AttachmentRow) -> Attachment:
 
 def status_event_from_row(row: StatusEventRow) -> StatusEvent:
     """Canonical status event."""
-    return StatusEvent(
-        status=row.status, at=row.at, actor_agency_id=row.actor_agency_id, note=row.note
-    )
+    return StatusEvent(status=row.status, at=row.at, actor_agency_id=row.actor_agency_id, note=row.note)
 
 
 def disposition_from_row(row: DispositionRow) -> Disposition:

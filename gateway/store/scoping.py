@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
-from schema.regions import level_of
 from tortoise.expressions import Q, Subquery
 
-from gateway.store.trees import AGENCY_TREE
+from auth.scope import AllRows, DisposedTo, Grant, InRegion, NonSecret, OwnedBy, RoutedTo, RowScope
 from gateway.store.models import ComplaintRow, DispositionRow
+from gateway.store.trees import AGENCY_TREE
+from schema.regions import level_of
 
 # Matches no row: the primary key is never null.
 NO_ROWS = Q(id__isnull=True)
@@ -38,9 +38,9 @@ async def _grant_q(grant: Grant) -> Q:
     if isinstance(grant, RoutedTo):
         return Q(routed_agency_id__in=await AGENCY_TREE.subtree(grant.agency_id))
     if isinstance(grant, DisposedTo):
-        trail = DispositionRow.filter(
-            to_agency_id__in=await AGENCY_TREE.subtree(grant.agency_id)
-        ).values("complaint_id")
+        trail = DispositionRow.filter(to_agency_id__in=await AGENCY_TREE.subtree(grant.agency_id)).values(
+            "complaint_id"
+        )
         return Q(id__in=Subquery(trail))
     if isinstance(grant, InRegion):
         return region_q(grant.kode_wilayah) & Q(is_secret=False)

@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from schema.canonical import Disposition
-
 from gateway.store.models import ComplaintSourceRow, DispositionRow, ReporterReplyRow
+from schema.canonical import Disposition
 
 
 async def has_disposition_to(complaint_id: str, agency_id: str) -> bool:
@@ -39,8 +38,12 @@ async def complete_pulled_hop(hop: DispositionRow, *, note: str | None, from_age
 async def add_disposition(complaint_id: str, d: Disposition) -> None:
     """Append one hop to the complaint's disposition trail."""
     await DispositionRow.create(
-        complaint_id=complaint_id, kind=d.kind, from_agency_id=d.from_agency_id, to_agency_id=d.to_agency_id,
-        at=d.at, note=d.note,
+        complaint_id=complaint_id,
+        kind=d.kind,
+        from_agency_id=d.from_agency_id,
+        to_agency_id=d.to_agency_id,
+        at=d.at,
+        note=d.note,
     )
 
 

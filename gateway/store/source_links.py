@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from schema.canonical import Status
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from schema.canonical import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,9 @@ async def is_linked(complaint_id: str, system: str) -> bool:
     return await ComplaintSourceRow.filter(complaint_id=complaint_id, system=system).exists()
 
 
-async def add_link(complaint_id: str, system: str, source_id: str, *, synced_at: datetime, status: Status | None) -> bool:
+async def add_link(
+    complaint_id: str, system: str, source_id: str, *, synced_at: datetime, status: Status | None
+) -> bool:
     """Link the complaint to `system`'s record `source_id`, in a transaction of its own
     (inside an enclosing one: a savepoint, so a clash leaves the enclosing one usable).
     False if the record was linked meanwhile (by a pull of that system)."""

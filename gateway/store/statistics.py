@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from auth.scope import RowScope
-from schema.queries import ComplaintFilter
-from schema.regions import level_of
-from schema.statistics import DayCount, Dimension
 from tortoise import connections
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
+from auth.scope import RowScope
 from gateway.store.models import ComplaintRow
 from gateway.store.repository import filter_q
 from gateway.store.scoping import scope_q
+from schema.queries import ComplaintFilter
+from schema.regions import level_of
+from schema.statistics import DayCount, Dimension
 
 _WIB_DAY = {
     "sqlite": "date(created_at, '+7 hours')",
@@ -47,13 +47,19 @@ async def day_counts(
     dialect = connections.get("default").capabilities.dialect
     column = dimension_column(dimension, filter)
     rows = (
-        await ComplaintRow.filter(await scope_q(scope), await filter_q(filter), created_at__gte=since, created_at__lt=until)
+        await ComplaintRow.filter(
+            await scope_q(scope), await filter_q(filter), created_at__gte=since, created_at__lt=until
+        )
         .annotate(day=RawSQL(_WIB_DAY[dialect]), n=Count("id"))
         .group_by("day", column)
         .values("day", column, "n")
     )
     return [
-        DayCount(date.fromisoformat(str(r["day"])[:10]), None if r[column] is None else str(getattr(r[column], "value", r[column])), r["n"])
+        DayCount(
+            date.fromisoformat(str(r["day"])[:10]),
+            None if r[column] is None else str(getattr(r[column], "value", r[column])),
+            r["n"],
+        )
         for r in rows
     ]
 

@@ -51,9 +51,19 @@ class PageRead:
 
 def _state(row: SyncCursorRow) -> SourceState:
     return SourceState(
-        row.source, row.cursor, row.last_attempt_at, row.last_success_at, row.last_error, row.last_error_at,
-        row.consecutive_failures, row.records_seen, row.newest_seen_at, row.records_rejected, row.last_rejection,
-        row.last_note, row.last_note_at,
+        row.source,
+        row.cursor,
+        row.last_attempt_at,
+        row.last_success_at,
+        row.last_error,
+        row.last_error_at,
+        row.consecutive_failures,
+        row.records_seen,
+        row.newest_seen_at,
+        row.records_rejected,
+        row.last_rejection,
+        row.last_note,
+        row.last_note_at,
     )
 
 
@@ -61,9 +71,11 @@ async def lease_source(source: str, owner: str, *, now: datetime, until: datetim
     """Hold `source` for `owner` until `until` (free, expired, or already its own); its row
     as held, or None while another worker holds it."""
     await SyncCursorRow.get_or_create(source=source)
-    taken = await SyncCursorRow.filter(source=source).filter(
-        Q(leased_until=None) | Q(leased_until__lt=now) | Q(lease_owner=owner)
-    ).update(leased_until=until, lease_owner=owner, last_attempt_at=now)
+    taken = (
+        await SyncCursorRow.filter(source=source)
+        .filter(Q(leased_until=None) | Q(leased_until__lt=now) | Q(lease_owner=owner))
+        .update(leased_until=until, lease_owner=owner, last_attempt_at=now)
+    )
     return _state(await SyncCursorRow.get(source=source)) if taken else None
 
 
@@ -88,7 +100,10 @@ async def save_page(source: str, page: PageRead) -> None:
 async def pull_failed(source: str, *, error: str, at: datetime, failures: int) -> None:
     """Record a failed pull (`failures` in a row, this one included) and let go of the source."""
     await SyncCursorRow.filter(source=source).update(
-        last_error=error, last_error_at=at, consecutive_failures=failures, leased_until=None,
+        last_error=error,
+        last_error_at=at,
+        consecutive_failures=failures,
+        leased_until=None,
     )
 
 
@@ -101,8 +116,11 @@ async def pushed(source: str, *, at: datetime, records: int, rejected: int) -> N
     """Record a push from the source, as a successful sync (a push-only source has no pulls)."""
     await SyncCursorRow.get_or_create(source=source)
     await SyncCursorRow.filter(source=source).update(
-        last_success_at=at, last_attempt_at=at, consecutive_failures=0,
-        records_seen=F("records_seen") + records, records_rejected=F("records_rejected") + rejected,
+        last_success_at=at,
+        last_attempt_at=at,
+        consecutive_failures=0,
+        records_seen=F("records_seen") + records,
+        records_rejected=F("records_rejected") + rejected,
     )
 
 

@@ -14,9 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import cast
 
-from schema import deadlines
-from schema.canonical import Complaint, Region
-from schema.regions import BPS_CODES, province_of, regency_of
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -33,6 +30,9 @@ from gateway.store.models import (
 )
 from gateway.store.rows import attachment_to_dict
 from gateway.store.search_text import search_document
+from schema import deadlines
+from schema.canonical import Complaint, Region
+from schema.regions import BPS_CODES, province_of, regency_of
 
 BULK_BATCH = 500
 
@@ -142,10 +142,7 @@ class _Rows:
                 updated_at=c.updated_at,
             )
         )
-        self.sources.extend(
-            ComplaintSourceRow(complaint_id=cid, system=s.system, source_id=s.id)
-            for s in c.sources
-        )
+        self.sources.extend(ComplaintSourceRow(complaint_id=cid, system=s.system, source_id=s.id) for s in c.sources)
         self.attachments.extend(
             AttachmentRow(
                 complaint_id=cid,
@@ -188,9 +185,7 @@ class _Rows:
             )
             for f in c.follow_ups
         )
-        self.replies.extend(
-            ReporterReplyRow(complaint_id=cid, content=r.content, at=r.at) for r in c.replies
-        )
+        self.replies.extend(ReporterReplyRow(complaint_id=cid, content=r.content, at=r.at) for r in c.replies)
 
     async def write(self) -> None:
         # Parents before children, for the foreign keys.

@@ -26,4 +26,6 @@ async def confirm(topology: Topology, entry_id: int, source_id: str, *, now: dat
     if row is not None:
         async with atomic():
             await queue_what_the_copy_lacks(topology, row, system, now=now)
-    return f"dead letter {entry_id} confirmed: the complaint is linked to {system}/{source_id.strip()}; nothing was sent"
+    return (
+        f"dead letter {entry_id} confirmed: the complaint is linked to {system}/{source_id.strip()}; nothing was sent"
+    )

@@ -34,6 +34,7 @@ from enum import StrEnum
 from connectors.errors import ConnectorError, UpstreamRejected
 from connectors.failures import Doubt, Failure, Kind, Next, classify, in_words
 from connectors.http import watching_writes
+from connectors.mapping import MappingError
 from connectors.protocol import (
     Capability,
     Connector,
@@ -43,12 +44,7 @@ from connectors.protocol import (
     Unsupported,
     read_back,
 )
-from connectors.mapping import MappingError
 from connectors.records import SourceComplaint
-from schema.canonical import Status
-from schema.lifecycle import Action
-from schema.lifecycle import is_further
-
 from gateway.store import claims, hops, outbound, source_links
 from gateway.store import outbox as outbox_table
 from gateway.store.locks import lock_complaints
@@ -61,6 +57,8 @@ from gateway.sync import outbox
 from gateway.sync.propagate import home_regency, is_owner, status_key
 from gateway.sync.replies import find_reply, is_reply_key, reply_key
 from gateway.sync.topology import Topology
+from schema.canonical import Status
+from schema.lifecycle import Action, is_further
 
 log = logging.getLogger(__name__)
 
@@ -188,8 +186,14 @@ class Deliverer:
             after = max(after or 0.0, self.settle_wait)
             self._settling[d.id] = now + timedelta(seconds=self.settle_wait)
         kept = await outbox.retry(
-            d, error, now=now, in_doubt=in_doubt, after=after,
-            max_attempts=self.max_attempts, backoff_max=self.backoff_max, refund=refund,
+            d,
+            error,
+            now=now,
+            in_doubt=in_doubt,
+            after=after,
+            max_attempts=self.max_attempts,
+            backoff_max=self.backoff_max,
+            refund=refund,
         )
         return Outcome.RETRY if kept else Outcome.DEAD
 
@@ -218,8 +222,11 @@ class Deliverer:
             until = await claims.held_until(name)
             wait = (until - self.clock()).total_seconds() if until is not None else 0.0
             return await self._retry(
-                d, "another attempt at the same write is under way, or has not settled yet",
-                in_doubt=d.in_doubt, after=min(max(wait, 1.0), self.settle_wait), refund=True,
+                d,
+                "another attempt at the same write is under way, or has not settled yet",
+                in_doubt=d.in_doubt,
+                after=min(max(wait, 1.0), self.settle_wait),
+                refund=True,
             )
         if not await outbox.still_mine(d):
             # Overtaken while waiting for the claim: the other worker has (or had)
@@ -245,7 +252,9 @@ class Deliverer:
     async def _deliver(self, d: Delivery) -> Outcome:
         if d.attempts > self.max_attempts + 3:
             # Leased again and again without being settled: the worker dies or fails on it.
-            await outbox.bury(d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock(), in_doubt=True)
+            await outbox.bury(
+                d, f"the worker failed on it {d.attempts - 1} times without an answer", now=self.clock(), in_doubt=True
+            )
             return Outcome.DEAD
         connector = self.connectors.get(d.destination)
         if connector is None:
@@ -271,7 +280,9 @@ class Deliverer:
     async def _settle(self, d: Delivery, step: Step) -> Outcome:
         """Settle the entry as its handler decided."""
         if isinstance(step, NotYet):
-            return await self._retry(d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=step.after, refund=True)
+            return await self._retry(
+                d, f"{d.destination} does not hold the complaint yet", in_doubt=False, after=step.after, refund=True
+            )
         if isinstance(step, Dead):
             await outbox.bury(d, step.reason, now=self.clock(), in_doubt=step.in_doubt)
             return Outcome.DEAD
@@ -313,7 +324,9 @@ class Deliverer:
     async def _row(self, d: Delivery) -> OutboundComplaint | Dead:
         row = await outbound.complaint(d.complaint_id)
         if row is None:
-            return self._undeliverable(d, "the complaint was deleted from the gateway before it was delivered; nothing was sent")
+            return self._undeliverable(
+                d, "the complaint was deleted from the gateway before it was delivered; nothing was sent"
+            )
         return row
 
     async def _link(self, d: Delivery) -> SourceLink | NotYet | Dead:
@@ -329,7 +342,7 @@ class Deliverer:
         return self._undeliverable(
             d,
             f"{d.destination} does not hold this complaint and no create for it is in the outbox; "
-            "nothing was sent (reconcile --repair queues the create)"
+            "nothing was sent (reconcile --repair queues the create)",
         )
 
     async def _new_complaint(self, row: OutboundComplaint, destination: str) -> NewComplaint:
@@ -398,6 +411,7 @@ class Deliverer:
             # The destination gave an id the index already knows for another complaint
             # (it lost its records, or reuses ids): never merge two complaints.
             return Dead(f"{d.destination} answered id {source_id}, already linked to another complaint")
+
         async def link_and_catch_up() -> None:
             # The lock order (gateway.store.locks): the complaint before its new link and the
             # outbox entries below; a pull of the destination linking it too waits here.
@@ -405,7 +419,10 @@ class Deliverer:
             if holder is None:
                 # False: a pull of the destination linked it just now.
                 await source_links.add_link(
-                    row.id, d.destination, source_id, synced_at=now,
+                    row.id,
+                    d.destination,
+                    source_id,
+                    synced_at=now,
                     status=Status.BELUM_TERVERIFIKASI,  # where every system starts a new record
                 )
             await queue_what_the_copy_lacks(self.topology, row, d.destination, now=now)
@@ -413,7 +430,9 @@ class Deliverer:
         await transaction(link_and_catch_up, what=f"link {d.destination}/{source_id}")
         return Delivered(f"{'found' if replayed else 'created'} {d.destination}/{source_id}")
 
-    async def _link_national(self, d: Delivery, connector: Connector, row: OutboundComplaint, tracking: str) -> Step | None:
+    async def _link_national(
+        self, d: Delivery, connector: Connector, row: OutboundComplaint, tracking: str
+    ) -> Step | None:
         """A complaint pulled from a regency that says it came from LAPOR! (it carries a
         tracking ID the index did not know): linked to that record when LAPOR! has it;
         None when LAPOR! answers that it has no such record (it may then be created); a
@@ -426,12 +445,16 @@ class Deliverer:
             # Another complaint of the index is that LAPOR! record: never merge two.
             return self._undeliverable(d, f"{undecided} (already linked to another complaint of the index)")
         if Capability.READ_ONE not in connector.capabilities:
-            return self._undeliverable(d, f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created")
+            return self._undeliverable(
+                d, f"{undecided} ({d.destination} cannot be read by tracking ID); nothing was created"
+            )
         try:
             there = await connector.read_one(tracking)
         except UpstreamRejected as exc:
             # Refused (not a plain "no such record"): LAPOR! could not be asked.
-            return self._undeliverable(d, f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created")
+            return self._undeliverable(
+                d, f"{undecided} ({d.destination} refused the look-up: {exc.described}); nothing was created"
+            )
         if there is None:
             return None
         now = self.clock()
@@ -454,7 +477,9 @@ class Deliverer:
 
     async def _status(self, d: Delivery, connector: Connector) -> Step:
         if Capability.CHANGE_STATUS not in connector.capabilities:
-            return self._undeliverable(d, f"{d.destination} takes no status changes (its mapping declares no change_status); nothing was sent")
+            return self._undeliverable(
+                d, f"{d.destination} takes no status changes (its mapping declares no change_status); nothing was sent"
+            )
         link = await self._link(d)
         if not isinstance(link, SourceLink):
             return link
@@ -484,8 +509,10 @@ class Deliverer:
         await connector.change_status(
             link.source_id,
             StatusChange(
-                external_ref=f"{row.id}:{row.status.value}", status=row.status,
-                reason=await _status_note(row), unit=await _disposed_unit(row),
+                external_ref=f"{row.id}:{row.status.value}",
+                status=row.status,
+                reason=await _status_note(row),
+                unit=await _disposed_unit(row),
             ),
         )
         await source_links.set_status(link.id, seen)
@@ -493,7 +520,9 @@ class Deliverer:
 
     async def _follow_up(self, d: Delivery, connector: Connector) -> Step:
         if Capability.ADD_FOLLOW_UP not in connector.capabilities:
-            return self._undeliverable(d, f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent")
+            return self._undeliverable(
+                d, f"{d.destination} takes no follow-ups (its mapping declares no follow_up); nothing was sent"
+            )
         link = await self._link(d)
         if not isinstance(link, SourceLink):
             return link
@@ -503,15 +532,16 @@ class Deliverer:
             return self._undeliverable(
                 d,
                 f"{d.destination}'s follow_up body cannot mark a reporter's reply (it sends no from_reporter), "
-                "so the reply would stand there as an agency's answer; nothing was sent"
+                "so the reply would stand there as an agency's answer; nothing was sent",
             )
         found = (
-            await find_reply(d.complaint_id, key) if from_reporter
-            else await outbound.follow_up(d.complaint_id, key)
+            await find_reply(d.complaint_id, key) if from_reporter else await outbound.follow_up(d.complaint_id, key)
         )
         if found is None:
             what = "reporter's reply" if from_reporter else "follow-up"
-            return self._undeliverable(d, f"the {what} was deleted from the gateway before it was delivered; nothing was sent")
+            return self._undeliverable(
+                d, f"the {what} was deleted from the gateway before it was delivered; nothing was sent"
+            )
         delivered = await outbox_table.delivered_payloads(d)
         if any(p.get("key") == key for p in delivered):
             return Delivered("another entry delivered this follow-up")
@@ -530,7 +560,9 @@ class Deliverer:
         await connector.add_follow_up(
             link.source_id,
             FollowUp(
-                external_ref=f"{d.complaint_id}:{key}", text=found.content, at=found.at,
+                external_ref=f"{d.complaint_id}:{key}",
+                text=found.content,
+                at=found.at,
                 author_agency=None if from_reporter else await hops.answering_agency(d.complaint_id, found.agency_id),  # type: ignore[union-attr]  # not from_reporter: found is a FollowUpRow
                 from_reporter=from_reporter,
             ),

@@ -14,11 +14,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Mapping
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
-from datetime import datetime, timedelta
 
 from gateway.sync import outbox
 

@@ -25,8 +25,6 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.errors import ConnectorError
 from connectors.protocol import Capability, Connector
-from schema.deadlines import DeadlinePolicy
-
 from gateway.settings import SyncSettings
 from gateway.store import sync_state
 from gateway.store.sync_notes import save_note
@@ -37,9 +35,9 @@ from gateway.sync.dispatch import Dispatcher
 from gateway.sync.follow_up_echo import echo_of
 from gateway.sync.ingest import Ingestor, Outcome
 from gateway.sync.topology import Topology
+from schema.deadlines import DeadlinePolicy
 
 log = logging.getLogger(__name__)
-
 
 
 def _utcnow() -> datetime:
@@ -136,7 +134,14 @@ class SyncEngine:
         now = self.clock()
         return await sync_state.lease_source(source, self.owner, now=now, until=now + self._lease)
 
-    async def pull(self, source: str, *, since: str | None = None, full: bool = False, progress: Callable[[PullResult], None] | None = None) -> PullResult:
+    async def pull(
+        self,
+        source: str,
+        *,
+        since: str | None = None,
+        full: bool = False,
+        progress: Callable[[PullResult], None] | None = None,
+    ) -> PullResult:
         """Apply every change of one source since its cursor (`full`: from the start)."""
         result = PullResult(source)
         connector = self.connectors[source]
@@ -161,8 +166,12 @@ class SyncEngine:
                     # Kept visible (sync status): a record the mapping cannot read is not
                     # stored; `penghubung connector check` shows every one of them.
                     first = batch.rejected[0]
-                    rejection = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[:300]
-                    log.warning("pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), rejection)
+                    rejection = f"record {getattr(first, 'record_ref', '?')}: {getattr(first, 'field', '?')}: {getattr(first, 'reason', first)}"[
+                        :300
+                    ]
+                    log.warning(
+                        "pull %s: %d records its mapping cannot read, e.g. %s", source, len(batch.rejected), rejection
+                    )
                 for note in batch.notes:
                     # Not a failure, but a person must look (the check fails on it).
                     log.warning("pull %s: %s", source, note)
@@ -172,9 +181,14 @@ class SyncEngine:
                 if newest is not None and (newest_seen is None or newest > newest_seen):
                     newer = newest_seen = newest
                 page = sync_state.PageRead(
-                    seen=len(batch.records), rejected=len(batch.rejected), leased_until=leased_until,
-                    last_rejection=rejection, last_note=str(batch.notes[-1])[:300] if batch.notes else None,
-                    last_note_at=note_at, cursor=batch.cursor, newest_seen_at=newer,
+                    seen=len(batch.records),
+                    rejected=len(batch.rejected),
+                    leased_until=leased_until,
+                    last_rejection=rejection,
+                    last_note=str(batch.notes[-1])[:300] if batch.notes else None,
+                    last_note_at=note_at,
+                    cursor=batch.cursor,
+                    newest_seen_at=newer,
                 )
 
                 async def save_cursor(page: sync_state.PageRead = page) -> None:
@@ -193,7 +207,12 @@ class SyncEngine:
                     # of the same page that was not stored stays shown as last_rejection.
                     result.notes += len(notes)
                     await save_note(source, notes[0], self.clock())
-                    log.warning("pull %s: %d notes (records stored without a part, or skipped), e.g. %s", source, len(notes), notes[0][:300])
+                    log.warning(
+                        "pull %s: %d notes (records stored without a part, or skipped), e.g. %s",
+                        source,
+                        len(notes),
+                        notes[0][:300],
+                    )
                 if changed and self.notify is not None:
                     await self.notify(changed)
                 result.records += len(batch.records)
@@ -299,8 +318,12 @@ class SyncEngine:
         """Deliveries in flight continuously, a few per destination (gateway.sync.dispatch)."""
         loop = asyncio.get_running_loop()
         dispatcher = Dispatcher(
-            self._deliver_one, owner=self.owner, clock=self.clock, lease_for=self._lease,
-            concurrency=self.delivery_concurrency, per_destination=self.settings.deliveries_per_destination,
+            self._deliver_one,
+            owner=self.owner,
+            clock=self.clock,
+            lease_for=self._lease,
+            concurrency=self.delivery_concurrency,
+            per_destination=self.settings.deliveries_per_destination,
             wider={self.topology.national: self.settings.deliveries_to_national},
         )
         try:

@@ -36,8 +36,43 @@ from datetime import datetime
 from enum import StrEnum
 from typing import cast
 
+from tortoise.exceptions import IntegrityError
+
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
+from gateway.domain.submission import government_of
+from gateway.store import rows
+from gateway.store.attachments import mark_origin as mark_attachment_origin
+from gateway.store.attachments import replace_from_source as replace_attachments
+from gateway.store.echoes import lock_complaint
+from gateway.store.locks import lock_complaints
+from gateway.store.models import (
+    AgencyRow,
+    ComplaintRow,
+    ComplaintSourceRow,
+    FollowUpRow,
+    OutboxRow,
+    StatusEventRow,
+)
+from gateway.store.registry import unknown_agencies, unknown_categories
+from gateway.store.rows import attachment_to_dict
+from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
+from gateway.store.transactions import transaction
+from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
+from gateway.sync import outbox
+from gateway.sync.follow_up_echo import Echo, copy_of
+from gateway.sync.outbox import enqueue_if_taken
+from gateway.sync.propagate import (
+    announce_follow_up,
+    announce_new,
+    announce_status,
+    follow_up_key,
+    home_regency,
+    is_owner,
+    status_key,
+)
+from gateway.sync.replies import reply_key
+from gateway.sync.topology import Topology
 from schema import deadlines
 from schema.canonical import (
     Disposition,
@@ -50,41 +85,6 @@ from schema.canonical import (
 )
 from schema.lifecycle import is_further, leads_to
 from schema.regions import regency_of
-from tortoise.exceptions import IntegrityError
-
-from gateway.store import rows
-from gateway.store.models import (
-    AgencyRow,
-    ComplaintRow,
-    ComplaintSourceRow,
-    FollowUpRow,
-    OutboxRow,
-    StatusEventRow,
-)
-from gateway.store.locks import lock_complaints
-from gateway.store.transactions import transaction
-from gateway.store.attachments import mark_origin as mark_attachment_origin
-from gateway.store.echoes import lock_complaint
-from gateway.store.attachments import replace_from_source as replace_attachments
-from gateway.store.registry import unknown_agencies, unknown_categories
-from gateway.store.rows import attachment_to_dict
-from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
-from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
-from gateway.domain.submission import government_of
-from gateway.sync import outbox
-from gateway.sync.follow_up_echo import Echo, copy_of
-from gateway.sync.outbox import enqueue_if_taken
-from gateway.sync.propagate import (
-    status_key,
-    announce_follow_up,
-    announce_new,
-    announce_status,
-    follow_up_key,
-    home_regency,
-    is_owner,
-)
-from gateway.sync.replies import reply_key
-from gateway.sync.topology import Topology
 from schema.tracking import new_tracking_id
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ class Ingestor:
         """Apply one record; safe to repeat (a retried page applies nothing twice).
         `changed` collects the ids of the complaints it created or changed; `notes` what
         the record said that could not be stored (no personal data)."""
+
         async def work() -> tuple[Outcome, str | None, list[str]]:
             said: list[str] = []  # afresh for each attempt: nothing of a failed one stays
             outcome, cid = await self._apply(source, record, now, said, set())
@@ -205,7 +206,12 @@ class Ingestor:
         ids: set[str] = set()
         source_ids = [r.source_id for r in records]
         if source_ids:
-            ids.update(str(c) for c in await ComplaintSourceRow.filter(system=source, source_id__in=source_ids).values_list("complaint_id", flat=True))
+            ids.update(
+                str(c)
+                for c in await ComplaintSourceRow.filter(system=source, source_id__in=source_ids).values_list(
+                    "complaint_id", flat=True
+                )
+            )
         for r in records:
             if r.external_ref:
                 try:
@@ -215,7 +221,8 @@ class Ingestor:
         trackings = [r.lapor_tracking_id for r in records if r.lapor_tracking_id]
         if trackings and source != self.topology.national:
             ids.update(
-                str(c) for c in await ComplaintSourceRow.filter(
+                str(c)
+                for c in await ComplaintSourceRow.filter(
                     system=self.topology.national, source_id__in=trackings
                 ).values_list("complaint_id", flat=True)
             )
@@ -235,7 +242,9 @@ class Ingestor:
             row, link = await self._find(source, record)
         return row, link
 
-    async def _find(self, source: str, record: SourceComplaint) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
+    async def _find(
+        self, source: str, record: SourceComplaint
+    ) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
         link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
         if link is not None:
             return await ComplaintRow.filter(id=link.complaint_id).first(), link
@@ -334,7 +343,9 @@ class Ingestor:
         if row is None and _is_check_record(record):
             # Left behind by `penghubung connector check --write`: pulling it would show a
             # test to the public and file it in LAPOR!. One the index already holds stays.
-            notes.append(f"record {record.source_id}: a labelled conformance-check test record (skipped, not a complaint)")
+            notes.append(
+                f"record {record.source_id}: a labelled conformance-check test record (skipped, not a complaint)"
+            )
             return Outcome.SKIPPED, None
         if link is not None and link.version == record.version:
             return Outcome.UNCHANGED, None
@@ -357,8 +368,12 @@ class Ingestor:
         base = link.status if link is not None else None
         if link is None:
             await ComplaintSourceRow.create(
-                complaint_id=row.id, system=source, source_id=record.source_id, version=version,
-                synced_at=now, status=record.status,
+                complaint_id=row.id,
+                system=source,
+                source_id=record.source_id,
+                version=version,
+                synced_at=now,
+                status=record.status,
             )
             outcome = Outcome.LINKED
         else:
@@ -366,16 +381,17 @@ class Ingestor:
         # The system of record changed the status itself since we last read it: its word,
         # whatever the direction (a reopen, a re-disposition), and never sent back to it.
         owner_moved = (
-            base is not None and record.status != base
-            and await is_owner(source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology)
+            base is not None
+            and record.status != base
+            and await is_owner(
+                source, str(row.id), await self._home(row.routed_agency_id, row.kode_wilayah), self.topology
+            )
         )
         if base is None or record.status != base:
             await self._advance(row, source, record, now, owner=owner_moved)
         await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)
         await self._details(row, source, record, now)
-        await self._catch_up(
-            str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
-        )
+        await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved)
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
             regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)
@@ -400,11 +416,19 @@ class Ingestor:
             await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
-            follow_up_keys = FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True)
+            follow_up_keys = (
+                FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True)
+            )
             for held in cast(list[str | None], await follow_up_keys):
                 if held and held not in have:
                     await enqueue_if_taken(
-                        self.topology, source, "follow_up", cid, f"follow_up:{cid}:{held}", now=now, payload={"key": held}
+                        self.topology,
+                        source,
+                        "follow_up",
+                        cid,
+                        f"follow_up:{cid}:{held}",
+                        now=now,
+                        payload={"key": held},
                     )
 
     async def _home(self, routed: str | None, kode_wilayah: str) -> str:
@@ -440,7 +464,9 @@ class Ingestor:
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
             reporter=record.reporter,
         )
-        await insert_complaints([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
+        await insert_complaints(
+            [complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy
+        )
         await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(
             version=version, synced_at=now, status=record.status
         )
@@ -480,7 +506,9 @@ class Ingestor:
         if not claimed:
             return
         await StatusEventRow.create(complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=note)
-        history = [rows.status_event_from_row(e) for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")]
+        history = [
+            rows.status_event_from_row(e) for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")
+        ]
         due = deadlines.compute(
             created_at=row.created_at,
             kode_wilayah=row.kode_wilayah,
@@ -538,11 +566,15 @@ class Ingestor:
         }
         replies = {follow_up_key(t) for t in await reply_texts(cid)}
         return any(
-            follow_up_key(f.text) not in replies if f.by_reporter else (f.source_id, follow_up_key(f.text)) not in linked
+            follow_up_key(f.text) not in replies
+            if f.by_reporter
+            else (f.source_id, follow_up_key(f.text)) not in linked
             for f in record.follow_ups
         )
 
-    async def _follow_ups(self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime) -> None:
+    async def _follow_ups(
+        self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime
+    ) -> None:
         """The record's follow-ups the index does not hold yet. One is held when a follow-up
         is linked to its id in this system; else when one with the same words, a fitting
         author and a time that can be its time there (`copy_of`: the system's precision, a
@@ -565,8 +597,11 @@ class Ingestor:
             linked.add((f.source_id, key))
             row = next(
                 (
-                    r for r in held
-                    if r.id not in taken and r.key == key and _author_fits(r.agency_id, f.agency, agency)
+                    r
+                    for r in held
+                    if r.id not in taken
+                    and r.key == key
+                    and _author_fits(r.agency_id, f.agency, agency)
                     and copy_of(echo, r.at, f.at, from_there=r.origin_system == source)
                 ),
                 None,
@@ -576,8 +611,14 @@ class Ingestor:
                 await FollowUpRow.filter(id=row.id).update(links={**(row.links or {}), source: f.source_id})
                 continue
             created = await FollowUpRow.create(
-                complaint_id=cid, agency_id=f.agency or agency or source, content=f.text, at=f.at, key=key, origin_system=source,
-                attachments=[attachment_to_dict(a) for a in f.attachments], links={source: f.source_id},
+                complaint_id=cid,
+                agency_id=f.agency or agency or source,
+                content=f.text,
+                at=f.at,
+                key=key,
+                origin_system=source,
+                attachments=[attachment_to_dict(a) for a in f.attachments],
+                links={source: f.source_id},
             )
             held.append(created)
             taken.add(created.id)
@@ -589,7 +630,11 @@ def _moved_back(source: str, before: Status, after: Status) -> str:
     whether the gateway's own lifecycle has such a step (a reopen of a closed complaint
     has none; the system of record's word stands all the same)."""
     what = "reopened" if before in (Status.SELESAI, Status.ARSIP) else "moved back"
-    rule = "" if leads_to(before, after) else "; not a step the gateway's lifecycle allows, taken as the system of record's word"
+    rule = (
+        ""
+        if leads_to(before, after)
+        else "; not a step the gateway's lifecycle allows, taken as the system of record's word"
+    )
     return f"{what} in {source} (from {before.value}{rule})"
 
 

@@ -39,7 +39,13 @@ BACKOFF_MAX = 300.0
 
 
 async def enqueue(
-    destination: str, kind: str, complaint_id: str, dedupe_key: str, *, now: datetime, payload: dict[str, Any] | None = None
+    destination: str,
+    kind: str,
+    complaint_id: str,
+    dedupe_key: str,
+    *,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
 ) -> bool:
     """Add a delivery (inside the caller's transaction); False if it was already there."""
     if kind not in KINDS:
@@ -57,7 +63,10 @@ def not_queued(destination: str, kind: str, complaint_id: str, status: str | Non
     """Log and count a delivery left out because `destination` could never take it."""
     log.debug(
         "not queued: %s takes no %s%s (its mapping has no such write or word); complaint %s",
-        destination, kind, f" {status}" if status else "", complaint_id,
+        destination,
+        kind,
+        f" {status}" if status else "",
+        complaint_id,
     )
     for observe in NOT_QUEUED:
         observe(destination, kind, status or "")
@@ -96,7 +105,9 @@ async def lease(
 ) -> list[Delivery]:
     """Claim up to `limit` due entries for `owner` until `now + lease_for` (only those to
     `destination` when given; only the one with `dedupe_key` too: a write delivered at once)."""
-    return await table.lease(owner, now=now, limit=limit, lease_for=lease_for, destination=destination, dedupe_key=dedupe_key)
+    return await table.lease(
+        owner, now=now, limit=limit, lease_for=lease_for, destination=destination, dedupe_key=dedupe_key
+    )
 
 
 async def due_destinations(*, now: datetime) -> list[str]:
@@ -142,8 +153,12 @@ async def retry(
         return False
     wait = after if after is not None else backoff(delivery.attempts, most=backoff_max)
     await table.mark_retry(
-        delivery, next_attempt_at=now + timedelta(seconds=wait), in_doubt=in_doubt, last_error=_fit(error),
-        now=now, refund=refund,
+        delivery,
+        next_attempt_at=now + timedelta(seconds=wait),
+        in_doubt=in_doubt,
+        last_error=_fit(error),
+        now=now,
+        refund=refund,
     )
     return True
 
@@ -174,7 +189,25 @@ async def replay(ids: Sequence[int] | None, *, now: datetime, not_there: bool = 
 
 
 __all__ = [
-    "BACKOFF_BASE", "BACKOFF_MAX", "DEAD", "DEFAULT_LEASE", "DONE", "KINDS", "MAX_ATTEMPTS", "NOT_QUEUED", "PENDING",
-    "Delivery", "backoff", "bury", "due_destinations", "enqueue", "enqueue_if_taken", "lease", "not_queued", "replay",
-    "retry", "still_mine", "succeed",
+    "BACKOFF_BASE",
+    "BACKOFF_MAX",
+    "DEAD",
+    "DEFAULT_LEASE",
+    "DONE",
+    "KINDS",
+    "MAX_ATTEMPTS",
+    "NOT_QUEUED",
+    "PENDING",
+    "Delivery",
+    "backoff",
+    "bury",
+    "due_destinations",
+    "enqueue",
+    "enqueue_if_taken",
+    "lease",
+    "not_queued",
+    "replay",
+    "retry",
+    "still_mine",
+    "succeed",
 ]

@@ -56,9 +56,7 @@ async def home_regency(
     return kode_wilayah[:5]
 
 
-async def is_owner(
-    system: str, complaint_id: str, home: str, topology: Topology
-) -> bool:
+async def is_owner(system: str, complaint_id: str, home: str, topology: Topology) -> bool:
     """Whether `system` is the complaint's system of record (the rule of
     `gateway.federation.owner`): its kab/kota's system when connected and holding it, else
     the national one. `home` is the kode of the complaint's kab/kota (`home_regency`)."""
@@ -117,5 +115,11 @@ async def announce_follow_up(
             not_queued(system, "reply", complaint_id)
             continue
         await enqueue_if_taken(
-            topology, system, "follow_up", complaint_id, f"follow_up:{complaint_id}:{key}", now=now, payload={"key": key}
+            topology,
+            system,
+            "follow_up",
+            complaint_id,
+            f"follow_up:{complaint_id}:{key}",
+            now=now,
+            payload={"key": key},
         )

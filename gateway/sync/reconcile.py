@@ -20,15 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from connectors.protocol import Capability
-from schema.canonical import Status
 from connectors.records import SourceComplaint
-from schema.lifecycle import is_further
-
 from gateway.store import outbound, source_links
 from gateway.store.atomic import atomic
 from gateway.sync.engine import SyncEngine
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import home_regency, is_owner
+from schema.canonical import Status
+from schema.lifecycle import is_further
 
 SAMPLE = 5  # ids shown per kind of difference
 
@@ -52,12 +51,20 @@ class ReconcileReport:
         """How many differences in all."""
         return sum(
             len(x)
-            for x in (self.missing_in_index, self.index_behind, self.source_behind, self.missing_at_source, self.not_delivered)
+            for x in (
+                self.missing_in_index,
+                self.index_behind,
+                self.source_behind,
+                self.missing_at_source,
+                self.not_delivered,
+            )
         )
 
     def render(self) -> str:
         """A readable summary with a few ids per kind."""
-        lines = [f"{self.source}: {self.in_source} records at the source, {self.linked} linked in the index, {self.differences} differences"]
+        lines = [
+            f"{self.source}: {self.in_source} records at the source, {self.linked} linked in the index, {self.differences} differences"
+        ]
         for label, ids in (
             ("missing in the index", self.missing_in_index),
             ("index behind the source", self.index_behind),
@@ -69,7 +76,11 @@ class ReconcileReport:
                 more = f" (and {len(ids) - SAMPLE} more)" if len(ids) > SAMPLE else ""
                 lines.append(f"  {len(ids):5} {label}: {', '.join(ids[:SAMPLE])}{more}")
         if self.differences:
-            lines.append("  repaired (the worker delivers what was enqueued)" if self.repaired else "  not repaired (run with --repair)")
+            lines.append(
+                "  repaired (the worker delivers what was enqueued)"
+                if self.repaired
+                else "  not repaired (run with --repair)"
+            )
         return "\n".join(lines)
 
 
@@ -84,8 +95,8 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
                 listed[record.source_id] = record
     report.in_source = len(listed)
     link_rows = await source_links.links_in(source)
-    links = {l.source_id: l.complaint_id for l in link_rows}
-    shown = {l.source_id: l.status for l in link_rows}  # what the source showed when last read
+    links = {link.source_id: link.complaint_id for link in link_rows}
+    shown = {link.source_id: link.status for link in link_rows}  # what the source showed when last read
     report.linked = len(links)
     found = await outbound.complaints(list(links.values()))
     statuses = {r.id: r.status for r in found}
@@ -95,12 +106,15 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
         # The system of record changed the status itself since it was last read: its
         # word, whatever the direction; never "source behind" to be set back.
         was = shown.get(sid)
-        return was is not None and record.status not in (was, statuses[cid]) and await is_owner(
-            source, cid, homes[cid], engine.topology
+        return (
+            was is not None
+            and record.status not in (was, statuses[cid])
+            and await is_owner(source, cid, homes[cid], engine.topology)
         )
 
     def seen_as(status: Status) -> Status | None:
         return connector.status_as_read(status)
+
     for sid, record in listed.items():
         cid = links.get(sid)
         if cid is None:
@@ -111,13 +125,23 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
             report.index_behind.append(sid)
             if repair:
                 await engine.ingestor.apply(source, record, now=now)
-        elif record.status != seen_as(statuses[cid]) and seen_as(statuses[cid]) is not None and is_further(statuses[cid], record.status):
+        elif (
+            record.status != seen_as(statuses[cid])
+            and seen_as(statuses[cid]) is not None
+            and is_further(statuses[cid], record.status)
+        ):
             report.source_behind.append(sid)
             if repair:
                 value = statuses[cid].value
                 async with atomic():
                     await enqueue_if_taken(
-                        engine.topology, source, "status", cid, f"reconcile:{cid}:{value}:{now.isoformat()}", now=now, status=value
+                        engine.topology,
+                        source,
+                        "status",
+                        cid,
+                        f"reconcile:{cid}:{value}:{now.isoformat()}",
+                        now=now,
+                        status=value,
                     )
     if Capability.LIST_CHANGES in connector.capabilities:
         report.missing_at_source = sorted(sid for sid in links if sid not in listed)
@@ -125,7 +149,9 @@ async def reconcile(engine: SyncEngine, source: str, *, now: datetime, repair: b
     return report
 
 
-async def _undelivered(engine: SyncEngine, source: str, report: ReconcileReport, *, now: datetime, repair: bool) -> None:
+async def _undelivered(
+    engine: SyncEngine, source: str, report: ReconcileReport, *, now: datetime, repair: bool
+) -> None:
     topology = engine.topology
     code = None if source == topology.national else next(k for k, v in topology.regencies.items() if v == source)
     for row in await source_links.unlinked(source, regency_code=code):

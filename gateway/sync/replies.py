@@ -8,10 +8,9 @@ deliverer knows to read the reply rather than a follow-up.
 
 from __future__ import annotations
 
-from schema.canonical import ReporterReply
-
 from gateway.store.outbound import replies
 from gateway.sync.propagate import follow_up_key
+from schema.canonical import ReporterReply
 
 PREFIX = "reply-"
 

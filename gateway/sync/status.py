@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schema.ports.sync import SyncInfo
-
 from gateway.store.dead_letters import latest_reasons
 from gateway.store.outbox import counts_by_destination
 from gateway.store.sync_state import source_states
 from gateway.sync.topology import Topology
-
+from schema.ports.sync import SyncInfo
 
 # The GraphQL port's value type is the one shape of a source's sync state.
 SourceSyncStatus = SyncInfo

@@ -13,14 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from connectors.accepts import EVERYTHING, Accepts, accepts_of
 from connectors.config import SourcesConfig, load_config
 from connectors.dialects import MAPPINGS_DIR
-from connectors.spec import load_spec
 from connectors.registry import NATIONAL_NAME
+from connectors.spec import load_spec
 from schema.canonical import Status
 from schema.regions import regency_of
 
@@ -46,9 +45,7 @@ class Topology:
 
     @classmethod
     def of(cls, config: SourcesConfig) -> Topology:
-        accepts = {
-            r.source_name: accepts_of(r.spec()) if r.mapped else CREATES_ONLY for r in config.connected
-        }
+        accepts = {r.source_name: accepts_of(r.spec()) if r.mapped else CREATES_ONLY for r in config.connected}
         if config.national.api == "legacy":
             accepts[NATIONAL_NAME] = CREATES_ONLY
         else:
@@ -87,9 +84,7 @@ class Topology:
         """The statuses `system` is never sent (all of them if it takes no status changes),
         in the order of the lifecycle."""
         # SUBMITTED is never sent anywhere (no complaint moves back to it): not a gap.
-        return [
-            s.value for s in Status if s is not Status.SUBMITTED and not self.takes(system, "status", s.value)
-        ]
+        return [s.value for s in Status if s is not Status.SUBMITTED and not self.takes(system, "status", s.value)]
 
     def takes(self, system: str, kind: str, status: str | None = None) -> bool:
         """Whether `system` can take a delivery of `kind` (for a status, of `status`); a

@@ -48,7 +48,9 @@ class ComplaintChanged:
     def from_json(cls, text: str | bytes) -> ComplaintChanged:
         raw: dict[str, Any] = json.loads(text)
         kode = raw.get("kode_wilayah")
-        return cls(str(raw["complaint_id"]), str(raw["kind"]), datetime.fromisoformat(raw["at"]), str(kode) if kode else None)
+        return cls(
+            str(raw["complaint_id"]), str(raw["kind"]), datetime.fromisoformat(raw["at"]), str(kode) if kode else None
+        )
 
 
 class LocalBroker:
@@ -138,7 +140,10 @@ class RedisBroker(LocalBroker):
                     raise
                 except Exception as exc:
                     if attempt == 2:
-                        log.warning("could not publish a complaint update to Redis (%s); subscribers elsewhere miss it", type(exc).__name__)
+                        log.warning(
+                            "could not publish a complaint update to Redis (%s); subscribers elsewhere miss it",
+                            type(exc).__name__,
+                        )
                         self.deliver(event)  # at least this process's subscribers hear of it
 
     async def _listen(self) -> None:

@@ -35,7 +35,9 @@ async def housekeeping_loop(
         if dropped or lapsed:
             # Their holders failed or died: a submission's key is free again, an action's
             # is taken over by its repeat after a look at the system of record.
-            log.info("ended %d abandoned idempotency reservations (%d freed, %d lapsed)", dropped + lapsed, dropped, lapsed)
+            log.info(
+                "ended %d abandoned idempotency reservations (%d freed, %d lapsed)", dropped + lapsed, dropped, lapsed
+            )
         forgotten = await receipts.purge(now=now)
         if forgotten:
             log.info("forgot %d idempotency receipts older than %s", forgotten, receipts.KEEP)

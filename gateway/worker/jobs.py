@@ -13,10 +13,9 @@ from datetime import datetime
 from auth.policy import access_for
 from auth.principal import Principal
 from auth.roles import Role
-from schema.lifecycle import Action, ActionRequest, IllegalTransition
-
 from gateway.domain.lifecycle import Lifecycle
 from gateway.store.complaint_reads import reply_window_ended
+from schema.lifecycle import Action, ActionRequest, IllegalTransition
 
 # The worker acts as the national system would: on every complaint, and audited by name.
 WORKER = Principal(subject="penghubung-worker", roles=frozenset({Role.NATIONAL_ADMIN}))

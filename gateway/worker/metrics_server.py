@@ -13,8 +13,8 @@ from typing import Any
 from aiohttp import web
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from gateway.telemetry import observe_upstream, scrape, token_problem
 from gateway.settings import SettingsError
+from gateway.telemetry import observe_upstream, scrape, token_problem
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,8 @@ async def serving_metrics(
             ) from None
         bound = int(runner.addresses[0][1])
         log.info(
-            "worker metrics at http://%s/metrics (%s)", _shown(host, bound),
+            "worker metrics at http://%s/metrics (%s)",
+            _shown(host, bound),
             "behind PENGHUBUNG_METRICS_TOKEN" if token else "open: no PENGHUBUNG_METRICS_TOKEN",
         )
         yield bound

@@ -48,14 +48,21 @@ async def run_worker(
         if settings.worker_metrics is not None and not once:
             await stack.enter_async_context(
                 serving_metrics(
-                    settings.worker_metrics, connectors=services.connectors if services.sources is not None else None,
-                    topology=services.topology, token=settings.metrics_token,
+                    settings.worker_metrics,
+                    connectors=services.connectors if services.sources is not None else None,
+                    topology=services.topology,
+                    token=settings.metrics_token,
                 )
             )
             on_delivery = record_delivery
         jobs = [
             housekeeping_loop(
-                domain.lifecycle, domain.broker, auto_closing=settings.auto_close, once=once, interval=interval, stop=stop
+                domain.lifecycle,
+                domain.broker,
+                auto_closing=settings.auto_close,
+                once=once,
+                interval=interval,
+                stop=stop,
             )
         ]
         engine = services.sync_engine(on_delivery=on_delivery)

@@ -139,7 +139,5 @@ class AccessQuery:
         end = page.end_cursor
         return AuditEventConnection(
             edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next_page, end_cursor=end.encode() if end else None
-            ),
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=end.encode() if end else None),
         )

@@ -10,22 +10,21 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import Info
-
 from strawberry.tools import merge_types
+from strawberry.types import Info
 
 from schema.graphql.access_query import AccessQuery
 from schema.graphql.complaint_query import ComplaintQuery
 from schema.graphql.connection_query import ConnectionQuery
-from schema.graphql.sync_query import SyncQuery
+from schema.graphql.coordination_query import CoordinationQuery
 from schema.graphql.deadline_query import DeadlineQuery
 from schema.graphql.lifecycle_mutation import LifecycleMutation
 from schema.graphql.mutation import SubmitMutation
 from schema.graphql.reference_query import ReferenceQuery
-from schema.graphql.coordination_query import CoordinationQuery
 from schema.graphql.statistics_query import StatisticsQuery
-from schema.graphql.subscription import Subscription
 from schema.graphql.subgraph import FEDERATION_VERSION, MAX_ENTITIES, SubgraphQuery, refuse_unless_router
+from schema.graphql.subscription import Subscription
+from schema.graphql.sync_query import SyncQuery
 
 Query = merge_types(
     "Query",
@@ -66,9 +65,7 @@ class GatewaySchema(strawberry.federation.Schema):
         return super().entities_resolver(info, representations)
 
 
-def build_schema(
-    *, extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = ()
-) -> GatewaySchema:
+def build_schema(*, extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = ()) -> GatewaySchema:
     """The gateway's schema.
 
     Args:

@@ -23,7 +23,6 @@ from auth.roles import Role
 from auth.scope import RowScope
 from schema import edge_checks as edge
 from schema.canonical import Complaint as CanonicalComplaint
-from schema.upstream_text import for_caller
 from schema.graphql.complaint_types import (
     Complaint,
     ComplaintEdge,
@@ -33,11 +32,12 @@ from schema.graphql.complaint_types import (
 )
 from schema.graphql.context import GraphQLContext
 from schema.graphql.inputs import ComplaintFilterInput, SortOrder, UserInputError
-from schema.graphql.types import Ctx, PageInfo
 from schema.graphql.live_types import SourceOutcome
+from schema.graphql.types import Ctx, PageInfo
 from schema.live import FAILED, Freshness, LivePage, Outcome
 from schema.queries import ComplaintFilter, Cursor, InvalidCursor, Page
 from schema.queries import SortOrder as _SortOrder
+from schema.upstream_text import for_caller
 from schema.validation import FieldError, ValidationFailed
 
 DEFAULT_PAGE_SIZE = 20
@@ -77,9 +77,7 @@ def _one_key(id: strawberry.ID | None, tracking_id: str | None) -> tuple[str | N
             [FieldError("id", "and trackingId were both given or both missing", "exactly one of id or trackingId")]
         )
     # Shapes first: a malformed key reaches neither the store nor a source.
-    refused = (
-        edge.complaint_id("id", str(id)) if id is not None else edge.tracking_id("trackingId", str(tracking_id))
-    )
+    refused = edge.complaint_id("id", str(id)) if id is not None else edge.tracking_id("trackingId", str(tracking_id))
     if refused:
         raise UserInputError(refused)
     return (str(id) if id is not None else None, tracking_id.strip() if tracking_id else None)
@@ -103,8 +101,7 @@ class ComplaintConnection:
         return await info.context.complaints.count(self._scope, self._filter)
 
     @strawberry.field(
-        description="For a live list: how each source of the partition answered (empty when "
-        "the index answered)."
+        description="For a live list: how each source of the partition answered (empty when the index answered)."
     )
     def sources(self, info: Ctx) -> list[SourceOutcome]:
         access = info.context.access
@@ -116,8 +113,7 @@ class ComplaintConnection:
     )
     def partial(self) -> bool:
         return bool(
-            self._live
-            and any(s.failed or s.truncated or s.outcome is Outcome.NOT_READABLE for s in self._live.sources)
+            self._live and any(s.failed or s.truncated or s.outcome is Outcome.NOT_READABLE for s in self._live.sources)
         )
 
     @strawberry.field(description="The complaints of this page (edges without cursors).")
@@ -177,9 +173,7 @@ async def _live_page(
     ctx: GraphQLContext, filter: ComplaintFilterInput | None, first: int, after: str | None, order: _SortOrder
 ) -> ComplaintConnection:
     if ctx.federation is None:
-        raise UserInputError(
-            [FieldError("live", "is true, but this gateway has no sources configured", "live: false")]
-        )
+        raise UserInputError([FieldError("live", "is true, but this gateway has no sources configured", "live: false")])
     size = page_size(first, ctx.max_page_size)
     used = filter.to_canonical() if filter else ComplaintFilter()
     # A live list costs every source of the partition a call: not for callers without a
@@ -187,12 +181,18 @@ async def _live_page(
     if ctx.principal.is_public:
         raise AuthError("live: true needs a token")
     if not ctx.principal.has(*LIVE_LIST_ROLES):
-        raise PermissionDenied("live lists are for agency staff, coordinators and the national admin; expected: live: false")
+        raise PermissionDenied(
+            "live lists are for agency staff, coordinators and the national admin; expected: live: false"
+        )
     if ctx.access.cases.empty:
         raise PermissionDenied("your roles have no case scope to list live")
     if used.kode_wilayah is None and not ctx.access.cases.everything:
         raise UserInputError(
-            [FieldError("filter.kodeWilayah", "is missing for a live list", "the partition to ask, e.g. \"16\" or \"16.05\"")]
+            [
+                FieldError(
+                    "filter.kodeWilayah", "is missing for a live list", 'the partition to ask, e.g. "16" or "16.05"'
+                )
+            ]
         )
     await _check_live_partition(ctx, used.kode_wilayah)
     try:
@@ -290,9 +290,7 @@ class ComplaintQuery:
                 current, freshness = await ctx.live_reads.load(found)
                 return case_file(ctx, current, freshness)
             return case_file(ctx, found)
-        if not ctx.principal.is_public and await ctx.complaints.exists(
-            id=key_id, tracking_id=key_tracking
-        ):
+        if not ctx.principal.is_public and await ctx.complaints.exists(id=key_id, tracking_id=key_tracking):
             ctx.audit.record(AuditAction.READ_DENIED, reason="OUT_OF_SCOPE")
         return None
 
@@ -324,9 +322,7 @@ class ComplaintQuery:
             order,
             lambda cur, item: ComplaintEdge(cursor=cur, node=case_file(ctx, item)),
         )
-        return ComplaintConnection(
-            edges=edges, page_info=page_info, _scope=ctx.access.cases, _filter=used
-        )
+        return ComplaintConnection(edges=edges, page_info=page_info, _scope=ctx.access.cases, _filter=used)
 
     @strawberry.field(description="One public (non-secret) complaint by id or tracking ID.")
     async def public_complaint(
@@ -354,11 +350,7 @@ class ComplaintQuery:
             first,
             after,
             order,
-            lambda cur, item: PublicComplaintEdge(
-                cursor=cur, node=PublicComplaint.from_canonical(item)
-            ),
+            lambda cur, item: PublicComplaintEdge(cursor=cur, node=PublicComplaint.from_canonical(item)),
             offload=True,
         )
-        return PublicComplaintConnection(
-            edges=edges, page_info=page_info, _scope=ctx.access.public, _filter=used
-        )
+        return PublicComplaintConnection(edges=edges, page_info=page_info, _scope=ctx.access.public, _filter=used)

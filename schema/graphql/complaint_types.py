@@ -19,12 +19,11 @@ import strawberry
 from auth.audit import AuditAction
 from schema import canonical as c
 from schema import deadlines as d
-from schema.live import INDEX_ONLY, Freshness
-from schema.graphql.public_view import masked
 from schema import regions as r
+from schema.graphql.context import GraphQLContext, Loaders
 from schema.graphql.deadline_types import ComplaintDeadlines
 from schema.graphql.live_types import SourceOutcome
-from schema.graphql.context import GraphQLContext, Loaders
+from schema.graphql.public_view import masked
 from schema.graphql.types import (
     Agency,
     Attachment,
@@ -33,8 +32,8 @@ from schema.graphql.types import (
     Classification,
     Ctx,
     Disposition,
-    Kadar,
     FollowUp,
+    Kadar,
     Location,
     PageInfo,
     PublicBucket,
@@ -47,7 +46,7 @@ from schema.graphql.types import (
     StatusEvent,
     local_time,
 )
-
+from schema.live import INDEX_ONLY, Freshness
 
 T = TypeVar("T")
 
@@ -113,15 +112,17 @@ class PublicComplaint:
     @strawberry.field(description="Follow-ups (tindak lanjut), oldest first.")
     async def follow_ups(self, info: Ctx) -> list[FollowUp]:
         zone = self._zone()
-        return self._shown([
-            FollowUp(
-                agency_id=strawberry.ID(f.agency_id),
-                content=f.content,
-                at=local_time(f.at, zone),
-                attachments=[self._attachment(a) for a in f.attachments],
-            )
-            for f in await self._loaders(info).follow_ups.load(str(self.id))
-        ])
+        return self._shown(
+            [
+                FollowUp(
+                    agency_id=strawberry.ID(f.agency_id),
+                    content=f.content,
+                    at=local_time(f.at, zone),
+                    attachments=[self._attachment(a) for a in f.attachments],
+                )
+                for f in await self._loaders(info).follow_ups.load(str(self.id))
+            ]
+        )
 
     @strawberry.field(description="Status history, oldest first.")
     async def status_history(self, info: Ctx) -> list[PublicStatusEvent]:
@@ -143,9 +144,7 @@ class PublicComplaint:
             status=self.status,
             now=now,
             zone=self._zone(),
-            escalation=d.escalation(
-                found, self.status, now, self.location.kode_wilayah, policy.calendar
-            ),
+            escalation=d.escalation(found, self.status, now, self.location.kode_wilayah, policy.calendar),
         )
 
     @classmethod
@@ -186,9 +185,7 @@ class PublicComplaint:
         return masked(cls(**cls._fields(x)))
 
 
-@strawberry.federation.type(
-    keys=["id"], description="A complaint in full: the case file, within the caller's scope."
-)
+@strawberry.federation.type(keys=["id"], description="A complaint in full: the case file, within the caller's scope.")
 class Complaint(PublicComplaint):
     original_title: str
     suggested_agency_id: strawberry.ID | None
@@ -275,17 +272,11 @@ class Complaint(PublicComplaint):
 
     @strawberry.field(description="Metadata of the reporter's files, with the holding system's link.")
     async def attachments(self, info: Ctx) -> list[Attachment]:
-        return [
-            self._attachment(a)
-            for a in await self._loaders(info).attachments.load(str(self.id))
-        ]
+        return [self._attachment(a) for a in await self._loaders(info).attachments.load(str(self.id))]
 
     @strawberry.field(description="Every (system, id) this complaint is known by.")
     async def sources(self, info: Ctx) -> list[SourceRef]:
-        return [
-            SourceRef(system=s.system, id=s.id)
-            for s in await self._loaders(info).sources.load(str(self.id))
-        ]
+        return [SourceRef(system=s.system, id=s.id) for s in await self._loaders(info).sources.load(str(self.id))]
 
     @strawberry.field(
         description="The reporter's identity, where your role may see it (null otherwise). "

@@ -23,10 +23,14 @@ class SourceConnection:
     kode_wilayah: str
     region_name: str
     connected: bool
-    kind: str = strawberry.field(description="The dialect (rest_json_v1, wa_bot_mongo, legacy_sql, xml_stream), a custom mapping, or the national API.")
+    kind: str = strawberry.field(
+        description="The dialect (rest_json_v1, wa_bot_mongo, legacy_sql, xml_stream), a custom mapping, or the national API."
+    )
     capabilities: list[str]
     connected_since: date | None
-    provisional: bool = strawberry.field(description="True when the API shape is provisional (the LAPOR! v3 API until its official spec is at hand).")
+    provisional: bool = strawberry.field(
+        description="True when the API shape is provisional (the LAPOR! v3 API until its official spec is at hand)."
+    )
 
     @classmethod
     def of(cls, info: SourceInfo) -> SourceConnection:
@@ -63,7 +67,9 @@ _STAFF = (
 
 @strawberry.type
 class ConnectionQuery:
-    @strawberry.field(description="Which kab/kota are connected, through which kind of system, since when (agency staff).")
+    @strawberry.field(
+        description="Which kab/kota are connected, through which kind of system, since when (agency staff)."
+    )
     def connections(self, info: Ctx) -> ConnectionOverview | None:
         ctx = info.context
         if not ctx.principal.has(*_STAFF):

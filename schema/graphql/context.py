@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from strawberry.dataloader import DataLoader
+
 from auth.policy import Access, access_for
 from auth.principal import Principal
 from auth.scope import RowScope
@@ -32,8 +34,7 @@ from schema.deadlines import DeadlinePolicy, Deadlines
 from schema.live import INDEX_ONLY, Freshness
 from schema.ports.federation import FederationPort
 from schema.ports.reads import ComplaintReader, ReferenceReader
-from schema.ports.writes import AuditReader, Auditor, WritePort
-from strawberry.dataloader import DataLoader
+from schema.ports.writes import Auditor, AuditReader, WritePort
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -134,9 +135,7 @@ class GraphQLContext:
         access, complaints, references = self.access, self.complaints, self.references
 
         async def load_reporters(keys: list[str]) -> list[Reporter | None]:
-            return await complaints.reporters_for(
-                access.identities, access.anonymous_identities, keys
-            )
+            return await complaints.reporters_for(access.identities, access.anonymous_identities, keys)
 
         async def load_agencies(keys: list[str]) -> list[Agency | None]:
             found = {a.id: a for a in await references.agencies(ids=keys)}

@@ -17,22 +17,26 @@ import strawberry
 
 from auth.audit import AuditAction
 from auth.roles import Role
-from schema.privacy import mask_contacts
 from schema import coordination as co
 from schema import regions as r
-from schema.ports.sources import SourceInfo, SourcesReader
 from schema.canonical import Region, RegionLevel
 from schema.graphql.inputs import UserInputError
 from schema.graphql.refusal import refuse
 from schema.graphql.sync_query import as_caller_may_see
-from schema.ports.sync import SyncInfo
 from schema.graphql.types import Ctx
-from schema.validation import FieldError
 from schema.ports.reads import CountsReader
+from schema.ports.sources import SourceInfo, SourcesReader
+from schema.ports.sync import SyncInfo
+from schema.privacy import mask_contacts
+from schema.validation import FieldError
 
 # strawberry.enum marks the enum class itself (and returns it): each name below is that
 # class, so type checkers take it as a type.
-strawberry.enum(co.Level, name="CoordinationLevel", description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).")
+strawberry.enum(
+    co.Level,
+    name="CoordinationLevel",
+    description="NATIONAL (rows: provinces), PROVINCE (rows: kab/kota), REGENCY (rows: agencies).",
+)
 Level = co.Level
 _ADMINS = (Role.NATIONAL_ADMIN, Role.REGIONAL_COORDINATOR, Role.AUDITOR)
 MAX_DAYS = 366
@@ -43,9 +47,13 @@ class CoordinationRow:
     kode_wilayah: str | None = strawberry.field(description="The region (null for an agency row).")
     agency_id: strawberry.ID | None = strawberry.field(description="The agency (agency rows only).")
     name: str
-    regency_count: int | None = strawberry.field(description="Kab/kota in it (province rows, and the summary of a province).")
+    regency_count: int | None = strawberry.field(
+        description="Kab/kota in it (province rows, and the summary of a province)."
+    )
     connected_count: int | None = strawberry.field(description="Of those, connected to the gateway.")
-    connected: bool | None = strawberry.field(description="Whether this kab/kota's own system is connected (kab/kota rows).")
+    connected: bool | None = strawberry.field(
+        description="Whether this kab/kota's own system is connected (kab/kota rows)."
+    )
     connected_since: date | None
     kind: str | None = strawberry.field(description="Its system's dialect, or 'not connected'.")
     source: str | None = strawberry.field(description="The source name its sync goes by.")
@@ -56,7 +64,9 @@ class CoordinationRow:
     complaints: int = strawberry.field(description="Complaints created in the period, in your scope.")
     open: int = strawberry.field(description="Of those, not closed or archived.")
     overdue: int = strawberry.field(description="Open and past a deadline not met.")
-    on_time_rate: float | None = strawberry.field(description="Share of deadlines (verification, follow-up, resolution) met in time; null when none came due.")
+    on_time_rate: float | None = strawberry.field(
+        description="Share of deadlines (verification, follow-up, resolution) met in time; null when none came due."
+    )
 
 
 @strawberry.type(description="The coordinators' view of one level.")
@@ -81,20 +91,41 @@ def _counted(c: co.GroupCounts) -> dict[str, Any]:
 
 def _blank() -> dict[str, Any]:
     return dict.fromkeys(
-        ("kode_wilayah", "agency_id", "regency_count", "connected_count", "connected", "connected_since", "kind",
-         "source", "sync_lag_seconds", "backlog", "dead_letters", "last_error"),
+        (
+            "kode_wilayah",
+            "agency_id",
+            "regency_count",
+            "connected_count",
+            "connected",
+            "connected_since",
+            "kind",
+            "source",
+            "sync_lag_seconds",
+            "backlog",
+            "dead_letters",
+            "last_error",
+        ),
     )
 
 
 def _total(groups: Mapping[str | None, co.GroupCounts]) -> co.GroupCounts:
     values = list(groups.values())
-    return co.GroupCounts(*(sum(getattr(v, f) for v in values) for f in ("complaints", "open", "overdue", "on_time", "late")))
+    return co.GroupCounts(
+        *(sum(getattr(v, f) for v in values) for f in ("complaints", "open", "overdue", "on_time", "late"))
+    )
 
 
-def _regency_row(region: Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts) -> CoordinationRow:
+def _regency_row(
+    region: Region, source: SourceInfo | None, sync: SyncInfo | None, counts: co.GroupCounts
+) -> CoordinationRow:
     fields = _blank() | _counted(counts) | {"kode_wilayah": region.code, "name": region.name}
     if source is not None:
-        fields |= {"connected": source.connected, "connected_since": source.connected_since, "kind": source.kind, "source": source.name if source.connected else None}
+        fields |= {
+            "connected": source.connected,
+            "connected_since": source.connected_since,
+            "kind": source.kind,
+            "source": source.name if source.connected else None,
+        }
     if sync is not None and source is not None and source.connected:
         fields |= {
             "sync_lag_seconds": sync.lag_seconds,
@@ -108,8 +139,16 @@ def _regency_row(region: Region, source: SourceInfo | None, sync: SyncInfo | Non
 
 def _check(code: str | None, days: int) -> None:
     errors = []
-    if code is not None and (not r.is_valid_code_format(code) or r.level_of(code).value > 2 or r.get_region(code) is None):
-        errors.append(FieldError("kodeWilayah", f"'{mask_contacts(code[:20])}' is not a province or kab/kota", "a code like 16 or 16.05, or none for the national view"))
+    if code is not None and (
+        not r.is_valid_code_format(code) or r.level_of(code).value > 2 or r.get_region(code) is None
+    ):
+        errors.append(
+            FieldError(
+                "kodeWilayah",
+                f"'{mask_contacts(code[:20])}' is not a province or kab/kota",
+                "a code like 16 or 16.05, or none for the national view",
+            )
+        )
     if not 1 <= days <= MAX_DAYS:
         errors.append(FieldError("days", f"is {days}", f"an integer from 1 to {MAX_DAYS}"))
     if errors:
@@ -118,7 +157,9 @@ def _check(code: str | None, days: int) -> None:
 
 @strawberry.type
 class CoordinationQuery:
-    @strawberry.field(description="Connection, sync health and deadline performance by region: national (kodeWilayah null), a province, or a kab/kota (national and regional admins, auditors).")
+    @strawberry.field(
+        description="Connection, sync health and deadline performance by region: national (kodeWilayah null), a province, or a kab/kota (national and regional admins, auditors)."
+    )
     async def coordination(self, info: Ctx, kode_wilayah: str | None = None, days: int = 30) -> CoordinationView:
         ctx = info.context
         if not ctx.principal.has(*_ADMINS):
@@ -140,20 +181,56 @@ class CoordinationQuery:
         configured = {s.kode_wilayah: s for s in sources.regencies()} if sources is not None else {}
 
         async def counts(by: str, within: str | None) -> Mapping[str | None, co.GroupCounts]:
-            return await reader.group_counts(ctx.access.cases, by=by, within=within, since=since, until=until, now=until)
+            return await reader.group_counts(
+                ctx.access.cases, by=by, within=within, since=since, until=until, now=until
+            )
 
-        view: dict[str, Any] = {"kode_wilayah": code, "since": since, "until": until, "counts_in_scope": not ctx.access.cases.empty}
+        view: dict[str, Any] = {
+            "kode_wilayah": code,
+            "since": since,
+            "until": until,
+            "counts_in_scope": not ctx.access.cases.empty,
+        }
         if code is None:
             grouped = await counts("province", None)
             rows = []
             for p in (x for x in r.provinces_and_regencies() if x.level is RegionLevel.PROVINCE):
                 regencies = [x for x in r.children(p.code)]
                 connected = sum(1 for x in regencies if configured.get(x.code) and configured[x.code].connected)
-                rows.append(CoordinationRow(**(_blank() | _counted(grouped.get(p.code, co.NO_COUNTS)) | {
-                    "kode_wilayah": p.code, "name": p.name, "regency_count": len(regencies), "connected_count": connected})))
-            summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
-                "name": "Indonesia", "regency_count": sum(x.regency_count or 0 for x in rows), "connected_count": sum(x.connected_count or 0 for x in rows)}))
-            return CoordinationView(level=co.Level.NATIONAL, name="Indonesia", parent_kode_wilayah=None, parent_name=None, summary=summary, rows=rows, **view)
+                rows.append(
+                    CoordinationRow(
+                        **(
+                            _blank()
+                            | _counted(grouped.get(p.code, co.NO_COUNTS))
+                            | {
+                                "kode_wilayah": p.code,
+                                "name": p.name,
+                                "regency_count": len(regencies),
+                                "connected_count": connected,
+                            }
+                        )
+                    )
+                )
+            summary = CoordinationRow(
+                **(
+                    _blank()
+                    | _counted(_total(grouped))
+                    | {
+                        "name": "Indonesia",
+                        "regency_count": sum(x.regency_count or 0 for x in rows),
+                        "connected_count": sum(x.connected_count or 0 for x in rows),
+                    }
+                )
+            )
+            return CoordinationView(
+                level=co.Level.NATIONAL,
+                name="Indonesia",
+                parent_kode_wilayah=None,
+                parent_name=None,
+                summary=summary,
+                rows=rows,
+                **view,
+            )
         region = r.get_region(code)
         assert region is not None
         if region.level is RegionLevel.PROVINCE:
@@ -161,18 +238,53 @@ class CoordinationQuery:
             rows = []
             for k in r.children(code):
                 source = configured.get(k.code)
-                rows.append(_regency_row(k, source, sync_by.get(source.name) if source else None, grouped.get(k.code, co.NO_COUNTS)))
-            summary = CoordinationRow(**(_blank() | _counted(_total(grouped)) | {
-                "kode_wilayah": code, "name": region.name, "regency_count": len(rows),
-                "connected_count": sum(1 for x in rows if x.connected)}))
-            return CoordinationView(level=co.Level.PROVINCE, name=region.name, parent_kode_wilayah=None, parent_name="Indonesia", summary=summary, rows=rows, **view)
+                rows.append(
+                    _regency_row(
+                        k, source, sync_by.get(source.name) if source else None, grouped.get(k.code, co.NO_COUNTS)
+                    )
+                )
+            summary = CoordinationRow(
+                **(
+                    _blank()
+                    | _counted(_total(grouped))
+                    | {
+                        "kode_wilayah": code,
+                        "name": region.name,
+                        "regency_count": len(rows),
+                        "connected_count": sum(1 for x in rows if x.connected),
+                    }
+                )
+            )
+            return CoordinationView(
+                level=co.Level.PROVINCE,
+                name=region.name,
+                parent_kode_wilayah=None,
+                parent_name="Indonesia",
+                summary=summary,
+                rows=rows,
+                **view,
+            )
         grouped = await counts("agency", code)
         names = {a.id: a.name for a in await ctx.references.agencies(ids=[k for k in grouped if k])}
         rows = [
-            CoordinationRow(**(_blank() | _counted(c) | {"agency_id": strawberry.ID(k) if k else None, "name": names.get(k or "", k or "(no agency yet)")}))
+            CoordinationRow(
+                **(
+                    _blank()
+                    | _counted(c)
+                    | {"agency_id": strawberry.ID(k) if k else None, "name": names.get(k or "", k or "(no agency yet)")}
+                )
+            )
             for k, c in sorted(grouped.items(), key=lambda kv: (-kv[1].complaints, kv[0] or ""))
         ]
         source = configured.get(code)
         summary = _regency_row(region, source, sync_by.get(source.name) if source else None, _total(grouped))
         parent = r.get_region(region.parent_code or "")
-        return CoordinationView(level=co.Level.REGENCY, name=region.name, parent_kode_wilayah=region.parent_code, parent_name=parent.name if parent else None, summary=summary, rows=rows, **view)
+        return CoordinationView(
+            level=co.Level.REGENCY,
+            name=region.name,
+            parent_kode_wilayah=region.parent_code,
+            parent_name=parent.name if parent else None,
+            summary=summary,
+            rows=rows,
+            **view,
+        )

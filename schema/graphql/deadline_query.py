@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import strawberry
 
+from schema.deadlines import Clock
 from schema.graphql.complaint_query import page_size
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.deadline_types import DeadlineClock
 from schema.graphql.inputs import ComplaintFilterInput, UserInputError
 from schema.graphql.types import Agency, Ctx
-from schema.deadlines import Clock
 from schema.queries import ComplaintFilter
 from schema.validation import FieldError
 
@@ -104,12 +104,12 @@ class DeadlineQuery:
             if value.tzinfo is None
         ]
         if not errors and not timedelta(0) < until - since <= timedelta(days=MAX_PERIOD_DAYS):
-            errors.append(FieldError("until", "is not after since, or too far", f"a period of 1 s to {MAX_PERIOD_DAYS} days"))
+            errors.append(
+                FieldError("until", "is not after since, or too far", f"a period of 1 s to {MAX_PERIOD_DAYS} days")
+            )
         if errors:
             raise UserInputError(errors)
-        found = await ctx.complaints.performance(
-            ctx.access.cases, since=since, until=until, filter=_filter(filter)
-        )
+        found = await ctx.complaints.performance(ctx.access.cases, since=since, until=until, filter=_filter(filter))
         return [
             AgencyPerformance(
                 agency_id=strawberry.ID(p.agency_id) if p.agency_id else None,

@@ -14,9 +14,7 @@ from schema.graphql.types import local_time
 # class, so type checkers take it as a type.
 strawberry.enum(d.Clock, name="DeadlineClock", description="A promised deadline.")
 DeadlineClock = d.Clock
-strawberry.enum(
-    d.EscalationLevel, description="Who is told about a missed deadline."
-)
+strawberry.enum(d.EscalationLevel, description="Who is told about a missed deadline.")
 EscalationLevel = d.EscalationLevel
 
 
@@ -36,9 +34,7 @@ class Deadline:
 class ComplaintDeadlines:
     verification: Deadline
     follow_up: Deadline | None = strawberry.field(description="Starts at verification.")
-    reply_window: Deadline | None = strawberry.field(
-        description="The reporter's 10 days after the final answer."
-    )
+    reply_window: Deadline | None = strawberry.field(description="The reporter's 10 days after the final answer.")
     resolution: Deadline | None = strawberry.field(description="By kadar; starts at verification.")
     escalation: EscalationLevel | None = strawberry.field(
         description="Regency, then province, then national, as a missed deadline ages."

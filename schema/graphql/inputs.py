@@ -13,12 +13,13 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
-from schema.privacy import mask_contacts
 from schema import canonical as c
 from schema import edge_checks as edge
 from schema.errors import InputError
 from schema.graphql.types import Channel, Classification, PublicBucket, Status
-from schema.queries import ComplaintFilter, SortOrder as _SortOrder
+from schema.privacy import mask_contacts
+from schema.queries import ComplaintFilter
+from schema.queries import SortOrder as _SortOrder
 from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format
 from schema.validation import ComplaintDraft, FieldError, ValidationFailed
 
@@ -36,10 +37,7 @@ class UserInputError(GraphQLError, InputError):
             "; ".join(f"{e.field}: {e.message} (expected {e.expected})" for e in errors),
             extensions={
                 "code": self.code,
-                "fieldErrors": [
-                    {"field": e.field, "message": e.message, "expected": e.expected}
-                    for e in errors
-                ],
+                "fieldErrors": [{"field": e.field, "message": e.message, "expected": e.expected} for e in errors],
             },
         )
 
@@ -47,10 +45,7 @@ class UserInputError(GraphQLError, InputError):
 def from_validation(exc: ValidationFailed, *, prefix: str | None = "input") -> UserInputError:
     """Re-address validation errors to the argument they came in (None: top-level arguments)."""
     return UserInputError(
-        [
-            FieldError(f"{prefix}.{e.field}" if prefix else e.field, e.message, e.expected)
-            for e in exc.errors
-        ]
+        [FieldError(f"{prefix}.{e.field}" if prefix else e.field, e.message, e.expected) for e in exc.errors]
     )
 
 
@@ -64,20 +59,12 @@ class ComplaintFilterInput:
     agency_id: strawberry.ID | None = strawberry.field(
         default=None, description="Routed to this agency or one of its units."
     )
-    category_id: strawberry.ID | None = strawberry.field(
-        default=None, description="In this category or one below it."
-    )
+    category_id: strawberry.ID | None = strawberry.field(default=None, description="In this category or one below it.")
     classification: list[Classification] | None = None
     channel: list[Channel] | None = None
-    created_after: datetime | None = strawberry.field(
-        default=None, description="Created at or after this instant."
-    )
-    created_before: datetime | None = strawberry.field(
-        default=None, description="Created before this instant."
-    )
-    text: str | None = strawberry.field(
-        default=None, description="Words that must all occur in the title or content."
-    )
+    created_after: datetime | None = strawberry.field(default=None, description="Created at or after this instant.")
+    created_before: datetime | None = strawberry.field(default=None, description="Created before this instant.")
+    text: str | None = strawberry.field(default=None, description="Words that must all occur in the title or content.")
 
     def to_canonical(self) -> ComplaintFilter:
         """The store's filter value; raises UserInputError on a bad argument."""
@@ -106,9 +93,7 @@ class ComplaintFilterInput:
         errors += edge.registry_id("filter.categoryId", str(self.category_id) if self.category_id else None)
         text = self.text.strip() if self.text else None
         if text is not None and len(text) > 200:
-            errors.append(
-                FieldError("filter.text", f"is {len(text)} characters long", "at most 200")
-            )
+            errors.append(FieldError("filter.text", f"is {len(text)} characters long", "at most 200"))
         if errors:
             raise UserInputError(errors)
         return ComplaintFilter(
@@ -163,9 +148,7 @@ class SubmitComplaintInput:
     is_anonymous: bool = strawberry.field(
         default=False, description="Anonim: hide the reporter's name from the public."
     )
-    is_secret: bool = strawberry.field(
-        default=False, description="Rahasia: hide the whole complaint from the public."
-    )
+    is_secret: bool = strawberry.field(default=False, description="Rahasia: hide the whole complaint from the public.")
     channel: Channel = c.Channel.WEB
     reporter: ReporterInput | None = None
 
@@ -185,9 +168,7 @@ class SubmitComplaintInput:
             channel=self.channel,
             incident_date=self.incident_date,
             category_id=str(self.category_id) if self.category_id else None,
-            suggested_agency_id=str(self.suggested_agency_id)
-            if self.suggested_agency_id
-            else None,
+            suggested_agency_id=str(self.suggested_agency_id) if self.suggested_agency_id else None,
             tags=tuple(self.tags or ()),
             attachments=tuple(
                 c.Attachment(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256)
@@ -195,9 +176,7 @@ class SubmitComplaintInput:
             ),
             is_anonymous=self.is_anonymous,
             is_secret=self.is_secret,
-            reporter=c.Reporter(name=rep.name, nik=rep.nik, phone=rep.phone, email=rep.email)
-            if rep
-            else None,
+            reporter=c.Reporter(name=rep.name, nik=rep.nik, phone=rep.phone, email=rep.email) if rep else None,
         )
 
 
@@ -215,6 +194,12 @@ def checked_key(key: str | None) -> str | None:
     """An idempotency key as given, or a readable error."""
     if key is not None and not _KEY.match(key):
         raise UserInputError(
-            [FieldError("idempotencyKey", f"has {len(key)} characters, or spaces or non-ASCII ones", "1 to 120 visible ASCII characters, e.g. a UUID")]
+            [
+                FieldError(
+                    "idempotencyKey",
+                    f"has {len(key)} characters, or spaces or non-ASCII ones",
+                    "1 to 120 visible ASCII characters, e.g. a UUID",
+                )
+            ]
         )
     return key

@@ -16,9 +16,8 @@ from auth.principal import Principal
 from schema import canonical as c
 from schema import edge_checks as edge
 from schema.graphql.complaint_types import Complaint, case_file
-from schema.graphql.inputs import AttachmentInput, from_validation
+from schema.graphql.inputs import AttachmentInput, IdempotencyKey, UserInputError, checked_key, from_validation
 from schema.graphql.live_types import WriteDelivery
-from schema.graphql.inputs import IdempotencyKey, UserInputError, checked_key
 from schema.graphql.types import Ctx, Kadar, Status
 from schema.lifecycle import (
     Action,
@@ -43,9 +42,7 @@ class ComplaintActionPayload:
     delivery: WriteDelivery = strawberry.field(
         description="Where the change went: applied at its system of record, or pending there."
     )
-    allowed_actions: list[ComplaintAction] = strawberry.field(
-        description="What your roles may do next."
-    )
+    allowed_actions: list[ComplaintAction] = strawberry.field(description="What your roles may do next.")
     complaint: Complaint | None = strawberry.field(
         description="The complaint afterwards, if it is still in your case scope (handing it "
         "to another agency moves it out of yours)."
@@ -105,9 +102,7 @@ async def _apply(
                 extensions={"code": exc.code},
             ) from None
         if await ctx.complaints.exists(id=str(complaint_id)):
-            ctx.audit.record(
-                AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}"
-            )
+            ctx.audit.record(AuditAction.MUTATION_DENIED, reason=f"OUT_OF_SCOPE:{request.action.value}")
         raise
     except ActionForbidden:
         ctx.audit.record(AuditAction.MUTATION_DENIED, complaint_id=str(complaint_id), reason=request.action.value)
@@ -119,17 +114,13 @@ async def _apply(
                 "code": exc.code,
                 "status": exc.status.value,
                 "allowedActions": [a.value for a in exc.allowed],
-                "yourAllowedActions": [
-                    a.value for a in exc.allowed if may_perform(ctx.principal, a.value)
-                ],
+                "yourAllowedActions": [a.value for a in exc.allowed if may_perform(ctx.principal, a.value)],
             },
         ) from None
     except ValidationFailed as exc:
         rename = _ARGUMENTS.get(request.action, {})
         raise from_validation(
-            ValidationFailed(
-                [replace(e, field=rename.get(e.field, e.field)) for e in exc.errors]
-            ),
+            ValidationFailed([replace(e, field=rename.get(e.field, e.field)) for e in exc.errors]),
             prefix=None,
         ) from None
     visible = await ctx.complaints.get(ctx.access.cases, id=changed.id)
@@ -165,9 +156,7 @@ class LifecycleMutation:
     ) -> ComplaintActionPayload:
         return await _apply(info, id, ActionRequest(Action.HOLD, note=note), idempotency_key)
 
-    @strawberry.mutation(
-        description="A3 bukan wewenang: hand it to the competent agency; the tracking ID stays."
-    )
+    @strawberry.mutation(description="A3 bukan wewenang: hand it to the competent agency; the tracking ID stays.")
     async def mark_not_our_authority(
         self,
         info: Ctx,
@@ -197,9 +186,7 @@ class LifecycleMutation:
         request = ActionRequest(Action.DISPOSE, note=note, unit_ids=tuple(str(u) for u in unit_ids))
         return await _apply(info, id, request, idempotency_key)
 
-    @strawberry.mutation(
-        description="Tindak lanjut: an answer. `final: true` opens the reporter's reply window."
-    )
+    @strawberry.mutation(description="Tindak lanjut: an answer. `final: true` opens the reporter's reply window.")
     async def post_follow_up(
         self,
         info: Ctx,
@@ -210,8 +197,7 @@ class LifecycleMutation:
         idempotency_key: IdempotencyKey = None,
     ) -> ComplaintActionPayload:
         files = tuple(
-            c.Attachment(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256)
-            for a in attachments or ()
+            c.Attachment(name=a.name, media_type=a.media_type, size=a.size, sha256=a.sha256) for a in attachments or ()
         )
         request = ActionRequest(Action.POST_FOLLOW_UP, content=content, final=final, attachments=files)
         return await _apply(info, id, request, idempotency_key)

@@ -70,4 +70,3 @@ class WriteDelivery:
             idempotency_key=x.idempotency_key,
             replayed=x.replayed,
         )
-

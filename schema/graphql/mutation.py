@@ -11,12 +11,11 @@ import strawberry
 
 from auth.audit import AuditAction
 from schema.graphql.complaint_types import Complaint, case_file
-
 from schema.graphql.inputs import IdempotencyKey, SubmitComplaintInput, checked_key, from_validation
 from schema.graphql.live_types import WriteDelivery
-from schema.live import WriteRefused
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
+from schema.live import WriteRefused
 from schema.validation import ValidationFailed
 
 

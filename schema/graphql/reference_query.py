@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.privacy import mask_contacts
 from schema import regions as r
 from schema.graphql.inputs import UserInputError
 from schema.graphql.types import Agency, Category, Ctx, Region, RegionLevel, region_of
+from schema.privacy import mask_contacts
 from schema.validation import FieldError
 
 REGION_SEARCH_LIMIT = 50
@@ -21,7 +21,7 @@ class ReferenceQuery:
 
     @strawberry.field(
         description="Regions: the provinces, the children of `parent`, or a search by "
-        "name, alias (\"OKU Timur\", \"Muratara\"), Kemendagri or BPS code."
+        'name, alias ("OKU Timur", "Muratara"), Kemendagri or BPS code.'
     )
     def regions(
         self,
@@ -35,9 +35,7 @@ class ReferenceQuery:
             )
         if search is not None:
             if len(search) > 100:
-                raise UserInputError(
-                    [FieldError("search", f"is {len(search)} characters long", "at most 100")]
-                )
+                raise UserInputError([FieldError("search", f"is {len(search)} characters long", "at most 100")])
             found = r.search(search, within=parent.strip() if parent else None, limit=REGION_SEARCH_LIMIT)
         else:
             found = r.children(parent.strip() if parent else None)
@@ -52,7 +50,13 @@ class ReferenceQuery:
     ) -> list[Agency]:
         if kode_wilayah is not None and not r.is_valid_code_format(kode_wilayah.strip()):
             raise UserInputError(
-                [FieldError("kodeWilayah", f"'{mask_contacts(kode_wilayah[:20])}' is not a kode wilayah", r.KODE_WILAYAH_EXPECTED)]
+                [
+                    FieldError(
+                        "kodeWilayah",
+                        f"'{mask_contacts(kode_wilayah[:20])}' is not a kode wilayah",
+                        r.KODE_WILAYAH_EXPECTED,
+                    )
+                ]
             )
         found = await info.context.references.agencies(
             kode_wilayah=kode_wilayah.strip() if kode_wilayah else None,

@@ -12,23 +12,33 @@ import strawberry
 from schema import statistics as s
 from schema.graphql.inputs import ComplaintFilterInput, UserInputError
 from schema.graphql.types import Ctx
+from schema.ports.reads import StatisticsReader
 from schema.queries import ComplaintFilter
 from schema.regions import WIB
 from schema.validation import FieldError
-from schema.ports.reads import StatisticsReader
 
 # strawberry.enum marks the enum class itself (and returns it): each name below is that
 # class, so type checkers take it as a type.
-strawberry.enum(s.Dimension, name="StatisticsDimension", description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).")
+strawberry.enum(
+    s.Dimension,
+    name="StatisticsDimension",
+    description="What complaints are counted by: STATUS, CATEGORY, REGION (kab/kota inside a province filter, else province), AGENCY (routed to).",
+)
 Dimension = s.Dimension
-strawberry.enum(s.Period, name="StatisticsPeriod", description="How time is split: DAY, WEEK (from Monday), MONTH, ALL; days in WIB.")
+strawberry.enum(
+    s.Period,
+    name="StatisticsPeriod",
+    description="How time is split: DAY, WEEK (from Monday), MONTH, ALL; days in WIB.",
+)
 Period = s.Period
 
 
 @strawberry.type(description="One cell: complaints created in a period with one value of the dimension.")
 class StatisticsBucket:
     period_start: date = strawberry.field(description="The period's first day (WIB).")
-    key: str | None = strawberry.field(description="The status, category id, kode wilayah or agency id (null: none set).")
+    key: str | None = strawberry.field(
+        description="The status, category id, kode wilayah or agency id (null: none set)."
+    )
     count: int | None = strawberry.field(description="Null when withheld (see suppressed).")
     suppressed: bool = strawberry.field(
         description="True when the count is withheld: below minimumCount, or the smallest beside a "
@@ -64,17 +74,31 @@ class StatisticsQuery:
         ctx = info.context
         used = filter.to_canonical() if filter else ComplaintFilter()
         errors = [
-            FieldError(f"filter.{name}", "cannot be used in statistics", "from and to (whole days), and the other filters")
-            for name, value in (("createdAfter", used.created_after), ("createdBefore", used.created_before), ("text", used.text))
+            FieldError(
+                f"filter.{name}", "cannot be used in statistics", "from and to (whole days), and the other filters"
+            )
+            for name, value in (
+                ("createdAfter", used.created_after),
+                ("createdBefore", used.created_before),
+                ("text", used.text),
+            )
             if value
         ]
         days = (to_date - from_date).days + 1
         if days < 1:
             errors.append(FieldError("to", f"is before from ({from_date.isoformat()})", "a day on or after from"))
         elif days > s.MAX_PERIOD_DAYS:
-            errors.append(FieldError("to", f"is {days} days after from", f"a range of at most {s.MAX_PERIOD_DAYS} days"))
+            errors.append(
+                FieldError("to", f"is {days} days after from", f"a range of at most {s.MAX_PERIOD_DAYS} days")
+            )
         elif period is s.Period.DAY and days > s.MAX_DAILY_DAYS:
-            errors.append(FieldError("period", f"is DAY over {days} days", f"WEEK or MONTH, or a range of at most {s.MAX_DAILY_DAYS} days"))
+            errors.append(
+                FieldError(
+                    "period",
+                    f"is DAY over {days} days",
+                    f"WEEK or MONTH, or a range of at most {s.MAX_DAILY_DAYS} days",
+                )
+            )
         if errors:
             raise UserInputError(errors)
         # Whole WIB days only: ranges shifted by seconds could tell one complaint's time.
@@ -89,6 +113,9 @@ class StatisticsQuery:
             dimension=group_by,
             period=period,
             minimum_count=s.MIN_COUNT,
-            buckets=[StatisticsBucket(period_start=b.period_start, key=b.key, count=b.count, suppressed=b.suppressed) for b in cells],
+            buckets=[
+                StatisticsBucket(period_start=b.period_start, key=b.key, count=b.count, suppressed=b.suppressed)
+                for b in cells
+            ],
             suppressed_count=sum(b.suppressed for b in cells),
         )

@@ -45,4 +45,3 @@ class SubgraphQuery:
         if not info.context.demo:
             refuse_unless_router(info, "_service")
         return SubgraphService()
-

@@ -9,8 +9,8 @@ share that read (`shared_reads`): one read per event and scope, not one per stre
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
 import logging
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import UTC, datetime
 from functools import partial
 
@@ -20,8 +20,8 @@ from graphql import GraphQLError
 from schema.graphql.complaint_types import Complaint, case_file
 from schema.graphql.shared_reads import shared_reads
 from schema.graphql.types import Ctx, local_time
-from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, lies_in, zone_for
 from schema.ports.updates import UpdateEvent
+from schema.regions import KODE_WILAYAH_EXPECTED, is_valid_code_format, lies_in, zone_for
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,14 @@ class Subscription:
         ctx = info.context
         if ctx.principal.is_public:
             raise GraphQLError(
-                "complaintUpdates needs a token: send it in connection_init as {\"authorization\": \"Bearer <token>\"}",
+                'complaintUpdates needs a token: send it in connection_init as {"authorization": "Bearer <token>"}',
                 extensions={"code": "UNAUTHENTICATED"},
             )
         if kode_wilayah is not None and not is_valid_code_format(kode_wilayah):
-            raise GraphQLError(f"kodeWilayah: is not a kode wilayah (expected {KODE_WILAYAH_EXPECTED})", extensions={"code": "BAD_USER_INPUT"})
+            raise GraphQLError(
+                f"kodeWilayah: is not a kode wilayah (expected {KODE_WILAYAH_EXPECTED})",
+                extensions={"code": "BAD_USER_INPUT"},
+            )
         if ctx.access.cases.empty:
             raise GraphQLError("your roles have no case scope to follow", extensions={"code": "FORBIDDEN"})
         try:

@@ -14,9 +14,8 @@ from auth.roles import Role
 from schema.graphql.context import GraphQLContext
 from schema.graphql.refusal import refuse
 from schema.graphql.types import Ctx
-from schema.upstream_text import identity_free_fields, may_read_as_written
 from schema.ports.sync import SyncInfo, SyncReader
-
+from schema.upstream_text import identity_free_fields, may_read_as_written
 
 # What upstream systems wrote, which may quote a record's values (reporter identity).
 UPSTREAM_TEXT = ("last_error", "last_dead_letter", "last_rejection", "last_note")
@@ -35,7 +34,9 @@ class SourceSyncStatus:
     source: str
     last_success_at: datetime | None
     last_attempt_at: datetime | None
-    lag_seconds: float | None = strawberry.field(description="Seconds since the last successful pull (null: never pulled).")
+    lag_seconds: float | None = strawberry.field(
+        description="Seconds since the last successful pull (null: never pulled)."
+    )
     backlog: int = strawberry.field(description="Deliveries to this source still waiting.")
     dead_letters: int = strawberry.field(description="Deliveries that gave up (see `penghubung sync dead-letters`).")
     last_dead_letter: str | None = strawberry.field(
@@ -46,7 +47,9 @@ class SourceSyncStatus:
     last_error: str | None
     last_error_at: datetime | None
     records_seen: int
-    records_rejected: int = strawberry.field(description="Records its mapping could not read (not stored; see `penghubung connector check`).")
+    records_rejected: int = strawberry.field(
+        description="Records its mapping could not read (not stored; see `penghubung connector check`)."
+    )
     last_rejection: str | None = strawberry.field(
         description="The latest record its mapping could not read (not stored)."
     )

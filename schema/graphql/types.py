@@ -14,8 +14,8 @@ from strawberry.types import Info
 
 from schema import canonical as c
 from schema import regions as r
-from schema.privacy import mask_file_name
 from schema.graphql.context import GraphQLContext
+from schema.privacy import mask_file_name
 from schema.validation import FieldError
 
 # A page of a region's children: the default and the most one page may hold. The largest
@@ -37,9 +37,7 @@ strawberry.enum(
     "SELESAI (closed), ARSIP (archived).",
 )
 Status = c.Status
-strawberry.enum(
-    c.PublicBucket, description="The tab citizens see: Belum (waiting), Proses, Selesai."
-)
+strawberry.enum(c.PublicBucket, description="The tab citizens see: Belum (waiting), Proses, Selesai.")
 PublicBucket = c.PublicBucket
 strawberry.enum(c.Channel, description="Where the complaint was written.")
 Channel = c.Channel
@@ -49,9 +47,7 @@ strawberry.enum(c.RegionLevel, description="Level of a kode wilayah.")
 RegionLevel = c.RegionLevel
 strawberry.enum(c.Kadar, description="Kadar pengawasan: the handling tier.")
 Kadar = c.Kadar
-strawberry.enum(
-    c.DispositionKind, description="Disposisi (down to a unit) or pelimpahan (sideways)."
-)
+strawberry.enum(c.DispositionKind, description="Disposisi (down to a unit) or pelimpahan (sideways).")
 DispositionKind = c.DispositionKind
 
 Ctx = Info[GraphQLContext, None]
@@ -167,7 +163,11 @@ class Category:
         found = await info.context.categories.load(str(id))
         if found is None:
             return None
-        return cls(id=strawberry.ID(found.id), name=found.name, parent_id=strawberry.ID(found.parent_id) if found.parent_id else None)
+        return cls(
+            id=strawberry.ID(found.id),
+            name=found.name,
+            parent_id=strawberry.ID(found.parent_id) if found.parent_id else None,
+        )
 
     @classmethod
     def tree(cls, items: list[c.Category]) -> list[Category]:

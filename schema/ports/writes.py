@@ -43,6 +43,4 @@ class AuditReader(Protocol):
 class Auditor(Protocol):
     """Notes acts for the audit log (implemented by gateway.domain.audit.AuditTrail)."""
 
-    def record(
-        self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None
-    ) -> None: ...
+    def record(self, action: AuditAction, *, complaint_id: str | None = None, reason: str | None = None) -> None: ...

@@ -17,9 +17,7 @@ from auth.issuers import (
 from auth.roles import TokenKind
 
 KEY = ec.generate_private_key(ec.SECP256R1())
-PUBLIC_PEM = KEY.public_key().public_bytes(
-    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-)
+PUBLIC_PEM = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 PRIVATE_PEM = KEY.private_bytes(
     serialization.Encoding.PEM,
     serialization.PrivateFormat.PKCS8,
@@ -59,9 +57,7 @@ def write(directory: Path, text: str) -> Path:
     keys = directory / "keys"
     keys.mkdir(exist_ok=True)
     (keys / "conn-1.pem").write_bytes(PUBLIC_PEM)
-    (keys / "bad.pem").write_bytes(
-        b"-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n"
-    )
+    (keys / "bad.pem").write_bytes(b"-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5\n-----END PUBLIC KEY-----\n")
     (keys / "private.pem").write_bytes(PRIVATE_PEM)
     path = directory / "issuers.toml"
     path.write_text(text, encoding="utf-8")
@@ -72,19 +68,14 @@ def test_valid_file_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     config = tmp_path / "config"
     config.mkdir()
     path = write(config, VALID)
-    monkeypatch.chdir(
-        tmp_path
-    )  # key paths are relative to the file, not the working directory
+    monkeypatch.chdir(tmp_path)  # key paths are relative to the file, not the working directory
     jwks, static = load_issuers(path)
 
     assert jwks.issuer == "https://sso.example.go.id/realms/lapor"
     assert jwks.audience == "penghubung"
     assert jwks.algorithms == ("RS256", "PS256")
     assert jwks.kinds == {TokenKind.AGENCY}
-    assert (
-        jwks.jwks_url
-        == "https://sso.example.go.id/realms/lapor/protocol/openid-connect/certs"
-    )
+    assert jwks.jwks_url == "https://sso.example.go.id/realms/lapor/protocol/openid-connect/certs"
     assert dict(jwks.keys) == {}
     assert (jwks.leeway, jwks.max_lifetime) == (DEFAULT_LEEWAY, DEFAULT_MAX_LIFETIME)
 
@@ -101,12 +92,8 @@ def test_valid_file_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     "url",
     ["http://127.0.0.1:8080/certs", "http://localhost/certs", "http://[::1]/certs"],
 )
-def test_plain_http_jwks_url_is_allowed_on_loopback_only(
-    tmp_path: Path, url: str
-) -> None:
-    text = replace_in_static(
-        'keys = { "conn-1" = "keys/conn-1.pem" }', f'jwks_url = "{url}"'
-    )
+def test_plain_http_jwks_url_is_allowed_on_loopback_only(tmp_path: Path, url: str) -> None:
+    text = replace_in_static('keys = { "conn-1" = "keys/conn-1.pem" }', f'jwks_url = "{url}"')
     (issuer,) = load_issuers(write(tmp_path, text))
     assert issuer.jwks_url == url
 
@@ -122,9 +109,7 @@ def replace_in_static(old: str, new: str) -> str:
 
 BAD = [
     pytest.param(
-        replace_in_static(
-            'audience = "penghubung"', 'audience = "penghubung"\nalgoritms = ["ES256"]'
-        ),
+        replace_in_static('audience = "penghubung"', 'audience = "penghubung"\nalgoritms = ["ES256"]'),
         ["issuer[0]", "expected only the keys", "'algoritms'"],
         id="unknown-key",
     ),
@@ -193,9 +178,7 @@ BAD = [
         id="jwks-url-file-scheme",
     ),
     pytest.param(
-        replace_in_static(
-            'keys = { "conn-1" = "keys/conn-1.pem" }', 'jwks_url = "sso.example/certs"'
-        ),
+        replace_in_static('keys = { "conn-1" = "keys/conn-1.pem" }', 'jwks_url = "sso.example/certs"'),
         ["issuer[0].jwks_url", "expected an https:// URL"],
         id="jwks-url-without-scheme",
     ),
@@ -296,9 +279,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(("text", "expected"), BAD)
-def test_bad_file_is_refused_naming_the_path(
-    tmp_path: Path, text: str, expected: list[str]
-) -> None:
+def test_bad_file_is_refused_naming_the_path(tmp_path: Path, text: str, expected: list[str]) -> None:
     with pytest.raises(IssuerConfigError) as caught:
         load_issuers(write(tmp_path, text))
     message = str(caught.value)

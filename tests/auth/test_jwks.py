@@ -41,9 +41,7 @@ class SigningKey:
     """An issuer's signing key, as the IdP holds it."""
 
     kid: str
-    private: Any = field(
-        default_factory=lambda: ec.generate_private_key(ec.SECP256R1())
-    )
+    private: Any = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
 
     def jwk(self, **changes: Any) -> dict[str, Any]:
         """The public JWK as the IdP publishes it (members set to None dropped)."""
@@ -150,19 +148,13 @@ class JwksServer:
                     },
                 )
             case "not-json":
-                return web.Response(
-                    text="<html>Service Unavailable</html>", content_type="text/html"
-                )
+                return web.Response(text="<html>Service Unavailable</html>", content_type="text/html")
             case "no-keys-member":
                 return web.json_response({"jwks": self.document["keys"]})
             case "keys-not-array":
-                return web.json_response(
-                    {"keys": {k["kid"]: k for k in self.document["keys"]}}
-                )
+                return web.json_response({"keys": {k["kid"]: k for k in self.document["keys"]}})
             case "chunked":
-                response = web.StreamResponse(
-                    headers={"content-type": "application/json"}
-                )
+                response = web.StreamResponse(headers={"content-type": "application/json"})
                 await response.prepare(request)
                 half = len(body) // 2
                 await response.write(body[:half])
@@ -202,9 +194,7 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_keyset(
-    server: JwksServer, session: aiohttp.ClientSession, clock: Clock
-) -> Callable[..., JwksKeys]:
+def make_keyset(server: JwksServer, session: aiohttp.ClientSession, clock: Clock) -> Callable[..., JwksKeys]:
     def build(algorithms: tuple[str, ...] = ("ES256",)) -> JwksKeys:
         return JwksKeys(
             server.url,
@@ -224,9 +214,7 @@ def keyset(make_keyset: Callable[..., JwksKeys]) -> JwksKeys:
     return make_keyset()
 
 
-def verifier_for(
-    keyset: JwksKeys, algorithms: tuple[str, ...] = ("ES256",)
-) -> TokenVerifier:
+def verifier_for(keyset: JwksKeys, algorithms: tuple[str, ...] = ("ES256",)) -> TokenVerifier:
     issuer = IssuerConfig(
         issuer=ISSUER,
         audience=AUDIENCE,
@@ -272,9 +260,7 @@ async def test_token_signed_by_a_published_key_verifies(
     assert server.requests == 1  # cached
 
 
-async def test_token_signed_by_an_unpublished_key_is_refused(
-    server: JwksServer, verifier: TokenVerifier
-) -> None:
+async def test_token_signed_by_an_unpublished_key_is_refused(server: JwksServer, verifier: TokenVerifier) -> None:
     published, forged = fresh_key(), fresh_key()
     server.publish(published.jwk())
     assert await outcome(verifier, forged.token()) == "UNKNOWN_KEY"
@@ -377,9 +363,7 @@ async def test_outage_keeps_cached_keys_until_max_stale(
     assert await outcome(verifier, key.token()) == "UNKNOWN_KEY"
 
 
-async def test_keys_come_back_when_the_jwks_recovers(
-    server: JwksServer, clock: Clock, verifier: TokenVerifier
-) -> None:
+async def test_keys_come_back_when_the_jwks_recovers(server: JwksServer, clock: Clock, verifier: TokenVerifier) -> None:
     key = fresh_key()
     server.publish(key.jwk())
     assert await outcome(verifier, key.token()) == "ok"
@@ -412,9 +396,7 @@ async def test_timeout_keeps_cached_keys(
     clock.set(MAX_AGE + 1)
     started = time.monotonic()
     assert await outcome(verifier, key.token()) == "ok"
-    assert (
-        time.monotonic() - started < 10
-    )  # the fetch timeout, not the server, ended it
+    assert time.monotonic() - started < 10  # the fetch timeout, not the server, ended it
     assert keyset.fetches == 2
     # Within the cooldown, requests do not wait for the IdP again.
     clock.set(MAX_AGE + 2)
@@ -494,22 +476,16 @@ async def test_bad_first_answer_refuses_without_crashing(
     assert server.elsewhere_requests == 0
 
 
-async def test_jwks_arriving_in_pieces_is_read_whole(
-    server: JwksServer, verifier: TokenVerifier
-) -> None:
+async def test_jwks_arriving_in_pieces_is_read_whole(server: JwksServer, verifier: TokenVerifier) -> None:
     key = fresh_key()
     server.publish(key.jwk())
     server.mode = "chunked"
     assert await outcome(verifier, key.token()) == "ok"
 
 
-async def test_malformed_entry_is_skipped(
-    server: JwksServer, verifier: TokenVerifier
-) -> None:
+async def test_malformed_entry_is_skipped(server: JwksServer, verifier: TokenVerifier) -> None:
     key = fresh_key()
-    server.publish(
-        {"kty": "EC", "crv": "P-256", "kid": "broken", "x": "AA", "y": "AA"}, key.jwk()
-    )
+    server.publish({"kty": "EC", "crv": "P-256", "kid": "broken", "x": "AA", "y": "AA"}, key.jwk())
     assert await outcome(verifier, key.token()) == "ok"
 
 
@@ -522,9 +498,7 @@ async def test_keys_for_encryption_or_other_algorithms_are_ignored(
     good = fresh_key("good")
     encryption = fresh_key("enc")
     labelled_es384 = fresh_key("es384")
-    rsa_key = SigningKey(
-        "rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    )
+    rsa_key = SigningKey("rsa", rsa.generate_private_key(public_exponent=65537, key_size=2048))
     rsa_no_alg = SigningKey("rsa-no-alg", rsa_key.private)
     server.publish(
         good.jwk(),
@@ -550,27 +524,19 @@ async def test_keys_for_encryption_or_other_algorithms_are_ignored(
     assert server.requests == 1
 
 
-async def test_rsa_keys_serve_an_rs256_issuer(
-    server: JwksServer, make_keyset: Callable[..., JwksKeys]
-) -> None:
-    key = SigningKey(
-        "rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    )
+async def test_rsa_keys_serve_an_rs256_issuer(server: JwksServer, make_keyset: Callable[..., JwksKeys]) -> None:
+    key = SigningKey("rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
     server.publish(key.jwk(), fresh_key("ec").jwk())
     keyset = make_keyset(("RS256",))
     verifier = verifier_for(keyset, ("RS256",))
     assert await outcome(verifier, key.token("RS256")) == "ok"
-    assert (
-        await outcome(verifier, fresh_key().token()) == "BAD_ALGORITHM"
-    )  # ES256 not pinned
+    assert await outcome(verifier, fresh_key().token()) == "BAD_ALGORITHM"  # ES256 not pinned
 
 
 async def test_rsa_key_without_alg_serves_a_ps256_issuer(
     server: JwksServer, make_keyset: Callable[..., JwksKeys]
 ) -> None:
-    key = SigningKey(
-        "rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    )
+    key = SigningKey("rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
     server.publish(key.jwk(alg=None))
     verifier = verifier_for(make_keyset(("PS256",)), ("PS256",))
     assert await outcome(verifier, key.token("PS256")) == "ok"

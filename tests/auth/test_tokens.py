@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import base64
 import json
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -48,11 +46,7 @@ def b64url(data: bytes) -> str:
 
 def segment(value: Mapping[str, Any] | bytes) -> str:
     """A JSON object, or raw bytes, as one base64url token segment."""
-    raw = (
-        value
-        if isinstance(value, bytes)
-        else json.dumps(value, separators=(",", ":")).encode()
-    )
+    raw = value if isinstance(value, bytes) else json.dumps(value, separators=(",", ":")).encode()
     return b64url(raw)
 
 
@@ -91,9 +85,7 @@ class Forger:
     now: int
 
     def header(self, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return _changed(
-            {"alg": "ES256", "typ": "agency+jwt", "kid": self.keys.kid}, changes
-        )
+        return _changed({"alg": "ES256", "typ": "agency+jwt", "kid": self.keys.kid}, changes)
 
     def claims(self, changes: Mapping[str, Any] | None = None) -> dict[str, Any]:
         base = {
@@ -144,9 +136,7 @@ def attacker_certificate() -> str:
 
 
 def public_pem(f: Forger) -> bytes:
-    return f.keys.public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+    return f.keys.public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def with_payload(token: str, payload: Mapping[str, Any]) -> str:
@@ -174,9 +164,7 @@ def case(build: Build, code: str, name: str) -> Any:
 REFUSED = [
     # shape and size, before any parsing
     case(lambda f: "garbage", "MALFORMED_TOKEN", "garbage"),
-    case(
-        lambda f: ".".join(f.valid().split(".")[:2]), "MALFORMED_TOKEN", "two-segments"
-    ),
+    case(lambda f: ".".join(f.valid().split(".")[:2]), "MALFORMED_TOKEN", "two-segments"),
     case(lambda f: f.valid() + ".AAAA", "MALFORMED_TOKEN", "four-segments"),
     case(lambda f: f.valid() + ".", "MALFORMED_TOKEN", "trailing-dot"),
     case(
@@ -259,16 +247,12 @@ REFUSED = [
         "embedded-jwk",
     ),
     case(
-        lambda f: f.token(
-            header={"jku": "https://evil.example/jwks.json"}, key=ATTACKER_EC
-        ),
+        lambda f: f.token(header={"jku": "https://evil.example/jwks.json"}, key=ATTACKER_EC),
         "FORBIDDEN_HEADER",
         "jku",
     ),
     case(
-        lambda f: f.token(
-            header={"x5u": "https://evil.example/cert.pem"}, key=ATTACKER_EC
-        ),
+        lambda f: f.token(header={"x5u": "https://evil.example/cert.pem"}, key=ATTACKER_EC),
         "FORBIDDEN_HEADER",
         "x5u",
     ),
@@ -289,29 +273,19 @@ REFUSED = [
         "crit-b64",
     ),
     case(
-        lambda f: f.token(
-            header={"crit": ["urn:example:policy"], "urn:example:policy": "x"}
-        ),
+        lambda f: f.token(header={"crit": ["urn:example:policy"], "urn:example:policy": "x"}),
         "UNSUPPORTED_CRITICAL_HEADER",
         "crit-unknown-extension",
     ),
-    case(
-        lambda f: f.token(header={"zip": "DEF"}), "UNKNOWN_HEADER", "unknown-header-zip"
-    ),
-    case(
-        lambda f: f.token(header={"foo": "bar"}), "UNKNOWN_HEADER", "unknown-header-foo"
-    ),
+    case(lambda f: f.token(header={"zip": "DEF"}), "UNKNOWN_HEADER", "unknown-header-zip"),
+    case(lambda f: f.token(header={"foo": "bar"}), "UNKNOWN_HEADER", "unknown-header-foo"),
     # typ: explicit, and it decides which roles the token may carry
     case(lambda f: f.token(header={"typ": DROP}), "BAD_TOKEN_TYPE", "typ-missing"),
     case(lambda f: f.token(header={"typ": "JWT"}), "BAD_TOKEN_TYPE", "typ-jwt"),
     case(lambda f: f.token(header={"typ": "at+jwt"}), "BAD_TOKEN_TYPE", "typ-at+jwt"),
+    case(lambda f: f.token(header={"typ": ["agency+jwt"]}), "BAD_TOKEN_TYPE", "typ-list"),
     case(
-        lambda f: f.token(header={"typ": ["agency+jwt"]}), "BAD_TOKEN_TYPE", "typ-list"
-    ),
-    case(
-        lambda f: f.token(
-            header={"typ": "citizen+jwt"}, claims={"roles": ["national_admin"]}
-        ),
+        lambda f: f.token(header={"typ": "citizen+jwt"}, claims={"roles": ["national_admin"]}),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "citizen-typ-national-admin",
     ),
@@ -321,16 +295,12 @@ REFUSED = [
         "service-typ-citizen-role",
     ),
     case(
-        lambda f: f.token(
-            claims={"roles": ["connector_service"], "scope": "complaints:all"}
-        ),
+        lambda f: f.token(claims={"roles": ["connector_service"], "scope": "complaints:all"}),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "agency-typ-connector-service",
     ),
     case(
-        lambda f: f.token(
-            header={"typ": "citizen+jwt"}, claims={"roles": ["citizen", "auditor"]}
-        ),
+        lambda f: f.token(header={"typ": "citizen+jwt"}, claims={"roles": ["citizen", "auditor"]}),
         "ROLE_NOT_ALLOWED_FOR_TOKEN_TYPE",
         "citizen-typ-plus-auditor",
     ),
@@ -375,9 +345,7 @@ REFUSED = [
         "INVALID_TOKEN",
         "iat-not-a-number",
     ),
-    case(
-        lambda f: f.token(claims={"exp": [f.now + 600]}), "INVALID_TOKEN", "exp-a-list"
-    ),
+    case(lambda f: f.token(claims={"exp": [f.now + 600]}), "INVALID_TOKEN", "exp-a-list"),
     # required claims
     case(lambda f: f.token(claims={"exp": DROP}), "MISSING_CLAIM", "missing-exp"),
     case(lambda f: f.token(claims={"iat": DROP}), "MISSING_CLAIM", "missing-iat"),
@@ -484,9 +452,7 @@ REFUSED = [
         "BAD_CLAIM",
         "roles-not-a-list",
     ),
-    case(
-        lambda f: f.token(claims={"roles": ["superuser"]}), "BAD_CLAIM", "roles-unknown"
-    ),
+    case(lambda f: f.token(claims={"roles": ["superuser"]}), "BAD_CLAIM", "roles-unknown"),
     case(lambda f: f.token(claims={"roles": []}), "BAD_CLAIM", "roles-empty"),
     case(lambda f: f.token(claims={"roles": DROP}), "BAD_CLAIM", "roles-missing"),
     case(lambda f: f.token(claims={"roles": ["public"]}), "BAD_CLAIM", "roles-public"),
@@ -507,16 +473,12 @@ REFUSED = [
         "coordinator-without-kode-wilayah",
     ),
     case(
-        lambda f: f.token(
-            claims={"roles": ["regional_coordinator"], "kode_wilayah": "16-05"}
-        ),
+        lambda f: f.token(claims={"roles": ["regional_coordinator"], "kode_wilayah": "16-05"}),
         "BAD_CLAIM",
         "bad-kode-wilayah",
     ),
     case(
-        lambda f: f.token(
-            claims={"roles": ["agency_officer"], "agency": "dinkes palembang"}
-        ),
+        lambda f: f.token(claims={"roles": ["agency_officer"], "agency": "dinkes palembang"}),
         "BAD_CLAIM",
         "bad-agency-id",
     ),
@@ -542,9 +504,7 @@ def forger(dev_keys: DevKeys) -> Forger:
 
 
 @pytest.mark.parametrize(("build", "code"), REFUSED)
-async def test_verifier_refuses(
-    verifier: TokenVerifier, forger: Forger, build: Build, code: str
-) -> None:
+async def test_verifier_refuses(verifier: TokenVerifier, forger: Forger, build: Build, code: str) -> None:
     token = build(forger)
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(token)
@@ -555,9 +515,7 @@ async def test_verifier_refuses(
     assert error.http_status == 401
 
 
-async def refused_over_http(
-    client: httpx.AsyncClient, authorization: str, token: str, code: str
-) -> None:
+async def refused_over_http(client: httpx.AsyncClient, authorization: str, token: str, code: str) -> None:
     """POST with this Authorization; expect a 401 with `code`, audited (by code and client
     network, the first of this app's window), no token."""
     request_id = uuid.uuid4().hex
@@ -572,14 +530,8 @@ async def refused_over_http(
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert body == {
-        "errors": [
-            {"message": body["errors"][0]["message"], "extensions": {"code": code}}
-        ]
-    }
-    assert (
-        isinstance(body["errors"][0]["message"], str) and body["errors"][0]["message"]
-    )
+    assert body == {"errors": [{"message": body["errors"][0]["message"], "extensions": {"code": code}}]}
+    assert isinstance(body["errors"][0]["message"], str) and body["errors"][0]["message"]
     assert challenge == f'Bearer error="invalid_token", error_description="{code}"'
     audited = await AuditEventRow.filter(request_id=request_id).values_list(
         "action", "outcome", "reason", "actor_subject"
@@ -588,9 +540,7 @@ async def refused_over_http(
 
 
 @pytest.mark.parametrize(("build", "code"), REFUSED)
-async def test_http_refuses(
-    client: httpx.AsyncClient, forger: Forger, build: Build, code: str
-) -> None:
+async def test_http_refuses(client: httpx.AsyncClient, forger: Forger, build: Build, code: str) -> None:
     token = build(forger)
     await refused_over_http(client, f"Bearer {token}", token, code)
 
@@ -599,9 +549,7 @@ async def test_http_refuses(
     ("authorization", "code"),
     [
         pytest.param(lambda t: "Bearer ", "MALFORMED_AUTHORIZATION", id="empty-bearer"),
-        pytest.param(
-            lambda t: "Bearer", "MALFORMED_AUTHORIZATION", id="bearer-without-token"
-        ),
+        pytest.param(lambda t: "Bearer", "MALFORMED_AUTHORIZATION", id="bearer-without-token"),
         pytest.param(lambda t: "", "MALFORMED_AUTHORIZATION", id="empty-header"),
         pytest.param(
             lambda t: "Basic dXNlcjpwYXNzd29yZA==",
@@ -642,9 +590,7 @@ async def test_empty_token_is_malformed(verifier: TokenVerifier) -> None:
     assert caught.value.code == "MALFORMED_TOKEN"
 
 
-async def test_messages_do_not_reflect_header_values(
-    verifier: TokenVerifier, forger: Forger
-) -> None:
+async def test_messages_do_not_reflect_header_values(verifier: TokenVerifier, forger: Forger) -> None:
     marker = "<img src=x onerror=alert(1)>"
     with pytest.raises(InvalidToken) as caught:
         await verifier.verify(forger.token(header={"typ": marker}))
@@ -767,21 +713,15 @@ async def test_valid_tokens_give_their_principal(
     principal = await verifier.verify(token)
     assert principal.expires_at is not None and principal.expires_at.timestamp() == forger.claims(claims)["exp"]
     assert replace(principal, expires_at=None) == expected
-    response = await client.post(
-        "/graphql", json=VIEWER, headers={"authorization": f"Bearer {token}"}
-    )
+    response = await client.post("/graphql", json=VIEWER, headers={"authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert response.json() == {
-        "data": {"viewer": {"roles": sorted(r.value for r in expected.roles)}}
-    }
+    assert response.json() == {"data": {"viewer": {"roles": sorted(r.value for r in expected.roles)}}}
 
 
 @pytest.mark.parametrize(
     "claims",
     [
-        pytest.param(
-            {"iat": 0, "exp": -10}, id="exp-within-leeway"
-        ),  # relative to now, below
+        pytest.param({"iat": 0, "exp": -10}, id="exp-within-leeway"),  # relative to now, below
         pytest.param({"iat": 0, "exp": 24 * 3600}, id="lifetime-exactly-max"),
         pytest.param({"nbf": 10}, id="nbf-within-leeway"),
         pytest.param({"iat": 10, "exp": 600}, id="iat-within-leeway"),
@@ -795,9 +735,7 @@ async def test_clock_skew_within_leeway_is_accepted(
     assert principal.roles == {Role.NATIONAL_ADMIN}
 
 
-async def test_token_without_kid_uses_the_issuers_only_key(
-    verifier: TokenVerifier, forger: Forger
-) -> None:
+async def test_token_without_kid_uses_the_issuers_only_key(verifier: TokenVerifier, forger: Forger) -> None:
     principal = await verifier.verify(forger.token(header={"kid": DROP}))
     assert principal.subject == "officer-1"
 
@@ -814,9 +752,7 @@ async def test_token_without_kid_is_refused_when_the_issuer_has_two_keys(
     assert caught.value.code == "UNKNOWN_KEY"
 
 
-async def test_dev_tokens_from_the_fixture_verify(
-    verifier: TokenVerifier, tokens: Any
-) -> None:
+async def test_dev_tokens_from_the_fixture_verify(verifier: TokenVerifier, tokens: Any) -> None:
     admin = await verifier.verify(tokens.national_admin)
     assert (admin.roles, admin.agency_id, admin.kind) == (
         {Role.NATIONAL_ADMIN},
@@ -853,9 +789,7 @@ def two_issuers(dev_keys: DevKeys) -> TokenVerifier:
     )
 
 
-async def test_each_issuer_verifies_its_own_tokens(
-    two_issuers: TokenVerifier, forger: Forger
-) -> None:
+async def test_each_issuer_verifies_its_own_tokens(two_issuers: TokenVerifier, forger: Forger) -> None:
     citizen = forger.token(
         header={"typ": "citizen+jwt", "kid": OTHER_KID},
         claims={"iss": OTHER_ISSUER, "roles": ["citizen"]},
@@ -904,9 +838,7 @@ async def test_keys_and_kinds_are_bound_to_their_issuer(
     assert caught.value.code == code
 
 
-async def test_key_of_another_family_than_the_tokens_alg_is_refused(
-    dev_keys: DevKeys, forger: Forger
-) -> None:
+async def test_key_of_another_family_than_the_tokens_alg_is_refused(dev_keys: DevKeys, forger: Forger) -> None:
     """An issuer pinning both ES256 and RS256 holds an EC key; an RS256 token naming it
     cannot make the verifier use that key as an RSA key."""
     issuer = IssuerConfig(

@@ -48,9 +48,7 @@ def signature_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return checks
 
 
-async def test_the_same_token_has_its_signature_checked_once(
-    dev_keys: DevKeys, signature_checks: list[bool]
-) -> None:
+async def test_the_same_token_has_its_signature_checked_once(dev_keys: DevKeys, signature_checks: list[bool]) -> None:
     verifier = _verifier(dev_keys, dev_keys.public_key)
     token = _token(dev_keys, "memo-once")
     for _ in range(5):
@@ -62,9 +60,7 @@ async def test_a_remembered_signature_does_not_pass_a_different_key_under_the_sa
     dev_keys: DevKeys, signature_checks: list[bool]
 ) -> None:
     token = _token(dev_keys, "memo-rotated")
-    assert (
-        await _verifier(dev_keys, dev_keys.public_key).verify(token)
-    ).subject == "memo-rotated"
+    assert (await _verifier(dev_keys, dev_keys.public_key).verify(token)).subject == "memo-rotated"
     rotated = ec.generate_private_key(ec.SECP256R1()).public_key()
     with pytest.raises(InvalidToken) as refused:
         await _verifier(dev_keys, rotated).verify(token)
@@ -95,6 +91,4 @@ async def test_claims_are_checked_on_every_request_even_with_a_remembered_signat
     with pytest.raises(InvalidToken) as refused:
         await other.verify(token)
     assert refused.value.code == "BAD_AUDIENCE"
-    assert signature_checks == [
-        True
-    ]  # refused on its claims, not on a new signature check
+    assert signature_checks == [True]  # refused on its claims, not on a new signature check

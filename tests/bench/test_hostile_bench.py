@@ -52,9 +52,7 @@ def _run_tiny_bench() -> subprocess.CompletedProcess[str]:
 def test_the_hostile_bench_reports_both_phases_every_attack_and_its_targets() -> None:
     done = _run_tiny_bench()
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = [
-        json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")
-    ]
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert lines and all(line["bench"] == "hostile" for line in lines)
     by_metric = {line["metric"]: line for line in lines}
     assert all({"value", "unit"} <= line.keys() for line in lines)
@@ -82,24 +80,16 @@ def test_the_hostile_bench_reports_both_phases_every_attack_and_its_targets() ->
     for name in TARGETS:
         target = by_metric[f"target.{name}"]
         assert isinstance(target["met"], bool) and target["limit"] is not None
-    assert (
-        "legitimate" in done.stdout and "answers by code" in done.stdout
-    )  # the human tables
+    assert "legitimate" in done.stdout and "answers by code" in done.stdout  # the human tables
 
 
-def test_an_answer_is_counted_by_its_error_code_and_refusals_are_told_from_breakdowns() -> (
-    None
-):
+def test_an_answer_is_counted_by_its_error_code_and_refusals_are_told_from_breakdowns() -> None:
     limited = b'{"errors": [{"message": "slow down", "extensions": {"code": "RATE_LIMITED"}}]}'
     assert answer_code(429, limited) == "RATE_LIMITED"
     assert answer_code(200, b'{"data": {"regions": []}}') == "ok"
     assert answer_code(429, b"Too Many Requests") == "HTTP_429"
     assert answer_code(500, b"Internal Server Error") == "HTTP_500"
-    assert (
-        is_refusal("RATE_LIMITED")
-        and is_refusal("QUERY_TOO_COSTLY")
-        and is_refusal("HTTP_429")
-    )
+    assert is_refusal("RATE_LIMITED") and is_refusal("QUERY_TOO_COSTLY") and is_refusal("HTTP_429")
     assert is_refusal("WS_CLOSE_4429")
     assert not any(
         map(

@@ -60,9 +60,7 @@ async def test_a_stalled_server_gets_every_due_request_and_unanswered_ones_fail(
         result = await open_loop(pick, rate=40, duration=0.5, drain=0.3)  # type: ignore[arg-type]
 
     assert result.requests == 20  # rate x duration, though half never came back
-    assert (
-        result.kinds["fast"].failures == 0 and len(result.kinds["fast"].latencies) == 10
-    )
+    assert result.kinds["fast"].failures == 0 and len(result.kinds["fast"].latencies) == 10
     stalled = result.kinds["stall"]
     assert stalled.failures == 10 and stalled.problems == [UNFINISHED]
     assert all(latency > 0 for latency in stalled.latencies)  # the time each had waited

@@ -155,7 +155,9 @@ class System:
             elif self.since != "ignore":
                 when = _at(sejak)
                 inclusive = self.since == "inclusive"
-                rows = [r for r in rows if (_at(str(r["diubah"])) >= when if inclusive else _at(str(r["diubah"])) > when)]
+                rows = [
+                    r for r in rows if (_at(str(r["diubah"])) >= when if inclusive else _at(str(r["diubah"])) > when)
+                ]
         return web.json_response({"data": rows})
 
     async def one(self, request: web.Request) -> web.Response:
@@ -180,7 +182,9 @@ class System:
             "rahasia": "Y" if body.get("rahasia") else "T",
             "anonim": "Y" if body.get("anonim") else "T",
             "ref": body.get("ref"),
-            "pelapor": str(body["pelapor"]).upper() if self.upper_names and body.get("pelapor") else body.get("pelapor"),
+            "pelapor": str(body["pelapor"]).upper()
+            if self.upper_names and body.get("pelapor")
+            else body.get("pelapor"),
             "catatan": [],
         }
         return web.json_response({"id": new_id}, status=201)

@@ -32,31 +32,49 @@ def _swap(text: str, old: str, new: str) -> str:
 
 
 def _mapping_b() -> str:
-    m = _swap(MAPPING, 'PROSES = "DIDISPOSISIKAN"', 'VERIFIKASI = "TERVERIFIKASI"\nPROSES = "DIDISPOSISIKAN"\nDIPROSES = "DITINDAKLANJUTI"')
-    m = _swap(m, 'DIDISPOSISIKAN = "PROSES"', 'TERVERIFIKASI = "VERIFIKASI"\nDIDISPOSISIKAN = "PROSES"\nDITINDAKLANJUTI = "DIPROSES"')
+    m = _swap(
+        MAPPING,
+        'PROSES = "DIDISPOSISIKAN"',
+        'VERIFIKASI = "TERVERIFIKASI"\nPROSES = "DIDISPOSISIKAN"\nDIPROSES = "DITINDAKLANJUTI"',
+    )
+    m = _swap(
+        m,
+        'DIDISPOSISIKAN = "PROSES"',
+        'TERVERIFIKASI = "VERIFIKASI"\nDIDISPOSISIKAN = "PROSES"\nDITINDAKLANJUTI = "DIPROSES"',
+    )
     m = _swap(m, 'JLN = "INFRA-JALAN"\nKES = "KESEHATAN"', 'JLN = "infrastruktur.jalan"\nKES = "kesehatan"')
     # A parent first, as the trial's mapping had it: its word files under the child.
-    m = _swap(m, 'INFRA-JALAN = "JLN"\nKESEHATAN = "KES"', '"infrastruktur" = "JLN"\n"infrastruktur.jalan" = "JLN"\n"kesehatan" = "KES"')
     m = _swap(
-        m, 'agency_id = { path = "opd", optional = true }',
+        m,
+        'INFRA-JALAN = "JLN"\nKESEHATAN = "KES"',
+        '"infrastruktur" = "JLN"\n"infrastruktur.jalan" = "JLN"\n"kesehatan" = "KES"',
+    )
+    m = _swap(
+        m,
+        'agency_id = { path = "opd", optional = true }',
         'agency_id = { path = "opd", optional = true }\ndisposed_to = { path = "disposisi", map = "opd", optional = true }',
     )
     m = _swap(
-        m, 'at = { path = "waktu", cast = "datetime" }\n\n[read_one]',
+        m,
+        'at = { path = "waktu", cast = "datetime" }\n\n[read_one]',
         'at = { path = "waktu", cast = "datetime" }\nauthor = { path = "dari", map = "penulis" }\n'
         'agency = { path = "kode_opd", map = "opd", optional = true }\n\n[read_one]',
     )
     m = _swap(
-        m, 'body = { status = { value = "status", map = "status_out" } }',
+        m,
+        'body = { status = { value = "status", map = "status_out" } }',
         'body = { status = { value = "status", map = "status_out" }, kode_opd = { value = "unit", map = "opd_out", when_unmapped = "omit" } }',
     )
     m = _swap(
-        m, 'body = { teks = "text", waktu = { value = "at", cast = "datetime" } }',
+        m,
+        'body = { teks = "text", waktu = { value = "at", cast = "datetime" } }',
         'body = { teks = "text", waktu = { value = "at", cast = "datetime" }, '
         'dari = { value = "from_reporter", cast = "bool", true = "pelapor", false = "opd" }, '
         'kode_opd = { value = "author_agency", map = "opd_out", only_if = { from_reporter = false } } }',
     )
-    return m + """
+    return (
+        m
+        + """
 [maps.penulis]
 opd = "AGENCY"
 pelapor = "REPORTER"
@@ -69,6 +87,7 @@ DLH = "{kode_wilayah}-dlh"
 "{kode_wilayah}-pupr" = "DPUPR"
 "{kode_wilayah}-dlh" = "DLH"
 """
+    )
 
 
 MAPPING_B = _mapping_b()
@@ -115,7 +134,9 @@ class GowaSystem(System):
             return _refuse("Tanggapan tidak valid.", {"kode_opd": ["harus kosong bila dari = 'pelapor'"]})
         notes = record["catatan"]
         assert isinstance(notes, list)
-        notes.append({"id": str(len(notes) + 1), "teks": body["teks"], "waktu": body["waktu"], "dari": dari, "kode_opd": kode})
+        notes.append(
+            {"id": str(len(notes) + 1), "teks": body["teks"], "waktu": body["waktu"], "dari": dari, "kode_opd": kode}
+        )
         if dari == "opd" and record["status"] == "PROSES":
             record["status"] = "DIPROSES"  # the system's own rule: an OPD's answer starts the work
         return web.json_response({})

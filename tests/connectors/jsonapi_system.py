@@ -67,21 +67,68 @@ def _seed() -> dict[str, Pengaduan]:
         return datetime(2026, 3, day, hour, 15)
 
     rows = [
-        Pengaduan("LPR-0001", "Jalan berlubang", "Jalan desa Sukamaju berlubang besar.", "Diproses OPD",
-                  at(2, 8), at(5, 9), opd="DINAS-PUPR",
-                  tanggapan=[Tanggapan("T-1", "Sudah dijadwalkan perbaikan.", at(4, 10), kode_opd="DINAS-PUPR"),
-                             Tanggapan("T-2", "Terima kasih, kami tunggu.", at(5, 9), dari_pelapor=True)]),
-        Pengaduan("LPR-0002", "Lampu jalan mati", "Lampu jalan di simpang empat mati.", "Menunggu Verifikasi",
-                  at(3, 7), at(3, 7)),
-        Pengaduan("LPR-0003", "Pungutan liar", "Ada pungutan di kantor desa.", "Diproses OPD", at(3, 11), at(6, 8),
-                  opd="INSPEKTORAT", rahasia=True, anonim=True),
-        Pengaduan("LPR-0004", "Sampah menumpuk", "Sampah pasar belum diangkut.", "Selesai", at(4, 9), at(9, 16),
-                  opd="DLH", tanggapan=[Tanggapan("T-3", "Sampah sudah diangkut.", at(9, 16), kode_opd="DLH")]),
-        Pengaduan("LPR-0005", "Air PDAM keruh", "Air keruh sejak seminggu.", "Ditanggapi", at(5, 6), at(8, 12),
-                  opd="PDAM", tanggapan=[Tanggapan("T-4", "Pipa sedang dibersihkan.", at(8, 12), kode_opd="PDAM")]),
+        Pengaduan(
+            "LPR-0001",
+            "Jalan berlubang",
+            "Jalan desa Sukamaju berlubang besar.",
+            "Diproses OPD",
+            at(2, 8),
+            at(5, 9),
+            opd="DINAS-PUPR",
+            tanggapan=[
+                Tanggapan("T-1", "Sudah dijadwalkan perbaikan.", at(4, 10), kode_opd="DINAS-PUPR"),
+                Tanggapan("T-2", "Terima kasih, kami tunggu.", at(5, 9), dari_pelapor=True),
+            ],
+        ),
+        Pengaduan(
+            "LPR-0002",
+            "Lampu jalan mati",
+            "Lampu jalan di simpang empat mati.",
+            "Menunggu Verifikasi",
+            at(3, 7),
+            at(3, 7),
+        ),
+        Pengaduan(
+            "LPR-0003",
+            "Pungutan liar",
+            "Ada pungutan di kantor desa.",
+            "Diproses OPD",
+            at(3, 11),
+            at(6, 8),
+            opd="INSPEKTORAT",
+            rahasia=True,
+            anonim=True,
+        ),
+        Pengaduan(
+            "LPR-0004",
+            "Sampah menumpuk",
+            "Sampah pasar belum diangkut.",
+            "Selesai",
+            at(4, 9),
+            at(9, 16),
+            opd="DLH",
+            tanggapan=[Tanggapan("T-3", "Sampah sudah diangkut.", at(9, 16), kode_opd="DLH")],
+        ),
+        Pengaduan(
+            "LPR-0005",
+            "Air PDAM keruh",
+            "Air keruh sejak seminggu.",
+            "Ditanggapi",
+            at(5, 6),
+            at(8, 12),
+            opd="PDAM",
+            tanggapan=[Tanggapan("T-4", "Pipa sedang dibersihkan.", at(8, 12), kode_opd="PDAM")],
+        ),
         Pengaduan("LPR-0006", "Puskesmas tutup", "Puskesmas tutup di jam kerja.", "Ditolak", at(6, 13), at(7, 8)),
-        Pengaduan("LPR-0007", "Banjir", "Drainase tersumbat saat hujan.", "Diproses OPD", at(7, 15), at(10, 10),
-                  opd="DINAS-PUPR"),
+        Pengaduan(
+            "LPR-0007",
+            "Banjir",
+            "Drainase tersumbat saat hujan.",
+            "Diproses OPD",
+            at(7, 15),
+            at(10, 10),
+            opd="DINAS-PUPR",
+        ),
     ]
     return {r.id: r for r in rows}
 
@@ -133,7 +180,9 @@ class JsonApiSystem:
             "type": "tanggapan",
             "id": t.id,
             "attributes": {
-                "isi": t.isi, "waktu": self._time(t.waktu), "dari_pelapor": "Y" if t.dari_pelapor else "T",
+                "isi": t.isi,
+                "waktu": self._time(t.waktu),
+                "dari_pelapor": "Y" if t.dari_pelapor else "T",
                 **({"kode_opd": t.kode_opd} if t.kode_opd else {}),
             },
         }
@@ -188,7 +237,9 @@ class JsonApiSystem:
         headers = {}
         if self.paging == "header":
             if nxt:
-                headers["Link"] = f'<{self._next_link(request, number, size)}>; rel="self", <http://{request.host}{nxt}>; rel="next"'
+                headers["Link"] = (
+                    f'<{self._next_link(request, number, size)}>; rel="self", <http://{request.host}{nxt}>; rel="next"'
+                )
         else:
             body["links"]["next"] = nxt
         return web.json_response(body, headers=headers)
@@ -224,7 +275,7 @@ class JsonApiSystem:
             return self._error(400, "body bukan JSON (not JSON)")
         data = document.get("data") if isinstance(document, dict) else None
         if not isinstance(data, dict) or data.get("type") != kind or not isinstance(data.get("attributes"), dict):
-            return self._error(422, f"expected {{\"data\": {{\"type\": \"{kind}\", \"attributes\": {{...}}}}}}")
+            return self._error(422, f'expected {{"data": {{"type": "{kind}", "attributes": {{...}}}}}}')
         return data
 
     async def create(self, request: web.Request) -> web.Response:
@@ -238,8 +289,15 @@ class JsonApiSystem:
             return self._error(422, "attributes.rahasia harus Y atau T")
         self._next_id += 1
         now = datetime(2026, 3, 11, 9, 0)
-        record = Pengaduan(f"LPR-{self._next_id:04d}", str(attributes.get("judul") or ""), str(attributes["isi"]),
-                           "Menunggu Verifikasi", now, now, rahasia=attributes.get("rahasia") == "Y")
+        record = Pengaduan(
+            f"LPR-{self._next_id:04d}",
+            str(attributes.get("judul") or ""),
+            str(attributes["isi"]),
+            "Menunggu Verifikasi",
+            now,
+            now,
+            rahasia=attributes.get("rahasia") == "Y",
+        )
         self.records[record.id] = record
         return web.json_response({"data": self.resource(record)}, status=201)
 
@@ -273,8 +331,12 @@ class JsonApiSystem:
             return self._error(422, "attributes.isi wajib; dari_pelapor Y atau T")
         self._next_id += 1
         record.tanggapan.append(
-            Tanggapan(f"T-{self._next_id}", str(attributes["isi"]), datetime(2026, 3, 11, 11, 0),
-                      dari_pelapor=attributes.get("dari_pelapor") == "Y")
+            Tanggapan(
+                f"T-{self._next_id}",
+                str(attributes["isi"]),
+                datetime(2026, 3, 11, 11, 0),
+                dari_pelapor=attributes.get("dari_pelapor") == "Y",
+            )
         )
         return web.json_response({"data": self._tanggapan(record.tanggapan[-1])}, status=201)
 

@@ -59,8 +59,13 @@ def test_omit_on_the_status_key_is_refused_naming_the_path() -> None:
 
 
 MAPPINGS = {
-    **{dialect: lambda d=dialect: bundled_spec(d) for dialect in ("lapor_v3", "legacy_sql", "rest_json_v1", "wa_bot_mongo")},
-    "wa_bot_mongo with a default": lambda: load_spec(_wa('{ value = "status", map = "status_out", default = "Ditolak" }')),
+    **{
+        dialect: lambda d=dialect: bundled_spec(d)
+        for dialect in ("lapor_v3", "legacy_sql", "rest_json_v1", "wa_bot_mongo")
+    },
+    "wa_bot_mongo with a default": lambda: load_spec(
+        _wa('{ value = "status", map = "status_out", default = "Ditolak" }')
+    ),
 }
 
 
@@ -85,7 +90,10 @@ def test_replies_are_taken_only_where_the_follow_up_body_marks_them() -> None:
     answer (and read it back as one): such a system takes follow-ups but no replies."""
     assert not accepts_of(load_spec(WA)).takes("reply")
     assert accepts_of(load_spec(WA)).takes("follow_up")
-    marked = WA.replace('body = { kesimpulan = "text" }', 'body = { kesimpulan = "text", dari = { value = "from_reporter", cast = "bool", true = "pelapor", false = "opd" } }')
+    marked = WA.replace(
+        'body = { kesimpulan = "text" }',
+        'body = { kesimpulan = "text", dari = { value = "from_reporter", cast = "bool", true = "pelapor", false = "opd" } }',
+    )
     assert marked != WA
     assert accepts_of(load_spec(marked)).takes("reply")
     assert accepts_of(bundled_spec("lapor_v3")).takes("reply")

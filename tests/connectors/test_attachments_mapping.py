@@ -10,7 +10,7 @@ from connectors.mapping import Mapper
 from connectors.spec import load_spec
 from connectors.spec_errors import SpecError
 
-BASE = '''
+BASE = """
 [source]
 name = "16.05-uji-lampiran"
 kode_wilayah = "16.05"
@@ -20,8 +20,8 @@ source_id = "id"
 content = "isi"
 status = { const = "BELUM_TERVERIFIKASI" }
 created_at = { path = "dibuat", cast = "date" }
-'''
-FILES = '''
+"""
+FILES = """
 [attachments]
 path = "lampiran"
 name = "nama"
@@ -29,26 +29,56 @@ media_type = "jenis"
 size = { path = "ukuran", cast = "int" }
 url = { path = "tautan", optional = true }
 sha256 = { path = "sha256", optional = true }
-'''
+"""
 DIGEST = "ab" * 32
 
 
 def record(*files: dict[str, object], **more: object) -> dict[str, object]:
-    return {"id": "A-1", "isi": "Jalan berlubang di depan pasar.", "dibuat": "2026-03-02", "lampiran": list(files), **more}
+    return {
+        "id": "A-1",
+        "isi": "Jalan berlubang di depan pasar.",
+        "dibuat": "2026-03-02",
+        "lampiran": list(files),
+        **more,
+    }
 
 
 @pytest.mark.parametrize(
     ("section", "message"),
     [
         ('attachments = "lampiran"\n' + BASE, "attachments: expected an [attachments] table; found 'lampiran'"),
-        ("[attachments]\npath = \"lampiran\"\njenis = \"x\"\nname = \"nama\"\n", "attachments: expected only the keys path, follow_ups, name, media_type, size, url, sha256; found 'jenis'"),
-        ("[attachments]\npath = \"lampiran\"\nsize = { path = \"ukuran\", cast = \"int\" }\n", "attachments: expected a name field (the file's name); found 'no name'"),
-        ("[attachments]\npath = \"lampiran\"\nname = \"nama\"\nsize = \"ukuran\"\n", "attachments.size.cast: expected int (or no cast); found 'str'"),
-        ("[attachments]\npath = \"lampiran\"\nname = \"nama\"\nurl = { path = \"tautan\", cast = \"int\" }\n", "attachments.url.cast: expected str (or no cast); found 'int'"),
-        ("[attachments]\npath = \"\"\nname = \"nama\"\n", "attachments.path: expected a dotted path to the list of files; found ''"),
-        ("[attachments]\npath = \"lampiran\"\nname = \"nama\"\nfollow_ups = \"berkas\"\n", "attachments.follow_ups: expected nothing unless the mapping has a [follow_ups] table; found 'berkas'"),
-        ("[attachments]\npath = \"lampiran\"\nname = { path = \"nama\", map = \"jenis\" }\n", "attachments.name.map: expected a table defined under [maps]"),
-        ("[attachments]\npath = \"lampiran\"\nname = { path = \"nama\", kind = \"x\" }\n", "attachments.name: expected only the keys"),
+        (
+            '[attachments]\npath = "lampiran"\njenis = "x"\nname = "nama"\n',
+            "attachments: expected only the keys path, follow_ups, name, media_type, size, url, sha256; found 'jenis'",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nsize = { path = "ukuran", cast = "int" }\n',
+            "attachments: expected a name field (the file's name); found 'no name'",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nname = "nama"\nsize = "ukuran"\n',
+            "attachments.size.cast: expected int (or no cast); found 'str'",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nname = "nama"\nurl = { path = "tautan", cast = "int" }\n',
+            "attachments.url.cast: expected str (or no cast); found 'int'",
+        ),
+        (
+            '[attachments]\npath = ""\nname = "nama"\n',
+            "attachments.path: expected a dotted path to the list of files; found ''",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nname = "nama"\nfollow_ups = "berkas"\n',
+            "attachments.follow_ups: expected nothing unless the mapping has a [follow_ups] table; found 'berkas'",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nname = { path = "nama", map = "jenis" }\n',
+            "attachments.name.map: expected a table defined under [maps]",
+        ),
+        (
+            '[attachments]\npath = "lampiran"\nname = { path = "nama", kind = "x" }\n',
+            "attachments.name: expected only the keys",
+        ),
     ],
 )
 def test_a_malformed_attachments_table_is_refused_naming_the_key(section: str, message: str) -> None:
@@ -63,7 +93,13 @@ def test_each_file_is_read_with_its_link_and_digest() -> None:
     mapper = Mapper(load_spec(BASE + FILES))
     got = mapper.map(
         record(
-            {"nama": "jalan-1.jpg", "jenis": "IMAGE/JPEG", "ukuran": "2048", "tautan": "https://aduan.example.id/f/1", "sha256": DIGEST.upper()},
+            {
+                "nama": "jalan-1.jpg",
+                "jenis": "IMAGE/JPEG",
+                "ukuran": "2048",
+                "tautan": "https://aduan.example.id/f/1",
+                "sha256": DIGEST.upper(),
+            },
             {"nama": "surat.pdf", "jenis": "application/pdf", "ukuran": 90_000, "tautan": "/unduh/2"},
         )
     )
@@ -122,21 +158,29 @@ def test_a_record_with_one_file_column_is_its_one_file_and_its_type_is_guessed()
 
 
 def test_files_inside_follow_ups_are_read_the_same_way() -> None:
-    follow_ups = '''
+    follow_ups = """
 [follow_ups]
 path = "tanggapan"
 id = "id"
 text = "isi"
 at = { path = "waktu", cast = "datetime" }
-'''
+"""
     mapper = Mapper(load_spec(BASE + follow_ups + FILES + 'follow_ups = "berkas"\n'))
     got = mapper.map(
         record(
             tanggapan=[
-                {"id": "T-1", "isi": "Sudah diperbaiki.", "waktu": "2026-03-05T10:00:00+07:00",
-                 "berkas": [{"nama": "sesudah.jpg", "jenis": "image/jpeg", "ukuran": 4000}]},
-                {"id": "T-2", "isi": "Dicek ulang.", "waktu": "2026-03-06T10:00:00+07:00",
-                 "berkas": [{"nama": "x.jpg", "jenis": "image/jpeg", "ukuran": -1}]},
+                {
+                    "id": "T-1",
+                    "isi": "Sudah diperbaiki.",
+                    "waktu": "2026-03-05T10:00:00+07:00",
+                    "berkas": [{"nama": "sesudah.jpg", "jenis": "image/jpeg", "ukuran": 4000}],
+                },
+                {
+                    "id": "T-2",
+                    "isi": "Dicek ulang.",
+                    "waktu": "2026-03-06T10:00:00+07:00",
+                    "berkas": [{"nama": "x.jpg", "jenis": "image/jpeg", "ukuran": -1}],
+                },
             ]
         )
     )

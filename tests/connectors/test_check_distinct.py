@@ -55,9 +55,14 @@ class Paged:
     def __init__(self) -> None:
         base = datetime(2026, 11, 2, 9, 0)
         self.records = {
-            str(n): {"id": str(n), "judul": f"Laporan {n}", "isi": f"Jalan rusak di dusun {n}",
-                     "dibuat": (base + timedelta(minutes=n // 3)).strftime(FORMAT),
-                     "diubah": (base + timedelta(minutes=n // 3)).strftime(FORMAT), "status": "baru"}
+            str(n): {
+                "id": str(n),
+                "judul": f"Laporan {n}",
+                "isi": f"Jalan rusak di dusun {n}",
+                "dibuat": (base + timedelta(minutes=n // 3)).strftime(FORMAT),
+                "diubah": (base + timedelta(minutes=n // 3)).strftime(FORMAT),
+                "status": "baru",
+            }
             for n in range(1, RECORDS + 1)
         }
         self.pages = 0
@@ -65,8 +70,13 @@ class Paged:
     async def list(self, request: web.Request) -> web.Response:
         self.pages += 1
         if self.pages == 2:  # changed while the gateway pages: it moves to the end
-            self.records["1"]["diubah"], self.records["1"]["status"] = datetime(2026, 11, 2, 10, 0).strftime(FORMAT), "selesai"
-        rows = sorted(self.records.values(), key=lambda r: (datetime.strptime(str(r["diubah"]), FORMAT), int(str(r["id"]))))
+            self.records["1"]["diubah"], self.records["1"]["status"] = (
+                datetime(2026, 11, 2, 10, 0).strftime(FORMAT),
+                "selesai",
+            )
+        rows = sorted(
+            self.records.values(), key=lambda r: (datetime.strptime(str(r["diubah"]), FORMAT), int(str(r["id"])))
+        )
         since = request.query.get("diubah_sejak")
         if since is not None:
             rows = [r for r in rows if datetime.strptime(str(r["diubah"]), FORMAT) >= datetime.strptime(since, FORMAT)]

@@ -9,8 +9,8 @@ from connectors.check_lifecycle import lifecycle_path
 from connectors.protocol import Capability
 from schema.canonical import Status
 from schema.lifecycle import Action
-from tests.connectors.gowa_rules_system import MAPPING_B, GowaSystem
 from tests.connectors.check_system import run_check
+from tests.connectors.gowa_rules_system import MAPPING_B, GowaSystem
 
 
 def _trips(report, capability):  # type: ignore[no-untyped-def]
@@ -32,7 +32,10 @@ async def test_the_honest_mapping_of_a_system_that_guards_its_lifecycle_passes()
     statuses = [body for kind, body in system.received if kind == "status"]
     # Verified, disposed with its OPD, in progress after the answer, closed at the end.
     assert statuses == [
-        {"status": "VERIFIKASI"}, {"status": "PROSES", "kode_opd": "DPUPR"}, {"status": "DIPROSES"}, {"status": "SELESAI"}
+        {"status": "VERIFIKASI"},
+        {"status": "PROSES", "kode_opd": "DPUPR"},
+        {"status": "DIPROSES"},
+        {"status": "SELESAI"},
     ]
     follow_ups = [body for kind, body in system.received if kind == "follow_up"]
     # The OPD's answer credited to the OPD it was disposed to; the reply carries no OPD.
@@ -43,7 +46,8 @@ async def test_the_honest_mapping_of_a_system_that_guards_its_lifecycle_passes()
     )
     walk, after_answer, finish = _trips(report, Capability.CHANGE_STATUS)
     assert (after_answer.detail, finish.detail) == (
-        "POST_FOLLOW_UP to DITINDAKLANJUTI, read back", "CLOSE to SELESAI, read back"
+        "POST_FOLLOW_UP to DITINDAKLANJUTI, read back",
+        "CLOSE to SELESAI, read back",
     )
     answer, reply = _trips(report, Capability.ADD_FOLLOW_UP)
     assert answer.detail.startswith("added the agency's answer from OPD 16.05-pupr and read back"), answer.detail
@@ -57,19 +61,20 @@ async def test_a_refused_step_names_the_step_and_quotes_the_system() -> None:
     report = await run_check(GowaSystem(), mapping, writes=True)
     assert not report.passed
     (walk,) = _trips(report, Capability.CHANGE_STATUS)
-    assert walk.detail.startswith(
-        "lifecycle step DISPOSE (TERVERIFIKASI to DIDISPOSISIKAN) was refused: "
-    ), walk.detail
+    assert walk.detail.startswith("lifecycle step DISPOSE (TERVERIFIKASI to DIDISPOSISIKAN) was refused: "), walk.detail
     assert "Status tidak dapat diubah dari 'BARU' ke 'PROSES'" in walk.detail, walk.detail
 
 
 async def test_an_answer_from_an_opd_the_map_cannot_say_fails_before_it_is_sent() -> None:
     # Disposed through a map that names only DLH for follow-ups: the answer from PUPR has no
     # word, so it is never sent with a guessed OPD.
-    mapping = MAPPING_B.replace(
-        'kode_opd = { value = "author_agency", map = "opd_out",',
-        'kode_opd = { value = "author_agency", map = "opd_dlh",',
-    ) + '\n[maps.opd_dlh]\n"16.05-dlh" = "DLH"\n'
+    mapping = (
+        MAPPING_B.replace(
+            'kode_opd = { value = "author_agency", map = "opd_out",',
+            'kode_opd = { value = "author_agency", map = "opd_dlh",',
+        )
+        + '\n[maps.opd_dlh]\n"16.05-dlh" = "DLH"\n'
+    )
     system = GowaSystem()
     report = await run_check(system, mapping, writes=True)
     assert not report.passed
@@ -103,7 +108,9 @@ async def test_a_parent_that_reads_back_as_its_child_passes_only_with_the_same_c
     report = await run_check(GowaSystem(), only_parent, writes=True)
     assert report.passed, report.render()
     # The same parent sent as a code the system files as another category: a mismatch.
-    other = only_parent.replace('JLN = "infrastruktur.jalan"', 'JLN = "infrastruktur.jalan"\nJMB = "infrastruktur.jembatan"')
+    other = only_parent.replace(
+        'JLN = "infrastruktur.jalan"', 'JLN = "infrastruktur.jalan"\nJMB = "infrastruktur.jembatan"'
+    )
     system = GowaSystem()
     original = system.create
 
@@ -122,7 +129,9 @@ async def test_a_parent_that_reads_back_as_its_child_passes_only_with_the_same_c
 
 async def test_a_constant_status_on_create_is_warned_and_fails_a_strict_check() -> None:
     # The trial's way past a guarded lifecycle: every created complaint would start verified.
-    mapping = MAPPING_B.replace('body = { judul = "title",', 'body = { status = { const = "VERIFIKASI" }, judul = "title",')
+    mapping = MAPPING_B.replace(
+        'body = { judul = "title",', 'body = { status = { const = "VERIFIKASI" }, judul = "title",'
+    )
     assert mapping != MAPPING_B
     report = await run_check(GowaSystem(), mapping, writes=False, strict=True)
     assert not report.passed
@@ -130,4 +139,6 @@ async def test_a_constant_status_on_create_is_warned_and_fails_a_strict_check() 
         w.startswith("[create] sends status = 'VERIFIKASI' (read as TERVERIFIKASI) on every new complaint")
         for w in report.write_warnings
     ), report.render()
-    assert not any("[create] sends" in w for w in (await run_check(GowaSystem(), MAPPING_B, writes=False)).write_warnings)
+    assert not any(
+        "[create] sends" in w for w in (await run_check(GowaSystem(), MAPPING_B, writes=False)).write_warnings
+    )

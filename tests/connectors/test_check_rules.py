@@ -86,8 +86,18 @@ async def test_a_correct_mapping_round_trips_every_value_with_labelled_test_reco
     report = await run_check(system, writes=True)
     assert report.passed, report.render() + dumps(system.records)
     create = next(t for t in report.round_trips if t.capability is Capability.CREATE)
-    for name in ("title", "content", "created_at", "kode_wilayah", "category_code", "agency_id", "is_secret",
-                 "is_anonymous", "external_ref", "reporter_name"):
+    for name in (
+        "title",
+        "content",
+        "created_at",
+        "kode_wilayah",
+        "category_code",
+        "agency_id",
+        "is_secret",
+        "is_anonymous",
+        "external_ref",
+        "reporter_name",
+    ):
         assert name in create.detail.split("as sent: ")[1], create.detail
     created = [body for kind, body in system.received if kind == "create"]
     assert len(created) == 2
@@ -170,7 +180,9 @@ async def test_a_category_the_create_sends_as_its_default_is_not_warned() -> Non
 async def test_the_test_record_carries_the_registry_category_the_sync_sends() -> None:
     # The create sends category_code without a map: the gateway puts the registry's
     # category id there (gateway.sync.deliver), so the check's test record must too.
-    plain = MAPPING.replace('kategori = { value = "category_code", map = "kategori_out" }', 'kategori = "category_code"')
+    plain = MAPPING.replace(
+        'kategori = { value = "category_code", map = "kategori_out" }', 'kategori = "category_code"'
+    )
     assert plain != MAPPING
     system = System()
     await run_check(system, plain, writes=True)
@@ -180,7 +192,7 @@ async def test_the_test_record_carries_the_registry_category_the_sync_sends() ->
 
 # The test system's status words for every status, so nothing is left unsendable.
 EVERY_STATUS = MAPPING.replace(
-    '[maps.status_out]\n',
+    "[maps.status_out]\n",
     '[maps.status_out]\nTUNDA = "BARU"\nTERVERIFIKASI = "BARU"\nDILIMPAHKAN = "PROSES"\nDITINDAKLANJUTI = "PROSES"\n'
     'MENUNGGU_TANGGAPAN = "PROSES"\nARSIP = "SELESAI"\n',
 )
@@ -234,15 +246,25 @@ async def test_value_counts_are_shown_without_personal_values() -> None:
     # The source's own codes, and the registry's categories they map to.
     assert "category_code: JLN 3, KES 2" in text and "category_id: INFRA-JALAN 3, KESEHATAN 2" in text
     assert "agency_id: dinas-pupr 5" in text
-    assert "present: external_ref 0 of 5, incident_date 0 of 5, reporter 5 of 5" in text and "kode_wilayah: 16.05 5" in text
+    assert (
+        "present: external_ref 0 of 5, incident_date 0 of 5, reporter 5 of 5" in text
+        and "kode_wilayah: 16.05 5" in text
+    )
     assert "Siti" not in text
     assert not report.warnings
 
 
 async def _cli(*args: str) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "gateway.cli", "connector", "check", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, cwd=Path(__file__).parents[2],
+        sys.executable,
+        "-m",
+        "gateway.cli",
+        "connector",
+        "check",
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        cwd=Path(__file__).parents[2],
     )
     out, _ = await process.communicate()
     return process.returncode or 0, out.decode()
@@ -283,7 +305,10 @@ async def test_times_all_identical_in_the_future_or_decades_old_are_warned(when:
         record["dibuat"] = when
     report = await run_check(system, writes=False)
     assert report.passed, report.render()  # warnings only...
-    assert said in report.warnings and "every record (5) has the same created_at: check its path and cast" in report.warnings
+    assert (
+        said in report.warnings
+        and "every record (5) has the same created_at: check its path and cast" in report.warnings
+    )
     assert not (await run_check(system, writes=False, strict=True)).passed  # ...unless strict
 
 

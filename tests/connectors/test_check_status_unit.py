@@ -5,8 +5,7 @@ the OPD back where the mapping reads `disposed_to`."""
 from __future__ import annotations
 
 from connectors.protocol import Capability
-from tests.connectors.check_system import MAPPING, System
-from tests.connectors.check_system import run_check
+from tests.connectors.check_system import MAPPING, System, run_check
 
 OLD_BODY = 'body = { status = { value = "status", map = "status_out" } }\n\n[follow_up]'
 OPD = """
@@ -24,7 +23,10 @@ def with_unit(key: str) -> str:
     assert OLD_BODY in MAPPING
     body = f'body = {{ status = {{ value = "status", map = "status_out" }}, {key} = {{ value = "unit", map = "opd_out" }} }}\n\n[follow_up]'
     mapping = MAPPING.replace(OLD_BODY, body)
-    mapping = mapping.replace('agency_id = { path = "opd", optional = true }', 'agency_id = { path = "opd", optional = true }\ndisposed_to = { path = "disposisi", map = "opd", optional = true }')
+    mapping = mapping.replace(
+        'agency_id = { path = "opd", optional = true }',
+        'agency_id = { path = "opd", optional = true }\ndisposed_to = { path = "disposisi", map = "opd", optional = true }',
+    )
     return mapping + OPD
 
 
@@ -45,4 +47,6 @@ async def test_an_opd_that_does_not_read_back_fails_naming_both() -> None:
     assert not report.passed
     trip = next(t for t in report.round_trips if t.capability is Capability.CHANGE_STATUS)
     assert not trip.ok
-    assert trip.detail.startswith("set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with OPD none"), trip.detail
+    assert trip.detail.startswith("set DIDISPOSISIKAN to OPD 16.05-pupr, read back DIDISPOSISIKAN with OPD none"), (
+        trip.detail
+    )

@@ -4,9 +4,9 @@ trips, and the `penghubung connector check` command as a regency IT team runs it
 from __future__ import annotations
 
 import subprocess
-from dataclasses import replace
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -33,7 +33,9 @@ async def sandbox() -> AsyncIterator[tuple[dict[str, object], dict[str, str]]]:
         yield sims, urls  # type: ignore[misc]
 
 
-def _source(mapping: str, session: aiohttp.ClientSession, urls: dict[str, str], secret: str | None = None, **policy: float):
+def _source(
+    mapping: str, session: aiohttp.ClientSession, urls: dict[str, str], secret: str | None = None, **policy: float
+):
     spec = bundled_spec(mapping)
     sim, default_secret = MAPPED[mapping]
     client = UpstreamClient(spec.name, session, Policy(**policy))  # type: ignore[arg-type]
@@ -104,7 +106,9 @@ async def test_wrong_credentials_and_a_broken_source_fail_clearly(
     sims, urls = sandbox
     sim = sims[MAPPED[mapping][0]]
     async with aiohttp.ClientSession() as session:
-        wrong = await check_source(_source(mapping, session, urls, secret="wrong", attempts=1, total_timeout=2), kode_wilayah="16")
+        wrong = await check_source(
+            _source(mapping, session, urls, secret="wrong", attempts=1, total_timeout=2), kode_wilayah="16"
+        )
         assert not wrong.passed and wrong.failure is not None and "401" in wrong.failure
         sim.faults.set(garbage="html")  # type: ignore[attr-defined]
         garbage = await check_source(_source(mapping, session, urls, attempts=1, total_timeout=2), kode_wilayah="16")
@@ -116,7 +120,11 @@ async def test_wrong_credentials_and_a_broken_source_fail_clearly(
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", "connector", "check", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=180, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
 
 
@@ -125,7 +133,9 @@ def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
     result = _cli("--all", "--sandbox", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "16 of 16 sources pass" in result.stdout
-    assert "not connected yet: 16.08 Kabupaten Ogan Komering Ulu Timur, 16.13 Kabupaten Musi Rawas Utara" in result.stdout
+    assert (
+        "not connected yet: 16.08 Kabupaten Ogan Komering Ulu Timur, 16.13 Kabupaten Musi Rawas Utara" in result.stdout
+    )
     for dialect in ("rest_json_v1", "wa_bot_mongo", "legacy_sql", "xml_stream", "PROVISIONAL v3"):
         assert dialect in result.stdout
     assert "FAIL" not in result.stdout
@@ -137,7 +147,9 @@ def test_connector_check_all_against_the_demo_province(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_broken_mapping_fails_pointing_at_the_key(tmp_path: Path) -> None:
     broken = tmp_path / "broken.toml"
-    broken.write_text((MAPPINGS_DIR / "rest_json_v1.toml").read_text().replace('cast = "datetime"', 'cast = "datetme"', 1))
+    broken.write_text(
+        (MAPPINGS_DIR / "rest_json_v1.toml").read_text().replace('cast = "datetime"', 'cast = "datetme"', 1)
+    )
     result = _cli(str(broken), "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
     assert result.returncode == 1
     assert "fields.created_at.cast: expected one of" in result.stdout and "'datetme'" in result.stdout
@@ -246,7 +258,9 @@ async def test_the_check_counts_and_previews_files(sandbox: tuple[dict[str, obje
 
 async def test_the_check_warns_when_a_files_path_finds_none(sandbox: tuple[dict[str, object], dict[str, str]]) -> None:
     _sims, urls = sandbox
-    spec = replace(bundled_spec("wa_bot_mongo"), attachments=replace(bundled_spec("wa_bot_mongo").attachments, path="foto"))  # type: ignore[arg-type]
+    spec = replace(
+        bundled_spec("wa_bot_mongo"), attachments=replace(bundled_spec("wa_bot_mongo").attachments, path="foto")
+    )  # type: ignore[arg-type]
     async with aiohttp.ClientSession() as session:
         client = UpstreamClient(spec.name, session, Policy(total_timeout=5))
         source = build_source(spec, client, urls["wa_bot_mongo"], secret=SANDBOX_SECRETS["wa_bot_mongo"])

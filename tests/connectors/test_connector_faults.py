@@ -44,7 +44,9 @@ async def sims(sandbox: tuple[dict[str, Simulator], dict[str, str]]) -> AsyncIte
 
 def source(dialect: str, session: aiohttp.ClientSession, urls: dict[str, str], policy: Policy = FAST) -> HttpSource:
     spec = bundled_spec(dialect)
-    return build_source(spec, UpstreamClient(spec.name, session, policy), urls[dialect], secret=SANDBOX_SECRETS[dialect])
+    return build_source(
+        spec, UpstreamClient(spec.name, session, policy), urls[dialect], secret=SANDBOX_SECRETS[dialect]
+    )
 
 
 async def read_all(connector: Connector) -> int:
@@ -136,7 +138,10 @@ async def test_an_xml_entity_attack_in_an_answer_is_refused(name: str, sims, san
     token = sims[name].sink.token  # type: ignore[attr-defined]
     push = AddstreamConnector(name, UpstreamClient(name, session, FAST), sandbox[1][name], token=token)
     complaint = NewComplaint(
-        external_ref="ref-1", title="Jalan rusak", content="Jalan berlubang.", kode_wilayah="16.07",
+        external_ref="ref-1",
+        title="Jalan rusak",
+        content="Jalan berlubang.",
+        kode_wilayah="16.07",
         created_at=datetime.now(UTC),
     )
     tracemalloc.start()
@@ -194,7 +199,10 @@ async def test_a_create_retried_after_a_429_lands_once(sims, sandbox, session) -
     rest = source("rest_json_v1", session, sandbox[1], Policy(attempts=3, backoff_base=0.01))
     before = len(sims["rest_json_v1"].reports)  # type: ignore[attr-defined]
     complaint = NewComplaint(
-        external_ref="gw-42", title="Lampu jalan padam", content="Sudah seminggu padam.", kode_wilayah="16.01",
+        external_ref="gw-42",
+        title="Lampu jalan padam",
+        content="Sudah seminggu padam.",
+        kode_wilayah="16.01",
         created_at=datetime.now(UTC),
     )
     first = await rest.create(complaint)

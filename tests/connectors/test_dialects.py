@@ -20,7 +20,7 @@ def test_each_dialect_has_its_mapping_and_its_simulator(d: Dialect) -> None:
 
 
 def test_the_sandbox_serves_every_dialect_after_the_national_system() -> None:
-    assert SIMULATOR_ORDER == ("lapor_national", *NAMES)
+    assert ("lapor_national", *NAMES) == SIMULATOR_ORDER
 
 
 def test_an_unknown_dialect_names_the_known_ones() -> None:

@@ -25,7 +25,7 @@ HEADING = "## Reference: every key of a mapping file"
 NOT_MAPPING = {"config.py"}
 
 # Tables no bundled mapping uses; together with those, every table of the parser is loaded.
-EXTRA = '''
+EXTRA = """
 [source]
 name = "uji"
 kode_wilayah = "16.05"
@@ -61,11 +61,14 @@ idempotency = { style = "header" }
 path = "/x/{id}/t"
 body = { isi = { value = "text" } }
 idempotency = { style = "header" }
-'''
+"""
 
 
 def mappings() -> list[str]:
-    files = [*sorted((ROOT / "connectors" / "mappings").glob("*.toml")), Path(__file__).parent / "fixtures" / "jsonapi.toml"]
+    files = [
+        *sorted((ROOT / "connectors" / "mappings").glob("*.toml")),
+        Path(__file__).parent / "fixtures" / "jsonapi.toml",
+    ]
     return [f.read_text() for f in files] + [EXTRA]
 
 

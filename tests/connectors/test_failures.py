@@ -24,35 +24,66 @@ CASES = [
     pytest.param(TimeoutError(), True, Failure(Kind.TIMEOUT, Next.RETRY, Doubt.MAYBE), id="deadline-after-it-left"),
     pytest.param(TimeoutError(), False, Failure(Kind.TIMEOUT, Next.RETRY, Doubt.NO), id="deadline-before-it-left"),
     # Not even called: retried, the try refunded, never in doubt.
-    pytest.param(CircuitOpen(S, "open"), True, Failure(Kind.CIRCUIT_OPEN, Next.RETRY, Doubt.NO, counts=False), id="circuit-open"),
-    pytest.param(SourceBusy(S, "busy", sent=False), True, Failure(Kind.SOURCE_BUSY, Next.RETRY, Doubt.NO, counts=False), id="source-busy"),
+    pytest.param(
+        CircuitOpen(S, "open"), True, Failure(Kind.CIRCUIT_OPEN, Next.RETRY, Doubt.NO, counts=False), id="circuit-open"
+    ),
+    pytest.param(
+        SourceBusy(S, "busy", sent=False),
+        True,
+        Failure(Kind.SOURCE_BUSY, Next.RETRY, Doubt.NO, counts=False),
+        id="source-busy",
+    ),
     # Unavailable: retried, in doubt as the error says, after what the source asked.
     pytest.param(
-        UpstreamUnavailable(S, "timed out", in_doubt=True), True,
-        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.MAYBE), id="unanswered-after-sent",
+        UpstreamUnavailable(S, "timed out", in_doubt=True),
+        True,
+        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.MAYBE),
+        id="unanswered-after-sent",
     ),
     pytest.param(
-        UpstreamUnavailable(S, "refused", sent=False, in_doubt=True), True,
-        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.NO), id="never-left",
+        UpstreamUnavailable(S, "refused", sent=False, in_doubt=True),
+        True,
+        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.NO),
+        id="never-left",
     ),
     pytest.param(
-        UpstreamUnavailable(S, "answered 503", retry_after=7.0), True,
-        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.NO, after=7.0), id="503-retry-after",
+        UpstreamUnavailable(S, "answered 503", retry_after=7.0),
+        True,
+        Failure(Kind.UNAVAILABLE, Next.RETRY, Doubt.NO, after=7.0),
+        id="503-retry-after",
     ),
     # Answered unreadably: retried, and the write may have happened.
-    pytest.param(DecodeError(S, "not JSON"), True, Failure(Kind.UNREADABLE, Next.RETRY, Doubt.MAYBE), id="unreadable-answer"),
-    # A record read back that does not map: retried; it says nothing of the write.
-    pytest.param(MappingError("r1", "status", "no word"), True, Failure(Kind.UNMAPPABLE, Next.RETRY, Doubt.UNTOLD), id="unmappable-record"),
-    # Refused, or not expressible: dead letters, nothing applied.
-    pytest.param(UpstreamRejected(S, "answered 422", status=422), True, Failure(Kind.REFUSED, Next.DEAD, Doubt.NO), id="refused-4xx"),
-    pytest.param(Unsupported(S, "no change_status"), True, Failure(Kind.UNSUPPORTED, Next.DEAD, Doubt.NO), id="unsupported"),
     pytest.param(
-        UnmappedValue(S, action="create", key="kategori", value_name="category_code", value="X", table="kategori"), True,
-        Failure(Kind.UNSUPPORTED, Next.DEAD, Doubt.NO), id="unmapped-value",
+        DecodeError(S, "not JSON"), True, Failure(Kind.UNREADABLE, Next.RETRY, Doubt.MAYBE), id="unreadable-answer"
+    ),
+    # A record read back that does not map: retried; it says nothing of the write.
+    pytest.param(
+        MappingError("r1", "status", "no word"),
+        True,
+        Failure(Kind.UNMAPPABLE, Next.RETRY, Doubt.UNTOLD),
+        id="unmappable-record",
+    ),
+    # Refused, or not expressible: dead letters, nothing applied.
+    pytest.param(
+        UpstreamRejected(S, "answered 422", status=422),
+        True,
+        Failure(Kind.REFUSED, Next.DEAD, Doubt.NO),
+        id="refused-4xx",
+    ),
+    pytest.param(
+        Unsupported(S, "no change_status"), True, Failure(Kind.UNSUPPORTED, Next.DEAD, Doubt.NO), id="unsupported"
+    ),
+    pytest.param(
+        UnmappedValue(S, action="create", key="kategori", value_name="category_code", value="X", table="kategori"),
+        True,
+        Failure(Kind.UNSUPPORTED, Next.DEAD, Doubt.NO),
+        id="unmapped-value",
     ),
     # Any other connector failure: dead, in doubt unless it provably never left.
     pytest.param(ConnectorError(S, "odd"), True, Failure(Kind.FAILED, Next.DEAD, Doubt.MAYBE), id="other-sent"),
-    pytest.param(ConnectorError(S, "odd", sent=False), True, Failure(Kind.FAILED, Next.DEAD, Doubt.NO), id="other-unsent"),
+    pytest.param(
+        ConnectorError(S, "odd", sent=False), True, Failure(Kind.FAILED, Next.DEAD, Doubt.NO), id="other-unsent"
+    ),
 ]
 
 

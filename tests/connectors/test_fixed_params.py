@@ -52,7 +52,11 @@ def upstream(seen: list[dict[str, str]]) -> web.Application:
             return web.json_response({"error": "urut=asc and diubah_sejak required"}, status=500)
         page = int(request.query.get("hal", "1"))
         rows = ROWS[(page - 1) * 2 : page * 2]
-        nxt = f"/api/v2/pengaduan?hal={page + 1}&diubah_sejak={quote(request.query['diubah_sejak'])}" if page * 2 < len(ROWS) else None
+        nxt = (
+            f"/api/v2/pengaduan?hal={page + 1}&diubah_sejak={quote(request.query['diubah_sejak'])}"
+            if page * 2 < len(ROWS)
+            else None
+        )
         return web.json_response({"data": rows, "links": {"next": nxt}})
 
     app = web.Application()
@@ -79,8 +83,16 @@ async def test_fixed_params_go_on_every_page_beside_the_since() -> None:
         ("/api/v2/pengaduan?urut=asc", "", "request.path"),
         ("/api/v2/pengaduan#top", "", "request.path"),
         ("/api/v2/pengaduan", '[read_one]\npath = "/api/v2/pengaduan/{id}?lengkap=1"', "read_one.path"),
-        ("/api/v2/pengaduan", '[follow_ups]\nlist = "/api/v2/tanggapan?urut=asc"\nrecord_id = "id_pengaduan"\nid = "id"\ntext = "isi"\nat = { path = "tgl", cast = "datetime" }', "follow_ups.list"),
-        ("/api/v2/pengaduan", '[follow_ups]\nendpoint = "/api/v2/pengaduan/{id}/tanggapan?urut=asc"\nid = "id"\ntext = "isi"\nat = { path = "tgl", cast = "datetime" }', "follow_ups.endpoint"),
+        (
+            "/api/v2/pengaduan",
+            '[follow_ups]\nlist = "/api/v2/tanggapan?urut=asc"\nrecord_id = "id_pengaduan"\nid = "id"\ntext = "isi"\nat = { path = "tgl", cast = "datetime" }',
+            "follow_ups.list",
+        ),
+        (
+            "/api/v2/pengaduan",
+            '[follow_ups]\nendpoint = "/api/v2/pengaduan/{id}/tanggapan?urut=asc"\nid = "id"\ntext = "isi"\nat = { path = "tgl", cast = "datetime" }',
+            "follow_ups.endpoint",
+        ),
     ],
 )
 def test_a_query_in_a_mapping_path_is_refused_at_load(path: str, extra: str, where: str) -> None:
@@ -93,7 +105,7 @@ def test_a_query_in_a_mapping_path_is_refused_at_load(path: str, extra: str, whe
 
 @pytest.mark.parametrize(
     ("params", "where"),
-    [('params = { urut = 1 }', "request.params"), ('params = { diubah_sejak = "x" }', "request.params.diubah_sejak")],
+    [("params = { urut = 1 }", "request.params"), ('params = { diubah_sejak = "x" }', "request.params.diubah_sejak")],
 )
 def test_wrong_fixed_params_are_refused(params: str, where: str) -> None:
     with pytest.raises(SpecError, match=f"^{where}: expected"):

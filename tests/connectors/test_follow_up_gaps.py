@@ -29,7 +29,10 @@ def follow_up_gaps(record: Any) -> list[str]:
 
 
 def test_a_nested_follow_up_with_an_unknown_author_word_is_left_out_and_the_record_kept() -> None:
-    comments = [*RECORD["comments"], {"id": "c4", "comment": "Terima kasih, Pak Budi.", "createdAt": "2026-03-17T09:00:00+07:00", "role": "CAMAT"}]  # type: ignore[list-item]
+    comments = [
+        *RECORD["comments"],
+        {"id": "c4", "comment": "Terima kasih, Pak Budi.", "createdAt": "2026-03-17T09:00:00+07:00", "role": "CAMAT"},
+    ]  # type: ignore[list-item]
     c = Mapper(load_spec(SPEC)).map({**RECORD, "comments": comments})
     assert c.status is Status.DIDISPOSISIKAN  # its status still travels
     assert [f.source_id for f in c.follow_ups] == ["c1", "c2", "c3"]

@@ -43,7 +43,9 @@ def test_xml_entities_and_dtds_are_refused(body: bytes) -> None:
 
 
 def test_csv_latin1_crlf_and_quoted_separators() -> None:
-    body = "id_pengaduan;isi_laporan;status\r\n1;\"Jalan; rusak di Muara Beliti\";0\r\n2;Café ditutup;selesai\r\n".encode("latin-1")
+    body = 'id_pengaduan;isi_laporan;status\r\n1;"Jalan; rusak di Muara Beliti";0\r\n2;Café ditutup;selesai\r\n'.encode(
+        "latin-1"
+    )
     assert decode_csv("s", body, encoding="latin-1", delimiter=";") == [
         {"id_pengaduan": "1", "isi_laporan": "Jalan; rusak di Muara Beliti", "status": "0"},
         {"id_pengaduan": "2", "isi_laporan": "Café ditutup", "status": "selesai"},

@@ -28,8 +28,9 @@ FAST = Policy(total_timeout=2.0, connect_timeout=1.0, attempts=3, backoff_base=0
 SECRET = "rahasia-uji-123"
 
 
-def source(mapping: str, session: aiohttp.ClientSession, base_url: str, secret: str | None = SECRET,
-           policy: Policy = FAST) -> HttpSource:
+def source(
+    mapping: str, session: aiohttp.ClientSession, base_url: str, secret: str | None = SECRET, policy: Policy = FAST
+) -> HttpSource:
     spec = load_spec(mapping)
     return build_source(spec, UpstreamClient(spec.name, session, policy), base_url, secret=secret)
 
@@ -118,9 +119,14 @@ class GraphQLServer:
 
     async def handle(self, request: web.Request) -> web.Response:
         payload = await request.json()
-        self.seen.append({"payload": payload, "query_string": request.query_string,
-                          "authorization": request.headers.get("Authorization"),
-                          "content_type": request.content_type})
+        self.seen.append(
+            {
+                "payload": payload,
+                "query_string": request.query_string,
+                "authorization": request.headers.get("Authorization"),
+                "content_type": request.content_type,
+            }
+        )
         if request.headers.get("Authorization") != f"Bearer {SECRET}":
             return web.json_response({"errors": [{"message": "unauthenticated"}]}, status=401)
         if not isinstance(payload.get("query"), str) or "reports" not in payload["query"]:
@@ -130,26 +136,42 @@ class GraphQLServer:
         if not isinstance(first, int) or isinstance(first, bool):
             return _request_error(f'Variable "$first" got invalid value {first!r}; Int cannot represent it.')
         if after is not None and not isinstance(after, str):
-            return _request_error(f'Variable "$after" got invalid value {after!r}; String cannot represent a non string value.')
+            return _request_error(
+                f'Variable "$after" got invalid value {after!r}; String cannot represent a non string value.'
+            )
         if self.mode == "errors":
-            return web.json_response({
-                "errors": [
-                    {"message": 'Cannot query field "judul" on type "Report".', "locations": [{"line": 4, "column": 13}]},
-                    {"message": 'Cannot query field "kategori" on type "Report".'},
-                ],
-                "data": None,
-            })
+            return web.json_response(
+                {
+                    "errors": [
+                        {
+                            "message": 'Cannot query field "judul" on type "Report".',
+                            "locations": [{"line": 4, "column": 13}],
+                        },
+                        {"message": 'Cannot query field "kategori" on type "Report".'},
+                    ],
+                    "data": None,
+                }
+            )
         if self.mode == "partial":
             nodes = [REPORTS[0], {**REPORTS[1], "kategori": None}]
-            return web.json_response({
-                "data": {"reports": {"nodes": nodes, "pageInfo": {"endCursor": None}}},
-                "errors": [{"message": "kategori: layanan referensi tidak tersedia", "path": ["reports", "nodes", 1, "kategori"]}],
-            })
+            return web.json_response(
+                {
+                    "data": {"reports": {"nodes": nodes, "pageInfo": {"endCursor": None}}},
+                    "errors": [
+                        {
+                            "message": "kategori: layanan referensi tidak tersedia",
+                            "path": ["reports", "nodes", 1, "kategori"],
+                        }
+                    ],
+                }
+            )
         if self.mode == "null_item":
-            return web.json_response({
-                "data": {"reports": {"nodes": [REPORTS[0], None, REPORTS[2]], "pageInfo": {"endCursor": None}}},
-                "errors": [{"message": "report me-2: akses ditolak", "path": ["reports", "nodes", 1]}],
-            })
+            return web.json_response(
+                {
+                    "data": {"reports": {"nodes": [REPORTS[0], None, REPORTS[2]], "pageInfo": {"endCursor": None}}},
+                    "errors": [{"message": "report me-2: akses ditolak", "path": ["reports", "nodes", 1]}],
+                }
+            )
         start = self._offset(after) if after is not None else 0
         nodes = REPORTS[start : start + first]
         end = start + len(nodes)
@@ -168,7 +190,9 @@ async def graphql() -> AsyncIterator[tuple[GraphQLServer, str]]:
         yield server, url
 
 
-async def test_graphql_pages_through_cursor_variables(graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession) -> None:
+async def test_graphql_pages_through_cursor_variables(
+    graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession
+) -> None:
     server, url = graphql
     got = await batches(source(GRAPHQL_MAPPING, session, url))
     assert [[r.source_id for r in b.records] for b in got] == [["me-1", "me-2"], ["me-3", "me-4"], ["me-5"]]
@@ -186,7 +210,9 @@ async def test_graphql_pages_through_cursor_variables(graphql: tuple[GraphQLServ
     assert got[-1].cursor == "2026-03-05T03:00:00+00:00"
 
 
-async def test_graphql_passes_since_as_a_variable(graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession) -> None:
+async def test_graphql_passes_since_as_a_variable(
+    graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession
+) -> None:
     server, url = graphql
     await batches(source(GRAPHQL_MAPPING, session, url), since="2026-03-01T00:00:00+00:00")
     assert all(s["payload"]["variables"]["since"] == "2026-03-01T00:00:00+00:00" for s in server.seen)
@@ -232,7 +258,9 @@ async def test_graphql_numeric_looking_cursors_stay_strings(
     assert [r.source_id for b in got for r in b.records] == [r["id"] for r in REPORTS]
 
 
-async def test_graphql_with_a_wrong_token_is_rejected(graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession) -> None:
+async def test_graphql_with_a_wrong_token_is_rejected(
+    graphql: tuple[GraphQLServer, str], session: aiohttp.ClientSession
+) -> None:
     _, url = graphql
     with pytest.raises(UpstreamRejected) as info:
         await batches(source(GRAPHQL_MAPPING, session, url, secret="salah"))
@@ -283,7 +311,10 @@ async def test_a_csv_export_is_read_from_a_file_url(tmp_path: Path, session: aio
     write_export(tmp_path)
     (batch,) = await batches(source(CSV_MAPPING, session, tmp_path.as_uri(), secret=None))
     assert batch.raw_count == 3
-    assert [(r.source_id, r.status) for r in batch.records] == [("101", Status.BELUM_TERVERIFIKASI), ("102", Status.SELESAI)]
+    assert [(r.source_id, r.status) for r in batch.records] == [
+        ("101", Status.BELUM_TERVERIFIKASI),
+        ("102", Status.SELESAI),
+    ]
     first, second = batch.records
     assert first.content == "Jalan; berlubang di Muaradua"  # the quoted separator stayed in
     assert second.content == "Warung Café buang limbah ke sungai"  # decoded as Latin-1
@@ -298,7 +329,9 @@ async def test_a_missing_export_file_is_a_rejection(tmp_path: Path, session: aio
         await batches(source(CSV_MAPPING, session, tmp_path.as_uri(), secret=None))
 
 
-async def test_an_export_without_a_required_column_is_a_decode_error(tmp_path: Path, session: aiohttp.ClientSession) -> None:
+async def test_an_export_without_a_required_column_is_a_decode_error(
+    tmp_path: Path, session: aiohttp.ClientSession
+) -> None:
     write_export(tmp_path, CSV_TEXT.replace("isi_laporan", "isi"))
     with pytest.raises(DecodeError, match="CSV header lacks the column 'isi_laporan'"):
         await batches(source(CSV_MAPPING, session, tmp_path.as_uri(), secret=None))
@@ -354,7 +387,12 @@ body = { isi = "content", judul = "title" }
 """
 
 ROWS = [
-    {"id": f"el-{n}", "isi": f"Pengaduan ke-{n} dari Tebing Tinggi", "status": "baru", "dibuat": f"2026-02-1{n}T09:00:00"}
+    {
+        "id": f"el-{n}",
+        "isi": f"Pengaduan ke-{n} dari Tebing Tinggi",
+        "status": "baru",
+        "dibuat": f"2026-02-1{n}T09:00:00",
+    }
     for n in range(1, 4)
 ]
 
@@ -373,8 +411,15 @@ class FormServer:
 
     async def _authorised(self, request: web.Request) -> dict[str, str] | None:
         form = {k: str(v) for k, v in (await request.post()).items()}
-        self.seen.append({"path": request.path, "url": str(request.url), "form": form,
-                          "headers": dict(request.headers), "content_type": request.content_type})
+        self.seen.append(
+            {
+                "path": request.path,
+                "url": str(request.url),
+                "form": form,
+                "headers": dict(request.headers),
+                "content_type": request.content_type,
+            }
+        )
         return form if form.get("api_token") == SECRET else None
 
     async def list(self, request: web.Request) -> web.Response:
@@ -422,8 +467,11 @@ async def test_a_form_create_carries_the_token_in_the_body_too(
 ) -> None:
     server, url = form_server
     complaint = NewComplaint(
-        external_ref="gw-el-1", title="Sampah menumpuk", content="Sampah menumpuk di pasar.",
-        kode_wilayah="16.11", created_at=datetime(2026, 3, 1, tzinfo=UTC),
+        external_ref="gw-el-1",
+        title="Sampah menumpuk",
+        content="Sampah menumpuk di pasar.",
+        kode_wilayah="16.11",
+        created_at=datetime(2026, 3, 1, tzinfo=UTC),
     )
     created = await source(POST_MAPPING, session, url).create(complaint)
     assert created.source_id == "el-99"

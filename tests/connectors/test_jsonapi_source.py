@@ -80,7 +80,9 @@ async def test_every_page_is_read_by_following_the_link_header(system, session) 
 async def test_a_next_link_to_another_host_is_refused_not_followed(system, session) -> None:
     simulated, url = system
     simulated.paging = "foreign"
-    with pytest.raises(DecodeError, match=r"points to http://198\.51\.100\.7:\d+, not to the source's own http://127\.0\.0\.1") as caught:
+    with pytest.raises(
+        DecodeError, match=r"points to http://198\.51\.100\.7:\d+, not to the source's own http://127\.0\.0\.1"
+    ) as caught:
         await read_all(connect(session, url))
     assert API_KEY not in str(caught.value)
     assert len(simulated.list_calls) == 1
@@ -90,8 +92,9 @@ async def test_a_next_link_read_as_a_cursor_is_a_repeat_that_names_the_right_sty
     """The issue's endless loop: `links.next` declared as a cursor is sent back as
     ?cursor=..., which the system ignores; the same link comes back."""
     simulated, url = system
-    source = connect(session, url, with_pagination(
-        '{ style = "cursor", next = "links.next", size_param = "page[size]", size = 3 }'))
+    source = connect(
+        session, url, with_pagination('{ style = "cursor", next = "links.next", size_param = "page[size]", size = 3 }')
+    )
     with pytest.raises(DecodeError) as caught:
         await read_all(source)
     message = str(caught.value)
@@ -115,8 +118,9 @@ async def test_next_links_that_loop_are_an_error_not_ten_thousand_pages(system, 
 async def test_a_full_first_page_without_the_declared_cursor_fails_the_check(system, session) -> None:
     """The issue's silent one-page read: a cursor path the answers never have."""
     _simulated, url = system
-    source = connect(session, url, with_pagination(
-        '{ style = "cursor", next = "meta.cursor", size_param = "page[size]", size = 3 }'))
+    source = connect(
+        session, url, with_pagination('{ style = "cursor", next = "meta.cursor", size_param = "page[size]", size = 3 }')
+    )
     batches = await read_all(source)
     assert ids(batches) == ALL_IDS[:3]
     assert batches[0].notes and "nothing at 'meta.cursor'" in batches[0].notes[0]
@@ -188,7 +192,11 @@ async def test_jsonapi_attributes_relationships_and_flags_map(system, session) -
     _simulated, url = system
     records = {r.source_id: r for b in await read_all(connect(session, url)) for r in b.records}
     secret = records["LPR-0003"]
-    assert (secret.title, secret.status, secret.disposed_to) == ("Pungutan liar", Status.DIDISPOSISIKAN, "16.05-inspektorat")
+    assert (secret.title, secret.status, secret.disposed_to) == (
+        "Pungutan liar",
+        Status.DIDISPOSISIKAN,
+        "16.05-inspektorat",
+    )
     assert secret.is_secret and secret.is_anonymous
     plain = records["LPR-0002"]
     assert not plain.is_secret and not plain.is_anonymous and plain.disposed_to is None
@@ -198,16 +206,27 @@ async def test_jsonapi_attributes_relationships_and_flags_map(system, session) -
 async def test_writes_send_jsonapi_bodies_and_read_the_new_id_at_data_id(system, session) -> None:
     simulated, url = system
     source = connect(session, url)
-    created = await source.create(NewComplaint(
-        external_ref="gw-1", title="Jembatan retak", content="Jembatan desa retak.", kode_wilayah="16.05",
-        created_at=datetime(2026, 3, 11, tzinfo=UTC), is_secret=True,
-    ))
+    created = await source.create(
+        NewComplaint(
+            external_ref="gw-1",
+            title="Jembatan retak",
+            content="Jembatan desa retak.",
+            kode_wilayah="16.05",
+            created_at=datetime(2026, 3, 11, tzinfo=UTC),
+            is_secret=True,
+        )
+    )
     assert created.source_id == "LPR-0101" and simulated.records["LPR-0101"].rahasia
     await source.change_status(created.source_id, StatusChange(external_ref="gw-1", status=Status.DIDISPOSISIKAN))
-    await source.add_follow_up(created.source_id, FollowUp(
-        external_ref="gw-1-f1", text="Mohon segera diperbaiki.", at=datetime(2026, 3, 11, tzinfo=UTC),
-        from_reporter=True,
-    ))
+    await source.add_follow_up(
+        created.source_id,
+        FollowUp(
+            external_ref="gw-1-f1",
+            text="Mohon segera diperbaiki.",
+            at=datetime(2026, 3, 11, tzinfo=UTC),
+            from_reporter=True,
+        ),
+    )
     back = await source.read_one(created.source_id)
     assert back is not None and back.status is Status.DIDISPOSISIKAN
     assert [(f.text, f.by_reporter) for f in back.follow_ups] == [("Mohon segera diperbaiki.", True)]
@@ -219,20 +238,41 @@ async def test_writes_send_jsonapi_bodies_and_read_the_new_id_at_data_id(system,
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('style = "next_link", next = "links.next"', 'style = "next_link", cursor_param = "c"',
-         "request.pagination.cursor_param: expected no cursor_param with style = \"next_link\""),
-        ('style = "next_link", next = "links.next"', 'style = "link_header", next = "links.next"',
-         "request.pagination.next: expected no next with style = \"link_header\" (the next page's URL is in the Link header)"),
-        ('style = "next_link", next = "links.next"', 'style = "next_link", next = 3',
-         "request.pagination.next: expected the dotted path of the next page's URL"),
-        ('path = "/api/v1/pengaduan"\nsince', 'path = "/api/v1/pengaduan"\nformat = "xml"\nsince',
-         "request.pagination.style: expected link_header, page, cursor or none (a next link in the body needs format = \"json\""),
-        ('endpoint = "/api/v1/pengaduan/{id}/tanggapan"', 'endpoint = "/api/v1/tanggapan"',
-         "follow_ups.endpoint: expected a path starting with / holding {id}"),
-        ('endpoint = "/api/v1/pengaduan/{id}/tanggapan"', 'path = "tanggapan"',
-         "follow_ups.records: expected nothing (only an endpoint's answer has a list to find)"),
-        ('endpoint = "/api/v1/pengaduan/{id}/tanggapan"', 'endpoint = "/x/{id}"\npath = "tanggapan"',
-         "follow_ups: expected exactly one of path (a list in each record), endpoint (a list per record) or list"),
+        (
+            'style = "next_link", next = "links.next"',
+            'style = "next_link", cursor_param = "c"',
+            'request.pagination.cursor_param: expected no cursor_param with style = "next_link"',
+        ),
+        (
+            'style = "next_link", next = "links.next"',
+            'style = "link_header", next = "links.next"',
+            'request.pagination.next: expected no next with style = "link_header" (the next page\'s URL is in the Link header)',
+        ),
+        (
+            'style = "next_link", next = "links.next"',
+            'style = "next_link", next = 3',
+            "request.pagination.next: expected the dotted path of the next page's URL",
+        ),
+        (
+            'path = "/api/v1/pengaduan"\nsince',
+            'path = "/api/v1/pengaduan"\nformat = "xml"\nsince',
+            'request.pagination.style: expected link_header, page, cursor or none (a next link in the body needs format = "json"',
+        ),
+        (
+            'endpoint = "/api/v1/pengaduan/{id}/tanggapan"',
+            'endpoint = "/api/v1/tanggapan"',
+            "follow_ups.endpoint: expected a path starting with / holding {id}",
+        ),
+        (
+            'endpoint = "/api/v1/pengaduan/{id}/tanggapan"',
+            'path = "tanggapan"',
+            "follow_ups.records: expected nothing (only an endpoint's answer has a list to find)",
+        ),
+        (
+            'endpoint = "/api/v1/pengaduan/{id}/tanggapan"',
+            'endpoint = "/x/{id}"\npath = "tanggapan"',
+            "follow_ups: expected exactly one of path (a list in each record), endpoint (a list per record) or list",
+        ),
         ('Y = "REPORTER"', 'Y = "PELAPOR"', "maps.penulis.Y: expected one of AGENCY, REPORTER; found 'PELAPOR'"),
     ],
 )

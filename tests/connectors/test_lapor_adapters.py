@@ -13,7 +13,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 from connectors.errors import DecodeError, UpstreamRejected, UpstreamUnavailable
-from connectors.http import CallRecord, OBSERVERS, Policy, UpstreamClient
+from connectors.http import OBSERVERS, CallRecord, Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector, Topic, fetch_topics
 from connectors.lapor.addstream import ADDSTREAM_PATH
 from connectors.lapor.topics import GETTOPICS_PATH
@@ -147,7 +147,9 @@ async def test_an_anonymous_complaint_without_a_reporter_has_empty_pelapor_field
         assert sim.laporan[created.source_id]["is_anonymous"] is True
 
 
-async def test_a_secret_complaint_sets_rahasia(target: tuple[Sim, str, str, str], session: aiohttp.ClientSession) -> None:
+async def test_a_secret_complaint_sets_rahasia(
+    target: tuple[Sim, str, str, str], session: aiohttp.ClientSession
+) -> None:
     sim, url, token, _ = target
     await connector(session, url, token).create(complaint(is_secret=True))
     ((_, submission),) = sim.submissions
@@ -165,7 +167,9 @@ async def test_a_wrong_token_is_rejected_with_the_simulators_error(
     assert sim.submissions == [] and pushes(sim) == 1
 
 
-@pytest.mark.parametrize("fault", [{"down": "503"}, {"down": "close"}, {"error_rate": 1.0}], ids=["503", "close", "500s"])
+@pytest.mark.parametrize(
+    "fault", [{"down": "503"}, {"down": "close"}, {"error_rate": 1.0}], ids=["503", "close", "500s"]
+)
 async def test_a_create_is_sent_once_even_when_the_source_fails(
     fault: dict[str, object], target: tuple[Sim, str, str, str], session: aiohttp.ClientSession
 ) -> None:
@@ -254,7 +258,9 @@ async def test_topics_have_string_ids_and_roots_without_parent(
     assert f"KEYTOKEN={DEFAULT_KEYTOKEN}" in entry.body and entry.query == {}  # a form field, not the URL
 
 
-async def test_a_wrong_keytoken_is_rejected(national: tuple[LaporNational, str], session: aiohttp.ClientSession) -> None:
+async def test_a_wrong_keytoken_is_rejected(
+    national: tuple[LaporNational, str], session: aiohttp.ClientSession
+) -> None:
     sim, url = national
     with pytest.raises(UpstreamRejected) as info:
         await fetch_topics(UpstreamClient("lapor", session, POLICY), url, keytoken="salah")

@@ -52,7 +52,12 @@ RECORD = {
 
 def test_a_good_record_maps_to_canonical_values() -> None:
     c = Mapper(load_spec(SPEC)).map(RECORD)
-    assert (c.source, c.source_id, c.title, c.status) == ("16.05-musi-rawas", "rep_1", "Jalan rusak", Status.DIDISPOSISIKAN)
+    assert (c.source, c.source_id, c.title, c.status) == (
+        "16.05-musi-rawas",
+        "rep_1",
+        "Jalan rusak",
+        Status.DIDISPOSISIKAN,
+    )
     # No offset in the source: read as WIB (UTC+7), stored in UTC.
     assert c.created_at == datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
     assert c.updated_at == c.created_at and c.version == c.created_at.isoformat()
@@ -78,14 +83,21 @@ def test_a_bad_record_names_its_field(change: dict[str, object], field: str, rea
 
 
 def test_personal_values_are_never_quoted() -> None:
-    spec = load_spec(SPEC.replace('reporter_nik = { path = "user.nik", optional = true }', 'reporter_nik = { path = "user.nik", cast = "int" }'))
+    spec = load_spec(
+        SPEC.replace(
+            'reporter_nik = { path = "user.nik", optional = true }',
+            'reporter_nik = { path = "user.nik", cast = "int" }',
+        )
+    )
     with pytest.raises(MappingError) as info:
         Mapper(spec).map({**RECORD, "user": {"nik": "16050141019O0001"}})
     assert "16050141019O0001" not in str(info.value)
 
 
 def test_one_bad_record_does_not_stop_the_batch() -> None:
-    mapped, rejected = Mapper(load_spec(SPEC)).map_all([RECORD, {**RECORD, "id": "rep_2", "bupatiStatus": "?"}, {**RECORD, "id": "rep_3"}])
+    mapped, rejected = Mapper(load_spec(SPEC)).map_all(
+        [RECORD, {**RECORD, "id": "rep_2", "bupatiStatus": "?"}, {**RECORD, "id": "rep_3"}]
+    )
     assert [c.source_id for c in mapped] == ["rep_1", "rep_3"]
     assert [e.record_ref for e in rejected] == ["rep_2"]
 
@@ -93,16 +105,48 @@ def test_one_bad_record_does_not_stop_the_batch() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('cast = "datetime" }', 'cast = "datetme" }', "fields.created_at.cast: expected one of bool, date, datetime, epoch_ms, epoch_s, float, int, str; found 'datetme'"),
+        (
+            'cast = "datetime" }',
+            'cast = "datetme" }',
+            "fields.created_at.cast: expected one of bool, date, datetime, epoch_ms, epoch_s, float, int, str; found 'datetme'",
+        ),
         ('DITOLAK = "ARSIP"', 'DITOLAK = "REJECTED"', "maps.status.DITOLAK: expected one of SUBMITTED"),
-        ('map = "status"', 'map = "statuses"', "fields.status.map: expected a table defined under [maps] (status); found 'statuses'"),
+        (
+            'map = "status"',
+            'map = "statuses"',
+            "fields.status.map: expected a table defined under [maps] (status); found 'statuses'",
+        ),
         ('title = "title"', 'titel = "title"', "fields: expected only the keys"),
-        ('kode_wilayah = "16.05"', "kode_wilayah = 16.05", 'source.kode_wilayah: expected a Kemendagri code as a string, like "16.05"; found 16.05'),
-        ('time_zone = "WIB"', 'time_zone = "Asia/Jakarta"', "source.time_zone: expected one of WIB, WITA, WIT; found 'Asia/Jakarta'"),
-        ('source_id = "id"', 'source_id = { path = "id", const = "x" }', "fields.source_id: expected exactly one of path or const"),
-        ('content = "description"', "", "fields: expected the required fields source_id, content, status, created_at; found 'no content'"),
-        ('[records]', '[record]', "(top level): expected only the keys source, records, request, fields, maps, follow_ups, attachments, read_one, create, change_status, follow_up; found 'record'"),
-        ('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status", optional = true }', "fields.status.optional: expected false: status is required"),
+        (
+            'kode_wilayah = "16.05"',
+            "kode_wilayah = 16.05",
+            'source.kode_wilayah: expected a Kemendagri code as a string, like "16.05"; found 16.05',
+        ),
+        (
+            'time_zone = "WIB"',
+            'time_zone = "Asia/Jakarta"',
+            "source.time_zone: expected one of WIB, WITA, WIT; found 'Asia/Jakarta'",
+        ),
+        (
+            'source_id = "id"',
+            'source_id = { path = "id", const = "x" }',
+            "fields.source_id: expected exactly one of path or const",
+        ),
+        (
+            'content = "description"',
+            "",
+            "fields: expected the required fields source_id, content, status, created_at; found 'no content'",
+        ),
+        (
+            "[records]",
+            "[record]",
+            "(top level): expected only the keys source, records, request, fields, maps, follow_ups, attachments, read_one, create, change_status, follow_up; found 'record'",
+        ),
+        (
+            'status = { path = "bupatiStatus", map = "status" }',
+            'status = { path = "bupatiStatus", map = "status", optional = true }',
+            "fields.status.optional: expected false: status is required",
+        ),
     ],
 )
 def test_a_broken_mapping_points_at_the_key(old: str, new: str, message: str) -> None:
@@ -124,7 +168,12 @@ def test_paths() -> None:
 
 
 def test_enum_and_region_problems_name_their_own_field() -> None:
-    spec = load_spec(SPEC.replace('status = { path = "bupatiStatus", map = "status" }', 'status = { path = "bupatiStatus", map = "status" }\nchannel = { const = "FAX" }'))
+    spec = load_spec(
+        SPEC.replace(
+            'status = { path = "bupatiStatus", map = "status" }',
+            'status = { path = "bupatiStatus", map = "status" }\nchannel = { const = "FAX" }',
+        )
+    )
     with pytest.raises(MappingError) as info:
         Mapper(spec).map(RECORD)
     assert info.value.field == "channel" and "not one of WEB" in info.value.reason
@@ -137,10 +186,13 @@ def test_enum_and_region_problems_name_their_own_field() -> None:
 def test_flags_through_a_map_are_cast_so_false_stays_false() -> None:
     # A Y/T flag mapped to "true"/"false": the mapped word must still be cast, or the string
     # "false" is truthy and every complaint reads as secret.
-    flags = SPEC.replace(
-        'is_anonymous = { path = "@anonim", cast = "bool", default = "0" }',
-        'is_anonymous = { path = "@anonim", map = "flag", cast = "bool" }\nis_secret = { path = "rahasia", map = "flag", cast = "bool" }',
-    ) + '\n[maps.flag]\nY = "true"\nT = "false"\n'
+    flags = (
+        SPEC.replace(
+            'is_anonymous = { path = "@anonim", cast = "bool", default = "0" }',
+            'is_anonymous = { path = "@anonim", map = "flag", cast = "bool" }\nis_secret = { path = "rahasia", map = "flag", cast = "bool" }',
+        )
+        + '\n[maps.flag]\nY = "true"\nT = "false"\n'
+    )
     mapper = Mapper(load_spec(flags))
     quiet = mapper.map({**RECORD, "@anonim": "T", "rahasia": "T"})
     assert (quiet.is_secret, quiet.is_anonymous) == (False, False)

@@ -98,25 +98,48 @@ def test_a_follow_up_date_the_pattern_cannot_read_names_the_follow_up() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        pytest.param('format = "%d/%m/%Y %H:%M" }', 'format = "%d/%m/%Y %H:%M:%Q" }',
-                     'fields.created_at.format: expected a strptime pattern with a date, like "%d/%m/%Y %H:%M" '
-                     "(directives: %d %m %Y %y %j %H %I %M %S %f %p %z %%); %Q is not one of them; found '%d/%m/%Y %H:%M:%Q'",
-                     id="unknown-directive"),
-        pytest.param('format = "%d/%m/%Y %H:%M" }', 'format = "%H:%M" }',
-                     "it has no date directive; found '%H:%M'", id="no-date"),
-        pytest.param('format = "%d/%m/%Y %H:%M" }', 'format = "%d %B %Y" }',
-                     "%B is not one of them; found '%d %B %Y'", id="month-names"),
-        pytest.param('format = "%d/%m/%Y %H:%M" }', 'format = "%d/%m/%Y %d" }',
-                     "that reads back what it writes; found '%d/%m/%Y %d'", id="directive-twice"),
+        pytest.param(
+            'format = "%d/%m/%Y %H:%M" }',
+            'format = "%d/%m/%Y %H:%M:%Q" }',
+            'fields.created_at.format: expected a strptime pattern with a date, like "%d/%m/%Y %H:%M" '
+            "(directives: %d %m %Y %y %j %H %I %M %S %f %p %z %%); %Q is not one of them; found '%d/%m/%Y %H:%M:%Q'",
+            id="unknown-directive",
+        ),
+        pytest.param(
+            'format = "%d/%m/%Y %H:%M" }', 'format = "%H:%M" }', "it has no date directive; found '%H:%M'", id="no-date"
+        ),
+        pytest.param(
+            'format = "%d/%m/%Y %H:%M" }',
+            'format = "%d %B %Y" }',
+            "%B is not one of them; found '%d %B %Y'",
+            id="month-names",
+        ),
+        pytest.param(
+            'format = "%d/%m/%Y %H:%M" }',
+            'format = "%d/%m/%Y %d" }',
+            "that reads back what it writes; found '%d/%m/%Y %d'",
+            id="directive-twice",
+        ),
         pytest.param('format = "%d/%m/%Y %H:%M" }', "format = 13 }", "found 13", id="not-text"),
-        pytest.param('zone = "WIB"', 'zone = "Asia/Jakarta"',
-                     "fields.updated_at.zone: expected one of WIB, WITA, WIT, UTC; found 'Asia/Jakarta'", id="zone"),
-        pytest.param('content = "attributes.isi"', 'content = { path = "attributes.isi", format = "%d/%m/%Y" }',
-                     "fields.content.format: expected no format unless cast = \"date\" or \"datetime\" (the cast is str); "
-                     "found '%d/%m/%Y'", id="format-on-a-string"),
-        pytest.param('at = { path = "tanggal", cast = "date", format = "%d/%m/%Y" }',
-                     'at = { path = "tanggal", cast = "date", format = "%m/%Q" }',
-                     "follow_ups.at.format: expected a strptime pattern", id="follow-up-format"),
+        pytest.param(
+            'zone = "WIB"',
+            'zone = "Asia/Jakarta"',
+            "fields.updated_at.zone: expected one of WIB, WITA, WIT, UTC; found 'Asia/Jakarta'",
+            id="zone",
+        ),
+        pytest.param(
+            'content = "attributes.isi"',
+            'content = { path = "attributes.isi", format = "%d/%m/%Y" }',
+            'fields.content.format: expected no format unless cast = "date" or "datetime" (the cast is str); '
+            "found '%d/%m/%Y'",
+            id="format-on-a-string",
+        ),
+        pytest.param(
+            'at = { path = "tanggal", cast = "date", format = "%d/%m/%Y" }',
+            'at = { path = "tanggal", cast = "date", format = "%m/%Q" }',
+            "follow_ups.at.format: expected a strptime pattern",
+            id="follow-up-format",
+        ),
     ],
 )
 def test_a_bad_pattern_or_zone_is_refused_at_load(old: str, new: str, message: str) -> None:
@@ -126,7 +149,9 @@ def test_a_bad_pattern_or_zone_is_refused_at_load(old: str, new: str, message: s
 # -- booleans from the source's words ---------------------------------------------------
 
 
-@pytest.mark.parametrize(("word", "secret"), [("Y", True), ("ya", True), ("YA", True), ("T", False), (" tidak ", False)])
+@pytest.mark.parametrize(
+    ("word", "secret"), [("Y", True), ("ya", True), ("YA", True), ("T", False), (" tidak ", False)]
+)
 def test_a_bool_field_reads_its_own_words_in_any_case(word: str, secret: bool) -> None:
     assert mapped({"rahasia": word}).is_secret is secret
 
@@ -139,7 +164,10 @@ def test_a_word_in_neither_list_is_an_error_never_a_guess() -> None:
     builtin = SPEC.replace(', true = ["Y", "ya"], false = ["T", "tidak"]', "")
     with pytest.raises(MappingError) as info:
         mapped({"rahasia": "mungkin"}, builtin)
-    assert info.value.reason == "the value 'mungkin' is not a yes/no word (true: 1, true, yes, ya, y; false: 0, false, no, tidak, n)"
+    assert (
+        info.value.reason
+        == "the value 'mungkin' is not a yes/no word (true: 1, true, yes, ya, y; false: 0, false, no, tidak, n)"
+    )
 
 
 @pytest.mark.parametrize(("flag", "anonymous"), [("Y", True), ("T", False)])
@@ -159,29 +187,59 @@ def test_secret_and_anonymous_through_a_map_are_not_always_true() -> None:
 
 
 def test_a_mapped_number_is_cast_too() -> None:
-    spec = SPEC.replace('[maps.flag]', 'latitude = { path = "attributes.wilayah", map = "lat", cast = "float" }\n\n[maps.lat]\nUTARA = "-5,1"\n\n[maps.flag]')
+    spec = SPEC.replace(
+        "[maps.flag]",
+        'latitude = { path = "attributes.wilayah", map = "lat", cast = "float" }\n\n[maps.lat]\nUTARA = "-5,1"\n\n[maps.flag]',
+    )
     assert mapped({"wilayah": "UTARA"}, spec).latitude == -5.1
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        pytest.param('T = "false"', 'T = "tidak benar"',
-                     "maps.flag.T: expected a value that casts to bool (fields.is_anonymous casts it); found 'tidak benar'",
-                     id="map-value-not-a-bool"),
-        pytest.param('T = "false"', 'T = "T"',
-                     "maps.flag.T: expected a value that casts to bool", id="map-value-not-a-builtin-word"),
-        pytest.param('false = ["T", "tidak"] }', 'false = ["T", "tidak"], default = "0" }',
-                     "fields.is_secret.default: expected a value that casts to bool; found '0'", id="default-not-a-word"),
-        pytest.param('map = "flag", cast = "bool" }', 'map = "flag", cast = "bool", default = "N" }',
-                     "fields.is_anonymous.default: expected a word of [maps.flag] (Y, T); found 'N'", id="default-not-in-map"),
-        pytest.param('true = ["Y", "ya"]', 'true = []', "fields.is_secret.true: expected a word or a list of words", id="empty-words"),
+        pytest.param(
+            'T = "false"',
+            'T = "tidak benar"',
+            "maps.flag.T: expected a value that casts to bool (fields.is_anonymous casts it); found 'tidak benar'",
+            id="map-value-not-a-bool",
+        ),
+        pytest.param(
+            'T = "false"',
+            'T = "T"',
+            "maps.flag.T: expected a value that casts to bool",
+            id="map-value-not-a-builtin-word",
+        ),
+        pytest.param(
+            'false = ["T", "tidak"] }',
+            'false = ["T", "tidak"], default = "0" }',
+            "fields.is_secret.default: expected a value that casts to bool; found '0'",
+            id="default-not-a-word",
+        ),
+        pytest.param(
+            'map = "flag", cast = "bool" }',
+            'map = "flag", cast = "bool", default = "N" }',
+            "fields.is_anonymous.default: expected a word of [maps.flag] (Y, T); found 'N'",
+            id="default-not-in-map",
+        ),
+        pytest.param(
+            'true = ["Y", "ya"]',
+            "true = []",
+            "fields.is_secret.true: expected a word or a list of words",
+            id="empty-words",
+        ),
         pytest.param('true = ["Y", "ya"]', 'true = ["Y", 1]', "found ['Y', 1]", id="not-words"),
-        pytest.param('true = ["Y", "ya"]', 'true = ["Y", "t"]', "fields.is_secret.false: expected words that are not also true words; found 't'",
-                     id="a-word-in-both"),
-        pytest.param('content = "attributes.isi"', 'content = { path = "attributes.isi", true = "Y" }',
-                     "fields.content.true: expected no yes/no words unless cast = \"bool\" (the cast is str); found 'Y'",
-                     id="words-on-a-string"),
+        pytest.param(
+            'true = ["Y", "ya"]',
+            'true = ["Y", "t"]',
+            "fields.is_secret.false: expected words that are not also true words; found 't'",
+            id="a-word-in-both",
+        ),
+        pytest.param(
+            'content = "attributes.isi"',
+            'content = { path = "attributes.isi", true = "Y" }',
+            "fields.content.true: expected no yes/no words unless cast = \"bool\" (the cast is str); found 'Y'",
+            id="words-on-a-string",
+        ),
     ],
 )
 def test_bad_words_and_uncastable_maps_are_refused_at_load(old: str, new: str, message: str) -> None:
@@ -196,8 +254,10 @@ def test_a_default_is_read_like_a_value() -> None:
 
 def test_map_values_are_checked_against_the_fields_own_words() -> None:
     # With the field's own words, the map may give them.
-    spec = SPEC.replace('is_anonymous = { path = "attributes.anonim", map = "flag", cast = "bool" }',
-                        'is_anonymous = { path = "attributes.anonim", map = "flag", cast = "bool", true = "benar", false = "salah" }')
+    spec = SPEC.replace(
+        'is_anonymous = { path = "attributes.anonim", map = "flag", cast = "bool" }',
+        'is_anonymous = { path = "attributes.anonim", map = "flag", cast = "bool", true = "benar", false = "salah" }',
+    )
     spec = spec.replace('Y = "true"\nT = "false"', 'Y = "benar"\nT = "salah"')
     assert mapped({"anonim": "Y"}, spec).is_anonymous is True
 

@@ -16,6 +16,7 @@ from connectors.write_body import build_body
 from schema.regions import WIB
 from tests.connectors.whole_record import RECORD, SPEC
 
+
 def test_category_incident_date_disposition_and_replies_are_mapped() -> None:
     c = Mapper(load_spec(SPEC)).map(RECORD)
     assert c.category_id == "infrastruktur.jalan"
@@ -69,6 +70,10 @@ def test_a_create_sends_category_in_the_sources_code_and_the_incident_date() -> 
         values = {"content": "Jalan rusak.", "category_code": category, "incident_date": date(2026, 3, 10)}
         return build_body(spec.name, spec.writes.create, values, spec.maps, WIB)  # type: ignore[arg-type]
 
-    assert body("infrastruktur.jalan") == {"description": "Jalan rusak.", "category": "JALAN", "incidentDate": "2026-03-10"}
+    assert body("infrastruktur.jalan") == {
+        "description": "Jalan rusak.",
+        "category": "JALAN",
+        "incidentDate": "2026-03-10",
+    }
     # A category the source has no code for goes under its catch-all word.
     assert body("kesehatan.jkn")["category"] == "UMUM"

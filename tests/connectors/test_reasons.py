@@ -14,12 +14,27 @@ from connectors.reasons import upstream_reason
 @pytest.mark.parametrize(
     ("body", "said"),
     [
-        ({"status": "gagal", "pesan": "Validasi gagal", "galat": {"kode_opd": ["harus kosong bila dari = 'pelapor'"]}},
-         "Validasi gagal | kode_opd: harus kosong bila dari = 'pelapor'"),
+        (
+            {
+                "status": "gagal",
+                "pesan": "Validasi gagal",
+                "galat": {"kode_opd": ["harus kosong bila dari = 'pelapor'"]},
+            },
+            "Validasi gagal | kode_opd: harus kosong bila dari = 'pelapor'",
+        ),
         ({"error": "status must be one of (a, b)"}, "status must be one of (a, b)"),
-        ({"message": "Unprocessable", "errors": {"title": ["is required", "too short"]}}, "Unprocessable | title: is required, too short"),
-        ({"errors": [{"status": "422", "detail": "must not be blank", "source": {"pointer": "/data/attributes/judul"}}]},
-         "/data/attributes/judul: must not be blank"),
+        (
+            {"message": "Unprocessable", "errors": {"title": ["is required", "too short"]}},
+            "Unprocessable | title: is required, too short",
+        ),
+        (
+            {
+                "errors": [
+                    {"status": "422", "detail": "must not be blank", "source": {"pointer": "/data/attributes/judul"}}
+                ]
+            },
+            "/data/attributes/judul: must not be blank",
+        ),
         ({"error": {"code": "E42", "message": "kategori tidak dikenal"}}, "kategori tidak dikenal"),
         ({"ok": False}, '{"ok": false}'),
     ],
@@ -40,7 +55,8 @@ def test_nothing_said_is_none() -> None:
 
 def test_personal_data_is_masked_before_it_is_cut() -> None:
     said = upstream_reason(
-        json.dumps({"pesan": "pelapor Budi Santoso NIK 7306012345678901 telepon 081234567890 budi@contoh.id"}).encode(), limit=60
+        json.dumps({"pesan": "pelapor Budi Santoso NIK 7306012345678901 telepon 081234567890 budi@contoh.id"}).encode(),
+        limit=60,
     )
     assert said is not None and len(said) <= 60
     for private in ("Budi", "Santoso", "7306012345678901", "0812", "budi@contoh.id"):

@@ -26,10 +26,10 @@ from schema.canonical import Status
 
 
 def test_every_name_a_mapping_may_use_is_a_class_of_that_name() -> None:
-    assert spec.FORMATS == tuple(FORMATS) and all(f.name == n for n, f in FORMATS.items())
-    assert spec.PAGINATION_STYLES == tuple(PAGINATORS) and all(p.style == n for n, p in PAGINATORS.items())
-    assert spec.AUTH_KINDS == tuple(AUTHENTICATORS) and all(a.kind == n for n, a in AUTHENTICATORS.items())
-    assert write_spec.IDEMPOTENCY_STYLES == tuple(IDEMPOTENCY) and all(i.style == n for n, i in IDEMPOTENCY.items())
+    assert tuple(FORMATS) == spec.FORMATS and all(f.name == n for n, f in FORMATS.items())
+    assert tuple(PAGINATORS) == spec.PAGINATION_STYLES and all(p.style == n for n, p in PAGINATORS.items())
+    assert tuple(AUTHENTICATORS) == spec.AUTH_KINDS and all(a.kind == n for n, a in AUTHENTICATORS.items())
+    assert tuple(IDEMPOTENCY) == write_spec.IDEMPOTENCY_STYLES and all(i.style == n for n, i in IDEMPOTENCY.items())
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_each_paginator_asks_for_its_page_and_reads_the_next() -> None:
     assert PAGINATORS["cursor"].next_of("s", request, answer, lambda: {"meta": {"next": 7}}) == "7"
     assert PAGINATORS["cursor"].next_of("s", request, answer, lambda: {"meta": {"next": ""}}) is None
     assert PAGINATORS["next_link"].next_of("s", request, answer, lambda: {"meta": {"next": {"href": "/p2"}}}) == "/p2"
-    assert PAGINATORS["link_header"].next_of("s", request, answer, lambda: {}) == "https://x.example/p3"
+    assert PAGINATORS["link_header"].next_of("s", request, answer, dict) == "https://x.example/p3"
     assert [p.style for p in PAGINATORS.values() if p.links] == ["next_link", "link_header"]
 
 
@@ -98,7 +98,9 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 async def test_a_push_only_connector_answers_the_cautious_defaults(session: aiohttp.ClientSession) -> None:
-    push: Connector = AddstreamConnector("16.07-banyuasin", UpstreamClient("x", session, Policy()), "http://127.0.0.1:9", token="t")
+    push: Connector = AddstreamConnector(
+        "16.07-banyuasin", UpstreamClient("x", session, Policy()), "http://127.0.0.1:9", token="t"
+    )
     assert isinstance(push, ConnectorBase) and isinstance(push, Connector)
     assert (push.spec, push.says_secret, push.reads_follow_ups, push.takes_pushes) == (None, False, False, False)
     assert push.circuit_state == "closed"

@@ -46,8 +46,14 @@ updated_at = { path = "attributes.tgl_ubah", cast = "datetime", format = "%d/%m/
 
 # Local (WIB) times, as the system keeps them.
 ROWS = [
-    {"id": "1", "attributes": {"isi": "Jalan berlubang.", "tgl_lapor": "12/03/2026 08:00", "tgl_ubah": "12/03/2026 08:00"}},
-    {"id": "2", "attributes": {"isi": "Sampah menumpuk.", "tgl_lapor": "13/03/2026 08:00", "tgl_ubah": "13/03/2026 09:30"}},
+    {
+        "id": "1",
+        "attributes": {"isi": "Jalan berlubang.", "tgl_lapor": "12/03/2026 08:00", "tgl_ubah": "12/03/2026 08:00"},
+    },
+    {
+        "id": "2",
+        "attributes": {"isi": "Sampah menumpuk.", "tgl_lapor": "13/03/2026 08:00", "tgl_ubah": "13/03/2026 09:30"},
+    },
     {"id": "3", "attributes": {"isi": "Lampu padam.", "tgl_lapor": "13/03/2026 10:00", "tgl_ubah": "14/03/2026 07:05"}},
 ]
 
@@ -102,14 +108,24 @@ async def test_a_local_since_pattern_asks_for_newer_records_only(served: Served)
         assert seen == ["13/03/2026 08:59"]
         assert [r.source_id for b in batches for r in b.records] == ["2", "3"]
         assert [r.updated_at for b in batches for r in b.records] == [
-            datetime(2026, 3, 13, 2, 30, tzinfo=UTC), datetime(2026, 3, 14, 0, 5, tzinfo=UTC)
+            datetime(2026, 3, 13, 2, 30, tzinfo=UTC),
+            datetime(2026, 3, 14, 0, 5, tzinfo=UTC),
         ]
         # The next pull resumes at the newest record (07:05 WIB), in the same local pattern.
         assert batches[-1].cursor == "14/03/2026 07:04"
         first = {r.source_id: r.version for b in batches for r in b.records}
         # A record changed later in that same minute is not missed; the newest one is read
         # again with its version unchanged (the ingest skips it).
-        rows.append({"id": "4", "attributes": {"isi": "Pohon tumbang.", "tgl_lapor": "14/03/2026 07:05", "tgl_ubah": "14/03/2026 07:05"}})
+        rows.append(
+            {
+                "id": "4",
+                "attributes": {
+                    "isi": "Pohon tumbang.",
+                    "tgl_lapor": "14/03/2026 07:05",
+                    "tgl_ubah": "14/03/2026 07:05",
+                },
+            }
+        )
         again = [r async for b in connector.changes(since=batches[-1].cursor) for r in b.records]
         assert [r.source_id for r in again] == ["3", "4"]
         assert again[0].version == first["3"]
@@ -149,7 +165,16 @@ async def test_a_date_cursor_misses_nothing_changed_later_that_day_under_an_excl
         assert cursor == "2026-03-12"
         versions = {r.source_id: r.version for b in first for r in b.records}
         # Changed later on the cursor's own day: a cursor of 13/03 would never list it.
-        rows.append({"id": "4", "attributes": {"isi": "Pohon tumbang.", "tgl_lapor": "13/03/2026 15:00", "tgl_ubah": "13/03/2026 15:00"}})
+        rows.append(
+            {
+                "id": "4",
+                "attributes": {
+                    "isi": "Pohon tumbang.",
+                    "tgl_lapor": "13/03/2026 15:00",
+                    "tgl_ubah": "13/03/2026 15:00",
+                },
+            }
+        )
         again = [r async for b in connector.changes(since=cursor) for r in b.records]
         assert seen == ["2026-03-12"]
         assert [r.source_id for r in again] == ["2", "4"]
@@ -179,9 +204,14 @@ async def test_each_since_cast_writes_the_cursor_its_way(since: str, cursor: str
     [
         ('since_format = "%H:%M"', "request.since_format: expected a strptime pattern with a date"),
         ('since_format = "%d.%m.%Y %k"', "%k is not one of them"),
-        ('since_cast = "date"\nsince_format = "%d/%m/%Y"',
-         "request.since_cast: expected no since_cast beside since_format (the pattern says how); found 'date'"),
-        ('since_cast = "local"', "request.since_cast: expected one of datetime, local_datetime, date, epoch_s, epoch_ms; found 'local'"),
+        (
+            'since_cast = "date"\nsince_format = "%d/%m/%Y"',
+            "request.since_cast: expected no since_cast beside since_format (the pattern says how); found 'date'",
+        ),
+        (
+            'since_cast = "local"',
+            "request.since_cast: expected one of datetime, local_datetime, date, epoch_s, epoch_ms; found 'local'",
+        ),
     ],
 )
 def test_a_wrong_since_is_refused_at_load(since: str, message: str) -> None:

@@ -56,9 +56,16 @@ def test_the_demo_lists_every_kab_kota_of_sumatera_selatan(demo: SourcesConfig) 
 
 def test_the_demo_connects_15_in_four_dialects(demo: SourcesConfig) -> None:
     assert len(demo.connected) == 15
-    assert Counter(r.dialect for r in demo.connected) == {"legacy_sql": 5, "rest_json_v1": 4, "wa_bot_mongo": 4, "xml_stream": 2}
+    assert Counter(r.dialect for r in demo.connected) == {
+        "legacy_sql": 5,
+        "rest_json_v1": 4,
+        "wa_bot_mongo": 4,
+        "xml_stream": 2,
+    }
     assert set(DIALECTS) == {r.dialect for r in demo.connected}
-    assert all(r.url == SANDBOX_URL and isinstance(r.connected_since, date) and r.mapping is None for r in demo.connected)
+    assert all(
+        r.url == SANDBOX_URL and isinstance(r.connected_since, date) and r.mapping is None for r in demo.connected
+    )
 
 
 def test_oku_timur_and_musi_rawas_utara_are_not_connected(demo: SourcesConfig) -> None:
@@ -90,7 +97,10 @@ def test_a_custom_mapping_is_found_beside_the_config_file(tmp_path: Path) -> Non
     (tmp_path / "pemetaan").mkdir()
     (tmp_path / "pemetaan" / "oku.toml").write_text(MAPPING_FILE.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "sources.toml").write_text(
-        variant(OKU, 'kode_wilayah = "16.01"\nmapping = "pemetaan/oku.toml"\nurl = "https://lapor.okukab.example"\nsecret_env = "OKU_KEY"'),
+        variant(
+            OKU,
+            'kode_wilayah = "16.01"\nmapping = "pemetaan/oku.toml"\nurl = "https://lapor.okukab.example"\nsecret_env = "OKU_KEY"',
+        ),
         encoding="utf-8",
     )
     entry = next(r for r in load_config(tmp_path / "sources.toml").regencies if r.kode_wilayah == "16.01")
@@ -102,12 +112,14 @@ def test_a_custom_mapping_is_found_beside_the_config_file(tmp_path: Path) -> Non
 
 BROKEN = [
     pytest.param(
-        OKU, OKU + '\nwarna = "merah"',
+        OKU,
+        OKU + '\nwarna = "merah"',
         f"regency[0]: expected only the keys {REGENCY_KEYS}; found 'warna'",
         id="unknown-key",
     ),
     pytest.param(
-        'kode_wilayah = "16.03"', 'kode_wilayah = "16.01"',
+        'kode_wilayah = "16.03"',
+        'kode_wilayah = "16.01"',
         "regency: expected each kab/kota once; found '16.01 twice'",
         id="duplicate",
     ),
@@ -118,78 +130,93 @@ BROKEN = [
         id="missing",
     ),
     pytest.param(
-        OKU_TIMUR, OKU_TIMUR + '\nurl = "sandbox"',
+        OKU_TIMUR,
+        OKU_TIMUR + '\nurl = "sandbox"',
         "regency[7].url: expected nothing (connected = false); found 'sandbox'",
         id="not-connected-with-url",
     ),
     pytest.param(
-        OKU_TIMUR, OKU_TIMUR + '\ndialect = "legacy_sql"',
+        OKU_TIMUR,
+        OKU_TIMUR + '\ndialect = "legacy_sql"',
         "regency[7].dialect: expected nothing (connected = false); found 'legacy_sql'",
         id="not-connected-with-dialect",
     ),
     pytest.param(
-        OKU_TIMUR, 'kode_wilayah = "16.08"\nconnected = "belum"',
+        OKU_TIMUR,
+        'kode_wilayah = "16.08"\nconnected = "belum"',
         "regency[7].connected: expected true or false; found 'belum'",
         id="connected-not-a-bool",
     ),
     pytest.param(
-        OKU, OKU.replace('"rest_json_v1"', '"soap_v2"'),
+        OKU,
+        OKU.replace('"rest_json_v1"', '"soap_v2"'),
         "regency[0].dialect: expected one of rest_json_v1, wa_bot_mongo, legacy_sql, xml_stream; found 'soap_v2'",
         id="unknown-dialect",
     ),
     pytest.param(
-        OKU, OKU.replace('dialect = "rest_json_v1"', 'mapping = "pemetaan/oku.toml"'),
+        OKU,
+        OKU.replace('dialect = "rest_json_v1"', 'mapping = "pemetaan/oku.toml"'),
         "regency[0].url: expected a real URL (the sandbox simulates the bundled dialects only); found 'sandbox'",
         id="sandbox-with-custom-mapping",
     ),
     pytest.param(
-        OKU, OKU + '\nmapping = "pemetaan/oku.toml"',
+        OKU,
+        OKU + '\nmapping = "pemetaan/oku.toml"',
         "regency[0]: expected exactly one of dialect or mapping; found "
         "['connected_since', 'dialect', 'kode_wilayah', 'mapping', 'url']",
         id="dialect-and-mapping",
     ),
     pytest.param(
-        OKU, OKU.replace('url = "sandbox"', ""),
-        "regency[0].url: expected the system's base URL, or \"sandbox\"; found None",
+        OKU,
+        OKU.replace('url = "sandbox"', ""),
+        'regency[0].url: expected the system\'s base URL, or "sandbox"; found None',
         id="connected-without-url",
     ),
     pytest.param(
-        OKU, OKU.replace('"sandbox"', '"ftp://lapor.okukab.example"'),
+        OKU,
+        OKU.replace('"sandbox"', '"ftp://lapor.okukab.example"'),
         "regency[0].url: expected an http(s) or file:// URL, or \"sandbox\"; found 'ftp://lapor.okukab.example'",
         id="url-scheme",
     ),
     pytest.param(
-        OKU, OKU.replace('"16.01"', '"17.01"'),
+        OKU,
+        OKU.replace('"16.01"', '"17.01"'),
         "regency[0].kode_wilayah: expected the code of a kab/kota of province 16, like \"16.05\"; found '17.01'",
         id="another-province",
     ),
     pytest.param(
-        OKU, OKU.replace('"16.01"', '"16.01.01"'),
+        OKU,
+        OKU.replace('"16.01"', '"16.01.01"'),
         "regency[0].kode_wilayah: expected the code of a kab/kota of province 16, like \"16.05\"; found '16.01.01'",
         id="a-kecamatan",
     ),
     pytest.param(
-        OKU, OKU.replace('"16.01"', "16.01"),
-        "regency[0].kode_wilayah: expected the code of a kab/kota of province 16, like \"16.05\"; found 16.01",
+        OKU,
+        OKU.replace('"16.01"', "16.01"),
+        'regency[0].kode_wilayah: expected the code of a kab/kota of province 16, like "16.05"; found 16.01',
         id="code-not-a-string",
     ),
     pytest.param(
-        "connected_since = 2024-08-12", 'connected_since = "12-08-2024"',
+        "connected_since = 2024-08-12",
+        'connected_since = "12-08-2024"',
         "regency[0].connected_since: expected a date like 2025-02-03; found '12-08-2024'",
         id="since-not-a-date",
     ),
     pytest.param(
-        'api = "v3"', 'api = "v4"',
+        'api = "v3"',
+        'api = "v4"',
         "national.api: expected one of v3, legacy; found 'v4'",
         id="national-api",
     ),
     pytest.param(
-        '[province]\nkode_wilayah = "16"', '[province]\nkode_wilayah = "16.71"',
+        '[province]\nkode_wilayah = "16"',
+        '[province]\nkode_wilayah = "16.71"',
         "province.kode_wilayah: expected a province code, like \"16\"; found '16.71'",
         id="province-code",
     ),
     pytest.param(
-        "[province]", "[provinsi]",
+        "[province]",
+        "[provinsi]",
         "(top level): expected only the keys province, national, regency; found 'provinsi'",
         id="top-level-unknown",
     ),
@@ -205,7 +232,9 @@ def test_every_missing_kab_kota_is_named_at_once() -> None:
     # Without any [[regency]]: all 17 of Sumatera Selatan, each with its name.
     head = DEMO[: DEMO.index("[[regency]]")]
     message = config_error(head)
-    assert "found 'no entry for 17: 16.01 Kabupaten Ogan Komering Ulu, 16.02 Kabupaten Ogan Komering Ilir, " in message, message
+    assert (
+        "found 'no entry for 17: 16.01 Kabupaten Ogan Komering Ulu, 16.02 Kabupaten Ogan Komering Ilir, " in message
+    ), message
     assert "16.74 Kota Prabumulih" in message and "more" not in message, message
 
 

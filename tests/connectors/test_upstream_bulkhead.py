@@ -98,7 +98,9 @@ async def test_a_hanging_source_takes_its_own_connections_only_and_then_fails_fa
             with pytest.raises(SourceBusy):
                 await asyncio.wait_for(hanging.request("POST", silent.url, json={}), timeout=10)
             # The healthy source beside it answers every call.
-            answers = await asyncio.wait_for(asyncio.gather(*(fine.request("GET", healthy) for _ in range(10))), timeout=10)
+            answers = await asyncio.wait_for(
+                asyncio.gather(*(fine.request("GET", healthy) for _ in range(10))), timeout=10
+            )
             assert [a.status for a in answers] == [200] * 10
             assert all(not t.done() for t in stuck)  # the hanging calls are still waiting on it
         finally:

@@ -77,8 +77,15 @@ async def upstream() -> AsyncIterator[str]:
     hits.clear()
     app = web.Application()
     for path, handler in {
-        "/ok": ok, "/flaky": flaky, "/limited": limited, "/broken": broken, "/hang": hang,
-        "/bomb": bomb, "/redirect": redirect, "/forbidden": forbidden, "/truncated": truncated,
+        "/ok": ok,
+        "/flaky": flaky,
+        "/limited": limited,
+        "/broken": broken,
+        "/hang": hang,
+        "/bomb": bomb,
+        "/redirect": redirect,
+        "/forbidden": forbidden,
+        "/truncated": truncated,
     }.items():
         app.router.add_route("*", path, handler)
     server = TestServer(app, host="127.0.0.1")
@@ -98,7 +105,9 @@ async def test_retries_idempotent_requests_then_succeeds(upstream: str, session:
     assert response.status == 200 and hits["flaky"] == 3
 
 
-async def test_non_idempotent_requests_are_not_retried_without_a_key(upstream: str, session: aiohttp.ClientSession) -> None:
+async def test_non_idempotent_requests_are_not_retried_without_a_key(
+    upstream: str, session: aiohttp.ClientSession
+) -> None:
     client = UpstreamClient("mura", session, FAST)
     with pytest.raises(UpstreamUnavailable):
         await client.request("POST", f"{upstream}/flaky")
@@ -142,7 +151,9 @@ async def test_a_hanging_source_does_not_slow_a_healthy_one(upstream: str, sessi
 
 
 @pytest.mark.slow
-async def test_a_decompression_bomb_is_refused_with_bounded_memory(upstream: str, session: aiohttp.ClientSession) -> None:
+async def test_a_decompression_bomb_is_refused_with_bounded_memory(
+    upstream: str, session: aiohttp.ClientSession
+) -> None:
     client = UpstreamClient("bomb", session, FAST)
     with pytest.raises(DecodeError, match="larger than 1048576 bytes"):
         await client.request("GET", f"{upstream}/bomb")

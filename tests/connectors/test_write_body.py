@@ -113,8 +113,21 @@ def test_dotted_keys_stay_flat_in_a_form_body() -> None:
 def test_absent_values_are_left_out_not_sent_as_null() -> None:
     body = create_body(VALUES)
     assert "surel" not in body["pelapor"]["kontak"]  # reporter_email is None
-    bare = {**VALUES, **{k: None for k in ("reporter_name", "reporter_phone", "reporter_email", "latitude", "longitude",
-                                           "category_code", "incident_date")}}
+    bare = {
+        **VALUES,
+        **{
+            k: None
+            for k in (
+                "reporter_name",
+                "reporter_phone",
+                "reporter_email",
+                "latitude",
+                "longitude",
+                "category_code",
+                "incident_date",
+            )
+        },
+    }
     body = create_body(bare)
     # No empty parents either: a nested object appears only when something goes in it.
     assert "pelapor" not in body and "lokasi" not in body
@@ -169,7 +182,11 @@ def test_a_date_where_a_datetime_is_needed_is_unsupported(cast: str) -> None:
 
 
 def test_statuses_go_out_in_the_sources_words() -> None:
-    assert status_body(Status.DIDISPOSISIKAN, "ke Dinas PUPR") == {"status": "PROSES", "kode": 2, "alasan": "ke Dinas PUPR"}
+    assert status_body(Status.DIDISPOSISIKAN, "ke Dinas PUPR") == {
+        "status": "PROSES",
+        "kode": 2,
+        "alasan": "ke Dinas PUPR",
+    }
     assert status_body(Status.SELESAI) == {"status": "SELESAI", "kode": 9}
 
 

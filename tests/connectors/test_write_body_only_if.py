@@ -54,7 +54,9 @@ def _body(section: str, values: dict[str, object], condition: str = "{ from_repo
 
 
 def test_an_agency_answer_carries_its_opd_and_a_reply_none() -> None:
-    answer = _body(FOLLOW_UP, {"text": "Sudah diperbaiki.", "at": AT, "author_agency": "73.06-pupr", "from_reporter": False})
+    answer = _body(
+        FOLLOW_UP, {"text": "Sudah diperbaiki.", "at": AT, "author_agency": "73.06-pupr", "from_reporter": False}
+    )
     assert answer == {"isi": "Sudah diperbaiki.", "dari": "opd", "kode_opd": "DPUPR"}
     # Even were an agency named on a reply, the key stays out.
     reply = _body(FOLLOW_UP, {"text": "Terima kasih.", "at": AT, "author_agency": "73.06-pupr", "from_reporter": True})
@@ -77,9 +79,9 @@ def test_a_status_condition_sends_the_opd_only_with_the_disposition() -> None:
 @pytest.mark.parametrize(
     ("condition", "message"),
     [
-        ('{ dari = false }', "follow_up.body.kode_opd.only_if.dari: expected one of source_id, external_ref, text"),
+        ("{ dari = false }", "follow_up.body.kode_opd.only_if.dari: expected one of source_id, external_ref, text"),
         ('{ from_reporter = "tidak" }', "follow_up.body.kode_opd.only_if.from_reporter: expected true or false"),
-        ('{ text = [1] }', "follow_up.body.kode_opd.only_if.text: expected a string, number or true/false"),
+        ("{ text = [1] }", "follow_up.body.kode_opd.only_if.text: expected a string, number or true/false"),
         ('"opd"', "follow_up.body.kode_opd.only_if: expected a table like { from_reporter = false }"),
     ],
 )
@@ -91,5 +93,7 @@ def test_a_bad_condition_is_refused_naming_key_expected_and_found(condition: str
 
 
 def test_a_status_condition_must_name_a_canonical_status() -> None:
-    with pytest.raises(SpecError, match=r"^change_status\.body\.kode_opd\.only_if\.status: expected a canonical status"):
+    with pytest.raises(
+        SpecError, match=r"^change_status\.body\.kode_opd\.only_if\.status: expected a canonical status"
+    ):
         _body(STATUS.replace('status = "DIDISPOSISIKAN" }', 'status = "didisposisikan" }'), {})

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from connectors.protocol import Unsupported, UnmappedValue
+from connectors.protocol import UnmappedValue, Unsupported
 from connectors.spec import SourceSpec, SpecError, load_spec
 from connectors.write_body import build_body
 from schema.canonical import Classification, Status
@@ -115,7 +115,11 @@ def test_an_unmapped_value_without_a_default_fails_saying_what_to_add() -> None:
     error = info.value
     assert isinstance(error, Unsupported) and error.code == "UNMAPPED_VALUE" and error.source == SOURCE
     assert (error.action, error.key, error.value_name, error.value, error.table) == (
-        "change_status", "status", "status", "SELESAI", "status_out"
+        "change_status",
+        "status",
+        "status",
+        "SELESAI",
+        "status_out",
     )
     assert error.message == (
         "change_status.body.status: [maps.status_out] has no word for status 'SELESAI'; "
@@ -139,66 +143,129 @@ def test_a_default_with_fail_is_only_for_absent_values() -> None:
 
 
 def test_a_mapped_zero_is_no_in_a_bool01_body() -> None:
-    text = MAPPING.replace('anonim = { value = "is_anonymous", cast = "bool" }',
-                           'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool01" }')
+    text = MAPPING.replace(
+        'anonim = { value = "is_anonymous", cast = "bool" }',
+        'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool01" }',
+    )
     text += '\n[maps.flag_out]\nTrue = "ya"\nFalse = "tidak"\n'
     assert create(VALUES, text)["anonim"] == "0"
     assert create({**VALUES, "is_anonymous": True}, text)["anonim"] == "1"
 
 
 def test_a_mapped_yes_no_word_is_cast_not_taken_as_truthy() -> None:
-    text = MAPPING.replace('anonim = { value = "is_anonymous", cast = "bool" }',
-                           'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool" }')
+    text = MAPPING.replace(
+        'anonim = { value = "is_anonymous", cast = "bool" }',
+        'anonim = { value = "is_anonymous", map = "flag_out", cast = "bool" }',
+    )
     text += '\n[maps.flag_out]\nTrue = "true"\nFalse = "false"\n'
     assert create(VALUES, text)["anonim"] is False
 
 
 LOAD_CASES = [
-    pytest.param('when_unmapped = "omit"', 'when_unmapped = "skip"',
-                 "create.body.kategori.when_unmapped: expected one of fail, default, omit; found 'skip'", id="when-unmapped"),
-    pytest.param('kategori = { value = "category_code", map = "kategori_out", when_unmapped = "omit" }',
-                 'kategori = { value = "category_code", map = "kategori_out", when_unmapped = "default" }',
-                 "create.body.kategori.default: expected a default to send (when_unmapped = \"default\"); found None",
-                 id="default-without-a-default"),
-    pytest.param('saluran = { value = "agency_id", default = "pemkot" }',
-                 'saluran = { value = "agency_id", when_unmapped = "omit" }',
-                 "create.body.saluran.when_unmapped: expected no when_unmapped without a map (only a map can lack a word); "
-                 "found 'omit'", id="when-unmapped-without-map"),
-    pytest.param('saluran = { value = "agency_id", default = "pemkot" }',
-                 'saluran = { const = "x", default = "pemkot" }',
-                 "create.body.saluran.default: expected no default beside const or template", id="default-beside-const"),
-    pytest.param('saluran = { value = "agency_id", default = "pemkot" }',
-                 'saluran = { value = "agency_id", default = { a = 1 } }',
-                 "create.body.saluran.default: expected a string, number or true/false, sent as written", id="default-table"),
-    pytest.param('format = "%d/%m/%Y %H:%M" }', 'format = "%d/%m/%Y %H:%M:%K" }',
-                 "create.body.tgl_lapor.format: expected a strptime pattern with a date", id="format"),
-    pytest.param('isi = "content"', 'isi = { value = "content", format = "%d/%m/%Y" }',
-                 "create.body.isi.format: expected no format unless cast = \"date\" or \"datetime\" (the cast is str)",
-                 id="format-on-a-string"),
-    pytest.param('true = "Y", false = "T"', 'true = "Y"',
-                 "create.body.rahasia.false: expected the word sent for each of true and false", id="one-word"),
-    pytest.param('true = "Y", false = "T"', 'true = "Y", false = "Y"',
-                 "create.body.rahasia.false: expected a word other than the true word; found 'Y'", id="same-word"),
-    pytest.param('anonim = { value = "is_anonymous", cast = "bool" }', 'anonim = { value = "is_anonymous", true = "Y", false = "T" }',
-                 "create.body.anonim.true: expected no yes/no words unless cast = \"bool\" (the cast is str)", id="words-on-str"),
-    pytest.param('id = "data.id"', 'id = "data[-1].id"',
-                 "create.id: expected a dotted path like a.b, a[0].b or @attr", id="create-id-path"),
-    pytest.param('id = "data.id"', 'id = "data.id"\ntracking_id = "data..lapor"',
-                 "create.tracking_id: expected a dotted path", id="tracking-id-path"),
-    pytest.param('isi = "content"', '"isi..teks" = "content"',
-                 "create.body: expected keys with no empty part (dots nest objects: a.b); found 'isi..teks'", id="body-key"),
-    pytest.param('body = { status = { value = "status", map = "status_out" } }',
-                 'body = { kode = { value = "status", map = "kode_out", cast = "int" } }\n\n[maps.kode_out]\nDIDISPOSISIKAN = "dua"',
-                 "maps.kode_out.DIDISPOSISIKAN: expected a value that casts to int (change_status.body.kode casts it); "
-                 "found 'dua'", id="out-map-word-not-an-int"),
-    pytest.param('anonim = { value = "is_anonymous", cast = "bool" }', 'anonim = { value = "is_anonymous", map = "nama_out", cast = "bool01" }',
-                 "maps.nama_out.Tuan Contoh: expected a value that casts to bool01", id="out-map-word-not-yes-no"),
-    pytest.param('tgl_kejadian = { value = "incident_date", cast = "date", format = "%d/%m/%Y" }',
-                 'tgl_kejadian = { value = "incident_date", cast = "date", map = "jenis_out" }',
-                 "create.body.tgl_kejadian.map: expected no map with cast = \"date\" (a map gives words, not times); found 'jenis_out'",
-                 id="map-with-a-date"),
-    pytest.param('[change_status]', '[read_one]\npath = "/laporan/{id}"\nrecord = "data[x]"\n\n[change_status]',
-                 "read_one.record: expected a dotted path", id="read-one-record"),
+    pytest.param(
+        'when_unmapped = "omit"',
+        'when_unmapped = "skip"',
+        "create.body.kategori.when_unmapped: expected one of fail, default, omit; found 'skip'",
+        id="when-unmapped",
+    ),
+    pytest.param(
+        'kategori = { value = "category_code", map = "kategori_out", when_unmapped = "omit" }',
+        'kategori = { value = "category_code", map = "kategori_out", when_unmapped = "default" }',
+        'create.body.kategori.default: expected a default to send (when_unmapped = "default"); found None',
+        id="default-without-a-default",
+    ),
+    pytest.param(
+        'saluran = { value = "agency_id", default = "pemkot" }',
+        'saluran = { value = "agency_id", when_unmapped = "omit" }',
+        "create.body.saluran.when_unmapped: expected no when_unmapped without a map (only a map can lack a word); "
+        "found 'omit'",
+        id="when-unmapped-without-map",
+    ),
+    pytest.param(
+        'saluran = { value = "agency_id", default = "pemkot" }',
+        'saluran = { const = "x", default = "pemkot" }',
+        "create.body.saluran.default: expected no default beside const or template",
+        id="default-beside-const",
+    ),
+    pytest.param(
+        'saluran = { value = "agency_id", default = "pemkot" }',
+        'saluran = { value = "agency_id", default = { a = 1 } }',
+        "create.body.saluran.default: expected a string, number or true/false, sent as written",
+        id="default-table",
+    ),
+    pytest.param(
+        'format = "%d/%m/%Y %H:%M" }',
+        'format = "%d/%m/%Y %H:%M:%K" }',
+        "create.body.tgl_lapor.format: expected a strptime pattern with a date",
+        id="format",
+    ),
+    pytest.param(
+        'isi = "content"',
+        'isi = { value = "content", format = "%d/%m/%Y" }',
+        'create.body.isi.format: expected no format unless cast = "date" or "datetime" (the cast is str)',
+        id="format-on-a-string",
+    ),
+    pytest.param(
+        'true = "Y", false = "T"',
+        'true = "Y"',
+        "create.body.rahasia.false: expected the word sent for each of true and false",
+        id="one-word",
+    ),
+    pytest.param(
+        'true = "Y", false = "T"',
+        'true = "Y", false = "Y"',
+        "create.body.rahasia.false: expected a word other than the true word; found 'Y'",
+        id="same-word",
+    ),
+    pytest.param(
+        'anonim = { value = "is_anonymous", cast = "bool" }',
+        'anonim = { value = "is_anonymous", true = "Y", false = "T" }',
+        'create.body.anonim.true: expected no yes/no words unless cast = "bool" (the cast is str)',
+        id="words-on-str",
+    ),
+    pytest.param(
+        'id = "data.id"',
+        'id = "data[-1].id"',
+        "create.id: expected a dotted path like a.b, a[0].b or @attr",
+        id="create-id-path",
+    ),
+    pytest.param(
+        'id = "data.id"',
+        'id = "data.id"\ntracking_id = "data..lapor"',
+        "create.tracking_id: expected a dotted path",
+        id="tracking-id-path",
+    ),
+    pytest.param(
+        'isi = "content"',
+        '"isi..teks" = "content"',
+        "create.body: expected keys with no empty part (dots nest objects: a.b); found 'isi..teks'",
+        id="body-key",
+    ),
+    pytest.param(
+        'body = { status = { value = "status", map = "status_out" } }',
+        'body = { kode = { value = "status", map = "kode_out", cast = "int" } }\n\n[maps.kode_out]\nDIDISPOSISIKAN = "dua"',
+        "maps.kode_out.DIDISPOSISIKAN: expected a value that casts to int (change_status.body.kode casts it); "
+        "found 'dua'",
+        id="out-map-word-not-an-int",
+    ),
+    pytest.param(
+        'anonim = { value = "is_anonymous", cast = "bool" }',
+        'anonim = { value = "is_anonymous", map = "nama_out", cast = "bool01" }',
+        "maps.nama_out.Tuan Contoh: expected a value that casts to bool01",
+        id="out-map-word-not-yes-no",
+    ),
+    pytest.param(
+        'tgl_kejadian = { value = "incident_date", cast = "date", format = "%d/%m/%Y" }',
+        'tgl_kejadian = { value = "incident_date", cast = "date", map = "jenis_out" }',
+        "create.body.tgl_kejadian.map: expected no map with cast = \"date\" (a map gives words, not times); found 'jenis_out'",
+        id="map-with-a-date",
+    ),
+    pytest.param(
+        "[change_status]",
+        '[read_one]\npath = "/laporan/{id}"\nrecord = "data[x]"\n\n[change_status]',
+        "read_one.record: expected a dotted path",
+        id="read-one-record",
+    ),
 ]
 
 
@@ -221,10 +288,15 @@ def _loads(text: str) -> bool:
 @pytest.mark.parametrize("word", ["0,5", "1.5", " 2 ", "dua"])
 def test_a_map_word_is_judged_alike_on_the_read_and_the_write_side(word: str) -> None:
     # One cast decides both: a word a field reads through a map is a word a body can send.
-    read = MAPPING.replace('content = "isi"', 'content = "isi"\nlatitude = { path = "lat", map = "bobot", cast = "float", optional = true }')
+    read = MAPPING.replace(
+        'content = "isi"',
+        'content = "isi"\nlatitude = { path = "lat", map = "bobot", cast = "float", optional = true }',
+    )
     read += f'\n[maps.bobot]\nA = "{word}"\n'
-    write = MAPPING.replace('saluran = { value = "agency_id", default = "pemkot" }',
-                            'saluran = { value = "agency_id", map = "bobot_out", cast = "float" }')
+    write = MAPPING.replace(
+        'saluran = { value = "agency_id", default = "pemkot" }',
+        'saluran = { value = "agency_id", map = "bobot_out", cast = "float" }',
+    )
     write += f'\n[maps.bobot_out]\nA = "{word}"\n'
     assert _loads(read) == _loads(write), (word, _loads(read), _loads(write))
     if _loads(write):
@@ -235,8 +307,10 @@ def test_a_map_word_is_judged_alike_on_the_read_and_the_write_side(word: str) ->
 def test_an_out_map_key_names_the_sources_own_region() -> None:
     # One bundled mapping serves every kab/kota: its reverse OPD map is keyed like the read
     # map's values, "{kode_wilayah}-pupr", filled with the source's region.
-    text = MAPPING.replace('body = { status = { value = "status", map = "status_out" } }',
-                           'body = { status = { value = "status", map = "status_out" }, opd = { value = "unit", map = "opd_out" } }')
+    text = MAPPING.replace(
+        'body = { status = { value = "status", map = "status_out" } }',
+        'body = { status = { value = "status", map = "status_out" }, opd = { value = "unit", map = "opd_out" } }',
+    )
     text += '\n[maps.opd_out]\n"{kode_wilayah}-pupr" = "PU"\n'
     s = spec(text)
     assert s.writes.change_status is not None
@@ -244,15 +318,19 @@ def test_an_out_map_key_names_the_sources_own_region() -> None:
     body = build_body(SOURCE, s.writes.change_status, values, s.maps, WIT, kode_wilayah=s.kode_wilayah)
     assert body["opd"] == "PU"
     with pytest.raises(UnmappedValue):  # another regency's unit is not this one's
-        build_body(SOURCE, s.writes.change_status, {**values, "unit": "16.01-pupr"}, s.maps, WIT, kode_wilayah=s.kode_wilayah)
+        build_body(
+            SOURCE, s.writes.change_status, {**values, "unit": "16.01-pupr"}, s.maps, WIT, kode_wilayah=s.kode_wilayah
+        )
 
 
 def test_a_category_parent_in_the_out_map_covers_its_children() -> None:
     # Nine coarse codes cover a registry tree: "infrastruktur.jalan" goes as infrastruktur's word.
-    text = MAPPING.replace('[maps.kategori_out]\n"42" = "JALAN"', '[maps.kategori_out]\ninfrastruktur = "K01"\n"infrastruktur.jembatan" = "K10"')
+    text = MAPPING.replace(
+        '[maps.kategori_out]\n"42" = "JALAN"',
+        '[maps.kategori_out]\ninfrastruktur = "K01"\n"infrastruktur.jembatan" = "K10"',
+    )
     text = text.replace('map = "kategori_out", when_unmapped = "omit"', 'map = "kategori_out"')
     assert create({**VALUES, "category_code": "infrastruktur.jalan.berlubang"}, text)["kategori"] == "K01"
     assert create({**VALUES, "category_code": "infrastruktur.jembatan"}, text)["kategori"] == "K10"
     with pytest.raises(UnmappedValue, match=r"'kesehatan\.puskesmas'"):
         create({**VALUES, "category_code": "kesehatan.puskesmas"}, text)
-

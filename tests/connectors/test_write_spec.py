@@ -62,7 +62,14 @@ def test_the_bundled_write_sections_parse_as_written() -> None:
 def test_the_bundled_request_and_source_keys_parse_with_their_defaults() -> None:
     spec = load_spec(BASE)
     r = spec.request
-    assert (r.method, r.format, r.query, r.since_cast, r.auth, r.auth_name) == ("GET", "json", None, "datetime", "bearer", None)
+    assert (r.method, r.format, r.query, r.since_cast, r.auth, r.auth_name) == (
+        "GET",
+        "json",
+        None,
+        "datetime",
+        "bearer",
+        None,
+    )
     assert spec.python == "connectors.quirks.rest_json_v1:RestJsonV1Source"
     pattern = spec.fields["source_id"].pattern
     assert pattern is not None and pattern.search("rep_" + "0" * 36) and not pattern.search("rep_1")
@@ -70,9 +77,16 @@ def test_the_bundled_request_and_source_keys_parse_with_their_defaults() -> None
 
 def test_graphql_defaults_to_post_and_keeps_its_query() -> None:
     spec = load_spec(
-        variant(REQUEST_LINES, 'path = "/graphql"\nformat = "graphql"\nquery = "query { reports { id } }"\nsince_param = "updatedSince"')
+        variant(
+            REQUEST_LINES,
+            'path = "/graphql"\nformat = "graphql"\nquery = "query { reports { id } }"\nsince_param = "updatedSince"',
+        )
     )
-    assert (spec.request.format, spec.request.method, spec.request.query) == ("graphql", "POST", "query { reports { id } }")
+    assert (spec.request.format, spec.request.method, spec.request.query) == (
+        "graphql",
+        "POST",
+        "query { reports { id } }",
+    )
 
 
 def test_a_post_list_with_the_token_in_the_body_and_an_epoch_cursor() -> None:
@@ -82,7 +96,10 @@ def test_a_post_list_with_the_token_in_the_body_and_an_epoch_cursor() -> None:
         )
     )
     assert (spec.request.method, spec.request.auth, spec.request.auth_name, spec.request.since_cast) == (
-        "POST", "body", "api_token", "epoch_ms",
+        "POST",
+        "body",
+        "api_token",
+        "epoch_ms",
     )
 
 
@@ -105,32 +122,38 @@ BROKEN_WRITES = [
         id="create-idempotency-style",
     ),
     pytest.param(
-        CREATE_HEAD, CREATE_HEAD + '\nmethod = "GET"',
+        CREATE_HEAD,
+        CREATE_HEAD + '\nmethod = "GET"',
         "create.method: expected one of POST, PUT, PATCH; found 'GET'",
         id="create-method",
     ),
     pytest.param(
-        CREATE_HEAD, CREATE_HEAD + '\nencoding = "xml"',
+        CREATE_HEAD,
+        CREATE_HEAD + '\nencoding = "xml"',
         "create.encoding: expected one of json, form; found 'xml'",
         id="create-encoding",
     ),
     pytest.param(
-        CREATE_HEAD, '[create]\npath = "/api/reports"',
-        "create.id: expected where the new record's id is in the answer, e.g. \"id\"; found None",
+        CREATE_HEAD,
+        '[create]\npath = "/api/reports"',
+        'create.id: expected where the new record\'s id is in the answer, e.g. "id"; found None',
         id="create-without-id",
     ),
     pytest.param(
-        CREATE_HEAD, '[create]\npath = "api/reports"\nid = "id"',
+        CREATE_HEAD,
+        '[create]\npath = "api/reports"\nid = "id"',
         "create.path: expected a path starting with /; found 'api/reports'",
         id="create-relative-path",
     ),
     pytest.param(
-        CREATE_HEAD, CREATE_HEAD + "\nretries = 3",
+        CREATE_HEAD,
+        CREATE_HEAD + "\nretries = 3",
         "create: expected only the keys path, method, encoding, body, id, tracking_id, idempotency; found 'retries'",
         id="create-unknown-key",
     ),
     pytest.param(
-        CREATE_HEAD, CREATE_HEAD + '\ntracking_id = ""',
+        CREATE_HEAD,
+        CREATE_HEAD + '\ntracking_id = ""',
         "create.tracking_id: expected where the tracking ID is in the answer; found ''",
         id="create-empty-tracking-id",
     ),
@@ -153,68 +176,81 @@ BROKEN_WRITES = [
         id="create-idempotency-not-a-table",
     ),
     pytest.param(
-        'body = { title = "title",', 'body = { title = "judul",',
+        'body = { title = "title",',
+        'body = { title = "judul",',
         f"create.body.title: expected one of {CREATE_VALUES}; found 'judul'",
         id="create-body-unknown-value",
     ),
     pytest.param(
-        '[read_one]\npath = "/api/reports/{id}"', '[read_one]\npath = "/api/reports"',
+        '[read_one]\npath = "/api/reports/{id}"',
+        '[read_one]\npath = "/api/reports"',
         "read_one.path: expected a path holding {id}, e.g. \"/api/reports/{id}\"; found '/api/reports'",
         id="read-one-without-id",
     ),
     pytest.param(
-        '[read_one]\npath = "/api/reports/{id}"', '[read_one]\npath = "/api/reports/{id}"\nrecord = 1',
-        "read_one.record: expected a dotted path (or \"\" for the whole answer); found 1",
+        '[read_one]\npath = "/api/reports/{id}"',
+        '[read_one]\npath = "/api/reports/{id}"\nrecord = 1',
+        'read_one.record: expected a dotted path (or "" for the whole answer); found 1',
         id="read-one-record-not-a-path",
     ),
     pytest.param(
-        '[read_one]\npath = "/api/reports/{id}"', '[read_one]\npath = "/api/reports/{id}"\nmethod = "GET"',
+        '[read_one]\npath = "/api/reports/{id}"',
+        '[read_one]\npath = "/api/reports/{id}"\nmethod = "GET"',
         "read_one: expected only the keys path, record; found 'method'",
         id="read-one-unknown-key",
     ),
     pytest.param(
-        STATUS_BODY, STATUS_BODY.replace('map = "status_out"', 'map = "status_outt"'),
+        STATUS_BODY,
+        STATUS_BODY.replace('map = "status_out"', 'map = "status_outt"'),
         "change_status.body.status.map: expected a table defined under [maps] (kanal, kanal_out, kategori, kategori_out, opd, opd_out, penulis, status, status_out); found 'status_outt'",
         id="change-status-unknown-map",
     ),
     pytest.param(
-        STATUS_BODY, STATUS_BODY.replace('map = "status_out"', 'map = "status_out", cast = "upper"'),
+        STATUS_BODY,
+        STATUS_BODY.replace('map = "status_out"', 'map = "status_out", cast = "upper"'),
         f"change_status.body.status.cast: expected one of {', '.join(OUT_CASTS)}; found 'upper'",
         id="change-status-unknown-cast",
     ),
     pytest.param(
-        STATUS_BODY, STATUS_BODY.replace('value = "status"', 'value = "text"'),
+        STATUS_BODY,
+        STATUS_BODY.replace('value = "status"', 'value = "text"'),
         f"change_status.body.status.value: expected one of {STATUS_VALUES}; found 'text'",
         id="change-status-value-of-another-write",
     ),
     pytest.param(
-        STATUS_BODY, STATUS_BODY + '\nidempotency = { style = "conflict" }',
+        STATUS_BODY,
+        STATUS_BODY + '\nidempotency = { style = "conflict" }',
         "change_status.idempotency.style: expected header or none (conflict applies to [create]); found 'conflict'",
         id="change-status-conflict-style",
     ),
     pytest.param(
-        FOLLOW_HEAD, FOLLOW_HEAD + '\nid = "id"',
+        FOLLOW_HEAD,
+        FOLLOW_HEAD + '\nid = "id"',
         "follow_up.id: expected no id (only [create] answers with a new record); found 'id'",
         id="follow-up-id",
     ),
     pytest.param(
-        FOLLOW_HEAD, FOLLOW_HEAD + '\nmethod = "DELETE"',
+        FOLLOW_HEAD,
+        FOLLOW_HEAD + '\nmethod = "DELETE"',
         "follow_up.method: expected one of POST, PUT, PATCH; found 'DELETE'",
         id="follow-up-method",
     ),
     pytest.param(
-        FOLLOW_BODY, "body = {}",
+        FOLLOW_BODY,
+        "body = {}",
         "follow_up.body: expected a non-empty table of source key = value name; found {}",
         id="follow-up-empty-body",
     ),
     pytest.param(
-        FOLLOW_BODY, FOLLOW_BODY.replace(ROLE, '{ const = "OPD", value = "text" }'),
+        FOLLOW_BODY,
+        FOLLOW_BODY.replace(ROLE, '{ const = "OPD", value = "text" }'),
         "follow_up.body.role: expected exactly one of value, const or template; found ['const', 'value']",
         id="follow-up-value-and-const",
     ),
     pytest.param(
-        FOLLOW_BODY, FOLLOW_BODY.replace('comment = "text"', "comment = 7"),
-        "follow_up.body.comment: expected a value name or a table like { value = \"...\", map = \"...\" }; found 7",
+        FOLLOW_BODY,
+        FOLLOW_BODY.replace('comment = "text"', "comment = 7"),
+        'follow_up.body.comment: expected a value name or a table like { value = "...", map = "..." }; found 7',
         id="follow-up-body-not-a-name",
     ),
     pytest.param(
@@ -224,7 +260,8 @@ BROKEN_WRITES = [
         id="follow-up-empty-header-name",
     ),
     pytest.param(
-        'DIDISPOSISIKAN = "PROSES"', 'DIPROSES = "PROSES"',
+        'DIDISPOSISIKAN = "PROSES"',
+        'DIPROSES = "PROSES"',
         f"maps.status_out.DIPROSES: expected a canonical status as key ({STATUSES}); found 'DIPROSES'",
         id="status-out-word-not-canonical",
     ),
@@ -240,85 +277,101 @@ def test_a_broken_write_section_names_key_expected_and_found(old: str, new: str,
 
 BROKEN_REQUEST = [
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nmethod = "DELETE"',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nmethod = "DELETE"',
         "request.method: expected one of GET, POST; found 'DELETE'",
         id="method",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nformat = "soap"',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nformat = "soap"',
         "request.format: expected one of json, xml, csv, graphql; found 'soap'",
         id="format",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nformat = "graphql"',
-        "request.query: expected the GraphQL query document (format = \"graphql\"); found None",
+        REQUEST_LINES,
+        REQUEST_LINES + '\nformat = "graphql"',
+        'request.query: expected the GraphQL query document (format = "graphql"); found None',
         id="graphql-without-query",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nformat = "graphql"\nquery = "   "',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nformat = "graphql"\nquery = "   "',
         "request.query: expected the GraphQL query document (format = \"graphql\"); found '   '",
         id="graphql-blank-query",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nformat = "graphql"\nmethod = "GET"\nquery = "{ reports { id } }"',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nformat = "graphql"\nmethod = "GET"\nquery = "{ reports { id } }"',
         "request.method: expected POST (GraphQL requests are POSTed); found 'GET'",
         id="graphql-get",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nquery = "{ reports { id } }"',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nquery = "{ reports { id } }"',
         "request.query: expected no query (only format = \"graphql\" takes one); found '{ reports { id } }'",
         id="query-without-graphql",
     ),
     pytest.param(
-        'auth = { kind = "bearer" }', 'auth = { kind = "body", name = "api_token" }',
+        'auth = { kind = "bearer" }',
+        'auth = { kind = "body", name = "api_token" }',
         "request.auth.kind: expected header, query or bearer (a token in the body needs method = \"POST\"); found 'body'",
         id="body-auth-on-get",
     ),
     pytest.param(
-        'auth = { kind = "bearer" }', 'method = "POST"\nauth = { kind = "body" }',
+        'auth = { kind = "bearer" }',
+        'method = "POST"\nauth = { kind = "body" }',
         "request.auth.name: expected the body name that carries the secret; found None",
         id="body-auth-without-name",
     ),
     pytest.param(
-        'auth = { kind = "bearer" }', 'auth = { kind = "cookie" }',
+        'auth = { kind = "bearer" }',
+        'auth = { kind = "cookie" }',
         "request.auth.kind: expected one of none, bearer, header, query, body; found 'cookie'",
         id="auth-kind",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + '\nsince_cast = "epoch_us"',
+        REQUEST_LINES,
+        REQUEST_LINES + '\nsince_cast = "epoch_us"',
         "request.since_cast: expected one of datetime, local_datetime, date, epoch_s, epoch_ms; found 'epoch_us'",
         id="since-cast",
     ),
     pytest.param(
-        REQUEST_LINES, REQUEST_LINES + "\ntimeout = 5",
+        REQUEST_LINES,
+        REQUEST_LINES + "\ntimeout = 5",
         "request: expected only the keys path, method, format, query, delimiter, since_param, since_cast, "
         "since_format, pagination, auth, params; found 'timeout'",
         id="request-unknown-key",
     ),
     pytest.param(
-        'pattern = "^rep_[0-9a-f-]{36}$"', 'pattern = "^rep_[0-9a-f-"',
+        'pattern = "^rep_[0-9a-f-]{36}$"',
+        'pattern = "^rep_[0-9a-f-"',
         "fields.source_id.pattern: expected a regular expression, e.g. \"^rep_[0-9a-f-]{36}$\"; found '^rep_[0-9a-f-'",
         id="pattern-not-a-regex",
     ),
     pytest.param(
-        'pattern = "^rep_[0-9a-f-]{36}$"', "pattern = 36",
-        "fields.source_id.pattern: expected a regular expression, e.g. \"^rep_[0-9a-f-]{36}$\"; found 36",
+        'pattern = "^rep_[0-9a-f-]{36}$"',
+        "pattern = 36",
+        'fields.source_id.pattern: expected a regular expression, e.g. "^rep_[0-9a-f-]{36}$"; found 36',
         id="pattern-not-a-string",
     ),
     pytest.param(
-        PYTHON_LINE, 'python = "RestJsonV1Source"',
+        PYTHON_LINE,
+        'python = "RestJsonV1Source"',
         "source.python: expected \"package.module:ClassName\" of an HttpSource subclass; found 'RestJsonV1Source'",
         id="python-without-module",
     ),
     pytest.param(
-        PYTHON_LINE, 'python = "connectors/quirks/rest_json_v1.py:RestJsonV1Source"',
-        "source.python: expected \"package.module:ClassName\" of an HttpSource subclass; "
+        PYTHON_LINE,
+        'python = "connectors/quirks/rest_json_v1.py:RestJsonV1Source"',
+        'source.python: expected "package.module:ClassName" of an HttpSource subclass; '
         "found 'connectors/quirks/rest_json_v1.py:RestJsonV1Source'",
         id="python-file-path",
     ),
     pytest.param(
-        PYTHON_LINE, "python = true",
-        "source.python: expected \"package.module:ClassName\" of an HttpSource subclass; found True",
+        PYTHON_LINE,
+        "python = true",
+        'source.python: expected "package.module:ClassName" of an HttpSource subclass; found True',
         id="python-not-a-string",
     ),
 ]

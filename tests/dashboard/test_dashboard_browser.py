@@ -10,6 +10,7 @@ import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,22 +20,23 @@ import pytest
 import uvicorn
 from starlette.applications import Starlette
 
-from datetime import UTC, datetime, timedelta
-
 from auth.roles import Role
+from connectors.config import DEMO_CONFIG
 from gateway.store.writer import insert_complaints
 from schema.canonical import Location
-from tests.factories import make_complaint
-from connectors.config import DEMO_CONFIG
 from tests.conftest import Tokens
+from tests.factories import make_complaint
 from tests.federation.conftest import Federated
-from tests.submissions import GOOD, SUBMIT
 from tests.servers import free_port
+from tests.submissions import GOOD, SUBMIT
 
 pytestmark = pytest.mark.browser
 
 # Outside the checkout: a test writes nothing into the tree it tests.
-ARTIFACTS = Path(os.environ.get("PENGHUBUNG_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "penghubung-test-artifacts") / "dashboard"
+ARTIFACTS = (
+    Path(os.environ.get("PENGHUBUNG_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "penghubung-test-artifacts")
+    / "dashboard"
+)
 VIEW = """query($k: String) { coordination(kodeWilayah: $k) {
   summary { complaints open overdue onTimeRate regencyCount connectedCount }
   rows { kodeWilayah agencyId name connected complaints open overdue onTimeRate } } }"""
@@ -78,7 +80,9 @@ async def _recent_complaints() -> None:
     own records are from 2025, outside the dashboard's period)."""
     now = datetime.now(UTC)
     made = []
-    for i, (kode, agency, n) in enumerate((("16.05", "16.05-pupr", 5), ("16.71", "pemkot-16.71", 3), ("16.73", "pemkot-16.73", 2))):
+    for i, (kode, agency, n) in enumerate(
+        (("16.05", "16.05-pupr", 5), ("16.71", "pemkot-16.71", 3), ("16.73", "pemkot-16.73", 2))
+    ):
         for k in range(n):
             made.append(
                 make_complaint(
@@ -147,11 +151,15 @@ async def test_the_dashboard_drills_down_and_shows_what_the_api_says(
     await page.wait_for_selector("body[data-level=PROVINCE]")
     assert failures == []
     origin = urlsplit(gateway).netloc
-    outside = [u for u in requested if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).netloc != origin]
+    outside = [
+        u for u in requested if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).netloc != origin
+    ]
     assert outside == []  # everything from the gateway itself: it works offline
 
 
-async def test_a_live_update_refreshes_the_view(federated: Federated, gateway: str, browser: Any, tokens: Tokens) -> None:
+async def test_a_live_update_refreshes_the_view(
+    federated: Federated, gateway: str, browser: Any, tokens: Tokens
+) -> None:
     page = await browser.new_page(viewport={"width": 1300, "height": 900})
     await page.goto(f"{gateway}/dashboard#/16")
     await page.fill("#token", tokens.national_admin)
@@ -162,7 +170,9 @@ async def test_a_live_update_refreshes_the_view(federated: Federated, gateway: s
     # A citizen submits a complaint in Lubuk Linggau through the gateway's API.
     async with httpx.AsyncClient(base_url=gateway) as client:
         made = await client.post(
-            "/graphql", json={"query": SUBMIT, "variables": {"input": GOOD}}, headers={"authorization": f"Bearer {tokens.citizen}"}
+            "/graphql",
+            json={"query": SUBMIT, "variables": {"input": GOOD}},
+            headers={"authorization": f"Bearer {tokens.citizen}"},
         )
     assert "errors" not in made.json(), made.json()
     # The page heard of it (through its own subscription to this gateway) and reloaded.
@@ -177,7 +187,9 @@ async def test_a_live_update_refreshes_the_view(federated: Federated, gateway: s
     await _shot(page, "4-after-live-update")
 
 
-async def test_a_token_without_the_role_is_told_so(federated: Federated, gateway: str, browser: Any, tokens: Tokens) -> None:
+async def test_a_token_without_the_role_is_told_so(
+    federated: Federated, gateway: str, browser: Any, tokens: Tokens
+) -> None:
     page = await browser.new_page()
     await page.goto(f"{gateway}/dashboard")
     await page.fill("#token", tokens.make(Role.AGENCY_OFFICER, subject="petugas", agency="16.05-pupr"))

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from lokal.nik import parse_nik
 from lokal.phone import parse_phone
+
+from gateway.demo import demo_agencies, demo_categories, demo_complaints
 from schema.canonical import (
     AgencyLevel,
     Classification,
@@ -27,8 +29,6 @@ from schema.canonical import (
 )
 from schema.regions import WIB, children, regency_of, region_exists
 from schema.validation import ComplaintDraft, validate_draft
-
-from gateway.demo import demo_agencies, demo_categories, demo_complaints
 
 NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)
 COUNT = 3000
@@ -84,16 +84,12 @@ def test_agencies_cover_nation_province_and_all_17_regencies() -> None:
     for code in SUMSEL:
         gov_id = f"pemkot-{code}" if code[3] == "7" else f"pemkab-{code}"
         gov = by_id[gov_id]
-        assert gov.level is (
-            AgencyLevel.CITY if code[3] == "7" else AgencyLevel.REGENCY
-        )
+        assert gov.level is (AgencyLevel.CITY if code[3] == "7" else AgencyLevel.REGENCY)
         assert gov.kode_wilayah == code
         assert gov.parent_id == "pemprov-16"
         units = [a for a in agencies if a.parent_id == gov_id]
         assert 8 <= len(units) <= 12
-        assert all(
-            u.level is AgencyLevel.UNIT and u.kode_wilayah == code for u in units
-        )
+        assert all(u.level is AgencyLevel.UNIT and u.kode_wilayah == code for u in units)
         kinds = ("pupr", "dinkes", "disdukcapil", "rsud", "bpbd")
         assert {f"{code}-{k}" for k in kinds} <= {u.id for u in units}
 
@@ -102,9 +98,7 @@ def test_agency_tree_lists_parents_first_and_codes_exist() -> None:
     seen: set[str] = set()
     for agency in demo_agencies():
         assert agency.parent_id is None or agency.parent_id in seen, agency.id
-        assert agency.kode_wilayah is None or region_exists(agency.kode_wilayah), (
-            agency.id
-        )
+        assert agency.kode_wilayah is None or region_exists(agency.kode_wilayah), agency.id
         assert len(agency.name) <= 200
         assert agency.short_name and len(agency.short_name) <= 60
         seen.add(agency.id)
@@ -198,9 +192,7 @@ def test_locations_are_real_regions_in_sumsel(complaints: list[Complaint]) -> No
     levels = Counter(c.location.kode_wilayah.count(".") for c in complaints)
     assert levels[3] > COUNT / 2  # mostly desa/kelurahan
     assert levels[1] > 0  # some only at regency level
-    bad = [
-        c.tracking_id for c in complaints if not region_exists(c.location.kode_wilayah)
-    ]
+    bad = [c.tracking_id for c in complaints if not region_exists(c.location.kode_wilayah)]
     assert not bad
     pins = [c.location for c in complaints if c.location.latitude is not None]
     assert 0.5 * COUNT < len(pins) < 0.7 * COUNT
@@ -259,9 +251,7 @@ def test_histories_are_consistent(complaints: list[Complaint]) -> None:
         others += [r.at for r in c.replies] + ([c.rating.at] if c.rating else [])
         assert all(c.created_at <= t <= c.updated_at for t in others), c.tracking_id
         if c.incident_date is not None:
-            assert c.incident_date <= c.created_at.date() + timedelta(days=1), (
-                c.tracking_id
-            )
+            assert c.incident_date <= c.created_at.date() + timedelta(days=1), c.tracking_id
 
 
 def test_agencies_act_in_office_hours_and_months_are_all_busy(
@@ -295,14 +285,10 @@ def test_routing_follow_ups_and_ratings_match_the_status(
         if c.status is Status.DILIMPAHKAN:
             assert c.dispositions[-1].kind.value == "PELIMPAHAN", c.tracking_id
         if c.rating is not None:
-            assert c.status is Status.SELESAI and 1 <= c.rating.score <= 5, (
-                c.tracking_id
-            )
+            assert c.status is Status.SELESAI and 1 <= c.rating.score <= 5, c.tracking_id
     assert sum(c.rating is not None for c in complaints) > 0.1 * COUNT
     assert any(c.replies for c in complaints)
-    assert any(
-        e.status is Status.DILIMPAHKAN for c in complaints for e in c.status_history
-    )
+    assert any(e.status is Status.DILIMPAHKAN for c in complaints for e in c.status_history)
     reopened = [
         c
         for c in complaints

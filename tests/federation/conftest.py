@@ -16,9 +16,9 @@ from connectors.config import DEMO_CONFIG, load_config
 from connectors.http import Policy
 from connectors.protocol import Connector
 from connectors.sandbox import Simulator
+from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.edge.state import AppState, with_app_state
 from gateway.settings import FederationSettings
-from gateway.domain.sources import ConfiguredSources, open_sources
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 
@@ -41,7 +41,9 @@ class Federated:
 
     async def gql(self, query: str, variables: dict[str, Any] | None = None, *, token: str) -> dict[str, Any]:
         response = await self.client.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers={"authorization": f"Bearer {token}"}
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"authorization": f"Bearer {token}"},
         )
         assert response.status_code == 200, response.text
         return response.json()  # type: ignore[no-any-return]
@@ -62,6 +64,8 @@ async def federated(database_url: str, make_app: Callable[..., Starlette]) -> As
             sim.received.clear()
         app = make_app(sources_file=DEMO_CONFIG, federation=DEADLINES)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
+        transport = httpx.ASGITransport(
+            app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG)))
+        )
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Federated(client, engine, opened.simulators, opened.sandbox_urls, opened.connectors, http)

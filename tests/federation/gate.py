@@ -42,13 +42,19 @@ class Gate:
     async def _forward(self, request: web.Request) -> web.Response:
         body = await request.read()
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_BY_HOP}
-        async with aiohttp.ClientSession() as http, http.request(
-            request.method, self.target + request.path_qs, data=body, headers=headers
-        ) as answer:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.request(request.method, self.target + request.path_qs, data=body, headers=headers) as answer,
+        ):
             payload = await answer.read()
             out = {k: v for k, v in answer.headers.items() if k.lower() not in _HOP_BY_HOP}
             status = answer.status
-        if self.held and request.method == self.held[0] and self.held[1].search(request.path) and self.held[2].search(body):
+        if (
+            self.held
+            and request.method == self.held[0]
+            and self.held[1].search(request.path)
+            and self.held[2].search(body)
+        ):
             self.arrived.set()  # the system has it now; its answer waits
             await self._open.wait()
         return web.Response(body=payload, status=status, headers=out)

@@ -19,9 +19,9 @@ from connectors.loader import build_source
 from connectors.protocol import Connector
 from connectors.spec import load_spec
 from gateway.domain.sources import ConfiguredSources
+from gateway.edge.state import AppState, with_app_state
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from gateway.edge.state import AppState, with_app_state
 from tests.federation.conftest import CONFIG, DEADLINES, Federated
 from tests.submissions import GOOD
 
@@ -31,7 +31,11 @@ IN_PRABUMULIH = {
     "location": {"kodeWilayah": "16.74.01", "address": "Jl. Sudirman"},
     "suggestedAgencyId": "pemkot-16.74",
 }
-IN_MURA = {**GOOD, "location": {"kodeWilayah": "16.05.01", "address": "Jl. Lintas"}, "suggestedAgencyId": "pemkab-16.05"}
+IN_MURA = {
+    **GOOD,
+    "location": {"kodeWilayah": "16.05.01", "address": "Jl. Lintas"},
+    "suggestedAgencyId": "pemkab-16.05",
+}
 # Unlike tests.submissions.SUBMIT, this one takes an idempotency key and asks how it was delivered.
 SUBMIT = """mutation($input: SubmitComplaintInput!, $key: String) {
   submitComplaint(input: $input, idempotencyKey: $key) {
@@ -110,6 +114,8 @@ async def gateway_with(
 
 async def gql_on(client: httpx.AsyncClient, query: str, variables: dict[str, Any], token: str) -> dict[str, Any]:
     """POST a GraphQL operation with a bearer token to `client`'s gateway; the JSON body."""
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200, response.text
     return response.json()  # type: ignore[no-any-return]

@@ -24,14 +24,14 @@ from starlette.applications import Starlette
 from connectors.config import DEMO_CONFIG
 from connectors.http import Policy
 from connectors.sandbox import Simulator
-from gateway.settings import AdmissionSettings, FederationSettings
 from gateway.domain.sources import ConfiguredSources, open_sources
+from gateway.edge.state import AppState, with_app_state
+from gateway.settings import AdmissionSettings, FederationSettings
 from gateway.store.models import ComplaintSourceRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, REST
-from gateway.edge.state import AppState, with_app_state
 from tests.loopback import serving
 
 # One request at a time, one waiting; a waiting request may wait as long as the test needs.
@@ -82,7 +82,9 @@ async def one_slot(make_app: Callable[..., Starlette]) -> AsyncIterator[Loopback
         yield gateway
 
 
-async def _post(c: httpx.AsyncClient, query: str, variables: dict[str, object] | None = None, token: str | None = None) -> httpx.Response:
+async def _post(
+    c: httpx.AsyncClient, query: str, variables: dict[str, object] | None = None, token: str | None = None
+) -> httpx.Response:
     headers = {"authorization": f"Bearer {token}"} if token else {}
     return await c.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
@@ -102,7 +104,9 @@ def _gauge(metrics: str, name: str) -> float:
 
 
 @pytest.mark.slow
-async def test_a_saturated_gateway_refuses_the_excess_at_once_and_serves_again(one_slot: Loopback, tokens: Tokens) -> None:
+async def test_a_saturated_gateway_refuses_the_excess_at_once_and_serves_again(
+    one_slot: Loopback, tokens: Tokens
+) -> None:
     link = await ComplaintSourceRow.filter(system=REST).order_by("id").first()
     assert link is not None
     limits = httpx.Limits(max_connections=20, max_keepalive_connections=20)
@@ -142,7 +146,9 @@ async def test_a_saturated_gateway_refuses_the_excess_at_once_and_serves_again(o
 
         # A new socket would hold a subscription's work for minutes: refused while saturated.
         with pytest.raises(websockets.exceptions.InvalidStatus) as refused:
-            async with websockets.connect(f"ws://127.0.0.1:{one_slot.port}/graphql", subprotocols=["graphql-transport-ws"]):
+            async with websockets.connect(
+                f"ws://127.0.0.1:{one_slot.port}/graphql", subprotocols=["graphql-transport-ws"]
+            ):
                 pass
         assert refused.value.response.status_code == 503
         assert not held.done()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,11 +23,11 @@ from starlette.applications import Starlette
 from auth.roles import Role
 from connectors.http import Policy
 from connectors.sandbox.nation import Nation, serve_nation
-from gateway.settings import FederationSettings, GraphQLLimits
 from gateway.domain.sources import upstream_session
+from gateway.edge.state import AppState, with_app_state
+from gateway.settings import FederationSettings, GraphQLLimits
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from gateway.edge.state import AppState, with_app_state
 
 pytestmark = [pytest.mark.fanout, pytest.mark.slow]
 
@@ -78,14 +78,18 @@ def asker(nation: Nation, make_app: Callable[..., Starlette], deadline: float) -
     # fan-out deadline (PENGHUBUNG_OPERATION_TIMEOUT), so that the deadline is what cuts.
     limits = GraphQLLimits(max_source_calls=520, max_cost=20_000, operation_timeout=UPSTREAM_TIMEOUT)
     app = make_app(federation=FederationSettings(fanout_deadline=deadline), limits=limits)
-    state = AppState(sources=SimpleNamespace(connectors=nation.connectors), topology=Topology(regencies=nation.regencies))
+    state = AppState(
+        sources=SimpleNamespace(connectors=nation.connectors), topology=Topology(regencies=nation.regencies)
+    )
 
     async def run(token: str | None, variables: dict[str, Any] | None = None, *, expect_errors: bool = False) -> Any:
         transport = httpx.ASGITransport(app=with_app_state(app, state))
         headers = {"authorization": f"Bearer {token}"} if token else {}
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             started = time.perf_counter()
-            response = await client.post("/graphql", json={"query": LIST, "variables": variables or {}}, headers=headers)
+            response = await client.post(
+                "/graphql", json={"query": LIST, "variables": variables or {}}, headers=headers
+            )
             took = time.perf_counter() - started
         body = response.json()
         if expect_errors:
@@ -118,14 +122,18 @@ async def test_514_sources_are_all_asked_the_hanging_cut_off_and_failures_named(
     page, took = await ask(tokens.national_admin, {"filter": SINCE_2000})
     outcomes = {s["system"]: s for s in page["sources"]}
     assert len(outcomes) == 514  # every source has its outcome: asked, and answered or cut off
-    assert {n for n, s in outcomes.items() if s["outcome"] == "TIMEOUT"} == hanging, {n: outcomes[n] for n in hanging if outcomes[n]["outcome"] != "TIMEOUT"}
+    assert {n for n, s in outcomes.items() if s["outcome"] == "TIMEOUT"} == hanging, {
+        n: outcomes[n] for n in hanging if outcomes[n]["outcome"] != "TIMEOUT"
+    }
     assert {n for n, s in outcomes.items() if s["outcome"] == "ERROR"} == failing
     assert all("503" in outcomes[n]["error"] for n in failing)
     assert page["partial"] is True
     # The hanging sources did not hold the answer until the upstream timeout. A sanity
     # bound, not a speed claim: wide enough for any load, far short of what waiting for
     # the hanging sources would take (bench.fanout measures the time past the deadline).
-    assert took < (DEADLINE + UPSTREAM_TIMEOUT) / 2, f"{took:.2f} s: the fan-out deadline did not cut off hanging sources"
+    assert took < (DEADLINE + UPSTREAM_TIMEOUT) / 2, (
+        f"{took:.2f} s: the fan-out deadline did not cut off hanging sources"
+    )
     healthy = [n for n in nation.simulators if n not in hanging | failing]
     expected = sum(len(nation.simulators[n].reports) for n in healthy)
     assert page["totalCount"] == expected == sum(outcomes[n]["records"] for n in healthy)

@@ -21,10 +21,10 @@ import pytest
 from auth.policy import access_for
 from auth.principal import Principal
 from auth.roles import Role
+from gateway.domain.lifecycle import Lifecycle, Planned
 from gateway.federation import receipts
 from gateway.federation.receipts import KeyInProgress
 from gateway.federation.write_through import WriteBusy, WriteThrough
-from gateway.domain.lifecycle import Lifecycle, Planned
 from gateway.store.models import ComplaintRow, DeliveryClaimRow, MutationReceiptRow, StatusEventRow
 from gateway.sync.topology import Topology
 from schema.canonical import Complaint, Status
@@ -70,12 +70,23 @@ def _writer(lifecycle: Lifecycle) -> WriteThrough:
 
 
 async def _act(
-    writer: WriteThrough, federated: Federated, cid: str, *, key: str | None, now: datetime | None = None,
+    writer: WriteThrough,
+    federated: Federated,
+    cid: str,
+    *,
+    key: str | None,
+    now: datetime | None = None,
     request: ActionRequest = DISPOSE,
 ) -> Any:
     return await writer.act(
-        cid, request, principal=ADMIN, access=access_for(ADMIN), now=now or datetime.now(UTC),
-        request_id="heal", connectors=federated.connectors, idempotency_key=key,
+        cid,
+        request,
+        principal=ADMIN,
+        access=access_for(ADMIN),
+        now=now or datetime.now(UTC),
+        request_id="heal",
+        connectors=federated.connectors,
+        idempotency_key=key,
     )
 
 
@@ -85,7 +96,9 @@ def _after_lease() -> datetime:
 
 
 def _status_posts(federated: Federated) -> int:
-    return sum(1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status"))
+    return sum(
+        1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")
+    )
 
 
 async def _verified(federated: Federated, tokens: Tokens) -> str:
@@ -223,13 +236,18 @@ async def test_the_sweep_ends_reservations_nobody_came_back_for(database_url: st
     cid = "7b0c8f5e-1f7e-4c35-9a39-4b1d9f0f3a11"
     past = datetime.now(UTC) - timedelta(minutes=1)
     common = {
-        "caller": receipts.caller_of(ADMIN), "fingerprint": "f" * 64, "access": receipts.access_of(ADMIN),
-        "created_at": past, "updated_at": past,
+        "caller": receipts.caller_of(ADMIN),
+        "fingerprint": "f" * 64,
+        "access": receipts.access_of(ADMIN),
+        "created_at": past,
+        "updated_at": past,
     }
     # As dead processes leave them: a submission's, an action's, and one still within its lease.
     await MutationReceiptRow.create(key="sub-dead", holder="h1", lease_until=past, **common)
     await MutationReceiptRow.create(key="act-dead", holder="h2", lease_until=past, complaint_id=cid, **common)
-    await MutationReceiptRow.create(key="act-live", holder="h3", lease_until=datetime.now(UTC) + timedelta(minutes=1), complaint_id=cid, **common)
+    await MutationReceiptRow.create(
+        key="act-live", holder="h3", lease_until=datetime.now(UTC) + timedelta(minutes=1), complaint_id=cid, **common
+    )
     assert await receipts.sweep(now=datetime.now(UTC)) == (1, 1)
     assert not await MutationReceiptRow.filter(key="sub-dead").exists()  # nothing of it was stored: free
     assert (await MutationReceiptRow.get(key="act-dead")).state == "lapsed"  # its repeat looks at the owner first
@@ -244,7 +262,9 @@ async def test_the_sweep_ends_reservations_nobody_came_back_for(database_url: st
         await receipts.begin(ADMIN, "act-live", "f" * 64, now=datetime.now(UTC), lease=lease, complaint_id=cid)
 
 
-async def test_a_dead_holders_hold_on_its_complaint_is_taken_over_after_its_lease(federated: Federated, tokens: Tokens) -> None:
+async def test_a_dead_holders_hold_on_its_complaint_is_taken_over_after_its_lease(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await _verified(federated, tokens)
     dies = _Dies()
     first = asyncio.create_task(_act(_writer(_Faulty(before_check=dies)), federated, cid, key=None))

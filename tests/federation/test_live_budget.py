@@ -72,14 +72,20 @@ async def test_the_request_cap_on_source_calls_holds_at_run_time(federated: Fede
 
     async def page(partition: str) -> None:
         await federation.live_page(
-            UNRESTRICTED, ComplaintFilter(kode_wilayah=partition, created_after=datetime(2000, 1, 1, tzinfo=UTC)),
-            first=1, after=None, order=SortOrder.NEWEST_FIRST, now=datetime.now(UTC),
+            UNRESTRICTED,
+            ComplaintFilter(kode_wilayah=partition, created_after=datetime(2000, 1, 1, tzinfo=UTC)),
+            first=1,
+            after=None,
+            order=SortOrder.NEWEST_FIRST,
+            now=datetime.now(UTC),
         )
 
     await page("16.05")
     await page("16.01")
     made = _calls(federated)
-    with pytest.raises(SourceCallsExhausted, match=r"would make 3 calls to regency systems \(1 more .*the limit is 2 per request"):
+    with pytest.raises(
+        SourceCallsExhausted, match=r"would make 3 calls to regency systems \(1 more .*the limit is 2 per request"
+    ):
         await page("16.09")
     assert _calls(federated) == made  # refused before the third system was called
     assert federation.sources_in("16") == 15

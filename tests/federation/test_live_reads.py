@@ -5,6 +5,7 @@ counted at the simulators: one per distinct record per request, none for nested 
 from __future__ import annotations
 
 import time
+
 from auth.roles import Role
 from connectors.protocol import StatusChange
 from gateway.store.models import ComplaintRow, ComplaintSourceRow
@@ -41,7 +42,9 @@ async def test_a_complaint_is_read_live_from_its_owner(federated: Federated, tok
     assert live["syncedAt"] is not None
     assert federated.calls(REST) == 1
 
-    from_index = (await federated.gql(READ, {"id": cid, "live": False}, token=tokens.national_admin))["data"]["complaint"]
+    from_index = (await federated.gql(READ, {"id": cid, "live": False}, token=tokens.national_admin))["data"][
+        "complaint"
+    ]
     assert from_index["status"] == before.value and from_index["live"] is False and from_index["owner"] is None
     assert federated.calls(REST) == 1  # the index read called nobody
 
@@ -98,8 +101,12 @@ async def test_the_owner_is_not_asked_about_what_the_caller_may_not_see(federate
 async def test_a_complaint_of_an_unconnected_regency_is_read_from_lapor(federated: Federated, tokens: Tokens) -> None:
     # 16.08 (OKU Timur) is not connected: LAPOR! is the system of record of what happens there.
     tracking_id = await laporan_at_lapor(
-        federated.http, federated.urls["lapor"], title="Jembatan rusak",
-        content="Jembatan desa di Martapura rusak berat.", location_id="16.08.01", institution_id="pemkab-16.08",
+        federated.http,
+        federated.urls["lapor"],
+        title="Jembatan rusak",
+        content="Jembatan desa di Martapura rusak berat.",
+        location_id="16.08.01",
+        institution_id="pemkab-16.08",
     )
     await federated.engine.pull_all()
     link = await ComplaintSourceRow.get(system="lapor", source_id=str(tracking_id))

@@ -21,9 +21,17 @@ async def test_upstream_calls_circuits_and_outbox_depth_are_exported(
     rest = "16.01-ogan-komering-ulu"
     federated.sims[rest].faults.set(down="503")
     for _ in range(5):  # the breaker opens after five failures in a row
-        await federated.gql('{ complaints(live: true, filter: {kodeWilayah: "16.01"}) { partial } }', token=tokens.national_admin)
+        await federated.gql(
+            '{ complaints(live: true, filter: {kodeWilayah: "16.01"}) { partial } }', token=tokens.national_admin
+        )
     some = await federated.gql("{ complaints(first: 1) { edges { node { id } } } }", token=tokens.national_admin)
-    await enqueue("16.05-musi-rawas", "status", some["data"]["complaints"]["edges"][0]["node"]["id"], "metrics-test", now=datetime.now(UTC))
+    await enqueue(
+        "16.05-musi-rawas",
+        "status",
+        some["data"]["complaints"]["edges"][0]["node"]["id"],
+        "metrics-test",
+        now=datetime.now(UTC),
+    )
     text = (await federated.client.get("/metrics")).text
     samples = metric_samples(text)
     assert metric_value(samples, "penghubung_upstream_errors_total", source=rest, outcome="unavailable") >= 5

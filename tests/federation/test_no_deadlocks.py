@@ -39,7 +39,9 @@ PULLERS = 3
 ROUNDS = int(os.environ.get("PENGHUBUNG_TEST_DEADLOCK_ROUNDS", "3"))
 
 
-async def _act_while_pulling(federated: Federated, tokens: Tokens, mutation: str, ids: list[str]) -> list[dict[str, Any]]:
+async def _act_while_pulling(
+    federated: Federated, tokens: Tokens, mutation: str, ids: list[str]
+) -> list[dict[str, Any]]:
     """Send `mutation` for every complaint at once while the owner is pulled over and over."""
     stop = asyncio.Event()
     pulls: list[object] = []
@@ -50,7 +52,9 @@ async def _act_while_pulling(federated: Federated, tokens: Tokens, mutation: str
 
     pullers = [asyncio.create_task(pull_until_stopped()) for _ in range(PULLERS)]
     try:
-        bodies = await asyncio.gather(*(federated.gql(mutation, {"id": cid}, token=prabumulih_admin(tokens)) for cid in ids))
+        bodies = await asyncio.gather(
+            *(federated.gql(mutation, {"id": cid}, token=prabumulih_admin(tokens)) for cid in ids)
+        )
     finally:
         stop.set()
         await asyncio.gather(*pullers)

@@ -95,7 +95,12 @@ async def test_a_live_page_calls_each_source_once_and_the_store_a_fixed_number_o
 
 
 async def test_live_reads_of_many_complaints_go_out_in_one_batch(federated: Federated, tokens: Tokens) -> None:
-    ids = [str(c) for c in await ComplaintSourceRow.filter(system="16.01-ogan-komering-ulu").limit(6).values_list("complaint_id", flat=True)]
+    ids = [
+        str(c)
+        for c in await ComplaintSourceRow.filter(system="16.01-ogan-komering-ulu")
+        .limit(6)
+        .values_list("complaint_id", flat=True)
+    ]
     assert len(ids) == 6
 
     async def ask(live: bool) -> int:

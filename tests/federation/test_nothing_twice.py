@@ -23,18 +23,22 @@ from auth.roles import Role
 from connectors.config import DEMO_CONFIG
 from connectors.loader import build_source
 from gateway.domain.sources import ConfiguredSources
+from gateway.edge.state import AppState, with_app_state
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow, StatusEventRow
 from gateway.sync.topology import Topology
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, DEADLINES, LEGACY, WA, Federated
-from gateway.edge.state import AppState, with_app_state
 from tests.federation.gate import Gate, gate
 from tests.federation.scenarios import DISPOSE_MURA, FOLLOW_UP, IN_MURA, SUBMIT, VERIFY, data_of
 
 # Generous: the held answer must not run into the write deadline while the pull runs.
 SLOW_OWNER = replace(DEADLINES, write_deadline=10.0)
-IN_OKU_SELATAN = {**IN_MURA, "location": {"kodeWilayah": "16.09.01", "address": "Jl. Muaradua"}, "suggestedAgencyId": "pemkab-16.09"}
+IN_OKU_SELATAN = {
+    **IN_MURA,
+    "location": {"kodeWilayah": "16.09.01", "address": "Jl. Muaradua"},
+    "suggestedAgencyId": "pemkab-16.09",
+}
 DISPOSE_OKUS = """mutation($id: ID!) {
   disposeComplaint(id: $id, unitIds: ["16.09-pupr"]) { status delivery { state } }
 }"""
@@ -104,7 +108,12 @@ async def test_a_follow_up_read_back_date_only_before_the_index_has_it_is_stored
     text = "Petugas sudah meninjau lokasi dan menjadwalkan perbaikan."
     async with gated(LEGACY) as g:
         body = await _follow_up_while_pulled(
-            federated, g, LEGACY, ("POST", r"/import/status$", b""), variables={"id": cid, "text": text, "key": "fu-okus"}, token=officer
+            federated,
+            g,
+            LEGACY,
+            ("POST", r"/import/status$", b""),
+            variables={"id": cid, "text": text, "key": "fu-okus"},
+            token=officer,
         )
     done = data_of(body)["postFollowUp"]
     assert done["delivery"]["state"] == "APPLIED", done
@@ -133,14 +142,21 @@ async def test_a_follow_up_whose_own_status_is_read_back_first_answers_applied(
     text = "Saluran sudah dibersihkan oleh petugas kebersihan."
     async with gated(WA) as g:
         body = await _follow_up_while_pulled(
-            federated, g, WA, ("PATCH", r"/tindakan$", b'"status"'), variables={"id": cid, "text": text, "key": "fu-mura"}, token=officer
+            federated,
+            g,
+            WA,
+            ("PATCH", r"/tindakan$", b'"status"'),
+            variables={"id": cid, "text": text, "key": "fu-mura"},
+            token=officer,
         )
     assert "errors" not in body, body  # was CHANGED_MEANWHILE, though it was applied everywhere
     done = body["data"]["postFollowUp"]
     assert done["status"] == "DITINDAKLANJUTI" and done["delivery"]["state"] == "APPLIED", done
     assert (await ComplaintRow.get(id=cid)).status is Status.DITINDAKLANJUTI
     assert await StatusEventRow.filter(complaint_id=cid, status=Status.DITINDAKLANJUTI).count() == 1
-    assert await FollowUpRow.filter(complaint_id=cid, content=text).values_list("origin_system", flat=True) == ["penghubung"]
+    assert await FollowUpRow.filter(complaint_id=cid, content=text).values_list("origin_system", flat=True) == [
+        "penghubung"
+    ]
     await federated.engine.pull(WA)
     await federated.engine.drain()
     assert await FollowUpRow.filter(complaint_id=cid, content=text).count() == 1
@@ -181,7 +197,9 @@ async def test_a_follow_up_its_owner_took_is_recorded_and_answered_though_the_ow
     assert done["status"] == "SELESAI" and done["delivery"]["state"] == "APPLIED", done
     assert "stays SELESAI" in done["delivery"]["reason"], done
     assert again["data"]["postFollowUp"]["delivery"]["replayed"] is True, again
-    assert await FollowUpRow.filter(complaint_id=cid, content=text).values_list("origin_system", flat=True) == ["penghubung"]
+    assert await FollowUpRow.filter(complaint_id=cid, content=text).values_list("origin_system", flat=True) == [
+        "penghubung"
+    ]
     await federated.engine.drain()
     await federated.engine.pull(WA)
     await federated.engine.drain()
@@ -204,7 +222,7 @@ DISPOSE_MURA_KEYED = """mutation($id: ID!, $key: String) {
 DISPOSE_MURA_NOTED = """mutation($id: ID!, $note: String) {
   disposeComplaint(id: $id, unitIds: ["16.05-pupr"], note: $note) { status delivery { state } }
 }"""
-HOPS = 'query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId note } } }'
+HOPS = "query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId note } } }"
 CLOSE = """mutation($id: ID!, $key: String) {
   closeComplaint(id: $id, idempotencyKey: $key) { status delivery { state system reason } }
 }"""
@@ -231,7 +249,9 @@ async def test_a_status_action_whose_result_is_read_back_first_answers_applied(
         data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": "Pipa sudah diganti oleh petugas."}, token=officer))
     await federated.engine.drain()
     before = await StatusEventRow.filter(complaint_id=cid).count()
-    hops = await federated.gql('query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }', {"id": cid}, token=admin)
+    hops = await federated.gql(
+        "query($id: ID!) { complaint(id: $id) { dispositions { toAgencyId } } }", {"id": cid}, token=admin
+    )
     async with gated(WA) as g:
         g.gate.hold("PATCH", r"/tindakan$", b'"status"')
         task = asyncio.create_task(g.gql(mutation, {"id": cid, "key": f"{field}-1"}, token=admin))
@@ -271,11 +291,16 @@ async def test_the_same_words_twice_in_the_legacy_app_on_one_day_are_two_follow_
     async def pulled() -> list[str | None]:
         for _ in range(2):  # read twice: a copy is recognised the same way every time
             await federated.engine.pull(LEGACY, full=True)
-        return list(await FollowUpRow.filter(complaint_id=cid, content=text).order_by("id").values_list("origin_system", flat=True))
+        return list(
+            await FollowUpRow.filter(complaint_id=cid, content=text)
+            .order_by("id")
+            .values_list("origin_system", flat=True)
+        )
 
     assert await pulled() == ["penghubung"]
     written = await federated.http.post(
-        f"{federated.urls[LEGACY]}/import/tanggapan", params={"key": sim.key},  # type: ignore[attr-defined]
+        f"{federated.urls[LEGACY]}/import/tanggapan",
+        params={"key": sim.key},  # type: ignore[attr-defined]
         data={"id_pengaduan": link.source_id, "tanggapan": text},
     )
     assert written.status == 200

@@ -42,7 +42,9 @@ ANSWER = """mutation($id: ID!, $text: String!) {
   postFollowUp(id: $id, content: $text, final: true) { status delivery { state system reason } }
 }"""
 ANSWER_TEXT = "Jalan sudah ditambal oleh tim Dinas PUPR pada hari Senin."
-COMMENT_BODY = 'body = { comment = "text", role = { value = "from_reporter", cast = "bool", true = "PELAPOR", false = "OPD" } }'
+COMMENT_BODY = (
+    'body = { comment = "text", role = { value = "from_reporter", cast = "bool", true = "PELAPOR", false = "OPD" } }'
+)
 
 
 def _crediting(federated: Federated) -> Any:
@@ -50,7 +52,10 @@ def _crediting(federated: Federated) -> Any:
     map without a default that knows the OPD PUPR only: an agency it lacks cannot be sent."""
     text = (MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8")
     assert COMMENT_BODY in text
-    credited = COMMENT_BODY[:-2] + ', userId = { value = "author_agency", map = "opd_uji", only_if = { from_reporter = false } } }'
+    credited = (
+        COMMENT_BODY[:-2]
+        + ', userId = { value = "author_agency", map = "opd_uji", only_if = { from_reporter = false } } }'
+    )
     mapped = text.replace(COMMENT_BODY, credited) + '\n[maps.opd_uji]\n"{kode_wilayah}-pupr" = "opd_dinas-pupr"\n'
     return remapped_prabumulih(federated, mapped)
 
@@ -74,7 +79,9 @@ def _sent(federated: Federated, suffix: str) -> list[dict[str, Any]]:
 async def _disposed(federated: Federated, tokens: Tokens, unit: str) -> str:
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
-    done = data_of(await federated.gql(DISPOSE_TO, {"id": cid, "unit": unit}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    done = data_of(await federated.gql(DISPOSE_TO, {"id": cid, "unit": unit}, token=prabumulih_admin(tokens)))[
+        "disposeComplaint"
+    ]
     assert done["status"] == "DIDISPOSISIKAN" and done["delivery"]["state"] == "APPLIED", done
     return cid
 
@@ -84,7 +91,9 @@ async def test_the_regency_governments_answer_is_sent_as_its_disposed_opd(
 ) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
     # The pemkot's own admin answers (not an officer of the OPD).
-    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))["postFollowUp"]
+    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))[
+        "postFollowUp"
+    ]
     assert done["status"] == "MENUNGGU_TANGGAPAN" and done["delivery"]["state"] == "APPLIED", done
     answers = [c for c in _sent(federated, "/comments") if c["comment"] == ANSWER_TEXT]
     assert [(c["role"], c.get("userId")) for c in answers] == [("OPD", "opd_dinas-pupr")]
@@ -107,9 +116,13 @@ async def test_an_answer_its_owner_cannot_credit_is_refused_and_the_index_stays(
     assert [c for c in _sent(federated, "/comments") if c["comment"] == ANSWER_TEXT] == []
 
 
-async def test_a_reply_that_re_opens_sends_the_current_opd_with_the_status(federated: Federated, tokens: Tokens) -> None:
+async def test_a_reply_that_re_opens_sends_the_current_opd_with_the_status(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
-    answered = data_of(await federated.gql(ANSWER, {"id": cid, "text": ANSWER_TEXT}, token=prabumulih_admin(tokens)))["postFollowUp"]
+    answered = data_of(await federated.gql(ANSWER, {"id": cid, "text": ANSWER_TEXT}, token=prabumulih_admin(tokens)))[
+        "postFollowUp"
+    ]
     assert answered["status"] == "MENUNGGU_TANGGAPAN", answered
     before = len(_sent(federated, "/status"))
     done = data_of(await federated.gql(REPLY, {"id": cid, "text": TEXT}, token=tokens.citizen))["replyToComplaint"]
@@ -124,7 +137,9 @@ async def test_a_queued_answer_of_the_regency_government_is_delivered_as_its_opd
 ) -> None:
     cid = await _disposed(federated, tokens, "16.74-pupr")
     federated.sims[PRABUMULIH].faults.set(down="503")  # down when it is answered: the outbox holds it
-    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))["postFollowUp"]
+    done = data_of(await gql_on(crediting, ANSWER, {"id": cid, "text": ANSWER_TEXT}, prabumulih_admin(tokens)))[
+        "postFollowUp"
+    ]
     assert done["delivery"]["state"] == "PENDING", done
     federated.sims[PRABUMULIH].faults.clear()
     worker = SyncEngine({**federated.connectors, PRABUMULIH: _crediting(federated)}, TOPOLOGY)

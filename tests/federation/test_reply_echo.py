@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.protocol import FollowUp
 from auth.roles import Role
+from connectors.protocol import FollowUp
 from connectors.registry import NATIONAL_NAME
 from gateway.store.models import ComplaintSourceRow, FollowUpRow, OutboxRow, ReporterReplyRow
 from tests.conftest import Tokens
@@ -108,7 +108,8 @@ async def test_a_follow_up_reaches_lapor_with_its_own_time(federated: Federated,
     tracking = _laporan(federated, cid)["tracking_id"]
     written = datetime(2026, 11, 13, 3, 4, 5, tzinfo=UTC)
     await federated.connectors[NATIONAL_NAME].add_follow_up(
-        tracking, FollowUp(f"{cid}:jawaban", "Lampu sudah diganti oleh Dinas PUPR.", written, author_agency="16.74-pupr")
+        tracking,
+        FollowUp(f"{cid}:jawaban", "Lampu sudah diganti oleh Dinas PUPR.", written, author_agency="16.74-pupr"),
     )
     entry = _laporan(federated, cid)["tindak_lanjut"][-1]
     assert (entry["created_at"], entry["author_type"]) == ("2026-11-13T03:04:05.000Z", "INSTANSI")

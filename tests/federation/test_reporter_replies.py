@@ -32,7 +32,9 @@ async def test_a_reply_is_written_through_to_the_owner_once(federated: Federated
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
 
 
-async def test_a_reply_while_the_owner_is_down_arrives_once_through_the_outbox(federated: Federated, tokens: Tokens) -> None:
+async def test_a_reply_while_the_owner_is_down_arrives_once_through_the_outbox(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(HOLD, {"id": cid}, token=prabumulih_admin(tokens)))
     sim = federated.sims[PRABUMULIH]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+
 import aiohttp
 import httpx2 as httpx
 import pytest
@@ -16,13 +17,13 @@ from starlette.applications import Starlette
 
 from connectors.config import DEMO_CONFIG
 from connectors.http import Policy
-from gateway.settings import FederationSettings
 from gateway.domain.sources import ConfiguredSources, open_sources
+from gateway.edge.state import AppState, with_app_state
+from gateway.settings import FederationSettings
 from gateway.store.models import ComplaintSourceRow, OutboxRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
-from gateway.edge.state import AppState, with_app_state
 from tests.federation.conftest import CONFIG, REST, Federated
 from tests.federation.scenarios import PRABUMULIH, VERIFY, data_of, prabumulih_admin, submitted_at_prabumulih
 from tests.waiting import until
@@ -31,7 +32,9 @@ from tests.waiting import until
 # system still holds its calls; nothing waits for it in this test but those calls.
 LONG = FederationSettings(read_deadline=8.0, fanout_deadline=8.0, write_deadline=8.0)
 # A small bulkhead, so a handful of reads fills it.
-BULKHEAD = Policy(attempts=1, total_timeout=30.0, open_seconds=60.0, max_connections=2, max_queued=2, queue_timeout=30.0)
+BULKHEAD = Policy(
+    attempts=1, total_timeout=30.0, open_seconds=60.0, max_connections=2, max_queued=2, queue_timeout=30.0
+)
 
 
 @pytest.fixture
@@ -42,18 +45,28 @@ async def bulkheaded(database_url: str, make_app: Callable[..., Starlette]) -> A
         await engine.drain()
         app = make_app(sources_file=DEMO_CONFIG, federation=LONG)
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
+        transport = httpx.ASGITransport(
+            app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG)))
+        )
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Federated(client, engine, opened.simulators, opened.sandbox_urls, opened.connectors, http)
 
 
 def _reads(ids: list[str]) -> str:
-    fields = " ".join(f'c{i}: complaint(id: "{cid}") {{ id live stale owner {{ system outcome error }} }}' for i, cid in enumerate(ids))
+    fields = " ".join(
+        f'c{i}: complaint(id: "{cid}") {{ id live stale owner {{ system outcome error }} }}'
+        for i, cid in enumerate(ids)
+    )
     return f"query {{ {fields} }}"
 
 
 async def _owned_by(system: str, count: int) -> list[str]:
-    ids = await ComplaintSourceRow.filter(system=system).order_by("id").limit(count).values_list("complaint_id", flat=True)
+    ids = (
+        await ComplaintSourceRow.filter(system=system)
+        .order_by("id")
+        .limit(count)
+        .values_list("complaint_id", flat=True)
+    )
     return [str(i) for i in ids]
 
 
@@ -73,7 +86,11 @@ async def test_a_hanging_regency_costs_only_its_own_requests(bulkheaded: Federat
         # Meanwhile: reads touching only healthy systems, and the index, answer normally.
         healthy = data_of(await fed.gql(_reads(healthy_ids), token=tokens.national_admin))
         assert [(c["live"], c["stale"], c["owner"]["outcome"]) for c in healthy.values()] == [(True, False, "OK")] * 4
-        public = data_of(await fed.gql("{ publicComplaints(first: 5) { totalCount edges { node { trackingId } } } }", token=tokens.citizen))
+        public = data_of(
+            await fed.gql(
+                "{ publicComplaints(first: 5) { totalCount edges { node { trackingId } } } }", token=tokens.citizen
+            )
+        )
         assert public["publicComplaints"]["totalCount"] > 0
         # A write to the hanging system is queued, not waited on: its bulkhead is full,
         # so nothing is sent and nothing is in doubt.
@@ -96,4 +113,3 @@ async def test_a_hanging_regency_costs_only_its_own_requests(bulkheaded: Federat
     # slot its holder gave up a moment before being cut off itself, so at most the four that
     # were not refused ever reach it; the four SOURCE_BUSY never do.
     assert 2 <= sum(1 for e in fed.sims[PRABUMULIH].received.entries if e.method == "GET") <= 4
-

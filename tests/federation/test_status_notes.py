@@ -31,15 +31,21 @@ async def test_a_written_through_status_carries_its_note_and_only_a_disposition_
     federated: Federated, tokens: Tokens
 ) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
-    done = data_of(await federated.gql(VERIFY_NOTE, {"id": cid, "note": "Laporan lengkap"}, token=prabumulih_admin(tokens)))
+    done = data_of(
+        await federated.gql(VERIFY_NOTE, {"id": cid, "note": "Laporan lengkap"}, token=prabumulih_admin(tokens))
+    )
     assert done["verifyComplaint"]["delivery"]["state"] == "APPLIED"
     (verify,) = _status_bodies(federated)
     assert verify.get("reason") == "Laporan lengkap"
     assert verify.get("opdId") is None  # the routed agency (pemkot-16.74) is not an OPD
-    done = data_of(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens)))
+    done = data_of(
+        await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens))
+    )
     assert done["disposeComplaint"]["delivery"]["state"] == "APPLIED"
     dispose = _status_bodies(federated)[-1]
-    assert dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "opd_dinas-pupr"  # the app's own id for 16.74-pupr
+    assert (
+        dispose.get("reason") == "Segera perbaiki" and dispose.get("opdId") == "opd_dinas-pupr"
+    )  # the app's own id for 16.74-pupr
 
 
 async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tokens: Tokens) -> None:
@@ -47,7 +53,9 @@ async def test_the_outbox_sends_the_same_note_and_unit(federated: Federated, tok
     data_of(await federated.gql(VERIFY_NOTE, {"id": cid}, token=prabumulih_admin(tokens)))
     sim = federated.sims[PRABUMULIH]
     sim.faults.set(down="503")
-    disposed = data_of(await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens)))
+    disposed = data_of(
+        await federated.gql(DISPOSE_NOTE, {"id": cid, "note": "Segera perbaiki"}, token=prabumulih_admin(tokens))
+    )
     assert disposed["disposeComplaint"]["delivery"]["state"] == "PENDING"
     sim.faults.clear()
     sim.received.clear()

@@ -24,9 +24,9 @@ from starlette.applications import Starlette
 
 from auth.roles import Role
 from gateway.cli import main
+from gateway.store.writer import insert_complaints
 from tests.conftest import Tokens
 from tests.factories import make_complaint
-from gateway.store.writer import insert_complaints
 
 SECRET = "router-secret-for-tests"
 COMPOSE = Path(__file__).resolve().parents[2] / "tools" / "federation-compose"
@@ -44,11 +44,19 @@ async def subgraph(make_app: Callable[..., Starlette]) -> AsyncIterator[Callable
     app = make_app(router_secret=SECRET)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
 
-        async def ask(query: str, variables: dict[str, Any] | None = None, *, token: str | None = None, router: str | None = SECRET) -> dict[str, Any]:
+        async def ask(
+            query: str,
+            variables: dict[str, Any] | None = None,
+            *,
+            token: str | None = None,
+            router: str | None = SECRET,
+        ) -> dict[str, Any]:
             headers = {"authorization": f"Bearer {token}"} if token else {}
             if router is not None:
                 headers["x-penghubung-router"] = router
-            response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+            response = await client.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            )
             return response.json()  # type: ignore[no-any-return]
 
         yield ask
@@ -58,11 +66,17 @@ def test_the_cli_prints_a_federation_v2_subgraph(capsys: pytest.CaptureFixture[s
     assert main(["schema"]) == 0
     sdl = capsys.readouterr().out
     assert sdl.startswith('schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])')
-    for entity in ('type Complaint @key(fields: "id")', 'type Agency @key(fields: "id")', 'type Region @key(fields: "code")'):
+    for entity in (
+        'type Complaint @key(fields: "id")',
+        'type Agency @key(fields: "id")',
+        'type Region @key(fields: "code")',
+    ):
         assert entity in sdl
 
 
-async def test_the_sdl_is_served_to_the_router_only(database_url: str, subgraph: Callable[..., Any], capsys: pytest.CaptureFixture[str]) -> None:
+async def test_the_sdl_is_served_to_the_router_only(
+    database_url: str, subgraph: Callable[..., Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     refused = await subgraph("{ _service { sdl } }", router=None)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "X-Penghubung-Router" in refused["errors"][0]["message"]
@@ -73,7 +87,9 @@ async def test_the_sdl_is_served_to_the_router_only(database_url: str, subgraph:
     assert served["data"]["_service"]["sdl"] + "\n" == capsys.readouterr().out
 
 
-async def test_entities_resolve_under_the_callers_own_scope(database_url: str, subgraph: Callable[..., Any], tokens: Tokens) -> None:
+async def test_entities_resolve_under_the_callers_own_scope(
+    database_url: str, subgraph: Callable[..., Any], tokens: Tokens
+) -> None:
     complaint = make_complaint()  # routed to Musi Rawas
     await insert_complaints([complaint])
     query = """query($r: [_Any!]!) { _entities(representations: $r) {
@@ -124,7 +140,11 @@ def composer() -> Path:
             try:
                 subprocess.run(
                     ["npm", "ci", "--no-audit", "--no-fund", "--fetch-retries=1"],
-                    cwd=work, check=True, capture_output=True, text=True, timeout=300,
+                    cwd=work,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    timeout=300,
                 )
             except subprocess.TimeoutExpired:
                 pytest.skip("npm ci did not finish in 300 s: is the npm registry reachable?")
@@ -147,7 +167,7 @@ def test_the_subgraph_composes_with_another_into_a_supergraph(composer: Path, tm
     )
     assert done.returncode == 0, done.stderr
     supergraph = done.stdout
-    assert "@join__type(graph: PENGHUBUNG, key: \"id\")" in supergraph
+    assert '@join__type(graph: PENGHUBUNG, key: "id")' in supergraph
     assert "satisfactionSurvey: Int @join__field(graph: SURVEYS)" in supergraph
     # And a clash is reported, so the check can fail: a second owner of a non-shareable field.
     theirs.write_text(SURVEYS.replace("satisfactionSurvey: Int", "status: String"), encoding="utf-8")

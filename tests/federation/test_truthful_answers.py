@@ -5,7 +5,6 @@ an index step that fails after the owner took a change never sets the owner back
 from __future__ import annotations
 
 import re
-
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,10 +14,10 @@ from tortoise import Tortoise
 
 from connectors.dialects import MAPPINGS_DIR
 from gateway import telemetry as metrics
+from gateway.cli.sync_actions import dead_letter_lines
 from gateway.store.models import ComplaintRow, OutboxRow
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.cli.sync_actions import dead_letter_lines
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, Federated
@@ -47,7 +46,9 @@ def _without_the_category(federated: Federated) -> Any:
     text = (MAPPINGS_DIR / "rest_json_v1.toml").read_text(encoding="utf-8")
     # Whatever the bundled mapping sends today, these two keys go through tables without a
     # default that lack the submission's category and the disposition's unit.
-    mapped, categories = re.subn(r'category = (\{[^}]*\}|"category_code")', 'category = { value = "category_code", map = "kategori_uji" }', text)
+    mapped, categories = re.subn(
+        r'category = (\{[^}]*\}|"category_code")', 'category = { value = "category_code", map = "kategori_uji" }', text
+    )
     mapped, units = re.subn(r'opdId = (\{[^}]*\}|"unit")', 'opdId = { value = "unit", map = "opd_uji" }', mapped)
     assert categories == units == 1
     mapped += '\n[maps.kategori_uji]\nkesehatan = "KES"\n\n[maps.opd_uji]\n"16.74-dinkes" = "DINKES"\n'
@@ -82,15 +83,21 @@ async def test_a_create_its_owner_cannot_express_is_a_dead_letter_not_applied(
     assert any(PRABUMULIH in line and "[maps.kategori_uji]" in line for line in lines), lines
     status = {s.source: s for s in await sync_status(TOPOLOGY, now=entry.updated_at)}  # penghubung sync status
     assert status[PRABUMULIH].dead_letters == 1
-    rows = data_of(await gql_on(unmapped, "{ syncStatus { source deadLetters lastDeadLetter } }", {}, tokens.national_admin))["syncStatus"]
+    rows = data_of(
+        await gql_on(unmapped, "{ syncStatus { source deadLetters lastDeadLetter } }", {}, tokens.national_admin)
+    )["syncStatus"]
     assert {r["source"]: r["deadLetters"] for r in rows}[PRABUMULIH] == 1
     assert {r["source"]: r["lastDeadLetter"] for r in rows}[PRABUMULIH] == entry.last_error
     await metrics._refresh(federated.connectors, TOPOLOGY)
     assert metrics.OUTBOX_ENTRIES.labels(PRABUMULIH, "dead")._value.get() == 1  # type: ignore[attr-defined]
 
     # Asked again with the same key, the answer stays true.
-    keyed = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
-    again = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))["submitComplaint"]
+    keyed = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))[
+        "submitComplaint"
+    ]
+    again = data_of(await gql_on(unmapped, SUBMIT, {"input": IN_PRABUMULIH, "key": "unmapped-1"}, tokens.citizen))[
+        "submitComplaint"
+    ]
     assert keyed["delivery"]["state"] == again["delivery"]["state"] == "DEAD_LETTER" and again["delivery"]["replayed"]
 
 
@@ -118,7 +125,8 @@ async def failing_index_step(database_url: str) -> AsyncIterator[None]:
     finally:
         await conn.execute_script(
             "DROP TRIGGER index_step_fails ON status_event; DROP FUNCTION index_step_fails();"
-            if postgres else "DROP TRIGGER index_step_fails"
+            if postgres
+            else "DROP TRIGGER index_step_fails"
         )
 
 
@@ -142,7 +150,9 @@ async def test_an_index_step_that_fails_after_the_owner_took_it_does_not_set_the
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
     # The same request again is answered, not sent again.
     posts = federated.calls(PRABUMULIH, "POST")
-    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-fails"}, token=prabumulih_admin(tokens)))[
+        "disposeComplaint"
+    ]
     assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
     assert federated.calls(PRABUMULIH, "POST") == posts
 
@@ -166,15 +176,21 @@ async def test_a_repeat_of_a_write_the_index_could_not_record_is_not_answered_ap
     # Once a pull has brought the owner's status in, a repeat is answered APPLIED.
     await federated.engine.pull_all()
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
-    caught = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    caught = data_of(
+        await federated.gql(DISPOSE, {"id": cid, "key": "dispose-behind"}, token=prabumulih_admin(tokens))
+    )["disposeComplaint"]
     assert caught["delivery"]["replayed"] is True and caught["delivery"]["state"] == "APPLIED", caught
     assert federated.calls(PRABUMULIH, "POST") == posts
 
 
 async def test_sync_status_names_the_statuses_each_source_is_never_sent(federated: Federated, tokens: Tokens) -> None:
-    rows = data_of(await federated.gql("{ syncStatus { source statusesNotSent } }", token=tokens.national_admin))["syncStatus"]
+    rows = data_of(await federated.gql("{ syncStatus { source statusesNotSent } }", token=tokens.national_admin))[
+        "syncStatus"
+    ]
     never = {r["source"]: r["statusesNotSent"] for r in rows}
-    expected = [s.value for s in Status if s is not Status.SUBMITTED and not TOPOLOGY.takes(PRABUMULIH, "status", s.value)]
+    expected = [
+        s.value for s in Status if s is not Status.SUBMITTED and not TOPOLOGY.takes(PRABUMULIH, "status", s.value)
+    ]
     assert never[PRABUMULIH] == expected and "TUNDA" in expected and "DIDISPOSISIKAN" not in expected
     assert never["lapor"] == []
 
@@ -185,7 +201,9 @@ async def test_a_status_its_owner_cannot_express_is_refused_and_the_index_stays(
     cid = await submitted_at_prabumulih(federated, tokens)  # created through the usual mapping
     data_of(await gql_on(unmapped, VERIFY, {"id": cid}, prabumulih_admin(tokens)))  # no unit: sent
     queued = await OutboxRow.filter(complaint_id=cid).count()
-    body = await gql_on(unmapped, DISPOSE, {"id": cid, "key": "dispose-unmapped"}, prabumulih_admin(tokens))  # to 16.74-pupr
+    body = await gql_on(
+        unmapped, DISPOSE, {"id": cid, "key": "dispose-unmapped"}, prabumulih_admin(tokens)
+    )  # to 16.74-pupr
     error = body["errors"][0]
     assert error["extensions"]["code"] == "SYSTEM_OF_RECORD_REFUSED", body
     assert "[maps.opd_uji]" in error["message"] and PRABUMULIH in error["message"]

@@ -50,7 +50,9 @@ def _refused(body: dict[str, Any]) -> dict[str, Any]:
 async def _unrouted(federated: Federated, tokens: Tokens) -> str:
     """A new Prabumulih complaint that nobody is routed to, as in a store without agencies
     (the submission then finds no government for its region)."""
-    made = data_of(await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "suggestedAgencyId": None}}, token=tokens.citizen))
+    made = data_of(
+        await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "suggestedAgencyId": None}}, token=tokens.citizen)
+    )
     cid = str(made["submitComplaint"]["complaint"]["id"])
     await ComplaintRow.filter(id=cid).update(routed_agency_id=None)
     return cid
@@ -73,7 +75,9 @@ async def test_verifying_an_unrouted_complaint_for_an_unregistered_agency_sends_
     assert not await StatusEventRow.filter(complaint_id=cid, status=Status.TERVERIFIKASI).exists()
     # With an agency the registry has, the same change goes through.
     admin = tokens.make(Role.NATIONAL_ADMIN, subject="admin-lapor", agency="kemenpanrb")
-    assert data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]["status"] == "TERVERIFIKASI"
+    assert (
+        data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]["status"] == "TERVERIFIKASI"
+    )
     assert (await ComplaintRow.get(id=cid)).routed_agency_id == "kemenpanrb"  # type: ignore[attr-defined]
 
 
@@ -82,26 +86,42 @@ async def test_an_unknown_category_at_verification_is_named_before_the_owner_is_
 ) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
     before = _writes(federated)
-    field = _refused(await federated.gql(VERIFY_IN, {"id": cid, "category": "infrastruktur.jalan-tol"}, token=prabumulih_admin(tokens)))
+    field = _refused(
+        await federated.gql(
+            VERIFY_IN, {"id": cid, "category": "infrastruktur.jalan-tol"}, token=prabumulih_admin(tokens)
+        )
+    )
     assert field["field"] == "categoryId"
     assert field["message"] == "'infrastruktur.jalan-tol' is not in the category registry"
     assert _writes(federated) == before
 
 
-async def test_disposing_or_handing_on_to_an_unregistered_agency_sends_nothing(federated: Federated, tokens: Tokens) -> None:
+async def test_disposing_or_handing_on_to_an_unregistered_agency_sends_nothing(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     before = _writes(federated)
     national = tokens.national_admin
     field = _refused(await federated.gql(DISPOSE_TO, {"id": cid, "units": ["16.74-disperkim"]}, token=national))
     assert field["field"] == "unitIds"
-    assert field["message"] == "agency '16.74-disperkim' is not in the registry; load it with `penghubung reference load FILE`"
+    assert (
+        field["message"]
+        == "agency '16.74-disperkim' is not in the registry; load it with `penghubung reference load FILE`"
+    )
     # An agency's own admin gets the same words, and what it may choose from.
-    field = _refused(await federated.gql(DISPOSE_TO, {"id": cid, "units": ["16.74-disperkim"]}, token=prabumulih_admin(tokens)))
+    field = _refused(
+        await federated.gql(DISPOSE_TO, {"id": cid, "units": ["16.74-disperkim"]}, token=prabumulih_admin(tokens))
+    )
     assert "agency '16.74-disperkim' is not in the registry" in field["message"]
     assert "units under pemkot-16.74" in field["expected"]
-    field = _refused(await federated.gql(NOT_OUR_AUTHORITY, {"id": cid, "to": "pemkab-16.99"}, token=prabumulih_admin(tokens)))
+    field = _refused(
+        await federated.gql(NOT_OUR_AUTHORITY, {"id": cid, "to": "pemkab-16.99"}, token=prabumulih_admin(tokens))
+    )
     assert field["field"] == "toAgencyId"
-    assert field["message"] == "agency 'pemkab-16.99' is not in the registry; load it with `penghubung reference load FILE`"
+    assert (
+        field["message"]
+        == "agency 'pemkab-16.99' is not in the registry; load it with `penghubung reference load FILE`"
+    )
     assert _writes(federated) == before
     assert (await ComplaintRow.get(id=cid)).status is Status.TERVERIFIKASI

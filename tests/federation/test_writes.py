@@ -10,7 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from auth.roles import Role
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, DeliveryClaimRow, FollowUpRow, MutationReceiptRow, OutboxRow, StatusEventRow
+from gateway.store.models import (
+    ComplaintRow,
+    ComplaintSourceRow,
+    DeliveryClaimRow,
+    FollowUpRow,
+    MutationReceiptRow,
+    OutboxRow,
+    StatusEventRow,
+)
 from schema.canonical import Status
 from tests.conftest import Tokens
 from tests.federation.conftest import DEADLINES, WA, Federated
@@ -47,10 +55,18 @@ async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Fe
     cid = await submitted_at_prabumulih(federated, tokens)
     done = data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))["verifyComplaint"]
     assert done["status"] == "TERVERIFIKASI"
-    assert done["delivery"] == {"state": "APPLIED", "system": PRABUMULIH, "reason": None, "idempotencyKey": None, "replayed": False}
+    assert done["delivery"] == {
+        "state": "APPLIED",
+        "system": PRABUMULIH,
+        "reason": None,
+        "idempotencyKey": None,
+        "replayed": False,
+    }
 
     def status_posts() -> int:
-        return sum(1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status"))
+        return sum(
+            1 for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")
+        )
 
     assert status_posts() == 1
     # The owner's outbox entry is settled; a sync round sends it nothing more and undoes nothing.
@@ -62,11 +78,15 @@ async def test_an_action_is_applied_at_the_owner_then_in_the_index(federated: Fe
     assert await OutboxRow.filter(complaint_id=cid, state="dead").count() == 0
 
 
-async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once(federated: Federated, tokens: Tokens) -> None:
+async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.set(down="503")
-    done = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    done = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))[
+        "disposeComplaint"
+    ]
     assert done["status"] == "DIDISPOSISIKAN"
     assert done["delivery"]["state"] == "PENDING" and "503" in done["delivery"]["reason"]
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN  # accepted
@@ -76,11 +96,15 @@ async def test_an_unreachable_owner_leaves_the_write_pending_and_it_arrives_once
     federated.sims[PRABUMULIH].faults.clear()
     federated.sims[PRABUMULIH].received.clear()
     await federated.engine.drain()
-    posts = [e for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")]
+    posts = [
+        e for e in federated.sims[PRABUMULIH].received.entries if e.method == "POST" and e.path.endswith("/status")
+    ]
     assert len(posts) == 1
     assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
     # Asked again with the same key: the first answer, now delivered; nothing applied again.
-    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "dispose-1"}, token=prabumulih_admin(tokens)))[
+        "disposeComplaint"
+    ]
     assert again["delivery"]["state"] == "APPLIED" and again["delivery"]["replayed"] is True
     assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
     await federated.engine.drain()
@@ -107,8 +131,12 @@ async def test_a_repeated_follow_up_is_applied_once(federated: Federated, tokens
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     data_of(await federated.gql(DISPOSE, {"id": cid}, token=prabumulih_admin(tokens)))
     text = "Petugas sudah memperbaiki lampu jalan tersebut."
-    first = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
-    second = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))["postFollowUp"]
+    first = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))[
+        "postFollowUp"
+    ]
+    second = data_of(await federated.gql(FOLLOW_UP, {"id": cid, "text": text, "key": "fu-1"}, token=_officer(tokens)))[
+        "postFollowUp"
+    ]
     assert first["delivery"]["state"] == "APPLIED" and first["delivery"]["replayed"] is False
     assert second["delivery"]["replayed"] is True and second["status"] == first["status"]
     assert await FollowUpRow.filter(complaint_id=cid).count() == 1
@@ -132,15 +160,21 @@ async def test_concurrent_copies_of_one_request_apply_once(federated: Federated,
 
 
 async def test_a_repeated_submission_creates_one_complaint(federated: Federated, tokens: Tokens) -> None:
-    first = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
-    second = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))["submitComplaint"]
+    first = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))[
+        "submitComplaint"
+    ]
+    second = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=tokens.citizen))[
+        "submitComplaint"
+    ]
     assert first["trackingId"] == second["trackingId"] and second["delivery"]["replayed"] is True
     assert second["delivery"]["state"] == "APPLIED"
     assert await ComplaintRow.filter(tracking_id=first["trackingId"]).count() == 1
     report_at_prabumulih(federated, first["complaint"]["id"])  # exactly one there
     # The key is the caller's own: another citizen using it submits their own complaint.
     other = tokens.make(Role.CITIZEN, subject="warga-2")
-    theirs = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=other))["submitComplaint"]
+    theirs = data_of(await federated.gql(SUBMIT, {"input": IN_PRABUMULIH, "key": "sub-1"}, token=other))[
+        "submitComplaint"
+    ]
     assert theirs["trackingId"] != first["trackingId"] and theirs["delivery"]["replayed"] is False
 
 
@@ -169,7 +203,9 @@ async def test_a_bad_idempotency_key_is_refused_with_what_is_expected(federated:
     assert "idempotencyKey" in error["message"] and "visible ASCII" in error["message"]
 
 
-async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(federated: Federated, tokens: Tokens) -> None:
+async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(
+    federated: Federated, tokens: Tokens
+) -> None:
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     federated.sims[PRABUMULIH].faults.set(latency_ms=300)  # both in flight together
@@ -181,7 +217,11 @@ async def test_two_different_changes_at_once_leave_owner_and_index_agreeing(fede
     applied = [b for b in bodies if "errors" not in b]
     refused = [b for b in bodies if "errors" in b]
     assert len(applied) == 1 and len(refused) == 1
-    assert refused[0]["errors"][0]["extensions"]["code"] in ("COMPLAINT_BUSY", "ILLEGAL_TRANSITION", "CHANGED_MEANWHILE")
+    assert refused[0]["errors"][0]["extensions"]["code"] in (
+        "COMPLAINT_BUSY",
+        "ILLEGAL_TRANSITION",
+        "CHANGED_MEANWHILE",
+    )
     federated.sims[PRABUMULIH].faults.clear()
     for _ in range(2):
         await federated.engine.pull_all()
@@ -198,25 +238,32 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
 ) -> None:
     from dataclasses import replace as with_changes
 
-    from connectors.config import DEMO_CONFIG
+    import httpx2 as httpx
 
-    from gateway.settings import GraphQLLimits
+    from connectors.config import DEMO_CONFIG
     from gateway.domain.sources import ConfiguredSources
+    from gateway.edge.state import AppState, with_app_state
+    from gateway.settings import GraphQLLimits
     from gateway.sync.topology import Topology
     from tests.federation.conftest import CONFIG, DEADLINES
-    from gateway.edge.state import AppState, with_app_state
-    import httpx2 as httpx
 
     cid = await submitted_at_prabumulih(federated, tokens)
     data_of(await federated.gql(VERIFY, {"id": cid}, token=prabumulih_admin(tokens)))
     # This gateway gives a whole operation 0.4 s; the owner answers after 0.6 s.
-    hurried = make_app(sources_file=DEMO_CONFIG, federation=with_changes(DEADLINES, write_deadline=2.0), limits=GraphQLLimits(operation_timeout=0.4))
+    hurried = make_app(
+        sources_file=DEMO_CONFIG,
+        federation=with_changes(DEADLINES, write_deadline=2.0),
+        limits=GraphQLLimits(operation_timeout=0.4),
+    )
     sources = ConfiguredSources(CONFIG, federated.connectors, federated.urls)
-    transport = httpx.ASGITransport(app=with_app_state(hurried, AppState(sources=sources, topology=Topology.of(CONFIG))))
+    transport = httpx.ASGITransport(
+        app=with_app_state(hurried, AppState(sources=sources, topology=Topology.of(CONFIG)))
+    )
     federated.sims[PRABUMULIH].faults.set(latency_ms=600)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
         response = await client.post(
-            "/graphql", json={"query": DISPOSE, "variables": {"id": cid, "key": "late-1"}},
+            "/graphql",
+            json={"query": DISPOSE, "variables": {"id": cid, "key": "late-1"}},
             headers={"authorization": f"Bearer {prabumulih_admin(tokens)}"},
         )
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
@@ -224,7 +271,9 @@ async def test_a_caller_that_gives_up_does_not_stop_a_write_the_owner_took(
     assert (await ComplaintRow.get(id=cid)).status is Status.DIDISPOSISIKAN
     assert report_at_prabumulih(federated, cid)["bupatiStatus"] == "PROSES"
     federated.sims[PRABUMULIH].faults.clear()
-    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "late-1"}, token=prabumulih_admin(tokens)))["disposeComplaint"]
+    again = data_of(await federated.gql(DISPOSE, {"id": cid, "key": "late-1"}, token=prabumulih_admin(tokens)))[
+        "disposeComplaint"
+    ]
     assert again["delivery"]["replayed"] is True and again["delivery"]["state"] == "APPLIED"
     assert await StatusEventRow.filter(complaint_id=cid, status=Status.DIDISPOSISIKAN).count() == 1
 
@@ -245,7 +294,13 @@ async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_li
     federated: Federated, tokens: Tokens
 ) -> None:
     # Musi Rawas's WhatsApp-bot system has no word for TERVERIFIKASI (its own statuses are coarser).
-    made = data_of(await federated.gql(SUBMIT, {"input": {**IN_PRABUMULIH, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": "pemkab-16.05"}}, token=tokens.citizen))
+    made = data_of(
+        await federated.gql(
+            SUBMIT,
+            {"input": {**IN_PRABUMULIH, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": "pemkab-16.05"}},
+            token=tokens.citizen,
+        )
+    )
     cid = made["submitComplaint"]["complaint"]["id"]
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-mura", agency="pemkab-16.05")
     done = data_of(await federated.gql(VERIFY, {"id": cid}, token=admin))["verifyComplaint"]
@@ -259,7 +314,9 @@ async def test_a_status_the_owner_has_no_word_for_is_kept_and_not_undone_by_a_li
     assert got["status"] == "TERVERIFIKASI"  # its system still says "new", which is not news
 
 
-async def test_a_follow_up_that_reaches_a_slow_owner_late_is_not_sent_again(federated: Federated, tokens: Tokens) -> None:
+async def test_a_follow_up_that_reaches_a_slow_owner_late_is_not_sent_again(
+    federated: Federated, tokens: Tokens
+) -> None:
     # The WhatsApp bot cannot recognise a repeated follow-up: one the mutation stopped
     # waiting for must not be looked up there (and sent again) before it can have landed.
     made = data_of(await federated.gql(SUBMIT, {"input": IN_MURA}, token=tokens.citizen))["submitComplaint"]

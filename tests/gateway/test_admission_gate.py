@@ -7,7 +7,14 @@ import asyncio
 
 import pytest
 
-from gateway.edge.middleware.admission_gate import QUEUE_FULL, STANDING_AFTER, STANDING_WAIT, WAITED, WOULD_WAIT, AdmissionGate
+from gateway.edge.middleware.admission_gate import (
+    QUEUE_FULL,
+    STANDING_AFTER,
+    STANDING_WAIT,
+    WAITED,
+    WOULD_WAIT,
+    AdmissionGate,
+)
 from gateway.settings import AdmissionSettings, SettingsError, from_env
 
 
@@ -96,7 +103,12 @@ def test_settings_from_the_environment() -> None:
     env = {"DATABASE_URL": "sqlite:///x.sqlite3"}
     assert from_env(env).admission == AdmissionSettings(concurrency=16, queue=64, max_wait=1.0)
     tuned = from_env(
-        env | {"PENGHUBUNG_ADMISSION_CONCURRENCY": "8", "PENGHUBUNG_ADMISSION_QUEUE": "0", "PENGHUBUNG_ADMISSION_MAX_WAIT": "0.5"}
+        env
+        | {
+            "PENGHUBUNG_ADMISSION_CONCURRENCY": "8",
+            "PENGHUBUNG_ADMISSION_QUEUE": "0",
+            "PENGHUBUNG_ADMISSION_MAX_WAIT": "0.5",
+        }
     ).admission
     assert tuned == AdmissionSettings(concurrency=8, queue=0, max_wait=0.5)
     assert not from_env(env | {"PENGHUBUNG_ADMISSION_CONCURRENCY": "0"}).admission.enabled

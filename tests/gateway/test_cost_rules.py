@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 from graphql import GraphQLObjectType, parse
 
-from gateway.edge.graphql_endpoint.query_cost import CONNECTION_BOUNDS, LIST_BOUNDS, SOURCE_CALL_COST, Cost, is_list, operation_cost, page_argument
+from gateway.edge.graphql_endpoint.query_cost import (
+    CONNECTION_BOUNDS,
+    LIST_BOUNDS,
+    SOURCE_CALL_COST,
+    Cost,
+    is_list,
+    operation_cost,
+    page_argument,
+)
 from gateway.settings import GraphQLLimits, SettingsError, from_env
 from schema import regions as r
 from schema.graphql.build import build_schema
@@ -29,7 +37,11 @@ def _list_fields() -> dict[str, Any]:
 
 def cost(query: str, variables: dict[str, Any] | None = None, *, sources: dict[str | None, int] | None = None) -> Cost:
     found = operation_cost(
-        SCHEMA, parse(query), operation_name=None, variables=variables, max_page=100,
+        SCHEMA,
+        parse(query),
+        operation_name=None,
+        variables=variables,
+        max_page=100,
         sources_in=lambda partition: (sources or {}).get(partition, 0),
     )
     assert found is not None
@@ -104,11 +116,19 @@ def test_a_live_list_counts_the_sources_of_its_partition() -> None:
     named = '{ complaints(live: LIVE, filter: {kodeWilayah: "16"}) { sources { system outcome } } }'
     assert cost(named.replace("LIVE", "true"), sources=sources).fields == 1 + (1 + 17 * 2)
     assert cost(named.replace("LIVE", "false"), sources=sources).fields == 1 + 1
-    assert cost("query($f: ComplaintFilterInput) { complaints(live: true, filter: $f) { totalCount } }",
-                {"f": {"kodeWilayah": "16.05"}}, sources=sources).source_calls == 1
+    assert (
+        cost(
+            "query($f: ComplaintFilterInput) { complaints(live: true, filter: $f) { totalCount } }",
+            {"f": {"kodeWilayah": "16.05"}},
+            sources=sources,
+        ).source_calls
+        == 1
+    )
     assert cost("{ complaints(live: true) { totalCount } }", sources=sources).source_calls == 500
     assert cost('{ complaints(filter: {kodeWilayah: "16"}) { totalCount } }', sources=sources).source_calls == 0
-    aliases = " ".join(f'l{i}: complaints(live: true, filter: {{kodeWilayah: "16"}}) {{ totalCount }}' for i in range(30))
+    aliases = " ".join(
+        f'l{i}: complaints(live: true, filter: {{kodeWilayah: "16"}}) {{ totalCount }}' for i in range(30)
+    )
     assert cost("{ " + aliases + " }", sources=sources).source_calls == 30 * 17
 
 

@@ -28,7 +28,7 @@ def _post(port: int, query: str, token: str | None = None) -> dict[str, object]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(), headers=headers
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())  # type: ignore[no-any-return]
 
 
@@ -48,7 +48,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Path]]
 def _token(cwd: Path, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", "token", "issue", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=60, check=True,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
         env={k: v for k, v in os.environ.items() if not k.startswith("PENGHUBUNG_")} | {"PENGHUBUNG_MODE": "demo"},
     )
     return result.stdout.strip().splitlines()[-1]
@@ -105,7 +109,7 @@ def _push(port: int, source: str, body: dict[str, object], token: str | None) ->
         f"http://127.0.0.1:{port}/sync/webhook/{source}", data=json.dumps(body).encode(), headers=headers
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read())
@@ -115,11 +119,15 @@ def test_a_regency_pushes_records_through_the_webhook(demo: tuple[int, Path]) ->
     port, cwd = demo
     now = int(time.time() * 1000)
     record = {
-        "_id": "6b0b65c9f9e2a38fa3f1ee99", "sessionId": "wa-webhook-1", "from": "6281200000099",
-        "user": {"name": "Warga Webhook"}, "message": "Jembatan gantung di desa kami rusak parah.",
+        "_id": "6b0b65c9f9e2a38fa3f1ee99",
+        "sessionId": "wa-webhook-1",
+        "from": "6281200000099",
+        "user": {"name": "Warga Webhook"},
+        "message": "Jembatan gantung di desa kami rusak parah.",
         "location": {"type": "text", "kecamatan": "Tuah Negeri", "latitude": -3.2, "longitude": 102.9},
         "tindakan": {"status": "Perlu Verifikasi", "trackingId": None, "kesimpulan": []},
-        "createdAt": now, "updatedAt": now,
+        "createdAt": now,
+        "updatedAt": now,
     }
     connector = _token(cwd, "--role", "connector_service", "--agency", "pemkab-16.05", "--region", "16.05")
     admin = _token(cwd, "--role", "national_admin", "--agency", "kemenpanrb")
@@ -152,8 +160,11 @@ def _submit_and_wait(port: int, cwd: Path, n: int) -> list[dict[str, object]]:
     citizen = _token(cwd, "--role", "citizen", "--subject", "warga-restart")
     admin = _token(cwd, "--role", "national_admin", "--agency", "kemenpanrb")
     draft = {
-        "classification": "PENGADUAN", "title": f"Jembatan rusak {n}", "content": f"Jembatan desa rusak, laporan {n}.",
-        "location": {"kodeWilayah": "16.05.01"}, "channel": "WEB",
+        "classification": "PENGADUAN",
+        "title": f"Jembatan rusak {n}",
+        "content": f"Jembatan desa rusak, laporan {n}.",
+        "location": {"kodeWilayah": "16.05.01"},
+        "channel": "WEB",
     }
     query = SUBMIT.replace("$input: SubmitComplaintInput!", "$input: SubmitComplaintInput!")
     request = urllib.request.Request(
@@ -161,7 +172,7 @@ def _submit_and_wait(port: int, cwd: Path, n: int) -> list[dict[str, object]]:
         data=json.dumps({"query": query, "variables": {"input": draft}}).encode(),
         headers={"content-type": "application/json", "authorization": f"Bearer {citizen}"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=10) as response:
         assert "errors" not in json.loads(response.read())
     deadline = time.monotonic() + 40
     while True:

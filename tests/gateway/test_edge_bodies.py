@@ -93,6 +93,10 @@ async def test_a_forged_audit_cursor_is_bad_user_input(gql: GraphQL, tokens: Tok
     # An audit cursor whose row id is not a number: refused by the audit reader itself.
     forged = _cursor(json.dumps(["c1", "2024-01-01T00:00:00+00:00", "not-a-number"]).encode())
     auditor = tokens.make(Role.AUDITOR, subject="auditor-edge")
-    body = await gql("query($a: String) { auditEvents(first: 2, after: $a) { pageInfo { hasNextPage } } }", {"a": forged}, token=auditor)
+    body = await gql(
+        "query($a: String) { auditEvents(first: 2, after: $a) { pageInfo { hasNextPage } } }",
+        {"a": forged},
+        token=auditor,
+    )
     (error,) = body["errors"]  # type: ignore[misc]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error

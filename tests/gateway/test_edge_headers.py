@@ -64,7 +64,9 @@ async def test_graphiql_runs_its_inline_script_by_nonce_only(make_app: Callable[
     assert nonces[0] != nonces[1]
 
 
-async def test_cors_preflight_and_call_from_an_allowed_origin(make_app: Callable[..., Starlette], tokens: object) -> None:
+async def test_cors_preflight_and_call_from_an_allowed_origin(
+    make_app: Callable[..., Starlette], tokens: object
+) -> None:
     app = make_app(cors_origins=(APP_ORIGIN,))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         preflight = await c.options(

@@ -16,10 +16,19 @@ async def _echoed(app: Starlette, raw_id: bytes) -> str:
     """The id the app answers with, for a header value given byte for byte (an HTTP client
     would refuse to send some of these; a proxy or another transport may not)."""
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-        "scheme": "http", "path": "/healthz", "raw_path": b"/healthz", "query_string": b"",
-        "root_path": "", "headers": [(b"host", b"t"), (b"x-request-id", raw_id)],
-        "client": ("127.0.0.1", 1), "server": ("t", 80), "state": {},
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/healthz",
+        "raw_path": b"/healthz",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"t"), (b"x-request-id", raw_id)],
+        "client": ("127.0.0.1", 1),
+        "server": ("t", 80),
+        "state": {},
     }
     sent: list[Message] = []
 
@@ -38,7 +47,19 @@ async def test_only_safe_request_ids_are_kept(make_app: Callable[..., Starlette]
     kept = ["abc-123", "Req_42.retry", "a" * 64, "7"]
     for given in kept:
         assert await _echoed(app, given.encode()) == given
-    refused = [b"-", b"--help", b".", b"../../etc/passwd", b"_x", b"abc\n", b"abc\r\nx-evil: 1", b"a" * 65, b"", b"caf\xc3\xa9", b"a b"]
+    refused = [
+        b"-",
+        b"--help",
+        b".",
+        b"../../etc/passwd",
+        b"_x",
+        b"abc\n",
+        b"abc\r\nx-evil: 1",
+        b"a" * 65,
+        b"",
+        b"caf\xc3\xa9",
+        b"a b",
+    ]
     answers = [await _echoed(app, given) for given in refused]
     for given, answer in zip(refused, answers, strict=True):
         assert len(answer) == FRESH and answer.isalnum(), (given, answer)

@@ -27,7 +27,9 @@ def _head(length: int) -> bytes:
 async def _response(reader: asyncio.StreamReader) -> tuple[int, dict[str, object]]:
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+    )
     return status, json.loads(await reader.readexactly(length))
 
 

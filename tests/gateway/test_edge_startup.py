@@ -18,7 +18,9 @@ DEV_TOKENS = "development tokens are trusted"
 
 def _serve_log(tmp_path: Path, extra: dict[str, str]) -> str:
     env = clean_env(extra)
-    subprocess.run([sys.executable, "-m", "gateway.cli", "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "migrate"], cwd=tmp_path, env=env, check=True, capture_output=True
+    )
     log = tmp_path / "serve.log"
     with running(["serve"], env=env, log=log, cwd=tmp_path):
         pass

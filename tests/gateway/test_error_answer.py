@@ -7,8 +7,8 @@ import json
 
 from starlette.types import Message
 
-from gateway.edge.middleware.body_limit import BodyTooLarge
 from gateway.edge.error_answer import ErrorAnswer
+from gateway.edge.middleware.body_limit import BodyTooLarge
 
 
 def test_an_error_of_the_tree_answers_with_its_status_code_and_message() -> None:

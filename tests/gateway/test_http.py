@@ -8,8 +8,8 @@ import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.store.repository import ComplaintRepository
 from gateway.settings import GraphQLLimits
+from gateway.store.repository import ComplaintRepository
 from tests.conftest import GraphQL
 
 
@@ -32,7 +32,10 @@ async def test_malformed_transport_is_400_never_500(client: httpx.AsyncClient) -
     cases = {
         "invalid-utf8": (b'{"query": "\xff\xfe"}', "application/json"),
         "broken-json": (b'{"query": ', "application/json"),
-        "deep-json": (b'{"query": "{ __typename }", "variables": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "application/json"),
+        "deep-json": (
+            b'{"query": "{ __typename }", "variables": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "application/json",
+        ),
         "text-plain-csrf": (b'{"query": "{ __typename }"}', "text/plain"),
         "form-csrf": (b"query=%7B__typename%7D", "application/x-www-form-urlencoded"),
         "variables-not-object": (b'{"query": "{ __typename }", "variables": [1]}', "application/json"),

@@ -10,9 +10,9 @@ import urllib.request
 from pathlib import Path
 
 from gateway.cli import main
+from gateway.edge.middleware.request_id import RequestIdLogFilter
 from gateway.log_format import formatter
 from gateway.log_privacy import AccessLogPrivacy, RedactPersonalData, redact
-from gateway.edge.middleware.request_id import RequestIdLogFilter
 from tests.servers import clean_env, running
 
 
@@ -43,12 +43,15 @@ def test_an_unknown_format_is_refused_with_what_is_expected(capsys: object, monk
 
 def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
-    with running(["serve"], env=clean_env({"DATABASE_URL": database_url, "PENGHUBUNG_LOG_FORMAT": "json"}), log=log) as port:
+    with running(
+        ["serve"], env=clean_env({"DATABASE_URL": database_url, "PENGHUBUNG_LOG_FORMAT": "json"}), log=log
+    ) as port:
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/graphql", data=b'{"query": "{ publicComplaints(first: 1) { totalCount } }"}',
+            f"http://127.0.0.1:{port}/graphql",
+            data=b'{"query": "{ publicComplaints(first: 1) { totalCount } }"}',
             headers={"content-type": "application/json", "x-request-id": "req-json-1"},
         )
-        with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+        with urllib.request.urlopen(request, timeout=10):
             pass
     lines = [line for line in log.read_text().splitlines() if line.strip()]
     entries = [json.loads(line) for line in lines]  # every line is JSON
@@ -57,8 +60,13 @@ def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_p
 
 def test_access_lines_lose_the_query_string_and_the_host_part_of_the_address() -> None:
     record = logging.LogRecord(
-        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-        ("203.0.113.57:51234", "GET", "/graphql?variables=%7B%22nik%22%3A%221605014101900001%22%7D", "1.1", 200), None,
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("203.0.113.57:51234", "GET", "/graphql?variables=%7B%22nik%22%3A%221605014101900001%22%7D", "1.1", 200),
+        None,
     )
     AccessLogPrivacy().filter(record)
     assert record.getMessage() == '203.0.113.0 - "GET /graphql HTTP/1.1" 200'

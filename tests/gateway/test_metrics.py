@@ -42,7 +42,11 @@ async def test_operations_and_errors_are_counted_by_schema_names_only(
         before = metric_samples((await c.get("/metrics")).text)
         await c.post("/graphql", json={"query": "query Mine { publicComplaints(first: 1) { totalCount } }"})
         await c.post("/graphql", json={"query": "{ madeUpField }"})
-        await c.post("/graphql", json={"query": "{ complaint(id: \"x\", trackingId: \"y\") { id } }"}, headers={"authorization": f"Bearer {tokens.national_admin}"})
+        await c.post(
+            "/graphql",
+            json={"query": '{ complaint(id: "x", trackingId: "y") { id } }'},
+            headers={"authorization": f"Bearer {tokens.national_admin}"},
+        )
         response = await c.get("/metrics")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
     after = metric_samples(response.text)
@@ -74,7 +78,9 @@ def _scrape(port: int, token: str | None) -> httpx.Response:
 
 
 @pytest.mark.slow
-async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(database_url: str, tmp_path: Path) -> None:
+async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
+    database_url: str, tmp_path: Path
+) -> None:
     sims = {"lapor": LaporNational(seed_count=0), REGENCY: RestJsonV1(kode_wilayah="16.01", seed_count=6, seed=3)}
     async with serve_all(sims) as urls:  # type: ignore[arg-type]
         sources = tmp_path / "sources.toml"
@@ -86,14 +92,23 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
             + "".join(f'[[regency]]\nkode_wilayah = "{code}"\nconnected = false\n' for code in others)
         )
         port, token = free_port(), "worker-scrape-91c2"
-        env = clean_env({
-            "DATABASE_URL": database_url, "PENGHUBUNG_SOURCES": str(sources), "PENGHUBUNG_SYNC_PULL_SECONDS": "0.5",
-            "PENGHUBUNG_UPSTREAM_TIMEOUT": "1", "PENGHUBUNG_WORKER_METRICS": f"127.0.0.1:{port}",
-            "PENGHUBUNG_METRICS_TOKEN": token, "M_LAPOR_KEY": DEFAULT_API_KEY, "M_REST_KEY": SANDBOX_SECRETS["rest_json_v1"],
-        })
+        env = clean_env(
+            {
+                "DATABASE_URL": database_url,
+                "PENGHUBUNG_SOURCES": str(sources),
+                "PENGHUBUNG_SYNC_PULL_SECONDS": "0.5",
+                "PENGHUBUNG_UPSTREAM_TIMEOUT": "1",
+                "PENGHUBUNG_WORKER_METRICS": f"127.0.0.1:{port}",
+                "PENGHUBUNG_METRICS_TOKEN": token,
+                "M_LAPOR_KEY": DEFAULT_API_KEY,
+                "M_REST_KEY": SANDBOX_SECRETS["rest_json_v1"],
+            }
+        )
         log = tmp_path / "worker.log"
         with open(log, "ab") as out:
-            worker = subprocess.Popen([sys.executable, "-m", "gateway.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT)
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "gateway.cli", "worker"], env=env, stdout=out, stderr=subprocess.STDOUT
+            )
         try:
 
             async def scraped_until(done: Callable[[dict], bool], within: float = 30) -> dict:
@@ -113,10 +128,17 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
 
             # Its pulls and its deliveries (the regency's six complaints go to LAPOR!).
             healthy = await scraped_until(
-                lambda m: metric_value(m, "penghubung_sync_deliveries_total", destination="lapor", kind="create", outcome="done") >= 6
+                lambda m: (
+                    metric_value(
+                        m, "penghubung_sync_deliveries_total", destination="lapor", kind="create", outcome="done"
+                    )
+                    >= 6
+                )
             )
             for source in ("lapor", REGENCY):
-                assert metric_value(healthy, "penghubung_upstream_request_seconds_count", source=source, method="GET") > 0
+                assert (
+                    metric_value(healthy, "penghubung_upstream_request_seconds_count", source=source, method="GET") > 0
+                )
                 assert (("penghubung_upstream_circuit_state", (("source", source),)), 0.0) in healthy.items()
             assert (await asyncio.to_thread(_scrape, port, None)).status_code == 401
 
@@ -134,7 +156,9 @@ async def test_the_worker_serves_its_own_upstream_calls_circuits_and_deliveries(
             worker.wait(timeout=20)
 
 
-async def test_refusals_before_graphql_are_counted_and_a_blank_token_is_refused(make_app: Callable[..., Starlette]) -> None:
+async def test_refusals_before_graphql_are_counted_and_a_blank_token_is_refused(
+    make_app: Callable[..., Starlette],
+) -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://t") as c:
         before = metric_samples((await c.get("/metrics")).text)
         await c.post("/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Bearer not.a.jwt"})
@@ -150,7 +174,9 @@ async def test_a_worker_metrics_address_it_cannot_use_is_a_clear_error(tmp_path:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(SettingsError, match=rf"PENGHUBUNG_WORKER_METRICS: cannot serve metrics on 127.0.0.1:{port}"):
+        with pytest.raises(
+            SettingsError, match=rf"PENGHUBUNG_WORKER_METRICS: cannot serve metrics on 127.0.0.1:{port}"
+        ):
             async with serving_metrics(("127.0.0.1", port), connectors=None, topology=None, token=None):
                 pass
 

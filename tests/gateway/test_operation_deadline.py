@@ -17,14 +17,14 @@ from starlette.applications import Starlette
 from connectors.config import DEMO_CONFIG
 from connectors.http import Policy
 from connectors.sandbox import Simulator
-from gateway.settings import FederationSettings, GraphQLLimits
 from gateway.domain.sources import ConfiguredSources, open_sources
+from gateway.edge.state import AppState, with_app_state
+from gateway.settings import FederationSettings, GraphQLLimits
 from gateway.store.models import ComplaintSourceRow
 from gateway.sync.engine import SyncEngine
 from gateway.sync.topology import Topology
 from tests.conftest import Tokens
 from tests.federation.conftest import CONFIG, REST
-from gateway.edge.state import AppState, with_app_state
 
 # Far below what the region tree takes to build; far above what a single field takes.
 DEADLINE = 0.05
@@ -36,7 +36,9 @@ def _post(client: httpx.AsyncClient, query: str, variables: dict[str, object] | 
     return client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
 
 
-async def test_synchronous_resolution_stops_at_the_deadline(database_url: str, make_app: Callable[..., Starlette]) -> None:
+async def test_synchronous_resolution_stops_at_the_deadline(
+    database_url: str, make_app: Callable[..., Starlette]
+) -> None:
     # A budget the tree fits in: what is tested here is the deadline, not the cost limit.
     app = make_app(limits=GraphQLLimits(operation_timeout=DEADLINE, max_cost=10**9))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
@@ -47,7 +49,9 @@ async def test_synchronous_resolution_stops_at_the_deadline(database_url: str, m
     assert f"{DEADLINE:g} s" in error["message"]
 
 
-async def test_a_small_operation_within_the_deadline_is_answered(database_url: str, make_app: Callable[..., Starlette]) -> None:
+async def test_a_small_operation_within_the_deadline_is_answered(
+    database_url: str, make_app: Callable[..., Starlette]
+) -> None:
     app = make_app(limits=GraphQLLimits(operation_timeout=5.0))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
         body = (await _post(client, '{ regions(parent: "16") { code name } }')).json()
@@ -73,7 +77,9 @@ async def hanging(database_url: str, make_app: Callable[..., Starlette]) -> Asyn
             limits=GraphQLLimits(operation_timeout=0.3),
         )
         sources = ConfiguredSources(CONFIG, opened.connectors, opened.sandbox_urls)
-        transport = httpx.ASGITransport(app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG))))
+        transport = httpx.ASGITransport(
+            app=with_app_state(app, AppState(sources=sources, topology=Topology.of(CONFIG)))
+        )
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
             yield Hanging(client, opened.simulators)
             for sim in opened.simulators.values():

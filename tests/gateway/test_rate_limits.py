@@ -29,11 +29,11 @@ from starlette.applications import Starlette
 from auth.principal import Principal
 from auth.roles import Role
 from gateway.edge.limits.connection_leases import ConnectionLeases
-from gateway.telemetry import REGISTRY
 from gateway.edge.limits.rate_guard import RateGuard
 from gateway.rate_settings import DEFAULT_RATES
 from gateway.settings import SettingsError, from_env
 from gateway.store.models import AuditEventRow
+from gateway.telemetry import REGISTRY
 from tests.conftest import Tokens
 from tests.gateway.rates import client_from, limits, post
 from tests.servers import free_port
@@ -74,11 +74,11 @@ async def test_over_the_limit_is_429_with_retry_after_and_a_code(make_app: Calla
     assert health.status_code == 200 and ready.status_code == 200
 
 
-async def test_limits_differ_by_role_and_count_per_subject(
-    make_app: Callable[..., Starlette], tokens: Tokens
-) -> None:
+async def test_limits_differ_by_role_and_count_per_subject(make_app: Callable[..., Starlette], tokens: Tokens) -> None:
     app = make_app(
-        rate_limits=limits(rates={"public": "2 per minute", "citizen": "3 per minute", "agency_officer": "6 per minute"})
+        rate_limits=limits(
+            rates={"public": "2 per minute", "citizen": "3 per minute", "agency_officer": "6 per minute"}
+        )
     )
     citizen = tokens.make(Role.CITIZEN, subject="warga-rl")
     other_citizen = tokens.make(Role.CITIZEN, subject="warga-rl-2")
@@ -189,9 +189,9 @@ async def test_bad_tokens_are_counted_audited_at_a_bounded_rate_and_charged_to_t
     assert answers == [401] * 8 + [429, 429]  # bad tokens spend the network's limit...
     assert anonymous.status_code == 429  # ...which anonymous requests from it share
     assert _bad_tokens_counted("MALFORMED_TOKEN") - counted == 10
-    rows = await AuditEventRow.filter(action="TOKEN_REJECTED", reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").values_list(
-        "reason", "actor_subject"
-    )
+    rows = await AuditEventRow.filter(
+        action="TOKEN_REJECTED", reason__startswith=f"MALFORMED_TOKEN from {network}.0/24"
+    ).values_list("reason", "actor_subject")
     assert rows == [(f"MALFORMED_TOKEN from {network}.0/24", None)]
 
 
@@ -204,12 +204,17 @@ async def test_the_bad_token_audit_row_counts_the_window_before(make_app: Callab
             rows_before = await AuditEventRow.filter(reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").count()
             await statuses(c, 3, token="not-a-token")
             window = int(time.time())
-            if await AuditEventRow.filter(reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").count() == rows_before + 1:
+            if (
+                await AuditEventRow.filter(reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").count()
+                == rows_before + 1
+            ):
                 break
         # ...then one in the window after.
         await asyncio.sleep(max(0.0, window + 1.05 - time.time()))
         await statuses(c, 1, token="not-a-token")
-    latest = await AuditEventRow.filter(reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").order_by("-id").first()
+    latest = (
+        await AuditEventRow.filter(reason__startswith=f"MALFORMED_TOKEN from {network}.0/24").order_by("-id").first()
+    )
     assert latest is not None and latest.reason == f"MALFORMED_TOKEN from {network}.0/24; +2 before"
 
 
@@ -281,7 +286,9 @@ async def test_sockets_per_subject_are_bounded(make_app: Callable[..., Starlette
 
 
 @needs_redis
-async def test_sockets_per_subject_are_bounded_across_gateways(make_app: Callable[..., Starlette], tokens: Tokens) -> None:
+async def test_sockets_per_subject_are_bounded_across_gateways(
+    make_app: Callable[..., Starlette], tokens: Tokens
+) -> None:
     shared = limits(ws_connections_per_subject=2)
     await _sockets_per_subject([make_app(rate_limits=shared, redis_url=REDIS_URL) for _ in range(2)], tokens)
 
@@ -333,7 +340,9 @@ async def test_a_handshake_over_the_network_limit_is_refused(make_app: Callable[
     }
 
 
-async def test_each_subscribe_counts_against_the_callers_rate(make_app: Callable[..., Starlette], tokens: Tokens) -> None:
+async def test_each_subscribe_counts_against_the_callers_rate(
+    make_app: Callable[..., Starlette], tokens: Tokens
+) -> None:
     app = make_app(rate_limits=limits(rates={"national_admin": "3 per minute"}))
     admin = tokens.make(Role.NATIONAL_ADMIN, subject=f"admin-{uuid.uuid4().hex[:8]}", agency="kemenpanrb")
     async with serving(app) as port:

@@ -22,8 +22,8 @@ from starlette.routing import Route
 from auth.roles import Role
 from gateway.edge.limits.rate_guard import RateGuard
 from gateway.edge.limits.rate_limit import RateLimitMiddleware
-from gateway.settings import SettingsError, from_env
 from gateway.edge.limits.tarpit import Tarpit
+from gateway.settings import SettingsError, from_env
 from tests.conftest import Tokens
 from tests.gateway.rates import client_from, limits, post
 

@@ -33,7 +33,12 @@ def test_load_reports_what_it_adds_then_nothing_and_a_dry_run_writes_nothing(tmp
     edited = tmp_path / "edited.toml"
     text = Path(EXAMPLE).read_text(encoding="utf-8")
     text = text.replace('short_name = "Dinas PUPR Musi Rawas"\n', 'short_name = "PUPR Mura"\n')
-    edited.write_text(text.replace('[[category]]\nid = "kebencanaan.karhutla"\nname = "Kebakaran Hutan dan Lahan"\nparent = "kebencanaan"\n', ""))
+    edited.write_text(
+        text.replace(
+            '[[category]]\nid = "kebencanaan.karhutla"\nname = "Kebakaran Hutan dan Lahan"\nparent = "kebencanaan"\n',
+            "",
+        )
+    )
     again = run("reference", "load", str(edited), cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert "agencies: 0 added, 1 updated, 249 unchanged, 0 kept" in again.stdout
@@ -64,7 +69,10 @@ def test_a_bad_file_or_database_is_explained_in_one_line(tmp_path: Path) -> None
     orphan.write_text('[[agency]]\nid = "16.05-pupr"\nname = "Dinas PUPR"\nlevel = "UNIT"\nparent = "pemkab-16.05"\n')
     result = run("reference", "load", str(orphan), cwd=tmp_path)
     assert result.returncode == 2
-    assert "agency[0].parent: expected the id of an agency in this file or already in the store; found 'pemkab-16.05'" in result.stderr
+    assert (
+        "agency[0].parent: expected the id of an agency in this file or already in the store; found 'pemkab-16.05'"
+        in result.stderr
+    )
 
 
 def test_the_worker_warns_at_start_up_while_the_registry_is_empty(tmp_path: Path) -> None:
@@ -88,7 +96,11 @@ def _serve_start_up(cwd: Path) -> str:
     """What `serve` logs until it is up, then stop it."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "serve", "--port", str(_free_port())],
-        cwd=cwd, env=BASE_ENV, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        cwd=cwd,
+        env=BASE_ENV,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
     )
     lines: list[str] = []
     deadline = time.monotonic() + 60

@@ -32,23 +32,61 @@ UNIT = '[[agency]]\nid = "16.05-pupr"\nname = "Dinas PUPR"\nlevel = "UNIT"\npare
     [
         ('[[agencies]]\nid = "x"\n', "(top level): expected only the keys agency, category; found 'agencies'"),
         ('agency = "x"\n', "agency: expected [[agency]] tables; found 'x'"),
-        (UNIT + 'kode = "16.05"\n', "agency[0]: expected only the keys id, name, short_name, level, kode_wilayah, parent; found 'kode'"),
-        (UNIT.replace('"16.05-pupr"', '"Dinas PUPR"'), "agency[0].id: expected an id of lowercase letters, digits, '.' and '-' (at most 80 characters); found 'Dinas PUPR'"),
-        (UNIT.replace('"UNIT"', '"OPD"'), "agency[0].level: expected one of NATIONAL, PROVINCE, REGENCY, CITY, UNIT; found 'OPD'"),
-        (UNIT.replace('parent = "pemkab-16.05"\n', ""), "agency[0].parent: expected an id of lowercase letters, digits, '.' and '-' (at most 80 characters); found None"),
-        (UNIT.replace('"16.05-pupr"\nname', '"pemkab-16.05"\nname'), "agency[0].parent: expected another agency's id; found 'pemkab-16.05'"),
-        (UNIT.replace('"Dinas PUPR"', '""'), "agency[0].name: expected text of 1-200 characters without leading or trailing spaces; found ''"),
-        (UNIT + "kode_wilayah = 16.10\n", "agency[0].kode_wilayah: expected a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN, as a quoted string; found 16.1"),
-        (UNIT + 'kode_wilayah = "16.99"\n', "agency[0].kode_wilayah: expected a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN that exists in the Kemendagri region data; found '16.99'"),
-        ('[[agency]]\nid = "pemkot-16.71"\nname = "Pemerintah Kota Palembang"\nlevel = "REGENCY"\nkode_wilayah = "16.71"\n',
-         "agency[0].kode_wilayah: expected the code of a kabupaten, like \"16.05\"; found '16.71'"),
-        ('[[agency]]\nid = "pemprov-16"\nname = "Pemprov"\nlevel = "PROVINCE"\n',
-         "agency[0].kode_wilayah: expected the code of a province, like \"16\" (a PROVINCE agency governs a region); found None"),
+        (
+            UNIT + 'kode = "16.05"\n',
+            "agency[0]: expected only the keys id, name, short_name, level, kode_wilayah, parent; found 'kode'",
+        ),
+        (
+            UNIT.replace('"16.05-pupr"', '"Dinas PUPR"'),
+            "agency[0].id: expected an id of lowercase letters, digits, '.' and '-' (at most 80 characters); found 'Dinas PUPR'",
+        ),
+        (
+            UNIT.replace('"UNIT"', '"OPD"'),
+            "agency[0].level: expected one of NATIONAL, PROVINCE, REGENCY, CITY, UNIT; found 'OPD'",
+        ),
+        (
+            UNIT.replace('parent = "pemkab-16.05"\n', ""),
+            "agency[0].parent: expected an id of lowercase letters, digits, '.' and '-' (at most 80 characters); found None",
+        ),
+        (
+            UNIT.replace('"16.05-pupr"\nname', '"pemkab-16.05"\nname'),
+            "agency[0].parent: expected another agency's id; found 'pemkab-16.05'",
+        ),
+        (
+            UNIT.replace('"Dinas PUPR"', '""'),
+            "agency[0].name: expected text of 1-200 characters without leading or trailing spaces; found ''",
+        ),
+        (
+            UNIT + "kode_wilayah = 16.10\n",
+            "agency[0].kode_wilayah: expected a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN, as a quoted string; found 16.1",
+        ),
+        (
+            UNIT + 'kode_wilayah = "16.99"\n',
+            "agency[0].kode_wilayah: expected a Kemendagri code NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN that exists in the Kemendagri region data; found '16.99'",
+        ),
+        (
+            '[[agency]]\nid = "pemkot-16.71"\nname = "Pemerintah Kota Palembang"\nlevel = "REGENCY"\nkode_wilayah = "16.71"\n',
+            "agency[0].kode_wilayah: expected the code of a kabupaten, like \"16.05\"; found '16.71'",
+        ),
+        (
+            '[[agency]]\nid = "pemprov-16"\nname = "Pemprov"\nlevel = "PROVINCE"\n',
+            'agency[0].kode_wilayah: expected the code of a province, like "16" (a PROVINCE agency governs a region); found None',
+        ),
         (UNIT + UNIT, "agency[1].id: expected an id not used before (it is agency[0]'s); found '16.05-pupr'"),
-        ('[[category]]\nid = "jalan"\nname = "Jalan"\nicon = "road"\n', "category[0]: expected only the keys id, name, parent; found 'icon'"),
-        ('[[category]]\nid = "jalan"\nname = "' + "x" * 121 + '"\n', "category[0].name: expected text of 1-120 characters without leading or trailing spaces; found '" + "x" * 121 + "'"),
-        ('[[category]]\nid = "jalan"\nname = "Jalan"\n[[category]]\nid = "jalan"\nname = "Jalan lagi"\n',
-         "category[1].id: expected an id not used before (it is category[0]'s); found 'jalan'"),
+        (
+            '[[category]]\nid = "jalan"\nname = "Jalan"\nicon = "road"\n',
+            "category[0]: expected only the keys id, name, parent; found 'icon'",
+        ),
+        (
+            '[[category]]\nid = "jalan"\nname = "' + "x" * 121 + '"\n',
+            "category[0].name: expected text of 1-120 characters without leading or trailing spaces; found '"
+            + "x" * 121
+            + "'",
+        ),
+        (
+            '[[category]]\nid = "jalan"\nname = "Jalan"\n[[category]]\nid = "jalan"\nname = "Jalan lagi"\n',
+            "category[1].id: expected an id not used before (it is category[0]'s); found 'jalan'",
+        ),
         ("[[agency]\n", None),
     ],
 )

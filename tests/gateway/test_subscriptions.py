@@ -38,7 +38,9 @@ def _redis_up() -> bool:
         return False
 
 
-def _gateway(database_url: str, keys: Path, log_dir: Path, name: str, *, redis_url: str | None) -> contextlib.AbstractContextManager[int]:
+def _gateway(
+    database_url: str, keys: Path, log_dir: Path, name: str, *, redis_url: str | None
+) -> contextlib.AbstractContextManager[int]:
     env = {"DATABASE_URL": database_url, "PENGHUBUNG_DEV_KEYS": str(keys), "PENGHUBUNG_TRUST_DEV_TOKENS": "1"}
     if redis_url:
         env["PENGHUBUNG_REDIS_URL"] = redis_url
@@ -59,7 +61,9 @@ class Subscriber:
             await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
             ack = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert ack["type"] == "connection_ack", ack
-            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"k": kode}}}))
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE, "variables": {"k": kode}}})
+            )
             yield cls(ws)
 
     async def next(self, timeout: float) -> dict[str, Any] | None:
@@ -81,7 +85,7 @@ def _post(port: int, query: str, variables: dict[str, Any], token: str) -> dict[
         data=json.dumps({"query": query, "variables": variables}).encode(),
         headers={"content-type": "application/json", "authorization": f"Bearer {token}"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+    with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())  # type: ignore[no-any-return]
 
 
@@ -105,7 +109,9 @@ async def test_a_change_through_one_process_reaches_subscribers_on_another_withi
         pytest.fail(f"Redis at {REDIS_URL} is not answering; .ci/run starts it (PENGHUBUNG_TEST_REDIS names another)")
     path, keys = keys_dir
     complaint = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=())
-    secret = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_secret=True)
+    secret = make_complaint(
+        status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_secret=True
+    )
     await insert_complaints([complaint, secret])
     national = _token(keys, Role.NATIONAL_ADMIN, "admin-lapor", "kemenpanrb")
     coordinator = _token(keys, Role.REGIONAL_COORDINATOR, "koordinator-mura", "pemprov-16", "16.05")
@@ -151,7 +157,9 @@ async def test_a_socket_without_a_good_token_is_closed_and_the_refusal_audited(
     before = await AuditEventRow.filter(action="TOKEN_REJECTED").count()
     with _gateway(database_url, path, tmp_path, "c", redis_url=None) as port:
         for payload in ({"authorization": "Bearer not-a-token"}, {}):
-            async with websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            async with websockets.connect(
+                f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]
+            ) as ws:
                 await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
                 with pytest.raises(websockets.ConnectionClosed) as closed:
                     await asyncio.wait_for(ws.recv(), 5)
@@ -163,7 +171,9 @@ async def test_over_a_socket_identity_reads_are_audited_queries_refused_and_expi
     database_url: str, keys_dir: tuple[Path, DevKeys], tmp_path: Path
 ) -> None:
     path, keys = keys_dir
-    complaint = make_complaint(status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_anonymous=True)
+    complaint = make_complaint(
+        status=Status.BELUM_TERVERIFIKASI, status_history=(), dispositions=(), follow_ups=(), is_anonymous=True
+    )
     await insert_complaints([complaint])
     mura_admin = _token(keys, Role.AGENCY_ADMIN, "admin-mura", "pemkab-16.05")
     national = _token(keys, Role.NATIONAL_ADMIN, "admin-lapor", "kemenpanrb")
@@ -177,16 +187,27 @@ async def test_over_a_socket_identity_reads_are_audited_queries_refused_and_expi
             await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {national}"}}))
             assert json.loads(await asyncio.wait_for(ws.recv(), 5))["type"] == "connection_ack"
             # A query over the socket is refused: queries go over HTTP, where they are limited and audited.
-            await ws.send(json.dumps({"id": "q", "type": "subscribe", "payload": {"query": "{ complaints(first: 1) { totalCount } }"}}))
+            await ws.send(
+                json.dumps(
+                    {"id": "q", "type": "subscribe", "payload": {"query": "{ complaints(first: 1) { totalCount } }"}}
+                )
+            )
             refused = json.loads(await asyncio.wait_for(ws.recv(), 5))
             errors = refused["payload"]["errors"] if refused["type"] == "next" else refused["payload"]
             assert errors[0]["extensions"]["code"] == "BAD_REQUEST"
             # A subscription that does not validate is refused with a code, as over HTTP.
-            await ws.send(json.dumps({"id": "v", "type": "subscribe", "payload": {"query": "subscription { complaintUpdates { nope } }"}}))
+            await ws.send(
+                json.dumps(
+                    {"id": "v", "type": "subscribe", "payload": {"query": "subscription { complaintUpdates { nope } }"}}
+                )
+            )
             invalid = json.loads(await asyncio.wait_for(ws.recv(), 5))
             while invalid.get("id") != "v":  # the refused query's "complete" may come first
                 invalid = json.loads(await asyncio.wait_for(ws.recv(), 5))
-            assert invalid["type"] == "error" and invalid["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+            assert (
+                invalid["type"] == "error"
+                and invalid["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+            )
             assert "nope" in invalid["payload"][0]["message"]
             await ws.send(json.dumps({"id": "s", "type": "subscribe", "payload": {"query": query}}))
             await asyncio.sleep(2.5)  # the short token has expired meanwhile

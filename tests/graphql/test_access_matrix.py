@@ -91,7 +91,10 @@ async def world(database_url: str) -> dict[str, tuple[str, str]]:
             reporter=Reporter(name=f"Pelapor {kind}", nik=f"16050141019{n:05d}"),
         )
         c = replace(c, dispositions=(Disposition(DispositionKind.DISPOSISI, agency, c.created_at),))
-        await insert_complaints([c], submitted_by=SubmittedBy(owner_issuer=DEV_ISSUER if owner else None, owner_subject=owner, subject=owner))
+        await insert_complaints(
+            [c],
+            submitted_by=SubmittedBy(owner_issuer=DEV_ISSUER if owner else None, owner_subject=owner, subject=owner),
+        )
         made[kind] = (c.id, c.tracking_id)
     return made
 
@@ -150,7 +153,17 @@ async def test_lookups_nested_edges_and_identity(
 
 
 async def test_the_public_type_has_no_private_fields(gql: GraphQL, database_url: str) -> None:
-    for field in ("reporter", "dispositions", "sources", "replies", "attachments", "isSecret", "originalTitle", "tags", "channel"):
+    for field in (
+        "reporter",
+        "dispositions",
+        "sources",
+        "replies",
+        "attachments",
+        "isSecret",
+        "originalTitle",
+        "tags",
+        "channel",
+    ):
         body = await gql(f"{{ publicComplaints(first: 1) {{ edges {{ node {{ {field} }} }} }} }}")
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", field  # type: ignore[index]
     notes = await gql("{ publicComplaints(first: 1) { edges { node { statusHistory { note } } } } }")

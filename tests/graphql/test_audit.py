@@ -24,9 +24,7 @@ async def _events(**filters: object) -> list[AuditEventRow]:
     return await AuditEventRow.filter(**filters).order_by("id")
 
 
-async def test_secret_reads_and_identity_reveals_are_recorded(
-    database_url: str, gql: GraphQL, tokens: Tokens
-) -> None:
+async def test_secret_reads_and_identity_reveals_are_recorded(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     secret = make_complaint(is_secret=True)
     await insert_complaints([secret])
     before = await AuditEventRow.all().count()
@@ -47,9 +45,7 @@ async def test_secret_reads_and_identity_reveals_are_recorded(
         assert private not in flat
 
 
-async def test_out_of_scope_lookups_are_recorded_as_denied(
-    database_url: str, gql: GraphQL, tokens: Tokens
-) -> None:
+async def test_out_of_scope_lookups_are_recorded_as_denied(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     other = make_complaint(routed_agency_id="16.08-dinkes", dispositions=())
     await insert_complaints([other])
     officer = tokens.make(Role.AGENCY_OFFICER, subject="petugas-1", agency="16.05-pupr")
@@ -62,9 +58,7 @@ async def test_out_of_scope_lookups_are_recorded_as_denied(
     assert len(await _events(actor_subject="petugas-1", action="READ_DENIED")) == 1
 
 
-async def test_submissions_and_refused_mutations_are_recorded(
-    database_url: str, gql: GraphQL, tokens: Tokens
-) -> None:
+async def test_submissions_and_refused_mutations_are_recorded(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     body = await gql(SUBMIT, {"input": GOOD}, token=tokens.citizen)
     stored_id = body["data"]["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
     # (Other tests' submissions stay in the append-only log: only this one's is looked at.)
@@ -78,9 +72,7 @@ async def test_submissions_and_refused_mutations_are_recorded(
     assert public["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
 
 
-async def test_rejected_tokens_are_recorded_by_code_not_text(
-    database_url: str, client: httpx.AsyncClient
-) -> None:
+async def test_rejected_tokens_are_recorded_by_code_not_text(database_url: str, client: httpx.AsyncClient) -> None:
     forged = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
     r = await client.post(
         "/graphql",

@@ -47,10 +47,16 @@ OPERATIONS: list[tuple[str, dict[str, object]]] = [
     (f"query($id: ID) {{ complaint(id: $id) {{ {FULL_FIELDS} }} }}", {}),
     (f"query($t: String) {{ complaint(trackingId: $t) {{ {FULL_FIELDS} }} }}", {}),
     (f"{{ complaints(first: 100) {{ totalCount edges {{ node {{ {FULL_FIELDS} }} }} }} }}", {}),
-    ("{ publicComplaints(first: 100) { edges { node { id title content followUps { content } statusHistory { status } } } } }", {}),
+    (
+        "{ publicComplaints(first: 100) { edges { node { id title content followUps { content } statusHistory { status } } } } }",
+        {},
+    ),
     ("query($t: String) { publicComplaint(trackingId: $t) { id title content isAnonymous } }", {}),
     # Searching by the canary's name must not find the complaint (identity is not text).
-    ('{ complaints(first: 10, filter: {text: "Kanari"}) { totalCount } publicComplaints(first: 10, filter: {text: "Kanari"}) { totalCount } }', {}),
+    (
+        '{ complaints(first: 10, filter: {text: "Kanari"}) { totalCount } publicComplaints(first: 10, filter: {text: "Kanari"}) { totalCount } }',
+        {},
+    ),
     ('{ complaints(first: 10, filter: {text: "1605017003770042"}) { totalCount } }', {}),
     # Error paths: bad cursor, bad filter, unknown field, type errors, a forbidden audit read.
     ('{ complaints(first: 5, after: "Z9Z9") { totalCount } }', {}),
@@ -73,14 +79,26 @@ OPERATIONS: list[tuple[str, dict[str, object]]] = [
     # Variables that fail coercion: graphql-core would echo the whole value back.
     (
         "mutation($i: SubmitComplaintInput!) { submitComplaint(input: $i) { trackingId } }",
-        {"i": {"classification": "PENGADUAN", "title": "Jalan rusak", "location": {"kodeWilayah": "16.05"},
-               "reporter": {"name": CANARY.name, "nik": CANARY.nik, "phone": CANARY.phone, "email": CANARY.email}}},
+        {
+            "i": {
+                "classification": "PENGADUAN",
+                "title": "Jalan rusak",
+                "location": {"kodeWilayah": "16.05"},
+                "reporter": {"name": CANARY.name, "nik": CANARY.nik, "phone": CANARY.phone, "email": CANARY.email},
+            }
+        },
     ),
     (
         "mutation($i: SubmitComplaintInput!) { submitComplaint(input: $i) { trackingId } }",
-        {"i": {"classification": "PENGADUAN", "title": "Jalan rusak", "content": "Jalan rusak parah sekali.",
-               "location": {"kodeWilayah": "16.05"},
-               "reporter": {"name": CANARY.name, "nik": CANARY.nik, "bogus": CANARY.email}}},
+        {
+            "i": {
+                "classification": "PENGADUAN",
+                "title": "Jalan rusak",
+                "content": "Jalan rusak parah sekali.",
+                "location": {"kodeWilayah": "16.05"},
+                "reporter": {"name": CANARY.name, "nik": CANARY.nik, "bogus": CANARY.email},
+            }
+        },
     ),
 ]
 

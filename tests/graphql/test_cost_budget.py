@@ -22,7 +22,9 @@ from tests.conftest import GraphQL, Tokens
 from tests.servers import clean_env, running
 
 TREE = "{ regions { children { children { children { code name } } } } }"
-COMPLAINT_PAGE = "complaints(first: 100) { totalCount edges { node { id title status dispositions { toAgencyId at } } } }"
+COMPLAINT_PAGE = (
+    "complaints(first: 100) { totalCount edges { node { id title status dispositions { toAgencyId at } } } }"
+)
 # The coordination dashboard's own query (gateway/edge/endpoints/static/dashboard/dashboard.js).
 DASHBOARD = """query Coordination($kode: String, $days: Int!) {
   coordination(kodeWilayah: $kode, days: $days) {
@@ -33,9 +35,11 @@ DASHBOARD = """query Coordination($kode: String, $days: Int!) {
 }"""
 # Near the default budget (5,000), and as heavy as the reference data makes it: the largest
 # family (108 desa of one kecamatan) eight times, each desa looking up its parent.
-WORST_ADMITTED = "{ " + " ".join(
-    f'a{i}: regions(parent: "95.06.03") {{ code name parent {{ code name }} }}' for i in range(8)
-) + " }"
+WORST_ADMITTED = (
+    "{ "
+    + " ".join(f'a{i}: regions(parent: "95.06.03") {{ code name parent {{ code name }} }}' for i in range(8))
+    + " }"
+)
 
 
 def _refusal(body: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +65,9 @@ def counted_children(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 async def test_the_region_tree_is_refused_before_any_resolver_runs(gql: GraphQL, counted_children: list[str]) -> None:
     error = _refusal(await gql(TREE))
-    assert error["message"].startswith("this operation costs 9596939 (9596939 for fields, 0 source calls), over the budget of 5000")
+    assert error["message"].startswith(
+        "this operation costs 9596939 (9596939 for fields, 0 source calls), over the budget of 5000"
+    )
     assert error["extensions"]["cost"] == 9596939 and error["extensions"]["budget"] == 5000
     assert counted_children == []  # not even the provinces were looked up
     # Two aliases, a fragment or a variable change nothing.
@@ -104,8 +110,14 @@ async def test_the_budget_is_a_setting(make_app: Callable[..., Starlette]) -> No
 
 
 def test_the_worst_admitted_query_is_within_the_default_budget() -> None:
-    cost = operation_cost(build_schema()._schema, parse(WORST_ADMITTED), operation_name=None, variables=None,
-                          max_page=100, sources_in=lambda _: 0)
+    cost = operation_cost(
+        build_schema()._schema,
+        parse(WORST_ADMITTED),
+        operation_name=None,
+        variables=None,
+        max_page=100,
+        sources_in=lambda _: 0,
+    )
     assert cost is not None and GraphQLLimits().max_cost * 0.9 < cost.total <= GraphQLLimits().max_cost
 
 

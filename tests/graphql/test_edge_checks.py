@@ -32,7 +32,7 @@ def test_what_cannot_be_a_tracking_id_is_refused(value: str) -> None:
     assert value.strip() == "" or value not in error.message
 
 
-ACTION = 'mutation($id: ID!, $note: String!) { holdComplaint(id: $id, note: $note) { status } }'
+ACTION = "mutation($id: ID!, $note: String!) { holdComplaint(id: $id, note: $note) { status } }"
 
 
 async def test_a_long_tracking_id_is_refused_by_name(database_url: str, gql: GraphQL) -> None:
@@ -46,12 +46,24 @@ async def test_a_long_tracking_id_is_refused_by_name(database_url: str, gql: Gra
 @pytest.mark.parametrize(
     ("query", "variables", "field"),
     [
-        ("query($t: String) { complaint(trackingId: $t, live: false) { id } }", {"t": f"{NIK} sari@example.com"}, "trackingId"),
+        (
+            "query($t: String) { complaint(trackingId: $t, live: false) { id } }",
+            {"t": f"{NIK} sari@example.com"},
+            "trackingId",
+        ),
         ("query($i: ID) { publicComplaint(id: $i) { id } }", {"i": "../../etc/passwd"}, "id"),
         ("query($i: ID) { complaint(id: $i) { id } }", {"i": "x" * 201}, "id"),
         ("query($a: ID) { publicComplaints(filter: {agencyId: $a}) { totalCount } }", {"a": "a b"}, "filter.agencyId"),
-        ("query($a: ID) { complaints(filter: {categoryId: $a}) { totalCount } }", {"a": "c" * 101}, "filter.categoryId"),
-        ("query($k: String) { publicComplaints(filter: {kodeWilayah: $k}) { totalCount } }", {"k": NIK}, "filter.kodeWilayah"),
+        (
+            "query($a: ID) { complaints(filter: {categoryId: $a}) { totalCount } }",
+            {"a": "c" * 101},
+            "filter.categoryId",
+        ),
+        (
+            "query($k: String) { publicComplaints(filter: {kodeWilayah: $k}) { totalCount } }",
+            {"k": NIK},
+            "filter.kodeWilayah",
+        ),
     ],
 )
 async def test_malformed_keys_are_refused_naming_the_argument(
@@ -71,17 +83,17 @@ async def test_malformed_keys_are_refused_naming_the_argument(
         (ACTION, {"id": "00000000-0000-4000-8000-000000000000", "note": "n" * 2_001}, "note"),
         (ACTION, {"id": "not an id", "note": "ok"}, "id"),
         (
-            'mutation($id: ID!, $r: String!) { archiveComplaint(id: $id, reason: $r) { status } }',
+            "mutation($id: ID!, $r: String!) { archiveComplaint(id: $id, reason: $r) { status } }",
             {"id": "00000000-0000-4000-8000-000000000000", "r": "r" * 5_000},
             "reason",
         ),
         (
-            'mutation($id: ID!, $c: String!) { postFollowUp(id: $id, content: $c) { status } }',
+            "mutation($id: ID!, $c: String!) { postFollowUp(id: $id, content: $c) { status } }",
             {"id": "00000000-0000-4000-8000-000000000000", "c": "c" * 10_001},
             "content",
         ),
         (
-            'mutation($id: ID!, $u: [ID!]!) { disposeComplaint(id: $id, unitIds: $u) { status } }',
+            "mutation($id: ID!, $u: [ID!]!) { disposeComplaint(id: $id, unitIds: $u) { status } }",
             {"id": "00000000-0000-4000-8000-000000000000", "u": ["ok", NIK + " x"]},
             "unitIds[1]",
         ),

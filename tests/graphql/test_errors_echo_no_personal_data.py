@@ -18,7 +18,11 @@ SECRETS = (NIK, PHONE, EMAIL, "3201234567", "0812345")
 WRONG_TYPES = {
     "a NIK where a String is expected": ({"reporter": {"nik": int(NIK)}}, ".reporter.nik", "String"),
     "a phone in a list": ({"reporter": {"phone": [PHONE]}}, ".reporter.phone", "String"),
-    "a NIK where a Float is expected": ({"location": {"kodeWilayah": "16.73.01", "latitude": NIK}}, ".location.latitude", "Float"),
+    "a NIK where a Float is expected": (
+        {"location": {"kodeWilayah": "16.73.01", "latitude": NIK}},
+        ".location.latitude",
+        "Float",
+    ),
     "a phone where an Int is expected": (
         {"attachments": [{"name": "a.jpg", "mediaType": "image/jpeg", "size": PHONE, "sha256": "a" * 64}]},
         ".attachments[0].size",
@@ -49,12 +53,14 @@ async def test_a_wrongly_typed_variable_is_refused_without_its_value(
     "query",
     [
         f"{{ publicComplaint(trackingId: {NIK}) {{ id }} }}",
-        f'mutation {{ submitComplaint(input: {{classification: PENGADUAN, title: {PHONE}}}) {{ trackingId }} }}',
+        f"mutation {{ submitComplaint(input: {{classification: PENGADUAN, title: {PHONE}}}) {{ trackingId }} }}",
         f"{{ publicComplaints(first: {NIK}) {{ totalCount }} }}",
-        f'{{ publicComplaints(order: P{PHONE}) {{ totalCount }} }}',
+        f"{{ publicComplaints(order: P{PHONE}) {{ totalCount }} }}",
     ],
 )
-async def test_a_wrongly_typed_literal_is_refused_without_its_value(database_url: str, gql: GraphQL, query: str) -> None:
+async def test_a_wrongly_typed_literal_is_refused_without_its_value(
+    database_url: str, gql: GraphQL, query: str
+) -> None:
     body = await gql(query)
     assert body["errors"]
     shown = json.dumps(body)
@@ -62,7 +68,9 @@ async def test_a_wrongly_typed_literal_is_refused_without_its_value(database_url
         assert secret not in shown, shown
 
 
-async def test_too_long_personal_data_is_refused_by_length_alone(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+async def test_too_long_personal_data_is_refused_by_length_alone(
+    database_url: str, gql: GraphQL, tokens: Tokens
+) -> None:
     name = "Ibu Sari " * 20
     reporter = {"name": name, "nik": NIK + "0", "phone": PHONE * 3, "email": EMAIL * 20}
     body = await gql(SUBMIT, {"input": {**GOOD, "reporter": reporter}}, token=tokens.citizen)

@@ -21,31 +21,66 @@ query List($filter: ComplaintFilterInput) {
 """
 
 ROWS = {
-    "a": dict(location=Location("16.05.01.2002"), status=Status.BELUM_TERVERIFIKASI,
-              routed_agency_id=None, category_id="infrastruktur.jalan",
-              classification=Classification.PENGADUAN, channel=Channel.WEB,
-              original_title="Jalan berlubang", title=None,
-              content="Jalan di depan sekolah berlubang besar.", created_at=BASE_TIME),
-    "b": dict(location=Location("16.05.02"), status=Status.DIDISPOSISIKAN,
-              routed_agency_id="16.05-pupr", category_id="infrastruktur.jembatan",
-              classification=Classification.ASPIRASI, channel=Channel.SMS,
-              original_title="Jembatan gantung miring", title=None,
-              content="Jembatan gantung di dusun dua sudah miring.", created_at=BASE_TIME + timedelta(days=1)),
-    "c": dict(location=Location("16.71"), status=Status.SELESAI,
-              routed_agency_id="16.71-dinkes", category_id="kesehatan.puskesmas",
-              classification=Classification.PERMINTAAN_INFORMASI, channel=Channel.WHATSAPP,
-              original_title="Jam buka puskesmas", title="Jadwal Puskesmas Sukarami",
-              content="Mohon informasi JAM BUKA puskesmas pada hari Sabtu.", created_at=BASE_TIME + timedelta(days=2)),
-    "d": dict(location=Location("16.08.01"), status=Status.TUNDA,
-              routed_agency_id="pemkab-16.08", category_id="kesehatan",
-              classification=Classification.PENGADUAN, channel=Channel.WEB,
-              original_title="Antrean rumah sakit", title=None,
-              content="Antrean di rumah sakit daerah sangat panjang, kécamatan jauh.", created_at=BASE_TIME + timedelta(days=3)),
-    "e": dict(location=Location("16.05.01"), status=Status.ARSIP,
-              routed_agency_id="pemkab-16.05", category_id=None,
-              classification=Classification.PENGADUAN, channel=Channel.EMAIL,
-              original_title="Keluhan umum", title=None,
-              content="Pelayanan kantor desa lambat 100% setiap hari.", created_at=BASE_TIME + timedelta(days=4)),
+    "a": dict(
+        location=Location("16.05.01.2002"),
+        status=Status.BELUM_TERVERIFIKASI,
+        routed_agency_id=None,
+        category_id="infrastruktur.jalan",
+        classification=Classification.PENGADUAN,
+        channel=Channel.WEB,
+        original_title="Jalan berlubang",
+        title=None,
+        content="Jalan di depan sekolah berlubang besar.",
+        created_at=BASE_TIME,
+    ),
+    "b": dict(
+        location=Location("16.05.02"),
+        status=Status.DIDISPOSISIKAN,
+        routed_agency_id="16.05-pupr",
+        category_id="infrastruktur.jembatan",
+        classification=Classification.ASPIRASI,
+        channel=Channel.SMS,
+        original_title="Jembatan gantung miring",
+        title=None,
+        content="Jembatan gantung di dusun dua sudah miring.",
+        created_at=BASE_TIME + timedelta(days=1),
+    ),
+    "c": dict(
+        location=Location("16.71"),
+        status=Status.SELESAI,
+        routed_agency_id="16.71-dinkes",
+        category_id="kesehatan.puskesmas",
+        classification=Classification.PERMINTAAN_INFORMASI,
+        channel=Channel.WHATSAPP,
+        original_title="Jam buka puskesmas",
+        title="Jadwal Puskesmas Sukarami",
+        content="Mohon informasi JAM BUKA puskesmas pada hari Sabtu.",
+        created_at=BASE_TIME + timedelta(days=2),
+    ),
+    "d": dict(
+        location=Location("16.08.01"),
+        status=Status.TUNDA,
+        routed_agency_id="pemkab-16.08",
+        category_id="kesehatan",
+        classification=Classification.PENGADUAN,
+        channel=Channel.WEB,
+        original_title="Antrean rumah sakit",
+        title=None,
+        content="Antrean di rumah sakit daerah sangat panjang, kécamatan jauh.",
+        created_at=BASE_TIME + timedelta(days=3),
+    ),
+    "e": dict(
+        location=Location("16.05.01"),
+        status=Status.ARSIP,
+        routed_agency_id="pemkab-16.05",
+        category_id=None,
+        classification=Classification.PENGADUAN,
+        channel=Channel.EMAIL,
+        original_title="Keluhan umum",
+        title=None,
+        content="Pelayanan kantor desa lambat 100% setiap hari.",
+        created_at=BASE_TIME + timedelta(days=4),
+    ),
 }
 
 
@@ -94,9 +129,7 @@ async def test_filter(seeded: dict[str, str], admin_gql: GraphQL, filter: dict[s
     assert conn["totalCount"] == len(expected)
 
 
-async def test_secret_complaints_are_neither_listed_nor_counted_for_the_public(
-    database_url: str, gql: GraphQL
-) -> None:
+async def test_secret_complaints_are_neither_listed_nor_counted_for_the_public(database_url: str, gql: GraphQL) -> None:
     await insert_complaints([make_complaint(), make_complaint(is_secret=True)])
     body = await gql(LIST.replace("complaints(", "publicComplaints("), {"filter": {}})
     assert body["data"]["publicComplaints"]["totalCount"] == 1  # type: ignore[index]
@@ -114,7 +147,9 @@ async def test_secret_complaints_are_neither_listed_nor_counted_for_the_public(
         ({"text": "x" * 201}, "filter.text", "at most 200"),
     ],
 )
-async def test_bad_filter_values_are_named(admin_gql: GraphQL, database_url: str, filter: dict[str, object], field: str, expected: str) -> None:
+async def test_bad_filter_values_are_named(
+    admin_gql: GraphQL, database_url: str, filter: dict[str, object], field: str, expected: str
+) -> None:
     gql = admin_gql
     body = await gql(LIST, {"filter": filter})
     (error,) = body["errors"]  # type: ignore[misc]

@@ -26,7 +26,9 @@ def test_the_count_spreads_each_fragment_once_and_stops_past_the_ceiling() -> No
 def test_a_chain_of_fragments_deeper_than_the_interpreter_can_follow_is_too_big() -> None:
     levels = 3_000
     chain = " ".join(f"fragment F{i} on Region {{ ...F{i + 1} }}" for i in range(levels))
-    document = parse(f"query {{ regions {{ ...F0 }} }} {chain} fragment F{levels} on Region {{ code }}", max_tokens=None)
+    document = parse(
+        f"query {{ regions {{ ...F0 }} }} {chain} fragment F{levels} on Region {{ code }}", max_tokens=None
+    )
     assert expanded_size(document, ceiling=30_000) > 30_000
 
 

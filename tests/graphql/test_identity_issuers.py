@@ -56,15 +56,15 @@ def second_keys(tmp_path_factory: pytest.TempPathFactory) -> DevKeys:
 
 
 @pytest.fixture
-async def gql2(
-    settings: GatewaySettings, dev_keys: DevKeys, second_keys: DevKeys
-) -> AsyncIterator[GraphQL]:
+async def gql2(settings: GatewaySettings, dev_keys: DevKeys, second_keys: DevKeys) -> AsyncIterator[GraphQL]:
     """`gql` against a gateway that trusts both issuers."""
     verifier = build_verifier([dev_keys.issuer(), second_keys.issuer(SECOND)], None)
     app = create_app(settings, manage_store=False, verifier=verifier)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
 
-        async def run(query: str, variables: dict[str, object] | None = None, *, token: str | None = None) -> dict[str, object]:
+        async def run(
+            query: str, variables: dict[str, object] | None = None, *, token: str | None = None
+        ) -> dict[str, object]:
             headers = {"authorization": f"Bearer {token}"} if token else {}
             response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
             assert response.status_code == 200, response.text
@@ -84,7 +84,9 @@ class People:
         return issue_token(self._first, subject=self.sub, roles=roles or (Role.CITIZEN,), agency_id=agency)
 
     def second(self, *roles: Role, agency: str | None = None) -> str:
-        return issue_token(self._second, subject=self.sub, roles=roles or (Role.CITIZEN,), agency_id=agency, issuer=SECOND)
+        return issue_token(
+            self._second, subject=self.sub, roles=roles or (Role.CITIZEN,), agency_id=agency, issuer=SECOND
+        )
 
 
 @pytest.fixture
@@ -102,7 +104,10 @@ async def _owned(people: People, **overrides: object) -> str:
     """A complaint owned by the first issuer's citizen, ready to be closed; returns its id."""
     c = make_complaint(**overrides)
     await insert_complaints(
-        [c], submitted_by=SubmittedBy(owner_issuer=DEV_ISSUER, owner_subject=people.sub, issuer=DEV_ISSUER, subject=people.sub)
+        [c],
+        submitted_by=SubmittedBy(
+            owner_issuer=DEV_ISSUER, owner_subject=people.sub, issuer=DEV_ISSUER, subject=people.sub
+        ),
     )
     return c.id
 
@@ -216,7 +221,9 @@ async def test_submission_replay_follows_identity_and_access(
     tracking = first["data"]["submitComplaint"]["trackingId"]  # type: ignore[index]
 
     # Another issuer's account with the same sub: its own request, not the first's answer.
-    theirs = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=people.second(Role.AGENCY_OFFICER, agency="16.05-pupr"))
+    theirs = await gql2(
+        SUBMIT_KEYED, {"input": GOOD, "key": key}, token=people.second(Role.AGENCY_OFFICER, agency="16.05-pupr")
+    )
     assert theirs["data"]["submitComplaint"]["delivery"]["replayed"] is False, theirs  # type: ignore[index]
     assert theirs["data"]["submitComplaint"]["trackingId"] != tracking  # type: ignore[index]
 
@@ -224,7 +231,11 @@ async def test_submission_replay_follows_identity_and_access(
     moved = people.first(Role.AGENCY_OFFICER, agency="16.73-pupr")
     refused = await gql2(SUBMIT_KEYED, {"input": GOOD, "key": key}, token=moved)
     assert _code(refused) == "FORBIDDEN" and refused["data"] is None
-    audit = await gql2(AUDIT, {"f": {"actorSubject": people.sub, "action": ["MUTATION_DENIED"]}}, token=tokens.make(Role.AUDITOR, subject="auditor-1"))
+    audit = await gql2(
+        AUDIT,
+        {"f": {"actorSubject": people.sub, "action": ["MUTATION_DENIED"]}},
+        token=tokens.make(Role.AUDITOR, subject="auditor-1"),
+    )
     denied = [e["node"] for e in audit["data"]["auditEvents"]["edges"]]  # type: ignore[index]
     assert [(d["actorIssuer"], d["reason"]) for d in denied] == [(DEV_ISSUER, "REPLAY:SUBMIT")]
 

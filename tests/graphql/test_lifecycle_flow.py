@@ -61,7 +61,9 @@ def flow(gql: GraphQL, tokens: Tokens, database_url: str) -> Flow:
 
 async def test_from_submission_to_closed(flow: Flow) -> None:
     submitted = await flow.gql(
-        SUBMIT, {"input": {**GOOD, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": None}}, token=flow.citizen
+        SUBMIT,
+        {"input": {**GOOD, "location": {"kodeWilayah": "16.05.01"}, "suggestedAgencyId": None}},
+        token=flow.citizen,
     )
     cid = submitted["data"]["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
 
@@ -84,16 +86,22 @@ async def test_from_submission_to_closed(flow: Flow) -> None:
     await flow.act(flow.admin, 'disposeComplaint(id: $id, unitIds: ["16.05-pupr"], note: "mohon ditindaklanjuti")', cid)
     interim = await flow.act(flow.officer, 'postFollowUp(id: $id, content: "Tim sudah meninjau lokasi kemarin.")', cid)
     assert interim["data"]["postFollowUp"]["status"] == "DITINDAKLANJUTI"  # type: ignore[index]
-    final = await flow.act(flow.officer, 'postFollowUp(id: $id, content: "Lampu sudah diganti hari ini.", final: true)', cid)
+    final = await flow.act(
+        flow.officer, 'postFollowUp(id: $id, content: "Lampu sudah diganti hari ini.", final: true)', cid
+    )
     assert final["data"]["postFollowUp"]["status"] == "MENUNGGU_TANGGAPAN"  # type: ignore[index]
     s = await flow.state(flow.citizen, cid)
     assert s["deadlines"]["followUp"]["metAt"] and s["deadlines"]["resolution"]["metAt"]
     assert s["deadlines"]["replyWindow"]["secondsLeft"] > 9 * 24 * 3600  # 10 calendar days
 
     # The citizen replies (re-opens), the officer answers again, the citizen closes and rates.
-    reopened = await flow.act(flow.citizen, 'replyToComplaint(id: $id, content: "Lampu di ujung gang masih mati.")', cid)
+    reopened = await flow.act(
+        flow.citizen, 'replyToComplaint(id: $id, content: "Lampu di ujung gang masih mati.")', cid
+    )
     assert reopened["data"]["replyToComplaint"]["status"] == "DIDISPOSISIKAN"  # type: ignore[index]
-    await flow.act(flow.officer, 'postFollowUp(id: $id, content: "Lampu di ujung gang juga sudah diganti.", final: true)', cid)
+    await flow.act(
+        flow.officer, 'postFollowUp(id: $id, content: "Lampu di ujung gang juga sudah diganti.", final: true)', cid
+    )
     closed = await flow.act(flow.citizen, "closeComplaint(id: $id)", cid)
     assert closed["data"]["closeComplaint"]["status"] == "SELESAI"  # type: ignore[index]
     assert closed["data"]["closeComplaint"]["allowedActions"] == ["RATE"]  # type: ignore[index]
@@ -106,9 +114,15 @@ async def test_from_submission_to_closed(flow: Flow) -> None:
     assert s["deadlines"]["verification"]["secondsLeft"] is None  # closed: no clock runs
     statuses = [e.status for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")]
     assert statuses == [
-        Status.SUBMITTED, Status.BELUM_TERVERIFIKASI, Status.TERVERIFIKASI, Status.DIDISPOSISIKAN,
-        Status.DITINDAKLANJUTI, Status.MENUNGGU_TANGGAPAN, Status.DIDISPOSISIKAN,
-        Status.MENUNGGU_TANGGAPAN, Status.SELESAI,
+        Status.SUBMITTED,
+        Status.BELUM_TERVERIFIKASI,
+        Status.TERVERIFIKASI,
+        Status.DIDISPOSISIKAN,
+        Status.DITINDAKLANJUTI,
+        Status.MENUNGGU_TANGGAPAN,
+        Status.DIDISPOSISIKAN,
+        Status.MENUNGGU_TANGGAPAN,
+        Status.SELESAI,
     ]
     # Every change is in the audit log, by whom and which action.
     changes = await AuditEventRow.filter(complaint_id=cid, action="COMPLAINT_CHANGED").order_by("id")
@@ -140,7 +154,9 @@ async def test_refusals_name_what_went_wrong(flow: Flow) -> None:
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # type: ignore[index]
     elsewhere = await flow.act(flow.officer, "verifyComplaint(id: $id)", c.id)  # not disposed to them
     assert elsewhere["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
-    no_reason = await flow.gql('mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": c.id}, token=flow.admin)
+    no_reason = await flow.gql(
+        'mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": c.id}, token=flow.admin
+    )
     assert no_reason["errors"][0]["extensions"]["fieldErrors"][0]["field"] == "reason"  # type: ignore[index]
     public = await flow.act(None, "verifyComplaint(id: $id)", c.id)  # type: ignore[arg-type]
     assert public["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
@@ -155,7 +171,11 @@ async def test_not_our_authority_hands_it_on_keeping_the_tracking_id(flow: Flow,
     payload = moved["data"]["markNotOurAuthority"]  # type: ignore[index]
     assert payload["status"] == "DILIMPAHKAN" and payload["complaint"] is None  # out of our scope now
     other = tokens.make(Role.AGENCY_ADMIN, subject="admin-okut", agency="pemkab-16.08")
-    body = await flow.gql("query($id: ID) { complaint(id: $id) { trackingId status dispositions { kind toAgencyId } } }", {"id": c.id}, token=other)
+    body = await flow.gql(
+        "query($id: ID) { complaint(id: $id) { trackingId status dispositions { kind toAgencyId } } }",
+        {"id": c.id},
+        token=other,
+    )
     assert body["data"]["complaint"] == {  # type: ignore[index]
         "trackingId": c.tracking_id,
         "status": "DILIMPAHKAN",
@@ -168,13 +188,20 @@ async def test_not_our_authority_hands_it_on_keeping_the_tracking_id(flow: Flow,
 async def test_overdue_due_soon_and_performance(flow: Flow, tokens: Tokens) -> None:
     now = datetime.now(UTC)
     old = make_complaint(
-        tracking_id="LATE-1", status=Status.BELUM_TERVERIFIKASI, routed_agency_id="pemkab-16.05",
-        dispositions=(), location=Location("16.05.01"), created_at=now - timedelta(days=30),
+        tracking_id="LATE-1",
+        status=Status.BELUM_TERVERIFIKASI,
+        routed_agency_id="pemkab-16.05",
+        dispositions=(),
+        location=Location("16.05.01"),
+        created_at=now - timedelta(days=30),
     )
     old = replace(old, status_history=old.status_history[:2])
     fresh = make_complaint(
-        tracking_id="FRESH-1", status=Status.BELUM_TERVERIFIKASI, routed_agency_id="pemkab-16.05",
-        dispositions=(), created_at=now - timedelta(hours=1),
+        tracking_id="FRESH-1",
+        status=Status.BELUM_TERVERIFIKASI,
+        routed_agency_id="pemkab-16.05",
+        dispositions=(),
+        created_at=now - timedelta(hours=1),
     )
     fresh = replace(fresh, status_history=fresh.status_history[:2])
     await insert_complaints([old, fresh])
@@ -204,7 +231,11 @@ async def test_overdue_due_soon_and_performance(flow: Flow, tokens: Tokens) -> N
 
 
 async def test_the_worker_closes_after_the_reply_window(flow: Flow) -> None:
-    submitted = await flow.gql(SUBMIT, {"input": {**GOOD, "suggestedAgencyId": None, "location": {"kodeWilayah": "16.05.01"}}}, token=flow.citizen)
+    submitted = await flow.gql(
+        SUBMIT,
+        {"input": {**GOOD, "suggestedAgencyId": None, "location": {"kodeWilayah": "16.05.01"}}},
+        token=flow.citizen,
+    )
     cid = submitted["data"]["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
     await flow.act(flow.admin, "verifyComplaint(id: $id)", cid)
     await flow.act(flow.admin, 'disposeComplaint(id: $id, unitIds: ["16.05-pupr"])', cid)
@@ -232,14 +263,20 @@ async def test_an_agency_disposes_only_to_its_own_units(flow: Flow) -> None:
 async def test_out_of_scope_mutations_are_recorded_and_rating_is_offered_once(flow: Flow) -> None:
     other = make_complaint(status=Status.TERVERIFIKASI, routed_agency_id="pemkab-16.08", dispositions=())
     await insert_complaints([other])
-    body = await flow.act(flow.admin, "archiveComplaint(id: $id, reason: \"x\")", other.id)
+    body = await flow.act(flow.admin, 'archiveComplaint(id: $id, reason: "x")', other.id)
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
     (denied,) = await AuditEventRow.filter(actor_subject="admin-mura", action="MUTATION_DENIED")
     assert denied.reason == "OUT_OF_SCOPE:ARCHIVE"
-    blank = await flow.gql('mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": other.id}, token=flow.admin)
+    blank = await flow.gql(
+        'mutation($id: ID!) { archiveComplaint(id: $id, reason: " ") { status } }', {"id": other.id}, token=flow.admin
+    )
     assert blank["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
 
-    mine = await flow.gql(SUBMIT, {"input": {**GOOD, "suggestedAgencyId": None, "location": {"kodeWilayah": "16.05.01"}}}, token=flow.citizen)
+    mine = await flow.gql(
+        SUBMIT,
+        {"input": {**GOOD, "suggestedAgencyId": None, "location": {"kodeWilayah": "16.05.01"}}},
+        token=flow.citizen,
+    )
     cid = mine["data"]["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
     await flow.act(flow.admin, "verifyComplaint(id: $id)", cid)
     await flow.act(flow.admin, 'disposeComplaint(id: $id, unitIds: ["16.05-pupr"])', cid)
@@ -248,6 +285,10 @@ async def test_out_of_scope_mutations_are_recorded_and_rating_is_offered_once(fl
     assert closed["data"]["closeComplaint"]["allowedActions"] == ["RATE"]  # type: ignore[index]
     rated = await flow.act(flow.citizen, "rateComplaint(id: $id, score: 4)", cid)
     assert rated["data"]["rateComplaint"]["allowedActions"] == []  # type: ignore[index]
-    again = await flow.gql('mutation($id: ID!) { rateComplaint(id: $id, score: 9, comment: " ") { status } }', {"id": cid}, token=flow.citizen)
+    again = await flow.gql(
+        'mutation($id: ID!) { rateComplaint(id: $id, score: 9, comment: " ") { status } }',
+        {"id": cid},
+        token=flow.citizen,
+    )
     fields = {e["field"] for e in again["errors"][0]["extensions"]["fieldErrors"]}  # type: ignore[index]
     assert fields == {"score"}

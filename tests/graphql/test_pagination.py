@@ -44,9 +44,7 @@ async def test_pages_cover_everything_once_while_new_complaints_arrive(
     database_url: str, admin_gql: GraphQL, order: str
 ) -> None:
     # Several complaints share a created_at: the id breaks the tie.
-    originals = [
-        make_complaint(created_at=BASE_TIME + timedelta(minutes=i // 3)) for i in range(47)
-    ]
+    originals = [make_complaint(created_at=BASE_TIME + timedelta(minutes=i // 3)) for i in range(47)]
     await insert_complaints(originals)
     arrived: list[str] = []
 

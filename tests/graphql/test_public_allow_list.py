@@ -75,8 +75,14 @@ def leaky_complaint():  # type: ignore[no-untyped-def]
         location=Location(kode_wilayah="16.05.01.2002", address=LEAK, latitude=-3.21, longitude=102.95),
         tags=(LEAK,),
         attachments=(attachment(LEAK),),
-        status_history=(*(replace(e, note=LEAK) for e in base.status_history), StatusEvent(base.status, at, None, LEAK)),
-        dispositions=(*(replace(d, note=LEAK) for d in base.dispositions), Disposition(base.dispositions[0].kind, "16.05-pupr", at, None, LEAK)),
+        status_history=(
+            *(replace(e, note=LEAK) for e in base.status_history),
+            StatusEvent(base.status, at, None, LEAK),
+        ),
+        dispositions=(
+            *(replace(d, note=LEAK) for d in base.dispositions),
+            Disposition(base.dispositions[0].kind, "16.05-pupr", at, None, LEAK),
+        ),
         follow_ups=(FollowUp("16.05-pupr", LEAK, at, (attachment(LEAK + ".pdf"),)),),
         replies=(ReporterReply(LEAK, at),),
         rating=Rating(4, at, LEAK),
@@ -88,8 +94,15 @@ async def test_no_public_field_shows_contact_details(database_url: str, gql: Gra
     await insert_complaints([leaky_complaint()], submitted_by=SubmittedBy(owner_subject="warga-9", subject="warga-9"))
     query, asked = public_query()
     # The walk reaches the free text it must: a walk that stopped short would prove nothing.
-    for field in ("PublicComplaint.content", "PublicComplaint.followUps", "FollowUp.content", "Attachment.name",
-                  "Location.address", "Rating.comment", "PublicComplaint.title"):
+    for field in (
+        "PublicComplaint.content",
+        "PublicComplaint.followUps",
+        "FollowUp.content",
+        "Attachment.name",
+        "Location.address",
+        "Rating.comment",
+        "PublicComplaint.title",
+    ):
         assert field in asked, sorted(asked)
     body = await gql(query)
     assert "errors" not in body, body

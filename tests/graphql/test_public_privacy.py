@@ -7,7 +7,9 @@ from tests.conftest import GraphQL, Tokens
 from tests.submissions import GOOD, SUBMIT
 
 
-async def test_contacts_in_the_text_are_masked_for_the_public_only(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+async def test_contacts_in_the_text_are_masked_for_the_public_only(
+    database_url: str, gql: GraphQL, tokens: Tokens
+) -> None:
     text = "Hubungi saya di 0812 3456 7890 atau rina.kartika@example.com, NIK 1673014101900001, sejak 2026-03-10 pukul 10:00."
     made = await gql(SUBMIT, {"input": {**GOOD, "content": text, "isAnonymous": False}}, token=tokens.citizen)
     assert "errors" not in made, made
@@ -17,5 +19,7 @@ async def test_contacts_in_the_text_are_masked_for_the_public_only(database_url:
     for secret in ("0812 3456 7890", "rina.kartika@example.com", "1673014101900001"):
         assert secret not in shown
     assert "2026-03-10 pukul 10:00" in shown and "[EMAIL]" in shown
-    own = await gql("query($t: String) { complaint(trackingId: $t) { content } }", {"t": tracking}, token=tokens.citizen)
+    own = await gql(
+        "query($t: String) { complaint(trackingId: $t) { content } }", {"t": tracking}, token=tokens.citizen
+    )
     assert own["data"]["complaint"]["content"] == text

@@ -88,7 +88,7 @@ async def test_regions_agencies_categories(database_url: str, gql: GraphQL) -> N
 async def test_our_tracking_ids_are_found_in_any_case(database_url: str, admin_gql: GraphQL) -> None:
     c = make_complaint(tracking_id="PGH-ABCD2345")
     await insert_complaints([c])
-    body = await admin_gql("{ complaint(trackingId: \"  pgh-abcd2345 \") { id } }")
+    body = await admin_gql('{ complaint(trackingId: "  pgh-abcd2345 ") { id } }')
     assert body["data"]["complaint"] == {"id": c.id}  # type: ignore[index]
 
 

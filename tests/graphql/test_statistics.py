@@ -25,7 +25,13 @@ async def _in(code: str, n: int, **extra: Any) -> None:
     await insert_complaints(
         [
             # No disposition trail: the factory's leads to Musi Rawas's units.
-            make_complaint(location=Location(f"{code}.01"), routed_agency_id=agency, suggested_agency_id=None, dispositions=(), **extra)
+            make_complaint(
+                location=Location(f"{code}.01"),
+                routed_agency_id=agency,
+                suggested_agency_id=None,
+                dispositions=(),
+                **extra,
+            )
             for _ in range(n)
         ]
     )
@@ -51,7 +57,9 @@ async def test_regions_are_counted_and_small_ones_withheld(database_url: str, gq
     await _in("16.71", 8)
     await _in("16.74", 6)
     await _in("16.73", 2)
-    body = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin)
+    body = await gql(
+        QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin
+    )
     assert _cells(body) == {"16.05": 7, "16.71": 8, "16.74": None, "16.73": None}
     stats = body["data"]["statistics"]
     assert stats["minimumCount"] == 5 and stats["suppressedCount"] == 2
@@ -80,14 +88,25 @@ async def test_the_callers_scope_decides_what_is_counted(database_url: str, gql:
     assert _cells(public) == {"16.05": 6, "16.73": 8}  # secret complaints are not the public's
     citizen = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.citizen)
     assert _cells(citizen) == {"16.05": 6, "16.73": 8}  # a token never sees less than the public
-    national = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin)
+    national = await gql(
+        QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16"}}, token=tokens.national_admin
+    )
     assert _cells(national) == {"16.05": 6, "16.73": 13}
 
 
-async def test_bad_ranges_and_filters_are_refused_with_what_is_expected(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
-    backwards = await gql('query { statistics(groupBy: STATUS, from: "2026-02-01", to: "2026-01-01") { minimumCount } }')
-    assert backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "is before from" in backwards["errors"][0]["message"]
-    daily = await gql('query { statistics(groupBy: STATUS, period: DAY, from: "2026-01-01", to: "2026-12-01") { minimumCount } }')
+async def test_bad_ranges_and_filters_are_refused_with_what_is_expected(
+    database_url: str, gql: GraphQL, tokens: Tokens
+) -> None:
+    backwards = await gql(
+        'query { statistics(groupBy: STATUS, from: "2026-02-01", to: "2026-01-01") { minimumCount } }'
+    )
+    assert (
+        backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        and "is before from" in backwards["errors"][0]["message"]
+    )
+    daily = await gql(
+        'query { statistics(groupBy: STATUS, period: DAY, from: "2026-01-01", to: "2026-12-01") { minimumCount } }'
+    )
     assert "WEEK or MONTH" in daily["errors"][0]["message"]
     shifted = await gql(
         'query { statistics(groupBy: STATUS, from: "2026-01-01", to: "2026-02-01", filter: {createdAfter: "2026-01-01T00:00:30Z"}) { minimumCount } }'
@@ -95,7 +114,9 @@ async def test_bad_ranges_and_filters_are_refused_with_what_is_expected(database
     assert "filter.createdAfter: cannot be used in statistics" in shifted["errors"][0]["message"]
 
 
-async def test_categories_and_agencies_are_counted_and_days_are_wib_days(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
+async def test_categories_and_agencies_are_counted_and_days_are_wib_days(
+    database_url: str, gql: GraphQL, tokens: Tokens
+) -> None:
     # 23:30 WIB on 31 January is 16:30 UTC: a January complaint, whatever UTC says.
     late_january = datetime(2026, 1, 31, 16, 30, tzinfo=UTC)
     await _in("16.05", 5, created_at=late_january, category_id="infrastruktur.jalan")
@@ -105,5 +126,7 @@ async def test_categories_and_agencies_are_counted_and_days_are_wib_days(databas
     assert cells == [("2026-01-01", "infrastruktur.jalan", 5), ("2026-02-01", "infrastruktur.jalan", 6)]
     by_agency = await gql(QUERY, {"by": "AGENCY", "period": "ALL"}, token=tokens.national_admin)
     assert _cells(by_agency) == {"16.05-pupr": 11}
-    below = await gql(QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16.05"}}, token=tokens.national_admin)
+    below = await gql(
+        QUERY, {"by": "REGION", "period": "ALL", "filter": {"kodeWilayah": "16.05"}}, token=tokens.national_admin
+    )
     assert _cells(below) == {"16.05": 11}

@@ -10,9 +10,7 @@ from tests.conftest import GraphQL, Tokens
 from tests.submissions import GOOD, SUBMIT
 
 
-async def test_submit_stores_and_assigns_a_tracking_id(
-    database_url: str, gql: GraphQL, tokens: Tokens
-) -> None:
+async def test_submit_stores_and_assigns_a_tracking_id(database_url: str, gql: GraphQL, tokens: Tokens) -> None:
     body = await gql(SUBMIT, {"input": GOOD}, token=tokens.citizen)
     assert "errors" not in body, body
     payload = body["data"]["submitComplaint"]  # type: ignore[index]

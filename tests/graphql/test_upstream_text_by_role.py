@@ -13,8 +13,8 @@ import pytest
 from auth.roles import Role
 from gateway.store.models import OutboxRow, SyncCursorRow
 from gateway.store.writer import SubmittedBy, insert_complaints
-from tests.factories import make_complaint
 from tests.conftest import Tokens
+from tests.factories import make_complaint
 from tests.federation.conftest import REST, Federated, federated  # noqa: F401 (the fixture)
 
 SECRETS = ("Ibu Sari", "081234567890", "sari@example.com", "3201234567890001")
@@ -41,8 +41,15 @@ async def quoted(federated: Federated) -> Federated:  # noqa: F811
     await insert_complaints([complaint], submitted_by=SubmittedBy(owner_subject="warga-1", subject="warga-1"))
     now = datetime.now(UTC)
     await OutboxRow.create(
-        destination=REST, kind="create", complaint_id=str(complaint.id), dedupe_key="dead-1", state="dead",
-        next_attempt_at=now, last_error=DEAD_LETTER, created_at=now, updated_at=now,
+        destination=REST,
+        kind="create",
+        complaint_id=str(complaint.id),
+        dedupe_key="dead-1",
+        state="dead",
+        next_attempt_at=now,
+        last_error=DEAD_LETTER,
+        created_at=now,
+        updated_at=now,
     )
     return federated
 

@@ -16,8 +16,8 @@ from connectors.config import DEMO_CONFIG, load_config
 from connectors.registry import NATIONAL_NAME
 from connectors.sandbox import ReceivedLog
 from connectors.sandbox.province import LONG_RUN_RECEIVED, province_simulators
-from gateway.settings import GatewaySettings
 from gateway.domain.sources import running_sources
+from gateway.settings import GatewaySettings
 
 
 def _record(log: ReceivedLog, n: int) -> None:

@@ -37,44 +37,32 @@ PROBES: dict[str, tuple[str, str, dict[str, str], dict[str, str]]] = {
 }
 
 
-async def _probe(
-    http: aiohttp.ClientSession, sim: Simulator, **kwargs: object
-) -> aiohttp.ClientResponse:
+async def _probe(http: aiohttp.ClientSession, sim: Simulator, **kwargs: object) -> aiohttp.ClientResponse:
     method, path, headers, params = PROBES[sim.name]
-    resp = await http.request(
-        method, f"{sim.base_url}{path}", headers=headers, params=params, **kwargs
-    )  # type: ignore[arg-type]
+    resp = await http.request(method, f"{sim.base_url}{path}", headers=headers, params=params, **kwargs)  # type: ignore[arg-type]
     await resp.read()
     return resp
 
 
-async def _set(
-    http: aiohttp.ClientSession, sim: Simulator, **switches: object
-) -> dict[str, object]:
+async def _set(http: aiohttp.ClientSession, sim: Simulator, **switches: object) -> dict[str, object]:
     async with http.post(f"{sim.base_url}/_sandbox/faults", json=switches) as resp:
         assert resp.status == 200, await resp.text()
         return await resp.json()
 
 
 @pytest.mark.parametrize("name", SIMULATOR_ORDER)
-async def test_error_rate_is_deterministic(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str
-) -> None:
+async def test_error_rate_is_deterministic(sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str) -> None:
     sim = sims[name]
     outcomes = []
     for _ in range(2):
         await _set(http, sim, error_rate=0.5, seed=42)
         outcomes.append([(await _probe(http, sim)).status for _ in range(12)])
     assert outcomes[0] == outcomes[1]
-    assert {500, 503} & set(outcomes[0]) and any(
-        s not in (500, 503) for s in outcomes[0]
-    )
+    assert {500, 503} & set(outcomes[0]) and any(s not in (500, 503) for s in outcomes[0])
 
 
 @pytest.mark.parametrize("name", SIMULATOR_ORDER)
-async def test_retry_after_then_recovers(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str
-) -> None:
+async def test_retry_after_then_recovers(sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str) -> None:
     sim = sims[name]
     sim.faults.set(retry_after=2, retry_after_seconds=3)
     for _ in range(2):
@@ -84,9 +72,7 @@ async def test_retry_after_then_recovers(
 
 
 @pytest.mark.parametrize("name", SIMULATOR_ORDER)
-async def test_down_503_and_close(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str
-) -> None:
+async def test_down_503_and_close(sims: dict[str, Simulator], http: aiohttp.ClientSession, name: str) -> None:
     sim = sims[name]
     await _set(http, sim, down="503")
     assert (await _probe(http, sim)).status == 503
@@ -105,9 +91,7 @@ async def test_latency(sims: dict[str, Simulator], http: aiohttp.ClientSession) 
     assert time.monotonic() - started >= 0.19
 
 
-async def test_timeout_hangs_until_the_client_gives_up(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_timeout_hangs_until_the_client_gives_up(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     sim = sims["wa_bot_mongo"]
     await _set(http, sim, timeout=True)
     started = time.monotonic()
@@ -120,9 +104,7 @@ async def test_timeout_hangs_until_the_client_gives_up(
     assert (await _probe(http, sim)).status == 200
 
 
-async def test_garbage_html_and_truncated(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_garbage_html_and_truncated(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     sim = sims["rest_json_v1"]
     sim.faults.set(garbage="html")
     resp = await _probe(http, sim)
@@ -153,14 +135,10 @@ async def test_bomb_is_small_on_the_wire_and_huge_inflated(
         wire = await resp.read()
     assert len(wire) < 64 * 1024
     inflater = zlib.decompressobj(31)
-    assert (
-        len(inflater.decompress(wire, 1 << 20)) == 1 << 20 and inflater.unconsumed_tail
-    )  # capped read: more left
+    assert len(inflater.decompress(wire, 1 << 20)) == 1 << 20 and inflater.unconsumed_tail  # capped read: more left
 
 
-async def test_admin_validates_reads_and_resets(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_admin_validates_reads_and_resets(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     sim = sims["rest_json_v1"]
     base = sim.base_url
     for bad in ({"error_rate": 2}, {"nope": 1}, {"garbage": "xml"}, [1]):
@@ -189,9 +167,7 @@ async def test_serve_all_on_free_ports_and_serve_one() -> None:
     sim = RestJsonV1(seed_count=3)
     async with serve(sim) as url, aiohttp.ClientSession() as http:
         assert url.startswith("http://127.0.0.1:")
-        async with http.get(
-            f"{url}/api/reports", headers=PROBES["rest_json_v1"][2]
-        ) as resp:
+        async with http.get(f"{url}/api/reports", headers=PROBES["rest_json_v1"][2]) as resp:
             assert (await resp.json())["meta"]["total"] == 3
     async with serve_all() as urls:
         assert list(urls) == list(SIMULATOR_ORDER) and len(set(urls.values())) == 5

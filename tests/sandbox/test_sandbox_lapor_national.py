@@ -14,9 +14,7 @@ def _url(sims: dict[str, Simulator], path: str) -> str:
     return f"{sims['lapor_national'].base_url}{path}"
 
 
-async def test_gettopics_ids_are_strings(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_gettopics_ids_are_strings(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     async with http.post(
         _url(sims, "/api/services/f01/gettopics"),
         data={"KEYTOKEN": "sandbox-lapor-keytoken"},
@@ -27,12 +25,8 @@ async def test_gettopics_ids_are_strings(
         "parent": "3",
         "topic_name": "Teknologi Informasi dan Komunikasi",
     } in topics
-    assert all(
-        isinstance(t["id"], str) and isinstance(t["parent"], str) for t in topics
-    )
-    async with http.post(
-        _url(sims, "/api/services/f01/gettopics"), data={"KEYTOKEN": "x"}
-    ) as resp:
+    assert all(isinstance(t["id"], str) and isinstance(t["parent"], str) for t in topics)
+    async with http.post(_url(sims, "/api/services/f01/gettopics"), data={"KEYTOKEN": "x"}) as resp:
         assert resp.status == 401
 
 
@@ -46,9 +40,7 @@ async def test_v3_is_labelled_provisional_and_needs_a_key(
         assert (await resp.json())["provisional"] is True
 
 
-async def test_v3_create_idempotent_get_follow_up(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_v3_create_idempotent_get_follow_up(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     payload = {
         "classification_id": 1,
         "title": "Jalan rusak",
@@ -63,24 +55,13 @@ async def test_v3_create_idempotent_get_follow_up(
         "longitude": 103.2,
     }
     headers = V3 | {"Idempotency-Key": "create-1"}
-    async with http.post(
-        _url(sims, "/api/v3/laporan"), json=payload, headers=headers
-    ) as resp:
+    async with http.post(_url(sims, "/api/v3/laporan"), json=payload, headers=headers) as resp:
         assert resp.status == 201
         created = await resp.json()
-    async with http.post(
-        _url(sims, "/api/v3/laporan"), json=payload, headers=headers
-    ) as resp:
-        assert (
-            resp.status == 200
-            and (await resp.json())["tracking_id"] == created["tracking_id"]
-        )
-    assert (
-        created["status"] == "BELUM_TERVERIFIKASI" and len(created["tracking_id"]) == 7
-    )
-    async with http.post(
-        _url(sims, "/api/v3/laporan"), json=payload | {"bogus": 1}, headers=V3
-    ) as resp:
+    async with http.post(_url(sims, "/api/v3/laporan"), json=payload, headers=headers) as resp:
+        assert resp.status == 200 and (await resp.json())["tracking_id"] == created["tracking_id"]
+    assert created["status"] == "BELUM_TERVERIFIKASI" and len(created["tracking_id"]) == 7
+    async with http.post(_url(sims, "/api/v3/laporan"), json=payload | {"bogus": 1}, headers=V3) as resp:
         assert resp.status == 422
     tid = created["tracking_id"]
     for _ in range(2):
@@ -92,11 +73,7 @@ async def test_v3_create_idempotent_get_follow_up(
             assert resp.status in (200, 201)
     async with http.get(_url(sims, f"/api/v3/laporan/{tid}"), headers=V3) as resp:
         record = await resp.json()
-    assert (
-        record["status"] == "DITINDAKLANJUTI"
-        and len(record["tindak_lanjut"]) == 1
-        and record["is_secret"] is True
-    )
+    assert record["status"] == "DITINDAKLANJUTI" and len(record["tindak_lanjut"]) == 1 and record["is_secret"] is True
     async with http.get(_url(sims, "/api/v3/laporan/0000000"), headers=V3) as resp:
         assert resp.status == 404
 

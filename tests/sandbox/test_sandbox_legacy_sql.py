@@ -17,9 +17,7 @@ def _url(sims: dict[str, Simulator], path: str) -> str:
     return f"{sims['legacy_sql'].base_url}{path}"
 
 
-async def test_bad_key_is_401(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_bad_key_is_401(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     for params in ({}, {"key": "wrong"}):
         async with http.get(_url(sims, "/export/pengaduan.csv"), params=params) as resp:
             assert resp.status == 401
@@ -39,9 +37,7 @@ async def test_pengaduan_csv_is_latin1_with_crlf_and_quoted_separators(
         pass
     else:
         raise AssertionError("expected Latin-1 bytes that are not valid UTF-8")
-    rows = list(
-        csv.reader(io.StringIO(raw.decode("latin-1"), newline=""), delimiter=";")
-    )
+    rows = list(csv.reader(io.StringIO(raw.decode("latin-1"), newline=""), delimiter=";"))
     assert rows[0] == [
         "id_pengaduan",
         "tgl_pengaduan",
@@ -61,12 +57,8 @@ async def test_pengaduan_csv_is_latin1_with_crlf_and_quoted_separators(
     assert all(len(r[1]) == 10 for r in body)  # date only
 
 
-async def test_since_and_tanggapan(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
-    async with http.get(
-        _url(sims, "/export/pengaduan.csv"), params=KEY | {"since": "2025-05-27"}
-    ) as resp:
+async def test_since_and_tanggapan(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
+    async with http.get(_url(sims, "/export/pengaduan.csv"), params=KEY | {"since": "2025-05-27"}) as resp:
         rows = list(
             csv.reader(
                 io.StringIO((await resp.read()).decode("latin-1"), newline=""),
@@ -74,26 +66,18 @@ async def test_since_and_tanggapan(
             )
         )
     assert 1 < len(rows) < 13 and all(r[1] >= "2025-05-27" for r in rows[1:])
-    async with http.get(
-        _url(sims, "/export/pengaduan.csv"), params=KEY | {"since": "27/05/2025"}
-    ) as resp:
+    async with http.get(_url(sims, "/export/pengaduan.csv"), params=KEY | {"since": "27/05/2025"}) as resp:
         assert resp.status == 400
     async with http.get(_url(sims, "/export/tanggapan.csv"), params=KEY) as resp:
         text = (await resp.read()).decode("latin-1")
-    assert text.startswith(
-        "id_tanggapan;id_pengaduan;tgl_tanggapan;tanggapan;id_petugas"
-    )
+    assert text.startswith("id_tanggapan;id_pengaduan;tgl_tanggapan;tanggapan;id_petugas")
 
 
-async def test_form_imports_are_not_idempotent(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_form_imports_are_not_idempotent(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     form = {"nik": "1605000000000001", "isi_laporan": "Jalan rusak"}
     ids = []
     for _ in range(2):
-        async with http.post(
-            _url(sims, "/import/pengaduan"), params=KEY, data=form
-        ) as resp:
+        async with http.post(_url(sims, "/import/pengaduan"), params=KEY, data=form) as resp:
             ids.append((await resp.json())["id_pengaduan"])
     assert ids == [
         13,

@@ -16,17 +16,13 @@ def _base(sims: dict[str, Simulator]) -> str:
     return f"{sims['wa_bot_mongo'].base_url}/reports"
 
 
-async def test_bad_key_is_401(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_bad_key_is_401(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     for headers in ({}, {"x-api-key": "nope"}):
         async with http.get(_base(sims), headers=headers) as resp:
             assert resp.status == 401
 
 
-async def test_cursor_walks_everything_exactly_once(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_cursor_walks_everything_exactly_once(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     seen: list[str] = []
     params: dict[str, str | int] = {"limit": 5}
     pages = 0
@@ -43,9 +39,7 @@ async def test_cursor_walks_everything_exactly_once(
     assert all(re.fullmatch(r"[0-9a-f]{24}", i) for i in seen)
 
 
-async def test_shape_and_vocabulary(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_shape_and_vocabulary(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     async with http.get(_base(sims), headers=KEY, params={"limit": 100}) as resp:
         items = (await resp.json())["items"]
     first = items[0]
@@ -66,9 +60,7 @@ async def test_shape_and_vocabulary(
         assert resp.status == 400
 
 
-async def test_create_duplicate_session_and_tindakan(
-    sims: dict[str, Simulator], http: aiohttp.ClientSession
-) -> None:
+async def test_create_duplicate_session_and_tindakan(sims: dict[str, Simulator], http: aiohttp.ClientSession) -> None:
     payload = {"sessionId": "gw-1000001", "message": "Jalan rusak", "from": "628123"}
     async with http.post(_base(sims), headers=KEY, json=payload) as resp:
         assert resp.status == 201
@@ -81,18 +73,10 @@ async def test_create_duplicate_session_and_tindakan(
         "trackingId": 1000001,
         "kesimpulan": "Diteruskan",
     }
-    async with http.patch(
-        f"{_base(sims)}/{rid}/tindakan", headers=KEY, json=patch
-    ) as resp:
+    async with http.patch(f"{_base(sims)}/{rid}/tindakan", headers=KEY, json=patch) as resp:
         t = (await resp.json())["tindakan"]
-    assert (
-        t["status"] == "Proses OPD Terkait"
-        and t["trackingId"] == 1000001
-        and len(t["kesimpulan"]) == 1
-    )
-    async with http.patch(
-        f"{_base(sims)}/{rid}/tindakan", headers=KEY, json={"status": "Beres"}
-    ) as resp:
+    assert t["status"] == "Proses OPD Terkait" and t["trackingId"] == 1000001 and len(t["kesimpulan"]) == 1
+    async with http.patch(f"{_base(sims)}/{rid}/tindakan", headers=KEY, json={"status": "Beres"}) as resp:
         assert resp.status == 422
     async with http.get(f"{_base(sims)}/{rid}", headers=KEY) as resp:
         assert (await resp.json())["tindakan"]["opd"] == ["Dinas PUPR"]

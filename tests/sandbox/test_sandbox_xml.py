@@ -32,9 +32,7 @@ async def test_addstream_answers_tracking_and_transaction(
 ) -> None:
     url = f"{sims[name].base_url}/api/stream/addstream"
     ids = []
-    for _ in range(
-        2
-    ):  # no idempotency in the legacy API: the retry is a second laporan
+    for _ in range(2):  # no idempotency in the legacy API: the retry is a second laporan
         async with http.post(url, data=document(token), headers=HEADERS) as resp:
             assert resp.status == 200
             root = fromstring(await resp.read())
@@ -44,14 +42,8 @@ async def test_addstream_answers_tracking_and_transaction(
     assert all(re.fullmatch(r"\d{7}", i or "") for i in ids) and ids[0] != ids[1]
     sim = sims[name]
     assert isinstance(sim, XmlStream | LaporNational)
-    assert (
-        len(sim.submissions) == 2
-        and sim.submissions[0][1].rahasia
-        and sim.submissions[0][1].anonim
-    )
-    async with http.get(
-        f"{sim.base_url}/_sandbox/received", params={"path": "/api/stream/addstream"}
-    ) as resp:
+    assert len(sim.submissions) == 2 and sim.submissions[0][1].rahasia and sim.submissions[0][1].anonim
+    async with http.get(f"{sim.base_url}/_sandbox/received", params={"path": "/api/stream/addstream"}) as resp:
         assert (await resp.json())["count"] == 2
 
 
@@ -88,9 +80,7 @@ async def test_dtds_entities_and_garbage_are_400(
     attack: str,
 ) -> None:
     body = attack.replace("{T}", token)
-    async with http.post(
-        f"{sims[name].base_url}/api/stream/addstream", data=body, headers=HEADERS
-    ) as resp:
+    async with http.post(f"{sims[name].base_url}/api/stream/addstream", data=body, headers=HEADERS) as resp:
         assert resp.status == 400
         assert b"<error>" in await resp.read()
     sim = sims[name]

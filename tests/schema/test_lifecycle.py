@@ -44,8 +44,7 @@ def test_an_illegal_transition_names_the_status_and_what_is_allowed() -> None:
     with pytest.raises(IllegalTransition) as info:
         transition(Status.BELUM_TERVERIFIKASI, Action.CLOSE)
     assert str(info.value) == (
-        "cannot CLOSE a complaint in status BELUM_TERVERIFIKASI; "
-        "allowed: VERIFY, HOLD, NOT_OUR_AUTHORITY, ARCHIVE"
+        "cannot CLOSE a complaint in status BELUM_TERVERIFIKASI; allowed: VERIFY, HOLD, NOT_OUR_AUTHORITY, ARCHIVE"
     )
     with pytest.raises(IllegalTransition, match="allowed: none"):
         transition(Status.ARSIP, Action.VERIFY)
@@ -101,9 +100,14 @@ TestLifecycleMachine = Lifecycle.TestCase
 def test_only_agency_clocks_escalate() -> None:
     long_ago = datetime(2026, 1, 5, tzinfo=UTC)
     met = Deadlines(
-        verification_due=long_ago, verified_at=long_ago, follow_up_due=long_ago,
-        first_follow_up_at=long_ago, reply_due=long_ago, resolution_due=long_ago,
-        resolved_at=long_ago, closed_at=None,
+        verification_due=long_ago,
+        verified_at=long_ago,
+        follow_up_due=long_ago,
+        first_follow_up_at=long_ago,
+        reply_due=long_ago,
+        resolution_due=long_ago,
+        resolved_at=long_ago,
+        closed_at=None,
     )
     now = datetime(2026, 3, 2, tzinfo=UTC)
     # Only the reporter's reply window has passed: nobody escalates.

@@ -24,9 +24,7 @@ CLASSIC_DIGITS = re.compile(r"(?<![\w-])(?<!\d:)(?<!\d\.)\+?\d(?:[\d ]|-(?=\d{3}
 
 def classic_mask(text: str) -> str:
     masked = CLASSIC_EMAIL.sub("[EMAIL]", text)
-    return CLASSIC_DIGITS.sub(
-        lambda m: "[NUMBER]" if sum(c.isdigit() for c in m.group()) >= 10 else m.group(), masked
-    )
+    return CLASSIC_DIGITS.sub(lambda m: "[NUMBER]" if sum(c.isdigit() for c in m.group()) >= 10 else m.group(), masked)
 
 
 # Few characters, so that generated text is dense in addresses, numbers and near misses.

@@ -59,8 +59,17 @@ def test_search_within_a_region_and_below_regency_level() -> None:
 
 @pytest.mark.parametrize(
     ("code", "valid"),
-    [("16", True), ("16.05", True), ("16.05.01", True), ("16.05.01.2002", True),
-     ("1605", False), ("16.5", False), ("16.05.1", False), ("16.05.01.201", False), ("", False)],
+    [
+        ("16", True),
+        ("16.05", True),
+        ("16.05.01", True),
+        ("16.05.01.2002", True),
+        ("1605", False),
+        ("16.5", False),
+        ("16.05.1", False),
+        ("16.05.01.201", False),
+        ("", False),
+    ],
 )
 def test_code_format(code: str, valid: bool) -> None:
     assert is_valid_code_format(code) is valid
@@ -68,8 +77,17 @@ def test_code_format(code: str, valid: bool) -> None:
 
 @pytest.mark.parametrize(
     ("code", "zone"),
-    [("16.05", WIB), ("31", WIB), ("62.01", WIB), ("51.71", WITA), ("64", WITA), ("73.71", WITA),
-     ("81", WIT), ("91.01", WIT), ("96", WIT)],
+    [
+        ("16.05", WIB),
+        ("31", WIB),
+        ("62.01", WIB),
+        ("51.71", WITA),
+        ("64", WITA),
+        ("73.71", WITA),
+        ("81", WIT),
+        ("91.01", WIT),
+        ("96", WIT),
+    ],
 )
 def test_time_zone_by_province(code: str, zone: object) -> None:
     assert zone_for(code) is zone

@@ -32,7 +32,9 @@ WITHHELD = {
     "auditor": _principal(Role.AUDITOR),
     "agency officer": _principal(Role.AGENCY_OFFICER, agency_id="16.05-pupr"),
     "agency admin": _principal(Role.AGENCY_ADMIN, agency_id="pemkab-16.05"),
-    "connector without the anonymous scope": _principal(Role.CONNECTOR_SERVICE, scopes=frozenset({SCOPE_ALL_COMPLAINTS})),
+    "connector without the anonymous scope": _principal(
+        Role.CONNECTOR_SERVICE, scopes=frozenset({SCOPE_ALL_COMPLAINTS})
+    ),
     "public": Principal.public(),
 }
 
@@ -44,7 +46,9 @@ def test_who_may_see_every_identity_reads_it_as_written(principal: Principal) ->
 
 @pytest.mark.parametrize("principal", WITHHELD.values(), ids=WITHHELD.keys())
 def test_everyone_else_reads_it_without_values(principal: Principal) -> None:
-    outcome = SourceOutcome.of(live.SourceOutcome("16.05-musi-rawas", live.Outcome.ERROR, 12.0, ERROR), access_for(principal))
+    outcome = SourceOutcome.of(
+        live.SourceOutcome("16.05-musi-rawas", live.Outcome.ERROR, 12.0, ERROR), access_for(principal)
+    )
     assert outcome.error is not None and outcome.error.startswith("answered 422: nik '(withheld)'")
     for secret in SECRETS:
         assert secret not in outcome.error

@@ -140,7 +140,9 @@ def test_invisible_only_text_is_empty() -> None:
 
 
 def test_compatibility_forms_are_folded() -> None:
-    fullwidth_rusak = "\uff52\uff55\uff53\uff41\uff4b"  # "rusak" in fullwidth letters, escaped: typed, it would look like ASCII
+    fullwidth_rusak = (
+        "\uff52\uff55\uff53\uff41\uff4b"  # "rusak" in fullwidth letters, escaped: typed, it would look like ASCII
+    )
     clean = validate_draft(replace(GOOD, title=f"Jalan {fullwidth_rusak} di desa"), today=TODAY)
     assert clean.title == "Jalan rusak di desa"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from gateway.cli.sync_actions import dead_letter_lines
 from gateway.store.dead_letters import dead_letters
 from gateway.store.models import OutboxRow
 from gateway.store.writer import insert_complaints
-from gateway.cli.sync_actions import dead_letter_lines
 from tests.factories import make_complaint
 
 
@@ -18,8 +18,16 @@ async def test_dead_letters_carry_their_complaints_tracking_id_and_reason(databa
     now = datetime.now(UTC)
     for destination, state in (("16.01-oku", "dead"), ("16.05-mura", "dead"), ("16.01-oku", "pending")):
         await OutboxRow.create(
-            destination=destination, kind="create", complaint_id=complaint.id, dedupe_key=f"k:{destination}:{state}",
-            state=state, attempts=5, next_attempt_at=now, last_error="HTTP 422: unknown field", created_at=now, updated_at=now,
+            destination=destination,
+            kind="create",
+            complaint_id=complaint.id,
+            dedupe_key=f"k:{destination}:{state}",
+            state=state,
+            attempts=5,
+            next_attempt_at=now,
+            last_error="HTTP 422: unknown field",
+            created_at=now,
+            updated_at=now,
         )
     dead = await dead_letters("16.01-oku")
     assert [(d.destination, d.tracking_id, d.attempts, d.last_error) for d in dead] == [

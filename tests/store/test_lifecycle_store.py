@@ -65,10 +65,14 @@ async def test_any_sequence_is_applied_exactly_as_the_machine_says(
         request = _request(action, final, routed)
         try:
             await LIFECYCLE.apply(
-                start.id, request, principal=ACTOR, access=access_for(ACTOR),
-                now=now + timedelta(minutes=n), request_id="prop",
+                start.id,
+                request,
+                principal=ACTOR,
+                access=access_for(ACTOR),
+                now=now + timedelta(minutes=n),
+                request_id="prop",
             )
-        except Exception as exc:  # noqa: BLE001 - each refusal must be an expected one
+        except Exception as exc:
             assert after is None, f"{action.value} from {expected.value} refused: {exc!r}"
             continue
         assert after is not None, f"{action.value} from {expected.value} was applied"
@@ -78,9 +82,7 @@ async def test_any_sequence_is_applied_exactly_as_the_machine_says(
             routed = request.to_agency_id or routed
     row = await ComplaintRow.get(id=start.id)
     assert row.status is expected
-    audited = await AuditEventRow.filter(
-        complaint_id=start.id, action=AuditAction.COMPLAINT_CHANGED.value
-    ).count()
+    audited = await AuditEventRow.filter(complaint_id=start.id, action=AuditAction.COMPLAINT_CHANGED.value).count()
     assert audited == changes
     events = await StatusEventRow.filter(complaint_id=start.id).count()
     assert events == 2 + changes - int(rated)  # a rating adds no status event

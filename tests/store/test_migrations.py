@@ -135,10 +135,22 @@ async def test_owners_stored_before_issuers_belong_to_nobody_until_adopted(
         " kode_wilayah, province_code, regency_code, tags, is_anonymous, is_secret, channel,"
         f" status, owner_subject, created_at, updated_at) VALUES ({marks})",
         [
-            "5d6e1c2a-0f1b-4a8e-9c7d-2b3a4c5d6e7f", "OLD-00000002", "PENGADUAN", "Jalan rusak",
-            "Jalan desa berlubang.", "16.05", "16", "16.05", "[]", True, True, "WEB",
-            "BELUM_TERVERIFIKASI", "warga-lama",
-            CREATED if postgres else CREATED.isoformat(), CREATED if postgres else CREATED.isoformat(),
+            "5d6e1c2a-0f1b-4a8e-9c7d-2b3a4c5d6e7f",
+            "OLD-00000002",
+            "PENGADUAN",
+            "Jalan rusak",
+            "Jalan desa berlubang.",
+            "16.05",
+            "16",
+            "16.05",
+            "[]",
+            True,
+            True,
+            "WEB",
+            "BELUM_TERVERIFIKASI",
+            "warga-lama",
+            CREATED if postgres else CREATED.isoformat(),
+            CREATED if postgres else CREATED.isoformat(),
         ],
     )
     assert await migrate_database(url) == LATEST[LATEST.index("models.0008_sync_notes") + 1 :]
@@ -171,8 +183,23 @@ async def test_attachments_keep_their_metadata_and_may_then_lack_a_digest_or_siz
         "INSERT INTO complaint (id, tracking_id, classification, original_title, content, kode_wilayah,"
         " province_code, regency_code, tags, is_anonymous, is_secret, channel, status, created_at, updated_at)"
         f" VALUES ({marks(15)})",
-        [cid, "OLD-00000002", "PENGADUAN", "Jalan rusak", "Berlubang.", "16.05", "16", "16.05", "[]",
-         False, False, "WEB", "BELUM_TERVERIFIKASI", at, at],
+        [
+            cid,
+            "OLD-00000002",
+            "PENGADUAN",
+            "Jalan rusak",
+            "Berlubang.",
+            "16.05",
+            "16",
+            "16.05",
+            "[]",
+            False,
+            False,
+            "WEB",
+            "BELUM_TERVERIFIKASI",
+            at,
+            at,
+        ],
     )
     await raw_sql(
         url,

@@ -23,12 +23,27 @@ from tests.conftest import ScratchDatabases
 SMALL = {
     "agency": [
         {"id": "pemprov-16", "name": "Pemerintah Provinsi Sumatera Selatan", "level": "PROVINCE", "kode_wilayah": "16"},
-        {"id": "pemkab-16.05", "name": "Pemerintah Kabupaten Musi Rawas", "short_name": "Pemkab Mura",
-         "level": "REGENCY", "kode_wilayah": "16.05", "parent": "pemprov-16"},
-        {"id": "16.05-pupr", "name": "Dinas PUPR Kabupaten Musi Rawas", "level": "UNIT", "kode_wilayah": "16.05",
-         "parent": "pemkab-16.05"},
-        {"id": "16.05-dinkes", "name": "Dinas Kesehatan Kabupaten Musi Rawas", "level": "UNIT",
-         "parent": "pemkab-16.05"},
+        {
+            "id": "pemkab-16.05",
+            "name": "Pemerintah Kabupaten Musi Rawas",
+            "short_name": "Pemkab Mura",
+            "level": "REGENCY",
+            "kode_wilayah": "16.05",
+            "parent": "pemprov-16",
+        },
+        {
+            "id": "16.05-pupr",
+            "name": "Dinas PUPR Kabupaten Musi Rawas",
+            "level": "UNIT",
+            "kode_wilayah": "16.05",
+            "parent": "pemkab-16.05",
+        },
+        {
+            "id": "16.05-dinkes",
+            "name": "Dinas Kesehatan Kabupaten Musi Rawas",
+            "level": "UNIT",
+            "parent": "pemkab-16.05",
+        },
     ],
     "category": [
         {"id": "infrastruktur", "name": "Infrastruktur"},
@@ -85,8 +100,12 @@ async def test_a_changed_file_updates_the_named_fields_adds_and_keeps_what_it_la
         agencies = [dict(t) for t in SMALL["agency"] if t["id"] != "16.05-dinkes"]  # left out: kept
         agencies[1] |= {"name": "Pemerintah Kabupaten Musi Rawas (baru)", "short_name": "Pemkab Musi Rawas"}
         # A new unit whose parent is only in the store, not in this file.
-        new_unit = {"id": "16.05-dishub", "name": "Dinas Perhubungan Kabupaten Musi Rawas", "level": "UNIT",
-                    "parent": "pemkab-16.05"}
+        new_unit = {
+            "id": "16.05-dishub",
+            "name": "Dinas Perhubungan Kabupaten Musi Rawas",
+            "level": "UNIT",
+            "parent": "pemkab-16.05",
+        }
         changed = {
             "agency": [t for t in agencies if t["id"] != "pemkab-16.05"] + [new_unit],
             "category": [
@@ -129,8 +148,18 @@ async def test_a_dry_run_reports_the_same_and_writes_nothing(scratch_databases: 
             "agency[0].parent: expected the id of an agency in this file or already in the store; found 'pemkab-16.05'",
         ),
         (
-            _doc(agency=[*SMALL["agency"], {"id": "16.04-pupr", "name": "Dinas PUPR Lahat", "level": "UNIT",
-                                             "kode_wilayah": "16.04", "parent": "pemkab-16.05"}]),
+            _doc(
+                agency=[
+                    *SMALL["agency"],
+                    {
+                        "id": "16.04-pupr",
+                        "name": "Dinas PUPR Lahat",
+                        "level": "UNIT",
+                        "kode_wilayah": "16.04",
+                        "parent": "pemkab-16.05",
+                    },
+                ]
+            ),
             "agency[4].kode_wilayah: expected a code within its parent pemkab-16.05's region 16.05; found '16.04'",
         ),
         (
@@ -153,8 +182,17 @@ async def test_a_cycle_through_the_store_is_refused(scratch_databases: ScratchDa
     async with empty_store(scratch_databases):
         await load_reference(parse_document(SMALL))
         # pemprov-16 under one of its own units: a cycle only the store's rows close.
-        turned = {"agency": [{"id": "pemprov-16", "name": "Pemerintah Provinsi Sumatera Selatan", "level": "PROVINCE",
-                              "kode_wilayah": "16", "parent": "16.05-pupr"}]}
+        turned = {
+            "agency": [
+                {
+                    "id": "pemprov-16",
+                    "name": "Pemerintah Provinsi Sumatera Selatan",
+                    "level": "PROVINCE",
+                    "kode_wilayah": "16",
+                    "parent": "16.05-pupr",
+                }
+            ]
+        }
         with pytest.raises(ReferenceFileError, match=r"agency\[0\]\.parent: .*cycle"):
             await load_reference(parse_document(turned))
         assert (await registry.stored_agencies())["pemprov-16"].parent_id is None

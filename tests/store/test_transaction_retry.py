@@ -41,7 +41,9 @@ async def _two_complaints() -> tuple[str, str]:
     return a.id, b.id
 
 
-async def _opposite_order(other: asyncpg.Connection, a: str, b: str, store_has_a: asyncio.Event, other_has_b: asyncio.Event) -> None:
+async def _opposite_order(
+    other: asyncpg.Connection, a: str, b: str, store_has_a: asyncio.Event, other_has_b: asyncio.Event
+) -> None:
     """The other side: lock b, wait until the store holds a, then want a."""
     async with other.transaction():
         await other.execute("UPDATE complaint SET address = 'other' WHERE id = $1", b)

@@ -19,7 +19,12 @@ CONFIG = load_config(DEMO_CONFIG)
 TOPOLOGY = Topology.of(CONFIG)
 REGENCY_SOURCES = sorted(TOPOLOGY.regencies.values())
 # One system of each dialect the tests lean on.
-REST, WA, LEGACY, XML = "16.01-ogan-komering-ulu", "16.05-musi-rawas", "16.09-ogan-komering-ulu-selatan", "16.07-banyuasin"
+REST, WA, LEGACY, XML = (
+    "16.01-ogan-komering-ulu",
+    "16.05-musi-rawas",
+    "16.09-ogan-komering-ulu-selatan",
+    "16.07-banyuasin",
+)
 
 
 @dataclass

@@ -68,7 +68,13 @@ url = {{ path = "tautan", optional = true }}
 sha256 = {{ path = "sha256", optional = true }}
 '''
 ROAD = {"nama": "jalan-berlubang.jpg", "jenis": "image/jpeg", "ukuran": 2_400_000, "tautan": "/unggahan/881.jpg"}
-NIGHT = {"nama": "malam.jpg", "jenis": "image/jpeg", "ukuran": 1_100_000, "tautan": "/unggahan/882.jpg", "sha256": DIGEST}
+NIGHT = {
+    "nama": "malam.jpg",
+    "jenis": "image/jpeg",
+    "ukuran": 1_100_000,
+    "tautan": "/unggahan/882.jpg",
+    "sha256": DIGEST,
+}
 REPAIRED = {"nama": "sesudah_081234567890.jpg", "jenis": "image/jpeg", "ukuran": 900_000, "tautan": "/unggahan/990.jpg"}
 
 
@@ -159,11 +165,26 @@ async def test_pulled_files_reach_staff_with_their_link_and_the_public_without(
     assert "errors" not in seen, seen
     complaint = seen["data"]["complaint"]  # type: ignore[index]
     assert complaint["attachments"] == [
-        {"name": "jalan-berlubang.jpg", "mediaType": "image/jpeg", "size": 2_400_000, "url": "/unggahan/881.jpg", "sha256": None},
-        {"name": "malam.jpg", "mediaType": "image/jpeg", "size": 1_100_000, "url": "/unggahan/882.jpg", "sha256": DIGEST},
+        {
+            "name": "jalan-berlubang.jpg",
+            "mediaType": "image/jpeg",
+            "size": 2_400_000,
+            "url": "/unggahan/881.jpg",
+            "sha256": None,
+        },
+        {
+            "name": "malam.jpg",
+            "mediaType": "image/jpeg",
+            "size": 1_100_000,
+            "url": "/unggahan/882.jpg",
+            "sha256": DIGEST,
+        },
     ]
     assert complaint["followUps"] == [
-        {"content": "Sudah ditambal.", "attachments": [{"name": "sesudah_081234567890.jpg", "size": 900_000, "url": "/unggahan/990.jpg"}]}
+        {
+            "content": "Sudah ditambal.",
+            "attachments": [{"name": "sesudah_081234567890.jpg", "size": 900_000, "url": "/unggahan/990.jpg"}],
+        }
     ]
     public = await gql(PUBLIC, {"t": tracking})
     assert "errors" not in public, public
@@ -178,7 +199,9 @@ async def test_a_re_pull_adds_nothing_and_a_changed_list_replaces_the_old(index:
     await pull(system)
     assert [name for name, *_ in await stored(cid)] == ["jalan-berlubang.jpg", "malam.jpg"]
     # A file the gateway holds from elsewhere (submitted through it): no source's list drops it.
-    await AttachmentRow.create(complaint_id=cid, name="surat-rt.pdf", media_type="application/pdf", size=50_000, sha256=DIGEST)
+    await AttachmentRow.create(
+        complaint_id=cid, name="surat-rt.pdf", media_type="application/pdf", size=50_000, sha256=DIGEST
+    )
     # The system dropped the night photo, added a video, and lists the gateway's letter too.
     letter = {"nama": "surat-rt.pdf", "jenis": "application/pdf", "ukuran": 50_000, "tautan": "/unggahan/883.pdf"}
     video = {"nama": "genangan.mp4", "jenis": "video/mp4", "ukuran": 8_000_000}

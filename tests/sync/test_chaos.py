@@ -42,12 +42,12 @@ from connectors.sandbox.rest_json_v1 import RestJsonV1
 from connectors.sandbox.runner import serve_all
 from connectors.sandbox.wa_bot_mongo import WaBotMongo
 from connectors.source import HttpSource
-from schema.regions import children
-from schema.canonical import Location, Reporter, SourceRef, Status, StatusEvent
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow, SyncCursorRow
 from gateway.store.writer import insert_complaints
 from gateway.sync.propagate import announce_new
 from gateway.sync.topology import Topology
+from schema.canonical import Location, Reporter, SourceRef, Status, StatusEvent
+from schema.regions import children
 from tests.factories import make_complaint
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow]
@@ -63,16 +63,38 @@ REGENCIES = {
     "16.09-ogan-komering-ulu-selatan": ("16.09", "legacy_sql"),
 }
 PATIENT = aiohttp.ClientTimeout(total=60)
-CANARY = Reporter(name="Kanari Rahasia Tujuhtiga", nik="1605014107900077", phone="+6281299997373", email="kanari.73@example.id")
+CANARY = Reporter(
+    name="Kanari Rahasia Tujuhtiga", nik="1605014107900077", phone="+6281299997373", email="kanari.73@example.id"
+)
 CANARY_VALUES = ("Kanari Rahasia", "1605014107900077", "6281299997373", "kanari.73@example.id")
 VISIBLE = Reporter(name="Warga Terbuka Limalima", phone="+6281255550055")
 
 
 def _sources_file(tmp: Path, urls: dict[str, str]) -> Path:
-    lines = ['[province]\nkode_wilayah = "16"\n', f'[national]\napi = "v3"\nurl = "{urls["lapor"]}"\nsecret_env = "CHAOS_LAPOR_KEY"\n']
+    lines = [
+        '[province]\nkode_wilayah = "16"\n',
+        f'[national]\napi = "v3"\nurl = "{urls["lapor"]}"\nsecret_env = "CHAOS_LAPOR_KEY"\n',
+    ]
     connected = {code: (name, dialect) for name, (code, dialect) in REGENCIES.items()}
-    for code in ("16.01", "16.02", "16.03", "16.04", "16.05", "16.06", "16.07", "16.08", "16.09",
-                 "16.10", "16.11", "16.12", "16.13", "16.71", "16.72", "16.73", "16.74"):
+    for code in (
+        "16.01",
+        "16.02",
+        "16.03",
+        "16.04",
+        "16.05",
+        "16.06",
+        "16.07",
+        "16.08",
+        "16.09",
+        "16.10",
+        "16.11",
+        "16.12",
+        "16.13",
+        "16.71",
+        "16.72",
+        "16.73",
+        "16.74",
+    ):
         if code in connected:
             name, dialect = connected[code]
             lines.append(
@@ -101,7 +123,10 @@ class Workers:
         log = open(self.cwd / f"worker-{index}.log", "ab")  # noqa: SIM115 (kept open with the process)
         return subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "worker", "--log-level", "warning"],
-            cwd=self.cwd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=self.cwd,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def start(self) -> None:
@@ -151,15 +176,23 @@ class Load:
         base = self.urls[name]
         text = f"Keluhan nomor {n} di {name}: jalan rusak, mohon diperbaiki."
         if dialect == "rest_json_v1":
-            body = await self.call("POST", f"{base}/api/reports", json={"title": f"Jalan rusak {n}", "description": text, "location": "Desa"},
-                                   headers={"Authorization": f"Bearer {SANDBOX_SECRETS[dialect]}", "Idempotency-Key": f"load-{name}-{n}"})
+            body = await self.call(
+                "POST",
+                f"{base}/api/reports",
+                json={"title": f"Jalan rusak {n}", "description": text, "location": "Desa"},
+                headers={"Authorization": f"Bearer {SANDBOX_SECRETS[dialect]}", "Idempotency-Key": f"load-{name}-{n}"},
+            )
             return str(body["id"])
         if dialect == "wa_bot_mongo":
             url, headers = f"{base}/reports", {"x-api-key": SANDBOX_SECRETS[dialect]}
             for _ in range(200):
                 try:
-                    async with self.http.post(url, json={"sessionId": f"load-{name}-{n}", "message": text, "from": "628120000000"},
-                                              headers=headers, timeout=PATIENT) as r:
+                    async with self.http.post(
+                        url,
+                        json={"sessionId": f"load-{name}-{n}", "message": text, "from": "628120000000"},
+                        headers=headers,
+                        timeout=PATIENT,
+                    ) as r:
                         if r.status in (201, 409):
                             return str((await r.json())["_id"])
                 except (aiohttp.ClientError, TimeoutError):
@@ -167,13 +200,22 @@ class Load:
                 await asyncio.sleep(0.1)
             raise AssertionError("wa create never succeeded")
         # legacy_sql: no idempotency; its faults come before the handler, so a refused post did nothing.
-        body = await self.call("POST", f"{base}/import/pengaduan?key={SANDBOX_SECRETS[dialect]}", data={"nik": "", "isi_laporan": text})
+        body = await self.call(
+            "POST", f"{base}/import/pengaduan?key={SANDBOX_SECRETS[dialect]}", data={"nik": "", "isi_laporan": text}
+        )
         return str(body["id_pengaduan"])
 
     async def national(self, n: int, agency: str, kode: str) -> str:
         body = await self.call(
-            "POST", f"{self.urls['lapor']}/api/v3/laporan",
-            json={"classification_id": 1, "title": f"Laporan nasional {n}", "content": f"Laporan nasional nomor {n}.", "location_id": kode, "institution_id": agency},
+            "POST",
+            f"{self.urls['lapor']}/api/v3/laporan",
+            json={
+                "classification_id": 1,
+                "title": f"Laporan nasional {n}",
+                "content": f"Laporan nasional nomor {n}.",
+                "location_id": kode,
+                "institution_id": agency,
+            },
             headers={"X-Api-Key": DEFAULT_API_KEY, "Idempotency-Key": f"load-national-{n}"},
         )
         return str(body["tracking_id"])
@@ -181,34 +223,66 @@ class Load:
     async def regency_status(self, name: str, dialect: str, sid: str, rng: random.Random) -> None:
         base, secret = self.urls[name], SANDBOX_SECRETS[dialect]
         if dialect == "rest_json_v1":
-            await self.call("POST", f"{base}/api/reports/{sid}/status", json={"status": rng.choice(["PROSES", "SELESAI"])},
-                            headers={"Authorization": f"Bearer {secret}"})
+            await self.call(
+                "POST",
+                f"{base}/api/reports/{sid}/status",
+                json={"status": rng.choice(["PROSES", "SELESAI"])},
+                headers={"Authorization": f"Bearer {secret}"},
+            )
         elif dialect == "wa_bot_mongo":
-            await self.call("PATCH", f"{base}/reports/{sid}/tindakan", json={"status": rng.choice(["Proses OPD Terkait", "Selesai Penanganan", "Selesai Pengaduan"])},
-                            headers={"x-api-key": secret})
+            await self.call(
+                "PATCH",
+                f"{base}/reports/{sid}/tindakan",
+                json={"status": rng.choice(["Proses OPD Terkait", "Selesai Penanganan", "Selesai Pengaduan"])},
+                headers={"x-api-key": secret},
+            )
         else:
-            await self.call("POST", f"{base}/import/status?key={secret}", data={"id_pengaduan": sid, "status": rng.choice(["proses", "selesai"])})
+            await self.call(
+                "POST",
+                f"{base}/import/status?key={secret}",
+                data={"id_pengaduan": sid, "status": rng.choice(["proses", "selesai"])},
+            )
 
     async def regency_follow_up(self, name: str, dialect: str, sid: str, text: str) -> None:
         base, secret = self.urls[name], SANDBOX_SECRETS[dialect]
         if dialect == "rest_json_v1":
-            await self.call("POST", f"{base}/api/reports/{sid}/comments", json={"comment": text, "role": "OPD"},
-                            headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": f"fu-{sid}"})
+            await self.call(
+                "POST",
+                f"{base}/api/reports/{sid}/comments",
+                json={"comment": text, "role": "OPD"},
+                headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": f"fu-{sid}"},
+            )
         elif dialect == "wa_bot_mongo":
-            await self.call("PATCH", f"{base}/reports/{sid}/tindakan", json={"kesimpulan": text}, headers={"x-api-key": secret})
+            await self.call(
+                "PATCH", f"{base}/reports/{sid}/tindakan", json={"kesimpulan": text}, headers={"x-api-key": secret}
+            )
         else:
-            await self.call("POST", f"{base}/import/tanggapan?key={secret}", data={"id_pengaduan": sid, "tanggapan": text, "id_petugas": "2"})
+            await self.call(
+                "POST",
+                f"{base}/import/tanggapan?key={secret}",
+                data={"id_pengaduan": sid, "tanggapan": text, "id_petugas": "2"},
+            )
 
     async def national_status(self, tracking_id: str, rng: random.Random) -> None:
-        await self.call("PUT", f"{self.urls['lapor']}/api/v3/laporan/{tracking_id}/status",
-                        json={"status": rng.choice(["TERVERIFIKASI", "DIDISPOSISIKAN", "SELESAI"])}, headers={"X-Api-Key": DEFAULT_API_KEY})
+        await self.call(
+            "PUT",
+            f"{self.urls['lapor']}/api/v3/laporan/{tracking_id}/status",
+            json={"status": rng.choice(["TERVERIFIKASI", "DIDISPOSISIKAN", "SELESAI"])},
+            headers={"X-Api-Key": DEFAULT_API_KEY},
+        )
 
     async def national_follow_up(self, tracking_id: str, text: str) -> None:
-        await self.call("POST", f"{self.urls['lapor']}/api/v3/laporan/{tracking_id}/tindak-lanjut", json={"content": text},
-                        headers={"X-Api-Key": DEFAULT_API_KEY, "Idempotency-Key": f"fu-{tracking_id}"})
+        await self.call(
+            "POST",
+            f"{self.urls['lapor']}/api/v3/laporan/{tracking_id}/tindak-lanjut",
+            json={"content": text},
+            headers={"X-Api-Key": DEFAULT_API_KEY, "Idempotency-Key": f"fu-{tracking_id}"},
+        )
 
 
-async def _chaos(sims: dict[str, Simulator], workers: Workers, stop: asyncio.Event, rng: random.Random, counts: Counter[str]) -> None:
+async def _chaos(
+    sims: dict[str, Simulator], workers: Workers, stop: asyncio.Event, rng: random.Random, counts: Counter[str]
+) -> None:
     """Kill workers, break simulators, duplicate and reorder deliveries, until `stop`."""
     names = list(sims)
     for turn in itertools.count():
@@ -220,8 +294,15 @@ async def _chaos(sims: dict[str, Simulator], workers: Workers, stop: asyncio.Eve
             counts["kills"] += 1
         elif action == "fault":
             sim = sims[rng.choice(names)]
-            fault = rng.choice([{"down": "503"}, {"down": "close"}, {"error_rate": 0.3, "seed": rng.randrange(99)},
-                                {"latency_ms": 300}, {"timeout": True}])
+            fault = rng.choice(
+                [
+                    {"down": "503"},
+                    {"down": "close"},
+                    {"error_rate": 0.3, "seed": rng.randrange(99)},
+                    {"latency_ms": 300},
+                    {"timeout": True},
+                ]
+            )
             sim.faults.set(**fault)
             counts["faults"] += 1
             await asyncio.sleep(rng.uniform(0.3, 1.5))
@@ -248,14 +329,21 @@ async def _duplicate(rng: random.Random, counts: Counter[str]) -> None:
         for entry in rng.sample(pending, min(10, len(pending))):
             now = datetime.now(UTC)
             await OutboxRow.create(
-                destination=entry.destination, kind=entry.kind, complaint_id=entry.complaint_id,  # type: ignore[attr-defined]
-                dedupe_key=f"{entry.dedupe_key}:dup{uuid.uuid4().hex[:6]}", payload=entry.payload,
-                next_attempt_at=now, created_at=now, updated_at=now,
+                destination=entry.destination,
+                kind=entry.kind,
+                complaint_id=entry.complaint_id,  # type: ignore[attr-defined]
+                dedupe_key=f"{entry.dedupe_key}:dup{uuid.uuid4().hex[:6]}",
+                payload=entry.payload,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
             )
             counts["duplicates"] += 1
         for entry in rng.sample(pending, min(30, len(pending))):
             # Shuffled: due at random earlier moments, so the order of delivery is not the order of change.
-            await OutboxRow.filter(id=entry.id).update(next_attempt_at=datetime.now(UTC) - timedelta(seconds=rng.uniform(0, 60)))
+            await OutboxRow.filter(id=entry.id).update(
+                next_attempt_at=datetime.now(UTC) - timedelta(seconds=rng.uniform(0, 60))
+            )
 
 
 async def _settle(workers: Workers, limit: float) -> float:
@@ -314,18 +402,22 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
     sims, urls = province
     rng = random.Random(7)
     postgres = database_url.startswith("postgres")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))} | {
-        "DATABASE_URL": database_url,
-        "PENGHUBUNG_SOURCES": str(_sources_file(tmp_path, urls)),
-        "PENGHUBUNG_AUTO_CLOSE": "0",
-        "PENGHUBUNG_SYNC_PULL_SECONDS": "1",
-        "PENGHUBUNG_SYNC_BACKOFF_MAX": "1",
-        "PENGHUBUNG_SYNC_MAX_ATTEMPTS": "60",
-        "PENGHUBUNG_UPSTREAM_TIMEOUT": "2",
-        "PENGHUBUNG_CIRCUIT_OPEN_SECONDS": "1",
-        "PENGHUBUNG_SYNC_LEASE_SECONDS": "8",
-        "CHAOS_LAPOR_KEY": DEFAULT_API_KEY,
-    } | {f"CHAOS_{d.upper()}_KEY": SANDBOX_SECRETS[d] for d in ("rest_json_v1", "wa_bot_mongo", "legacy_sql")}
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))}
+        | {
+            "DATABASE_URL": database_url,
+            "PENGHUBUNG_SOURCES": str(_sources_file(tmp_path, urls)),
+            "PENGHUBUNG_AUTO_CLOSE": "0",
+            "PENGHUBUNG_SYNC_PULL_SECONDS": "1",
+            "PENGHUBUNG_SYNC_BACKOFF_MAX": "1",
+            "PENGHUBUNG_SYNC_MAX_ATTEMPTS": "60",
+            "PENGHUBUNG_UPSTREAM_TIMEOUT": "2",
+            "PENGHUBUNG_CIRCUIT_OPEN_SECONDS": "1",
+            "PENGHUBUNG_SYNC_LEASE_SECONDS": "8",
+            "CHAOS_LAPOR_KEY": DEFAULT_API_KEY,
+        }
+        | {f"CHAOS_{d.upper()}_KEY": SANDBOX_SECRETS[d] for d in ("rest_json_v1", "wa_bot_mongo", "legacy_sql")}
+    )
     topology = Topology("lapor", {code: name for name, (code, _) in REGENCIES.items()})
 
     # Two complaints submitted through the gateway: one anonymous with canary values, one not.
@@ -333,11 +425,21 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
     async with in_transaction():
         for complaint, reporter, anonymous in ((canary, CANARY, True), (visible, VISIBLE, False)):
             stored = replace(
-                complaint, id=str(uuid.uuid4()), tracking_id=f"PGH-CHAOS{int(anonymous)}", reporter=reporter,
-                is_anonymous=anonymous, is_secret=False, status=Status.BELUM_TERVERIFIKASI,
-                routed_agency_id="pemkab-16.01", location=Location(children("16.01")[0].code), follow_ups=(), replies=(),
-                dispositions=(), status_history=(StatusEvent(Status.BELUM_TERVERIFIKASI, complaint.created_at),),
-                sources=(SourceRef("penghubung", f"PGH-CHAOS{int(anonymous)}"),), rating=None,
+                complaint,
+                id=str(uuid.uuid4()),
+                tracking_id=f"PGH-CHAOS{int(anonymous)}",
+                reporter=reporter,
+                is_anonymous=anonymous,
+                is_secret=False,
+                status=Status.BELUM_TERVERIFIKASI,
+                routed_agency_id="pemkab-16.01",
+                location=Location(children("16.01")[0].code),
+                follow_ups=(),
+                replies=(),
+                dispositions=(),
+                status_history=(StatusEvent(Status.BELUM_TERVERIFIKASI, complaint.created_at),),
+                sources=(SourceRef("penghubung", f"PGH-CHAOS{int(anonymous)}"),),
+                rating=None,
             )
             await insert_complaints([stored])
             await announce_new(stored.id, regency_code="16.01", origin=None, topology=topology, now=datetime.now(UTC))
@@ -372,7 +474,9 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
                 for sid in rng.sample(regency_records[name], len(regency_records[name]) // 2):
                     changes.append(load.regency_status(name, dialect, sid, rng))
                 for sid in rng.sample(regency_records[name], len(regency_records[name]) // 4):
-                    changes.append(load.regency_follow_up(name, dialect, sid, f"Tindak lanjut {name} {sid}: sudah diperbaiki."))
+                    changes.append(
+                        load.regency_follow_up(name, dialect, sid, f"Tindak lanjut {name} {sid}: sudah diperbaiki.")
+                    )
             for tid in rng.sample(sorted(national_records), len(national_records) // 2):
                 changes.append(load.national_status(tid, rng))
             for tid in rng.sample(sorted(national_records), len(national_records) // 4):
@@ -406,9 +510,13 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
         readers = {}
         for name, (code, dialect) in REGENCIES.items():
             spec = replace(bundled_spec(dialect), name=name, kode_wilayah=code)
-            readers[name] = build_source(spec, UpstreamClient(name, http, Policy()), urls[name], secret=SANDBOX_SECRETS[dialect])
+            readers[name] = build_source(
+                spec, UpstreamClient(name, http, Policy()), urls[name], secret=SANDBOX_SECRETS[dialect]
+            )
         national_spec = bundled_spec("lapor_v3")
-        readers["lapor"] = build_source(national_spec, UpstreamClient("lapor", http, Policy()), urls["lapor"], secret=DEFAULT_API_KEY)
+        readers["lapor"] = build_source(
+            national_spec, UpstreamClient("lapor", http, Policy()), urls["lapor"], secret=DEFAULT_API_KEY
+        )
         listed = {name: await _all(reader) for name, reader in readers.items()}
 
     for name, records in listed.items():
@@ -429,7 +537,9 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
         cid = str((await ComplaintSourceRow.get(system="lapor", source_id=tid)).complaint_id)  # type: ignore[attr-defined]
         home = topology.regency_system(kode)
         expected = {"lapor", home} if home else {"lapor"}
-        assert links_by_complaint[cid] == expected, f"national {tid}: held by {links_by_complaint[cid]}, expected {expected}"
+        assert links_by_complaint[cid] == expected, (
+            f"national {tid}: held by {links_by_complaint[cid]}, expected {expected}"
+        )
     assert len(complaints) == TOTAL + 2
 
     # -- statuses agree, follow-ups once ---------------------------------------------
@@ -445,7 +555,9 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
                 continue
             seen = readers[name].status_as_read(complaint.status)
             if seen is not None and record.status not in (seen, complaint.status):  # type: ignore[attr-defined]
-                entries = await OutboxRow.filter(complaint_id=cid).values_list("kind", "destination", "state", "last_error", "dedupe_key")
+                entries = await OutboxRow.filter(complaint_id=cid).values_list(
+                    "kind", "destination", "state", "last_error", "dedupe_key"
+                )
                 links = await ComplaintSourceRow.filter(complaint_id=cid).values_list("system", "source_id")
                 disagreements.append((name, complaint.status.value, record.status.value, links, entries))  # type: ignore[attr-defined]
     assert not disagreements, f"{len(disagreements)} statuses disagree, e.g. {disagreements[:5]}"
@@ -460,7 +572,9 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
             (missing if n == 0 else doubled if n > 1 else []).append((name, text[:40]))
             if n > 1:
                 print(f"chaos: doubled at {name}: {await _trail(sims[name], name, str(cid), text, record.source_id)}")  # type: ignore[attr-defined]
-    assert not missing and not doubled, f"follow-ups missing {len(missing)} {missing[:3]}, doubled {len(doubled)} {doubled[:3]}"
+    assert not missing and not doubled, (
+        f"follow-ups missing {len(missing)} {missing[:3]}, doubled {len(doubled)} {doubled[:3]}"
+    )
     assert len(follow_ups) >= TOTAL // 4
 
     # -- the outbox: nothing pending; dead letters only with reasons --------------------
@@ -471,7 +585,9 @@ async def test_chaos(database_url: str, province: tuple[dict[str, Simulator], di
     for name in REGENCIES:
         bodies = " ".join(e.body for e in sims[name].received.entries)
         assert not [v for v in CANARY_VALUES if v in bodies], f"{name} received the anonymous reporter's identity"
-    assert "Warga Terbuka Limalima" in " ".join(e.body for e in sims["16.01-ogan-komering-ulu"].received.entries)  # the check can fail
+    assert "Warga Terbuka Limalima" in " ".join(
+        e.body for e in sims["16.01-ogan-komering-ulu"].received.entries
+    )  # the check can fail
     national_bodies = " ".join(e.body for e in sims["lapor"].received.entries)
     assert not [v for v in CANARY_VALUES if v in national_bodies]
     assert counts["kills"] >= 3 and counts["faults"] >= 3 and counts["duplicates"] >= 1

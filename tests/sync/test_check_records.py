@@ -52,11 +52,18 @@ async def test_labelled_check_records_are_skipped_and_said(regency: Regency) -> 
     filed = await OutboxRow.filter(destination="lapor", kind="create").count()
     by_text = await _create(regency, {"title": TEST_TITLE, "description": TEST_CONTENT, "location": "Baturaja"})
     # Labelled only by the reference the check sends (the mapping reads externalRef).
-    by_ref = await _create(regency, {
-        "title": "Laporan uji", "description": "Isi uji.", "location": "Baturaja",
-        "externalRef": f"{TEST_REF_PREFIX}-0000-4000-8000-000000000001",
-    })
-    real = await _create(regency, {"title": "Jalan rusak", "description": "Jalan di Baturaja rusak.", "location": "Baturaja"})
+    by_ref = await _create(
+        regency,
+        {
+            "title": "Laporan uji",
+            "description": "Isi uji.",
+            "location": "Baturaja",
+            "externalRef": f"{TEST_REF_PREFIX}-0000-4000-8000-000000000001",
+        },
+    )
+    real = await _create(
+        regency, {"title": "Jalan rusak", "description": "Jalan di Baturaja rusak.", "location": "Baturaja"}
+    )
     await regency.engine.pull(REST)
     await regency.engine.drain()
     linked = set(await ComplaintSourceRow.filter(system=REST).values_list("source_id", flat=True))
@@ -75,8 +82,15 @@ async def test_labelled_check_records_are_skipped_and_said(regency: Regency) -> 
 async def test_a_record_the_index_already_links_is_not_skipped(regency: Regency) -> None:
     now = datetime.now(UTC)
     record = SourceComplaint(
-        source=REST, source_id="rep_t", version="1", title="Jalan rusak", content="Jalan rusak parah.",
-        status=Status.BELUM_TERVERIFIKASI, kode_wilayah="16.01", created_at=now, updated_at=now,
+        source=REST,
+        source_id="rep_t",
+        version="1",
+        title="Jalan rusak",
+        content="Jalan rusak parah.",
+        status=Status.BELUM_TERVERIFIKASI,
+        kode_wilayah="16.01",
+        created_at=now,
+        updated_at=now,
     )
     ingestor = regency.engine.ingestor
     assert await ingestor.apply(REST, record, now=now) is Outcome.CREATED

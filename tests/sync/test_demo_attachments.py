@@ -44,7 +44,9 @@ async def test_complaints_pulled_from_the_kab_kota_simulators_carry_their_files(
     print(f"pulled from the kab/kota simulators: {len(pulled)} complaints, {with_files} with files")
     assert with_files >= len(pulled) // 3
     rest_ids = await ComplaintSourceRow.filter(system=REST).values_list("complaint_id", flat=True)
-    answered = [a for a in await FollowUpRow.filter(complaint_id__in=rest_ids).values_list("attachments", flat=True) if a]
+    answered = [
+        a for a in await FollowUpRow.filter(complaint_id__in=rest_ids).values_list("attachments", flat=True) if a
+    ]
     assert answered and all(a[0]["name"].startswith("tinjauan_") and a[0]["url"] for a in answered)
     # A second pull stores no file twice.
     before = await AttachmentRow.all().count()

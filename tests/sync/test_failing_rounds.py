@@ -15,7 +15,7 @@ from tests.sync.conftest import REST, Province
 def test_a_round_failing_again_and_again_is_logged_a_line_a_minute(caplog: pytest.LogCaptureFixture) -> None:
     failing = _Failing()
     with caplog.at_level(logging.WARNING, logger="gateway.sync.engine"):
-        for second in range(0, 125):  # twice a second for two minutes
+        for second in range(125):  # twice a second for two minutes
             failing.report("delivery round", ConnectionRefusedError("no database"), float(second))
             failing.report("delivery round", ConnectionRefusedError("no database"), second + 0.5)
         failing.over("delivery round")

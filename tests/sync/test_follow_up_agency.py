@@ -69,7 +69,12 @@ async def test_a_follow_up_is_credited_to_the_opd_that_answered(index: None) -> 
 
 
 async def test_an_agency_the_registry_does_not_know_is_reported(index: None) -> None:
-    records = await pulled(MAPPING.replace('DLH = "{kode_wilayah}-dlh"', 'DLH = "{kode_wilayah}-dlh"\nPDAM = "{kode_wilayah}-pdam"'))
+    records = await pulled(
+        MAPPING.replace('DLH = "{kode_wilayah}-dlh"', 'DLH = "{kode_wilayah}-dlh"\nPDAM = "{kode_wilayah}-pdam"')
+    )
     agencies, notes = await credited(records)
     assert agencies["Pipa sedang dibersihkan."] == "pemkab-16.05"
-    assert "record LPR-0005: follow_ups.agency: '16.05-pdam' names no agency in the registry (credited to the routed agency)" in notes
+    assert (
+        "record LPR-0005: follow_ups.agency: '16.05-pdam' names no agency in the registry (credited to the routed agency)"
+        in notes
+    )

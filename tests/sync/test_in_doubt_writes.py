@@ -38,7 +38,8 @@ async def quick_province(database_url: str) -> AsyncIterator[Province]:
 async def _reply_at_lapor(province: Province, tracking_id: str, text: str) -> None:
     async with province.http.post(
         f"{province.urls['lapor']}/api/v3/laporan/{tracking_id}/tindak-lanjut",
-        json={"content": text}, headers={"X-Api-Key": DEFAULT_API_KEY},
+        json={"content": text},
+        headers={"X-Api-Key": DEFAULT_API_KEY},
     ) as response:
         assert response.status == 201, await response.text()
 
@@ -86,8 +87,14 @@ async def test_a_late_landing_follow_up_is_not_sent_again(quick_province: Provin
     now = datetime.now(UTC)
     if retried_by.startswith("a copy"):
         await OutboxRow.create(
-            destination=WA, kind="follow_up", complaint_id=link.complaint_id, dedupe_key=f"{entry.dedupe_key}:copy",
-            payload=entry.payload, next_attempt_at=now, created_at=now, updated_at=now,
+            destination=WA,
+            kind="follow_up",
+            complaint_id=link.complaint_id,
+            dedupe_key=f"{entry.dedupe_key}:copy",
+            payload=entry.payload,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
         )
     else:
         await OutboxRow.filter(id=entry.id).update(next_attempt_at=now - timedelta(seconds=1))
@@ -99,4 +106,9 @@ async def test_a_late_landing_follow_up_is_not_sent_again(quick_province: Provin
     await OutboxRow.filter(complaint_id=link.complaint_id, state="pending").update(next_attempt_at=datetime.now(UTC))
     await engine.drain()
     assert _copies(province, link.source_id, text) == 1
-    assert await OutboxRow.filter(complaint_id=link.complaint_id, destination=WA, kind="follow_up", state="pending").count() == 0
+    assert (
+        await OutboxRow.filter(
+            complaint_id=link.complaint_id, destination=WA, kind="follow_up", state="pending"
+        ).count()
+        == 0
+    )

@@ -27,7 +27,9 @@ async def synced(make_app: Callable[..., Starlette]) -> AsyncIterator[httpx.Asyn
 
 
 async def _gql(client: httpx.AsyncClient, query: str, variables: dict[str, object], token: str) -> dict[str, object]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"})
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+    )
     body = response.json()
     assert "errors" not in body, body
     return body["data"]  # type: ignore[no-any-return]
@@ -43,17 +45,35 @@ async def test_a_submission_and_its_changes_are_queued_for_every_system(
 
     admin = tokens.make(Role.AGENCY_ADMIN, subject="admin-llg", agency="pemkot-16.73")
     await _gql(synced, "mutation($id: ID!) { verifyComplaint(id: $id) { status } }", {"id": cid}, admin)
-    await _gql(synced, 'mutation($id: ID!) { disposeComplaint(id: $id, unitIds: ["16.73-pupr"]) { status } }', {"id": cid}, admin)
+    await _gql(
+        synced,
+        'mutation($id: ID!) { disposeComplaint(id: $id, unitIds: ["16.73-pupr"]) { status } }',
+        {"id": cid},
+        admin,
+    )
     officer = tokens.make(Role.AGENCY_OFFICER, subject="pupr-llg", agency="16.73-pupr")
-    await _gql(synced, 'mutation($id: ID!) { postFollowUp(id: $id, content: "Lampu sudah diganti.") { status } }', {"id": cid}, officer)
+    await _gql(
+        synced,
+        'mutation($id: ID!) { postFollowUp(id: $id, content: "Lampu sudah diganti.") { status } }',
+        {"id": cid},
+        officer,
+    )
     queued = sorted(await OutboxRow.filter(complaint_id=cid).values_list("destination", "kind", "dedupe_key"))
     kinds = {(d, k) for d, k, _ in queued}
     assert kinds == {(d, k) for d in ("lapor", LUBUK_LINGGAU) for k in ("create", "status", "follow_up")}
-    assert {key.split(":")[-1] for d, k, key in queued if k == "status"} == {"TERVERIFIKASI", "DIDISPOSISIKAN", "DITINDAKLANJUTI"}
+    assert {key.split(":")[-1] for d, k, key in queued if k == "status"} == {
+        "TERVERIFIKASI",
+        "DIDISPOSISIKAN",
+        "DITINDAKLANJUTI",
+    }
 
 
-async def test_without_a_sources_file_nothing_is_queued(database_url: str, make_app: Callable[..., Starlette], tokens: Tokens) -> None:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=make_app()), base_url="http://gateway.test") as client:
+async def test_without_a_sources_file_nothing_is_queued(
+    database_url: str, make_app: Callable[..., Starlette], tokens: Tokens
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=make_app()), base_url="http://gateway.test"
+    ) as client:
         submitted = await _gql(client, SUBMIT, {"input": GOOD}, tokens.citizen)
     cid = submitted["submitComplaint"]["complaint"]["id"]  # type: ignore[index]
     assert await OutboxRow.filter(complaint_id=cid).count() == 0

@@ -35,15 +35,22 @@ async def test_the_national_system_gets_its_wider_limit(province: Province) -> N
 
     settings = SyncSettings()
     dispatcher = Dispatcher(
-        deliver, owner="t", clock=lambda: datetime.now(UTC), lease_for=outbox.DEFAULT_LEASE,
-        concurrency=SyncEngine.delivery_concurrency, per_destination=settings.deliveries_per_destination,
+        deliver,
+        owner="t",
+        clock=lambda: datetime.now(UTC),
+        lease_for=outbox.DEFAULT_LEASE,
+        concurrency=SyncEngine.delivery_concurrency,
+        per_destination=settings.deliveries_per_destination,
         wider={TOPOLOGY.national: settings.deliveries_to_national},
     )
     try:
         while await dispatcher.fill():
             pass
         await asyncio.sleep(0)
-        assert in_flight == {TOPOLOGY.national: settings.deliveries_to_national, REGENCY: settings.deliveries_per_destination}
+        assert in_flight == {
+            TOPOLOGY.national: settings.deliveries_to_national,
+            REGENCY: settings.deliveries_per_destination,
+        }
         assert settings.deliveries_to_national > settings.deliveries_per_destination
     finally:
         release.set()
@@ -53,6 +60,11 @@ async def test_the_national_system_gets_its_wider_limit(province: Province) -> N
 def test_a_wider_limit_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         Dispatcher(
-            lambda d: asyncio.sleep(0), owner="t", clock=lambda: datetime.now(UTC), lease_for=outbox.DEFAULT_LEASE,
-            concurrency=4, per_destination=2, wider={"lapor": 0},
+            lambda d: asyncio.sleep(0),
+            owner="t",
+            clock=lambda: datetime.now(UTC),
+            lease_for=outbox.DEFAULT_LEASE,
+            concurrency=4,
+            per_destination=2,
+            wider={"lapor": 0},
         )

@@ -15,7 +15,9 @@ from gateway.sync.topology import Topology
 from schema.canonical import Status
 
 GOWA = "73.06-uji-sekali"
-NO_WORD = Accepts(frozenset({"create", "status", "follow_up", "reply"}), frozenset({Status.SELESAI, Status.DIDISPOSISIKAN}))
+NO_WORD = Accepts(
+    frozenset({"create", "status", "follow_up", "reply"}), frozenset({Status.SELESAI, Status.DIDISPOSISIKAN})
+)
 MORE_WORDS = Accepts(frozenset({"create", "status", "follow_up", "reply"}), frozenset(set(Status) - {Status.TUNDA}))
 
 
@@ -29,7 +31,9 @@ def _told(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith(f"{GOWA} is never sent")]
 
 
-def test_the_never_sent_line_is_told_once_per_change(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_never_sent_line_is_told_once_per_change(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(topology_module, "_TOLD", {}, raising=False)  # a fresh process
     caplog.set_level(logging.INFO, logger="gateway.sync.topology")
     for _ in range(5):  # five reloads of the same sources

@@ -34,8 +34,12 @@ async def test_a_regency_record_from_lapor_is_linked_there_not_created_again(pro
     engine, lapor = province.engine, province.sims["lapor"]
     await sync_round(engine)
     tracking_id = await laporan_at_lapor(
-        province.http, province.urls["lapor"], title="Jembatan lapuk", content="Jembatan kayu lapuk.",
-        location_id="16.05.01", institution_id="pemkab-16.05",
+        province.http,
+        province.urls["lapor"],
+        title="Jembatan lapuk",
+        content="Jembatan kayu lapuk.",
+        location_id="16.05.01",
+        institution_id="pemkab-16.05",
     )
     before = len(lapor.laporan)  # type: ignore[attr-defined]
     source_id = _report_from_lapor(province, tracking_id)

@@ -11,16 +11,16 @@ import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
 from gateway import telemetry as metrics
+from gateway.cli.sync_actions import not_sent_lines
+from gateway.domain.lifecycle import Planned
 from gateway.federation.owner import Owner
 from gateway.federation.write_through import WriteThrough, _Sent
-from gateway.domain.lifecycle import Planned
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.writer import insert_complaints
+from gateway.sync import topology as topology_module
 from gateway.sync.propagate import announce_status
 from gateway.sync.status import sync_status
-from gateway.sync import topology as topology_module
 from gateway.sync.topology import Topology
-from gateway.cli.sync_actions import not_sent_lines
 from schema.canonical import Status
 from tests.factories import make_complaint
 
@@ -46,7 +46,12 @@ async def test_a_status_not_queued_is_logged_and_counted(database_url: str, capl
     assert _not_queued(WA, "status", "TERVERIFIKASI") == before + 1
     (line,) = [r.getMessage() for r in caplog.records if r.name == "gateway.sync.outbox"]
     assert WA in line and "TERVERIFIKASI" in line
-    for personal in (complaint.reporter.name, complaint.reporter.phone, complaint.reporter.email, complaint.reporter.nik):
+    for personal in (
+        complaint.reporter.name,
+        complaint.reporter.phone,
+        complaint.reporter.email,
+        complaint.reporter.nik,
+    ):
         assert not personal or personal not in line
 
 
@@ -69,11 +74,15 @@ async def test_the_write_through_repair_does_not_queue_a_status_its_owner_has_no
     assert _not_queued(WA, "status", "TERVERIFIKASI") == before + 1
 
 
-def test_the_topology_says_at_start_up_what_each_system_is_never_sent(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_topology_says_at_start_up_what_each_system_is_never_sent(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(topology_module, "_TOLD", {})  # as in a fresh process
     with caplog.at_level(logging.INFO, logger="gateway.sync.topology"):
         Topology.of(load_config(DEMO_CONFIG))
-    lines = {r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"}
+    lines = {
+        r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"
+    }
     assert "TERVERIFIKASI" in lines[WA] and "DIDISPOSISIKAN" not in lines[WA]
     assert "status, follow_up writes" in lines[XML]
     assert "lapor" not in lines  # LAPOR! v3 has a word for every status
@@ -90,11 +99,15 @@ async def test_sync_status_lists_the_statuses_a_source_is_never_sent(database_ur
     assert "TERVERIFIKASI" in wa and "DIDISPOSISIKAN" not in wa
 
 
-def test_the_topology_says_which_systems_are_sent_no_reporter_replies(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_topology_says_which_systems_are_sent_no_reporter_replies(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(topology_module, "_TOLD", {})  # as in a fresh process
     with caplog.at_level(logging.INFO, logger="gateway.sync.topology"):
         topology = Topology.of(load_config(DEMO_CONFIG))
-    lines = {r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"}
+    lines = {
+        r.getMessage().split(" ", 1)[0]: r.getMessage() for r in caplog.records if r.name == "gateway.sync.topology"
+    }
     assert "reporter replies" in lines[WA]  # its follow-up body cannot say who wrote it
     assert "reporter replies" not in lines[XML]  # it takes no follow-ups at all: said once, as such
     assert topology.takes("lapor", "reply") and not topology.takes(WA, "reply")

@@ -17,7 +17,9 @@ async def test_concurrent_leases_never_hand_out_one_entry_twice(database_url: st
     await insert_complaints([complaint])
     now = datetime.now(UTC)
     for n in range(120):
-        await outbox.enqueue("lapor", "follow_up", complaint.id, f"follow_up:{complaint.id}:{n}", now=now, payload={"key": str(n)})
+        await outbox.enqueue(
+            "lapor", "follow_up", complaint.id, f"follow_up:{complaint.id}:{n}", now=now, payload={"key": str(n)}
+        )
     handed: Counter[int] = Counter()
     for _ in range(6):
         rounds = await asyncio.gather(*(outbox.lease(f"worker-{w}", now=now, limit=20) for w in range(4)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow, StatusEventRow
@@ -19,8 +18,6 @@ from tests.sync.conftest import Province
 CONFIG = load_config(DEMO_CONFIG)
 WA = "16.05-musi-rawas"
 WA_KEY = "sandbox-wa-bot-mongo-key"
-
-
 
 
 async def _round(engine: SyncEngine, times: int = 2) -> None:
@@ -112,7 +109,9 @@ async def test_every_change_of_a_back_and_forth_travels(province: Province) -> N
         assert (await ComplaintRow.get(id=cid)).status.value == status
         assert _at_lapor(p, tracking) == status, f"LAPOR! missed the change to {status}"
         assert _at_wa(p, wa_id) == word
-    sent_to_lapor = await OutboxRow.filter(destination="lapor", complaint_id=cid, kind="status").values_list("last_error", flat=True)
+    sent_to_lapor = await OutboxRow.filter(destination="lapor", complaint_id=cid, kind="status").values_list(
+        "last_error", flat=True
+    )
     assert sum(1 for n in sent_to_lapor if (n or "").startswith("set ")) >= 4
 
 
@@ -123,7 +122,8 @@ async def test_a_system_that_is_not_the_owner_is_brought_back_in_line_each_time(
     cid, _, tracking = await _a_wa_complaint(p, "Selesai Pengaduan")
     for _ in range(2):
         async with p.http.put(
-            f"{p.urls['lapor']}/api/v3/laporan/{tracking}/status", json={"status": "DITINDAKLANJUTI"},
+            f"{p.urls['lapor']}/api/v3/laporan/{tracking}/status",
+            json={"status": "DITINDAKLANJUTI"},
             headers={"X-Api-Key": DEFAULT_API_KEY},
         ) as response:
             assert response.status == 200
@@ -149,7 +149,8 @@ async def test_a_queued_status_does_not_overwrite_what_the_owner_changed_meanwhi
     p = province
     cid, wa_id, tracking = await _a_wa_complaint(p, "Selesai Penanganan")
     async with p.http.put(
-        f"{p.urls['lapor']}/api/v3/laporan/{tracking}/status", json={"status": "SELESAI"},
+        f"{p.urls['lapor']}/api/v3/laporan/{tracking}/status",
+        json={"status": "SELESAI"},
         headers={"X-Api-Key": DEFAULT_API_KEY},
     ) as response:
         assert response.status == 200

@@ -19,6 +19,7 @@ from connectors.http import Policy, UpstreamClient
 from connectors.lapor import AddstreamConnector
 from connectors.sandbox.runner import serve
 from connectors.sandbox.xml_stream import DEFAULT_TOKEN, XmlStream
+from gateway.cli.sync_actions import dead_letter_lines
 from gateway.domain.sources import upstream_session
 from gateway.store.dead_letters import NotConfirmable
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
@@ -27,7 +28,6 @@ from gateway.sync import outbox
 from gateway.sync.confirm import confirm
 from gateway.sync.deliver import Deliverer
 from gateway.sync.topology import Topology
-from gateway.cli.sync_actions import dead_letter_lines
 from tests.factories import make_complaint
 from tests.servers import free_port
 from tests.sockets import hanging_connects, raw_server
@@ -101,7 +101,9 @@ async def test_a_create_whose_connect_timed_out_is_retried_not_in_doubt(http: ai
     assert len(sim.submissions) == 1
 
 
-async def test_a_create_cut_off_by_the_delivery_deadline_before_it_left_is_not_in_doubt(http: aiohttp.ClientSession) -> None:
+async def test_a_create_cut_off_by_the_delivery_deadline_before_it_left_is_not_in_doubt(
+    http: aiohttp.ClientSession,
+) -> None:
     # The gateway is slow: the delivery's own deadline (the write-through's few seconds)
     # ends while the connection is still being made. No error says what happened; the
     # request had not left, so it is not in doubt.
@@ -120,7 +122,9 @@ async def test_a_create_cut_off_by_the_delivery_deadline_before_it_left_is_not_i
     assert len(sim.submissions) == 1
 
 
-async def test_a_create_sent_and_not_answered_is_a_dead_letter_that_says_what_to_check(http: aiohttp.ClientSession) -> None:
+async def test_a_create_sent_and_not_answered_is_a_dead_letter_that_says_what_to_check(
+    http: aiohttp.ClientSession,
+) -> None:
     async with raw_server("silent") as port:
         deliverer = _deliverer(http, port, policy=Policy(connect_timeout=1, total_timeout=0.5, attempts=1))
         cid = await _queued_create()
@@ -150,7 +154,9 @@ async def test_a_create_sent_and_not_answered_is_a_dead_letter_that_says_what_to
         assert len(sim.submissions) == 1
 
 
-async def test_an_in_doubt_create_found_at_the_destination_is_confirmed_without_sending(http: aiohttp.ClientSession) -> None:
+async def test_an_in_doubt_create_found_at_the_destination_is_confirmed_without_sending(
+    http: aiohttp.ClientSession,
+) -> None:
     async with raw_server("silent") as port:
         deliverer = _deliverer(http, port, policy=Policy(connect_timeout=1, total_timeout=0.5, attempts=1))
         cid = await _queued_create()
@@ -194,7 +200,9 @@ async def test_on_a_session_without_the_trace_a_cut_off_create_counts_as_maybe_s
     # delivery's deadline is in doubt, as before (the gateway's own session is traced).
     async with aiohttp.ClientSession() as plain:
         with hanging_connects() as port:
-            deliverer = _deliverer(plain, port, policy=Policy(connect_timeout=5, total_timeout=10, attempts=1), deadline=0.4)
+            deliverer = _deliverer(
+                plain, port, policy=Policy(connect_timeout=5, total_timeout=10, attempts=1), deadline=0.4
+            )
             cid = await _queued_create()
             assert await _attempt(deliverer) == ["retry"]
     assert (await _entry(cid)).in_doubt

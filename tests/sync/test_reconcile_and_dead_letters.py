@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from gateway.store.writer import insert_complaints
 from gateway.sync import outbox
 from gateway.sync.reconcile import reconcile
 from tests.factories import make_complaint
-from gateway.store.writer import insert_complaints
 from tests.sync.conftest import REST, WA, Province, sync_round
 
 
@@ -28,8 +28,12 @@ async def test_reconcile_reports_and_repairs(province: Province) -> None:
     # without its update time moving (so no pull would notice).
     wa = sims[WA]
     missed = wa._blank(  # type: ignore[attr-defined]
-        session_id="wa-missed-1", sender="6281200000001", message="Saluran air tersumbat di pasar.",
-        at=datetime(2025, 1, 2, tzinfo=UTC), location={"type": "text", "kecamatan": "Muara Beliti"}, user={},
+        session_id="wa-missed-1",
+        sender="6281200000001",
+        message="Saluran air tersumbat di pasar.",
+        at=datetime(2025, 1, 2, tzinfo=UTC),
+        location={"type": "text", "kecamatan": "Muara Beliti"},
+        user={},
     )
     wa.reports[missed["_id"]] = missed  # type: ignore[attr-defined]
     linked = set(await ComplaintSourceRow.filter(system=WA).values_list("source_id", flat=True))
@@ -66,7 +70,9 @@ async def test_dead_letters_are_kept_with_reasons_and_replayed(database_url: str
     await outbox.enqueue(REST, "create", complaint.id, f"create:{complaint.id}", now=now)
     (delivery,) = await outbox.lease("test", now=now)
     assert delivery.attempts == 1 and not delivery.in_doubt
-    assert not await outbox.retry(delivery, "UPSTREAM_UNAVAILABLE: POST /api/reports answered 503", now=now, in_doubt=True, max_attempts=1)
+    assert not await outbox.retry(
+        delivery, "UPSTREAM_UNAVAILABLE: POST /api/reports answered 503", now=now, in_doubt=True, max_attempts=1
+    )
     dead = await OutboxRow.get(id=delivery.id)
     assert dead.state == "dead" and "gave up after 1 attempts" in (dead.last_error or "")
     assert await outbox.lease("test", now=now) == []
@@ -76,11 +82,20 @@ async def test_dead_letters_are_kept_with_reasons_and_replayed(database_url: str
 
 
 def test_operator_commands_on_a_fresh_demo_directory(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))} | {"PENGHUBUNG_MODE": "demo"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))} | {
+        "PENGHUBUNG_MODE": "demo"
+    }
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "gateway.cli", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "gateway.cli", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
 
     assert run("migrate").returncode == 0
     status = run("sync", "status")

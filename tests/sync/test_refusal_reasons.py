@@ -14,8 +14,8 @@ import pytest
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.spec import load_spec
-from gateway.store.dead_letters import dead_letters
 from gateway.cli.sync_actions import dead_letter_lines
+from gateway.store.dead_letters import dead_letters
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer

@@ -21,11 +21,12 @@ from connectors.base import ConnectorBase
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.protocol import Batch, Capability
 from connectors.records import SourceComplaint, SourceFollowUp
-from gateway.edge.middleware.authentication import PRINCIPAL_KEY
-from gateway.edge.state import AppState, with_app_state
 from gateway.domain.reference import load_reference
 from gateway.domain.reference_file import ReferenceDocument
 from gateway.domain.sources import ConfiguredSources
+from gateway.edge.endpoints.webhook import webhook
+from gateway.edge.middleware.authentication import PRINCIPAL_KEY
+from gateway.edge.state import AppState, with_app_state
 from gateway.store.models import (
     AgencyRow,
     CategoryRow,
@@ -39,15 +40,12 @@ from gateway.sync.engine import SyncEngine
 from gateway.sync.ingest import Ingestor
 from gateway.sync.status import sync_status
 from gateway.sync.topology import Topology
-from gateway.edge.endpoints.webhook import webhook
-from tests.sync.conftest import Province
 from schema.canonical import Agency, AgencyLevel, Category, Status
+from tests.sync.conftest import Province
 
 CONFIG = load_config(DEMO_CONFIG)
 TOPOLOGY = Topology.of(CONFIG)
 REST, WA = "16.01-ogan-komering-ulu", "16.05-musi-rawas"
-
-
 
 
 async def _shown(source: str):  # type: ignore[no-untyped-def]
@@ -102,11 +100,16 @@ def _pushing(province: Province, principal: Principal) -> Starlette:
 async def test_a_pushed_records_note_is_kept_in_sync_status(province: Province) -> None:
     now = int(datetime.now(UTC).timestamp() * 1000)
     record = {
-        "_id": "6b0b65c9f9e2a38fa3f1ee77", "sessionId": "wa-note-1", "from": "6281200000077",
-        "user": {"name": "Warga"}, "message": "Lampu jalan di desa kami mati.", "topik": "TopikBaru",
+        "_id": "6b0b65c9f9e2a38fa3f1ee77",
+        "sessionId": "wa-note-1",
+        "from": "6281200000077",
+        "user": {"name": "Warga"},
+        "message": "Lampu jalan di desa kami mati.",
+        "topik": "TopikBaru",
         "location": {"type": "text", "kecamatan": "Tuah Negeri", "latitude": -3.2, "longitude": 102.9},
         "tindakan": {"status": "Perlu Verifikasi", "trackingId": None, "kesimpulan": []},
-        "createdAt": now, "updatedAt": now,
+        "createdAt": now,
+        "updatedAt": now,
     }
     principal = Principal(
         subject="connector", roles=frozenset({Role.CONNECTOR_SERVICE}), agency_id="pemkab-16.05", kode_wilayah="16.05"
@@ -126,9 +129,17 @@ async def test_a_pushed_records_note_is_kept_in_sync_status(province: Province) 
 async def test_a_registry_gap_is_filled_once_the_registry_has_the_entry(province: Province) -> None:
     now = datetime.now(UTC)
     record = SourceComplaint(
-        source=REST, source_id="rep_gap", version="1", title="Jalan rusak", content="Jalan rusak parah.",
-        status=Status.DIDISPOSISIKAN, kode_wilayah="16.01", created_at=now, updated_at=now,
-        category_id="uji.kategori-baru", disposed_to="16.01-dinas-baru",
+        source=REST,
+        source_id="rep_gap",
+        version="1",
+        title="Jalan rusak",
+        content="Jalan rusak parah.",
+        status=Status.DIDISPOSISIKAN,
+        kode_wilayah="16.01",
+        created_at=now,
+        updated_at=now,
+        category_id="uji.kategori-baru",
+        disposed_to="16.01-dinas-baru",
     )
     ingestor = province.engine.ingestor  # one worker: what it looked up before counts
     notes: list[str] = []
@@ -149,7 +160,9 @@ async def test_a_registry_gap_is_filled_once_the_registry_has_the_entry(province
         await ingestor.apply(REST, record, now=now, notes=notes)
         assert notes == []
         assert (await ComplaintRow.get(id=cid)).category_id == "uji.kategori-baru"  # type: ignore[attr-defined]
-        assert await DispositionRow.filter(complaint_id=cid).values_list("to_agency_id", flat=True) == ["16.01-dinas-baru"]
+        assert await DispositionRow.filter(complaint_id=cid).values_list("to_agency_id", flat=True) == [
+            "16.01-dinas-baru"
+        ]
         # Complete now: a further read of the same version is unchanged, and adds nothing.
         assert (await ingestor.apply(REST, record, now=now)).value == "unchanged"
         assert await DispositionRow.filter(complaint_id=cid).count() == 1
@@ -163,15 +176,23 @@ async def test_a_reply_differing_only_in_spacing_is_stored_once(province: Provin
     now = datetime.now(UTC)
     reply = SourceFollowUp("f1", "Terima kasih, tetapi jalannya belum diperbaiki.", now, by_reporter=True)
     record = SourceComplaint(
-        source=REST, source_id="rep_reply", version="1", title="Jalan rusak", content="Jalan rusak parah.",
-        status=Status.DITINDAKLANJUTI, kode_wilayah="16.01", created_at=now, updated_at=now,
+        source=REST,
+        source_id="rep_reply",
+        version="1",
+        title="Jalan rusak",
+        content="Jalan rusak parah.",
+        status=Status.DITINDAKLANJUTI,
+        kode_wilayah="16.01",
+        created_at=now,
+        updated_at=now,
         follow_ups=(reply, replace(reply, source_id="f2", text="Terima kasih,  tetapi jalannya belum diperbaiki. ")),
     )
     await province.engine.ingestor.apply(REST, record, now=now)
     link = await ComplaintSourceRow.get(system=REST, source_id="rep_reply")
     assert await ReporterReplyRow.filter(complaint_id=link.complaint_id).count() == 1  # type: ignore[attr-defined]
     later = replace(
-        record, version="2",
+        record,
+        version="2",
         follow_ups=(replace(reply, source_id="f3", text="terima kasih, tetapi jalannya  belum diperbaiki."),),
     )
     await province.engine.ingestor.apply(REST, later, now=now)
@@ -181,11 +202,17 @@ async def test_a_reply_differing_only_in_spacing_is_stored_once(province: Provin
 async def test_sync_status_prints_the_latest_rejection_and_note_apart(
     database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gateway.store.sync_notes import save_note
     from gateway.cli.sync_actions import print_notes
+    from gateway.store.sync_notes import save_note
 
-    await save_note(REST, "record rep_1: category_id: the value 'X' is not in [maps.kategori] (stored without it)", datetime.now(UTC))
-    await SyncCursorRow.filter(source=REST).update(last_rejection="record rep_2: status: 'ENTAH' is not in [maps.status]")
+    await save_note(
+        REST,
+        "record rep_1: category_id: the value 'X' is not in [maps.kategori] (stored without it)",
+        datetime.now(UTC),
+    )
+    await SyncCursorRow.filter(source=REST).update(
+        last_rejection="record rep_2: status: 'ENTAH' is not in [maps.status]"
+    )
     print_notes(await sync_status(TOPOLOGY, now=datetime.now(UTC)))  # below `penghubung sync status`'s table
     out = capsys.readouterr().out.splitlines()
     assert f"{REST}: last record not stored: record rep_2: status: 'ENTAH' is not in [maps.status]" in out

@@ -10,8 +10,8 @@ import pytest
 from connectors.sandbox.lapor_national import DEFAULT_API_KEY
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
 from gateway.sync.topology import Topology
-from tests.sync.conftest import CONFIG, LEGACY, REST, WA, Province, sync_round
 from tests.factories import laporan_at_lapor
+from tests.sync.conftest import CONFIG, LEGACY, REST, WA, Province, sync_round
 
 
 async def test_regency_complaints_reach_the_national_system_once(province: Province) -> None:
@@ -23,7 +23,10 @@ async def test_regency_complaints_reach_the_national_system_once(province: Provi
     listed = await ComplaintSourceRow.filter(system__in=[REST, WA, LEGACY]).count()
     assert listed == 36  # 12 seeded in each of the three readable systems
     regency_made = set(
-        str(cid) for cid in await ComplaintSourceRow.filter(system__in=list(Topology.of(CONFIG).regencies.values())).values_list("complaint_id", flat=True)
+        str(cid)
+        for cid in await ComplaintSourceRow.filter(system__in=list(Topology.of(CONFIG).regencies.values())).values_list(
+            "complaint_id", flat=True
+        )
     )
     assert regency_made <= set(by_ref)  # every regency complaint is in LAPOR!
     complaints = await ComplaintRow.all().count()
@@ -40,8 +43,12 @@ async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(
     engine, sims, urls = province.engine, province.sims, province.urls
     await sync_round(engine)
     tracking_id = await laporan_at_lapor(
-        province.http, urls["lapor"], title="Lampu jalan padam", content="Lampu PJU di Simpang padam.",
-        location_id="16.05.01", institution_id="pemkab-16.05",
+        province.http,
+        urls["lapor"],
+        title="Lampu jalan padam",
+        content="Lampu PJU di Simpang padam.",
+        location_id="16.05.01",
+        institution_id="pemkab-16.05",
     )
     await sync_round(engine)
     link = await ComplaintSourceRow.get(system="lapor", source_id=tracking_id)
@@ -51,7 +58,8 @@ async def test_a_national_complaint_routed_to_a_connected_regency_arrives_there(
     assert await ComplaintSourceRow.filter(complaint_id=link.complaint_id, system=WA).count() == 1
     # The regency handles it: its status reaches the national system.
     async with province.http.patch(
-        f"{urls[WA]}/reports/{arrived[0]['_id']}/tindakan", json={"status": "Selesai Pengaduan"},
+        f"{urls[WA]}/reports/{arrived[0]['_id']}/tindakan",
+        json={"status": "Selesai Pengaduan"},
         headers={"x-api-key": "sandbox-wa-bot-mongo-key"},
     ):
         pass
@@ -68,14 +76,18 @@ async def test_follow_ups_flow_both_ways_once(province: Province) -> None:
     national = await ComplaintSourceRow.get(complaint_id=rest_link.complaint_id, system="lapor")
     async with province.http.post(
         f"{urls['lapor']}/api/v3/laporan/{national.source_id}/tindak-lanjut",
-        json={"content": "Sudah ditangani oleh Dinas PU."}, headers={"X-Api-Key": DEFAULT_API_KEY},
+        json={"content": "Sudah ditangani oleh Dinas PU."},
+        headers={"X-Api-Key": DEFAULT_API_KEY},
     ):
         pass
     for _ in range(2):
         await sync_round(engine)
     report = sims[REST].reports[rest_link.source_id]  # type: ignore[attr-defined]
     assert [c["comment"] for c in report["comments"]].count("Sudah ditangani oleh Dinas PU.") == 1
-    assert await FollowUpRow.filter(complaint_id=rest_link.complaint_id, content="Sudah ditangani oleh Dinas PU.").count() == 1
+    assert (
+        await FollowUpRow.filter(complaint_id=rest_link.complaint_id, content="Sudah ditangani oleh Dinas PU.").count()
+        == 1
+    )
     # The regency answered through its comment: DITINDAKLANJUTI everywhere, not back to DIDISPOSISIKAN.
     assert sims["lapor"].laporan[national.source_id]["status"] in ("DITINDAKLANJUTI", "SELESAI", "ARSIP")  # type: ignore[attr-defined]
 
@@ -106,13 +118,23 @@ async def test_a_move_back_made_in_the_gateway_is_not_undone_by_a_sync(province:
     assert link is not None
     cid = str(link.complaint_id)  # type: ignore[attr-defined]
     row = await ComplaintRow.get(id=cid)
-    actor = Principal(subject="admin-sync", roles=frozenset({Role.CONNECTOR_SERVICE}), agency_id="pemkab-16.05",
-                      scopes=frozenset({SCOPE_ALL_COMPLAINTS}))
+    actor = Principal(
+        subject="admin-sync",
+        roles=frozenset({Role.CONNECTOR_SERVICE}),
+        agency_id="pemkab-16.05",
+        scopes=frozenset({SCOPE_ALL_COMPLAINTS}),
+    )
     lifecycle = Lifecycle(engine.policy, topology=engine.topology)
 
     async def act(action: Action, **kwargs: object) -> str:
-        done = await lifecycle.apply(cid, ActionRequest(action, note="alasan yang jelas", **kwargs), principal=actor,  # type: ignore[arg-type]
-                                     access=access_for(actor), now=datetime.now(UTC), request_id="t")
+        done = await lifecycle.apply(
+            cid,
+            ActionRequest(action, note="alasan yang jelas", **kwargs),
+            principal=actor,  # type: ignore[arg-type]
+            access=access_for(actor),
+            now=datetime.now(UTC),
+            request_id="t",
+        )
         await sync_round(engine)
         await sync_round(engine)
         return done.status.value
@@ -139,8 +161,13 @@ async def test_a_regency_cannot_claim_a_complaint_routed_elsewhere(province: Pro
     wa = sims[WA]
     claim = next(iter(wa.reports.values()))  # type: ignore[attr-defined]
     now_ms = int(datetime.now(UTC).timestamp() * 1000)
-    forged = dict(claim, _id="6b0b65c9f9e2a38fa3f1ee77", sessionId="wa-forged", updatedAt=now_ms,
-                  tindakan=dict(claim["tindakan"], trackingId=int(national.source_id), status="Selesai Pengaduan"))
+    forged = dict(
+        claim,
+        _id="6b0b65c9f9e2a38fa3f1ee77",
+        sessionId="wa-forged",
+        updatedAt=now_ms,
+        tindakan=dict(claim["tindakan"], trackingId=int(national.source_id), status="Selesai Pengaduan"),
+    )
     wa.reports[forged["_id"]] = forged  # type: ignore[attr-defined]
     await sync_round(engine)
     link = await ComplaintSourceRow.get(system=WA, source_id=forged["_id"])

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-
 from auth.roles import Role
 from connectors.records import Gap, SourceComplaint
 from gateway.store.models import (
@@ -24,8 +23,8 @@ from gateway.sync import outbox
 from gateway.sync.status import sync_status
 from schema.canonical import Channel, DispositionKind, Status
 from tests.conftest import GraphQL, Tokens
-from tests.sync.conftest import REGENCY_SOURCES, REST, TOPOLOGY, WA, Province
 from tests.factories import laporan_at_lapor
+from tests.sync.conftest import REGENCY_SOURCES, REST, TOPOLOGY, WA, Province
 
 
 async def _regency_complaints() -> list[ComplaintRow]:
@@ -34,9 +33,7 @@ async def _regency_complaints() -> list[ComplaintRow]:
 
 
 async def _trail() -> list[tuple[str, str]]:
-    return sorted(
-        (str(cid), to) for cid, to in await DispositionRow.all().values_list("complaint_id", "to_agency_id")
-    )
+    return sorted((str(cid), to) for cid, to in await DispositionRow.all().values_list("complaint_id", "to_agency_id"))
 
 
 async def test_at_least_95_percent_of_pulled_complaints_carry_category_and_incident_date(province: Province) -> None:
@@ -106,14 +103,19 @@ async def test_a_disposition_the_gateway_sends_reads_back_as_the_same_dispositio
     await province.engine.pull(REST)
     sim = province.sims[REST]
     report = next(
-        r for r in sim.reports.values() if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
+        r
+        for r in sim.reports.values()
+        if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
     )
     link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
     cid = link.complaint_id  # type: ignore[attr-defined]
     # Disposed to the OPD by the gateway (its trail's latest hop is what a status change sends).
     await ComplaintRow.filter(id=cid).update(status=Status.DIDISPOSISIKAN)
     await DispositionRow.create(
-        complaint_id=cid, kind=DispositionKind.DISPOSISI, from_agency_id="pemkab-16.01", to_agency_id="16.01-pupr",
+        complaint_id=cid,
+        kind=DispositionKind.DISPOSISI,
+        from_agency_id="pemkab-16.01",
+        to_agency_id="16.01-pupr",
         at=datetime.now(UTC),
     )
     await outbox.enqueue(REST, "status", str(cid), f"status:{cid}:DIDISPOSISIKAN", now=datetime.now(UTC))
@@ -133,7 +135,9 @@ async def test_a_unit_the_regency_app_has_no_opd_for_sends_the_status_without_on
     await province.engine.pull(REST)
     sim = province.sims[REST]
     report = next(
-        r for r in sim.reports.values() if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
+        r
+        for r in sim.reports.values()
+        if r["opdId"] is None and r["bupatiStatus"] == "PENDING"  # type: ignore[attr-defined]
     )
     link = await ComplaintSourceRow.get(system=REST, source_id=report["id"])
     cid = link.complaint_id  # type: ignore[attr-defined]
@@ -166,9 +170,18 @@ async def test_an_unmapped_category_code_is_reported_and_the_complaint_still_sto
 async def test_a_category_or_opd_the_registry_does_not_know_is_reported(province: Province) -> None:
     now = datetime.now(UTC)
     record = SourceComplaint(
-        source=REST, source_id="rep_x", version="1", title="Jalan rusak", content="Jalan rusak parah.",
-        status=Status.DIDISPOSISIKAN, kode_wilayah="16.01", created_at=now, updated_at=now,
-        category_id="tidak-ada.kategori", incident_date=date(2025, 5, 1), disposed_to="16.01-dinas-hantu",
+        source=REST,
+        source_id="rep_x",
+        version="1",
+        title="Jalan rusak",
+        content="Jalan rusak parah.",
+        status=Status.DIDISPOSISIKAN,
+        kode_wilayah="16.01",
+        created_at=now,
+        updated_at=now,
+        category_id="tidak-ada.kategori",
+        incident_date=date(2025, 5, 1),
+        disposed_to="16.01-dinas-hantu",
     )
     notes: list[str] = []
     await province.engine.ingestor.apply(REST, record, now=now, notes=notes)
@@ -208,7 +221,9 @@ async def test_an_officer_sees_what_the_regency_disposed_to_their_opd(
     assert seen["dispositions"] == [{"kind": "DISPOSISI", "toAgency": {"id": hop.to_agency_id}}]
     assert seen["category"] is not None and seen["incidentDate"] is not None
     other = "16.05-dinsos" if hop.to_agency_id != "16.05-dinsos" else "16.05-dishub"
-    hidden = await gql(OFFICER_QUERY, {"t": complaint.tracking_id}, token=tokens.make(Role.AGENCY_OFFICER, agency=other))
+    hidden = await gql(
+        OFFICER_QUERY, {"t": complaint.tracking_id}, token=tokens.make(Role.AGENCY_OFFICER, agency=other)
+    )
     assert hidden["data"]["complaint"] is None  # type: ignore[index]
 
 
@@ -216,8 +231,14 @@ async def test_a_complaint_created_in_a_regency_system_carries_category_and_inci
     await province.engine.pull_all()
     await province.engine.drain()
     tracking_id = await laporan_at_lapor(
-        province.http, province.urls["lapor"], title="Jalan berlubang", content="Jalan di Baturaja berlubang.",
-        location_id="16.01", institution_id="pemkab-16.01", category_id="11", date_of_incident="2025-05-20",
+        province.http,
+        province.urls["lapor"],
+        title="Jalan berlubang",
+        content="Jalan di Baturaja berlubang.",
+        location_id="16.01",
+        institution_id="pemkab-16.01",
+        category_id="11",
+        date_of_incident="2025-05-20",
     )
     await province.engine.pull_all()
     await province.engine.drain()
@@ -234,16 +255,31 @@ async def test_a_catch_all_code_read_back_is_no_gap_when_the_complaint_has_a_cat
     category code; reading it back is not reported as a category the mapping lacks."""
     now = datetime.now(UTC)
     national = SourceComplaint(
-        source="lapor", source_id="1999001", version="1", title="BPJS ditolak", content="Kartu BPJS ditolak.",
-        status=Status.BELUM_TERVERIFIKASI, kode_wilayah="16.01", created_at=now, updated_at=now,
-        lapor_tracking_id="1999001", category_id="kesehatan.jkn",
+        source="lapor",
+        source_id="1999001",
+        version="1",
+        title="BPJS ditolak",
+        content="Kartu BPJS ditolak.",
+        status=Status.BELUM_TERVERIFIKASI,
+        kode_wilayah="16.01",
+        created_at=now,
+        updated_at=now,
+        lapor_tracking_id="1999001",
+        category_id="kesehatan.jkn",
     )
     await province.engine.ingestor.apply("lapor", national, now=now)
     link = await ComplaintSourceRow.get(system="lapor", source_id="1999001")
-    gap = Gap("category_id", "record rep_y: category_id: the value 'UMUM' is not in [maps.kategori] (stored without it)")
+    gap = Gap(
+        "category_id", "record rep_y: category_id: the value 'UMUM' is not in [maps.kategori] (stored without it)"
+    )
     echoed = replace(
-        national, source=REST, source_id="rep_y", lapor_tracking_id=None, category_id=None,
-        external_ref=str(link.complaint_id), warnings=(gap,),  # type: ignore[attr-defined]
+        national,
+        source=REST,
+        source_id="rep_y",
+        lapor_tracking_id=None,
+        category_id=None,
+        external_ref=str(link.complaint_id),
+        warnings=(gap,),  # type: ignore[attr-defined]
     )
     notes: list[str] = []
     await province.engine.ingestor.apply(REST, echoed, now=now, notes=notes)

@@ -19,7 +19,12 @@ HANGING, HEALTHY = "16.05-musi-rawas", "16.01-ogan-komering-ulu"
 
 
 async def _linked(system: str, count: int) -> list[str]:
-    ids = await ComplaintSourceRow.filter(system=system).order_by("id").limit(count).values_list("complaint_id", flat=True)
+    ids = (
+        await ComplaintSourceRow.filter(system=system)
+        .order_by("id")
+        .limit(count)
+        .values_list("complaint_id", flat=True)
+    )
     return [str(i) for i in ids]
 
 

@@ -23,7 +23,5 @@ async def readyz(request: Request) -> JSONResponse:
         await ping()
     except Exception as exc:  # any failure means "not ready"; the reason goes to the log
         log.warning("readiness check failed: %s", type(exc).__name__)
-        return JSONResponse(
-            {"status": "unavailable", "checks": {"database": "unreachable"}}, status_code=503
-        )
+        return JSONResponse({"status": "unavailable", "checks": {"database": "unreachable"}}, status_code=503)
     return JSONResponse({"status": "ready", "checks": {"database": "ok"}})

@@ -19,7 +19,9 @@ def metrics_endpoint(token: str | None) -> Callable[[Request], Awaitable[Respons
     async def metrics(request: Request) -> Response:
         problem = token_problem(request.headers.get("authorization"), token)
         if problem is not None:
-            return Response(problem + "\n", status_code=401, media_type="text/plain", headers={"WWW-Authenticate": "Bearer"})
+            return Response(
+                problem + "\n", status_code=401, media_type="text/plain", headers={"WWW-Authenticate": "Bearer"}
+            )
         state = app_state(request.scope)
         sources = state.sources if state is not None else None
         topology = state.topology if state is not None else None

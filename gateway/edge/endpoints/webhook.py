@@ -18,7 +18,6 @@ from starlette.responses import JSONResponse, Response
 from auth.roles import SCOPE_ALL_COMPLAINTS, Role
 from connectors.errors import ConnectorError
 from connectors.registry import NATIONAL_NAME
-
 from gateway.edge.error_answer import ErrorAnswer
 from gateway.edge.middleware.authentication import principal_of
 from gateway.edge.state import app_state
@@ -49,7 +48,9 @@ async def webhook(request: Request) -> JSONResponse:
         return _error(404, "NOT_CONFIGURED", "this gateway has no sources file, so no push intake")
     connector = sources.connectors.get(name)
     if connector is None or not connector.takes_pushes:
-        return _error(404, "UNKNOWN_SOURCE", f"no source {name!r} takes pushes here; expected one of the sources file's names")
+        return _error(
+            404, "UNKNOWN_SOURCE", f"no source {name!r} takes pushes here; expected one of the sources file's names"
+        )
     principal = principal_of(request.scope)
     if principal.is_public:
         return _error(401, "UNAUTHENTICATED", "pushing needs a connector service token")
@@ -59,7 +60,11 @@ async def webhook(request: Request) -> JSONResponse:
         or (regency is not None and principal.kode_wilayah == regency)
     )
     if not allowed:
-        return _error(403, "FORBIDDEN", f"this token may not push for {name}: it needs the connector service role for that kab/kota")
+        return _error(
+            403,
+            "FORBIDDEN",
+            f"this token may not push for {name}: it needs the connector service role for that kab/kota",
+        )
     try:
         records, rejected = connector.map_body(await request.body())
     except ConnectorError as exc:

@@ -32,8 +32,7 @@ async def flushed(request: Request, result: ExecutionResult) -> ExecutionResult:
             data=None,
             errors=[
                 GraphQLError(
-                    "the audit log could not be written, so the answer is withheld; "
-                    f"request id {current_request_id()}",
+                    f"the audit log could not be written, so the answer is withheld; request id {current_request_id()}",
                     extensions={"code": "AUDIT_UNAVAILABLE"},
                 )
             ],

@@ -19,8 +19,6 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLEnumType, GraphQLError, GraphQLSchema, GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.websockets import WebSocket
-from strawberry.schema.schema import validate_document
-from strawberry.types.graphql import OperationType
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -29,7 +27,15 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
 
+from gateway.edge.graphql_endpoint.coded_rules import coded
+from gateway.edge.graphql_endpoint.fragment_expansion import expanded_size
+from gateway.edge.graphql_endpoint.operation_deadline import DeadlineCheck
+from gateway.edge.graphql_endpoint.operation_metrics import OperationMetrics
+from gateway.edge.graphql_endpoint.query_cost import operation_cost
+from gateway.settings import GraphQLLimits
 from schema.errors import (
     IntrospectionDisabled,
     ParseFailed,
@@ -39,13 +45,6 @@ from schema.errors import (
     TooManyTokens,
 )
 from schema.privacy import mask_contacts
-
-from gateway.edge.graphql_endpoint.coded_rules import coded
-from gateway.edge.graphql_endpoint.fragment_expansion import expanded_size
-from gateway.edge.graphql_endpoint.operation_metrics import OperationMetrics
-from gateway.edge.graphql_endpoint.operation_deadline import DeadlineCheck
-from gateway.edge.graphql_endpoint.query_cost import operation_cost
-from gateway.settings import GraphQLLimits
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +184,7 @@ class ErrorCoder:
 class ErrorCodes(SchemaExtension):
     """Applies the ErrorCoder to every result that passes through the operation hook."""
 
-    def __init__(
-        self, *, suggestions: bool, request_id: Callable[[], str] | None = None
-    ) -> None:
+    def __init__(self, *, suggestions: bool, request_id: Callable[[], str] | None = None) -> None:
         self.suggestions = suggestions
         self.request_id = request_id
 
@@ -229,7 +226,9 @@ class TransportRules(SchemaExtension):
                 if subscribing
                 else "queries and mutations go over HTTP POST /graphql; the WebSocket is for subscriptions"
             )
-            context.result = ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "BAD_REQUEST"})])
+            context.result = ExecutionResult(
+                data=None, errors=[GraphQLError(message, extensions={"code": "BAD_REQUEST"})]
+            )
         yield
 
 
@@ -300,7 +299,11 @@ class CostLimit(SchemaExtension):
                 f"this operation may make {cost.source_calls} calls to regency systems; the limit is "
                 f"{self.limits.max_source_calls} per request. Expected: fewer or narrower live lists "
                 "(filter.kodeWilayah), or live: false",
-                extensions={"code": "QUERY_TOO_COSTLY", "sourceCalls": cost.source_calls, "budget": self.limits.max_source_calls},
+                extensions={
+                    "code": "QUERY_TOO_COSTLY",
+                    "sourceCalls": cost.source_calls,
+                    "budget": self.limits.max_source_calls,
+                },
             )
         return None
 
@@ -321,7 +324,9 @@ def schema_extensions(
     # request miss the cache and re-validate. Build the rules once, reuse them per request.
     # Each rule reports one of our coded errors (gateway.edge.graphql_endpoint.coded_rules), not bare wording.
     depth_rules = [coded(r, QueryTooDeep) for r in QueryDepthLimiter(max_depth=limits.max_depth).validation_rules]
-    alias_rules = [coded(r, TooManyAliases) for r in MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules]
+    alias_rules = [
+        coded(r, TooManyAliases) for r in MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules
+    ]
     introspection_rules = [coded(NoSchemaIntrospectionCustomRule, IntrospectionDisabled)]
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),

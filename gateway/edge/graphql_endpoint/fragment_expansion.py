@@ -24,9 +24,7 @@ from graphql import (
 class _Count:
     def __init__(self, document: DocumentNode, ceiling: int) -> None:
         self.ceiling = ceiling
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.sizes: dict[str, int] = {}
 
     def selections(self, node: SelectionSetNode | None, spreading: frozenset[str]) -> int:

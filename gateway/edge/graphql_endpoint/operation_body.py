@@ -13,7 +13,14 @@ from collections.abc import Mapping
 
 from schema.errors import InputError, RequestError
 
-_JSON_KINDS = {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "an array", dict: "an object"}
+_JSON_KINDS = {
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    list: "an array",
+    dict: "an object",
+}
 _OPTIONAL_OBJECTS = ("variables", "extensions")
 
 
@@ -37,7 +44,9 @@ def json_kind(value: object) -> str:
 def check_object(data: object, *, what: str = "request body") -> Mapping[str, object]:
     """`data` if it is a JSON object; raises BadOperationBody naming what it is instead."""
     if isinstance(data, list):
-        raise BadOperationBody(f"{what} is an array: batching is not supported; expected one operation as a JSON object")
+        raise BadOperationBody(
+            f"{what} is an array: batching is not supported; expected one operation as a JSON object"
+        )
     if not isinstance(data, dict):
         raise BadOperationBody(f'{what} is {json_kind(data)}; expected a JSON object like {{"query": "..."}}')
     return data

@@ -21,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 _deadline: ContextVar[float | None] = ContextVar("operation_deadline", default=None)
 
 
-class DeadlinePassed(BaseException):  # noqa: N818 (not an error of the resolver: a stop)
+class DeadlinePassed(BaseException):
     """The operation's deadline passed during resolution."""
 
 

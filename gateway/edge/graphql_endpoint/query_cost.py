@@ -104,11 +104,14 @@ LIST_BOUNDS: dict[str, int | Callable[[dict[str, Any]], int]] = {
     "Query._entities": lambda args: min(len(args.get("representations") or ()), 100),
 }
 
+
 def _regencies(partition: str | None) -> int:
     """Kab/kota a partition overlaps: a live list names each, connected or not."""
     return sum(
-        1 for x in provinces_and_regencies()
-        if x.level is RegionLevel.REGENCY and (lies_in(x.code, partition) or (partition is not None and lies_in(partition, x.code)))
+        1
+        for x in provinces_and_regencies()
+        if x.level is RegionLevel.REGENCY
+        and (lies_in(x.code, partition) or (partition is not None and lies_in(partition, x.code)))
     )
 
 
@@ -265,7 +268,10 @@ class _Walk:
         if rule is not None and args is not None:
             self.calls += rule(args, self.sources_in)
         inner = self.selection(
-            get_named_type(field.type), node.selection_set, seen, _Within(args or {}, self._page(coordinate, field, args))
+            get_named_type(field.type),
+            node.selection_set,
+            seen,
+            _Within(args or {}, self._page(coordinate, field, args)),
         )
         return 1 + self._multiplier(coordinate, field, args, within) * inner
 

@@ -59,8 +59,8 @@ from gateway.edge.limits.too_many_requests import WS_CLOSE_CODE
 from gateway.edge.middleware.authentication import principal_of
 from gateway.edge.middleware.request_id import current_request_id
 from gateway.edge.state import app_state
-from gateway.telemetry import refused
 from gateway.settings import FederationSettings, GraphQLLimits
+from gateway.telemetry import refused
 from schema.graphql import GraphQLContext
 
 if TYPE_CHECKING:
@@ -239,9 +239,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             return
         await record_now(Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=code), context.request_id)
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket | None
-    ) -> GraphQLContext:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None) -> GraphQLContext:
         principal = principal_of(request.scope)
         trail = AuditTrail(principal, current_request_id())
         request.state.audit_trail = trail
@@ -267,7 +265,9 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         if sent is None:
             if context.principal.is_public:
                 refused("UNAUTHENTICATED")
-                raise ConnectionRejectionError({"reason": "UNAUTHENTICATED: expected {\"authorization\": \"Bearer <token>\"}"})
+                raise ConnectionRejectionError(
+                    {"reason": 'UNAUTHENTICATED: expected {"authorization": "Bearer <token>"}'}
+                )
             principal = context.principal  # from the handshake's Authorization header
         else:
             scheme, _, token = str(sent).strip().partition(" ")
@@ -275,7 +275,7 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
             verifier = self.verifier or (state.verifier if state is not None else None)
             if scheme.lower() != "bearer" or not token.strip() or verifier is None:
                 refused("MALFORMED_AUTHORIZATION")
-                raise ConnectionRejectionError({"reason": "MALFORMED_AUTHORIZATION: expected \"Bearer <token>\""})
+                raise ConnectionRejectionError({"reason": 'MALFORMED_AUTHORIZATION: expected "Bearer <token>"'})
             try:
                 principal = await verifier.verify(token.strip())
             except AuthError as error:

@@ -23,7 +23,9 @@ LEASE_SECONDS = 60.0  # how long a lease outlives the last renewal of a dead pro
 # Seconds since the epoch on Redis's clock, in Lua.
 _NOW = "local t = redis.call('TIME')\nlocal now = tonumber(t[1]) + tonumber(t[2]) / 1000000\n"
 # KEYS[1]: the caller's leases; ARGV: lease id, most allowed, lease seconds, token expiry.
-_TAKE = _NOW + """
+_TAKE = (
+    _NOW
+    + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
 local upto = math.min(now + tonumber(ARGV[3]), tonumber(ARGV[4]))
@@ -31,9 +33,12 @@ redis.call('ZADD', KEYS[1], upto, ARGV[1])
 redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 1)
 return 1
 """
+)
 # Same keys and arguments; 0 when the lease is gone (lapsed, or given back): a lapsed lease's
 # place may already be someone else's, so it is not revived.
-_RENEW = _NOW + """
+_RENEW = (
+    _NOW
+    + """
 local held = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if held == false or tonumber(held) <= now then
   redis.call('ZREM', KEYS[1], ARGV[1])
@@ -43,6 +48,7 @@ redis.call('ZADD', KEYS[1], math.min(now + tonumber(ARGV[3]), tonumber(ARGV[4]))
 redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[3])) + 1)
 return 1
 """
+)
 
 
 class ConnectionLeases:

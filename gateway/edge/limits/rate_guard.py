@@ -13,11 +13,11 @@ from starlette.types import Scope
 
 from auth.principal import Principal
 from auth.roles import Role
-from gateway.edge.middleware.client_network import client_network
 from gateway.edge.limits.connection_leases import ConnectionLeases
 from gateway.edge.limits.rate_limiter import RateLimiter, Verdict, hashed, parse_rates
-from gateway.rate_settings import RateLimitSettings
 from gateway.edge.limits.tarpit import Tarpit
+from gateway.edge.middleware.client_network import client_network
+from gateway.rate_settings import RateLimitSettings
 
 
 @dataclass(frozen=True, slots=True)

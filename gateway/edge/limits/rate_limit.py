@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from gateway.edge.middleware.authentication import principal_of, route_path
 from gateway.edge.limits.rate_guard import RateGuard
 from gateway.edge.limits.too_many_requests import send_too_many
+from gateway.edge.middleware.authentication import principal_of, route_path
 
 EXEMPT = frozenset({"/healthz", "/readyz", "/metrics"})
 

@@ -25,8 +25,8 @@ import math
 from collections import deque
 from typing import Final
 
-from gateway.telemetry import ADMISSION_IN_FLIGHT, ADMISSION_QUEUED, ADMISSION_WAIT_SECONDS
 from gateway.settings import AdmissionSettings
+from gateway.telemetry import ADMISSION_IN_FLIGHT, ADMISSION_QUEUED, ADMISSION_WAIT_SECONDS
 
 # Why a request was refused (the `reason` label of penghubung_admission_shed_total).
 QUEUE_FULL: Final = "queue_full"

@@ -23,14 +23,13 @@ from auth.issuers import IssuerConfig, load_issuers
 from auth.keys import JwksKeys, KeySet, StaticKeys
 from auth.principal import Principal
 from auth.tokens import TokenVerifier
-
 from gateway.domain.audit import record_now
 from gateway.edge.error_answer import ErrorAnswer
-from gateway.telemetry import refused
+from gateway.edge.limits.too_many_requests import send_too_many
 from gateway.edge.middleware.request_id import current_request_id
 from gateway.edge.state import app_state
 from gateway.settings import GatewaySettings
-from gateway.edge.limits.too_many_requests import send_too_many
+from gateway.telemetry import refused
 
 if TYPE_CHECKING:
     from gateway.edge.middleware.bad_tokens import BadTokens
@@ -53,9 +52,7 @@ def issuers_for(settings: GatewaySettings) -> list[IssuerConfig]:
     return issuers
 
 
-def build_verifier(
-    issuers: Sequence[IssuerConfig], session: aiohttp.ClientSession | None
-) -> TokenVerifier:
+def build_verifier(issuers: Sequence[IssuerConfig], session: aiohttp.ClientSession | None) -> TokenVerifier:
     """A verifier with a key set per issuer (JWKS ones fetch through `session`)."""
     keysets: dict[str, KeySet] = {}
     for issuer in issuers:
@@ -74,9 +71,7 @@ def _bearer(scope: Scope) -> str | None:
             text: str = value.decode("latin-1").strip()
             scheme, _, token = text.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise InvalidToken(
-                    "Authorization header is not 'Bearer <token>'", code="MALFORMED_AUTHORIZATION"
-                )
+                raise InvalidToken("Authorization header is not 'Bearer <token>'", code="MALFORMED_AUTHORIZATION")
             return token.strip()
     return None
 
@@ -84,7 +79,7 @@ def _bearer(scope: Scope) -> str | None:
 def route_path(scope: Scope) -> str:
     """The path as the app's routes see it (without a `--root-path` prefix)."""
     path, root = str(scope.get("path", "")), str(scope.get("root_path", ""))
-    return path[len(root):] if root and path.startswith(root) else path
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 class BearerAuthMiddleware:

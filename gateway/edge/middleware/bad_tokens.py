@@ -17,9 +17,9 @@ from starlette.types import Scope
 from auth.audit import AuditAction, AuditEvent
 from auth.principal import Principal
 from gateway.domain.audit import record_now
-from gateway.telemetry import bad_token
 from gateway.edge.limits.rate_guard import RateGuard
 from gateway.edge.limits.rate_limiter import Verdict, hashed
+from gateway.telemetry import bad_token
 
 log = logging.getLogger(__name__)
 _LOCAL_MAX = 10_000  # networks remembered in process when the shared store is unreachable
@@ -46,7 +46,9 @@ class BadTokens:
             before = await self.guard.limiter.get(f"{key}:{slot - 1}")
             reason = f"{code} from {network}" + (f"; +{before - 1} before" if before > 1 else "")
             try:
-                await record_now(Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=reason[:80]), request_id)
+                await record_now(
+                    Principal.public(), AuditEvent(AuditAction.TOKEN_REJECTED, reason=reason[:80]), request_id
+                )
             except Exception:  # the refusal stands even if the log cannot be written
                 log.exception("could not record a rejected token")
         return await self.guard.charge_network(scope)

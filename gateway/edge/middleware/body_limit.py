@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.edge.middleware.asgi_answers import StartTracking
 from gateway.edge.error_answer import ErrorAnswer
+from gateway.edge.middleware.asgi_answers import StartTracking
 from gateway.telemetry import refused
 from schema.errors import RequestError
 

@@ -15,8 +15,8 @@ import logging
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.edge.middleware.asgi_answers import StartTracking
 from gateway.edge.error_answer import ErrorAnswer
+from gateway.edge.middleware.asgi_answers import StartTracking
 from gateway.telemetry import refused
 from schema.errors import RequestError
 
@@ -75,17 +75,24 @@ class BodyReadMiddleware:
             refused(BodyTimedOut.code)
             log.warning(
                 "%s %s: request body incomplete after %g s (%d bytes received); answered 408",
-                scope.get("method"), scope.get("path"), self.timeout, received,
+                scope.get("method"),
+                scope.get("path"),
+                self.timeout,
+                received,
             )
             if not tracked.started:
                 await self._time_out(send)
         except (BodyAborted, ClientDisconnect):
             log.info(
                 "%s %s: client went away before its request body was complete (%d bytes received)",
-                scope.get("method"), scope.get("path"), received,
+                scope.get("method"),
+                scope.get("path"),
+                received,
             )
 
     async def _time_out(self, send: Send) -> None:
-        message = f"the request body did not arrive within {self.timeout:g} s; expected the whole body to be sent promptly"
+        message = (
+            f"the request body did not arrive within {self.timeout:g} s; expected the whole body to be sent promptly"
+        )
         # The rest of the body may still be on its way: do not read it as a request.
         await ErrorAnswer.of(BodyTimedOut(message), headers={"connection": "close"}).send(send)

@@ -16,8 +16,7 @@ async def _backfill(apps, schema_editor):
     offset = 0
     while True:
         rows = await client.execute_query_dict(
-            "SELECT id, title, original_title, content FROM complaint"
-            f" ORDER BY id LIMIT {_BATCH} OFFSET {offset}"
+            f"SELECT id, title, original_title, content FROM complaint ORDER BY id LIMIT {_BATCH} OFFSET {offset}"
         )
         if not rows:
             return

@@ -34,42 +34,48 @@ async def _unguard(apps, schema_editor):
         for verb in ("update", "delete"):
             await client.execute_script(f"DROP TRIGGER IF EXISTS audit_event_no_{verb}")
 
+
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_complaint_search_text')]
+    dependencies = [("models", "0002_complaint_search_text")]
 
     initial = False
 
     operations = [
         ops.CreateModel(
-            name='AuditEventRow',
+            name="AuditEventRow",
             fields=[
-                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
-                ('action', fields.CharField(db_index=True, max_length=40)),
-                ('outcome', fields.CharField(max_length=12)),
-                ('actor_subject', fields.CharField(null=True, db_index=True, max_length=120)),
-                ('actor_roles', fields.CharField(max_length=200)),
-                ('actor_agency_id', fields.CharField(null=True, max_length=80)),
-                ('complaint_id', fields.UUIDField(null=True, db_index=True)),
-                ('reason', fields.CharField(null=True, max_length=80)),
-                ('request_id', fields.CharField(null=True, max_length=64)),
+                ("id", fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ("at", fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ("action", fields.CharField(db_index=True, max_length=40)),
+                ("outcome", fields.CharField(max_length=12)),
+                ("actor_subject", fields.CharField(null=True, db_index=True, max_length=120)),
+                ("actor_roles", fields.CharField(max_length=200)),
+                ("actor_agency_id", fields.CharField(null=True, max_length=80)),
+                ("complaint_id", fields.UUIDField(null=True, db_index=True)),
+                ("reason", fields.CharField(null=True, max_length=80)),
+                ("request_id", fields.CharField(null=True, max_length=64)),
             ],
-            options={'table': 'audit_event', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One entry of the append-only audit log: who did what to which complaint.'},
-            bases=['Model'],
+            options={
+                "table": "audit_event",
+                "app": "models",
+                "pk_attr": "id",
+                "table_description": "One entry of the append-only audit log: who did what to which complaint.",
+            },
+            bases=["Model"],
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='owner_subject',
+            model_name="ComplaintRow",
+            name="owner_subject",
             field=fields.CharField(null=True, db_index=True, max_length=120),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='submitted_by_agency_id',
+            model_name="ComplaintRow",
+            name="submitted_by_agency_id",
             field=fields.CharField(null=True, max_length=80),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='submitted_by_subject',
+            model_name="ComplaintRow",
+            name="submitted_by_subject",
             field=fields.CharField(null=True, max_length=120),
         ),
         ops.RunPython(_guard, reverse_code=_unguard),

@@ -5,7 +5,7 @@ from datetime import datetime
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from schema.canonical import Classification, Kadar, Status, StatusEvent, default_kadar  # noqa: F401
+from schema.canonical import Classification, Kadar, Status, StatusEvent, default_kadar
 from schema.deadlines import DeadlinePolicy, compute
 
 _BATCH = 500
@@ -44,15 +44,12 @@ async def _backfill(apps, schema_editor):
         ids = [r["id"] for r in rows]
         placeholders = ", ".join(f"${i + 1}" if postgres else "?" for i in range(len(ids)))
         events = await client.execute_query_dict(
-            "SELECT complaint_id, status, at FROM status_event"
-            f" WHERE complaint_id IN ({placeholders}) ORDER BY at, id",
+            f"SELECT complaint_id, status, at FROM status_event WHERE complaint_id IN ({placeholders}) ORDER BY at, id",
             ids,
         )
         history = {}
         for e in events:
-            history.setdefault(str(e["complaint_id"]), []).append(
-                StatusEvent(Status(e["status"]), _when(e["at"]))
-            )
+            history.setdefault(str(e["complaint_id"]), []).append(StatusEvent(Status(e["status"]), _when(e["at"])))
         for row in rows:
             d = compute(
                 created_at=_when(row["created_at"]),
@@ -72,55 +69,61 @@ async def _backfill(apps, schema_editor):
 async def _nothing_to_undo(apps, schema_editor):
     """Dropping the columns (the steps before, when going back) removes what was filled."""
 
+
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_permissions_and_audit')]
+    dependencies = [("models", "0003_permissions_and_audit")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='ComplaintRow',
-            name='closed_at',
+            model_name="ComplaintRow",
+            name="closed_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='first_follow_up_at',
+            model_name="ComplaintRow",
+            name="first_follow_up_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='follow_up_due',
+            model_name="ComplaintRow",
+            name="follow_up_due",
             field=fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='kadar',
-            field=fields.CharEnumField(null=True, description='DARURAT: DARURAT\nPERMINTAAN_INFORMASI: PERMINTAAN_INFORMASI\nTIDAK_BERPENGAWASAN: TIDAK_BERPENGAWASAN\nBERPENGAWASAN: BERPENGAWASAN', enum_type=Kadar, max_length=24),
+            model_name="ComplaintRow",
+            name="kadar",
+            field=fields.CharEnumField(
+                null=True,
+                description="DARURAT: DARURAT\nPERMINTAAN_INFORMASI: PERMINTAAN_INFORMASI\nTIDAK_BERPENGAWASAN: TIDAK_BERPENGAWASAN\nBERPENGAWASAN: BERPENGAWASAN",
+                enum_type=Kadar,
+                max_length=24,
+            ),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='reply_due',
+            model_name="ComplaintRow",
+            name="reply_due",
             field=fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='resolution_due',
+            model_name="ComplaintRow",
+            name="resolution_due",
             field=fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='resolved_at',
+            model_name="ComplaintRow",
+            name="resolved_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='verification_due',
+            model_name="ComplaintRow",
+            name="verification_due",
             field=fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False),
         ),
         ops.AddField(
-            model_name='ComplaintRow',
-            name='verified_at',
+            model_name="ComplaintRow",
+            name="verified_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
         ops.RunPython(_backfill, reverse_code=_nothing_to_undo),

@@ -1,23 +1,23 @@
 """Sync: the latest note per source (a record stored without a part, a paging oddity), apart from rejections."""
 
-from tortoise import migrations
+from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
-from tortoise import fields
+
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_mutation_receipts')]
+    dependencies = [("models", "0007_mutation_receipts")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='SyncCursorRow',
-            name='last_note',
+            model_name="SyncCursorRow",
+            name="last_note",
             field=fields.CharField(null=True, max_length=300),
         ),
         ops.AddField(
-            model_name='SyncCursorRow',
-            name='last_note_at',
+            model_name="SyncCursorRow",
+            name="last_note_at",
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
     ]

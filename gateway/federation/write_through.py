@@ -297,7 +297,7 @@ class WriteThrough:
         except CannotTell as exc:
             sent.pending, sent.in_doubt = f"{owner.system}: {exc}", True
         except Exception as exc:
-            failure = classify(exc, left=seen.may_have_left)
+            failure = classify(exc, left=seen.may_have_left)  # type: ignore[possibly-undefined]  # bound as the with-block is entered
             if failure is None or failure.kind is Kind.FAILED:  # whatever it was, the outbox holds the write
                 log.exception("write-through to %s failed unexpectedly", owner.system)
                 sent.pending, sent.in_doubt = (
@@ -813,8 +813,12 @@ class WriteThrough:
             return stored, WriteReceipt(DeliveryState.LOCAL, idempotency_key=idempotency_key)
         # Stored: from here the create is the outbox's, delivered now if the owner answers.
         outcome, reason = await asyncio.shield(self._deliver_create(connectors, system, stored.id))
-        state = {Outcome.DONE: DeliveryState.APPLIED, Outcome.DEAD: DeliveryState.DEAD_LETTER}.get(
-            outcome, DeliveryState.PENDING
+        state = (
+            {Outcome.DONE: DeliveryState.APPLIED, Outcome.DEAD: DeliveryState.DEAD_LETTER}.get(
+                outcome, DeliveryState.PENDING
+            )
+            if outcome is not None
+            else DeliveryState.PENDING
         )
         return stored, WriteReceipt(state, system, None if state is DeliveryState.APPLIED else reason, idempotency_key)
 

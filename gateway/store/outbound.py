@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from gateway.store import rows
 from gateway.store.models import ComplaintRow, FollowUpRow, ReporterReplyRow, ReporterRow, StatusEventRow
@@ -46,7 +47,7 @@ class OutboundFollowUp:
 
 
 def _outbound(row: ComplaintRow) -> OutboundComplaint:
-    reporter_id = row.reporter_id  # type: ignore[attr-defined]
+    reporter_id = row.reporter_id
     return OutboundComplaint(
         id=str(row.id),
         status=row.status,
@@ -58,11 +59,11 @@ def _outbound(row: ComplaintRow) -> OutboundComplaint:
         classification=row.classification,
         channel=row.channel,
         incident_date=row.incident_date,
-        category_id=row.category_id,  # type: ignore[attr-defined]
+        category_id=row.category_id,
         address=row.address,
         latitude=row.latitude,
         longitude=row.longitude,
-        routed_agency_id=row.routed_agency_id,  # type: ignore[attr-defined]
+        routed_agency_id=row.routed_agency_id,
         is_anonymous=row.is_anonymous,
         is_secret=row.is_secret,
         reporter_id=str(reporter_id) if reporter_id is not None else None,
@@ -99,7 +100,8 @@ async def status_steps(complaint_id: str) -> int:
 
 async def follow_up_keys(complaint_id: str) -> list[str]:
     """The fingerprints of the complaint's follow-ups (those that have one)."""
-    return [k for k in await FollowUpRow.filter(complaint_id=complaint_id).values_list("key", flat=True) if k]
+    keys = cast(list[str | None], await FollowUpRow.filter(complaint_id=complaint_id).values_list("key", flat=True))
+    return [k for k in keys if k]
 
 
 async def follow_up(complaint_id: str, key: str) -> OutboundFollowUp | None:

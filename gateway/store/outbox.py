@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
@@ -109,7 +109,7 @@ async def lease(
             leased.append(
                 Delivery(
                     e.id, e.destination, e.kind, str(e.complaint_id), dict(e.payload), e.attempts + 1, doubt, owner
-                )  # type: ignore[attr-defined]
+                )
             )
     return sorted(leased, key=lambda d: d.id)
 
@@ -194,16 +194,19 @@ async def counts_by_destination_and_state(states: Iterable[str]) -> list[tuple[s
 
 async def create_states(complaint_id: str, destination: str) -> set[str]:
     """The states of the complaint's create entries to `destination`."""
-    return set(
-        await OutboxRow.filter(complaint_id=complaint_id, destination=destination, kind="create").values_list(
-            "state", flat=True
-        )
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    states = await OutboxRow.filter(complaint_id=complaint_id, destination=destination, kind="create").values_list(
+        "state", flat=True
     )
+    return set(cast(list[str], states))
 
 
 async def create_destinations(complaint_id: str) -> list[str]:
     """Where the complaint has a create entry, in any state."""
-    return list(await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True))
+    return cast(
+        list[str],
+        await OutboxRow.filter(complaint_id=complaint_id, kind="create").values_list("destination", flat=True),
+    )
 
 
 def _others(delivery: Delivery) -> QuerySet[OutboxRow]:
@@ -216,9 +219,12 @@ def _others(delivery: Delivery) -> QuerySet[OutboxRow]:
 async def tried_payloads(delivery: Delivery) -> list[dict[str, Any]]:
     """The payloads of the other entries for the same write that were attempted and may
     have reached the destination."""
-    return list(await _others(delivery).filter(attempts__gt=0, in_doubt=True).values_list("payload", flat=True))
+    return cast(
+        list[dict[str, Any]],
+        await _others(delivery).filter(attempts__gt=0, in_doubt=True).values_list("payload", flat=True),
+    )
 
 
 async def delivered_payloads(delivery: Delivery) -> list[dict[str, Any]]:
     """The payloads of the other entries for the same write that were delivered."""
-    return list(await _others(delivery).filter(state=DONE).values_list("payload", flat=True))
+    return cast(list[dict[str, Any]], await _others(delivery).filter(state=DONE).values_list("payload", flat=True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
@@ -42,7 +43,7 @@ class Unlinked:
 
 
 def _link(row: ComplaintSourceRow) -> SourceLink:
-    return SourceLink(row.id, str(row.complaint_id), row.system, row.source_id, row.status)  # type: ignore[attr-defined]
+    return SourceLink(row.id, str(row.complaint_id), row.system, row.source_id, row.status)
 
 
 async def link_of(complaint_id: str, system: str) -> SourceLink | None:
@@ -85,7 +86,8 @@ async def set_status(link_id: int, status: Status) -> None:
 
 async def systems_of(complaint_id: str) -> list[str]:
     """The systems the complaint is linked to."""
-    return list(await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
+    # Tortoise types every values_list as tuples; flat=True gives the bare values.
+    return cast(list[str], await ComplaintSourceRow.filter(complaint_id=complaint_id).values_list("system", flat=True))
 
 
 async def links_in(system: str) -> list[SourceLink]:
@@ -102,6 +104,6 @@ async def unlinked(system: str, *, regency_code: str | None) -> list[Unlinked]:
     if regency_code is not None:
         candidates = candidates.filter(regency_code=regency_code)
     return [
-        Unlinked(str(row.id), row.tracking_id, row.routed_agency_id, row.kode_wilayah)  # type: ignore[attr-defined]
+        Unlinked(str(row.id), row.tracking_id, row.routed_agency_id, row.kode_wilayah)
         for row in await candidates.only("id", "routed_agency_id", "kode_wilayah", "tracking_id")
     ]

@@ -271,7 +271,7 @@ class Deliverer:
                     else:
                         step = await self._follow_up(d, connector)
         except Exception as exc:
-            failure = classify(exc, left=writes.may_have_left)
+            failure = classify(exc, left=writes.may_have_left)  # type: ignore[possibly-undefined]  # bound as the with-block is entered
             if failure is None:
                 raise
             return await self._failed(d, exc, failure)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from gateway.services import StoreUse, build_domain, build_services
 from gateway.settings import GatewaySettings
@@ -55,7 +57,7 @@ async def run_worker(
                 )
             )
             on_delivery = record_delivery
-        jobs = [
+        jobs: list[Coroutine[Any, Any, object]] = [
             housekeeping_loop(
                 domain.lifecycle,
                 domain.broker,

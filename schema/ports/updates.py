@@ -13,6 +13,7 @@ class UpdateEvent(Protocol):
     complaint_id: str
     kind: str
     at: datetime
+    kode_wilayah: str | None
 
 
 class UpdatesPort(Protocol):

@@ -38,7 +38,7 @@ async def _heard(source: str, now: datetime, records: int, rejected: int) -> Non
     await sync_state.pushed(source, at=now, records=records, rejected=rejected)
 
 
-async def webhook(request: Request) -> JSONResponse:
+async def webhook(request: Request) -> Response:
     """Apply records a source pushed."""
     state = app_state(request.scope)
     sources = state.sources if state is not None else None

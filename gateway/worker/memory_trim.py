@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 TRIM_EVERY_S = 60.0
 
 
-def _glibc_trim() -> Callable[[], bool] | None:
-    """`malloc_trim(0)` of the C library, or None where it has none."""
+def trimmer() -> Callable[[], bool] | None:
+    """`malloc_trim(0)` of the C library, or None where it has none (not glibc)."""
     name = ctypes.util.find_library("c")
     if name is None:
         return None
@@ -37,11 +37,6 @@ def _glibc_trim() -> Callable[[], bool] | None:
     trim.restype = ctypes.c_int
     # 1 when memory was returned to the system, 0 when there was nothing to return.
     return lambda: bool(trim(0))
-
-
-def trimmer() -> Callable[[], bool] | None:
-    """The trim function of this platform, or None."""
-    return _glibc_trim()
 
 
 async def trim_memory_periodically(stop: asyncio.Event, *, every: float = TRIM_EVERY_S) -> int:

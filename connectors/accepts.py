@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from connectors.spec import SourceSpec
+from connectors.spec_types import SourceSpec
 from schema.canonical import Status
 
 

@@ -18,8 +18,8 @@ from schema.canonical import Attachment
 from schema.errors import RecordError
 
 if TYPE_CHECKING:
-    # Only a name here: connectors.spec imports this package's attachment_spec.
-    from connectors.spec import FieldSpec
+    # Only a name here, for the annotations.
+    from connectors.spec_types import FieldSpec
 
 _SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 # A source's link is kept as it gives it: an absolute http(s) URL, or a path on the

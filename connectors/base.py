@@ -19,7 +19,7 @@ from schema.canonical import Status
 if TYPE_CHECKING:
     from connectors.http import UpstreamClient
     from connectors.mapping import MappingError
-    from connectors.spec import SourceSpec
+    from connectors.spec_types import SourceSpec
 
 __all__ = ["ConnectorBase"]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from connectors.dialects import MAPPINGS_DIR
-from connectors.spec import SourceSpec, load_spec
+from connectors.spec import load_spec
+from connectors.spec_types import SourceSpec
 
 __all__ = ["MAPPINGS_DIR", "bundled_spec"]
 

@@ -17,7 +17,7 @@ from datetime import timezone
 from connectors.accepts import never_sent
 from connectors.protocol import Connector
 from connectors.records import SourceComplaint
-from connectors.spec import SourceSpec
+from connectors.spec_types import SourceSpec
 from connectors.time_formats import ZONES
 from connectors.write_body import out_word
 from schema.canonical import Status

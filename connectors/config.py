@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from connectors.dialects import BY_NAME, NAMES
-from connectors.spec import SourceSpec, load_spec
+from connectors.spec import load_spec
 from connectors.spec_errors import SpecError, fail, only
+from connectors.spec_types import SourceSpec
 from schema.regions import children, get_region
 
 DEMO_CONFIG = Path(__file__).parent / "demo" / "sumsel.toml"

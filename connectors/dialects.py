@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from connectors.http import UpstreamClient
     from connectors.protocol import Connector
     from connectors.sandbox.base import Simulator
-    from connectors.spec import SourceSpec
+    from connectors.spec_types import SourceSpec
 
 __all__ = ["BY_NAME", "DIALECTS", "MAPPINGS_DIR", "NAMES", "Dialect", "dialect"]
 

@@ -7,8 +7,8 @@ import importlib
 
 from connectors.http import UpstreamClient
 from connectors.source import HttpSource
-from connectors.spec import SourceSpec
 from connectors.spec_errors import SpecError, fail
+from connectors.spec_types import SourceSpec
 
 
 def source_class(spec: SourceSpec) -> type[HttpSource]:

@@ -17,7 +17,8 @@ from connectors.attachments import read_attachments, read_own_file
 from connectors.casts import CastMismatch, cast_value, text
 from connectors.paths import MISSING, get_path
 from connectors.records import UNQUOTED, Gap, RawRecord, SourceComplaint, SourceFollowUp
-from connectors.spec import ENUM_TARGETS, SOFT_FIELDS, FieldSpec, SourceSpec
+from connectors.spec import ENUM_TARGETS, SOFT_FIELDS
+from connectors.spec_types import FieldSpec, SourceSpec
 from connectors.time_formats import ZONES
 from schema.canonical import Attachment, Channel, Classification, Reporter, Status
 from schema.errors import RecordError

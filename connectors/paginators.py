@@ -19,7 +19,7 @@ from connectors.paths import MISSING, get_path
 
 if TYPE_CHECKING:
     from connectors.http import Response
-    from connectors.spec import RequestSpec
+    from connectors.spec_types import RequestSpec
 
 __all__ = ["PAGINATORS", "Paginator"]
 

@@ -19,7 +19,7 @@ from connectors.errors import DecodeError
 from connectors.paths import MISSING, get_path
 
 if TYPE_CHECKING:
-    from connectors.spec import RequestSpec
+    from connectors.spec_types import RequestSpec
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # One link-value of a Link header: <target> followed by ;-separated parameters.

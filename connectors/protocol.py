@@ -21,7 +21,7 @@ from schema.canonical import Channel, Classification, Reporter, Status
 
 if TYPE_CHECKING:
     from connectors.mapping import MappingError
-    from connectors.spec import SourceSpec
+    from connectors.spec_types import SourceSpec
 
 
 class Capability(StrEnum):

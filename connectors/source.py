@@ -43,7 +43,7 @@ from connectors.protocol import (
     Unsupported,
 )
 from connectors.records import Gap, RawRecord, SourceComplaint, SourceFollowUp, content_version
-from connectors.spec import RequestSpec, SourceSpec
+from connectors.spec_types import RequestSpec, SourceSpec
 from connectors.time_formats import resolution
 from connectors.time_formats import write as write_time
 from connectors.write_body import build_body

@@ -36,20 +36,20 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from connectors.attachment_spec import AttachmentsSpec, parse_attachments
 from connectors.authenticators import AUTHENTICATORS
 from connectors.casts import CASTS, cast_value
-from connectors.follow_up_spec import FollowUpsSpec, parse_follow_ups
+from connectors.follow_up_spec import parse_follow_ups
 from connectors.formats.registry import FORMATS as FORMAT_CLASSES
 from connectors.map_casts import check_map_casts
 from connectors.paginators import PAGINATORS
 from connectors.paths import check_path
 from connectors.spec_errors import SpecError, fail, only, url_path
+from connectors.spec_types import FieldSpec, RequestSpec, SourceSpec
 from connectors.time_formats import ZONES, check_format, check_zone
-from connectors.write_spec import WriteSpecs, parse_writes
+from connectors.write_spec import parse_writes
 from schema.canonical import Channel, Classification, Status
 from schema.regions import KODE_WILAYAH_PATTERN
 
@@ -101,25 +101,6 @@ ENUM_TARGETS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """Where one canonical field comes from, and how it is converted."""
-
-    name: str
-    path: str | None = None  # dotted path, [n] for list items, @attr for XML attributes
-    const: object = None
-    cast: str = "str"
-    map: str | None = None  # name of a [maps.*] table
-    default: object = None
-    optional: bool = False
-    pattern: re.Pattern[str] | None = None  # an id format the value must match
-    extract: re.Pattern[str] | None = None  # take the first group of this match from the value
-    format: str | None = None  # a strptime pattern for date and datetime casts
-    zone: str | None = None  # the zone of this field's times, where it is not the source's
-    true_words: tuple[str, ...] | None = None  # a bool cast's yes words (else the built-in ones)
-    false_words: tuple[str, ...] | None = None
-
-
 # The names a mapping may use, each a class looked up by it when the source is called.
 PAGINATION_STYLES = tuple(PAGINATORS)
 FORMATS = tuple(FORMAT_CLASSES)
@@ -128,34 +109,6 @@ METHODS = ("GET", "POST")
 # How the since parameter is written: "datetime" is UTC ISO 8601 with +00:00 (the meaning it
 # always had); "local_datetime" is ISO 8601 in the source's zone without an offset.
 SINCE_CASTS = ("datetime", "local_datetime", "date", "epoch_s", "epoch_ms")
-
-
-@dataclass(frozen=True, slots=True)
-class RequestSpec:
-    """How records are listed: endpoint, format, pagination and where the secret goes."""
-
-    path: str = "/"
-    method: str = "GET"  # POST sends the parameters as a form (or GraphQL variables)
-    format: str = "json"
-    query: str | None = None  # the GraphQL document, for format = "graphql"
-    delimiter: str = ","
-    # Fixed query parameters sent on every list request (e.g. an order the source needs).
-    params: Mapping[str, str] = field(default_factory=dict)
-    since_param: str | None = None
-    since_cast: str = "datetime"  # how the cursor is written: one of SINCE_CASTS
-    since_format: str | None = None  # or a strptime pattern, in the source's zone
-    pagination: str = "none"
-    page_param: str = "page"
-    size_param: str | None = None
-    size: int = 100
-    cursor_param: str = "cursor"
-    # cursor: where the next cursor is in the answer; next_link: where the next page's URL is.
-    next_cursor: str = "nextCursor"
-    # The list is ordered by update time, oldest first: pages advance `since` instead of the
-    # page number, so records changed while paging are never skipped.
-    oldest_first: bool = False
-    auth: str = "none"
-    auth_name: str | None = None  # header, query parameter or body field name
 
 
 def _pagination_keys(pages: Mapping[str, Any], style: str) -> None:
@@ -312,24 +265,6 @@ def _request(raw: object) -> RequestSpec:
         auth=kind,
         auth_name=auth.get("name"),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """One source system, as its mapping file describes it."""
-
-    name: str
-    kode_wilayah: str
-    time_zone: str = "WIB"
-    encoding: str = "utf-8"
-    records_path: str = ""
-    request: RequestSpec = field(default_factory=RequestSpec)
-    fields: Mapping[str, FieldSpec] = field(default_factory=dict)
-    maps: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    writes: WriteSpecs = field(default_factory=WriteSpecs)
-    follow_ups: FollowUpsSpec | None = None
-    attachments: AttachmentsSpec | None = None
-    python: str | None = None  # "package.module:Class": an HttpSource subclass for quirks
 
 
 def _words(raw: object, where: str) -> tuple[str, ...] | None:

@@ -16,7 +16,7 @@ from connectors.formats.xml_feed import decode_xml
 from connectors.records import RawRecord
 
 if TYPE_CHECKING:
-    from connectors.spec import RequestSpec, SourceSpec
+    from connectors.spec_types import RequestSpec, SourceSpec
 
 __all__ = ["FORMATS", "Format"]
 

@@ -18,8 +18,9 @@ from connectors.config import SourcesConfig, load_config
 from connectors.http import Policy, UpstreamClient
 from connectors.loader import build_source
 from connectors.registry import NATIONAL_NAME
-from connectors.spec import SourceSpec, load_spec
+from connectors.spec import load_spec
 from connectors.spec_errors import SpecError
+from connectors.spec_types import SourceSpec
 from gateway.domain.sources import open_sources
 from gateway.settings import SettingsError, secret_from_env
 

@@ -78,7 +78,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # 1. The canonical model, its rules and ports; tokens and principals; the connectors.
     ("core", ("auth", "connectors", "schema")),
     # 2. Configuration and the only ORM boundary.
-    ("settings and store", ("gateway.settings", "gateway.rate_settings", "gateway.store")),
+    ("settings and store", ("gateway.settings", "gateway.rate_settings", "gateway.memory_trim", "gateway.store")),
     # 3. What the gateway does, framework-free: services, sync, federation, live updates,
     #    the worker's jobs, the meters, the demo's data.
     (

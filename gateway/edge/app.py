@@ -40,13 +40,13 @@ from gateway.edge.middleware.security_headers import SecurityHeadersMiddleware
 from gateway.edge.middleware.unhandled_error import unhandled_error
 from gateway.edge.state import AppState
 from gateway.log_privacy import silence_sql_parameter_logs
+from gateway.memory_trim import trim_memory_periodically
 from gateway.services import Services, StoreUse, build_domain, build_services
 from gateway.settings import GatewaySettings, SettingsError
 from gateway.startup_warnings import startup_warnings
 from gateway.sync.forget import forget_simulated
 from gateway.sync.topology import load_topology
 from gateway.telemetry import observe_upstream, record_delivery
-from gateway.worker.memory_trim import trim_memory_periodically
 from schema.graphql import build_schema
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@
   (gateway.worker.jobs), end abandoned idempotency reservations, forget old receipts.
 - Metrics: its own /metrics on PENGHUBUNG_WORKER_METRICS (host:port), when set
   (gateway.worker.metrics_server).
-- Memory: freed heap given back to the system once a minute (gateway.worker.memory_trim).
+- Memory: freed heap given back to the system once a minute (gateway.memory_trim).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from gateway.memory_trim import trim_memory_periodically
 from gateway.services import StoreUse, build_domain, build_services
 from gateway.settings import GatewaySettings
 from gateway.sync.topology import load_topology
 from gateway.telemetry import record_delivery
 from gateway.worker.housekeeping import housekeeping_loop
-from gateway.worker.memory_trim import trim_memory_periodically
 from gateway.worker.metrics_server import serving_metrics
 
 log = logging.getLogger(__name__)

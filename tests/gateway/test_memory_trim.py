@@ -7,7 +7,7 @@ import ctypes
 
 import pytest
 
-from gateway.worker.memory_trim import trim_memory_periodically, trimmer
+from gateway.memory_trim import trim_memory_periodically, trimmer
 
 
 def _rss_kib() -> int:

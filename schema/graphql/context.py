@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -59,30 +60,49 @@ def _batched(
     return DataLoader(load_fn=load)
 
 
-@dataclass
 class Loaders:
-    """One DataLoader per nested collection of one view: one store query per batch."""
+    """One DataLoader per nested collection of one view: one store query per batch.
 
-    status_history: DataLoader[str, list[StatusEvent]]
-    dispositions: DataLoader[str, list[Disposition]]
-    follow_ups: DataLoader[str, list[FollowUp]]
-    replies: DataLoader[str, list[ReporterReply]]
-    attachments: DataLoader[str, list[Attachment]]
-    sources: DataLoader[str, list[SourceRef]]
-    deadlines: DataLoader[str, Deadlines | None]
+    Each is made when a resolver first asks for it: most operations read one or two nested
+    collections, and every loader made is garbage for the collector once the request ends.
+    """
+
+    def __init__(self, complaints: ComplaintReader, scope: RowScope) -> None:
+        self._complaints = complaints
+        self._scope = scope
 
     @classmethod
     def create(cls, complaints: ComplaintReader, scope: RowScope) -> Loaders:
         """Fresh loaders for one request and one scope."""
-        return cls(
-            status_history=_batched(complaints.status_history_for, scope),
-            dispositions=_batched(complaints.dispositions_for, scope),
-            follow_ups=_batched(complaints.follow_ups_for, scope),
-            replies=_batched(complaints.replies_for, scope),
-            attachments=_batched(complaints.attachments_for, scope),
-            sources=_batched(complaints.sources_for, scope),
-            deadlines=_batched(complaints.deadlines_for, scope),
-        )
+        return cls(complaints, scope)
+
+    @cached_property
+    def status_history(self) -> DataLoader[str, list[StatusEvent]]:
+        return _batched(self._complaints.status_history_for, self._scope)
+
+    @cached_property
+    def dispositions(self) -> DataLoader[str, list[Disposition]]:
+        return _batched(self._complaints.dispositions_for, self._scope)
+
+    @cached_property
+    def follow_ups(self) -> DataLoader[str, list[FollowUp]]:
+        return _batched(self._complaints.follow_ups_for, self._scope)
+
+    @cached_property
+    def replies(self) -> DataLoader[str, list[ReporterReply]]:
+        return _batched(self._complaints.replies_for, self._scope)
+
+    @cached_property
+    def attachments(self) -> DataLoader[str, list[Attachment]]:
+        return _batched(self._complaints.attachments_for, self._scope)
+
+    @cached_property
+    def sources(self) -> DataLoader[str, list[SourceRef]]:
+        return _batched(self._complaints.sources_for, self._scope)
+
+    @cached_property
+    def deadlines(self) -> DataLoader[str, Deadlines | None]:
+        return _batched(self._complaints.deadlines_for, self._scope)
 
 
 @dataclass
@@ -111,13 +131,6 @@ class GraphQLContext:
     # graphql-transport-ws connection_init payload (Strawberry sets it on a socket's context)
     connection_params: dict[str, object] | None = None
     access: Access = field(init=False)
-    public_loaders: Loaders = field(init=False)
-    case_loaders: Loaders = field(init=False)
-    reporters: DataLoader[str, Reporter | None] = field(init=False)
-    agencies: DataLoader[str, Agency | None] = field(init=False)
-    categories: DataLoader[str, Category | None] = field(init=False)
-    live_reads: DataLoader[Complaint, tuple[Complaint, Freshness]] = field(init=False)
-    case_lookups: DataLoader[tuple[str, str], Complaint | None] = field(init=False)
 
     def become(self, principal: Principal) -> None:
         """Act for another principal (a WebSocket's token arrives after the context is made)."""
@@ -126,26 +139,68 @@ class GraphQLContext:
 
     def refresh_loaders(self) -> None:
         """Fresh DataLoaders (a subscription lives long; its loaders' caches must not)."""
-        self.__post_init__()
+        for name in _PER_REQUEST:
+            self.__dict__.pop(name, None)
+
+    def release(self) -> None:
+        """Let go of what one request made, once its answer is rendered.
+
+        graphql-core's execution context refers to itself (bound methods on it) and to this
+        context, so this context lives until the cycle collector finds it; dropped here, the
+        loaders, their caches and the request are freed at once instead of piling up in
+        the collector's older generations, whose full scans are the longest pauses.
+        """
+        self.refresh_loaders()
+        self.request = None
+        self.response = None
 
     def __post_init__(self) -> None:
         self.access = access_for(self.principal)
-        self.public_loaders = Loaders.create(self.complaints, self.access.public)
-        self.case_loaders = Loaders.create(self.complaints, self.access.cases)
-        access, complaints, references = self.access, self.complaints, self.references
+        self.refresh_loaders()
+
+    # The loaders below are made on first use. None of their load functions refers to this
+    # context (only to what they read through), so that dropping them frees them.
+
+    @cached_property
+    def public_loaders(self) -> Loaders:
+        return Loaders.create(self.complaints, self.access.public)
+
+    @cached_property
+    def case_loaders(self) -> Loaders:
+        return Loaders.create(self.complaints, self.access.cases)
+
+    @cached_property
+    def reporters(self) -> DataLoader[str, Reporter | None]:
+        access, complaints = self.access, self.complaints
 
         async def load_reporters(keys: list[str]) -> list[Reporter | None]:
             return await complaints.reporters_for(access.identities, access.anonymous_identities, keys)
 
+        return DataLoader(load_fn=load_reporters)
+
+    @cached_property
+    def agencies(self) -> DataLoader[str, Agency | None]:
+        references = self.references
+
         async def load_agencies(keys: list[str]) -> list[Agency | None]:
             found = {a.id: a for a in await references.agencies(ids=keys)}
             return [found.get(k) for k in keys]
+
+        return DataLoader(load_fn=load_agencies)
+
+    @cached_property
+    def categories(self) -> DataLoader[str, Category | None]:
+        references = self.references
 
         async def load_categories(keys: list[str]) -> list[Category | None]:
             # The category tree is small; one read answers every key.
             found = {c.id: c for c in await references.categories()}
             return [found.get(k) for k in keys]
 
+        return DataLoader(load_fn=load_categories)
+
+    @cached_property
+    def live_reads(self) -> DataLoader[Complaint, tuple[Complaint, Freshness]]:
         federation = self.federation
 
         async def load_live(keys: list[Complaint]) -> list[tuple[Complaint, Freshness]]:
@@ -155,14 +210,23 @@ class GraphQLContext:
                 return [(k, INDEX_ONLY) for k in keys]
             return await federation.read_live(keys)
 
-        self.live_reads = DataLoader(load_fn=load_live, cache_key_fn=lambda c: c.id)
+        return DataLoader(load_fn=load_live, cache_key_fn=_complaint_id)
+
+    @cached_property
+    def case_lookups(self) -> DataLoader[tuple[str, str], Complaint | None]:
+        access, complaints = self.access, self.complaints
 
         async def load_cases(keys: list[tuple[str, str]]) -> list[Complaint | None]:
             # Lookups by key in one request (aliases, federation entities) in one query,
             # so what follows them (live reads) batches too.
             return await complaints.get_by_keys(access.cases, keys)
 
-        self.case_lookups = DataLoader(load_fn=load_cases)
-        self.reporters = DataLoader(load_fn=load_reporters)
-        self.agencies = DataLoader(load_fn=load_agencies)
-        self.categories = DataLoader(load_fn=load_categories)
+        return DataLoader(load_fn=load_cases)
+
+
+def _complaint_id(complaint: Complaint) -> str:
+    return complaint.id
+
+
+# What `refresh_loaders` and `release` drop: everything made per request on first use.
+_PER_REQUEST = ("public_loaders", "case_loaders", "reporters", "agencies", "categories", "live_reads", "case_lookups")

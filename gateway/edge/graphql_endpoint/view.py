@@ -348,6 +348,15 @@ class GatewayGraphQL(GraphQL[GraphQLContext, None]):
         )
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        result = await self._within_deadline(*args, **kwargs)
+        context = kwargs.get("context")
+        if isinstance(result, (ExecutionResult, list)) and isinstance(context, GraphQLContext):
+            # Answered whole (nothing streams from the context later): its loaders and
+            # request go now, not whenever the cycle collector reaches them.
+            context.release()
+        return result
+
+    async def _within_deadline(self, *args: Any, **kwargs: Any) -> Any:
         try:
             with operation_deadline(self.timeout):
                 async with asyncio.timeout(self.timeout):

@@ -87,6 +87,10 @@ class Mapper:
             if word not in table:
                 shown = "" if f.name in UNQUOTED else f" '{word[:40]}'"
                 raise MappingError(ref, f.name, f"the value{shown} is not in [maps.{f.map}] ({', '.join(table)})")
+            if table[word] == "" and f.name in SOFT_FIELDS:
+                # A category or OPD word the system uses for "none of them" (LAPOR!'s
+                # "Lainnya"): known, and it means no value, not a gap to note on every read.
+                return None
             if f.name in ENUM_TARGETS:
                 return table[word]  # a canonical name, checked against its enum by map()
             # Any other mapped value is still cast: "false" from a map must become False.

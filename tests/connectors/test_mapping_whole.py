@@ -41,6 +41,19 @@ def test_a_code_without_an_entry_is_a_warning_and_the_record_is_kept() -> None:
     assert all("1601014101900001" not in str(w) for w in c.warnings)
 
 
+def test_a_catch_all_word_mapped_to_nothing_is_no_value_and_no_warning() -> None:
+    spec = SPEC.replace('JALAN = "infrastruktur.jalan"', 'JALAN = "infrastruktur.jalan"\nLAINNYA = ""')
+    c = Mapper(load_spec(spec)).map(RECORD | {"category": "LAINNYA"})
+    assert c.category_id is None
+    assert c.warnings == ()
+
+
+def test_a_status_word_mapped_to_nothing_is_refused_when_the_mapping_loads() -> None:
+    status_table = SPEC[SPEC.index("[maps.status]") :].split("\n\n")[0]
+    with pytest.raises(SpecError, match=r"maps\.status\.KOSONG: expected one of SUBMITTED"):
+        load_spec(SPEC.replace(status_table, status_table + '\nKOSONG = ""'))
+
+
 def test_a_status_word_without_an_entry_still_rejects() -> None:
     mapped, rejected = Mapper(load_spec(SPEC)).map_all([RECORD | {"status": "ENTAH"}])
     assert mapped == [] and rejected[0].field == "status"

@@ -736,9 +736,7 @@ class WriteThrough:
         state = DeliveryState(was["state"])
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
-            entries = await outbox_table.states_of(
-                was["system"], cid, list(cast(list[str], stored.get("keys") or []))
-            )
+            entries = await outbox_table.states_of(was["system"], cid, list(cast(list[str], stored.get("keys") or [])))
             states = {s for s, _ in entries}
             if outbox.DEAD in states:
                 state = DeliveryState.DEAD_LETTER

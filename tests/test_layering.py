@@ -212,10 +212,6 @@ NOT_YET_THROUGH_THE_STORE = frozenset(
         "domain/lifecycle",
         "domain/submission",
         "sync/ingest",
-        "federation/write_through",
-        "federation/owner",
-        "federation/live_read",
-        "federation/live_list",
     )
 )
 

@@ -21,9 +21,10 @@ from connectors.records import SourceComplaint, to_canonical
 from gateway.federation.fanout import FanOut
 from gateway.federation.live_read import overlay
 from gateway.federation.live_scope import record_in_scope
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
+from gateway.store.complaint_reads import known_ids
+from gateway.store.outbox import pending_status_changes
 from gateway.store.repository import ComplaintRepository, as_uuid
-from gateway.sync import outbox
+from gateway.store.source_links import complaints_holding, records_seen
 from schema.canonical import Complaint, Status
 from schema.live import LivePage
 from schema.queries import ComplaintFilter, Cursor, SortOrder
@@ -105,24 +106,18 @@ class LiveLister:
             by_system.setdefault(system, []).append(record.source_id)
         for system, ids in by_system.items():
             for part in _chunks(ids):
-                rows = await ComplaintSourceRow.filter(system=system, source_id__in=part).values(
-                    "source_id", "complaint_id", "status"
-                )
-                for x in rows:
-                    links[(system, x["source_id"])] = str(x["complaint_id"])
-                    seen[(system, x["source_id"])] = x["status"]
+                for source_id, cid, status in await records_seen(system, part):
+                    links[(system, source_id)] = cid
+                    seen[(system, source_id)] = status
         claims = [(s, r) for s, r in found if (s, r.source_id) not in links and (r.external_ref or r.lapor_tracking_id)]
         refs = sorted({str(u) for _, r in claims if r.external_ref and (u := as_uuid(r.external_ref))})
         tracking = sorted({r.lapor_tracking_id for _, r in claims if r.lapor_tracking_id})
         known: set[str] = set()
         for part in _chunks(refs):
-            known |= {str(i) for i in await ComplaintRow.filter(id__in=part).values_list("id", flat=True)}
+            known |= await known_ids(part)
         national: dict[str, str] = {}
         for part in _chunks(tracking):
-            rows = await ComplaintSourceRow.filter(system=self.fanout.topology.national, source_id__in=part).values(
-                "source_id", "complaint_id"
-            )
-            national |= {x["source_id"]: str(x["complaint_id"]) for x in rows}
+            national |= await complaints_holding(self.fanout.topology.national, part)
         for system, record in claims:
             ref = as_uuid(record.external_ref) if record.external_ref else None
             if ref is not None and str(ref) in known:
@@ -140,8 +135,7 @@ class LiveLister:
         for part in _chunks(linked):  # the caller's scope, in SQL, as for an index list
             indexed |= {c.id: c for c in await self.complaints.get_many(scope, part) if c is not None}
             # Status changes accepted while a system was unreachable, still on their way.
-            pending = OutboxRow.filter(complaint_id__in=part, kind="status", state=outbox.PENDING)
-            waiting |= {(str(c), d) for c, d in await pending.values_list("complaint_id", "destination")}
+            waiting |= await pending_status_changes(part)
         shown: dict[str, tuple[Complaint, str]] = {}
         for system, record in found:
             cid = links.get((system, record.source_id))

@@ -17,8 +17,7 @@ from connectors.protocol import Capability, Connector
 from connectors.records import SourceComplaint
 from gateway.federation.calls import call_source
 from gateway.federation.owner import Owner, owners_of
-from gateway.store.models import OutboxRow
-from gateway.sync import outbox
+from gateway.store.outbox import pending_status_changes
 from gateway.sync.topology import Topology
 from schema.canonical import Complaint, Status
 from schema.lifecycle import is_further
@@ -93,16 +92,7 @@ class LiveReader:
         are found in one batch and called concurrently, one call per distinct record."""
         owners = await owners_of([c.id for c in complaints], self.topology)
         # Status changes accepted while their owner was unreachable, still on their way.
-        waiting = (
-            {
-                (str(cid), dest)
-                for cid, dest in await OutboxRow.filter(
-                    complaint_id__in=list(owners), kind="status", state=outbox.PENDING
-                ).values_list("complaint_id", "destination")
-            }
-            if owners
-            else set()
-        )
+        waiting = await pending_status_changes(list(owners)) if owners else set()
         calls: dict[str, asyncio.Task[tuple[Complaint, Freshness]]] = {}
         async with asyncio.TaskGroup() as group:
             for c in complaints:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from gateway.store.models import AgencyRow, ComplaintRow, ComplaintSourceRow
+from gateway.store.complaint_reads import places_of
+from gateway.store.registry import agency_regions
+from gateway.store.source_links import Holding, holdings
 from gateway.sync.propagate import home_regency
 from gateway.sync.topology import Topology
 from schema.canonical import Status
@@ -35,24 +36,21 @@ async def owners_of(complaint_ids: Sequence[str], topology: Topology) -> dict[st
     ids = list(dict.fromkeys(complaint_ids))
     if not ids:
         return {}
-    links = await ComplaintSourceRow.filter(complaint_id__in=ids, system__in=sorted(topology.systems)).values(
-        "complaint_id", "system", "source_id", "synced_at", "status"
-    )
-    held: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in links:
-        held.setdefault(str(row["complaint_id"]), {})[row["system"]] = row
-    places = await ComplaintRow.filter(id__in=list(held)).values("id", "kode_wilayah", "routed_agency_id")
-    agencies = sorted({p["routed_agency_id"] for p in places if p["routed_agency_id"]})
+    held: dict[str, dict[str, Holding]] = {}
+    for link in await holdings(ids, sorted(topology.systems)):
+        held.setdefault(link.complaint_id, {})[link.system] = link
+    places = await places_of(list(held))
+    agencies = sorted({p.routed_agency_id for p in places if p.routed_agency_id})
     # home_regency's cache, filled for all of them in one query (an unknown agency: None).
     regions: dict[str, str | None] = dict.fromkeys(agencies)
     if agencies:
-        regions |= dict(await AgencyRow.filter(id__in=agencies).values_list("id", "kode_wilayah"))
+        regions |= await agency_regions(agencies)
     owners: dict[str, Owner] = {}
     for place in places:
-        cid = str(place["id"])
-        home = await home_regency(place["routed_agency_id"], place["kode_wilayah"], cache=regions)
+        cid = place.id
+        home = await home_regency(place.routed_agency_id, place.kode_wilayah, cache=regions)
         mine = held[cid]
-        link = mine.get(topology.regency_system(home) or "") or mine.get(topology.national)
-        if link is not None:
-            owners[cid] = Owner(cid, link["system"], link["source_id"], link["synced_at"], link["status"])
+        found = mine.get(topology.regency_system(home) or "") or mine.get(topology.national)
+        if found is not None:
+            owners[cid] = Owner(cid, found.system, found.source_id, found.synced_at, found.status)
     return owners

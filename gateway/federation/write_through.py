@@ -40,8 +40,6 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from tortoise.exceptions import IntegrityError
-
 from auth.policy import Access
 from auth.principal import Principal
 from connectors.errors import ConnectorError
@@ -53,8 +51,11 @@ from gateway.domain.submission import Submission
 from gateway.federation import receipts
 from gateway.federation.landed import CannotTell, landed
 from gateway.federation.owner import Owner, owners_of
-from gateway.store import claims, hops, rows
-from gateway.store.models import ComplaintRow, ComplaintSourceRow, FollowUpRow, OutboxRow
+from gateway.store import claims, hops, source_links
+from gateway.store import outbox as outbox_table
+from gateway.store.complaint_reads import complaint_unscoped, status_of
+from gateway.store.errors import ConstraintViolated
+from gateway.store.follow_up_reads import has_follow_up
 from gateway.store.scoping import in_scope
 from gateway.sync import outbox
 from gateway.sync.deliver import Deliverer, Outcome, claim_name
@@ -361,25 +362,23 @@ class WriteThrough:
         owner = sent.owner
         if owner is None:
             return
-        entries = OutboxRow.filter(destination=owner.system, complaint_id=cid, state=outbox.PENDING)
+        system = owner.system
         done = [keys[k] for k in sent.done if k in keys]
         if done:
-            await entries.filter(dedupe_key__in=done).update(
-                state=outbox.DONE, done_at=now, updated_at=now, last_error="written through by the mutation"
-            )
+            await outbox_table.settle_pending(system, cid, done, now=now, note="written through by the mutation")
         if "status" in sent.done and connector is not None:
             seen = connector.status_as_read(status) or status
-            await ComplaintSourceRow.filter(complaint_id=cid, system=owner.system).update(status=seen, synced_at=now)
+            await source_links.record_status(cid, system, seen, synced_at=now)
         if sent.unsendable is not None and sent.unsendable_kind in keys:
-            await entries.filter(dedupe_key=keys[sent.unsendable_kind]).update(
-                state=outbox.DEAD, leased_until=None, updated_at=now, last_error=sent.unsendable[:300]
+            await outbox_table.bury_pending(
+                system, cid, keys[sent.unsendable_kind], reason=sent.unsendable[:300], now=now
             )
         if sent.in_doubt:
             rest = [v for k, v in keys.items() if k not in sent.done]
-            await entries.filter(dedupe_key__in=rest).update(in_doubt=True)
+            await outbox_table.mark_pending_in_doubt(system, cid, rest)
             if "follow_up" in keys and may_double:
-                await entries.filter(dedupe_key=keys["follow_up"]).update(
-                    next_attempt_at=datetime.now(UTC) + self.settle
+                await outbox_table.postpone_pending(
+                    system, cid, keys["follow_up"], until=datetime.now(UTC) + self.settle
                 )
 
     async def _repair(self, sent: _Sent, connector: Connector | None, planned: Planned, now: datetime) -> None:
@@ -389,10 +388,10 @@ class WriteThrough:
             return
         cid, system = planned.complaint_id, sent.owner.system
         shown = (connector.status_as_read(planned.status) if connector else None) or planned.status
-        await ComplaintSourceRow.filter(complaint_id=cid, system=system).update(status=shown)
+        await source_links.record_status(cid, system, shown)
         # The delivery sends the index's status as it is now: the owner must have a word for it.
-        row = await ComplaintRow.filter(id=cid).only("id", "status").first()
-        current = row.status.value if row is not None else planned.status_before.value
+        indexed = await status_of(cid)
+        current = indexed.value if indexed is not None else planned.status_before.value
         queued = await outbox.enqueue_if_taken(
             self.topology or Topology(),
             system,
@@ -650,7 +649,7 @@ class WriteThrough:
             except _INDEX_REFUSALS:
                 raise
             except Exception as exc:
-                if not owner_took or isinstance(exc, IntegrityError) or attempt >= INDEX_ATTEMPTS:
+                if not owner_took or isinstance(exc, ConstraintViolated) or attempt >= INDEX_ATTEMPTS:
                     raise
                 log.warning("write-through: the index step failed (%s); trying again", type(exc).__name__)
                 await asyncio.sleep(0.2 * attempt)
@@ -725,24 +724,19 @@ class WriteThrough:
         """The answer to a repeat: the complaint as it is now, the delivery as it stands now."""
         cid = str(stored["complaint_id"])
         # Unscoped here: the caller's payload re-reads it within the caller's scope.
-        row = await ComplaintRow.get(id=cid)
-        complaint = rows.complaint_from_row(row)
+        complaint = await complaint_unscoped(cid)
         was = stored["receipt"]
         assert isinstance(was, dict)
         behind = stored.get("index_behind")
         if isinstance(behind, dict):
-            if not await self._caught_up(cid, row.status, behind):
+            if not await self._caught_up(cid, complaint.status, behind):
                 raise IndexBehindOwner(str(was.get("reason") or "the index is behind the system of record"))
             why = f"{was.get('system')} (the system of record) has it, and the gateway has since taken it from there"
             return complaint, WriteReceipt(DeliveryState.APPLIED, was.get("system"), why, key, replayed=True)
         state = DeliveryState(was["state"])
         reason = was.get("reason")
         if state in (DeliveryState.PENDING, DeliveryState.DEAD_LETTER) and was.get("system"):
-            entries = await OutboxRow.filter(
-                destination=was["system"],
-                complaint_id=cid,
-                dedupe_key__in=list(cast(list[str], stored.get("keys") or [])),
-            ).values_list("state", "last_error")
+            entries = await outbox_table.states_of(was["system"], cid, list(cast(list[str], stored.get("keys") or [])))
             states = {s for s, _ in entries}
             if outbox.DEAD in states:
                 state = DeliveryState.DEAD_LETTER
@@ -762,7 +756,7 @@ class WriteThrough:
         if behind.get("status") != behind.get("status_before") and status.value == behind.get("status_before"):
             return False
         key = behind.get("follow_up")
-        return not key or await FollowUpRow.filter(complaint_id=cid, key=str(key)).exists()
+        return not key or await has_follow_up(cid, str(key))
 
     # -- submissions ------------------------------------------------------------------------
 
@@ -853,5 +847,4 @@ class WriteThrough:
             settle_wait=self.settle.total_seconds(),
         )
         outcome = await deliverer.deliver(leased[0])
-        entry = await OutboxRow.filter(id=leased[0].id).first()
-        return outcome, entry.last_error if entry else None
+        return outcome, await outbox_table.last_error_of(leased[0].id)

@@ -228,3 +228,61 @@ async def tried_payloads(delivery: Delivery) -> list[dict[str, Any]]:
 async def delivered_payloads(delivery: Delivery) -> list[dict[str, Any]]:
     """The payloads of the other entries for the same write that were delivered."""
     return cast(list[dict[str, Any]], await _others(delivery).filter(state=DONE).values_list("payload", flat=True))
+
+
+def _pending_of(destination: str, complaint_id: str) -> QuerySet[OutboxRow]:
+    """The complaint's entries to `destination` still waiting to be delivered."""
+    return OutboxRow.filter(destination=destination, complaint_id=complaint_id, state=PENDING)
+
+
+async def settle_pending(
+    destination: str, complaint_id: str, dedupe_keys: Sequence[str], *, now: datetime, note: str
+) -> None:
+    """Settle these pending entries as delivered by someone else (inside the caller's
+    transaction): a write that reached the destination on its own way."""
+    await (
+        _pending_of(destination, complaint_id)
+        .filter(dedupe_key__in=list(dedupe_keys))
+        .update(state=DONE, done_at=now, updated_at=now, last_error=note)
+    )
+
+
+async def bury_pending(destination: str, complaint_id: str, dedupe_key: str, *, reason: str, now: datetime) -> None:
+    """Make this pending entry a dead letter with `reason`: it can never be sent as it is."""
+    await (
+        _pending_of(destination, complaint_id)
+        .filter(dedupe_key=dedupe_key)
+        .update(state=DEAD, leased_until=None, updated_at=now, last_error=reason)
+    )
+
+
+async def mark_pending_in_doubt(destination: str, complaint_id: str, dedupe_keys: Sequence[str]) -> None:
+    """Mark these pending entries as possibly at the destination already (looked up there
+    before they are sent)."""
+    await _pending_of(destination, complaint_id).filter(dedupe_key__in=list(dedupe_keys)).update(in_doubt=True)
+
+
+async def postpone_pending(destination: str, complaint_id: str, dedupe_key: str, *, until: datetime) -> None:
+    """Try this pending entry no earlier than `until`."""
+    await _pending_of(destination, complaint_id).filter(dedupe_key=dedupe_key).update(next_attempt_at=until)
+
+
+async def states_of(destination: str, complaint_id: str, dedupe_keys: Sequence[str]) -> list[tuple[str, str | None]]:
+    """(state, last error) of the complaint's entries to `destination` with these keys, in any state."""
+    entries = await OutboxRow.filter(
+        destination=destination, complaint_id=complaint_id, dedupe_key__in=list(dedupe_keys)
+    ).values_list("state", "last_error")
+    return cast(list[tuple[str, str | None]], entries)
+
+
+async def last_error_of(entry_id: int) -> str | None:
+    """What the entry's last attempt said (None: no such entry, or nothing to say)."""
+    entry = await OutboxRow.filter(id=entry_id).first()
+    return entry.last_error if entry else None
+
+
+async def pending_status_changes(complaint_ids: Sequence[str]) -> set[tuple[str, str]]:
+    """(complaint id, destination) of each status change to these complaints still waiting
+    to be delivered; one query."""
+    pending = OutboxRow.filter(complaint_id__in=list(complaint_ids), kind="status", state=PENDING)
+    return {(str(cid), dest) for cid, dest in await pending.values_list("complaint_id", "destination")}

@@ -48,6 +48,11 @@ async def agency_region(agency_id: str) -> str | None:
     return agency.kode_wilayah if agency is not None else None
 
 
+async def agency_regions(agency_ids: Sequence[str]) -> dict[str, str | None]:
+    """The kode wilayah of each of these agencies (unknown ids are absent); one query."""
+    return dict(await AgencyRow.filter(id__in=list(agency_ids)).values_list("id", "kode_wilayah"))
+
+
 async def registry_sizes() -> tuple[int, int]:
     """How many agencies and categories are stored."""
     return await AgencyRow.all().count(), await CategoryRow.all().count()

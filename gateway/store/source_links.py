@@ -1,7 +1,9 @@
 """The links between a complaint and the records that stand for it in other systems
 (`complaint_source`), as the sync reads and makes them outside a pull: a delivery linking
 the record it created, reconciliation comparing a system with the index, and routing
-finding which systems hold a complaint.
+finding which systems hold a complaint; and as federation reads and settles them: the
+owner of a complaint, the index's complaint of a listed record, what a write-through
+left the owner showing.
 
 A link is unique per (system, source id): two complaints are never linked to one record,
 so making a link another process made first is not an error (`add_link` says False).
@@ -119,3 +121,47 @@ async def unlinked(system: str, *, regency_code: str | None) -> list[Unlinked]:
         Unlinked(str(row.id), row.tracking_id, row.routed_agency_id, row.kode_wilayah)
         for row in await candidates.only("id", "routed_agency_id", "kode_wilayah", "tracking_id")
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """A complaint's record in one system, with when the index last read or wrote it there."""
+
+    complaint_id: str
+    system: str
+    source_id: str
+    synced_at: datetime | None
+    status: Status | None  # what the system showed then
+
+
+async def holdings(complaint_ids: Sequence[str], systems: Sequence[str]) -> list[Holding]:
+    """The records these complaints have in these systems; one query."""
+    found = await ComplaintSourceRow.filter(complaint_id__in=list(complaint_ids), system__in=list(systems)).values(
+        "complaint_id", "system", "source_id", "synced_at", "status"
+    )
+    return [Holding(str(r["complaint_id"]), r["system"], r["source_id"], r["synced_at"], r["status"]) for r in found]
+
+
+async def records_seen(system: str, source_ids: Sequence[str]) -> list[tuple[str, str, Status | None]]:
+    """(source id, complaint id, what it showed when last synced) of each of these records
+    of `system` that a complaint is linked to; one query."""
+    found = await ComplaintSourceRow.filter(system=system, source_id__in=list(source_ids)).values(
+        "source_id", "complaint_id", "status"
+    )
+    return [(r["source_id"], str(r["complaint_id"]), r["status"]) for r in found]
+
+
+async def complaints_holding(system: str, source_ids: Sequence[str]) -> dict[str, str]:
+    """The complaint linked to each of these records of `system`, by source id (records no
+    complaint is linked to are absent); one query."""
+    found = await ComplaintSourceRow.filter(system=system, source_id__in=list(source_ids)).values(
+        "source_id", "complaint_id"
+    )
+    return {r["source_id"]: str(r["complaint_id"]) for r in found}
+
+
+async def record_status(complaint_id: str, system: str, status: Status, *, synced_at: datetime | None = None) -> None:
+    """Remember what `system` shows of the complaint now (and, given `synced_at`, that the
+    index wrote it there then)."""
+    synced = {"synced_at": synced_at} if synced_at is not None else {}
+    await ComplaintSourceRow.filter(complaint_id=complaint_id, system=system).update(status=status, **synced)

@@ -46,9 +46,9 @@ if TEST_DATABASE not in ("sqlite", "postgres"):
 
 
 # Fixtures that cost seconds for every test using them (the demo province's simulators
-# served over HTTP and synced into the index first): such a test is `slow` wherever it is,
-# so that `pytest -m "not slow"` stays a quick run. Measured with `--durations`.
-SLOW_FIXTURES = frozenset({"federated", "province"})
+# served over HTTP, most of them synced into the index first): such a test is `slow`
+# wherever it is, so that `pytest -m "not slow"` stays a quick run. Measured with `--durations`.
+SLOW_FIXTURES = frozenset({"federated", "province", "quick_province", "bulkheaded"})
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by marker

@@ -12,6 +12,9 @@ import sys
 
 import pytest
 
+# Every test imports in a fresh interpreter (a child process).
+pytestmark = pytest.mark.slow
+
 GRAPHQL = ("strawberry", "graphql", "schema.graphql")
 SERVING = (*GRAPHQL, "starlette.applications", "uvicorn", "tortoise", "aiohttp")
 

@@ -30,7 +30,7 @@ from tests.federation.conftest import Federated
 from tests.servers import free_port
 from tests.submissions import GOOD, SUBMIT
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Outside the checkout: a test writes nothing into the tree it tests.
 ARTIFACTS = (

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from tests.loopback import serving
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Recorded before any script of the page runs, so a refused inline script is seen too.
 RECORD_VIOLATIONS = """

@@ -158,6 +158,7 @@ def composer() -> Path:
     return installed / "compose.mjs"
 
 
+@pytest.mark.slow
 def test_the_subgraph_composes_with_another_into_a_supergraph(composer: Path, tmp_path: Path) -> None:
     ours, theirs = tmp_path / "penghubung.graphql", tmp_path / "surveys.graphql"
     assert main(["schema", "--output", str(ours)]) == 0

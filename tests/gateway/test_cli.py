@@ -11,6 +11,9 @@ import pytest
 from gateway.store.database import known_migrations
 from tests.gateway.commands import run
 
+# Every test runs the `penghubung` command as a child process.
+pytestmark = pytest.mark.slow
+
 
 def test_help_lists_the_commands(tmp_path: Path) -> None:
     result = run("--help", cwd=tmp_path)

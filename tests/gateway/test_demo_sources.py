@@ -18,6 +18,9 @@ import pytest
 
 from tests.servers import clean_env, running
 
+# Starts `penghubung demo` processes.
+pytestmark = pytest.mark.slow
+
 QUERY = """{ connections { province connectedCount regencyCount
   national { name kind provisional capabilities }
   regencies { kodeWilayah regionName connected kind connectedSince capabilities } } }"""

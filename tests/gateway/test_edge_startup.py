@@ -8,6 +8,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from gateway.settings import GatewaySettings
 from gateway.startup_warnings import startup_warnings
 from tests.servers import clean_env, running
@@ -27,6 +29,7 @@ def _serve_log(tmp_path: Path, extra: dict[str, str]) -> str:
     return log.read_text()
 
 
+@pytest.mark.slow
 def test_serve_warns_about_open_metrics_and_trusted_dev_tokens(tmp_path: Path) -> None:
     text = _serve_log(tmp_path, {"PENGHUBUNG_TRUST_DEV_TOKENS": "1"})
     lines = text.splitlines()
@@ -36,6 +39,7 @@ def test_serve_warns_about_open_metrics_and_trusted_dev_tokens(tmp_path: Path) -
     assert "Traceback" not in text
 
 
+@pytest.mark.slow
 def test_a_safe_serve_prints_neither_warning(tmp_path: Path) -> None:
     text = _serve_log(tmp_path, {"PENGHUBUNG_METRICS_TOKEN": "m" * 24})
     assert OPEN_METRICS not in text and DEV_TOKENS not in text

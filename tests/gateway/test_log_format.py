@@ -9,6 +9,8 @@ import logging
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from gateway.cli import main
 from gateway.edge.middleware.request_id import RequestIdLogFilter
 from gateway.log_format import formatter
@@ -41,6 +43,7 @@ def test_an_unknown_format_is_refused_with_what_is_expected(capsys: object, monk
     assert "expected one of text, json" in capsys.readouterr().err  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_the_gateway_writes_json_lines_with_request_ids(database_url: str, tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with running(

@@ -36,6 +36,7 @@ async def _closed_loop(c: httpx.AsyncClient, until: float, token: str | None = N
     return answers
 
 
+@pytest.mark.slow
 async def test_a_closed_loop_flood_gets_its_429s_no_faster_than_the_delay(
     make_app: Callable[..., Starlette], tokens: Tokens
 ) -> None:
@@ -105,6 +106,7 @@ async def test_no_delay_or_no_room_answers_at_once() -> None:
     assert slept == [0.75]
 
 
+@pytest.mark.slow
 async def test_a_caller_on_another_network_is_served_while_a_flood_waits(make_app: Callable[..., Starlette]) -> None:
     app = make_app(rate_limits=limits(rates={"public": "5 per hour"}, delay=2.0))
     stop = time.monotonic() + 60  # bounded; the flood ends when the legitimate caller is done

@@ -9,7 +9,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.gateway.commands import BASE_ENV, run
+
+# Runs the `penghubung` command (and `serve`/`worker`) as child processes.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "docs" / "examples" / "reference-sumsel.toml")

@@ -27,6 +27,9 @@ from schema.canonical import Status
 from tests.factories import make_complaint
 from tests.servers import clean_env, running
 
+# Starts `penghubung serve` processes.
+pytestmark = pytest.mark.slow
+
 REDIS_URL = os.environ.get("PENGHUBUNG_TEST_REDIS", "redis://127.0.0.1:6379/0")
 SUBSCRIBE = "subscription($k: String) { complaintUpdates(kodeWilayah: $k) { kind at complaint { id status } } }"
 

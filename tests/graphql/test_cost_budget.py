@@ -121,6 +121,7 @@ def test_the_worst_admitted_query_is_within_the_default_budget() -> None:
     assert cost is not None and GraphQLLimits().max_cost * 0.9 < cost.total <= GraphQLLimits().max_cost
 
 
+@pytest.mark.slow
 async def test_healthz_answers_while_the_worst_admitted_query_runs(database_url: str, tmp_path: Path) -> None:
     with running(["serve"], env=clean_env({"DATABASE_URL": database_url}), log=tmp_path / "serve.log") as port:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:

@@ -93,6 +93,7 @@ HOSTILE = {
 MASKERS = {"schema.privacy:mask_contacts": 1_000_000, "gateway.log_privacy:redact": 250_000}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("masker", MASKERS)
 @pytest.mark.parametrize("expression", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_megabyte_of_hostile_text_is_masked_in_one_pass(expression: str, masker: str) -> None:

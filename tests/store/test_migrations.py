@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+import pytest
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext
 
@@ -23,6 +24,9 @@ from gateway.store.owners import adopt_owners
 from gateway.store.scoping import scope_q
 from tests.conftest import ScratchDatabases
 from tests.store.raw_sql import raw_sql
+
+# Every test migrates a new database of its own.
+pytestmark = pytest.mark.slow
 
 T = TypeVar("T")
 

@@ -20,6 +20,9 @@ from gateway.store.config import tortoise_config
 from gateway.store.database import migrate_database
 from tests.conftest import ScratchDatabases
 
+# Every test migrates a new database of its own.
+pytestmark = pytest.mark.slow
+
 SMALL = {
     "agency": [
         {"id": "pemprov-16", "name": "Pemerintah Provinsi Sumatera Selatan", "level": "PROVINCE", "kode_wilayah": "16"},

@@ -14,6 +14,9 @@ import pytest
 from gateway.settings import sqlite_url
 from gateway.store.database import migrate_database
 
+# Every test migrates a new database of its own.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def usual_umask() -> Iterator[None]:

@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from gateway.store.models import ComplaintRow, ComplaintSourceRow, OutboxRow
 from gateway.store.writer import insert_complaints
 from gateway.sync import outbox
@@ -81,6 +83,7 @@ async def test_dead_letters_are_kept_with_reasons_and_replayed(database_url: str
     assert again.id == delivery.id and again.attempts == 1
 
 
+@pytest.mark.slow
 def test_operator_commands_on_a_fresh_demo_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PENGHUBUNG_", "DATABASE_URL"))} | {
         "PENGHUBUNG_MODE": "demo"

@@ -209,9 +209,6 @@ def test_the_longest_prefix_decides(module: str, layer: str) -> None:
 NOT_YET_THROUGH_THE_STORE = frozenset(
     f"gateway/{name}.py"
     for name in (
-        "domain/lifecycle",
-        "domain/submission",
-        "sync/ingest",
         "federation/write_through",
         "federation/owner",
         "federation/live_read",

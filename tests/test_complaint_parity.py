@@ -120,7 +120,7 @@ def read_paths(cls: type, built: dict[str, set[str]]) -> set[str]:
     """What the row conversions give back: the complaint's own columns (`complaint_from_row`
     builds them), a nested value where a conversion builds its class, and the fields it
     passes that class."""
-    own = set()
+    own: set[str] = set()
     for node in ast.walk(_function(rows.complaint_from_row)):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Complaint":
             own = {k.arg for k in node.keywords if k.arg}

@@ -83,23 +83,39 @@ def _path(node: ast.expr, bound: dict[str, str]) -> str | None:
     return ".".join(filter(None, [root, *reversed(parts)]))
 
 
+_COMPREHENSIONS = (ast.GeneratorExp, ast.ListComp, ast.SetComp, ast.DictComp)
+
+
+def _collect(node: ast.AST, bound: dict[str, str], out: set[str]) -> None:
+    """The complaint paths read under `node`; a comprehension binds its names for its own body only."""
+    if isinstance(node, _COMPREHENSIONS):
+        local = dict(bound)
+        for gen in node.generators:
+            _collect(gen.iter, local, out)
+            found = _path(gen.iter, local)
+            if found and isinstance(gen.target, ast.Name):
+                local[gen.target.id] = f"{found}[]"
+            for condition in gen.ifs:
+                _collect(condition, local, out)
+        body = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        for part in body:
+            _collect(part, local, out)
+        return
+    if isinstance(node, ast.Attribute):
+        found = _path(node, bound)
+        while found:
+            out.add(found)
+            found = found.rpartition(".")[0]
+    for child in ast.iter_child_nodes(node):
+        _collect(child, bound, out)
+
+
 def written_paths(add: Callable[..., object]) -> set[str]:
     """What a row mapping reads of the complaint it is given (its second parameter) and of
     the elements it iterates over: everything it can write."""
     tree = _function(add)
-    bound = {tree.args.args[1].arg: ""}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.comprehension) and isinstance(node.target, ast.Name):
-            found = _path(node.iter, bound)
-            if found:
-                bound[node.target.id] = f"{found}[]"
     out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            found = _path(node, bound)
-            while found:
-                out.add(found)
-                found = found.rpartition(".")[0]
+    _collect(tree, {tree.args.args[1].arg: ""}, out)
     return out
 
 
@@ -110,9 +126,12 @@ def constructed(module: types.ModuleType) -> dict[str, set[str]]:
         if fn.__module__ != module.__name__:
             continue
         for node in ast.walk(_function(fn)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if isinstance(getattr(canonical, node.func.id, None), type):
-                    out.setdefault(node.func.id, set()).update(k.arg for k in node.keywords if k.arg)
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and isinstance(getattr(canonical, node.func.id, None), type)
+            ):
+                out.setdefault(node.func.id, set()).update(k.arg for k in node.keywords if k.arg)
     return out
 
 

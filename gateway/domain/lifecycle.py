@@ -161,7 +161,9 @@ class Planned:
     routed_agency_id: str | None
 
 
-async def _admit(row: StoredComplaint, request: ActionRequest, principal: Principal) -> tuple[Status, dict[str, object]]:
+async def _admit(
+    row: StoredComplaint, request: ActionRequest, principal: Principal
+) -> tuple[Status, dict[str, object]]:
     """The role, the transition and the values: the status the action leads to, and its
     cleaned values. Raises ActionForbidden, IllegalTransition, ValidationFailed."""
     if not may_perform(principal, request.action.value):

@@ -50,7 +50,12 @@ async def add_pulled_link(
 ) -> None:
     """Link a complaint the index holds to a record it has just been read as."""
     await ComplaintSourceRow.create(
-        complaint_id=complaint_id, system=system, source_id=source_id, version=version, synced_at=synced_at, status=status
+        complaint_id=complaint_id,
+        system=system,
+        source_id=source_id,
+        version=version,
+        synced_at=synced_at,
+        status=status,
     )
 
 

@@ -112,7 +112,5 @@ async def agency_registered(agency_id: str) -> bool:
 
 async def regency_government(regency_code: str) -> str | None:
     """The id of the regency or city government agency of a kab/kota, if it is registered."""
-    found = await AgencyRow.filter(
-        kode_wilayah=regency_code, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]
-    ).first()
+    found = await AgencyRow.filter(kode_wilayah=regency_code, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]).first()
     return found.id if found else None

@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Collection, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -150,7 +151,9 @@ class UnitOfWork:
         complaint.updated_at = at
         await complaint.save(update_fields=["updated_at"])
 
-    async def fill_in(self, complaint_id: str | uuid.UUID, *, category_id: str | None, incident_date: date | None) -> None:
+    async def fill_in(
+        self, complaint_id: str | uuid.UUID, *, category_id: str | None, incident_date: date | None
+    ) -> None:
         """Set the complaint's category and incident date (those given: not None)."""
         self._live()
         filled: dict[str, object] = {}
@@ -163,7 +166,9 @@ class UnitOfWork:
 
     # New complaints and the rows that hang off one.
 
-    async def insert(self, complaints: Sequence[Complaint], *, submitted_by: SubmittedBy, policy: DeadlinePolicy) -> None:
+    async def insert(
+        self, complaints: Sequence[Complaint], *, submitted_by: SubmittedBy, policy: DeadlinePolicy
+    ) -> None:
         """Store new complaints with everything they carry (`gateway.store.writer`)."""
         self._live()
         await insert_complaints(complaints, submitted_by=submitted_by, policy=policy)
@@ -194,7 +199,7 @@ class UnitOfWork:
     ) -> FollowUpRow:
         """Store one follow-up (its text fingerprint `key`; `links`: its ids in other systems)."""
         self._live()
-        values: dict[str, object] = {} if links is None else {"links": links}
+        values: dict[str, Any] = {} if links is None else {"links": links}
         return await FollowUpRow.create(
             complaint_id=complaint_id,
             agency_id=agency_id,

@@ -17,6 +17,7 @@ from typing import cast
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from gateway.store.derived import derived_columns
 from gateway.store.models import (
     AttachmentRow,
     ComplaintRow,
@@ -28,7 +29,6 @@ from gateway.store.models import (
     ReporterRow,
     StatusEventRow,
 )
-from gateway.store.derived import derived_columns
 from gateway.store.rows import attachment_to_dict
 from schema import deadlines
 from schema.canonical import Complaint, Region

@@ -448,7 +448,9 @@ class Ingestor:
         await mark_attachment_origin(cid, source)
         # Stored in the order given: each row is linked to its follow-up's id there.
         for row, f in zip(await pulls.follow_ups_by_id(cid), listed, strict=False):
-            await pulls.mark_pulled_follow_up(row.id, key=follow_up_key(row.content), system=source, source_id=f.source_id)
+            await pulls.mark_pulled_follow_up(
+                row.id, key=follow_up_key(row.content), system=source, source_id=f.source_id
+            )
         regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
         if record.lapor_tracking_id and source != self.topology.national:

@@ -204,18 +204,6 @@ def test_the_longest_prefix_decides(module: str, layer: str) -> None:
     assert index is not None and LAYERS[index][0] == layer
 
 
-# Modules still reaching the ORM themselves while they move onto the store's unit of work.
-# Strict xfail: once one of them stops, its entry must go (the test then passes for it).
-NOT_YET_THROUGH_THE_STORE = frozenset(
-    f"gateway/{name}.py"
-    for name in (
-        "domain/lifecycle",
-        "domain/submission",
-        "sync/ingest",
-    )
-)
-
-
 def _orm_imports(path: Path) -> set[str]:
     """What the module imports of the ORM: tortoise, or the store's models."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -241,13 +229,7 @@ def _outside_the_store() -> list[object]:
     for path in _modules("gateway", "schema", "auth", "connectors"):
         if path.is_relative_to(store):
             continue
-        name = str(path.relative_to(ROOT))
-        marks = (
-            [pytest.mark.xfail(reason="not moved onto the store yet", strict=True)]
-            if name in NOT_YET_THROUGH_THE_STORE
-            else []
-        )
-        params.append(pytest.param(path, id=name, marks=marks))
+        params.append(pytest.param(path, id=str(path.relative_to(ROOT))))
     return params
 
 

@@ -24,27 +24,17 @@ from gateway.domain.reference import LOAD_COMMAND
 from gateway.domain.submission import LOCAL_SYSTEM
 from gateway.store import registry, rows
 from gateway.store.echoes import read_back_follow_ups, read_back_reply, take_over_follow_up
-from gateway.store.locks import lock_complaints
-from gateway.store.models import (
-    ComplaintRow,
-    DispositionRow,
-    FollowUpRow,
-    ReporterReplyRow,
-    StatusEventRow,
-)
 from gateway.store.rows import attachment_to_dict
-from gateway.store.scoping import scope_q
-from gateway.store.search_text import search_document
 from gateway.store.source_details import complete_pulled_hop, pulled_hop_to
 from gateway.store.transactions import transaction
 from gateway.store.trees import AGENCY_TREE
-from gateway.store.writer import deadline_columns
+from gateway.store.unit_of_work import StoredComplaint, UnitOfWork, complaint_in_scope, unit_of_work
 from gateway.sync.follow_up_echo import Echo, Precision
 from gateway.sync.propagate import announce_follow_up, announce_new, announce_status, follow_up_key, home_regency
 from gateway.sync.replies import reply_key
 from gateway.sync.topology import Topology
-from schema.canonical import Complaint, DispositionKind, Status
-from schema.deadlines import DeadlinePolicy, compute
+from schema.canonical import Complaint, Disposition, DispositionKind, Status
+from schema.deadlines import DeadlinePolicy
 from schema.lifecycle import Action, ActionForbidden, ActionRequest, ComplaintNotFound, IllegalTransition, transition
 from schema.live import ChangedMeanwhile
 from schema.validation import CONTENT_MAX, TITLE_MAX, FieldChecker
@@ -69,7 +59,7 @@ def _not_registered(agency_id: str) -> str:
     return f"agency '{agency_id[:60]}' is not in the registry; load it with `{LOAD_COMMAND}`"
 
 
-async def _check(request: ActionRequest, row: ComplaintRow, principal: Principal) -> dict[str, object]:
+async def _check(request: ActionRequest, row: StoredComplaint, principal: Principal) -> dict[str, object]:
     """Validate what the action needs; returns the cleaned values.
 
     Runs before anything is sent to the complaint's system of record, so every agency or
@@ -171,7 +161,9 @@ class Planned:
     routed_agency_id: str | None
 
 
-async def _admit(row: ComplaintRow, request: ActionRequest, principal: Principal) -> tuple[Status, dict[str, object]]:
+async def _admit(
+    row: StoredComplaint, request: ActionRequest, principal: Principal
+) -> tuple[Status, dict[str, object]]:
     """The role, the transition and the values: the status the action leads to, and its
     cleaned values. Raises ActionForbidden, IllegalTransition, ValidationFailed."""
     if not may_perform(principal, request.action.value):
@@ -196,7 +188,7 @@ class Lifecycle:
             ComplaintNotFound, ActionForbidden, IllegalTransition, ValidationFailed.
         """
         cid = _uuid(complaint_id)
-        row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
+        row = await complaint_in_scope(cid, access.cases)
         if row is None:
             raise ComplaintNotFound
         new_status, clean = await _admit(row, request, principal)
@@ -233,67 +225,52 @@ class Lifecycle:
         cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
 
-        async def work() -> ComplaintRow:
-            # The lock order (gateway.store.locks): the complaint first, then its links,
-            # outbox entries and receipt (`in_same_transaction` writes those last).
-            await lock_complaints([cid])
-            row = await ComplaintRow.filter(await scope_q(access.cases), id=cid).first()
-            if row is None:
-                raise ComplaintNotFound
-            echoed = False
-            if expected_status is not None and row.status is not expected_status:
-                if echo is None or row.status is not _leads_to(expected_status, request):
-                    raise ChangedMeanwhile(
-                        f"the complaint moved from {expected_status.value} to {row.status.value} while this "
-                        "change was on its way; expected: read it again and decide anew"
-                    )
-                # Its system of record took this change and a pull read the result back
-                # before this step: the status is this action's own, not a change meanwhile.
-                echoed = True
-                row.status = expected_status  # admitted as it was checked and sent
-            new_status, clean = await _admit(row, request, principal)
-            await self._effects(row, request, clean, principal, now, echo=echo)
-            if request.action is not Action.RATE and not echoed:
-                await StatusEventRow.create(
-                    complaint_id=cid,
-                    status=new_status,
+        async def work() -> Complaint:
+            async with unit_of_work() as uow:
+                # The lock order (gateway.store.locks): the complaint first, then its links,
+                # outbox entries and receipt (`in_same_transaction` writes those last).
+                await uow.lock([cid])
+                row = await uow.complaint(cid, cases=access.cases)
+                if row is None:
+                    raise ComplaintNotFound
+                echoed = False
+                if expected_status is not None and row.status is not expected_status:
+                    if echo is None or row.status is not _leads_to(expected_status, request):
+                        raise ChangedMeanwhile(
+                            f"the complaint moved from {expected_status.value} to {row.status.value} while this "
+                            "change was on its way; expected: read it again and decide anew"
+                        )
+                    # Its system of record took this change and a pull read the result back
+                    # before this step: the status is this action's own, not a change meanwhile.
+                    echoed = True
+                    row.status = expected_status  # admitted as it was checked and sent
+                new_status, clean = await _admit(row, request, principal)
+                await self._effects(uow, row, request, clean, principal, now, echo=echo)
+                # A rating leaves the status as it is, and an echoed status has its event
+                # from the pull already: both save the row (and its derived columns) alone.
+                await uow.change_status(
+                    row,
+                    new_status,
                     at=now,
+                    policy=self.policy,
+                    note=clean["note"] or request.action.value,  # type: ignore[arg-type]  # the check leaves the note as str | None
                     actor_agency_id=principal.agency_id,
-                    note=clean["note"] or request.action.value,
+                    record_event=request.action is not Action.RATE and not echoed,
                 )
-            row.status = new_status
-            row.updated_at = now
-            history = [
-                rows.status_event_from_row(e)
-                for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")
-            ]
-            due = compute(
-                created_at=row.created_at,
-                kode_wilayah=row.kode_wilayah,
-                kadar=row.kadar or rows.complaint_from_row(row).effective_kadar,
-                status=new_status,
-                history=history,
-                policy=self.policy,
-            )
-            for column, value in deadline_columns(due).items():
-                setattr(row, column, value)
-            row.search_text = search_document(row.title, row.original_title, row.content)
-            await row.save()
-            if self.topology is not None:
-                await self._announce(str(cid), request, clean, new_status, now, status_changed=not echoed)
-            await record_now(
-                principal,
-                AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
-                request_id,
-            )
-            if in_same_transaction is not None:
-                await in_same_transaction(str(cid), new_status)
-            return row
+                if self.topology is not None:
+                    await self._announce(uow, str(cid), request, clean, new_status, now, status_changed=not echoed)
+                await record_now(
+                    principal,
+                    AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
+                    request_id,
+                )
+                if in_same_transaction is not None:
+                    await in_same_transaction(str(cid), new_status)
+                return rows.complaint_from_row(row)
 
         # Run again whole if PostgreSQL ends it as one side of a deadlock (or SQLite's write
         # lock stays taken): the client never sees that as an internal error.
-        row = await transaction(work, what=f"{request.action.value} on {cid}")
-        return rows.complaint_from_row(row)
+        return await transaction(work, what=f"{request.action.value} on {cid}")
 
     async def record_landed(
         self,
@@ -316,30 +293,30 @@ class Lifecycle:
         cid = _uuid(complaint_id)
         now = now.replace(microsecond=0)
 
-        async def work() -> ComplaintRow:
-            # The lock order (gateway.store.locks): the complaint row first.
-            await lock_complaints([cid])
-            row = await ComplaintRow.filter(id=cid).first()
-            if row is None:
-                raise ComplaintNotFound
-            await self._effects(row, request, clean, principal, now, echo=echo)
-            row.updated_at = now
-            await row.save(update_fields=["updated_at"])
-            if self.topology is not None:
-                await self._announce(str(cid), request, clean, row.status, now, status_changed=False)
-            await record_now(
-                principal,
-                AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
-                request_id,
-            )
-            await in_same_transaction(str(cid), row.status)
-            return row
+        async def work() -> Complaint:
+            async with unit_of_work() as uow:
+                # The lock order (gateway.store.locks): the complaint row first.
+                await uow.lock([cid])
+                row = await uow.complaint(cid)
+                if row is None:
+                    raise ComplaintNotFound
+                await self._effects(uow, row, request, clean, principal, now, echo=echo)
+                await uow.touch(row, at=now)
+                if self.topology is not None:
+                    await self._announce(uow, str(cid), request, clean, row.status, now, status_changed=False)
+                await record_now(
+                    principal,
+                    AuditEvent(AuditAction.COMPLAINT_CHANGED, str(cid), reason=request.action.value),
+                    request_id,
+                )
+                await in_same_transaction(str(cid), row.status)
+                return rows.complaint_from_row(row)
 
-        row = await transaction(work, what=f"{request.action.value} recorded on {cid}")
-        return rows.complaint_from_row(row)
+        return await transaction(work, what=f"{request.action.value} recorded on {cid}")
 
     async def _announce(
         self,
+        uow: UnitOfWork,
         cid: str,
         request: ActionRequest,
         clean: dict[str, object],
@@ -355,7 +332,8 @@ class Lifecycle:
             await announce_status(cid, status.value, origin=None, topology=self.topology, now=now)
         if request.action is Action.NOT_OUR_AUTHORITY and request.to_agency_id:
             # Handed to another agency (pelimpahan): its kab/kota's system gets it too.
-            row = await ComplaintRow.get(id=cid)
+            row = await uow.complaint(cid)
+            assert row is not None  # locked by this transaction
             regency = await home_regency(request.to_agency_id, row.kode_wilayah)
             await announce_new(cid, regency_code=regency, origin=None, topology=self.topology, now=now)
         if request.action is Action.POST_FOLLOW_UP:
@@ -369,7 +347,8 @@ class Lifecycle:
 
     async def _effects(
         self,
-        row: ComplaintRow,
+        uow: UnitOfWork,
+        row: StoredComplaint,
         request: ActionRequest,
         clean: dict[str, object],
         principal: Principal,
@@ -388,13 +367,16 @@ class Lifecycle:
             if row.routed_agency_id is None and principal.agency_id:
                 row.routed_agency_id = principal.agency_id
         elif a is Action.NOT_OUR_AUTHORITY:
-            await DispositionRow.create(
-                complaint_id=cid,
-                kind=DispositionKind.PELIMPAHAN,
-                from_agency_id=row.routed_agency_id,
-                to_agency_id=request.to_agency_id,
-                at=now,
-                note=clean["note"],
+            assert request.to_agency_id is not None  # the check refuses an empty one
+            await uow.add_disposition(
+                cid,
+                Disposition(
+                    kind=DispositionKind.PELIMPAHAN,
+                    from_agency_id=row.routed_agency_id,
+                    to_agency_id=request.to_agency_id,
+                    at=now,
+                    note=clean["note"],  # type: ignore[arg-type]  # the check leaves the note as str | None
+                ),
             )
             row.routed_agency_id = request.to_agency_id
         elif a is Action.DISPOSE:
@@ -411,13 +393,15 @@ class Lifecycle:
                 if pulled is not None:
                     await complete_pulled_hop(pulled, note=clean["note"], from_agency_id=sender)  # type: ignore[arg-type]  # the check leaves the note as str | None
                     continue
-                await DispositionRow.create(
-                    complaint_id=cid,
-                    kind=DispositionKind.DISPOSISI,
-                    from_agency_id=sender,
-                    to_agency_id=unit,
-                    at=now,
-                    note=clean["note"],
+                await uow.add_disposition(
+                    cid,
+                    Disposition(
+                        kind=DispositionKind.DISPOSISI,
+                        from_agency_id=sender,
+                        to_agency_id=unit,
+                        at=now,
+                        note=clean["note"],  # type: ignore[arg-type]  # the check leaves the note as str | None
+                    ),
                 )
         elif a is Action.POST_FOLLOW_UP:
             values: dict[str, Any] = {
@@ -432,7 +416,15 @@ class Lifecycle:
             if copy is not None:
                 await take_over_follow_up(copy, **values)
             else:
-                await FollowUpRow.create(complaint_id=cid, key=key, **values)
+                await uow.add_follow_up(
+                    cid,
+                    key=key,
+                    agency_id=str(values["agency_id"]),
+                    content=str(clean["content"]),
+                    at=now,
+                    attachments=request.attachments,
+                    origin_system=LOCAL_SYSTEM,
+                )
         elif a is Action.REPLY:
             key = follow_up_key(str(clean["content"]))
             reply = None
@@ -441,7 +433,7 @@ class Lifecycle:
                     str(cid), lambda text: follow_up_key(text) == key, lambda at: echo.same(now, at)
                 )
             if reply is None:
-                await ReporterReplyRow.create(complaint_id=cid, content=clean["content"], at=now)
+                await uow.add_reply(cid, str(clean["content"]), now)
         elif a is Action.RATE:
             row.rating_score = request.score
             row.rating_comment = clean["note"]  # type: ignore[assignment]  # the check leaves the note as str | None

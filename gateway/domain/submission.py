@@ -10,17 +10,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
-
 from auth.principal import Principal
 from auth.roles import Role
-from gateway.store.models import AgencyRow, ComplaintRow
+from gateway.store.registry import regency_government
 from gateway.store.repository import ReferenceRepository
-from gateway.store.writer import SubmittedBy, insert_complaints
+from gateway.store.unit_of_work import RowConflict, unit_of_work
+from gateway.store.writer import SubmittedBy, tracking_id_taken
 from gateway.sync.propagate import announce_new, home_regency
 from gateway.sync.topology import Topology
-from schema.canonical import AgencyLevel, Complaint, SourceRef, Status, StatusEvent
+from schema.canonical import Complaint, SourceRef, Status, StatusEvent
 from schema.deadlines import DeadlinePolicy
 from schema.errors import PenghubungError
 from schema.regions import regency_of, zone_for
@@ -37,8 +35,7 @@ async def government_of(kode_wilayah: str) -> str | None:
     regency = regency_of(kode_wilayah)
     if regency is None:
         return None
-    found = await AgencyRow.filter(kode_wilayah=regency, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]).first()
-    return found.id if found else None
+    return await regency_government(regency)
 
 
 def submitted_by(principal: Principal) -> SubmittedBy:
@@ -127,8 +124,8 @@ class Submission:
                 updated_at=now,
             )
             try:
-                async with in_transaction():
-                    await insert_complaints([complaint], submitted_by=submitted_by(principal), policy=self.policy)
+                async with unit_of_work() as uow:
+                    await uow.insert([complaint], submitted_by=submitted_by(principal), policy=self.policy)
                     if self.topology is not None:
                         # In the same transaction: delivered exactly when it is stored.
                         await announce_new(
@@ -142,9 +139,9 @@ class Submission:
                         )
                     if in_same_transaction is not None:
                         await in_same_transaction(complaint)
-            except IntegrityError:
+            except RowConflict:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
-                if await ComplaintRow.filter(tracking_id=tracking_id).exists():
+                if await tracking_id_taken(tracking_id):
                     continue
                 raise
             return complaint

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from gateway.store import rows
 from gateway.store.models import AgencyRow, CategoryRow
 from gateway.store.trees import AGENCY_TREE, CATEGORY_TREE
-from schema.canonical import Agency, Category
+from schema.canonical import Agency, AgencyLevel, Category
 
 
 @asynccontextmanager
@@ -108,3 +108,14 @@ async def unknown_categories(ids: Sequence[str]) -> list[str]:
         set(cast(list[str], await CategoryRow.filter(id__in=list(ids)).values_list("id", flat=True))) if ids else set()
     )
     return [i for i in ids if i not in known]
+
+
+async def agency_registered(agency_id: str) -> bool:
+    """Whether one agency id is in the registry."""
+    return await AgencyRow.filter(id=agency_id).exists()
+
+
+async def regency_government(regency_code: str) -> str | None:
+    """The id of the regency or city government agency of a kab/kota, if it is registered."""
+    found = await AgencyRow.filter(kode_wilayah=regency_code, level__in=[AgencyLevel.REGENCY, AgencyLevel.CITY]).first()
+    return found.id if found else None

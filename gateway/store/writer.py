@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import cast
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from gateway.store.derived import derived_columns
 from gateway.store.models import (
     AttachmentRow,
     ComplaintRow,
@@ -29,10 +30,9 @@ from gateway.store.models import (
     StatusEventRow,
 )
 from gateway.store.rows import attachment_to_dict
-from gateway.store.search_text import search_document
 from schema import deadlines
 from schema.canonical import Complaint, Region
-from schema.regions import BPS_CODES, province_of, regency_of
+from schema.regions import BPS_CODES
 
 BULK_BATCH = 500
 
@@ -101,8 +101,6 @@ class _Rows:
                     created_at=c.created_at,
                 )
             )
-        code = c.location.kode_wilayah
-        due = deadlines.for_complaint(c, c.status_history, self.policy)
         self.complaints.append(
             ComplaintRow(
                 id=cid,
@@ -112,9 +110,7 @@ class _Rows:
                 title=c.title,
                 content=c.content,
                 incident_date=c.incident_date,
-                kode_wilayah=code,
-                province_code=province_of(code),
-                regency_code=regency_of(code),
+                kode_wilayah=c.location.kode_wilayah,
                 address=c.location.address,
                 latitude=c.location.latitude,
                 longitude=c.location.longitude,
@@ -132,9 +128,9 @@ class _Rows:
                 submitted_by_issuer=self.submitted_by.issuer,
                 submitted_by_subject=self.submitted_by.subject,
                 submitted_by_agency_id=self.submitted_by.agency_id,
-                search_text=search_document(c.title, c.original_title, c.content),
                 kadar=c.kadar,
-                **deadline_columns(due),
+                # The search text, the region codes and the deadlines.
+                **derived_columns(c, c.status_history, self.policy),
                 rating_score=c.rating.score if c.rating else None,
                 rating_comment=c.rating.comment if c.rating else None,
                 rated_at=c.rating.at if c.rating else None,
@@ -209,11 +205,6 @@ NOBODY = SubmittedBy()
 DEFAULT_DEADLINES = deadlines.DeadlinePolicy()
 
 
-def deadline_columns(due: deadlines.Deadlines) -> dict[str, object]:
-    """The stored deadline columns of a complaint (named as the Deadlines fields)."""
-    return {f.name: getattr(due, f.name) for f in fields(deadlines.Deadlines)}
-
-
 async def insert_complaints(
     complaints: Iterable[Complaint],
     *,
@@ -239,3 +230,8 @@ async def insert_complaints(
             await pending.write()
         total += len(pending.complaints)
     return total
+
+
+async def tracking_id_taken(tracking_id: str) -> bool:
+    """Whether a complaint with this tracking ID is stored (an insert's clash to draw anew for)."""
+    return await ComplaintRow.filter(tracking_id=tracking_id).exists()

@@ -34,32 +34,20 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import cast
-
-from tortoise.exceptions import IntegrityError
 
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
 from gateway.domain.submission import government_of
-from gateway.store import rows, source_links
+from gateway.store import pulls, source_links
 from gateway.store.attachments import mark_origin as mark_attachment_origin
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.echoes import lock_complaint
-from gateway.store.locks import lock_complaints
-from gateway.store.models import (
-    AgencyRow,
-    ComplaintRow,
-    ComplaintSourceRow,
-    FollowUpRow,
-    OutboxRow,
-    StatusEventRow,
-)
-from gateway.store.registry import unknown_agencies, unknown_categories
-from gateway.store.rows import attachment_to_dict
-from gateway.store.source_details import add_disposition, add_reply, has_disposition_to, reply_texts
+from gateway.store.pulls import PulledLink
+from gateway.store.registry import agency_registered, unknown_agencies, unknown_categories
+from gateway.store.source_details import has_disposition_to, reply_texts
 from gateway.store.transactions import transaction
-from gateway.store.writer import SubmittedBy, deadline_columns, insert_complaints
-from gateway.sync import outbox
+from gateway.store.unit_of_work import RowConflict, StoredComplaint, UnitOfWork, unit_of_work
+from gateway.store.writer import SubmittedBy
 from gateway.sync.follow_up_echo import Echo, copy_of
 from gateway.sync.outbox import enqueue_if_taken
 from gateway.sync.propagate import (
@@ -142,7 +130,8 @@ class Ingestor:
 
         async def work() -> tuple[Outcome, str | None, list[str]]:
             said: list[str] = []  # afresh for each attempt: nothing of a failed one stays
-            outcome, cid = await self._apply(source, record, now, said, set())
+            async with unit_of_work() as uow:
+                outcome, cid = await self._apply(uow, source, record, now, said, set())
             return outcome, cid, said
 
         for _ in range(3):
@@ -153,7 +142,7 @@ class Ingestor:
                 if notes is not None:
                     notes.extend(said)
                 return outcome
-            except IntegrityError:
+            except RowConflict:
                 # Another worker linked or created the same record first: look again.
                 log.debug("ingest race on %s/%s; retrying", source, record.source_id)
         raise RuntimeError(f"{source}/{record.source_id}: could not be applied after 3 tries")
@@ -183,12 +172,13 @@ class Ingestor:
 
         async def work() -> list[tuple[Outcome, str | None]]:
             said.clear()  # run again whole after a deadlock: nothing of a failed attempt stays
-            # The lock order (gateway.store.locks): every complaint of the page first, in id
-            # order, before any link or status of them is written.
-            locked = await self._lock_page(source, fresh)
-            applied = [await self._apply(source, record, now, said, locked) for record in fresh]
-            if then is not None:
-                await then()
+            async with unit_of_work() as uow:
+                # The lock order (gateway.store.locks): every complaint of the page first, in
+                # id order, before any link or status of them is written.
+                locked = await self._lock_page(uow, source, fresh)
+                applied = [await self._apply(uow, source, record, now, said, locked) for record in fresh]
+                if then is not None:
+                    await then()
             return applied
 
         try:
@@ -198,7 +188,7 @@ class Ingestor:
             if notes is not None:
                 notes.extend(said)
             outcomes = [outcome for outcome, _ in applied]
-        except IntegrityError:
+        except RowConflict:
             log.debug("ingest race on a page of %s; applying it record by record", source)
             outcomes = [await self.apply(source, record, now=now, changed=changed, notes=notes) for record in fresh]
             if then is not None:
@@ -206,7 +196,7 @@ class Ingestor:
         in_order = iter(outcomes)
         return [next(in_order) if new else Outcome.UNCHANGED for new in is_fresh]
 
-    async def _lock_page(self, source: str, records: Sequence[SourceComplaint]) -> set[str]:
+    async def _lock_page(self, uow: UnitOfWork, source: str, records: Sequence[SourceComplaint]) -> set[str]:
         """Lock the complaints a page may touch, in id order; returns their ids.
 
         Looked up in bulk the ways `_find` recognises a record (a superset does no harm:
@@ -214,12 +204,7 @@ class Ingestor:
         ids: set[str] = set()
         source_ids = [r.source_id for r in records]
         if source_ids:
-            ids.update(
-                str(c)
-                for c in await ComplaintSourceRow.filter(system=source, source_id__in=source_ids).values_list(
-                    "complaint_id", flat=True
-                )
-            )
+            ids.update(await pulls.complaints_linked(source, source_ids))
         for r in records:
             if r.external_ref:
                 try:
@@ -228,48 +213,41 @@ class Ingestor:
                     pass
         trackings = [r.lapor_tracking_id for r in records if r.lapor_tracking_id]
         if trackings and source != self.topology.national:
-            ids.update(
-                str(c)
-                for c in await ComplaintSourceRow.filter(
-                    system=self.topology.national, source_id__in=trackings
-                ).values_list("complaint_id", flat=True)
-            )
-        await lock_complaints(ids)
+            ids.update(await pulls.complaints_linked(self.topology.national, trackings))
+        await uow.lock(ids)
         return ids
 
     async def _find_locked(
-        self, source: str, record: SourceComplaint, locked: set[str]
-    ) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
+        self, uow: UnitOfWork, source: str, record: SourceComplaint, locked: set[str]
+    ) -> tuple[StoredComplaint | None, PulledLink | None]:
         """`_find`, with the complaint found locked (the lock order: the complaint before
         its link), and read again once it is held: what a write-through committed while
         this waited for the lock is what the record is compared with."""
-        row, link = await self._find(source, record)
+        row, link = await self._find(uow, source, record)
         while row is not None and str(row.id) not in locked:
-            await lock_complaints([row.id])
+            await uow.lock([row.id])
             locked.add(str(row.id))
-            row, link = await self._find(source, record)
+            row, link = await self._find(uow, source, record)
         return row, link
 
     async def _find(
-        self, source: str, record: SourceComplaint
-    ) -> tuple[ComplaintRow | None, ComplaintSourceRow | None]:
-        link = await ComplaintSourceRow.filter(system=source, source_id=record.source_id).first()
+        self, uow: UnitOfWork, source: str, record: SourceComplaint
+    ) -> tuple[StoredComplaint | None, PulledLink | None]:
+        link = await pulls.pulled_link(source, record.source_id)
         if link is not None:
-            return await ComplaintRow.filter(id=link.complaint_id).first(), link
-        found: ComplaintRow | None = None
+            return await uow.complaint(link.complaint_id), link
+        found: StoredComplaint | None = None
         if record.external_ref:
             try:
                 cid = uuid.UUID(record.external_ref)
             except ValueError:
                 cid = None
             if cid is not None:
-                found = await ComplaintRow.filter(id=cid).first()
+                found = await uow.complaint(cid)
         if found is None and record.lapor_tracking_id and source != self.topology.national:
-            national = await ComplaintSourceRow.filter(
-                system=self.topology.national, source_id=record.lapor_tracking_id
-            ).first()
+            national = await pulls.pulled_link(self.topology.national, record.lapor_tracking_id)
             if national is not None:
-                found = await ComplaintRow.filter(id=national.complaint_id).first()
+                found = await uow.complaint(national.complaint_id)
         if found is not None and not await self._belongs(found, source):
             # A reference is only a claim: a kab/kota's record naming a complaint routed
             # elsewhere (a typo, or a push trying to reach a complaint it may not see) is
@@ -278,7 +256,7 @@ class Ingestor:
             return None, None
         return found, None
 
-    async def _belongs(self, row: ComplaintRow, source: str) -> bool:
+    async def _belongs(self, row: StoredComplaint, source: str) -> bool:
         """Whether a system may hold this complaint: the national one always; a kab/kota's
         when the complaint is routed there or its creation there is in the outbox."""
         if source == self.topology.national:
@@ -286,7 +264,7 @@ class Ingestor:
         home = await self._home(row.routed_agency_id, row.kode_wilayah)
         if self.topology.regency_system(home) == source:
             return True
-        return await OutboxRow.filter(complaint_id=row.id, destination=source, kind="create").exists()
+        return await pulls.create_queued(row.id, source)
 
     async def _exists(self, kind: str, id: str) -> bool:
         if (kind, id) in self._known:
@@ -298,7 +276,7 @@ class Ingestor:
         return True
 
     async def _checked(
-        self, record: SourceComplaint, notes: list[str], row: ComplaintRow | None
+        self, record: SourceComplaint, notes: list[str], row: StoredComplaint | None
     ) -> tuple[SourceComplaint, bool]:
         """The record with only registry ids that exist, and whether it is stored without a
         part (the mapping or the registry lacked it); what was left out goes to `notes` (not
@@ -343,11 +321,11 @@ class Ingestor:
         return tuple(out)
 
     async def _apply(
-        self, source: str, record: SourceComplaint, now: datetime, notes: list[str], locked: set[str]
+        self, uow: UnitOfWork, source: str, record: SourceComplaint, now: datetime, notes: list[str], locked: set[str]
     ) -> tuple[Outcome, str | None]:
         """What happened, and to which complaint (None when nothing did). `locked`: the
         complaints this transaction holds already."""
-        row, link = await self._find_locked(source, record, locked)
+        row, link = await self._find_locked(uow, source, record, locked)
         if row is None and _is_check_record(record):
             # Left behind by `penghubung connector check --write`: pulling it would show a
             # test to the public and file it in LAPOR!. One the index already holds stays.
@@ -370,22 +348,17 @@ class Ingestor:
         # part in once the registry entry is loaded (or the map entry added).
         version = f"{record.version[:60]}{REGISTRY_GAP}" if gap else record.version  # the column holds 64
         if row is None:
-            return Outcome.CREATED, await self._create(source, record, now, version)
+            return Outcome.CREATED, await self._create(uow, source, record, now, version)
         outcome = Outcome.UPDATED
         # What this system showed last time: the same status again is no news from it.
         base = link.status if link is not None else None
         if link is None:
-            await ComplaintSourceRow.create(
-                complaint_id=row.id,
-                system=source,
-                source_id=record.source_id,
-                version=version,
-                synced_at=now,
-                status=record.status,
+            await pulls.add_pulled_link(
+                row.id, source, record.source_id, version=version, synced_at=now, status=record.status
             )
             outcome = Outcome.LINKED
         else:
-            await ComplaintSourceRow.filter(id=link.id).update(version=version, synced_at=now, status=record.status)
+            await pulls.record_read(link.id, version=version, synced_at=now, status=record.status)
         # The system of record changed the status itself since we last read it: its word,
         # whatever the direction (a reopen, a re-disposition), and never sent back to it.
         owner_moved = (
@@ -396,10 +369,12 @@ class Ingestor:
             )
         )
         if base is None or record.status != base:
-            await self._advance(row, source, record, now, owner=owner_moved)
-        await self._follow_ups(str(row.id), source, record, row.routed_agency_id, now)
-        await self._details(row, source, record, now)
-        await self._catch_up(str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved)
+            await self._advance(uow, row, source, record, now, owner=owner_moved)
+        await self._follow_ups(uow, str(row.id), source, record, row.routed_agency_id, now)
+        await self._details(uow, row, source, record, now)
+        await self._catch_up(
+            uow, str(row.id), source, record, now, linked=outcome is Outcome.LINKED, status=not owner_moved
+        )
         if source == self.topology.national:
             # LAPOR! may route it (again) to a connected kab/kota that does not have it yet.
             regency = await self._home(await self._agency(record) or row.routed_agency_id, row.kode_wilayah)
@@ -407,14 +382,21 @@ class Ingestor:
         return outcome, str(row.id)
 
     async def _catch_up(
-        self, cid: str, source: str, record: SourceComplaint, now: datetime, *, linked: bool, status: bool = True
+        self,
+        uow: UnitOfWork,
+        cid: str,
+        source: str,
+        record: SourceComplaint,
+        now: datetime,
+        *,
+        linked: bool,
+        status: bool = True,
     ) -> None:
         """The source is behind the index (a delivery it never got, or one that landed just
         before a worker died): enqueue what it lacks. Keys make this a no-op when queued.
         `status` False: the source is the system of record and just changed the status
         itself; whatever the index holds, it is not sent back there."""
-        row = await ComplaintRow.filter(id=cid).only("id", "status").first()
-        current = row.status if row is not None else None
+        current = await uow.status_of(cid)
         if status and current is not None and current != record.status:
             # The deliverer decides whether the source really differs (in its own words)
             # and whether it moved ahead on its own. The key names the record's version:
@@ -424,10 +406,7 @@ class Ingestor:
             await enqueue_if_taken(self.topology, source, "status", cid, key, now=now, status=current.value)
         if linked:
             have = {follow_up_key(f.text) for f in record.follow_ups}
-            follow_up_keys = (
-                FollowUpRow.filter(complaint_id=cid).exclude(origin_system=source).values_list("key", flat=True)
-            )
-            for held in cast(list[str | None], await follow_up_keys):
+            for held in await pulls.follow_up_keys_not_from(cid, source):
                 if held and held not in have:
                     await enqueue_if_taken(
                         self.topology,
@@ -443,11 +422,11 @@ class Ingestor:
         return await home_regency(routed, kode_wilayah, cache=self._agency_regions)
 
     async def _agency(self, record: SourceComplaint) -> str | None:
-        if record.agency_id and await AgencyRow.filter(id=record.agency_id).exists():
+        if record.agency_id and await agency_registered(record.agency_id):
             return record.agency_id
         return None
 
-    async def _create(self, source: str, record: SourceComplaint, now: datetime, version: str) -> str:
+    async def _create(self, uow: UnitOfWork, source: str, record: SourceComplaint, now: datetime, version: str) -> str:
         routed = await self._agency(record)
         if routed is None:
             regency = regency_of(record.kode_wilayah)
@@ -472,34 +451,34 @@ class Ingestor:
             dispositions=(_disposition(source, record, routed),) if record.disposed_to else (),
             reporter=record.reporter,
         )
-        await insert_complaints(
-            [complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy
-        )
-        await ComplaintSourceRow.filter(system=source, source_id=record.source_id).update(
-            version=version, synced_at=now, status=record.status
-        )
+        await uow.insert([complaint], submitted_by=SubmittedBy(subject=f"connector:{source}"), policy=self.policy)
+        await pulls.record_first_read(source, record.source_id, version=version, synced_at=now, status=record.status)
         await mark_attachment_origin(cid, source)
         # Stored in the order given: each row is linked to its follow-up's id there.
-        for row, f in zip(await FollowUpRow.filter(complaint_id=cid).order_by("id"), listed, strict=False):
-            await FollowUpRow.filter(id=row.id).update(
-                key=follow_up_key(row.content), origin_system=source, links={source: f.source_id}
+        for row, f in zip(await pulls.follow_ups_by_id(cid), listed, strict=False):
+            await pulls.mark_pulled_follow_up(
+                row.id, key=follow_up_key(row.content), system=source, source_id=f.source_id
             )
         regency = await self._home(routed, record.kode_wilayah)
         await announce_new(cid, regency_code=regency, origin=source, topology=self.topology, now=now)
         if record.lapor_tracking_id and source != self.topology.national:
             # It came from LAPOR! (the regency says so) though the index does not know that
             # tracking ID: the national create must look it up there, never make a double.
-            await OutboxRow.filter(
-                complaint_id=cid, destination=self.topology.national, kind="create", state=outbox.PENDING
-            ).update(payload={"lapor_tracking_id": record.lapor_tracking_id})
+            await pulls.look_up_on_create(cid, self.topology.national, record.lapor_tracking_id)
         return cid
 
     async def _advance(
-        self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime, *, owner: bool = False
+        self,
+        uow: UnitOfWork,
+        row: StoredComplaint,
+        source: str,
+        record: SourceComplaint,
+        now: datetime,
+        *,
+        owner: bool = False,
     ) -> None:
         """Take the source's status: when it is further along, or (`owner`) when the system
         of record changed it itself, in whatever direction."""
-        cid = row.id
         if is_further(record.status, row.status):
             # Only over a status still behind this one: a change made meanwhile by another
             # worker or in the gateway (which locks the row) is not overwritten.
@@ -510,35 +489,22 @@ class Ingestor:
             note = _moved_back(source, row.status, record.status)
         else:
             return
-        claimed = await ComplaintRow.filter(id=cid, status__in=behind).update(status=record.status, updated_at=now)
-        if not claimed:
+        taken = await uow.change_status(row, record.status, at=now, policy=self.policy, note=note, only_from=behind)
+        if not taken:
             return
-        await StatusEventRow.create(complaint_id=cid, status=record.status, at=now, actor_agency_id=None, note=note)
-        history = [
-            rows.status_event_from_row(e) for e in await StatusEventRow.filter(complaint_id=cid).order_by("at", "id")
-        ]
-        due = deadlines.compute(
-            created_at=row.created_at,
-            kode_wilayah=row.kode_wilayah,
-            kadar=row.kadar or rows.complaint_from_row(row).effective_kadar,
-            status=record.status,
-            history=history,
-            policy=self.policy,
-        )
-        await ComplaintRow.filter(id=cid).update(**deadline_columns(due))
-        await announce_status(str(cid), record.status.value, origin=source, topology=self.topology, now=now)
+        await announce_status(str(row.id), record.status.value, origin=source, topology=self.topology, now=now)
 
-    async def _details(self, row: ComplaintRow, source: str, record: SourceComplaint, now: datetime) -> None:
+    async def _details(
+        self, uow: UnitOfWork, row: StoredComplaint, source: str, record: SourceComplaint, now: datetime
+    ) -> None:
         """Category, incident date, files, the source's disposition and its reporter replies,
         on a complaint the index already has."""
         cid = row.id
-        filled: dict[str, object] = {}
-        if row.category_id is None and record.category_id is not None:
-            filled["category_id"] = record.category_id
-        if row.incident_date is None and record.incident_date is not None:
-            filled["incident_date"] = record.incident_date
-        if filled:
-            await ComplaintRow.filter(id=cid).update(**filled)
+        await uow.fill_in(
+            cid,
+            category_id=record.category_id if row.category_id is None else None,
+            incident_date=record.incident_date if row.incident_date is None else None,
+        )
         if record.attachments is not None:
             # The source's list as it is now: a file it removed goes, one it added comes.
             await replace_attachments(str(cid), source, record.attachments)
@@ -546,7 +512,7 @@ class Ingestor:
         # Once per OPD: the same disposition read again (every later version says it) is
         # not a new hop; a disposition made in the gateway to that OPD is the same one.
         if unit is not None and not await has_disposition_to(str(cid), unit):
-            await add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))
+            await uow.add_disposition(str(cid), _disposition(source, record, row.routed_agency_id))
         replies = _unique(record, by_reporter=True)
         if replies:
             # The follow-ups' rule: a reply differing only in spacing or case is the same one.
@@ -555,7 +521,7 @@ class Ingestor:
                 key = follow_up_key(f.text)
                 if key not in known:
                     known.add(key)
-                    await add_reply(str(cid), f.text, f.at)
+                    await uow.add_reply(str(cid), f.text, f.at)
                     # Where a reply made in the gateway goes, one read from a system goes too.
                     await announce_follow_up(
                         str(cid), reply_key(f.text), origin=source, topology=self.topology, now=now, reply=True
@@ -569,7 +535,7 @@ class Ingestor:
             return False
         linked = {
             (str(links[source]), key)
-            for links, key in await FollowUpRow.filter(complaint_id=cid).values_list("links", "key")
+            for links, key in await pulls.follow_up_links(cid)
             if isinstance(links, dict) and source in links
         }
         replies = {follow_up_key(t) for t in await reply_texts(cid)}
@@ -581,7 +547,7 @@ class Ingestor:
         )
 
     async def _follow_ups(
-        self, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime
+        self, uow: UnitOfWork, cid: str, source: str, record: SourceComplaint, agency: str | None, now: datetime
     ) -> None:
         """The record's follow-ups the index does not hold yet. One is held when a follow-up
         is linked to its id in this system; else when one with the same words, a fitting
@@ -591,7 +557,7 @@ class Ingestor:
         two follow-ups, whatever day they share."""
         if not record.follow_ups:
             return
-        held = list(await FollowUpRow.filter(complaint_id=cid).order_by("at", "id"))
+        held = await pulls.follow_ups_by_time(cid)
         # The reporter's own words read back from a system that does not say who wrote them
         # are the reply, never an agency's answer credited to the routed agency.
         replies = {follow_up_key(t) for t in await reply_texts(cid)}
@@ -616,16 +582,16 @@ class Ingestor:
             )
             if row is not None:
                 taken.add(row.id)
-                await FollowUpRow.filter(id=row.id).update(links={**(row.links or {}), source: f.source_id})
+                await pulls.link_follow_up(row.id, {**(row.links or {}), source: f.source_id})
                 continue
-            created = await FollowUpRow.create(
-                complaint_id=cid,
+            created = await uow.add_follow_up(
+                cid,
                 agency_id=f.agency or agency or source,
                 content=f.text,
                 at=f.at,
                 key=key,
                 origin_system=source,
-                attachments=[attachment_to_dict(a) for a in f.attachments],
+                attachments=f.attachments,
                 links={source: f.source_id},
             )
             held.append(created)

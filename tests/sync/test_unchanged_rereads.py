@@ -13,7 +13,7 @@ import pytest
 
 from connectors.config import DEMO_CONFIG, load_config
 from connectors.records import SourceComplaint
-from gateway.sync import ingest
+from gateway.store import unit_of_work
 from gateway.sync.ingest import Ingestor, Outcome
 from gateway.sync.topology import Topology
 from schema.canonical import Status
@@ -40,14 +40,14 @@ def _record(n: int, version: str = "v1") -> SourceComplaint:
 def locks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every complaint id the ingestor asks to lock, in order."""
     taken: list[str] = []
-    real = ingest.lock_complaints
+    real = unit_of_work.lock_complaints
 
     async def recording(ids: Iterable[object]) -> None:
         ids = list(ids)
         taken.extend(str(i) for i in ids)
         await real(ids)
 
-    monkeypatch.setattr(ingest, "lock_complaints", recording)
+    monkeypatch.setattr(unit_of_work, "lock_complaints", recording)
     return taken
 
 

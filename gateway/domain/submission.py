@@ -12,9 +12,10 @@ from datetime import datetime
 
 from auth.principal import Principal
 from auth.roles import Role
+from gateway.store.errors import ConstraintViolated
 from gateway.store.registry import regency_government
 from gateway.store.repository import ReferenceRepository
-from gateway.store.unit_of_work import RowConflict, unit_of_work
+from gateway.store.unit_of_work import unit_of_work
 from gateway.store.writer import SubmittedBy, tracking_id_taken
 from gateway.sync.propagate import announce_new, home_regency
 from gateway.sync.topology import Topology
@@ -139,7 +140,7 @@ class Submission:
                         )
                     if in_same_transaction is not None:
                         await in_same_transaction(complaint)
-            except RowConflict:
+            except ConstraintViolated:
                 # The transaction rolled back whole; only a tracking-ID clash is retried.
                 if await tracking_id_taken(tracking_id):
                     continue

@@ -31,7 +31,6 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth.scope import RowScope
@@ -49,9 +48,6 @@ from schema.deadlines import DeadlinePolicy
 # a caller holds one only inside the `async with` it read it in.
 StoredComplaint = ComplaintRow
 StoredFollowUp = FollowUpRow
-# A write clashed with a row stored meanwhile (a unique key, a foreign key): the
-# transaction is lost; the caller decides whether to look again.
-RowConflict = IntegrityError
 
 
 class UnitOfWorkEnded(RuntimeError):
@@ -238,7 +234,6 @@ async def unit_of_work() -> AsyncIterator[UnitOfWork]:
 
 
 __all__ = [
-    "RowConflict",
     "StoredComplaint",
     "StoredFollowUp",
     "UnitOfWork",

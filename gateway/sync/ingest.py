@@ -42,11 +42,12 @@ from gateway.store import pulls, source_links
 from gateway.store.attachments import mark_origin as mark_attachment_origin
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.echoes import lock_complaint
+from gateway.store.errors import ConstraintViolated
 from gateway.store.pulls import PulledLink
 from gateway.store.registry import agency_registered, unknown_agencies, unknown_categories
 from gateway.store.source_details import has_disposition_to, reply_texts
 from gateway.store.transactions import transaction
-from gateway.store.unit_of_work import RowConflict, StoredComplaint, UnitOfWork, unit_of_work
+from gateway.store.unit_of_work import StoredComplaint, UnitOfWork, unit_of_work
 from gateway.store.writer import SubmittedBy
 from gateway.sync.follow_up_echo import Echo, copy_of
 from gateway.sync.outbox import enqueue_if_taken
@@ -142,7 +143,7 @@ class Ingestor:
                 if notes is not None:
                     notes.extend(said)
                 return outcome
-            except RowConflict:
+            except ConstraintViolated:
                 # Another worker linked or created the same record first: look again.
                 log.debug("ingest race on %s/%s; retrying", source, record.source_id)
         raise RuntimeError(f"{source}/{record.source_id}: could not be applied after 3 tries")
@@ -188,7 +189,7 @@ class Ingestor:
             if notes is not None:
                 notes.extend(said)
             outcomes = [outcome for outcome, _ in applied]
-        except RowConflict:
+        except ConstraintViolated:
             log.debug("ingest race on a page of %s; applying it record by record", source)
             outcomes = [await self.apply(source, record, now=now, changed=changed, notes=notes) for record in fresh]
             if then is not None:

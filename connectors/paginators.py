@@ -63,6 +63,20 @@ class PageNumber(Paginator):
 
 
 @final
+class Offset(Paginator):
+    """`?offset=0, size, 2*size, ...` with `size_param` asking for `size` records a page,
+    until a page comes back empty (or, with `oldest_first`, keyset paging on the update time)."""
+
+    style = "offset"
+    keys = ("offset_param", "size_param", "size", "oldest_first")
+    pages = True
+
+    @override
+    def params(self, request: RequestSpec, page: int, cursor: str | None) -> dict[str, str]:
+        return {request.offset_param: str((page - 1) * request.size)}
+
+
+@final
 class Cursor(Paginator):
     """An opaque cursor the answer gives at `next`, sent back as `cursor_param`."""
 
@@ -122,5 +136,5 @@ class LinkHeader(Paginator):
 
 
 PAGINATORS: Mapping[str, Paginator] = {
-    p.style: p for p in (Paginator(), PageNumber(), Cursor(), NextLink(), LinkHeader())
+    p.style: p for p in (Paginator(), PageNumber(), Offset(), Cursor(), NextLink(), LinkHeader())
 }

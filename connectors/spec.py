@@ -191,14 +191,16 @@ def _request(raw: object) -> RequestSpec:
     only(
         pages,
         "request.pagination",
-        ("style", "page_param", "size_param", "size", "cursor_param", "next", "oldest_first"),
+        ("style", "page_param", "offset_param", "size_param", "size", "cursor_param", "next", "oldest_first"),
     )
     oldest_first = pages.get("oldest_first", False)
     if not isinstance(oldest_first, bool):
         raise fail("request.pagination.oldest_first", "true or false", oldest_first)
-    if oldest_first and (raw.get("since_param") is None or pages.get("style") != "page"):
+    if oldest_first and (raw.get("since_param") is None or pages.get("style") not in ("page", "offset")):
         raise fail(
-            "request.pagination.oldest_first", 'false unless style = "page" and a since_param is set', oldest_first
+            "request.pagination.oldest_first",
+            'false unless style = "page" or "offset" and a since_param is set',
+            oldest_first,
         )
     style = pages.get("style", "none")
     if style not in PAGINATION_STYLES:
@@ -207,6 +209,13 @@ def _request(raw: object) -> RequestSpec:
     if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 1000:
         raise fail("request.pagination.size", "an integer from 1 to 1000", size)
     _pagination_keys(pages, style)
+    if style == "offset" and not isinstance(pages.get("size_param"), str):
+        # Without it the source pages by its own size, and offsets of ours skip or repeat records.
+        raise fail(
+            "request.pagination.size_param",
+            'the parameter asking for a page of `size` records, e.g. "limit"',
+            pages.get("size_param"),
+        )
     if PAGINATORS[style].links and (method != "GET" or FORMAT_CLASSES[fmt].posts_document):
         raise fail(
             "request.pagination.style",
@@ -234,6 +243,7 @@ def _request(raw: object) -> RequestSpec:
     own = {
         raw.get("since_param"),
         pages.get("page_param", "page"),
+        pages.get("offset_param", "offset") if style == "offset" else None,
         pages.get("size_param"),
         pages.get("cursor_param", "cursor"),
         auth.get("name"),
@@ -257,6 +267,7 @@ def _request(raw: object) -> RequestSpec:
         since_format=since_format,
         pagination=style,
         page_param=str(pages.get("page_param", "page")),
+        offset_param=str(pages.get("offset_param", "offset")),
         size_param=pages.get("size_param"),
         size=size,
         cursor_param=str(pages.get("cursor_param", "cursor")),

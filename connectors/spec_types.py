@@ -51,6 +51,7 @@ class RequestSpec:
     since_format: str | None = None  # or a strptime pattern, in the source's zone
     pagination: str = "none"
     page_param: str = "page"
+    offset_param: str = "offset"  # offset: the parameter holding how many records to skip
     size_param: str | None = None
     size: int = 100
     cursor_param: str = "cursor"

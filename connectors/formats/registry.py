@@ -79,7 +79,7 @@ class GraphQL(Format):
     def document(self, request: RequestSpec, params: Mapping[str, str]) -> dict[str, object] | None:
         # Page numbers and sizes are Int variables; cursors and times stay strings
         # (an opaque cursor may look like a number).
-        numeric = {request.page_param, request.size_param}
+        numeric = {request.page_param, request.offset_param, request.size_param}
         variables: dict[str, object] = {k: int(v) if k in numeric else v for k, v in params.items()}
         return {"query": request.query, "variables": variables}
 

@@ -47,6 +47,8 @@ where graphql-core's errors are given them).
     │       └── ReservationLost  a repeat took the key over        gateway.federation.receipts
     ├── StoreBusy                503 STORE_BUSY, public: collided with concurrent changes;
     │                            nothing kept                      gateway.store.transactions
+    ├── UnitOfWorkEnded          500 INTERNAL_ERROR: a bug, a unit of work used after its
+    │                            transaction                       gateway.store.unit_of_work
     ├── ConnectorError           502 CONNECTOR_ERROR, not public   connectors.errors
     │   ├── UpstreamUnavailable  503 UPSTREAM_UNAVAILABLE, retriable
     │   │   ├── CircuitOpen      CIRCUIT_OPEN

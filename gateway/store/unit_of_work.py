@@ -43,6 +43,7 @@ from gateway.store.transactions import in_open_transaction
 from gateway.store.writer import SubmittedBy, insert_complaints
 from schema.canonical import Attachment, Complaint, Disposition, Status
 from schema.deadlines import DeadlinePolicy
+from schema.errors import PenghubungError
 
 # The rows the domain reads and changes within a unit of work, named for what they are:
 # a caller holds one only inside the `async with` it read it in.
@@ -50,7 +51,7 @@ StoredComplaint = ComplaintRow
 StoredFollowUp = FollowUpRow
 
 
-class UnitOfWorkEnded(RuntimeError):
+class UnitOfWorkEnded(PenghubungError, RuntimeError):
     """A unit of work was used after its transaction ended (a bug: it would write outside it)."""
 
 

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import cast
 
 from gateway.store.models import ComplaintSourceRow, DispositionRow, ReporterReplyRow
-from schema.canonical import Disposition
 
 
 async def has_disposition_to(complaint_id: str, agency_id: str) -> bool:
@@ -33,18 +32,6 @@ async def complete_pulled_hop(hop: DispositionRow, *, note: str | None, from_age
     hop.note = note
     hop.from_agency_id = hop.from_agency_id or from_agency_id
     await hop.save(update_fields=["note", "from_agency_id"])
-
-
-async def add_disposition(complaint_id: str, d: Disposition) -> None:
-    """Append one hop to the complaint's disposition trail."""
-    await DispositionRow.create(
-        complaint_id=complaint_id,
-        kind=d.kind,
-        from_agency_id=d.from_agency_id,
-        to_agency_id=d.to_agency_id,
-        at=d.at,
-        note=d.note,
-    )
 
 
 async def reply_texts(complaint_id: str) -> list[str]:

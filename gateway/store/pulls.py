@@ -37,6 +37,17 @@ async def complaints_linked(system: str, source_ids: Sequence[str]) -> list[str]
     return [str(c) for c in found]
 
 
+async def applied_versions(system: str, source_ids: Sequence[str]) -> dict[str, str]:
+    """The version last applied of each of `system`'s records `source_ids` that is linked
+    (one query for a page: a pull compares whole pages before locking anything)."""
+    if not source_ids:
+        return {}
+    found = await ComplaintSourceRow.filter(system=system, source_id__in=list(source_ids)).values_list(
+        "source_id", "version"
+    )
+    return {source_id: version for source_id, version in found if version is not None}
+
+
 async def pulled_link(system: str, source_id: str) -> PulledLink | None:
     """The link of the record `source_id` of `system`, if a complaint has it."""
     link = await ComplaintSourceRow.filter(system=system, source_id=source_id).first()

@@ -40,11 +40,6 @@ async def reply_texts(complaint_id: str) -> list[str]:
     return cast(list[str], await ReporterReplyRow.filter(complaint_id=complaint_id).values_list("content", flat=True))
 
 
-async def add_reply(complaint_id: str, text: str, at: datetime) -> None:
-    """Store one reporter reply (tanggapan pelapor)."""
-    await ReporterReplyRow.create(complaint_id=complaint_id, content=text, at=at)
-
-
 async def holds(complaint_id: str, system: str) -> bool:
     """Whether the complaint is linked to a record in this system."""
     return await ComplaintSourceRow.filter(complaint_id=complaint_id, system=system).exists()

@@ -82,17 +82,6 @@ async def add_link(
     return True
 
 
-async def applied_versions(system: str, source_ids: Sequence[str]) -> dict[str, str]:
-    """The version last applied of each of `system`'s records `source_ids` that is linked
-    (one query for a page: a pull compares whole pages before locking anything)."""
-    if not source_ids:
-        return {}
-    found = await ComplaintSourceRow.filter(system=system, source_id__in=list(source_ids)).values_list(
-        "source_id", "version"
-    )
-    return {source_id: version for source_id, version in found if version is not None}
-
-
 async def set_status(link_id: int, status: Status) -> None:
     """Remember what the linked system shows now."""
     await ComplaintSourceRow.filter(id=link_id).update(status=status)

@@ -38,7 +38,7 @@ from enum import StrEnum
 from connectors.check_round_trip import TEST_CONTENT, TEST_REF_PREFIX, TEST_TITLE
 from connectors.records import SourceComplaint, SourceFollowUp, to_canonical
 from gateway.domain.submission import government_of
-from gateway.store import pulls, source_links
+from gateway.store import pulls
 from gateway.store.attachments import mark_origin as mark_attachment_origin
 from gateway.store.attachments import replace_from_source as replace_attachments
 from gateway.store.echoes import lock_complaint
@@ -167,7 +167,7 @@ class Ingestor:
         # left out before anything is locked. Systems that can only be asked for "changed
         # since this date" send the whole day again on every pull; without this, each of
         # those records cost a lock and two reads per pull, growing all day.
-        applied_before = await source_links.applied_versions(source, [r.source_id for r in records])
+        applied_before = await pulls.applied_versions(source, [r.source_id for r in records])
         is_fresh = [applied_before.get(r.source_id) != r.version for r in records]
         fresh = [r for r, new in zip(records, is_fresh, strict=True) if new]
 
